@@ -1,0 +1,45 @@
+/** What went wrong, as a stable code callers can switch on. */
+export type CoreErrorCode = 'AUTH_FAILED' | 'TRUNCATED' | 'BAD_INPUT' | 'OUT_OF_MEMORY';
+
+const CODES: Record<number, CoreErrorCode> = {
+  1: 'AUTH_FAILED',
+  2: 'TRUNCATED',
+  3: 'BAD_INPUT',
+  4: 'OUT_OF_MEMORY',
+};
+
+/** The one error type of cipherlens. `chunkIndex` names the failing chunk of a stream. */
+export class CoreError extends Error {
+  readonly code: CoreErrorCode;
+  readonly chunkIndex?: number;
+
+  constructor(code: CoreErrorCode, message: string, chunkIndex?: number) {
+    super(message);
+    this.name = 'CoreError';
+    this.code = code;
+    if (chunkIndex !== undefined && chunkIndex >= 0) this.chunkIndex = chunkIndex;
+  }
+}
+
+export function codeOf(status: number): CoreErrorCode {
+  return CODES[status] ?? 'BAD_INPUT';
+}
+
+export function badInput(message: string): CoreError {
+  return new CoreError('BAD_INPUT', message);
+}
+
+/** Checks that `value` is a Uint8Array (of `length` bytes when given). */
+export function requireBytes(name: string, value: unknown, length?: number): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw badInput(`${name} must be a Uint8Array`);
+  if (length !== undefined && value.length !== length) {
+    throw badInput(`${name} must be ${length} bytes, got ${value.length}`);
+  }
+  return value;
+}
+
+/** Checks that `value` is a string. */
+export function requireString(name: string, value: unknown): string {
+  if (typeof value !== 'string') throw badInput(`${name} must be a string`);
+  return value;
+}

@@ -1,0 +1,6 @@
+export { loadCore, type Core } from './core.js';
+export { compileCore, type LoadOptions } from './loader.js';
+export { CoreError, type CoreErrorCode } from './errors.js';
+export type { DerivedKey } from './keys.js';
+export type { StreamEncryptor, StreamDecryptor } from './stream.js';
+export { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from './stream.js';

@@ -1,0 +1,94 @@
+import type { Heap } from './heap.js';
+import { badInput, requireBytes } from './errors.js';
+
+export const KEY_BYTES = 32;
+export const SALT_BYTES = 16;
+export const MiB = 1024 * 1024;
+
+/** What a derivation produced, with the parameters to store beside the account. */
+export interface DerivedKey {
+  key: Uint8Array;
+  salt: Uint8Array;
+  opsLimit: number;
+  memLimit: number;
+}
+
+const utf8 = new TextEncoder();
+
+/** Passwords enter Argon2 as UTF-8 bytes. */
+export function passwordBytes(password: string | Uint8Array): Uint8Array {
+  if (typeof password === 'string') return utf8.encode(password);
+  return requireBytes('password', password);
+}
+
+function requireLimit(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw badInput(`${name} must be a positive integer`);
+  }
+  return value;
+}
+
+export function makeKeys(heap: Heap) {
+  const { mod } = heap;
+
+  const generateKey = (): Uint8Array =>
+    heap.scope((a) => {
+      const key = a.alloc(KEY_BYTES);
+      mod.generateKey(key);
+      return heap.read(key, KEY_BYTES);
+    });
+
+  const randomBytes = (length: number): Uint8Array =>
+    heap.scope((a) => {
+      const out = a.alloc(requireLimit('length', length));
+      mod.randomBytes(out, length);
+      return heap.read(out, length);
+    });
+
+  const deriveKey = (password: string | Uint8Array, salt: Uint8Array, opsLimit: number, memLimit: number): Uint8Array => {
+    const pw = passwordBytes(password);
+    requireBytes('salt', salt, SALT_BYTES);
+    requireLimit('opsLimit', opsLimit);
+    requireLimit('memLimit', memLimit);
+    return heap.scope((a) => {
+      const key = a.alloc(KEY_BYTES);
+      heap.check(mod.deriveKey(key, KEY_BYTES, a.put(pw), pw.length, a.put(salt), opsLimit, memLimit));
+      return heap.read(key, KEY_BYTES);
+    });
+  };
+
+  const deriveSensitiveKey = (password: string | Uint8Array): DerivedKey => {
+    const pw = passwordBytes(password);
+    return heap.scope((a) => {
+      const key = a.alloc(KEY_BYTES);
+      const salt = a.alloc(SALT_BYTES);
+      const limits = a.alloc(8);
+      heap.check(mod.deriveSensitiveKey(key, salt, limits, a.put(pw), pw.length));
+      const view = new DataView(heap.u8.buffer, limits, 8);
+      return {
+        key: heap.read(key, KEY_BYTES),
+        salt: heap.read(salt, SALT_BYTES),
+        opsLimit: view.getUint32(0, true),
+        memLimit: view.getUint32(4, true),
+      };
+    });
+  };
+
+  const deriveInteractiveKey = (password: string | Uint8Array): DerivedKey => {
+    const salt = randomBytes(SALT_BYTES);
+    const opsLimit = 2;
+    const memLimit = 64 * MiB;
+    return { key: deriveKey(password, salt, opsLimit, memLimit), salt, opsLimit, memLimit };
+  };
+
+  const deriveLoginSubKey = (kek: Uint8Array): Uint8Array => {
+    requireBytes('kek', kek, KEY_BYTES);
+    return heap.scope((a) => {
+      const out = a.alloc(16);
+      mod.deriveLoginSubKey(out, a.put(kek));
+      return heap.read(out, 16);
+    });
+  };
+
+  return { generateKey, randomBytes, deriveKey, deriveSensitiveKey, deriveInteractiveKey, deriveLoginSubKey };
+}

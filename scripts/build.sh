@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds everything: the native core + tests (g++), the wasm module + tests (emcc), and the
+# TypeScript package. Incremental: re-running only rebuilds what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=/usr/share/nodejs   # Debian's emscripten optimizer imports Debian's acorn
+jobs=$(nproc)
+
+cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build/native -j "$jobs"
+
+if [ ! -f build/wasm/CMakeCache.txt ]; then
+  emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+cmake --build build/wasm -j "$jobs"
+
+# The package: compiled TypeScript plus the wasm module beside it.
+node node_modules/typescript/bin/tsc -p js/tsconfig.json
+mkdir -p js/dist/wasm
+cp build/wasm/cipherlens.mjs build/wasm/cipherlens.wasm js/src/wasm/cipherlens.d.mts js/dist/wasm/
+echo "build: wasm $(gzip -9c js/dist/wasm/cipherlens.wasm | wc -c) B gzipped, glue $(gzip -9c js/dist/wasm/cipherlens.mjs | wc -c) B gzipped"

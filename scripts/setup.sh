@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything the build and tests need on a fresh Debian machine. Idempotent: each step
+# checks first and does nothing when its result is already there.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$here"
+
+need_root() { if [ "$(id -u)" != 0 ]; then echo "setup: run as root (apt-get)" >&2; exit 1; fi; }
+
+# Debian packages: emscripten toolchain, cmake, Catch2 v2, chromium for browser tests,
+# Debian's libsodium for the native benchmark baseline, Pillow for the preprocessing reference.
+packages=(emscripten cmake catch2 chromium dpkg-dev libsodium-dev python3-pil g++ zstd)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  need_root
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Third-party C sources (libsodium, zstd) from Debian source packages, verified against the .dsc.
+bash scripts/fetch-sources.sh
+
+# npm packages (lockfile-exact); skipped when node_modules matches the lockfile already.
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json .deps/package-lock.stamp; then
+  npm ci --no-audit --no-fund
+  mkdir -p .deps && cp package-lock.json .deps/package-lock.stamp
+fi

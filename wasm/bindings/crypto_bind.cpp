@@ -1,0 +1,83 @@
+// Bindings of secretbox, blob, sealed box and the incremental secretstream classes.
+#include <emscripten/bind.h>
+
+#include "box.hpp"
+#include "ptr.hpp"
+#include "secretbox.hpp"
+#include "secretstream.hpp"
+
+using namespace emscripten;
+using clb::P;
+
+namespace {
+// Thin adapters from the core classes' (status, length) pairs to the -status-or-length
+// convention.
+class Encryptor {
+ public:
+  void init(uintptr_t key, uintptr_t header) { enc_.init(P(key), P(header)); }
+  uintptr_t inputPtr() { return reinterpret_cast<uintptr_t>(enc_.input()); }
+  size_t inputSpace() const { return enc_.input_space(); }
+  int commit(size_t n) { return enc_.commit(n); }
+  int pushMessage() { size_t c = 0; return clb::len_or_error(enc_.push_message(&c), int(c)); }
+  int finish() { size_t c = 0; return clb::len_or_error(enc_.finish(&c), int(c)); }
+  uintptr_t outputPtr() const { return reinterpret_cast<uintptr_t>(enc_.output()); }
+
+ private:
+  cl::StreamEncryptor enc_;
+};
+
+class Decryptor {
+ public:
+  int init(uintptr_t header, uintptr_t key) { return dec_.init(P(header), P(key)); }
+  uintptr_t inputPtr() { return reinterpret_cast<uintptr_t>(dec_.input()); }
+  size_t inputSpace() const { return dec_.input_space(); }
+  int commit(size_t n) { size_t m = 0; return clb::len_or_error(dec_.commit(n, &m), int(m)); }
+  int finish() { size_t m = 0; return clb::len_or_error(dec_.finish(&m), int(m)); }
+  uintptr_t outputPtr() const { return reinterpret_cast<uintptr_t>(dec_.output()); }
+  int chunkIndex() const { return int(dec_.chunk_index()); }
+
+ private:
+  cl::StreamDecryptor dec_;
+};
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(cipherlens_crypto) {
+  function("secretboxEncrypt", +[](uintptr_t c, uintptr_t nonce, uintptr_t m, size_t mlen, uintptr_t key) {
+    cl::secretbox_encrypt(P(c), P(nonce), P(m), mlen, P(key));
+  });
+  function("secretboxDecrypt", +[](uintptr_t m, uintptr_t c, size_t clen, uintptr_t nonce, uintptr_t key) {
+    return int(cl::secretbox_decrypt(P(m), P(c), clen, P(nonce), P(key)));
+  });
+  function("blobEncrypt", +[](uintptr_t c, uintptr_t header, uintptr_t m, size_t mlen, uintptr_t key) {
+    return int(cl::blob_encrypt(P(c), P(header), P(m), mlen, P(key)));
+  });
+  function("blobDecrypt", +[](uintptr_t m, uintptr_t c, size_t clen, uintptr_t header, uintptr_t key, bool strict) {
+    return int(cl::blob_decrypt(P(m), P(c), clen, P(header), P(key), strict));
+  });
+  function("boxKeypair", +[](uintptr_t pk, uintptr_t sk) { cl::box_keypair(P(pk), P(sk)); });
+  function("boxSeal", +[](uintptr_t c, uintptr_t m, size_t mlen, uintptr_t pk) {
+    return int(cl::box_seal(P(c), P(m), mlen, P(pk)));
+  });
+  function("boxSealOpen", +[](uintptr_t m, uintptr_t c, size_t clen, uintptr_t pk, uintptr_t sk) {
+    return int(cl::box_seal_open(P(m), P(c), clen, P(pk), P(sk)));
+  });
+
+  class_<Encryptor>("StreamEncryptor")
+      .constructor<>()
+      .function("init", &Encryptor::init)
+      .function("inputPtr", &Encryptor::inputPtr)
+      .function("inputSpace", &Encryptor::inputSpace)
+      .function("commit", &Encryptor::commit)
+      .function("pushMessage", &Encryptor::pushMessage)
+      .function("finish", &Encryptor::finish)
+      .function("outputPtr", &Encryptor::outputPtr);
+  class_<Decryptor>("StreamDecryptor")
+      .constructor<>()
+      .function("init", &Decryptor::init)
+      .function("inputPtr", &Decryptor::inputPtr)
+      .function("inputSpace", &Decryptor::inputSpace)
+      .function("commit", &Decryptor::commit)
+      .function("finish", &Decryptor::finish)
+      .function("outputPtr", &Decryptor::outputPtr)
+      .function("chunkIndex", &Decryptor::chunkIndex);
+}

@@ -1,0 +1,58 @@
+#include "keys.hpp"
+
+#include <sodium.h>
+
+#include <cerrno>
+
+namespace cl {
+
+void generate_key(uint8_t key[kKeyBytes]) { crypto_secretbox_keygen(key); }
+
+void random_bytes(uint8_t* out, size_t len) { randombytes_buf(out, len); }
+
+Status derive_key(uint8_t* key, size_t key_len, const uint8_t* password, size_t password_len,
+                  const uint8_t salt[kSaltBytes], uint64_t ops_limit, uint64_t mem_limit) {
+  if (key_len < crypto_pwhash_BYTES_MIN || key_len > 64)
+    return fail(kBadInput, "key length must be between 16 and 64 bytes");
+  if (ops_limit < crypto_pwhash_argon2id_OPSLIMIT_MIN || ops_limit > 0xffffffffULL)
+    return fail(kBadInput, "opsLimit must be between 1 and 2^32-1");
+  if (mem_limit < crypto_pwhash_argon2id_MEMLIMIT_MIN || mem_limit > (4ULL << 30))
+    return fail(kBadInput, "memLimit must be between 8 KiB and 4 GiB");
+  errno = 0;
+  if (crypto_pwhash(key, key_len, reinterpret_cast<const char*>(password), password_len, salt,
+                    ops_limit, static_cast<size_t>(mem_limit), crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    sodium_memzero(key, key_len);
+    if (errno == ENOMEM || errno == 0)
+      return fail(kOutOfMemory, "not enough memory for the key derivation's memLimit");
+    return fail(kBadInput, "key derivation rejected its parameters");
+  }
+  return kOk;
+}
+
+Status derive_sensitive_key(uint8_t key[kKeyBytes], uint8_t salt[kSaltBytes], uint64_t* ops_used,
+                            uint64_t* mem_used, const uint8_t* password, size_t password_len,
+                            DeriveFn derive) {
+  randombytes_buf(salt, kSaltBytes);
+  uint64_t ops = kSensitiveOps, mem = kSensitiveMem;
+  while (mem >= kSensitiveMemFloor) {
+    Status s = derive(key, kKeyBytes, password, password_len, salt, ops, mem);
+    if (s == kOk) {
+      *ops_used = ops;
+      *mem_used = mem;
+      return kOk;
+    }
+    if (s != kOutOfMemory) return s;
+    mem /= 2;
+    ops *= 2;
+  }
+  return fail(kOutOfMemory, "not enough memory for a sensitive key derivation (needs 128 MiB)");
+}
+
+void derive_login_subkey(uint8_t out[kLoginSubKeyBytes], const uint8_t kek[kKeyBytes]) {
+  uint8_t subkey[32];
+  crypto_kdf_derive_from_key(subkey, sizeof subkey, 1, "loginctx", kek);
+  for (size_t i = 0; i < kLoginSubKeyBytes; i++) out[i] = subkey[i];
+  sodium_memzero(subkey, sizeof subkey);
+}
+
+}  // namespace cl
