@@ -19,6 +19,12 @@ interface Session {
   at: number;
 }
 
+/** Lets go of used-up input; plaintext (encrypt input) is zeroed first. */
+function release(s: Session) {
+  if (s.pending && s.kind === 'encrypt') s.pending.fill(0);
+  s.pending = null;
+}
+
 function describe(core: Core): ApiShape {
   const shape: ApiShape = { functions: [], values: {} };
   const walk = (obj: object, prefix: string) => {
@@ -56,8 +62,7 @@ export function createHost(): HostApi {
     if (!s) return;
     sessions.delete(id);
     s.state.dispose();
-    if (s.pending && s.kind === 'encrypt') s.pending.fill(0);
-    s.pending = null;
+    release(s);
   };
 
   /** Runs fn on session `id`; any error ends the session so nothing more comes out of it. */
@@ -124,10 +129,13 @@ export function createHost(): HostApi {
           const output = s.state.update(s.pending.subarray(s.at, s.at + n));
           s.at += n;
           s.consumed += n;
-          if (output.length) return withTransfer({ output, needInput: s.at >= s.pending.length, done: false });
+          if (output.length) {
+            const needInput = s.at >= s.pending.length;
+            if (needInput) release(s);
+            return withTransfer({ output, needInput, done: false });
+          }
         }
-        if (s.pending && s.kind === 'encrypt') s.pending.fill(0);
-        s.pending = null;
+        release(s);
         if (!end) return { needInput: true, done: false };
         const output = s.state.final();  // frees the state; TRUNCATED if the FINAL chunk never came
         sessions.delete(id);

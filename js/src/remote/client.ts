@@ -114,7 +114,7 @@ function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
 async function startThread(spawn: SpawnOptions, wasmModule: WebAssembly.Module): Promise<{ thread: WorkerThread; shape: ApiShape }> {
   const thread = await spawnWorker(spawn);
   try {
-    const shape = await Promise.race([thread.remote.init({ wasmModule }), thread.dead]);
+    const shape = await thread.guard(thread.remote.init({ wasmModule }));
     return { thread, shape };
   } catch (e) {
     await thread.terminate();
@@ -130,12 +130,10 @@ function kdfRunner(spawn: SpawnOptions, wasmModule: WebAssembly.Module) {
     if (signal?.aborted) throw abortReason(signal);
     const { thread } = await abortable(startThread(spawn, wasmModule), signal);
     threads.add(thread);
-    thread.hold();
-    const call = (path: string, args: unknown[]) => Promise.race([thread.remote.call(path, args), thread.dead]);
+    const call = (path: string, args: unknown[]) => thread.guard(thread.remote.call(path, args) as Promise<unknown>);
     try {
       return await abortable(fn(call), signal);
     } finally {
-      thread.release();
       threads.delete(thread);
       await thread.terminate();
     }
@@ -229,7 +227,7 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
     };
     const guard = async <T>(fn: () => Promise<T>, last = false): Promise<T> => {
       try {
-        return await Promise.race([fn(), thread.dead]);
+        return await thread.guard(fn());
       } catch (e) {
         end();  // the worker dropped the session
         throw e;
@@ -285,7 +283,7 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
     stats: () => ({ completed: threads.map((t) => scheduler.completed.get(t)!) }),
 
     async openSessions() {
-      const counts = await Promise.all(threads.map((t) => t.remote.sessionCount()));
+      const counts = await Promise.all(threads.map((t) => t.guard(t.remote.sessionCount() as Promise<number>)));
       return counts.reduce((a, b) => a + b, 0);
     },
 

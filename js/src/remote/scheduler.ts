@@ -61,7 +61,6 @@ export class Scheduler {
     const load = (t: WorkerThread) => this.running.get(t)! + this.streams.get(t)!;
     const thread = this.threads.reduce((a, b) => (load(b) < load(a) ? b : a));
     this.streams.set(thread, this.streams.get(thread)! + 1);
-    thread.hold();
     let pinned = true;
     return {
       thread,
@@ -69,7 +68,6 @@ export class Scheduler {
         if (!pinned) return;
         pinned = false;
         this.streams.set(thread, this.streams.get(thread)! - 1);
-        thread.release();
       },
     };
   }
@@ -101,8 +99,7 @@ export class Scheduler {
 
   private start(job: Job, thread: WorkerThread) {
     this.running.set(thread, this.running.get(thread)! + 1);
-    thread.hold();
-    Promise.race([job.task(thread), thread.dead])
+    thread.guard(job.task(thread))
       .then(
         (value) => {
           if (job.settled) zeroBytes(value);  // aborted meanwhile: nobody will read it
@@ -113,7 +110,6 @@ export class Scheduler {
       .finally(() => {
         this.running.set(thread, this.running.get(thread)! - 1);
         this.completed.set(thread, this.completed.get(thread)! + 1);
-        thread.release();
         this.pump();
       });
   }

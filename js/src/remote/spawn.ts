@@ -5,11 +5,12 @@ import { READY, installErrorHandler, type HostApi } from './protocol.js';
 
 export interface WorkerThread {
   readonly remote: Comlink.Remote<HostApi>;
-  /** Rejects when the thread dies (crash, exit, terminate): pending calls race against it. */
-  readonly dead: Promise<never>;
-  /** Keeps a Node process alive while work is pending (an idle pool never does). */
-  hold(): void;
-  release(): void;
+  /**
+   * `call`, rejected if the thread dies first (crash, exit, terminate). Not Promise.race with a
+   * never-settling promise: every race would stay subscribed to it and keep its result alive.
+   * While a call is pending the thread keeps a Node process alive (an idle pool never does).
+   */
+  guard<T>(call: Promise<T>): Promise<T>;
   terminate(): Promise<void>;
 }
 
@@ -19,6 +20,33 @@ export interface SpawnOptions {
 }
 
 const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+/** Who waits on a thread, so they can be failed when it dies. */
+function deathWatch(hold: () => void, release: () => void) {
+  let cause: unknown;
+  let dead = false;
+  const waiting = new Set<(e: unknown) => void>();
+  return {
+    fail(e: unknown) {
+      if (dead) return;
+      dead = true;
+      cause = e;
+      for (const reject of waiting) reject(e);
+      waiting.clear();
+    },
+    guard<T>(call: Promise<T>): Promise<T> {
+      if (dead) return Promise.reject(cause);
+      hold();
+      return new Promise<T>((resolve, reject) => {
+        waiting.add(reject);
+        call.then(resolve, reject).finally(() => {
+          waiting.delete(reject);
+          release();
+        });
+      });
+    },
+  };
+}
+
 const isReady = (data: unknown) => !!data && (data as typeof READY).cipherlensWorkerReady === true;
 
 interface NodeWorker {
@@ -34,31 +62,25 @@ async function spawnNode(url: URL): Promise<WorkerThread> {
   const { Worker } = await import(/* webpackIgnore: true */ 'node:worker_threads' as string);
   const { default: nodeEndpoint } = await import(/* webpackIgnore: true */ 'comlink/dist/esm/node-adapter.mjs' as string);
   const worker: NodeWorker = new Worker(url);
-  let failed: (e: unknown) => void = () => {};
-  const dead = new Promise<never>((_, reject) => (failed = reject));
-  dead.catch(() => {});
-  worker.on('error', (e) => failed(e));
-  worker.on('exit', (code) => failed(new Error(`cipherlens: worker exited (code ${code})`)));
-  await new Promise<void>((resolve, reject) => {
+  let holds = 0;
+  const watch = deathWatch(() => {
+    if (holds++ === 0) worker.ref();
+  }, () => {
+    if (--holds === 0) worker.unref();
+  });
+  worker.on('error', (e) => watch.fail(e));
+  worker.on('exit', (code) => watch.fail(new Error(`cipherlens: worker exited (code ${code})`)));
+  await watch.guard(new Promise<void>((resolve) => {
     const onMessage = (data: unknown) => {
       if (!isReady(data)) return;
       worker.off('message', onMessage);
       resolve();
     };
     worker.on('message', onMessage);
-    dead.catch(reject);
-  });
-  let holds = 0;
-  worker.unref();
+  }));
   return {
     remote: Comlink.wrap<HostApi>(nodeEndpoint(worker)),
-    dead,
-    hold: () => {
-      if (holds++ === 0) worker.ref();
-    },
-    release: () => {
-      if (--holds === 0) worker.unref();
-    },
+    guard: watch.guard,
     terminate: async () => {
       await worker.terminate();
     },
@@ -69,27 +91,22 @@ async function spawnBrowser(url?: URL): Promise<WorkerThread> {
   // The literal `new URL(..., import.meta.url)` inside `new Worker` is what bundlers look for.
   const worker = url ? new Worker(url, { type: 'module', name: 'cipherlens' })
     : new Worker(new URL('../worker/core-worker.js', import.meta.url), { type: 'module', name: 'cipherlens' });
-  let failed: (e: unknown) => void = () => {};
-  const dead = new Promise<never>((_, reject) => (failed = reject));
-  dead.catch(() => {});
-  worker.addEventListener('error', (e) => failed(new Error(`cipherlens: worker failed: ${(e as ErrorEvent).message ?? 'load error'}`)));
-  await new Promise<void>((resolve, reject) => {
+  const watch = deathWatch(() => {}, () => {});
+  worker.addEventListener('error', (e) => watch.fail(new Error(`cipherlens: worker failed: ${(e as ErrorEvent).message ?? 'load error'}`)));
+  await watch.guard(new Promise<void>((resolve) => {
     const onMessage = (e: MessageEvent) => {
       if (!isReady(e.data)) return;
       worker.removeEventListener('message', onMessage);
       resolve();
     };
     worker.addEventListener('message', onMessage);
-    dead.catch(reject);
-  });
+  }));
   return {
     remote: Comlink.wrap<HostApi>(worker),
-    dead,
-    hold: () => {},
-    release: () => {},
+    guard: watch.guard,
     terminate: async () => {
       worker.terminate();
-      failed(new Error('cipherlens: worker terminated'));
+      watch.fail(new Error('cipherlens: worker terminated'));
     },
   };
 }

@@ -82,7 +82,7 @@ export function sessionStream(source: ByteSource, session: Promise<Session>, opt
     finish(reason);
   };
   const step = (input: Uint8Array | null, end: boolean) =>
-    Promise.race([open!.thread.remote.step(open!.id, input ? withTransfer(input) : null, end), open!.thread.dead]);
+    open!.thread.guard(open!.thread.remote.step(open!.id, input ? withTransfer(input) : null, end));
 
   return new ReadableStream<Uint8Array>({
     async start(c) {
@@ -153,7 +153,7 @@ export async function openSession(
   thread: WorkerThread, release: () => void, kind: 'encrypt' | 'decrypt', key: Uint8Array, header?: Uint8Array,
 ): Promise<Session & { header?: Uint8Array }> {
   try {
-    const r = await Promise.race([thread.remote.open(kind, key, header), thread.dead]);
+    const r = await thread.guard(thread.remote.open(kind, key, header));
     return { thread, id: r.id, header: r.header, release };
   } catch (e) {
     release();
