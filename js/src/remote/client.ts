@@ -272,7 +272,8 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
     with: (callOptions) => mirror(callOptions),
 
     decryptStream(source, header, key, streamOptions = {}) {
-      return sessionStream(source, pinnedSession('decrypt', key, header), streamOptions);
+      // Opened on the stream's start (not at all if its signal is already aborted).
+      return sessionStream(source, () => pinnedSession('decrypt', key, header), streamOptions);
     },
 
     async encryptStream(source, key, streamOptions = {}) {

@@ -53,7 +53,9 @@ export interface Session {
 }
 
 /** The ReadableStream that pumps `source` through an open worker session. */
-export function sessionStream(source: ByteSource, session: Promise<Session>, options: StreamOptions = {}): ReadableStream<Uint8Array> {
+export function sessionStream(
+  source: ByteSource, session: Promise<Session> | (() => Promise<Session>), options: StreamOptions = {},
+): ReadableStream<Uint8Array> {
   const { signal, onProgress } = options;
   let reader: SourceReader | undefined;
   let open: Session | undefined;
@@ -87,10 +89,19 @@ export function sessionStream(source: ByteSource, session: Promise<Session>, opt
   return new ReadableStream<Uint8Array>({
     async start(c) {
       controller = c;
-      if (signal?.aborted) throw abortReason(signal);
+      if (signal?.aborted) {
+        ended = true;
+        if (typeof session !== 'function') {  // opened already (encryptStream): free it
+          session.then((s) => {
+            s.thread.remote.close(s.id).catch(() => {});
+            s.release();
+          }, () => {});
+        }
+        throw abortReason(signal);
+      }
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        open = await session;
+        open = await (typeof session === 'function' ? session() : session);
         reader = readerOf(source);
       } catch (e) {
         if (open) finish(e);
