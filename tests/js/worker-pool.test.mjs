@@ -111,9 +111,9 @@ test('aborting a running key derivation kills its thread at once', async () => {
 test('terminate rejects queued work and the pool refuses new work', async () => {
   const w = await createCoreWorker();
   const blobs = Array.from({ length: 10 }, () => core.blob.encrypt(randomBytes(100_000), key));
-  const jobs = blobs.map((b) => w.blob.decrypt(b.ciphertext, b.header, key));
+  const settled = Promise.allSettled(blobs.map((b) => w.blob.decrypt(b.ciphertext, b.header, key)));
   await w.terminate();
-  const results = await Promise.allSettled(jobs);
+  const results = await settled;
   assert.ok(results.some((r) => r.status === 'rejected'));
   await assert.rejects(w.generateKey(), /terminated/);
 });

@@ -151,6 +151,7 @@ function kdfRunner(spawn: SpawnOptions, wasmModule: WebAssembly.Module) {
       report({ phase: 'after', ok: true, seconds: (performance.now() - t0) / 1000 });
       return key;
     } catch (e) {
+      if (options.signal?.aborted) throw e;  // killed, not finished: no "after"
       report({ phase: 'after', ok: false, error: e instanceof CoreError ? e.code : undefined, seconds: (performance.now() - t0) / 1000 });
       throw e;
     }

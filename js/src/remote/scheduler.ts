@@ -48,7 +48,7 @@ export class Scheduler {
           if (i >= 0) this.queue.splice(i, 1);
           this.settle(job, () => reject(abortReason(signal)));
         };
-        signal.addEventListener('abort', job.onAbort, { once: true });
+        this.watch(signal, job);
       }
       this.queue.push(job);
       this.pump();
@@ -78,10 +78,32 @@ export class Scheduler {
     for (const job of this.queue.splice(0)) this.settle(job, () => job.reject(terminatedError()));
   }
 
+  /** One listener per signal however many jobs share it (a page aborts 500 thumbnails at once). */
+  private watched = new WeakMap<AbortSignal, { jobs: Set<Job>; listener: () => void }>();
+
+  private watch(signal: AbortSignal, job: Job) {
+    let entry = this.watched.get(signal);
+    if (!entry) {
+      const jobs = new Set<Job>();
+      const listener = () => [...jobs].forEach((j) => j.onAbort!());
+      entry = { jobs, listener };
+      this.watched.set(signal, entry);
+      signal.addEventListener('abort', listener, { once: true });
+    }
+    entry.jobs.add(job);
+  }
+
   private settle(job: Job, fn: () => void) {
     if (job.settled) return;
     job.settled = true;
-    if (job.signal && job.onAbort) job.signal.removeEventListener('abort', job.onAbort);
+    const entry = job.signal && this.watched.get(job.signal);
+    if (entry) {
+      entry.jobs.delete(job);
+      if (!entry.jobs.size) {
+        job.signal!.removeEventListener('abort', entry.listener);
+        this.watched.delete(job.signal!);
+      }
+    }
     fn();
   }
 
