@@ -103,6 +103,14 @@ test('aborting a running key derivation kills its thread at once', async () => {
     await assert.rejects(job, (e) => e.name === 'AbortError');
     assert.equal(events.length, 1, 'no "after": the derivation never finished');
     assert.equal(toHex(await w.b64.decode('AAEC')), '000102', 'the serving thread is unaffected');
+    assert.equal(w.stats().kdfWorkers, 0, 'the derivation thread is gone');
+
+    // Aborted while its thread is still starting: it rejects once that thread is up and terminated.
+    const early = new AbortController();
+    const pending = w.with({ signal: early.signal }).deriveInteractiveKey('pw');
+    early.abort();
+    await assert.rejects(pending, (e) => e.name === 'AbortError');
+    assert.equal(w.stats().kdfWorkers, 0);
   } finally {
     await w.terminate();
   }

@@ -75,8 +75,8 @@ export interface CoreWorker extends AsyncCore {
   decryptStream(source: ByteSource, header: Uint8Array, key: Uint8Array, options?: StreamOptions): ReadableStream<Uint8Array>;
   /** Ente's chunked layout; `header` is known before any data flows. */
   encryptStream(source: ByteSource, key: Uint8Array, options?: StreamOptions): Promise<{ header: Uint8Array; stream: ReadableStream<Uint8Array> }>;
-  /** Jobs completed by each thread so far. */
-  stats(): { completed: number[] };
+  /** Jobs completed by each thread so far, and throw-away key-derivation threads alive now. */
+  stats(): { completed: number[]; kdfWorkers: number };
   /** Open stream sessions over all threads (0 once every stream ended or was cancelled). */
   openSessions(): Promise<number>;
   terminate(): Promise<void>;
@@ -125,17 +125,23 @@ async function startThread(spawn: SpawnOptions, wasmModule: WebAssembly.Module):
 /** Key derivation in a thread of its own, terminated afterwards (or on abort). */
 function kdfRunner(spawn: SpawnOptions, wasmModule: WebAssembly.Module) {
   const threads = new Set<WorkerThread>();
+  let live = 0;
 
   const inThread = async <T>(signal: AbortSignal | undefined, fn: (call: (path: string, args: unknown[]) => Promise<unknown>) => Promise<T>): Promise<T> => {
     if (signal?.aborted) throw abortReason(signal);
-    const { thread } = await abortable(startThread(spawn, wasmModule), signal);
-    threads.add(thread);
-    const call = (path: string, args: unknown[]) => thread.guard(thread.remote.call(path, args) as Promise<unknown>);
+    live++;
+    const starting = startThread(spawn, wasmModule);
     try {
+      const { thread } = await abortable(starting, signal);
+      threads.add(thread);
+      const call = (path: string, args: unknown[]) => thread.guard(thread.remote.call(path, args) as Promise<unknown>);
       return await abortable(fn(call), signal);
     } finally {
-      threads.delete(thread);
-      await thread.terminate();
+      // Also when aborted while the thread was still starting: it is terminated once it is up.
+      await starting.then(({ thread }) => {
+        threads.delete(thread);
+        return thread.terminate();
+      }, () => {}).finally(() => live--);
     }
   };
 
@@ -186,6 +192,8 @@ function kdfRunner(spawn: SpawnOptions, wasmModule: WebAssembly.Module) {
 
   return {
     threads,
+    /** Key-derivation threads alive now (starting, deriving or being terminated). */
+    live: () => live,
     run(path: string, options: CallOptions, args: unknown[]): Promise<unknown> {
       if (path === 'deriveKey') return deriveKey(options, args[0], args[1] as Uint8Array, args[2] as number, args[3] as number);
       if (path === 'deriveInteractiveKey') return deriveInteractiveKey(options, args[0]);
@@ -282,7 +290,7 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
       return { header: session.header!, stream: sessionStream(source, Promise.resolve(session), streamOptions) };
     },
 
-    stats: () => ({ completed: threads.map((t) => scheduler.completed.get(t)!) }),
+    stats: () => ({ completed: threads.map((t) => scheduler.completed.get(t)!), kdfWorkers: kdf.live() }),
 
     async openSessions() {
       const counts = await Promise.all(threads.map((t) => t.guard(t.remote.sessionCount() as Promise<number>)));
