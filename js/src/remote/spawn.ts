@@ -47,6 +47,15 @@ function deathWatch(hold: () => void, release: () => void) {
   };
 }
 
+/**
+ * The host's methods, looked up once: every property read on a comlink proxy builds a new
+ * proxy (and registers it for finalization), which costs more than a small job itself.
+ */
+function methods(remote: Comlink.Remote<HostApi>): Comlink.Remote<HostApi> {
+  const names: Array<keyof HostApi> = ['init', 'call', 'open', 'step', 'update', 'final', 'close', 'sessionCount'];
+  return Object.fromEntries(names.map((n) => [n, remote[n]])) as unknown as Comlink.Remote<HostApi>;
+}
+
 const isReady = (data: unknown) => !!data && (data as typeof READY).cipherlensWorkerReady === true;
 
 interface NodeWorker {
@@ -79,7 +88,7 @@ async function spawnNode(url: URL): Promise<WorkerThread> {
     worker.on('message', onMessage);
   }));
   return {
-    remote: Comlink.wrap<HostApi>(nodeEndpoint(worker)),
+    remote: methods(Comlink.wrap<HostApi>(nodeEndpoint(worker))),
     guard: watch.guard,
     terminate: async () => {
       await worker.terminate();
@@ -102,7 +111,7 @@ async function spawnBrowser(url?: URL): Promise<WorkerThread> {
     worker.addEventListener('message', onMessage);
   }));
   return {
-    remote: Comlink.wrap<HostApi>(worker),
+    remote: methods(Comlink.wrap<HostApi>(worker)),
     guard: watch.guard,
     terminate: async () => {
       worker.terminate();
