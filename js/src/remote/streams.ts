@@ -110,6 +110,7 @@ export function sessionStream(
       if (ended) {  // aborted while opening
         open.thread.remote.close(open.id).catch(() => {});
         open.release();
+        reader.cancel(abortReason(signal!)).catch(() => {});
       }
     },
 
