@@ -205,3 +205,14 @@ test('streams spread over a pool run concurrently and stay correct', async () =>
     await pool.terminate();
   }
 });
+
+test('terminating the worker mid-stream errors the stream instead of leaving it hanging', async () => {
+  const own = await createCoreWorker();
+  const { ciphertext, header } = referenceEncrypt(randomBytes(3 * CHUNK), key);
+  const reader = own.decryptStream(piecewise(ciphertext, [1 << 20]), header, key).getReader();
+  assert.equal((await reader.read()).value.length, CHUNK);
+  await own.terminate();
+  await assert.rejects(async () => {
+    for (;;) if ((await reader.read()).done) break;
+  }, /terminated|exited/);
+});
