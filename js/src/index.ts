@@ -4,3 +4,8 @@ export { CoreError, type CoreErrorCode } from './errors.js';
 export type { DerivedKey } from './keys.js';
 export type { StreamEncryptor, StreamDecryptor } from './stream.js';
 export { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from './stream.js';
+export type { EmbeddingIndex, SearchHit, SearchOptions } from './embedding-index.js';
+export { ENTE_CLIP_MIN_SCORE } from './embedding-index.js';
+export type { ClipData, MLData, EncryptedMLData, ClipOptions } from './ml-data.js';
+export { CLIP_INDEX_VERSION } from './ml-data.js';
+export { fileIndexStore, indexedDbIndexStore, type IndexStore, type IndexedDbStoreOptions } from './index-store.js';
