@@ -1,5 +1,6 @@
 #include "index_file.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <sodium.h>
@@ -35,6 +36,41 @@ uint64_t get_u64(const uint8_t* p) {
   uint64_t x = 0;
   for (int i = 0; i < 8; i++) x |= uint64_t(p[i]) << (8 * i);
   return x;
+}
+
+// Decompresses zstd frames into out.v (resized to the exact length). Streaming, so frames
+// written without a recorded content size (e.g. `zstd` reading a pipe) load too.
+Status inflate(const uint8_t* src, size_t len, WipedBytes& out) {
+  unsigned long long hint = ZSTD_getFrameContentSize(src, len);
+  if (hint == ZSTD_CONTENTSIZE_ERROR) return fail(kBadInput, "index data is not a zstd frame");
+  size_t cap = hint != ZSTD_CONTENTSIZE_UNKNOWN && hint <= kMaxPlainBytes ? size_t(hint) + 1
+                                                                          : std::max<size_t>(len * 4, 1 << 16);
+  out.v.resize(cap);
+  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  if (!dctx) return fail(kOutOfMemory, "zstd context allocation failed");
+  ZSTD_inBuffer in{src, len, 0};
+  ZSTD_outBuffer ob{out.v.data(), out.v.size(), 0};
+  Status status = kOk;
+  for (;;) {
+    size_t r = ZSTD_decompressStream(dctx, &ob, &in);
+    if (ZSTD_isError(r)) { status = fail(kBadInput, "index data failed to decompress"); break; }
+    if (r == 0 && in.pos == in.size) break;  // every frame complete
+    if (ob.pos == ob.size) {
+      if (out.v.size() >= kMaxPlainBytes) { status = fail(kBadInput, "index data decompresses to too much"); break; }
+      WipedBytes bigger;
+      bigger.v.resize(std::min<size_t>(out.v.size() * 2, kMaxPlainBytes));
+      std::memcpy(bigger.v.data(), out.v.data(), ob.pos);
+      out.v.swap(bigger.v);
+      ob.dst = out.v.data();
+      ob.size = out.v.size();
+    } else if (in.pos == in.size) {
+      status = fail(kBadInput, "index data ends inside a zstd frame");
+      break;
+    }
+  }
+  ZSTD_freeDCtx(dctx);
+  if (status == kOk) out.v.resize(ob.pos);
+  return status;
 }
 
 }  // namespace
@@ -112,12 +148,7 @@ Status index_load(EmbeddingIndex& index, const uint8_t* data, size_t len, const 
   if (Status s = blob_decrypt(packed.v.data(), data + kIndexEnvelopeBytes, size_t(clen), data + 16, key)) return s;
 
   // Authentic from here on: what remains can only be a malformed writer, hence kBadInput.
-  unsigned long long plen = ZSTD_getFrameContentSize(packed.v.data(), packed.v.size());
-  if (plen == ZSTD_CONTENTSIZE_ERROR || plen == ZSTD_CONTENTSIZE_UNKNOWN || plen > kMaxPlainBytes)
-    return fail(kBadInput, "index data is not a zstd frame of known size");
-  plain.v.resize(size_t(plen));
-  size_t got = ZSTD_decompress(plain.v.data(), plain.v.size(), packed.v.data(), packed.v.size());
-  if (ZSTD_isError(got) || got != plen) return fail(kBadInput, "index data failed to decompress");
+  if (Status s = inflate(packed.v.data(), packed.v.size(), plain)) return s;
   return index_parse(index, plain.v.data(), plain.v.size());
 }
 
