@@ -52,6 +52,29 @@ void require_same_ranking(const std::vector<Hit>& got, const std::vector<Hit>& w
 }
 }  // namespace
 
+TEST_CASE("four-row kernels equal four single-row calls", "[index]") {
+  std::mt19937 rng(11);
+  for (size_t n : {16, 32, 48, 512}) {
+    CAPTURE(n);
+    auto rows = gaussian(rng, 4 * n), q = gaussian(rng, n);
+    float f4[4];
+    dot4_f32(rows.data(), q.data(), n, f4);
+    std::vector<int8_t> r8(4 * n), q8(n);
+    std::vector<int16_t> q16(n);
+    for (size_t r = 0; r < 4; r++) quantize_i8(r8.data() + r * n, rows.data() + r * n, n);
+    quantize_i8(q8.data(), q.data(), n);
+    widen_i8(q16.data(), q8.data(), n);
+    int32_t i4[4];
+    dot4_i8(r8.data(), q16.data(), n, i4);
+    for (size_t r = 0; r < 4; r++) {
+      float want = dot_f32_scalar(rows.data() + r * n, q.data(), n);
+      REQUIRE(std::fabs(f4[r] - want) <= 1e-4f * (1 + std::fabs(want)));
+      REQUIRE(f4[r] == dot_f32(rows.data() + r * n, q.data(), n));
+      REQUIRE(i4[r] == dot_i8_scalar(r8.data() + r * n, q8.data(), n));
+    }
+  }
+}
+
 TEST_CASE("kernels match scalar references at every length up to 80", "[index]") {
   std::mt19937 rng(1);
   for (size_t n = 1; n <= 80; n++) {
@@ -69,7 +92,9 @@ TEST_CASE("kernels match scalar references at every length up to 80", "[index]")
 
     std::vector<int8_t> qa(stride, 0), qb(stride, 0);
     float sa = quantize_i8(qa.data(), a.data(), n), sb = quantize_i8(qb.data(), b.data(), n);
-    REQUIRE(dot_i8(qa.data(), qb.data(), stride) == dot_i8_scalar(qa.data(), qb.data(), n));
+    std::vector<int16_t> wb(stride);
+    widen_i8(wb.data(), qb.data(), stride);
+    REQUIRE(dot_i8(qa.data(), wb.data(), stride) == dot_i8_scalar(qa.data(), qb.data(), n));
     // Quantisation error: each component within half a step.
     for (size_t i = 0; i < n; i++) {
       REQUIRE(std::fabs(qa[i] * sa - a[i]) <= sa * 0.5f + 1e-6f);
@@ -79,13 +104,17 @@ TEST_CASE("kernels match scalar references at every length up to 80", "[index]")
 }
 
 TEST_CASE("int8 kernel at the extremes: +-127 everywhere does not overflow", "[index]") {
-  for (size_t n : {size_t(16), size_t(512), size_t(4096)}) {
-    std::vector<int8_t> a(n, 127), b(n, 127), c(n, -127);
-    REQUIRE(dot_i8(a.data(), b.data(), n) == int32_t(n) * 127 * 127);
-    REQUIRE(dot_i8(a.data(), c.data(), n) == -int32_t(n) * 127 * 127);
+  for (size_t n : {size_t(16), size_t(512), size_t(65536)}) {
+    std::vector<int8_t> a(n, 127), c(n, -127);
+    std::vector<int16_t> wa(n), wc(n);
+    widen_i8(wa.data(), a.data(), n);
+    widen_i8(wc.data(), c.data(), n);
+    REQUIRE(dot_i8(a.data(), wa.data(), n) == int32_t(n) * 127 * 127);
+    REQUIRE(dot_i8(a.data(), wc.data(), n) == -int32_t(n) * 127 * 127);
     // Alternating signs.
     for (size_t i = 0; i < n; i += 2) c[i] = 127;
-    REQUIRE(dot_i8(a.data(), c.data(), n) == dot_i8_scalar(a.data(), c.data(), n));
+    widen_i8(wc.data(), c.data(), n);
+    REQUIRE(dot_i8(a.data(), wc.data(), n) == dot_i8_scalar(a.data(), c.data(), n));
   }
   std::vector<float> x = {-1.0f, 0.5f, 1.0f};
   std::vector<int8_t> q(3);
@@ -198,11 +227,11 @@ TEST_CASE("ties rank by ascending file id in every path", "[index]") {
     EmbeddingIndex idx;
     REQUIRE(idx.reset(dims) == kOk);
     auto v = gaussian(rng, dims), w = gaussian(rng, dims);
-    // Ten copies of v (scaled: normalisation makes them equal) and ten of w, ids shuffled.
-    std::vector<uint64_t> ids = {90, 5, 77, 13, 1, 42, 8, 1000, 3, 64};
+    // Eleven copies of v and of w, ids shuffled; 22 rows, so copies sit both in the four-row
+    // blocks and in the tail of the scan.
+    std::vector<uint64_t> ids = {90, 5, 77, 13, 1, 42, 8, 1000, 3, 64, 7};
     for (size_t i = 0; i < ids.size(); i++) {
       std::vector<float> sv(v), sw(w);
-      for (auto& x : sv) x *= 1;  // identical copies: bit-equal after normalisation
       REQUIRE(idx.upsert(ids[i], sv.data()) == kOk);
       REQUIRE(idx.upsert(ids[i] + 5000, sw.data()) == kOk);
     }
@@ -216,12 +245,12 @@ TEST_CASE("ties rank by ascending file id in every path", "[index]") {
       REQUIRE(got.size() == 15);
       std::vector<uint64_t> sorted_ids(ids);
       std::sort(sorted_ids.begin(), sorted_ids.end());
-      for (size_t i = 0; i < 10; i++) {
+      for (size_t i = 0; i < ids.size(); i++) {
         REQUIRE(got[i].id == sorted_ids[i]);
         REQUIRE(ref[i].id == sorted_ids[i]);
         REQUIRE(got[i].score == got[0].score);
       }
-      for (size_t i = 10; i < 15; i++) REQUIRE(got[i].id == sorted_ids[i - 10] + 5000);
+      for (size_t i = ids.size(); i < 15; i++) REQUIRE(got[i].id == sorted_ids[i - ids.size()] + 5000);
     }
   }
 }

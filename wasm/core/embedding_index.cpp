@@ -220,9 +220,19 @@ Status EmbeddingIndex::search(const float* q, const SearchOptions& opt, std::vec
   TopK<Cand> top(k);
 
   if (!opt.quantized) {
-    const float* row = vecs_.data();
-    for (size_t r = 0; r < n; r++, row += stride_) {
-      Cand c{ids_[r], dot_f32(row, qn.data(), stride_), uint32_t(r)};
+    // Four rows per step share the query loads; the rest one by one.
+    const float* base = vecs_.data();
+    float sc[4];
+    size_t r = 0;
+    for (; r + 4 <= n; r += 4) {
+      dot4_f32(base + r * stride_, qn.data(), stride_, sc);
+      for (size_t j = 0; j < 4; j++) {
+        Cand c{ids_[r + j], sc[j], uint32_t(r + j)};
+        if (c.score >= min_score && top.accepts(c)) top.push(c);
+      }
+    }
+    for (; r < n; r++) {
+      Cand c{ids_[r], dot_f32(base + r * stride_, qn.data(), stride_), uint32_t(r)};
       if (c.score >= min_score && top.accepts(c)) top.push(c);
     }
   } else {
@@ -251,11 +261,23 @@ Status EmbeddingIndex::approximate_candidates(const float* q, size_t want, bool 
   const size_t n = ids_.size(), k = std::min(want, n);
   if (k == 0) return kOk;
   TopK<Cand> top(k);
-  const int8_t* row = q8_.data();
-  for (size_t r = 0; r < n; r++, row += stride_) {
-    int32_t d = scalar ? dot_i8_scalar(row, q8.data(), dims_) : dot_i8(row, q8.data(), stride_);
+  const int8_t* base = q8_.data();
+  auto offer = [&](size_t r, int32_t d) {
     Cand c{ids_[r], float(d) * (q8_scale_[r] * qscale), uint32_t(r)};
     if (top.accepts(c)) top.push(c);
+  };
+  if (scalar) {
+    for (size_t r = 0; r < n; r++) offer(r, dot_i8_scalar(base + r * stride_, q8.data(), dims_));
+  } else {
+    std::vector<int16_t> q16(stride_);
+    widen_i8(q16.data(), q8.data(), stride_);
+    int32_t d[4];
+    size_t r = 0;
+    for (; r + 4 <= n; r += 4) {
+      dot4_i8(base + r * stride_, q16.data(), stride_, d);
+      for (size_t j = 0; j < 4; j++) offer(r + j, d[j]);
+    }
+    for (; r < n; r++) offer(r, dot_i8(base + r * stride_, q16.data(), stride_));
   }
   for (const Cand& c : top.sorted()) out.push_back({c.id, c.score});
   return kOk;
