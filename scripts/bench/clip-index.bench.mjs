@@ -2,7 +2,7 @@
 // JS loop over Float32Arrays (dot products + a small top-k insertion), same data, same run.
 // Also recall@10 of the int8 path against exact, and build/save/load costs.
 import { loadCore } from '../../js/dist/index.js';
-import { time, table, fmt } from './harness.mjs';
+import { time, table, fmt, median } from './harness.mjs';
 
 const N = Number(process.env.CLIP_INDEX_N ?? 100_000);
 const D = 512;
@@ -77,12 +77,31 @@ for (const q of queries.slice(0, 4)) {
   if (a.join() !== b.join()) throw new Error(`wasm and JS disagree: ${a} vs ${b}`);
 }
 
-let qi = 0;
-const next = () => queries[qi++ % QUERIES];
-const RUNS = 15;
-const tF32 = await time(() => index.search(next(), { limit: K }), RUNS);
-const tI8 = await time(() => index.search(next(), { limit: K, quantized: true }), RUNS);
-const tJs = await time(() => jsSearch(next(), K), 7);
+// Interleaved rounds: each round times every contender once on the same query, so load from
+// other processes on a shared machine hits all of them alike; medians per contender.
+const bytesView = Buffer.from(flat.buffer, flat.byteOffset, flat.byteLength);
+const half = Math.floor(bytesView.length / 2);
+const mirror = Buffer.from(bytesView.subarray(0, half));
+const contenders = {
+  js: (q) => jsSearch(q, K),
+  f32: (q) => index.search(q, { limit: K }),
+  i8: (q) => index.search(q, { limit: K, quantized: true }),
+  // The memory-bandwidth floor for reading the float32 vectors once: native memcmp
+  // (Buffer.compare) over two halves of the same bytes, 4 * N * D bytes in all.
+  floor: () => Buffer.compare(mirror, bytesView.subarray(0, half)),
+};
+const ROUNDS = 15;
+const samples = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+for (const fn of Object.values(contenders)) fn(queries[0]);  // warm-up
+for (let r = 0; r < ROUNDS; r++) {
+  const q = queries[r % QUERIES];
+  for (const [name, fn] of Object.entries(contenders)) {
+    const t0 = performance.now();
+    fn(q);
+    samples[name].push((performance.now() - t0) / 1000);
+  }
+}
+const tJs = median(samples.js), tF32 = median(samples.f32), tI8 = median(samples.i8), tFloor = median(samples.floor);
 
 // Recall@10 of the int8 path against exact, per query kind.
 const recall = (filter) => {
@@ -109,6 +128,7 @@ console.log(table(['search, one query', 'time (ms)', 'vs plain JS loop'], [
   ['plain JS loop over Float32Arrays (dot + top-k insertion)', ms(tJs), '1.00x'],
   ['cipherlens float32 SIMD scan + heap', ms(tF32), fmt(tJs / tF32, 1) + 'x'],
   ['cipherlens int8 scan + exact re-rank of 100', ms(tI8), fmt(tJs / tI8, 1) + 'x'],
+  ['floor: native memcmp reading the same float32 bytes once', ms(tFloor), fmt(tJs / tFloor, 1) + 'x'],
 ]));
 console.log();
 console.log(table(['measure', 'value'], [
@@ -118,6 +138,8 @@ console.log(table(['measure', 'value'], [
   ['save (serialise + zstd + encrypt)', `${ms(tSave)} ms, ${fmt(saved.length / 2 ** 20, 1)} MiB (raw ${fmt((16 + N * (8 + 4 * D)) / 2 ** 20, 1)} MiB)`],
   ['loadIndex (decrypt + inflate + rebuild int8)', `${ms(tLoad)} ms`],
 ]));
-console.log(`\nTargets: float32 <= 10 ms, int8 <= 4 ms, >= 10x the JS loop, recall@10 >= 0.99. Medians of ${RUNS} queries (JS: 7);`);
+console.log(`\nTargets: float32 <= 10 ms, int8 <= 4 ms, >= 10x the JS loop, recall@10 >= 0.99. Medians of ${ROUNDS} interleaved rounds;`);
 console.log('random unit vectors, so scores are spread thinly and near-ties are common (harder for int8 than real CLIP data).');
+console.log('The floor row is native code streaming the float32 data once: no float32 scan can beat it, so where');
+console.log('it exceeds 10 ms the float32 target is beyond this machine\'s memory bandwidth (the int8 scan reads a quarter).');
 index.dispose();
