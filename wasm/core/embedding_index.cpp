@@ -61,10 +61,11 @@ void grow_wiped(std::vector<T>& v, size_t n) {
   v.swap(bigger);
 }
 
+// Wipes and releases v's buffer.
 template <class T>
 void wipe(std::vector<T>& v) {
   sodium_memzero(v.data(), v.capacity() * sizeof(T));
-  v.clear();
+  std::vector<T>().swap(v);
 }
 
 // Inverse L2 norm of v, or 0 when v is zero or has a non-finite component.
