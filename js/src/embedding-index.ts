@@ -31,7 +31,7 @@ export interface EmbeddingIndex {
   readonly size: number;
   /** Stores embedding / |embedding| under fileId (an integer 0 .. 2^53 - 1), replacing any earlier one. */
   upsert(fileId: number, embedding: ArrayLike<number>): void;
-  /** Many at once: `embeddings` holds fileIds.length * dims floats, row after row. */
+  /** Many at once: `embeddings` holds fileIds.length * dims floats, row after row. All or nothing. */
   upsertMany(fileIds: ArrayLike<number>, embeddings: Float32Array): void;
   /** True when fileId was present. */
   remove(fileId: number): boolean;

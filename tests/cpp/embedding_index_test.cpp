@@ -324,6 +324,10 @@ TEST_CASE("bad input is rejected and changes nothing", "[index]") {
   REQUIRE(idx.upsert(1, inf.data()) == kBadInput);
   REQUIRE(idx.size() == 2);
   REQUIRE(idx.get(1)[0] == Approx(1 / std::sqrt(8.0f)));
+  REQUIRE(idx.check_vector(v.data()) == kOk);
+  REQUIRE(idx.check_vector(zero.data()) == kBadInput);
+  REQUIRE(idx.check_vector(nan.data()) == kBadInput);
+  REQUIRE(idx.check_vector(inf.data()) == kBadInput);
   std::vector<Hit> got;
   REQUIRE(idx.search(zero.data(), SearchOptions{}, got) == kBadInput);
   REQUIRE(idx.search(nan.data(), SearchOptions{}, got) == kBadInput);

@@ -149,6 +149,15 @@ test('upsert replaces, remove/has/get/fileIds stay consistent, upsertMany equals
   b.upsertMany(vecs.map((_, i) => i * 3), flat);
   assert.equal(b.size, 60);
   for (let i = 0; i < 60; i++) assert.deepEqual(a.get(i * 3), b.get(i * 3));
+  // A batch with one bad id or one zero vector changes nothing.
+  const batch = new Float32Array(3 * dims).fill(1);
+  assert.equal(catchCoreError(() => b.upsertMany([1, 2, -3], batch)).code, 'BAD_INPUT');
+  batch.fill(0, 2 * dims);
+  assert.equal(catchCoreError(() => b.upsertMany([0, 1, 2], batch)).code, 'BAD_INPUT');
+  assert.equal(catchCoreError(() => b.upsertMany([0, 1], batch)).code, 'BAD_INPUT');  // wrong length
+  assert.equal(b.size, 60);
+  assert.deepEqual(b.get(0), a.get(0));
+  assert.equal(b.has(1), false);
 
   for (let i = 0; i < 60; i += 4) assert.equal(a.remove(i * 3), true);
   assert.equal(a.remove(0), false);

@@ -57,12 +57,15 @@ class IndexHandle {
     if (!to_file_id(file_id, &id)) return bad_id();
     return -int(index_.upsert(id, input_.data()));
   }
-  // ids: n doubles; vectors at inputPtr(n). All ids are checked before anything changes; a
-  // bad vector stops the batch there (earlier ones stay) and returns -status.
+  // ids: n doubles; vectors at inputPtr(n). Every id and vector is checked before anything
+  // changes, so a bad batch changes nothing. Returns n or -status.
   int upsertMany(uintptr_t ids_ptr, int n) {
     const double* ids = reinterpret_cast<const double*>(ids_ptr);
     std::vector<uint64_t> checked(size_t(n > 0 ? n : 0));
-    for (int i = 0; i < n; i++) if (!to_file_id(ids[i], &checked[i])) return bad_id();
+    for (int i = 0; i < n; i++) {
+      if (!to_file_id(ids[i], &checked[i])) return bad_id();
+      if (cl::Status s = index_.check_vector(input_.data() + size_t(i) * index_.dims())) return -int(s);
+    }
     index_.reserve(index_.size() + size_t(n));
     for (int i = 0; i < n; i++) {
       if (cl::Status s = index_.upsert(checked[i], input_.data() + size_t(i) * index_.dims())) return -int(s);

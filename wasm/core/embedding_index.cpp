@@ -130,6 +130,13 @@ void EmbeddingIndex::write_slot(size_t slot, uint64_t id, const float* v, float 
   std::fill(qrow + dims_, qrow + stride_, int8_t(0));
 }
 
+Status EmbeddingIndex::check_vector(const float* v) const {
+  if (dims_ == 0) return fail(kBadInput, "index has no dimension");
+  float inv = inverse_norm(v, dims_);
+  if (inv == 0 || !std::isfinite(inv)) return fail(kBadInput, "embedding must be finite and non-zero");
+  return kOk;
+}
+
 Status EmbeddingIndex::upsert(uint64_t id, const float* v) {
   if (dims_ == 0) return fail(kBadInput, "index has no dimension");
   if (id > kMaxFileId) return fail(kBadInput, "file id must be an integer in 0 .. 2^53 - 1");

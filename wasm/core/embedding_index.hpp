@@ -51,6 +51,8 @@ class EmbeddingIndex {
   // Stores v / |v| under id, replacing any earlier vector. kBadInput for an id out of range, a
   // non-finite component or a zero vector (nothing changes then).
   Status upsert(uint64_t id, const float* v);
+  // kBadInput unless v (dims floats) could be upserted: finite and non-zero.
+  Status check_vector(const float* v) const;
   // For loading saved data: stores v as it is, which must already have unit norm (1e-3), so a
   // save/load round trip is bit-exact. kBadInput for a duplicate id as well.
   Status insert_normalized(uint64_t id, const float* v);
