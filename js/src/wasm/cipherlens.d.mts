@@ -22,6 +22,29 @@ export interface WasmStreamDecryptor {
   delete(): void;
 }
 
+// One embedding index (wasm/bindings/index_bind.cpp). Functions returning a count or length
+// encode errors as -status; init and load return a status.
+export interface WasmEmbeddingIndex {
+  init(dims: number): number;
+  dims(): number;
+  size(): number;
+  reserve(n: number): void;
+  inputPtr(n: number): number;
+  upsert(fileId: number): number;
+  upsertMany(idsPtr: number, n: number): number;
+  remove(fileId: number): number;
+  get(fileId: number): number;
+  ids(): number;
+  search(limit: number, minScore: number, quantized: boolean, candidates: number): number;
+  resultIdsPtr(): number;
+  resultScoresPtr(): number;
+  save(key: number): number;
+  bytesPtr(): number;
+  clearBytes(): void;
+  load(data: number, len: number, key: number): number;
+  delete(): void;
+}
+
 export interface CipherlensModule {
   HEAPU8: Uint8Array;
   _malloc(size: number): number;
@@ -48,6 +71,7 @@ export interface CipherlensModule {
   boxSealOpen(m: number, c: number, clen: number, pk: number, sk: number): number;
   StreamEncryptor: new () => WasmStreamEncryptor;
   StreamDecryptor: new () => WasmStreamDecryptor;
+  EmbeddingIndex: new () => WasmEmbeddingIndex;
 
   b64EncodedLength(len: number, variant: number): number;
   b64Encode(out: number, bin: number, len: number, variant: number): number;
