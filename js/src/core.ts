@@ -8,6 +8,7 @@ import { makeBox } from './box.js';
 import { makeMnemonic, makeVerificationId } from './mnemonic.js';
 import { makeB64 } from './b64.js';
 import { makePrimitives } from './primitives.js';
+import { makeClip } from './clip.js';
 
 function makeCore(heap: Heap) {
   const keys = makeKeys(heap);
@@ -21,6 +22,7 @@ function makeCore(heap: Heap) {
     verificationId: makeVerificationId(heap),
     b64: makeB64(heap),
     primitives: makePrimitives(heap),
+    clip: makeClip(heap),
     /** Diagnostics: bytes malloc'd in wasm memory now, and the memory's total size. */
     memory: {
       heapInUse: (): number => heap.mod.heapInUse(),

@@ -4,3 +4,7 @@ export { CoreError, type CoreErrorCode } from './errors.js';
 export type { DerivedKey } from './keys.js';
 export type { StreamEncryptor, StreamDecryptor } from './stream.js';
 export { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from './stream.js';
+export {
+  CLIP_CONTEXT_LENGTH, CLIP_IMAGE_SIDE, CLIP_IMAGE_FLOATS, CLIP_DOWNSCALE_DEFAULT,
+  type RgbaPixels, type RgbaImage, type ClipImageOptions,
+} from './clip.js';

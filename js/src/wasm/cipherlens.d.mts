@@ -57,6 +57,14 @@ export interface CipherlensModule {
   mnemonicToEntropy(words: string, expectedWords: number): number;
   verificationId(pk: number, len: number): string;
 
+  clipTextBuffer(units: number): number;
+  clipTokenize(units: number): number;
+  clipTokensPtr(): number;
+  clipPreprocess(out: number, rgba: number, width: number, height: number, simd: boolean): number;
+  clipDownscaleSize(width: number, height: number, maxSide: number, dims: number): number;
+  clipDownscale(out: number, outWidth: number, outHeight: number, rgba: number, width: number, height: number, simd: boolean): number;
+  clipSimd(): boolean;
+
   chacha20IetfXorIc(c: number, m: number, len: number, nonce: number, ic: number, key: number): void;
   xchacha20XorIc(c: number, m: number, len: number, nonce: number, ic: number, key: number): void;
   hchacha20(out: number, in16: number, key: number): void;

@@ -1,0 +1,270 @@
+#include "clip_preprocess.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+#endif
+
+namespace cl {
+namespace {
+
+constexpr int kPrecisionBits = 32 - 8 - 2;  // Pillow's PRECISION_BITS for 8-bit images
+constexpr int32_t kHalf = 1 << (kPrecisionBits - 1);
+
+// Filter taps of a run of output pixels: the first input pixel, how many, fixed-point weights.
+struct Coeffs {
+  int ksize = 0;
+  std::vector<int32_t> start, count, k;  // k: count.size() * ksize
+};
+
+// Pillow's precompute_coeffs + normalize_coeffs_8bpc (BILINEAR, support 1) for output pixels
+// [first, first + n) of a resize from in_size to out_size.
+Coeffs make_coeffs(uint32_t in_size, uint32_t out_size, uint32_t first, uint32_t n) {
+  Coeffs c;
+  const double scale = double(float(in_size)) / out_size;
+  const double filterscale = scale < 1.0 ? 1.0 : scale;
+  const double support = 1.0 * filterscale;
+  const double ss = 1.0 / filterscale;
+  c.ksize = int(std::ceil(support)) * 2 + 1;
+  c.start.resize(n);
+  c.count.resize(n);
+  c.k.assign(size_t(n) * c.ksize, 0);
+  std::vector<double> w(c.ksize);
+  for (uint32_t i = 0; i < n; i++) {
+    const double center = (first + i + 0.5) * scale;
+    int xmin = int(center - support + 0.5);
+    if (xmin < 0) xmin = 0;
+    int xmax = int(center + support + 0.5);
+    if (xmax > int(in_size)) xmax = int(in_size);
+    xmax -= xmin;
+    double ww = 0.0;
+    for (int x = 0; x < xmax; x++) {
+      double a = std::fabs((x + xmin - center + 0.5) * ss);
+      w[x] = a < 1.0 ? 1.0 - a : 0.0;
+      ww += w[x];
+    }
+    int32_t* k = &c.k[size_t(i) * c.ksize];
+    for (int x = 0; x < xmax; x++) {
+      if (ww != 0.0) w[x] /= ww;
+      const double v = w[x] * (1 << kPrecisionBits);
+      k[x] = w[x] < 0 ? int32_t(-0.5 + v) : int32_t(0.5 + v);
+    }
+    c.start[i] = xmin;
+    c.count[i] = xmax;
+  }
+  return c;
+}
+
+inline uint8_t clip8(int32_t v) {
+  v >>= kPrecisionBits;
+  return uint8_t(v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+// ---- scalar reference passes (4 interleaved channels) ----
+
+void horizontal_scalar(uint8_t* dst, const uint8_t* row, const Coeffs& c) {
+  for (size_t i = 0; i < c.start.size(); i++) {
+    const uint8_t* p = row + size_t(c.start[i]) * 4;
+    const int32_t* k = &c.k[i * c.ksize];
+    int32_t s0 = kHalf, s1 = kHalf, s2 = kHalf, s3 = kHalf;
+    for (int t = 0; t < c.count[i]; t++, p += 4) {
+      s0 += p[0] * k[t];
+      s1 += p[1] * k[t];
+      s2 += p[2] * k[t];
+      s3 += p[3] * k[t];
+    }
+    dst[i * 4 + 0] = clip8(s0);
+    dst[i * 4 + 1] = clip8(s1);
+    dst[i * 4 + 2] = clip8(s2);
+    dst[i * 4 + 3] = clip8(s3);
+  }
+}
+
+// One output row from `count` source rows starting at `first` (rows of `width` pixels).
+void vertical_scalar(uint8_t* dst, const uint8_t* src, size_t stride, size_t width, const int32_t* k, int count) {
+  for (size_t b = 0; b < width * 4; b++) {
+    const uint8_t* p = src + b;
+    int32_t s = kHalf;
+    for (int t = 0; t < count; t++, p += stride) s += *p * k[t];
+    dst[b] = clip8(s);
+  }
+}
+
+#ifdef __wasm_simd128__
+// ---- SIMD128 passes: one RGBA pixel per i32x4 lane group, exact same integer arithmetic ----
+
+inline v128_t pack_pixel(v128_t s) {
+  v128_t v = wasm_i32x4_shr(s, kPrecisionBits);
+  v128_t h = wasm_i16x8_narrow_i32x4(v, v);
+  return wasm_u8x16_narrow_i16x8(h, h);  // saturation == clip8
+}
+
+void horizontal_simd(uint8_t* dst, const uint8_t* row, const Coeffs& c) {
+  for (size_t i = 0; i < c.start.size(); i++) {
+    const uint8_t* p = row + size_t(c.start[i]) * 4;
+    const int32_t* k = &c.k[i * c.ksize];
+    const int n = c.count[i];
+    v128_t s0 = wasm_i32x4_splat(kHalf), s1 = wasm_i32x4_splat(0);
+    int t = 0;
+    for (; t + 2 <= n; t += 2, p += 8) {
+      v128_t two = wasm_u16x8_load8x8(p);  // two pixels as u16
+      s0 = wasm_i32x4_add(s0, wasm_i32x4_mul(wasm_u32x4_extend_low_u16x8(two), wasm_i32x4_splat(k[t])));
+      s1 = wasm_i32x4_add(s1, wasm_i32x4_mul(wasm_u32x4_extend_high_u16x8(two), wasm_i32x4_splat(k[t + 1])));
+    }
+    if (t < n) {
+      uint32_t one;
+      std::memcpy(&one, p, 4);
+      v128_t px = wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(wasm_i32x4_splat(int32_t(one))));
+      s0 = wasm_i32x4_add(s0, wasm_i32x4_mul(px, wasm_i32x4_splat(k[t])));
+    }
+    uint32_t out = uint32_t(wasm_i32x4_extract_lane(pack_pixel(wasm_i32x4_add(s0, s1)), 0));
+    std::memcpy(dst + i * 4, &out, 4);
+  }
+}
+
+void vertical_simd(uint8_t* dst, const uint8_t* src, size_t stride, size_t width, const int32_t* k, int count) {
+  const size_t bytes = width * 4;
+  size_t b = 0;
+  for (; b + 16 <= bytes; b += 16) {
+    v128_t a0 = wasm_i32x4_splat(kHalf), a1 = a0, a2 = a0, a3 = a0;
+    const uint8_t* p = src + b;
+    for (int t = 0; t < count; t++, p += stride) {
+      v128_t v = wasm_v128_load(p);
+      v128_t kk = wasm_i32x4_splat(k[t]);
+      v128_t lo = wasm_u16x8_extend_low_u8x16(v), hi = wasm_u16x8_extend_high_u8x16(v);
+      a0 = wasm_i32x4_add(a0, wasm_i32x4_mul(wasm_u32x4_extend_low_u16x8(lo), kk));
+      a1 = wasm_i32x4_add(a1, wasm_i32x4_mul(wasm_u32x4_extend_high_u16x8(lo), kk));
+      a2 = wasm_i32x4_add(a2, wasm_i32x4_mul(wasm_u32x4_extend_low_u16x8(hi), kk));
+      a3 = wasm_i32x4_add(a3, wasm_i32x4_mul(wasm_u32x4_extend_high_u16x8(hi), kk));
+    }
+    v128_t h0 = wasm_i16x8_narrow_i32x4(wasm_i32x4_shr(a0, kPrecisionBits), wasm_i32x4_shr(a1, kPrecisionBits));
+    v128_t h1 = wasm_i16x8_narrow_i32x4(wasm_i32x4_shr(a2, kPrecisionBits), wasm_i32x4_shr(a3, kPrecisionBits));
+    wasm_v128_store(dst + b, wasm_u8x16_narrow_i16x8(h0, h1));
+  }
+  if (b < bytes) vertical_scalar(dst + b, src + b, stride, (bytes - b) / 4, k, count);
+}
+#endif
+
+using HorizontalFn = void (*)(uint8_t*, const uint8_t*, const Coeffs&);
+using VerticalFn = void (*)(uint8_t*, const uint8_t*, size_t, size_t, const int32_t*, int);
+
+// Pixels [x0, x0+ow) x [y0, y0+oh) of the w x h RGBA image resized to sw x sh, as Pillow
+// computes them (a pass is skipped when its axis keeps its size, as Pillow does).
+void resample_window(uint8_t* out, const uint8_t* in, uint32_t w, uint32_t h, uint32_t sw, uint32_t sh,
+                     uint32_t x0, uint32_t y0, uint32_t ow, uint32_t oh, bool simd) {
+  HorizontalFn horizontal = horizontal_scalar;
+  VerticalFn vertical = vertical_scalar;
+#ifdef __wasm_simd128__
+  if (simd) { horizontal = horizontal_simd; vertical = vertical_simd; }
+#else
+  (void)simd;
+#endif
+  const bool need_h = sw != w, need_v = sh != h;
+  Coeffs vc;
+  uint32_t row0 = y0, rows = oh;  // source rows the vertical pass reads
+  if (need_v) {
+    vc = make_coeffs(h, sh, y0, oh);
+    row0 = uint32_t(vc.start[0]);
+    rows = uint32_t(vc.start[oh - 1] + vc.count[oh - 1]) - row0;
+  }
+  // Horizontal pass (or the plain column window) of the rows needed, into an 8-bit image.
+  std::vector<uint8_t> tmp;
+  const uint8_t* mid;
+  size_t mid_stride;
+  if (need_h) {
+    Coeffs hc = make_coeffs(w, sw, x0, ow);
+    tmp.resize(size_t(rows) * ow * 4);
+    for (uint32_t y = 0; y < rows; y++) horizontal(&tmp[size_t(y) * ow * 4], in + (size_t(row0) + y) * w * 4, hc);
+    mid = tmp.data();
+    mid_stride = size_t(ow) * 4;
+  } else {
+    mid = in + size_t(row0) * w * 4 + size_t(x0) * 4;
+    mid_stride = size_t(w) * 4;
+  }
+  for (uint32_t y = 0; y < oh; y++) {
+    uint8_t* dst = out + size_t(y) * ow * 4;
+    if (need_v) {
+      const uint8_t* src = mid + size_t(vc.start[y] - int32_t(row0)) * mid_stride;
+      vertical(dst, src, mid_stride, ow, &vc.k[size_t(y) * vc.ksize], vc.count[y]);
+    } else {
+      std::memcpy(dst, mid + size_t(y) * mid_stride, size_t(ow) * 4);
+    }
+  }
+}
+
+Status check_image(const uint8_t* rgba, uint32_t w, uint32_t h) {
+  if (!rgba || w == 0 || h == 0) return fail(kBadInput, "image width and height must be at least 1");
+  if (w > kClipMaxImageSide || h > kClipMaxImageSide || uint64_t(w) * h * 4 >= (1ull << 31))
+    return fail(kBadInput, "image is too large (at most 65536 pixels a side and 2 GiB of RGBA)");
+  return kOk;
+}
+
+uint32_t round_half_away(double x) { return uint32_t(std::floor(x + 0.5)); }
+
+}  // namespace
+
+ClipGeometry clip_geometry(uint32_t w, uint32_t h) {
+  const double scale = std::max(double(kClipImageSide) / w, double(kClipImageSide) / h);
+  ClipGeometry g;
+  g.scaled_w = std::max(kClipImageSide, round_half_away(w * scale));
+  g.scaled_h = std::max(kClipImageSide, round_half_away(h * scale));
+  g.crop_x = (g.scaled_w - kClipImageSide) / 2;
+  g.crop_y = (g.scaled_h - kClipImageSide) / 2;
+  return g;
+}
+
+Status clip_preprocess(float* out, const uint8_t* rgba, uint32_t w, uint32_t h, bool simd) {
+  if (Status s = check_image(rgba, w, h)) return s;
+  const ClipGeometry g = clip_geometry(w, h);
+  constexpr size_t kPlane = size_t(kClipImageSide) * kClipImageSide;
+  std::vector<uint8_t> crop(kPlane * 4);
+  resample_window(crop.data(), rgba, w, h, g.scaled_w, g.scaled_h, g.crop_x, g.crop_y, kClipImageSide,
+                  kClipImageSide, simd);
+  // Planar RGB / 255 (a division, so each value is the float nearest to byte / 255).
+  float table[256];
+  for (int v = 0; v < 256; v++) table[v] = float(v) / 255.0f;
+  for (size_t i = 0; i < kPlane; i++) {
+    out[i] = table[crop[i * 4]];
+    out[kPlane + i] = table[crop[i * 4 + 1]];
+    out[2 * kPlane + i] = table[crop[i * 4 + 2]];
+  }
+  return kOk;
+}
+
+Status clip_downscale_size(uint32_t w, uint32_t h, uint32_t max_side, uint32_t* out_w, uint32_t* out_h) {
+  if (max_side == 0) return fail(kBadInput, "the longest side bound must be at least 1");
+  if (w == 0 || h == 0) return fail(kBadInput, "image width and height must be at least 1");
+  const uint32_t longest = std::max(w, h);
+  if (longest <= max_side) {
+    *out_w = w;
+    *out_h = h;
+    return kOk;
+  }
+  const double scale = double(max_side) / longest;
+  *out_w = std::min(max_side, std::max(1u, round_half_away(w * scale)));
+  *out_h = std::min(max_side, std::max(1u, round_half_away(h * scale)));
+  return kOk;
+}
+
+Status clip_downscale(uint8_t* out, uint32_t out_w, uint32_t out_h, const uint8_t* rgba, uint32_t w, uint32_t h,
+                      bool simd) {
+  if (Status s = check_image(rgba, w, h)) return s;
+  if (out_w == 0 || out_h == 0 || out_w > w || out_h > h)
+    return fail(kBadInput, "downscale size must be between 1 and the image size");
+  resample_window(out, rgba, w, h, out_w, out_h, 0, 0, out_w, out_h, simd);
+  return kOk;
+}
+
+bool clip_simd_available() {
+#ifdef __wasm_simd128__
+  return true;
+#else
+  return false;
+#endif
+}
+
+}  // namespace cl

