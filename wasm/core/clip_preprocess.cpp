@@ -103,25 +103,58 @@ inline v128_t pack_pixel(v128_t s) {
   return wasm_u8x16_narrow_i16x8(h, h);  // saturation == clip8
 }
 
-void horizontal_simd(uint8_t* dst, const uint8_t* row, const Coeffs& c) {
+// Each 22-bit weight k is split as (k >> 11) * 2^11 + (k & 2047) so both halves fit i16 and
+// i32x4.dot_i16x8_s (pmaddwd) can do two taps per instruction with the exact integer result:
+// pixels are reordered to R0 R1 G0 G1 B0 B1 A0 A1 and multiplied by (k0, k1) pairs.
+struct PairCoeffs {
+  int pairs = 0;                   // per output pixel: ceil(ksize / 2)
+  std::vector<uint32_t> hi, lo;    // (k[2q] | k[2q+1] << 16) of the high and low halves
+};
+
+PairCoeffs make_pairs(const Coeffs& c) {
+  PairCoeffs p;
+  p.pairs = (c.ksize + 1) / 2;
+  const size_t n = c.start.size();
+  p.hi.assign(n * p.pairs, 0);
+  p.lo.assign(n * p.pairs, 0);
+  for (size_t i = 0; i < n; i++) {
+    const int32_t* k = &c.k[i * c.ksize];
+    for (int t = 0; t < c.count[i]; t++) {
+      const uint32_t shift = (t & 1) * 16;
+      p.hi[i * p.pairs + t / 2] |= uint32_t(k[t] >> 11) << shift;
+      p.lo[i * p.pairs + t / 2] |= uint32_t(k[t] & 2047) << shift;
+    }
+  }
+  return p;
+}
+
+void horizontal_simd(uint8_t* dst, const uint8_t* row, const Coeffs& c, const PairCoeffs& pc) {
+  const v128_t zero = wasm_i32x4_splat(0);
   for (size_t i = 0; i < c.start.size(); i++) {
     const uint8_t* p = row + size_t(c.start[i]) * 4;
-    const int32_t* k = &c.k[i * c.ksize];
+    const uint32_t* hi = &pc.hi[i * pc.pairs];
+    const uint32_t* lo = &pc.lo[i * pc.pairs];
     const int n = c.count[i];
-    v128_t s0 = wasm_i32x4_splat(kHalf), s1 = wasm_i32x4_splat(0);
+    v128_t ah = zero, al = zero;
     int t = 0;
-    for (; t + 2 <= n; t += 2, p += 8) {
-      v128_t two = wasm_u16x8_load8x8(p);  // two pixels as u16
-      s0 = wasm_i32x4_add(s0, wasm_i32x4_mul(wasm_u32x4_extend_low_u16x8(two), wasm_i32x4_splat(k[t])));
-      s1 = wasm_i32x4_add(s1, wasm_i32x4_mul(wasm_u32x4_extend_high_u16x8(two), wasm_i32x4_splat(k[t + 1])));
+    for (; t + 4 <= n; t += 4, p += 16) {
+      v128_t v = wasm_v128_load(p);
+      v128_t a = wasm_i8x16_shuffle(v, zero, 0, 16, 4, 16, 1, 16, 5, 16, 2, 16, 6, 16, 3, 16, 7, 16);
+      v128_t b = wasm_i8x16_shuffle(v, zero, 8, 16, 12, 16, 9, 16, 13, 16, 10, 16, 14, 16, 11, 16, 15, 16);
+      ah = wasm_i32x4_add(ah, wasm_i32x4_dot_i16x8(a, wasm_i32x4_splat(int32_t(hi[t / 2]))));
+      al = wasm_i32x4_add(al, wasm_i32x4_dot_i16x8(a, wasm_i32x4_splat(int32_t(lo[t / 2]))));
+      ah = wasm_i32x4_add(ah, wasm_i32x4_dot_i16x8(b, wasm_i32x4_splat(int32_t(hi[t / 2 + 1]))));
+      al = wasm_i32x4_add(al, wasm_i32x4_dot_i16x8(b, wasm_i32x4_splat(int32_t(lo[t / 2 + 1]))));
     }
-    if (t < n) {
-      uint32_t one;
-      std::memcpy(&one, p, 4);
-      v128_t px = wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(wasm_i32x4_splat(int32_t(one))));
-      s0 = wasm_i32x4_add(s0, wasm_i32x4_mul(px, wasm_i32x4_splat(k[t])));
+    for (; t < n; t += 2, p += 8) {
+      // Two pixels, or the last one alone (its pair's second weight is 0 and is not loaded).
+      v128_t v = t + 2 <= n ? wasm_v128_load64_zero(p) : wasm_v128_load32_zero(p);
+      v128_t a = wasm_i8x16_shuffle(v, zero, 0, 16, 4, 16, 1, 16, 5, 16, 2, 16, 6, 16, 3, 16, 7, 16);
+      ah = wasm_i32x4_add(ah, wasm_i32x4_dot_i16x8(a, wasm_i32x4_splat(int32_t(hi[t / 2]))));
+      al = wasm_i32x4_add(al, wasm_i32x4_dot_i16x8(a, wasm_i32x4_splat(int32_t(lo[t / 2]))));
     }
-    uint32_t out = uint32_t(wasm_i32x4_extract_lane(pack_pixel(wasm_i32x4_add(s0, s1)), 0));
+    v128_t sum = wasm_i32x4_add(wasm_i32x4_add(wasm_i32x4_shl(ah, 11), al), wasm_i32x4_splat(kHalf));
+    uint32_t out = uint32_t(wasm_i32x4_extract_lane(pack_pixel(sum), 0));
     std::memcpy(dst + i * 4, &out, 4);
   }
 }
@@ -149,19 +182,17 @@ void vertical_simd(uint8_t* dst, const uint8_t* src, size_t stride, size_t width
 }
 #endif
 
-using HorizontalFn = void (*)(uint8_t*, const uint8_t*, const Coeffs&);
 using VerticalFn = void (*)(uint8_t*, const uint8_t*, size_t, size_t, const int32_t*, int);
 
 // Pixels [x0, x0+ow) x [y0, y0+oh) of the w x h RGBA image resized to sw x sh, as Pillow
 // computes them (a pass is skipped when its axis keeps its size, as Pillow does).
 void resample_window(uint8_t* out, const uint8_t* in, uint32_t w, uint32_t h, uint32_t sw, uint32_t sh,
                      uint32_t x0, uint32_t y0, uint32_t ow, uint32_t oh, bool simd) {
-  HorizontalFn horizontal = horizontal_scalar;
   VerticalFn vertical = vertical_scalar;
 #ifdef __wasm_simd128__
-  if (simd) { horizontal = horizontal_simd; vertical = vertical_simd; }
+  if (simd) vertical = vertical_simd;
 #else
-  (void)simd;
+  simd = false;
 #endif
   const bool need_h = sw != w, need_v = sh != h;
   Coeffs vc;
@@ -178,7 +209,14 @@ void resample_window(uint8_t* out, const uint8_t* in, uint32_t w, uint32_t h, ui
   if (need_h) {
     Coeffs hc = make_coeffs(w, sw, x0, ow);
     tmp.resize(size_t(rows) * ow * 4);
-    for (uint32_t y = 0; y < rows; y++) horizontal(&tmp[size_t(y) * ow * 4], in + (size_t(row0) + y) * w * 4, hc);
+#ifdef __wasm_simd128__
+    if (simd) {
+      const PairCoeffs pc = make_pairs(hc);
+      for (uint32_t y = 0; y < rows; y++) horizontal_simd(&tmp[size_t(y) * ow * 4], in + (size_t(row0) + y) * w * 4, hc, pc);
+    }
+#endif
+    if (!simd)
+      for (uint32_t y = 0; y < rows; y++) horizontal_scalar(&tmp[size_t(y) * ow * 4], in + (size_t(row0) + y) * w * 4, hc);
     mid = tmp.data();
     mid_stride = size_t(ow) * 4;
   } else {
