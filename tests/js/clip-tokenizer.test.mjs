@@ -135,6 +135,19 @@ test('tokenizeQuery trims and lowercases first, as Ente\'s search box does', () 
   assert.notDeepEqual([...core.clip.tokenizeQuery('&Dot;')], [...core.clip.tokenize('&Dot;')]);
 });
 
+test('tokenize can write into a caller\'s Int32Array(77); forget() wipes the cache and still works', () => {
+  const out = new Int32Array(77).fill(-1);
+  assert.equal(core.clip.tokenize('a red car', out), out);
+  assert.deepEqual([...out], [...expected('a red car')]);
+  core.clip.tokenizeQuery('  A Blue Car ', out);
+  assert.deepEqual([...out], [...expected('a blue car')]);
+  for (const bad of [new Int32Array(76), new Uint32Array(77), [], {}]) {
+    assert.equal(catchCoreError(() => core.clip.tokenize('x', bad)).code, 'BAD_INPUT');
+  }
+  core.clip.forget();
+  check('after forgetting: sunset at the beach &amp; 日本');
+});
+
 test('tokenize rejects non-strings with BAD_INPUT and does not leak', () => {
   for (const bad of [undefined, null, 42, ['a'], new Uint8Array(3)]) {
     assert.equal(catchCoreError(() => core.clip.tokenize(bad)).code, 'BAD_INPUT');

@@ -2,6 +2,7 @@
 // reusable buffer (exactly what a JS string holds, lone surrogates included), tokens come back in
 // a fixed 77-slot buffer: a query costs no allocation.
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 
 #include <algorithm>
 #include <vector>
@@ -22,12 +23,19 @@ uintptr_t clip_text_buffer(size_t units) {
   return reinterpret_cast<uintptr_t>(g_text.data());
 }
 
-int clip_tokenize(size_t units) {
-  int s = cl::clip_tokenize(g_tokens, g_text.data(), std::min(units, g_text.size()));
-  std::fill(g_text.begin(), g_text.begin() + std::min(units, g_text.size()), u'\0');  // queries are private
+
+}  // namespace
+
+// The per-query call goes straight to wasm (no embind dispatch): tokenizes the first `units` code
+// units of the text buffer into the token buffer and returns the status.
+extern "C" EMSCRIPTEN_KEEPALIVE int cl_clip_tokenize(size_t units) {
+  units = std::min(units, g_text.size());
+  int s = cl::clip_tokenize(g_tokens, g_text.data(), units);
+  std::fill(g_text.begin(), g_text.begin() + units, u'\0');  // queries are private
   return s;
 }
 
+namespace {
 // dims: two uint32 slots receiving the output width and height.
 int clip_downscale_size(uint32_t w, uint32_t h, uint32_t max_side, uintptr_t dims) {
   auto* out = reinterpret_cast<uint32_t*>(dims);
@@ -37,7 +45,6 @@ int clip_downscale_size(uint32_t w, uint32_t h, uint32_t max_side, uintptr_t dim
 
 EMSCRIPTEN_BINDINGS(cipherlens_clip) {
   function("clipTextBuffer", &clip_text_buffer);
-  function("clipTokenize", &clip_tokenize);
   function("clipTokensPtr", +[]() { return reinterpret_cast<uintptr_t>(g_tokens); });
   function("clipPreprocess", +[](uintptr_t out, uintptr_t rgba, uint32_t w, uint32_t h, bool simd) {
     return int(cl::clip_preprocess(reinterpret_cast<float*>(out), P(rgba), w, h, simd));
@@ -47,4 +54,5 @@ EMSCRIPTEN_BINDINGS(cipherlens_clip) {
     return int(cl::clip_downscale(P(out), ow, oh, P(rgba), w, h, simd));
   });
   function("clipSimd", &cl::clip_simd_available);
+  function("clipRelease", &cl::clip_tokenizer_release);
 }

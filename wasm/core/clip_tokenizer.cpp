@@ -16,7 +16,6 @@ const unsigned char kData[] = {
 };
 
 constexpr uint32_t kNoRank = 0xffffffffu;
-constexpr size_t kMaxCachedWords = 32768;
 
 // Classes of the CLIP regex alternatives (see scripts/gen-clip-tokenizer.mjs).
 enum CharClass : uint8_t { kNone = 0, kLetter = 1, kNumber = 2, kOther = 3 };
@@ -35,6 +34,55 @@ struct Reader {
     p += 4;
     return v;
   }
+};
+
+// Word -> BPE ids, open addressing on a 64-bit FNV-1a hash, words and ids in flat arenas; cleared
+// wholesale when half full so memory stays bounded (~0.5 MiB).
+class WordCache {
+ public:
+  static uint64_t hash(const std::string& w) {
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : w) h = (h ^ c) * 1099511628211ull;
+    return h | 1;  // 0 marks an empty slot
+  }
+
+  const int32_t* find(const std::string& w, uint64_t h, uint32_t* count) const {
+    for (size_t i = h & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
+      const Slot& s = slots_[i];
+      if (s.hash == 0) return nullptr;
+      if (s.hash == h && s.word_len == w.size() && std::memcmp(&words_[s.word], w.data(), w.size()) == 0) {
+        *count = s.ids_len;
+        return &ids_[s.ids];
+      }
+    }
+  }
+
+  void insert(const std::string& w, uint64_t h, const std::vector<int32_t>& ids) {
+    if (size_ >= kSlots / 2) clear();
+    size_t i = h & (kSlots - 1);
+    while (slots_[i].hash != 0) i = (i + 1) & (kSlots - 1);
+    slots_[i] = Slot{h, uint32_t(words_.size()), uint32_t(w.size()), uint32_t(ids_.size()), uint32_t(ids.size())};
+    words_ += w;
+    ids_.insert(ids_.end(), ids.begin(), ids.end());
+    size_++;
+  }
+
+  // Zeroes as it clears: the words are those of past queries.
+  void clear() {
+    std::fill(slots_.begin(), slots_.end(), Slot{});
+    std::fill(words_.begin(), words_.end(), '\0');
+    words_.clear();
+    ids_.clear();
+    size_ = 0;
+  }
+
+ private:
+  static constexpr size_t kSlots = 16384;
+  struct Slot { uint64_t hash; uint32_t word, word_len, ids, ids_len; };
+  std::vector<Slot> slots_ = std::vector<Slot>(kSlots, Slot{});
+  std::string words_;
+  std::vector<int32_t> ids_;
+  size_t size_ = 0;
 };
 
 class Tables {
@@ -82,7 +130,13 @@ class Tables {
     return it == entities_.end() ? nullptr : &it->second;
   }
 
-  std::unordered_map<std::string, std::vector<int32_t>> word_cache;
+  WordCache word_cache;
+  std::vector<int32_t> word_ids;
+  // Scratch buffers reused by every call (a wasm instance is single-threaded).
+  std::u16string once, twice;
+  std::vector<uint32_t> cps;
+  std::string word;
+  std::vector<int32_t> tokens;
 
  private:
   static size_t hash(uint32_t key) { return (key * 0x9E3779B1u) >> 15; }
@@ -218,7 +272,12 @@ void html_decode(const Tables& t, std::u16string& out, const char16_t* s, size_t
   out.reserve(n);
   size_t i = 0;
   while (i < n) {
-    if (s[i] != u'&') { out.push_back(s[i++]); continue; }
+    if (s[i] != u'&') {
+      const char16_t* amp = std::find(s + i, s + n, u'&');
+      out.append(s + i, amp);
+      i = size_t(amp - s);
+      continue;
+    }
     size_t j = i + 1;
     bool numeric = j + 1 < n && s[j] == u'#' && is_word(s[j + 1]);
     if (numeric) j++;
@@ -239,25 +298,53 @@ void html_decode(const Tables& t, std::u16string& out, const char16_t* s, size_t
   }
 }
 
-// decode(decode(text)).trim(), whitespace runs to one space, trim, toLowerCase, as code points.
+// decode(decode(text)).trim(), whitespace runs to one space, trim, toLowerCase, as code points,
+// produced a chunk at a time so long texts stop once 75 tokens are out.
+class Normalizer {
+ public:
+  Normalizer(const Tables& t, std::u16string& once, std::u16string& twice, const char16_t* text, size_t len) : t_(t) {
+    const char16_t* end = text + len;
+    if (std::find(text, end, u'&') == end) {  // nothing to decode: the common case
+      s_ = text;
+      n_ = len;
+      return;
+    }
+    html_decode(t, once, text, len);
+    html_decode(t, twice, once.data(), once.size());
+    s_ = twice.data();
+    n_ = twice.size();
+  }
+
+  bool done() const { return pos_ >= n_; }
+
+  // Appends the code points of at least `units` more code units (whole surrogate pairs).
+  void next(std::vector<uint32_t>& cps, size_t units) {
+    const size_t stop = std::min(n_, pos_ + units);
+    cps.reserve(cps.size() + (stop - pos_) + 2);
+    while (pos_ < stop) {  // a surrogate pair is taken whole, even across `stop`
+      char16_t c = s_[pos_++];
+      if (t_.is_space(c)) { pending_space_ = !cps.empty(); continue; }
+      if (pending_space_) { cps.push_back(' '); pending_space_ = false; }
+      uint32_t cp = c;
+      if (is_high(c) && pos_ < n_ && is_low(s_[pos_])) cp = 0x10000 + ((uint32_t(c) - 0xD800) << 10) + (s_[pos_++] - 0xDC00);
+      t_.append_lower(cps, cp);
+    }
+  }
+
+ private:
+  static bool is_high(char16_t c) { return c >= 0xD800 && c <= 0xDBFF; }
+  static bool is_low(char16_t c) { return c >= 0xDC00 && c <= 0xDFFF; }
+  const Tables& t_;
+  const char16_t* s_ = nullptr;
+  size_t n_ = 0, pos_ = 0;
+  bool pending_space_ = false;
+};
+
 void normalize(const Tables& t, std::vector<uint32_t>& cps, const char16_t* text, size_t len) {
   std::u16string once, twice;
-  html_decode(t, once, text, len);
-  html_decode(t, twice, once.data(), once.size());
+  Normalizer norm(t, once, twice, text, len);
   cps.clear();
-  cps.reserve(twice.size());
-  bool pending_space = false;
-  for (size_t i = 0; i < twice.size(); i++) {
-    char16_t c = twice[i];
-    if (t.is_space(c)) { pending_space = !cps.empty(); continue; }
-    if (pending_space) { cps.push_back(' '); pending_space = false; }
-    uint32_t cp = c;
-    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < twice.size() && twice[i + 1] >= 0xDC00 && twice[i + 1] <= 0xDFFF) {
-      cp = 0x10000 + ((uint32_t(c) - 0xD800) << 10) + (twice[i + 1] - 0xDC00);
-      i++;
-    }
-    t.append_lower(cps, cp);
-  }
+  norm.next(cps, len);
 }
 
 // Byte-level BPE of one word (its bytes are the code points below 256 it kept).
@@ -286,20 +373,25 @@ void bpe(const Tables& t, std::vector<int32_t>& out, const std::string& word) {
 }
 
 void emit_word(Tables& t, std::vector<int32_t>& out, const uint32_t* cps, size_t n) {
-  std::string word;
+  std::string& word = t.word;
+  word.clear();
   for (size_t i = 0; i < n; i++) if (cps[i] < 256) word.push_back(char(cps[i]));
   if (word.empty()) { out.push_back(0); return; }  // clip-bpe-js: encoder["</w>"] is undefined
   // clip-bpe-js's cache is seeded with the two special tokens.
-  if (word == "<|startoftext|>") { out.push_back(t.start_id); return; }
-  if (word == "<|endoftext|>") { out.push_back(t.end_id); return; }
-  auto it = t.word_cache.find(word);
-  if (it == t.word_cache.end()) {
-    if (t.word_cache.size() >= kMaxCachedWords) t.word_cache.clear();
-    std::vector<int32_t> ids;
-    bpe(t, ids, word);
-    it = t.word_cache.emplace(word, std::move(ids)).first;
+  if (word[0] == '<' && word.size() >= 13) {
+    if (word == "<|startoftext|>") { out.push_back(t.start_id); return; }
+    if (word == "<|endoftext|>") { out.push_back(t.end_id); return; }
   }
-  out.insert(out.end(), it->second.begin(), it->second.end());
+  const uint64_t h = WordCache::hash(word);
+  uint32_t count = 0;
+  if (const int32_t* ids = t.word_cache.find(word, h, &count)) {
+    out.insert(out.end(), ids, ids + count);
+    return;
+  }
+  t.word_ids.clear();
+  bpe(t, t.word_ids, word);
+  t.word_cache.insert(word, h, t.word_ids);
+  out.insert(out.end(), t.word_ids.begin(), t.word_ids.end());
 }
 
 bool matches_literal(const Tables& t, const std::vector<uint32_t>& v, size_t i, const char* lit) {
@@ -336,27 +428,44 @@ Status clip_encode(std::vector<int32_t>& out, const char16_t* text, size_t len, 
   out.clear();
   if (!tables()) return fail(kOutOfMemory, "the CLIP tokenizer tables could not be loaded");
   Tables& t = *g_tables;
-  std::vector<uint32_t> v;
-  normalize(t, v, text, len);
+  std::vector<uint32_t>& v = t.cps;
+  v.clear();
+  Normalizer norm(t, t.once, t.twice, text, len);
   size_t i = 0;
-  while (i < v.size() && out.size() < max_tokens) {
-    size_t n = literal_match(t, v, i);
-    if (!n) {
-      uint8_t cls = t.char_class(v[i]);
-      if (cls == kNone) { i++; continue; }
-      n = 1;
-      if (cls != kNumber) while (i + n < v.size() && t.char_class(v[i + n]) == cls) n++;
+  for (size_t chunk = 256; out.size() < max_tokens; chunk *= 2) {
+    if (norm.done() && i >= v.size()) break;
+    norm.next(v, chunk);
+    // Tokens never span a space, so everything before the last space is final.
+    size_t limit = v.size();
+    if (!norm.done()) {
+      while (limit > i && v[limit - 1] != ' ') limit--;
+      if (limit == i) continue;
     }
-    emit_word(t, out, v.data() + i, n);
-    i += n;
+    while (i < limit && out.size() < max_tokens) {
+      size_t n = literal_match(t, v, i);
+      if (!n) {
+        uint8_t cls = t.char_class(v[i]);
+        if (cls == kNone) { i++; continue; }
+        n = 1;
+        if (cls != kNumber) while (i + n < v.size() && t.char_class(v[i + n]) == cls) n++;
+      }
+      emit_word(t, out, v.data() + i, n);
+      i += n;
+    }
   }
   if (out.size() > max_tokens) out.resize(max_tokens);
+  // The query's text does not stay in the scratch buffers.
+  std::fill(v.begin(), v.end(), 0u);
+  std::fill(t.once.begin(), t.once.end(), u'\0');
+  std::fill(t.twice.begin(), t.twice.end(), u'\0');
+  std::fill(t.word.begin(), t.word.end(), '\0');
   return kOk;
 }
 
 Status clip_tokenize(int32_t out[kClipContextLength], const char16_t* text, size_t len) {
   std::fill(out, out + kClipContextLength, 0);
-  std::vector<int32_t> tokens;
+  if (!tables()) return fail(kOutOfMemory, "the CLIP tokenizer tables could not be loaded");
+  std::vector<int32_t>& tokens = g_tables->tokens;
   Status s = clip_encode(tokens, text, len, kClipContextLength - 2);
   if (s != kOk) return s;
   out[0] = kClipStartToken;
@@ -365,6 +474,9 @@ Status clip_tokenize(int32_t out[kClipContextLength], const char16_t* text, size
   return kOk;
 }
 
-void clip_tokenizer_release() { g_tables.reset(); }
+void clip_tokenizer_release() {
+  if (g_tables) g_tables->word_cache.clear();
+  g_tables.reset();
+}
 
 }  // namespace cl

@@ -32,7 +32,8 @@ Status clip_encode(std::vector<int32_t>& out, const char16_t* text, size_t len, 
 std::u16string clip_html_decode(const std::u16string& text);
 Status clip_normalize(std::vector<uint32_t>& out, const char16_t* text, size_t len);
 
-// Frees the tables and the word cache (they are rebuilt on the next call).
+// Wipes the word cache (words of past queries) and frees the tables; both come back on the next
+// call. Not thread-safe: one tokenizer per wasm instance, like everything in the core.
 void clip_tokenizer_release();
 
 }  // namespace cl

@@ -58,12 +58,14 @@ export interface CipherlensModule {
   verificationId(pk: number, len: number): string;
 
   clipTextBuffer(units: number): number;
-  clipTokenize(units: number): number;
+  /** Direct wasm export (not embind): tokenizes the text buffer, returns a status. */
+  _cl_clip_tokenize(units: number): number;
   clipTokensPtr(): number;
   clipPreprocess(out: number, rgba: number, width: number, height: number, simd: boolean): number;
   clipDownscaleSize(width: number, height: number, maxSide: number, dims: number): number;
   clipDownscale(out: number, outWidth: number, outHeight: number, rgba: number, width: number, height: number, simd: boolean): number;
   clipSimd(): boolean;
+  clipRelease(): void;
 
   chacha20IetfXorIc(c: number, m: number, len: number, nonce: number, ic: number, key: number): void;
   xchacha20XorIc(c: number, m: number, len: number, nonce: number, ic: number, key: number): void;
