@@ -72,9 +72,9 @@ export function makeClip(heap: Heap) {
     heap.check(mod._cl_clip_tokenize(n));
     // The call may have grown wasm memory (first call: the tables), detaching the views.
     if (tokens.buffer !== mod.HEAPU8.buffer) { capacity = 0; views(n); }
-    if (!out) return tokens.slice();
-    out.set(tokens);
-    return out;
+    const result = out ?? new Int32Array(CLIP_CONTEXT_LENGTH);
+    result.set(tokens);
+    return result;
   };
 
   return {
