@@ -159,24 +159,44 @@ void horizontal_simd(uint8_t* dst, const uint8_t* row, const Coeffs& c, const Pa
   }
 }
 
+// Rows are taken in pairs: the bytes of rows t and t+1 are widened and interleaved as
+// (r0[i], r1[i]) u16 pairs, so one dot_i16x8 applies both rows' (split) weights at once.
 void vertical_simd(uint8_t* dst, const uint8_t* src, size_t stride, size_t width, const int32_t* k, int count) {
   const size_t bytes = width * 4;
+  const v128_t zero = wasm_i32x4_splat(0);
   size_t b = 0;
   for (; b + 16 <= bytes; b += 16) {
-    v128_t a0 = wasm_i32x4_splat(kHalf), a1 = a0, a2 = a0, a3 = a0;
+    v128_t h0 = zero, h1 = zero, h2 = zero, h3 = zero, l0 = zero, l1 = zero, l2 = zero, l3 = zero;
     const uint8_t* p = src + b;
-    for (int t = 0; t < count; t++, p += stride) {
-      v128_t v = wasm_v128_load(p);
-      v128_t kk = wasm_i32x4_splat(k[t]);
-      v128_t lo = wasm_u16x8_extend_low_u8x16(v), hi = wasm_u16x8_extend_high_u8x16(v);
-      a0 = wasm_i32x4_add(a0, wasm_i32x4_mul(wasm_u32x4_extend_low_u16x8(lo), kk));
-      a1 = wasm_i32x4_add(a1, wasm_i32x4_mul(wasm_u32x4_extend_high_u16x8(lo), kk));
-      a2 = wasm_i32x4_add(a2, wasm_i32x4_mul(wasm_u32x4_extend_low_u16x8(hi), kk));
-      a3 = wasm_i32x4_add(a3, wasm_i32x4_mul(wasm_u32x4_extend_high_u16x8(hi), kk));
+    for (int t = 0; t < count; t += 2, p += 2 * stride) {
+      const bool pair = t + 1 < count;
+      const v128_t r0 = wasm_v128_load(p);
+      const v128_t r1 = pair ? wasm_v128_load(p + stride) : zero;
+      const int32_t k1 = pair ? k[t + 1] : 0;
+      const v128_t kh = wasm_i32x4_splat(int32_t(uint32_t(k[t] >> 11) | uint32_t(k1 >> 11) << 16));
+      const v128_t kl = wasm_i32x4_splat(int32_t(uint32_t(k[t] & 2047) | uint32_t(k1 & 2047) << 16));
+      const v128_t a_lo = wasm_u16x8_extend_low_u8x16(r0), a_hi = wasm_u16x8_extend_high_u8x16(r0);
+      const v128_t b_lo = wasm_u16x8_extend_low_u8x16(r1), b_hi = wasm_u16x8_extend_high_u8x16(r1);
+      const v128_t q0 = wasm_i16x8_shuffle(a_lo, b_lo, 0, 8, 1, 9, 2, 10, 3, 11);
+      const v128_t q1 = wasm_i16x8_shuffle(a_lo, b_lo, 4, 12, 5, 13, 6, 14, 7, 15);
+      const v128_t q2 = wasm_i16x8_shuffle(a_hi, b_hi, 0, 8, 1, 9, 2, 10, 3, 11);
+      const v128_t q3 = wasm_i16x8_shuffle(a_hi, b_hi, 4, 12, 5, 13, 6, 14, 7, 15);
+      h0 = wasm_i32x4_add(h0, wasm_i32x4_dot_i16x8(q0, kh));
+      h1 = wasm_i32x4_add(h1, wasm_i32x4_dot_i16x8(q1, kh));
+      h2 = wasm_i32x4_add(h2, wasm_i32x4_dot_i16x8(q2, kh));
+      h3 = wasm_i32x4_add(h3, wasm_i32x4_dot_i16x8(q3, kh));
+      l0 = wasm_i32x4_add(l0, wasm_i32x4_dot_i16x8(q0, kl));
+      l1 = wasm_i32x4_add(l1, wasm_i32x4_dot_i16x8(q1, kl));
+      l2 = wasm_i32x4_add(l2, wasm_i32x4_dot_i16x8(q2, kl));
+      l3 = wasm_i32x4_add(l3, wasm_i32x4_dot_i16x8(q3, kl));
     }
-    v128_t h0 = wasm_i16x8_narrow_i32x4(wasm_i32x4_shr(a0, kPrecisionBits), wasm_i32x4_shr(a1, kPrecisionBits));
-    v128_t h1 = wasm_i16x8_narrow_i32x4(wasm_i32x4_shr(a2, kPrecisionBits), wasm_i32x4_shr(a3, kPrecisionBits));
-    wasm_v128_store(dst + b, wasm_u8x16_narrow_i16x8(h0, h1));
+    const v128_t half = wasm_i32x4_splat(kHalf);
+    auto total = [&](v128_t h, v128_t l) {
+      return wasm_i32x4_shr(wasm_i32x4_add(wasm_i32x4_add(wasm_i32x4_shl(h, 11), l), half), kPrecisionBits);
+    };
+    const v128_t w0 = wasm_i16x8_narrow_i32x4(total(h0, l0), total(h1, l1));
+    const v128_t w1 = wasm_i16x8_narrow_i32x4(total(h2, l2), total(h3, l3));
+    wasm_v128_store(dst + b, wasm_u8x16_narrow_i16x8(w0, w1));
   }
   if (b < bytes) vertical_scalar(dst + b, src + b, stride, (bytes - b) / 4, k, count);
 }
