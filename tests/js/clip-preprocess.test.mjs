@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { core, catchCoreError } from './helpers.mjs';
+import { loadCore } from '../../js/dist/index.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = new URL('../python/clip_pillow_reference.py', import.meta.url).pathname;
@@ -141,6 +142,17 @@ test('preprocess accepts Uint8ClampedArray (canvas ImageData) and ignores alpha'
   const a = core.clip.preprocess(rgba, 300, 200);
   assert.deepEqual(core.clip.preprocess(clamped, 300, 200), a);
   assert.deepEqual(core.clip.preprocess(opaque, 300, 200), a);
+});
+
+test('a 12-megapixel photo crosses into wasm in row batches, not whole (memory never shrinks)', async () => {
+  const fresh = await loadCore();
+  const before = fresh.memory.heapSize();
+  const photo = makeImage(4000, 3000, 'gradient', 5);  // 48 MB of RGBA
+  const a = fresh.clip.preprocess(photo, 4000, 3000);
+  fresh.clip.downscale(photo, 4000, 3000, 512);
+  const grown = fresh.memory.heapSize() - before;
+  assert.ok(grown < 16 * 1024 * 1024, `wasm memory grew by ${grown} bytes`);
+  assert.deepEqual(a, core.clip.preprocess(photo, 4000, 3000));
 });
 
 test('bad images give BAD_INPUT', () => {

@@ -36,6 +36,24 @@ extern "C" EMSCRIPTEN_KEEPALIVE int cl_clip_tokenize(size_t units) {
 }
 
 namespace {
+// Images cross in batches of rows (see cl::ClipResampler), so wasm memory holds a batch, not
+// the photo.
+class Resampler {
+ public:
+  int beginPreprocess(uint32_t w, uint32_t h, bool simd) { return r_.begin_preprocess(w, h, simd); }
+  int beginDownscale(uint32_t w, uint32_t h, uint32_t ow, uint32_t oh, bool simd) {
+    return r_.begin_downscale(w, h, ow, oh, simd);
+  }
+  uint32_t firstRow() const { return r_.first_row(); }
+  uint32_t rowCount() const { return r_.row_count(); }
+  int feed(uintptr_t rows, uint32_t y, uint32_t n) { return r_.feed(P(rows), y, n); }
+  int finishPreprocess(uintptr_t out) { return r_.finish_preprocess(reinterpret_cast<float*>(out)); }
+  int finishDownscale(uintptr_t out) { return r_.finish_downscale(P(out)); }
+
+ private:
+  cl::ClipResampler r_;
+};
+
 // dims: two uint32 slots receiving the output width and height.
 int clip_downscale_size(uint32_t w, uint32_t h, uint32_t max_side, uintptr_t dims) {
   auto* out = reinterpret_cast<uint32_t*>(dims);
@@ -46,13 +64,16 @@ int clip_downscale_size(uint32_t w, uint32_t h, uint32_t max_side, uintptr_t dim
 EMSCRIPTEN_BINDINGS(cipherlens_clip) {
   function("clipTextBuffer", &clip_text_buffer);
   function("clipTokensPtr", +[]() { return reinterpret_cast<uintptr_t>(g_tokens); });
-  function("clipPreprocess", +[](uintptr_t out, uintptr_t rgba, uint32_t w, uint32_t h, bool simd) {
-    return int(cl::clip_preprocess(reinterpret_cast<float*>(out), P(rgba), w, h, simd));
-  });
   function("clipDownscaleSize", &clip_downscale_size);
-  function("clipDownscale", +[](uintptr_t out, uint32_t ow, uint32_t oh, uintptr_t rgba, uint32_t w, uint32_t h, bool simd) {
-    return int(cl::clip_downscale(P(out), ow, oh, P(rgba), w, h, simd));
-  });
+  class_<Resampler>("ClipResampler")
+      .constructor<>()
+      .function("beginPreprocess", &Resampler::beginPreprocess)
+      .function("beginDownscale", &Resampler::beginDownscale)
+      .function("firstRow", &Resampler::firstRow)
+      .function("rowCount", &Resampler::rowCount)
+      .function("feed", &Resampler::feed)
+      .function("finishPreprocess", &Resampler::finishPreprocess)
+      .function("finishDownscale", &Resampler::finishDownscale);
   function("clipSimd", &cl::clip_simd_available);
   function("clipRelease", &cl::clip_tokenizer_release);
 }

@@ -94,15 +94,6 @@ void vertical_scalar(uint8_t* dst, const uint8_t* src, size_t stride, size_t wid
   }
 }
 
-#ifdef __wasm_simd128__
-// ---- SIMD128 passes: one RGBA pixel per i32x4 lane group, exact same integer arithmetic ----
-
-inline v128_t pack_pixel(v128_t s) {
-  v128_t v = wasm_i32x4_shr(s, kPrecisionBits);
-  v128_t h = wasm_i16x8_narrow_i32x4(v, v);
-  return wasm_u8x16_narrow_i16x8(h, h);  // saturation == clip8
-}
-
 // Each 22-bit weight k is split as (k >> 11) * 2^11 + (k & 2047) so both halves fit i16 and
 // i32x4.dot_i16x8_s (pmaddwd) can do two taps per instruction with the exact integer result:
 // pixels are reordered to R0 R1 G0 G1 B0 B1 A0 A1 and multiplied by (k0, k1) pairs.
@@ -126,6 +117,15 @@ PairCoeffs make_pairs(const Coeffs& c) {
     }
   }
   return p;
+}
+
+#ifdef __wasm_simd128__
+// ---- SIMD128 passes: one RGBA pixel per i32x4 lane group, exact same integer arithmetic ----
+
+inline v128_t pack_pixel(v128_t s) {
+  v128_t v = wasm_i32x4_shr(s, kPrecisionBits);
+  v128_t h = wasm_i16x8_narrow_i32x4(v, v);
+  return wasm_u8x16_narrow_i16x8(h, h);  // saturation == clip8
 }
 
 void horizontal_simd(uint8_t* dst, const uint8_t* row, const Coeffs& c, const PairCoeffs& pc) {
@@ -202,64 +202,89 @@ void vertical_simd(uint8_t* dst, const uint8_t* src, size_t stride, size_t width
 }
 #endif
 
-using VerticalFn = void (*)(uint8_t*, const uint8_t*, size_t, size_t, const int32_t*, int);
-
-// Pixels [x0, x0+ow) x [y0, y0+oh) of the w x h RGBA image resized to sw x sh, as Pillow
-// computes them (a pass is skipped when its axis keeps its size, as Pillow does).
-void resample_window(uint8_t* out, const uint8_t* in, uint32_t w, uint32_t h, uint32_t sw, uint32_t sh,
-                     uint32_t x0, uint32_t y0, uint32_t ow, uint32_t oh, bool simd) {
-  VerticalFn vertical = vertical_scalar;
-#ifdef __wasm_simd128__
-  if (simd) vertical = vertical_simd;
-#else
-  simd = false;
-#endif
-  const bool need_h = sw != w, need_v = sh != h;
-  Coeffs vc;
-  uint32_t row0 = y0, rows = oh;  // source rows the vertical pass reads
-  if (need_v) {
-    vc = make_coeffs(h, sh, y0, oh);
-    row0 = uint32_t(vc.start[0]);
-    rows = uint32_t(vc.start[oh - 1] + vc.count[oh - 1]) - row0;
-  }
-  // Horizontal pass (or the plain column window) of the rows needed, into an 8-bit image.
-  std::vector<uint8_t> tmp;
-  const uint8_t* mid;
-  size_t mid_stride;
-  if (need_h) {
-    Coeffs hc = make_coeffs(w, sw, x0, ow);
-    tmp.resize(size_t(rows) * ow * 4);
-#ifdef __wasm_simd128__
-    if (simd) {
-      const PairCoeffs pc = make_pairs(hc);
-      for (uint32_t y = 0; y < rows; y++) horizontal_simd(&tmp[size_t(y) * ow * 4], in + (size_t(row0) + y) * w * 4, hc, pc);
-    }
-#endif
-    if (!simd)
-      for (uint32_t y = 0; y < rows; y++) horizontal_scalar(&tmp[size_t(y) * ow * 4], in + (size_t(row0) + y) * w * 4, hc);
-    mid = tmp.data();
-    mid_stride = size_t(ow) * 4;
-  } else {
-    mid = in + size_t(row0) * w * 4 + size_t(x0) * 4;
-    mid_stride = size_t(w) * 4;
-  }
-  for (uint32_t y = 0; y < oh; y++) {
-    uint8_t* dst = out + size_t(y) * ow * 4;
-    if (need_v) {
-      const uint8_t* src = mid + size_t(vc.start[y] - int32_t(row0)) * mid_stride;
-      vertical(dst, src, mid_stride, ow, &vc.k[size_t(y) * vc.ksize], vc.count[y]);
-    } else {
-      std::memcpy(dst, mid + size_t(y) * mid_stride, size_t(ow) * 4);
-    }
-  }
-}
-
-Status check_image(const uint8_t* rgba, uint32_t w, uint32_t h) {
-  if (!rgba || w == 0 || h == 0) return fail(kBadInput, "image width and height must be at least 1");
+Status check_size(uint32_t w, uint32_t h) {
+  if (w == 0 || h == 0) return fail(kBadInput, "image width and height must be at least 1");
   if (w > kClipMaxImageSide || h > kClipMaxImageSide || uint64_t(w) * h * 4 >= (1ull << 31))
     return fail(kBadInput, "image is too large (at most 65536 pixels a side and 2 GiB of RGBA)");
   return kOk;
 }
+
+Status check_image(const uint8_t* rgba, uint32_t w, uint32_t h) {
+  if (!rgba) return fail(kBadInput, "no image");
+  return check_size(w, h);
+}
+
+}  // namespace
+
+struct ClipResampler::Impl {
+  uint32_t w = 0, h = 0, sw = 0, sh = 0, x0 = 0, y0 = 0, ow = 0, oh = 0;
+  bool need_h = false, need_v = false, simd = false, preprocess = false;
+  Coeffs hc, vc;
+  PairCoeffs pc;
+  uint32_t row0 = 0, rows = 0;  // source rows the vertical pass reads
+  std::vector<uint8_t> mid;     // those rows, horizontally resampled: rows x ow RGBA
+  std::vector<uint8_t> fed;     // which of them arrived
+  uint32_t missing = 0;
+
+  // Pixels [x0, x0+ow) x [y0, y0+oh) of the w x h image resized to sw x sh, as Pillow computes
+  // them (a pass is skipped when its axis keeps its size, as Pillow does).
+  void begin(uint32_t w_, uint32_t h_, uint32_t sw_, uint32_t sh_, uint32_t x0_, uint32_t y0_, uint32_t ow_,
+             uint32_t oh_, bool simd_) {
+    w = w_; h = h_; sw = sw_; sh = sh_; x0 = x0_; y0 = y0_; ow = ow_; oh = oh_;
+#ifdef __wasm_simd128__
+    simd = simd_;
+#else
+    (void)simd_;
+    simd = false;
+#endif
+    need_h = sw != w;
+    need_v = sh != h;
+    row0 = y0;
+    rows = oh;
+    if (need_v) {
+      vc = make_coeffs(h, sh, y0, oh);
+      row0 = uint32_t(vc.start[0]);
+      rows = uint32_t(vc.start[oh - 1] + vc.count[oh - 1]) - row0;
+    }
+    if (need_h) {
+      hc = make_coeffs(w, sw, x0, ow);
+      if (simd) pc = make_pairs(hc);
+    }
+    wipe();
+    mid.assign(size_t(rows) * ow * 4, 0);
+    fed.assign(rows, 0);
+    missing = rows;
+  }
+
+  void feed_row(const uint8_t* row, uint32_t y) {
+    const uint32_t i = y - row0;
+    uint8_t* dst = &mid[size_t(i) * ow * 4];
+    if (!need_h) std::memcpy(dst, row + size_t(x0) * 4, size_t(ow) * 4);
+#ifdef __wasm_simd128__
+    else if (simd) horizontal_simd(dst, row, hc, pc);
+#endif
+    else horizontal_scalar(dst, row, hc);
+    if (!fed[i]) { fed[i] = 1; missing--; }
+  }
+
+  // The window, RGBA, into out (ow x oh).
+  void finish(uint8_t* out) {
+    void (*vertical)(uint8_t*, const uint8_t*, size_t, size_t, const int32_t*, int) = vertical_scalar;
+#ifdef __wasm_simd128__
+    if (simd) vertical = vertical_simd;
+#endif
+    const size_t stride = size_t(ow) * 4;
+    for (uint32_t y = 0; y < oh; y++) {
+      uint8_t* dst = out + size_t(y) * stride;
+      if (need_v) vertical(dst, &mid[size_t(vc.start[y] - int32_t(row0)) * stride], stride, ow, &vc.k[size_t(y) * vc.ksize], vc.count[y]);
+      else std::memcpy(dst, &mid[size_t(y) * stride], stride);
+    }
+  }
+
+  void wipe() { std::fill(mid.begin(), mid.end(), uint8_t(0)); }
+};
+
+namespace {
 
 uint32_t round_half_away(double x) { return uint32_t(std::floor(x + 0.5)); }
 
@@ -275,13 +300,51 @@ ClipGeometry clip_geometry(uint32_t w, uint32_t h) {
   return g;
 }
 
-Status clip_preprocess(float* out, const uint8_t* rgba, uint32_t w, uint32_t h, bool simd) {
-  if (Status s = check_image(rgba, w, h)) return s;
+ClipResampler::ClipResampler() : impl_(new Impl) {}
+ClipResampler::~ClipResampler() { impl_->wipe(); }
+
+Status ClipResampler::begin_preprocess(uint32_t w, uint32_t h, bool simd) {
+  if (Status s = check_size(w, h)) return s;
   const ClipGeometry g = clip_geometry(w, h);
+  impl_->begin(w, h, g.scaled_w, g.scaled_h, g.crop_x, g.crop_y, kClipImageSide, kClipImageSide, simd);
+  impl_->preprocess = true;
+  return kOk;
+}
+
+Status ClipResampler::begin_downscale(uint32_t w, uint32_t h, uint32_t out_w, uint32_t out_h, bool simd) {
+  if (Status s = check_size(w, h)) return s;
+  if (out_w == 0 || out_h == 0 || out_w > w || out_h > h)
+    return fail(kBadInput, "downscale size must be between 1 and the image size");
+  impl_->begin(w, h, out_w, out_h, 0, 0, out_w, out_h, simd);
+  impl_->preprocess = false;
+  return kOk;
+}
+
+uint32_t ClipResampler::first_row() const { return impl_->row0; }
+uint32_t ClipResampler::row_count() const { return impl_->rows; }
+
+Status ClipResampler::feed(const uint8_t* rows, uint32_t y, uint32_t n) {
+  Impl& m = *impl_;
+  if (m.w == 0) return fail(kBadInput, "resampler not started");
+  if (!rows || uint64_t(y) + n > m.h) return fail(kBadInput, "rows outside the image");
+  const uint32_t from = std::max(y, m.row0), to = std::min(y + n, m.row0 + m.rows);
+  for (uint32_t r = from; r < to; r++) m.feed_row(rows + size_t(r - y) * m.w * 4, r);
+  return kOk;
+}
+
+namespace {
+Status ready(const ClipResampler::Impl& m, bool preprocess) {
+  if (m.w == 0 || m.preprocess != preprocess) return fail(kBadInput, "resampler not started for this output");
+  if (m.missing) return fail(kBadInput, "not every needed image row was fed");
+  return kOk;
+}
+}  // namespace
+
+Status ClipResampler::finish_preprocess(float* out) {
+  if (Status s = ready(*impl_, true)) return s;
   constexpr size_t kPlane = size_t(kClipImageSide) * kClipImageSide;
   std::vector<uint8_t> crop(kPlane * 4);
-  resample_window(crop.data(), rgba, w, h, g.scaled_w, g.scaled_h, g.crop_x, g.crop_y, kClipImageSide,
-                  kClipImageSide, simd);
+  impl_->finish(crop.data());
   // Planar RGB / 255 (a division, so each value is the float nearest to byte / 255).
   float table[256];
   for (int v = 0; v < 256; v++) table[v] = float(v) / 255.0f;
@@ -290,7 +353,22 @@ Status clip_preprocess(float* out, const uint8_t* rgba, uint32_t w, uint32_t h, 
     out[kPlane + i] = table[crop[i * 4 + 1]];
     out[2 * kPlane + i] = table[crop[i * 4 + 2]];
   }
+  std::fill(crop.begin(), crop.end(), uint8_t(0));
   return kOk;
+}
+
+Status ClipResampler::finish_downscale(uint8_t* out) {
+  if (Status s = ready(*impl_, false)) return s;
+  impl_->finish(out);
+  return kOk;
+}
+
+Status clip_preprocess(float* out, const uint8_t* rgba, uint32_t w, uint32_t h, bool simd) {
+  if (Status s = check_image(rgba, w, h)) return s;
+  ClipResampler r;
+  if (Status s = r.begin_preprocess(w, h, simd)) return s;
+  if (Status s = r.feed(rgba, 0, h)) return s;
+  return r.finish_preprocess(out);
 }
 
 Status clip_downscale_size(uint32_t w, uint32_t h, uint32_t max_side, uint32_t* out_w, uint32_t* out_h) {
@@ -311,10 +389,10 @@ Status clip_downscale_size(uint32_t w, uint32_t h, uint32_t max_side, uint32_t* 
 Status clip_downscale(uint8_t* out, uint32_t out_w, uint32_t out_h, const uint8_t* rgba, uint32_t w, uint32_t h,
                       bool simd) {
   if (Status s = check_image(rgba, w, h)) return s;
-  if (out_w == 0 || out_h == 0 || out_w > w || out_h > h)
-    return fail(kBadInput, "downscale size must be between 1 and the image size");
-  resample_window(out, rgba, w, h, out_w, out_h, 0, 0, out_w, out_h, simd);
-  return kOk;
+  ClipResampler r;
+  if (Status s = r.begin_downscale(w, h, out_w, out_h, simd)) return s;
+  if (Status s = r.feed(rgba, 0, h)) return s;
+  return r.finish_downscale(out);
 }
 
 bool clip_simd_available() {

@@ -6,6 +6,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "status.hpp"
 
@@ -35,6 +36,34 @@ Status clip_downscale_size(uint32_t w, uint32_t h, uint32_t max_side, uint32_t* 
 // premultiplied) resampled independently.
 Status clip_downscale(uint8_t* out, uint32_t out_w, uint32_t out_h, const uint8_t* rgba, uint32_t w, uint32_t h,
                       bool simd = true);
+
+// The same computations fed incrementally: source rows arrive in order, in batches of any size,
+// so a large photo never has to sit whole in wasm memory (which never shrinks); only its
+// horizontally resampled rows are kept (3 MiB for a 12-megapixel photo), and zeroed on
+// destruction.
+class ClipResampler {
+ public:
+  ClipResampler();
+  ~ClipResampler();
+  ClipResampler(const ClipResampler&) = delete;
+  ClipResampler& operator=(const ClipResampler&) = delete;
+
+  Status begin_preprocess(uint32_t w, uint32_t h, bool simd = true);
+  Status begin_downscale(uint32_t w, uint32_t h, uint32_t out_w, uint32_t out_h, bool simd = true);
+  // The source rows the result depends on: [first_row(), first_row() + row_count()).
+  uint32_t first_row() const;
+  uint32_t row_count() const;
+  // Rows [y, y + n) of the source, w * 4 bytes each; rows outside the needed range are skipped.
+  Status feed(const uint8_t* rows, uint32_t y, uint32_t n);
+  // After every needed row was fed (else kBadInput).
+  Status finish_preprocess(float* out);
+  Status finish_downscale(uint8_t* out);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
 
 // Whether this build carries the SIMD path.
 bool clip_simd_available();

@@ -22,6 +22,17 @@ export interface WasmStreamDecryptor {
   delete(): void;
 }
 
+export interface WasmClipResampler {
+  beginPreprocess(width: number, height: number, simd: boolean): number;
+  beginDownscale(width: number, height: number, outWidth: number, outHeight: number, simd: boolean): number;
+  firstRow(): number;
+  rowCount(): number;
+  feed(rows: number, y: number, n: number): number;
+  finishPreprocess(out: number): number;
+  finishDownscale(out: number): number;
+  delete(): void;
+}
+
 export interface CipherlensModule {
   HEAPU8: Uint8Array;
   _malloc(size: number): number;
@@ -61,9 +72,8 @@ export interface CipherlensModule {
   /** Direct wasm export (not embind): tokenizes the text buffer, returns a status. */
   _cl_clip_tokenize(units: number): number;
   clipTokensPtr(): number;
-  clipPreprocess(out: number, rgba: number, width: number, height: number, simd: boolean): number;
   clipDownscaleSize(width: number, height: number, maxSide: number, dims: number): number;
-  clipDownscale(out: number, outWidth: number, outHeight: number, rgba: number, width: number, height: number, simd: boolean): number;
+  ClipResampler: new () => WasmClipResampler;
   clipSimd(): boolean;
   clipRelease(): void;
 
