@@ -526,6 +526,8 @@ Status clip_encode(std::vector<int32_t>& out, const char16_t* text, size_t len, 
   std::fill(v.begin(), v.end(), 0u);
   std::fill(t.once.begin(), t.once.end(), u'\0');
   std::fill(t.twice.begin(), t.twice.end(), u'\0');
+  t.once.clear();  // so the next call only wipes what it decodes
+  t.twice.clear();
   std::fill(t.word.begin(), t.word.end(), '\0');
   return kOk;
 }
