@@ -8,6 +8,8 @@ export const CLIP_CONTEXT_LENGTH = 77;
 export const CLIP_IMAGE_SIDE = 256;
 /** Floats in one preprocessed image: 3 * 256 * 256. */
 export const CLIP_IMAGE_FLOATS = 3 * CLIP_IMAGE_SIDE * CLIP_IMAGE_SIDE;
+/** Longest text `tokenize` accepts, in UTF-16 code units (16 Mi): more is not a query. */
+export const CLIP_MAX_TEXT_UNITS = 1 << 24;
 /** Default bound of the longest side in `downscale`. */
 export const CLIP_DOWNSCALE_DEFAULT = 1024;
 
@@ -72,6 +74,7 @@ export function makeClip(heap: Heap) {
       throw badInput(`out must be an Int32Array of ${CLIP_CONTEXT_LENGTH} ids`);
     }
     const n = text.length;
+    if (n > CLIP_MAX_TEXT_UNITS) throw badInput(`text is longer than ${CLIP_MAX_TEXT_UNITS} UTF-16 code units`);
     views(n);
     for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
     heap.check(mod._cl_clip_tokenize(n));

@@ -159,9 +159,10 @@ test('tokenize can write into a caller\'s Int32Array(77); forget() wipes the cac
 });
 
 test('tokenize rejects non-strings with BAD_INPUT and does not leak', () => {
-  for (const bad of [undefined, null, 42, ['a'], new Uint8Array(3)]) {
+  for (const bad of [undefined, null, 42, ['a'], new Uint8Array(3), ' '.repeat((1 << 24) + 1)]) {
     assert.equal(catchCoreError(() => core.clip.tokenize(bad)).code, 'BAD_INPUT');
   }
+  check(' '.repeat(1 << 20) + 'still found after a megabyte of spaces');
   core.clip.tokenize('warm up the tables and the word cache');
   const before = core.memory.heapInUse();
   for (let i = 0; i < 200; i++) core.clip.tokenize(`query number ${i}`);
