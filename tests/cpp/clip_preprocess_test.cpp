@@ -33,7 +33,7 @@ TEST_CASE("Cover geometry: scale to cover 256, round half away, floor the crop o
 }
 
 TEST_CASE("A uniform image stays uniform at any scale", "[clip][image]") {
-  for (auto wh : {std::pair<uint32_t, uint32_t>{1, 1}, {3, 1000}, {640, 480}, {1999, 77}}) {
+  for (auto wh : {std::pair<uint32_t, uint32_t>{1, 1}, {3, 1000}, {640, 480}, {1999, 77}, {65536, 1}, {1, 65536}}) {
     std::vector<uint8_t> rgba(size_t(wh.first) * wh.second * 4);
     for (size_t i = 0; i < rgba.size(); i += 4) { rgba[i] = 10; rgba[i + 1] = 128; rgba[i + 2] = 255; rgba[i + 3] = uint8_t(i); }
     auto out = preprocess(rgba, wh.first, wh.second, true);
