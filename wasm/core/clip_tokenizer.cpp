@@ -325,6 +325,10 @@ class Normalizer {
       char16_t c = s_[pos_++];
       if (t_.is_space(c)) { pending_space_ = !cps.empty(); continue; }
       if (pending_space_) { cps.push_back(' '); pending_space_ = false; }
+      if (c < 0x80) {  // ASCII: no table lookups
+        cps.push_back(c >= u'A' && c <= u'Z' ? c + 32u : uint32_t(c));
+        continue;
+      }
       uint32_t cp = c;
       if (is_high(c) && pos_ < n_ && is_low(s_[pos_])) cp = 0x10000 + ((uint32_t(c) - 0xD800) << 10) + (s_[pos_++] - 0xDC00);
       t_.append_lower(cps, cp);
@@ -442,8 +446,10 @@ void bpe(const Tables& t, std::vector<int32_t>& out, const std::string& word) {
 
 void emit_word(Tables& t, std::vector<int32_t>& out, const uint32_t* cps, size_t n) {
   std::string& word = t.word;
-  word.clear();
-  for (size_t i = 0; i < n; i++) if (cps[i] < 256) word.push_back(char(cps[i]));
+  word.resize(n);
+  size_t len = 0;
+  for (size_t i = 0; i < n; i++) if (cps[i] < 256) word[len++] = char(cps[i]);
+  word.resize(len);
   if (word.empty()) { out.push_back(0); return; }  // clip-bpe-js: encoder["</w>"] is undefined
   // clip-bpe-js's cache is seeded with the two special tokens.
   if (word[0] == '<' && word.size() >= 13) {
