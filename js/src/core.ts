@@ -20,6 +20,7 @@ function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
   }
   return false;
 }
+import { makeClip } from './clip.js';
 
 function makeCore(heap: Heap) {
   const keys = makeKeys(heap);
@@ -35,6 +36,7 @@ function makeCore(heap: Heap) {
     verificationId: makeVerificationId(heap),
     b64: makeB64(heap),
     primitives: makePrimitives(heap),
+    clip: makeClip(heap),
     /** Embedding index (CLIP search): see docs/embedding-index.md. */
     createIndex,
     loadIndex,

@@ -214,6 +214,24 @@ Object.assign(checks, {
   },
 });
 
+const pixels = (w, h) => randomBytes(w * h * 4);
+Object.assign(checks, {
+  'clip.tokenize': async () => assert.deepEqual(await w.clip.tokenize('A dog on a beach'), core.clip.tokenize('A dog on a beach')),
+  'clip.tokenizeQuery': async () => assert.deepEqual(await w.clip.tokenizeQuery('  A Dog  '), core.clip.tokenize('a dog')),
+  'clip.preprocess': async () => {
+    const rgba = pixels(300, 200);
+    assert.deepEqual(await w.clip.preprocess(rgba, 300, 200), core.clip.preprocess(rgba, 300, 200));
+  },
+  'clip.downscale': async () => {
+    const rgba = pixels(90, 40);
+    assert.deepEqual(await w.clip.downscale(rgba, 90, 40, 30), core.clip.downscale(rgba, 90, 40, 30));
+  },
+  'clip.forget': async () => {
+    await w.clip.forget();
+    assert.deepEqual(await w.clip.tokenize('red'), core.clip.tokenize('red'));
+  },
+});
+
 test('every core function has an async twin of the same name, and every one is checked here', () => {
   const corePaths = paths(core).filter((p) => !NOT_SERVED.includes(p)).sort();
   for (const p of NOT_SERVED) assert.equal(at(w, p), undefined, p);

@@ -45,6 +45,17 @@ export interface WasmEmbeddingIndex {
   delete(): void;
 }
 
+export interface WasmClipResampler {
+  beginPreprocess(width: number, height: number, simd: boolean): number;
+  beginDownscale(width: number, height: number, outWidth: number, outHeight: number, simd: boolean): number;
+  firstRow(): number;
+  rowCount(): number;
+  feed(rows: number, y: number, n: number): number;
+  finishPreprocess(out: number): number;
+  finishDownscale(out: number): number;
+  delete(): void;
+}
+
 export interface CipherlensModule {
   HEAPU8: Uint8Array;
   _malloc(size: number): number;
@@ -79,6 +90,15 @@ export interface CipherlensModule {
   mnemonicFromEntropy(out: number, entropy: number, len: number): number;
   mnemonicToEntropy(entropy: number, phrase: number, len: number, expectedWords: number): number;
   verificationId(out: number, pk: number, len: number): number;
+
+  clipTextBuffer(units: number): number;
+  /** Direct wasm export (not embind): tokenizes the text buffer, returns a status. */
+  _cl_clip_tokenize(units: number): number;
+  clipTokensPtr(): number;
+  clipDownscaleSize(width: number, height: number, maxSide: number, dims: number): number;
+  ClipResampler: new () => WasmClipResampler;
+  clipSimd(): boolean;
+  clipRelease(): void;
 
   chacha20IetfXorIc(c: number, m: number, len: number, nonce: number, ic: number, key: number): void;
   xchacha20XorIc(c: number, m: number, len: number, nonce: number, ic: number, key: number): void;
