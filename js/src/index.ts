@@ -4,3 +4,17 @@ export { CoreError, type CoreErrorCode } from './errors.js';
 export type { DerivedKey } from './keys.js';
 export type { StreamEncryptor, StreamDecryptor } from './stream.js';
 export { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from './stream.js';
+export {
+  createSearch, DEFAULT_MIN_SCORE,
+  type Search, type SearchCore, type SearchOptions, type QueryOptions, type SearchHit, type EmbeddingIndex,
+} from './search.js';
+export {
+  createImageEncoder, createTextEncoder, detectImageSignature, l2Normalize, ENTE_CLIP_MODELS, CLIP_DIMS,
+  type ClipImageEncoder, type ClipTextEncoder, type ImageSignature, type ModelSource, type EncoderOptions,
+} from './clip-encoders.js';
+export {
+  loadModelBytes, ENTE_MODEL_BASE_URL,
+  type ModelFile, type ModelProgress, type ModelCacheOptions, type ModelFetchOptions,
+} from './model-store.js';
+export { ModelError, type ModelErrorCode } from './model-error.js';
+export { loadOrt, DEFAULT_ORT_WASM_PATHS, type OrtOptions, type OrtModule } from './ort-runtime.js';
