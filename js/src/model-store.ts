@@ -146,6 +146,8 @@ async function download(label: string, response: Response, size: number | undefi
   onProgress: ((p: ModelProgress) => void) | undefined): Promise<Uint8Array> {
   const lengthHeader = Number(response.headers.get('content-length') ?? NaN);
   const total = size ?? (Number.isFinite(lengthHeader) ? lengthHeader : undefined);
+  // With a known size, fill one buffer (no second copy of a 143 MB model at the end).
+  const whole = size !== undefined ? new Uint8Array(size) : undefined;
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   onProgress?.({ model: label, loaded, total, fromCache: false });
@@ -163,9 +165,11 @@ async function download(label: string, response: Response, size: number | undefi
       await reader.cancel();
       throw new ModelError('SIZE_MISMATCH', label, `expected ${size} bytes, the server sent more`);
     }
-    chunks.push(value);
+    if (whole) whole.set(value, loaded - value.length);
+    else chunks.push(value);
     onProgress?.({ model: label, loaded, total, fromCache: false });
   }
+  if (whole) return loaded === whole.length ? whole : whole.slice(0, loaded);
   if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(loaded);
   let at = 0;
@@ -189,7 +193,9 @@ export async function loadModelBytes(file: ModelFile, options: ModelFetchOptions
     return bytes;
   }
   if (file.url === undefined && file.name === undefined) throw new Error('cipherlens: a model needs bytes, a url or a name');
-  const url = new URL(file.url ?? (file.name as string), options.baseUrl ?? ENTE_MODEL_BASE_URL);
+  // A relative base ('/models/') is relative to the page or worker.
+  const base = new URL(options.baseUrl ?? ENTE_MODEL_BASE_URL, (globalThis as { location?: { href: string } }).location?.href);
+  const url = new URL(file.url ?? (file.name as string), base);
   const store = await openStore(options.cache);
   const key = store?.byUrl ? url.href : safeFileName(file.name ?? url.pathname.split('/').pop() ?? 'model');
 

@@ -60,7 +60,7 @@ test('worker: self-hosted ORT wasm, Cache API, progress, colour agreement', asyn
       worker.onmessage = (e) => resolve(e.data);
       worker.onerror = (e) => resolve({ ok: false, error: e.message });
       worker.postMessage({ models, redTokens, modelsUrl });
-    }), { models, redTokens, modelsUrl: `${base}/build/models/` });
+    }), { models, redTokens, modelsUrl: '/build/models/' }); // a base relative to the worker's origin
     assert.ok(result.ok, result.error);
     assert.ok(result.isWorker);
     assert.equal(result.wasmPaths, `${base}/js/dist/ort/`);
