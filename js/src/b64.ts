@@ -1,5 +1,6 @@
 import type { Heap } from './heap.js';
 import { requireBytes, requireString } from './errors.js';
+import { putText, readText } from './text.js';
 
 // Matches cl::B64 in wasm/core/encoding.hpp.
 const ORIGINAL = 0;
@@ -11,17 +12,20 @@ export function makeB64(heap: Heap) {
 
   const encodeWith = (variant: number) => (bytes: Uint8Array): string => {
     requireBytes('bytes', bytes);
-    return heap.scope((a) => mod.b64Encode(a.put(bytes), bytes.length, variant));
+    return heap.scope((a) => {
+      const out = a.alloc(mod.b64EncodedLength(bytes.length, variant) + 1);
+      const len = mod.b64Encode(out, a.put(bytes), bytes.length, variant);
+      return readText(heap, out, len);
+    });
   };
 
   const decodeWith = (variant: number) => (text: string): Uint8Array => {
     requireString('base64 text', text);
-    try {
-      const len = heap.checkLength(mod.b64Decode(text, variant));
-      return heap.read(mod.resultPtr(), len);
-    } finally {
-      mod.clearResult();
-    }
+    return heap.scope((a) => {
+      const [ptr, len] = putText(a, text);
+      const out = a.alloc(Math.floor(len / 4) * 3 + 3);
+      return heap.read(out, heap.checkLength(mod.b64Decode(out, ptr, len, variant)));
+    });
   };
 
   return {

@@ -9,6 +9,16 @@ import { makeMnemonic, makeVerificationId } from './mnemonic.js';
 import { makeB64 } from './b64.js';
 import { makePrimitives } from './primitives.js';
 
+function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  if (needle.length === 0) return true;
+  for (let i = haystack.indexOf(needle[0]); i !== -1; i = haystack.indexOf(needle[0], i + 1)) {
+    let j = 1;
+    while (j < needle.length && haystack[i + j] === needle[j]) j++;
+    if (j === needle.length) return true;
+  }
+  return false;
+}
+
 function makeCore(heap: Heap) {
   const keys = makeKeys(heap);
   return {
@@ -21,10 +31,12 @@ function makeCore(heap: Heap) {
     verificationId: makeVerificationId(heap),
     b64: makeB64(heap),
     primitives: makePrimitives(heap),
-    /** Diagnostics: bytes malloc'd in wasm memory now, and the memory's total size. */
+    /** Diagnostics: bytes malloc'd in wasm memory now, the memory's total size, and whether
+     *  a byte sequence (e.g. a key) is still anywhere in wasm memory. */
     memory: {
       heapInUse: (): number => heap.mod.heapInUse(),
       heapSize: (): number => heap.u8.length,
+      contains: (needle: Uint8Array): boolean => containsBytes(heap.u8, needle),
     },
     sodiumVersion: heap.mod.sodiumVersion(),
   };

@@ -1,6 +1,7 @@
 import type { Heap } from './heap.js';
 import { badInput, requireBytes } from './errors.js';
 import { KEY_BYTES } from './keys.js';
+import { MNEMONIC_MAX_CHARS, putText, readText } from './text.js';
 
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 
@@ -16,20 +17,21 @@ export function makeMnemonic(heap: Heap) {
 
   const fromEntropy = (entropy: Uint8Array): string => {
     requireBytes('entropy', entropy);
-    const words = heap.scope((a) => mod.mnemonicFromEntropy(a.put(entropy), entropy.length));
-    if (!words) throw heap.error(3);
-    return words;
+    return heap.scope((a) => {
+      const out = a.alloc(MNEMONIC_MAX_CHARS);
+      const len = heap.checkLength(mod.mnemonicFromEntropy(out, a.put(entropy), entropy.length));
+      return readText(heap, out, len);
+    });
   };
 
   const toEntropyWith = (phrase: string | string[], expectedWords: number): Uint8Array => {
     const text = Array.isArray(phrase) ? phrase.join(' ') : phrase;
     if (typeof text !== 'string') throw badInput('mnemonic must be a string or an array of words');
-    try {
-      const len = heap.checkLength(mod.mnemonicToEntropy(text.toLowerCase(), expectedWords));
-      return heap.read(mod.resultPtr(), len);
-    } finally {
-      mod.clearResult();
-    }
+    return heap.scope((a) => {
+      const [ptr, len] = putText(a, text.toLowerCase());
+      const entropy = a.alloc(32);
+      return heap.read(entropy, heap.checkLength(mod.mnemonicToEntropy(entropy, ptr, len, expectedWords)));
+    });
   };
 
   return {
@@ -55,6 +57,10 @@ export function makeMnemonic(heap: Heap) {
 export function makeVerificationId(heap: Heap) {
   return (publicKey: Uint8Array): string => {
     requireBytes('publicKey', publicKey, 32);
-    return heap.scope((a) => heap.mod.verificationId(a.put(publicKey), publicKey.length));
+    return heap.scope((a) => {
+      const out = a.alloc(MNEMONIC_MAX_CHARS);
+      const len = heap.checkLength(heap.mod.verificationId(out, a.put(publicKey), publicKey.length));
+      return readText(heap, out, len);
+    });
   };
 }

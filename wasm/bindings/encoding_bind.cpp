@@ -1,11 +1,9 @@
 // Bindings of base64, BIP39 mnemonics and the low-level primitives the official test
-// vectors exercise. Variable-length results are left in a result buffer for JS to copy.
+// vectors exercise.
 #include <emscripten/bind.h>
 
 #include <sodium.h>
 
-#include <string>
-#include <vector>
 
 #include "encoding.hpp"
 #include "mnemonic.hpp"
@@ -15,50 +13,42 @@ using namespace emscripten;
 using clb::P;
 
 namespace {
-std::vector<uint8_t> g_result;
-
-void clear_result() {
-  sodium_memzero(g_result.data(), g_result.size());
-  g_result.clear();
+// Text results (base64 of keys, recovery phrases) are written to caller buffers that JS zeroes.
+int b64_encode(uintptr_t out, uintptr_t bin, size_t len, int variant) {
+  cl::b64_encode(reinterpret_cast<char*>(out), P(bin), len, static_cast<cl::B64>(variant));
+  return int(cl::b64_encoded_len(len, static_cast<cl::B64>(variant)));
 }
 
-int result_or_error(cl::Status s) { return clb::len_or_error(s, int(g_result.size())); }
-
-// Encoded as an unsigned number so heap addresses above 2 GiB survive.
-uintptr_t result_ptr() { return reinterpret_cast<uintptr_t>(g_result.data()); }
-
-std::string b64_encode(uintptr_t bin, size_t len, int variant) {
-  return cl::b64_encode(P(bin), len, static_cast<cl::B64>(variant));
+int b64_decode(uintptr_t out, uintptr_t text, size_t len, int variant) {
+  size_t n = 0;
+  return clb::len_or_error(cl::b64_decode(P(out), &n, reinterpret_cast<const char*>(text), len,
+                                          static_cast<cl::B64>(variant)), int(n));
 }
 
-int b64_decode(const std::string& text, int variant) {
-  clear_result();
-  return result_or_error(cl::b64_decode(g_result, text.data(), text.size(), static_cast<cl::B64>(variant)));
+int mnemonic_from_entropy(uintptr_t out, uintptr_t entropy, size_t len) {
+  size_t n = 0;
+  return clb::len_or_error(cl::mnemonic_from_entropy(reinterpret_cast<char*>(out), &n, P(entropy), len), int(n));
 }
 
-// Returns "" on failure (a mnemonic is never empty).
-std::string mnemonic_from_entropy(uintptr_t entropy, size_t len) {
-  std::string words;
-  return cl::mnemonic_from_entropy(words, P(entropy), len) == cl::kOk ? words : std::string();
+int mnemonic_to_entropy(uintptr_t entropy, uintptr_t phrase, size_t len, size_t expected_words) {
+  size_t n = 0;
+  return clb::len_or_error(cl::mnemonic_to_entropy(P(entropy), &n, reinterpret_cast<const char*>(phrase),
+                                                   len, expected_words), int(n));
 }
 
-int mnemonic_to_entropy(const std::string& words, size_t expected_words) {
-  clear_result();
-  return result_or_error(cl::mnemonic_to_entropy(g_result, words, expected_words));
-}
-
-std::string verification_id(uintptr_t pk, size_t len) {
+int verification_id(uintptr_t out, uintptr_t pk, size_t len) {
   uint8_t hash[32];
   cl::sha256(hash, P(pk), len);
-  std::string words;
-  cl::mnemonic_from_entropy(words, hash, sizeof hash);
-  return words;
+  size_t n = 0;
+  cl::Status s = cl::mnemonic_from_entropy(reinterpret_cast<char*>(out), &n, hash, sizeof hash);
+  return clb::len_or_error(s, int(n));
 }
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(cipherlens_encoding) {
-  function("resultPtr", &result_ptr);
-  function("clearResult", &clear_result);
+  function("b64EncodedLength", +[](size_t len, int variant) {
+    return cl::b64_encoded_len(len, static_cast<cl::B64>(variant));
+  });
   function("b64Encode", &b64_encode);
   function("b64Decode", &b64_decode);
   function("mnemonicFromEntropy", &mnemonic_from_entropy);

@@ -13,24 +13,20 @@ int sodium_variant(B64 v) {
 }
 }  // namespace
 
-std::string b64_encode(const uint8_t* bin, size_t len, B64 variant) {
-  int v = sodium_variant(variant);
-  std::string out(sodium_base64_encoded_len(len, v), '\0');
-  sodium_bin2base64(out.data(), out.size(), bin, len, v);
-  out.pop_back();  // the terminating NUL
-  return out;
+size_t b64_encoded_len(size_t len, B64 variant) {
+  return sodium_base64_encoded_len(len, sodium_variant(variant)) - 1;
 }
 
-Status b64_decode(std::vector<uint8_t>& out, const char* b64, size_t len, B64 variant) {
-  out.resize(len / 4 * 3 + 3);
-  size_t bin_len = 0;
+void b64_encode(char* out, const uint8_t* bin, size_t len, B64 variant) {
+  int v = sodium_variant(variant);
+  sodium_bin2base64(out, sodium_base64_encoded_len(len, v), bin, len, v);
+}
+
+Status b64_decode(uint8_t* out, size_t* out_len, const char* b64, size_t len, B64 variant) {
   // b64_end == nullptr: anything left unparsed (bad characters, padding) is an error.
-  if (sodium_base642bin(out.data(), out.size(), b64, len, nullptr, &bin_len, nullptr,
-                        sodium_variant(variant)) != 0) {
-    out.clear();
+  if (sodium_base642bin(out, len / 4 * 3 + 3, b64, len, nullptr, out_len, nullptr,
+                        sodium_variant(variant)) != 0)
     return fail(kBadInput, "invalid base64 for this variant");
-  }
-  out.resize(bin_len);
   return kOk;
 }
 

@@ -4,6 +4,8 @@
 
 #include <cerrno>
 
+#include "wipe.hpp"
+
 namespace cl {
 
 void generate_key(uint8_t key[kKeyBytes]) { crypto_secretbox_keygen(key); }
@@ -16,11 +18,15 @@ Status derive_key(uint8_t* key, size_t key_len, const uint8_t* password, size_t 
     return fail(kBadInput, "key length must be between 16 and 64 bytes");
   if (ops_limit < crypto_pwhash_argon2id_OPSLIMIT_MIN || ops_limit > 0xffffffffULL)
     return fail(kBadInput, "opsLimit must be between 1 and 2^32-1");
-  if (mem_limit < crypto_pwhash_argon2id_MEMLIMIT_MIN || mem_limit > (4ULL << 30))
-    return fail(kBadInput, "memLimit must be between 8 KiB and 4 GiB");
+  if (mem_limit < crypto_pwhash_argon2id_MEMLIMIT_MIN)
+    return fail(kBadInput, "memLimit must be at least 8 KiB");
+  if (mem_limit > crypto_pwhash_argon2id_MEMLIMIT_MAX)  // 4 GiB - 1 on wasm32
+    return fail(kOutOfMemory, "memLimit exceeds what this platform can address");
   errno = 0;
-  if (crypto_pwhash(key, key_len, reinterpret_cast<const char*>(password), password_len, salt,
-                    ops_limit, static_cast<size_t>(mem_limit), crypto_pwhash_ALG_ARGON2ID13) != 0) {
+  int rc = crypto_pwhash(key, key_len, reinterpret_cast<const char*>(password), password_len, salt,
+                         ops_limit, static_cast<size_t>(mem_limit), crypto_pwhash_ALG_ARGON2ID13);
+  burn_stack();
+  if (rc != 0) {
     sodium_memzero(key, key_len);
     if (errno == ENOMEM || errno == 0)
       return fail(kOutOfMemory, "not enough memory for the key derivation's memLimit");
@@ -51,6 +57,7 @@ Status derive_sensitive_key(uint8_t key[kKeyBytes], uint8_t salt[kSaltBytes], ui
 void derive_login_subkey(uint8_t out[kLoginSubKeyBytes], const uint8_t kek[kKeyBytes]) {
   uint8_t subkey[32];
   crypto_kdf_derive_from_key(subkey, sizeof subkey, 1, "loginctx", kek);
+  burn_stack();
   for (size_t i = 0; i < kLoginSubKeyBytes; i++) out[i] = subkey[i];
   sodium_memzero(subkey, sizeof subkey);
 }

@@ -47,11 +47,7 @@ Status blob_decrypt(uint8_t* m, const uint8_t* c, size_t clen, const uint8_t hea
 
 StreamEncryptor::StreamEncryptor() : in_(kChunkBytes), out_(kCipherChunkBytes) {}
 
-StreamEncryptor::~StreamEncryptor() {
-  sodium_memzero(&state_, sizeof state_);
-  sodium_memzero(in_.data(), in_.size());
-  sodium_memzero(out_.data(), out_.size());
-}
+StreamEncryptor::~StreamEncryptor() { sodium_memzero(&state_, sizeof state_); }
 
 void StreamEncryptor::init(const uint8_t key[32], uint8_t header[kHeaderBytes]) {
   crypto_secretstream_xchacha20poly1305_init_push(&state_, header, key);
@@ -64,6 +60,7 @@ Status StreamEncryptor::commit(size_t n) {
   if (!ready_ || finished_) return fail(kBadInput, "encryptor is finished or not initialised");
   if (n > kChunkBytes - filled_) return fail(kBadInput, "commit exceeds the chunk buffer");
   filled_ += n;
+  in_.touched(filled_);
   return kOk;
 }
 
@@ -71,7 +68,8 @@ Status StreamEncryptor::push(unsigned char tag, size_t* clen) {
   crypto_secretstream_xchacha20poly1305_push(&state_, out_.data(), nullptr, in_.data(), filled_,
                                              nullptr, 0, tag);
   *clen = filled_ + kStreamOverhead;
-  sodium_memzero(in_.data(), filled_);
+  out_.touched(*clen);
+  in_.wipe();  // plaintext is not kept once encrypted
   filled_ = 0;
   return kOk;
 }
@@ -95,11 +93,7 @@ Status StreamEncryptor::finish(size_t* clen) {
 
 StreamDecryptor::StreamDecryptor() : in_(kCipherChunkBytes), out_(kChunkBytes) {}
 
-StreamDecryptor::~StreamDecryptor() {
-  sodium_memzero(&state_, sizeof state_);
-  sodium_memzero(in_.data(), in_.size());
-  sodium_memzero(out_.data(), out_.size());
-}
+StreamDecryptor::~StreamDecryptor() { sodium_memzero(&state_, sizeof state_); }
 
 Status StreamDecryptor::init(const uint8_t header[kHeaderBytes], const uint8_t key[32]) {
   if (crypto_secretstream_xchacha20poly1305_init_pull(&state_, header, key) != 0)
@@ -119,6 +113,7 @@ Status StreamDecryptor::pull(size_t clen, size_t* mlen) {
     return chunk_auth_failure(chunk_);
   }
   filled_ = 0;
+  out_.touched(clen - kStreamOverhead);
   if (tag == kTagFinal) {
     done_ = true;
     sodium_memzero(&state_, sizeof state_);
@@ -141,6 +136,7 @@ Status StreamDecryptor::commit(size_t n, size_t* mlen) {
   if (done_) return fail(kBadInput, "trailing data after the FINAL chunk", chunk_);
   if (n > kCipherChunkBytes - filled_) return fail(kBadInput, "commit exceeds the chunk buffer");
   filled_ += n;
+  in_.touched(filled_);
   return filled_ == kCipherChunkBytes ? pull(filled_, mlen) : kOk;
 }
 

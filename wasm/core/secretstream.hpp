@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <sodium.h>
@@ -11,6 +12,25 @@
 #include "status.hpp"
 
 namespace cl {
+
+// An uninitialised byte buffer that remembers how much of it was ever written, so that
+// zeroing on destruction costs what was used, not its full 4 MiB.
+class SecretBuffer {
+ public:
+  explicit SecretBuffer(size_t size) : data_(new uint8_t[size]) {}
+  ~SecretBuffer() { wipe(); }
+  uint8_t* data() { return data_.get(); }
+  const uint8_t* data() const { return data_.get(); }
+  void touched(size_t end) { used_ = end > used_ ? end : used_; }
+  void wipe() {
+    sodium_memzero(data_.get(), used_);
+    used_ = 0;
+  }
+
+ private:
+  std::unique_ptr<uint8_t[]> data_;
+  size_t used_ = 0;
+};
 
 constexpr size_t kHeaderBytes = crypto_secretstream_xchacha20poly1305_HEADERBYTES;  // 24
 constexpr size_t kStreamOverhead = crypto_secretstream_xchacha20poly1305_ABYTES;     // 17
@@ -47,7 +67,7 @@ class StreamEncryptor {
  private:
   Status push(unsigned char tag, size_t* clen);
   crypto_secretstream_xchacha20poly1305_state state_;
-  std::vector<uint8_t> in_, out_;
+  SecretBuffer in_, out_;
   size_t filled_ = 0;
   bool ready_ = false, finished_ = false;
 };
@@ -77,7 +97,7 @@ class StreamDecryptor {
  private:
   Status pull(size_t clen, size_t* mlen);
   crypto_secretstream_xchacha20poly1305_state state_;
-  std::vector<uint8_t> in_, out_;
+  SecretBuffer in_, out_;
   size_t filled_ = 0;
   long chunk_ = 0;
   bool ready_ = false, done_ = false, failed_ = false;

@@ -49,13 +49,12 @@ export interface CipherlensModule {
   StreamEncryptor: new () => WasmStreamEncryptor;
   StreamDecryptor: new () => WasmStreamDecryptor;
 
-  resultPtr(): number;
-  clearResult(): void;
-  b64Encode(bin: number, len: number, variant: number): string;
-  b64Decode(text: string, variant: number): number;
-  mnemonicFromEntropy(entropy: number, len: number): string;
-  mnemonicToEntropy(words: string, expectedWords: number): number;
-  verificationId(pk: number, len: number): string;
+  b64EncodedLength(len: number, variant: number): number;
+  b64Encode(out: number, bin: number, len: number, variant: number): number;
+  b64Decode(out: number, text: number, len: number, variant: number): number;
+  mnemonicFromEntropy(out: number, entropy: number, len: number): number;
+  mnemonicToEntropy(entropy: number, phrase: number, len: number, expectedWords: number): number;
+  verificationId(out: number, pk: number, len: number): number;
 
   chacha20IetfXorIc(c: number, m: number, len: number, nonce: number, ic: number, key: number): void;
   xchacha20XorIc(c: number, m: number, len: number, nonce: number, ic: number, key: number): void;

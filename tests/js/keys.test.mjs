@@ -1,0 +1,70 @@
+// Key generation and derivation: generateKey, deriveKey, deriveInteractiveKey,
+// deriveSensitiveKey, deriveLoginSubKey.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { core, sodium, randomBytes, catchCoreError } from './helpers.mjs';
+
+const MiB = 1024 * 1024;
+
+test('generateKey: 32 random bytes', () => {
+  const a = core.generateKey();
+  const b = core.generateKey();
+  assert.equal(a.length, 32);
+  assert.notDeepEqual(a, b);
+  // Crude sanity: 1000 keys use every byte value.
+  const seen = new Set();
+  for (let i = 0; i < 1000; i++) core.generateKey().forEach((x) => seen.add(x));
+  assert.equal(seen.size, 256);
+});
+
+test('deriveKey equals libsodium.js crypto_pwhash Argon2id v1.3 for the same salt and limits', () => {
+  for (const [pw, ops, mem] of [['', 1, 8192], ['correct horse', 2, MiB], ['pässwörd ✓', 3, 8 * MiB], ['x'.repeat(300), 1, 64 * 1024]]) {
+    const salt = randomBytes(16);
+    const ours = core.deriveKey(pw, salt, ops, mem);
+    const theirs = sodium.crypto_pwhash(32, pw, salt, ops, mem, sodium.crypto_pwhash_ALG_ARGON2ID13);
+    assert.deepEqual(ours, theirs, `${JSON.stringify(pw)} ${ops} ${mem}`);
+  }
+  // Passwords enter as UTF-8: the string and its bytes derive the same key.
+  const salt = randomBytes(16);
+  assert.deepEqual(core.deriveKey('ünï', salt, 1, 8192), core.deriveKey(new TextEncoder().encode('ünï'), salt, 1, 8192));
+});
+
+test('deriveInteractiveKey: ops 2, 64 MiB, random salt, reproducible with deriveKey', () => {
+  const r = core.deriveInteractiveKey('hunter2');
+  assert.equal(r.opsLimit, 2);
+  assert.equal(r.memLimit, 64 * MiB);
+  assert.equal(r.salt.length, 16);
+  assert.deepEqual(r.key, sodium.crypto_pwhash(32, 'hunter2', r.salt, 2, 64 * MiB, sodium.crypto_pwhash_ALG_ARGON2ID13));
+});
+
+test("deriveSensitiveKey: Ente's first attempt (16 ops, 256 MiB) succeeds in wasm", () => {
+  const r = core.deriveSensitiveKey('sign-up password');
+  assert.equal(r.opsLimit, 16);
+  assert.equal(r.memLimit, 256 * MiB);
+  assert.deepEqual(r.key, core.deriveKey('sign-up password', r.salt, r.opsLimit, r.memLimit));
+});
+
+test('deriveLoginSubKey: first 16 bytes of crypto_kdf_derive_from_key(32, 1, "loginctx", kek)', () => {
+  for (let i = 0; i < 5; i++) {
+    const kek = core.generateKey();
+    assert.deepEqual(core.deriveLoginSubKey(kek), sodium.crypto_kdf_derive_from_key(32, 1, 'loginctx', kek).subarray(0, 16));
+  }
+});
+
+test('bad parameters are BAD_INPUT naming the parameter', () => {
+  const salt = randomBytes(16);
+  assert.match(catchCoreError(() => core.deriveKey('pw', salt.subarray(1), 2, MiB)).message, /salt must be 16 bytes/);
+  assert.match(catchCoreError(() => core.deriveKey('pw', salt, 0, MiB)).message, /opsLimit/);
+  assert.match(catchCoreError(() => core.deriveKey('pw', salt, 2.5, MiB)).message, /opsLimit/);
+  assert.match(catchCoreError(() => core.deriveKey('pw', salt, 2, 1024)).message, /memLimit/);
+  assert.match(catchCoreError(() => core.deriveKey(42, salt, 2, MiB)).message, /password must be a Uint8Array/);
+  assert.match(catchCoreError(() => core.deriveLoginSubKey(new Uint8Array(16))).message, /kek must be 32 bytes/);
+});
+
+test('a memLimit beyond what wasm can allocate is OUT_OF_MEMORY, and the core still works', () => {
+  const e = catchCoreError(() => core.deriveKey('pw', randomBytes(16), 1, 4 * 1024 * MiB));
+  assert.equal(e.code, 'OUT_OF_MEMORY');
+  // Addressable but larger than the free wasm memory: the allocation itself fails.
+  assert.equal(catchCoreError(() => core.deriveKey('pw', randomBytes(16), 1, 4 * 1024 * MiB - 1024)).code, 'OUT_OF_MEMORY');
+  assert.equal(core.deriveKey('pw', new Uint8Array(16), 1, 8192).length, 32);
+});

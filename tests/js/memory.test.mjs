@@ -1,0 +1,87 @@
+// Heap hygiene: no function leaks wasm memory across 10,000 calls, and key material does not
+// stay in wasm memory after use.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { core, randomBytes } from './helpers.mjs';
+
+const N = 10_000;
+const key = core.generateKey();
+const msg = randomBytes(100);
+const kp = core.box.keypair();
+const sb = core.secretbox.encrypt(msg, key);
+const blob = core.blob.encrypt(msg, key);
+const stream = core.stream.encrypt(msg, key);
+const sealed = core.box.seal(msg, kp.publicKey);
+const salt = randomBytes(16);
+const words = core.mnemonic.fromKey(key);
+const b64 = core.b64.encode(msg);
+const b64url = core.b64.encodeURLSafe(msg);
+
+const calls = {
+  generateKey: () => core.generateKey(),
+  randomBytes: () => core.randomBytes(24),
+  'deriveKey (ops 1, 8 KiB)': () => core.deriveKey('pw', salt, 1, 8192),
+  deriveLoginSubKey: () => core.deriveLoginSubKey(key),
+  'secretbox.encrypt': () => core.secretbox.encrypt(msg, key),
+  'secretbox.decrypt': () => core.secretbox.decrypt(sb.ciphertext, sb.nonce, key),
+  'secretbox.decrypt (failing)': () => { try { core.secretbox.decrypt(sb.ciphertext, sb.nonce, kp.secretKey); } catch {} },
+  'blob.encrypt': () => core.blob.encrypt(msg, key),
+  'blob.decrypt': () => core.blob.decrypt(blob.ciphertext, blob.header, key),
+  'stream.encrypt': () => core.stream.encrypt(msg, key),
+  'stream.decrypt': () => core.stream.decrypt(stream.ciphertext, stream.header, key),
+  'stream.decrypt (failing)': () => { try { core.stream.decrypt(stream.ciphertext, stream.header, kp.secretKey); } catch {} },
+  'stream.createDecryptor + dispose': () => core.stream.createDecryptor(stream.header, key).dispose(),
+  'box.keypair': () => core.box.keypair(),
+  'box.seal': () => core.box.seal(msg, kp.publicKey),
+  'box.sealOpen': () => core.box.sealOpen(sealed, kp.publicKey, kp.secretKey),
+  'mnemonic.fromKey': () => core.mnemonic.fromKey(key),
+  'mnemonic.toKey': () => core.mnemonic.toKey(words),
+  'mnemonic.toKey (failing)': () => { try { core.mnemonic.toKey('zoo'); } catch {} },
+  verificationId: () => core.verificationId(kp.publicKey),
+  'b64.encode': () => core.b64.encode(msg),
+  'b64.decode': () => core.b64.decode(b64),
+  'b64.decodeURLSafe': () => core.b64.decodeURLSafe(b64url),
+  'b64.decode (failing)': () => { try { core.b64.decode('!'); } catch {} },
+};
+
+for (const [name, fn] of Object.entries(calls)) {
+  test(`${name}: heap in use does not grow over ${N} calls`, () => {
+    for (let i = 0; i < 10; i++) fn();  // warm-up: lazily built state settles
+    const before = core.memory.heapInUse();
+    const size = core.memory.heapSize();
+    for (let i = 0; i < N; i++) fn();
+    assert.equal(core.memory.heapInUse(), before);
+    assert.equal(core.memory.heapSize(), size);
+  });
+}
+
+test('keys and plaintext passed in are zeroed in wasm memory after use', () => {
+  const secret = randomBytes(32);
+  const plain = randomBytes(64);
+  const pk = core.box.keypair();
+  const boxed = core.secretbox.encrypt(plain, secret);
+  core.secretbox.decrypt(boxed.ciphertext, boxed.nonce, secret);
+  const b = core.blob.encrypt(plain, secret);
+  core.blob.decrypt(b.ciphertext, b.header, secret);
+  const s = core.stream.encrypt(plain, secret);
+  core.stream.decrypt(s.ciphertext, s.header, secret);
+  const dec = core.stream.createDecryptor(s.header, secret);
+  dec.update(s.ciphertext);
+  dec.final();
+  core.box.sealOpen(core.box.seal(secret, pk.publicKey), pk.publicKey, pk.secretKey);
+  const sub = core.deriveLoginSubKey(secret);
+  const phrase = core.mnemonic.fromKey(secret);
+  core.mnemonic.toKey(phrase);
+  const encoded = core.b64.encode(secret);
+  core.b64.decode(encoded);
+  const derived = core.deriveKey(secret, randomBytes(16), 1, 8192);
+  assert.equal(core.memory.contains(secret), false, 'key left in wasm memory');
+  assert.equal(core.memory.contains(plain), false, 'plaintext left in wasm memory');
+  assert.equal(core.memory.contains(pk.secretKey), false, 'secret key left in wasm memory');
+  assert.equal(core.memory.contains(derived), false, 'derived key left in wasm memory');
+  assert.equal(core.memory.contains(core.generateKey()), false, 'generated key left in wasm memory');
+  assert.equal(core.memory.contains(sub), false, 'login subkey left in wasm memory');
+  const utf8 = (s) => new TextEncoder().encode(s);
+  assert.equal(core.memory.contains(utf8(phrase.slice(0, 40))), false, 'recovery phrase left in wasm memory');
+  assert.equal(core.memory.contains(utf8(encoded.slice(0, 40))), false, 'base64 key left in wasm memory');
+});
