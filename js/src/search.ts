@@ -86,10 +86,18 @@ function checkFileId(fileId: unknown): number {
 export async function createSearch(core: SearchCore, options: SearchOptions = {}): Promise<Search> {
   const textSource = options.textModel ?? 'mobileclip_s2_text_opset18_quant.onnx';
   const imageSource = options.imageModel === undefined ? 'mobileclip_s2_image_opset18_rgba_opt.onnx' : options.imageModel;
-  const [text, image]: [ClipTextEncoder, ClipImageEncoder | null] = await Promise.all([
+  const [textResult, imageResult] = await Promise.allSettled([
     createTextEncoder(textSource, options),
     imageSource === null ? Promise.resolve(null) : createImageEncoder(imageSource, options),
   ]);
+  if (textResult.status === 'rejected' || imageResult.status === 'rejected') {
+    // Free whichever session did load before reporting the failure.
+    if (textResult.status === 'fulfilled') await textResult.value.release();
+    if (imageResult.status === 'fulfilled') await imageResult.value?.release();
+    throw textResult.status === 'rejected' ? textResult.reason : (imageResult as PromiseRejectedResult).reason;
+  }
+  const text: ClipTextEncoder = textResult.value;
+  const image: ClipImageEncoder | null = imageResult.value;
   let index = core.createIndex(CLIP_DIMS);
   const quantized = options.quantized ?? false;
 

@@ -72,3 +72,15 @@ test('text-only search refuses images', async () => {
     await search.dispose();
   }
 });
+
+test('createSearch fails clearly on a bad model or a missing one', async () => {
+  await assert.rejects(createSearch(ref(), { textModel: 'test_text.onnx', imageModel: 'test_image_bad.onnx', baseUrl: server.modelsUrl, cache: false }),
+    { name: 'ModelError', code: 'UNSUPPORTED_MODEL', model: 'test_image_bad.onnx' });
+  await assert.rejects(createSearch(ref(), { textModel: 'absent.onnx', imageModel: null, baseUrl: server.modelsUrl, cache: false }),
+    { name: 'ModelError', code: 'FETCH_FAILED', model: 'absent.onnx' });
+  // Defaults are Ente's file names under the base URL.
+  const n = server.requests.length;
+  await assert.rejects(createSearch(ref(), { baseUrl: server.modelsUrl, cache: false }), { code: 'FETCH_FAILED' });
+  assert.deepEqual(server.requests.slice(n).sort(),
+    ['/models/mobileclip_s2_image_opset18_rgba_opt.onnx', '/models/mobileclip_s2_text_opset18_quant.onnx']);
+});
