@@ -1,12 +1,9 @@
 export { loadCore, type Core } from './core.js';
 export { compileCore, type LoadOptions } from './loader.js';
-export { CoreError, type CoreErrorCode } from './errors.js';
-export type { DerivedKey } from './keys.js';
-export type { StreamEncryptor, StreamDecryptor } from './stream.js';
-export { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from './stream.js';
+// CLIP search: models, ONNX Runtime Web inference, search API (docs/search.md).
 export {
   createSearch, DEFAULT_MIN_SCORE,
-  type Search, type SearchCore, type SearchOptions, type QueryOptions, type SearchHit, type EmbeddingIndex,
+  type Search, type SearchCore, type CreateSearchOptions, type QueryOptions, type SearchIndex,
 } from './search.js';
 export {
   createImageEncoder, createTextEncoder, detectImageSignature, l2Normalize, ENTE_CLIP_MODELS, CLIP_DIMS,
@@ -18,3 +15,7 @@ export {
 } from './model-store.js';
 export { ModelError, type ModelErrorCode } from './model-error.js';
 export { loadOrt, DEFAULT_ORT_WASM_PATHS, type OrtOptions, type OrtModule } from './ort-runtime.js';
+export { CoreError, type CoreErrorCode } from './errors.js';
+export type { DerivedKey } from './keys.js';
+export type { StreamEncryptor, StreamDecryptor } from './stream.js';
+export { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from './stream.js';

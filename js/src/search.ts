@@ -13,7 +13,7 @@ export interface SearchHit {
 }
 
 /** The embedding index of the core (`core.createIndex` / `core.loadIndex`), as search uses it. */
-export interface EmbeddingIndex {
+export interface SearchIndex {
   upsert(fileId: number, embedding: Float32Array): unknown;
   remove(fileId: number): unknown;
   readonly size: number;
@@ -28,11 +28,11 @@ export interface SearchCore {
     tokenize(text: string): Int32Array;
     preprocess(rgba: Uint8Array, width: number, height: number): Float32Array;
   };
-  createIndex(dims: number): EmbeddingIndex;
-  loadIndex(bytes: Uint8Array, key: Uint8Array): EmbeddingIndex | Promise<EmbeddingIndex>;
+  createIndex(dims: number): SearchIndex;
+  loadIndex(bytes: Uint8Array, key: Uint8Array): SearchIndex | Promise<SearchIndex>;
 }
 
-export interface SearchOptions extends EncoderOptions {
+export interface CreateSearchOptions extends EncoderOptions {
   /** Text model: name under `baseUrl`, URL, bytes or ModelFile. Default: Ente's quantised text model. */
   textModel?: ModelSource;
   /** Image model; its input decides the feed (float CHW via `core.clip.preprocess`, or raw RGBA).
@@ -83,7 +83,7 @@ function checkFileId(fileId: unknown): number {
  * Semantic search over a gallery: CLIP text and image encoders on ONNX Runtime Web, the core's
  * tokenizer, preprocessing and embedding index. Models load (cached, verified) before it resolves.
  */
-export async function createSearch(core: SearchCore, options: SearchOptions = {}): Promise<Search> {
+export async function createSearch(core: SearchCore, options: CreateSearchOptions = {}): Promise<Search> {
   const textSource = options.textModel ?? 'mobileclip_s2_text_opset18_quant.onnx';
   const imageSource = options.imageModel === undefined ? 'mobileclip_s2_image_opset18_rgba_opt.onnx' : options.imageModel;
   const [textResult, imageResult] = await Promise.allSettled([
