@@ -142,6 +142,8 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       const q = query.trim();
       if (q === '' || index.size === 0) return [];
       const v = await embedText(q);
+      // A zero embedding has no direction (the index refuses it): nothing matches.
+      if (v.every((x) => x === 0)) return [];
       return index.search(v, {
         limit: queryOptions.limit ?? index.size,
         minScore: queryOptions.minScore ?? DEFAULT_MIN_SCORE,
