@@ -101,6 +101,8 @@ export function referenceCore(blob) {
       return entries.size;
     },
     search(query, { limit = 10, minScore = -Infinity } = {}) {
+      // Like the core index: a zero query has no direction and is refused.
+      if (query.every((x) => x === 0)) throw new Error('query must be finite and non-zero');
       const hits = [];
       for (const [fileId, v] of entries) {
         let s = 0;
