@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import {
   createImageEncoder, createTextEncoder, loadModelBytes, loadOrt, DEFAULT_ORT_WASM_PATHS, ENTE_CLIP_MODELS,
 } from '../../js/dist/index.js';
@@ -179,4 +180,22 @@ test('Ente model facts and default URL resolution', async () => {
   // A model named like Ente's resolves against the base URL; the local server 404s: FETCH_FAILED naming the URL.
   await assert.rejects(loadModelBytes(ENTE_CLIP_MODELS.text, { baseUrl: server.modelsUrl, cache: false }),
     { code: 'FETCH_FAILED', message: new RegExp(`${server.modelsUrl}mobileclip_s2_text_opset18_quant.onnx answered 404`) });
+});
+
+test('runs in a Node worker_thread, sharing the cache directory', async () => {
+  const dir = join(tmp, 'cache-thread');
+  const run = () => new Promise((resolve, reject) => {
+    const w = new Worker(new URL('./clip-thread.fixture.mjs', import.meta.url),
+      { workerData: { modelsUrl: server.modelsUrl, dir, redTokens: [...tokens('red')] } });
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
+  const n = server.requests.length;
+  const first = await run();
+  assert.equal(first.signature, 'rgba');
+  assert.ok(first.score > 0.999, `red image vs "red": ${first.score}`);
+  assert.equal(server.requests.length, n + 2, 'two downloads');
+  const second = await run();
+  assert.equal(second.score, first.score);
+  assert.equal(server.requests.length, n + 2, 'second thread served from the cache');
 });

@@ -84,3 +84,23 @@ test('createSearch fails clearly on a bad model or a missing one', async () => {
   assert.deepEqual(server.requests.slice(n).sort(),
     ['/models/mobileclip_s2_image_opset18_rgba_opt.onnx', '/models/mobileclip_s2_text_opset18_quant.onnx']);
 });
+
+test('quantized: the option reaches the index search', async () => {
+  const c = ref();
+  const seen = [];
+  const createIndex = c.createIndex;
+  c.createIndex = (dims) => {
+    const index = createIndex(dims);
+    const search = index.search.bind(index);
+    index.search = (q, o) => (seen.push(o), search(q, o));
+    return index;
+  };
+  const search = await createSearch(c, { textModel: 'test_text.onnx', imageModel: null, baseUrl: server.modelsUrl, cache: false, quantized: true });
+  try {
+    search.add(9, await search.embedText('red'));
+    assert.equal((await search.query('red', { limit: 3, minScore: 0.5 })).length, 1);
+    assert.deepEqual(seen, [{ limit: 3, minScore: 0.5, quantized: true }]);
+  } finally {
+    await search.dispose();
+  }
+});
