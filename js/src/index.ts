@@ -2,7 +2,7 @@ export { loadCore, type Core } from './core.js';
 export { compileCore, type LoadOptions } from './loader.js';
 // CLIP search: models, ONNX Runtime Web inference, search API (docs/search.md).
 export {
-  createSearch, DEFAULT_MIN_SCORE,
+  createSearch, DEFAULT_MIN_SCORE, DEFAULT_MAX_IMAGE_SIDE,
   type Search, type SearchCore, type CreateSearchOptions, type QueryOptions, type SearchIndex,
 } from './search.js';
 export {

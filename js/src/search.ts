@@ -6,6 +6,8 @@ import { badInput } from './errors.js';
 
 /** Ente's match threshold on the dot product of normalised CLIP embeddings. */
 export const DEFAULT_MIN_SCORE = 0.175;
+/** Longest side fed to an RGBA image model; larger photos are downscaled first. */
+export const DEFAULT_MAX_IMAGE_SIDE = 1024;
 
 export interface SearchHit {
   fileId: number;
@@ -27,6 +29,8 @@ export interface SearchCore {
   clip: {
     tokenize(text: string): Int32Array;
     preprocess(rgba: Uint8Array, width: number, height: number): Float32Array;
+    /** Bounds the longest side (antialiased); used before feeding the RGBA model large photos. */
+    downscale?(rgba: Uint8Array, width: number, height: number, maxSide: number): { rgba: Uint8Array; width: number; height: number };
   };
   createIndex(dims: number): SearchIndex;
   loadIndex(bytes: Uint8Array, key: Uint8Array): SearchIndex | Promise<SearchIndex>;
@@ -40,6 +44,9 @@ export interface CreateSearchOptions extends EncoderOptions {
   imageModel?: ModelSource | null;
   /** Use the int8 scan with exact re-rank of the index (default false: exact float scan). */
   quantized?: boolean;
+  /** RGBA image models: photos whose longest side exceeds this are first downscaled to it with
+   *  `core.clip.downscale` (default 1024; `Infinity` feeds every image as it is). */
+  maxImageSide?: number;
 }
 
 export interface QueryOptions {
@@ -84,6 +91,10 @@ function checkFileId(fileId: unknown): number {
  * tokenizer, preprocessing and embedding index. Models load (cached, verified) before it resolves.
  */
 export async function createSearch(core: SearchCore, options: CreateSearchOptions = {}): Promise<Search> {
+  const maxImageSide = options.maxImageSide ?? DEFAULT_MAX_IMAGE_SIDE;
+  if (!(maxImageSide === Infinity || (Number.isInteger(maxImageSide) && maxImageSide >= 1))) {
+    throw badInput(`maxImageSide must be a positive integer or Infinity, got ${String(maxImageSide)}`);
+  }
   const textSource = options.textModel ?? 'mobileclip_s2_text_opset18_quant.onnx';
   const imageSource = options.imageModel === undefined ? 'mobileclip_s2_image_opset18_rgba_opt.onnx' : options.imageModel;
   const [textResult, imageResult] = await Promise.allSettled([
@@ -104,9 +115,14 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
   const embedImage = async (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number) => {
     if (!image) throw badInput('this search has no image model');
     checkRgba(rgba, width, height);
-    if (image.signature === 'rgba') return image.embedRgba(rgba, width, height);
     const bytes = rgba instanceof Uint8Array ? rgba : new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length);
-    return image.embedTensor(core.clip.preprocess(bytes, width, height));
+    if (image.signature === 'float-chw') return image.embedTensor(core.clip.preprocess(bytes, width, height));
+    if (Math.max(width, height) > maxImageSide && core.clip.downscale) {
+      // The RGBA graph works on every pixel: a 48 MP photo would cost far more than its content.
+      const small = core.clip.downscale(bytes, width, height, maxImageSide);
+      return image.embedRgba(small.rgba, small.width, small.height);
+    }
+    return image.embedRgba(bytes, width, height);
   };
 
   const embedText = (query: string) => {

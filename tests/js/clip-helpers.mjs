@@ -144,6 +144,21 @@ export function referenceCore(blob) {
         }
         return out;
       },
+      // Longest side to maxSide, nearest neighbour.
+      downscale(rgba, w, h, maxSide) {
+        const scale = Math.min(1, maxSide / Math.max(w, h));
+        const dw = Math.max(1, Math.round(w * scale));
+        const dh = Math.max(1, Math.round(h * scale));
+        const out = new Uint8Array(dw * dh * 4);
+        for (let y = 0; y < dh; y++) {
+          const sy = Math.min(h - 1, Math.floor(((y + 0.5) * h) / dh));
+          for (let x = 0; x < dw; x++) {
+            const sx = Math.min(w - 1, Math.floor(((x + 0.5) * w) / dw));
+            out.set(rgba.subarray((sy * w + sx) * 4, (sy * w + sx) * 4 + 4), (y * dw + x) * 4);
+          }
+        }
+        return { rgba: out, width: dw, height: dh };
+      },
     },
     createIndex: () => makeIndex(),
     loadIndex(bytes, key) {
@@ -154,7 +169,7 @@ export function referenceCore(blob) {
   };
 }
 
-/** The gallery of the colour scenario: id -> [description, rgba, w, h]. Reds are ids 1..3. */
+/** The gallery of the colour scenario: id -> [description, rgba, w, h]. Reds: ids 1, 2, 3, 11. */
 export function colourGallery() {
   return new Map([
     [1, ['red', solidImage(300, 200, [255, 0, 0]), 300, 200]],
@@ -167,6 +182,7 @@ export function colourGallery() {
     [8, ['yellow', solidImage(1000, 30, [250, 240, 10]), 1000, 30]],
     [9, ['white', solidImage(200, 200, [255, 255, 255], 3, 6), 200, 200]],
     [10, ['black', solidImage(1, 300, [0, 0, 0]), 1, 300]],
+    [11, ['large noisy red (downscaled for RGBA models)', solidImage(2000, 1200, [240, 20, 40], 40, 7), 2000, 1200]],
   ]);
 }
 
@@ -174,7 +190,11 @@ export function colourGallery() {
  * The colour scenario against a search built on `core` with the given image model: query('red')
  * ranks the reds first, scores match the colour geometry, save/load round-trips.
  */
-export async function runColourScenario(core, createSearch, imageModelName, server, blobKey) {
+export async function runColourScenario(realCore, createSearch, imageModelName, server, blobKey) {
+  // Count downscales: RGBA models get large photos bounded (1024 by default), float ones never.
+  const downscaled = [];
+  const core = { ...realCore, clip: { ...realCore.clip } };
+  core.clip.downscale = (rgba, w, h, maxSide) => (downscaled.push([w, h, maxSide]), realCore.clip.downscale(rgba, w, h, maxSide));
   const search = await createSearch(core, {
     textModel: 'test_text.onnx', imageModel: imageModelName, baseUrl: server.modelsUrl, cache: false,
   });
@@ -182,9 +202,10 @@ export async function runColourScenario(core, createSearch, imageModelName, serv
     const gallery = colourGallery();
     for (const [id, [, rgba, w, h]] of gallery) await search.indexImage(id, rgba, w, h);
     assert.equal(search.size, gallery.size);
+    assert.deepEqual(downscaled, search.imageSignature === 'rgba' ? [[2000, 1200, 1024]] : []);
 
     const red = await search.query('red');
-    assert.deepEqual(red.slice(0, 3).map((h) => h.fileId).sort(), [1, 2, 3], JSON.stringify(red));
+    assert.deepEqual(red.slice(0, 4).map((h) => h.fileId).sort((a, b) => a - b), [1, 2, 3, 11], JSON.stringify(red));
     for (let i = 1; i < red.length; i++) assert.ok(red[i - 1].score >= red[i].score, 'ranked best first');
     for (const h of red) assert.ok(h.score >= 0.175, 'Ente threshold applies by default');
     for (const id of [5, 6, 7]) assert.ok(!red.some((h) => h.fileId === id), `id ${id} is no match for red`);

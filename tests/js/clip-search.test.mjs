@@ -26,7 +26,7 @@ test('colour scenario, float image model (pixels through core.clip.preprocess)',
   const pre = c.clip.preprocess;
   c.clip.preprocess = (...args) => (preprocessed++, pre(...args));
   await runColourScenario(c, createSearch, 'test_image_float.onnx', server, randomBytes(32));
-  assert.equal(preprocessed, 10, 'every image went through preprocess');
+  assert.equal(preprocessed, 11, 'every image went through preprocess');
 });
 
 test('add, limits, thresholds and bad input', async () => {
@@ -102,5 +102,26 @@ test('quantized: the option reaches the index search', async () => {
     assert.deepEqual(seen, [{ limit: 3, minScore: 0.5, quantized: true }]);
   } finally {
     await search.dispose();
+  }
+});
+
+test('maxImageSide bounds what the RGBA model gets; bad values are refused before any download', async () => {
+  const n = server.requests.length;
+  await assert.rejects(createSearch(ref(), { baseUrl: server.modelsUrl, maxImageSide: 0 }), { code: 'BAD_INPUT', message: /maxImageSide/ });
+  await assert.rejects(createSearch(ref(), { baseUrl: server.modelsUrl, maxImageSide: 1.5 }), { code: 'BAD_INPUT' });
+  assert.equal(server.requests.length, n);
+  for (const [maxImageSide, expected] of [[8, [[16, 4, 8]]], [16, []], [Infinity, []]]) {
+    const c = ref();
+    const calls = [];
+    const down = c.clip.downscale;
+    c.clip.downscale = (rgba, w, h, max) => (calls.push([w, h, max]), down(rgba, w, h, max));
+    const search = await createSearch(c, { textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx', baseUrl: server.modelsUrl, cache: false, maxImageSide });
+    try {
+      const v = await search.embedImage(solidImage(16, 4, [0, 0, 255]), 16, 4);
+      assert.ok(Math.abs(Math.hypot(...v) - 1) < 1e-5);
+      assert.deepEqual(calls, expected, `maxImageSide ${maxImageSide}`);
+    } finally {
+      await search.dispose();
+    }
   }
 });
