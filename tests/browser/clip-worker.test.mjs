@@ -52,3 +52,30 @@ test('worker: self-hosted ORT wasm, Cache API, progress, colour agreement', asyn
     await page.close();
   }
 });
+
+test('worker: createSearch end to end (core tokenizer, preprocessing, index + ORT)', async (t) => {
+  const page = await env.browser.newPage();
+  try {
+    await page.goto(`${base}/build/models/manifest.json`);
+    const result = await page.evaluate((modelsUrl) => new Promise((resolve) => {
+      const worker = new Worker('/tests/browser/clip-search-worker.fixture.mjs', { type: 'module' });
+      worker.onmessage = (e) => resolve(e.data);
+      worker.onerror = (e) => resolve({ ok: false, error: e.message });
+      worker.postMessage({ modelsUrl });
+    }), '/build/models/');
+    assert.ok(result.ok, result.error);
+    if (result.missing) {
+      t.skip(`core lacks ${result.missing.join(', ')} (not merged yet)`);
+      return;
+    }
+    for (const [model, signature] of [['test_image_rgba.onnx', 'rgba'], ['test_image_float.onnx', 'float-chw']]) {
+      const { red, blue } = result.results[model];
+      assert.equal(result.results[model].signature, signature);
+      assert.deepEqual(red.slice(0, 3).map((h) => h.fileId).sort(), [1, 2, 5], `${model}: ${JSON.stringify(red)}`);
+      assert.ok(red.every((h) => h.score >= 0.175 && h.fileId !== 3 && h.fileId !== 4));
+      assert.equal(blue[0].fileId, 3);
+    }
+  } finally {
+    await page.close();
+  }
+});
