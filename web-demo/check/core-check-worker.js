@@ -1,5 +1,5 @@
 // Loads the wasm core inside a Web Worker and runs round trips of each format.
-import { loadCore, CoreError } from '../js/dist/index.js';
+import { loadCore, CoreError } from '../../js/dist/index.js';
 
 const checks = [];
 const check = (name, fn) => checks.push({ name, fn });

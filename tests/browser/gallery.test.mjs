@@ -1,0 +1,78 @@
+// The web demo as a person uses it: create a vault, keep the recovery phrase, see the encrypted
+// sample photos, open one, lock, fail with a wrong password, unlock, recover with the phrase.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openBrowser, screenshot } from './browser.mjs';
+
+const SLOW = { timeout: 180_000 };
+
+async function loadedThumbnails(page) {
+  return page.$$eval('#grid img', (imgs) => imgs.filter((i) => i.complete && i.naturalWidth > 0).length);
+}
+
+test('gallery: create, view, lock, wrong password, unlock, recover', async () => {
+  const env = await openBrowser();
+  try {
+    const page = await env.browser.newPage({ viewport: { width: 1100, height: 800 } });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${env.url}/`);
+    await page.waitForSelector('body[data-screen="create"]');
+    await screenshot(page, 'gallery-1-create');
+
+    await page.fill('#create-password', 'correct horse battery');
+    await page.fill('#create-confirm', 'correct horse battery');
+    await page.click('#create-form button');
+    await page.waitForSelector('#busy:not([hidden])');
+    assert.match(await page.textContent('#busy-label'), /Argon2id, 256 MiB, 16 passes/);
+    await screenshot(page, 'gallery-2-deriving');
+
+    await page.waitForSelector('body[data-screen="phrase"]', SLOW);
+    const words = await page.$$eval('#phrase-words li', (els) => els.map((e) => e.textContent));
+    assert.equal(words.length, 24);
+    await screenshot(page, 'gallery-3-phrase');
+
+    await page.click('#phrase-done');
+    await page.waitForFunction(() => document.querySelectorAll('#grid img').length === 8 &&
+      [...document.querySelectorAll('#grid img')].every((i) => i.complete && i.naturalWidth > 0), null, SLOW);
+    assert.equal(await loadedThumbnails(page), 8);
+    assert.equal((await page.textContent('#verification-id')).split(' ').length, 24);
+    await screenshot(page, 'gallery-4-grid');
+
+    await page.click('#grid figure:nth-child(2)');
+    await page.waitForFunction(() => document.getElementById('viewer').open &&
+      document.getElementById('viewer-image').naturalWidth === 960, null, SLOW);
+    assert.match(await page.textContent('#viewer-title'), /Red tulips · 960×720/);
+    await screenshot(page, 'gallery-5-viewer');
+    await page.click('#viewer button');
+
+    await page.click('#lock-button');
+    await page.waitForSelector('body[data-screen="unlock"]');
+    assert.equal(await page.$$eval('#grid img', (imgs) => imgs.length), 0);
+    await page.fill('#unlock-password', 'wrong password');
+    await page.click('#unlock-form button');
+    await page.waitForSelector('#error:not([hidden])', SLOW);
+    assert.equal(await page.textContent('#error'), 'Wrong password');
+    await screenshot(page, 'gallery-6-wrong-password');
+
+    await page.fill('#unlock-password', 'correct horse battery');
+    await page.click('#unlock-form button');
+    await page.waitForFunction(() => [...document.querySelectorAll('#grid img')].filter((i) => i.naturalWidth > 0).length === 8, null, SLOW);
+
+    await page.click('#lock-button');
+    await page.click('#show-recover');
+    await page.fill('#recover-phrase', words.join('  '));
+    await page.fill('#recover-password', 'a brand new password');
+    await page.click('#recover-form button');
+    await page.waitForFunction(() => [...document.querySelectorAll('#grid img')].filter((i) => i.naturalWidth > 0).length === 8, null, SLOW);
+
+    await page.click('#lock-button');
+    await page.fill('#unlock-password', 'a brand new password');
+    await page.click('#unlock-form button');
+    await page.waitForSelector('body[data-screen="gallery"]', SLOW);
+    await page.waitForFunction(() => [...document.querySelectorAll('#grid img')].filter((i) => i.naturalWidth > 0).length === 8, null, SLOW);
+    assert.deepEqual(errors, []);
+  } finally {
+    await env.close();
+  }
+});

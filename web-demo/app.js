@@ -1,0 +1,158 @@
+// The gallery page: screens, forms and the photo grid. All cryptography happens in
+// gallery-worker.js; this file only sends requests and shows results.
+const worker = new Worker(new URL('./gallery-worker.js', import.meta.url), { type: 'module' });
+const $ = (id) => document.getElementById(id);
+let nextId = 0;
+const pending = new Map();
+
+worker.onmessage = ({ data }) => {
+  if (data.type === 'progress') return showProgress(data);
+  const { resolve, reject } = pending.get(data.id);
+  pending.delete(data.id);
+  if (data.error) reject(Object.assign(new Error(data.error.message), { code: data.error.code }));
+  else resolve(data.result);
+};
+
+function call(method, ...args) {
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, method, args });
+  });
+}
+
+function show(screen) {
+  for (const s of document.querySelectorAll('main > section')) s.hidden = s.id !== `screen-${screen}`;
+  document.body.dataset.screen = screen;
+  const inGallery = screen === 'gallery';
+  $('add-button').hidden = !inGallery;
+  $('lock-button').hidden = !inGallery;
+}
+
+function showProgress({ label, done, total }) {
+  $('busy').hidden = false;
+  $('busy-label').textContent = label;
+  const bar = $('busy-progress');
+  if (total) {
+    bar.max = total;
+    bar.value = done;
+  } else {
+    bar.removeAttribute('value');  // indeterminate: Argon2 reports no steps
+  }
+}
+
+/** Runs a long task with the busy indicator up and errors shown in place. */
+async function busy(label, fn) {
+  $('error').hidden = true;
+  showProgress({ label });
+  document.body.dataset.busy = 'true';
+  for (const b of document.querySelectorAll('form button')) b.disabled = true;
+  try {
+    return await fn();
+  } catch (e) {
+    $('error').textContent = e.message;
+    $('error').hidden = false;
+    return undefined;
+  } finally {
+    $('busy').hidden = true;
+    delete document.body.dataset.busy;
+    for (const b of document.querySelectorAll('form button')) b.disabled = false;
+  }
+}
+
+const objectUrls = [];
+function imageUrl(bytes) {
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'image/jpeg' }));
+  objectUrls.push(url);
+  return url;
+}
+
+async function openGallery() {
+  show('gallery');
+  let photos = await call('list');
+  if (photos.length === 0) {
+    await busy('Adding sample photos…', () => call('addSamples'));
+    photos = await call('list');
+  }
+  renderGrid(photos);
+  $('verification-id').textContent = await call('verificationId');
+}
+
+function renderGrid(photos) {
+  const grid = $('grid');
+  grid.replaceChildren();
+  $('empty').hidden = photos.length > 0;
+  for (const photo of photos) {
+    const figure = document.createElement('figure');
+    const img = document.createElement('img');
+    img.alt = photo.title;
+    const caption = document.createElement('figcaption');
+    caption.textContent = photo.title;
+    figure.append(img, caption);
+    figure.onclick = () => openPhoto(photo);
+    grid.append(figure);
+    call('thumbnail', photo.id).then((bytes) => { img.src = imageUrl(bytes); });
+  }
+}
+
+async function openPhoto(photo) {
+  const bytes = await busy(`Decrypting ${photo.title}…`, () => call('photo', photo.id));
+  if (!bytes) return;
+  $('viewer-image').src = imageUrl(bytes);
+  $('viewer-image').alt = photo.title;
+  $('viewer-title').textContent = `${photo.title} · ${photo.width}×${photo.height}`;
+  $('viewer').showModal();
+}
+
+$('create-form').onsubmit = async (e) => {
+  e.preventDefault();
+  if ($('create-password').value !== $('create-confirm').value) {
+    $('error').textContent = 'The passwords do not match';
+    $('error').hidden = false;
+    return;
+  }
+  const result = await busy('Preparing…', () => call('create', $('create-password').value));
+  if (!result) return;
+  $('phrase-words').replaceChildren(...result.recoveryPhrase.split(' ').map((w) => {
+    const li = document.createElement('li');
+    li.textContent = w;
+    return li;
+  }));
+  show('phrase');
+};
+
+$('phrase-done').onclick = () => openGallery();
+
+$('unlock-form').onsubmit = async (e) => {
+  e.preventDefault();
+  const ok = await busy('Preparing…', async () => (await call('unlock', $('unlock-password').value), true));
+  $('unlock-password').value = '';
+  if (ok) openGallery();
+};
+
+$('recover-form').onsubmit = async (e) => {
+  e.preventDefault();
+  const ok = await busy('Checking your phrase…', async () =>
+    (await call('recover', $('recover-phrase').value, $('recover-password').value), true));
+  if (ok) openGallery();
+};
+
+$('show-recover').onclick = () => show('recover');
+$('show-unlock').onclick = () => show('unlock');
+
+$('lock-button').onclick = async () => {
+  await call('lock');
+  objectUrls.splice(0).forEach((u) => URL.revokeObjectURL(u));
+  $('grid').replaceChildren();
+  show('unlock');
+};
+
+$('add-input').onchange = async (e) => {
+  const files = await Promise.all([...e.target.files].map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
+  e.target.value = '';
+  await busy('Encrypting…', () => call('addFiles', files));
+  renderGrid(await call('list'));
+};
+
+const { hasAccount } = await call('status');
+show(hasAccount ? 'unlock' : 'create');

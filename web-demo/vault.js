@@ -1,0 +1,177 @@
+// The demo vault, Ente's way: a password-derived key-encryption key wraps a master key, which
+// wraps the album key, which wraps each file's key. Runs inside gallery-worker.js.
+import { CoreError } from '../js/dist/index.js';
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+
+export class Vault {
+  constructor(core, store) {
+    this.core = core;
+    this.store = store;
+    this.masterKey = null;
+    this.albumKey = null;
+  }
+
+  async hasAccount() {
+    return Boolean(await this.store.getAccount());
+  }
+
+  get unlocked() {
+    return this.masterKey !== null;
+  }
+
+  /** Sign-up: Ente's sensitive derivation, key attributes stored as base64. */
+  async create(password, progress) {
+    const { core } = this;
+    progress({ label: 'Deriving your key (Argon2id, 256 MiB, 16 passes)…' });
+    const kek = core.deriveSensitiveKey(password);
+    const masterKey = core.generateKey();
+    const recoveryKey = core.generateKey();
+    const albumKey = core.generateKey();
+    const { publicKey, secretKey } = core.box.keypair();
+    const b64 = core.b64.encode;
+    const wrap = (value, key) => {
+      const { ciphertext, nonce } = core.secretbox.encrypt(value, key);
+      return { ciphertext: b64(ciphertext), nonce: b64(nonce) };
+    };
+    const attrs = {
+      kekSalt: b64(kek.salt),
+      opsLimit: kek.opsLimit,
+      memLimit: kek.memLimit,
+      encryptedKey: wrap(masterKey, kek.key),
+      publicKey: b64(publicKey),
+      encryptedSecretKey: wrap(secretKey, masterKey),
+      masterKeyEncryptedWithRecoveryKey: wrap(masterKey, recoveryKey),
+      recoveryKeyEncryptedWithMasterKey: wrap(recoveryKey, masterKey),
+      encryptedAlbumKey: wrap(albumKey, masterKey),
+    };
+    await this.store.putAccount(attrs);
+    kek.key.fill(0);
+    secretKey.fill(0);
+    this.masterKey = masterKey;
+    this.albumKey = albumKey;
+    const recoveryPhrase = core.mnemonic.fromKey(recoveryKey);
+    recoveryKey.fill(0);
+    return { recoveryPhrase, opsLimit: attrs.opsLimit, memLimit: attrs.memLimit };
+  }
+
+  async unlock(password, progress) {
+    const { core } = this;
+    const attrs = await this.store.getAccount();
+    progress({ label: `Deriving your key (Argon2id, ${attrs.memLimit / 2 ** 20} MiB, ${attrs.opsLimit} passes)…` });
+    const kek = core.deriveKey(password, core.b64.decode(attrs.kekSalt), attrs.opsLimit, attrs.memLimit);
+    try {
+      this.masterKey = this.unwrap(attrs.encryptedKey, kek);
+    } catch (e) {
+      if (e instanceof CoreError && e.code === 'AUTH_FAILED') throw new CoreError('AUTH_FAILED', 'Wrong password');
+      throw e;
+    } finally {
+      kek.fill(0);
+    }
+    this.albumKey = this.unwrap(attrs.encryptedAlbumKey, this.masterKey);
+  }
+
+  /** Recovery: the 24-word phrase opens the master key; a new password re-wraps it. */
+  async recover(phrase, newPassword, progress) {
+    const { core } = this;
+    const attrs = await this.store.getAccount();
+    const recoveryKey = core.mnemonic.toKey(phrase);
+    try {
+      this.masterKey = this.unwrap(attrs.masterKeyEncryptedWithRecoveryKey, recoveryKey);
+    } catch (e) {
+      if (e instanceof CoreError && e.code === 'AUTH_FAILED') throw new CoreError('AUTH_FAILED', 'That recovery phrase belongs to another account');
+      throw e;
+    } finally {
+      recoveryKey.fill(0);
+    }
+    progress({ label: 'Deriving your new key (Argon2id, 256 MiB, 16 passes)…' });
+    const kek = core.deriveSensitiveKey(newPassword);
+    const { ciphertext, nonce } = core.secretbox.encrypt(this.masterKey, kek.key);
+    kek.key.fill(0);
+    await this.store.putAccount({
+      ...attrs,
+      kekSalt: core.b64.encode(kek.salt),
+      opsLimit: kek.opsLimit,
+      memLimit: kek.memLimit,
+      encryptedKey: { ciphertext: core.b64.encode(ciphertext), nonce: core.b64.encode(nonce) },
+    });
+    this.albumKey = this.unwrap(attrs.encryptedAlbumKey, this.masterKey);
+  }
+
+  lock() {
+    this.masterKey?.fill(0);
+    this.albumKey?.fill(0);
+    this.masterKey = this.albumKey = null;
+  }
+
+  unwrap({ ciphertext, nonce }, key) {
+    const { core } = this;
+    return core.secretbox.decrypt(core.b64.decode(ciphertext), core.b64.decode(nonce), key);
+  }
+
+  requireUnlocked() {
+    if (!this.unlocked) throw new CoreError('BAD_INPUT', 'The vault is locked');
+  }
+
+  /** Encrypts one photo: file contents as a stream, thumbnail and metadata as blobs. */
+  async addPhoto({ name, bytes, thumbnail, width, height }) {
+    this.requireUnlocked();
+    const { core } = this;
+    const fileKey = core.generateKey();
+    const file = core.stream.encrypt(bytes, fileKey);
+    const thumb = core.blob.encrypt(thumbnail, fileKey);
+    const meta = core.blob.encrypt(utf8.encode(JSON.stringify({ title: name, width, height, addedAt: Date.now() })), fileKey);
+    const key = core.secretbox.encrypt(fileKey, this.albumKey);
+    fileKey.fill(0);
+    return this.store.addFile({
+      encryptedKey: key.ciphertext, keyNonce: key.nonce,
+      file: file.ciphertext, fileHeader: file.header,
+      thumbnail: thumb.ciphertext, thumbnailHeader: thumb.header,
+      metadata: meta.ciphertext, metadataHeader: meta.header,
+    });
+  }
+
+  fileKey(record) {
+    return this.core.secretbox.decrypt(record.encryptedKey, record.keyNonce, this.albumKey);
+  }
+
+  async list() {
+    this.requireUnlocked();
+    const records = await this.store.listFiles();
+    return records.map((r) => {
+      const key = this.fileKey(r);
+      const meta = JSON.parse(fromUtf8.decode(this.core.blob.decrypt(r.metadata, r.metadataHeader, key)));
+      key.fill(0);
+      return { id: r.id, ...meta };
+    });
+  }
+
+  async thumbnail(id) {
+    this.requireUnlocked();
+    const r = await this.store.getFile(id);
+    const key = this.fileKey(r);
+    try {
+      return this.core.blob.decrypt(r.thumbnail, r.thumbnailHeader, key);
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  async photo(id) {
+    this.requireUnlocked();
+    const r = await this.store.getFile(id);
+    const key = this.fileKey(r);
+    try {
+      return this.core.stream.decrypt(r.file, r.fileHeader, key);
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  /** Ente's verification ID: what a friend compares before you share an album with them. */
+  async verificationId() {
+    const attrs = await this.store.getAccount();
+    return this.core.verificationId(this.core.b64.decode(attrs.publicKey));
+  }
+}
