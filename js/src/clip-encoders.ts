@@ -87,7 +87,7 @@ class Runner {
   readonly inputName: string;
   readonly outputName: string;
 
-  constructor(readonly ort: typeof Ort, readonly session: Ort.InferenceSession, readonly label: string) {
+  constructor(readonly session: Ort.InferenceSession, readonly label: string) {
     this.inputName = session.inputNames.includes('input') ? 'input' : session.inputNames[0];
     this.outputName = session.outputNames.includes('output') ? 'output' : session.outputNames[0];
   }
@@ -161,7 +161,7 @@ export async function createImageEncoder(source: ModelSource, options: EncoderOp
     await session.release();
     throw e;
   }
-  const runner = new Runner(ort, session, label);
+  const runner = new Runner(session, label);
   const side = CLIP_IMAGE_SIDE;
   return {
     signature,
@@ -189,7 +189,7 @@ export async function createTextEncoder(source: ModelSource, options: EncoderOpt
     await session.release();
     throw e;
   }
-  const runner = new Runner(ort, session, label);
+  const runner = new Runner(session, label);
   return {
     embedTokens(ids) {
       if (!(ids instanceof Int32Array) || ids.length !== CLIP_CONTEXT) throw badInput(`token ids must be an Int32Array(${CLIP_CONTEXT})`);

@@ -39,6 +39,15 @@ test('ORT runs from the self-hosted wasm files in dist/ort/', async () => {
   }
 });
 
+test('loadOrt keeps an app\'s own wasmPaths, else sets the self-hosted folder; an explicit one wins', async () => {
+  const fake = (wasmPaths) => ({ env: { wasm: wasmPaths === undefined ? {} : { wasmPaths } } });
+  assert.equal((await loadOrt({ ort: fake() })).env.wasm.wasmPaths, DEFAULT_ORT_WASM_PATHS);
+  assert.equal((await loadOrt({ ort: fake('https://cdn.example/ort/') })).env.wasm.wasmPaths, 'https://cdn.example/ort/');
+  const explicit = await loadOrt({ ort: fake('https://cdn.example/ort/'), wasmPaths: '/ort/', numThreads: 1 });
+  assert.equal(explicit.env.wasm.wasmPaths, '/ort/');
+  assert.equal(explicit.env.wasm.numThreads, 1);
+});
+
 test('generated models carry the real models\' signatures and are detected', async () => {
   const rgba = await createImageEncoder(modelBytes('test_image_rgba.onnx'));
   const float = await createImageEncoder(modelBytes('test_image_float.onnx'));
