@@ -42,6 +42,8 @@ export interface ModelFetchOptions {
   onProgress?: (progress: ModelProgress) => void;
   /** Replaces globalThis.fetch. */
   fetch?: typeof fetch;
+  /** Cancels a download (the promise rejects with the signal's reason, usually an AbortError). */
+  signal?: AbortSignal;
 }
 
 const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
@@ -213,8 +215,10 @@ export async function loadModelBytes(file: ModelFile, options: ModelFetchOptions
   const doFetch = options.fetch ?? globalThis.fetch;
   let response: Response;
   try {
-    response = await doFetch(url.href);
+    options.signal?.throwIfAborted();
+    response = await doFetch(url.href, { signal: options.signal });
   } catch (cause) {
+    if (options.signal?.aborted) throw options.signal.reason;
     throw new ModelError('FETCH_FAILED', label, `cannot fetch ${url.href}: ${(cause as Error)?.message ?? cause}`, { cause });
   }
   if (!response.ok) throw new ModelError('FETCH_FAILED', label, `${url.href} answered ${response.status}`);

@@ -208,3 +208,18 @@ test('runs in a Node worker_thread, sharing the cache directory', async () => {
   assert.equal(second.score, first.score);
   assert.equal(server.requests.length, n + 2, 'second thread served from the cache');
 });
+
+test('a download can be aborted, before or during the transfer, and nothing is cached', async () => {
+  const dir = join(tmp, 'cache-abort');
+  const name = 'test_text.onnx';
+  await assert.rejects(loadModelBytes({ name }, { baseUrl: server.modelsUrl, cache: { dir }, signal: AbortSignal.abort() }),
+    { name: 'AbortError' });
+  const controller = new AbortController();
+  const events = [];
+  await assert.rejects(loadModelBytes({ name }, {
+    baseUrl: server.modelsUrl, cache: { dir }, signal: controller.signal,
+    onProgress: (p) => { events.push(p.loaded); if (p.loaded > 0) controller.abort(); },
+  }), { name: 'AbortError' });
+  assert.ok(events.length >= 2 && events.at(-1) < manifest.models[name].bytes, `stopped early: ${events}`);
+  assert.deepEqual(readdirSync(dir), []);
+});
