@@ -101,9 +101,14 @@ async function nodeDirStore(dir: string): Promise<Store> {
     async put(key, bytes, sha256) {
       // Write then rename, so a crash never leaves a half file under the real name.
       const tmp = `${file(key)}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`;
-      await fs.writeFile(tmp, bytes);
-      await fs.writeFile(file(key) + '.sha256', sha256 + '\n');
-      await fs.rename(tmp, file(key));
+      try {
+        await fs.writeFile(tmp, bytes);
+        await fs.writeFile(file(key) + '.sha256', sha256 + '\n');
+        await fs.rename(tmp, file(key));
+      } catch (e) {
+        await fs.rm(tmp, { force: true });
+        throw e;
+      }
     },
     async delete(key) {
       await fs.rm(file(key), { force: true });
@@ -224,6 +229,10 @@ export async function loadModelBytes(file: ModelFile, options: ModelFetchOptions
   if (!response.ok) throw new ModelError('FETCH_FAILED', label, `${url.href} answered ${response.status}`);
   const bytes = await download(label, response, file.size, options.onProgress);
   const hash = await verify(label, bytes, file.size, file.sha256);
-  await store?.put(key, bytes, hash);
+  try {
+    await store?.put(key, bytes, hash);
+  } catch {
+    // Caching is an optimisation: a full quota or a read-only directory must not fail the load.
+  }
   return bytes;
 }

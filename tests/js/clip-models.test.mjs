@@ -2,7 +2,7 @@
 // (wasm, self-hosted), download with progress, size/SHA-256 verification, the Node cache directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -222,4 +222,13 @@ test('a download can be aborted, before or during the transfer, and nothing is c
   }), { name: 'AbortError' });
   assert.ok(events.length >= 2 && events.at(-1) < manifest.models[name].bytes, `stopped early: ${events}`);
   assert.deepEqual(readdirSync(dir), []);
+});
+
+test('a cache that cannot be written does not fail the load', async () => {
+  // A directory squatting on the model's cache file name: reads miss, the final rename fails.
+  const dir = join(tmp, 'cache-unwritable');
+  mkdirSync(join(dir, 'test_text.onnx'), { recursive: true });
+  const got = await loadModelBytes({ name: 'test_text.onnx', sha256: manifest.models['test_text.onnx'].sha256 }, { baseUrl: server.modelsUrl, cache: { dir } });
+  assert.equal(sha(got), manifest.models['test_text.onnx'].sha256);
+  assert.ok(!readdirSync(dir).some((f) => f.endsWith('.tmp')), 'no half-written file left behind');
 });
