@@ -16,6 +16,7 @@ export interface SearchHit {
 
 /** The embedding index of the core (`core.createIndex` / `core.loadIndex`), as search uses it. */
 export interface SearchIndex {
+  readonly dims?: number;
   upsert(fileId: number, embedding: Float32Array): unknown;
   remove(fileId: number): unknown;
   readonly size: number;
@@ -171,6 +172,10 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
     },
     async load(bytes, key) {
       const loaded = await core.loadIndex(bytes, key); // throws before touching the live index
+      if (loaded.dims !== undefined && loaded.dims !== CLIP_DIMS) {
+        loaded.dispose();
+        throw badInput(`the saved index has ${loaded.dims} dimensions, CLIP needs ${CLIP_DIMS}`);
+      }
       const old = index;
       index = loaded;
       old.dispose();

@@ -90,7 +90,8 @@ const tokenizer = new ClipTokenizer();
 /** A reference core in plain JS with the core's CLIP API names, for testing the search layer
  *  independently of the C++ tokenizer, preprocessing and index. */
 export function referenceCore(blob) {
-  const makeIndex = (entries = new Map()) => ({
+  const makeIndex = (dims, entries = new Map()) => ({
+    dims,
     upsert(fileId, embedding) {
       entries.set(fileId, Float32Array.from(embedding));
     },
@@ -112,7 +113,7 @@ export function referenceCore(blob) {
       return hits.sort((a, b) => b.score - a.score).slice(0, limit);
     },
     save(key) {
-      const json = JSON.stringify([...entries].map(([id, v]) => [id, [...v]]));
+      const json = JSON.stringify({ dims, entries: [...entries].map(([id, v]) => [id, [...v]]) });
       const { ciphertext, header } = blob.encrypt(new TextEncoder().encode(json), key);
       const out = new Uint8Array(24 + ciphertext.length);
       out.set(header);
@@ -160,11 +161,11 @@ export function referenceCore(blob) {
         return { rgba: out, width: dw, height: dh };
       },
     },
-    createIndex: () => makeIndex(),
+    createIndex: (dims) => makeIndex(dims),
     loadIndex(bytes, key) {
       const plain = blob.decrypt(bytes.subarray(24), bytes.subarray(0, 24), key);
-      const entries = JSON.parse(new TextDecoder().decode(plain));
-      return makeIndex(new Map(entries.map(([id, v]) => [id, Float32Array.from(v)])));
+      const { dims, entries } = JSON.parse(new TextDecoder().decode(plain));
+      return makeIndex(dims, new Map(entries.map(([id, v]) => [id, Float32Array.from(v)])));
     },
   };
 }

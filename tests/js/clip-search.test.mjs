@@ -58,6 +58,13 @@ test('add, limits, thresholds and bad input', async () => {
     await assert.rejects(search.indexImage(6, new Uint8Array(0), 0, 0), { code: 'BAD_INPUT' });
     await assert.rejects(search.query(42), { code: 'BAD_INPUT' });
     assert.equal(search.size, 3, 'rejected input changed nothing');
+    // An index of another width is refused on load; the live one stays.
+    const c = ref();
+    const small = c.createIndex(8);
+    small.upsert(77, new Float32Array(8).fill(1));
+    const key = randomBytes(32);
+    await assert.rejects(search.load(small.save(key), key), { code: 'BAD_INPUT', message: /8 dimensions, CLIP needs 512/ });
+    assert.equal(search.size, 3);
   } finally {
     await search.dispose();
   }
