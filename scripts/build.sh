@@ -16,6 +16,8 @@ cmake --build build/wasm -j "$jobs"
 
 # The package: compiled TypeScript plus the wasm module beside it.
 node node_modules/typescript/bin/tsc -p js/tsconfig.json
+# The worker entry (worker/) compiles into js/dist/worker against the declarations just emitted.
+node node_modules/typescript/bin/tsc -p worker/tsconfig.json
 mkdir -p js/dist/wasm
 cp build/wasm/cipherlens.mjs build/wasm/cipherlens.wasm js/src/wasm/cipherlens.d.mts js/dist/wasm/
 # ONNX Runtime Web's wasm backend, self-hosted beside the package (no CDN): the plain SIMD build

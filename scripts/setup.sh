@@ -8,8 +8,9 @@ cd "$here"
 need_root() { if [ "$(id -u)" != 0 ]; then echo "setup: run as root (apt-get)" >&2; exit 1; fi; }
 
 # Debian packages: emscripten toolchain, cmake, Catch2 v2, chromium for browser tests,
-# Debian's libsodium for the native benchmark baseline, Pillow for the preprocessing reference.
-packages=(emscripten cmake catch2 chromium dpkg-dev libsodium-dev python3-pil g++ zstd)
+# Debian's libsodium for the native benchmark baseline, Pillow for the preprocessing reference,
+# ffmpeg to generate the test video the browser plays through a decrypting stream.
+packages=(emscripten cmake catch2 chromium dpkg-dev libsodium-dev python3-pil g++ zstd ffmpeg)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -19,3 +19,8 @@ export { CoreError, type CoreErrorCode } from './errors.js';
 export type { DerivedKey } from './keys.js';
 export type { StreamEncryptor, StreamDecryptor } from './stream.js';
 export { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from './stream.js';
+export { createCoreWorker, createWorkerPool } from './remote/client.js';
+export type {
+  CoreWorker, AsyncCore, Async, AsyncStreamEncryptor, AsyncStreamDecryptor, CallOptions, Progress, KdfProgress,
+  StreamProgress, StreamOptions, ByteSource, WorkerOptions,
+} from './remote/client.js';

@@ -5,6 +5,11 @@ export const KEY_BYTES = 32;
 export const SALT_BYTES = 16;
 export const MiB = 1024 * 1024;
 
+/** Ente's interactive limits (login with a fresh key). */
+export const INTERACTIVE_LIMITS = { opsLimit: 2, memLimit: 64 * MiB } as const;
+/** Ente's sensitive derivation: first attempt, and the floor of its halving (wasm/core/keys.hpp). */
+export const SENSITIVE_LIMITS = { opsLimit: 16, memLimit: 256 * MiB, memFloor: 128 * MiB } as const;
+
 /** What a derivation produced, with the parameters to store beside the account. */
 export interface DerivedKey {
   key: Uint8Array;
@@ -76,8 +81,7 @@ export function makeKeys(heap: Heap) {
 
   const deriveInteractiveKey = (password: string | Uint8Array): DerivedKey => {
     const salt = randomBytes(SALT_BYTES);
-    const opsLimit = 2;
-    const memLimit = 64 * MiB;
+    const { opsLimit, memLimit } = INTERACTIVE_LIMITS;
     return { key: deriveKey(password, salt, opsLimit, memLimit), salt, opsLimit, memLimit };
   };
 

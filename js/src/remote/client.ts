@@ -1,0 +1,313 @@
+// createCoreWorker / createWorkerPool: the core's API, asynchronous, served by worker threads.
+// Payloads cross by transfer, keys by copy; key derivation gets a thread of its own that is
+// terminated afterwards, so Argon2's memory goes back to the system.
+import * as Comlink from 'comlink';
+import type { Core } from '../core.js';
+import type { CoreErrorCode } from '../errors.js';
+import { CoreError, requireBytes } from '../errors.js';
+import { compileCore, type LoadOptions } from '../loader.js';
+import { INTERACTIVE_LIMITS, SENSITIVE_LIMITS, SALT_BYTES, type DerivedKey } from '../keys.js';
+import { ownedBytes, type ApiShape } from './protocol.js';
+import { spawnWorker, type SpawnOptions, type WorkerThread } from './spawn.js';
+import { Scheduler, abortReason } from './scheduler.js';
+import { openSession, sessionStream, type ByteSource, type StreamOptions, type StreamProgress } from './streams.js';
+
+export type { ByteSource, StreamOptions, StreamProgress };
+
+/** Before and after each Argon2 attempt, with the parameters tried. */
+export interface KdfProgress {
+  type: 'kdf';
+  phase: 'before' | 'after';
+  attempt: number;
+  opsLimit: number;
+  memLimit: number;
+  /** After: whether this attempt produced the key, and if not, why. */
+  ok?: boolean;
+  error?: CoreErrorCode;
+  seconds?: number;
+}
+
+export type Progress = KdfProgress | StreamProgress;
+
+export interface CallOptions {
+  /** Drops the job if it has not started; rejects at once if it has (a KDF's thread is killed). */
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface WorkerOptions extends LoadOptions, SpawnOptions {}
+
+type Fn = (...args: never[]) => unknown;
+/** Every function of T returning a promise instead; plain values stay. */
+export type Async<T> = {
+  [K in keyof T]: T[K] extends Fn ? (...args: Parameters<T[K]>) => Promise<Awaited<ReturnType<T[K]>>>
+    : T[K] extends object ? Async<T[K]> : T[K];
+};
+
+export interface AsyncStreamEncryptor {
+  readonly header: Uint8Array;
+  /** Ciphertext of every chunk these bytes complete. The bytes are transferred to the worker. */
+  update(bytes: Uint8Array): Promise<Uint8Array>;
+  final(): Promise<Uint8Array>;
+  dispose(): Promise<void>;
+}
+
+export interface AsyncStreamDecryptor {
+  update(bytes: Uint8Array): Promise<Uint8Array>;
+  final(): Promise<Uint8Array>;
+  dispose(): Promise<void>;
+}
+
+/** The core API, every call returning a promise. */
+export type AsyncCore = Omit<Async<Core>, 'stream'> & {
+  stream: Omit<Async<Core['stream']>, 'createEncryptor' | 'createDecryptor'> & {
+    createEncryptor(key: Uint8Array): Promise<AsyncStreamEncryptor>;
+    createDecryptor(header: Uint8Array, key: Uint8Array): Promise<AsyncStreamDecryptor>;
+  };
+};
+
+export interface CoreWorker extends AsyncCore {
+  /** Worker threads serving jobs. */
+  readonly size: number;
+  /** The same API with an AbortSignal and/or progress callback for every call made through it. */
+  with(options: CallOptions): AsyncCore;
+  /** Plaintext of each authenticated 4 MiB chunk, as it completes. */
+  decryptStream(source: ByteSource, header: Uint8Array, key: Uint8Array, options?: StreamOptions): ReadableStream<Uint8Array>;
+  /** Ente's chunked layout; `header` is known before any data flows. */
+  encryptStream(source: ByteSource, key: Uint8Array, options?: StreamOptions): Promise<{ header: Uint8Array; stream: ReadableStream<Uint8Array> }>;
+  /** Jobs completed by each thread so far, and throw-away key-derivation threads alive now. */
+  stats(): { completed: number[]; kdfWorkers: number };
+  /** Open stream sessions over all threads (0 once every stream ended or was cancelled). */
+  openSessions(): Promise<number>;
+  terminate(): Promise<void>;
+}
+
+/** Functions whose first argument is the payload: it is transferred, not copied. */
+const PAYLOAD_FIRST = new Set([
+  'secretbox.encrypt', 'secretbox.decrypt', 'blob.encrypt', 'blob.decrypt', 'blob.decryptLegacy',
+  'stream.encrypt', 'stream.decrypt', 'box.seal', 'box.sealOpen',
+  'primitives.chacha20IetfXor', 'primitives.xchacha20Xor', 'primitives.poly1305',
+  'primitives.aeadChacha20Poly1305IetfEncrypt', 'primitives.aeadChacha20Poly1305IetfDecrypt',
+  'primitives.aeadXChacha20Poly1305IetfEncrypt', 'primitives.aeadXChacha20Poly1305IetfDecrypt',
+]);
+
+const KDF = new Set(['deriveKey', 'deriveSensitiveKey', 'deriveInteractiveKey']);
+
+/** Wire arguments: the payload transferred (the caller's buffer is detached), the rest copied. */
+function wireArgs(path: string, args: unknown[]): unknown[] {
+  const first = args[0];
+  if (!PAYLOAD_FIRST.has(path) || !(first instanceof Uint8Array)) return args;
+  const payload = ownedBytes(first);
+  return Comlink.transfer([payload, ...args.slice(1)], [payload.buffer as ArrayBuffer]);
+}
+
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) return reject(abortReason(signal));
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+async function startThread(spawn: SpawnOptions, wasmModule: WebAssembly.Module): Promise<{ thread: WorkerThread; shape: ApiShape }> {
+  const thread = await spawnWorker(spawn);
+  try {
+    const shape = await thread.guard(thread.remote.init({ wasmModule }));
+    return { thread, shape };
+  } catch (e) {
+    await thread.terminate();
+    throw e;
+  }
+}
+
+/** Key derivation in a thread of its own, terminated afterwards (or on abort). */
+function kdfRunner(spawn: SpawnOptions, wasmModule: WebAssembly.Module) {
+  const threads = new Set<WorkerThread>();
+  let live = 0;
+
+  const inThread = async <T>(signal: AbortSignal | undefined, fn: (call: (path: string, args: unknown[]) => Promise<unknown>) => Promise<T>): Promise<T> => {
+    if (signal?.aborted) throw abortReason(signal);
+    live++;
+    const starting = startThread(spawn, wasmModule);
+    try {
+      const { thread } = await abortable(starting, signal);
+      threads.add(thread);
+      const call = (path: string, args: unknown[]) => thread.guard(thread.remote.call(path, args) as Promise<unknown>);
+      return await abortable(fn(call), signal);
+    } finally {
+      // Also when aborted while the thread was still starting: it is terminated once it is up.
+      await starting.then(({ thread }) => {
+        threads.delete(thread);
+        return thread.terminate();
+      }, () => {}).finally(() => live--);
+    }
+  };
+
+  /** One Argon2 attempt with progress before and after. */
+  const attempt = async (call: (path: string, args: unknown[]) => Promise<unknown>, options: CallOptions, n: number,
+    password: unknown, salt: Uint8Array, opsLimit: number, memLimit: number): Promise<Uint8Array> => {
+    const report = (p: Omit<KdfProgress, 'type' | 'attempt' | 'opsLimit' | 'memLimit'>) =>
+      options.onProgress?.({ type: 'kdf', attempt: n, opsLimit, memLimit, ...p });
+    report({ phase: 'before' });
+    const t0 = performance.now();
+    try {
+      const key = await call('deriveKey', [password, salt, opsLimit, memLimit]) as Uint8Array;
+      report({ phase: 'after', ok: true, seconds: (performance.now() - t0) / 1000 });
+      return key;
+    } catch (e) {
+      if (options.signal?.aborted) throw e;  // killed, not finished: no "after"
+      report({ phase: 'after', ok: false, error: e instanceof CoreError ? e.code : undefined, seconds: (performance.now() - t0) / 1000 });
+      throw e;
+    }
+  };
+
+  const deriveKey = (options: CallOptions, password: unknown, salt: Uint8Array, opsLimit: number, memLimit: number) =>
+    inThread(options.signal, (call) => attempt(call, options, 1, password, salt, opsLimit, memLimit));
+
+  const deriveInteractiveKey = (options: CallOptions, password: unknown): Promise<DerivedKey> =>
+    inThread(options.signal, async (call) => {
+      const salt = await call('randomBytes', [SALT_BYTES]) as Uint8Array;
+      const { opsLimit, memLimit } = INTERACTIVE_LIMITS;
+      const key = await attempt(call, options, 1, password, salt, opsLimit, memLimit);
+      return { key, salt, opsLimit, memLimit };
+    });
+
+  // Ente's policy (as wasm/core/keys.cpp): on OUT_OF_MEMORY halve memory, double ops, down to 128 MiB.
+  const deriveSensitiveKey = (options: CallOptions, password: unknown): Promise<DerivedKey> =>
+    inThread(options.signal, async (call) => {
+      const salt = await call('randomBytes', [SALT_BYTES]) as Uint8Array;
+      let { opsLimit, memLimit } = SENSITIVE_LIMITS;
+      for (let n = 1; memLimit >= SENSITIVE_LIMITS.memFloor; n++, memLimit /= 2, opsLimit *= 2) {
+        try {
+          const key = await attempt(call, options, n, password, salt, opsLimit, memLimit);
+          return { key, salt, opsLimit, memLimit };
+        } catch (e) {
+          if (!(e instanceof CoreError) || e.code !== 'OUT_OF_MEMORY') throw e;
+        }
+      }
+      throw new CoreError('OUT_OF_MEMORY', 'not enough memory for a sensitive key derivation (needs 128 MiB)');
+    });
+
+  return {
+    threads,
+    /** Key-derivation threads alive now (starting, deriving or being terminated). */
+    live: () => live,
+    run(path: string, options: CallOptions, args: unknown[]): Promise<unknown> {
+      if (path === 'deriveKey') return deriveKey(options, args[0], args[1] as Uint8Array, args[2] as number, args[3] as number);
+      if (path === 'deriveInteractiveKey') return deriveInteractiveKey(options, args[0]);
+      return deriveSensitiveKey(options, args[0]);
+    },
+  };
+}
+
+/** `n` worker threads sharing one compiled module, serving the async core API. */
+export async function createWorkerPool(n: number, options: WorkerOptions = {}): Promise<CoreWorker> {
+  if (!Number.isSafeInteger(n) || n < 1) throw new CoreError('BAD_INPUT', 'a pool needs at least one worker');
+  const wasmModule = await compileCore(options);  // compiled once, instantiated by every thread
+  const spawn: SpawnOptions = { workerUrl: options.workerUrl };
+  const started = await Promise.allSettled(Array.from({ length: n }, () => startThread(spawn, wasmModule)));
+  const failure = started.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
+  const ok = started.filter((s) => s.status === 'fulfilled').map((s) => (s as PromiseFulfilledResult<{ thread: WorkerThread; shape: ApiShape }>).value);
+  if (failure) {
+    await Promise.all(ok.map((s) => s.thread.terminate()));
+    throw failure.reason;
+  }
+  const threads = ok.map((s) => s.thread);
+  const shape = ok[0].shape;
+  const scheduler = new Scheduler(threads);
+  const kdf = kdfRunner(spawn, wasmModule);
+
+  const invoke = (path: string, args: unknown[], options: CallOptions) => {
+    if (KDF.has(path)) return kdf.run(path, options, args);
+    const wire = wireArgs(path, args);
+    return scheduler.run((t) => t.remote.call(path, wire) as Promise<unknown>, options.signal);
+  };
+
+  /** An object-mirror of a session on one pinned thread. */
+  const sessionObject = async (kind: 'encrypt' | 'decrypt', key: Uint8Array, header?: Uint8Array) => {
+    const { thread, unpin } = scheduler.pin();
+    const s = await openSession(thread, unpin, kind, key, header);
+    let open = true;
+    const end = () => {
+      if (open) s.release();
+      open = false;
+    };
+    const guard = async <T>(fn: () => Promise<T>, last = false): Promise<T> => {
+      try {
+        return await thread.guard(fn());
+      } catch (e) {
+        end();  // the worker dropped the session
+        throw e;
+      } finally {
+        if (last) end();
+      }
+    };
+    return {
+      ...(s.header ? { header: s.header } : {}),
+      update: (bytes: Uint8Array) => guard(() => {
+        const owned = ownedBytes(requireBytes('bytes', bytes));
+        return thread.remote.update(s.id, Comlink.transfer(owned, [owned.buffer as ArrayBuffer]));
+      }),
+      final: () => guard(() => thread.remote.final(s.id), true),
+      dispose: () => guard(() => thread.remote.close(s.id), true),
+    };
+  };
+
+  const mirror = (callOptions: CallOptions): AsyncCore => {
+    const root: Record<string, unknown> = {};
+    const place = (path: string, value: unknown) => {
+      const parts = path.split('.');
+      let obj = root;
+      for (const p of parts.slice(0, -1)) obj = (obj[p] ??= {}) as Record<string, unknown>;
+      obj[parts[parts.length - 1]] = value;
+    };
+    for (const [path, value] of Object.entries(shape.values)) place(path, value);
+    for (const path of shape.functions) place(path, (...args: unknown[]) => invoke(path, args, callOptions));
+    place('stream.createEncryptor', (key: Uint8Array) => sessionObject('encrypt', key));
+    place('stream.createDecryptor', (header: Uint8Array, key: Uint8Array) => sessionObject('decrypt', key, header));
+    return root as unknown as AsyncCore;
+  };
+
+  const pinnedSession = (kind: 'encrypt' | 'decrypt', key: Uint8Array, header?: Uint8Array) => {
+    const { thread, unpin } = scheduler.pin();
+    return openSession(thread, unpin, kind, key, header);
+  };
+
+  const worker: CoreWorker = {
+    ...mirror({}),
+    size: threads.length,
+    with: (callOptions) => mirror(callOptions),
+
+    decryptStream(source, header, key, streamOptions = {}) {
+      // Opened on the stream's start (not at all if its signal is already aborted).
+      return sessionStream(source, () => pinnedSession('decrypt', key, header), streamOptions);
+    },
+
+    async encryptStream(source, key, streamOptions = {}) {
+      const session = await pinnedSession('encrypt', key);
+      return { header: session.header!, stream: sessionStream(source, Promise.resolve(session), streamOptions) };
+    },
+
+    stats: () => ({ completed: threads.map((t) => scheduler.completed.get(t)!), kdfWorkers: kdf.live() }),
+
+    async openSessions() {
+      const counts = await Promise.all(threads.map((t) => t.guard(t.remote.sessionCount() as Promise<number>)));
+      return counts.reduce((a, b) => a + b, 0);
+    },
+
+    async terminate() {
+      scheduler.close();
+      await Promise.all([...threads, ...kdf.threads].map((t) => t.terminate()));
+    },
+  };
+  return worker;
+}
+
+/** One worker thread serving the async core API, plus streams. */
+export function createCoreWorker(options: WorkerOptions = {}): Promise<CoreWorker> {
+  return createWorkerPool(1, options);
+}
+
+

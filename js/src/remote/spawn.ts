@@ -1,0 +1,127 @@
+// Starts one worker thread running worker/core-worker.ts: a module Worker in browsers, a
+// worker_threads Worker in Node; waits until it listens and hands back a comlink proxy.
+import * as Comlink from 'comlink';
+import { READY, installErrorHandler, type HostApi } from './protocol.js';
+
+export interface WorkerThread {
+  readonly remote: Comlink.Remote<HostApi>;
+  /**
+   * `call`, rejected if the thread dies first (crash, exit, terminate). Not Promise.race with a
+   * never-settling promise: every race would stay subscribed to it and keep its result alive.
+   * While a call is pending the thread keeps a Node process alive (an idle pool never does).
+   */
+  guard<T>(call: Promise<T>): Promise<T>;
+  terminate(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  /** Where the worker entry is, for bundlers that move it (default: dist/worker/core-worker.js). */
+  workerUrl?: string | URL;
+}
+
+const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+/** Who waits on a thread, so they can be failed when it dies. */
+function deathWatch(hold: () => void, release: () => void) {
+  let cause: unknown;
+  let dead = false;
+  const waiting = new Set<(e: unknown) => void>();
+  return {
+    fail(e: unknown) {
+      if (dead) return;
+      dead = true;
+      cause = e;
+      for (const reject of waiting) reject(e);
+      waiting.clear();
+    },
+    guard<T>(call: Promise<T>): Promise<T> {
+      if (dead) return Promise.reject(cause);
+      hold();
+      return new Promise<T>((resolve, reject) => {
+        waiting.add(reject);
+        call.then(resolve, reject).finally(() => {
+          waiting.delete(reject);
+          release();
+        });
+      });
+    },
+  };
+}
+
+/**
+ * The host's methods, looked up once: every property read on a comlink proxy builds a new
+ * proxy (and registers it for finalization), which costs more than a small job itself.
+ */
+function methods(remote: Comlink.Remote<HostApi>): Comlink.Remote<HostApi> {
+  const names: Array<keyof HostApi> = ['init', 'call', 'open', 'step', 'update', 'final', 'close', 'sessionCount'];
+  return Object.fromEntries(names.map((n) => [n, remote[n]])) as unknown as Comlink.Remote<HostApi>;
+}
+
+const isReady = (data: unknown) => !!data && (data as typeof READY).cipherlensWorkerReady === true;
+
+interface NodeWorker {
+  on(event: string, fn: (arg: unknown) => void): void;
+  off(event: string, fn: (arg: unknown) => void): void;
+  postMessage(message: unknown, transfer?: unknown[]): void;
+  terminate(): Promise<number>;
+  ref(): void;
+  unref(): void;
+}
+
+async function spawnNode(url: URL): Promise<WorkerThread> {
+  const { Worker } = await import(/* webpackIgnore: true */ 'node:worker_threads' as string);
+  const { default: nodeEndpoint } = await import(/* webpackIgnore: true */ 'comlink/dist/esm/node-adapter.mjs' as string);
+  const worker: NodeWorker = new Worker(url);
+  let holds = 0;
+  const watch = deathWatch(() => {
+    if (holds++ === 0) worker.ref();
+  }, () => {
+    if (--holds === 0) worker.unref();
+  });
+  worker.on('error', (e) => watch.fail(e));
+  worker.on('exit', (code) => watch.fail(new Error(`cipherlens: worker exited (code ${code})`)));
+  await watch.guard(new Promise<void>((resolve) => {
+    const onMessage = (data: unknown) => {
+      if (!isReady(data)) return;
+      worker.off('message', onMessage);
+      resolve();
+    };
+    worker.on('message', onMessage);
+  }));
+  return {
+    remote: methods(Comlink.wrap<HostApi>(nodeEndpoint(worker))),
+    guard: watch.guard,
+    terminate: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+async function spawnBrowser(url?: URL): Promise<WorkerThread> {
+  // The literal `new URL(..., import.meta.url)` inside `new Worker` is what bundlers look for.
+  const worker = url ? new Worker(url, { type: 'module', name: 'cipherlens' })
+    : new Worker(new URL('../worker/core-worker.js', import.meta.url), { type: 'module', name: 'cipherlens' });
+  const watch = deathWatch(() => {}, () => {});
+  worker.addEventListener('error', (e) => watch.fail(new Error(`cipherlens: worker failed: ${(e as ErrorEvent).message ?? 'load error'}`)));
+  await watch.guard(new Promise<void>((resolve) => {
+    const onMessage = (e: MessageEvent) => {
+      if (!isReady(e.data)) return;
+      worker.removeEventListener('message', onMessage);
+      resolve();
+    };
+    worker.addEventListener('message', onMessage);
+  }));
+  return {
+    remote: methods(Comlink.wrap<HostApi>(worker)),
+    guard: watch.guard,
+    terminate: async () => {
+      worker.terminate();
+      watch.fail(new Error('cipherlens: worker terminated'));
+    },
+  };
+}
+
+export function spawnWorker(options: SpawnOptions = {}): Promise<WorkerThread> {
+  installErrorHandler();
+  const url = options.workerUrl ? new URL(options.workerUrl, import.meta.url) : undefined;
+  return isNode ? spawnNode(url ?? new URL('../worker/core-worker.js', import.meta.url)) : spawnBrowser(url);
+}

@@ -1,0 +1,271 @@
+// The worker's async API against the synchronous core on the main thread: the same names for
+// every function, the same results (or, for random outputs, results the other side accepts),
+// the same CoreError codes, messages and chunk indexes, and payloads crossing by transfer.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createCoreWorker, CoreError } from '../../js/dist/index.js';
+import { core, sodium, randomBytes, toHex, CHUNK, catchCoreError } from './helpers.mjs';
+
+const w = await createCoreWorker();
+after(() => w.terminate());
+
+const eq = (a, b, msg) => assert.equal(toHex(a), toHex(b), msg);
+
+function paths(obj, prefix = '') {
+  const out = [];
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === 'function') out.push(prefix + k);
+    else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) out.push(...paths(v, prefix + k + '.'));
+  }
+  return out;
+}
+const at = (obj, path) => path.split('.').reduce((o, p) => o[p], obj);
+
+const key = randomBytes(32);
+const msg = () => randomBytes(1 + Math.floor(Math.random() * 3000));
+
+// One check per core function: it calls the worker and compares with the core (or libsodium.js).
+const checks = {
+  generateKey: async () => {
+    const k = await w.generateKey();
+    assert.equal(k.length, 32);
+    const { ciphertext, nonce } = core.secretbox.encrypt(new Uint8Array([1, 2, 3]), k);
+    eq(core.secretbox.decrypt(ciphertext, nonce, k), [1, 2, 3]);
+  },
+  randomBytes: async () => {
+    const [a, b] = await Promise.all([w.randomBytes(48), w.randomBytes(48)]);
+    assert.equal(a.length, 48);
+    assert.notEqual(toHex(a), toHex(b));
+  },
+  deriveKey: async () => {
+    const salt = randomBytes(16);
+    const k = await w.deriveKey('pässword', salt, 2, 1 << 20);
+    eq(k, core.deriveKey('pässword', salt, 2, 1 << 20));
+    eq(k, sodium.crypto_pwhash(32, 'pässword', salt, 2, 1 << 20, sodium.crypto_pwhash_ALG_ARGON2ID13));
+  },
+  deriveInteractiveKey: async () => {
+    const d = await w.deriveInteractiveKey('hunter2');
+    assert.deepEqual([d.opsLimit, d.memLimit], [2, 64 << 20]);
+    eq(d.key, core.deriveKey('hunter2', d.salt, d.opsLimit, d.memLimit));
+  },
+  deriveSensitiveKey: null,  // 1 GiB x 4 of Argon2 work: covered in worker-pool.test.mjs
+  deriveLoginSubKey: async () => {
+    const kek = randomBytes(32);
+    eq(await w.deriveLoginSubKey(kek), core.deriveLoginSubKey(kek));
+  },
+  'secretbox.encrypt': async () => {
+    const m = msg();
+    const { ciphertext, nonce } = await w.secretbox.encrypt(m.slice(), key);
+    eq(core.secretbox.decrypt(ciphertext, nonce, key), m);
+  },
+  'secretbox.decrypt': async () => {
+    const m = msg();
+    const { ciphertext, nonce } = core.secretbox.encrypt(m, key);
+    eq(await w.secretbox.decrypt(ciphertext, nonce, key), m);
+  },
+  'blob.encrypt': async () => {
+    const m = msg();
+    const { ciphertext, header } = await w.blob.encrypt(m.slice(), key);
+    eq(core.blob.decrypt(ciphertext, header, key), m);
+    eq(sodium.crypto_secretstream_xchacha20poly1305_pull(sodium.crypto_secretstream_xchacha20poly1305_init_pull(header, key), ciphertext).message, m);
+  },
+  'blob.decrypt': async () => {
+    const m = msg();
+    const { ciphertext, header } = core.blob.encrypt(m, key);
+    eq(await w.blob.decrypt(ciphertext, header, key), m);
+  },
+  'blob.decryptLegacy': async () => {
+    const m = msg();
+    const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
+    const c = sodium.crypto_secretstream_xchacha20poly1305_push(state, m, null, sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+    eq(await w.blob.decryptLegacy(c.slice(), header, key), m);
+    assert.equal((await w.blob.decrypt(c.slice(), header, key).catch((e) => e)).code, catchCoreError(() => core.blob.decrypt(c, header, key)).code);
+  },
+  'stream.encrypt': async () => {
+    const m = randomBytes(CHUNK + 99);
+    const { ciphertext, header } = await w.stream.encrypt(m.slice(), key);
+    eq(core.stream.decrypt(ciphertext, header, key), m);
+  },
+  'stream.decrypt': async () => {
+    const m = randomBytes(CHUNK * 2);
+    const { ciphertext, header } = core.stream.encrypt(m, key);
+    eq(await w.stream.decrypt(ciphertext, header, key), m);
+  },
+  'stream.createEncryptor': async () => {
+    const m = randomBytes(CHUNK + 5000);
+    const enc = await w.stream.createEncryptor(key);
+    const parts = [await enc.update(m.slice(0, 3000)), await enc.update(m.slice(3000)), await enc.final()];
+    eq(core.stream.decrypt(Buffer.concat(parts), enc.header, key), m);
+    await assert.rejects(enc.update(new Uint8Array(1)), (e) => e instanceof CoreError && e.code === 'BAD_INPUT');
+  },
+  'stream.createDecryptor': async () => {
+    const m = randomBytes(CHUNK + 5000);
+    const { ciphertext, header } = core.stream.encrypt(m, key);
+    const dec = await w.stream.createDecryptor(header, key);
+    const first = await dec.update(ciphertext.slice(0, CHUNK + 17));
+    assert.equal(first.length, CHUNK, 'the first chunk comes out as soon as it is complete');
+    const rest = await dec.update(ciphertext.slice(CHUNK + 17));
+    assert.equal(rest.length, 0, 'the FINAL chunk waits for final()');
+    eq(Buffer.concat([first, await dec.final()]), m);
+  },
+  'box.keypair': async () => {
+    const { publicKey, secretKey } = await w.box.keypair();
+    const sealed = sodium.crypto_box_seal(new Uint8Array([9, 8]), publicKey);
+    eq(core.box.sealOpen(sealed, publicKey, secretKey), [9, 8]);
+  },
+  'box.seal': async () => {
+    const { publicKey, secretKey } = core.box.keypair();
+    const m = msg();
+    eq(sodium.crypto_box_seal_open(await w.box.seal(m.slice(), publicKey), publicKey, secretKey), m);
+  },
+  'box.sealOpen': async () => {
+    const { publicKey, secretKey } = core.box.keypair();
+    const m = msg();
+    eq(await w.box.sealOpen(core.box.seal(m, publicKey), publicKey, secretKey), m);
+  },
+  'mnemonic.fromEntropy': async () => {
+    const e = randomBytes(16);
+    assert.equal(await w.mnemonic.fromEntropy(e), core.mnemonic.fromEntropy(e));
+  },
+  'mnemonic.toEntropy': async () => {
+    const words = core.mnemonic.fromEntropy(randomBytes(20));
+    eq(await w.mnemonic.toEntropy(words), core.mnemonic.toEntropy(words));
+  },
+  'mnemonic.fromKey': async () => assert.equal(await w.mnemonic.fromKey(key), core.mnemonic.fromKey(key)),
+  'mnemonic.toKey': async () => {
+    eq(await w.mnemonic.toKey(core.mnemonic.fromKey(key)), key);
+    eq(await w.mnemonic.toKey(toHex(key)), key);
+  },
+  verificationId: async () => {
+    const { publicKey } = core.box.keypair();
+    assert.equal(await w.verificationId(publicKey), core.verificationId(publicKey));
+  },
+  'b64.encode': async () => {
+    const b = msg();
+    assert.equal(await w.b64.encode(b), sodium.to_base64(b, sodium.base64_variants.ORIGINAL));
+  },
+  'b64.decode': async () => {
+    const b = msg();
+    eq(await w.b64.decode(core.b64.encode(b)), b);
+  },
+  'b64.encodeURLSafe': async () => {
+    const b = msg();
+    assert.equal(await w.b64.encodeURLSafe(b), sodium.to_base64(b, sodium.base64_variants.URLSAFE_NO_PADDING));
+  },
+  'b64.decodeURLSafe': async () => {
+    const b = msg();
+    eq(await w.b64.decodeURLSafe(core.b64.encodeURLSafe(b)), b);
+  },
+  'memory.heapInUse': async () => assert.ok((await w.memory.heapInUse()) > 0),
+  'memory.heapSize': async () => assert.ok((await w.memory.heapSize()) >= 16 << 20),
+};
+
+// The primitives take (message, nonce|ad..., key): compare every one on random inputs.
+const primitiveArgs = {
+  chacha20IetfXor: () => [msg(), randomBytes(12), 7, key],
+  xchacha20Xor: () => [msg(), randomBytes(24), 3, key],
+  hchacha20: () => [randomBytes(16), key],
+  poly1305: () => [msg(), key],
+  aeadChacha20Poly1305IetfEncrypt: () => [msg(), randomBytes(9), randomBytes(12), key],
+  aeadXChacha20Poly1305IetfEncrypt: () => [msg(), randomBytes(9), randomBytes(24), key],
+  aeadChacha20Poly1305IetfDecrypt: () => {
+    const [m, ad, n] = [msg(), randomBytes(9), randomBytes(12)];
+    return [core.primitives.aeadChacha20Poly1305IetfEncrypt(m, ad, n, key), ad, n, key];
+  },
+  aeadXChacha20Poly1305IetfDecrypt: () => {
+    const [m, ad, n] = [msg(), randomBytes(9), randomBytes(24)];
+    return [core.primitives.aeadXChacha20Poly1305IetfEncrypt(m, ad, n, key), ad, n, key];
+  },
+};
+for (const [name, args] of Object.entries(primitiveArgs)) {
+  checks[`primitives.${name}`] = async () => {
+    const a = args();
+    const expected = core.primitives[name](...a.map((x) => (x instanceof Uint8Array ? x.slice() : x)));
+    eq(await w.primitives[name](...a), expected, name);
+  };
+}
+
+test('every core function has an async twin of the same name, and every one is checked here', () => {
+  const corePaths = paths(core).sort();
+  assert.deepEqual(Object.keys(checks).sort(), corePaths);
+  for (const p of corePaths) assert.equal(typeof at(w, p), 'function', p);
+  assert.equal(w.sodiumVersion, core.sodiumVersion);
+});
+
+for (const [path, check] of Object.entries(checks)) {
+  if (check) test(`parity: ${path}`, check);
+}
+
+test('results come back as promises even for cheap calls', () => {
+  const p = w.b64.encode(new Uint8Array([1]));
+  assert.ok(p instanceof Promise);
+  return p;
+});
+
+test('CoreError crosses the worker with the same code, message and chunk index as the core', async () => {
+  const m = randomBytes(3 * CHUNK + 10);
+  const s = core.stream.encrypt(m, key);
+  const tampered = s.ciphertext.slice();
+  tampered[2 * (CHUNK + 17) + 40] ^= 1;
+  const box = core.secretbox.encrypt(msg(), key);
+  box.ciphertext[0] ^= 1;
+  const blob = core.blob.encrypt(msg(), key);
+  const { publicKey, secretKey } = core.box.keypair();
+  const cases = [
+    ['stream.decrypt', [tampered, s.header, key], 'AUTH_FAILED', 2],
+    ['stream.decrypt', [s.ciphertext.subarray(0, 2 * (CHUNK + 17)), s.header, key], 'TRUNCATED'],
+    ['secretbox.decrypt', [box.ciphertext, box.nonce, key], 'AUTH_FAILED'],
+    ['blob.decrypt', [blob.ciphertext.subarray(0, 10), blob.header, key], 'TRUNCATED'],
+    ['blob.decrypt', [blob.ciphertext, blob.header, key.subarray(0, 31)], 'BAD_INPUT'],
+    ['box.sealOpen', [new Uint8Array(60), publicKey, secretKey], 'AUTH_FAILED'],
+    ['mnemonic.toKey', ['abandon '.repeat(23) + 'zzz'], 'BAD_INPUT'],
+    ['b64.decode', ['not base64!'], 'BAD_INPUT'],
+    ['deriveKey', ['pw', new Uint8Array(3), 2, 1 << 20], 'BAD_INPUT'],
+    ['blob.encrypt', ['a string, not bytes', key], 'BAD_INPUT'],
+  ];
+  for (const [path, args, code, chunkIndex] of cases) {
+    const local = catchCoreError(() => at(core, path)(...args));
+    const remote = await at(w, path)(...args.map((a) => (a instanceof Uint8Array ? a.slice() : a))).then(
+      () => assert.fail(`${path} should fail`), (e) => e);
+    assert.ok(remote instanceof CoreError, `${path}: ${remote}`);
+    assert.equal(remote.name, 'CoreError');
+    assert.equal(remote.code, code, path);
+    assert.equal(local.code, code, path);
+    assert.equal(remote.message, local.message, path);
+    assert.equal(remote.chunkIndex, local.chunkIndex, path);
+    if (chunkIndex !== undefined) assert.equal(remote.chunkIndex, chunkIndex, path);
+  }
+});
+
+test('payloads are transferred (the caller\'s buffer is detached), keys and headers are copied', async () => {
+  const m = randomBytes(100_000);
+  const expected = m.slice();
+  const k = randomBytes(32);
+  const { ciphertext, header } = await w.blob.encrypt(m, k);
+  assert.equal(m.buffer.byteLength, 0, 'message buffer moved to the worker');
+  assert.equal(k.length, 32, 'key stays usable');
+  // Results arrive as their own exact-size buffers (moved back, not views into a copy).
+  assert.equal(ciphertext.buffer.byteLength, ciphertext.length);
+  const plain = await w.blob.decrypt(ciphertext, header, k);
+  assert.equal(ciphertext.buffer.byteLength, 0, 'ciphertext buffer moved to the worker');
+  assert.equal(header.length, 24, 'header stays usable');
+  eq(plain, expected);
+});
+
+test('a view into a larger buffer is copied, so the rest of that buffer stays with the caller', async () => {
+  const big = randomBytes(10_000);
+  const before = big.slice();
+  const { ciphertext, header } = await w.blob.encrypt(big.subarray(100, 600), key);
+  assert.equal(big.buffer.byteLength, 10_000);
+  eq(big, before);
+  eq(core.blob.decrypt(ciphertext, header, key), before.subarray(100, 600));
+  const pooled = Buffer.from('a small pooled Node Buffer');
+  const r = await w.blob.encrypt(pooled, key);
+  assert.equal(pooled.toString(), 'a small pooled Node Buffer');
+  eq(core.blob.decrypt(r.ciphertext, r.header, key), pooled);
+});
+
+test('wrong argument kinds fail as CoreError BAD_INPUT, and the worker keeps serving', async () => {
+  await assert.rejects(w.secretbox.decrypt(42, 1, 2), (e) => e instanceof CoreError && e.code === 'BAD_INPUT');
+  eq(await w.b64.decode('AQID'), [1, 2, 3]);
+});
