@@ -1,5 +1,6 @@
 // Serves the web demo and the built package over http on 127.0.0.1 (npm start), and exports
-// startServer() for the browser tests. Static files only, from the repository root.
+// startServer() for the browser tests. Static files from the repository root; like a dev
+// server it resolves the package's bare import of 'comlink' (bundlers do that in real apps).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -17,11 +18,22 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
-/** Starts a static server; `/` redirects to the demo. Resolves to { server, url }. */
-export function startServer({ port = 0, host = '127.0.0.1', root = ROOT } = {}) {
+const COMLINK = '/node_modules/comlink/dist/esm/';
+const BARE_COMLINK = /(from\s*|import\s*\(\s*(?:\/\*.*?\*\/\s*)?)(['"])comlink(\/dist\/esm\/)?([\w.-]*)\2/g;
+
+function resolveBareImports(source) {
+  return source.replace(BARE_COMLINK, (_, lead, q, sub, file) => `${lead}${q}${COMLINK}${sub ? file : 'comlink.mjs'}${q}`);
+}
+
+/**
+ * Starts a static server; `/` redirects to the demo. `routes` maps a path to an async
+ * (req, res) handler that takes precedence. Resolves to { server, url, close }.
+ */
+export function startServer({ port = 0, host = '127.0.0.1', root = ROOT, routes = {} } = {}) {
   const server = createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (routes[path]) return await routes[path](req, res);
       if (path === '/') {
         res.writeHead(302, { location: '/web-demo/' });
         return res.end();
@@ -29,9 +41,11 @@ export function startServer({ port = 0, host = '127.0.0.1', root = ROOT } = {}) 
       let file = normalize(join(root, path));
       if (file !== root && !file.startsWith(root + sep)) throw Object.assign(new Error('outside root'), { code: 'ENOENT' });
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
+      let body = await readFile(file);
+      const type = TYPES[extname(file)] ?? 'application/octet-stream';
+      if (type.startsWith('text/javascript')) body = resolveBareImports(body.toString('utf8'));
       res.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-type': type,
         'cache-control': 'no-store',
         // Cross-origin isolation lets browsers use threaded wasm (ONNX Runtime) later on.
         'cross-origin-opener-policy': 'same-origin',
@@ -39,13 +53,17 @@ export function startServer({ port = 0, host = '127.0.0.1', root = ROOT } = {}) 
       });
       res.end(body);
     } catch (e) {
-      res.writeHead(e.code === 'ENOENT' ? 404 : 500, { 'content-type': 'text/plain' });
+      if (!res.headersSent) res.writeHead(e.code === 'ENOENT' ? 404 : 500, { 'content-type': 'text/plain' });
       res.end(e.code === 'ENOENT' ? 'not found' : 'server error');
     }
   });
   return new Promise((ok, fail) => {
     server.once('error', fail);
-    server.listen(port, host, () => ok({ server, url: `http://${host}:${server.address().port}` }));
+    server.listen(port, host, () => ok({
+      server,
+      url: `http://${host}:${server.address().port}`,
+      close: () => new Promise((done) => server.close(done)),
+    }));
   });
 }
 

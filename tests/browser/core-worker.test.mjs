@@ -1,7 +1,7 @@
 // The core loads in a Web Worker in headless Chromium and every round trip passes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, screenshot } from './browser.mjs';
+import { openBrowser, screenshot } from './server.mjs';
 
 test('the demo page runs the core in a worker and all checks pass', async () => {
   const env = await openBrowser();

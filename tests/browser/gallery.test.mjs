@@ -2,7 +2,7 @@
 // sample photos, open one, lock, fail with a wrong password, unlock, recover with the phrase.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, screenshot } from './browser.mjs';
+import { openBrowser, screenshot } from './server.mjs';
 
 const SLOW = { timeout: 180_000 };
 

@@ -158,6 +158,10 @@ const checks = {
   },
   'memory.heapInUse': async () => assert.ok((await w.memory.heapInUse()) > 0),
   'memory.heapSize': async () => assert.ok((await w.memory.heapSize()) >= 16 << 20),
+  'memory.contains': async () => {
+    const key = await w.generateKey();
+    assert.equal(await w.memory.contains(key), false);
+  },
 };
 
 // The primitives take (message, nonce|ad..., key): compare every one on random inputs.
