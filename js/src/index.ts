@@ -13,6 +13,7 @@ export {
   loadModelBytes, ENTE_MODEL_BASE_URL,
   type ModelFile, type ModelProgress, type ModelCacheOptions, type ModelFetchOptions,
 } from './model-store.js';
+export { createSearchWorker, type SearchWorker, type SearchWorkerOptions, type SearchWorkerInit } from './search-worker.js';
 export { ModelError, type ModelErrorCode } from './model-error.js';
 export { loadOrt, DEFAULT_ORT_WASM_PATHS, type OrtOptions, type OrtModule } from './ort-runtime.js';
 export { CoreError, type CoreErrorCode } from './errors.js';
