@@ -84,3 +84,46 @@ test('worker: createSearch end to end (core tokenizer, preprocessing, index + OR
     await page.close();
   }
 });
+
+test('page: createSearchWorker runs search in a module worker (ortUrl, progress, typed errors)', async (t) => {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${base}/`);
+    const result = await page.evaluate(async () => {
+      const { loadCore, createSearchWorker } = await import('/js/dist/index.js');
+      const core = await loadCore();
+      if (typeof core.clip?.tokenize !== 'function' || typeof core.createIndex !== 'function') return { missing: true };
+      const solid = (w, h, rgb) => {
+        const px = new Uint8Array(w * h * 4);
+        for (let i = 0; i < w * h; i++) px.set([...rgb, 255], i * 4);
+        return px;
+      };
+      const common = { ortUrl: '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs', numThreads: 1, baseUrl: '/build/models/', cache: false };
+      const progress = [];
+      const search = await createSearchWorker({ ...common, textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx', onProgress: (p) => progress.push(p) });
+      await search.indexImage(1, solid(40, 30, [255, 0, 0]), 40, 30);
+      await search.indexImage(2, solid(30, 40, [0, 0, 255]), 30, 40);
+      await search.indexImage(3, solid(1400, 900, [210, 30, 20]), 1400, 900);
+      const red = await search.query('red');
+      const size = await search.size();
+      await search.terminate();
+      let error;
+      try {
+        await createSearchWorker({ ...common, textModel: 'test_text.onnx', imageModel: 'test_image_bad.onnx' });
+      } catch (e) {
+        error = { name: e.name, code: e.code };
+      }
+      return { red, size, progressModels: [...new Set(progress.map((p) => p.model))].sort(), error };
+    });
+    if (result.missing) {
+      t.skip('core lacks clip/index (not merged yet)');
+      return;
+    }
+    assert.deepEqual(result.red.map((h) => h.fileId).sort(), [1, 3]);
+    assert.equal(result.size, 3);
+    assert.deepEqual(result.progressModels, ['test_image_rgba.onnx', 'test_text.onnx']);
+    assert.deepEqual(result.error, { name: 'ModelError', code: 'UNSUPPORTED_MODEL' });
+  } finally {
+    await page.close();
+  }
+});
