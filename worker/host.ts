@@ -25,11 +25,15 @@ function release(s: Session) {
   s.pending = null;
 }
 
+/** Return live wasm objects (embedding indexes), which cannot cross a thread boundary. */
+export const NOT_SERVED = new Set(['createIndex', 'loadIndex', 'mlData.importClip']);
+
 function describe(core: Core): ApiShape {
   const shape: ApiShape = { functions: [], values: {} };
   const walk = (obj: object, prefix: string) => {
     for (const [name, value] of Object.entries(obj)) {
       const path = prefix + name;
+      if (NOT_SERVED.has(path)) continue;
       if (typeof value === 'function') shape.functions.push(path);
       else if (value && typeof value === 'object') walk(value, path + '.');
       else shape.values[path] = value;
@@ -92,12 +96,13 @@ export function createHost(): HostApi {
       return describe(core);
     },
 
-    call(path, args) {
+    async call(path, args) {
       live();
       const fn = functions.get(path);
-      if (!fn || SESSION_FACTORIES.has(path)) throw badInput(`no core function named ${path}`);
+      if (!fn || SESSION_FACTORIES.has(path) || NOT_SERVED.has(path)) throw badInput(`no core function named ${path}`);
       try {
-        return withTransfer(fn(...args));
+        // Awaited before the finally: async core functions (mlData) still use their arguments.
+        return withTransfer(await fn(...args));
       } finally {
         zeroBytes(args);  // this thread's copies of keys and messages
       }

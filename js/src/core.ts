@@ -8,6 +8,8 @@ import { makeBox } from './box.js';
 import { makeMnemonic, makeVerificationId } from './mnemonic.js';
 import { makeB64 } from './b64.js';
 import { makePrimitives } from './primitives.js';
+import { makeEmbeddingIndexApi } from './embedding-index.js';
+import { makeMlData } from './ml-data.js';
 
 function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
   if (needle.length === 0) return true;
@@ -18,19 +20,28 @@ function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
   }
   return false;
 }
+import { makeClip } from './clip.js';
 
 function makeCore(heap: Heap) {
   const keys = makeKeys(heap);
+  const blob = makeBlob(heap);
+  const { createIndex, loadIndex } = makeEmbeddingIndexApi(heap);
   return {
     ...keys,
     secretbox: makeSecretbox(heap),
-    blob: makeBlob(heap),
+    blob,
     stream: makeStream(heap),
     box: makeBox(heap),
     mnemonic: makeMnemonic(heap),
     verificationId: makeVerificationId(heap),
     b64: makeB64(heap),
     primitives: makePrimitives(heap),
+    clip: makeClip(heap),
+    /** Embedding index (CLIP search): see docs/embedding-index.md. */
+    createIndex,
+    loadIndex,
+    /** Ente's per-file ML data: gzip(JSON) blob-encrypted with the file key. */
+    mlData: makeMlData(blob),
     /** Diagnostics: bytes malloc'd in wasm memory now, the memory's total size, and whether
      *  a byte sequence (e.g. a key) is still anywhere in wasm memory. */
     memory: {

@@ -25,3 +25,12 @@ export type {
   CoreWorker, AsyncCore, Async, AsyncStreamEncryptor, AsyncStreamDecryptor, CallOptions, Progress, KdfProgress,
   StreamProgress, StreamOptions, ByteSource, WorkerOptions,
 } from './remote/client.js';
+export type { EmbeddingIndex, SearchHit, SearchOptions } from './embedding-index.js';
+export { ENTE_CLIP_MIN_SCORE } from './embedding-index.js';
+export type { ClipData, MLData, EncryptedMLData, ClipOptions } from './ml-data.js';
+export { CLIP_INDEX_VERSION } from './ml-data.js';
+export { fileIndexStore, indexedDbIndexStore, type IndexStore, type IndexedDbStoreOptions } from './index-store.js';
+export {
+  CLIP_CONTEXT_LENGTH, CLIP_IMAGE_SIDE, CLIP_IMAGE_FLOATS, CLIP_DOWNSCALE_DEFAULT, CLIP_MAX_TEXT_UNITS,
+  type RgbaPixels, type RgbaImage, type ClipImageOptions,
+} from './clip.js';

@@ -22,6 +22,40 @@ export interface WasmStreamDecryptor {
   delete(): void;
 }
 
+// One embedding index (wasm/bindings/index_bind.cpp). Functions returning a count or length
+// encode errors as -status; init and load return a status.
+export interface WasmEmbeddingIndex {
+  init(dims: number): number;
+  dims(): number;
+  size(): number;
+  reserve(n: number): void;
+  inputPtr(n: number): number;
+  upsert(fileId: number): number;
+  upsertMany(idsPtr: number, n: number): number;
+  remove(fileId: number): number;
+  get(fileId: number): number;
+  ids(): number;
+  search(limit: number, minScore: number, quantized: boolean, candidates: number): number;
+  resultIdsPtr(): number;
+  resultScoresPtr(): number;
+  save(key: number): number;
+  bytesPtr(): number;
+  clearBytes(): void;
+  load(data: number, len: number, key: number): number;
+  delete(): void;
+}
+
+export interface WasmClipResampler {
+  beginPreprocess(width: number, height: number, simd: boolean): number;
+  beginDownscale(width: number, height: number, outWidth: number, outHeight: number, simd: boolean): number;
+  firstRow(): number;
+  rowCount(): number;
+  feed(rows: number, y: number, n: number): number;
+  finishPreprocess(out: number): number;
+  finishDownscale(out: number): number;
+  delete(): void;
+}
+
 export interface CipherlensModule {
   HEAPU8: Uint8Array;
   _malloc(size: number): number;
@@ -48,6 +82,7 @@ export interface CipherlensModule {
   boxSealOpen(m: number, c: number, clen: number, pk: number, sk: number): number;
   StreamEncryptor: new () => WasmStreamEncryptor;
   StreamDecryptor: new () => WasmStreamDecryptor;
+  EmbeddingIndex: new () => WasmEmbeddingIndex;
 
   b64EncodedLength(len: number, variant: number): number;
   b64Encode(out: number, bin: number, len: number, variant: number): number;
@@ -55,6 +90,15 @@ export interface CipherlensModule {
   mnemonicFromEntropy(out: number, entropy: number, len: number): number;
   mnemonicToEntropy(entropy: number, phrase: number, len: number, expectedWords: number): number;
   verificationId(out: number, pk: number, len: number): number;
+
+  clipTextBuffer(units: number): number;
+  /** Direct wasm export (not embind): tokenizes the text buffer, returns a status. */
+  _cl_clip_tokenize(units: number): number;
+  clipTokensPtr(): number;
+  clipDownscaleSize(width: number, height: number, maxSide: number, dims: number): number;
+  ClipResampler: new () => WasmClipResampler;
+  clipSimd(): boolean;
+  clipRelease(): void;
 
   chacha20IetfXorIc(c: number, m: number, len: number, nonce: number, ic: number, key: number): void;
   xchacha20XorIc(c: number, m: number, len: number, nonce: number, ic: number, key: number): void;

@@ -1,0 +1,307 @@
+#include "embedding_index.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include <sodium.h>
+
+#include "embedding_kernels.hpp"
+
+namespace cl {
+namespace {
+
+// A hit plus the slot it came from (the int8 stage re-ranks by slot).
+struct Cand {
+  uint64_t id;
+  float score;
+  uint32_t slot;
+};
+inline bool ranks_before(const Cand& a, const Cand& b) {
+  return a.score > b.score || (a.score == b.score && a.id < b.id);
+}
+
+// Bounded heap keeping the k best entries; its front is the worst kept one.
+template <class T>
+class TopK {
+ public:
+  explicit TopK(size_t k) : k_(k) { heap_.reserve(std::min<size_t>(k, 1 << 16)); }
+  bool accepts(const T& h) const { return heap_.size() < k_ || ranks_before(h, heap_.front()); }
+  void push(const T& h) {
+    auto cmp = [](const T& a, const T& b) { return ranks_before(a, b); };
+    if (heap_.size() < k_) {
+      heap_.push_back(h);
+      std::push_heap(heap_.begin(), heap_.end(), cmp);
+    } else {
+      std::pop_heap(heap_.begin(), heap_.end(), cmp);
+      heap_.back() = h;
+      std::push_heap(heap_.begin(), heap_.end(), cmp);
+    }
+  }
+  // Best first.
+  std::vector<T>& sorted() {
+    std::sort_heap(heap_.begin(), heap_.end(), [](const T& a, const T& b) { return ranks_before(a, b); });
+    return heap_;
+  }
+
+ private:
+  size_t k_;
+  std::vector<T> heap_;
+};
+
+// Grows v's capacity to hold n elements, doubling, and wipes the old buffer (embeddings are
+// private data: freed memory must not keep them).
+template <class T>
+void grow_wiped(std::vector<T>& v, size_t n) {
+  if (n <= v.capacity()) return;
+  std::vector<T> bigger;
+  bigger.reserve(std::max(n, v.capacity() * 2));
+  bigger.assign(v.begin(), v.end());
+  sodium_memzero(v.data(), v.capacity() * sizeof(T));
+  v.swap(bigger);
+}
+
+// Wipes and releases v's buffer.
+template <class T>
+void wipe(std::vector<T>& v) {
+  sodium_memzero(v.data(), v.capacity() * sizeof(T));
+  std::vector<T>().swap(v);
+}
+
+// Inverse L2 norm of v, or 0 when v is zero or has a non-finite component.
+float inverse_norm(const float* v, size_t n) {
+  double ss = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!std::isfinite(v[i])) return 0;
+    ss += double(v[i]) * v[i];
+  }
+  return ss > 0 ? float(1.0 / std::sqrt(ss)) : 0;
+}
+
+size_t default_candidates(const SearchOptions& opt) {
+  return opt.candidates ? std::max(opt.candidates, opt.limit) : std::max<size_t>(10 * opt.limit, 100);
+}
+
+}  // namespace
+
+EmbeddingIndex::~EmbeddingIndex() {
+  wipe(vecs_);
+  wipe(q8_);
+  wipe(q8_scale_);
+}
+
+void EmbeddingIndex::swap(EmbeddingIndex& o) noexcept {
+  std::swap(dims_, o.dims_);
+  std::swap(stride_, o.stride_);
+  ids_.swap(o.ids_);
+  vecs_.swap(o.vecs_);
+  q8_.swap(o.q8_);
+  q8_scale_.swap(o.q8_scale_);
+  slot_.swap(o.slot_);
+}
+
+Status EmbeddingIndex::reset(size_t dims) {
+  if (dims == 0 || dims > kMaxDims) return fail(kBadInput, "index dimension must be 1..65536");
+  wipe(vecs_);
+  wipe(q8_);
+  wipe(q8_scale_);
+  ids_.clear();
+  slot_.clear();
+  dims_ = dims;
+  stride_ = padded_stride(dims);
+  return kOk;
+}
+
+void EmbeddingIndex::reserve(size_t n) {
+  grow_wiped(vecs_, n * stride_);
+  grow_wiped(q8_, n * stride_);
+  grow_wiped(q8_scale_, n);
+  ids_.reserve(n);
+  slot_.reserve(n);
+}
+
+void EmbeddingIndex::write_slot(size_t slot, uint64_t id, const float* v, float inv_norm) {
+  ids_[slot] = id;
+  float* row = vecs_.data() + slot * stride_;
+  for (size_t i = 0; i < dims_; i++) row[i] = v[i] * inv_norm;
+  std::fill(row + dims_, row + stride_, 0.0f);
+  int8_t* qrow = q8_.data() + slot * stride_;
+  q8_scale_[slot] = quantize_i8(qrow, row, dims_);
+  std::fill(qrow + dims_, qrow + stride_, int8_t(0));
+}
+
+Status EmbeddingIndex::check_vector(const float* v) const {
+  if (dims_ == 0) return fail(kBadInput, "index has no dimension");
+  float inv = inverse_norm(v, dims_);
+  if (inv == 0 || !std::isfinite(inv)) return fail(kBadInput, "embedding must be finite and non-zero");
+  return kOk;
+}
+
+Status EmbeddingIndex::upsert(uint64_t id, const float* v) {
+  if (dims_ == 0) return fail(kBadInput, "index has no dimension");
+  if (id > kMaxFileId) return fail(kBadInput, "file id must be an integer in 0 .. 2^53 - 1");
+  float inv = inverse_norm(v, dims_);
+  if (inv == 0 || !std::isfinite(inv))
+    return fail(kBadInput, "embedding must be finite and non-zero");
+  auto it = slot_.find(id);
+  if (it != slot_.end()) {
+    write_slot(it->second, id, v, inv);
+    return kOk;
+  }
+  if (ids_.size() >= UINT32_MAX) return fail(kOutOfMemory, "index is full");
+  write_slot(append_slot(id), id, v, inv);
+  return kOk;
+}
+
+size_t EmbeddingIndex::append_slot(uint64_t id) {
+  size_t slot = ids_.size(), n = slot + 1;
+  grow_wiped(vecs_, n * stride_);
+  grow_wiped(q8_, n * stride_);
+  grow_wiped(q8_scale_, n);
+  ids_.push_back(id);
+  vecs_.resize(n * stride_);
+  q8_.resize(n * stride_);
+  q8_scale_.resize(n);
+  slot_.emplace(id, uint32_t(slot));
+  return slot;
+}
+
+Status EmbeddingIndex::insert_normalized(uint64_t id, const float* v) {
+  if (dims_ == 0) return fail(kBadInput, "index has no dimension");
+  if (id > kMaxFileId) return fail(kBadInput, "file id must be an integer in 0 .. 2^53 - 1");
+  if (slot_.count(id)) return fail(kBadInput, "duplicate file id");
+  float inv = inverse_norm(v, dims_);
+  if (inv == 0 || std::fabs(inv - 1.0f) > 1e-3f) return fail(kBadInput, "stored vector is not unit length");
+  if (ids_.size() >= UINT32_MAX) return fail(kOutOfMemory, "index is full");
+  write_slot(append_slot(id), id, v, 1.0f);
+  return kOk;
+}
+
+bool EmbeddingIndex::remove(uint64_t id) {
+  auto it = slot_.find(id);
+  if (it == slot_.end()) return false;
+  size_t slot = it->second, last = ids_.size() - 1;
+  slot_.erase(it);
+  if (slot != last) {
+    // The last vector moves into the hole, keeping the rows contiguous for the scans.
+    std::memcpy(vecs_.data() + slot * stride_, vecs_.data() + last * stride_, stride_ * sizeof(float));
+    std::memcpy(q8_.data() + slot * stride_, q8_.data() + last * stride_, stride_);
+    q8_scale_[slot] = q8_scale_[last];
+    ids_[slot] = ids_[last];
+    slot_[ids_[slot]] = uint32_t(slot);
+  }
+  sodium_memzero(vecs_.data() + last * stride_, stride_ * sizeof(float));
+  sodium_memzero(q8_.data() + last * stride_, stride_);
+  ids_.pop_back();
+  vecs_.resize(last * stride_);
+  q8_.resize(last * stride_);
+  q8_scale_.resize(last);
+  return true;
+}
+
+const float* EmbeddingIndex::get(uint64_t id) const {
+  auto it = slot_.find(id);
+  return it == slot_.end() ? nullptr : vector_at(it->second);
+}
+
+Status EmbeddingIndex::normalized_query(const float* q, std::vector<float>& out) const {
+  if (dims_ == 0) return fail(kBadInput, "index has no dimension");
+  float inv = inverse_norm(q, dims_);
+  if (inv == 0 || !std::isfinite(inv)) return fail(kBadInput, "query must be finite and non-zero");
+  out.assign(stride_, 0.0f);
+  for (size_t i = 0; i < dims_; i++) out[i] = q[i] * inv;
+  return kOk;
+}
+
+void EmbeddingIndex::quantize_query(const float* qn, std::vector<int8_t>& out, float* scale) const {
+  out.assign(stride_, 0);
+  *scale = quantize_i8(out.data(), qn, dims_);
+}
+
+Status EmbeddingIndex::search(const float* q, const SearchOptions& opt, std::vector<Hit>& out) const {
+  out.clear();
+  std::vector<float> qn;
+  if (Status s = normalized_query(q, qn)) return s;
+  const size_t n = ids_.size(), k = std::min(opt.limit, n);
+  if (k == 0) return kOk;
+  const float min_score = opt.min_score;
+  TopK<Cand> top(k);
+
+  if (!opt.quantized) {
+    // Four rows per step share the query loads; the rest one by one.
+    const float* base = vecs_.data();
+    float sc[4];
+    size_t r = 0;
+    for (; r + 4 <= n; r += 4) {
+      dot4_f32(base + r * stride_, qn.data(), stride_, sc);
+      for (size_t j = 0; j < 4; j++) {
+        Cand c{ids_[r + j], sc[j], uint32_t(r + j)};
+        if (c.score >= min_score && top.accepts(c)) top.push(c);
+      }
+    }
+    for (; r < n; r++) {
+      Cand c{ids_[r], dot_f32(base + r * stride_, qn.data(), stride_), uint32_t(r)};
+      if (c.score >= min_score && top.accepts(c)) top.push(c);
+    }
+  } else {
+    std::vector<Hit> cands;
+    if (Status s = approximate_candidates(q, std::min(default_candidates(opt), n), false, cands)) return s;
+    // Exact re-rank: the threshold applies to exact scores only, so an approximate score just
+    // under it cannot lose a true match.
+    for (const Hit& h : cands) {
+      uint32_t slot = slot_.find(h.id)->second;
+      Cand c{h.id, dot_f32(vector_at(slot), qn.data(), stride_), slot};
+      if (c.score >= min_score && top.accepts(c)) top.push(c);
+    }
+  }
+  for (const Cand& c : top.sorted()) out.push_back({c.id, c.score});
+  return kOk;
+}
+
+Status EmbeddingIndex::approximate_candidates(const float* q, size_t want, bool scalar,
+                                              std::vector<Hit>& out) const {
+  out.clear();
+  std::vector<float> qn;
+  if (Status s = normalized_query(q, qn)) return s;
+  std::vector<int8_t> q8;
+  float qscale = 0;
+  quantize_query(qn.data(), q8, &qscale);
+  const size_t n = ids_.size(), k = std::min(want, n);
+  if (k == 0) return kOk;
+  TopK<Cand> top(k);
+  const int8_t* base = q8_.data();
+  auto offer = [&](size_t r, int32_t d) {
+    Cand c{ids_[r], float(d) * (q8_scale_[r] * qscale), uint32_t(r)};
+    if (top.accepts(c)) top.push(c);
+  };
+  if (scalar) {
+    for (size_t r = 0; r < n; r++) offer(r, dot_i8_scalar(base + r * stride_, q8.data(), dims_));
+  } else {
+    std::vector<int16_t> q16(stride_);
+    widen_i8(q16.data(), q8.data(), stride_);
+    int32_t d[4];
+    size_t r = 0;
+    for (; r + 4 <= n; r += 4) {
+      dot4_i8(base + r * stride_, q16.data(), stride_, d);
+      for (size_t j = 0; j < 4; j++) offer(r + j, d[j]);
+    }
+    for (; r < n; r++) offer(r, dot_i8(base + r * stride_, q16.data(), stride_));
+  }
+  for (const Cand& c : top.sorted()) out.push_back({c.id, c.score});
+  return kOk;
+}
+
+Status EmbeddingIndex::search_reference(const float* q, const SearchOptions& opt, std::vector<Hit>& out) const {
+  out.clear();
+  std::vector<float> qn;
+  if (Status s = normalized_query(q, qn)) return s;
+  for (size_t r = 0; r < ids_.size(); r++) {
+    float s = dot_f32_scalar(vector_at(r), qn.data(), dims_);
+    if (s >= opt.min_score) out.push_back({ids_[r], s});
+  }
+  std::sort(out.begin(), out.end(), [](const Hit& a, const Hit& b) { return cl::ranks_before(a, b); });
+  if (out.size() > opt.limit) out.resize(opt.limit);
+  return kOk;
+}
+
+}  // namespace cl
