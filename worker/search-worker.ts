@@ -3,7 +3,7 @@
 // Speaks the same `init` / `call` protocol as core-worker.ts (see js/src/search-worker.ts).
 import * as Comlink from 'comlink';
 import { loadCore } from '../core.js';
-import { createSearch, type Search, type SearchCore } from '../search.js';
+import { createSearch, type Search } from '../search.js';
 import { badInput } from '../errors.js';
 import { READY, installErrorHandler } from '../remote/protocol.js';
 import type { SearchWorkerInit } from '../search-worker.js';
@@ -31,8 +31,7 @@ function createSearchHost() {
       const { ortUrl, wasmUrl, ...rest } = options;
       const ort = ortUrl ? await import(/* webpackIgnore: true */ ortUrl) : undefined;
       const core = await loadCore(wasmUrl ? { wasmUrl } : {});
-      // The core's clip + index members (SearchCore) come from the clip-text / clip-index work.
-      search = await createSearch(core as unknown as SearchCore, { ...rest, ort, onProgress });
+      search = await createSearch(core, { ...rest, ort, onProgress });
       return { imageSignature: search.imageSignature };
     },
     async call(name: string, args: unknown[]) {

@@ -3,9 +3,10 @@ import {
   type ClipImageEncoder, type ClipTextEncoder, type EncoderOptions, type ImageSignature, type ModelSource,
 } from './clip-encoders.js';
 import { badInput } from './errors.js';
+import { ENTE_CLIP_MIN_SCORE } from './embedding-index.js';
 
-/** Ente's match threshold on the dot product of normalised CLIP embeddings. */
-export const DEFAULT_MIN_SCORE = 0.175;
+/** Ente's match threshold on the dot product of normalised CLIP embeddings (0.175). */
+export const DEFAULT_MIN_SCORE = ENTE_CLIP_MIN_SCORE;
 /** Longest side fed to an RGBA image model; larger photos are downscaled first. */
 export const DEFAULT_MAX_IMAGE_SIDE = 1024;
 
