@@ -20,4 +20,14 @@ node node_modules/typescript/bin/tsc -p js/tsconfig.json
 node node_modules/typescript/bin/tsc -p worker/tsconfig.json
 mkdir -p js/dist/wasm
 cp build/wasm/cipherlens.mjs build/wasm/cipherlens.wasm js/src/wasm/cipherlens.d.mts js/dist/wasm/
+# ONNX Runtime Web's wasm backend, self-hosted beside the package (no CDN): the plain SIMD build
+# (Node, and the 'onnxruntime-web/wasm' import) and the JSEP build (the default browser import).
+mkdir -p js/dist/ort
+for f in ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm ort-wasm-simd-threaded.jsep.mjs ort-wasm-simd-threaded.jsep.wasm; do
+  cp -u node_modules/onnxruntime-web/dist/$f js/dist/ort/
+done
+
+# Small stand-ins for the MobileCLIP models (generated, never committed; see the script).
+node scripts/gen-test-models.mjs build/models
+
 echo "build: wasm $(gzip -9c js/dist/wasm/cipherlens.wasm | wc -c) B gzipped, glue $(gzip -9c js/dist/wasm/cipherlens.mjs | wc -c) B gzipped"

@@ -1,5 +1,21 @@
 export { loadCore, type Core } from './core.js';
 export { compileCore, type LoadOptions } from './loader.js';
+// CLIP search: models, ONNX Runtime Web inference, search API (docs/search.md).
+export {
+  createSearch, DEFAULT_MIN_SCORE, DEFAULT_MAX_IMAGE_SIDE,
+  type Search, type SearchCore, type CreateSearchOptions, type QueryOptions, type SearchIndex,
+} from './search.js';
+export {
+  createImageEncoder, createTextEncoder, detectImageSignature, l2Normalize, ENTE_CLIP_MODELS, CLIP_DIMS,
+  type ClipImageEncoder, type ClipTextEncoder, type ImageSignature, type ModelSource, type EncoderOptions,
+} from './clip-encoders.js';
+export {
+  loadModelBytes, ENTE_MODEL_BASE_URL,
+  type ModelFile, type ModelProgress, type ModelCacheOptions, type ModelFetchOptions,
+} from './model-store.js';
+export { createSearchWorker, type SearchWorker, type SearchWorkerOptions, type SearchWorkerInit } from './search-worker.js';
+export { ModelError, type ModelErrorCode } from './model-error.js';
+export { loadOrt, DEFAULT_ORT_WASM_PATHS, type OrtOptions, type OrtModule } from './ort-runtime.js';
 export { CoreError, type CoreErrorCode } from './errors.js';
 export type { DerivedKey } from './keys.js';
 export type { StreamEncryptor, StreamDecryptor } from './stream.js';

