@@ -1,6 +1,6 @@
 // Serves the web demo and the built package over http on 127.0.0.1 (npm start), and exports
 // startServer() for the browser tests. Static files from the repository root; like a dev
-// server it resolves the package's bare import of 'comlink' (bundlers do that in real apps).
+// server it resolves the package's bare imports (comlink, onnxruntime-web), as bundlers do.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -18,11 +18,16 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
-const COMLINK = '/node_modules/comlink/dist/esm/';
-const BARE_COMLINK = /(from\s*|import\s*\(\s*(?:\/\*.*?\*\/\s*)?)(['"])comlink(\/dist\/esm\/)?([\w.-]*)\2/g;
+// Bare specifiers the package imports, and the files a bundler would pick for them.
+const BARE = {
+  'comlink': '/node_modules/comlink/dist/esm/comlink.mjs',
+  'comlink/dist/esm/node-adapter.mjs': '/node_modules/comlink/dist/esm/node-adapter.mjs',
+  'onnxruntime-web': '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',
+};
+const BARE_IMPORT = /(from\s*|import\s*\(\s*(?:\/\*.*?\*\/\s*)?)(['"])(comlink(?:\/dist\/esm\/[\w.-]+)?|onnxruntime-web)\2/g;
 
 function resolveBareImports(source) {
-  return source.replace(BARE_COMLINK, (_, lead, q, sub, file) => `${lead}${q}${COMLINK}${sub ? file : 'comlink.mjs'}${q}`);
+  return source.replace(BARE_IMPORT, (whole, lead, q, name) => (BARE[name] ? `${lead}${q}${BARE[name]}${q}` : whole));
 }
 
 /**

@@ -27,6 +27,7 @@ function show(screen) {
   const inGallery = screen === 'gallery';
   $('add-button').hidden = !inGallery;
   $('lock-button').hidden = !inGallery;
+  $('search-form').hidden = !inGallery;
 }
 
 function showProgress({ label, done, total }) {
@@ -67,27 +68,35 @@ function imageUrl(bytes) {
   return url;
 }
 
+let allPhotos = [];
+
 async function openGallery() {
   show('gallery');
-  let photos = await call('list');
-  if (photos.length === 0) {
+  allPhotos = await call('list');
+  if (allPhotos.length === 0) {
     await busy('Adding sample photos…', () => call('addSamples'));
-    photos = await call('list');
+    allPhotos = await call('list');
   }
-  renderGrid(photos);
+  renderGrid(allPhotos);
   $('verification-id').textContent = await call('verificationId');
 }
 
-function renderGrid(photos) {
+function renderGrid(photos, scores) {
   const grid = $('grid');
   grid.replaceChildren();
-  $('empty').hidden = photos.length > 0;
+  $('empty').hidden = photos.length > 0 || Boolean(scores);
   for (const photo of photos) {
     const figure = document.createElement('figure');
     const img = document.createElement('img');
     img.alt = photo.title;
     const caption = document.createElement('figcaption');
     caption.textContent = photo.title;
+    if (scores) {
+      const score = document.createElement('span');
+      score.className = 'score';
+      score.textContent = scores.get(photo.id).toFixed(2);
+      caption.append(score);
+    }
     figure.append(img, caption);
     figure.onclick = () => openPhoto(photo);
     grid.append(figure);
@@ -137,6 +146,23 @@ $('recover-form').onsubmit = async (e) => {
   if (ok) openGallery();
 };
 
+$('search-form').onsubmit = async (e) => {
+  e.preventDefault();
+  const text = $('search-input').value.trim();
+  const status = $('search-status');
+  if (!text) {
+    status.hidden = true;
+    return renderGrid(allPhotos);
+  }
+  const hits = await busy(`Searching for “${text}”…`, () => call('search', text));
+  if (!hits) return;
+  const byId = new Map(allPhotos.map((p) => [p.id, p]));
+  renderGrid(hits.map((h) => byId.get(h.fileId)).filter(Boolean), new Map(hits.map((h) => [h.fileId, h.score])));
+  status.textContent = hits.length ? `${hits.length} photo${hits.length > 1 ? 's' : ''} match “${text}”, best first`
+    : `Nothing matches “${text}”`;
+  status.hidden = false;
+};
+
 $('show-recover').onclick = () => show('recover');
 $('show-unlock').onclick = () => show('unlock');
 
@@ -144,6 +170,9 @@ $('lock-button').onclick = async () => {
   await call('lock');
   objectUrls.splice(0).forEach((u) => URL.revokeObjectURL(u));
   $('grid').replaceChildren();
+  $('search-input').value = '';
+  $('search-status').hidden = true;
+  allPhotos = [];
   show('unlock');
 };
 
@@ -151,7 +180,8 @@ $('add-input').onchange = async (e) => {
   const files = await Promise.all([...e.target.files].map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
   e.target.value = '';
   await busy('Encrypting…', () => call('addFiles', files));
-  renderGrid(await call('list'));
+  allPhotos = await call('list');
+  renderGrid(allPhotos);
 };
 
 const { hasAccount } = await call('status');

@@ -4,41 +4,64 @@
 import { loadCore } from '../js/dist/index.js';
 import { openStore } from './vault-store.js';
 import { Vault } from './vault.js';
+import { PhotoSearch } from './photo-search.js';
 import { SAMPLE_COUNT, makeThumbnail, samplePhotos } from './sample-photos.js';
 
-const ready = (async () => new Vault(await loadCore(), await openStore()))();
+const ready = (async () => {
+  const core = await loadCore();
+  const store = await openStore();
+  return { vault: new Vault(core, store), search: new PhotoSearch(core, store) };
+})();
 
 const progress = (task) => (p) => postMessage({ type: 'progress', task, ...p });
 
+/** Encrypts a photo, then indexes its thumbnail for search (the index is saved encrypted). */
+async function addPhoto({ vault, search }, photo) {
+  const id = await vault.addPhoto(photo);
+  await search.indexThumbnail(id, photo.thumbnail);
+  return id;
+}
+
 const methods = {
-  async status(vault) {
+  async status({ vault }) {
     return { hasAccount: await vault.hasAccount(), unlocked: vault.unlocked };
   },
-  create: (vault, password) => vault.create(password, progress('keys')),
-  unlock: (vault, password) => vault.unlock(password, progress('keys')),
-  recover: (vault, phrase, password) => vault.recover(phrase, password, progress('keys')),
-  lock: (vault) => vault.lock(),
-  list: (vault) => vault.list(),
-  thumbnail: (vault, id) => vault.thumbnail(id),
-  photo: (vault, id) => vault.photo(id),
-  verificationId: (vault) => vault.verificationId(),
-  async addSamples(vault) {
+  create: ({ vault }, password) => vault.create(password, progress('keys')),
+  async unlock({ vault, search }, password) {
+    await vault.unlock(password, progress('keys'));
+    await search.open(vault.searchKey, progress('search'));
+  },
+  async recover({ vault, search }, phrase, password) {
+    await vault.recover(phrase, password, progress('keys'));
+    await search.open(vault.searchKey, progress('search'));
+  },
+  lock({ vault, search }) {
+    search.close();
+    vault.lock();
+  },
+  list: ({ vault }) => vault.list(),
+  thumbnail: ({ vault }, id) => vault.thumbnail(id),
+  photo: ({ vault }, id) => vault.photo(id),
+  verificationId: ({ vault }) => vault.verificationId(),
+  search: ({ search }, text) => search.query(text),
+  async addSamples(app) {
     const report = progress('import');
+    await app.search.open(app.vault.searchKey, progress('search'));
     let done = 0;
     for await (const sample of samplePhotos()) {
-      report({ label: `Encrypting ${sample.name}…`, done, total: SAMPLE_COUNT });
+      report({ label: `Encrypting and indexing ${sample.name}…`, done, total: SAMPLE_COUNT });
       const { thumbnail } = await makeThumbnail(sample.bytes);
-      await vault.addPhoto({ ...sample, thumbnail });
+      await addPhoto(app, { ...sample, thumbnail });
       done++;
     }
     report({ label: 'Done', done, total: SAMPLE_COUNT });
   },
-  async addFiles(vault, files) {
+  async addFiles(app, files) {
     const report = progress('import');
     for (const [i, { name, bytes }] of files.entries()) {
-      report({ label: `Encrypting ${name}…`, done: i, total: files.length });
+      report({ label: `Encrypting and indexing ${name}…`, done: i, total: files.length });
       const { thumbnail, width, height } = await makeThumbnail(bytes);
-      await vault.addPhoto({ name, bytes, thumbnail, width, height });
+      await addPhoto(app, { name, bytes, thumbnail, width, height });
     }
     report({ label: 'Done', done: files.length, total: files.length });
   },
@@ -46,8 +69,8 @@ const methods = {
 
 onmessage = async ({ data: { id, method, args } }) => {
   try {
-    const vault = await ready;
-    const result = await methods[method](vault, ...args);
+    const app = await ready;
+    const result = await methods[method](app, ...args);
     const transfer = result instanceof Uint8Array ? [result.buffer] : [];
     postMessage({ id, result }, transfer);
   } catch (e) {

@@ -20,6 +20,8 @@ export async function openStore() {
   const tx = (store, mode = 'readonly') => db.transaction(store, mode).objectStore(store);
   return {
     getAccount: () => request(tx('account').get('me')),
+    getSearchIndex: () => request(tx('account').get('search-index')),
+    putSearchIndex: (bytes) => request(tx('account', 'readwrite').put(bytes, 'search-index')),
     putAccount: (attrs) => request(tx('account', 'readwrite').put(attrs, 'me')),
     addFile: (file) => request(tx('files', 'readwrite').add(file)),
     getFile: (id) => request(tx('files').get(id)),

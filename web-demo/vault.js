@@ -11,6 +11,7 @@ export class Vault {
     this.store = store;
     this.masterKey = null;
     this.albumKey = null;
+    this.searchKey = null;  // encrypts the saved search index
   }
 
   async hasAccount() {
@@ -29,6 +30,7 @@ export class Vault {
     const masterKey = core.generateKey();
     const recoveryKey = core.generateKey();
     const albumKey = core.generateKey();
+    const searchKey = core.generateKey();
     const { publicKey, secretKey } = core.box.keypair();
     const b64 = core.b64.encode;
     const wrap = (value, key) => {
@@ -45,12 +47,14 @@ export class Vault {
       masterKeyEncryptedWithRecoveryKey: wrap(masterKey, recoveryKey),
       recoveryKeyEncryptedWithMasterKey: wrap(recoveryKey, masterKey),
       encryptedAlbumKey: wrap(albumKey, masterKey),
+      encryptedSearchKey: wrap(searchKey, masterKey),
     };
     await this.store.putAccount(attrs);
     kek.key.fill(0);
     secretKey.fill(0);
     this.masterKey = masterKey;
     this.albumKey = albumKey;
+    this.searchKey = searchKey;
     const recoveryPhrase = core.mnemonic.fromKey(recoveryKey);
     recoveryKey.fill(0);
     return { recoveryPhrase, opsLimit: attrs.opsLimit, memLimit: attrs.memLimit };
@@ -69,7 +73,12 @@ export class Vault {
     } finally {
       kek.fill(0);
     }
+    this.openKeys(attrs);
+  }
+
+  openKeys(attrs) {
     this.albumKey = this.unwrap(attrs.encryptedAlbumKey, this.masterKey);
+    this.searchKey = this.unwrap(attrs.encryptedSearchKey, this.masterKey);
   }
 
   /** Recovery: the 24-word phrase opens the master key; a new password re-wraps it. */
@@ -96,13 +105,12 @@ export class Vault {
       memLimit: kek.memLimit,
       encryptedKey: { ciphertext: core.b64.encode(ciphertext), nonce: core.b64.encode(nonce) },
     });
-    this.albumKey = this.unwrap(attrs.encryptedAlbumKey, this.masterKey);
+    this.openKeys(attrs);
   }
 
   lock() {
-    this.masterKey?.fill(0);
-    this.albumKey?.fill(0);
-    this.masterKey = this.albumKey = null;
+    for (const key of [this.masterKey, this.albumKey, this.searchKey]) key?.fill(0);
+    this.masterKey = this.albumKey = this.searchKey = null;
   }
 
   unwrap({ ciphertext, nonce }, key) {

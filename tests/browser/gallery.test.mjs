@@ -1,10 +1,18 @@
 // The web demo as a person uses it: create a vault, keep the recovery phrase, see the encrypted
-// sample photos, open one, lock, fail with a wrong password, unlock, recover with the phrase.
+// sample photos, search them, open one, lock, fail with a wrong password, unlock, recover with the phrase.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openBrowser, screenshot } from './server.mjs';
 
 const SLOW = { timeout: 180_000 };
+
+/** Runs a search from the header box; returns the captions of the results, best first. */
+async function searchFor(page, text) {
+  await page.fill('#search-input', text);
+  await page.press('#search-input', 'Enter');
+  await page.waitForFunction((t) => document.getElementById('search-status').textContent.includes(`“${t.trim()}”`), text, SLOW);
+  return page.$$eval('#grid figcaption', (els) => els.map((e) => e.firstChild.textContent));
+}
 
 async function loadedThumbnails(page) {
   return page.$$eval('#grid img', (imgs) => imgs.filter((i) => i.complete && i.naturalWidth > 0).length);
@@ -39,6 +47,16 @@ test('gallery: create, view, lock, wrong password, unlock, recover', async () =>
     assert.equal((await page.textContent('#verification-id')).split(' ').length, 24);
     await screenshot(page, 'gallery-4-grid');
 
+    // On-device search with the generated colour models: the photo's colours decide.
+    assert.equal((await searchFor(page, 'green'))[0], 'Green forest');
+    assert.equal((await searchFor(page, 'ORANGE '))[0], 'Orange autumn');
+    await screenshot(page, 'gallery-4b-search');
+    await searchFor(page, 'zzzz');
+    assert.equal(await page.textContent('#search-status'), 'Nothing matches “zzzz”');
+    await page.fill('#search-input', '');
+    await page.press('#search-input', 'Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#grid figure').length === 8);
+
     await page.click('#grid figure:nth-child(2)');
     await page.waitForFunction(() => document.getElementById('viewer').open &&
       document.getElementById('viewer-image').naturalWidth === 960, null, SLOW);
@@ -58,6 +76,8 @@ test('gallery: create, view, lock, wrong password, unlock, recover', async () =>
     await page.fill('#unlock-password', 'correct horse battery');
     await page.click('#unlock-form button');
     await page.waitForFunction(() => [...document.querySelectorAll('#grid img')].filter((i) => i.naturalWidth > 0).length === 8, null, SLOW);
+    // The search index was saved encrypted and reloads with the vault.
+    assert.equal((await searchFor(page, 'green'))[0], 'Green forest');
 
     await page.click('#lock-button');
     await page.click('#show-recover');
