@@ -51,4 +51,13 @@ if(EMSCRIPTEN)
 else()
   target_compile_definitions(sodium PRIVATE HAVE_TI_MODE=1 HAVE_SYS_RANDOM_H=1 HAVE_GETRANDOM=1)
 endif()
-target_compile_options(sodium PRIVATE ${OPT_FLAGS} -w)
+if(EMSCRIPTEN)
+  # No auto-vectorization and no LTO for libsodium: with -msimd128, clang's SLP vectorizer turns
+  # the scalar 64-bit multiply-accumulate code (Poly1305 donna, BLAKE2b, Argon2 ref, curve25519)
+  # into i64x2.mul, which V8 has to emulate with several pmuludq; compiled here without it the
+  # scalar paths got faster. Not in LTO either, or the link step would vectorize them again.
+  # The SIMD128 code in wasm/simd uses intrinsics and does not depend on the vectorizer.
+  target_compile_options(sodium PRIVATE -O3 -msimd128 -fno-vectorize -fno-slp-vectorize -w)
+else()
+  target_compile_options(sodium PRIVATE ${OPT_FLAGS} -w)
+endif()
