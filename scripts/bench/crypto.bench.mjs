@@ -4,19 +4,22 @@
 // here with gcc -O3: this machine's physical limit). The JS contenders run interleaved in this
 // process so machine load hits them alike; native runs as a child process right after.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadCore } from '../../js/dist/index.js';
+import createCipherlensModule from '../../js/dist/wasm/cipherlens.mjs';
 import sodium from 'libsodium-wrappers-sumo';
 import { argon2id } from 'hash-wasm';
 import { median, table, fmt } from './harness.mjs';
 
 await sodium.ready;
 const core = await loadCore();
+const loadBefore = loadavg()[0];
 const MiB = 1024 * 1024;
 const CHUNK = 4 * MiB;
 const TOTAL = 256 * MiB;
-const STREAM_RUNS = 5;
+const STREAM_RUNS = 7;
 const ARGON2 = [[2, 64 * MiB, 5], [3, 256 * MiB, 5], [16, 256 * MiB, 3]]; // ops, mem, runs
 const SMALL_SECONDS = 0.25;
 
@@ -46,7 +49,11 @@ const seconds = (fn) => {
   return (performance.now() - t0) / 1000;
 };
 
-/** Runs every contender once per round, in rotating order; returns median seconds each. */
+/**
+ * Runs every contender once per round, in rotating order. Returns median seconds of each, and
+ * `speedup`: per contender, the median over rounds of (libsodium.js time / its time) within the
+ * same round, which is steadier than a ratio of medians when other work shares the machine.
+ */
 async function interleaved(contenders, runs) {
   const names = Object.keys(contenders);
   const ts = Object.fromEntries(names.map((n) => [n, []]));
@@ -60,7 +67,9 @@ async function interleaved(contenders, runs) {
       ts[n].push((performance.now() - t0) / 1000);
     }
   }
-  return Object.fromEntries(names.map((n) => [n, median(ts[n])]));
+  const out = Object.fromEntries(names.map((n) => [n, median(ts[n])]));
+  out.speedup = Object.fromEntries(names.map((n) => [n, median(ts[n].map((t, r) => ts.js[r] / t))]));
+  return out;
 }
 
 /** Operations per second: rounds of ~SMALL_SECONDS per contender, interleaved; median rate. */
@@ -80,7 +89,9 @@ function opsPerSecond(contenders, rounds = 5) {
       if (r > 0) rates[n].push(ops / ((t - t0) / 1000)); // round 0 warms up
     }
   }
-  return Object.fromEntries(names.map((n) => [n, median(rates[n])]));
+  const out = Object.fromEntries(names.map((n) => [n, median(rates[n])]));
+  out.speedup = Object.fromEntries(names.map((n) => [n, median(rates[n].map((x, r) => x / rates.js[r]))]));
+  return out;
 }
 
 function native(...args) {
@@ -120,10 +131,35 @@ const checks = [];
   const mibps = (s) => TOTAL / MiB / s;
   for (const [name, t, n] of [['secretstream encrypt (MiB/s)', enc, nat?.encryptMiBps], ['secretstream decrypt (MiB/s)', dec, nat?.decryptMiBps]]) {
     rows.push([name, fmt(mibps(t.ours)), fmt(mibps(t.scalar)), fmt(mibps(t.js)), NA, n ? fmt(n) : NA,
-      ratio(t.js / t.ours), n ? fmt(100 * mibps(t.ours) / n, 0) + '%' : NA]);
+      ratio(t.speedup.ours), n ? fmt(100 * mibps(t.ours) / n, 0) + '%' : NA]);
   }
-  checks.push(['secretstream decrypt >= 2.0x libsodium.js', dec.js / dec.ours, 2.0]);
-  checks.push(['secretstream encrypt not slower than libsodium.js', enc.js / enc.ours, 1.0]);
+  checks.push(['secretstream decrypt >= 2.0x libsodium.js', dec.speedup.ours, 2.0]);
+  checks.push(['secretstream encrypt not slower than libsodium.js', enc.speedup.ours, 1.0]);
+}
+
+// ---- the kernels alone, on buffers already in wasm memory (no copies between JS and wasm) ----
+{
+  const mod = await createCipherlensModule({ wasmBinary: readFileSync(new URL('../../js/dist/wasm/cipherlens.wasm', import.meta.url)) });
+  mod.init();
+  const L = sodium.libsodium; // libsodium.js's own wasm module
+  const N = 4 * MiB, REPS = 8;
+  const o = { m: mod._malloc(N), k: mod._malloc(32), n: mod._malloc(24), t: mod._malloc(16) };
+  const j = { m: L._malloc(N), k: L._malloc(32), n: L._malloc(24), t: L._malloc(16) };
+  const many = (fn) => () => { for (let i = 0; i < REPS; i++) fn(); };
+  const scalarRaw = (fn) => () => { mod.setScalarReference(true); try { fn(); } finally { mod.setScalarReference(false); } };
+  const kernels = [
+    ['XChaCha20 xor, 4 MiB in wasm memory (MiB/s)',
+      () => mod.xchacha20XorIc(o.m, o.m, N, o.n, 1, o.k), () => L._crypto_stream_xchacha20_xor_ic(j.m, j.m, N, 0, j.n, 1, 0, j.k)],
+    ['Poly1305, 4 MiB in wasm memory (MiB/s)',
+      () => mod.poly1305(o.t, o.m, N, o.k), () => L._crypto_onetimeauth(j.t, j.m, N, 0, j.k)],
+  ];
+  for (const [name, ours, js] of kernels) {
+    const t = await interleaved({ ours: many(ours), scalar: scalarRaw(many(ours)), js: many(js) }, 15);
+    const mibps = (x) => (REPS * N) / MiB / x;
+    rows.push([name, fmt(mibps(t.ours)), fmt(mibps(t.scalar)), fmt(mibps(t.js)), NA, NA, ratio(t.speedup.ours), NA]);
+  }
+  for (const p of Object.values(o)) mod._free(p);
+  for (const p of Object.values(j)) L._free(p);
 }
 
 // ---- Argon2id, 32-byte key, 16-byte salt ----
@@ -139,9 +175,9 @@ for (const [ops, mem, runs] of ARGON2) {
   const t = await interleaved(contenders, runs);
   const nat = native('argon2', ops, mem, runs);
   rows.push([`Argon2id ops ${ops}, ${mem / MiB} MiB (s)`, fmt(t.ours, 2), withScalar ? fmt(t.scalar, 2) : NA, fmt(t.js, 2),
-    fmt(t.hashwasm, 2), nat ? fmt(nat.seconds, 2) : NA, ratio(t.js / t.ours), nat ? fmt(100 * nat.seconds / t.ours, 0) + '%' : NA]);
-  if (ops === 3) checks.push(['Argon2id (3, 256 MiB) >= 1.4x libsodium.js', t.js / t.ours, 1.4]);
-  else checks.push([`Argon2id (${ops}, ${mem / MiB} MiB) not slower than libsodium.js`, t.js / t.ours, 1.0]);
+    fmt(t.hashwasm, 2), nat ? fmt(nat.seconds, 2) : NA, ratio(t.speedup.ours), nat ? fmt(100 * nat.seconds / t.ours, 0) + '%' : NA]);
+  if (ops === 3) checks.push(['Argon2id (3, 256 MiB) >= 1.4x libsodium.js', t.speedup.ours, 1.4]);
+  else checks.push([`Argon2id (${ops}, ${mem / MiB} MiB) not slower than libsodium.js`, t.speedup.ours, 1.0]);
 }
 
 // ---- sealed box and secretbox on a 32-byte message (a wrapped key, Ente's use) ----
@@ -167,9 +203,9 @@ for (const [ops, mem, runs] of ARGON2) {
   for (const [name, ours, sc, js, nk] of small) {
     const r = opsPerSecond({ ours, scalar: sc, js });
     const n = nat?.[nk];
-    rows.push([name, fmt(r.ours, 0), fmt(r.scalar, 0), fmt(r.js, 0), NA, n ? fmt(n, 0) : NA, ratio(r.ours / r.js),
+    rows.push([name, fmt(r.ours, 0), fmt(r.scalar, 0), fmt(r.js, 0), NA, n ? fmt(n, 0) : NA, ratio(r.speedup.ours),
       n ? fmt(100 * r.ours / n, 0) + '%' : NA]);
-    checks.push([`${name.replace(' (ops/s)', '')} not slower than libsodium.js`, r.ours / r.js, 1.0]);
+    checks.push([`${name.replace(' (ops/s)', '')} not slower than libsodium.js`, r.speedup.ours, 1.0]);
   }
 }
 
@@ -180,7 +216,10 @@ console.log(`\nsecretstream: ${TOTAL / MiB} MiB in 4 MiB chunks, medians of ${ST
   'calls for cipherlens, one push/pull per chunk for libsodium.js and native). Argon2id: 32-byte key, medians of ' +
   `${ARGON2.map(([o, m, r]) => `${r} at (${o}, ${m / MiB} MiB)`).join(', ')}; hash-wasm with parallelism 1. ` +
   `Sealed box and secretbox: 32-byte messages, median of 5 rounds of ${SMALL_SECONDS} s. "scalar ref" = the same ` +
-  'cipherlens build with libsodium\'s portable code selected (core.primitives.reference). Native: gcc -O3 ' +
+  'cipherlens build with libsodium\'s portable code selected (core.primitives.reference). Kernel rows: ' +
+  '8 x 4 MiB per timing, 15 interleaved rounds, buffers already inside each wasm memory. Native: gcc -O3 ' +
   'scripts/bench/native_sodium_bench.c -lsodium (Debian libsodium 1.0.18 with its SSE/AVX paths), run right after.');
+console.log(`\nSpeed-up = median over rounds of libsodium.js time / cipherlens time in the same round. Machine ` +
+  `load average (1 min) ${fmt(loadBefore, 1)} at the start, ${fmt(loadavg()[0], 1)} at the end, on ${availableParallelism()} cores.`);
 console.log('\nTargets (ratios from this run):\n');
 for (const [what, got, need] of checks) console.log(`- ${what}: ${fmt(got, 2)}x ${got >= need ? 'met' : 'NOT met'}`);
