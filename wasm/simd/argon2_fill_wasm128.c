@@ -70,9 +70,40 @@ static inline void round8x2(v128_t *const p[8], v128_t *const o[8]) {
   }
 }
 
+// Argon2 over a large arena waits on memory: each block reads a random 1 KiB reference block.
+// wasm has no prefetch instruction, so we load one word of each of a block's 16 cache lines
+// ("touch") as early as its address is known: all 16 misses then overlap, and for the next
+// block they overlap with the rest of this block's rounds. The volatile store keeps the loads.
+static volatile uint64_t touch_sink;
+
+static inline void touch(const block *b) {
+  uint64_t acc = 0;
+  for (int i = 0; i < 16; i++) acc |= b->v[8 * i];
+  touch_sink = acc;
+}
+
+// The reference block of the block at `pos` (pos->index set) for its pseudo-random word,
+// exactly as fill_segment_ref computes it.
+static inline const block *ref_block_of(const argon2_instance_t *instance,
+                                        const argon2_position_t *pos, uint64_t pseudo_rand) {
+  uint64_t ref_lane = (pseudo_rand >> 32) % instance->lanes;
+  if (pos->pass == 0 && pos->slice == 0) ref_lane = pos->lane;  // no other lane yet
+  uint64_t ref_index = index_alpha(instance, pos, pseudo_rand & 0xFFFFFFFF, ref_lane == pos->lane);
+  return instance->region->memory + instance->lane_length * ref_lane + ref_index;
+}
+
+// For data-dependent addressing: the next block's reference depends on word 0 of the block
+// being made, known after the first two column rounds.
+typedef struct {
+  const argon2_instance_t *instance;
+  argon2_position_t pos;  // of the next block
+} next_hint;
+
 // next = G(prev ^ ref) ^ prev ^ ref (^ next when with_xor, passes after the first).
-static void fill_block(const block *prev, const block *ref, block *next, int with_xor) {
+static void fill_block(const block *prev, const block *ref, block *next, int with_xor,
+                       const next_hint *hint) {
   v128_t r[64], t[64];
+  touch(ref);
   for (int i = 0; i < 64; i++) {
     r[i] = wasm_v128_xor(wasm_v128_load(&ref->v[2 * i]), wasm_v128_load(&prev->v[2 * i]));
     t[i] = with_xor ? wasm_v128_xor(r[i], wasm_v128_load(&next->v[2 * i])) : r[i];
@@ -92,6 +123,10 @@ static void fill_block(const block *prev, const block *ref, block *next, int wit
     v128_t *const o[8] = {&r[i + 1], &r[i + 9], &r[i + 17], &r[i + 25],
                           &r[i + 33], &r[i + 41], &r[i + 49], &r[i + 57]};
     round8x2(p, o);
+    if (i == 0 && hint) {  // r[0] is final: word 0 of the output is known
+      uint64_t w0 = wasm_u64x2_extract_lane(wasm_v128_xor(t[0], r[0]), 0);
+      touch(ref_block_of(hint->instance, &hint->pos, w0));
+    }
   }
   for (int i = 0; i < 64; i++) wasm_v128_store(&next->v[2 * i], wasm_v128_xor(t[i], r[i]));
 }
@@ -112,8 +147,8 @@ static void generate_addresses(const argon2_instance_t *instance,
       input_block.v[6]++;
       init_block_value(&tmp_block, 0);
       init_block_value(&address_block, 0);
-      fill_block(&zero_block, &input_block, &tmp_block, 1);
-      fill_block(&zero_block, &tmp_block, &address_block, 1);
+      fill_block(&zero_block, &input_block, &tmp_block, 1, NULL);
+      fill_block(&zero_block, &tmp_block, &address_block, 1, NULL);
     }
     pseudo_rands[i] = address_block.v[i % ARGON2_ADDRESSES_IN_BLOCK];
   }
@@ -143,12 +178,15 @@ void cipherlens_fill_segment_wasm128(const argon2_instance_t *instance,
        ++i, ++curr_offset, ++prev_offset) {
     if (curr_offset % instance->lane_length == 1) prev_offset = curr_offset - 1;
     uint64_t pseudo_rand = data_independent ? pseudo_rands[i] : memory[prev_offset].v[0];
-    uint64_t ref_lane = (pseudo_rand >> 32) % instance->lanes;
-    if (position.pass == 0 && position.slice == 0) ref_lane = position.lane;
     position.index = i;
-    uint64_t ref_index = index_alpha(instance, &position, pseudo_rand & 0xFFFFFFFF,
-                                     ref_lane == position.lane);
-    fill_block(memory + prev_offset, memory + instance->lane_length * ref_lane + ref_index,
-               memory + curr_offset, position.pass != 0);
+    const block *ref = ref_block_of(instance, &position, pseudo_rand);
+    // Where the next block's reference lies: known now for data-independent addressing,
+    // after this block's first rounds otherwise (see fill_block).
+    next_hint hint = {instance, position};
+    hint.pos.index = i + 1;
+    const int has_next = i + 1 < instance->segment_length;
+    if (has_next && data_independent) touch(ref_block_of(instance, &hint.pos, pseudo_rands[i + 1]));
+    fill_block(memory + prev_offset, ref, memory + curr_offset, position.pass != 0,
+               has_next && !data_independent ? &hint : NULL);
   }
 }
