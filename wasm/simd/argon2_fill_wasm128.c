@@ -189,4 +189,5 @@ void cipherlens_fill_segment_wasm128(const argon2_instance_t *instance,
     fill_block(memory + prev_offset, ref, memory + curr_offset, position.pass != 0,
                has_next && !data_independent ? &hint : NULL);
   }
+  touch_sink = 0;  // it held an OR of arena words: leave nothing derived from them behind
 }
