@@ -73,5 +73,24 @@ export function makePrimitives(heap: Heap) {
     aeadChacha20Poly1305IetfDecrypt: aeadDecryptWith(mod.aeadChacha20Poly1305IetfDecrypt, 12),
     aeadXChacha20Poly1305IetfEncrypt: aeadEncryptWith(mod.aeadXChacha20Poly1305IetfEncrypt, 24),
     aeadXChacha20Poly1305IetfDecrypt: aeadDecryptWith(mod.aeadXChacha20Poly1305IetfDecrypt, 24),
+    /**
+     * Test-only: run code on libsodium's portable scalar reference paths instead of our wasm
+     * SIMD128 ChaCha20, Poly1305 and Argon2 code, to compare both inside one build. Affects every
+     * call made inside fn (secretstream, secretbox, deriveKey, ...) on this core instance;
+     * results must be identical, only speed differs.
+     */
+    reference: {
+      withScalar<T>(fn: () => T): T {
+        const before = mod.scalarReference();
+        mod.setScalarReference(true);
+        try {
+          return fn();
+        } finally {
+          mod.setScalarReference(before);
+        }
+      },
+      /** Which paths run now: 'simd128' (default) or 'scalar'. */
+      active: (): 'simd128' | 'scalar' => (mod.scalarReference() ? 'scalar' : 'simd128'),
+    },
   };
 }

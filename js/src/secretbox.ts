@@ -12,11 +12,16 @@ export function makeSecretbox(heap: Heap) {
     encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array; nonce: Uint8Array } {
       requireBytes('message', message);
       requireBytes('key', key, KEY_BYTES);
+      // One heap block for key, nonce, message and ciphertext: for the small messages Ente
+      // wraps (32-byte keys) the per-allocation cost dominated the call.
+      const clen = message.length + MAC_BYTES;
       return heap.scope((a) => {
-        const c = a.alloc(message.length + MAC_BYTES);
-        const nonce = a.alloc(NONCE_BYTES);
-        mod.secretboxEncrypt(c, nonce, a.put(message), message.length, a.put(key));
-        return { ciphertext: heap.read(c, message.length + MAC_BYTES), nonce: heap.read(nonce, NONCE_BYTES) };
+        const base = a.alloc(KEY_BYTES + NONCE_BYTES + message.length + clen);
+        const nonce = base + KEY_BYTES, m = nonce + NONCE_BYTES, c = m + message.length;
+        heap.u8.set(key, base);
+        heap.u8.set(message, m);
+        mod.secretboxEncrypt(c, nonce, m, message.length, base);
+        return { ciphertext: heap.read(c, clen), nonce: heap.read(nonce, NONCE_BYTES) };
       });
     },
 
@@ -27,10 +32,15 @@ export function makeSecretbox(heap: Heap) {
       if (ciphertext.length < MAC_BYTES) {
         throw new CoreError('TRUNCATED', 'secretbox ciphertext is shorter than its 16-byte MAC');
       }
+      const mlen = ciphertext.length - MAC_BYTES;
       return heap.scope((a) => {
-        const m = a.alloc(ciphertext.length - MAC_BYTES);
-        heap.check(mod.secretboxDecrypt(m, a.put(ciphertext), ciphertext.length, a.put(nonce), a.put(key)));
-        return heap.read(m, ciphertext.length - MAC_BYTES);
+        const base = a.alloc(KEY_BYTES + NONCE_BYTES + ciphertext.length + mlen);
+        const nonce_ = base + KEY_BYTES, c = nonce_ + NONCE_BYTES, m = c + ciphertext.length;
+        heap.u8.set(key, base);
+        heap.u8.set(nonce, nonce_);
+        heap.u8.set(ciphertext, c);
+        heap.check(mod.secretboxDecrypt(m, c, ciphertext.length, nonce_, base));
+        return heap.read(m, mlen);
       });
     },
   };

@@ -29,7 +29,35 @@ if(EMSCRIPTEN)
   # install a bulk crypto.getRandomValues implementation instead (wasm/core/js_random.c).
   set_source_files_properties("${SODIUM_SRC}/randombytes/randombytes.c" PROPERTIES COMPILE_OPTIONS
     "-U__EMSCRIPTEN__;-DRANDOMBYTES_CUSTOM_IMPLEMENTATION;-DRANDOMBYTES_DEFAULT_IMPLEMENTATION=&cipherlens_js_random;-include;${CMAKE_SOURCE_DIR}/wasm/core/js_random.h")
+
+  # Without it sodium_memzero falls back to zeroing byte by byte through a volatile pointer,
+  # which made wiping Argon2's 256 MiB arena cost a large share of crypto_pwhash's time.
+  # Emscripten's libc has explicit_bzero (memset plus a compiler barrier).
+  target_compile_definitions(sodium PRIVATE HAVE_EXPLICIT_BZERO=1)
+  # wasm SIMD128 hot paths (wasm/simd): ChaCha20, Poly1305 and Argon2's fill_segment. Each
+  # dispatcher file below is compiled with a forced include that renames its default
+  # implementation symbol to ours (see wasm/simd/sodium_wasm128_select.h); no libsodium file
+  # is patched, and libsodium's scalar ref code stays linked as the fallback and test oracle.
+  file(GLOB SODIUM_SIMD_SOURCES CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/wasm/simd/*.c")
+  target_sources(sodium PRIVATE ${SODIUM_SIMD_SOURCES})
+  target_include_directories(sodium PUBLIC "${CMAKE_SOURCE_DIR}/wasm/simd" PRIVATE "${SODIUM_SRC}")
+  set(SIMD_SELECT "-include;${CMAKE_SOURCE_DIR}/wasm/simd/sodium_wasm128_select.h")
+  set_source_files_properties("${SODIUM_SRC}/crypto_stream/chacha20/stream_chacha20.c"
+    PROPERTIES COMPILE_OPTIONS "-DCIPHERLENS_SELECT_CHACHA20;${SIMD_SELECT}")
+  set_source_files_properties("${SODIUM_SRC}/crypto_onetimeauth/poly1305/onetimeauth_poly1305.c"
+    PROPERTIES COMPILE_OPTIONS "-DCIPHERLENS_SELECT_POLY1305;${SIMD_SELECT}")
+  set_source_files_properties("${SODIUM_SRC}/crypto_pwhash/argon2/argon2-core.c"
+    PROPERTIES COMPILE_OPTIONS "-DCIPHERLENS_SELECT_ARGON2;${SIMD_SELECT}")
 else()
   target_compile_definitions(sodium PRIVATE HAVE_TI_MODE=1 HAVE_SYS_RANDOM_H=1 HAVE_GETRANDOM=1)
 endif()
-target_compile_options(sodium PRIVATE ${OPT_FLAGS} -w)
+if(EMSCRIPTEN)
+  # No auto-vectorization and no LTO for libsodium: with -msimd128, clang's SLP vectorizer turns
+  # the scalar 64-bit multiply-accumulate code (Poly1305 donna, BLAKE2b, Argon2 ref, curve25519)
+  # into i64x2.mul, which V8 has to emulate with several pmuludq; compiled here without it the
+  # scalar paths got faster. Not in LTO either, or the link step would vectorize them again.
+  # The SIMD128 code in wasm/simd uses intrinsics and does not depend on the vectorizer.
+  target_compile_options(sodium PRIVATE -O3 -msimd128 -fno-vectorize -fno-slp-vectorize -w)
+else()
+  target_compile_options(sodium PRIVATE ${OPT_FLAGS} -w)
+endif()

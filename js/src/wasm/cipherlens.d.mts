@@ -108,6 +108,10 @@ export interface CipherlensModule {
   aeadChacha20Poly1305IetfDecrypt(m: number, c: number, clen: number, ad: number, adlen: number, nonce: number, key: number): number;
   aeadXChacha20Poly1305IetfEncrypt(c: number, m: number, mlen: number, ad: number, adlen: number, nonce: number, key: number): void;
   aeadXChacha20Poly1305IetfDecrypt(m: number, c: number, clen: number, ad: number, adlen: number, nonce: number, key: number): number;
+
+  /** Test-only: true selects libsodium's scalar ref code instead of the SIMD128 paths. */
+  setScalarReference(on: boolean): void;
+  scalarReference(): boolean;
 }
 
 export interface ModuleOptions {
