@@ -25,8 +25,10 @@ function release(s: Session) {
   s.pending = null;
 }
 
-/** Return live wasm objects (embedding indexes), which cannot cross a thread boundary. */
-export const NOT_SERVED = new Set(['createIndex', 'loadIndex', 'mlData.importClip']);
+/** Return live wasm objects (embedding indexes) or take callbacks: they cannot cross threads. */
+export const NOT_SERVED = new Set(['createIndex', 'loadIndex', 'mlData.importClip',
+  // Test-only switch between the SIMD and scalar paths; it takes a callback.
+  'primitives.reference.withScalar', 'primitives.reference.active']);
 
 function describe(core: Core): ApiShape {
   const shape: ApiShape = { functions: [], values: {} };

@@ -3,48 +3,17 @@
 // and inside the browser the SIMD and scalar reference paths agree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { startServer, launchChromium } from './server.mjs';
 import sodium from 'libsodium-wrappers-sumo';
-
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
-const PAGE = '<!doctype html><meta charset="utf-8"><title>simd</title>';
-
-function serve() {
-  const server = createServer(async (req, res) => {
-    try {
-      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-      if (path === '/') {
-        res.writeHead(200, { 'content-type': 'text/html' });
-        return res.end(PAGE);
-      }
-      const file = normalize(join(ROOT, path));
-      if (!file.startsWith(ROOT + sep)) throw new Error('outside root');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, url: `http://127.0.0.1:${server.address().port}` })));
-}
 
 const hex = (b) => Buffer.from(b).toString('hex');
 const bytes = (n) => Array.from(crypto.getRandomValues(new Uint8Array(n)));
 
 test('SIMD crypto in Chromium matches libsodium.js and the scalar reference', async () => {
   await sodium.ready;
-  const { server, url } = await serve();
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const server = await startServer();
+  const { url } = server;
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const errors = [];
@@ -100,6 +69,6 @@ test('SIMD crypto in Chromium matches libsodium.js and the scalar reference', as
     assert.equal(out.argonScalar, expected);
   } finally {
     await browser.close();
-    await new Promise((ok) => server.close(ok));
+    await server.close();
   }
 });

@@ -19,7 +19,7 @@ function paths(obj, prefix = '') {
   }
   return out;
 }
-const at = (obj, path) => path.split('.').reduce((o, p) => o[p], obj);
+const at = (obj, path) => path.split('.').reduce((o, p) => o?.[p], obj);
 
 const key = randomBytes(32);
 const msg = () => randomBytes(1 + Math.floor(Math.random() * 3000));
@@ -190,7 +190,7 @@ for (const [name, args] of Object.entries(primitiveArgs)) {
 }
 
 // Live wasm objects (embedding indexes) cannot cross threads: these stay on the calling thread.
-const NOT_SERVED = ['createIndex', 'loadIndex', 'mlData.importClip'];
+const NOT_SERVED = ['createIndex', 'loadIndex', 'mlData.importClip', 'primitives.reference.withScalar', 'primitives.reference.active'];
 
 const mlSample = () => ({ clip: { version: 1, client: 'test', embedding: Array.from(randomBytes(8), (x) => x / 255) }, face: { n: 1 } });
 Object.assign(checks, {
