@@ -2,6 +2,7 @@ import type { makeBlob } from './blob.js';
 import { badInput, requireBytes } from './errors.js';
 import type { EmbeddingIndex } from './embedding-index.js';
 import { requireFileId } from './embedding-index.js';
+import { concat } from './bytes.js';
 
 /** Ente's CLIP entry in a file's ML data. */
 export interface ClipData {
@@ -27,16 +28,6 @@ export interface EncryptedMLData {
 /** The CLIP indexing version cipherlens writes (Ente's current one). */
 export const CLIP_INDEX_VERSION = 1;
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Runs bytes through a (De)CompressionStream; works without fetch's Response. */
 async function transform(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
   const writer = stream.writable.getWriter();
@@ -50,7 +41,7 @@ async function transform(bytes: Uint8Array, stream: CompressionStream | Decompre
     parts.push(value);
   }
   await written;
-  return concat(parts);
+  return parts.length ? concat(parts) : new Uint8Array(0);
 }
 
 export const gzip = (bytes: Uint8Array) => transform(bytes, new CompressionStream('gzip'));

@@ -3,6 +3,7 @@ import type { WasmStreamDecryptor, WasmStreamEncryptor } from './wasm/cipherlens
 import { CoreError, badInput, requireBytes } from './errors.js';
 import { KEY_BYTES } from './keys.js';
 import { HEADER_BYTES, STREAM_OVERHEAD } from './blob.js';
+import { concat } from './bytes.js';
 
 /** Ente's file layout: 4 MiB plaintext chunks, each + 17 bytes of ciphertext. */
 export const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -28,17 +29,6 @@ export interface StreamDecryptor {
 /** Receives each piece of output while it is still in wasm memory. */
 type Sink = (view: Uint8Array) => void;
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 function collect(run: (sink: Sink) => void): Uint8Array {
   const parts: Uint8Array[] = [];
   run((view) => parts.push(view.slice()));
@@ -55,50 +45,36 @@ function plaintextCapacity(cipherLength: number): number {
 export function makeStream(heap: Heap) {
   const { mod } = heap;
 
-  class Encryptor implements StreamEncryptor {
-    readonly header: Uint8Array;
-    private wasm: WasmStreamEncryptor | null;
+  /** What the wasm encryptor and decryptor share: a final push, output in place, delete(). */
+  interface WasmCipher {
+    finish(): number;
+    outputPtr(): number;
+    delete(): void;
+  }
 
-    constructor(key: Uint8Array) {
-      requireBytes('key', key, KEY_BYTES);
-      this.wasm = new mod.StreamEncryptor();
-      const wasm = this.wasm;
-      this.header = heap.scope((a) => {
-        const header = a.alloc(HEADER_BYTES);
-        wasm.init(a.put(key), header);
-        return heap.read(header, HEADER_BYTES);
-      });
+  /** The life cycle both directions share: feed chunks, finish once, then dispose. */
+  abstract class Incremental<W extends WasmCipher> {
+    protected wasm: W | null;
+
+    constructor(wasm: W, private readonly what: string) {
+      this.wasm = wasm;
     }
 
-    private live(): WasmStreamEncryptor {
-      if (!this.wasm) throw badInput('the encryptor was finalised or disposed');
+    protected live(): W {
+      if (!this.wasm) throw badInput(`the ${this.what} was finalised or disposed`);
       return this.wasm;
     }
 
-    feed(bytes: Uint8Array, sink: Sink): void {
-      requireBytes('bytes', bytes);
-      const wasm = this.live();
-      for (let at = 0; at < bytes.length;) {
-        let space = wasm.inputSpace();
-        if (space === 0) {
-          const clen = heap.checkLength(wasm.pushMessage());
-          const out = wasm.outputPtr();
-          sink(heap.u8.subarray(out, out + clen));
-          space = wasm.inputSpace();
-        }
-        const n = Math.min(space, bytes.length - at);
-        heap.u8.set(bytes.subarray(at, at + n), wasm.inputPtr());
-        heap.check(wasm.commit(n));
-        at += n;
-      }
-    }
+    /** Passes each completed chunk's output, still in wasm memory, to `sink`. */
+    abstract feed(bytes: Uint8Array, sink: Sink): void;
 
+    /** The last chunk's output to `sink`; frees the wasm state whatever happens. */
     finish(sink: Sink): void {
       const wasm = this.live();
       try {
-        const clen = heap.checkLength(wasm.finish());
+        const len = heap.checkLength(wasm.finish());
         const out = wasm.outputPtr();
-        sink(heap.u8.subarray(out, out + clen));
+        if (len > 0) sink(heap.u8.subarray(out, out + len));
       } finally {
         this.dispose();
       }
@@ -118,9 +94,41 @@ export function makeStream(heap: Heap) {
     }
   }
 
-  class Decryptor implements StreamDecryptor {
-    private wasm: WasmStreamDecryptor | null;
+  class Encryptor extends Incremental<WasmStreamEncryptor> implements StreamEncryptor {
+    readonly header: Uint8Array;
 
+    constructor(key: Uint8Array) {
+      requireBytes('key', key, KEY_BYTES);
+      const wasm = new mod.StreamEncryptor();
+      super(wasm, 'encryptor');
+      this.header = heap.scope((a) => {
+        const header = a.alloc(HEADER_BYTES);
+        wasm.init(a.put(key), header);
+        return heap.read(header, HEADER_BYTES);
+      });
+    }
+
+    feed(bytes: Uint8Array, sink: Sink): void {
+      requireBytes('bytes', bytes);
+      const wasm = this.live();
+      for (let at = 0; at < bytes.length;) {
+        let space = wasm.inputSpace();
+        if (space === 0) {
+          // More plaintext follows a full chunk: that chunk is a MESSAGE, not the FINAL one.
+          const clen = heap.checkLength(wasm.pushMessage());
+          const out = wasm.outputPtr();
+          sink(heap.u8.subarray(out, out + clen));
+          space = wasm.inputSpace();
+        }
+        const n = Math.min(space, bytes.length - at);
+        heap.u8.set(bytes.subarray(at, at + n), wasm.inputPtr());
+        heap.check(wasm.commit(n));
+        at += n;
+      }
+    }
+  }
+
+  class Decryptor extends Incremental<WasmStreamDecryptor> implements StreamDecryptor {
     constructor(header: Uint8Array, key: Uint8Array) {
       requireBytes('header', header, HEADER_BYTES);
       requireBytes('key', key, KEY_BYTES);
@@ -131,12 +139,7 @@ export function makeStream(heap: Heap) {
         wasm.delete();
         throw e;
       }
-      this.wasm = wasm;
-    }
-
-    private live(): WasmStreamDecryptor {
-      if (!this.wasm) throw badInput('the decryptor was finalised or disposed');
-      return this.wasm;
+      super(wasm, 'decryptor');
     }
 
     feed(bytes: Uint8Array, sink: Sink): void {
@@ -153,30 +156,6 @@ export function makeStream(heap: Heap) {
         }
         at += n;
       }
-    }
-
-    finish(sink: Sink): void {
-      const wasm = this.live();
-      try {
-        const mlen = heap.checkLength(wasm.finish());
-        const out = wasm.outputPtr();
-        if (mlen > 0) sink(heap.u8.subarray(out, out + mlen));
-      } finally {
-        this.dispose();
-      }
-    }
-
-    update(bytes: Uint8Array): Uint8Array {
-      return collect((sink) => this.feed(bytes, sink));
-    }
-
-    final(): Uint8Array {
-      return collect((sink) => this.finish(sink));
-    }
-
-    dispose(): void {
-      this.wasm?.delete();
-      this.wasm = null;
     }
   }
 
