@@ -6,20 +6,9 @@ import { loadCore } from '../core.js';
 import { createSearch, type Search } from '../search.js';
 import { badInput } from '../errors.js';
 import { READY, installErrorHandler } from '../remote/protocol.js';
+import { parentPort } from './parent-port.js';
 import type { SearchWorkerInit } from '../search-worker.js';
 import type { ModelProgress } from '../model-store.js';
-
-const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
-
-async function parentPort(): Promise<{ endpoint: Comlink.Endpoint; post(message: unknown): void }> {
-  if (isNode) {
-    const { parentPort: port } = await import(/* webpackIgnore: true */ 'node:worker_threads' as string);
-    const { default: nodeEndpoint } = await import(/* webpackIgnore: true */ 'comlink/dist/esm/node-adapter.mjs' as string);
-    return { endpoint: nodeEndpoint(port), post: (m) => port.postMessage(m) };
-  }
-  const scope = globalThis as unknown as Comlink.Endpoint & { postMessage(m: unknown): void };
-  return { endpoint: scope, post: (m) => scope.postMessage(m) };
-}
 
 const CALLS = new Set(['add', 'remove', 'indexImage', 'embedImage', 'embedText', 'query', 'save', 'load', 'dispose', 'size']);
 

@@ -1,4 +1,5 @@
 import createCipherlensModule, { type CipherlensModule } from './wasm/cipherlens.mjs';
+import { isNode } from './env.js';
 
 /** Where the compiled core comes from. All optional: by default the .wasm beside this file. */
 export interface LoadOptions {
@@ -13,7 +14,6 @@ export interface LoadOptions {
 const DEFAULT_WASM_URL = new URL('./wasm/cipherlens.wasm', import.meta.url);
 let defaultModule: Promise<WebAssembly.Module> | undefined;
 
-const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
 
 async function readWasmFromDisk(url: URL): Promise<Uint8Array> {
   // Imported only under Node so bundlers for the browser never see node:fs.

@@ -1,4 +1,5 @@
 import { ModelError } from './model-error.js';
+import { isNode } from './env.js';
 
 /** Where Ente serves its models: `https://models.ente.com/<name>`. Unreachable from some networks;
  *  point `baseUrl` at your own copy. */
@@ -46,7 +47,6 @@ export interface ModelFetchOptions {
   signal?: AbortSignal;
 }
 
-const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as BufferSource);

@@ -2,6 +2,7 @@
 // worker_threads Worker in Node; waits until it listens and hands back a comlink proxy.
 import * as Comlink from 'comlink';
 import { READY, installErrorHandler, type HostApi } from './protocol.js';
+import { isNode } from '../env.js';
 
 export interface WorkerThread {
   readonly remote: Comlink.Remote<HostApi>;
@@ -19,7 +20,6 @@ export interface SpawnOptions {
   workerUrl?: string | URL;
 }
 
-const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
 /** Who waits on a thread, so they can be failed when it dies. */
 function deathWatch(hold: () => void, release: () => void) {
   let cause: unknown;
