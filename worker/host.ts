@@ -26,7 +26,7 @@ function release(s: Session) {
 }
 
 /** Return live wasm objects (embedding indexes) or take callbacks: they cannot cross threads. */
-export const NOT_SERVED = new Set(['createIndex', 'loadIndex', 'mlData.importClip',
+export const NOT_SERVED = new Set(['createIndex', 'loadIndex', 'mlData.importClip', 'hash.createHasher',
   // Test-only switch between the SIMD and scalar paths; it takes a callback.
   'primitives.reference.withScalar', 'primitives.reference.active']);
 

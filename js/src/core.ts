@@ -21,6 +21,7 @@ function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
   return false;
 }
 import { makeClip } from './clip.js';
+import { makeFileHash } from './file-hash.js';
 
 function makeCore(heap: Heap) {
   const keys = makeKeys(heap);
@@ -36,6 +37,8 @@ function makeCore(heap: Heap) {
     verificationId: makeVerificationId(heap),
     b64: makeB64(heap),
     primitives: makePrimitives(heap),
+    /** Ente's file hash (BLAKE2b-512), whole or incremental. */
+    hash: makeFileHash(heap),
     clip: makeClip(heap),
     /** Embedding index (CLIP search): see docs/embedding-index.md. */
     createIndex,

@@ -34,3 +34,4 @@ export {
   CLIP_CONTEXT_LENGTH, CLIP_IMAGE_SIDE, CLIP_IMAGE_FLOATS, CLIP_DOWNSCALE_DEFAULT, CLIP_MAX_TEXT_UNITS,
   type RgbaPixels, type RgbaImage, type ClipImageOptions,
 } from './clip.js';
+export { FILE_HASH_BYTES, type FileHasher } from './file-hash.js';

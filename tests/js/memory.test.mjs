@@ -38,6 +38,7 @@ const calls = {
   'mnemonic.toKey': () => core.mnemonic.toKey(words),
   'mnemonic.toKey (failing)': () => { try { core.mnemonic.toKey('zoo'); } catch {} },
   verificationId: () => core.verificationId(kp.publicKey),
+  'hash.file': () => core.hash.file(msg),
   'b64.encode': () => core.b64.encode(msg),
   'b64.decode': () => core.b64.decode(b64),
   'b64.decodeURLSafe': () => core.b64.decodeURLSafe(b64url),

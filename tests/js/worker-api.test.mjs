@@ -190,7 +190,7 @@ for (const [name, args] of Object.entries(primitiveArgs)) {
 }
 
 // Live wasm objects (embedding indexes) cannot cross threads: these stay on the calling thread.
-const NOT_SERVED = ['createIndex', 'loadIndex', 'mlData.importClip', 'primitives.reference.withScalar', 'primitives.reference.active'];
+const NOT_SERVED = ['createIndex', 'loadIndex', 'mlData.importClip', 'hash.createHasher', 'primitives.reference.withScalar', 'primitives.reference.active'];
 
 const mlSample = () => ({ clip: { version: 1, client: 'test', embedding: Array.from(randomBytes(8), (x) => x / 255) }, face: { n: 1 } });
 Object.assign(checks, {
@@ -216,6 +216,10 @@ Object.assign(checks, {
 
 const pixels = (w, h) => randomBytes(w * h * 4);
 Object.assign(checks, {
+  'hash.file': async () => {
+    const m = msg();
+    eq(await w.hash.file(m.slice()), core.hash.file(m));
+  },
   'clip.tokenize': async () => assert.deepEqual(await w.clip.tokenize('A dog on a beach'), core.clip.tokenize('A dog on a beach')),
   'clip.tokenizeQuery': async () => assert.deepEqual(await w.clip.tokenizeQuery('  A Dog  '), core.clip.tokenize('a dog')),
   'clip.preprocess': async () => {

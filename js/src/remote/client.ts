@@ -85,7 +85,7 @@ export interface CoreWorker extends AsyncCore {
 /** Functions whose first argument is the payload: it is transferred, not copied. */
 const PAYLOAD_FIRST = new Set([
   'secretbox.encrypt', 'secretbox.decrypt', 'blob.encrypt', 'blob.decrypt', 'blob.decryptLegacy',
-  'stream.encrypt', 'stream.decrypt', 'box.seal', 'box.sealOpen',
+  'stream.encrypt', 'stream.decrypt', 'box.seal', 'box.sealOpen', 'hash.file',
   'primitives.chacha20IetfXor', 'primitives.xchacha20Xor', 'primitives.poly1305',
   'primitives.aeadChacha20Poly1305IetfEncrypt', 'primitives.aeadChacha20Poly1305IetfDecrypt',
   'primitives.aeadXChacha20Poly1305IetfEncrypt', 'primitives.aeadXChacha20Poly1305IetfDecrypt',

@@ -56,6 +56,12 @@ export interface WasmClipResampler {
   delete(): void;
 }
 
+export interface WasmFileHasher {
+  update(data: number, len: number): void;
+  finish(out: number): void;
+  delete(): void;
+}
+
 export interface CipherlensModule {
   HEAPU8: Uint8Array;
   _malloc(size: number): number;
@@ -82,6 +88,7 @@ export interface CipherlensModule {
   boxSealOpen(m: number, c: number, clen: number, pk: number, sk: number): number;
   StreamEncryptor: new () => WasmStreamEncryptor;
   StreamDecryptor: new () => WasmStreamDecryptor;
+  FileHasher: new () => WasmFileHasher;
   EmbeddingIndex: new () => WasmEmbeddingIndex;
 
   b64EncodedLength(len: number, variant: number): number;
