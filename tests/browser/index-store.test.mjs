@@ -1,30 +1,20 @@
 // Headless Chromium: the embedding index saved to IndexedDB survives a page reload and loads
 // back identically, and ML data encrypted in the browser (CompressionStream gzip) opens with
 // libsodium.js + Node's zlib the way Ente reads it.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
-import { startServer, launchChromium } from './server.mjs';
+import { browserSuite } from './server.mjs';
 import sodium from 'libsodium-wrappers-sumo';
 
-let server, browser, origin;
+const env = browserSuite();
+before(() => sodium.ready);
 
-before(async () => {
-  await sodium.ready;
-  server = await startServer();
-  origin = server.url;
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 test('an index saved to IndexedDB reloads after a page reload and searches identically', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(origin + '/');
+  await page.goto(env.url + '/');
   const first = await page.evaluate(async () => {
     const { loadCore, indexedDbIndexStore } = await import('/js/dist/index.js');
     const core = await loadCore();
@@ -65,9 +55,9 @@ test('an index saved to IndexedDB reloads after a page reload and searches ident
 });
 
 test('ML data encrypted in the browser opens with libsodium.js + zlib, and back', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(origin + '/');
+  await page.goto(env.url + '/');
   const fileKey = sodium.crypto_secretstream_xchacha20poly1305_keygen();
   const embedding = Array.from({ length: 512 }, (_, i) => Math.fround(Math.sin(i) / 16));
   const out = await page.evaluate(async ({ key, embedding }) => {

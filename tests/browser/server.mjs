@@ -1,5 +1,6 @@
 // Shared by the browser suites: the repository's static server (scripts/serve.mjs) on an
 // ephemeral 127.0.0.1 port, Debian's chromium through playwright-core, and helpers.
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { startServer as startStaticServer } from '../../scripts/serve.mjs';
@@ -31,6 +32,24 @@ export function launchChromium(extraArgs = []) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', ...extraArgs],
   });
+}
+
+/**
+ * For a suite of page tests: before it, the server (blank `/`, plus `routes`) and Chromium
+ * start; after it, both close. The returned object gets `url` and `browser` once started.
+ */
+export function browserSuite(routes = {}, chromiumArgs = []) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer(routes);
+    env.url = env.server.url;
+    env.browser = await launchChromium(chromiumArgs);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }
 
 /** The demo server (`/` is the gallery) and a browser, closed together. */
