@@ -140,41 +140,33 @@ export class Vault {
     });
   }
 
-  fileKey(record) {
-    return this.core.secretbox.decrypt(record.encryptedKey, record.keyNonce, this.albumKey);
+  /** Runs fn with the record's file key, unwrapped with the album key and wiped afterwards. */
+  withFileKey(record, fn) {
+    const key = this.core.secretbox.decrypt(record.encryptedKey, record.keyNonce, this.albumKey);
+    try {
+      return fn(key);
+    } finally {
+      key.fill(0);
+    }
   }
 
   async list() {
     this.requireUnlocked();
     const records = await this.store.listFiles();
-    return records.map((r) => {
-      const key = this.fileKey(r);
-      const meta = JSON.parse(fromUtf8.decode(this.core.blob.decrypt(r.metadata, r.metadataHeader, key)));
-      key.fill(0);
-      return { id: r.id, ...meta };
-    });
+    return records.map((r) => this.withFileKey(r, (key) =>
+      ({ id: r.id, ...JSON.parse(fromUtf8.decode(this.core.blob.decrypt(r.metadata, r.metadataHeader, key))) })));
   }
 
   async thumbnail(id) {
     this.requireUnlocked();
     const r = await this.store.getFile(id);
-    const key = this.fileKey(r);
-    try {
-      return this.core.blob.decrypt(r.thumbnail, r.thumbnailHeader, key);
-    } finally {
-      key.fill(0);
-    }
+    return this.withFileKey(r, (key) => this.core.blob.decrypt(r.thumbnail, r.thumbnailHeader, key));
   }
 
   async photo(id) {
     this.requireUnlocked();
     const r = await this.store.getFile(id);
-    const key = this.fileKey(r);
-    try {
-      return this.core.stream.decrypt(r.file, r.fileHeader, key);
-    } finally {
-      key.fill(0);
-    }
+    return this.withFileKey(r, (key) => this.core.stream.decrypt(r.file, r.fileHeader, key));
   }
 
   /** Ente's verification ID: what a friend compares before you share an album with them. */
