@@ -2,7 +2,8 @@
 // worker_threads in Node) running dist/worker/search-worker.js.
 import * as Comlink from 'comlink';
 import { spawnWorker, type SpawnOptions } from './remote/spawn.js';
-import type { CreateSearchOptions, QueryOptions, SearchHit } from './search.js';
+import type { CreateSearchOptions, Search } from './search.js';
+import type { Async } from './remote/client.js';
 import type { ImageSignature } from './clip-encoders.js';
 import type { ModelProgress } from './model-store.js';
 
@@ -19,21 +20,14 @@ export interface SearchWorkerOptions extends SearchWorkerInit, SpawnOptions {
   onProgress?: (progress: ModelProgress) => void;
 }
 
-/** The Search API, every call answered by the worker. */
-export interface SearchWorker {
+/** The Search API, every call answered by the worker (`size` becomes a call, `dispose` ends it). */
+export type SearchWorker = Async<Pick<Search,
+  'add' | 'remove' | 'indexImage' | 'embedImage' | 'embedText' | 'query' | 'save' | 'load'>> & {
   readonly imageSignature: ImageSignature | null;
   size(): Promise<number>;
-  add(fileId: number, embedding: Float32Array | readonly number[]): Promise<void>;
-  remove(fileId: number): Promise<void>;
-  indexImage(fileId: number, rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Float32Array>;
-  embedImage(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Float32Array>;
-  embedText(text: string): Promise<Float32Array>;
-  query(text: string, options?: QueryOptions): Promise<SearchHit[]>;
-  save(key: Uint8Array): Promise<Uint8Array>;
-  load(bytes: Uint8Array, key: Uint8Array): Promise<void>;
   /** Frees the sessions and the index, then ends the thread. */
   terminate(): Promise<void>;
-}
+};
 
 type SearchHost = {
   init(options: SearchWorkerInit, onProgress?: (p: ModelProgress) => void): Promise<{ imageSignature: ImageSignature | null }>;
