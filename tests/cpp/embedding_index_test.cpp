@@ -52,29 +52,6 @@ void require_same_ranking(const std::vector<Hit>& got, const std::vector<Hit>& w
 }
 }  // namespace
 
-TEST_CASE("four-row kernels equal four single-row calls", "[index]") {
-  std::mt19937 rng(11);
-  for (size_t n : {16, 32, 48, 512}) {
-    CAPTURE(n);
-    auto rows = gaussian(rng, 4 * n), q = gaussian(rng, n);
-    float f4[4];
-    dot4_f32(rows.data(), q.data(), n, f4);
-    std::vector<int8_t> r8(4 * n), q8(n);
-    std::vector<int16_t> q16(n);
-    for (size_t r = 0; r < 4; r++) quantize_i8(r8.data() + r * n, rows.data() + r * n, n);
-    quantize_i8(q8.data(), q.data(), n);
-    widen_i8(q16.data(), q8.data(), n);
-    int32_t i4[4];
-    dot4_i8(r8.data(), q16.data(), n, i4);
-    for (size_t r = 0; r < 4; r++) {
-      float want = dot_f32_scalar(rows.data() + r * n, q.data(), n);
-      REQUIRE(std::fabs(f4[r] - want) <= 1e-4f * (1 + std::fabs(want)));
-      REQUIRE(f4[r] == dot_f32(rows.data() + r * n, q.data(), n));
-      REQUIRE(i4[r] == dot_i8_scalar(r8.data() + r * n, q8.data(), n));
-    }
-  }
-}
-
 TEST_CASE("kernels match scalar references at every length up to 80", "[index]") {
   std::mt19937 rng(1);
   for (size_t n = 1; n <= 80; n++) {

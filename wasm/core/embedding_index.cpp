@@ -228,18 +228,8 @@ Status EmbeddingIndex::search(const float* q, const SearchOptions& opt, std::vec
   TopK<Cand> top(k);
 
   if (!opt.quantized) {
-    // Four rows per step share the query loads; the rest one by one.
     const float* base = vecs_.data();
-    float sc[4];
-    size_t r = 0;
-    for (; r + 4 <= n; r += 4) {
-      dot4_f32(base + r * stride_, qn.data(), stride_, sc);
-      for (size_t j = 0; j < 4; j++) {
-        Cand c{ids_[r + j], sc[j], uint32_t(r + j)};
-        if (c.score >= min_score && top.accepts(c)) top.push(c);
-      }
-    }
-    for (; r < n; r++) {
+    for (size_t r = 0; r < n; r++) {
       Cand c{ids_[r], dot_f32(base + r * stride_, qn.data(), stride_), uint32_t(r)};
       if (c.score >= min_score && top.accepts(c)) top.push(c);
     }
@@ -279,13 +269,7 @@ Status EmbeddingIndex::approximate_candidates(const float* q, size_t want, bool 
   } else {
     std::vector<int16_t> q16(stride_);
     widen_i8(q16.data(), q8.data(), stride_);
-    int32_t d[4];
-    size_t r = 0;
-    for (; r + 4 <= n; r += 4) {
-      dot4_i8(base + r * stride_, q16.data(), stride_, d);
-      for (size_t j = 0; j < 4; j++) offer(r + j, d[j]);
-    }
-    for (; r < n; r++) offer(r, dot_i8(base + r * stride_, q16.data(), stride_));
+    for (size_t r = 0; r < n; r++) offer(r, dot_i8(base + r * stride_, q16.data(), stride_));
   }
   for (const Cand& c : top.sorted()) out.push_back({c.id, c.score});
   return kOk;

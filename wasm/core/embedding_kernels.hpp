@@ -15,10 +15,6 @@ inline size_t padded_stride(size_t dims) { return (dims + kLanes - 1) / kLanes *
 // sign-extension of the row and one i32x4.dot_i16x8_s per 8 products.
 float dot_f32(const float* a, const float* b, size_t n);
 int32_t dot_i8(const int8_t* a, const int16_t* q16, size_t n);
-// Four consecutive rows (row r at rows + r * n) against one query: the query is loaded once
-// per step for all four, which is what makes the scans compute-cheap.
-void dot4_f32(const float* rows, const float* q, size_t n, float out[4]);
-void dot4_i8(const int8_t* rows, const int16_t* q16, size_t n, int32_t out[4]);
 void widen_i8(int16_t* out, const int8_t* q, size_t n);
 
 // Plain sequential loops over n elements (any n).
