@@ -21,10 +21,14 @@ export function makeBox(heap: Heap) {
     seal(message: Uint8Array, publicKey: Uint8Array): Uint8Array {
       requireBytes('message', message);
       requireBytes('publicKey', publicKey, PUBLIC_KEY_BYTES);
-      return heap.scope((a) => {
-        const c = a.alloc(message.length + SEAL_OVERHEAD);
-        heap.check(mod.boxSeal(c, a.put(message), message.length, a.put(publicKey)));
-        return heap.read(c, message.length + SEAL_OVERHEAD);
+      const clen = message.length + SEAL_OVERHEAD;
+      return heap.small(PUBLIC_KEY_BYTES + message.length + clen, (pk) => {
+        const m = pk + PUBLIC_KEY_BYTES, c = m + message.length;
+        const u8 = heap.u8;
+        u8.set(publicKey, pk);
+        u8.set(message, m);
+        heap.check(mod._cl_box_seal(c, m, message.length, pk));
+        return heap.read(c, clen);
       });
     },
 
@@ -35,10 +39,14 @@ export function makeBox(heap: Heap) {
       if (ciphertext.length < SEAL_OVERHEAD) {
         throw new CoreError('TRUNCATED', 'sealed box is shorter than its 48-byte overhead');
       }
-      return heap.scope((a) => {
-        const mlen = ciphertext.length - SEAL_OVERHEAD;
-        const m = a.alloc(mlen);
-        heap.check(mod.boxSealOpen(m, a.put(ciphertext), ciphertext.length, a.put(publicKey), a.put(secretKey)));
+      const mlen = ciphertext.length - SEAL_OVERHEAD;
+      return heap.small(PUBLIC_KEY_BYTES + SECRET_KEY_BYTES + ciphertext.length + mlen, (pk) => {
+        const sk = pk + PUBLIC_KEY_BYTES, c = sk + SECRET_KEY_BYTES, m = c + ciphertext.length;
+        const u8 = heap.u8;
+        u8.set(publicKey, pk);
+        u8.set(secretKey, sk);
+        u8.set(ciphertext, c);
+        heap.check(mod._cl_box_seal_open(m, c, ciphertext.length, pk, sk));
         return heap.read(m, mlen);
       });
     },

@@ -5,7 +5,13 @@ import { CoreError, codeOf } from './errors.js';
  * Scoped access to the wasm heap. Every block allocated inside `scope` is zeroed and freed
  * when the scope ends, whether it returns or throws, so keys and plaintext never linger.
  */
+/** Bytes of the block kept for small one-shot calls (wrapped keys, sealed keys). */
+const SMALL_BYTES = 4096;
+
 export class Heap {
+  private smallPtr = 0;
+  private smallBusy = false;
+
   constructor(readonly mod: CipherlensModule) {}
 
   /** The current heap view (it is replaced whenever memory grows). */
@@ -19,6 +25,27 @@ export class Heap {
       return fn(a);
     } finally {
       a.release();
+    }
+  }
+
+  /**
+   * Runs `fn` with `len` bytes of wasm memory for a small one-shot call, from a block kept for
+   * the purpose: no malloc/free per call, which dominated 32-byte secretbox calls. The bytes are
+   * zeroed afterwards, whether `fn` returns or throws; larger or nested requests get a scope block.
+   */
+  small<T>(len: number, fn: (ptr: number) => T): T {
+    if (len > SMALL_BYTES || this.smallBusy) return this.scope((a) => fn(a.alloc(len)));
+    if (this.smallPtr === 0) {
+      this.smallPtr = this.mod._malloc(SMALL_BYTES) >>> 0;
+      if (this.smallPtr === 0) throw new CoreError('OUT_OF_MEMORY', `could not allocate ${SMALL_BYTES} bytes in wasm memory`);
+    }
+    const ptr = this.smallPtr;
+    this.smallBusy = true;
+    try {
+      return fn(ptr);
+    } finally {
+      this.mod.HEAPU8.fill(0, ptr, ptr + len);
+      this.smallBusy = false;
     }
   }
 

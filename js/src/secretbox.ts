@@ -12,15 +12,15 @@ export function makeSecretbox(heap: Heap) {
     encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array; nonce: Uint8Array } {
       requireBytes('message', message);
       requireBytes('key', key, KEY_BYTES);
-      // One heap block for key, nonce, message and ciphertext: for the small messages Ente
-      // wraps (32-byte keys) the per-allocation cost dominated the call.
+      // One heap block for key, nonce, message and ciphertext (the kept small block for the
+      // 32-byte keys Ente wraps): per-allocation cost dominated the call.
       const clen = message.length + MAC_BYTES;
-      return heap.scope((a) => {
-        const base = a.alloc(KEY_BYTES + NONCE_BYTES + message.length + clen);
+      return heap.small(KEY_BYTES + NONCE_BYTES + message.length + clen, (base) => {
         const nonce = base + KEY_BYTES, m = nonce + NONCE_BYTES, c = m + message.length;
-        heap.u8.set(key, base);
-        heap.u8.set(message, m);
-        mod.secretboxEncrypt(c, nonce, m, message.length, base);
+        const u8 = heap.u8;
+        u8.set(key, base);
+        u8.set(message, m);
+        mod._cl_secretbox_encrypt(c, nonce, m, message.length, base);
         return { ciphertext: heap.read(c, clen), nonce: heap.read(nonce, NONCE_BYTES) };
       });
     },
@@ -33,13 +33,13 @@ export function makeSecretbox(heap: Heap) {
         throw new CoreError('TRUNCATED', 'secretbox ciphertext is shorter than its 16-byte MAC');
       }
       const mlen = ciphertext.length - MAC_BYTES;
-      return heap.scope((a) => {
-        const base = a.alloc(KEY_BYTES + NONCE_BYTES + ciphertext.length + mlen);
+      return heap.small(KEY_BYTES + NONCE_BYTES + ciphertext.length + mlen, (base) => {
         const nonce_ = base + KEY_BYTES, c = nonce_ + NONCE_BYTES, m = c + ciphertext.length;
-        heap.u8.set(key, base);
-        heap.u8.set(nonce, nonce_);
-        heap.u8.set(ciphertext, c);
-        heap.check(mod.secretboxDecrypt(m, c, ciphertext.length, nonce_, base));
+        const u8 = heap.u8;
+        u8.set(key, base);
+        u8.set(nonce, nonce_);
+        u8.set(ciphertext, c);
+        heap.check(mod._cl_secretbox_decrypt(m, c, ciphertext.length, nonce_, base));
         return heap.read(m, mlen);
       });
     },

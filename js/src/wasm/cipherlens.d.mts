@@ -79,13 +79,13 @@ export interface CipherlensModule {
   deriveSensitiveKey(key: number, salt: number, limits: number, pw: number, pwLen: number): number;
   deriveLoginSubKey(out: number, kek: number): void;
 
-  secretboxEncrypt(c: number, nonce: number, m: number, mlen: number, key: number): void;
-  secretboxDecrypt(m: number, c: number, clen: number, nonce: number, key: number): number;
+  _cl_secretbox_encrypt(c: number, nonce: number, m: number, mlen: number, key: number): void;
+  _cl_secretbox_decrypt(m: number, c: number, clen: number, nonce: number, key: number): number;
   blobEncrypt(c: number, header: number, m: number, mlen: number, key: number): number;
   blobDecrypt(m: number, c: number, clen: number, header: number, key: number, strict: boolean): number;
   boxKeypair(pk: number, sk: number): void;
-  boxSeal(c: number, m: number, mlen: number, pk: number): number;
-  boxSealOpen(m: number, c: number, clen: number, pk: number, sk: number): number;
+  _cl_box_seal(c: number, m: number, mlen: number, pk: number): number;
+  _cl_box_seal_open(m: number, c: number, clen: number, pk: number, sk: number): number;
   StreamEncryptor: new () => WasmStreamEncryptor;
   StreamDecryptor: new () => WasmStreamDecryptor;
   FileHasher: new () => WasmFileHasher;
