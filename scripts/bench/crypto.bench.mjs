@@ -168,13 +168,26 @@ const checks = [];
     ['Poly1305, 4 MiB in wasm memory (MiB/s)',
       () => mod.poly1305(o.t, o.m, N, o.k), () => L._crypto_onetimeauth(j.t, j.m, N, 0, j.k)],
   ];
+  // One 4 MiB secretstream chunk (FINAL, from a fresh state each time): our stitched pull vs
+  // libsodium.js's pull, ciphertext already in each wasm memory.
+  const chunk = core.stream.encrypt(data.subarray(0, N), key);
+  const C = chunk.ciphertext.length;
+  const op = { c: mod._malloc(C), h: mod._malloc(24), st: 0 }, jp = { c: L._malloc(C), h: L._malloc(24), st: L._malloc(64), tag: L._malloc(1) };
+  mod.HEAPU8.set(chunk.ciphertext, op.c); mod.HEAPU8.set(chunk.header, op.h); mod.HEAPU8.set(key, o.k);
+  L.HEAPU8.set(chunk.ciphertext, jp.c); L.HEAPU8.set(chunk.header, jp.h); L.HEAPU8.set(key, j.k);
+  const pullOurs = () => { if (mod.secretstreamPullOnce(o.m, op.c, C, op.h, o.k) !== 0) throw new Error('pull failed'); };
+  const pullJs = () => {
+    L._crypto_secretstream_xchacha20poly1305_init_pull(jp.st, jp.h, j.k);
+    if (L._crypto_secretstream_xchacha20poly1305_pull(jp.st, j.m, 0, jp.tag, jp.c, C, 0, 0, 0, 0) !== 0) throw new Error('libsodium.js pull failed');
+  };
+  kernels.push(['secretstream pull, one 4 MiB chunk in wasm memory (MiB/s)', pullOurs, pullJs]);
   for (const [name, ours, js] of kernels) {
     const t = await interleaved({ ours: many(ours), scalar: scalarRaw(many(ours)), js: many(js) }, 15);
     const mibps = (x) => (REPS * N) / MiB / x;
     rows.push([name, fmt(mibps(t.ours)), fmt(mibps(t.scalar)), fmt(mibps(t.js)), NA, NA, ratio(t.speedup.ours), NA]);
   }
-  for (const p of Object.values(o)) mod._free(p);
-  for (const p of Object.values(j)) L._free(p);
+  for (const p of [...Object.values(o), op.c, op.h]) mod._free(p);
+  for (const p of [...Object.values(j), ...Object.values(jp)]) L._free(p);
 }
 
 // ---- Argon2id, 32-byte key, 16-byte salt ----

@@ -4,6 +4,14 @@
 #include <cstring>
 #include <string>
 
+#ifdef __EMSCRIPTEN__
+// ChaCha20 and Poly1305 stitched into one pass (wasm/simd); same results as libsodium's pull.
+#include "secretstream_pull_wasm128.h"
+#define CL_SECRETSTREAM_PULL cipherlens_secretstream_pull
+#else
+#define CL_SECRETSTREAM_PULL crypto_secretstream_xchacha20poly1305_pull
+#endif
+
 namespace cl {
 namespace {
 using State = crypto_secretstream_xchacha20poly1305_state;
@@ -33,7 +41,7 @@ Status blob_decrypt(uint8_t* m, const uint8_t* c, size_t clen, const uint8_t hea
   if (crypto_secretstream_xchacha20poly1305_init_pull(&st, header, key) != 0)
     return fail(kBadInput, "invalid blob header");
   unsigned char tag = 0;
-  int rc = crypto_secretstream_xchacha20poly1305_pull(&st, m, nullptr, &tag, c, clen, nullptr, 0);
+  int rc = CL_SECRETSTREAM_PULL(&st, m, nullptr, &tag, c, clen, nullptr, 0);
   sodium_memzero(&st, sizeof st);
   if (rc != 0) return fail(kAuthFailed, "blob failed authentication (wrong key or tampered data)");
   if (strict && tag != kTagFinal) {
@@ -107,8 +115,7 @@ Status StreamDecryptor::init(const uint8_t header[kHeaderBytes], const uint8_t k
 
 Status StreamDecryptor::pull(size_t clen, size_t* mlen) {
   unsigned char tag = 0;
-  if (crypto_secretstream_xchacha20poly1305_pull(&state_, out_.data(), nullptr, &tag, in_.data(),
-                                                 clen, nullptr, 0) != 0) {
+  if (CL_SECRETSTREAM_PULL(&state_, out_.data(), nullptr, &tag, in_.data(), clen, nullptr, 0) != 0) {
     failed_ = true;
     return chunk_auth_failure(chunk_);
   }
