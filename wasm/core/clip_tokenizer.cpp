@@ -121,12 +121,15 @@ class Tables {
   bool ascii_fast = false;
   uint8_t ascii_class[0x80] = {};  // pattern class of each ASCII character once lowercased
 
-  // Appends the lowercase form of one code point.
-  void append_lower(std::vector<uint32_t>& out, uint32_t cp) const {
-    if (cp < 0x80) { out.push_back(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp); return; }
+  // Writes the lowercase form of one non-ASCII code point (1 to kMaxLower code points) to out;
+  // returns how many.
+  static constexpr size_t kMaxLower = 8;
+  size_t write_lower(uint32_t* out, uint32_t cp) const {
+    if (cp < 0x10000 && !(bmp_has_lower_[cp >> 6] >> (cp & 63) & 1)) { out[0] = cp; return 1; }
     auto it = std::lower_bound(lower_.begin(), lower_.end(), cp, [](const Lower& l, uint32_t c) { return l.cp < c; });
-    if (it == lower_.end() || it->cp != cp) { out.push_back(cp); return; }
-    out.insert(out.end(), lower_data_.begin() + it->offset, lower_data_.begin() + it->offset + it->len);
+    if (it == lower_.end() || it->cp != cp) { out[0] = cp; return 1; }
+    std::copy(lower_data_.begin() + it->offset, lower_data_.begin() + it->offset + it->len, out);
+    return it->len;
   }
 
   // Whether `cp` matches the pattern's literal ASCII character `c` under the /ui flags.
@@ -165,6 +168,7 @@ class Tables {
   size_t mask_ = 0;
   std::vector<uint32_t> keys_, rank_, merged_;
   std::vector<uint8_t> bmp_class_, space_;
+  std::vector<uint64_t> bmp_has_lower_;  // bit per BMP code point that lowercases to something else
   std::vector<Run> runs_;
   std::vector<Lower> lower_;
   std::vector<uint32_t> lower_data_;
@@ -211,10 +215,13 @@ bool Tables::load() {
   for (auto& l : lower_) {
     l.cp = r.next();
     l.len = r.next();
-    if (!r.ok || l.len > 8) return false;
+    if (!r.ok || l.len > kMaxLower) return false;
     l.offset = uint32_t(lower_data_.size());
     for (uint32_t k = 0; k < l.len; k++) lower_data_.push_back(r.next());
   }
+  bmp_has_lower_.assign(0x10000 / 64, 0);
+  for (const Lower& l : lower_)
+    if (l.cp < 0x10000) bmp_has_lower_[l.cp >> 6] |= uint64_t(1) << (l.cp & 63);
 
   n = r.next();
   if (!r.ok || n > 0x10000) return false;
@@ -338,21 +345,31 @@ class Normalizer {
   bool done() const { return pos_ >= n_; }
 
   // Appends the code points of at least `units` more code units (whole surrogate pairs).
+  // Written through a pointer into room made up front: a code unit yields at most one code
+  // point (a collapsed space replaces at least one unit) except where lowercasing expands,
+  // which makes more room first.
   void next(std::vector<uint32_t>& cps, size_t units) {
     const size_t stop = std::min(n_, pos_ + units);
-    cps.reserve(cps.size() + (stop - pos_) + 2);
+    size_t out = cps.size();
+    cps.resize(out + (stop - pos_) + Tables::kMaxLower + 1);
+    uint32_t* w = cps.data();
     while (pos_ < stop) {  // a surrogate pair is taken whole, even across `stop`
       char16_t c = s_[pos_++];
-      if (t_.is_space(c)) { pending_space_ = !cps.empty(); continue; }
-      if (pending_space_) { cps.push_back(' '); pending_space_ = false; }
+      if (t_.is_space(c)) { pending_space_ = out != 0; continue; }
+      if (pending_space_) { w[out++] = ' '; pending_space_ = false; }
       if (c < 0x80) {  // ASCII: no table lookups
-        cps.push_back(c >= u'A' && c <= u'Z' ? c + 32u : uint32_t(c));
+        w[out++] = c >= u'A' && c <= u'Z' ? c + 32u : uint32_t(c);
         continue;
       }
       uint32_t cp = c;
       if (is_high(c) && pos_ < n_ && is_low(s_[pos_])) cp = 0x10000 + ((uint32_t(c) - 0xD800) << 10) + (s_[pos_++] - 0xDC00);
-      t_.append_lower(cps, cp);
+      if (cps.size() - out < (stop - pos_) + Tables::kMaxLower + 1) {
+        cps.resize(out + (stop - pos_) + 2 * Tables::kMaxLower + 1);
+        w = cps.data();
+      }
+      out += t_.write_lower(w + out, cp);
     }
+    cps.resize(out);
   }
 
  private:
