@@ -563,8 +563,6 @@ size_t ascii_literal_match(const char16_t* s, size_t n, size_t i) {
 // trimming it changes no match; the pattern runs over the text itself. (t.ascii_fast guards the
 // facts about the tables this relies on.)
 void encode_ascii(Tables& t, std::vector<int32_t>& out, const char16_t* s, size_t n, size_t max_tokens) {
-  if (t.word.size() < n) t.word.resize(n);
-  char* const word = &t.word[0];
   const uint8_t* const cls_of = t.ascii_class;
   size_t i = 0;
   while (i < n && out.size() < max_tokens) {
@@ -575,7 +573,10 @@ void encode_ascii(Tables& t, std::vector<int32_t>& out, const char16_t* s, size_
       len = 1;
       if (cls != kNumber) while (i + len < n && cls_of[s[i + len]] == cls) len++;
     }
-    // Lowercase into the scratch word and hash it in the same pass (WordCache::hash's FNV-1a).
+    // Lowercase into the scratch word (grown to the longest word, not the text) and hash it in
+    // the same pass (WordCache::hash's FNV-1a).
+    if (t.word.size() < len) t.word.resize(len);
+    char* const word = &t.word[0];
     uint64_t h = 1469598103934665603ull;
     for (size_t k = 0; k < len; k++) {
       const char c = lower_ascii(s[i + k]);
