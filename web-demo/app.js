@@ -90,7 +90,10 @@ function renderGrid(photos, scores) {
     const img = document.createElement('img');
     img.alt = photo.title;
     const caption = document.createElement('figcaption');
-    caption.textContent = photo.title;
+    const title = document.createElement('span');
+    title.className = 'title';
+    title.textContent = title.title = photo.title;  // cut with an ellipsis when long: full text on hover
+    caption.append(title);
     if (scores) {
       const score = document.createElement('span');
       score.className = 'score';
