@@ -1,13 +1,13 @@
 import type { CipherlensModule } from './wasm/cipherlens.mjs';
 import { CoreError, codeOf } from './errors.js';
 
+/** Bytes of the block kept for small one-shot calls (wrapped keys, sealed keys). */
+const SMALL_BYTES = 4096;
+
 /**
  * Scoped access to the wasm heap. Every block allocated inside `scope` is zeroed and freed
  * when the scope ends, whether it returns or throws, so keys and plaintext never linger.
  */
-/** Bytes of the block kept for small one-shot calls (wrapped keys, sealed keys). */
-const SMALL_BYTES = 4096;
-
 export class Heap {
   private smallPtr = 0;
   private smallBusy = false;
