@@ -47,14 +47,6 @@ static void xor_stream(uint8_t *c, const uint8_t *m, unsigned long long len, uin
   }
 }
 
-static void setup(uint32_t in[16], const uint8_t *k) {
-  in[0] = 0x61707865;
-  in[1] = 0x3320646e;
-  in[2] = 0x79622d32;
-  in[3] = 0x6b206574;
-  for (int i = 0; i < 8; i++) in[4 + i] = chacha_load32(k + 4 * i);
-}
-
 // Original variant: 8-byte nonce, 64-bit counter in words 12-13.
 static int stream_xor_ic(unsigned char *c, const unsigned char *m, unsigned long long mlen,
                          const unsigned char *n, uint64_t ic, const unsigned char *k) {
@@ -62,7 +54,7 @@ static int stream_xor_ic(unsigned char *c, const unsigned char *m, unsigned long
     return crypto_stream_chacha20_ref_implementation.stream_xor_ic(c, m, mlen, n, ic, k);
   if (!mlen) return 0;
   uint32_t in[16];
-  setup(in, k);
+  chacha_setup(in, k);
   in[14] = chacha_load32(n);
   in[15] = chacha_load32(n + 4);
   xor_stream(c, m, mlen, in, ic);
@@ -79,10 +71,8 @@ static int stream_ietf_ext_xor_ic(unsigned char *c, const unsigned char *m,
     return crypto_stream_chacha20_ref_implementation.stream_ietf_ext_xor_ic(c, m, mlen, n, ic, k);
   if (!mlen) return 0;
   uint32_t in[16];
-  setup(in, k);
-  in[14] = chacha_load32(n + 4);
-  in[15] = chacha_load32(n + 8);
-  xor_stream(c, m, mlen, in, ((uint64_t)chacha_load32(n) << 32) | ic);
+  const uint64_t ctr = chacha_setup_ietf(in, k, n, ic);
+  xor_stream(c, m, mlen, in, ctr);
   sodium_memzero(in, sizeof in);
   return 0;
 }

@@ -13,6 +13,26 @@ static inline uint32_t chacha_load32(const uint8_t *p) {
   return v;
 }
 
+// in[0..11] = constants and key; the caller sets in[14..15] (words 12-13 come from the counter).
+static inline void chacha_setup(uint32_t in[16], const uint8_t *k) {
+  in[0] = 0x61707865;
+  in[1] = 0x3320646e;
+  in[2] = 0x79622d32;
+  in[3] = 0x6b206574;
+  for (int i = 0; i < 8; i++) in[4 + i] = chacha_load32(k + 4 * i);
+  in[12] = in[13] = 0;
+}
+
+// The IETF variant (12-byte nonce n): words 14-15 from the nonce; returns the 64-bit counter
+// for block counter ic, with nonce word 0 as its high half (carried into like the ref code).
+static inline uint64_t chacha_setup_ietf(uint32_t in[16], const uint8_t *k, const uint8_t *n,
+                                         uint32_t ic) {
+  chacha_setup(in, k);
+  in[14] = chacha_load32(n + 4);
+  in[15] = chacha_load32(n + 8);
+  return ((uint64_t)chacha_load32(n) << 32) | ic;
+}
+
 // Rotations by 16 and 8 as byte swizzles with the masks in variables. A constant
 // i8x16.shuffle made V8 rebuild its pshufb mask from immediates at every use (4 extra
 // instructions); shift/or pairs were slower still. The masks are deliberately not const so

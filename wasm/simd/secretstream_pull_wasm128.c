@@ -84,15 +84,8 @@ int cipherlens_secretstream_pull(crypto_secretstream_xchacha20poly1305_state *st
   const unsigned char *c = in + 1;
   const size_t tiled = (size_t)mlen & ~(size_t)255;
   uint32_t kin[16];
-  kin[0] = 0x61707865;
-  kin[1] = 0x3320646e;
-  kin[2] = 0x79622d32;
-  kin[3] = 0x6b206574;
-  for (int i = 0; i < 8; i++) kin[4 + i] = chacha_load32(state->k + 4 * i);
-  kin[12] = kin[13] = 0;  // from the counter argument
-  kin[14] = chacha_load32(nonce + 4);
-  kin[15] = chacha_load32(nonce + 8);
-  STITCH_TILES(m, c, tiled, kin, ((uint64_t)chacha_load32(nonce) << 32) | 2U, &pst);
+  const uint64_t ctr = chacha_setup_ietf(kin, state->k, nonce, 2U);
+  STITCH_TILES(m, c, tiled, kin, ctr, &pst);
   sodium_memzero(kin, sizeof kin);
   poly_update(&pst, c + tiled, mlen - tiled);
   crypto_stream_chacha20_ietf_xor_ic(m + tiled, c + tiled, mlen - tiled, nonce,
