@@ -65,15 +65,20 @@ export class Vault {
     const attrs = await this.store.getAccount();
     progress({ label: `Deriving your key (Argon2id, ${attrs.memLimit / 2 ** 20} MiB, ${attrs.opsLimit} passes)…` });
     const kek = core.deriveKey(password, core.b64.decode(attrs.kekSalt), attrs.opsLimit, attrs.memLimit);
+    this.openMasterKey(attrs.encryptedKey, kek, 'Wrong password');
+    this.openKeys(attrs);
+  }
+
+  /** Unwraps the master key with `key` (wiped afterwards); a wrong key fails with `wrongKeyMessage`. */
+  openMasterKey(wrapped, key, wrongKeyMessage) {
     try {
-      this.masterKey = this.unwrap(attrs.encryptedKey, kek);
+      this.masterKey = this.unwrap(wrapped, key);
     } catch (e) {
-      if (e instanceof CoreError && e.code === 'AUTH_FAILED') throw new CoreError('AUTH_FAILED', 'Wrong password');
+      if (e instanceof CoreError && e.code === 'AUTH_FAILED') throw new CoreError('AUTH_FAILED', wrongKeyMessage);
       throw e;
     } finally {
-      kek.fill(0);
+      key.fill(0);
     }
-    this.openKeys(attrs);
   }
 
   openKeys(attrs) {
@@ -85,15 +90,8 @@ export class Vault {
   async recover(phrase, newPassword, progress) {
     const { core } = this;
     const attrs = await this.store.getAccount();
-    const recoveryKey = core.mnemonic.toKey(phrase);
-    try {
-      this.masterKey = this.unwrap(attrs.masterKeyEncryptedWithRecoveryKey, recoveryKey);
-    } catch (e) {
-      if (e instanceof CoreError && e.code === 'AUTH_FAILED') throw new CoreError('AUTH_FAILED', 'That recovery phrase belongs to another account');
-      throw e;
-    } finally {
-      recoveryKey.fill(0);
-    }
+    this.openMasterKey(attrs.masterKeyEncryptedWithRecoveryKey, core.mnemonic.toKey(phrase),
+      'That recovery phrase belongs to another account');
     progress({ label: 'Deriving your new key (Argon2id, 256 MiB, 16 passes)…' });
     const kek = core.deriveSensitiveKey(newPassword);
     const { ciphertext, nonce } = core.secretbox.encrypt(this.masterKey, kek.key);
