@@ -2,7 +2,7 @@
 // stay in wasm memory after use.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { core, randomBytes } from './helpers.mjs';
+import { core, randomBytes, sodium } from './helpers.mjs';
 
 const N = 10_000;
 const key = core.generateKey();
@@ -86,3 +86,30 @@ test('keys and plaintext passed in are zeroed in wasm memory after use', () => {
   assert.equal(core.memory.contains(utf8(phrase.slice(0, 40))), false, 'recovery phrase left in wasm memory');
   assert.equal(core.memory.contains(utf8(encoded.slice(0, 40))), false, 'base64 key left in wasm memory');
 });
+
+// Argon2's first block, computed independently from the spec (RFC 9106 3.2): H0 from the
+// parameters, then the first 32 bytes of H'(H0 || 0 || 0) are those of BLAKE2b-64(1024 || ...).
+function argon2idFirstBlockHead(password, salt, opsLimit, memLimit) {
+  const le32 = (n) => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, n, true); return b; };
+  const cat = (...parts) => { const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0)); let o = 0; for (const p of parts) { out.set(p, o); o += p.length; } return out; };
+  const h0 = sodium.crypto_generichash(64, cat(le32(1), le32(32), le32(memLimit / 1024), le32(opsLimit), le32(0x13), le32(2),
+    le32(password.length), password, le32(salt.length), salt, le32(0), le32(0)), null);
+  return sodium.crypto_generichash(64, cat(le32(1024), h0, le32(0), le32(0)), null).subarray(0, 32);
+}
+
+test('Argon2 clears its arena: the first block stays in libsodium.js memory but not in ours', () => {
+  const password = randomBytes(16), salt16 = randomBytes(16), ops = 1, mem = 1 << 20;  // one pass: block 0 is never rewritten
+  const head = argon2idFirstBlockHead(password, salt16, ops, mem);
+  sodium.crypto_pwhash(32, password, salt16, ops, mem, sodium.crypto_pwhash_ALG_ARGON2ID13);
+  assert.equal(containsBytes(sodium.libsodium.HEAPU8, head), true, 'control: the independently computed block is not in libsodium.js memory');
+  core.deriveKey(password, salt16, ops, mem);
+  assert.equal(core.memory.contains(head), false, 'Argon2 block left in wasm memory');
+});
+
+function containsBytes(haystack, needle) {
+  outer: for (let i = haystack.indexOf(needle[0]); i !== -1 && i <= haystack.length - needle.length; i = haystack.indexOf(needle[0], i + 1)) {
+    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}

@@ -21,6 +21,16 @@ add_library(sodium STATIC ${SODIUM_SOURCES})
 target_include_directories(sodium
   PUBLIC "${CMAKE_BINARY_DIR}/sodium_generated" "${SODIUM_SRC}/include"
   PRIVATE "${CMAKE_BINARY_DIR}/sodium_generated/sodium" "${SODIUM_SRC}/include/sodium")
+# Without it sodium_memzero falls back to zeroing byte by byte through a volatile pointer, which
+# would make wiping Argon2's 256 MiB arena (below) cost a large share of crypto_pwhash's time.
+# glibc and Emscripten's libc both have explicit_bzero (memset plus a compiler barrier).
+target_compile_definitions(sodium PRIVATE HAVE_EXPLICIT_BZERO=1)
+# Argon2's arena is cleared before it is freed (wasm/sodium/argon2_wipe_arena.c wraps the renamed
+# finalize).
+target_sources(sodium PRIVATE "${CMAKE_SOURCE_DIR}/wasm/sodium/argon2_wipe_arena.c")
+target_include_directories(sodium PRIVATE "${SODIUM_SRC}")
+set_property(SOURCE "${SODIUM_SRC}/crypto_pwhash/argon2/argon2-core.c" APPEND PROPERTY
+  COMPILE_DEFINITIONS finalize=cipherlens_argon2_finalize_unwiped)
 # What ./configure would have found. No SSE/AVX variants: the portable reference code is built.
 target_compile_definitions(sodium PUBLIC SODIUM_STATIC=1
   PRIVATE CONFIGURED=1 NATIVE_LITTLE_ENDIAN=1 HAVE_C_VARARRAYS=1 _GNU_SOURCE=1)
@@ -30,10 +40,10 @@ if(EMSCRIPTEN)
   set_source_files_properties("${SODIUM_SRC}/randombytes/randombytes.c" PROPERTIES COMPILE_OPTIONS
     "-U__EMSCRIPTEN__;-DRANDOMBYTES_CUSTOM_IMPLEMENTATION;-DRANDOMBYTES_DEFAULT_IMPLEMENTATION=&cipherlens_js_random;-include;${CMAKE_SOURCE_DIR}/wasm/core/js_random.h")
 
-  # Without it sodium_memzero falls back to zeroing byte by byte through a volatile pointer,
-  # which made wiping Argon2's 256 MiB arena cost a large share of crypto_pwhash's time.
-  # Emscripten's libc has explicit_bzero (memset plus a compiler barrier).
-  target_compile_definitions(sodium PRIVATE HAVE_EXPLICIT_BZERO=1)
+  # sodium_memzero hands large wipes to a native memset (wasm/sodium/explicit_bzero_large.c).
+  target_sources(sodium PRIVATE "${CMAKE_SOURCE_DIR}/wasm/sodium/explicit_bzero_large.c")
+  set_property(SOURCE "${SODIUM_SRC}/sodium/utils.c" APPEND PROPERTY
+    COMPILE_DEFINITIONS explicit_bzero=cipherlens_explicit_bzero)
   # wasm SIMD128 hot paths (wasm/simd): ChaCha20, Poly1305 and Argon2's fill_segment. Each
   # dispatcher file below is compiled with a forced include that renames its default
   # implementation symbol to ours (see wasm/simd/sodium_wasm128_select.h); no libsodium file
