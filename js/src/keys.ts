@@ -1,5 +1,5 @@
 import type { Heap } from './heap.js';
-import { badInput, requireBytes } from './errors.js';
+import { badInput, CoreError, requireBytes } from './errors.js';
 
 export const KEY_BYTES = 32;
 export const SALT_BYTES = 16;
@@ -7,8 +7,43 @@ export const MiB = 1024 * 1024;
 
 /** Ente's interactive limits (login with a fresh key). */
 export const INTERACTIVE_LIMITS = { opsLimit: 2, memLimit: 64 * MiB } as const;
-/** Ente's sensitive derivation: first attempt, and the floor of its halving (wasm/core/keys.hpp). */
-export const SENSITIVE_LIMITS = { opsLimit: 16, memLimit: 256 * MiB, memFloor: 128 * MiB } as const;
+/**
+ * Ente's sensitive derivation: 16 passes over 256 MiB; where that memory cannot be had, half the
+ * memory for twice the passes, down to 128 MiB. The limits to try, in order.
+ */
+export const SENSITIVE_ATTEMPTS: readonly Readonly<{ opsLimit: number; memLimit: number }>[] = [
+  { opsLimit: 16, memLimit: 256 * MiB },
+  { opsLimit: 32, memLimit: 128 * MiB },
+];
+
+type Limits = (typeof SENSITIVE_ATTEMPTS)[number];
+const isOutOfMemory = (e: unknown) => e instanceof CoreError && e.code === 'OUT_OF_MEMORY';
+const sensitiveOutOfMemory = () =>
+  new CoreError('OUT_OF_MEMORY', 'not enough memory for a sensitive key derivation (needs 128 MiB)');
+
+/** Runs `attempt` with each of SENSITIVE_ATTEMPTS (n counts from 1) until one is not out of memory. */
+export function withSensitiveLimits<T>(attempt: (limits: Limits, n: number) => T): T {
+  for (const [i, limits] of SENSITIVE_ATTEMPTS.entries()) {
+    try {
+      return attempt(limits, i + 1);
+    } catch (e) {
+      if (!isOutOfMemory(e)) throw e;
+    }
+  }
+  throw sensitiveOutOfMemory();
+}
+
+/** withSensitiveLimits for attempts that run elsewhere (a worker thread per attempt). */
+export async function withSensitiveLimitsAsync<T>(attempt: (limits: Limits, n: number) => Promise<T>): Promise<T> {
+  for (const [i, limits] of SENSITIVE_ATTEMPTS.entries()) {
+    try {
+      return await attempt(limits, i + 1);
+    } catch (e) {
+      if (!isOutOfMemory(e)) throw e;
+    }
+  }
+  throw sensitiveOutOfMemory();
+}
 
 /** What a derivation produced, with the parameters to store beside the account. */
 export interface DerivedKey {
@@ -63,20 +98,9 @@ export function makeKeys(heap: Heap) {
   };
 
   const deriveSensitiveKey = (password: string | Uint8Array): DerivedKey => {
-    const pw = passwordBytes(password);
-    return heap.scope((a) => {
-      const key = a.alloc(KEY_BYTES);
-      const salt = a.alloc(SALT_BYTES);
-      const limits = a.alloc(8);
-      heap.check(mod.deriveSensitiveKey(key, salt, limits, a.put(pw), pw.length));
-      const view = new DataView(heap.u8.buffer, limits, 8);
-      return {
-        key: heap.read(key, KEY_BYTES),
-        salt: heap.read(salt, SALT_BYTES),
-        opsLimit: view.getUint32(0, true),
-        memLimit: view.getUint32(4, true),
-      };
-    });
+    const salt = randomBytes(SALT_BYTES);
+    return withSensitiveLimits(({ opsLimit, memLimit }) =>
+      ({ key: deriveKey(password, salt, opsLimit, memLimit), salt, opsLimit, memLimit }));
   };
 
   const deriveInteractiveKey = (password: string | Uint8Array): DerivedKey => {

@@ -49,41 +49,6 @@ TEST_CASE("Argon2id derivation matches libsodium and validates limits", "[keys]"
   REQUIRE(derive_key(a, 32, (const uint8_t*)pw, strlen(pw), salt.data(), 2, 1024) == kBadInput);
 }
 
-namespace {
-uint64_t g_tries[4][2];
-int g_n = 0;
-uint64_t g_fail_above = 0;
-Status fake_derive(uint8_t* key, size_t key_len, const uint8_t*, size_t, const uint8_t*, uint64_t ops,
-                   uint64_t mem) {
-  g_tries[g_n][0] = ops;
-  g_tries[g_n][1] = mem;
-  g_n++;
-  if (mem > g_fail_above) return kOutOfMemory;
-  std::memset(key, 7, key_len);
-  return kOk;
-}
-}  // namespace
-
-TEST_CASE("sensitive derivation halves memory and doubles ops on allocation failure", "[keys]") {
-  uint8_t key[32], salt[16];
-  uint64_t ops = 0, mem = 0;
-  const uint8_t pw[] = "pw";
-
-  g_n = 0;
-  g_fail_above = 128 * kMiB;  // a device that cannot allocate 256 MiB
-  REQUIRE(derive_sensitive_key(key, salt, &ops, &mem, pw, 2, fake_derive) == kOk);
-  REQUIRE(g_n == 2);
-  REQUIRE(g_tries[0][0] == 16);
-  REQUIRE(g_tries[0][1] == 256 * kMiB);
-  REQUIRE(ops == 32);
-  REQUIRE(mem == 128 * kMiB);
-
-  g_n = 0;
-  g_fail_above = 64 * kMiB;  // not even 128 MiB
-  REQUIRE(derive_sensitive_key(key, salt, &ops, &mem, pw, 2, fake_derive) == kOutOfMemory);
-  REQUIRE(g_n == 2);
-}
-
 TEST_CASE("login subkey is the first 16 bytes of KDF(kek, 1, loginctx)", "[keys]") {
   auto kek = random_vec(32);
   uint8_t sub[16], full[32];

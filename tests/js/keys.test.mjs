@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { core, sodium, randomBytes, catchCoreError } from './helpers.mjs';
+import { withSensitiveLimits, withSensitiveLimitsAsync } from '../../js/dist/keys.js';
+import { CoreError } from '../../js/dist/errors.js';
 
 const MiB = 1024 * 1024;
 
@@ -43,6 +45,38 @@ test("deriveSensitiveKey: Ente's first attempt (16 ops, 256 MiB) succeeds in was
   assert.equal(r.memLimit, 256 * MiB);
   assert.deepEqual(r.key, core.deriveKey('sign-up password', r.salt, r.opsLimit, r.memLimit));
 });
+
+// Ente's policy on a device that cannot allocate `ceiling` bytes: the limits tried, and the result.
+function onDevice(ceiling, run) {
+  const tried = [];
+  const attempt = ({ opsLimit, memLimit }, n) => {
+    tried.push([n, opsLimit, memLimit / MiB]);
+    if (memLimit > ceiling) throw new CoreError('OUT_OF_MEMORY', 'Argon2 cannot get its memory');
+    return `key ${opsLimit}/${memLimit / MiB}`;
+  };
+  return run(attempt).then((key) => ({ tried, key }), (error) => ({ tried, error }));
+}
+
+for (const [name, run] of [
+  ['withSensitiveLimits', async (attempt) => withSensitiveLimits(attempt)],
+  ['withSensitiveLimitsAsync', (attempt) => withSensitiveLimitsAsync(async (l, n) => attempt(l, n))],
+]) {
+  test(`${name}: out of memory halves the memory and doubles the ops, down to 128 MiB`, async () => {
+    assert.deepEqual(await onDevice(1024 * MiB, run), { tried: [[1, 16, 256]], key: 'key 16/256' });
+    assert.deepEqual(await onDevice(128 * MiB, run), { tried: [[1, 16, 256], [2, 32, 128]], key: 'key 32/128' });
+    const none = await onDevice(64 * MiB, run);
+    assert.deepEqual(none.tried, [[1, 16, 256], [2, 32, 128]]);
+    assert.equal(none.error.code, 'OUT_OF_MEMORY');
+    assert.match(none.error.message, /needs 128 MiB/);
+  });
+
+  test(`${name}: any other error ends the derivation at once`, async () => {
+    const tried = [];
+    const badPassword = (limits, n) => { tried.push(n); throw new CoreError('BAD_INPUT', 'password must be a Uint8Array or a string'); };
+    await assert.rejects(run(badPassword), (e) => e.code === 'BAD_INPUT');
+    assert.deepEqual(tried, [1]);
+  });
+}
 
 test('deriveLoginSubKey: first 16 bytes of crypto_kdf_derive_from_key(32, 1, "loginctx", kek)', () => {
   for (let i = 0; i < 5; i++) {

@@ -18,16 +18,6 @@ int derive_key(uintptr_t key, size_t key_len, uintptr_t pw, size_t pw_len, uintp
                         static_cast<uint64_t>(mem));
 }
 
-// limits: two uint32 slots receiving the opsLimit and memLimit that succeeded.
-int derive_sensitive_key(uintptr_t key, uintptr_t salt, uintptr_t limits, uintptr_t pw, size_t pw_len) {
-  uint64_t ops = 0, mem = 0;
-  cl::Status s = cl::derive_sensitive_key(P(key), P(salt), &ops, &mem, P(pw), pw_len);
-  auto* out = reinterpret_cast<uint32_t*>(limits);
-  out[0] = static_cast<uint32_t>(ops);
-  out[1] = static_cast<uint32_t>(mem);
-  return s;
-}
-
 // Bytes currently allocated by malloc: lets tests prove that nothing leaks.
 size_t heap_in_use() { return mallinfo().uordblks; }
 }  // namespace
@@ -42,6 +32,5 @@ EMSCRIPTEN_BINDINGS(cipherlens_core) {
   function("generateKey", +[](uintptr_t key) { cl::generate_key(P(key)); });
   function("randomBytes", +[](uintptr_t out, size_t len) { cl::random_bytes(P(out), len); });
   function("deriveKey", &derive_key);
-  function("deriveSensitiveKey", &derive_sensitive_key);
   function("deriveLoginSubKey", +[](uintptr_t out, uintptr_t kek) { cl::derive_login_subkey(P(out), P(kek)); });
 }

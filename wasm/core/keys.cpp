@@ -35,25 +35,6 @@ Status derive_key(uint8_t* key, size_t key_len, const uint8_t* password, size_t 
   return kOk;
 }
 
-Status derive_sensitive_key(uint8_t key[kKeyBytes], uint8_t salt[kSaltBytes], uint64_t* ops_used,
-                            uint64_t* mem_used, const uint8_t* password, size_t password_len,
-                            DeriveFn derive) {
-  randombytes_buf(salt, kSaltBytes);
-  uint64_t ops = kSensitiveOps, mem = kSensitiveMem;
-  while (mem >= kSensitiveMemFloor) {
-    Status s = derive(key, kKeyBytes, password, password_len, salt, ops, mem);
-    if (s == kOk) {
-      *ops_used = ops;
-      *mem_used = mem;
-      return kOk;
-    }
-    if (s != kOutOfMemory) return s;
-    mem /= 2;
-    ops *= 2;
-  }
-  return fail(kOutOfMemory, "not enough memory for a sensitive key derivation (needs 128 MiB)");
-}
-
 void derive_login_subkey(uint8_t out[kLoginSubKeyBytes], const uint8_t kek[kKeyBytes]) {
   uint8_t subkey[32];
   crypto_kdf_derive_from_key(subkey, sizeof subkey, 1, "loginctx", kek);

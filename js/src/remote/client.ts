@@ -6,7 +6,7 @@ import type { Core } from '../core.js';
 import type { CoreErrorCode } from '../errors.js';
 import { CoreError, requireBytes } from '../errors.js';
 import { compileCore, type LoadOptions } from '../loader.js';
-import { INTERACTIVE_LIMITS, SENSITIVE_LIMITS, SALT_BYTES, type DerivedKey } from '../keys.js';
+import { INTERACTIVE_LIMITS, SALT_BYTES, withSensitiveLimitsAsync, type DerivedKey } from '../keys.js';
 import { ownedBytes, type ApiShape } from './protocol.js';
 import { spawnWorker, type SpawnOptions, type WorkerThread } from './spawn.js';
 import { Scheduler, abortReason } from './scheduler.js';
@@ -174,20 +174,12 @@ function kdfRunner(spawn: SpawnOptions, wasmModule: WebAssembly.Module) {
       return { key, salt, opsLimit, memLimit };
     });
 
-  // Ente's policy (as wasm/core/keys.cpp): on OUT_OF_MEMORY halve memory, double ops, down to 128 MiB.
+  // One throw-away thread per attempt, so each attempt reports its own progress.
   const deriveSensitiveKey = (options: CallOptions, password: unknown): Promise<DerivedKey> =>
     inThread(options.signal, async (call) => {
       const salt = await call('randomBytes', [SALT_BYTES]) as Uint8Array;
-      let { opsLimit, memLimit } = SENSITIVE_LIMITS;
-      for (let n = 1; memLimit >= SENSITIVE_LIMITS.memFloor; n++, memLimit /= 2, opsLimit *= 2) {
-        try {
-          const key = await attempt(call, options, n, password, salt, opsLimit, memLimit);
-          return { key, salt, opsLimit, memLimit };
-        } catch (e) {
-          if (!(e instanceof CoreError) || e.code !== 'OUT_OF_MEMORY') throw e;
-        }
-      }
-      throw new CoreError('OUT_OF_MEMORY', 'not enough memory for a sensitive key derivation (needs 128 MiB)');
+      return withSensitiveLimitsAsync(async ({ opsLimit, memLimit }, n) =>
+        ({ key: await attempt(call, options, n, password, salt, opsLimit, memLimit), salt, opsLimit, memLimit }));
     });
 
   return {

@@ -76,7 +76,6 @@ export interface CipherlensModule {
   generateKey(key: number): void;
   randomBytes(out: number, len: number): void;
   deriveKey(key: number, keyLen: number, pw: number, pwLen: number, salt: number, ops: number, mem: number): number;
-  deriveSensitiveKey(key: number, salt: number, limits: number, pw: number, pwLen: number): number;
   deriveLoginSubKey(out: number, kek: number): void;
 
   _cl_secretbox_encrypt(c: number, nonce: number, m: number, mlen: number, key: number): void;
