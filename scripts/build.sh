@@ -19,7 +19,8 @@ node node_modules/typescript/bin/tsc -p js/tsconfig.json
 # The worker entry (worker/) compiles into js/dist/worker against the declarations just emitted.
 node node_modules/typescript/bin/tsc -p worker/tsconfig.json
 mkdir -p js/dist/wasm
-cp build/wasm/cipherlens.mjs build/wasm/cipherlens.wasm js/src/wasm/cipherlens.d.mts js/dist/wasm/
+cp build/wasm/cipherlens.mjs build/wasm/cipherlens.wasm js/src/wasm/cipherlens.d.mts \
+   build/wasm/cipherlens-crypto.mjs build/wasm/cipherlens-crypto.wasm js/src/wasm/cipherlens-crypto.d.mts js/dist/wasm/
 # ONNX Runtime Web's wasm backend, self-hosted beside the package (no CDN): the plain SIMD build
 # (Node, and the 'onnxruntime-web/wasm' import) and the JSEP build (the default browser import).
 mkdir -p js/dist/ort
@@ -30,4 +31,6 @@ done
 # Small stand-ins for the MobileCLIP models (generated, never committed; see the script).
 node scripts/gen-test-models.mjs build/models
 
-echo "build: wasm $(gzip -9c js/dist/wasm/cipherlens.wasm | wc -c) B gzipped, glue $(gzip -9c js/dist/wasm/cipherlens.mjs | wc -c) B gzipped"
+for m in cipherlens cipherlens-crypto; do
+  echo "build: $m.wasm $(gzip -9c js/dist/wasm/$m.wasm | wc -c) B gzipped, glue $(gzip -9c js/dist/wasm/$m.mjs | wc -c) B gzipped"
+done

@@ -6,6 +6,7 @@ let nextId = 0;
 const pending = new Map();
 
 worker.onmessage = ({ data }) => {
+  if (data.type === 'progress' && data.task === 'search' && !document.body.dataset.busy) return showSearchLoading(data);
   if (data.type === 'progress') return showProgress(data);
   const { resolve, reject } = pending.get(data.id);
   pending.delete(data.id);
@@ -39,6 +40,28 @@ function showProgress({ label, done, total }) {
     bar.value = done;
   } else {
     bar.removeAttribute('value');  // indeterminate: Argon2 reports no steps
+  }
+}
+
+const SEARCH_PLACEHOLDER = $('search-input').placeholder;
+
+/** While search loads behind the open gallery, the search box says how far it is. */
+function showSearchLoading({ label, done, total }) {
+  const input = $('search-input');
+  input.disabled = true;
+  input.placeholder = total ? `${label} ${Math.round((100 * done) / total)}%` : label;
+}
+
+/** Search opens after the grid shows: the photos do not wait for the models and the index. */
+async function openSearchInBackground() {
+  const input = $('search-input');
+  input.disabled = true;
+  try {
+    await call('openSearch');
+    input.placeholder = SEARCH_PLACEHOLDER;
+    input.disabled = false;
+  } catch (e) {
+    if (document.body.dataset.screen === 'gallery') input.placeholder = `Search is unavailable: ${e.message}`;
   }
 }
 
@@ -78,6 +101,7 @@ async function openGallery() {
     allPhotos = await call('list');
   }
   renderGrid(allPhotos);
+  openSearchInBackground();
   $('verification-id').textContent = await call('verificationId');
 }
 
@@ -174,6 +198,7 @@ $('lock-button').onclick = async () => {
   objectUrls.splice(0).forEach((u) => URL.revokeObjectURL(u));
   $('grid').replaceChildren();
   $('search-input').value = '';
+  $('search-input').placeholder = SEARCH_PLACEHOLDER;
   $('search-status').hidden = true;
   allPhotos = [];
   show('unlock');

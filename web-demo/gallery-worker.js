@@ -1,16 +1,19 @@
 // The gallery's worker: owns the wasm core and the vault, so key derivation and decryption
 // never block the page. Requests are { id, method, args }; replies { id, result } or
 // { id, error: { code, message } }; long work also posts { type: 'progress', ... }.
-import { loadCore } from '../js/dist/index.js';
+import { loadCore, loadCryptoCore } from '../js/dist/index.js';
 import { openStore } from './vault-store.js';
 import { Vault } from './vault.js';
 import { PhotoSearch } from './photo-search.js';
 import { SAMPLE_COUNT, makeThumbnail, samplePhotos } from './sample-photos.js';
 
+// The vault (unlock, thumbnails, photos) runs on the crypto build, a fifth of the download, so
+// the gallery shows as soon as it is in; the full build with CLIP search loads when search opens.
 const ready = (async () => {
-  const core = await loadCore();
-  const store = await openStore();
-  return { vault: new Vault(core, store), search: new PhotoSearch(core, store) };
+  const [core, store] = await Promise.all([loadCryptoCore(), openStore()]);
+  let full;
+  const loadSearchCore = () => (full ??= loadCore());
+  return { vault: new Vault(core, store), search: new PhotoSearch(loadSearchCore, store) };
 })();
 
 const progress = (task) => (p) => postMessage({ type: 'progress', task, ...p });
@@ -27,14 +30,10 @@ const methods = {
     return { hasAccount: await vault.hasAccount(), unlocked: vault.unlocked };
   },
   create: ({ vault }, password) => vault.create(password, progress('keys')),
-  async unlock({ vault, search }, password) {
-    await vault.unlock(password, progress('keys'));
-    await search.open(vault.searchKey, progress('search'));
-  },
-  async recover({ vault, search }, phrase, password) {
-    await vault.recover(phrase, password, progress('keys'));
-    await search.open(vault.searchKey, progress('search'));
-  },
+  unlock: ({ vault }, password) => vault.unlock(password, progress('keys')),
+  recover: ({ vault }, phrase, password) => vault.recover(phrase, password, progress('keys')),
+  /** The page asks for this once the grid shows; searching and adding photos wait for it too. */
+  openSearch: ({ vault, search }) => search.open(vault.searchKey, progress('search')),
   lock({ vault, search }) {
     search.close();
     vault.lock();
@@ -43,10 +42,13 @@ const methods = {
   thumbnail: ({ vault }, id) => vault.thumbnail(id),
   photo: ({ vault }, id) => vault.photo(id),
   verificationId: ({ vault }) => vault.verificationId(),
-  search: ({ search }, text) => search.query(text),
+  async search(app, text) {
+    await methods.openSearch(app);
+    return app.search.query(text);
+  },
   async addSamples(app) {
     const report = progress('import');
-    await app.search.open(app.vault.searchKey, progress('search'));
+    await methods.openSearch(app);
     let done = 0;
     for await (const sample of samplePhotos()) {
       report({ label: `Encrypting and indexing ${sample.name}…`, done, total: SAMPLE_COUNT });
@@ -58,6 +60,7 @@ const methods = {
   },
   async addFiles(app, files) {
     const report = progress('import');
+    await methods.openSearch(app);
     for (const [i, { name, bytes }] of files.entries()) {
       report({ label: `Encrypting and indexing ${name}…`, done: i, total: files.length });
       const { thumbnail, width, height } = await makeThumbnail(bytes);

@@ -20,25 +20,48 @@ async function rgbaOf(jpeg) {
 }
 
 export class PhotoSearch {
-  constructor(core, store) {
-    this.core = core;
+  /** loadSearchCore: resolves to the full core (the vault itself runs on the crypto build). */
+  constructor(loadSearchCore, store) {
+    this.loadSearchCore = loadSearchCore;
     this.store = store;
+    this.opening = null;
+    this.token = null;  // this vault session's; lock replaces it
     this.search = null;
     this.key = null;
   }
 
-  /** Loads the models (cached after the first time) and this vault's saved index. */
-  async open(searchKey, progress) {
-    if (this.search) return;
-    progress({ label: 'Loading the search models…' });
-    this.search = await createSearch(this.core, {
-      ...MODELS,
-      numThreads: 1,
-      onProgress: ({ model, loaded, total }) => progress({ label: `Loading ${model}…`, done: loaded, total }),
-    });
-    this.key = searchKey.slice();
-    const saved = await this.store.getSearchIndex();
-    if (saved) await this.search.load(saved, this.key);
+  /** Loads the full core, the models (cached after the first time) and this vault's saved index. Idempotent. */
+  open(searchKey, progress) {
+    if (!this.opening) {
+      const token = (this.token = {});
+      this.opening = this.#open(token, searchKey, progress).catch((e) => {
+        if (this.token === token) this.opening = null;
+        throw e;
+      });
+    }
+    return this.opening;
+  }
+
+  async #open(token, searchKey, progress) {
+    const key = searchKey.slice();
+    let search;
+    try {
+      progress({ label: 'Loading search…' });
+      search = await createSearch(await this.loadSearchCore(), {
+        ...MODELS,
+        numThreads: 1,
+        onProgress: ({ model, loaded, total }) => progress({ label: `Loading ${model}…`, done: loaded, total }),
+      });
+      const saved = await this.store.getSearchIndex();
+      if (saved) await search.load(saved, key);
+      if (this.token !== token) throw new Error('the vault was locked while search was loading');
+    } catch (e) {  // keep nothing of a search that did not open
+      search?.dispose();
+      key.fill(0);
+      throw e;
+    }
+    this.search = search;
+    this.key = key;
   }
 
   async indexThumbnail(fileId, jpeg) {
@@ -52,6 +75,8 @@ export class PhotoSearch {
   }
 
   close() {
+    this.token = null;
+    this.opening = null;
     this.search?.dispose();
     this.search = null;
     this.key?.fill(0);

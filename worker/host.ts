@@ -1,7 +1,7 @@
 // The object a worker serves: the whole synchronous core behind one generic `call`, plus stream
 // sessions that hand back at most one finished 4 MiB chunk per step (bounded memory, and the
 // caller's pull decides when the next chunk is worked on).
-import { loadCore, type Core } from '../core.js';
+import { loadCore, loadCryptoCore, type CryptoCore } from '../core.js';
 import { badInput, requireBytes } from '../errors.js';
 import { CHUNK_BYTES, CIPHER_CHUNK_BYTES, type StreamDecryptor, type StreamEncryptor } from '../stream.js';
 import { withTransfer, zeroBytes, type ApiShape, type HostApi, type SessionKind, type StepResult } from '../remote/protocol.js';
@@ -30,7 +30,7 @@ export const NOT_SERVED = new Set(['createIndex', 'loadIndex', 'mlData.importCli
   // Test-only switch between the SIMD and scalar paths; it takes a callback.
   'primitives.reference.withScalar', 'primitives.reference.active']);
 
-function describe(core: Core): ApiShape {
+function describe(core: CryptoCore): ApiShape {
   const shape: ApiShape = { functions: [], values: {} };
   const walk = (obj: object, prefix: string) => {
     for (const [name, value] of Object.entries(obj)) {
@@ -46,12 +46,12 @@ function describe(core: Core): ApiShape {
 }
 
 export function createHost(): HostApi {
-  let core: Core | undefined;
+  let core: CryptoCore | undefined;  // or the full Core: sessions and calls need only this much
   const functions = new Map<string, (...args: unknown[]) => unknown>();
   const sessions = new Map<number, Session>();
   let nextId = 1;
 
-  const live = (): Core => {
+  const live = (): CryptoCore => {
     if (!core) throw badInput('the worker was not initialised');
     return core;
   };
@@ -85,7 +85,8 @@ export function createHost(): HostApi {
   return {
     async init(options) {
       if (!core) {
-        core = await loadCore(options);
+        const { flavor, ...load } = options;
+        core = flavor === 'crypto' ? await loadCryptoCore(load) : await loadCore(load);
         const shape = describe(core);
         for (const path of shape.functions) {
           let target: unknown = core;

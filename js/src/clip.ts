@@ -1,5 +1,5 @@
 import type { Heap } from './heap.js';
-import type { WasmClipResampler } from './wasm/cipherlens.mjs';
+import type { CipherlensModule, WasmClipResampler } from './wasm/cipherlens.mjs';
 import { badInput, requireString } from './errors.js';
 
 /** Tokens per text-model input (MobileCLIP `input` int32 [1, 77]). */
@@ -51,7 +51,7 @@ function requireRgba(rgba: unknown, width: unknown, height: unknown): Uint8Array
 const FEED_BYTES = 1 << 20;
 
 /** MobileCLIP input preparation: the BPE tokenizer and the image preprocessing, in wasm. */
-export function makeClip(heap: Heap) {
+export function makeClip(heap: Heap<CipherlensModule>) {
   const { mod } = heap;
 
   // Views of the module's text and token buffers, rebuilt when the buffer grows or wasm memory

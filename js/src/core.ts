@@ -10,6 +10,9 @@ import { makeB64 } from './b64.js';
 import { makePrimitives } from './primitives.js';
 import { makeEmbeddingIndexApi } from './embedding-index.js';
 import { makeMlData } from './ml-data.js';
+import { makeClip } from './clip.js';
+import { makeFileHash } from './file-hash.js';
+import type { CipherlensModule } from './wasm/cipherlens.mjs';
 
 function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
   if (needle.length === 0) return true;
@@ -20,17 +23,13 @@ function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
   }
   return false;
 }
-import { makeClip } from './clip.js';
-import { makeFileHash } from './file-hash.js';
 
-function makeCore(heap: Heap) {
-  const keys = makeKeys(heap);
-  const blob = makeBlob(heap);
-  const { createIndex, loadIndex } = makeEmbeddingIndexApi(heap);
+/** Everything that needs only the crypto module. */
+function makeCryptoCore(heap: Heap) {
   return {
-    ...keys,
+    ...makeKeys(heap),
     secretbox: makeSecretbox(heap),
-    blob,
+    blob: makeBlob(heap),
     stream: makeStream(heap),
     box: makeBox(heap),
     mnemonic: makeMnemonic(heap),
@@ -39,12 +38,6 @@ function makeCore(heap: Heap) {
     primitives: makePrimitives(heap),
     /** Ente's file hash (BLAKE2b-512), whole or incremental. */
     hash: makeFileHash(heap),
-    clip: makeClip(heap),
-    /** Embedding index (CLIP search): see docs/embedding-index.md. */
-    createIndex,
-    loadIndex,
-    /** Ente's per-file ML data: gzip(JSON) blob-encrypted with the file key. */
-    mlData: makeMlData(blob),
     /** Diagnostics: bytes malloc'd in wasm memory now, the memory's total size, and whether
      *  a byte sequence (e.g. a key) is still anywhere in wasm memory. */
     memory: {
@@ -56,13 +49,37 @@ function makeCore(heap: Heap) {
   };
 }
 
+function makeCore(heap: Heap<CipherlensModule>) {
+  const crypto = makeCryptoCore(heap);
+  const { createIndex, loadIndex } = makeEmbeddingIndexApi(heap);
+  return {
+    ...crypto,
+    clip: makeClip(heap),
+    /** Embedding index (CLIP search): see docs/embedding-index.md. */
+    createIndex,
+    loadIndex,
+    /** Ente's per-file ML data: gzip(JSON) blob-encrypted with the file key. */
+    mlData: makeMlData(crypto.blob),
+  };
+}
+
 /** The synchronous core API; see the README for every call. */
 export type Core = ReturnType<typeof makeCore>;
+/** The core without CLIP search (clip, createIndex, loadIndex, mlData): see loadCryptoCore. */
+export type CryptoCore = ReturnType<typeof makeCryptoCore>;
 
 /** Loads and initialises one instance of the wasm core. */
 export async function loadCore(options: LoadOptions = {}): Promise<Core> {
-  const mod = await instantiateCore(options);
+  const mod = await instantiateCore(options, 'full');
   const heap = new Heap(mod);
   heap.check(mod.init());
   return makeCore(heap);
+}
+
+/** Loads the smaller crypto build (cipherlens-crypto.wasm): everything but CLIP search. */
+export async function loadCryptoCore(options: LoadOptions = {}): Promise<CryptoCore> {
+  const mod = await instantiateCore(options, 'crypto');
+  const heap = new Heap(mod);
+  heap.check(mod.init());
+  return makeCryptoCore(heap);
 }

@@ -1,5 +1,5 @@
 import type { Heap } from './heap.js';
-import type { WasmEmbeddingIndex } from './wasm/cipherlens.mjs';
+import type { CipherlensModule, WasmEmbeddingIndex } from './wasm/cipherlens.mjs';
 import { CoreError, badInput, requireBytes } from './errors.js';
 import { KEY_BYTES } from './keys.js';
 
@@ -64,7 +64,7 @@ function requireVector(name: string, v: unknown, dims: number): ArrayLike<number
   return arr;
 }
 
-export function makeEmbeddingIndexApi(heap: Heap) {
+export function makeEmbeddingIndexApi(heap: Heap<CipherlensModule>) {
   const { mod } = heap;
   // Frees handles that were garbage collected without dispose().
   const registry = new FinalizationRegistry<WasmEmbeddingIndex>((wasm) => wasm.delete());

@@ -1,4 +1,4 @@
-import type { CipherlensModule } from './wasm/cipherlens.mjs';
+import type { CryptoModule } from './wasm/cipherlens.mjs';
 import { CoreError, codeOf } from './errors.js';
 
 /** Bytes of the block kept for small one-shot calls (wrapped keys, sealed keys). */
@@ -8,11 +8,11 @@ const SMALL_BYTES = 4096;
  * Scoped access to the wasm heap. Every block allocated inside `scope` is zeroed and freed
  * when the scope ends, whether it returns or throws, so keys and plaintext never linger.
  */
-export class Heap {
+export class Heap<M extends CryptoModule = CryptoModule> {
   private smallPtr = 0;
   private smallBusy = false;
 
-  constructor(readonly mod: CipherlensModule) {}
+  constructor(readonly mod: M) {}
 
   /** The current heap view (it is replaced whenever memory grows). */
   get u8(): Uint8Array {

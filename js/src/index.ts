@@ -1,5 +1,5 @@
-export { loadCore, type Core } from './core.js';
-export { compileCore, type LoadOptions } from './loader.js';
+export { loadCore, loadCryptoCore, type Core, type CryptoCore } from './core.js';
+export { compileCore, type CoreFlavor, type LoadOptions } from './loader.js';
 // CLIP search: models, ONNX Runtime Web inference, search API (docs/search.md).
 export {
   createSearch, DEFAULT_MIN_SCORE, DEFAULT_MAX_IMAGE_SIDE,

@@ -1,4 +1,4 @@
-import createCipherlensModule, { type CipherlensModule } from './wasm/cipherlens.mjs';
+import type { CipherlensModule, CryptoModule, ModuleOptions } from './wasm/cipherlens.mjs';
 import { isNode } from './env.js';
 
 /** Where the compiled core comes from. All optional: by default the .wasm beside this file. */
@@ -11,8 +11,27 @@ export interface LoadOptions {
   wasmUrl?: string | URL;
 }
 
-const DEFAULT_WASM_URL = new URL('./wasm/cipherlens.wasm', import.meta.url);
-let defaultModule: Promise<WebAssembly.Module> | undefined;
+/**
+ * Which build of the core: 'full' (cipherlens.wasm, everything) or 'crypto'
+ * (cipherlens-crypto.wasm, about a fifth of the size: keys, encryption, sharing, hashing,
+ * encodings and recovery phrases, without CLIP search).
+ */
+export type CoreFlavor = 'full' | 'crypto';
+
+type Factory<M> = (options?: ModuleOptions) => Promise<M>;
+
+// Written out per flavor so bundlers see both the .wasm URLs and the glue imports.
+const FLAVORS = {
+  full: {
+    url: new URL('./wasm/cipherlens.wasm', import.meta.url),
+    glue: async (): Promise<Factory<CipherlensModule>> => (await import('./wasm/cipherlens.mjs')).default,
+  },
+  crypto: {
+    url: new URL('./wasm/cipherlens-crypto.wasm', import.meta.url),
+    glue: async (): Promise<Factory<CryptoModule>> => (await import('./wasm/cipherlens-crypto.mjs')).default,
+  },
+};
+const defaultModules = new Map<CoreFlavor, Promise<WebAssembly.Module>>();
 
 
 async function readWasmFromDisk(url: URL): Promise<Uint8Array> {
@@ -21,11 +40,11 @@ async function readWasmFromDisk(url: URL): Promise<Uint8Array> {
   return readFile(url);
 }
 
-/** Compiles the core once per URL/binary. Emscripten's own loader would fetch(file://) in Node. */
-export function compileCore(options: LoadOptions = {}): Promise<WebAssembly.Module> {
+/** Compiles the core (once per flavor for the default URL). Emscripten's own loader would fetch(file://) in Node. */
+export function compileCore(options: LoadOptions = {}, flavor: CoreFlavor = 'full'): Promise<WebAssembly.Module> {
   if (options.wasmModule) return Promise.resolve(options.wasmModule);
   if (options.wasmBinary) return WebAssembly.compile(options.wasmBinary as BufferSource);
-  const url = options.wasmUrl ? new URL(options.wasmUrl, import.meta.url) : DEFAULT_WASM_URL;
+  const url = options.wasmUrl ? new URL(options.wasmUrl, import.meta.url) : FLAVORS[flavor].url;
   const compile = async () => {
     if (url.protocol === 'file:' && isNode) return WebAssembly.compile(await readWasmFromDisk(url) as BufferSource);
     const response = await fetch(url);
@@ -34,16 +53,22 @@ export function compileCore(options: LoadOptions = {}): Promise<WebAssembly.Modu
       : WebAssembly.compile(await response.arrayBuffer());
   };
   if (options.wasmUrl) return compile();
-  defaultModule ??= compile().catch((e) => { defaultModule = undefined; throw e; });
-  return defaultModule;
+  let compiled = defaultModules.get(flavor);
+  if (!compiled) {
+    compiled = compile().catch((e) => { defaultModules.delete(flavor); throw e; });
+    defaultModules.set(flavor, compiled);
+  }
+  return compiled;
 }
 
-export async function instantiateCore(options: LoadOptions = {}): Promise<CipherlensModule> {
+export async function instantiateCore(options: LoadOptions, flavor: 'crypto'): Promise<CryptoModule>;
+export async function instantiateCore(options?: LoadOptions, flavor?: 'full'): Promise<CipherlensModule>;
+export async function instantiateCore(options: LoadOptions = {}, flavor: CoreFlavor = 'full'): Promise<CryptoModule> {
   if (!globalThis.crypto?.getRandomValues) {
     throw new Error('cipherlens: crypto.getRandomValues is required (Node >= 20 or a browser)');
   }
-  const wasmModule = await compileCore(options);
-  return createCipherlensModule({
+  const [wasmModule, createModule] = await Promise.all([compileCore(options, flavor), FLAVORS[flavor].glue()]);
+  return createModule({
     instantiateWasm(imports, receive) {
       WebAssembly.instantiate(wasmModule, imports).then((instance) => receive(instance, wasmModule));
       return {};

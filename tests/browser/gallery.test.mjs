@@ -24,9 +24,13 @@ test('gallery: create, view, lock, wrong password, unlock, recover', async () =>
     const page = await env.browser.newPage({ viewport: { width: 1100, height: 800 } });
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    const wasm = [];  // .wasm files fetched, in order (the worker's requests included)
+    page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url().split('/').pop()); });
     await page.goto(`${env.url}/`);
     await page.waitForSelector('body[data-screen="create"]');
     await screenshot(page, 'gallery-1-create');
+    // Until a vault is open, only the crypto build (a fifth of the full one) has been downloaded.
+    assert.deepEqual(wasm, ['cipherlens-crypto.wasm']);
 
     await page.fill('#create-password', 'correct horse battery');
     await page.fill('#create-confirm', 'correct horse battery');
@@ -76,6 +80,7 @@ test('gallery: create, view, lock, wrong password, unlock, recover', async () =>
     await page.fill('#unlock-password', 'correct horse battery');
     await page.click('#unlock-form button');
     await page.waitForFunction(() => [...document.querySelectorAll('#grid img')].filter((i) => i.naturalWidth > 0).length === 8, null, SLOW);
+    await screenshot(page, 'gallery-7-unlocked');
     // The search index was saved encrypted and reloads with the vault.
     assert.equal((await searchFor(page, 'green'))[0], 'Green forest');
 

@@ -2,10 +2,10 @@
 // Payloads cross by transfer, keys by copy; key derivation gets a thread of its own that is
 // terminated afterwards, so Argon2's memory goes back to the system.
 import * as Comlink from 'comlink';
-import type { Core } from '../core.js';
+import type { Core, CryptoCore } from '../core.js';
 import type { CoreErrorCode } from '../errors.js';
 import { CoreError, requireBytes } from '../errors.js';
-import { compileCore, type LoadOptions } from '../loader.js';
+import { compileCore, type CoreFlavor, type LoadOptions } from '../loader.js';
 import { INTERACTIVE_LIMITS, SALT_BYTES, withSensitiveLimitsAsync, type DerivedKey } from '../keys.js';
 import { ownedBytes, type ApiShape } from './protocol.js';
 import { spawnWorker, type SpawnOptions, type WorkerThread } from './spawn.js';
@@ -35,7 +35,10 @@ export interface CallOptions {
   onProgress?: (progress: Progress) => void;
 }
 
-export interface WorkerOptions extends LoadOptions, SpawnOptions {}
+export interface WorkerOptions extends LoadOptions, SpawnOptions {
+  /** 'crypto' serves the smaller build without CLIP search (see loadCryptoCore); default 'full'. */
+  flavor?: CoreFlavor;
+}
 
 type Fn = (...args: never[]) => unknown;
 /** Every function of T returning a promise instead; plain values stay. */
@@ -59,18 +62,20 @@ export interface AsyncStreamDecryptor {
 }
 
 /** The core API, every call returning a promise. */
-export type AsyncCore = Omit<Async<Core>, 'stream'> & {
-  stream: Omit<Async<Core['stream']>, 'createEncryptor' | 'createDecryptor'> & {
+export type AsyncCore<C extends CryptoCore = Core> = Omit<Async<C>, 'stream'> & {
+  stream: Omit<Async<C['stream']>, 'createEncryptor' | 'createDecryptor'> & {
     createEncryptor(key: Uint8Array): Promise<AsyncStreamEncryptor>;
     createDecryptor(header: Uint8Array, key: Uint8Array): Promise<AsyncStreamDecryptor>;
   };
 };
 
-export interface CoreWorker extends AsyncCore {
+export type CoreWorker<C extends CryptoCore = Core> = AsyncCore<C> & WorkerControls<C>;
+
+export interface WorkerControls<C extends CryptoCore = Core> {
   /** Worker threads serving jobs. */
   readonly size: number;
   /** The same API with an AbortSignal and/or progress callback for every call made through it. */
-  with(options: CallOptions): AsyncCore;
+  with(options: CallOptions): AsyncCore<C>;
   /** Plaintext of each authenticated 4 MiB chunk, as it completes. */
   decryptStream(source: ByteSource, header: Uint8Array, key: Uint8Array, options?: StreamOptions): ReadableStream<Uint8Array>;
   /** Ente's chunked layout; `header` is known before any data flows. */
@@ -111,10 +116,16 @@ function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   });
 }
 
-async function startThread(spawn: SpawnOptions, wasmModule: WebAssembly.Module): Promise<{ thread: WorkerThread; shape: ApiShape }> {
+/** What every thread of a pool instantiates: one compiled module and which build it is. */
+interface ThreadCore {
+  wasmModule: WebAssembly.Module;
+  flavor: CoreFlavor;
+}
+
+async function startThread(spawn: SpawnOptions, core: ThreadCore): Promise<{ thread: WorkerThread; shape: ApiShape }> {
   const thread = await spawnWorker(spawn);
   try {
-    const shape = await thread.guard(thread.remote.init({ wasmModule }));
+    const shape = await thread.guard(thread.remote.init(core));
     return { thread, shape };
   } catch (e) {
     await thread.terminate();
@@ -123,14 +134,14 @@ async function startThread(spawn: SpawnOptions, wasmModule: WebAssembly.Module):
 }
 
 /** Key derivation in a thread of its own, terminated afterwards (or on abort). */
-function kdfRunner(spawn: SpawnOptions, wasmModule: WebAssembly.Module) {
+function kdfRunner(spawn: SpawnOptions, core: ThreadCore) {
   const threads = new Set<WorkerThread>();
   let live = 0;
 
   const inThread = async <T>(signal: AbortSignal | undefined, fn: (call: (path: string, args: unknown[]) => Promise<unknown>) => Promise<T>): Promise<T> => {
     if (signal?.aborted) throw abortReason(signal);
     live++;
-    const starting = startThread(spawn, wasmModule);
+    const starting = startThread(spawn, core);
     try {
       const { thread } = await abortable(starting, signal);
       threads.add(thread);
@@ -195,11 +206,14 @@ function kdfRunner(spawn: SpawnOptions, wasmModule: WebAssembly.Module) {
 }
 
 /** `n` worker threads sharing one compiled module, serving the async core API. */
-export async function createWorkerPool(n: number, options: WorkerOptions = {}): Promise<CoreWorker> {
+export function createWorkerPool(n: number, options: WorkerOptions & { flavor: 'crypto' }): Promise<CoreWorker<CryptoCore>>;
+export function createWorkerPool(n: number, options?: WorkerOptions): Promise<CoreWorker>;
+export async function createWorkerPool(n: number, options: WorkerOptions = {}): Promise<CoreWorker<CryptoCore>> {
   if (!Number.isSafeInteger(n) || n < 1) throw new CoreError('BAD_INPUT', 'a pool needs at least one worker');
-  const wasmModule = await compileCore(options);  // compiled once, instantiated by every thread
+  const flavor = options.flavor ?? 'full';
+  const core: ThreadCore = { wasmModule: await compileCore(options, flavor), flavor };  // compiled once, instantiated by every thread
   const spawn: SpawnOptions = { workerUrl: options.workerUrl };
-  const started = await Promise.allSettled(Array.from({ length: n }, () => startThread(spawn, wasmModule)));
+  const started = await Promise.allSettled(Array.from({ length: n }, () => startThread(spawn, core)));
   const failure = started.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
   const ok = started.filter((s) => s.status === 'fulfilled').map((s) => (s as PromiseFulfilledResult<{ thread: WorkerThread; shape: ApiShape }>).value);
   if (failure) {
@@ -209,7 +223,7 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
   const threads = ok.map((s) => s.thread);
   const shape = ok[0].shape;
   const scheduler = new Scheduler(threads);
-  const kdf = kdfRunner(spawn, wasmModule);
+  const kdf = kdfRunner(spawn, core);
 
   const invoke = (path: string, args: unknown[], options: CallOptions) => {
     if (KDF.has(path)) return kdf.run(path, options, args);
@@ -247,7 +261,7 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
     };
   };
 
-  const mirror = (callOptions: CallOptions): AsyncCore => {
+  const mirror = (callOptions: CallOptions): AsyncCore<CryptoCore> => {
     const root: Record<string, unknown> = {};
     const place = (path: string, value: unknown) => {
       const parts = path.split('.');
@@ -259,7 +273,7 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
     for (const path of shape.functions) place(path, (...args: unknown[]) => invoke(path, args, callOptions));
     place('stream.createEncryptor', (key: Uint8Array) => sessionObject('encrypt', key));
     place('stream.createDecryptor', (header: Uint8Array, key: Uint8Array) => sessionObject('decrypt', key, header));
-    return root as unknown as AsyncCore;
+    return root as unknown as AsyncCore<CryptoCore>;
   };
 
   const pinnedSession = (kind: 'encrypt' | 'decrypt', key: Uint8Array, header?: Uint8Array) => {
@@ -267,7 +281,7 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
     return openSession(thread, unpin, kind, key, header);
   };
 
-  const worker: CoreWorker = {
+  const worker: CoreWorker<CryptoCore> = {
     ...mirror({}),
     size: threads.length,
     with: (callOptions) => mirror(callOptions),
@@ -298,7 +312,9 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
 }
 
 /** One worker thread serving the async core API, plus streams. */
-export function createCoreWorker(options: WorkerOptions = {}): Promise<CoreWorker> {
+export function createCoreWorker(options: WorkerOptions & { flavor: 'crypto' }): Promise<CoreWorker<CryptoCore>>;
+export function createCoreWorker(options?: WorkerOptions): Promise<CoreWorker>;
+export function createCoreWorker(options: WorkerOptions = {}): Promise<CoreWorker<CryptoCore>> {
   return createWorkerPool(1, options);
 }
 

@@ -2,6 +2,7 @@
 // (as CoreError with code and chunkIndex), and how byte buffers cross (transferred, not copied).
 import * as Comlink from 'comlink';
 import { CoreError, type CoreErrorCode } from '../errors.js';
+import type { CoreFlavor } from '../loader.js';
 
 /** Posted by the worker once it listens, so no call can be sent before it is heard. */
 export const READY = { cipherlensWorkerReady: true } as const;
@@ -25,7 +26,8 @@ export type SessionKind = 'encrypt' | 'decrypt';
 
 /** What the worker exposes through comlink. */
 export interface HostApi {
-  init(options: { wasmModule?: WebAssembly.Module; wasmUrl?: string; wasmBinary?: Uint8Array }): Promise<ApiShape>;
+  /** Loads the core; `flavor` says which build wasmModule/wasmUrl/wasmBinary is (default 'full'). */
+  init(options: { wasmModule?: WebAssembly.Module; wasmUrl?: string; wasmBinary?: Uint8Array; flavor?: CoreFlavor }): Promise<ApiShape>;
   call(path: string, args: unknown[]): unknown;
   open(kind: SessionKind, key: Uint8Array, header?: Uint8Array): { id: number; header?: Uint8Array };
   step(id: number, input: Uint8Array | null, end: boolean): StepResult;

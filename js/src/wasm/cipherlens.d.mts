@@ -62,7 +62,8 @@ export interface WasmFileHasher {
   delete(): void;
 }
 
-export interface CipherlensModule {
+/** The module without CLIP search (cipherlens-crypto.wasm); the full module has all of it too. */
+export interface CryptoModule {
   HEAPU8: Uint8Array;
   _malloc(size: number): number;
   _free(ptr: number): void;
@@ -88,7 +89,6 @@ export interface CipherlensModule {
   StreamEncryptor: new () => WasmStreamEncryptor;
   StreamDecryptor: new () => WasmStreamDecryptor;
   FileHasher: new () => WasmFileHasher;
-  EmbeddingIndex: new () => WasmEmbeddingIndex;
 
   b64EncodedLength(len: number, variant: number): number;
   b64Encode(out: number, bin: number, len: number, variant: number): number;
@@ -96,15 +96,6 @@ export interface CipherlensModule {
   mnemonicFromEntropy(out: number, entropy: number, len: number): number;
   mnemonicToEntropy(entropy: number, phrase: number, len: number, expectedWords: number): number;
   verificationId(out: number, pk: number, len: number): number;
-
-  clipTextBuffer(units: number): number;
-  /** Direct wasm export (not embind): tokenizes the text buffer, returns a status. */
-  _cl_clip_tokenize(units: number): number;
-  clipTokensPtr(): number;
-  clipDownscaleSize(width: number, height: number, maxSide: number, dims: number): number;
-  ClipResampler: new () => WasmClipResampler;
-  clipSimd(): boolean;
-  clipRelease(): void;
 
   chacha20IetfXorIc(c: number, m: number, len: number, nonce: number, ic: number, key: number): void;
   xchacha20XorIc(c: number, m: number, len: number, nonce: number, ic: number, key: number): void;
@@ -119,6 +110,20 @@ export interface CipherlensModule {
   /** Test-only: true selects libsodium's scalar ref code instead of the SIMD128 paths. */
   setScalarReference(on: boolean): void;
   scalarReference(): boolean;
+}
+
+/** The full module (cipherlens.wasm): the crypto module plus CLIP search. */
+export interface CipherlensModule extends CryptoModule {
+  EmbeddingIndex: new () => WasmEmbeddingIndex;
+
+  clipTextBuffer(units: number): number;
+  /** Direct wasm export (not embind): tokenizes the text buffer, returns a status. */
+  _cl_clip_tokenize(units: number): number;
+  clipTokensPtr(): number;
+  clipDownscaleSize(width: number, height: number, maxSide: number, dims: number): number;
+  ClipResampler: new () => WasmClipResampler;
+  clipSimd(): boolean;
+  clipRelease(): void;
 }
 
 export interface ModuleOptions {
