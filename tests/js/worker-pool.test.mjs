@@ -18,7 +18,9 @@ test('a pool spreads independent jobs over its threads and every result is right
     out.forEach((o, i) => assert.equal(toHex(o), toHex(thumbs[i])));
     const { completed } = pool.stats();
     assert.equal(completed.reduce((a, b) => a + b, 0), 90);
-    assert.ok(completed.every((n) => n >= 10), `jobs per thread: ${completed}`);
+    // Every thread is handed 2 jobs before any gets a third, so each ran at least 2; how many
+    // more depends on how fast each thread happens to be (one that started slowly may run few).
+    assert.ok(completed.every((n) => n >= 2), `jobs per thread: ${completed}`);
   } finally {
     await pool.terminate();
   }
