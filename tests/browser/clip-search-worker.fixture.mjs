@@ -18,15 +18,6 @@ function solid(w, h, rgb, noise, seed) {
 self.onmessage = async ({ data: { modelsUrl } }) => {
   try {
     const core = await loadCore();
-    const missing = [
-      typeof core.clip?.tokenize !== 'function' && 'core.clip.tokenize',
-      typeof core.clip?.preprocess !== 'function' && 'core.clip.preprocess',
-      typeof core.createIndex !== 'function' && 'core.createIndex',
-    ].filter(Boolean);
-    if (missing.length) {
-      self.postMessage({ ok: true, missing });
-      return;
-    }
     const gallery = [
       [1, solid(300, 200, [255, 0, 0], 0, 1), 300, 200],
       [2, solid(1600, 1200, [235, 25, 30], 50, 2), 1600, 1200],

@@ -48,7 +48,7 @@ test('worker: self-hosted ORT wasm, Cache API, progress, colour agreement', asyn
   }
 });
 
-test('worker: createSearch end to end (core tokenizer, preprocessing, index + ORT)', async (t) => {
+test('worker: createSearch end to end (core tokenizer, preprocessing, index + ORT)', async () => {
   const page = await env.browser.newPage();
   try {
     await page.goto(`${env.url}/`);
@@ -59,10 +59,6 @@ test('worker: createSearch end to end (core tokenizer, preprocessing, index + OR
       worker.postMessage({ modelsUrl });
     }), '/build/models/');
     assert.ok(result.ok, result.error);
-    if (result.missing) {
-      t.skip(`core lacks ${result.missing.join(', ')} (not merged yet)`);
-      return;
-    }
     for (const [model, signature] of [['test_image_rgba.onnx', 'rgba'], ['test_image_float.onnx', 'float-chw']]) {
       const { red, blue } = result.results[model];
       assert.equal(result.results[model].signature, signature);
@@ -75,14 +71,12 @@ test('worker: createSearch end to end (core tokenizer, preprocessing, index + OR
   }
 });
 
-test('page: createSearchWorker runs search in a module worker (ortUrl, progress, typed errors)', async (t) => {
+test('page: createSearchWorker runs search in a module worker (ortUrl, progress, typed errors)', async () => {
   const page = await env.browser.newPage();
   try {
     await page.goto(`${env.url}/`);
     const result = await page.evaluate(async () => {
-      const { loadCore, createSearchWorker } = await import('/js/dist/index.js');
-      const core = await loadCore();
-      if (typeof core.clip?.tokenize !== 'function' || typeof core.createIndex !== 'function') return { missing: true };
+      const { createSearchWorker } = await import('/js/dist/index.js');
       const solid = (w, h, rgb) => {
         const px = new Uint8Array(w * h * 4);
         for (let i = 0; i < w * h; i++) px.set([...rgb, 255], i * 4);
@@ -105,10 +99,6 @@ test('page: createSearchWorker runs search in a module worker (ortUrl, progress,
       }
       return { red, size, progressModels: [...new Set(progress.map((p) => p.model))].sort(), error };
     });
-    if (result.missing) {
-      t.skip('core lacks clip/index (not merged yet)');
-      return;
-    }
     assert.deepEqual(result.red.map((h) => h.fileId).sort(), [1, 3]);
     assert.equal(result.size, 3);
     assert.deepEqual(result.progressModels, ['test_image_rgba.onnx', 'test_text.onnx']);

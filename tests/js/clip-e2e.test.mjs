@@ -6,25 +6,16 @@ import { createSearch } from '../../js/dist/index.js';
 import { core, randomBytes } from './helpers.mjs';
 import { runColourScenario, startModelServer } from './clip-helpers.mjs';
 
-// The tokenizer/preprocessing and the index come from the clip-text and clip-index branches.
-const missing = [
-  typeof core.clip?.tokenize !== 'function' && 'core.clip.tokenize',
-  typeof core.clip?.preprocess !== 'function' && 'core.clip.preprocess',
-  typeof core.createIndex !== 'function' && 'core.createIndex',
-  typeof core.loadIndex !== 'function' && 'core.loadIndex',
-].filter(Boolean);
-const skip = missing.length ? `core lacks ${missing.join(', ')} (not merged yet)` : false;
-
 let server;
 before(async () => {
   server = await startModelServer();
 });
 after(() => server.close());
 
-test('real core, RGBA image model: query("red") ranks the reds first', { skip }, async () => {
+test('real core, RGBA image model: query("red") ranks the reds first', async () => {
   await runColourScenario(core, createSearch, 'test_image_rgba.onnx', server, randomBytes(32));
 });
 
-test('real core, float image model through C++ preprocessing: query("red") ranks the reds first', { skip }, async () => {
+test('real core, float image model through C++ preprocessing: query("red") ranks the reds first', async () => {
   await runColourScenario(core, createSearch, 'test_image_float.onnx', server, randomBytes(32));
 });

