@@ -1,36 +1,59 @@
 #!/usr/bin/env bash
-# Builds everything: the native core + tests (g++), the wasm module + tests (emcc), and the
-# TypeScript package. Incremental: re-running only rebuilds what changed.
+# Builds without installing anything (no apt-get, no npm ci, no root): `npm run setup` first.
+# Incremental: re-running only rebuilds what changed.
+#   build.sh          everything: native core + Catch2, both wasm modules + Catch2, the package
+#   build.sh cpp      the Catch2 suites only (native and wasm)
+#   build.sh package  the wasm modules, the TypeScript package and the test models
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs   # Debian's emscripten optimizer imports Debian's acorn
 jobs=$(nproc)
+what="${1:-all}"
 
-cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build/native -j "$jobs"
-
-if [ ! -f build/wasm/CMakeCache.txt ]; then
-  emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+missing=()
+for tool in emcc cmake g++ dpkg-source; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+[ -f /usr/include/catch2/catch.hpp ] || missing+=("catch2")
+[ -f .deps/libsodium/.verified ] && [ -f .deps/zstd/.verified ] || missing+=(".deps/ sources")
+[ -d node_modules/typescript ] || missing+=("node_modules")
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "build: missing ${missing[*]}: run 'npm run setup' (as root) first" >&2
+  exit 1
 fi
-cmake --build build/wasm -j "$jobs"
 
-# The package: compiled TypeScript plus the wasm module beside it.
-node node_modules/typescript/bin/tsc -p js/tsconfig.json
-# The worker entry (worker/) compiles into js/dist/worker against the declarations just emitted.
-node node_modules/typescript/bin/tsc -p worker/tsconfig.json
-mkdir -p js/dist/wasm
-cp build/wasm/cipherlens.mjs build/wasm/cipherlens.wasm js/src/wasm/cipherlens.d.mts \
-   build/wasm/cipherlens-crypto.mjs build/wasm/cipherlens-crypto.wasm js/src/wasm/cipherlens-crypto.d.mts js/dist/wasm/
-# ONNX Runtime Web's wasm backend, self-hosted beside the package (no CDN): the plain SIMD build
-# (Node, and the 'onnxruntime-web/wasm' import) and the JSEP build (the default browser import).
-mkdir -p js/dist/ort
-for f in ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm ort-wasm-simd-threaded.jsep.mjs ort-wasm-simd-threaded.jsep.wasm; do
-  cp -u node_modules/onnxruntime-web/dist/$f js/dist/ort/
-done
+native() {
+  cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/native -j "$jobs" "$@"
+}
+wasm() {
+  [ -f build/wasm/CMakeCache.txt ] || emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build/wasm -j "$jobs" "$@"
+}
 
-# Small stand-ins for the MobileCLIP models (generated, never committed; see the script).
-node scripts/gen-test-models.mjs build/models
+package() {
+  wasm --target cipherlens cipherlens_crypto
+  # The package: compiled TypeScript plus the wasm modules beside it.
+  node node_modules/typescript/bin/tsc -p js/tsconfig.json
+  # The worker entry (worker/) compiles into js/dist/worker against the declarations just emitted.
+  node node_modules/typescript/bin/tsc -p worker/tsconfig.json
+  mkdir -p js/dist/wasm
+  cp build/wasm/cipherlens.mjs build/wasm/cipherlens.wasm js/src/wasm/cipherlens.d.mts \
+     build/wasm/cipherlens-crypto.mjs build/wasm/cipherlens-crypto.wasm js/src/wasm/cipherlens-crypto.d.mts js/dist/wasm/
+  # ONNX Runtime Web's wasm backend, self-hosted beside the package (no CDN): the plain SIMD build
+  # (Node, and the 'onnxruntime-web/wasm' import) and the JSEP build (the default browser import).
+  mkdir -p js/dist/ort
+  for f in ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm ort-wasm-simd-threaded.jsep.mjs ort-wasm-simd-threaded.jsep.wasm; do
+    cp -u node_modules/onnxruntime-web/dist/$f js/dist/ort/
+  done
+  # Small stand-ins for the MobileCLIP models (generated, never committed; see the script).
+  node scripts/gen-test-models.mjs build/models
+  for m in cipherlens cipherlens-crypto; do
+    echo "build: $m.wasm $(gzip -9c js/dist/wasm/$m.wasm | wc -c) B gzipped, glue $(gzip -9c js/dist/wasm/$m.mjs | wc -c) B gzipped"
+  done
+}
 
-for m in cipherlens cipherlens-crypto; do
-  echo "build: $m.wasm $(gzip -9c js/dist/wasm/$m.wasm | wc -c) B gzipped, glue $(gzip -9c js/dist/wasm/$m.mjs | wc -c) B gzipped"
-done
+case "$what" in
+  cpp) native --target core_tests; wasm --target core_tests ;;
+  package) package ;;
+  all) native; wasm; package ;;
+  *) echo "build: unknown part '$what' (cpp, package or nothing for all)" >&2; exit 1 ;;
+esac

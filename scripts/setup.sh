@@ -22,7 +22,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Third-party C sources (libsodium, zstd) from Debian source packages, verified against the .dsc.
+# Third-party C sources (libsodium, zstd) from Debian source packages, verified against their .dsc
+# and the recorded upstream tarballs (wasm/third_party/sources.sha256).
 bash scripts/fetch-sources.sh
 
 # npm packages (lockfile-exact); skipped when node_modules matches the lockfile already.

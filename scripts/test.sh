@@ -1,13 +1,29 @@
 #!/usr/bin/env bash
-# Runs every suite: the Catch2 core tests (native and wasm), then the Node and browser suites
-# through node's test runner. Expects `npm run build` to have run (npm test does that).
+# Runs the test suites; `npm test` runs all of them after setup and build (tests/README.md).
+#   test.sh                     every suite
+#   test.sh cpp|node|browser|setup ...   the named layers only
+# The Node, browser and set-up suites go through one node --test run, so its summary closes the output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+layers=("$@")
+[ ${#layers[@]} -gt 0 ] || layers=(setup cpp node browser)
 
-echo "== Catch2, native (g++)"
-build/native/core_tests
-echo "== Catch2, wasm (emcc, in Node)"
-node --no-experimental-fetch build/wasm/core_tests.cjs
+dirs=()
+for layer in "${layers[@]}"; do
+  case "$layer" in
+    cpp)
+      echo "== Catch2, native (g++)"
+      build/native/core_tests
+      echo "== Catch2, wasm (emcc, in Node)"
+      node --no-experimental-fetch build/wasm/core_tests.cjs ;;
+    setup) dirs+=(tests/setup/) ;;
+    node) dirs+=(tests/js/) ;;
+    browser) dirs+=(tests/browser/) ;;
+    *) echo "test: unknown layer '$layer' (cpp, node, browser, setup)" >&2; exit 1 ;;
+  esac
+done
 
-echo "== Node and browser suites"
-node --test --test-concurrency=1 tests/js/ tests/browser/
+if [ ${#dirs[@]} -gt 0 ]; then
+  echo "== node --test ${dirs[*]}"
+  node --test --test-concurrency=1 "${dirs[@]}"
+fi
