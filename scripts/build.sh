@@ -31,7 +31,9 @@ wasm() {
 
 package() {
   wasm --target cipherlens cipherlens_crypto
-  # The package: compiled TypeScript plus the wasm modules beside it.
+  # The package: compiled TypeScript plus the wasm modules beside it. The TypeScript output is
+  # emptied first so a moved or deleted source leaves no stale module for tests to import.
+  [ -d js/dist ] && find js/dist -mindepth 1 -maxdepth 1 ! -name wasm ! -name ort -exec rm -rf {} +
   node node_modules/typescript/bin/tsc -p js/tsconfig.json
   # The worker entry (worker/) compiles into js/dist/worker against the declarations just emitted.
   node node_modules/typescript/bin/tsc -p worker/tsconfig.json

@@ -1,9 +1,10 @@
 // The object a worker serves: the whole synchronous core behind one generic `call`, plus stream
 // sessions that hand back at most one finished 4 MiB chunk per step (bounded memory, and the
 // caller's pull decides when the next chunk is worked on).
-import { loadCore, loadCryptoCore, type CryptoCore } from '../core.js';
-import { badInput, requireBytes } from '../errors.js';
-import { CHUNK_BYTES, CIPHER_CHUNK_BYTES, type StreamDecryptor, type StreamEncryptor } from '../stream.js';
+import { loadCryptoCore, type CryptoCore } from '../crypto/core.js';
+import { loadCore } from '../search/core.js';
+import { badInput, requireBytes } from '../runtime/errors.js';
+import { CHUNK_BYTES, CIPHER_CHUNK_BYTES, type StreamDecryptor, type StreamEncryptor } from '../crypto/stream.js';
 import { withTransfer, zeroBytes, type ApiShape, type HostApi, type SessionKind, type StepResult } from '../remote/protocol.js';
 
 /** Served by sessions instead: they return stateful objects that cannot be cloned. */

@@ -1,7 +1,7 @@
 // The channel back to the thread that started this worker: a Node worker_threads parentPort or
 // the browser worker's global scope, as a comlink endpoint plus a plain postMessage.
 import type * as Comlink from 'comlink';
-import { isNode } from '../env.js';
+import { isNode } from '../runtime/env.js';
 
 export interface Port {
   endpoint: Comlink.Endpoint;

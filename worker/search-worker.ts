@@ -1,14 +1,14 @@
 // Worker entry for CLIP search: one core and one createSearch() per thread, so tokenizing,
 // preprocessing, ONNX Runtime inference and the index scan stay off the caller's thread.
-// Speaks the same `init` / `call` protocol as core-worker.ts (see js/src/search-worker.ts).
+// Speaks the same `init` / `call` protocol as core-worker.ts (see js/src/remote/search-client.ts).
 import * as Comlink from 'comlink';
-import { loadCore } from '../core.js';
-import { createSearch, type Search } from '../search.js';
-import { badInput } from '../errors.js';
+import { loadCore } from '../search/core.js';
+import { createSearch, type Search } from '../search/search.js';
+import { badInput } from '../runtime/errors.js';
 import { READY, installErrorHandler } from '../remote/protocol.js';
 import { parentPort } from './parent-port.js';
-import type { SearchWorkerInit } from '../search-worker.js';
-import type { ModelProgress } from '../model-store.js';
+import type { SearchWorkerInit } from '../remote/search-client.js';
+import type { ModelProgress } from '../search/model-store.js';
 
 const CALLS = new Set(['add', 'remove', 'indexImage', 'embedImage', 'embedText', 'query', 'save', 'load', 'dispose', 'size']);
 

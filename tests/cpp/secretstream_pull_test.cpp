@@ -1,4 +1,4 @@
-// The stitched secretstream pull (wasm/simd/secretstream_pull_wasm128.c) against libsodium's
+// The stitched secretstream pull (wasm/crypto/simd/secretstream_pull_wasm128.c) against libsodium's
 // own crypto_secretstream_xchacha20poly1305_pull, both starting from copies of one state:
 // same return code, plaintext, tag, length and next state, for every length 0..1100, around
 // the 256-byte tiles and 4 MiB, with additional data, through REKEY and a counter wrap; and

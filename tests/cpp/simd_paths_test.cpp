@@ -1,4 +1,4 @@
-// The wasm SIMD128 paths (wasm/simd) against libsodium's scalar reference code in the same
+// The wasm SIMD128 paths (wasm/crypto/simd) against libsodium's scalar reference code in the same
 // build, at the C level where JS cannot reach: the internal IETF ChaCha20 entry point across
 // a 32-bit counter wrap, and Poly1305 fed in arbitrary pieces (including states created in
 // one mode and used after the mode switched). Only the emcc build has the SIMD paths.

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { core, sodium, randomBytes, catchCoreError } from './helpers.mjs';
-import { withSensitiveLimits, withSensitiveLimitsAsync } from '../../js/dist/keys.js';
-import { CoreError } from '../../js/dist/errors.js';
+import { withSensitiveLimits, withSensitiveLimitsAsync } from '../../js/dist/crypto/keys.js';
+import { CoreError } from '../../js/dist/runtime/errors.js';
 
 const MiB = 1024 * 1024;
 

@@ -1,4 +1,4 @@
-// Differential tests of the wasm SIMD128 crypto paths (wasm/simd): every result must equal
+// Differential tests of the wasm SIMD128 crypto paths (wasm/crypto/simd): every result must equal
 // libsodium's scalar reference code in the same build (core.primitives.reference.withScalar)
 // AND an independent implementation: libsodium.js, or OpenSSL's ChaCha20 through node:crypto
 // where libsodium.js cannot reach (64-bit counters past 2^31).

@@ -2,11 +2,12 @@
 // Payloads cross by transfer, keys by copy; key derivation gets a thread of its own that is
 // terminated afterwards, so Argon2's memory goes back to the system.
 import * as Comlink from 'comlink';
-import type { Core, CryptoCore } from '../core.js';
-import type { CoreErrorCode } from '../errors.js';
-import { CoreError, requireBytes } from '../errors.js';
-import { compileCore, type CoreFlavor, type LoadOptions } from '../loader.js';
-import { INTERACTIVE_LIMITS, SALT_BYTES, withSensitiveLimitsAsync, type DerivedKey } from '../keys.js';
+import type { CryptoCore } from '../crypto/core.js';
+import type { Core } from '../search/core.js';
+import type { CoreErrorCode } from '../runtime/errors.js';
+import { CoreError, requireBytes } from '../runtime/errors.js';
+import { compileCore, type CoreFlavor, type LoadOptions } from '../runtime/loader.js';
+import { INTERACTIVE_LIMITS, SALT_BYTES, withSensitiveLimitsAsync, type DerivedKey } from '../crypto/keys.js';
 import { ownedBytes, type ApiShape } from './protocol.js';
 import { spawnWorker, type SpawnOptions, type WorkerThread } from './spawn.js';
 import { Scheduler, abortReason } from './scheduler.js';

@@ -1,8 +1,8 @@
 // What the main thread and the worker agree on: the host's RPC surface, how errors cross
 // (as CoreError with code and chunkIndex), and how byte buffers cross (transferred, not copied).
 import * as Comlink from 'comlink';
-import { CoreError, type CoreErrorCode } from '../errors.js';
-import type { CoreFlavor } from '../loader.js';
+import { CoreError, type CoreErrorCode } from '../runtime/errors.js';
+import type { CoreFlavor } from '../runtime/loader.js';
 
 /** Posted by the worker once it listens, so no call can be sent before it is heard. */
 export const READY = { cipherlensWorkerReady: true } as const;

@@ -2,7 +2,7 @@
 // worker_threads Worker in Node; waits until it listens and hands back a comlink proxy.
 import * as Comlink from 'comlink';
 import { READY, installErrorHandler, type HostApi } from './protocol.js';
-import { isNode } from '../env.js';
+import { isNode } from '../runtime/env.js';
 
 export interface WorkerThread {
   readonly remote: Comlink.Remote<HostApi>;

@@ -1,7 +1,7 @@
 // Pull-based streams over a worker session: every pull of the returned ReadableStream reads
 // just enough source to finish one 4 MiB chunk in the worker, so memory stays bounded however
 // long the stream is, and a slow consumer slows the source (backpressure).
-import { CoreError, badInput, requireBytes } from '../errors.js';
+import { CoreError, badInput, requireBytes } from '../runtime/errors.js';
 import { ownedBytes, zeroBytes, withTransfer } from './protocol.js';
 import type { WorkerThread } from './spawn.js';
 import { abortReason } from './scheduler.js';

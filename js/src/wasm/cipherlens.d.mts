@@ -1,4 +1,4 @@
-// Types of the embind module built from wasm/bindings (Emscripten 3.1.6 cannot emit them).
+// Types of the embind module built from wasm/crypto/bindings and wasm/search/bindings (Emscripten 3.1.6 cannot emit them).
 // Byte buffers are heap addresses; functions returning a length encode errors as -status.
 export interface WasmStreamEncryptor {
   init(key: number, header: number): void;
@@ -22,7 +22,7 @@ export interface WasmStreamDecryptor {
   delete(): void;
 }
 
-// One embedding index (wasm/bindings/index_bind.cpp). Functions returning a count or length
+// One embedding index (wasm/search/bindings/index_bind.cpp). Functions returning a count or length
 // encode errors as -status; init and load return a status.
 export interface WasmEmbeddingIndex {
   init(dims: number): number;

@@ -1,0 +1,39 @@
+import type { Heap } from '../runtime/heap.js';
+import { requireBytes, requireString } from '../runtime/errors.js';
+import { putText, readText } from '../runtime/text.js';
+
+// Matches cl::B64 in wasm/crypto/encoding.hpp.
+const ORIGINAL = 0;
+const URLSAFE_NO_PADDING = 1;
+
+/** Base64 through libsodium's codec, so strictness matches libsodium.js exactly. */
+export function makeB64(heap: Heap) {
+  const { mod } = heap;
+
+  const encodeWith = (variant: number) => (bytes: Uint8Array): string => {
+    requireBytes('bytes', bytes);
+    return heap.scope((a) => {
+      const out = a.alloc(mod.b64EncodedLength(bytes.length, variant) + 1);
+      const len = mod.b64Encode(out, a.put(bytes), bytes.length, variant);
+      return readText(heap, out, len);
+    });
+  };
+
+  const decodeWith = (variant: number) => (text: string): Uint8Array => {
+    requireString('base64 text', text);
+    return heap.scope((a) => {
+      const [ptr, len] = putText(a, text);
+      const out = a.alloc(Math.floor(len / 4) * 3 + 3);
+      return heap.read(out, heap.checkLength(mod.b64Decode(out, ptr, len, variant)));
+    });
+  };
+
+  return {
+    /** Standard alphabet with padding (libsodium ORIGINAL): keys, nonces, ciphertexts. */
+    encode: encodeWith(ORIGINAL),
+    decode: decodeWith(ORIGINAL),
+    /** URL-safe alphabet without padding: values in URLs. */
+    encodeURLSafe: encodeWith(URLSAFE_NO_PADDING),
+    decodeURLSafe: decodeWith(URLSAFE_NO_PADDING),
+  };
+}

@@ -1,0 +1,44 @@
+import type { Heap } from '../runtime/heap.js';
+import { CoreError, requireBytes } from '../runtime/errors.js';
+import { KEY_BYTES } from './keys.js';
+
+export const HEADER_BYTES = 24;
+export const STREAM_OVERHEAD = 17;
+
+/** One secretstream message tagged FINAL: Ente's metadata, thumbnails and ML data. */
+export function makeBlob(heap: Heap) {
+  const { mod } = heap;
+
+  const decryptWith = (strict: boolean) => (ciphertext: Uint8Array, header: Uint8Array, key: Uint8Array): Uint8Array => {
+    requireBytes('ciphertext', ciphertext);
+    requireBytes('header', header, HEADER_BYTES);
+    requireBytes('key', key, KEY_BYTES);
+    if (ciphertext.length < STREAM_OVERHEAD) {
+      throw new CoreError('TRUNCATED', 'blob is shorter than its 17-byte overhead');
+    }
+    return heap.scope((a) => {
+      const mlen = ciphertext.length - STREAM_OVERHEAD;
+      const m = a.alloc(mlen);
+      heap.check(mod.blobDecrypt(m, a.put(ciphertext), ciphertext.length, a.put(header), a.put(key), strict));
+      return heap.read(m, mlen);
+    });
+  };
+
+  return {
+    encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array; header: Uint8Array } {
+      requireBytes('message', message);
+      requireBytes('key', key, KEY_BYTES);
+      return heap.scope((a) => {
+        const clen = message.length + STREAM_OVERHEAD;
+        const c = a.alloc(clen);
+        const header = a.alloc(HEADER_BYTES);
+        heap.check(mod.blobEncrypt(c, header, a.put(message), message.length, a.put(key)));
+        return { ciphertext: heap.read(c, clen), header: heap.read(header, HEADER_BYTES) };
+      });
+    },
+    /** Strict: the message must be tagged FINAL. */
+    decrypt: decryptWith(true),
+    /** For legacy data written by clients that ignored the tag: accepts any tag. */
+    decryptLegacy: decryptWith(false),
+  };
+}

@@ -1,0 +1,63 @@
+import type { Heap } from '../runtime/heap.js';
+import { badInput, requireBytes } from '../runtime/errors.js';
+import { CHUNK_BYTES } from './stream.js';
+
+export const FILE_HASH_BYTES = 64;
+
+export interface FileHasher {
+  update(bytes: Uint8Array): void;
+  /** The 64-byte hash; frees the hasher. */
+  digest(): Uint8Array;
+  dispose(): void;
+}
+
+/** Ente's file hash: BLAKE2b with a 64-byte output (crypto_generichash), fed in pieces. */
+export function makeFileHash(heap: Heap) {
+  const { mod } = heap;
+
+  const createHasher = (): FileHasher => {
+    let wasm: InstanceType<typeof mod.FileHasher> | null = new mod.FileHasher();
+    const live = () => {
+      if (!wasm) throw badInput('the hasher was finished or disposed');
+      return wasm;
+    };
+    const dispose = () => {
+      wasm?.delete();  // the C++ destructor zeroes the state
+      wasm = null;
+    };
+    return {
+      update(bytes: Uint8Array) {
+        requireBytes('bytes', bytes);
+        const h = live();
+        // In 4 MiB pieces, so a large file never needs its full size in wasm memory.
+        for (let at = 0; at < bytes.length; at += CHUNK_BYTES) {
+          const piece = bytes.subarray(at, at + CHUNK_BYTES);
+          heap.scope((a) => h.update(a.put(piece), piece.length));
+        }
+      },
+      digest() {
+        const h = live();
+        try {
+          return heap.scope((a) => {
+            const out = a.alloc(FILE_HASH_BYTES);
+            h.finish(out);
+            return heap.read(out, FILE_HASH_BYTES);
+          });
+        } finally {
+          dispose();
+        }
+      },
+      dispose,
+    };
+  };
+
+  return {
+    createHasher,
+    /** The hash of a whole file in memory. */
+    file(bytes: Uint8Array): Uint8Array {
+      const h = createHasher();
+      h.update(bytes);
+      return h.digest();
+    },
+  };
+}

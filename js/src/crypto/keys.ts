@@ -1,0 +1,122 @@
+import type { Heap } from '../runtime/heap.js';
+import { badInput, CoreError, requireBytes } from '../runtime/errors.js';
+
+export const KEY_BYTES = 32;
+export const SALT_BYTES = 16;
+export const MiB = 1024 * 1024;
+
+/** Ente's interactive limits (login with a fresh key). */
+export const INTERACTIVE_LIMITS = { opsLimit: 2, memLimit: 64 * MiB } as const;
+/**
+ * Ente's sensitive derivation: 16 passes over 256 MiB; where that memory cannot be had, half the
+ * memory for twice the passes, down to 128 MiB. The limits to try, in order.
+ */
+export const SENSITIVE_ATTEMPTS: readonly Readonly<{ opsLimit: number; memLimit: number }>[] = [
+  { opsLimit: 16, memLimit: 256 * MiB },
+  { opsLimit: 32, memLimit: 128 * MiB },
+];
+
+type Limits = (typeof SENSITIVE_ATTEMPTS)[number];
+const isOutOfMemory = (e: unknown) => e instanceof CoreError && e.code === 'OUT_OF_MEMORY';
+const sensitiveOutOfMemory = () =>
+  new CoreError('OUT_OF_MEMORY', 'not enough memory for a sensitive key derivation (needs 128 MiB)');
+
+/** Runs `attempt` with each of SENSITIVE_ATTEMPTS (n counts from 1) until one is not out of memory. */
+export function withSensitiveLimits<T>(attempt: (limits: Limits, n: number) => T): T {
+  for (const [i, limits] of SENSITIVE_ATTEMPTS.entries()) {
+    try {
+      return attempt(limits, i + 1);
+    } catch (e) {
+      if (!isOutOfMemory(e)) throw e;
+    }
+  }
+  throw sensitiveOutOfMemory();
+}
+
+/** withSensitiveLimits for attempts that run elsewhere (a worker thread per attempt). */
+export async function withSensitiveLimitsAsync<T>(attempt: (limits: Limits, n: number) => Promise<T>): Promise<T> {
+  for (const [i, limits] of SENSITIVE_ATTEMPTS.entries()) {
+    try {
+      return await attempt(limits, i + 1);
+    } catch (e) {
+      if (!isOutOfMemory(e)) throw e;
+    }
+  }
+  throw sensitiveOutOfMemory();
+}
+
+/** What a derivation produced, with the parameters to store beside the account. */
+export interface DerivedKey {
+  key: Uint8Array;
+  salt: Uint8Array;
+  opsLimit: number;
+  memLimit: number;
+}
+
+const utf8 = new TextEncoder();
+
+/** Passwords enter Argon2 as UTF-8 bytes. */
+export function passwordBytes(password: string | Uint8Array): Uint8Array {
+  if (typeof password === 'string') return utf8.encode(password);
+  return requireBytes('password', password);
+}
+
+function requireLimit(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw badInput(`${name} must be a positive integer`);
+  }
+  return value;
+}
+
+export function makeKeys(heap: Heap) {
+  const { mod } = heap;
+
+  const generateKey = (): Uint8Array =>
+    heap.scope((a) => {
+      const key = a.alloc(KEY_BYTES);
+      mod.generateKey(key);
+      return heap.read(key, KEY_BYTES);
+    });
+
+  const randomBytes = (length: number): Uint8Array =>
+    heap.scope((a) => {
+      const out = a.alloc(requireLimit('length', length));
+      mod.randomBytes(out, length);
+      return heap.read(out, length);
+    });
+
+  const deriveKey = (password: string | Uint8Array, salt: Uint8Array, opsLimit: number, memLimit: number): Uint8Array => {
+    const pw = passwordBytes(password);
+    requireBytes('salt', salt, SALT_BYTES);
+    requireLimit('opsLimit', opsLimit);
+    requireLimit('memLimit', memLimit);
+    return heap.scope((a) => {
+      const key = a.alloc(KEY_BYTES);
+      heap.check(mod.deriveKey(key, KEY_BYTES, a.put(pw), pw.length, a.put(salt), opsLimit, memLimit));
+      return heap.read(key, KEY_BYTES);
+    });
+  };
+
+  const deriveSensitiveKey = (password: string | Uint8Array): DerivedKey => {
+    const salt = randomBytes(SALT_BYTES);
+    return withSensitiveLimits(({ opsLimit, memLimit }) =>
+      ({ key: deriveKey(password, salt, opsLimit, memLimit), salt, opsLimit, memLimit }));
+  };
+
+  const deriveInteractiveKey = (password: string | Uint8Array): DerivedKey => {
+    const salt = randomBytes(SALT_BYTES);
+    const { opsLimit, memLimit } = INTERACTIVE_LIMITS;
+    return { key: deriveKey(password, salt, opsLimit, memLimit), salt, opsLimit, memLimit };
+  };
+
+  const deriveLoginSubKey = (kek: Uint8Array): Uint8Array => {
+    requireBytes('kek', kek, KEY_BYTES);
+    return heap.scope((a) => {
+      const out = a.alloc(16);
+      mod.deriveLoginSubKey(out, a.put(kek));
+      return heap.read(out, 16);
+    });
+  };
+
+  return { generateKey, randomBytes, deriveKey, deriveSensitiveKey, deriveInteractiveKey, deriveLoginSubKey };
+}

@@ -1,0 +1,47 @@
+import type { Heap } from '../runtime/heap.js';
+import { CoreError, requireBytes } from '../runtime/errors.js';
+import { KEY_BYTES } from './keys.js';
+
+export const NONCE_BYTES = 24;
+const MAC_BYTES = 16;
+
+/** XSalsa20-Poly1305 with a random nonce: how Ente wraps keys. */
+export function makeSecretbox(heap: Heap) {
+  const { mod } = heap;
+  return {
+    encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array; nonce: Uint8Array } {
+      requireBytes('message', message);
+      requireBytes('key', key, KEY_BYTES);
+      // One heap block for key, nonce, message and ciphertext (the kept small block for the
+      // 32-byte keys Ente wraps): per-allocation cost dominated the call.
+      const clen = message.length + MAC_BYTES;
+      return heap.small(KEY_BYTES + NONCE_BYTES + message.length + clen, (base) => {
+        const nonce = base + KEY_BYTES, m = nonce + NONCE_BYTES, c = m + message.length;
+        const u8 = heap.u8;
+        u8.set(key, base);
+        u8.set(message, m);
+        mod._cl_secretbox_encrypt(c, nonce, m, message.length, base);
+        return { ciphertext: heap.read(c, clen), nonce: heap.read(nonce, NONCE_BYTES) };
+      });
+    },
+
+    decrypt(ciphertext: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
+      requireBytes('ciphertext', ciphertext);
+      requireBytes('nonce', nonce, NONCE_BYTES);
+      requireBytes('key', key, KEY_BYTES);
+      if (ciphertext.length < MAC_BYTES) {
+        throw new CoreError('TRUNCATED', 'secretbox ciphertext is shorter than its 16-byte MAC');
+      }
+      const mlen = ciphertext.length - MAC_BYTES;
+      return heap.small(KEY_BYTES + NONCE_BYTES + ciphertext.length + mlen, (base) => {
+        const nonce_ = base + KEY_BYTES, c = nonce_ + NONCE_BYTES, m = c + ciphertext.length;
+        const u8 = heap.u8;
+        u8.set(key, base);
+        u8.set(nonce, nonce_);
+        u8.set(ciphertext, c);
+        heap.check(mod._cl_secretbox_decrypt(m, c, ciphertext.length, nonce_, base));
+        return heap.read(m, mlen);
+      });
+    },
+  };
+}

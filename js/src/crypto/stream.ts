@@ -1,0 +1,208 @@
+import type { Heap } from '../runtime/heap.js';
+import type { WasmStreamDecryptor, WasmStreamEncryptor } from '../wasm/cipherlens.mjs';
+import { CoreError, badInput, requireBytes } from '../runtime/errors.js';
+import { KEY_BYTES } from './keys.js';
+import { HEADER_BYTES, STREAM_OVERHEAD } from './blob.js';
+import { concat } from '../runtime/bytes.js';
+
+/** Ente's file layout: 4 MiB plaintext chunks, each + 17 bytes of ciphertext. */
+export const CHUNK_BYTES = 4 * 1024 * 1024;
+export const CIPHER_CHUNK_BYTES = CHUNK_BYTES + STREAM_OVERHEAD;
+
+export interface StreamEncryptor {
+  readonly header: Uint8Array;
+  /** Ciphertext of every chunk completed by these bytes (possibly empty). */
+  update(bytes: Uint8Array): Uint8Array;
+  /** The FINAL chunk. Frees the encryptor. */
+  final(): Uint8Array;
+  dispose(): void;
+}
+
+export interface StreamDecryptor {
+  /** Plaintext of every chunk completed and authenticated by these bytes (possibly empty). */
+  update(bytes: Uint8Array): Uint8Array;
+  /** Authenticates the FINAL chunk and returns its plaintext; TRUNCATED if it never came. Frees. */
+  final(): Uint8Array;
+  dispose(): void;
+}
+
+/** Receives each piece of output while it is still in wasm memory. */
+type Sink = (view: Uint8Array) => void;
+
+function collect(run: (sink: Sink) => void): Uint8Array {
+  const parts: Uint8Array[] = [];
+  run((view) => parts.push(view.slice()));
+  return parts.length ? concat(parts) : new Uint8Array(0);
+}
+
+/** Plaintext bytes that a stream ciphertext of this length can hold. */
+function plaintextCapacity(cipherLength: number): number {
+  const chunks = Math.max(1, Math.ceil(cipherLength / CIPHER_CHUNK_BYTES));
+  const last = cipherLength - (chunks - 1) * CIPHER_CHUNK_BYTES;
+  return (chunks - 1) * CHUNK_BYTES + Math.max(0, last - STREAM_OVERHEAD);
+}
+
+export function makeStream(heap: Heap) {
+  const { mod } = heap;
+
+  /** What the wasm encryptor and decryptor share: a final push, output in place, delete(). */
+  interface WasmCipher {
+    finish(): number;
+    outputPtr(): number;
+    delete(): void;
+  }
+
+  /** The life cycle both directions share: feed chunks, finish once, then dispose. */
+  abstract class Incremental<W extends WasmCipher> {
+    protected wasm: W | null;
+
+    constructor(wasm: W, private readonly what: string) {
+      this.wasm = wasm;
+    }
+
+    protected live(): W {
+      if (!this.wasm) throw badInput(`the ${this.what} was finalised or disposed`);
+      return this.wasm;
+    }
+
+    /** Passes each completed chunk's output, still in wasm memory, to `sink`. */
+    abstract feed(bytes: Uint8Array, sink: Sink): void;
+
+    /** The last chunk's output to `sink`; frees the wasm state whatever happens. */
+    finish(sink: Sink): void {
+      const wasm = this.live();
+      try {
+        const len = heap.checkLength(wasm.finish());
+        const out = wasm.outputPtr();
+        if (len > 0) sink(heap.u8.subarray(out, out + len));
+      } finally {
+        this.dispose();
+      }
+    }
+
+    update(bytes: Uint8Array): Uint8Array {
+      return collect((sink) => this.feed(bytes, sink));
+    }
+
+    final(): Uint8Array {
+      return collect((sink) => this.finish(sink));
+    }
+
+    dispose(): void {
+      this.wasm?.delete();  // the C++ destructor zeroes state and buffers
+      this.wasm = null;
+    }
+  }
+
+  class Encryptor extends Incremental<WasmStreamEncryptor> implements StreamEncryptor {
+    readonly header: Uint8Array;
+
+    constructor(key: Uint8Array) {
+      requireBytes('key', key, KEY_BYTES);
+      const wasm = new mod.StreamEncryptor();
+      super(wasm, 'encryptor');
+      this.header = heap.scope((a) => {
+        const header = a.alloc(HEADER_BYTES);
+        wasm.init(a.put(key), header);
+        return heap.read(header, HEADER_BYTES);
+      });
+    }
+
+    feed(bytes: Uint8Array, sink: Sink): void {
+      requireBytes('bytes', bytes);
+      const wasm = this.live();
+      for (let at = 0; at < bytes.length;) {
+        let space = wasm.inputSpace();
+        if (space === 0) {
+          // More plaintext follows a full chunk: that chunk is a MESSAGE, not the FINAL one.
+          const clen = heap.checkLength(wasm.pushMessage());
+          const out = wasm.outputPtr();
+          sink(heap.u8.subarray(out, out + clen));
+          space = wasm.inputSpace();
+        }
+        const n = Math.min(space, bytes.length - at);
+        heap.u8.set(bytes.subarray(at, at + n), wasm.inputPtr());
+        heap.check(wasm.commit(n));
+        at += n;
+      }
+    }
+  }
+
+  class Decryptor extends Incremental<WasmStreamDecryptor> implements StreamDecryptor {
+    constructor(header: Uint8Array, key: Uint8Array) {
+      requireBytes('header', header, HEADER_BYTES);
+      requireBytes('key', key, KEY_BYTES);
+      const wasm = new mod.StreamDecryptor();
+      try {
+        heap.scope((a) => heap.check(wasm.init(a.put(header), a.put(key))));
+      } catch (e) {
+        wasm.delete();
+        throw e;
+      }
+      super(wasm, 'decryptor');
+    }
+
+    feed(bytes: Uint8Array, sink: Sink): void {
+      requireBytes('bytes', bytes);
+      const wasm = this.live();
+      for (let at = 0; at < bytes.length;) {
+        // After the FINAL chunk there is no space: commit() then reports the trailing data.
+        const n = Math.min(wasm.inputSpace(), bytes.length - at);
+        if (n > 0) heap.u8.set(bytes.subarray(at, at + n), wasm.inputPtr());
+        const mlen = heap.checkLength(wasm.commit(n > 0 ? n : bytes.length - at));
+        if (mlen > 0) {
+          const out = wasm.outputPtr();
+          sink(heap.u8.subarray(out, out + mlen));
+        }
+        at += n;
+      }
+    }
+  }
+
+  return {
+    createEncryptor: (key: Uint8Array): StreamEncryptor => new Encryptor(key),
+    createDecryptor: (header: Uint8Array, key: Uint8Array): StreamDecryptor => new Decryptor(header, key),
+
+    /** Whole-buffer encryption in Ente's chunked layout, written straight into one result. */
+    encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array; header: Uint8Array } {
+      requireBytes('message', message);
+      const enc = new Encryptor(key);
+      const chunks = Math.max(1, Math.ceil(message.length / CHUNK_BYTES));
+      const ciphertext = new Uint8Array(message.length + chunks * STREAM_OVERHEAD);
+      let at = 0;
+      const sink: Sink = (view) => {
+        ciphertext.set(view, at);
+        at += view.length;
+      };
+      try {
+        enc.feed(message, sink);
+        enc.finish(sink);
+      } finally {
+        enc.dispose();
+      }
+      return { ciphertext, header: enc.header };
+    },
+
+    /** Whole-buffer decryption; nothing is returned unless every chunk authenticated. */
+    decrypt(ciphertext: Uint8Array, header: Uint8Array, key: Uint8Array): Uint8Array {
+      requireBytes('ciphertext', ciphertext);
+      const dec = new Decryptor(header, key);
+      const plaintext = new Uint8Array(plaintextCapacity(ciphertext.length));
+      let at = 0;
+      try {
+        const sink: Sink = (view) => {
+          plaintext.set(view, at);
+          at += view.length;
+        };
+        dec.feed(ciphertext, sink);
+        dec.finish(sink);
+        return plaintext;
+      } catch (e) {
+        plaintext.fill(0);
+        throw e;
+      } finally {
+        dec.dispose();
+      }
+    },
+  };
+}

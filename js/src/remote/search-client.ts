@@ -1,0 +1,69 @@
+// createSearchWorker: the search API served by a worker thread (a module Worker in browsers,
+// worker_threads in Node) running dist/worker/search-worker.js (built from worker/search-worker.ts).
+import * as Comlink from 'comlink';
+import { spawnWorker, type SpawnOptions } from './spawn.js';
+import type { CreateSearchOptions, Search } from '../search/search.js';
+import type { Async } from './client.js';
+import type { ImageSignature } from '../search/clip-encoders.js';
+import type { ModelProgress } from '../search/model-store.js';
+
+/** What crosses to the worker: the search options that can be cloned, plus where to find things. */
+export interface SearchWorkerInit extends Omit<CreateSearchOptions, 'ort' | 'fetch' | 'signal' | 'onProgress'> {
+  /** URL of an onnxruntime-web ES module for the worker to import (needed in browsers without a
+   *  bundler, e.g. '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs'). Default: 'onnxruntime-web'. */
+  ortUrl?: string;
+  /** Where the worker loads the core's .wasm from (default: beside the package). */
+  wasmUrl?: string;
+}
+
+export interface SearchWorkerOptions extends SearchWorkerInit, SpawnOptions {
+  onProgress?: (progress: ModelProgress) => void;
+}
+
+/** The Search API, every call answered by the worker (`size` becomes a call, `dispose` ends it). */
+export type SearchWorker = Async<Pick<Search,
+  'add' | 'remove' | 'indexImage' | 'embedImage' | 'embedText' | 'query' | 'save' | 'load'>> & {
+  readonly imageSignature: ImageSignature | null;
+  size(): Promise<number>;
+  /** Frees the sessions and the index, then ends the thread. */
+  terminate(): Promise<void>;
+};
+
+type SearchHost = {
+  init(options: SearchWorkerInit, onProgress?: (p: ModelProgress) => void): Promise<{ imageSignature: ImageSignature | null }>;
+  call(name: string, args: unknown[]): Promise<unknown>;
+};
+
+/** Starts a worker, loads the core and the models in it, and resolves once search is ready. */
+export async function createSearchWorker(options: SearchWorkerOptions = {}): Promise<SearchWorker> {
+  const { workerUrl, onProgress, ...init } = options;
+  const thread = await spawnWorker({ workerUrl: workerUrl ?? new URL('../worker/search-worker.js', import.meta.url) });
+  const host = thread.remote as unknown as Comlink.Remote<SearchHost>;
+  let ready: { imageSignature: ImageSignature | null };
+  try {
+    ready = await thread.guard(host.init(init, onProgress ? Comlink.proxy(onProgress) : undefined) as Promise<typeof ready>);
+  } catch (e) {
+    await thread.terminate();
+    throw e;
+  }
+  const call = <T>(name: string, ...args: unknown[]) => thread.guard(host.call(name, args) as Promise<T>);
+  return {
+    imageSignature: ready.imageSignature,
+    size: () => call<number>('size'),
+    add: (fileId, embedding) => call('add', fileId, embedding),
+    remove: (fileId) => call('remove', fileId),
+    indexImage: (fileId, rgba, width, height) => call('indexImage', fileId, rgba, width, height),
+    embedImage: (rgba, width, height) => call('embedImage', rgba, width, height),
+    embedText: (text) => call('embedText', text),
+    query: (text, queryOptions) => call('query', text, queryOptions),
+    save: (key) => call('save', key),
+    load: (bytes, key) => call('load', bytes, key),
+    async terminate() {
+      try {
+        await call('dispose');
+      } finally {
+        await thread.terminate();
+      }
+    },
+  };
+}

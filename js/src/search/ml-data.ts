@@ -1,0 +1,162 @@
+import type { makeBlob } from '../crypto/blob.js';
+import { badInput, requireBytes } from '../runtime/errors.js';
+import type { EmbeddingIndex } from './embedding-index.js';
+import { requireFileId } from './embedding-index.js';
+import { concat } from '../runtime/bytes.js';
+
+/** Ente's CLIP entry in a file's ML data. */
+export interface ClipData {
+  version: number;
+  /** Who indexed it, e.g. "io.ente.photos/1.7.0". */
+  client: string;
+  /** 512 numbers, L2-normalised. */
+  embedding: number[];
+}
+
+/** The JSON of Ente's per-file "mldata"; keys other than `clip` (e.g. `face`) pass through untouched. */
+export interface MLData {
+  clip?: ClipData;
+  [key: string]: unknown;
+}
+
+/** What Ente stores per file: gzip(JSON) blob-encrypted with the file key, header kept beside. */
+export interface EncryptedMLData {
+  encryptedData: Uint8Array;
+  decryptionHeader: Uint8Array;
+}
+
+/** The CLIP indexing version cipherlens writes (Ente's current one). */
+export const CLIP_INDEX_VERSION = 1;
+
+/** Runs bytes through a (De)CompressionStream; works without fetch's Response. */
+async function transform(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const writer = stream.writable.getWriter();
+  const written = writer.write(bytes as Uint8Array<ArrayBuffer>).then(() => writer.close());
+  written.catch(() => {});  // the reader reports the same failure
+  const reader = stream.readable.getReader();
+  const parts: Uint8Array[] = [];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    parts.push(value);
+  }
+  await written;
+  return parts.length ? concat(parts) : new Uint8Array(0);
+}
+
+export const gzip = (bytes: Uint8Array) => transform(bytes, new CompressionStream('gzip'));
+
+export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  try {
+    return await transform(bytes, new DecompressionStream('gzip'));
+  } catch (e) {
+    throw badInput(`ML data is not valid gzip: ${(e as Error)?.message ?? e}`);
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export interface ClipOptions {
+  /** Ignore entries indexed with an older version than this (Ente re-indexes those). Default 1. */
+  minVersion?: number;
+}
+
+/** The CLIP embedding of ML data, validated, or undefined when absent or older than minVersion. */
+export function clipEmbedding(data: MLData, options: ClipOptions = {}): Float32Array | undefined {
+  if (!isPlainObject(data)) throw badInput('ML data must be a JSON object');
+  const clip = data.clip as unknown;
+  if (clip === undefined) return undefined;
+  if (!isPlainObject(clip)) throw badInput('ML data "clip" must be an object');
+  if (typeof clip.version !== 'number' || !Number.isFinite(clip.version)) throw badInput('ML data clip.version must be a number');
+  if (clip.version < (options.minVersion ?? CLIP_INDEX_VERSION)) return undefined;
+  const e = clip.embedding;
+  if (!Array.isArray(e) || e.length === 0) throw badInput('ML data clip.embedding must be a non-empty array');
+  const out = new Float32Array(e.length);
+  for (let i = 0; i < e.length; i++) {
+    const x = e[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw badInput(`ML data clip.embedding[${i}] is not a finite number`);
+    out[i] = x;
+  }
+  return out;
+}
+
+/**
+ * `data` with its clip entry set (other keys kept, in their order; a new object). The embedding
+ * is stored L2-normalised, as Ente's clients do.
+ */
+export function withClip(data: MLData | undefined, embedding: ArrayLike<number>, client: string,
+  version: number = CLIP_INDEX_VERSION): MLData {
+  if (data !== undefined && !isPlainObject(data)) throw badInput('ML data must be a JSON object');
+  if (typeof client !== 'string') throw badInput('client must be a string');
+  let ss = 0;
+  for (let i = 0; i < embedding.length; i++) {
+    const x = embedding[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw badInput(`embedding[${i}] is not a finite number`);
+    ss += x * x;
+  }
+  if (!(ss > 0)) throw badInput('embedding must be non-zero');
+  const inv = 1 / Math.sqrt(ss);
+  // Float32 values, as produced by the model and kept by Ente's clients.
+  const normalised = Array.from(Float32Array.from(embedding, (x) => x * inv));
+  return { ...(data ?? {}), clip: { version, client, embedding: normalised } };
+}
+
+export function makeMlData(blob: ReturnType<typeof makeBlob>) {
+  /** gzip(JSON) then blob-encrypt with the file key, the way Ente's clients upload "mldata". */
+  async function encrypt(data: MLData, fileKey: Uint8Array): Promise<EncryptedMLData> {
+    if (!isPlainObject(data)) throw badInput('ML data must be a JSON object');
+    requireBytes('fileKey', fileKey, 32);
+    const packed = await gzip(new TextEncoder().encode(JSON.stringify(data)));
+    const { ciphertext, header } = blob.encrypt(packed, fileKey);
+    packed.fill(0);
+    return { encryptedData: ciphertext, decryptionHeader: header };
+  }
+
+  /**
+   * Decrypts and parses a file's ML data. Strict by default (the message must be tagged FINAL);
+   * `legacy: true` accepts any tag, as Ente's web client does.
+   */
+  async function decrypt(encryptedData: Uint8Array, decryptionHeader: Uint8Array, fileKey: Uint8Array,
+    options: { legacy?: boolean } = {}): Promise<MLData> {
+    const packed = (options.legacy ? blob.decryptLegacy : blob.decrypt)(encryptedData, decryptionHeader, fileKey);
+    let text: string;
+    try {
+      const json = await gunzip(packed);
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(json);
+      } catch {
+        throw badInput('ML data is not valid UTF-8');
+      } finally {
+        json.fill(0);
+      }
+    } finally {
+      packed.fill(0);
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw badInput('ML data is not valid JSON');
+    }
+    if (!isPlainObject(data)) throw badInput('ML data must be a JSON object');
+    return data as MLData;
+  }
+
+  /**
+   * Decrypts a file's ML data and upserts its CLIP embedding into `index`. Returns false (and
+   * leaves the index alone) when there is no clip entry or it is older than minVersion.
+   */
+  async function importClip(index: EmbeddingIndex, fileId: number, encrypted: EncryptedMLData,
+    fileKey: Uint8Array, options: ClipOptions & { legacy?: boolean } = {}): Promise<boolean> {
+    requireFileId(fileId);
+    const data = await decrypt(encrypted.encryptedData, encrypted.decryptionHeader, fileKey, options);
+    const embedding = clipEmbedding(data, options);
+    if (!embedding) return false;
+    index.upsert(fileId, embedding);
+    return true;
+  }
+
+  return { encrypt, decrypt, importClip, clipEmbedding, withClip };
+}

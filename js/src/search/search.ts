@@ -1,0 +1,189 @@
+import {
+  CLIP_DIMS, checkRgba, createImageEncoder, createTextEncoder, l2Normalize,
+  type ClipImageEncoder, type ClipTextEncoder, type EncoderOptions, type ImageSignature, type ModelSource,
+} from './clip-encoders.js';
+import { badInput } from '../runtime/errors.js';
+import { ENTE_CLIP_MIN_SCORE } from './embedding-index.js';
+
+/** Ente's match threshold on the dot product of normalised CLIP embeddings (0.175). */
+export const DEFAULT_MIN_SCORE = ENTE_CLIP_MIN_SCORE;
+/** Longest side fed to an RGBA image model; larger photos are downscaled first. */
+export const DEFAULT_MAX_IMAGE_SIDE = 1024;
+
+export interface SearchHit {
+  fileId: number;
+  score: number;
+}
+
+/** The embedding index of the core (`core.createIndex` / `core.loadIndex`), as search uses it. */
+export interface SearchIndex {
+  readonly dims?: number;
+  upsert(fileId: number, embedding: Float32Array): unknown;
+  remove(fileId: number): unknown;
+  readonly size: number;
+  search(query: Float32Array, options?: { limit?: number; minScore?: number; quantized?: boolean }): SearchHit[];
+  save(key: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  dispose(): void;
+}
+
+/** The parts of the object `loadCore()` returns that search needs: tokenizer, preprocessing, index. */
+export interface SearchCore {
+  clip: {
+    tokenize(text: string): Int32Array;
+    preprocess(rgba: Uint8Array, width: number, height: number): Float32Array;
+    /** Bounds the longest side (antialiased); used before feeding the RGBA model large photos. */
+    downscale?(rgba: Uint8Array, width: number, height: number, maxSide: number): { rgba: Uint8Array; width: number; height: number };
+  };
+  createIndex(dims: number): SearchIndex;
+  loadIndex(bytes: Uint8Array, key: Uint8Array): SearchIndex | Promise<SearchIndex>;
+}
+
+export interface CreateSearchOptions extends EncoderOptions {
+  /** Text model: name under `baseUrl`, URL, bytes or ModelFile. Default: Ente's quantised text model. */
+  textModel?: ModelSource;
+  /** Image model; its input decides the feed (float CHW via `core.clip.preprocess`, or raw RGBA).
+   *  `null`: text search only (embeddings come from elsewhere, e.g. imported from Ente). */
+  imageModel?: ModelSource | null;
+  /** Use the int8 scan with exact re-rank of the index (default false: exact float scan). */
+  quantized?: boolean;
+  /** RGBA image models: photos whose longest side exceeds this are first downscaled to it with
+   *  `core.clip.downscale` (default 1024; `Infinity` feeds every image as it is). */
+  maxImageSide?: number;
+}
+
+export interface QueryOptions {
+  /** At most this many hits (default: every match). */
+  limit?: number;
+  /** Only hits scoring at least this (default 0.175, Ente's threshold). */
+  minScore?: number;
+}
+
+export interface Search {
+  /** The pixel layout the image model takes, or null without an image model. */
+  readonly imageSignature: ImageSignature | null;
+  /** Files in the index. */
+  readonly size: number;
+  /** Adds or replaces a file's embedding (e.g. one imported from Ente's ML data). Normalised here. */
+  add(fileId: number, embedding: Float32Array | readonly number[]): void;
+  remove(fileId: number): void;
+  /** Embeds an image (RGBA, width*height*4 bytes) and indexes it; returns the normalised embedding. */
+  indexImage(fileId: number, rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Float32Array>;
+  embedImage(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Float32Array>;
+  /** The normalised embedding of a search text (trimmed and lowercased, as Ente does). */
+  embedText(text: string): Promise<Float32Array>;
+  /** Files matching a text, best first. An empty query finds nothing. */
+  query(text: string, options?: QueryOptions): Promise<SearchHit[]>;
+  /** The index, compressed and encrypted with `key` (32 bytes). */
+  save(key: Uint8Array): Promise<Uint8Array>;
+  /** Replaces the index with saved bytes; on any error the current index is kept. */
+  load(bytes: Uint8Array, key: Uint8Array): Promise<void>;
+  /** Frees the ONNX sessions and the index. */
+  dispose(): Promise<void>;
+}
+
+function checkFileId(fileId: unknown): number {
+  if (typeof fileId !== 'number' || !Number.isSafeInteger(fileId) || fileId < 0) {
+    throw badInput(`fileId must be a non-negative safe integer, got ${String(fileId)}`);
+  }
+  return fileId;
+}
+
+/**
+ * Semantic search over a gallery: CLIP text and image encoders on ONNX Runtime Web, the core's
+ * tokenizer, preprocessing and embedding index. Models load (cached, verified) before it resolves.
+ */
+export async function createSearch(core: SearchCore, options: CreateSearchOptions = {}): Promise<Search> {
+  const maxImageSide = options.maxImageSide ?? DEFAULT_MAX_IMAGE_SIDE;
+  if (!(maxImageSide === Infinity || (Number.isInteger(maxImageSide) && maxImageSide >= 1))) {
+    throw badInput(`maxImageSide must be a positive integer or Infinity, got ${String(maxImageSide)}`);
+  }
+  const textSource = options.textModel ?? 'mobileclip_s2_text_opset18_quant.onnx';
+  const imageSource = options.imageModel === undefined ? 'mobileclip_s2_image_opset18_rgba_opt.onnx' : options.imageModel;
+  const [textResult, imageResult] = await Promise.allSettled([
+    createTextEncoder(textSource, options),
+    imageSource === null ? Promise.resolve(null) : createImageEncoder(imageSource, options),
+  ]);
+  if (textResult.status === 'rejected' || imageResult.status === 'rejected') {
+    // Free whichever session did load before reporting the failure.
+    if (textResult.status === 'fulfilled') await textResult.value.release();
+    if (imageResult.status === 'fulfilled') await imageResult.value?.release();
+    throw textResult.status === 'rejected' ? textResult.reason : (imageResult as PromiseRejectedResult).reason;
+  }
+  const text: ClipTextEncoder = textResult.value;
+  const image: ClipImageEncoder | null = imageResult.value;
+  let index = core.createIndex(CLIP_DIMS);
+  const quantized = options.quantized ?? false;
+
+  const embedImage = async (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number) => {
+    if (!image) throw badInput('this search has no image model');
+    checkRgba(rgba, width, height);
+    const bytes = rgba instanceof Uint8Array ? rgba : new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length);
+    if (image.signature === 'float-chw') return image.embedTensor(core.clip.preprocess(bytes, width, height));
+    if (Math.max(width, height) > maxImageSide && core.clip.downscale) {
+      // The RGBA graph works on every pixel: a 48 MP photo would cost far more than its content.
+      const small = core.clip.downscale(bytes, width, height, maxImageSide);
+      return image.embedRgba(small.rgba, small.width, small.height);
+    }
+    return image.embedRgba(bytes, width, height);
+  };
+
+  const embedText = (query: string) => {
+    if (typeof query !== 'string') throw badInput('query must be a string');
+    return text.embedTokens(core.clip.tokenize(query.trim().toLowerCase()));
+  };
+
+  return {
+    imageSignature: image?.signature ?? null,
+    get size() {
+      return index.size;
+    },
+    add(fileId, embedding) {
+      checkFileId(fileId);
+      if (embedding.length !== CLIP_DIMS) throw badInput(`embedding must have ${CLIP_DIMS} values, got ${embedding.length}`);
+      const v = l2Normalize(Float32Array.from(embedding));
+      if (!v.every(Number.isFinite)) throw badInput('embedding has a NaN or infinite value');
+      index.upsert(fileId, v);
+    },
+    remove(fileId) {
+      index.remove(checkFileId(fileId));
+    },
+    async indexImage(fileId, rgba, width, height) {
+      checkFileId(fileId);
+      const v = await embedImage(rgba, width, height);
+      index.upsert(fileId, v);
+      return v;
+    },
+    embedImage,
+    embedText,
+    async query(query, queryOptions = {}) {
+      if (typeof query !== 'string') throw badInput('query must be a string');
+      const q = query.trim();
+      if (q === '' || index.size === 0) return [];
+      const v = await embedText(q);
+      // A zero embedding has no direction (the index refuses it): nothing matches.
+      if (v.every((x) => x === 0)) return [];
+      return index.search(v, {
+        limit: queryOptions.limit ?? index.size,
+        minScore: queryOptions.minScore ?? DEFAULT_MIN_SCORE,
+        quantized,
+      });
+    },
+    async save(key) {
+      return index.save(key);
+    },
+    async load(bytes, key) {
+      const loaded = await core.loadIndex(bytes, key); // throws before touching the live index
+      if (loaded.dims !== undefined && loaded.dims !== CLIP_DIMS) {
+        loaded.dispose();
+        throw badInput(`the saved index has ${loaded.dims} dimensions, CLIP needs ${CLIP_DIMS}`);
+      }
+      const old = index;
+      index = loaded;
+      old.dispose();
+    },
+    async dispose() {
+      index.dispose();
+      await Promise.all([text.release(), image?.release()]);
+    },
+  };
+}
