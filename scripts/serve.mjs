@@ -18,6 +18,12 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
+// The policy every page is served with: no eval or inline script anywhere, wasm allowed, workers
+// from this origin (blob: for ONNX Runtime's threaded build), nothing fetched from elsewhere.
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
+  + "connect-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; report-uri /__csp-report";
+const CSP_REPORT_PATH = '/__csp-report';
+
 // Bare specifiers the package imports, and the files a bundler would pick for them.
 const BARE = {
   'comlink': '/node_modules/comlink/dist/esm/comlink.mjs',
@@ -32,13 +38,27 @@ function resolveBareImports(source) {
 
 /**
  * Starts a static server; `/` redirects to the demo. `routes` maps a path to an async
- * (req, res) handler that takes precedence. Resolves to { server, url, close }.
+ * (req, res) handler that takes precedence; `onCspViolation` gets each report the browser sends
+ * for the policy. Resolves to { server, url, close }.
  */
-export function startServer({ port = 0, host = '127.0.0.1', root = ROOT, routes = {} } = {}) {
+export function startServer({
+  port = 0, host = '127.0.0.1', root = ROOT, routes = {},
+  onCspViolation = (report) => console.warn('CSP violation:', JSON.stringify(report)),
+} = {}) {
   const server = createServer(async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
       if (routes[path]) return await routes[path](req, res);
+      if (path === CSP_REPORT_PATH && req.method === 'POST') {
+        const chunks = [];
+        for await (const chunk of req) chunks.push(chunk);
+        const body = Buffer.concat(chunks).toString('utf8');
+        let report = body;
+        try { report = JSON.parse(body)['csp-report'] ?? report; } catch { /* keep the raw text */ }
+        onCspViolation(report);
+        res.writeHead(204);
+        return res.end();
+      }
       if (path === '/') {
         res.writeHead(302, { location: '/web-demo/' });
         return res.end();
@@ -55,6 +75,7 @@ export function startServer({ port = 0, host = '127.0.0.1', root = ROOT, routes 
         // Cross-origin isolation lets browsers use threaded wasm (ONNX Runtime) later on.
         'cross-origin-opener-policy': 'same-origin',
         'cross-origin-embedder-policy': 'require-corp',
+        'content-security-policy': CSP,
       });
       res.end(body);
     } catch (e) {

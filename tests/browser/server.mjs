@@ -1,16 +1,23 @@
 // Shared by the browser suites: the repository's static server (scripts/serve.mjs) on an
 // ephemeral 127.0.0.1 port, Debian's chromium through playwright-core, and helpers.
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
-import { startServer as startStaticServer } from '../../scripts/serve.mjs';
+import { CSP, startServer as startServing } from '../../scripts/serve.mjs';
+
+// Every page and worker of every browser suite runs under the demo's strict CSP (serve.mjs); the
+// browser reports each violation to the server, and any report fails the suite that caused it.
+export const cspViolations = [];
+const startStaticServer = (options) => startServing({ ...options, onCspViolation: (r) => cspViolations.push(r) });
+after(() => assert.deepEqual(cspViolations, [], 'no Content-Security-Policy violation'));
 
 const BLANK = '<!doctype html><meta charset="utf-8"><title>cipherlens</title><body></body>';
 
 /** Starts the server with a blank page at `/`; `routes` maps a path to an async (req, res) handler. */
 export function startServer(routes = {}) {
   const blank = async (req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' });
+    res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': CSP });
     res.end(BLANK);
   };
   return startStaticServer({ routes: { '/': blank, ...routes } });
