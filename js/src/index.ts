@@ -23,7 +23,7 @@ export { loadOrt, DEFAULT_ORT_WASM_PATHS, type OrtOptions, type OrtModule } from
 export { CoreError, type CoreErrorCode } from './runtime/errors.js';
 export type { DerivedKey } from './crypto/keys.js';
 export type { StreamEncryptor, StreamDecryptor } from './crypto/stream.js';
-export { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from './crypto/stream.js';
+export { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from './crypto/sizes.js';
 export { createCoreWorker, createWorkerPool } from './remote/client.js';
 export type {
   CoreWorker, AsyncCore, Async, AsyncStreamEncryptor, AsyncStreamDecryptor, CallOptions, Progress, KdfProgress,
@@ -36,4 +36,5 @@ export { fileIndexStore, indexedDbIndexStore, type IndexStore, type IndexedDbSto
 export {
   CLIP_MAX_TEXT_UNITS, type RgbaPixels, type RgbaImage, type ClipImageOptions,
 } from './search/clip.js';
-export { FILE_HASH_BYTES, type FileHasher } from './crypto/file-hash.js';
+export { type FileHasher } from './crypto/file-hash.js';
+export { FILE_HASH_BYTES } from './crypto/sizes.js';

@@ -1,7 +1,7 @@
 import type { Heap } from '../runtime/heap.js';
 import type { CipherlensModule, WasmEmbeddingIndex } from '../wasm/cipherlens.mjs';
 import { CoreError, badInput, requireBytes } from '../runtime/errors.js';
-import { KEY_BYTES } from '../crypto/keys.js';
+import { KEY_BYTES } from '../crypto/sizes.js';
 
 const MAX_DIMS = 65536;
 const MAX_LIMIT = 0x7fffffff;
