@@ -91,7 +91,15 @@ async function spawnNode(url: URL): Promise<WorkerThread> {
     remote: methods(Comlink.wrap<HostApi>(nodeEndpoint(worker))),
     guard: watch.guard,
     terminate: async () => {
-      await worker.terminate();
+      // A terminating worker's handle does not keep Node's event loop alive (ref() or not), so a
+      // process with nothing else to do could end before terminate() resolves: exit code 13 at
+      // a top-level await, or a test cut short. A timer holds the loop until the exit comes.
+      const hold = setInterval(() => {}, 1 << 30);
+      try {
+        await worker.terminate();
+      } finally {
+        clearInterval(hold);
+      }
     },
   };
 }
