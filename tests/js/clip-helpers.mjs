@@ -42,16 +42,7 @@ export async function startModelServer() {
   };
 }
 
-/** Deterministic PRNG in [0,1). */
-export function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from './seeded-random.mjs';
 
 /** A w x h RGBA image of one colour (0..255) with uniform per-pixel noise of +-noise. */
 export function solidImage(w, h, rgb, noise = 0, seed = 1) {
