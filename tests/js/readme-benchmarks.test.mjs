@@ -63,7 +63,8 @@ test('cells are read by section, row and column, and anything missing or ambiguo
   assert.throws(() => cell('Crypto:', 'seal (ops/s)', 'peer'), /2 sections match/);
   assert.throws(() => cell('Crypto: a section', 'seal', 'peer'), /0 rows match/, 'rows match whole labels');
   assert.throws(() => cell('Crypto: a section', 'twice', 'ours'), /2 rows match/);
-  assert.throws(() => cell('Crypto: a section', 'seal (ops/s)', 'ours'), /2 columns match/);
+  assert.equal(cell('Crypto: a section', 'seal (ops/s)', 'ours'), '10335', 'a whole header wins over longer ones');
+  assert.throws(() => cell('Crypto: a section', 'seal (ops/s)', 'ou'), /2 columns match/);
   assert.throws(() => cell('Crypto: a section', 'open (ops/s)', 'peer'), /no figure/);
 });
 
