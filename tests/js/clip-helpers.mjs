@@ -29,7 +29,9 @@ export async function startModelServer() {
     let body = readFileSync(path);
     if (m[1] === 'short') body = body.subarray(0, body.length >> 1);
     if (m[1] === 'long') body = Buffer.concat([body, Buffer.alloc(1024, 7)]);
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+    // No keep-alive: a reused socket the server closes after its 5 s idle timeout made a later
+    // fetch fail ("fetch failed") when a long synchronous step delayed both timers.
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length, connection: 'close' });
     for (let i = 0; i < body.length; i += 65536) res.write(body.subarray(i, i + 65536));
     res.end();
   });
