@@ -3,8 +3,12 @@
 #   test.sh                     every suite
 #   test.sh cpp|node|browser|setup ...   the named layers only
 # The Node, browser and set-up suites go through one node --test run, so its summary closes the output.
+# Random test inputs come from TEST_SEED (one for every suite); unset, a fresh one is drawn and
+# printed here, and a failing suite prints it again: TEST_SEED=<it> npm test reruns the same inputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export TEST_SEED="${TEST_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
+echo "== random test inputs from TEST_SEED=$TEST_SEED"
 layers=("$@")
 [ ${#layers[@]} -gt 0 ] || layers=(setup cpp node browser)
 
@@ -13,9 +17,9 @@ for layer in "${layers[@]}"; do
   case "$layer" in
     cpp)
       echo "== Catch2, native (g++)"
-      build/native/core_tests
+      build/native/core_tests --rng-seed "$TEST_SEED"
       echo "== Catch2, wasm (emcc, in Node)"
-      node --no-experimental-fetch build/wasm/core_tests.cjs ;;
+      node --no-experimental-fetch build/wasm/core_tests.cjs --rng-seed "$TEST_SEED" ;;
     setup) dirs+=(tests/setup/) ;;
     node) dirs+=(tests/js/) ;;
     browser) dirs+=(tests/browser/) ;;

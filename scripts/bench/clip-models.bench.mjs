@@ -8,9 +8,10 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { time, table, fmt } from './harness.mjs';
+import { rounds, speedup, table, fmt } from './harness.mjs';
 
 const MB = 1e6;
+const ROUNDS = 5;
 const dir = mkdtempSync(join(tmpdir(), 'cipherlens-bench-models-'));
 const rows = [];
 try {
@@ -23,12 +24,15 @@ try {
     writeFileSync(join(dir, `${m.name}.sha256`), sha256 + '\n');
     const file = { name: m.name, size: m.size, sha256 };
 
-    const verify = await time(() => loadModelBytes({ bytes, size: m.size, sha256 }), 3);
-    const nodeHash = await time(() => createHash('sha256').update(bytes).digest('hex'), 3);
-    const cacheHit = await time(() => loadModelBytes(file, { cache: { dir } }), 3);
-    const bareRead = await time(() => readFile(join(dir, m.name)), 3);
-    rows.push([m.name, fmt(m.size / MB), fmt(verify * 1000, 0), fmt(nodeHash * 1000, 0),
-      fmt(verify / nodeHash, 2), fmt(cacheHit * 1000, 0), fmt(bareRead * 1000, 0), fmt(cacheHit / bareRead, 2)]);
+    const t = await rounds({
+      verify: () => loadModelBytes({ bytes, size: m.size, sha256 }),
+      nodeHash: () => createHash('sha256').update(bytes).digest('hex'),
+      cacheHit: () => loadModelBytes(file, { cache: { dir } }),
+      bareRead: () => readFile(join(dir, m.name)),
+    }, { rounds: ROUNDS });
+    const ms = (name) => fmt(t.median[name] * 1000, 0);
+    rows.push([m.name, fmt(m.size / MB), ms('verify'), ms('nodeHash'), fmt(speedup(t, 'nodeHash', 'verify'), 2),
+      ms('cacheHit'), ms('bareRead'), fmt(speedup(t, 'bareRead', 'cacheHit'), 2)]);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -42,4 +46,5 @@ console.log(table(
 ));
 console.log();
 console.log('Verification runs on every load, cache hits included; the ratio columns show its cost next to');
-console.log('hashing with node:crypto and next to reading the file without any check.');
+console.log(`hashing with node:crypto and next to reading the file without any check. Medians of ${ROUNDS} rounds, the`);
+console.log('four once each per round in rotating order after one warm-up call each; ratios are medians of the per-round ratios.');

@@ -1,21 +1,16 @@
-// CLIP tokenizer: cipherlens (C++ in wasm) against clip-bpe-js (what Ente's desktop runs), same run,
-// same inputs, both producing the Int32Array(77) the text model takes.
+// CLIP tokenizer: cipherlens (C++ in wasm) against clip-bpe-js (what Ente's desktop runs), same
+// inputs, in the same rounds (harness.mjs), both producing the Int32Array(77) the text model takes.
+// Start-up is measured in fresh child processes, one per side per round.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { loadCore } from '../../js/dist/index.js';
 import Tokenizer from 'clip-bpe-js';
-import { time, table, fmt } from './harness.mjs';
+import { rounds, speedup, median, table, fmt, times } from './harness.mjs';
 import { rng } from '../../tests/js/seeded-random.mjs';
 
-// Start-up: our first call decompresses the zstd tables and builds the merge table.
-let t0 = performance.now();
 const core = await loadCore();
-const loadMs = performance.now() - t0;
-t0 = performance.now();
-core.clip.tokenize('warm up');
-const firstCallMs = performance.now() - t0;
-t0 = performance.now();
 const bpe = new Tokenizer();
-bpe.encodeForCLIP('warm up');
-const bpeStartMs = performance.now() - t0;
+const RUNS = 7;
 
 const WORDS = ('sunset beach dog cat birthday cake mountain snow lake forest city night lights car red blue green ' +
   'yellow white black wedding dress baby smiling friends party food pizza coffee book flowers garden ' +
@@ -44,40 +39,29 @@ for (const q of [...queries, ...mixed, ...longTexts]) {
 }
 
 const rows = [];
+const perItem = (t, name, n) => fmt((t.median[name] / n) * 1e6, 2);
 const add = async (name, list) => {
-  const oursS = await time(ours(list), 7);
-  const intoS = await time(oursInto(list), 7);
-  const theirsS = await time(theirs(list), 7);
-  const per = (s) => (s / list.length) * 1e6;
-  rows.push([name, fmt(per(oursS), 2), fmt(per(intoS), 2), fmt(per(theirsS), 2),
-    fmt(theirsS / oursS, 1) + 'x', fmt(theirsS / intoS, 1) + 'x']);
+  const t = await rounds({ ours: ours(list), into: oursInto(list), theirs: theirs(list) }, { rounds: RUNS });
+  rows.push([name, perItem(t, 'ours', list.length), perItem(t, 'into', list.length), perItem(t, 'theirs', list.length),
+    times(speedup(t, 'ours', 'theirs'), 1), times(speedup(t, 'into', 'theirs'), 1)]);
 };
 await add('2,000 photo-search queries (µs/query)', queries);
 await add('500 queries with entities, accents, CJK, emoji (µs/query)', mixed);
 await add('50 captions of ~3,800 chars (µs/text)', longTexts);
 
-// Unseen words: a fresh corpus each run, so neither word cache helps.
-let seed = 1000;
-const fresh = () => Array.from({ length: 300 }, () => {
-  const rr = rng(seed++);
-  return Array.from({ length: 4 }, () => Array.from({ length: 4 + Math.floor(rr() * 8) },
-    () => String.fromCharCode(97 + Math.floor(rr() * 26))).join('')).join(' ');
-});
+// Unseen words: a fresh corpus for every call, so neither word cache helps; each side gets its
+// own never-seen words (the same generator, different seeds).
 {
-  const runs = [];
-  for (let i = 0; i < 7; i++) {
-    const list = fresh();
-    // Each side gets its own never-seen words (the same generator, different seeds).
-    const a = fresh(), b = fresh(), c = fresh();
-    const s0 = performance.now(); ours(a)(); const s1 = performance.now();
-    oursInto(b)(); const s2 = performance.now();
-    theirs(c)(); const s3 = performance.now();
-    runs.push([s1 - s0, s2 - s1, s3 - s2].map((ms) => (ms / a.length) * 1000));
-  }
-  const med = (k) => runs.map((r) => r[k]).sort((x, y) => x - y)[3];
-  const [o, i, t] = [med(0), med(1), med(2)];
-  rows.push(['300 queries of never-seen random words (µs/query)', fmt(o, 2), fmt(i, 2), fmt(t, 2),
-    fmt(t / o, 1) + 'x', fmt(t / i, 1) + 'x']);
+  let seed = 1000;
+  const fresh = () => Array.from({ length: 300 }, () => {
+    const rr = rng(seed++);
+    return Array.from({ length: 4 }, () => Array.from({ length: 4 + Math.floor(rr() * 8) },
+      () => String.fromCharCode(97 + Math.floor(rr() * 26))).join('')).join(' ');
+  });
+  const unseen = (fn) => ({ prepare: fresh, run: (list) => fn(list)() });
+  const t = await rounds({ ours: unseen(ours), into: unseen(oursInto), theirs: unseen(theirs) }, { rounds: RUNS });
+  rows.push(['300 queries of never-seen random words (µs/query)', perItem(t, 'ours', 300), perItem(t, 'into', 300),
+    perItem(t, 'theirs', 300), times(speedup(t, 'ours', 'theirs'), 1), times(speedup(t, 'into', 'theirs'), 1)]);
 }
 {
   // A pasted run of 3,000 letters without a space: one BPE word (O(n log n) here, O(n^2) there).
@@ -85,27 +69,54 @@ const fresh = () => Array.from({ length: 300 }, () => {
   const word = Array.from({ length: 3000 }, () => String.fromCharCode(97 + Math.floor(rr() * 26))).join('');
   const check = core.clip.tokenize(word), want = Int32Array.from(bpe.encodeForCLIP(word));
   if (!check.every((v, i) => v === want[i])) throw new Error('long word differs');
-  // Fresh tokenizers each run so neither side answers from its word cache.
-  const runs = [];
-  for (let i = 0; i < 3; i++) {
-    core.clip.forget();
-    core.clip.tokenize('');
-    const fresh = new Tokenizer();
-    const s0 = performance.now(); core.clip.tokenize(word); const s1 = performance.now();
-    fresh.encodeForCLIP(word); const s2 = performance.now();
-    runs.push([s1 - s0, s2 - s1]);
-  }
-  const med = (k) => runs.map((x) => x[k]).sort((x, y) => x - y)[1];
-  rows.push(['one 3,000-letter word, no spaces, uncached (ms)', fmt(med(0), 2), '', fmt(med(1), 1), fmt(med(1) / med(0), 0) + 'x', '']);
+  // Fresh word caches for every call (untimed): neither side answers from its cache.
+  const t = await rounds({
+    ours: { prepare: () => { core.clip.forget(); core.clip.tokenize(''); }, run: () => core.clip.tokenize(word) },
+    theirs: { prepare: () => new Tokenizer(), run: (fresh) => fresh.encodeForCLIP(word) },
+  }, { rounds: 3 });
+  rows.push(['one 3,000-letter word, no spaces, uncached (ms)', fmt(t.median.ours * 1000, 2), '', fmt(t.median.theirs * 1000, 1),
+    times(speedup(t, 'ours', 'theirs'), 0), '']);
 }
-rows.push(['start-up to first ids (ms)', fmt(firstCallMs, 1), '', fmt(bpeStartMs, 1), fmt(bpeStartMs / firstCallMs, 1) + 'x', '']);
+
+// Start-up, cold, in a fresh process per side per round (clip-text-startup.mjs): import the
+// package, set it up (loadCore: read, compile and instantiate the wasm; clip-bpe-js: its
+// constructor builds the vocabulary), then the first ids (ours decompresses its embedded zstd
+// tables on the first call).
+const startup = { ours: [], theirs: [] };
+{
+  const script = fileURLToPath(new URL('./clip-text-startup.mjs', import.meta.url));
+  const cold = (side, into) => ({
+    self: () => {
+      const r = JSON.parse(execFileSync(process.execPath, ['--no-experimental-fetch', script, side], { encoding: 'utf8' }));
+      into.push(r);
+      return (r.importMs + r.setupMs + r.firstMs) / 1000;
+    },
+  });
+  await rounds({ ours: cold('cipherlens', startup.ours), theirs: cold('clip-bpe-js', startup.theirs) }, { rounds: RUNS, gc: false });
+  if (startup.ours.some((r, i) => r.ids.join() !== startup.theirs[i].ids.join())) throw new Error('start-up ids differ');
+  for (const side of Object.values(startup)) side.shift();  // the warm-up run
+}
+const coldPart = (side, f) => median(startup[side].map(f));
+const coldRatio = (f) => median(startup.ours.map((o, i) => f(startup.theirs[i]) / f(o)));
+const afterLoad = { ours: (r) => r.firstMs, theirs: (r) => r.setupMs + r.firstMs };
+const whole = (r) => r.importMs + r.setupMs + r.firstMs;
+rows.push(['start-up to first ids, package imported and loadCore done (ms)', fmt(coldPart('ours', afterLoad.ours), 1), '',
+  fmt(coldPart('theirs', afterLoad.theirs), 1), times(median(startup.ours.map((o, i) => afterLoad.theirs(startup.theirs[i]) / afterLoad.ours(o))), 1), '']);
+rows.push(['start-up to first ids, including import and loadCore (ms)', fmt(coldPart('ours', whole), 1), '',
+  fmt(coldPart('theirs', whole), 1), times(coldRatio(whole), 1), '']);
 
 console.log('## CLIP tokenizer: cipherlens vs clip-bpe-js\n');
 console.log(table(['workload', 'cipherlens (new Int32Array)', 'cipherlens (into reused Int32Array)', 'clip-bpe-js 0.0.6',
   'speed-up', 'speed-up (reused)'], rows));
+const part = (side, key) => fmt(coldPart(side, (r) => r[key]), 1);
 console.log(`\nIdentical Int32Array(77) outputs checked on every input before timing; clip-bpe-js timed with ` +
   `\`Int32Array.from(encodeForCLIP(text))\` as Ente calls it. \`tokenize(text)\` allocates its result ` +
   `(a 308-byte typed array costs V8 a few hundred ns, a large share of a short query); \`tokenize(text, out)\` ` +
-  `writes into the caller's array, e.g. a reused input tensor. Medians of 7 runs (warm word caches on both ` +
-  `sides except the never-seen row). Start-up: cipherlens decompresses its embedded zstd tables on the first ` +
-  `call (loadCore itself took ${fmt(loadMs, 0)} ms); clip-bpe-js builds its vocabulary in the constructor.`);
+  `writes into the caller's array, e.g. a reused input tensor. Medians of ${RUNS} rounds (3 for the long word), the ` +
+  'contenders once each per round in rotating order after one warm-up call each; speed-ups are medians of the per-round ' +
+  'ratios. Word caches are warm on both sides except in the never-seen and long-word rows. Start-up: a fresh Node ' +
+  `process per side per round, ${RUNS} rounds after a warm-up round; median ms for cipherlens: import ${part('ours', 'importMs')}, ` +
+  `loadCore ${part('ours', 'setupMs')}, first ids ${part('ours', 'firstMs')} (decompresses its embedded zstd tables); ` +
+  `clip-bpe-js: import ${part('theirs', 'importMs')} (a 3.4 MB vocabulary module), constructor ${part('theirs', 'setupMs')}, ` +
+  `first ids ${part('theirs', 'firstMs')}. The first start-up row leaves out import and loadCore on our side and import on ` +
+  'theirs (the constructor stays in: it is their set-up); the second counts everything from the first import.');

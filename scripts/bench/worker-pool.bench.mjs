@@ -1,8 +1,9 @@
 // Pool throughput: 500 blob-encrypted "thumbnails" of 20-100 KiB decrypted (and encrypted) on
-// the main thread with the synchronous core, against worker pools of 1, 2 and 4 threads in the
-// same run. Also the longest main-thread stall, which is what a scrolling gallery feels.
+// the main thread with the synchronous core, against worker pools of 1, 2 and 4 threads, all in
+// the same rounds (harness.mjs). Also the longest main-thread stall, which is what a scrolling
+// gallery feels: the pool's point is the stall, and its throughput is shown beside it.
 import { loadCore, createWorkerPool } from '../../js/dist/index.js';
-import { median, table, fmt } from './harness.mjs';
+import { rounds, speedup, median, table, fmt, times } from './harness.mjs';
 import { availableParallelism } from 'node:os';
 
 const FILES = 500;
@@ -40,37 +41,46 @@ async function withStallProbe(fn) {
   return { seconds, stallMs: worst };
 }
 
-/** Median seconds and stall over RUNS runs after a warm-up; `prepare` makes fresh inputs (pools take them). */
-async function measure(prepare, run) {
-  await run(prepare());
-  const results = [];
-  for (let i = 0; i < RUNS; i++) {
-    const input = prepare();
-    results.push(await withStallProbe(() => run(input)));
-  }
-  return { seconds: median(results.map((r) => r.seconds)), stallMs: median(results.map((r) => r.stallMs)) };
+/**
+ * Runs the contenders ({ name: [prepare, run] }) in rounds; `prepare` makes fresh inputs (pools
+ * take them by transfer), untimed. Returns per contender the median seconds and stall, and the
+ * per-round speed-up against `base`.
+ */
+async function measure(contenders, base) {
+  const stalls = Object.fromEntries(Object.keys(contenders).map((n) => [n, []]));
+  const t = await rounds(Object.fromEntries(Object.entries(contenders).map(([name, [prepare, run]]) => [name, {
+    prepare,
+    run: async (input) => {
+      const r = await withStallProbe(() => run(input));
+      stalls[name].push(r.stallMs);
+      return { seconds: r.seconds };
+    },
+  }])), { rounds: RUNS });
+  return Object.fromEntries(Object.keys(contenders).map((name) => [name, {
+    seconds: t.median[name],
+    stallMs: median(stalls[name].slice(1)),  // [0] is the warm-up call
+    speedup: speedup(t, name, base),
+  }]));
 }
 
 const freshCiphertexts = () => blobs.map((b) => b.ciphertext.slice());
 const freshPlaintexts = () => thumbs.map((t) => t.slice());
 const rows = [];
-const add = (name, r, base) => rows.push([name, fmt(FILES / r.seconds, 0), fmt(totalMiB / r.seconds, 0),
-  fmt(base.seconds / r.seconds, 2) + 'x', fmt(r.stallMs, 1)]);
-
-const mainDec = await measure(freshCiphertexts, (cs) => cs.forEach((c, i) => core.blob.decrypt(c, blobs[i].header, key)));
-add('decrypt, main thread (sync core)', mainDec, mainDec);
+const add = (name, r) => rows.push([name, fmt(FILES / r.seconds, 0), fmt(totalMiB / r.seconds, 0), times(r.speedup), fmt(r.stallMs, 1)]);
 const pools = {};
-for (const n of [1, 2, 4]) {
-  pools[n] = await createWorkerPool(n);
-  const pool = pools[n];
-  add(`decrypt, pool of ${n}`, await measure(freshCiphertexts,
-    (cs) => Promise.all(cs.map((c, i) => pool.blob.decrypt(c, blobs[i].header, key)))), mainDec);
-}
-const mainEnc = await measure(freshPlaintexts, (ts) => ts.forEach((t) => core.blob.encrypt(t, key)));
-add('encrypt, main thread (sync core)', mainEnc, mainEnc);
-for (const n of [1, 2, 4]) {
-  const pool = pools[n];
-  add(`encrypt, pool of ${n}`, await measure(freshPlaintexts, (ts) => Promise.all(ts.map((t) => pool.blob.encrypt(t, key)))), mainEnc);
+for (const n of [1, 2, 4]) pools[n] = await createWorkerPool(n);
+const dec = await measure({
+  main: [freshCiphertexts, (cs) => cs.forEach((c, i) => core.blob.decrypt(c, blobs[i].header, key))],
+  ...Object.fromEntries([1, 2, 4].map((n) => [`pool${n}`, [freshCiphertexts,
+    (cs) => Promise.all(cs.map((c, i) => pools[n].blob.decrypt(c, blobs[i].header, key)))]])),
+}, 'main');
+const enc = await measure({
+  main: [freshPlaintexts, (ts) => ts.forEach((t) => core.blob.encrypt(t, key))],
+  ...Object.fromEntries([1, 2, 4].map((n) => [`pool${n}`, [freshPlaintexts, (ts) => Promise.all(ts.map((t) => pools[n].blob.encrypt(t, key)))]])),
+}, 'main');
+for (const [job, r] of [['decrypt', dec], ['encrypt', enc]]) {
+  add(`${job}, main thread (sync core)`, r.main);
+  for (const n of [1, 2, 4]) add(`${job}, pool of ${n}`, r[`pool${n}`]);
 }
 
 // Streaming: 256 MiB through decryptStream in the worker (fed 64 KiB pieces, like a fetch body)
@@ -83,22 +93,26 @@ function* pieces() {
   for (let at = 0; at < streamEnc.ciphertext.length; at += PIECE) yield streamEnc.ciphertext.slice(at, at + PIECE);
 }
 const streamRows = [];
-const mainStream = await measure(() => null, () => {
-  const dec = core.stream.createDecryptor(streamEnc.header, key);
-  for (const p of pieces()) dec.update(p);
-  dec.final();
-});
-const workerStream = await measure(() => null, async () => {
-  for await (const chunk of pools[1].decryptStream(pieces(), streamEnc.header, key)) void chunk;
-});
-for (const [name, r] of [['main thread, sync decryptor', mainStream], ['worker, decryptStream', workerStream]]) {
-  streamRows.push([name, fmt(STREAM_MIB / r.seconds, 0), fmt(mainStream.seconds / r.seconds, 2) + 'x', fmt(r.stallMs, 1)]);
+const st = await measure({
+  main: [() => null, () => {
+    const d = core.stream.createDecryptor(streamEnc.header, key);
+    for (const p of pieces()) d.update(p);
+    d.final();
+  }],
+  worker: [() => null, async () => {
+    for await (const chunk of pools[1].decryptStream(pieces(), streamEnc.header, key)) void chunk;
+  }],
+}, 'main');
+for (const [name, r] of [['main thread, sync decryptor', st.main], ['worker, decryptStream', st.worker]]) {
+  streamRows.push([name, fmt(STREAM_MIB / r.seconds, 0), times(r.speedup), fmt(r.stallMs, 1)]);
 }
 await Promise.all(Object.values(pools).map((p) => p.terminate()));
 
 console.log('## Worker pool: 500 thumbnails (blob, 20-100 KiB)\n');
 console.log(table(['job', 'files/s', 'MiB/s', 'vs main thread', 'longest main-thread stall (ms)'], rows));
-console.log(`\n${FILES} files, ${fmt(totalMiB)} MiB in all; medians of ${RUNS} runs after a warm-up. Pool inputs are`);
+console.log(`\n${FILES} files, ${fmt(totalMiB)} MiB in all; medians of ${RUNS} rounds, the main thread and the three pools`);
+console.log('once each per round in rotating order after one warm-up call each ("vs main thread" is the median of the');
+console.log('per-round throughput ratios; below 1.00x the pool is slower in total than the main thread). Pool inputs are');
 console.log('transferred (zero-copy) and results transferred back; each pool keeps 2 jobs in flight per thread.');
 console.log('The stall column is what a gallery scrolling at the same time would feel: the sync core blocks');
 console.log(`the main thread for the whole batch; with a pool it only posts messages. ${availableParallelism()} cores here.`);

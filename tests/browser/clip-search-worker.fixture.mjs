@@ -15,7 +15,7 @@ function solid(w, h, rgb, noise, seed) {
   return px;
 }
 
-self.onmessage = async ({ data: { modelsUrl } }) => {
+self.onmessage = async ({ data: { modelsUrl, key: keyBytes } }) => {
   try {
     const core = await loadCore();
     const gallery = [
@@ -29,7 +29,7 @@ self.onmessage = async ({ data: { modelsUrl } }) => {
     for (const imageModel of ['test_image_rgba.onnx', 'test_image_float.onnx']) {
       const search = await createSearch(core, { ort, numThreads: 1, baseUrl: modelsUrl, textModel: 'test_text.onnx', imageModel });
       for (const [id, px, w, h] of gallery) await search.indexImage(id, px, w, h);
-      const key = crypto.getRandomValues(new Uint8Array(32));
+      const key = Uint8Array.from(keyBytes);  // the test's seeded key
       const saved = await search.save(key);
       search.remove(1);
       await search.load(saved, key);

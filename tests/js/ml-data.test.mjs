@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync, gunzipSync } from 'node:zlib';
-import { core, sodium, catchCoreError } from './helpers.mjs';
+import { core, sodium, catchCoreError, randomBytes } from './helpers.mjs';
 
 const TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL;
 const TAG_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
@@ -60,7 +60,7 @@ test('ML data written the Ente web client way decrypts and imports into the inde
 });
 
 test('ML data we write opens with libsodium.js + zlib exactly as Ente reads it', async () => {
-  const fileKey = core.generateKey();
+  const fileKey = randomBytes(32);
   const vec = embedding(2).map((x) => x * 3);  // not normalised: withClip normalises
   const data = core.mlData.withClip(undefined, vec, 'cipherlens/0.1.0');
   const { encryptedData, decryptionHeader } = await core.mlData.encrypt(data, fileKey);
@@ -78,7 +78,7 @@ test('ML data we write opens with libsodium.js + zlib exactly as Ente reads it',
 });
 
 test('re-upload keeps unknown keys verbatim and in order while replacing clip', async () => {
-  const fileKey = core.generateKey();
+  const fileKey = randomBytes(32);
   const original = remote(3);
   const uploaded = enteEncrypt(gzipSync(JSON.stringify(original)), fileKey);
   const mine = await core.mlData.decrypt(core.b64.decode(uploaded.encryptedData), core.b64.decode(uploaded.decryptionHeader), fileKey);
@@ -95,7 +95,7 @@ test('re-upload keeps unknown keys verbatim and in order while replacing clip', 
 });
 
 test('older clip versions are ignored (Ente re-indexes them); missing clip imports nothing', async () => {
-  const fileKey = core.generateKey();
+  const fileKey = randomBytes(32);
   const index = core.createIndex(512);
   const old = { clip: { version: 0, client: 'x', embedding: embedding(5) } };
   const faceOnly = { face: { version: 1 } };
@@ -122,7 +122,7 @@ test('legacy data not tagged FINAL: strict refuses, legacy accepts', async () =>
 });
 
 test('bad ML data: typed errors, and a failed import leaves the index as it was', async () => {
-  const fileKey = core.generateKey();
+  const fileKey = randomBytes(32);
   const index = core.createIndex(512);
   index.upsert(1, embedding(7));
   const before = index.get(1);
@@ -138,7 +138,7 @@ test('bad ML data: typed errors, and a failed import leaves the index as it was'
   };
   const good = await core.mlData.encrypt(remote(8), fileKey);
 
-  await assert.rejects(core.mlData.decrypt(good.encryptedData, good.decryptionHeader, core.generateKey()), (e) => e.code === 'AUTH_FAILED');
+  await assert.rejects(core.mlData.decrypt(good.encryptedData, good.decryptionHeader, randomBytes(32)), (e) => e.code === 'AUTH_FAILED');
   const flipped = good.encryptedData.slice();
   flipped[5] ^= 1;
   await rejects({ ...good, encryptedData: flipped }, 'AUTH_FAILED');

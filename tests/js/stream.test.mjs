@@ -35,7 +35,7 @@ function sodiumEncrypt(m, key) {
 }
 
 test('one-shot round trip at every interesting length, Ente layout checked by libsodium.js', () => {
-  const key = core.generateKey();
+  const key = randomBytes(32);
   for (const n of LENGTHS) {
     const m = randomBytes(n);
     const { ciphertext, header } = core.stream.encrypt(m, key);
@@ -47,7 +47,7 @@ test('one-shot round trip at every interesting length, Ente layout checked by li
 });
 
 test('data encrypted by libsodium.js in Ente layout decrypts with ours', () => {
-  const key = core.generateKey();
+  const key = randomBytes(32);
   for (const n of [0, 5, CHUNK, 2 * CHUNK + 3]) {
     const m = randomBytes(n);
     const { ciphertext, header } = sodiumEncrypt(m, key);
@@ -56,7 +56,7 @@ test('data encrypted by libsodium.js in Ente layout decrypts with ours', () => {
 });
 
 test('incremental decryptor accepts any slicing and returns only completed chunks', () => {
-  const key = core.generateKey();
+  const key = randomBytes(32);
   const m = randomBytes(2 * CHUNK + 1000);
   const { ciphertext, header } = core.stream.encrypt(m, key);
   for (const sizes of [[1], [17, 4093], [CCHUNK - 1, 2], [CCHUNK], [ciphertext.length]]) {
@@ -77,7 +77,7 @@ test('incremental decryptor accepts any slicing and returns only completed chunk
 });
 
 test('incremental encryptor with uneven updates matches Ente layout', () => {
-  const key = core.generateKey();
+  const key = randomBytes(32);
   const m = randomBytes(CHUNK * 2);  // exact multiple: the last full chunk carries FINAL
   const enc = core.stream.createEncryptor(key);
   const parts = [];
@@ -90,7 +90,7 @@ test('incremental encryptor with uneven updates matches Ente layout', () => {
 });
 
 test('a tampered chunk fails with its index; nothing of it or after it is released', () => {
-  const key = core.generateKey();
+  const key = randomBytes(32);
   const m = randomBytes(3 * CHUNK + 10);
   const { ciphertext, header } = core.stream.encrypt(m, key);
   for (const chunk of [0, 1, 3]) {
@@ -114,11 +114,11 @@ test('a tampered chunk fails with its index; nothing of it or after it is releas
     assert.equal(catchCoreError(() => dec.update(t.subarray(0, 1))).code, 'BAD_INPUT');  // unusable after failure
     dec.dispose();
   }
-  assert.equal(catchCoreError(() => core.stream.decrypt(ciphertext, header, core.generateKey())).chunkIndex, 0);
+  assert.equal(catchCoreError(() => core.stream.decrypt(ciphertext, header, randomBytes(32))).chunkIndex, 0);
 });
 
 test('truncation and trailing data are detected', () => {
-  const key = core.generateKey();
+  const key = randomBytes(32);
   const m = randomBytes(2 * CHUNK);
   const { ciphertext, header } = core.stream.encrypt(m, key);
   // Dropping the FINAL chunk leaves a stream that ends on a MESSAGE chunk.
@@ -137,7 +137,7 @@ test('truncation and trailing data are detected', () => {
 });
 
 test('bad header and key lengths', () => {
-  const key = core.generateKey();
+  const key = randomBytes(32);
   assert.match(catchCoreError(() => core.stream.createDecryptor(new Uint8Array(23), key)).message, /header must be 24 bytes/);
   assert.match(catchCoreError(() => core.stream.createEncryptor(new Uint8Array(33))).message, /key must be 32 bytes/);
   assert.match(catchCoreError(() => core.stream.decrypt(new Uint8Array(40), new Uint8Array(24), key.subarray(1))).message, /key must be 32 bytes/);

@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCoreWorker, CoreError } from '../../js/dist/index.js';
-import { core, sodium, randomBytes, toHex, CHUNK, catchCoreError } from './helpers.mjs';
+import { core, sodium, randomBytes, randomInt, toHex, CHUNK, catchCoreError } from './helpers.mjs';
 import { CORE_ROUTES } from '../../js/dist/remote/routes.js';
 
 const w = await createCoreWorker();
@@ -23,7 +23,7 @@ function paths(obj, prefix = '') {
 const at = (obj, path) => path.split('.').reduce((o, p) => o?.[p], obj);
 
 const key = randomBytes(32);
-const msg = () => randomBytes(1 + Math.floor(Math.random() * 3000));
+const msg = () => randomBytes(randomInt(1, 3000));
 
 // One check per core function: it calls the worker and compares with the core (or libsodium.js).
 const checks = {
@@ -157,8 +157,25 @@ const checks = {
     const b = msg();
     eq(await w.b64.decodeURLSafe(core.b64.encodeURLSafe(b)), b);
   },
-  'memory.heapInUse': async () => assert.ok((await w.memory.heapInUse()) > 0),
-  'memory.heapSize': async () => assert.ok((await w.memory.heapSize()) >= 16 << 20),
+  'memory.heapInUse': async () => {
+    // An open decryptor holds its state in the worker's heap; disposing it gives the bytes back.
+    const before = await w.memory.heapInUse();
+    const dec = await w.stream.createDecryptor(core.stream.encrypt(new Uint8Array(1), key).header, key);
+    const open = await w.memory.heapInUse();
+    await dec.dispose();
+    assert.ok(open > before, `heap in use ${before} -> ${open} with a decryptor open`);
+    assert.equal(await w.memory.heapInUse(), before);
+  },
+  'memory.heapSize': async () => {
+    // Whole 64 KiB wasm pages, at least what is in use, and grown by a message larger than it.
+    const size = await w.memory.heapSize();
+    assert.equal(size % 65536, 0);
+    assert.ok(size >= (await w.memory.heapInUse()));
+    const m = randomBytes(size);
+    const { ciphertext, header } = core.blob.encrypt(m, key);
+    eq(await w.blob.decrypt(ciphertext, header, key), m);
+    assert.ok((await w.memory.heapSize()) > size, 'the heap grew to hold the message');
+  },
   'testing.memoryContains': async () => {
     const key = await w.generateKey();
     assert.equal(await w.testing.memoryContains(key), false);
