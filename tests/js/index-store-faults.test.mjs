@@ -1,10 +1,12 @@
 // Fault: the disk fails while fileIndexStore saves the encrypted search index. A real short write
 // (a child process under `ulimit -f`: the kernel stops the file at the limit with EFBIG) and a
 // failing rename each reject with the file system's error; the index saved before still loads,
-// no temporary file is left behind, and saving again succeeds.
+// no temporary file is left behind, and saving again succeeds. A process killed half-way through
+// a save leaves the index saved before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
@@ -97,4 +99,37 @@ test('a failing rename rejects with its error, removes the temporary file, and l
   assert.deepEqual((await storedIds(path)).length, 10);
   await store.write(savedIndex(20, 5000));
   assert.equal((await storedIds(path)).length, 20);
+});
+
+test('a process killed half-way through a save leaves the previous index', async (t) => {
+  const dir = freshDir(t);
+  const path = join(dir, 'clip.index');
+  const before = savedIndex(10, 1000);
+  await fileIndexStore(path).write(before);
+
+  // The child's writeFile stops after half the bytes are on disk and waits to be killed.
+  const child = spawn(process.execPath, ['--input-type=module', '-e', `
+    import fsp from 'node:fs/promises';
+    import { syncBuiltinESMExports } from 'node:module';
+    import { readFileSync } from 'node:fs';
+    import { fileIndexStore } from ${JSON.stringify(new URL('../../js/dist/index.js', import.meta.url).href)};
+    fsp.writeFile = async (file, data) => {
+      const h = await fsp.open(file, 'w');
+      await h.write(data.subarray(0, data.length >> 1));
+      await h.sync();
+      console.log('half');
+      await new Promise(() => setInterval(() => {}, 1000));
+    };
+    syncBuiltinESMExports();
+    await fileIndexStore(process.argv[1]).write(readFileSync(0));`, path], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.end(savedIndex(200, 5000));
+  const [line] = await once(child.stdout, 'data');
+  assert.equal(String(line).trim(), 'half');
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+
+  assert.deepEqual(Buffer.from(await fileIndexStore(path).read()), Buffer.from(before), 'the previous bytes, unchanged');
+  assert.equal((await storedIds(path)).length, 10);
+  await fileIndexStore(path).write(savedIndex(200, 5000));
+  assert.equal((await storedIds(path)).length, 200);
 });
