@@ -1,12 +1,18 @@
 // Fault: a worker thread dies mid-job (killed from outside, as a crash or the system would). Its
 // own jobs and streams reject with a clear error, nothing else fails, a new thread takes its
 // place so a retry succeeds, and a key-derivation thread killed mid-Argon2 leaves nothing behind.
+// A search worker holds its index in memory: killed, it fails every call at once (never hangs),
+// and a new one picks up the index saved before.
 // The test sees every thread the package starts by wrapping worker_threads' Worker class.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import workerThreads from 'node:worker_threads';
 import { syncBuiltinESMExports } from 'node:module';
-import { createWorkerPool, createCoreWorker, loadCore, CHUNK_BYTES } from '../../js/dist/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createWorkerPool, createCoreWorker, createSearchWorker, fileIndexStore, loadCore, CHUNK_BYTES } from '../../js/dist/index.js';
+import { startModelServer } from './clip-helpers.mjs';
 
 const spawned = [];
 let refuseSpawn = false;
@@ -116,5 +122,37 @@ test('if no replacement can start, waiting jobs reject with that error instead o
   } finally {
     refuseSpawn = false;
     await w.terminate();
+  }
+});
+
+test('a search worker killed mid-query fails its calls at once; a new one loads the index saved before', async (t) => {
+  const server = await startModelServer();
+  const dir = mkdtempSync(join(tmpdir(), 'cipherlens-death-'));
+  t.after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await server.close();
+  });
+  const options = { textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx', baseUrl: server.modelsUrl, cache: false };
+  const store = fileIndexStore(join(dir, 'clip.index'));
+  const key = core.generateKey();
+  const embedding = (seed) => Float32Array.from({ length: 512 }, (_, i) => Math.sin(seed * 512 + i));
+
+  const search = await createSearchWorker(options);
+  for (let id = 1; id <= 5; id++) await search.add(id, embedding(id));
+  await store.write(await search.save(key));
+  await search.add(6, embedding(6));  // not saved yet when the thread dies
+  const query = search.query('red', { minScore: -1 });
+  await spawned.at(-1).terminate();
+  await assert.rejects(query, died);
+  await assert.rejects(search.size(), died, 'later calls fail at once');
+  await search.terminate().catch(() => {});
+
+  const again = await createSearchWorker(options);
+  try {
+    await again.load(await store.read(), key);
+    assert.equal(await again.size(), 5, 'the saved index');
+    assert.equal((await again.query('red', { minScore: -1 })).length, 5);
+  } finally {
+    await again.terminate();
   }
 });
