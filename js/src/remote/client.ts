@@ -233,6 +233,7 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
   const replaceOnDeath = (dead: WorkerThread) => dead.onDeath(() => {
     if (scheduler.closed) return;
     scheduler.retire(dead);
+    dead.terminate().catch(() => {});  // a browser Worker that reported an error may still run
     startThread(spawn, core).then(({ thread }) => {
       if (scheduler.closed) return thread.terminate();
       replaceOnDeath(thread);
