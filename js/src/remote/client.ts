@@ -87,6 +87,8 @@ export interface WorkerControls<C extends CryptoCore = Core> {
   stats(): { completed: number[]; kdfWorkers: number };
   /** Open stream sessions over all threads (0 once every stream ended or was cancelled). */
   openSessions(): Promise<number>;
+  /** Diagnostics of each serving thread: wasm memory size, bytes malloc'd in it, open stream sessions. */
+  threadStats(): Promise<Array<{ heapSize: number; heapInUse: number; sessions: number }>>;
   terminate(): Promise<void>;
 }
 
@@ -210,10 +212,24 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
     await Promise.all(ok.map((s) => s.thread.terminate()));
     throw failure.reason;
   }
-  const threads = ok.map((s) => s.thread);
+  const threads = ok.map((s) => s.thread);  // the live threads: the scheduler retires and adds in place
   const shape = ok[0].shape;
   const scheduler = new Scheduler(threads);
   const kdf = kdfRunner(spawn, core);
+
+  // A thread that dies (crash, out of memory, killed) fails only its own jobs and streams; a
+  // new thread takes its place, so the pool keeps serving and a retry works.
+  const replaceOnDeath = (dead: WorkerThread) => dead.onDeath(() => {
+    if (scheduler.closed) return;
+    scheduler.retire(dead);
+    dead.terminate().catch(() => {});  // a browser Worker that reported an error may still run
+    startThread(spawn, core).then(({ thread }) => {
+      if (scheduler.closed) return thread.terminate();
+      replaceOnDeath(thread);
+      scheduler.add(thread);
+    }, (e) => scheduler.fail(e));
+  });
+  threads.forEach(replaceOnDeath);
 
   const invoke = (path: string, args: unknown[], options: CallOptions) => {
     const route = routeOf(CORE_ROUTES, path);
@@ -224,7 +240,7 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
 
   /** An object-mirror of a session on one pinned thread. */
   const sessionObject = async (kind: 'encrypt' | 'decrypt', key: Uint8Array, header?: Uint8Array) => {
-    const { thread, unpin } = scheduler.pin();
+    const { thread, unpin } = await scheduler.pin();
     const s = await openSession(thread, unpin, kind, key, header);
     let open = true;
     const end = () => {
@@ -272,8 +288,8 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
     return root as unknown as AsyncCore<CryptoCore>;
   };
 
-  const pinnedSession = (kind: 'encrypt' | 'decrypt', key: Uint8Array, header?: Uint8Array) => {
-    const { thread, unpin } = scheduler.pin();
+  const pinnedSession = async (kind: 'encrypt' | 'decrypt', key: Uint8Array, header?: Uint8Array) => {
+    const { thread, unpin } = await scheduler.pin();
     return openSession(thread, unpin, kind, key, header);
   };
 
@@ -298,6 +314,13 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
       const counts = await Promise.all(threads.map((t) => t.guard(t.remote.sessionCount() as Promise<number>)));
       return counts.reduce((a, b) => a + b, 0);
     },
+
+    threadStats: () => Promise.all(threads.map(async (t) => {
+      const ask = (p: unknown) => t.guard(p as Promise<number>);
+      const [heapSize, heapInUse, sessions] = await Promise.all([
+        ask(t.remote.call('memory.heapSize', [])), ask(t.remote.call('memory.heapInUse', [])), ask(t.remote.sessionCount())]);
+      return { heapSize, heapInUse, sessions };
+    })),
 
     async terminate() {
       scheduler.close();

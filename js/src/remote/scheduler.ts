@@ -39,6 +39,7 @@ export class Scheduler {
 
   run<T>(task: (t: WorkerThread) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (this.closed) return Promise.reject(terminatedError());
+    if (this.broken !== undefined) return Promise.reject(this.broken);
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise<T>((resolve, reject) => {
       const job: Job = { task, resolve: resolve as (v: unknown) => void, reject, signal, settled: false };
@@ -55,9 +56,41 @@ export class Scheduler {
     });
   }
 
+  /** Why no thread can be started any more (set when a dead thread's replacement failed to start). */
+  private broken: unknown;
+  /** Streams waiting for a thread while a dead one is being replaced. */
+  private pinWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+
+  /** Takes a dead thread out of service: nothing new goes to it (its own jobs have failed). */
+  retire(thread: WorkerThread): void {
+    const i = this.threads.indexOf(thread);
+    if (i >= 0) this.threads.splice(i, 1);
+  }
+
+  /** Puts a thread in service (a dead one's replacement) and hands it waiting work. */
+  add(thread: WorkerThread): void {
+    this.running.set(thread, 0);
+    this.streams.set(thread, 0);
+    this.completed.set(thread, 0);
+    this.threads.push(thread);
+    for (const w of this.pinWaiters.splice(0)) w.resolve();
+    this.pump();
+  }
+
+  /** A replacement could not start: with no thread left, waiting work fails instead of hanging. */
+  fail(error: unknown): void {
+    if (this.threads.length) return;
+    this.broken = error;
+    for (const job of this.queue.splice(0)) this.settle(job, () => job.reject(error));
+    for (const w of this.pinWaiters.splice(0)) w.reject(error);
+  }
+
   /** The least busy thread, for a stream that stays on it until it ends. */
-  pin(): { thread: WorkerThread; unpin: () => void } {
+  async pin(): Promise<{ thread: WorkerThread; unpin: () => void }> {
     if (this.closed) throw terminatedError();
+    if (this.broken !== undefined) throw this.broken;
+    // While a dead thread is replaced there may be none for a moment.
+    while (!this.threads.length) await new Promise<void>((resolve, reject) => this.pinWaiters.push({ resolve, reject }));
     const load = (t: WorkerThread) => this.running.get(t)! + this.streams.get(t)!;
     const thread = this.threads.reduce((a, b) => (load(b) < load(a) ? b : a));
     this.streams.set(thread, this.streams.get(thread)! + 1);
@@ -76,6 +109,7 @@ export class Scheduler {
   close(): void {
     this.closed = true;
     for (const job of this.queue.splice(0)) this.settle(job, () => job.reject(terminatedError()));
+    for (const w of this.pinWaiters.splice(0)) w.reject(terminatedError());
   }
 
   /** One listener per signal however many jobs share it (a page aborts 500 thumbnails at once). */

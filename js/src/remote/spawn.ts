@@ -12,6 +12,8 @@ export interface WorkerThread {
    * While a call is pending the thread keeps a Node process alive (an idle pool never does).
    */
   guard<T>(call: Promise<T>): Promise<T>;
+  /** Calls `fn` once when the thread dies (crash, exit, terminate), with the cause. */
+  onDeath(fn: (cause: unknown) => void): void;
   terminate(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ function deathWatch(hold: () => void, release: () => void) {
   let cause: unknown;
   let dead = false;
   const waiting = new Set<(e: unknown) => void>();
+  const mourners: Array<(e: unknown) => void> = [];
   return {
     fail(e: unknown) {
       if (dead) return;
@@ -32,6 +35,11 @@ function deathWatch(hold: () => void, release: () => void) {
       cause = e;
       for (const reject of waiting) reject(e);
       waiting.clear();
+      for (const fn of mourners.splice(0)) fn(e);
+    },
+    onDeath(fn: (e: unknown) => void) {
+      if (dead) queueMicrotask(() => fn(cause));
+      else mourners.push(fn);
     },
     guard<T>(call: Promise<T>): Promise<T> {
       if (dead) return Promise.reject(cause);
@@ -90,6 +98,7 @@ async function spawnNode(url: URL): Promise<WorkerThread> {
   return {
     remote: methods(Comlink.wrap<HostApi>(nodeEndpoint(worker))),
     guard: watch.guard,
+    onDeath: watch.onDeath,
     terminate: async () => {
       // A terminating worker's handle does not keep Node's event loop alive (ref() or not), so a
       // process with nothing else to do could end before terminate() resolves: exit code 13 at
@@ -121,6 +130,7 @@ async function spawnBrowser(url?: URL): Promise<WorkerThread> {
   return {
     remote: methods(Comlink.wrap<HostApi>(worker)),
     guard: watch.guard,
+    onDeath: watch.onDeath,
     terminate: async () => {
       worker.terminate();
       watch.fail(new Error('cipherlens: worker terminated'));

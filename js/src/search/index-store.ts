@@ -4,7 +4,11 @@
 export interface IndexStore {
   /** The saved bytes, or undefined when nothing was saved yet. */
   read(): Promise<Uint8Array | undefined>;
-  /** Replaces the saved bytes (atomically: a reader sees the old or the new bytes, never a mix). */
+  /**
+   * Replaces the saved bytes (atomically: a reader sees the old or the new bytes, never a mix).
+   * On failure it rejects with the storage's own error (Node's fs error with its `code`; in
+   * IndexedDB a DOMException such as QuotaExceededError or AbortError) and the old bytes stay.
+   */
   write(bytes: Uint8Array): Promise<void>;
   delete(): Promise<void>;
 }
@@ -76,17 +80,18 @@ export function indexedDbIndexStore(options: IndexedDbStoreOptions = {}): IndexS
     return request(req);
   };
   // One transaction per call; the database is closed afterwards so it never blocks upgrades.
+  // Settled by the transaction alone: a failed request aborts it, and the cause is known only
+  // then (tx.error is still null while the request's error event bubbles to the transaction).
   const run = async <T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> => {
     const db = await open();
     try {
       const tx = db.transaction(store, mode);
-      const result = request(fn(tx.objectStore(store)));
+      const req = fn(tx.objectStore(store));
       await new Promise<void>((resolve, reject) => {
         tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
-        tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+        tx.onabort = () => reject(tx.error ?? req.error ?? new DOMException('the IndexedDB transaction was aborted', 'AbortError'));
       });
-      return await result;
+      return req.result;
     } finally {
       db.close();
     }
