@@ -8,6 +8,8 @@
 //   mobileclip_s2_image.onnx       input float32 [1,3,256,256] -> output float32 [1,512]
 //   mobileclip_s2_image_rgba.onnx  input uint8 [height,width,4] -> output float32 [512]
 //                                  (Ente desktop's form: resize + crop + /255 inside the graph)
+//   mobileclip_s2_image_int8.onnx  the float graph with its 1x1 convolutions dynamically
+//                                  quantised (a speed knob for the wasm backend, not Ente's)
 //   mobileclip_s2_text.onnx        input int32 [1,77] -> output float32 [1,512]
 //   mobileclip_s2_text_int8.onnx   the same, dynamically quantised as Ente ships it
 // Cached: when manifest.json records this file's hash (and the onnx-proto version) and every file
@@ -20,7 +22,8 @@
 // adds a large install to a fresh machine's set-up for no gain in fidelity, since the graph below
 // uses the ops torch.onnx.export emits for these modules (Conv with the BatchNorms folded in,
 // GELU as Div/Erf/Add/Mul/Mul, LayerNormalization, MatMul + Add for Linear) and leaves fusions to
-// ONNX Runtime at session creation, as with an exported model. Generation takes seconds here.
+// ONNX Runtime at session creation, as with an exported model. Generation costs about 8 s of CPU
+// and writes ~650 MB.
 //
 // Architecture (apple/ml-mobileclip mobileclip/models/mci.py, configs/mobileclip_s2.json):
 // image: MCi2 = FastViT, layers [4,12,24,4], widths [80,160,320,640], MLP ratio 3, token mixers
@@ -35,6 +38,11 @@
 //   MatMul becomes DynamicQuantizeLinear (uint8 activations) + MatMulInteger + Cast + Mul by the
 //   product of the scales (both operands quantised dynamically where B is not a constant), and
 //   the token embedding's Gather reads an int8 table followed by DequantizeLinear.
+// int8 image (ours, a speed knob): the 1x1 convolutions as DynamicQuantizeLinear + ConvInteger
+//   (uint8 weights with zero point 128: ORT's CPU ConvInteger takes uint8) + Cast + Mul + Add.
+// Random weights are scaled as a trained network's would be, not as at initialisation: layer
+//   scales 0.05..0.15 (not 1e-5), folded RepMixer/RepCPE kernels near identity, He-scaled convs,
+//   so activations stay in range through all 44 blocks and quantisation is tested on real ranges.
 // Only ops onnxruntime-web's wasm backend runs (opset 18, IR 8, like Ente's *_opset18 models).
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
@@ -50,6 +58,7 @@ const A = onnx.AttributeProto.AttributeType;
 export const FILES = {
   imageFloat: 'mobileclip_s2_image.onnx',
   imageRgba: 'mobileclip_s2_image_rgba.onnx',
+  imageInt8: 'mobileclip_s2_image_int8.onnx',
   text: 'mobileclip_s2_text.onnx',
   textInt8: 'mobileclip_s2_text_int8.onnx',
 };
@@ -188,7 +197,33 @@ function conv(g, x, name, { cin, cout, k, stride = 1, groups = 1, pad = k >> 1, 
   const fanIn = (cin / groups) * k * k;
   const W = weight ?? g.w(`${name}.weight`, [cout, cin / groups, k, k], Math.sqrt(gain / fanIn));
   const B = g.w(`${name}.bias`, [cout], 0.02);
-  return g.op('Conv', [x, W, B], { group: groups, kernel_shape: [k, k], pads: [pad, pad, pad, pad], strides: [stride, stride] });
+  const attrs = { group: groups, kernel_shape: [k, k], pads: [pad, pad, pad, pad], strides: [stride, stride] };
+  if (g.quantConv && k === 1 && groups === 1 && !weight) return convInteger(g, x, name, W, B, cout, attrs);
+  return g.op('Conv', [x, W, B], attrs);
+}
+
+/**
+ * quantize_dynamic's form of a Conv (here only the 1x1 ones, ~97% of MCi2's multiply-adds):
+ * DynamicQuantizeLinear (uint8) + ConvInteger with a uint8 weight (ORT's CPU ConvInteger takes
+ * uint8 weights) + Cast + Mul by the scales + Add bias.
+ */
+function convInteger(g, x, name, W, B, cout, attrs) {
+  const t = g.inits.find((i) => i.name === W);
+  g.inits.splice(g.inits.indexOf(t), 1);
+  g.names.delete(W);
+  const w = new Float32Array(t.rawData.buffer.slice(t.rawData.byteOffset, t.rawData.byteOffset + t.rawData.byteLength));
+  let max = 0;
+  for (const v of w) max = Math.max(max, Math.abs(v));
+  const scale = max / 127;
+  const wq = new Uint8Array(w.length);
+  for (let i = 0; i < w.length; i++) wq[i] = 128 + Math.max(-127, Math.min(127, Math.round(w[i] / scale)));
+  const Wq = g.init(`${name}.weight_quantized`, T.UINT8, t.dims, wq);
+  const S = g.f(`${name}.weight_scale`, [], Float32Array.of(scale));
+  const Z = g.init(`${name}.weight_zero_point`, T.UINT8, [], Uint8Array.of(128));
+  const [xq, xs, xz] = g.op('DynamicQuantizeLinear', [x], {}, 3);
+  const y = g.op('Cast', [g.op('ConvInteger', [xq, Wq, xz, Z], attrs)], { to: T.FLOAT });
+  const bias = g.op('Reshape', [B, g.i64(1, cout, 1, 1)]);
+  return g.op('Add', [g.op('Mul', [y, g.op('Mul', [xs, S])]), bias]);
 }
 
 /** A folded depthwise conv close to identity (RepMixer and RepCPE fold x + f(x) into one kernel). */
@@ -313,8 +348,9 @@ function mci2(g, x) {
   return g.op('MatMul', [pooled, g.w('head.proj', [cExp, EMBED], cExp ** -0.5)]);
 }
 
-function imageFloatModel() {
+function imageFloatModel(quantConv = false) {
   const g = new Graph();
+  g.quantConv = quantConv;
   const out = g.name(mci2(g, 'input'), 'output');
   return {
     bytes: g.model('mci2_standin', [valueInfo('input', T.FLOAT, [1, 3, 256, 256])], [valueInfo(out, T.FLOAT, [1, EMBED])]),
@@ -464,6 +500,7 @@ export function main(argv = process.argv.slice(2)) {
   const builders = {
     [FILES.imageFloat]: imageFloatModel,
     [FILES.imageRgba]: imageRgbaModel,
+    [FILES.imageInt8]: () => imageFloatModel(true),
     [FILES.text]: () => textModel(false),
     [FILES.textInt8]: () => textModel(true),
   };

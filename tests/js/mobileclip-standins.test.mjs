@@ -19,6 +19,7 @@ const manifest = JSON.parse(readFileSync(new URL('manifest.json', DIR), 'utf8'))
 const file = (name) => readFileSync(new URL(name, DIR));
 const IMAGE = 'mobileclip_s2_image.onnx';
 const RGBA = 'mobileclip_s2_image_rgba.onnx';
+const IMAGE_INT8 = 'mobileclip_s2_image_int8.onnx';
 const TEXT = 'mobileclip_s2_text.onnx';
 const TEXT_INT8 = 'mobileclip_s2_text_int8.onnx';
 
@@ -84,18 +85,19 @@ const within = (actual, target, tolerance) => Math.abs(actual - target) / target
 
 test('parameter counts are within 1% of MobileCLIP-S2\'s (35.7M image, 63.4M text)', () => {
   const counts = {};
-  for (const name of [IMAGE, RGBA, TEXT, TEXT_INT8]) {
+  for (const name of [IMAGE, RGBA, IMAGE_INT8, TEXT, TEXT_INT8]) {
     counts[name] = inspect(file(name)).params;
     assert.equal(counts[name], manifest.models[name].params, `${name}: manifest agrees with the file`);
   }
-  for (const name of [IMAGE, RGBA]) {
+  for (const name of [IMAGE, RGBA, IMAGE_INT8]) {
     assert.ok(within(counts[name], 35.7e6, 0.01), `${name}: ${counts[name]} parameters, target 35.7M`);
   }
   for (const name of [TEXT, TEXT_INT8]) {
     assert.ok(within(counts[name], 63.4e6, 0.01), `${name}: ${counts[name]} parameters, target 63.4M`);
   }
-  // The RGBA graph is the float graph plus preprocessing (which has no weights).
+  // The RGBA graph is the float graph plus preprocessing (which has no weights); so is the int8 one.
   assert.equal(counts[RGBA], counts[IMAGE]);
+  assert.equal(counts[IMAGE_INT8], counts[IMAGE]);
 });
 
 test('the graphs have Ente\'s signatures and the ops of their kind', () => {
@@ -108,6 +110,14 @@ test('the graphs have Ente\'s signatures and the ops of their kind', () => {
   assert.equal(image.ops.Softmax, 4);
   assert.equal(image.ops.BatchNormalization, 4);
   assert.equal(image.ops.Erf, 54);
+
+  // The int8 speed variant: every 1x1 convolution (the bulk of the work) as ConvInteger.
+  const imageInt8 = inspect(file(IMAGE_INT8));
+  assert.deepEqual(imageInt8.inputs, image.inputs);
+  assert.deepEqual(imageInt8.outputs, image.outputs);
+  assert.equal(imageInt8.ops.ConvInteger, 98);
+  assert.equal(imageInt8.ops.Conv + imageInt8.ops.ConvInteger, image.ops.Conv);
+  assert.equal(imageInt8.ops.DynamicQuantizeLinear, 98);
 
   const rgba = inspect(file(RGBA));
   assert.deepEqual(rgba.inputs, [{ name: 'input', type: T.UINT8, dims: ['height', 'width', 4] }]);
@@ -158,6 +168,37 @@ test('image graphs run in onnxruntime-web (wasm): [1,512] from a float tensor, [
   } finally {
     await s.release();
   }
+});
+
+test('the int8 image graph is within cosine 0.99 of the float graph, also in what tells images apart', async () => {
+  // A random network maps different images to similar vectors, so the raw cosine alone would say
+  // little: the difference between two images' embeddings must agree too.
+  const chw = (px, side) => {
+    const out = new Float32Array(3 * side * side);
+    for (let i = 0; i < side * side; i++) for (let c = 0; c < 3; c++) out[c * side * side + i] = px[i * 4 + c] / 255;
+    return new ort.Tensor('float32', out, [1, 3, side, side]);
+  };
+  const flipped = photo(256, 256).reverse(); // another image: mirrored, channels reordered
+  for (let i = 3; i < flipped.length; i += 4) flipped[i] = 255;
+  const inputs = [chw(photo(256, 256), 256), chw(flipped, 256)];
+  const embed = async (name) => {
+    const s = await session(name);
+    try {
+      const out = [];
+      for (const t of inputs) out.push((await s.run({ input: t })).output.data);
+      return out;
+    } finally {
+      await s.release();
+    }
+  };
+  const [f, q] = [await embed(IMAGE), await embed(IMAGE_INT8)];
+  for (let i = 0; i < inputs.length; i++) {
+    assert.ok(finite(q[i]));
+    assert.ok(cosine(f[i], q[i]) >= 0.99, `image ${i}: int8 vs float cosine ${cosine(f[i], q[i])}`);
+  }
+  const diff = (a, b) => a.map((v, i) => v - b[i]);
+  const c = cosine(diff(f[0], f[1]), diff(q[0], q[1]));
+  assert.ok(c >= 0.99, `difference between the images: int8 vs float cosine ${c}`);
 });
 
 test('text graphs: [1,512] from 77 ids; the int8 graph within cosine 0.99 of the float graph', async () => {
