@@ -49,6 +49,9 @@ package() {
   done
   # Small stand-ins for the MobileCLIP models (generated, never committed; see the script).
   node scripts/gen-test-models.mjs build/models
+  # Same-shape MobileCLIP-S2 stand-ins with random weights (~650 MB, for the bench and their
+  # test); regenerated only when the generator changes (its hash is in their manifest.json).
+  node scripts/gen-mobileclip.mjs build/models/mobileclip
   for m in cipherlens cipherlens-crypto; do
     echo "build: $m.wasm $(gzip -9c js/dist/wasm/$m.wasm | wc -c) B gzipped, glue $(gzip -9c js/dist/wasm/$m.mjs | wc -c) B gzipped"
   done

