@@ -140,7 +140,10 @@ Status StreamDecryptor::commit(size_t n, size_t* mlen) {
   *mlen = 0;
   if (!ready_ || failed_) return fail(kBadInput, "decryptor failed earlier or is not initialised");
   if (n == 0) return kOk;
-  if (done_) return fail(kBadInput, "trailing data after the FINAL chunk", chunk_);
+  if (done_) {
+    failed_ = true;
+    return fail(kBadInput, "trailing data after the FINAL chunk", chunk_);
+  }
   if (n > kCipherChunkBytes - filled_) return fail(kBadInput, "commit exceeds the chunk buffer");
   filled_ += n;
   in_.touched(filled_);

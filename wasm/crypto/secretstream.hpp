@@ -87,7 +87,8 @@ class StreamDecryptor {
   uint8_t* input() { return in_.data() + filled_; }
   size_t input_space() const { return done_ ? 0 : kCipherChunkBytes - filled_; }
   // n ciphertext bytes were written at input(); *mlen is the plaintext now at output()
-  // (0 unless a chunk completed). n > 0 after the FINAL chunk is trailing data: kBadInput.
+  // (0 unless a chunk completed). n > 0 after the FINAL chunk is trailing data: kBadInput, and
+  // the decryptor fails from then on (finish() too), so a swallowed error cannot pass as complete.
   Status commit(size_t n, size_t* mlen);
   Status finish(size_t* mlen);
   const uint8_t* output() const { return out_.data(); }
