@@ -12,6 +12,17 @@ const key = randomBytes(32);
 const message = randomBytes(CHUNK);
 const { ciphertext, header } = referenceEncrypt(message, key);
 
+test('update() of exactly 2^32 bytes after the FINAL chunk: BAD_INPUT, no endless loop', () => {
+  const dec = core.stream.createDecryptor(header, key);
+  assert.equal(toHex(dec.update(ciphertext)), toHex(message));
+  const huge = new Uint8Array(2 ** 32);  // zero pages, never touched: the call must not read them
+  const e = catchCoreError(() => dec.update(huge));
+  assert.equal(e.code, 'BAD_INPUT');
+  assert.match(e.message, /trailing data/);
+  record('stream decryptor update()', '2^32 bytes after the FINAL chunk', e, 'returns at once; final() fails afterwards');
+  assert.equal(catchCoreError(() => dec.final()).code, 'BAD_INPUT');
+});
+
 test('trailing data poisons the decryptor: final() fails after a swallowed error', () => {
   for (const split of [false, true]) {
     const dec = core.stream.createDecryptor(header, key);

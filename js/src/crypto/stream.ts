@@ -146,10 +146,11 @@ export function makeStream(heap: Heap) {
       requireBytes('bytes', bytes);
       const wasm = this.live();
       for (let at = 0; at < bytes.length;) {
-        // After the FINAL chunk there is no space: commit() then reports the trailing data.
+        // After the FINAL chunk there is no space: commit() then reports the trailing data. It
+        // gets 1, not the remaining length, which wraps to 0 in wasm at 2^32 (an endless loop).
         const n = Math.min(wasm.inputSpace(), bytes.length - at);
         if (n > 0) heap.u8.set(bytes.subarray(at, at + n), wasm.inputPtr());
-        const mlen = heap.checkLength(wasm.commit(n > 0 ? n : bytes.length - at));
+        const mlen = heap.checkLength(wasm.commit(n > 0 ? n : 1));
         if (mlen > 0) {
           const out = wasm.outputPtr();
           sink(heap.u8.subarray(out, out + mlen));
