@@ -101,11 +101,16 @@ export function makeStream(heap: Heap) {
       requireBytes('key', key, KEY_BYTES);
       const wasm = new mod.StreamEncryptor();
       super(wasm, 'encryptor');
-      this.header = heap.scope((a) => {
-        const header = a.alloc(HEADER_BYTES);
-        wasm.init(a.put(key), header);
-        return heap.read(header, HEADER_BYTES);
-      });
+      try {
+        this.header = heap.scope((a) => {
+          const header = a.alloc(HEADER_BYTES);
+          heap.check(wasm.init(a.put(key), header));
+          return heap.read(header, HEADER_BYTES);
+        });
+      } catch (e) {
+        this.dispose();
+        throw e;
+      }
     }
 
     feed(bytes: Uint8Array, sink: Sink): void {
