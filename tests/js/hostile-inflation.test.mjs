@@ -1,8 +1,10 @@
-// Decompression bombs in authentic data (issue 12, fix 2): a saved index whose zstd frame
-// inflates far beyond what its header declares. It is rejected with a CoreError while the wasm
-// heap stays small; nothing near the inflated size is allocated.
+// Decompression bombs in authentic data (issue 12, fixes 2 and 3): a saved index whose zstd frame
+// inflates far beyond what its header declares, and ML data (shared with whoever holds the file
+// keys, e.g. a sharer of an album) whose gzip inflates to many MiB. Each is rejected with a
+// CoreError while the wasm heap stays small; nothing near the inflated size is allocated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import { core, randomBytes, catchCoreError } from './helpers.mjs';
 import { hostileTable } from './hostile-table.mjs';
 
@@ -62,3 +64,32 @@ test('loadIndex: a header declaring more than the index size cap is rejected bef
   assert.ok(core.memory.heapSize() - size < 64 * MiB);
 });
 
+test('mlData.decrypt: gzip inflating past the ML data cap is rejected, not inflated', async () => {
+  const fileKey = randomBytes(32);
+  // Valid JSON, so without a cap it would decrypt "fine": 64 MiB of padding in 64 KiB of gzip.
+  const json = Buffer.alloc(64 * MiB, 'a');
+  json.write('{"pad":"', 0);
+  json.write('"}', json.length - 2);
+  const packed = gzipSync(json, { level: 9 });
+  const { ciphertext, header } = core.blob.encrypt(packed, fileKey);
+  const e = await core.mlData.decrypt(ciphertext, header, fileKey).then(() => undefined, (err) => err);
+  assert.equal(e?.name, 'CoreError', String(e));
+  assert.equal(e.code, 'BAD_INPUT');
+  assert.match(e.message, /MiB/);
+  record('mlData.decrypt', `authentic ML data: ${Math.round(packed.length / 1024)} KiB of gzip inflating to 64 MiB of JSON`, e,
+    'stops reading at the cap');
+  const index = core.createIndex(4);
+  const imported = await core.mlData.importClip(index, 7, { encryptedData: ciphertext, decryptionHeader: header }, fileKey)
+    .then(() => undefined, (err) => err);
+  assert.equal(imported?.code, 'BAD_INPUT');
+  assert.equal(index.size, 0);
+  record('mlData.importClip', 'the same ML data from a shared album', imported, 'the index is left unchanged');
+});
+
+test('mlData.decrypt: encrypted ML data larger than the cap is rejected before decrypting', async () => {
+  const fileKey = randomBytes(32);
+  const big = new Uint8Array(9 * MiB);
+  const e = await core.mlData.decrypt(big, new Uint8Array(24), fileKey).then(() => undefined, (err) => err);
+  assert.equal(e?.code, 'BAD_INPUT');
+  record('mlData.decrypt', '9 MiB of encrypted ML data', e, 'nothing decrypted');
+});
