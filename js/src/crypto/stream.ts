@@ -42,15 +42,17 @@ function plaintextCapacity(cipherLength: number): number {
   return (chunks - 1) * CHUNK_BYTES + Math.max(0, last - STREAM_OVERHEAD);
 }
 
+/** What the wasm encryptor and decryptor share: a final push, output in place, delete(). */
+interface WasmCipher {
+  finish(): number;
+  outputPtr(): number;
+  delete(): void;
+}
+
 export function makeStream(heap: Heap) {
   const { mod } = heap;
-
-  /** What the wasm encryptor and decryptor share: a final push, output in place, delete(). */
-  interface WasmCipher {
-    finish(): number;
-    outputPtr(): number;
-    delete(): void;
-  }
+  // Frees the wasm state (8 MiB of chunk buffers) of streams dropped without final()/dispose().
+  const registry = new FinalizationRegistry<WasmCipher>((wasm) => wasm.delete());
 
   /** The life cycle both directions share: feed chunks, finish once, then dispose. */
   abstract class Incremental<W extends WasmCipher> {
@@ -58,6 +60,7 @@ export function makeStream(heap: Heap) {
 
     constructor(wasm: W, private readonly what: string) {
       this.wasm = wasm;
+      registry.register(this, wasm, this);
     }
 
     protected live(): W {
@@ -89,7 +92,9 @@ export function makeStream(heap: Heap) {
     }
 
     dispose(): void {
-      this.wasm?.delete();  // the C++ destructor zeroes state and buffers
+      if (!this.wasm) return;
+      registry.unregister(this);
+      this.wasm.delete();  // the C++ destructor zeroes state and buffers
       this.wasm = null;
     }
   }

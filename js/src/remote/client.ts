@@ -11,7 +11,7 @@ import { INTERACTIVE_LIMITS, SALT_BYTES, withSensitiveLimitsAsync, type DerivedK
 import { ownedBytes, type ApiShape } from './protocol.js';
 import { spawnWorker, type SpawnOptions, type WorkerThread } from './spawn.js';
 import { Scheduler, abortReason } from './scheduler.js';
-import { openSession, sessionStream, type ByteSource, type StreamOptions, type StreamProgress } from './streams.js';
+import { lazyStream, openSession, sessionStream, type ByteSource, type StreamOptions, type StreamProgress } from './streams.js';
 
 export type { ByteSource, StreamOptions, StreamProgress };
 
@@ -288,8 +288,8 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
     with: (callOptions) => mirror(callOptions),
 
     decryptStream(source, header, key, streamOptions = {}) {
-      // Opened on the stream's start (not at all if its signal is already aborted).
-      return sessionStream(source, () => pinnedSession('decrypt', key, header), streamOptions);
+      // Opened on the first read (not at all if its signal is already aborted by then).
+      return lazyStream(() => sessionStream(source, () => pinnedSession('decrypt', key, header), streamOptions));
     },
 
     async encryptStream(source, key, streamOptions = {}) {
