@@ -3,9 +3,9 @@
 // caller's pull decides when the next chunk is worked on).
 import { loadCryptoCore, type CryptoCore } from '../crypto/core.js';
 import { loadCore } from '../search/core.js';
-import { badInput, requireBytes } from '../runtime/errors.js';
+import { CoreError, badInput, requireBytes } from '../runtime/errors.js';
 import { CHUNK_BYTES, CIPHER_CHUNK_BYTES, type StreamDecryptor, type StreamEncryptor } from '../crypto/stream.js';
-import { withTransfer, zeroBytes, type ApiShape, type HostApi, type SessionKind, type StepResult } from '../remote/protocol.js';
+import { MAX_SESSIONS_PER_WORKER, withTransfer, zeroBytes, type ApiShape, type HostApi, type SessionKind, type StepResult } from '../remote/protocol.js';
 
 /** Served by sessions instead: they return stateful objects that cannot be cloned. */
 const SESSION_FACTORIES = new Set(['stream.createEncryptor', 'stream.createDecryptor']);
@@ -115,6 +115,9 @@ export function createHost(): HostApi {
     open(kind, key, header) {
       const c = live();
       try {
+        if (sessions.size >= MAX_SESSIONS_PER_WORKER) {
+          throw new CoreError('OUT_OF_MEMORY', `a worker holds at most ${MAX_SESSIONS_PER_WORKER} open streams`);
+        }
         const state = kind === 'encrypt' ? c.stream.createEncryptor(key) : c.stream.createDecryptor(header as Uint8Array, key);
         const id = nextId++;
         const unit = kind === 'encrypt' ? CHUNK_BYTES : CIPHER_CHUNK_BYTES;

@@ -1,11 +1,14 @@
-// Worker stream sessions cost 8 MiB of the worker's wasm memory each (issue 12, fix 5):
-// decryptStream opens its session on the first read, so a stream nobody reads holds nothing.
+// Worker stream sessions cost 8 MiB of the worker's wasm memory each (issue 12, fix 5 and the
+// limits): decryptStream opens its session on the first read, so a stream nobody reads holds
+// nothing; and one worker holds at most MAX_SESSIONS_PER_WORKER sessions.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCoreWorker } from '../../js/dist/index.js';
 import { randomBytes, toHex } from './helpers.mjs';
 import { referenceEncrypt, piecewise, readAll } from './stream-helpers.mjs';
+import { hostileTable } from './hostile-table.mjs';
 
+const record = hostileTable(import.meta.url);
 const w = await createCoreWorker({ flavor: 'crypto' });
 after(() => w.terminate());
 const key = randomBytes(32);
@@ -25,3 +28,20 @@ test('decryptStream opens nothing and reads nothing until it is read', async () 
   assert.equal(await w.openSessions(), 0);
 });
 
+test('a worker holds at most 64 open stream sessions; the next is OUT_OF_MEMORY; freeing one makes room', async () => {
+  const open = [];
+  for (let i = 0; i < 64; i++) open.push(await w.stream.createDecryptor(header, key));
+  assert.equal(await w.openSessions(), 64);
+  const e = await w.stream.createDecryptor(header, key).then(() => undefined, (err) => err);
+  assert.equal(e?.name, 'CoreError', String(e));
+  assert.equal(e.code, 'OUT_OF_MEMORY');
+  const streamed = await readAll(w.decryptStream(piecewise(ciphertext), header, key));
+  assert.equal(streamed.error?.code, 'OUT_OF_MEMORY');
+  record('worker stream.createDecryptor / decryptStream', 'a 65th open stream session on one worker', e,
+    'disposing one makes room; the worker keeps serving');
+  await open.pop().dispose();
+  const again = await w.stream.createDecryptor(header, key);
+  assert.equal(toHex(Buffer.concat([await again.update(ciphertext), await again.final()])), toHex(message));
+  await Promise.all(open.map((d) => d.dispose()));
+  assert.equal(await w.openSessions(), 0);
+});

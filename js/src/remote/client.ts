@@ -159,13 +159,13 @@ function kdfRunner(spawn: SpawnOptions, core: ThreadCore) {
 
   /** One Argon2 attempt with progress before and after. */
   const attempt = async (call: (path: string, args: unknown[]) => Promise<unknown>, options: CallOptions, n: number,
-    password: unknown, salt: Uint8Array, opsLimit: number, memLimit: number): Promise<Uint8Array> => {
+    password: unknown, salt: Uint8Array, opsLimit: number, memLimit: number, bounds?: unknown): Promise<Uint8Array> => {
     const report = (p: Omit<KdfProgress, 'type' | 'attempt' | 'opsLimit' | 'memLimit'>) =>
       options.onProgress?.({ type: 'kdf', attempt: n, opsLimit, memLimit, ...p });
     report({ phase: 'before' });
     const t0 = performance.now();
     try {
-      const key = await call('deriveKey', [password, salt, opsLimit, memLimit]) as Uint8Array;
+      const key = await call('deriveKey', [password, salt, opsLimit, memLimit, ...(bounds === undefined ? [] : [bounds])]) as Uint8Array;
       report({ phase: 'after', ok: true, seconds: (performance.now() - t0) / 1000 });
       return key;
     } catch (e) {
@@ -175,8 +175,9 @@ function kdfRunner(spawn: SpawnOptions, core: ThreadCore) {
     }
   };
 
-  const deriveKey = (options: CallOptions, password: unknown, salt: Uint8Array, opsLimit: number, memLimit: number) =>
-    inThread(options.signal, (call) => attempt(call, options, 1, password, salt, opsLimit, memLimit));
+  const deriveKey = (options: CallOptions, password: unknown, salt: Uint8Array, opsLimit: number, memLimit: number,
+    bounds?: unknown) =>
+    inThread(options.signal, (call) => attempt(call, options, 1, password, salt, opsLimit, memLimit, bounds));
 
   const deriveInteractiveKey = (options: CallOptions, password: unknown): Promise<DerivedKey> =>
     inThread(options.signal, async (call) => {
@@ -199,7 +200,7 @@ function kdfRunner(spawn: SpawnOptions, core: ThreadCore) {
     /** Key-derivation threads alive now (starting, deriving or being terminated). */
     live: () => live,
     run(path: string, options: CallOptions, args: unknown[]): Promise<unknown> {
-      if (path === 'deriveKey') return deriveKey(options, args[0], args[1] as Uint8Array, args[2] as number, args[3] as number);
+      if (path === 'deriveKey') return deriveKey(options, args[0], args[1] as Uint8Array, args[2] as number, args[3] as number, args[4]);
       if (path === 'deriveInteractiveKey') return deriveInteractiveKey(options, args[0]);
       return deriveSensitiveKey(options, args[0]);
     },
