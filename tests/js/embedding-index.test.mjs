@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { core, sodium, catchCoreError } from './helpers.mjs';
 import { fileIndexStore } from '../../js/dist/index.js';
+import { hostileTable } from './hostile-table.mjs';
+
+const record = hostileTable(import.meta.url);
 
 // Deterministic gaussian vectors (mulberry32 + Box-Muller).
 function rng(seed) {
@@ -274,6 +277,9 @@ test('wrong key, truncation, tampering and garbage: typed CoreError, live index 
   tryBoth(wrongMagic, key, 'BAD_INPUT');
   tryBoth(Uint8Array.from([...bytes, 0]), key, 'BAD_INPUT');
   tryBoth(crypto.getRandomValues(new Uint8Array(200)), key, 'BAD_INPUT');
+  record('loadIndex, index.load', 'a wrong key; a bit flipped in header, ciphertext or MAC', 'CoreError AUTH_FAILED', 'the live index is unchanged');
+  record('loadIndex, index.load', 'cut at 8 places from 0 bytes to one short', 'CoreError TRUNCATED', 'the live index is unchanged');
+  record('loadIndex, index.load', 'wrong magic; a trailing byte; 200 random bytes', 'CoreError BAD_INPUT', 'the live index is unchanged');
   assert.equal(catchCoreError(() => core.loadIndex(bytes, new Uint8Array(31))).code, 'BAD_INPUT');
   assert.equal(catchCoreError(() => core.loadIndex('bytes', key)).code, 'BAD_INPUT');
 
