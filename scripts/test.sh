@@ -13,6 +13,13 @@ layers=("$@")
 [ ${#layers[@]} -gt 0 ] || layers=(setup cpp node browser)
 
 dirs=()
+# SECURITY.md's hostile-input table is checked against what the Node and browser suites record
+# (tests/js/hostile-table.mjs), so only when both run; stale records are cleared first.
+check_table=0
+if [[ " ${layers[*]} " == *" node "* && " ${layers[*]} " == *" browser "* ]]; then
+  check_table=1
+  rm -rf test-results/hostile-inputs
+fi
 for layer in "${layers[@]}"; do
   case "$layer" in
     cpp)
@@ -30,4 +37,8 @@ done
 if [ ${#dirs[@]} -gt 0 ]; then
   echo "== node --test ${dirs[*]}"
   node --test --test-concurrency=1 "${dirs[@]}"
+fi
+if [ "$check_table" = 1 ]; then
+  echo "== SECURITY.md hostile-input table"
+  node scripts/security-table.mjs --check
 fi

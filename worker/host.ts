@@ -3,10 +3,10 @@
 // caller's pull decides when the next chunk is worked on).
 import { loadCryptoCore, type CryptoCore } from '../crypto/core.js';
 import { loadCore } from '../search/core.js';
-import { badInput, requireBytes } from '../runtime/errors.js';
+import { CoreError, badInput, requireBytes } from '../runtime/errors.js';
 import type { StreamDecryptor, StreamEncryptor } from '../crypto/stream.js';
 import { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from '../crypto/sizes.js';
-import { withTransfer, zeroBytes, type HostApi, type SessionKind, type StepResult } from '../remote/protocol.js';
+import { MAX_SESSIONS_PER_WORKER, withTransfer, zeroBytes, type HostApi, type SessionKind, type StepResult } from '../remote/protocol.js';
 import { CORE_ROUTES, describe, functionAt, routeOf } from '../remote/routes.js';
 
 interface Session {
@@ -88,6 +88,9 @@ export function createHost(): HostApi {
     open(kind, key, header) {
       const c = live();
       try {
+        if (sessions.size >= MAX_SESSIONS_PER_WORKER) {
+          throw new CoreError('OUT_OF_MEMORY', `a worker holds at most ${MAX_SESSIONS_PER_WORKER} open streams`);
+        }
         const state = kind === 'encrypt' ? c.stream.createEncryptor(key) : c.stream.createDecryptor(header as Uint8Array, key);
         const id = nextId++;
         const unit = kind === 'encrypt' ? CHUNK_BYTES : CIPHER_CHUNK_BYTES;

@@ -2,7 +2,9 @@
 // yields the right status while the live index stays as it was.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
+#include <string>
 #include <random>
 
 #include <zstd.h>
@@ -163,4 +165,52 @@ TEST_CASE("authentic but malformed plaintext is kBadInput", "[index-file]") {
   p = good; float two = 2.0f; std::memcpy(p.data() + 40, &two, 4); expect_bad(p);  // not unit length
   p = good; float nan = std::nanf(""); std::memcpy(p.data() + 40, &nan, 4); expect_bad(p);
   expect_bad(good, false);                                        // not a zstd frame
+}
+
+namespace {
+// A zstd frame written by hand: no content size, 128 KiB window, one raw block holding `head`,
+// then `rle_bytes` of zeros as RLE blocks (4 bytes each on the wire): a cheap inflation bomb.
+std::vector<uint8_t> zstd_bomb(const std::vector<uint8_t>& head, size_t rle_bytes) {
+  const size_t kBlock = 128 * 1024;
+  std::vector<uint8_t> f = {0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38};
+  auto block = [&](bool last, int type, size_t size) {
+    uint32_t h = uint32_t(size << 3) | uint32_t(type << 1) | (last ? 1u : 0u);
+    f.insert(f.end(), {uint8_t(h), uint8_t(h >> 8), uint8_t(h >> 16)});
+  };
+  block(rle_bytes == 0, 0, head.size());
+  f.insert(f.end(), head.begin(), head.end());
+  for (size_t left = rle_bytes; left > 0; left -= std::min(left, kBlock)) {
+    block(left <= kBlock, 1, std::min(left, kBlock));
+    f.push_back(0);
+  }
+  return f;
+}
+}  // namespace
+
+TEST_CASE("inflation never outgrows what the plaintext header declares", "[index-file]") {
+  auto key = random_vec(32);
+  auto src = make_index(4, 3, 3);
+  std::vector<uint8_t> good;
+  index_serialize(src, good);
+  EmbeddingIndex live;
+  // The good plaintext followed by 256 MiB of zeros: kBadInput once one byte too many comes out.
+  auto bomb = envelope_of(zstd_bomb(good, 256u << 20), key.data(), false);
+  REQUIRE(index_load(live, bomb.data(), bomb.size(), key.data()) == kBadInput);
+  // Exactly the good plaintext, through the same hand-written frame: loads.
+  auto exact = envelope_of(zstd_bomb(good, 0), key.data(), false);
+  REQUIRE(index_load(live, exact.data(), exact.size(), key.data()) == kOk);
+  require_equal(src, live);
+  // A header declaring 2^22 vectors of 512 (8 GiB): refused before inflating the rest.
+  std::vector<uint8_t> huge(good.begin(), good.begin() + 16);
+  huge[8] = 0; huge[9] = 2; huge[10] = huge[11] = 0;          // dims 512
+  huge[12] = huge[13] = 0; huge[14] = 0x40; huge[15] = 0;     // count 2^22
+  auto declared = envelope_of(zstd_bomb(huge, 1u << 20), key.data(), false);
+  REQUIRE(index_load(live, declared.data(), declared.size(), key.data()) == kBadInput);
+  REQUIRE(std::string(last_error_message()).find("cap") != std::string::npos);
+  // Shorter than declared: kBadInput.
+  auto shorter = good;
+  shorter.resize(good.size() - 4);
+  auto cut = envelope_of(zstd_bomb(shorter, 0), key.data(), false);
+  REQUIRE(index_load(live, cut.data(), cut.size(), key.data()) == kBadInput);
+  require_equal(src, live);
 }

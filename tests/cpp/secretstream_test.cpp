@@ -89,6 +89,18 @@ TEST_CASE("stream decryption rejects tampering, truncation and trailing data", "
     REQUIRE(stream_decrypt(out, full.c.data(), full.c.size(), full.header, key.data()) == kBadInput);
     REQUIRE(std::string(last_error_message()).find("trailing") != std::string::npos);
   }
+  SECTION("trailing data leaves the decryptor failed: finish() cannot report a complete stream") {
+    auto full = encrypt(random_vec(kChunkBytes), key.data());
+    StreamDecryptor dec;
+    REQUIRE(dec.init(full.header, key.data()) == kOk);
+    size_t mlen = 0;
+    std::memcpy(dec.input(), full.c.data(), full.c.size());
+    REQUIRE(dec.commit(full.c.size(), &mlen) == kOk);
+    REQUIRE(mlen == kChunkBytes);
+    REQUIRE(dec.commit(1, &mlen) == kBadInput);
+    REQUIRE(dec.finish(&mlen) == kBadInput);
+    REQUIRE(mlen == 0);
+  }
 }
 
 TEST_CASE("decryptor accepts any slicing and releases only authenticated chunks", "[stream]") {

@@ -2,6 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { core, sodium, randomBytes, catchCoreError } from './helpers.mjs';
+import { hostileTable } from './hostile-table.mjs';
+
+const record = hostileTable(import.meta.url);
 
 const TAG_MESSAGE = 0;
 const TAG_FINAL = 3;
@@ -53,4 +56,6 @@ test('wrong key, tampering, truncation and bad lengths', () => {
   assert.equal(catchCoreError(() => core.blob.decrypt(ciphertext.subarray(0, 16), header, key)).code, 'TRUNCATED');
   assert.match(catchCoreError(() => core.blob.decrypt(ciphertext, header.subarray(1), key)).message, /header must be 24 bytes/);
   assert.match(catchCoreError(() => core.blob.encrypt(randomBytes(3), new Uint8Array(16))).message, /key must be 32 bytes/);
+  record('blob.decrypt', 'wrong key; a bit flipped; the last byte cut off', 'CoreError AUTH_FAILED', 'no plaintext returned');
+  record('blob.decrypt', '16 bytes (shorter than the 17-byte overhead)', 'CoreError TRUNCATED');
 });

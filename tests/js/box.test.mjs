@@ -2,6 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { core, sodium, randomBytes, catchCoreError } from './helpers.mjs';
+import { hostileTable } from './hostile-table.mjs';
+
+const record = hostileTable(import.meta.url);
 
 test('keypair: 32-byte keys; the public key is X25519(secret)', () => {
   const { publicKey, secretKey } = core.box.keypair();
@@ -33,4 +36,6 @@ test('wrong recipient, tampering, truncation and bad lengths', () => {
   assert.equal(catchCoreError(() => core.box.sealOpen(c.subarray(0, 47), a.publicKey, a.secretKey)).code, 'TRUNCATED');
   assert.match(catchCoreError(() => core.box.seal(randomBytes(3), a.publicKey.subarray(2))).message, /publicKey must be 32 bytes/);
   assert.match(catchCoreError(() => core.box.sealOpen(c, a.publicKey, new Uint8Array(64))).message, /secretKey must be 32 bytes/);
+  record('box.sealOpen', 'sealed to another key pair; a bit flipped', 'CoreError AUTH_FAILED', 'no plaintext returned');
+  record('box.sealOpen', '47 bytes (shorter than the 48-byte overhead)', 'CoreError TRUNCATED');
 });

@@ -12,6 +12,9 @@ import { core, sodium, catchCoreError, randomBytes } from './helpers.mjs';
 import { fileIndexStore } from '../../js/dist/index.js';
 import { rng } from './seeded-random.mjs';
 import { seedFor } from './test-random.mjs';
+import { hostileTable } from './hostile-table.mjs';
+
+const record = hostileTable(import.meta.url);
 
 // Gaussian vectors (mulberry32 + Box-Muller), seeded: the same for a given TEST_SEED and label.
 function gaussians(seed) {
@@ -274,6 +277,9 @@ test('wrong key, truncation, tampering and garbage: typed CoreError, live index 
   tryBoth(wrongMagic, key, 'BAD_INPUT');
   tryBoth(Uint8Array.from([...bytes, 0]), key, 'BAD_INPUT');
   tryBoth(randomBytes(200), key, 'BAD_INPUT');
+  record('loadIndex, index.load', 'a wrong key; a bit flipped in header, ciphertext or MAC', 'CoreError AUTH_FAILED', 'the live index is unchanged');
+  record('loadIndex, index.load', 'cut at 8 places from 0 bytes to one short', 'CoreError TRUNCATED', 'the live index is unchanged');
+  record('loadIndex, index.load', 'wrong magic; a trailing byte; 200 random bytes', 'CoreError BAD_INPUT', 'the live index is unchanged');
   assert.equal(catchCoreError(() => core.loadIndex(bytes, new Uint8Array(31))).code, 'BAD_INPUT');
   assert.equal(catchCoreError(() => core.loadIndex('bytes', key)).code, 'BAD_INPUT');
 

@@ -87,6 +87,24 @@ test('keys and plaintext passed in are zeroed in wasm memory after use', () => {
   assert.equal(core.testing.memoryContains(utf8(encoded.slice(0, 40))), false, 'base64 key left in wasm memory');
 });
 
+// Each call alone, checked right after it: a later call (e.g. mnemonic.toKey's stack wipe)
+// must not be what hides the residue. libsodium's crypto_secretbox_open_detached leaves the
+// first 32 bytes of plaintext in a stack block: exactly an unwrapped master or collection key.
+test('unwrapping a key (secretbox.decrypt, box.sealOpen) leaves no copy of it in wasm memory', () => {
+  const wrapping = randomBytes(32);
+  const unwrapped = randomBytes(32);
+  const boxed = core.secretbox.encrypt(unwrapped, wrapping);
+  assert.equal(core.memory.contains(unwrapped), false, 'key left by secretbox.encrypt');
+  core.secretbox.decrypt(boxed.ciphertext, boxed.nonce, wrapping);
+  assert.equal(core.memory.contains(unwrapped), false, 'key left by secretbox.decrypt');
+  const pair = core.box.keypair();
+  const shared = randomBytes(32);
+  const sealed = core.box.seal(shared, pair.publicKey);
+  assert.equal(core.memory.contains(shared), false, 'key left by box.seal');
+  core.box.sealOpen(sealed, pair.publicKey, pair.secretKey);
+  assert.equal(core.memory.contains(shared), false, 'key left by box.sealOpen');
+});
+
 // Argon2's first block, computed independently from the spec (RFC 9106 3.2): H0 from the
 // parameters, then the first 32 bytes of H'(H0 || 0 || 0) are those of BLAKE2b-64(1024 || ...).
 function argon2idFirstBlockHead(password, salt, opsLimit, memLimit) {

@@ -36,7 +36,8 @@ test('bad recovery phrases are BAD_INPUT saying what is wrong', () => {
   assert.equal(e.code, 'BAD_INPUT');
   assert.match(e.message, /expected 24 words, got 23/);
   e = catchCoreError(() => core.mnemonic.toKey([...words.slice(0, 5), 'notaword', ...words.slice(6)]));
-  assert.match(e.message, /word 6 \("notaword"\) is not in the BIP39 English wordlist/);
+  assert.match(e.message, /word 6 is not in the BIP39 English wordlist/);
+  assert.doesNotMatch(e.message, /notaword/);
   // Swapping two different words almost always breaks the checksum.
   let checksumFailures = 0;
   for (let i = 0; i < 20; i++) {

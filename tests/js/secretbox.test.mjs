@@ -2,6 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { core, sodium, randomBytes, catchCoreError } from './helpers.mjs';
+import { hostileTable } from './hostile-table.mjs';
+
+const record = hostileTable(import.meta.url);
 
 test('round trip at several lengths, fresh nonce each time', () => {
   const key = randomBytes(32);
@@ -39,6 +42,8 @@ test('wrong key, tampering and truncation are typed errors', () => {
   badNonce[3] ^= 1;
   assert.equal(catchCoreError(() => core.secretbox.decrypt(ciphertext, badNonce, key)).code, 'AUTH_FAILED');
   assert.equal(catchCoreError(() => core.secretbox.decrypt(ciphertext.subarray(0, 15), nonce, key)).code, 'TRUNCATED');
+  record('secretbox.decrypt', 'wrong key; a bit flipped in MAC, ciphertext or nonce', 'CoreError AUTH_FAILED', 'no plaintext returned');
+  record('secretbox.decrypt', 'ciphertext shorter than its 16-byte MAC', 'CoreError TRUNCATED');
 });
 
 test('bad lengths and types name the argument', () => {

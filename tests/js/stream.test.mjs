@@ -2,6 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { core, sodium, randomBytes, catchCoreError, CHUNK } from './helpers.mjs';
+import { hostileTable } from './hostile-table.mjs';
+
+const record = hostileTable(import.meta.url);
 
 const TAG_MESSAGE = 0;
 const TAG_FINAL = 3;
@@ -115,6 +118,8 @@ test('a tampered chunk fails with its index; nothing of it or after it is releas
     dec.dispose();
   }
   assert.equal(catchCoreError(() => core.stream.decrypt(ciphertext, header, randomBytes(32))).chunkIndex, 0);
+  record('stream.decrypt, createDecryptor', 'a bit flipped in chunk 0, 1 or 3 of 4; a wrong key', 'CoreError AUTH_FAILED',
+    'chunkIndex names the chunk; only the authentic chunks before it are released; the decryptor stays failed');
 });
 
 test('truncation and trailing data are detected', () => {
@@ -134,6 +139,7 @@ test('truncation and trailing data are detected', () => {
   e = catchCoreError(() => core.stream.decrypt(trailing, header, key));
   assert.equal(e.code, 'BAD_INPUT');
   assert.match(e.message, /trailing/);
+  record('stream.decrypt, createDecryptor', 'the FINAL chunk dropped; empty input; cut inside a chunk', 'CoreError TRUNCATED');
 });
 
 test('bad header and key lengths', () => {

@@ -11,4 +11,9 @@ __attribute__((noinline)) void burn_stack() {
   sodium_memzero(scratch, sizeof scratch);
 }
 
+__attribute__((noinline)) void burn_shallow_stack() {
+  unsigned char scratch[4 * 1024];
+  sodium_memzero(scratch, sizeof scratch);
+}
+
 }  // namespace cl

@@ -74,8 +74,8 @@ Status mnemonic_to_entropy(uint8_t* entropy, size_t* entropy_len, const char* ph
     if (i == start) break;
     int k = n < 24 ? word_index(phrase + start, i - start) : 0;
     if (k < 0) {
-      std::string msg = "word " + std::to_string(n + 1) + " (\"" + std::string(phrase + start, i - start) +
-                        "\") is not in the BIP39 English wordlist";
+      // The position only: the word itself is part of the secret.
+      std::string msg = "word " + std::to_string(n + 1) + " is not in the BIP39 English wordlist";
       status = fail(kBadInput, msg.c_str());
       break;
     }

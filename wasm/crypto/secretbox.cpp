@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include "wipe.hpp"
+
 namespace cl {
 
 void secretbox_encrypt(uint8_t* c, uint8_t nonce[kSecretboxNonceBytes], const uint8_t* m,
@@ -14,7 +16,9 @@ Status secretbox_decrypt(uint8_t* m, const uint8_t* c, size_t clen,
                          const uint8_t nonce[kSecretboxNonceBytes], const uint8_t key[32]) {
   if (clen < kSecretboxMacBytes)
     return fail(kTruncated, "secretbox ciphertext is shorter than its 16-byte MAC");
-  if (crypto_secretbox_open_easy(m, c, clen, nonce, key) != 0)
+  int rc = crypto_secretbox_open_easy(m, c, clen, nonce, key);
+  burn_shallow_stack();  // block0 holds the plaintext's first 32 bytes: usually a key
+  if (rc != 0)
     return fail(kAuthFailed, "secretbox failed authentication (wrong key or tampered data)");
   return kOk;
 }

@@ -57,11 +57,14 @@ StreamEncryptor::StreamEncryptor() : in_(kChunkBytes), out_(kCipherChunkBytes) {
 
 StreamEncryptor::~StreamEncryptor() { sodium_memzero(&state_, sizeof state_); }
 
-void StreamEncryptor::init(const uint8_t key[32], uint8_t header[kHeaderBytes]) {
+Status StreamEncryptor::init(const uint8_t key[32], uint8_t header[kHeaderBytes]) {
+  ready_ = false;
+  if (!in_.ok() || !out_.ok()) return fail(kOutOfMemory, "no wasm memory for the stream's 4 MiB chunk buffers");
   crypto_secretstream_xchacha20poly1305_init_push(&state_, header, key);
   filled_ = 0;
   ready_ = true;
   finished_ = false;
+  return kOk;
 }
 
 Status StreamEncryptor::commit(size_t n) {
@@ -104,6 +107,8 @@ StreamDecryptor::StreamDecryptor() : in_(kCipherChunkBytes), out_(kChunkBytes) {
 StreamDecryptor::~StreamDecryptor() { sodium_memzero(&state_, sizeof state_); }
 
 Status StreamDecryptor::init(const uint8_t header[kHeaderBytes], const uint8_t key[32]) {
+  ready_ = false;
+  if (!in_.ok() || !out_.ok()) return fail(kOutOfMemory, "no wasm memory for the stream's 4 MiB chunk buffers");
   if (crypto_secretstream_xchacha20poly1305_init_pull(&state_, header, key) != 0)
     return fail(kBadInput, "invalid stream header");
   filled_ = 0;
@@ -140,7 +145,10 @@ Status StreamDecryptor::commit(size_t n, size_t* mlen) {
   *mlen = 0;
   if (!ready_ || failed_) return fail(kBadInput, "decryptor failed earlier or is not initialised");
   if (n == 0) return kOk;
-  if (done_) return fail(kBadInput, "trailing data after the FINAL chunk", chunk_);
+  if (done_) {
+    failed_ = true;
+    return fail(kBadInput, "trailing data after the FINAL chunk", chunk_);
+  }
   if (n > kCipherChunkBytes - filled_) return fail(kBadInput, "commit exceeds the chunk buffer");
   filled_ += n;
   in_.touched(filled_);
@@ -165,7 +173,7 @@ Status stream_encrypt(std::vector<uint8_t>& c, uint8_t header[kHeaderBytes], con
   size_t chunks = mlen == 0 ? 1 : (mlen + kChunkBytes - 1) / kChunkBytes;
   c.resize(mlen + chunks * kStreamOverhead);
   StreamEncryptor enc;
-  enc.init(key, header);
+  if (Status s = enc.init(key, header)) return s;
   size_t in_pos = 0, out_pos = 0, clen = 0;
   while (true) {
     size_t n = std::min(enc.input_space(), mlen - in_pos);

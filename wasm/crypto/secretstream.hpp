@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -14,21 +15,27 @@
 namespace cl {
 
 // An uninitialised byte buffer that remembers how much of it was ever written, so that
-// zeroing on destruction costs what was used, not its full 4 MiB.
+// zeroing on destruction costs what was used, not its full 4 MiB. Allocated with malloc: in the
+// wasm build a failing operator new (nothrow too) aborts the module, so a full heap must
+// surface as ok() == false (kOutOfMemory) instead.
 class SecretBuffer {
  public:
-  explicit SecretBuffer(size_t size) : data_(new uint8_t[size]) {}
+  explicit SecretBuffer(size_t size) : data_(static_cast<uint8_t*>(std::malloc(size))) {}
   ~SecretBuffer() { wipe(); }
+  bool ok() const { return data_ != nullptr; }
   uint8_t* data() { return data_.get(); }
   const uint8_t* data() const { return data_.get(); }
   void touched(size_t end) { used_ = end > used_ ? end : used_; }
   void wipe() {
-    sodium_memzero(data_.get(), used_);
+    if (used_) sodium_memzero(data_.get(), used_);
     used_ = 0;
   }
 
  private:
-  std::unique_ptr<uint8_t[]> data_;
+  struct Free {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
+  std::unique_ptr<uint8_t[], Free> data_;
   size_t used_ = 0;
 };
 
@@ -56,7 +63,8 @@ class StreamEncryptor {
   StreamEncryptor(const StreamEncryptor&) = delete;
   StreamEncryptor& operator=(const StreamEncryptor&) = delete;
 
-  void init(const uint8_t key[32], uint8_t header[kHeaderBytes]);
+  // kOutOfMemory when the chunk buffers could not be allocated.
+  Status init(const uint8_t key[32], uint8_t header[kHeaderBytes]);
   uint8_t* input() { return in_.data() + filled_; }
   size_t input_space() const { return finished_ ? 0 : kChunkBytes - filled_; }
   Status commit(size_t n);
@@ -87,7 +95,8 @@ class StreamDecryptor {
   uint8_t* input() { return in_.data() + filled_; }
   size_t input_space() const { return done_ ? 0 : kCipherChunkBytes - filled_; }
   // n ciphertext bytes were written at input(); *mlen is the plaintext now at output()
-  // (0 unless a chunk completed). n > 0 after the FINAL chunk is trailing data: kBadInput.
+  // (0 unless a chunk completed). n > 0 after the FINAL chunk is trailing data: kBadInput, and
+  // the decryptor fails from then on (finish() too), so a swallowed error cannot pass as complete.
   Status commit(size_t n, size_t* mlen);
   Status finish(size_t* mlen);
   const uint8_t* output() const { return out_.data(); }

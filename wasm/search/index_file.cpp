@@ -1,6 +1,7 @@
 #include "index_file.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include <sodium.h>
@@ -16,8 +17,10 @@ constexpr uint8_t kEnvelopeMagic[4] = {'C', 'L', 'I', 'E'};
 constexpr uint32_t kFormatVersion = 1, kEnvelopeVersion = 1;
 constexpr size_t kPlainHeaderBytes = 16;
 constexpr int kZstdLevel = 3;
-// Sanity cap on what a frame may claim to decompress to (wasm memory is 4 GiB at most).
-constexpr uint64_t kMaxPlainBytes = uint64_t(3) << 30;
+// The largest plaintext an index may declare: 1 GiB, about 520,000 photos at 512 dimensions.
+// Loading holds the plaintext, the new index (vectors and their int8 copies) and the old one at
+// once, so wasm's 4 GiB holds little more; above the cap, kBadInput before anything is inflated.
+constexpr uint64_t kMaxPlainBytes = uint64_t(1) << 30;
 
 // A byte buffer wiped when it goes away: it holds embeddings or their compressed form.
 struct WipedBytes {
@@ -38,39 +41,99 @@ uint64_t get_u64(const uint8_t* p) {
   return x;
 }
 
-// Decompresses zstd frames into out.v (resized to the exact length). Streaming, so frames
-// written without a recorded content size (e.g. `zstd` reading a pipe) load too.
-Status inflate(const uint8_t* src, size_t len, WipedBytes& out) {
-  unsigned long long hint = ZSTD_getFrameContentSize(src, len);
-  if (hint == ZSTD_CONTENTSIZE_ERROR) return fail(kBadInput, "index data is not a zstd frame");
-  size_t cap = hint != ZSTD_CONTENTSIZE_UNKNOWN && hint <= kMaxPlainBytes ? size_t(hint) + 1
-                                                                          : std::max<size_t>(len * 4, 1 << 16);
-  out.v.resize(cap);
+// A malloc'd block, wiped and freed when it goes away. Not a std::vector: in the wasm build a
+// failing operator new aborts the module, so a heap too full for it must come back as
+// kOutOfMemory instead.
+struct WipedBlock {
+  uint8_t* p = nullptr;
+  size_t n = 0;
+  WipedBlock() = default;
+  WipedBlock(const WipedBlock&) = delete;
+  WipedBlock& operator=(const WipedBlock&) = delete;
+  ~WipedBlock() {
+    if (p) sodium_memzero(p, n);
+    std::free(p);
+  }
+  Status allocate(size_t len) {
+    p = static_cast<uint8_t*>(std::malloc(len ? len : 1));
+    n = p ? len : 0;
+    return p ? kOk : fail(kOutOfMemory, "not enough wasm memory to load the index");
+  }
+};
+
+// The plaintext length the header declares (kBadInput for a malformed header).
+Status declared_length(const uint8_t* head, uint64_t* total) {
+  if (std::memcmp(head, kPlainMagic, 4) != 0) return fail(kBadInput, "index data has a wrong magic");
+  if (get_u32(head + 4) != kFormatVersion) return fail(kBadInput, "unsupported index format version");
+  const uint64_t d = get_u32(head + 8), n = get_u32(head + 12);
+  if (d == 0 || d > kMaxDims) return fail(kBadInput, "index dimension out of range");
+  *total = kPlainHeaderBytes + n * 8 + n * d * 4;  // < 2^51: no overflow
+  return kOk;
+}
+
+// Decompresses zstd frames into ob until it is full; kBadInput if they end first. A call may
+// consume the last input and still hold output, so only a call without progress means the end.
+// *r is the last call's result (0: a frame just ended).
+Status inflate_into(ZSTD_DCtx* dctx, ZSTD_inBuffer& in, ZSTD_outBuffer& ob, size_t* r_out) {
+  size_t& r = *r_out;
+  while (ob.pos < ob.size) {
+    const size_t in_before = in.pos, out_before = ob.pos;
+    r = ZSTD_decompressStream(dctx, &ob, &in);
+    if (ZSTD_isError(r)) return fail(kBadInput, "index data failed to decompress");
+    if (ob.pos == ob.size) break;
+    if (r == 0 && in.pos == in.size) return fail(kBadInput, "index data is shorter than its header declares");
+    if (in.pos == in_before && ob.pos == out_before) return fail(kBadInput, "index data ends inside a zstd frame");
+  }
+  return kOk;
+}
+
+// kOk when the frames end with no output beyond what was read (one byte of room to notice it).
+// `r` is inflate_into's last result: a call past the end of the last frame would start another.
+Status inflate_end(ZSTD_DCtx* dctx, ZSTD_inBuffer& in, size_t r) {
+  uint8_t extra = 0;
+  while (!(r == 0 && in.pos == in.size)) {
+    const size_t in_before = in.pos;
+    ZSTD_outBuffer probe{&extra, 1, 0};
+    r = ZSTD_decompressStream(dctx, &probe, &in);
+    if (ZSTD_isError(r)) return fail(kBadInput, "index data failed to decompress");
+    if (probe.pos) return fail(kBadInput, "index data is longer than its header declares");
+    if (r != 0 && in.pos == in_before) return fail(kBadInput, "index data ends inside a zstd frame");
+  }
+  return kOk;
+}
+
+// Decompresses zstd frames (streaming, so frames without a recorded content size load too)
+// into out, sized by the plaintext header inflated first: the output can never outgrow what the
+// header declares, and a declaration above kMaxPlainBytes is refused before anything else.
+Status inflate(const uint8_t* src, size_t len, WipedBlock& out) {
   ZSTD_DCtx* dctx = ZSTD_createDCtx();
   if (!dctx) return fail(kOutOfMemory, "zstd context allocation failed");
+  uint8_t head[kPlainHeaderBytes] = {0};
   ZSTD_inBuffer in{src, len, 0};
-  ZSTD_outBuffer ob{out.v.data(), out.v.size(), 0};
-  Status status = kOk;
-  for (;;) {
-    size_t r = ZSTD_decompressStream(dctx, &ob, &in);
-    if (ZSTD_isError(r)) { status = fail(kBadInput, "index data failed to decompress"); break; }
-    if (r == 0 && in.pos == in.size) break;  // every frame complete
-    if (ob.pos == ob.size) {
-      if (out.v.size() >= kMaxPlainBytes) { status = fail(kBadInput, "index data decompresses to too much"); break; }
-      WipedBytes bigger;
-      bigger.v.resize(std::min<size_t>(out.v.size() * 2, kMaxPlainBytes));
-      std::memcpy(bigger.v.data(), out.v.data(), ob.pos);
-      out.v.swap(bigger.v);
-      ob.dst = out.v.data();
-      ob.size = out.v.size();
-    } else if (in.pos == in.size) {
-      status = fail(kBadInput, "index data ends inside a zstd frame");
-      break;
-    }
+  ZSTD_outBuffer ob{head, sizeof head, 0};
+  uint64_t total = 0;
+  size_t r = 1;
+  Status status = inflate_into(dctx, in, ob, &r);
+  if (status == kOk) status = declared_length(head, &total);
+  if (status == kOk && total > kMaxPlainBytes) status = fail(kBadInput, "index data declares more than the 1 GiB cap");
+  if (status == kOk) status = out.allocate(size_t(total));
+  if (status == kOk) {
+    std::memcpy(out.p, head, sizeof head);
+    ob = ZSTD_outBuffer{out.p, out.n, sizeof head};
+    status = inflate_into(dctx, in, ob, &r);
   }
+  if (status == kOk) status = inflate_end(dctx, in, r);
   ZSTD_freeDCtx(dctx);
-  if (status == kOk) out.v.resize(ob.pos);
+  sodium_memzero(head, sizeof head);
   return status;
+}
+
+// Whether `bytes` could be allocated now: the index's rows live in std::vectors, whose
+// allocation failure aborts the wasm module, so loading checks for room first.
+bool heap_has_room(size_t bytes) {
+  void* p = std::malloc(bytes);
+  std::free(p);
+  return p != nullptr;
 }
 
 }  // namespace
@@ -94,12 +157,12 @@ void index_serialize(const EmbeddingIndex& index, std::vector<uint8_t>& plain) {
 
 Status index_parse(EmbeddingIndex& out, const uint8_t* plain, size_t len) {
   if (len < kPlainHeaderBytes) return fail(kBadInput, "index data is shorter than its header");
-  if (std::memcmp(plain, kPlainMagic, 4) != 0) return fail(kBadInput, "index data has a wrong magic");
-  if (get_u32(plain + 4) != kFormatVersion) return fail(kBadInput, "unsupported index format version");
+  uint64_t total = 0;
+  if (Status s = declared_length(plain, &total)) return s;
   const uint64_t d = get_u32(plain + 8), n = get_u32(plain + 12);
-  if (d == 0 || d > kMaxDims) return fail(kBadInput, "index dimension out of range");
-  if (len != kPlainHeaderBytes + n * 8 + n * d * 4)
-    return fail(kBadInput, "index data length does not match its dimension and count");
+  if (len != total) return fail(kBadInput, "index data length does not match its dimension and count");
+  // The new index's float rows and int8 copies, about 5 bytes per plaintext vector byte.
+  if (!heap_has_room(size_t(n * d * 5))) return fail(kOutOfMemory, "not enough wasm memory to load the index");
   EmbeddingIndex fresh;
   fresh.reset(size_t(d));
   fresh.reserve(size_t(n));
@@ -143,13 +206,13 @@ Status index_load(EmbeddingIndex& index, const uint8_t* data, size_t len, const 
   if (len - kIndexEnvelopeBytes < clen) return fail(kTruncated, "index bytes end before the ciphertext does");
   if (len - kIndexEnvelopeBytes > clen) return fail(kBadInput, "trailing bytes after the index ciphertext");
 
-  WipedBytes packed, plain;
-  packed.v.resize(size_t(clen - kStreamOverhead));
-  if (Status s = blob_decrypt(packed.v.data(), data + kIndexEnvelopeBytes, size_t(clen), data + 16, key)) return s;
+  WipedBlock packed, plain;
+  if (Status s = packed.allocate(size_t(clen - kStreamOverhead))) return s;
+  if (Status s = blob_decrypt(packed.p, data + kIndexEnvelopeBytes, size_t(clen), data + 16, key)) return s;
 
   // Authentic from here on: what remains can only be a malformed writer, hence kBadInput.
-  if (Status s = inflate(packed.v.data(), packed.v.size(), plain)) return s;
-  return index_parse(index, plain.v.data(), plain.v.size());
+  if (Status s = inflate(packed.p, packed.n, plain)) return s;
+  return index_parse(index, plain.p, plain.n);
 }
 
 }  // namespace cl

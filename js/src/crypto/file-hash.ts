@@ -12,18 +12,23 @@ export interface FileHasher {
 /** Ente's file hash: BLAKE2b with a 64-byte output (crypto_generichash), fed in pieces. */
 export function makeFileHash(heap: Heap) {
   const { mod } = heap;
+  type WasmHasher = InstanceType<typeof mod.FileHasher>;
+  // Frees hashers dropped without digest()/dispose().
+  const registry = new FinalizationRegistry<WasmHasher>((wasm) => wasm.delete());
 
   const createHasher = (): FileHasher => {
-    let wasm: InstanceType<typeof mod.FileHasher> | null = new mod.FileHasher();
+    let wasm: WasmHasher | null = new mod.FileHasher();
     const live = () => {
       if (!wasm) throw badInput('the hasher was finished or disposed');
       return wasm;
     };
     const dispose = () => {
-      wasm?.delete();  // the C++ destructor zeroes the state
+      if (!wasm) return;
+      registry.unregister(hasher);
+      wasm.delete();  // the C++ destructor zeroes the state
       wasm = null;
     };
-    return {
+    const hasher: FileHasher = {
       update(bytes: Uint8Array) {
         requireBytes('bytes', bytes);
         const h = live();
@@ -47,6 +52,8 @@ export function makeFileHash(heap: Heap) {
       },
       dispose,
     };
+    registry.register(hasher, wasm, hasher);
+    return hasher;
   };
 
   return {

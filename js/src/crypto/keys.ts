@@ -15,6 +15,42 @@ export const SENSITIVE_ATTEMPTS: readonly Readonly<{ opsLimit: number; memLimit:
   { opsLimit: 32, memLimit: 128 * MiB },
 ];
 
+/**
+ * The costliest Argon2 deriveKey accepts: key attributes come from the server, which could
+ * otherwise make a login run for hours or claim all memory. memLimit at most libsodium's
+ * MEMLIMIT_SENSITIVE (1 GiB); work (opsLimit x memLimit) at most 4 GiB, the strength of Ente's
+ * sensitive derivation (SENSITIVE_ATTEMPTS: 16 x 256 MiB or 32 x 128 MiB). A caller can lower
+ * both (KdfBounds).
+ */
+export const ARGON2_BOUNDS = {
+  maxMemLimit: 1024 * MiB,
+  maxWork: SENSITIVE_ATTEMPTS[0].opsLimit * SENSITIVE_ATTEMPTS[0].memLimit,
+} as const;
+
+/** Lower bounds for one derivation (each at most ARGON2_BOUNDS'); larger limits are BAD_INPUT. */
+export interface KdfBounds {
+  maxMemLimit?: number;
+  maxWork?: number;
+}
+
+function requireBound(name: keyof KdfBounds, value: unknown): number {
+  const max = ARGON2_BOUNDS[name];
+  if (value === undefined) return max;
+  if (typeof value !== 'number' || !(value > 0) || value > max) throw badInput(`${name} must be a number in (0, ${max}]`);
+  return value;
+}
+
+/** Checks opsLimit and memLimit against the bounds before any memory is allocated. */
+export function requireArgon2Limits(opsLimit: number, memLimit: number, bounds: KdfBounds = {}): void {
+  if (bounds === null || typeof bounds !== 'object') throw badInput('bounds must be an object');
+  const maxMem = requireBound('maxMemLimit', bounds.maxMemLimit);
+  const maxWork = requireBound('maxWork', bounds.maxWork);
+  if (memLimit > maxMem) throw badInput(`memLimit ${memLimit} is above the bound of ${maxMem} bytes`);
+  if (opsLimit * memLimit > maxWork) {
+    throw badInput(`opsLimit x memLimit (${opsLimit} x ${memLimit}) is above the bound of ${maxWork}`);
+  }
+}
+
 type Limits = (typeof SENSITIVE_ATTEMPTS)[number];
 const isOutOfMemory = (e: unknown) => e instanceof CoreError && e.code === 'OUT_OF_MEMORY';
 const sensitiveOutOfMemory = () =>
@@ -84,11 +120,13 @@ export function makeKeys(heap: Heap) {
       return heap.read(out, length);
     });
 
-  const deriveKey = (password: string | Uint8Array, salt: Uint8Array, opsLimit: number, memLimit: number): Uint8Array => {
+  const deriveKey = (password: string | Uint8Array, salt: Uint8Array, opsLimit: number, memLimit: number,
+    bounds: KdfBounds = {}): Uint8Array => {
     const pw = passwordBytes(password);
     requireBytes('salt', salt, SALT_BYTES);
     requireLimit('opsLimit', opsLimit);
     requireLimit('memLimit', memLimit);
+    requireArgon2Limits(opsLimit, memLimit, bounds);
     return heap.scope((a) => {
       const key = a.alloc(KEY_BYTES);
       heap.check(mod.deriveKey(key, KEY_BYTES, a.put(pw), pw.length, a.put(salt), opsLimit, memLimit));

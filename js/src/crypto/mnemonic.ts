@@ -4,6 +4,8 @@ import { KEY_BYTES, MNEMONIC_MAX_CHARS, PUBLIC_KEY_BYTES } from './sizes.js';
 import { putText, readText } from '../runtime/text.js';
 
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
+/** Any Unicode whitespace (NBSP, U+3000...): the core splits on ASCII spaces only. */
+const WHITESPACE = /\s+/gu;
 
 function hexToBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length / 2);
@@ -28,7 +30,7 @@ export function makeMnemonic(heap: Heap) {
     const text = Array.isArray(phrase) ? phrase.join(' ') : phrase;
     if (typeof text !== 'string') throw badInput('mnemonic must be a string or an array of words');
     return heap.scope((a) => {
-      const [ptr, len] = putText(a, text.toLowerCase());
+      const [ptr, len] = putText(a, text.replace(WHITESPACE, ' ').toLowerCase());
       const entropy = a.alloc(KEY_BYTES);  // the largest entropy: a key's
       return heap.read(entropy, heap.checkLength(mod.mnemonicToEntropy(entropy, ptr, len, expectedWords)));
     });

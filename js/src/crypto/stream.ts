@@ -38,15 +38,17 @@ function plaintextCapacity(cipherLength: number): number {
   return (chunks - 1) * CHUNK_BYTES + Math.max(0, last - STREAM_OVERHEAD);
 }
 
+/** What the wasm encryptor and decryptor share: a final push, output in place, delete(). */
+interface WasmCipher {
+  finish(): number;
+  outputPtr(): number;
+  delete(): void;
+}
+
 export function makeStream(heap: Heap) {
   const { mod } = heap;
-
-  /** What the wasm encryptor and decryptor share: a final push, output in place, delete(). */
-  interface WasmCipher {
-    finish(): number;
-    outputPtr(): number;
-    delete(): void;
-  }
+  // Frees the wasm state (8 MiB of chunk buffers) of streams dropped without final()/dispose().
+  const registry = new FinalizationRegistry<WasmCipher>((wasm) => wasm.delete());
 
   /** The life cycle both directions share: feed chunks, finish once, then dispose. */
   abstract class Incremental<W extends WasmCipher> {
@@ -54,6 +56,7 @@ export function makeStream(heap: Heap) {
 
     constructor(wasm: W, private readonly what: string) {
       this.wasm = wasm;
+      registry.register(this, wasm, this);
     }
 
     protected live(): W {
@@ -85,7 +88,9 @@ export function makeStream(heap: Heap) {
     }
 
     dispose(): void {
-      this.wasm?.delete();  // the C++ destructor zeroes state and buffers
+      if (!this.wasm) return;
+      registry.unregister(this);
+      this.wasm.delete();  // the C++ destructor zeroes state and buffers
       this.wasm = null;
     }
   }
@@ -97,11 +102,16 @@ export function makeStream(heap: Heap) {
       requireBytes('key', key, KEY_BYTES);
       const wasm = new mod.StreamEncryptor();
       super(wasm, 'encryptor');
-      this.header = heap.scope((a) => {
-        const header = a.alloc(HEADER_BYTES);
-        wasm.init(a.put(key), header);
-        return heap.read(header, HEADER_BYTES);
-      });
+      try {
+        this.header = heap.scope((a) => {
+          const header = a.alloc(HEADER_BYTES);
+          heap.check(wasm.init(a.put(key), header));
+          return heap.read(header, HEADER_BYTES);
+        });
+      } catch (e) {
+        this.dispose();
+        throw e;
+      }
     }
 
     feed(bytes: Uint8Array, sink: Sink): void {
@@ -142,10 +152,11 @@ export function makeStream(heap: Heap) {
       requireBytes('bytes', bytes);
       const wasm = this.live();
       for (let at = 0; at < bytes.length;) {
-        // After the FINAL chunk there is no space: commit() then reports the trailing data.
+        // After the FINAL chunk there is no space: commit() then reports the trailing data. It
+        // gets 1, not the remaining length, which wraps to 0 in wasm at 2^32 (an endless loop).
         const n = Math.min(wasm.inputSpace(), bytes.length - at);
         if (n > 0) heap.u8.set(bytes.subarray(at, at + n), wasm.inputPtr());
-        const mlen = heap.checkLength(wasm.commit(n > 0 ? n : bytes.length - at));
+        const mlen = heap.checkLength(wasm.commit(n > 0 ? n : 1));
         if (mlen > 0) {
           const out = wasm.outputPtr();
           sink(heap.u8.subarray(out, out + mlen));

@@ -13,7 +13,7 @@ import { ownedBytes, type ApiShape } from './protocol.js';
 import { CORE_ROUTES, routeOf, wireArgs, type PathsWith } from './routes.js';
 import { spawnWorker, type SpawnOptions, type WorkerThread } from './spawn.js';
 import { Scheduler, abortReason } from './scheduler.js';
-import { openSession, sessionStream, type ByteSource, type StreamOptions, type StreamProgress } from './streams.js';
+import { lazyStream, openSession, sessionStream, type ByteSource, type StreamOptions, type StreamProgress } from './streams.js';
 
 export type { ByteSource, StreamOptions, StreamProgress };
 
@@ -147,13 +147,13 @@ function kdfRunner(spawn: SpawnOptions, core: ThreadCore) {
 
   /** One Argon2 attempt with progress before and after. */
   const attempt = async (call: (path: string, args: unknown[]) => Promise<unknown>, options: CallOptions, n: number,
-    password: unknown, salt: Uint8Array, opsLimit: number, memLimit: number): Promise<Uint8Array> => {
+    password: unknown, salt: Uint8Array, opsLimit: number, memLimit: number, bounds?: unknown): Promise<Uint8Array> => {
     const report = (p: Omit<KdfProgress, 'type' | 'attempt' | 'opsLimit' | 'memLimit'>) =>
       options.onProgress?.({ type: 'kdf', attempt: n, opsLimit, memLimit, ...p });
     report({ phase: 'before' });
     const t0 = performance.now();
     try {
-      const key = await call('deriveKey', [password, salt, opsLimit, memLimit]) as Uint8Array;
+      const key = await call('deriveKey', [password, salt, opsLimit, memLimit, ...(bounds === undefined ? [] : [bounds])]) as Uint8Array;
       report({ phase: 'after', ok: true, seconds: (performance.now() - t0) / 1000 });
       return key;
     } catch (e) {
@@ -163,8 +163,9 @@ function kdfRunner(spawn: SpawnOptions, core: ThreadCore) {
     }
   };
 
-  const deriveKey = (options: CallOptions, password: unknown, salt: Uint8Array, opsLimit: number, memLimit: number) =>
-    inThread(options.signal, (call) => attempt(call, options, 1, password, salt, opsLimit, memLimit));
+  const deriveKey = (options: CallOptions, password: unknown, salt: Uint8Array, opsLimit: number, memLimit: number,
+    bounds?: unknown) =>
+    inThread(options.signal, (call) => attempt(call, options, 1, password, salt, opsLimit, memLimit, bounds));
 
   const deriveInteractiveKey = (options: CallOptions, password: unknown): Promise<DerivedKey> =>
     inThread(options.signal, async (call) => {
@@ -184,7 +185,7 @@ function kdfRunner(spawn: SpawnOptions, core: ThreadCore) {
 
   // One runner per 'kdf-thread' route: a new one does not compile until it has its runner here.
   const runners: Record<KdfPath, (options: CallOptions, args: unknown[]) => Promise<unknown>> = {
-    deriveKey: (options, args) => deriveKey(options, args[0], args[1] as Uint8Array, args[2] as number, args[3] as number),
+    deriveKey: (options, args) => deriveKey(options, args[0], args[1] as Uint8Array, args[2] as number, args[3] as number, args[4]),
     deriveInteractiveKey: (options, args) => deriveInteractiveKey(options, args[0]),
     deriveSensitiveKey: (options, args) => deriveSensitiveKey(options, args[0]),
   };
@@ -299,8 +300,8 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
     with: (callOptions) => mirror(callOptions),
 
     decryptStream(source, header, key, streamOptions = {}) {
-      // Opened on the stream's start (not at all if its signal is already aborted).
-      return sessionStream(source, () => pinnedSession('decrypt', key, header), streamOptions);
+      // Opened on the first read (not at all if its signal is already aborted by then).
+      return lazyStream(() => sessionStream(source, () => pinnedSession('decrypt', key, header), streamOptions));
     },
 
     async encryptStream(source, key, streamOptions = {}) {

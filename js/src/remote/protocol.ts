@@ -24,6 +24,12 @@ export interface StepResult {
 
 export type SessionKind = 'encrypt' | 'decrypt';
 
+/**
+ * Open stream sessions one worker holds at most: each takes 8 MiB of its wasm memory, so 64 is
+ * 512 MiB, far from the 4 GiB where allocation would fail. One more: OUT_OF_MEMORY.
+ */
+export const MAX_SESSIONS_PER_WORKER = 64;
+
 /** What the worker exposes through comlink. */
 export interface HostApi {
   /** Loads the core; `flavor` says which build wasmModule/wasmUrl/wasmBinary is (default 'full'). */

@@ -160,6 +160,25 @@ export function sessionStream(
   }, { highWaterMark: options.highWaterMark ?? 1 });
 }
 
+/**
+ * A stream built by `make` only when first read: nothing is opened, pinned or decrypted for a
+ * stream nobody reads. Its own high-water mark is 0; the inner stream's read-ahead applies.
+ */
+export function lazyStream(make: () => ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return new ReadableStream<Uint8Array>({
+    async pull(c) {
+      reader ??= make().getReader();
+      const { done, value } = await reader.read();
+      if (done) c.close();
+      else c.enqueue(value);
+    },
+    cancel(reason) {
+      return reader?.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
+
 /** Opens a session on `thread`, releasing the pin if opening fails. */
 export async function openSession(
   thread: WorkerThread, release: () => void, kind: 'encrypt' | 'decrypt', key: Uint8Array, header?: Uint8Array,

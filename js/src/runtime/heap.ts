@@ -5,6 +5,22 @@ import { CoreError, checkStatusCodes, codeOf } from './errors.js';
 const SMALL_BYTES = 4096;
 
 /**
+ * The largest block one call may take from the wasm heap. Lengths cross into wasm as 32-bit
+ * values and the core reports them as int, so anything larger would wrap (2^32 became 0 inside
+ * malloc). Above it: OUT_OF_MEMORY before anything is allocated.
+ */
+export const MAX_BLOCK_BYTES = 2 ** 31 - 1;
+
+/** Checks that `len` bytes can be asked of the heap at all (not that they are free). */
+export function requireBlockLength(len: number): number {
+  if (!Number.isSafeInteger(len) || len < 0) throw new CoreError('BAD_INPUT', `a length must be a non-negative integer, got ${len}`);
+  if (len > MAX_BLOCK_BYTES) {
+    throw new CoreError('OUT_OF_MEMORY', `${len} bytes exceed the ${MAX_BLOCK_BYTES}-byte limit of one wasm memory block`);
+  }
+  return len;
+}
+
+/**
  * Scoped access to the wasm heap. Every block allocated inside `scope` is zeroed and freed
  * when the scope ends, whether it returns or throws, so keys and plaintext never linger.
  */
@@ -79,6 +95,7 @@ export class Allocator {
 
   /** `len` bytes of heap (at least 1, so every block has a distinct address). */
   alloc(len: number): number {
+    requireBlockLength(len);
     const ptr = this.heap.mod._malloc(Math.max(len, 1)) >>> 0;
     if (ptr === 0) throw new CoreError('OUT_OF_MEMORY', `could not allocate ${len} bytes in wasm memory`);
     this.blocks.push([ptr, len]);

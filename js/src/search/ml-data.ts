@@ -1,9 +1,18 @@
 import type { makeBlob } from '../crypto/blob.js';
-import { badInput, requireBytes } from '../runtime/errors.js';
+import { CoreError, badInput, requireBytes } from '../runtime/errors.js';
 import { KEY_BYTES } from '../crypto/sizes.js';
 import type { EmbeddingIndex } from './embedding-index.js';
 import { requireFileId } from './embedding-index.js';
 import { concat } from '../runtime/bytes.js';
+import { MiB } from '../crypto/keys.js';
+
+/**
+ * The most ML data one file may hold, as JSON and as its encrypted gzip: Ente's entry for a file
+ * is a CLIP embedding (~10 KB of JSON) and face entries (~4 KB each), so 8 MiB is room for
+ * about two thousand faces. Whoever shares an album holds its file keys and so can write this
+ * data: without a cap, a small gzip could inflate to gigabytes on the recipient's device.
+ */
+export const ML_DATA_MAX_BYTES = 8 * MiB;
 
 /** Ente's CLIP entry in a file's ML data. */
 export interface ClipData {
@@ -29,17 +38,28 @@ export interface EncryptedMLData {
 /** The CLIP indexing version cipherlens writes (Ente's current one). */
 export const CLIP_INDEX_VERSION = 1;
 
-/** Runs bytes through a (De)CompressionStream; works without fetch's Response. */
-async function transform(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+/**
+ * Runs bytes through a (De)CompressionStream; works without fetch's Response. Output beyond
+ * `maxBytes` stops the reading (what was read is zeroed) and throws BAD_INPUT.
+ */
+async function transform(bytes: Uint8Array, stream: CompressionStream | DecompressionStream,
+  maxBytes = Infinity): Promise<Uint8Array> {
   const writer = stream.writable.getWriter();
   const written = writer.write(bytes as Uint8Array<ArrayBuffer>).then(() => writer.close());
   written.catch(() => {});  // the reader reports the same failure
   const reader = stream.readable.getReader();
   const parts: Uint8Array[] = [];
+  let total = 0;
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
     parts.push(value);
+    total += value.length;
+    if (total > maxBytes) {
+      reader.cancel().catch(() => {});
+      for (const p of parts) p.fill(0);
+      throw badInput(`ML data inflates to more than ${maxBytes / MiB} MiB`);
+    }
   }
   await written;
   return parts.length ? concat(parts) : new Uint8Array(0);
@@ -47,10 +67,11 @@ async function transform(bytes: Uint8Array, stream: CompressionStream | Decompre
 
 export const gzip = (bytes: Uint8Array) => transform(bytes, new CompressionStream('gzip'));
 
-export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+export async function gunzip(bytes: Uint8Array, maxBytes = ML_DATA_MAX_BYTES): Promise<Uint8Array> {
   try {
-    return await transform(bytes, new DecompressionStream('gzip'));
+    return await transform(bytes, new DecompressionStream('gzip'), maxBytes);
   } catch (e) {
+    if (e instanceof CoreError) throw e;
     throw badInput(`ML data is not valid gzip: ${(e as Error)?.message ?? e}`);
   }
 }
@@ -109,7 +130,9 @@ export function makeMlData(blob: ReturnType<typeof makeBlob>) {
   async function encrypt(data: MLData, fileKey: Uint8Array): Promise<EncryptedMLData> {
     if (!isPlainObject(data)) throw badInput('ML data must be a JSON object');
     requireBytes('fileKey', fileKey, KEY_BYTES);
-    const packed = await gzip(new TextEncoder().encode(JSON.stringify(data)));
+    const json = new TextEncoder().encode(JSON.stringify(data));
+    if (json.length > ML_DATA_MAX_BYTES) throw badInput(`ML data is larger than ${ML_DATA_MAX_BYTES / MiB} MiB as JSON`);
+    const packed = await gzip(json);
     const { ciphertext, header } = blob.encrypt(packed, fileKey);
     packed.fill(0);
     return { encryptedData: ciphertext, decryptionHeader: header };
@@ -121,6 +144,10 @@ export function makeMlData(blob: ReturnType<typeof makeBlob>) {
    */
   async function decrypt(encryptedData: Uint8Array, decryptionHeader: Uint8Array, fileKey: Uint8Array,
     options: { legacy?: boolean } = {}): Promise<MLData> {
+    requireBytes('encryptedData', encryptedData);
+    if (encryptedData.length > ML_DATA_MAX_BYTES) {
+      throw badInput(`encrypted ML data is larger than ${ML_DATA_MAX_BYTES / MiB} MiB`);
+    }
     const packed = (options.legacy ? blob.decryptLegacy : blob.decrypt)(encryptedData, decryptionHeader, fileKey);
     let text: string;
     try {

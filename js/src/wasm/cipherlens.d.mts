@@ -1,7 +1,7 @@
 // Types of the embind module built from wasm/crypto/bindings and wasm/search/bindings (Emscripten 3.1.6 cannot emit them).
 // Byte buffers are heap addresses; functions returning a length encode errors as -status.
 export interface WasmStreamEncryptor {
-  init(key: number, header: number): void;
+  init(key: number, header: number): number;
   inputPtr(): number;
   inputSpace(): number;
   commit(n: number): number;

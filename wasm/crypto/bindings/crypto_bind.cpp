@@ -15,7 +15,7 @@ namespace {
 // convention.
 class Encryptor {
  public:
-  void init(uintptr_t key, uintptr_t header) { enc_.init(P(key), P(header)); }
+  int init(uintptr_t key, uintptr_t header) { return enc_.init(P(key), P(header)); }
   uintptr_t inputPtr() { return reinterpret_cast<uintptr_t>(enc_.input()); }
   size_t inputSpace() const { return enc_.input_space(); }
   int commit(size_t n) { return enc_.commit(n); }
