@@ -6,7 +6,7 @@
 
 inline std::vector<uint8_t> random_vec(size_t n) {
   std::vector<uint8_t> v(n);
-  randombytes_buf(v.data(), n);
+  if (n) randombytes_buf(v.data(), n);  // an empty vector's data() may be null
   return v;
 }
 

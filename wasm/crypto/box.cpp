@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include "nonnull.hpp"
+
 namespace cl {
 
 void box_keypair(uint8_t pk[kBoxPublicKeyBytes], uint8_t sk[kBoxSecretKeyBytes]) {
@@ -9,7 +11,7 @@ void box_keypair(uint8_t pk[kBoxPublicKeyBytes], uint8_t sk[kBoxSecretKeyBytes])
 }
 
 Status box_seal(uint8_t* c, const uint8_t* m, size_t mlen, const uint8_t pk[kBoxPublicKeyBytes]) {
-  if (crypto_box_seal(c, m, mlen, pk) != 0)
+  if (crypto_box_seal(c, nonnull(m), mlen, pk) != 0)
     return fail(kBadInput, "public key is not a valid X25519 key");
   return kOk;
 }
@@ -17,7 +19,7 @@ Status box_seal(uint8_t* c, const uint8_t* m, size_t mlen, const uint8_t pk[kBox
 Status box_seal_open(uint8_t* m, const uint8_t* c, size_t clen,
                      const uint8_t pk[kBoxPublicKeyBytes], const uint8_t sk[kBoxSecretKeyBytes]) {
   if (clen < kSealOverhead) return fail(kTruncated, "sealed box is shorter than its 48-byte overhead");
-  if (crypto_box_seal_open(m, c, clen, pk, sk) != 0)
+  if (crypto_box_seal_open(nonnull(m), c, clen, pk, sk) != 0)
     return fail(kAuthFailed, "sealed box failed authentication (wrong key pair or tampered data)");
   return kOk;
 }
