@@ -2,16 +2,19 @@
 # Builds without installing anything (no apt-get, no npm ci, no root): `npm run setup` first.
 # Incremental: re-running only rebuilds what changed.
 #   build.sh          everything: native core + Catch2, both wasm modules + Catch2, the package
-#   build.sh cpp      the Catch2 suites only (native and wasm)
+#   build.sh cpp      the Catch2 suites (native, wasm, and native under ASan + UBSan) and the fuzzers
+#   build.sh asan     the ASan + UBSan build alone (build/asan: Catch2 and the libFuzzer targets)
 #   build.sh package  the wasm modules, the TypeScript package and the test models
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs   # Debian's emscripten optimizer imports Debian's acorn
 jobs=$(nproc)
+# The sanitizer build's compiler: the clang whose runtimes (libclang-rt-14-dev) setup installs.
+CLANG=clang-14 CLANGXX=clang++-14
 what="${1:-all}"
 
 missing=()
-for tool in emcc cmake g++ dpkg-source; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+for tool in emcc cmake g++ dpkg-source "$CLANG" "$CLANGXX"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 [ -f /usr/include/catch2/catch.hpp ] || missing+=("catch2")
 [ -f .deps/libsodium/.verified ] && [ -f .deps/zstd/.verified ] || missing+=(".deps/ sources")
 [ -d node_modules/typescript ] || missing+=("node_modules")
@@ -27,6 +30,12 @@ native() {
 wasm() {
   [ -f build/wasm/CMakeCache.txt ] || emcmake cmake -S . -B build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build build/wasm -j "$jobs" "$@"
+}
+# Catch2 and the fuzz targets, natively with clang under ASan + UBSan (tests/fuzz/fuzz.cmake).
+asan() {
+  [ -f build/asan/CMakeCache.txt ] || cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER="$CLANG" -DCMAKE_CXX_COMPILER="$CLANGXX" -DCIPHERLENS_SANITIZE=ON >/dev/null
+  cmake --build build/asan -j "$jobs" --target core_tests fuzzers
 }
 
 package() {
@@ -58,8 +67,9 @@ package() {
 }
 
 case "$what" in
-  cpp) native --target core_tests; wasm --target core_tests ;;
+  cpp) native --target core_tests; wasm --target core_tests; asan ;;
+  asan) asan ;;
   package) package ;;
-  all) native; wasm; package ;;
-  *) echo "build: unknown part '$what' (cpp, package or nothing for all)" >&2; exit 1 ;;
+  all) native; wasm; asan; package ;;
+  *) echo "build: unknown part '$what' (cpp, asan, package or nothing for all)" >&2; exit 1 ;;
 esac

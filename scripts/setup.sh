@@ -9,8 +9,10 @@ need_root() { if [ "$(id -u)" != 0 ]; then echo "setup: run as root (apt-get)" >
 
 # Debian packages: emscripten toolchain, cmake, Catch2 v2, chromium for browser tests,
 # Debian's libsodium for the native benchmark baseline, Pillow for the preprocessing reference,
-# ffmpeg to generate the test video the browser plays through a decrypting stream.
-packages=(emscripten cmake catch2 chromium dpkg-dev libsodium-dev python3-pil g++ zstd ffmpeg)
+# ffmpeg to generate the test video the browser plays through a decrypting stream, clang 14 with
+# its sanitizer and libFuzzer runtimes for the ASan + UBSan build and the fuzzers (tests/fuzz).
+packages=(emscripten cmake catch2 chromium dpkg-dev libsodium-dev python3-pil g++ zstd ffmpeg
+          clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

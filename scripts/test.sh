@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 export TEST_SEED="${TEST_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}"
 echo "== random test inputs from TEST_SEED=$TEST_SEED"
 layers=("$@")
+# Seconds each libFuzzer target runs in the cpp layer (`npm run fuzz` runs longer: scripts/fuzz.sh).
+fuzz_slice_seconds="${FUZZ_TEST_SECONDS:-4}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 [ ${#layers[@]} -gt 0 ] || layers=(setup cpp node browser)
 
 dirs=()
@@ -26,7 +29,13 @@ for layer in "${layers[@]}"; do
       echo "== Catch2, native (g++)"
       build/native/core_tests --rng-seed "$TEST_SEED"
       echo "== Catch2, wasm (emcc, in Node)"
-      node --no-experimental-fetch build/wasm/core_tests.cjs --rng-seed "$TEST_SEED" ;;
+      node --no-experimental-fetch build/wasm/core_tests.cjs --rng-seed "$TEST_SEED"
+      echo "== Catch2, native under ASan + UBSan (clang)"
+      build/asan/core_tests --rng-seed "$TEST_SEED"
+      echo "== libFuzzer targets, ${fuzz_slice_seconds}s each (tests/fuzz)"
+      # From the committed seeds only, so the slice costs the same however long fuzzing ran here.
+      rm -rf build/fuzz/slice-corpus
+      FUZZ_SECONDS="$fuzz_slice_seconds" FUZZ_CORPUS=build/fuzz/slice-corpus bash scripts/fuzz.sh ;;
     setup) dirs+=(tests/setup/) ;;
     node) dirs+=(tests/js/) ;;
     browser) dirs+=(tests/browser/) ;;

@@ -32,3 +32,13 @@ test('bad base64 is BAD_INPUT wherever libsodium.js rejects it too', () => {
   }
   assert.equal(catchCoreError(() => core.b64.decode(42)).code, 'BAD_INPUT');
 });
+
+test('text with characters beyond ASCII is BAD_INPUT, as in libsodium.js', () => {
+  // Found by fuzz_base64: libsodium 1.0.18 decoded UTF-8 bytes >= 0x80 as base64 digits.
+  for (const s of ['aGVs\u00e9\u00e9', 'aGV\u00ff', '\u4e00\u4e00\u4e00\u4e00', 'YWJj\u00a0']) {
+    assert.throws(() => sodium.from_base64(s, ORIGINAL), undefined, `libsodium.js accepted ${JSON.stringify(s)}`);
+    assert.throws(() => sodium.from_base64(s, URLSAFE_NO_PADDING));
+    assert.equal(catchCoreError(() => core.b64.decode(s)).code, 'BAD_INPUT', s);
+    assert.equal(catchCoreError(() => core.b64.decodeURLSafe(s)).code, 'BAD_INPUT', s);
+  }
+});

@@ -4,13 +4,14 @@
 
 #include <cerrno>
 
+#include "nonnull.hpp"
 #include "wipe.hpp"
 
 namespace cl {
 
 void generate_key(uint8_t key[kKeyBytes]) { crypto_secretbox_keygen(key); }
 
-void random_bytes(uint8_t* out, size_t len) { randombytes_buf(out, len); }
+void random_bytes(uint8_t* out, size_t len) { randombytes_buf(nonnull(out), len); }
 
 Status derive_key(uint8_t* key, size_t key_len, const uint8_t* password, size_t password_len,
                   const uint8_t salt[kSaltBytes], uint64_t ops_limit, uint64_t mem_limit) {
@@ -23,7 +24,7 @@ Status derive_key(uint8_t* key, size_t key_len, const uint8_t* password, size_t 
   if (mem_limit > crypto_pwhash_argon2id_MEMLIMIT_MAX)  // 4 GiB - 1 on wasm32
     return fail(kOutOfMemory, "memLimit exceeds what this platform can address");
   errno = 0;
-  int rc = crypto_pwhash(key, key_len, reinterpret_cast<const char*>(password), password_len, salt,
+  int rc = crypto_pwhash(key, key_len, reinterpret_cast<const char*>(nonnull(password)), password_len, salt,
                          ops_limit, static_cast<size_t>(mem_limit), crypto_pwhash_ALG_ARGON2ID13);
   burn_stack();
   if (rc != 0) {

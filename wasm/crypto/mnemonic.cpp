@@ -17,13 +17,16 @@ const char* const kWords[2048] = {
 
 bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
-// Binary search in the sorted list; -1 when absent.
+// Binary search in the sorted list; -1 when absent. Compares by length, never up to a NUL: a
+// phrase may hold NUL bytes, and strncmp would stop at one and let the list word be read past
+// its end (found by fuzz_mnemonic).
 int word_index(const char* w, size_t len) {
   int lo = 0, hi = 2047;
   while (lo <= hi) {
     int mid = (lo + hi) / 2;
-    int c = std::strncmp(kWords[mid], w, len);
-    if (c == 0) c = kWords[mid][len] == '\0' ? 0 : 1;
+    const size_t wl = std::strlen(kWords[mid]);
+    int c = std::memcmp(kWords[mid], w, std::min(wl, len));
+    if (c == 0) c = wl < len ? -1 : wl > len ? 1 : 0;
     if (c == 0) return mid;
     if (c < 0) lo = mid + 1; else hi = mid - 1;
   }

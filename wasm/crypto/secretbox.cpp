@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "nonnull.hpp"
 #include "wipe.hpp"
 
 namespace cl {
@@ -9,14 +10,14 @@ namespace cl {
 void secretbox_encrypt(uint8_t* c, uint8_t nonce[kSecretboxNonceBytes], const uint8_t* m,
                        size_t mlen, const uint8_t key[32]) {
   randombytes_buf(nonce, kSecretboxNonceBytes);
-  crypto_secretbox_easy(c, m, mlen, nonce, key);
+  crypto_secretbox_easy(c, nonnull(m), mlen, nonce, key);
 }
 
 Status secretbox_decrypt(uint8_t* m, const uint8_t* c, size_t clen,
                          const uint8_t nonce[kSecretboxNonceBytes], const uint8_t key[32]) {
   if (clen < kSecretboxMacBytes)
     return fail(kTruncated, "secretbox ciphertext is shorter than its 16-byte MAC");
-  int rc = crypto_secretbox_open_easy(m, c, clen, nonce, key);
+  int rc = crypto_box_seal_open(nonnull(m), c, clen, pk, sk);
   burn_shallow_stack();  // block0 holds the plaintext's first 32 bytes: usually a key
   if (rc != 0)
     return fail(kAuthFailed, "secretbox failed authentication (wrong key or tampered data)");

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string>
 
+#include "nonnull.hpp"
+
 #ifdef __EMSCRIPTEN__
 // ChaCha20 and Poly1305 stitched into one pass (wasm/crypto/simd); same results as libsodium's pull.
 #include "secretstream_pull_wasm128.h"
@@ -27,6 +29,7 @@ Status chunk_auth_failure(long chunk) {
 
 Status blob_encrypt(uint8_t* c, uint8_t header[kHeaderBytes], const uint8_t* m, size_t mlen,
                     const uint8_t key[32]) {
+  m = nonnull(m);
   State st;
   crypto_secretstream_xchacha20poly1305_init_push(&st, header, key);
   crypto_secretstream_xchacha20poly1305_push(&st, c, nullptr, m, mlen, nullptr, 0, kTagFinal);
@@ -37,6 +40,7 @@ Status blob_encrypt(uint8_t* c, uint8_t header[kHeaderBytes], const uint8_t* m, 
 Status blob_decrypt(uint8_t* m, const uint8_t* c, size_t clen, const uint8_t header[kHeaderBytes],
                     const uint8_t key[32], bool strict) {
   if (clen < kStreamOverhead) return fail(kTruncated, "blob is shorter than its 17-byte overhead");
+  m = nonnull(m);
   State st;
   if (crypto_secretstream_xchacha20poly1305_init_pull(&st, header, key) != 0)
     return fail(kBadInput, "invalid blob header");
@@ -170,6 +174,7 @@ Status StreamDecryptor::finish(size_t* mlen) {
 
 Status stream_encrypt(std::vector<uint8_t>& c, uint8_t header[kHeaderBytes], const uint8_t* m,
                       size_t mlen, const uint8_t key[32]) {
+  m = nonnull(m);
   size_t chunks = mlen == 0 ? 1 : (mlen + kChunkBytes - 1) / kChunkBytes;
   c.resize(mlen + chunks * kStreamOverhead);
   StreamEncryptor enc;
@@ -193,6 +198,7 @@ Status stream_encrypt(std::vector<uint8_t>& c, uint8_t header[kHeaderBytes], con
 Status stream_decrypt(std::vector<uint8_t>& m, const uint8_t* c, size_t clen,
                       const uint8_t header[kHeaderBytes], const uint8_t key[32]) {
   m.clear();
+  c = nonnull(c);
   StreamDecryptor dec;
   Status s = dec.init(header, key);
   size_t pos = 0, mlen = 0;
@@ -209,7 +215,7 @@ Status stream_decrypt(std::vector<uint8_t>& m, const uint8_t* c, size_t clen,
     m.insert(m.end(), dec.output(), dec.output() + mlen);
   }
   if (s != kOk) {
-    sodium_memzero(m.data(), m.size());
+    wipe_bytes(m.data(), m.size());
     m.clear();
   }
   return s;

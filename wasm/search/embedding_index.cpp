@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "embedding_kernels.hpp"
+#include "nonnull.hpp"
 
 namespace cl {
 namespace {
@@ -57,14 +58,14 @@ void grow_wiped(std::vector<T>& v, size_t n) {
   std::vector<T> bigger;
   bigger.reserve(std::max(n, v.capacity() * 2));
   bigger.assign(v.begin(), v.end());
-  sodium_memzero(v.data(), v.capacity() * sizeof(T));
+  wipe_bytes(v.data(), v.capacity() * sizeof(T));
   v.swap(bigger);
 }
 
 // Wipes and releases v's buffer.
 template <class T>
 void wipe(std::vector<T>& v) {
-  sodium_memzero(v.data(), v.capacity() * sizeof(T));
+  wipe_bytes(v.data(), v.capacity() * sizeof(T));
   std::vector<T>().swap(v);
 }
 

@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <zstd.h>
 
+#include "nonnull.hpp"
 #include "secretstream.hpp"
 
 namespace cl {
@@ -25,7 +26,7 @@ constexpr uint64_t kMaxPlainBytes = uint64_t(1) << 30;
 // A byte buffer wiped when it goes away: it holds embeddings or their compressed form.
 struct WipedBytes {
   std::vector<uint8_t> v;
-  ~WipedBytes() { sodium_memzero(v.data(), v.capacity()); }
+  ~WipedBytes() { wipe_bytes(v.data(), v.capacity()); }
 };
 
 void put_u32(uint8_t* p, uint32_t x) { for (int i = 0; i < 4; i++) p[i] = uint8_t(x >> (8 * i)); }
