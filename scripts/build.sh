@@ -31,12 +31,13 @@ wasm() {
 
 package() {
   wasm --target cipherlens cipherlens_crypto
-  # The package: compiled TypeScript plus the wasm modules beside it. The TypeScript output is
-  # emptied first so a moved or deleted source leaves no stale module for tests to import.
+  # The package: compiled TypeScript plus the wasm modules beside it. The TypeScript output (and
+  # tsc's record of it) is emptied first so a moved or deleted source leaves no stale module.
   [ -d js/dist ] && find js/dist -mindepth 1 -maxdepth 1 ! -name wasm ! -name ort -exec rm -rf {} +
-  node node_modules/typescript/bin/tsc -p js/tsconfig.json
-  # The worker entry (worker/) compiles into js/dist/worker against the declarations just emitted.
-  node node_modules/typescript/bin/tsc -p worker/tsconfig.json
+  rm -rf build/tsc
+  # One build of the project graph: the package (js/), then the worker entries (worker/) that
+  # import its sources and compile into js/dist/worker.
+  node node_modules/typescript/bin/tsc -b worker/tsconfig.json
   mkdir -p js/dist/wasm
   cp build/wasm/cipherlens.mjs build/wasm/cipherlens.wasm js/src/wasm/cipherlens.d.mts \
      build/wasm/cipherlens-crypto.mjs build/wasm/cipherlens-crypto.wasm js/src/wasm/cipherlens-crypto.d.mts js/dist/wasm/

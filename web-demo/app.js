@@ -1,26 +1,13 @@
-// The gallery page: screens, forms and the photo grid. All cryptography happens in
-// gallery-worker.js; this file only sends requests and shows results.
-const worker = new Worker(new URL('./gallery-worker.js', import.meta.url), { type: 'module' });
+// The gallery page: screens, forms and the photo grid. gallery.js does the work, in
+// cipherlens' worker threads; this file shows its results.
+import { call, reportProgressTo } from './gallery.js';
+
 const $ = (id) => document.getElementById(id);
-let nextId = 0;
-const pending = new Map();
 
-worker.onmessage = ({ data }) => {
-  if (data.type === 'progress' && data.task === 'search' && !document.body.dataset.busy) return showSearchLoading(data);
-  if (data.type === 'progress') return showProgress(data);
-  const { resolve, reject } = pending.get(data.id);
-  pending.delete(data.id);
-  if (data.error) reject(Object.assign(new Error(data.error.message), { code: data.error.code }));
-  else resolve(data.result);
-};
-
-function call(method, ...args) {
-  return new Promise((resolve, reject) => {
-    const id = nextId++;
-    pending.set(id, { resolve, reject });
-    worker.postMessage({ id, method, args });
-  });
-}
+reportProgressTo((task, p) => {
+  if (task === 'search' && !document.body.dataset.busy) return showSearchLoading(p);
+  return showProgress(p);
+});
 
 function show(screen) {
   for (const s of document.querySelectorAll('main > section')) s.hidden = s.id !== `screen-${screen}`;

@@ -1,8 +1,9 @@
-// Search for the demo gallery: cipherlens' CLIP search over the photos' thumbnails, its index
-// saved in IndexedDB encrypted with the vault's search key. The demo ships no MobileCLIP weights: it uses
-// the small test models the build generates (they understand colour words); point `MODELS` at
-// your copy of Ente's models for real semantic search.
-import { createSearch } from '../js/dist/index.js';
+// Search for the demo gallery: cipherlens' CLIP search over the photos' thumbnails, in a worker
+// thread of its own (createSearchWorker loads the full build there), its index saved in IndexedDB
+// encrypted with the vault's search key. The demo ships no MobileCLIP weights: it uses the small
+// test models the build generates (they understand colour words); point `MODELS` at your copy of
+// Ente's models for real semantic search.
+import { createSearchWorker } from '../js/dist/index.js';
 
 const MODELS = {
   baseUrl: new URL('../build/models/', import.meta.url).href,
@@ -20,9 +21,7 @@ async function rgbaOf(jpeg) {
 }
 
 export class PhotoSearch {
-  /** loadSearchCore: resolves to the full core (the vault itself runs on the crypto build). */
-  constructor(loadSearchCore, store) {
-    this.loadSearchCore = loadSearchCore;
+  constructor(store) {
     this.store = store;
     this.opening = null;
     this.token = null;  // this vault session's; lock replaces it
@@ -30,7 +29,7 @@ export class PhotoSearch {
     this.key = null;
   }
 
-  /** Loads the full core, the models (cached after the first time) and this vault's saved index. Idempotent. */
+  /** Starts the search worker with the models (cached after the first time) and this vault's saved index. Idempotent. */
   open(searchKey, progress) {
     if (!this.opening) {
       const token = (this.token = {});
@@ -47,7 +46,7 @@ export class PhotoSearch {
     let search;
     try {
       progress({ label: 'Loading search…' });
-      search = await createSearch(await this.loadSearchCore(), {
+      search = await createSearchWorker({
         ...MODELS,
         numThreads: 1,
         onProgress: ({ model, loaded, total }) => progress({ label: `Loading ${model}…`, done: loaded, total }),
@@ -56,7 +55,7 @@ export class PhotoSearch {
       if (saved) await search.load(saved, key);
       if (this.token !== token) throw new Error('the vault was locked while search was loading');
     } catch (e) {  // keep nothing of a search that did not open
-      search?.dispose();
+      search?.terminate();
       key.fill(0);
       throw e;
     }
@@ -77,7 +76,7 @@ export class PhotoSearch {
   close() {
     this.token = null;
     this.opening = null;
-    this.search?.dispose();
+    this.search?.terminate();
     this.search = null;
     this.key?.fill(0);
     this.key = null;

@@ -1,5 +1,8 @@
 // The demo vault, Ente's way: a password-derived key-encryption key wraps a master key, which
-// wraps the album key, which wraps each file's key. Runs inside gallery-worker.js.
+// wraps the album key, which wraps each file's key. `core` is cipherlens' worker API
+// (createCoreWorker): every call is answered by a worker thread. A call's payload (its first
+// argument: the message or ciphertext) is transferred there, so keys this vault keeps are
+// wrapped from copies.
 import { CoreError } from '../js/dist/index.js';
 
 const utf8 = new TextEncoder();
@@ -26,28 +29,25 @@ export class Vault {
   async create(password, progress) {
     const { core } = this;
     progress({ label: 'Deriving your key (Argon2id, 256 MiB, 16 passes)…' });
-    const kek = core.deriveSensitiveKey(password);
-    const masterKey = core.generateKey();
-    const recoveryKey = core.generateKey();
-    const albumKey = core.generateKey();
-    const searchKey = core.generateKey();
-    const { publicKey, secretKey } = core.box.keypair();
+    const kek = await core.deriveSensitiveKey(password);
+    const [masterKey, recoveryKey, albumKey, searchKey] = await Promise.all([1, 2, 3, 4].map(() => core.generateKey()));
+    const { publicKey, secretKey } = await core.box.keypair();
     const b64 = core.b64.encode;
-    const wrap = (value, key) => {
-      const { ciphertext, nonce } = core.secretbox.encrypt(value, key);
-      return { ciphertext: b64(ciphertext), nonce: b64(nonce) };
+    const wrap = async (value, key) => {
+      const { ciphertext, nonce } = await core.secretbox.encrypt(value.slice(), key);
+      return { ciphertext: await b64(ciphertext), nonce: await b64(nonce) };
     };
     const attrs = {
-      kekSalt: b64(kek.salt),
+      kekSalt: await b64(kek.salt),
       opsLimit: kek.opsLimit,
       memLimit: kek.memLimit,
-      encryptedKey: wrap(masterKey, kek.key),
-      publicKey: b64(publicKey),
-      encryptedSecretKey: wrap(secretKey, masterKey),
-      masterKeyEncryptedWithRecoveryKey: wrap(masterKey, recoveryKey),
-      recoveryKeyEncryptedWithMasterKey: wrap(recoveryKey, masterKey),
-      encryptedAlbumKey: wrap(albumKey, masterKey),
-      encryptedSearchKey: wrap(searchKey, masterKey),
+      encryptedKey: await wrap(masterKey, kek.key),
+      publicKey: await b64(publicKey),
+      encryptedSecretKey: await wrap(secretKey, masterKey),
+      masterKeyEncryptedWithRecoveryKey: await wrap(masterKey, recoveryKey),
+      recoveryKeyEncryptedWithMasterKey: await wrap(recoveryKey, masterKey),
+      encryptedAlbumKey: await wrap(albumKey, masterKey),
+      encryptedSearchKey: await wrap(searchKey, masterKey),
     };
     await this.store.putAccount(attrs);
     kek.key.fill(0);
@@ -55,7 +55,7 @@ export class Vault {
     this.masterKey = masterKey;
     this.albumKey = albumKey;
     this.searchKey = searchKey;
-    const recoveryPhrase = core.mnemonic.fromKey(recoveryKey);
+    const recoveryPhrase = await core.mnemonic.fromKey(recoveryKey);
     recoveryKey.fill(0);
     return { recoveryPhrase, opsLimit: attrs.opsLimit, memLimit: attrs.memLimit };
   }
@@ -64,15 +64,15 @@ export class Vault {
     const { core } = this;
     const attrs = await this.store.getAccount();
     progress({ label: `Deriving your key (Argon2id, ${attrs.memLimit / 2 ** 20} MiB, ${attrs.opsLimit} passes)…` });
-    const kek = core.deriveKey(password, core.b64.decode(attrs.kekSalt), attrs.opsLimit, attrs.memLimit);
-    this.openMasterKey(attrs.encryptedKey, kek, 'Wrong password');
-    this.openKeys(attrs);
+    const kek = await core.deriveKey(password, await core.b64.decode(attrs.kekSalt), attrs.opsLimit, attrs.memLimit);
+    await this.openMasterKey(attrs.encryptedKey, kek, 'Wrong password');
+    await this.openKeys(attrs);
   }
 
   /** Unwraps the master key with `key` (wiped afterwards); a wrong key fails with `wrongKeyMessage`. */
-  openMasterKey(wrapped, key, wrongKeyMessage) {
+  async openMasterKey(wrapped, key, wrongKeyMessage) {
     try {
-      this.masterKey = this.unwrap(wrapped, key);
+      this.masterKey = await this.unwrap(wrapped, key);
     } catch (e) {
       if (e instanceof CoreError && e.code === 'AUTH_FAILED') throw new CoreError('AUTH_FAILED', wrongKeyMessage);
       throw e;
@@ -81,29 +81,29 @@ export class Vault {
     }
   }
 
-  openKeys(attrs) {
-    this.albumKey = this.unwrap(attrs.encryptedAlbumKey, this.masterKey);
-    this.searchKey = this.unwrap(attrs.encryptedSearchKey, this.masterKey);
+  async openKeys(attrs) {
+    this.albumKey = await this.unwrap(attrs.encryptedAlbumKey, this.masterKey);
+    this.searchKey = await this.unwrap(attrs.encryptedSearchKey, this.masterKey);
   }
 
   /** Recovery: the 24-word phrase opens the master key; a new password re-wraps it. */
   async recover(phrase, newPassword, progress) {
     const { core } = this;
     const attrs = await this.store.getAccount();
-    this.openMasterKey(attrs.masterKeyEncryptedWithRecoveryKey, core.mnemonic.toKey(phrase),
+    await this.openMasterKey(attrs.masterKeyEncryptedWithRecoveryKey, await core.mnemonic.toKey(phrase),
       'That recovery phrase belongs to another account');
     progress({ label: 'Deriving your new key (Argon2id, 256 MiB, 16 passes)…' });
-    const kek = core.deriveSensitiveKey(newPassword);
-    const { ciphertext, nonce } = core.secretbox.encrypt(this.masterKey, kek.key);
+    const kek = await core.deriveSensitiveKey(newPassword);
+    const { ciphertext, nonce } = await core.secretbox.encrypt(this.masterKey.slice(), kek.key);
     kek.key.fill(0);
     await this.store.putAccount({
       ...attrs,
-      kekSalt: core.b64.encode(kek.salt),
+      kekSalt: await core.b64.encode(kek.salt),
       opsLimit: kek.opsLimit,
       memLimit: kek.memLimit,
-      encryptedKey: { ciphertext: core.b64.encode(ciphertext), nonce: core.b64.encode(nonce) },
+      encryptedKey: { ciphertext: await core.b64.encode(ciphertext), nonce: await core.b64.encode(nonce) },
     });
-    this.openKeys(attrs);
+    await this.openKeys(attrs);
   }
 
   lock() {
@@ -111,9 +111,9 @@ export class Vault {
     this.masterKey = this.albumKey = this.searchKey = null;
   }
 
-  unwrap({ ciphertext, nonce }, key) {
+  async unwrap({ ciphertext, nonce }, key) {
     const { core } = this;
-    return core.secretbox.decrypt(core.b64.decode(ciphertext), core.b64.decode(nonce), key);
+    return core.secretbox.decrypt(await core.b64.decode(ciphertext), await core.b64.decode(nonce), key);
   }
 
   requireUnlocked() {
@@ -124,12 +124,14 @@ export class Vault {
   async addPhoto({ name, bytes, thumbnail, width, height }) {
     this.requireUnlocked();
     const { core } = this;
-    const fileKey = core.generateKey();
-    const file = core.stream.encrypt(bytes, fileKey);
-    const thumb = core.blob.encrypt(thumbnail, fileKey);
-    const meta = core.blob.encrypt(utf8.encode(JSON.stringify({ title: name, width, height, addedAt: Date.now() })), fileKey);
-    const key = core.secretbox.encrypt(fileKey, this.albumKey);
-    fileKey.fill(0);
+    const fileKey = await core.generateKey();
+    const metadata = utf8.encode(JSON.stringify({ title: name, width, height, addedAt: Date.now() }));
+    const [file, thumb, meta] = await Promise.all([
+      core.stream.encrypt(bytes, fileKey),             // the photo's bytes move to the worker
+      core.blob.encrypt(thumbnail.slice(), fileKey),   // search indexes the thumbnail next
+      core.blob.encrypt(metadata, fileKey),
+    ]);
+    const key = await core.secretbox.encrypt(fileKey, this.albumKey);  // moved there and wiped after use
     return this.store.addFile({
       encryptedKey: key.ciphertext, keyNonce: key.nonce,
       file: file.ciphertext, fileHeader: file.header,
@@ -139,10 +141,10 @@ export class Vault {
   }
 
   /** Runs fn with the record's file key, unwrapped with the album key and wiped afterwards. */
-  withFileKey(record, fn) {
-    const key = this.core.secretbox.decrypt(record.encryptedKey, record.keyNonce, this.albumKey);
+  async withFileKey(record, fn) {
+    const key = await this.core.secretbox.decrypt(record.encryptedKey, record.keyNonce, this.albumKey);
     try {
-      return fn(key);
+      return await fn(key);
     } finally {
       key.fill(0);
     }
@@ -151,8 +153,8 @@ export class Vault {
   async list() {
     this.requireUnlocked();
     const records = await this.store.listFiles();
-    return records.map((r) => this.withFileKey(r, (key) =>
-      ({ id: r.id, ...JSON.parse(fromUtf8.decode(this.core.blob.decrypt(r.metadata, r.metadataHeader, key))) })));
+    return Promise.all(records.map((r) => this.withFileKey(r, async (key) =>
+      ({ id: r.id, ...JSON.parse(fromUtf8.decode(await this.core.blob.decrypt(r.metadata, r.metadataHeader, key))) }))));
   }
 
   async thumbnail(id) {
@@ -170,6 +172,6 @@ export class Vault {
   /** Ente's verification ID: what a friend compares before you share an album with them. */
   async verificationId() {
     const attrs = await this.store.getAccount();
-    return this.core.verificationId(this.core.b64.decode(attrs.publicKey));
+    return this.core.verificationId(await this.core.b64.decode(attrs.publicKey));
   }
 }

@@ -5,10 +5,8 @@ import { loadCryptoCore, type CryptoCore } from '../crypto/core.js';
 import { loadCore } from '../search/core.js';
 import { badInput, requireBytes } from '../runtime/errors.js';
 import { CHUNK_BYTES, CIPHER_CHUNK_BYTES, type StreamDecryptor, type StreamEncryptor } from '../crypto/stream.js';
-import { withTransfer, zeroBytes, type ApiShape, type HostApi, type SessionKind, type StepResult } from '../remote/protocol.js';
-
-/** Served by sessions instead: they return stateful objects that cannot be cloned. */
-const SESSION_FACTORIES = new Set(['stream.createEncryptor', 'stream.createDecryptor']);
+import { withTransfer, zeroBytes, type HostApi, type SessionKind, type StepResult } from '../remote/protocol.js';
+import { CORE_ROUTES, describe, functionAt, routeOf } from '../remote/routes.js';
 
 interface Session {
   kind: SessionKind;
@@ -24,26 +22,6 @@ interface Session {
 function release(s: Session) {
   if (s.pending && s.kind === 'encrypt') s.pending.fill(0);
   s.pending = null;
-}
-
-/** Return live wasm objects (embedding indexes) or take callbacks: they cannot cross threads. */
-export const NOT_SERVED = new Set(['createIndex', 'loadIndex', 'mlData.importClip', 'hash.createHasher',
-  // Test-only switch between the SIMD and scalar paths; it takes a callback.
-  'primitives.reference.withScalar', 'primitives.reference.active']);
-
-function describe(core: CryptoCore): ApiShape {
-  const shape: ApiShape = { functions: [], values: {} };
-  const walk = (obj: object, prefix: string) => {
-    for (const [name, value] of Object.entries(obj)) {
-      const path = prefix + name;
-      if (NOT_SERVED.has(path)) continue;
-      if (typeof value === 'function') shape.functions.push(path);
-      else if (value && typeof value === 'object') walk(value, path + '.');
-      else shape.values[path] = value;
-    }
-  };
-  walk(core, '');
-  return shape;
 }
 
 export function createHost(): HostApi {
@@ -88,22 +66,16 @@ export function createHost(): HostApi {
       if (!core) {
         const { flavor, ...load } = options;
         core = flavor === 'crypto' ? await loadCryptoCore(load) : await loadCore(load);
-        const shape = describe(core);
-        for (const path of shape.functions) {
-          let target: unknown = core;
-          const parts = path.split('.');
-          for (const p of parts.slice(0, -1)) target = (target as Record<string, unknown>)[p];
-          const fn = (target as Record<string, unknown>)[parts[parts.length - 1]] as (...a: unknown[]) => unknown;
-          functions.set(path, fn.bind(target));
-        }
+        for (const path of describe(core, CORE_ROUTES).functions) functions.set(path, functionAt(core, path));
       }
-      return describe(core);
+      return describe(core, CORE_ROUTES);
     },
 
     async call(path, args) {
       live();
       const fn = functions.get(path);
-      if (!fn || SESSION_FACTORIES.has(path) || NOT_SERVED.has(path)) throw badInput(`no core function named ${path}`);
+      // Sessions are opened through open(); not-served functions are not in `functions`.
+      if (!fn || routeOf(CORE_ROUTES, path) === 'session') throw badInput(`no core function named ${path}`);
       try {
         // Awaited before the finally: async core functions (mlData) still use their arguments.
         return withTransfer(await fn(...args));

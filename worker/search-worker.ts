@@ -6,14 +6,14 @@ import { loadCore } from '../search/core.js';
 import { createSearch, type Search } from '../search/search.js';
 import { badInput } from '../runtime/errors.js';
 import { READY, installErrorHandler } from '../remote/protocol.js';
+import { SEARCH_ROUTES, describe, functionAt } from '../remote/routes.js';
 import { parentPort } from './parent-port.js';
 import type { SearchWorkerInit } from '../remote/search-client.js';
 import type { ModelProgress } from '../search/model-store.js';
 
-const CALLS = new Set(['add', 'remove', 'indexImage', 'embedImage', 'embedText', 'query', 'save', 'load', 'dispose', 'size']);
-
 function createSearchHost() {
   let search: Search | undefined;
+  const functions = new Map<string, (...args: unknown[]) => unknown>();
   return {
     async init(options: SearchWorkerInit, onProgress?: (p: ModelProgress) => void) {
       if (search) throw badInput('the search worker is already initialised');
@@ -21,13 +21,15 @@ function createSearchHost() {
       const ort = ortUrl ? await import(/* webpackIgnore: true */ ortUrl) : undefined;
       const core = await loadCore(wasmUrl ? { wasmUrl } : {});
       search = await createSearch(core, { ...rest, ort, onProgress });
+      for (const name of describe(search, SEARCH_ROUTES).functions) functions.set(name, functionAt(search, name));
       return { imageSignature: search.imageSignature };
     },
     async call(name: string, args: unknown[]) {
       if (!search) throw badInput('the search worker was not initialised');
-      if (!CALLS.has(name)) throw badInput(`unknown search call ${name}`);
-      if (name === 'size') return search.size;
-      return (search[name as keyof Search] as (...a: unknown[]) => unknown)(...args);
+      if (name === 'size') return search.size;  // a getter on the thread, a call across it
+      const fn = functions.get(name);
+      if (!fn) throw badInput(`unknown search call ${name}`);
+      return fn(...args);
     },
   };
 }

@@ -5,6 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCoreWorker, CoreError } from '../../js/dist/index.js';
 import { core, sodium, randomBytes, toHex, CHUNK, catchCoreError } from './helpers.mjs';
+import { CORE_ROUTES } from '../../js/dist/remote/routes.js';
 
 const w = await createCoreWorker();
 after(() => w.terminate());
@@ -189,8 +190,10 @@ for (const [name, args] of Object.entries(primitiveArgs)) {
   };
 }
 
-// Live wasm objects (embedding indexes) cannot cross threads: these stay on the calling thread.
-const NOT_SERVED = ['createIndex', 'loadIndex', 'mlData.importClip', 'hash.createHasher', 'primitives.reference.withScalar', 'primitives.reference.active'];
+// Live wasm objects (embedding indexes) and callbacks cannot cross threads: these stay on the
+// calling thread. The route table (js/src/remote/routes.ts) says which.
+const withRoute = (route) => Object.keys(CORE_ROUTES).filter((p) => CORE_ROUTES[p] === route);
+const NOT_SERVED = withRoute('not-served');
 
 const mlSample = () => ({ clip: { version: 1, client: 'test', embedding: Array.from(randomBytes(8), (x) => x / 255) }, face: { n: 1 } });
 Object.assign(checks, {
@@ -286,6 +289,22 @@ test('CoreError crosses the worker with the same code, message and chunk index a
     assert.equal(remote.message, local.message, path);
     assert.equal(remote.chunkIndex, local.chunkIndex, path);
     if (chunkIndex !== undefined) assert.equal(remote.chunkIndex, chunkIndex, path);
+  }
+});
+
+test('the route table lists every function of the core, and nothing else', () => {
+  assert.deepEqual(Object.keys(CORE_ROUTES).sort(), paths(core).sort());
+  assert.ok(NOT_SERVED.length > 0 && withRoute('payload-first').length > 0 && withRoute('kdf-thread').length > 0);
+});
+
+test('every payload-first function detaches the caller\'s payload; copy functions leave their arguments alone', async () => {
+  const k = randomBytes(32);
+  for (const [path, detached] of [...withRoute('payload-first').map((p) => [p, true]), ...withRoute('copy').map((p) => [p, false])]) {
+    const first = randomBytes(64);
+    // Whether the call succeeds with these arguments does not matter: the transfer happens on sending.
+    await at(w, path)(first, k, k, k).catch(() => {});
+    assert.equal(first.buffer.byteLength, detached ? 0 : 64, path);
+    assert.equal(k.length, 32, `${path}: later arguments are copied`);
   }
 });
 

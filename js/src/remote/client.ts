@@ -9,6 +9,7 @@ import { CoreError, requireBytes } from '../runtime/errors.js';
 import { compileCore, type CoreFlavor, type LoadOptions } from '../runtime/loader.js';
 import { INTERACTIVE_LIMITS, SALT_BYTES, withSensitiveLimitsAsync, type DerivedKey } from '../crypto/keys.js';
 import { ownedBytes, type ApiShape } from './protocol.js';
+import { CORE_ROUTES, routeOf, wireArgs, type PathsWith } from './routes.js';
 import { spawnWorker, type SpawnOptions, type WorkerThread } from './spawn.js';
 import { Scheduler, abortReason } from './scheduler.js';
 import { openSession, sessionStream, type ByteSource, type StreamOptions, type StreamProgress } from './streams.js';
@@ -88,25 +89,6 @@ export interface WorkerControls<C extends CryptoCore = Core> {
   terminate(): Promise<void>;
 }
 
-/** Functions whose first argument is the payload: it is transferred, not copied. */
-const PAYLOAD_FIRST = new Set([
-  'secretbox.encrypt', 'secretbox.decrypt', 'blob.encrypt', 'blob.decrypt', 'blob.decryptLegacy',
-  'stream.encrypt', 'stream.decrypt', 'box.seal', 'box.sealOpen', 'hash.file',
-  'primitives.chacha20IetfXor', 'primitives.xchacha20Xor', 'primitives.poly1305',
-  'primitives.aeadChacha20Poly1305IetfEncrypt', 'primitives.aeadChacha20Poly1305IetfDecrypt',
-  'primitives.aeadXChacha20Poly1305IetfEncrypt', 'primitives.aeadXChacha20Poly1305IetfDecrypt',
-]);
-
-const KDF = new Set(['deriveKey', 'deriveSensitiveKey', 'deriveInteractiveKey']);
-
-/** Wire arguments: the payload transferred (the caller's buffer is detached), the rest copied. */
-function wireArgs(path: string, args: unknown[]): unknown[] {
-  const first = args[0];
-  if (!PAYLOAD_FIRST.has(path) || !(first instanceof Uint8Array)) return args;
-  const payload = ownedBytes(first);
-  return Comlink.transfer([payload, ...args.slice(1)], [payload.buffer as ArrayBuffer]);
-}
-
 function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
@@ -133,6 +115,9 @@ async function startThread(spawn: SpawnOptions, core: ThreadCore): Promise<{ thr
     throw e;
   }
 }
+
+type KdfPath = PathsWith<typeof CORE_ROUTES, 'kdf-thread'>;
+type SessionPath = PathsWith<typeof CORE_ROUTES, 'session'>;
 
 /** Key derivation in a thread of its own, terminated afterwards (or on abort). */
 function kdfRunner(spawn: SpawnOptions, core: ThreadCore) {
@@ -194,15 +179,18 @@ function kdfRunner(spawn: SpawnOptions, core: ThreadCore) {
         ({ key: await attempt(call, options, n, password, salt, opsLimit, memLimit), salt, opsLimit, memLimit }));
     });
 
+  // One runner per 'kdf-thread' route: a new one does not compile until it has its runner here.
+  const runners: Record<KdfPath, (options: CallOptions, args: unknown[]) => Promise<unknown>> = {
+    deriveKey: (options, args) => deriveKey(options, args[0], args[1] as Uint8Array, args[2] as number, args[3] as number),
+    deriveInteractiveKey: (options, args) => deriveInteractiveKey(options, args[0]),
+    deriveSensitiveKey: (options, args) => deriveSensitiveKey(options, args[0]),
+  };
+
   return {
     threads,
     /** Key-derivation threads alive now (starting, deriving or being terminated). */
     live: () => live,
-    run(path: string, options: CallOptions, args: unknown[]): Promise<unknown> {
-      if (path === 'deriveKey') return deriveKey(options, args[0], args[1] as Uint8Array, args[2] as number, args[3] as number);
-      if (path === 'deriveInteractiveKey') return deriveInteractiveKey(options, args[0]);
-      return deriveSensitiveKey(options, args[0]);
-    },
+    run: (path: KdfPath, options: CallOptions, args: unknown[]): Promise<unknown> => runners[path](options, args),
   };
 }
 
@@ -227,8 +215,9 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
   const kdf = kdfRunner(spawn, core);
 
   const invoke = (path: string, args: unknown[], options: CallOptions) => {
-    if (KDF.has(path)) return kdf.run(path, options, args);
-    const wire = wireArgs(path, args);
+    const route = routeOf(CORE_ROUTES, path);
+    if (route === 'kdf-thread') return kdf.run(path as KdfPath, options, args);
+    const wire = wireArgs(route, args);
     return scheduler.run((t) => t.remote.call(path, wire) as Promise<unknown>, options.signal);
   };
 
@@ -262,6 +251,12 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
     };
   };
 
+  // One opener per 'session' route: a new one does not compile until it has its opener here.
+  const sessionOpeners: Record<SessionPath, (...args: Uint8Array[]) => unknown> = {
+    'stream.createEncryptor': (key) => sessionObject('encrypt', key),
+    'stream.createDecryptor': (header, key) => sessionObject('decrypt', key, header),
+  };
+
   const mirror = (callOptions: CallOptions): AsyncCore<CryptoCore> => {
     const root: Record<string, unknown> = {};
     const place = (path: string, value: unknown) => {
@@ -272,8 +267,7 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
     };
     for (const [path, value] of Object.entries(shape.values)) place(path, value);
     for (const path of shape.functions) place(path, (...args: unknown[]) => invoke(path, args, callOptions));
-    place('stream.createEncryptor', (key: Uint8Array) => sessionObject('encrypt', key));
-    place('stream.createDecryptor', (header: Uint8Array, key: Uint8Array) => sessionObject('decrypt', key, header));
+    for (const [path, open] of Object.entries(sessionOpeners)) place(path, open);
     return root as unknown as AsyncCore<CryptoCore>;
   };
 

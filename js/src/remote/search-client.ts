@@ -6,6 +6,7 @@ import type { CreateSearchOptions, Search } from '../search/search.js';
 import type { Async } from './client.js';
 import type { ImageSignature } from '../search/clip-encoders.js';
 import type { ModelProgress } from '../search/model-store.js';
+import { SEARCH_ROUTES, routeOf, wireArgs, type Route } from './routes.js';
 
 /** What crosses to the worker: the search options that can be cloned, plus where to find things. */
 export interface SearchWorkerInit extends Omit<CreateSearchOptions, 'ort' | 'fetch' | 'signal' | 'onProgress'> {
@@ -46,18 +47,15 @@ export async function createSearchWorker(options: SearchWorkerOptions = {}): Pro
     await thread.terminate();
     throw e;
   }
-  const call = <T>(name: string, ...args: unknown[]) => thread.guard(host.call(name, args) as Promise<T>);
+  const call = <T>(name: string, ...args: unknown[]) =>
+    thread.guard(host.call(name, wireArgs(routeOf(SEARCH_ROUTES, name), args)) as Promise<T>);
+  const served = Object.fromEntries(Object.entries(SEARCH_ROUTES as Record<string, Route>)
+    .filter(([name, route]) => route !== 'not-served' && name !== 'dispose')  // dispose: by terminate()
+    .map(([name]) => [name, (...args: unknown[]) => call(name, ...args)]));
   return {
+    ...(served as Omit<SearchWorker, 'imageSignature' | 'size' | 'terminate'>),
     imageSignature: ready.imageSignature,
     size: () => call<number>('size'),
-    add: (fileId, embedding) => call('add', fileId, embedding),
-    remove: (fileId) => call('remove', fileId),
-    indexImage: (fileId, rgba, width, height) => call('indexImage', fileId, rgba, width, height),
-    embedImage: (rgba, width, height) => call('embedImage', rgba, width, height),
-    embedText: (text) => call('embedText', text),
-    query: (text, queryOptions) => call('query', text, queryOptions),
-    save: (key) => call('save', key),
-    load: (bytes, key) => call('load', bytes, key),
     async terminate() {
       try {
         await call('dispose');

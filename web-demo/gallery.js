@@ -1,22 +1,26 @@
-// The gallery's worker: owns the wasm core and the vault, so key derivation and decryption
-// never block the page. Requests are { id, method, args }; replies { id, result } or
-// { id, error: { code, message } }; long work also posts { type: 'progress', ... }.
-import { loadCore, loadCryptoCore } from '../js/dist/index.js';
+// What the gallery page does with the vault and search. Key derivation, encryption and search
+// run in cipherlens' worker threads (createCoreWorker, createSearchWorker), so none of it
+// blocks the page; their errors arrive as CoreError with code and chunk index.
+import { createCoreWorker } from '../js/dist/index.js';
 import { openStore } from './vault-store.js';
 import { Vault } from './vault.js';
 import { PhotoSearch } from './photo-search.js';
 import { SAMPLE_COUNT, makeThumbnail, samplePhotos } from './sample-photos.js';
 
 // The vault (unlock, thumbnails, photos) runs on the crypto build, a fifth of the download, so
-// the gallery shows as soon as it is in; the full build with CLIP search loads when search opens.
+// the gallery shows as soon as it is in; the full build with CLIP search loads in the search
+// worker when search opens.
 const ready = (async () => {
-  const [core, store] = await Promise.all([loadCryptoCore(), openStore()]);
-  let full;
-  const loadSearchCore = () => (full ??= loadCore());
-  return { vault: new Vault(core, store), search: new PhotoSearch(loadSearchCore, store) };
+  const [core, store] = await Promise.all([createCoreWorker({ flavor: 'crypto' }), openStore()]);
+  return { vault: new Vault(core, store), search: new PhotoSearch(store) };
 })();
 
-const progress = (task) => (p) => postMessage({ type: 'progress', task, ...p });
+let onProgress = () => {};
+/** Where long tasks report progress: `report(task, { label, done?, total? })`. */
+export function reportProgressTo(report) {
+  onProgress = report;
+}
+const progress = (task) => (p) => onProgress(task, p);
 
 /** Encrypts a photo, then indexes its thumbnail for search (the index is saved encrypted). */
 async function addPhoto({ vault, search }, photo) {
@@ -70,13 +74,7 @@ const methods = {
   },
 };
 
-onmessage = async ({ data: { id, method, args } }) => {
-  try {
-    const app = await ready;
-    const result = await methods[method](app, ...args);
-    const transfer = result instanceof Uint8Array ? [result.buffer] : [];
-    postMessage({ id, result }, transfer);
-  } catch (e) {
-    postMessage({ id, error: { code: e?.code ?? 'ERROR', message: String(e?.message ?? e) } });
-  }
-};
+/** Runs one of the gallery's methods once the vault's worker and store are ready. */
+export async function call(method, ...args) {
+  return methods[method](await ready, ...args);
+}

@@ -1,0 +1,143 @@
+// How each function travels to a worker, in one table per served API. Every function of the
+// API must be listed (`satisfies RouteTable<...>` does not compile otherwise, and hosts refuse
+// to start with a function that has none), so a new function never silently takes a default
+// path, e.g. copying a payload it should transfer.
+import * as Comlink from 'comlink';
+import type { Core } from '../search/core.js';
+import type { Search } from '../search/search.js';
+import { ownedBytes, type ApiShape } from './protocol.js';
+
+export type Route =
+  /** Arguments copied to the worker, the result transferred back. */
+  | 'copy'
+  /** As 'copy', but the first argument is the payload: transferred (the caller's buffer is detached). */
+  | 'payload-first'
+  /** Key derivation in a thread of its own, terminated afterwards so Argon2's memory is returned. */
+  | 'kdf-thread'
+  /** Returns a stateful object: served as a session pinned to one thread (remote/streams.ts). */
+  | 'session'
+  /** Returns live wasm objects or takes callbacks, which cannot cross threads. */
+  | 'not-served';
+
+type Fn = (...args: never[]) => unknown;
+/** Dotted paths of T's functions, e.g. 'secretbox.encrypt'. */
+export type FunctionPaths<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends Fn ? `${Prefix}${K}`
+    : T[K] extends Uint8Array ? never
+    : T[K] extends object ? FunctionPaths<T[K], `${Prefix}${K}.`> : never;
+}[keyof T & string];
+
+export type RouteTable<T> = Record<FunctionPaths<T>, Route>;
+/** The paths of `Table` that take route R. */
+export type PathsWith<Table, R extends Route> = { [P in keyof Table]: Table[P] extends R ? P : never }[keyof Table];
+
+/** The core (both builds: the crypto build's functions are a subset). */
+export const CORE_ROUTES = {
+  generateKey: 'copy',
+  randomBytes: 'copy',
+  deriveKey: 'kdf-thread',
+  deriveSensitiveKey: 'kdf-thread',
+  deriveInteractiveKey: 'kdf-thread',
+  deriveLoginSubKey: 'copy',
+  'secretbox.encrypt': 'payload-first',
+  'secretbox.decrypt': 'payload-first',
+  'blob.encrypt': 'payload-first',
+  'blob.decrypt': 'payload-first',
+  'blob.decryptLegacy': 'payload-first',
+  'stream.createEncryptor': 'session',
+  'stream.createDecryptor': 'session',
+  'stream.encrypt': 'payload-first',
+  'stream.decrypt': 'payload-first',
+  'box.keypair': 'copy',
+  'box.seal': 'payload-first',
+  'box.sealOpen': 'payload-first',
+  'mnemonic.fromEntropy': 'copy',
+  'mnemonic.toEntropy': 'copy',
+  'mnemonic.fromKey': 'copy',
+  'mnemonic.toKey': 'copy',
+  verificationId: 'copy',
+  'b64.encode': 'copy',
+  'b64.decode': 'copy',
+  'b64.encodeURLSafe': 'copy',
+  'b64.decodeURLSafe': 'copy',
+  'primitives.chacha20IetfXor': 'payload-first',
+  'primitives.xchacha20Xor': 'payload-first',
+  'primitives.hchacha20': 'copy',
+  'primitives.poly1305': 'payload-first',
+  'primitives.aeadChacha20Poly1305IetfEncrypt': 'payload-first',
+  'primitives.aeadChacha20Poly1305IetfDecrypt': 'payload-first',
+  'primitives.aeadXChacha20Poly1305IetfEncrypt': 'payload-first',
+  'primitives.aeadXChacha20Poly1305IetfDecrypt': 'payload-first',
+  // Test-only switch between the SIMD and scalar paths; it takes a callback.
+  'primitives.reference.withScalar': 'not-served',
+  'primitives.reference.active': 'not-served',
+  'hash.createHasher': 'not-served',
+  'hash.file': 'payload-first',
+  'memory.heapInUse': 'copy',
+  'memory.heapSize': 'copy',
+  'memory.contains': 'copy',
+  'clip.tokenize': 'copy',
+  'clip.tokenizeQuery': 'copy',
+  'clip.preprocess': 'copy',
+  'clip.downscale': 'copy',
+  'clip.forget': 'copy',
+  createIndex: 'not-served',
+  loadIndex: 'not-served',
+  'mlData.encrypt': 'copy',
+  'mlData.decrypt': 'copy',
+  'mlData.importClip': 'not-served',
+  'mlData.clipEmbedding': 'copy',
+  'mlData.withClip': 'copy',
+} as const satisfies RouteTable<Core>;
+
+/** The search API of createSearchWorker (its `size` getter is read by a call of its own). */
+export const SEARCH_ROUTES = {
+  add: 'copy',
+  remove: 'copy',
+  indexImage: 'copy',
+  embedImage: 'copy',
+  embedText: 'copy',
+  query: 'copy',
+  save: 'copy',
+  load: 'copy',
+  dispose: 'copy',
+} as const satisfies RouteTable<Search>;
+
+/** The route of `path` in `table`, or undefined for a path it does not list. */
+export function routeOf(table: Record<string, Route>, path: string): Route | undefined {
+  return Object.hasOwn(table, path) ? table[path] : undefined;
+}
+
+/** Functions and plain values of `api` a host serves; a function without a route is an error. */
+export function describe(api: object, table: Record<string, Route>): ApiShape {
+  const shape: ApiShape = { functions: [], values: {} };
+  const walk = (obj: object, prefix: string) => {
+    for (const [name, value] of Object.entries(obj)) {
+      const path = prefix + name;
+      if (typeof value === 'function') {
+        const route = routeOf(table, path);
+        if (!route) throw new Error(`cipherlens: ${path} has no route (js/src/remote/routes.ts)`);
+        if (route !== 'not-served') shape.functions.push(path);
+      } else if (value && typeof value === 'object') walk(value, path + '.');
+      else shape.values[path] = value;
+    }
+  };
+  walk(api, '');
+  return shape;
+}
+
+/** The function at dotted `path` of `api`, bound to its object. */
+export function functionAt(api: object, path: string): (...args: unknown[]) => unknown {
+  let target = api as Record<string, unknown>;
+  const parts = path.split('.');
+  for (const p of parts.slice(0, -1)) target = target[p] as Record<string, unknown>;
+  return (target[parts[parts.length - 1]] as (...a: unknown[]) => unknown).bind(target);
+}
+
+/** Wire arguments for `route`: a payload-first call transfers its first argument, the rest are copied. */
+export function wireArgs(route: Route | undefined, args: unknown[]): unknown[] {
+  const first = args[0];
+  if (route !== 'payload-first' || !(first instanceof Uint8Array)) return args;
+  const payload = ownedBytes(first);
+  return Comlink.transfer([payload, ...args.slice(1)], [payload.buffer as ArrayBuffer]);
+}
