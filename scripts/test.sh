@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs the test suites; `npm test` runs all of them after setup and build (tests/README.md).
 #   test.sh                     every suite
-#   test.sh cpp|node|browser|setup ...   the named layers only
+#   test.sh cpp|node|browser|setup|package ...   the named layers only
 # The Node, browser and set-up suites go through one node --test run, so its summary closes the output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 layers=("$@")
-[ ${#layers[@]} -gt 0 ] || layers=(setup cpp node browser)
+[ ${#layers[@]} -gt 0 ] || layers=(setup cpp node browser package)
 
 dirs=()
 for layer in "${layers[@]}"; do
@@ -19,7 +19,8 @@ for layer in "${layers[@]}"; do
     setup) dirs+=(tests/setup/) ;;
     node) dirs+=(tests/js/) ;;
     browser) dirs+=(tests/browser/) ;;
-    *) echo "test: unknown layer '$layer' (cpp, node, browser, setup)" >&2; exit 1 ;;
+    package) dirs+=(tests/package/) ;;
+    *) echo "test: unknown layer '$layer' (cpp, node, browser, setup, package)" >&2; exit 1 ;;
   esac
 done
 

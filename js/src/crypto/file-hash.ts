@@ -7,7 +7,7 @@ export const FILE_HASH_BYTES = 64;
 export interface FileHasher {
   update(bytes: Uint8Array): void;
   /** The 64-byte hash; frees the hasher. */
-  digest(): Uint8Array;
+  digest(): Uint8Array<ArrayBuffer>;
   dispose(): void;
 }
 
@@ -54,7 +54,7 @@ export function makeFileHash(heap: Heap) {
   return {
     createHasher,
     /** The hash of a whole file in memory. */
-    file(bytes: Uint8Array): Uint8Array {
+    file(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
       const h = createHasher();
       h.update(bytes);
       return h.digest();

@@ -9,7 +9,7 @@ export function makePrimitives(heap: Heap) {
   const { mod } = heap;
 
   const xorWith = (fn: typeof mod.chacha20IetfXorIc, nonceBytes: number) =>
-    (message: Uint8Array, nonce: Uint8Array, counter: number, key: Uint8Array): Uint8Array => {
+    (message: Uint8Array, nonce: Uint8Array, counter: number, key: Uint8Array): Uint8Array<ArrayBuffer> => {
       requireBytes('message', message);
       requireBytes('nonce', nonce, nonceBytes);
       requireBytes('key', key, 32);
@@ -21,7 +21,7 @@ export function makePrimitives(heap: Heap) {
     };
 
   const aeadEncryptWith = (fn: typeof mod.aeadChacha20Poly1305IetfEncrypt, nonceBytes: number) =>
-    (message: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array => {
+    (message: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> => {
       requireBytes('message', message);
       requireBytes('ad', ad);
       requireBytes('nonce', nonce, nonceBytes);
@@ -34,7 +34,7 @@ export function makePrimitives(heap: Heap) {
     };
 
   const aeadDecryptWith = (fn: typeof mod.aeadChacha20Poly1305IetfDecrypt, nonceBytes: number) =>
-    (ciphertext: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array => {
+    (ciphertext: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> => {
       requireBytes('ciphertext', ciphertext);
       requireBytes('ad', ad);
       requireBytes('nonce', nonce, nonceBytes);
@@ -51,7 +51,7 @@ export function makePrimitives(heap: Heap) {
   return {
     chacha20IetfXor: xorWith(mod.chacha20IetfXorIc, 12),
     xchacha20Xor: xorWith(mod.xchacha20XorIc, 24),
-    hchacha20(input: Uint8Array, key: Uint8Array): Uint8Array {
+    hchacha20(input: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('input', input, 16);
       requireBytes('key', key, 32);
       return heap.scope((a) => {
@@ -60,7 +60,7 @@ export function makePrimitives(heap: Heap) {
         return heap.read(out, 32);
       });
     },
-    poly1305(message: Uint8Array, key: Uint8Array): Uint8Array {
+    poly1305(message: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('message', message);
       requireBytes('key', key, 32);
       return heap.scope((a) => {

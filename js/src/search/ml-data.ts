@@ -21,20 +21,20 @@ export interface MLData {
 
 /** What Ente stores per file: gzip(JSON) blob-encrypted with the file key, header kept beside. */
 export interface EncryptedMLData {
-  encryptedData: Uint8Array;
-  decryptionHeader: Uint8Array;
+  encryptedData: Uint8Array<ArrayBuffer>;
+  decryptionHeader: Uint8Array<ArrayBuffer>;
 }
 
 /** The CLIP indexing version cipherlens writes (Ente's current one). */
 export const CLIP_INDEX_VERSION = 1;
 
 /** Runs bytes through a (De)CompressionStream; works without fetch's Response. */
-async function transform(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+async function transform(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array<ArrayBuffer>> {
   const writer = stream.writable.getWriter();
   const written = writer.write(bytes as Uint8Array<ArrayBuffer>).then(() => writer.close());
   written.catch(() => {});  // the reader reports the same failure
   const reader = stream.readable.getReader();
-  const parts: Uint8Array[] = [];
+  const parts: Uint8Array<ArrayBuffer>[] = [];
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
@@ -46,7 +46,7 @@ async function transform(bytes: Uint8Array, stream: CompressionStream | Decompre
 
 export const gzip = (bytes: Uint8Array) => transform(bytes, new CompressionStream('gzip'));
 
-export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+export async function gunzip(bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
   try {
     return await transform(bytes, new DecompressionStream('gzip'));
   } catch (e) {

@@ -1,0 +1,14 @@
+// The package's crypto entry, `cipherlens` and `cipherlens/crypto`: Ente-compatible keys,
+// encryption, sharing, hashing and recovery phrases on the crypto build (cipherlens-crypto.wasm),
+// in the calling thread or in workers. Nothing here reaches search or ONNX Runtime.
+export { loadCryptoCore, type CryptoCore } from './crypto/core.js';
+export type { CoreFlavor, LoadOptions } from './runtime/loader.js';
+export { CoreError, type CoreErrorCode } from './runtime/errors.js';
+export type { DerivedKey } from './crypto/keys.js';
+export { CHUNK_BYTES, CIPHER_CHUNK_BYTES, type StreamEncryptor, type StreamDecryptor } from './crypto/stream.js';
+export { FILE_HASH_BYTES, type FileHasher } from './crypto/file-hash.js';
+export { createCoreWorker, createWorkerPool, type CryptoWorkerOptions } from './remote/crypto-pool.js';
+export type {
+  CoreWorker, AsyncCore, Async, AsyncStreamEncryptor, AsyncStreamDecryptor, CallOptions, Progress, KdfProgress,
+  StreamProgress, StreamOptions, ByteSource, WorkerOptions, WorkerControls,
+} from './remote/client.js';
