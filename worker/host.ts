@@ -4,7 +4,8 @@
 import type { CryptoCore } from '../crypto/core.js';
 import type { CoreFlavor, LoadOptions } from '../runtime/loader.js';
 import { badInput, requireBytes } from '../runtime/errors.js';
-import { CHUNK_BYTES, CIPHER_CHUNK_BYTES, type StreamDecryptor, type StreamEncryptor } from '../crypto/stream.js';
+import type { StreamDecryptor, StreamEncryptor } from '../crypto/stream.js';
+import { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from '../crypto/sizes.js';
 import { withTransfer, zeroBytes, type HostApi, type SessionKind, type StepResult } from '../remote/protocol.js';
 import { CORE_ROUTES, describe, functionAt, routeOf } from '../remote/routes.js';
 

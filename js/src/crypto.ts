@@ -5,8 +5,9 @@ export { loadCryptoCore, type CryptoCore } from './crypto/core.js';
 export type { CoreFlavor, LoadOptions } from './runtime/loader.js';
 export { CoreError, type CoreErrorCode } from './runtime/errors.js';
 export type { DerivedKey } from './crypto/keys.js';
-export { CHUNK_BYTES, CIPHER_CHUNK_BYTES, type StreamEncryptor, type StreamDecryptor } from './crypto/stream.js';
-export { FILE_HASH_BYTES, type FileHasher } from './crypto/file-hash.js';
+export type { StreamEncryptor, StreamDecryptor } from './crypto/stream.js';
+export { CHUNK_BYTES, CIPHER_CHUNK_BYTES, FILE_HASH_BYTES } from './crypto/sizes.js';
+export type { FileHasher } from './crypto/file-hash.js';
 export { createCoreWorker, createWorkerPool, type CryptoWorkerOptions } from './remote/crypto-pool.js';
 export type {
   CoreWorker, AsyncCore, Async, AsyncStreamEncryptor, AsyncStreamDecryptor, CallOptions, Progress, KdfProgress,

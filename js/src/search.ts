@@ -6,8 +6,9 @@ export { loadCryptoCore, type CryptoCore } from './crypto/core.js';
 export type { CoreFlavor, LoadOptions } from './runtime/loader.js';
 export { CoreError, type CoreErrorCode } from './runtime/errors.js';
 export type { DerivedKey } from './crypto/keys.js';
-export { CHUNK_BYTES, CIPHER_CHUNK_BYTES, type StreamEncryptor, type StreamDecryptor } from './crypto/stream.js';
-export { FILE_HASH_BYTES, type FileHasher } from './crypto/file-hash.js';
+export type { StreamEncryptor, StreamDecryptor } from './crypto/stream.js';
+export { CHUNK_BYTES, CIPHER_CHUNK_BYTES, FILE_HASH_BYTES } from './crypto/sizes.js';
+export type { FileHasher } from './crypto/file-hash.js';
 export type {
   CoreWorker, AsyncCore, Async, AsyncStreamEncryptor, AsyncStreamDecryptor, CallOptions, Progress, KdfProgress,
   StreamProgress, StreamOptions, ByteSource, WorkerOptions, WorkerControls,
@@ -15,11 +16,14 @@ export type {
 export { loadCore, compileCore, type Core } from './search/core.js';
 export { createCoreWorker, createWorkerPool } from './remote/core-pool.js';
 export {
-  createSearch, DEFAULT_MIN_SCORE, DEFAULT_MAX_IMAGE_SIDE,
+  CLIP_DIMS, CLIP_CONTEXT_LENGTH, CLIP_IMAGE_SIDE, CLIP_IMAGE_FLOATS, ENTE_CLIP_MIN_SCORE, DEFAULT_MAX_IMAGE_SIDE,
+} from './search/clip-spec.js';
+export {
+  createSearch,
   type Search, type SearchCore, type CreateSearchOptions, type QueryOptions, type SearchIndex,
 } from './search/search.js';
 export {
-  createImageEncoder, createTextEncoder, detectImageSignature, l2Normalize, ENTE_CLIP_MODELS, CLIP_DIMS,
+  createImageEncoder, createTextEncoder, detectImageSignature, l2Normalize, ENTE_CLIP_MODELS,
   type ClipImageEncoder, type ClipTextEncoder, type ImageSignature, type ModelSource, type EncoderOptions,
 } from './search/clip-encoders.js';
 export {
@@ -30,11 +34,9 @@ export { createSearchWorker, type SearchWorker, type SearchWorkerOptions, type S
 export { ModelError, type ModelErrorCode } from './search/model-error.js';
 export { loadOrt, type OrtOptions, type OrtModule } from './search/ort-runtime.js';
 export type { EmbeddingIndex, SearchHit, SearchOptions } from './search/embedding-index.js';
-export { ENTE_CLIP_MIN_SCORE } from './search/embedding-index.js';
 export type { ClipData, MLData, EncryptedMLData, ClipOptions } from './search/ml-data.js';
 export { CLIP_INDEX_VERSION } from './search/ml-data.js';
 export { fileIndexStore, indexedDbIndexStore, type IndexStore, type IndexedDbStoreOptions } from './search/index-store.js';
 export {
-  CLIP_CONTEXT_LENGTH, CLIP_IMAGE_SIDE, CLIP_IMAGE_FLOATS, CLIP_DOWNSCALE_DEFAULT, CLIP_MAX_TEXT_UNITS,
-  type RgbaPixels, type RgbaImage, type ClipImageOptions,
+  CLIP_MAX_TEXT_UNITS, type RgbaPixels, type RgbaImage, type ClipImageOptions,
 } from './search/clip.js';

@@ -23,7 +23,7 @@ const STREAM_RUNS = 7;
 const ARGON2 = [[2, 64 * MiB, 5], [3, 256 * MiB, 5], [16, 256 * MiB, 3]]; // ops, mem, runs
 const SMALL_SECONDS = 0.25;
 
-const scalar = (fn) => core.primitives.reference.withScalar(fn);
+const scalar = (fn) => core.testing.reference.withScalar(fn);
 const data = new Uint8Array(TOTAL);
 for (let i = 0; i < TOTAL; i += 65536) crypto.getRandomValues(data.subarray(i, i + 65536));
 const key = core.generateKey();
@@ -165,7 +165,7 @@ const checks = [];
   const o = { m: mod._malloc(N), k: mod._malloc(32), n: mod._malloc(24), t: mod._malloc(16) };
   const j = { m: L._malloc(N), k: L._malloc(32), n: L._malloc(24), t: L._malloc(16) };
   const many = (fn) => () => { for (let i = 0; i < REPS; i++) fn(); };
-  const scalarRaw = (fn) => () => { mod.setScalarReference(true); try { fn(); } finally { mod.setScalarReference(false); } };
+  const scalarRaw = (fn) => () => { mod.Testing.setScalarReference(true); try { fn(); } finally { mod.Testing.setScalarReference(false); } };
   const kernels = [
     ['XChaCha20 xor, 4 MiB in wasm memory (MiB/s)',
       () => mod.xchacha20XorIc(o.m, o.m, N, o.n, 1, o.k), () => L._crypto_stream_xchacha20_xor_ic(j.m, j.m, N, 0, j.n, 1, 0, j.k)],
@@ -179,7 +179,7 @@ const checks = [];
   const op = { c: mod._malloc(C), h: mod._malloc(24), st: 0 }, jp = { c: L._malloc(C), h: L._malloc(24), st: L._malloc(64), tag: L._malloc(1) };
   mod.HEAPU8.set(chunk.ciphertext, op.c); mod.HEAPU8.set(chunk.header, op.h); mod.HEAPU8.set(key, o.k);
   L.HEAPU8.set(chunk.ciphertext, jp.c); L.HEAPU8.set(chunk.header, jp.h); L.HEAPU8.set(key, j.k);
-  const pullOurs = () => { if (mod.secretstreamPullOnce(o.m, op.c, C, op.h, o.k) !== 0) throw new Error('pull failed'); };
+  const pullOurs = () => { if (mod.Testing.secretstreamPullOnce(o.m, op.c, C, op.h, o.k) !== 0) throw new Error('pull failed'); };
   const pullJs = () => {
     L._crypto_secretstream_xchacha20poly1305_init_pull(jp.st, jp.h, j.k);
     if (L._crypto_secretstream_xchacha20poly1305_pull(jp.st, j.m, 0, jp.tag, jp.c, C, 0, 0, 0, 0) !== 0) throw new Error('libsodium.js pull failed');

@@ -4,7 +4,7 @@
 // the same scenario on the real core).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSearch, DEFAULT_MIN_SCORE } from '../../js/dist/index.js';
+import { createSearch, ENTE_CLIP_MIN_SCORE } from '../../js/dist/index.js';
 import { core, randomBytes } from './helpers.mjs';
 import { referenceCore, runColourScenario, startModelServer, solidImage } from './clip-helpers.mjs';
 
@@ -33,7 +33,7 @@ test('add, limits, thresholds and bad input', async () => {
   const search = await createSearch(ref(), { textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx', baseUrl: server.modelsUrl, cache: false });
   try {
     assert.equal(search.imageSignature, 'rgba');
-    assert.equal(DEFAULT_MIN_SCORE, 0.175);
+    assert.equal(ENTE_CLIP_MIN_SCORE, 0.175);
     assert.deepEqual(await search.query('red'), [], 'empty index');
     const red = await search.embedText('red');
     // add() takes Ente-style embeddings (plain arrays too) and normalises them.

@@ -76,15 +76,15 @@ test('keys and plaintext passed in are zeroed in wasm memory after use', () => {
   const encoded = core.b64.encode(secret);
   core.b64.decode(encoded);
   const derived = core.deriveKey(secret, randomBytes(16), 1, 8192);
-  assert.equal(core.memory.contains(secret), false, 'key left in wasm memory');
-  assert.equal(core.memory.contains(plain), false, 'plaintext left in wasm memory');
-  assert.equal(core.memory.contains(pk.secretKey), false, 'secret key left in wasm memory');
-  assert.equal(core.memory.contains(derived), false, 'derived key left in wasm memory');
-  assert.equal(core.memory.contains(core.generateKey()), false, 'generated key left in wasm memory');
-  assert.equal(core.memory.contains(sub), false, 'login subkey left in wasm memory');
+  assert.equal(core.testing.memoryContains(secret), false, 'key left in wasm memory');
+  assert.equal(core.testing.memoryContains(plain), false, 'plaintext left in wasm memory');
+  assert.equal(core.testing.memoryContains(pk.secretKey), false, 'secret key left in wasm memory');
+  assert.equal(core.testing.memoryContains(derived), false, 'derived key left in wasm memory');
+  assert.equal(core.testing.memoryContains(core.generateKey()), false, 'generated key left in wasm memory');
+  assert.equal(core.testing.memoryContains(sub), false, 'login subkey left in wasm memory');
   const utf8 = (s) => new TextEncoder().encode(s);
-  assert.equal(core.memory.contains(utf8(phrase.slice(0, 40))), false, 'recovery phrase left in wasm memory');
-  assert.equal(core.memory.contains(utf8(encoded.slice(0, 40))), false, 'base64 key left in wasm memory');
+  assert.equal(core.testing.memoryContains(utf8(phrase.slice(0, 40))), false, 'recovery phrase left in wasm memory');
+  assert.equal(core.testing.memoryContains(utf8(encoded.slice(0, 40))), false, 'base64 key left in wasm memory');
 });
 
 // Argon2's first block, computed independently from the spec (RFC 9106 3.2): H0 from the
@@ -103,5 +103,5 @@ test('Argon2 clears its arena: the first block stays in libsodium.js memory but 
   sodium.crypto_pwhash(32, password, salt16, ops, mem, sodium.crypto_pwhash_ALG_ARGON2ID13);
   assert.equal(Buffer.from(sodium.libsodium.HEAPU8.buffer).includes(head), true, 'control: the independently computed block is not in libsodium.js memory');
   core.deriveKey(password, salt16, ops, mem);
-  assert.equal(core.memory.contains(head), false, 'Argon2 block left in wasm memory');
+  assert.equal(core.testing.memoryContains(head), false, 'Argon2 block left in wasm memory');
 });

@@ -1,5 +1,5 @@
 // Differential tests of the wasm SIMD128 crypto paths (wasm/crypto/simd): every result must equal
-// libsodium's scalar reference code in the same build (core.primitives.reference.withScalar)
+// libsodium's scalar reference code in the same build (core.testing.reference.withScalar)
 // AND an independent implementation: libsodium.js, or OpenSSL's ChaCha20 through node:crypto
 // where libsodium.js cannot reach (64-bit counters past 2^31).
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import { createCipheriv } from 'node:crypto';
 import { core, sodium, randomBytes, toHex, CHUNK } from './helpers.mjs';
 
 const P = core.primitives;
-const scalar = (fn) => P.reference.withScalar(fn);
+const scalar = (fn) => core.testing.reference.withScalar(fn);
 const MAX_EXHAUSTIVE = 1100; // every length 0..1100: all 256-byte SIMD batch tails, many times
 const eq = (a, b, what) => {
   const x = Buffer.from(a), y = Buffer.from(b);
@@ -23,11 +23,11 @@ const eq = (a, b, what) => {
 const LARGE = [4095, 4096, 4097, 65536 + 3, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK + 17, 3 * CHUNK - 5];
 
 test('reference switch selects the scalar paths and restores the SIMD ones', () => {
-  assert.equal(P.reference.active(), 'simd128');
-  assert.equal(scalar(() => P.reference.active()), 'scalar');
-  assert.equal(P.reference.active(), 'simd128');
+  assert.equal(core.testing.reference.active(), 'simd128');
+  assert.equal(scalar(() => core.testing.reference.active()), 'scalar');
+  assert.equal(core.testing.reference.active(), 'simd128');
   assert.throws(() => scalar(() => { throw new Error('boom'); }), /boom/);
-  assert.equal(P.reference.active(), 'simd128', 'restored after a throw');
+  assert.equal(core.testing.reference.active(), 'simd128', 'restored after a throw');
 });
 
 test('XChaCha20 keystream, every length 0..1100: SIMD = scalar = libsodium.js', () => {

@@ -1,9 +1,6 @@
 import type { Heap } from '../runtime/heap.js';
 import { CoreError, requireBytes } from '../runtime/errors.js';
-import { KEY_BYTES } from './keys.js';
-
-export const HEADER_BYTES = 24;
-export const STREAM_OVERHEAD = 17;
+import { HEADER_BYTES, KEY_BYTES, STREAM_OVERHEAD } from './sizes.js';
 
 /** One secretstream message tagged FINAL: Ente's metadata, thumbnails and ML data. */
 export function makeBlob(heap: Heap) {

@@ -1,9 +1,6 @@
 import type { Heap } from '../runtime/heap.js';
 import { CoreError, requireBytes } from '../runtime/errors.js';
-
-const PUBLIC_KEY_BYTES = 32;
-const SECRET_KEY_BYTES = 32;
-const SEAL_OVERHEAD = 48;
+import { PUBLIC_KEY_BYTES, SEAL_OVERHEAD, SECRET_KEY_BYTES } from './sizes.js';
 
 /** X25519 key pairs and sealed boxes: how Ente shares a collection key. */
 export function makeBox(heap: Heap) {

@@ -10,19 +10,12 @@ import { makeMnemonic, makeVerificationId } from './mnemonic.js';
 import { makeB64 } from './b64.js';
 import { makePrimitives } from './primitives.js';
 import { makeFileHash } from './file-hash.js';
-
-function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
-  if (needle.length === 0) return true;
-  for (let i = haystack.indexOf(needle[0]); i !== -1; i = haystack.indexOf(needle[0], i + 1)) {
-    let j = 1;
-    while (j < needle.length && haystack[i + j] === needle[j]) j++;
-    if (j === needle.length) return true;
-  }
-  return false;
-}
+import { checkSizes } from './sizes.js';
+import { makeTesting } from './testing.js';
 
 /** Everything that needs only the crypto module (search/core.ts builds the full core on it). */
 export function makeCryptoCore(heap: Heap) {
+  checkSizes(heap.mod);
   return {
     ...makeKeys(heap),
     secretbox: makeSecretbox(heap),
@@ -35,13 +28,13 @@ export function makeCryptoCore(heap: Heap) {
     primitives: makePrimitives(heap),
     /** Ente's file hash (BLAKE2b-512), whole or incremental. */
     hash: makeFileHash(heap),
-    /** Diagnostics: bytes malloc'd in wasm memory now, the memory's total size, and whether
-     *  a byte sequence (e.g. a key) is still anywhere in wasm memory. */
+    /** Diagnostics: bytes malloc'd in wasm memory now, and the memory's total size. */
     memory: {
       heapInUse: (): number => heap.mod.heapInUse(),
       heapSize: (): number => heap.u8.length,
-      contains: (needle: Uint8Array): boolean => containsBytes(heap.u8, needle),
     },
+    /** Hooks for the tests and benchmarks, not part of the API (crypto/testing.ts). */
+    testing: makeTesting(heap),
     sodiumVersion: heap.mod.sodiumVersion(),
   };
 }

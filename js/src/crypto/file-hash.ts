@@ -1,8 +1,6 @@
 import type { Heap } from '../runtime/heap.js';
 import { badInput, requireBytes } from '../runtime/errors.js';
-import { CHUNK_BYTES } from './stream.js';
-
-export const FILE_HASH_BYTES = 64;
+import { CHUNK_BYTES, FILE_HASH_BYTES } from './sizes.js';
 
 export interface FileHasher {
   update(bytes: Uint8Array): void;

@@ -1,8 +1,7 @@
 import type { Heap } from '../runtime/heap.js';
 import { badInput, CoreError, requireBytes } from '../runtime/errors.js';
+import { KEY_BYTES, LOGIN_SUBKEY_BYTES, SALT_BYTES } from './sizes.js';
 
-export const KEY_BYTES = 32;
-export const SALT_BYTES = 16;
 export const MiB = 1024 * 1024;
 
 /** Ente's interactive limits (login with a fresh key). */
@@ -112,9 +111,9 @@ export function makeKeys(heap: Heap) {
   const deriveLoginSubKey = (kek: Uint8Array): Uint8Array<ArrayBuffer> => {
     requireBytes('kek', kek, KEY_BYTES);
     return heap.scope((a) => {
-      const out = a.alloc(16);
+      const out = a.alloc(LOGIN_SUBKEY_BYTES);
       mod.deriveLoginSubKey(out, a.put(kek));
-      return heap.read(out, 16);
+      return heap.read(out, LOGIN_SUBKEY_BYTES);
     });
   };
 

@@ -1,7 +1,7 @@
 import type { Heap } from '../runtime/heap.js';
 import { badInput, requireBytes } from '../runtime/errors.js';
-import { KEY_BYTES } from './keys.js';
-import { MNEMONIC_MAX_CHARS, putText, readText } from '../runtime/text.js';
+import { KEY_BYTES, MNEMONIC_MAX_CHARS, PUBLIC_KEY_BYTES } from './sizes.js';
+import { putText, readText } from '../runtime/text.js';
 
 const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 
@@ -29,7 +29,7 @@ export function makeMnemonic(heap: Heap) {
     if (typeof text !== 'string') throw badInput('mnemonic must be a string or an array of words');
     return heap.scope((a) => {
       const [ptr, len] = putText(a, text.toLowerCase());
-      const entropy = a.alloc(32);
+      const entropy = a.alloc(KEY_BYTES);  // the largest entropy: a key's
       return heap.read(entropy, heap.checkLength(mod.mnemonicToEntropy(entropy, ptr, len, expectedWords)));
     });
   };
@@ -56,7 +56,7 @@ export function makeMnemonic(heap: Heap) {
 /** Ente's verification ID: the 24-word mnemonic of SHA-256(public key). */
 export function makeVerificationId(heap: Heap) {
   return (publicKey: Uint8Array): string => {
-    requireBytes('publicKey', publicKey, 32);
+    requireBytes('publicKey', publicKey, PUBLIC_KEY_BYTES);
     return heap.scope((a) => {
       const out = a.alloc(MNEMONIC_MAX_CHARS);
       const len = heap.checkLength(heap.mod.verificationId(out, a.put(publicKey), publicKey.length));

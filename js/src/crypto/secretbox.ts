@@ -1,9 +1,6 @@
 import type { Heap } from '../runtime/heap.js';
 import { CoreError, requireBytes } from '../runtime/errors.js';
-import { KEY_BYTES } from './keys.js';
-
-export const NONCE_BYTES = 24;
-const MAC_BYTES = 16;
+import { KEY_BYTES, MAC_BYTES, NONCE_BYTES } from './sizes.js';
 
 /** XSalsa20-Poly1305 with a random nonce: how Ente wraps keys. */
 export function makeSecretbox(heap: Heap) {

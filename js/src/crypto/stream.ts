@@ -1,13 +1,9 @@
 import type { Heap } from '../runtime/heap.js';
 import type { WasmStreamDecryptor, WasmStreamEncryptor } from '../wasm/cipherlens.mjs';
 import { CoreError, badInput, requireBytes } from '../runtime/errors.js';
-import { KEY_BYTES } from './keys.js';
-import { HEADER_BYTES, STREAM_OVERHEAD } from './blob.js';
+import { CHUNK_BYTES, CIPHER_CHUNK_BYTES, HEADER_BYTES, KEY_BYTES, STREAM_OVERHEAD } from './sizes.js';
 import { concat } from '../runtime/bytes.js';
 
-/** Ente's file layout: 4 MiB plaintext chunks, each + 17 bytes of ciphertext. */
-export const CHUNK_BYTES = 4 * 1024 * 1024;
-export const CIPHER_CHUNK_BYTES = CHUNK_BYTES + STREAM_OVERHEAD;
 
 export interface StreamEncryptor {
   readonly header: Uint8Array<ArrayBuffer>;

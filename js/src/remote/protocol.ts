@@ -1,7 +1,7 @@
 // What the main thread and the worker agree on: the host's RPC surface, how errors cross
 // (as CoreError with code and chunkIndex), and how byte buffers cross (transferred, not copied).
 import * as Comlink from 'comlink';
-import { CoreError, isDetached, transferredError, type CoreErrorCode } from '../runtime/errors.js';
+import { CoreError, isCoreErrorCode, isDetached, transferredError, type CoreErrorCode } from '../runtime/errors.js';
 import type { CoreFlavor } from '../runtime/loader.js';
 
 /** Posted by the worker once it listens, so no call can be sent before it is heard. */
@@ -37,8 +37,6 @@ export interface HostApi {
   sessionCount(): number;
 }
 
-const ERROR_CODES = new Set<CoreErrorCode>(['AUTH_FAILED', 'TRUNCATED', 'BAD_INPUT', 'OUT_OF_MEMORY']);
-
 interface WireError {
   isError: boolean;
   value: unknown;
@@ -66,7 +64,7 @@ export function installErrorHandler(): void {
     deserialize(wire: WireError): never {
       if (!wire.isError) throw wire.value;
       const v = wire.value as { message: string; name: string; stack?: string; code?: CoreErrorCode; chunkIndex?: number };
-      if (v.name === 'CoreError' && v.code && ERROR_CODES.has(v.code)) {
+      if (v.name === 'CoreError' && isCoreErrorCode(v.code)) {
         throw new CoreError(v.code, v.message, typeof v.chunkIndex === 'number' ? v.chunkIndex : undefined);
       }
       throw Object.assign(new Error(v.message), v);

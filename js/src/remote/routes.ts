@@ -69,14 +69,14 @@ export const CORE_ROUTES = {
   'primitives.aeadChacha20Poly1305IetfDecrypt': 'payload-first',
   'primitives.aeadXChacha20Poly1305IetfEncrypt': 'payload-first',
   'primitives.aeadXChacha20Poly1305IetfDecrypt': 'payload-first',
-  // Test-only switch between the SIMD and scalar paths; it takes a callback.
-  'primitives.reference.withScalar': 'not-served',
-  'primitives.reference.active': 'not-served',
   'hash.createHasher': 'not-served',
   'hash.file': 'payload-first',
   'memory.heapInUse': 'copy',
   'memory.heapSize': 'copy',
-  'memory.contains': 'copy',
+  // The switch between the SIMD and scalar paths takes a callback.
+  'testing.reference.withScalar': 'not-served',
+  'testing.reference.active': 'not-served',
+  'testing.memoryContains': 'copy',
   'clip.tokenize': 'copy',
   'clip.tokenizeQuery': 'copy',
   'clip.preprocess': 'copy',

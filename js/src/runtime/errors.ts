@@ -1,12 +1,23 @@
-/** What went wrong, as a stable code callers can switch on. */
-export type CoreErrorCode = 'AUTH_FAILED' | 'TRUNCATED' | 'BAD_INPUT' | 'OUT_OF_MEMORY';
+import type { CryptoModule } from '../wasm/cipherlens.mjs';
 
-const CODES: Record<number, CoreErrorCode> = {
-  1: 'AUTH_FAILED',
-  2: 'TRUNCATED',
-  3: 'BAD_INPUT',
-  4: 'OUT_OF_MEMORY',
-};
+/** The core's status codes (wasm/common/status.hpp) in order from 1: the one list of them. The
+ *  module exports each as STATUS_<code>; checkStatusCodes compares them when a module loads. */
+export const CORE_ERROR_CODES = ['AUTH_FAILED', 'TRUNCATED', 'BAD_INPUT', 'OUT_OF_MEMORY'] as const;
+
+/** What went wrong, as a stable code callers can switch on. */
+export type CoreErrorCode = (typeof CORE_ERROR_CODES)[number];
+
+export function isCoreErrorCode(value: unknown): value is CoreErrorCode {
+  return CORE_ERROR_CODES.includes(value as CoreErrorCode);
+}
+
+/** Throws if the module numbers its statuses differently from this package (a mismatched build). */
+export function checkStatusCodes(mod: CryptoModule): void {
+  CORE_ERROR_CODES.forEach((code, i) => {
+    const built = mod[`STATUS_${code}` as const];
+    if (built !== i + 1) throw new Error(`cipherlens: the wasm module has STATUS_${code} = ${built}, this package expects ${i + 1}`);
+  });
+}
 
 /** The one error type of cipherlens. `chunkIndex` names the failing chunk of a stream. */
 export class CoreError extends Error {
@@ -22,7 +33,7 @@ export class CoreError extends Error {
 }
 
 export function codeOf(status: number): CoreErrorCode {
-  return CODES[status] ?? 'BAD_INPUT';
+  return CORE_ERROR_CODES[status - 1] ?? 'BAD_INPUT';
 }
 
 export function badInput(message: string): CoreError {

@@ -1,5 +1,5 @@
 import type { CryptoModule } from '../wasm/cipherlens.mjs';
-import { CoreError, codeOf } from './errors.js';
+import { CoreError, checkStatusCodes, codeOf } from './errors.js';
 
 /** Bytes of the block kept for small one-shot calls (wrapped keys, sealed keys). */
 const SMALL_BYTES = 4096;
@@ -12,7 +12,9 @@ export class Heap<M extends CryptoModule = CryptoModule> {
   private smallPtr = 0;
   private smallBusy = false;
 
-  constructor(readonly mod: M) {}
+  constructor(readonly mod: M) {
+    checkStatusCodes(mod);
+  }
 
   /** The current heap view (it is replaced whenever memory grows). */
   get u8(): Uint8Array {

@@ -14,5 +14,3 @@ export function putText(a: Allocator, text: string): [ptr: number, len: number] 
 export function readText(heap: Heap, ptr: number, len: number): string {
   return decoder.decode(heap.u8.subarray(ptr, ptr + len));
 }
-
-export const MNEMONIC_MAX_CHARS = 24 * 9;

@@ -1,17 +1,9 @@
 import type { Heap } from '../runtime/heap.js';
 import type { CipherlensModule, WasmClipResampler } from '../wasm/cipherlens.mjs';
 import { badInput, requireString } from '../runtime/errors.js';
-
-/** Tokens per text-model input (MobileCLIP `input` int32 [1, 77]). */
-export const CLIP_CONTEXT_LENGTH = 77;
-/** Side of the float image model's input (float32 [1, 3, 256, 256]). */
-export const CLIP_IMAGE_SIDE = 256;
-/** Floats in one preprocessed image: 3 * 256 * 256. */
-export const CLIP_IMAGE_FLOATS = 3 * CLIP_IMAGE_SIDE * CLIP_IMAGE_SIDE;
+import { CLIP_CONTEXT_LENGTH, CLIP_IMAGE_FLOATS, DEFAULT_MAX_IMAGE_SIDE } from './clip-spec.js';
 /** Longest text `tokenize` accepts, in UTF-16 code units (16 Mi): more is not a query. */
 export const CLIP_MAX_TEXT_UNITS = 1 << 24;
-/** Default bound of the longest side in `downscale`. */
-export const CLIP_DOWNSCALE_DEFAULT = 1024;
 
 /** RGBA pixels as canvas ImageData or a decoder gives them. */
 export type RgbaPixels = Uint8Array | Uint8ClampedArray;
@@ -137,7 +129,7 @@ export function makeClip(heap: Heap<CipherlensModule>) {
      * Bounds the longest side to `maxSide` (default 1024) with the same antialiased filter, for
      * the RGBA image model; an image already within the bound comes back as a copy.
      */
-    downscale(rgba: RgbaPixels, width: number, height: number, maxSide = CLIP_DOWNSCALE_DEFAULT,
+    downscale(rgba: RgbaPixels, width: number, height: number, maxSide = DEFAULT_MAX_IMAGE_SIDE,
       options: ClipImageOptions = {}): RgbaImage {
       const bytes = requireRgba(rgba, width, height);
       requireSide('maxSide', maxSide);

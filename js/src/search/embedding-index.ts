@@ -1,17 +1,15 @@
 import type { Heap } from '../runtime/heap.js';
 import type { CipherlensModule, WasmEmbeddingIndex } from '../wasm/cipherlens.mjs';
 import { CoreError, badInput, requireBytes } from '../runtime/errors.js';
-import { KEY_BYTES } from '../crypto/keys.js';
+import { KEY_BYTES } from '../crypto/sizes.js';
 
-/** Ente's CLIP match threshold: a hit needs score >= 0.175. */
-export const ENTE_CLIP_MIN_SCORE = 0.175;
 const MAX_DIMS = 65536;
 const MAX_LIMIT = 0x7fffffff;
 
 export interface SearchOptions {
   /** Most hits to return (default 10; `Infinity` for all). */
   limit?: number;
-  /** Smallest score returned (default: none). Ente uses {@link ENTE_CLIP_MIN_SCORE}. */
+  /** Smallest score returned (default: none). Ente uses `ENTE_CLIP_MIN_SCORE` (clip-spec.ts). */
   minScore?: number;
   /** Scan int8 copies, then re-rank the best candidates with exact float scores (default false). */
   quantized?: boolean;

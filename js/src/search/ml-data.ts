@@ -1,5 +1,6 @@
 import type { makeBlob } from '../crypto/blob.js';
 import { badInput, requireBytes } from '../runtime/errors.js';
+import { KEY_BYTES } from '../crypto/sizes.js';
 import type { EmbeddingIndex } from './embedding-index.js';
 import { requireFileId } from './embedding-index.js';
 import { concat } from '../runtime/bytes.js';
@@ -107,7 +108,7 @@ export function makeMlData(blob: ReturnType<typeof makeBlob>) {
   /** gzip(JSON) then blob-encrypt with the file key, the way Ente's clients upload "mldata". */
   async function encrypt(data: MLData, fileKey: Uint8Array): Promise<EncryptedMLData> {
     if (!isPlainObject(data)) throw badInput('ML data must be a JSON object');
-    requireBytes('fileKey', fileKey, 32);
+    requireBytes('fileKey', fileKey, KEY_BYTES);
     const packed = await gzip(new TextEncoder().encode(JSON.stringify(data)));
     const { ciphertext, header } = blob.encrypt(packed, fileKey);
     packed.fill(0);

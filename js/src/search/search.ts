@@ -1,19 +1,10 @@
 import {
-  CLIP_DIMS, checkRgba, createImageEncoder, createTextEncoder, l2Normalize,
+  checkRgba, createImageEncoder, createTextEncoder, l2Normalize,
   type ClipImageEncoder, type ClipTextEncoder, type EncoderOptions, type ImageSignature, type ModelSource,
 } from './clip-encoders.js';
 import { badInput } from '../runtime/errors.js';
-import { ENTE_CLIP_MIN_SCORE } from './embedding-index.js';
-
-/** Ente's match threshold on the dot product of normalised CLIP embeddings (0.175). */
-export const DEFAULT_MIN_SCORE = ENTE_CLIP_MIN_SCORE;
-/** Longest side fed to an RGBA image model; larger photos are downscaled first. */
-export const DEFAULT_MAX_IMAGE_SIDE = 1024;
-
-export interface SearchHit {
-  fileId: number;
-  score: number;
-}
+import type { SearchHit } from './embedding-index.js';
+import { CLIP_DIMS, DEFAULT_MAX_IMAGE_SIDE, ENTE_CLIP_MIN_SCORE } from './clip-spec.js';
 
 /** The embedding index of the core (`core.createIndex` / `core.loadIndex`), as search uses it. */
 export interface SearchIndex {
@@ -164,7 +155,7 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       if (v.every((x) => x === 0)) return [];
       return index.search(v, {
         limit: queryOptions.limit ?? index.size,
-        minScore: queryOptions.minScore ?? DEFAULT_MIN_SCORE,
+        minScore: queryOptions.minScore ?? ENTE_CLIP_MIN_SCORE,
         quantized,
       });
     },

@@ -28,7 +28,6 @@ export interface WasmEmbeddingIndex {
   init(dims: number): number;
   dims(): number;
   size(): number;
-  reserve(n: number): void;
   inputPtr(n: number): number;
   upsert(fileId: number): number;
   upsertMany(idsPtr: number, n: number): number;
@@ -68,6 +67,25 @@ export interface CryptoModule {
   _malloc(size: number): number;
   _free(ptr: number): void;
 
+  // Sizes and status codes (wasm/crypto/bindings/constants_bind.cpp).
+  readonly KEY_BYTES: number;
+  readonly SALT_BYTES: number;
+  readonly LOGIN_SUBKEY_BYTES: number;
+  readonly NONCE_BYTES: number;
+  readonly MAC_BYTES: number;
+  readonly HEADER_BYTES: number;
+  readonly STREAM_OVERHEAD: number;
+  readonly CHUNK_BYTES: number;
+  readonly PUBLIC_KEY_BYTES: number;
+  readonly SECRET_KEY_BYTES: number;
+  readonly SEAL_OVERHEAD: number;
+  readonly FILE_HASH_BYTES: number;
+  readonly MNEMONIC_MAX_CHARS: number;
+  readonly STATUS_AUTH_FAILED: number;
+  readonly STATUS_TRUNCATED: number;
+  readonly STATUS_BAD_INPUT: number;
+  readonly STATUS_OUT_OF_MEMORY: number;
+
   init(): number;
   lastErrorMessage(): string;
   lastErrorChunk(): number;
@@ -101,15 +119,21 @@ export interface CryptoModule {
   xchacha20XorIc(c: number, m: number, len: number, nonce: number, ic: number, key: number): void;
   hchacha20(out: number, in16: number, key: number): void;
   poly1305(tag: number, m: number, len: number, key: number): void;
-  secretstreamPullOnce(m: number, c: number, clen: number, header: number, key: number): number;
   aeadChacha20Poly1305IetfEncrypt(c: number, m: number, mlen: number, ad: number, adlen: number, nonce: number, key: number): void;
   aeadChacha20Poly1305IetfDecrypt(m: number, c: number, clen: number, ad: number, adlen: number, nonce: number, key: number): number;
   aeadXChacha20Poly1305IetfEncrypt(c: number, m: number, mlen: number, ad: number, adlen: number, nonce: number, key: number): void;
   aeadXChacha20Poly1305IetfDecrypt(m: number, c: number, clen: number, ad: number, adlen: number, nonce: number, key: number): number;
 
-  /** Test-only: true selects libsodium's scalar ref code instead of the SIMD128 paths. */
+  /** Hooks for the tests and benchmarks, not part of the API (wasm/crypto/bindings/testing_bind.cpp). */
+  Testing: WasmTesting;
+}
+
+export interface WasmTesting {
+  /** True selects libsodium's scalar ref code instead of the SIMD128 paths. */
   setScalarReference(on: boolean): void;
   scalarReference(): boolean;
+  /** One secretstream chunk through the stitched pull from a fresh state; 0 if it authenticated. */
+  secretstreamPullOnce(m: number, c: number, clen: number, header: number, key: number): number;
 }
 
 /** The full module (cipherlens.wasm): the crypto module plus CLIP search. */

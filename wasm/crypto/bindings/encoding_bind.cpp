@@ -6,7 +6,6 @@
 
 
 #include "encoding.hpp"
-#include "secretstream_pull_wasm128.h"
 #include "mnemonic.hpp"
 #include "ptr.hpp"
 
@@ -68,15 +67,6 @@ EMSCRIPTEN_BINDINGS(cipherlens_encoding) {
   });
   function("poly1305", +[](uintptr_t tag, uintptr_t m, size_t len, uintptr_t key) {
     crypto_onetimeauth_poly1305(P(tag), P(m), len, P(key));
-  });
-  // One secretstream chunk through the stitched pull from a fresh state (the crypto bench's
-  // kernel row); 0 if it authenticated.
-  function("secretstreamPullOnce", +[](uintptr_t m, uintptr_t c, size_t clen, uintptr_t header, uintptr_t key) {
-    crypto_secretstream_xchacha20poly1305_state st;
-    crypto_secretstream_xchacha20poly1305_init_pull(&st, P(header), P(key));
-    int rc = cipherlens_secretstream_pull(&st, P(m), nullptr, nullptr, P(c), clen, nullptr, 0);
-    sodium_memzero(&st, sizeof st);
-    return rc;
   });
   function("aeadChacha20Poly1305IetfEncrypt", +[](uintptr_t c, uintptr_t m, size_t mlen, uintptr_t ad, size_t adlen, uintptr_t nonce, uintptr_t key) {
     crypto_aead_chacha20poly1305_ietf_encrypt(P(c), nullptr, P(m), mlen, P(ad), adlen, nullptr, P(nonce), P(key));

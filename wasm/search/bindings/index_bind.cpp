@@ -41,7 +41,6 @@ class IndexHandle {
   }
   int dims() const { return int(index_.dims()); }
   int size() const { return int(index_.size()); }
-  void reserve(int n) { if (n > 0) index_.reserve(size_t(n)); }
   // Room for one embedding (dims floats), or a batch of `n` (grown on request).
   uintptr_t inputPtr(int n) {
     size_t need = size_t(n > 1 ? n : 1) * index_.dims();
@@ -151,7 +150,6 @@ EMSCRIPTEN_BINDINGS(cipherlens_index) {
       .function("init", &IndexHandle::init)
       .function("dims", &IndexHandle::dims)
       .function("size", &IndexHandle::size)
-      .function("reserve", &IndexHandle::reserve)
       .function("inputPtr", &IndexHandle::inputPtr)
       .function("upsert", &IndexHandle::upsert)
       .function("upsertMany", &IndexHandle::upsertMany)
