@@ -71,11 +71,15 @@ test('the tarball: entry points, README, LICENSE, CHANGELOG, no ORT copies, no t
   assert.deepEqual(files.filter((f) => ORT_FILE.test(f) || /\.tsbuildinfo$|^dist\/index\./.test(f)), []);
 });
 
-test('Node: the example runs from the installed tarball (crypto only, no ONNX Runtime installed)', () => {
+test('Node: the README quick start and the example run from the installed tarball (no ONNX Runtime installed)', () => {
   const dir = project('node', {});
   cpSync(join(ROOT, 'examples/node/index.mjs'), join(dir, 'index.mjs'));
   sizes.nodeInstall = total(filesOf(join(dir, 'node_modules')));
   assert.deepEqual(readdirSync(join(dir, 'node_modules')).sort(), ['.package-lock.json', 'cipherlens', 'comlink']);
+  // The README's quick start, copied as a reader would.
+  const readme = readFileSync(join(dir, 'node_modules/cipherlens/README.md'), 'utf8');
+  writeFileSync(join(dir, 'quick-start.mjs'), /## Quick start[^]*?```js\n([^]*?)```/.exec(readme)[1]);
+  assert.equal(run('node', ['quick-start.mjs'], dir), 'a photo 9437184\nAUTH_FAILED\n');
   const out = run('node', ['index.mjs'], dir);
   assert.match(out, /^blob: a photo$/m);
   assert.match(out, /^worker: in a worker$/m);
