@@ -1,14 +1,15 @@
 // The package as developers meet it: `npm pack` of js/, the tarball installed into fresh projects
 // from npm's cache, the Node example run, a strict TypeScript consumer type-checked, the Vite
 // examples (full and crypto-only) built with Vite's default configuration and a crypto-only
-// esbuild bundle, all loaded in headless Chromium under a strict Content-Security-Policy.
+// esbuild bundle, and the README quick start in Node and in a Vite page, all loaded in headless
+// Chromium under a strict Content-Security-Policy.
 // Prints the sizes it measures (tarball, installs, each app's emitted bytes).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../browser/server.mjs';
 import { serveStatic } from './static-server.mjs';
@@ -21,6 +22,9 @@ const pinned = (name) => rootPkg.devDependencies[name];
 const ORT_FILE = /(^|\/)ort(-wasm|\.)|(^|\/)dist\/ort\//;
 const FULL_CORE_FILE = /(^|\/)cipherlens(-[\w-]{8})?\.wasm$/;
 const MODELS = { 'text.onnx': 'test_text.onnx', 'image.onnx': 'test_image_rgba.onnx' };
+
+/** The package README's quick start, as a reader would copy it. */
+const quickStart = (readme) => /## Quick start[^]*?```js\n([^]*?)```/.exec(readFileSync(readme, 'utf8'))[1];
 
 let work;
 let tarball;
@@ -77,8 +81,7 @@ test('Node: the README quick start and the example run from the installed tarbal
   sizes.nodeInstall = total(filesOf(join(dir, 'node_modules')));
   assert.deepEqual(readdirSync(join(dir, 'node_modules')).sort(), ['.package-lock.json', 'cipherlens', 'comlink']);
   // The README's quick start, copied as a reader would.
-  const readme = readFileSync(join(dir, 'node_modules/cipherlens/README.md'), 'utf8');
-  writeFileSync(join(dir, 'quick-start.mjs'), /## Quick start[^]*?```js\n([^]*?)```/.exec(readme)[1]);
+  writeFileSync(join(dir, 'quick-start.mjs'), quickStart(join(dir, 'node_modules/cipherlens/README.md')));
   assert.equal(run('node', ['quick-start.mjs'], dir), 'a photo 9437184\nAUTH_FAILED\n');
   const out = run('node', ['index.mjs'], dir);
   assert.match(out, /^blob: a photo$/m);
@@ -126,10 +129,15 @@ async function loadInChromium(dist) {
   }
 }
 
-/** Copies an example into the web project and builds it with Vite's default configuration. */
-function viteBuild(name, models = false) {
+/** Builds an app in the web project with Vite's default configuration: a copy of examples/`from`
+ *  (if given) plus the files in `write`, with the test models in public/models/ if asked. */
+function viteBuild(name, { from = name, models = false, write = {} } = {}) {
   const app = join(web, name);
-  cpSync(join(ROOT, 'examples', name), app, { recursive: true, filter: (f) => !/node_modules|dist/.test(relative(ROOT, f)) });
+  if (from) cpSync(join(ROOT, 'examples', from), app, { recursive: true, filter: (f) => !/node_modules|dist/.test(relative(ROOT, f)) });
+  for (const [path, text] of Object.entries(write)) {
+    mkdirSync(dirname(join(app, path)), { recursive: true });
+    writeFileSync(join(app, path), text);
+  }
   if (models) {
     mkdirSync(join(app, 'public/models'), { recursive: true });
     for (const [as, from] of Object.entries(MODELS)) cpSync(join(ROOT, 'build/models', from), join(app, 'public/models', as));
@@ -152,7 +160,7 @@ function assertCryptoOnly(dist, files) {
 }
 
 test('Vite, default configuration: crypto, worker, stream and search under the strict CSP', async () => {
-  const { dist } = viteBuild('vite', true);
+  const { dist } = viteBuild('vite', { models: true });
   const result = await loadInChromium(dist);
   assert.deepEqual(result, { crypto: 'a photo', blobBytes: 7 + 17, worker: 'in a worker', stream: true, search: 1 });
 });
@@ -163,6 +171,31 @@ test('Vite, crypto only: a worker pool and a stream, no search code or ONNX Runt
   assert.ok(files.some((f) => /cipherlens-crypto(-[\w-]{8})?\.wasm$/.test(f.path)), 'the crypto core emitted');
   const result = await loadInChromium(dist);
   assert.deepEqual(result, { crypto: 'a photo', worker: 'abc', stream: true });
+});
+
+test('Vite: the README quick start, copied into a page, runs under the strict CSP (crypto only)', async () => {
+  const { dist, files } = viteBuild('vite-readme', {
+    from: null,
+    write: {
+      'index.html': '<!doctype html><meta charset="utf-8"><pre id="out"></pre><script type="module" src="/src/main.js"></script>',
+      // What the quick start logs, and any failure, shown on the page for the test to read.
+      'src/report.js': `export const lines = [];
+const out = document.querySelector('#out');
+const log = console.log;
+console.log = (...args) => { lines.push(args.join(' ')); log(...args); };
+const fail = (e) => { out.textContent = String(e?.reason ?? e?.error ?? e); out.dataset.done = 'error'; };
+addEventListener('error', fail);
+addEventListener('unhandledrejection', fail);`,
+      'src/quick-start.js': quickStart(join(web, 'node_modules/cipherlens/README.md')),
+      'src/main.js': `import { lines } from './report.js';
+import './quick-start.js';
+const out = document.querySelector('#out');
+out.textContent = JSON.stringify(lines);
+out.dataset.done = 'ok';`,
+    },
+  });
+  assertCryptoOnly(dist, files);
+  assert.deepEqual(await loadInChromium(dist), ['a photo 9437184', 'AUTH_FAILED']);
 });
 
 test('esbuild, crypto only: works under the strict CSP and holds no search code or ONNX Runtime', async () => {
