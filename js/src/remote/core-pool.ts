@@ -4,9 +4,11 @@ import type { CryptoCore } from '../crypto/core.js';
 import { buildOf } from '../search/core.js';
 import { startPool, type CoreWorker, type PoolKind, type WorkerOptions } from './client.js';
 
+const here = import.meta.url;
+
 const CORE_POOL: PoolKind = {
   worker: {
-    url: () => new URL('../worker/core-worker.js', import.meta.url),
+    url: () => new URL('../worker/core-worker.js', here),  // Node only: through a variable so bundlers do not copy it
     // Literal, for bundlers: see WorkerEntry.
     start: () => new Worker(new URL('../worker/core-worker.js', import.meta.url), { type: 'module', name: 'cipherlens' }),
   },

@@ -3,12 +3,14 @@
 import { CRYPTO_BUILD, type CryptoCore } from '../crypto/core.js';
 import { startPool, type CoreWorker, type PoolKind, type WorkerOptions } from './client.js';
 
+const here = import.meta.url;
+
 /** Worker options of the crypto API: always the crypto build. */
 export type CryptoWorkerOptions = Omit<WorkerOptions, 'flavor'> & { flavor?: 'crypto' };
 
 const CRYPTO_POOL: PoolKind = {
   worker: {
-    url: () => new URL('../worker/crypto-worker.js', import.meta.url),
+    url: () => new URL('../worker/crypto-worker.js', here),  // Node only: through a variable so bundlers do not copy it
     // Literal, for bundlers: see WorkerEntry.
     start: () => new Worker(new URL('../worker/crypto-worker.js', import.meta.url), { type: 'module', name: 'cipherlens' }),
   },

@@ -8,6 +8,8 @@ import type { ImageSignature } from '../search/clip-encoders.js';
 import type { ModelProgress } from '../search/model-store.js';
 import { SEARCH_ROUTES, routeOf, wireArgs, type Route } from './routes.js';
 
+const here = import.meta.url;
+
 /** What crosses to the worker: the search options that can be cloned, plus where to find things. */
 export interface SearchWorkerInit extends Omit<CreateSearchOptions, 'ort' | 'fetch' | 'signal' | 'onProgress'> {
   /** URL of an onnxruntime-web ES module for the worker to import (needed in browsers without a
@@ -36,7 +38,7 @@ type SearchHost = {
 };
 
 const SEARCH_WORKER: WorkerEntry = {
-  url: () => new URL('../worker/search-worker.js', import.meta.url),
+  url: () => new URL('../worker/search-worker.js', here),  // Node only: through a variable so bundlers do not copy it
   // Literal, for bundlers: see WorkerEntry.
   start: () => new Worker(new URL('../worker/search-worker.js', import.meta.url), { type: 'module', name: 'cipherlens-search' }),
 };

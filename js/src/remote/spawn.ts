@@ -134,8 +134,11 @@ async function spawnBrowser(entry: WorkerEntry, url?: URL): Promise<WorkerThread
   };
 }
 
+// Through a variable: bundlers treat `new URL(x, import.meta.url)` as a file to emit.
+const here = import.meta.url;
+
 export function spawnWorker(entry: WorkerEntry, options: SpawnOptions = {}): Promise<WorkerThread> {
   installErrorHandler();
-  const url = options.workerUrl ? new URL(options.workerUrl, import.meta.url) : undefined;
+  const url = options.workerUrl ? new URL(options.workerUrl, here) : undefined;
   return isNode ? spawnNode(url ?? entry.url()) : spawnBrowser(entry, url);
 }
