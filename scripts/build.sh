@@ -42,7 +42,7 @@ package() {
   wasm --target cipherlens cipherlens_crypto
   # The package: compiled TypeScript plus the wasm modules beside it. The TypeScript output (and
   # tsc's record of it) is emptied first so a moved or deleted source leaves no stale module.
-  [ -d js/dist ] && find js/dist -mindepth 1 -maxdepth 1 ! -name wasm ! -name ort -exec rm -rf {} +
+  [ -d js/dist ] && find js/dist -mindepth 1 -maxdepth 1 ! -name wasm -exec rm -rf {} +
   rm -rf build/tsc
   # One build of the project graph: the package (js/), then the worker entries (worker/) that
   # import its sources and compile into js/dist/worker.
@@ -50,12 +50,6 @@ package() {
   mkdir -p js/dist/wasm
   cp build/wasm/cipherlens.mjs build/wasm/cipherlens.wasm js/src/wasm/cipherlens.d.mts \
      build/wasm/cipherlens-crypto.mjs build/wasm/cipherlens-crypto.wasm js/src/wasm/cipherlens-crypto.d.mts js/dist/wasm/
-  # ONNX Runtime Web's wasm backend, self-hosted beside the package (no CDN): the plain SIMD build
-  # (Node, and the 'onnxruntime-web/wasm' import) and the JSEP build (the default browser import).
-  mkdir -p js/dist/ort
-  for f in ort-wasm-simd-threaded.mjs ort-wasm-simd-threaded.wasm ort-wasm-simd-threaded.jsep.mjs ort-wasm-simd-threaded.jsep.wasm; do
-    cp -u node_modules/onnxruntime-web/dist/$f js/dist/ort/
-  done
   # Small stand-ins for the MobileCLIP models (generated, never committed; see the script).
   node scripts/gen-test-models.mjs build/models
   # Same-shape MobileCLIP-S2 stand-ins with random weights (~650 MB, for the bench and their

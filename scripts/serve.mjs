@@ -29,8 +29,9 @@ const BARE = {
   'comlink': '/node_modules/comlink/dist/esm/comlink.mjs',
   'comlink/dist/esm/node-adapter.mjs': '/node_modules/comlink/dist/esm/node-adapter.mjs',
   'onnxruntime-web': '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',
+  '#ort': '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',  // the package's "imports"
 };
-const BARE_IMPORT = /(from\s*|import\s*\(\s*(?:\/\*.*?\*\/\s*)?)(['"])(comlink(?:\/dist\/esm\/[\w.-]+)?|onnxruntime-web)\2/g;
+const BARE_IMPORT = /(from\s*|import\s*\(\s*(?:\/\*.*?\*\/\s*)?)(['"])(comlink(?:\/dist\/esm\/[\w.-]+)?|onnxruntime-web|#ort)\2/g;
 
 function resolveBareImports(source) {
   return source.replace(BARE_IMPORT, (whole, lead, q, name) => (BARE[name] ? `${lead}${q}${BARE[name]}${q}` : whole));

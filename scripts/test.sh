@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the test suites; `npm test` runs all of them after setup and build (tests/README.md).
 #   test.sh                     every suite
-#   test.sh cpp|node|browser|setup ...   the named layers only
+#   test.sh cpp|node|browser|setup|package ...   the named layers only
 # The Node, browser and set-up suites go through one node --test run, so its summary closes the output.
 # Random test inputs come from TEST_SEED (one for every suite); unset, a fresh one is drawn and
 # printed here, and a failing suite prints it again: TEST_SEED=<it> npm test reruns the same inputs.
@@ -13,7 +13,7 @@ layers=("$@")
 # Seconds each libFuzzer target runs in the cpp layer (`npm run fuzz` runs longer: scripts/fuzz.sh).
 fuzz_slice_seconds="${FUZZ_TEST_SECONDS:-4}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
-[ ${#layers[@]} -gt 0 ] || layers=(setup cpp node browser)
+[ ${#layers[@]} -gt 0 ] || layers=(setup cpp node browser package)
 
 dirs=()
 # SECURITY.md's hostile-input table is checked against what the Node and browser suites record
@@ -39,7 +39,8 @@ for layer in "${layers[@]}"; do
     setup) dirs+=(tests/setup/) ;;
     node) dirs+=(tests/js/) ;;
     browser) dirs+=(tests/browser/) ;;
-    *) echo "test: unknown layer '$layer' (cpp, node, browser, setup)" >&2; exit 1 ;;
+    package) dirs+=(tests/package/) ;;
+    *) echo "test: unknown layer '$layer' (cpp, node, browser, setup, package)" >&2; exit 1 ;;
   esac
 done
 

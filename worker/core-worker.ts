@@ -1,11 +1,9 @@
-// Worker entry: the same module runs as a browser module Worker and as a Node worker_threads
-// worker. It serves the host (one core instance, loaded on init) through comlink.
-import * as Comlink from 'comlink';
+// Worker entry serving either build (the full API's pools). The same module runs as a browser
+// Worker and as a Node worker_threads worker; no top-level await, so bundlers may emit it as a
+// classic script (Vite's default worker format).
+import { loadCryptoCore } from '../crypto/core.js';
+import { loadCore } from '../search/core.js';
+import { serve } from './serve.js';
 import { createHost } from './host.js';
-import { READY, installErrorHandler } from '../remote/protocol.js';
-import { parentPort } from './parent-port.js';
 
-installErrorHandler();
-const port = await parentPort();
-Comlink.expose(createHost(), port.endpoint);
-port.post(READY);
+serve(() => createHost((flavor, options) => (flavor === 'crypto' ? loadCryptoCore(options) : loadCore(options))));

@@ -1,8 +1,8 @@
 // The object a worker serves: the whole synchronous core behind one generic `call`, plus stream
 // sessions that hand back at most one finished 4 MiB chunk per step (bounded memory, and the
 // caller's pull decides when the next chunk is worked on).
-import { loadCryptoCore, type CryptoCore } from '../crypto/core.js';
-import { loadCore } from '../search/core.js';
+import type { CryptoCore } from '../crypto/core.js';
+import type { CoreFlavor, LoadOptions } from '../runtime/loader.js';
 import { CoreError, badInput, requireBytes } from '../runtime/errors.js';
 import type { StreamDecryptor, StreamEncryptor } from '../crypto/stream.js';
 import { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from '../crypto/sizes.js';
@@ -25,7 +25,10 @@ function release(s: Session) {
   s.pending = null;
 }
 
-export function createHost(): HostApi {
+/** Loads the core a worker serves: its entry decides which builds it can load. */
+export type LoadFlavor = (flavor: CoreFlavor | undefined, options: LoadOptions) => Promise<CryptoCore>;
+
+export function createHost(load: LoadFlavor): HostApi {
   let core: CryptoCore | undefined;  // or the full Core: sessions and calls need only this much
   const functions = new Map<string, (...args: unknown[]) => unknown>();
   const sessions = new Map<number, Session>();
@@ -65,8 +68,8 @@ export function createHost(): HostApi {
   return {
     async init(options) {
       if (!core) {
-        const { flavor, ...load } = options;
-        core = flavor === 'crypto' ? await loadCryptoCore(load) : await loadCore(load);
+        const { flavor, ...rest } = options;
+        core = await load(flavor, rest);
         for (const path of describe(core, CORE_ROUTES).functions) functions.set(path, functionAt(core, path));
       }
       return describe(core, CORE_ROUTES);

@@ -1,13 +1,11 @@
 // Worker entry for CLIP search: one core and one createSearch() per thread, so tokenizing,
 // preprocessing, ONNX Runtime inference and the index scan stay off the caller's thread.
 // Speaks the same `init` / `call` protocol as core-worker.ts (see js/src/remote/search-client.ts).
-import * as Comlink from 'comlink';
 import { loadCore } from '../search/core.js';
 import { createSearch, type Search } from '../search/search.js';
 import { badInput } from '../runtime/errors.js';
-import { READY, installErrorHandler } from '../remote/protocol.js';
 import { SEARCH_ROUTES, describe, functionAt } from '../remote/routes.js';
-import { parentPort } from './parent-port.js';
+import { serve } from './serve.js';
 import type { SearchWorkerInit } from '../remote/search-client.js';
 import type { ModelProgress } from '../search/model-store.js';
 
@@ -18,7 +16,7 @@ function createSearchHost() {
     async init(options: SearchWorkerInit, onProgress?: (p: ModelProgress) => void) {
       if (search) throw badInput('the search worker is already initialised');
       const { ortUrl, wasmUrl, ...rest } = options;
-      const ort = ortUrl ? await import(/* webpackIgnore: true */ ortUrl) : undefined;
+      const ort = ortUrl ? await import(/* webpackIgnore: true */ /* @vite-ignore */ ortUrl) : undefined;
       const core = await loadCore(wasmUrl ? { wasmUrl } : {});
       search = await createSearch(core, { ...rest, ort, onProgress });
       for (const name of describe(search, SEARCH_ROUTES).functions) functions.set(name, functionAt(search, name));
@@ -34,7 +32,4 @@ function createSearchHost() {
   };
 }
 
-installErrorHandler();
-const port = await parentPort();
-Comlink.expose(createSearchHost(), port.endpoint);
-port.post(READY);
+serve(createSearchHost);

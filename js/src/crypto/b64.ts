@@ -19,7 +19,7 @@ export function makeB64(heap: Heap) {
     });
   };
 
-  const decodeWith = (variant: number) => (text: string): Uint8Array => {
+  const decodeWith = (variant: number) => (text: string): Uint8Array<ArrayBuffer> => {
     requireString('base64 text', text);
     return heap.scope((a) => {
       const [ptr, len] = putText(a, text);

@@ -6,7 +6,7 @@ import { HEADER_BYTES, KEY_BYTES, STREAM_OVERHEAD } from './sizes.js';
 export function makeBlob(heap: Heap) {
   const { mod } = heap;
 
-  const decryptWith = (strict: boolean) => (ciphertext: Uint8Array, header: Uint8Array, key: Uint8Array): Uint8Array => {
+  const decryptWith = (strict: boolean) => (ciphertext: Uint8Array, header: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> => {
     requireBytes('ciphertext', ciphertext);
     requireBytes('header', header, HEADER_BYTES);
     requireBytes('key', key, KEY_BYTES);
@@ -22,7 +22,7 @@ export function makeBlob(heap: Heap) {
   };
 
   return {
-    encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array; header: Uint8Array } {
+    encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array<ArrayBuffer>; header: Uint8Array<ArrayBuffer> } {
       requireBytes('message', message);
       requireBytes('key', key, KEY_BYTES);
       return heap.scope((a) => {

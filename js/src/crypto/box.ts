@@ -6,7 +6,7 @@ import { PUBLIC_KEY_BYTES, SEAL_OVERHEAD, SECRET_KEY_BYTES } from './sizes.js';
 export function makeBox(heap: Heap) {
   const { mod } = heap;
   return {
-    keypair(): { publicKey: Uint8Array; secretKey: Uint8Array } {
+    keypair(): { publicKey: Uint8Array<ArrayBuffer>; secretKey: Uint8Array<ArrayBuffer> } {
       return heap.scope((a) => {
         const pk = a.alloc(PUBLIC_KEY_BYTES);
         const sk = a.alloc(SECRET_KEY_BYTES);
@@ -15,7 +15,7 @@ export function makeBox(heap: Heap) {
       });
     },
 
-    seal(message: Uint8Array, publicKey: Uint8Array): Uint8Array {
+    seal(message: Uint8Array, publicKey: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('message', message);
       requireBytes('publicKey', publicKey, PUBLIC_KEY_BYTES);
       const clen = message.length + SEAL_OVERHEAD;
@@ -29,7 +29,7 @@ export function makeBox(heap: Heap) {
       });
     },
 
-    sealOpen(ciphertext: Uint8Array, publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array {
+    sealOpen(ciphertext: Uint8Array, publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('ciphertext', ciphertext);
       requireBytes('publicKey', publicKey, PUBLIC_KEY_BYTES);
       requireBytes('secretKey', secretKey, SECRET_KEY_BYTES);

@@ -1,5 +1,6 @@
 import { Heap } from '../runtime/heap.js';
-import { instantiateCore, type LoadOptions } from '../runtime/loader.js';
+import { instantiateCore, type CoreBuild, type LoadOptions } from '../runtime/loader.js';
+import type { CryptoModule } from '../wasm/cipherlens.mjs';
 import { makeKeys } from './keys.js';
 import { makeSecretbox } from './secretbox.js';
 import { makeBlob } from './blob.js';
@@ -41,9 +42,16 @@ export function makeCryptoCore(heap: Heap) {
 /** The core without CLIP search (clip, createIndex, loadIndex, mlData): see loadCryptoCore. */
 export type CryptoCore = ReturnType<typeof makeCryptoCore>;
 
+/** The crypto build: cipherlens-crypto.wasm and its glue. */
+export const CRYPTO_BUILD: CoreBuild<CryptoModule> = {
+  flavor: 'crypto',
+  url: new URL('../wasm/cipherlens-crypto.wasm', import.meta.url),
+  glue: async () => (await import('../wasm/cipherlens-crypto.mjs')).default,
+};
+
 /** Loads the smaller crypto build (cipherlens-crypto.wasm): everything but CLIP search. */
 export async function loadCryptoCore(options: LoadOptions = {}): Promise<CryptoCore> {
-  const mod = await instantiateCore(options, 'crypto');
+  const mod = await instantiateCore(options, CRYPTO_BUILD);
   const heap = new Heap(mod);
   heap.check(mod.init());
   return makeCryptoCore(heap);

@@ -5,7 +5,7 @@ import { CHUNK_BYTES, FILE_HASH_BYTES } from './sizes.js';
 export interface FileHasher {
   update(bytes: Uint8Array): void;
   /** The 64-byte hash; frees the hasher. */
-  digest(): Uint8Array;
+  digest(): Uint8Array<ArrayBuffer>;
   dispose(): void;
 }
 
@@ -59,7 +59,7 @@ export function makeFileHash(heap: Heap) {
   return {
     createHasher,
     /** The hash of a whole file in memory. */
-    file(bytes: Uint8Array): Uint8Array {
+    file(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
       const h = createHasher();
       h.update(bytes);
       return h.digest();

@@ -82,8 +82,8 @@ export async function withSensitiveLimitsAsync<T>(attempt: (limits: Limits, n: n
 
 /** What a derivation produced, with the parameters to store beside the account. */
 export interface DerivedKey {
-  key: Uint8Array;
-  salt: Uint8Array;
+  key: Uint8Array<ArrayBuffer>;
+  salt: Uint8Array<ArrayBuffer>;
   opsLimit: number;
   memLimit: number;
 }
@@ -106,14 +106,14 @@ function requireLimit(name: string, value: unknown): number {
 export function makeKeys(heap: Heap) {
   const { mod } = heap;
 
-  const generateKey = (): Uint8Array =>
+  const generateKey = (): Uint8Array<ArrayBuffer> =>
     heap.scope((a) => {
       const key = a.alloc(KEY_BYTES);
       mod.generateKey(key);
       return heap.read(key, KEY_BYTES);
     });
 
-  const randomBytes = (length: number): Uint8Array =>
+  const randomBytes = (length: number): Uint8Array<ArrayBuffer> =>
     heap.scope((a) => {
       const out = a.alloc(requireLimit('length', length));
       mod.randomBytes(out, length);
@@ -121,7 +121,7 @@ export function makeKeys(heap: Heap) {
     });
 
   const deriveKey = (password: string | Uint8Array, salt: Uint8Array, opsLimit: number, memLimit: number,
-    bounds: KdfBounds = {}): Uint8Array => {
+    bounds: KdfBounds = {}): Uint8Array<ArrayBuffer> => {
     const pw = passwordBytes(password);
     requireBytes('salt', salt, SALT_BYTES);
     requireLimit('opsLimit', opsLimit);
@@ -146,7 +146,7 @@ export function makeKeys(heap: Heap) {
     return { key: deriveKey(password, salt, opsLimit, memLimit), salt, opsLimit, memLimit };
   };
 
-  const deriveLoginSubKey = (kek: Uint8Array): Uint8Array => {
+  const deriveLoginSubKey = (kek: Uint8Array): Uint8Array<ArrayBuffer> => {
     requireBytes('kek', kek, KEY_BYTES);
     return heap.scope((a) => {
       const out = a.alloc(LOGIN_SUBKEY_BYTES);

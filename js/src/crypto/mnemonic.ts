@@ -7,7 +7,7 @@ const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 /** Any Unicode whitespace (NBSP, U+3000...): the core splits on ASCII spaces only. */
 const WHITESPACE = /\s+/gu;
 
-function hexToBytes(hex: string): Uint8Array {
+function hexToBytes(hex: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;
@@ -26,7 +26,7 @@ export function makeMnemonic(heap: Heap) {
     });
   };
 
-  const toEntropyWith = (phrase: string | string[], expectedWords: number): Uint8Array => {
+  const toEntropyWith = (phrase: string | string[], expectedWords: number): Uint8Array<ArrayBuffer> => {
     const text = Array.isArray(phrase) ? phrase.join(' ') : phrase;
     if (typeof text !== 'string') throw badInput('mnemonic must be a string or an array of words');
     return heap.scope((a) => {
@@ -40,14 +40,14 @@ export function makeMnemonic(heap: Heap) {
     /** Entropy of 16..32 bytes (a multiple of 4) to 12..24 words. */
     fromEntropy,
     /** 12..24 words back to their entropy, checking every word and the checksum. */
-    toEntropy: (phrase: string | string[]): Uint8Array => toEntropyWith(phrase, 0),
+    toEntropy: (phrase: string | string[]): Uint8Array<ArrayBuffer> => toEntropyWith(phrase, 0),
     /** A 32-byte key as Ente's 24-word recovery phrase. */
     fromKey(key: Uint8Array): string {
       requireBytes('key', key, KEY_BYTES);
       return fromEntropy(key);
     },
     /** Ente's recovery input: exactly 24 words (any whitespace), or the legacy 64-hex-digit key. */
-    toKey(phrase: string | string[]): Uint8Array {
+    toKey(phrase: string | string[]): Uint8Array<ArrayBuffer> {
       const text = Array.isArray(phrase) ? phrase.join(' ') : phrase;
       if (typeof text === 'string' && HEX_KEY.test(text.trim())) return hexToBytes(text.trim());
       return toEntropyWith(phrase, 24);

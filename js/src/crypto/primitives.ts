@@ -14,7 +14,7 @@ export function makePrimitives(heap: Heap) {
   const { mod } = heap;
 
   const xorWith = (fn: typeof mod.chacha20IetfXorIc, nonceBytes: number) =>
-    (message: Uint8Array, nonce: Uint8Array, counter: number, key: Uint8Array): Uint8Array => {
+    (message: Uint8Array, nonce: Uint8Array, counter: number, key: Uint8Array): Uint8Array<ArrayBuffer> => {
       requireBytes('message', message);
       requireBytes('nonce', nonce, nonceBytes);
       requireBytes('key', key, KEY_BYTES);
@@ -26,7 +26,7 @@ export function makePrimitives(heap: Heap) {
     };
 
   const aeadEncryptWith = (fn: typeof mod.aeadChacha20Poly1305IetfEncrypt, nonceBytes: number) =>
-    (message: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array => {
+    (message: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> => {
       requireBytes('message', message);
       requireBytes('ad', ad);
       requireBytes('nonce', nonce, nonceBytes);
@@ -39,7 +39,7 @@ export function makePrimitives(heap: Heap) {
     };
 
   const aeadDecryptWith = (fn: typeof mod.aeadChacha20Poly1305IetfDecrypt, nonceBytes: number) =>
-    (ciphertext: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array => {
+    (ciphertext: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> => {
       requireBytes('ciphertext', ciphertext);
       requireBytes('ad', ad);
       requireBytes('nonce', nonce, nonceBytes);
@@ -56,7 +56,7 @@ export function makePrimitives(heap: Heap) {
   return {
     chacha20IetfXor: xorWith(mod.chacha20IetfXorIc, IETF_NONCE_BYTES),
     xchacha20Xor: xorWith(mod.xchacha20XorIc, NONCE_BYTES),
-    hchacha20(input: Uint8Array, key: Uint8Array): Uint8Array {
+    hchacha20(input: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('input', input, HCHACHA20_INPUT_BYTES);
       requireBytes('key', key, KEY_BYTES);
       return heap.scope((a) => {
@@ -65,7 +65,7 @@ export function makePrimitives(heap: Heap) {
         return heap.read(out, KEY_BYTES);
       });
     },
-    poly1305(message: Uint8Array, key: Uint8Array): Uint8Array {
+    poly1305(message: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('message', message);
       requireBytes('key', key, KEY_BYTES);
       return heap.scope((a) => {

@@ -6,7 +6,7 @@ import { KEY_BYTES, MAC_BYTES, NONCE_BYTES } from './sizes.js';
 export function makeSecretbox(heap: Heap) {
   const { mod } = heap;
   return {
-    encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array; nonce: Uint8Array } {
+    encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array<ArrayBuffer>; nonce: Uint8Array<ArrayBuffer> } {
       requireBytes('message', message);
       requireBytes('key', key, KEY_BYTES);
       // One heap block for key, nonce, message and ciphertext (the kept small block for the
@@ -22,7 +22,7 @@ export function makeSecretbox(heap: Heap) {
       });
     },
 
-    decrypt(ciphertext: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array {
+    decrypt(ciphertext: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('ciphertext', ciphertext);
       requireBytes('nonce', nonce, NONCE_BYTES);
       requireBytes('key', key, KEY_BYTES);

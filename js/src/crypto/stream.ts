@@ -6,27 +6,27 @@ import { concat } from '../runtime/bytes.js';
 
 
 export interface StreamEncryptor {
-  readonly header: Uint8Array;
+  readonly header: Uint8Array<ArrayBuffer>;
   /** Ciphertext of every chunk completed by these bytes (possibly empty). */
-  update(bytes: Uint8Array): Uint8Array;
+  update(bytes: Uint8Array): Uint8Array<ArrayBuffer>;
   /** The FINAL chunk. Frees the encryptor. */
-  final(): Uint8Array;
+  final(): Uint8Array<ArrayBuffer>;
   dispose(): void;
 }
 
 export interface StreamDecryptor {
   /** Plaintext of every chunk completed and authenticated by these bytes (possibly empty). */
-  update(bytes: Uint8Array): Uint8Array;
+  update(bytes: Uint8Array): Uint8Array<ArrayBuffer>;
   /** Authenticates the FINAL chunk and returns its plaintext; TRUNCATED if it never came. Frees. */
-  final(): Uint8Array;
+  final(): Uint8Array<ArrayBuffer>;
   dispose(): void;
 }
 
 /** Receives each piece of output while it is still in wasm memory. */
 type Sink = (view: Uint8Array) => void;
 
-function collect(run: (sink: Sink) => void): Uint8Array {
-  const parts: Uint8Array[] = [];
+function collect(run: (sink: Sink) => void): Uint8Array<ArrayBuffer> {
+  const parts: Uint8Array<ArrayBuffer>[] = [];
   run((view) => parts.push(view.slice()));
   return parts.length ? concat(parts) : new Uint8Array(0);
 }
@@ -79,11 +79,11 @@ export function makeStream(heap: Heap) {
       }
     }
 
-    update(bytes: Uint8Array): Uint8Array {
+    update(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
       return collect((sink) => this.feed(bytes, sink));
     }
 
-    final(): Uint8Array {
+    final(): Uint8Array<ArrayBuffer> {
       return collect((sink) => this.finish(sink));
     }
 
@@ -96,7 +96,7 @@ export function makeStream(heap: Heap) {
   }
 
   class Encryptor extends Incremental<WasmStreamEncryptor> implements StreamEncryptor {
-    readonly header: Uint8Array;
+    readonly header: Uint8Array<ArrayBuffer>;
 
     constructor(key: Uint8Array) {
       requireBytes('key', key, KEY_BYTES);
@@ -171,7 +171,7 @@ export function makeStream(heap: Heap) {
     createDecryptor: (header: Uint8Array, key: Uint8Array): StreamDecryptor => new Decryptor(header, key),
 
     /** Whole-buffer encryption in Ente's chunked layout, written straight into one result. */
-    encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array; header: Uint8Array } {
+    encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array<ArrayBuffer>; header: Uint8Array<ArrayBuffer> } {
       requireBytes('message', message);
       const enc = new Encryptor(key);
       const chunks = Math.max(1, Math.ceil(message.length / CHUNK_BYTES));
@@ -191,7 +191,7 @@ export function makeStream(heap: Heap) {
     },
 
     /** Whole-buffer decryption; nothing is returned unless every chunk authenticated. */
-    decrypt(ciphertext: Uint8Array, header: Uint8Array, key: Uint8Array): Uint8Array {
+    decrypt(ciphertext: Uint8Array, header: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('ciphertext', ciphertext);
       const dec = new Decryptor(header, key);
       const plaintext = new Uint8Array(plaintextCapacity(ciphertext.length));

@@ -6,12 +6,12 @@ import type { CryptoCore } from '../crypto/core.js';
 import type { Core } from '../search/core.js';
 import type { CoreErrorCode } from '../runtime/errors.js';
 import { CoreError, requireBytes } from '../runtime/errors.js';
-import { compileCore, type CoreFlavor, type LoadOptions } from '../runtime/loader.js';
+import { compileBuild, type CoreBuild, type CoreFlavor, type LoadOptions } from '../runtime/loader.js';
 import { INTERACTIVE_LIMITS, withSensitiveLimitsAsync, type DerivedKey } from '../crypto/keys.js';
 import { SALT_BYTES } from '../crypto/sizes.js';
 import { ownedBytes, type ApiShape } from './protocol.js';
 import { CORE_ROUTES, routeOf, wireArgs, type PathsWith } from './routes.js';
-import { spawnWorker, type SpawnOptions, type WorkerThread } from './spawn.js';
+import { spawnWorker, type SpawnOptions, type WorkerEntry, type WorkerThread } from './spawn.js';
 import { Scheduler, abortReason } from './scheduler.js';
 import { lazyStream, openSession, sessionStream, type ByteSource, type StreamOptions, type StreamProgress } from './streams.js';
 
@@ -51,16 +51,16 @@ export type Async<T> = {
 };
 
 export interface AsyncStreamEncryptor {
-  readonly header: Uint8Array;
+  readonly header: Uint8Array<ArrayBuffer>;
   /** Ciphertext of every chunk these bytes complete. The bytes are transferred to the worker. */
-  update(bytes: Uint8Array): Promise<Uint8Array>;
-  final(): Promise<Uint8Array>;
+  update(bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
+  final(): Promise<Uint8Array<ArrayBuffer>>;
   dispose(): Promise<void>;
 }
 
 export interface AsyncStreamDecryptor {
-  update(bytes: Uint8Array): Promise<Uint8Array>;
-  final(): Promise<Uint8Array>;
+  update(bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
+  final(): Promise<Uint8Array<ArrayBuffer>>;
   dispose(): Promise<void>;
 }
 
@@ -80,9 +80,9 @@ export interface WorkerControls<C extends CryptoCore = Core> {
   /** The same API with an AbortSignal and/or progress callback for every call made through it. */
   with(options: CallOptions): AsyncCore<C>;
   /** Plaintext of each authenticated 4 MiB chunk, as it completes. */
-  decryptStream(source: ByteSource, header: Uint8Array, key: Uint8Array, options?: StreamOptions): ReadableStream<Uint8Array>;
+  decryptStream(source: ByteSource, header: Uint8Array, key: Uint8Array, options?: StreamOptions): ReadableStream<Uint8Array<ArrayBuffer>>;
   /** Ente's chunked layout; `header` is known before any data flows. */
-  encryptStream(source: ByteSource, key: Uint8Array, options?: StreamOptions): Promise<{ header: Uint8Array; stream: ReadableStream<Uint8Array> }>;
+  encryptStream(source: ByteSource, key: Uint8Array, options?: StreamOptions): Promise<{ header: Uint8Array; stream: ReadableStream<Uint8Array<ArrayBuffer>> }>;
   /** Jobs completed by each thread so far, and throw-away key-derivation threads alive now. */
   stats(): { completed: number[]; kdfWorkers: number };
   /** Open stream sessions over all threads (0 once every stream ended or was cancelled). */
@@ -108,8 +108,10 @@ interface ThreadCore {
   flavor: CoreFlavor;
 }
 
-async function startThread(spawn: SpawnOptions, core: ThreadCore): Promise<{ thread: WorkerThread; shape: ApiShape }> {
-  const thread = await spawnWorker(spawn);
+type Spawn = () => Promise<WorkerThread>;
+
+async function startThread(spawn: Spawn, core: ThreadCore): Promise<{ thread: WorkerThread; shape: ApiShape }> {
+  const thread = await spawn();
   try {
     const shape = await thread.guard(thread.remote.init(core));
     return { thread, shape };
@@ -123,7 +125,7 @@ type KdfPath = PathsWith<typeof CORE_ROUTES, 'kdf-thread'>;
 type SessionPath = PathsWith<typeof CORE_ROUTES, 'session'>;
 
 /** Key derivation in a thread of its own, terminated afterwards (or on abort). */
-function kdfRunner(spawn: SpawnOptions, core: ThreadCore) {
+function kdfRunner(spawn: Spawn, core: ThreadCore) {
   const threads = new Set<WorkerThread>();
   let live = 0;
 
@@ -147,13 +149,13 @@ function kdfRunner(spawn: SpawnOptions, core: ThreadCore) {
 
   /** One Argon2 attempt with progress before and after. */
   const attempt = async (call: (path: string, args: unknown[]) => Promise<unknown>, options: CallOptions, n: number,
-    password: unknown, salt: Uint8Array, opsLimit: number, memLimit: number, bounds?: unknown): Promise<Uint8Array> => {
+    password: unknown, salt: Uint8Array, opsLimit: number, memLimit: number, bounds?: unknown): Promise<Uint8Array<ArrayBuffer>> => {
     const report = (p: Omit<KdfProgress, 'type' | 'attempt' | 'opsLimit' | 'memLimit'>) =>
       options.onProgress?.({ type: 'kdf', attempt: n, opsLimit, memLimit, ...p });
     report({ phase: 'before' });
     const t0 = performance.now();
     try {
-      const key = await call('deriveKey', [password, salt, opsLimit, memLimit, ...(bounds === undefined ? [] : [bounds])]) as Uint8Array;
+      const key = await call('deriveKey', [password, salt, opsLimit, memLimit, ...(bounds === undefined ? [] : [bounds])]) as Uint8Array<ArrayBuffer>;
       report({ phase: 'after', ok: true, seconds: (performance.now() - t0) / 1000 });
       return key;
     } catch (e) {
@@ -169,7 +171,7 @@ function kdfRunner(spawn: SpawnOptions, core: ThreadCore) {
 
   const deriveInteractiveKey = (options: CallOptions, password: unknown): Promise<DerivedKey> =>
     inThread(options.signal, async (call) => {
-      const salt = await call('randomBytes', [SALT_BYTES]) as Uint8Array;
+      const salt = await call('randomBytes', [SALT_BYTES]) as Uint8Array<ArrayBuffer>;
       const { opsLimit, memLimit } = INTERACTIVE_LIMITS;
       const key = await attempt(call, options, 1, password, salt, opsLimit, memLimit);
       return { key, salt, opsLimit, memLimit };
@@ -178,7 +180,7 @@ function kdfRunner(spawn: SpawnOptions, core: ThreadCore) {
   // One throw-away thread per attempt, so each attempt reports its own progress.
   const deriveSensitiveKey = (options: CallOptions, password: unknown): Promise<DerivedKey> =>
     inThread(options.signal, async (call) => {
-      const salt = await call('randomBytes', [SALT_BYTES]) as Uint8Array;
+      const salt = await call('randomBytes', [SALT_BYTES]) as Uint8Array<ArrayBuffer>;
       return withSensitiveLimitsAsync(async ({ opsLimit, memLimit }, n) =>
         ({ key: await attempt(call, options, n, password, salt, opsLimit, memLimit), salt, opsLimit, memLimit }));
     });
@@ -198,14 +200,23 @@ function kdfRunner(spawn: SpawnOptions, core: ThreadCore) {
   };
 }
 
+/**
+ * What a pool runs: a worker entry and the builds it can serve. The crypto API and the full API
+ * each pass their own (crypto-pool.ts, core-pool.ts), so a bundle holds only its worker.
+ */
+export interface PoolKind {
+  worker: WorkerEntry;
+  build(flavor: CoreFlavor): CoreBuild;
+  defaultFlavor: CoreFlavor;
+}
+
 /** `n` worker threads sharing one compiled module, serving the async core API. */
-export function createWorkerPool(n: number, options: WorkerOptions & { flavor: 'crypto' }): Promise<CoreWorker<CryptoCore>>;
-export function createWorkerPool(n: number, options?: WorkerOptions): Promise<CoreWorker>;
-export async function createWorkerPool(n: number, options: WorkerOptions = {}): Promise<CoreWorker<CryptoCore>> {
+export async function startPool(kind: PoolKind, n: number, options: WorkerOptions = {}): Promise<CoreWorker<CryptoCore>> {
   if (!Number.isSafeInteger(n) || n < 1) throw new CoreError('BAD_INPUT', 'a pool needs at least one worker');
-  const flavor = options.flavor ?? 'full';
-  const core: ThreadCore = { wasmModule: await compileCore(options, flavor), flavor };  // compiled once, instantiated by every thread
-  const spawn: SpawnOptions = { workerUrl: options.workerUrl };
+  const flavor = options.flavor ?? kind.defaultFlavor;
+  const core: ThreadCore = { wasmModule: await compileBuild(options, kind.build(flavor)), flavor };  // compiled once, instantiated by every thread
+  const spawnOptions: SpawnOptions = { workerUrl: options.workerUrl };
+  const spawn = () => spawnWorker(kind.worker, spawnOptions);
   const started = await Promise.allSettled(Array.from({ length: n }, () => startThread(spawn, core)));
   const failure = started.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
   const ok = started.filter((s) => s.status === 'fulfilled').map((s) => (s as PromiseFulfilledResult<{ thread: WorkerThread; shape: ApiShape }>).value);
@@ -232,7 +243,8 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
   });
   threads.forEach(replaceOnDeath);
 
-  const invoke = (path: string, args: unknown[], options: CallOptions) => {
+  // async: a bad argument (e.g. bytes already transferred) rejects like every other failure.
+  const invoke = async (path: string, args: unknown[], options: CallOptions) => {
     const route = routeOf(CORE_ROUTES, path);
     if (route === 'kdf-thread') return kdf.run(path as KdfPath, options, args);
     const wire = wireArgs(route, args);
@@ -330,12 +342,3 @@ export async function createWorkerPool(n: number, options: WorkerOptions = {}): 
   };
   return worker;
 }
-
-/** One worker thread serving the async core API, plus streams. */
-export function createCoreWorker(options: WorkerOptions & { flavor: 'crypto' }): Promise<CoreWorker<CryptoCore>>;
-export function createCoreWorker(options?: WorkerOptions): Promise<CoreWorker>;
-export function createCoreWorker(options: WorkerOptions = {}): Promise<CoreWorker<CryptoCore>> {
-  return createWorkerPool(1, options);
-}
-
-

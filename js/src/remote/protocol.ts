@@ -1,7 +1,7 @@
 // What the main thread and the worker agree on: the host's RPC surface, how errors cross
 // (as CoreError with code and chunkIndex), and how byte buffers cross (transferred, not copied).
 import * as Comlink from 'comlink';
-import { CoreError, isCoreErrorCode, type CoreErrorCode } from '../runtime/errors.js';
+import { CoreError, isCoreErrorCode, isDetached, transferredError, type CoreErrorCode } from '../runtime/errors.js';
 import type { CoreFlavor } from '../runtime/loader.js';
 
 /** Posted by the worker once it listens, so no call can be sent before it is heard. */
@@ -15,7 +15,7 @@ export interface ApiShape {
 
 /** One step of a stream session: at most one finished chunk per step keeps memory bounded. */
 export interface StepResult {
-  output?: Uint8Array;
+  output?: Uint8Array<ArrayBuffer>;
   /** The input handed over so far is used up; send more (or end). */
   needInput: boolean;
   /** The session is finished and freed. */
@@ -35,10 +35,10 @@ export interface HostApi {
   /** Loads the core; `flavor` says which build wasmModule/wasmUrl/wasmBinary is (default 'full'). */
   init(options: { wasmModule?: WebAssembly.Module; wasmUrl?: string; wasmBinary?: Uint8Array; flavor?: CoreFlavor }): Promise<ApiShape>;
   call(path: string, args: unknown[]): unknown;
-  open(kind: SessionKind, key: Uint8Array, header?: Uint8Array): { id: number; header?: Uint8Array };
+  open(kind: SessionKind, key: Uint8Array, header?: Uint8Array): { id: number; header?: Uint8Array<ArrayBuffer> };
   step(id: number, input: Uint8Array | null, end: boolean): StepResult;
-  update(id: number, bytes: Uint8Array): Uint8Array;
-  final(id: number): Uint8Array;
+  update(id: number, bytes: Uint8Array): Uint8Array<ArrayBuffer>;
+  final(id: number): Uint8Array<ArrayBuffer>;
   close(id: number): void;
   sessionCount(): number;
 }
@@ -88,8 +88,8 @@ function ownsBuffer(bytes: Uint8Array): boolean {
  * `bytes` itself when its buffer can be transferred without taking anything else along,
  * otherwise a copy of just its bytes (a view into a larger or shared buffer, a pooled Buffer).
  */
-export function ownedBytes(bytes: Uint8Array): Uint8Array {
-  return ownsBuffer(bytes) ? bytes : new Uint8Array(bytes);
+export function ownedBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return ownsBuffer(bytes) ? bytes as Uint8Array<ArrayBuffer> : new Uint8Array(bytes);
 }
 
 /** The ArrayBuffers of the Uint8Arrays in `value` (itself, an array or an object's fields). */
@@ -105,6 +105,7 @@ export function buffersOf(value: unknown, out: Set<ArrayBuffer> = new Set(), dep
 /** Marks `value`'s byte buffers for transfer when it is posted by comlink. */
 export function withTransfer<T>(value: T): T {
   if (!value || typeof value !== 'object') return value;  // comlink keys transfers by object
+  if (value instanceof Uint8Array && isDetached(value)) throw transferredError('the bytes');
   return Comlink.transfer(value, [...buffersOf(value)]);
 }
 

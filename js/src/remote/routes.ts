@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import type { Core } from '../search/core.js';
 import type { Search } from '../search/search.js';
 import { ownedBytes, type ApiShape } from './protocol.js';
+import { isDetached, transferredError } from '../runtime/errors.js';
 
 export type Route =
   /** Arguments copied to the worker, the result transferred back. */
@@ -136,6 +137,10 @@ export function functionAt(api: object, path: string): (...args: unknown[]) => u
 
 /** Wire arguments for `route`: a payload-first call transfers its first argument, the rest are copied. */
 export function wireArgs(route: Route | undefined, args: unknown[]): unknown[] {
+  // Checked here: posting a detached buffer fails with a DataCloneError that names no argument.
+  args.forEach((a, i) => {
+    if (a instanceof Uint8Array && isDetached(a)) throw transferredError(`argument ${i + 1}`);
+  });
   const first = args[0];
   if (route !== 'payload-first' || !(first instanceof Uint8Array)) return args;
   const payload = ownedBytes(first);

@@ -1,17 +1,19 @@
 // createSearchWorker: the search API served by a worker thread (a module Worker in browsers,
 // worker_threads in Node) running dist/worker/search-worker.js (built from worker/search-worker.ts).
 import * as Comlink from 'comlink';
-import { spawnWorker, type SpawnOptions } from './spawn.js';
+import { spawnWorker, type SpawnOptions, type WorkerEntry } from './spawn.js';
 import type { CreateSearchOptions, Search } from '../search/search.js';
 import type { Async } from './client.js';
 import type { ImageSignature } from '../search/clip-encoders.js';
 import type { ModelProgress } from '../search/model-store.js';
 import { SEARCH_ROUTES, routeOf, wireArgs, type Route } from './routes.js';
 
+const here = import.meta.url;
+
 /** What crosses to the worker: the search options that can be cloned, plus where to find things. */
 export interface SearchWorkerInit extends Omit<CreateSearchOptions, 'ort' | 'fetch' | 'signal' | 'onProgress'> {
   /** URL of an onnxruntime-web ES module for the worker to import (needed in browsers without a
-   *  bundler, e.g. '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs'). Default: 'onnxruntime-web'. */
+   *  bundler, e.g. '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs'). Default: 'onnxruntime-web/wasm'. */
   ortUrl?: string;
   /** Where the worker loads the core's .wasm from (default: beside the package). */
   wasmUrl?: string;
@@ -35,10 +37,16 @@ type SearchHost = {
   call(name: string, args: unknown[]): Promise<unknown>;
 };
 
+const SEARCH_WORKER: WorkerEntry = {
+  url: () => new URL('../worker/search-worker.js', here),  // Node only: through a variable so bundlers do not copy it
+  // Literal, for bundlers: see WorkerEntry.
+  start: () => new Worker(new URL('../worker/search-worker.js', import.meta.url), { type: 'module', name: 'cipherlens-search' }),
+};
+
 /** Starts a worker, loads the core and the models in it, and resolves once search is ready. */
 export async function createSearchWorker(options: SearchWorkerOptions = {}): Promise<SearchWorker> {
   const { workerUrl, onProgress, ...init } = options;
-  const thread = await spawnWorker({ workerUrl: workerUrl ?? new URL('../worker/search-worker.js', import.meta.url) });
+  const thread = await spawnWorker(SEARCH_WORKER, { workerUrl });
   const host = thread.remote as unknown as Comlink.Remote<SearchHost>;
   let ready: { imageSignature: ImageSignature | null };
   try {

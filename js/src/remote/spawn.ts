@@ -1,4 +1,4 @@
-// Starts one worker thread running worker/core-worker.ts: a module Worker in browsers, a
+// Starts one worker thread running a worker entry (worker/*.ts): a module Worker in browsers, a
 // worker_threads Worker in Node; waits until it listens and hands back a comlink proxy.
 import * as Comlink from 'comlink';
 import { READY, installErrorHandler, type HostApi } from './protocol.js';
@@ -18,8 +18,20 @@ export interface WorkerThread {
 }
 
 export interface SpawnOptions {
-  /** Where the worker entry is, for bundlers that move it (default: dist/worker/core-worker.js). */
+  /** Where the worker entry is, for bundlers that do not emit it themselves (e.g. esbuild). */
   workerUrl?: string | URL;
+}
+
+/**
+ * A worker entry of the package. Each is declared in its own module with a literal
+ * `new Worker(new URL('…', import.meta.url), { type: 'module' })`: the pattern bundlers (Vite,
+ * webpack) recognise to emit the worker, and only the entries an app imports are emitted.
+ */
+export interface WorkerEntry {
+  /** The entry's URL (Node's worker_threads). */
+  url(): URL;
+  /** Starts it as a browser module Worker. */
+  start(): Worker;
 }
 
 /** Who waits on a thread, so they can be failed when it dies. */
@@ -113,10 +125,8 @@ async function spawnNode(url: URL): Promise<WorkerThread> {
   };
 }
 
-async function spawnBrowser(url?: URL): Promise<WorkerThread> {
-  // The literal `new URL(..., import.meta.url)` inside `new Worker` is what bundlers look for.
-  const worker = url ? new Worker(url, { type: 'module', name: 'cipherlens' })
-    : new Worker(new URL('../worker/core-worker.js', import.meta.url), { type: 'module', name: 'cipherlens' });
+async function spawnBrowser(entry: WorkerEntry, url?: URL): Promise<WorkerThread> {
+  const worker = url ? new Worker(url, { type: 'module', name: 'cipherlens' }) : entry.start();
   const watch = deathWatch(() => {}, () => {});
   worker.addEventListener('error', (e) => watch.fail(new Error(`cipherlens: worker failed: ${(e as ErrorEvent).message ?? 'load error'}`)));
   await watch.guard(new Promise<void>((resolve) => {
@@ -138,8 +148,11 @@ async function spawnBrowser(url?: URL): Promise<WorkerThread> {
   };
 }
 
-export function spawnWorker(options: SpawnOptions = {}): Promise<WorkerThread> {
+// Through a variable: bundlers treat `new URL(x, import.meta.url)` as a file to emit.
+const here = import.meta.url;
+
+export function spawnWorker(entry: WorkerEntry, options: SpawnOptions = {}): Promise<WorkerThread> {
   installErrorHandler();
-  const url = options.workerUrl ? new URL(options.workerUrl, import.meta.url) : undefined;
-  return isNode ? spawnNode(url ?? new URL('../worker/core-worker.js', import.meta.url)) : spawnBrowser(url);
+  const url = options.workerUrl ? new URL(options.workerUrl, here) : undefined;
+  return isNode ? spawnNode(url ?? entry.url()) : spawnBrowser(entry, url);
 }

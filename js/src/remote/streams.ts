@@ -55,7 +55,7 @@ export interface Session {
 /** The ReadableStream that pumps `source` through an open worker session. */
 export function sessionStream(
   source: ByteSource, session: Promise<Session> | (() => Promise<Session>), options: StreamOptions = {},
-): ReadableStream<Uint8Array> {
+): ReadableStream<Uint8Array<ArrayBuffer>> {
   const { signal, onProgress } = options;
   let reader: SourceReader | undefined;
   let open: Session | undefined;
@@ -63,7 +63,7 @@ export function sessionStream(
   let ended = false;
   let bytesIn = 0;
   let bytesOut = 0;
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let controller!: ReadableStreamDefaultController<Uint8Array<ArrayBuffer>>;
 
   /** Ends everything once: frees the worker's session and stops the source. */
   const finish = (reason?: unknown) => {
@@ -86,7 +86,7 @@ export function sessionStream(
   const step = (input: Uint8Array | null, end: boolean) =>
     open!.thread.guard(open!.thread.remote.step(open!.id, input ? withTransfer(input) : null, end));
 
-  return new ReadableStream<Uint8Array>({
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
     async start(c) {
       controller = c;
       if (signal?.aborted) {
@@ -164,9 +164,9 @@ export function sessionStream(
  * A stream built by `make` only when first read: nothing is opened, pinned or decrypted for a
  * stream nobody reads. Its own high-water mark is 0; the inner stream's read-ahead applies.
  */
-export function lazyStream(make: () => ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  return new ReadableStream<Uint8Array>({
+export function lazyStream(make: () => ReadableStream<Uint8Array<ArrayBuffer>>): ReadableStream<Uint8Array<ArrayBuffer>> {
+  let reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>> | undefined;
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
     async pull(c) {
       reader ??= make().getReader();
       const { done, value } = await reader.read();
@@ -182,7 +182,7 @@ export function lazyStream(make: () => ReadableStream<Uint8Array>): ReadableStre
 /** Opens a session on `thread`, releasing the pin if opening fails. */
 export async function openSession(
   thread: WorkerThread, release: () => void, kind: 'encrypt' | 'decrypt', key: Uint8Array, header?: Uint8Array,
-): Promise<Session & { header?: Uint8Array }> {
+): Promise<Session & { header?: Uint8Array<ArrayBuffer> }> {
   try {
     const r = await thread.guard(thread.remote.open(kind, key, header));
     return { thread, id: r.id, header: r.header, release };

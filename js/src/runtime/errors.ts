@@ -40,9 +40,29 @@ export function badInput(message: string): CoreError {
   return new CoreError('BAD_INPUT', message);
 }
 
-/** Checks that `value` is a Uint8Array (of `length` bytes when given). */
+/** Whether a view's buffer was transferred away (to a worker): it reads as empty from then on. */
+export function isDetached(bytes: Uint8Array): boolean {
+  if (bytes.byteLength !== 0) return false;
+  const buffer = bytes.buffer as ArrayBuffer & { detached?: boolean };
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  try {
+    new Uint8Array(buffer);  // Node 20 has no .detached; a view on a detached buffer cannot be made
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The error for bytes used again after they were transferred to a worker. */
+export function transferredError(name: string): CoreError {
+  return badInput(`${name} was transferred to a worker by an earlier call and is now empty (detached); `
+    + 'pass a copy (bytes.slice()) to a worker call if you still need the bytes afterwards');
+}
+
+/** Checks that `value` is a Uint8Array (of `length` bytes when given) that still holds its bytes. */
 export function requireBytes(name: string, value: unknown, length?: number): Uint8Array {
   if (!(value instanceof Uint8Array)) throw badInput(`${name} must be a Uint8Array`);
+  if (isDetached(value)) throw transferredError(name);
   if (length !== undefined && value.length !== length) {
     throw badInput(`${name} must be ${length} bytes, got ${value.length}`);
   }

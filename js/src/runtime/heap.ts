@@ -83,7 +83,7 @@ export class Heap<M extends CryptoModule = CryptoModule> {
   }
 
   /** Copies `len` bytes out of the heap. */
-  read(ptr: number, len: number): Uint8Array {
+  read(ptr: number, len: number): Uint8Array<ArrayBuffer> {
     return this.u8.slice(ptr, ptr + len);
   }
 }

@@ -1,4 +1,4 @@
-import type { CipherlensModule, CryptoModule, ModuleOptions } from '../wasm/cipherlens.mjs';
+import type { CryptoModule, ModuleOptions } from '../wasm/cipherlens.mjs';
 import { isNode } from './env.js';
 
 /** Where the compiled core comes from. All optional: by default the .wasm beside this file. */
@@ -20,23 +20,22 @@ export type CoreFlavor = 'full' | 'crypto';
 
 type Factory<M> = (options?: ModuleOptions) => Promise<M>;
 
-// Written out per flavor so bundlers see both the .wasm URLs and the glue imports.
-const FLAVORS = {
-  full: {
-    url: new URL('../wasm/cipherlens.wasm', import.meta.url),
-    glue: async (): Promise<Factory<CipherlensModule>> => (await import('../wasm/cipherlens.mjs')).default,
-  },
-  crypto: {
-    url: new URL('../wasm/cipherlens-crypto.wasm', import.meta.url),
-    glue: async (): Promise<Factory<CryptoModule>> => (await import('../wasm/cipherlens-crypto.mjs')).default,
-  },
-};
+/**
+ * One build of the core: its .wasm and its glue. Each is declared beside the API it serves
+ * (crypto/core.ts, search/core.ts), with a literal `new URL('…', import.meta.url)` and import, so
+ * a bundle of the crypto API alone never references the full build.
+ */
+export interface CoreBuild<M extends CryptoModule = CryptoModule> {
+  flavor: CoreFlavor;
+  url: URL;
+  glue(): Promise<Factory<M>>;
+}
+
 const defaultModules = new Map<CoreFlavor, Promise<WebAssembly.Module>>();
 // A relative wasmUrl resolves against the package's root folder (dist/), as it did when this
 // file sat there. Through a variable: bundlers rewrite `new URL('literal', import.meta.url)`.
 const here = import.meta.url;
 const packageRoot = new URL('../', here);
-
 
 async function readWasmFromDisk(url: URL): Promise<Uint8Array> {
   // Imported only under Node so bundlers for the browser never see node:fs.
@@ -44,11 +43,12 @@ async function readWasmFromDisk(url: URL): Promise<Uint8Array> {
   return readFile(url);
 }
 
-/** Compiles the core (once per flavor for the default URL). Emscripten's own loader would fetch(file://) in Node. */
-export function compileCore(options: LoadOptions = {}, flavor: CoreFlavor = 'full'): Promise<WebAssembly.Module> {
+/** Compiles a build of the core (once per build for its default URL). Emscripten's own loader would fetch(file://) in Node. */
+export function compileBuild(options: LoadOptions, build: CoreBuild<CryptoModule>): Promise<WebAssembly.Module> {
+  const { flavor } = build;
   if (options.wasmModule) return Promise.resolve(options.wasmModule);
   if (options.wasmBinary) return WebAssembly.compile(options.wasmBinary as BufferSource);
-  const url = options.wasmUrl ? new URL(options.wasmUrl, packageRoot) : FLAVORS[flavor].url;
+  const url = options.wasmUrl ? new URL(options.wasmUrl, packageRoot) : build.url;
   const compile = async () => {
     if (url.protocol === 'file:' && isNode) return WebAssembly.compile(await readWasmFromDisk(url) as BufferSource);
     const response = await fetch(url);
@@ -65,13 +65,11 @@ export function compileCore(options: LoadOptions = {}, flavor: CoreFlavor = 'ful
   return compiled;
 }
 
-export async function instantiateCore(options: LoadOptions, flavor: 'crypto'): Promise<CryptoModule>;
-export async function instantiateCore(options?: LoadOptions, flavor?: 'full'): Promise<CipherlensModule>;
-export async function instantiateCore(options: LoadOptions = {}, flavor: CoreFlavor = 'full'): Promise<CryptoModule> {
+export async function instantiateCore<M extends CryptoModule>(options: LoadOptions, build: CoreBuild<M>): Promise<M> {
   if (!globalThis.crypto?.getRandomValues) {
     throw new Error('cipherlens: crypto.getRandomValues is required (Node >= 20 or a browser)');
   }
-  const [wasmModule, createModule] = await Promise.all([compileCore(options, flavor), FLAVORS[flavor].glue()]);
+  const [wasmModule, createModule] = await Promise.all([compileBuild(options, build), build.glue()]);
   return createModule({
     instantiateWasm(imports, receive) {
       WebAssembly.instantiate(wasmModule, imports).then((instance) => receive(instance, wasmModule));

@@ -1,6 +1,6 @@
 import { Heap } from '../runtime/heap.js';
-import { instantiateCore, type LoadOptions } from '../runtime/loader.js';
-import { makeCryptoCore } from '../crypto/core.js';
+import { compileBuild, instantiateCore, type CoreBuild, type CoreFlavor, type LoadOptions } from '../runtime/loader.js';
+import { CRYPTO_BUILD, makeCryptoCore } from '../crypto/core.js';
 import { makeEmbeddingIndexApi } from './embedding-index.js';
 import { makeMlData } from './ml-data.js';
 import { makeClip } from './clip.js';
@@ -23,9 +23,24 @@ function makeCore(heap: Heap<CipherlensModule>) {
 /** The synchronous core API; see the README for every call. */
 export type Core = ReturnType<typeof makeCore>;
 
+/** The full build: cipherlens.wasm (crypto and CLIP search) and its glue. */
+export const FULL_BUILD: CoreBuild<CipherlensModule> = {
+  flavor: 'full',
+  url: new URL('../wasm/cipherlens.wasm', import.meta.url),
+  glue: async () => (await import('../wasm/cipherlens.mjs')).default,
+};
+
+/** The build of a flavor. */
+export const buildOf = (flavor: CoreFlavor): CoreBuild => (flavor === 'crypto' ? CRYPTO_BUILD : FULL_BUILD);
+
+/** Compiles a build of the core (once per flavor for its default URL), e.g. to share among workers. */
+export function compileCore(options: LoadOptions = {}, flavor: CoreFlavor = 'full'): Promise<WebAssembly.Module> {
+  return compileBuild(options, buildOf(flavor));
+}
+
 /** Loads and initialises one instance of the wasm core. */
 export async function loadCore(options: LoadOptions = {}): Promise<Core> {
-  const mod = await instantiateCore(options, 'full');
+  const mod = await instantiateCore(options, FULL_BUILD);
   const heap = new Heap(mod);
   heap.check(mod.init());
   return makeCore(heap);

@@ -40,7 +40,7 @@ export interface EmbeddingIndex {
   /** Best hits first; equal scores by ascending file id. */
   search(query: ArrayLike<number>, options?: SearchOptions): SearchHit[];
   /** Encrypted, compressed snapshot (see docs/embedding-index.md for the layout). */
-  save(key: Uint8Array): Uint8Array;
+  save(key: Uint8Array): Uint8Array<ArrayBuffer>;
   /** Replaces the contents with saved bytes; on any error the index is left as it was. */
   load(bytes: Uint8Array, key: Uint8Array): void;
   /** Frees the wasm memory (wiping the vectors). The index is unusable afterwards. */
@@ -163,7 +163,7 @@ export function makeEmbeddingIndexApi(heap: Heap<CipherlensModule>) {
       return hits;
     }
 
-    save(key: Uint8Array): Uint8Array {
+    save(key: Uint8Array): Uint8Array<ArrayBuffer> {
       const wasm = this.live();
       requireBytes('key', key, KEY_BYTES);
       return heap.scope((a) => {

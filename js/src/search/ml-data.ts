@@ -31,8 +31,8 @@ export interface MLData {
 
 /** What Ente stores per file: gzip(JSON) blob-encrypted with the file key, header kept beside. */
 export interface EncryptedMLData {
-  encryptedData: Uint8Array;
-  decryptionHeader: Uint8Array;
+  encryptedData: Uint8Array<ArrayBuffer>;
+  decryptionHeader: Uint8Array<ArrayBuffer>;
 }
 
 /** The CLIP indexing version cipherlens writes (Ente's current one). */
@@ -43,12 +43,12 @@ export const CLIP_INDEX_VERSION = 1;
  * `maxBytes` stops the reading (what was read is zeroed) and throws BAD_INPUT.
  */
 async function transform(bytes: Uint8Array, stream: CompressionStream | DecompressionStream,
-  maxBytes = Infinity): Promise<Uint8Array> {
+  maxBytes = Infinity): Promise<Uint8Array<ArrayBuffer>> {
   const writer = stream.writable.getWriter();
   const written = writer.write(bytes as Uint8Array<ArrayBuffer>).then(() => writer.close());
   written.catch(() => {});  // the reader reports the same failure
   const reader = stream.readable.getReader();
-  const parts: Uint8Array[] = [];
+  const parts: Uint8Array<ArrayBuffer>[] = [];
   let total = 0;
   for (;;) {
     const { value, done } = await reader.read();
@@ -67,7 +67,7 @@ async function transform(bytes: Uint8Array, stream: CompressionStream | Decompre
 
 export const gzip = (bytes: Uint8Array) => transform(bytes, new CompressionStream('gzip'));
 
-export async function gunzip(bytes: Uint8Array, maxBytes = ML_DATA_MAX_BYTES): Promise<Uint8Array> {
+export async function gunzip(bytes: Uint8Array, maxBytes = ML_DATA_MAX_BYTES): Promise<Uint8Array<ArrayBuffer>> {
   try {
     return await transform(bytes, new DecompressionStream('gzip'), maxBytes);
   } catch (e) {

@@ -9,7 +9,8 @@ export const ENTE_MODEL_BASE_URL = 'https://models.ente.com/';
 export interface ModelFile {
   /** File name, e.g. `mobileclip_s2_text_opset18_quant.onnx`; also the cache key. */
   name?: string;
-  /** Full URL; default `baseUrl + name`. */
+  /** URL (relative: to the page, or in Node to the working directory, so a file path works);
+   *  default `baseUrl + name`. */
   url?: string | URL;
   /** The model itself (nothing is fetched or cached, but size/sha256 are still checked). */
   bytes?: Uint8Array | ArrayBuffer;
@@ -187,6 +188,26 @@ async function download(label: string, response: Response, size: number | undefi
   return out;
 }
 
+/** What relative model locations resolve against: the page or worker, or Node's working directory. */
+async function hereUrl(): Promise<string | undefined> {
+  const location = (globalThis as { location?: { href: string } }).location;
+  if (location || !isNode) return location?.href;
+  // Imported only under Node so bundlers for the browser never see node: modules.
+  const { pathToFileURL } = await import(/* webpackIgnore: true */ 'node:url' as string);
+  const { cwd } = (globalThis as unknown as { process: { cwd(): string } }).process;
+  return pathToFileURL(`${cwd()}/`).href;
+}
+
+/** Node: a model from disk (a path or file: URL); fetch() cannot read file: URLs. */
+async function readLocal(label: string, url: URL): Promise<Uint8Array> {
+  const { readFile } = await import(/* webpackIgnore: true */ 'node:fs/promises' as string);
+  try {
+    return new Uint8Array(await readFile(url));
+  } catch (cause) {
+    throw new ModelError('FETCH_FAILED', label, `cannot read ${url.href}: ${(cause as Error)?.message ?? cause}`, { cause });
+  }
+}
+
 /**
  * Gives a model's verified bytes: from `file.bytes`, else from the cache, else downloaded (then
  * cached). A cached copy that fails verification is dropped and downloaded again; downloaded
@@ -200,9 +221,17 @@ export async function loadModelBytes(file: ModelFile, options: ModelFetchOptions
     return bytes;
   }
   if (file.url === undefined && file.name === undefined) throw new Error('cipherlens: a model needs bytes, a url or a name');
-  // A relative base ('/models/') is relative to the page or worker.
-  const base = new URL(options.baseUrl ?? ENTE_MODEL_BASE_URL, (globalThis as { location?: { href: string } }).location?.href);
-  const url = new URL(file.url ?? (file.name as string), base);
+  // A relative base ('/models/') is relative to the page or worker; in Node, to the working
+  // directory, so plain file paths work there.
+  const here = await hereUrl();
+  const url = file.url !== undefined ? new URL(String(file.url), here)
+    : new URL(file.name as string, new URL(String(options.baseUrl ?? ENTE_MODEL_BASE_URL), here));
+  if (url.protocol === 'file:' && isNode) {
+    const bytes = await readLocal(label, url);
+    await verify(label, bytes, file.size, file.sha256);
+    options.onProgress?.({ model: label, loaded: bytes.length, total: bytes.length, fromCache: false });
+    return bytes;
+  }
   const store = await openStore(options.cache);
   const key = store?.byUrl ? url.href : safeFileName(file.name ?? url.pathname.split('/').pop() ?? 'model');
 

@@ -6,7 +6,8 @@ import { loadOrt, type OrtModule, type OrtOptions } from './ort-runtime.js';
 import { loadModelBytes, type ModelFetchOptions, type ModelFile } from './model-store.js';
 import { ModelError } from './model-error.js';
 
-/** A model given as a file name (resolved against the base URL), a URL, bytes, or a ModelFile. */
+/** A model given as a file name (resolved against the base URL), a URL or path (relative to the
+ *  page, or in Node to the working directory), bytes, or a ModelFile. */
 export type ModelSource = string | URL | Uint8Array | ArrayBuffer | ModelFile;
 
 /** Where a model comes from and how ONNX Runtime is set up. */
@@ -14,7 +15,9 @@ export interface SessionOptions extends ModelFetchOptions, OrtOptions {}
 
 /** Turns every ModelSource form into a ModelFile. */
 export function toModelFile(source: ModelSource): ModelFile {
-  if (typeof source === 'string') return /^[a-z][a-z0-9+.-]*:/i.test(source) ? { url: source } : { name: source };
+  // A URL ('https:', 'file:'), or a path ('./m.onnx', '/models/m.onnx'), is a location; a bare
+  // name is looked up under baseUrl.
+  if (typeof source === 'string') return /^([a-z][a-z0-9+.-]*:|\.{0,2}\/)/i.test(source) ? { url: source } : { name: source };
   if (source instanceof URL) return { url: source };
   if (source instanceof Uint8Array || source instanceof ArrayBuffer) return { bytes: source };
   return source;

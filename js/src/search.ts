@@ -1,0 +1,42 @@
+// The package's search entry, `cipherlens/search`: the full core (crypto plus CLIP search,
+// cipherlens.wasm), on-device CLIP search through ONNX Runtime Web (an optional peer dependency),
+// and the workers serving them. The crypto entry's API is here too, its workers on the full
+// build by default. Listed rather than `export *`: the crypto worker would be emitted unused.
+export { loadCryptoCore, type CryptoCore } from './crypto/core.js';
+export type { CoreFlavor, LoadOptions } from './runtime/loader.js';
+export { CoreError, type CoreErrorCode } from './runtime/errors.js';
+export type { DerivedKey } from './crypto/keys.js';
+export type { StreamEncryptor, StreamDecryptor } from './crypto/stream.js';
+export { CHUNK_BYTES, CIPHER_CHUNK_BYTES, FILE_HASH_BYTES } from './crypto/sizes.js';
+export type { FileHasher } from './crypto/file-hash.js';
+export type {
+  CoreWorker, AsyncCore, Async, AsyncStreamEncryptor, AsyncStreamDecryptor, CallOptions, Progress, KdfProgress,
+  StreamProgress, StreamOptions, ByteSource, WorkerOptions, WorkerControls,
+} from './remote/client.js';
+export { loadCore, compileCore, type Core } from './search/core.js';
+export { createCoreWorker, createWorkerPool } from './remote/core-pool.js';
+export {
+  CLIP_DIMS, CLIP_CONTEXT_LENGTH, CLIP_IMAGE_SIDE, CLIP_IMAGE_FLOATS, ENTE_CLIP_MIN_SCORE, DEFAULT_MAX_IMAGE_SIDE,
+} from './search/clip-spec.js';
+export {
+  createSearch,
+  type Search, type SearchCore, type CreateSearchOptions, type QueryOptions, type SearchIndex,
+} from './search/search.js';
+export {
+  createImageEncoder, createTextEncoder, detectImageSignature, l2Normalize, ENTE_CLIP_MODELS,
+  type ClipImageEncoder, type ClipTextEncoder, type ImageSignature, type ModelSource, type EncoderOptions,
+} from './search/clip-encoders.js';
+export {
+  loadModelBytes, ENTE_MODEL_BASE_URL,
+  type ModelFile, type ModelProgress, type ModelCacheOptions, type ModelFetchOptions,
+} from './search/model-store.js';
+export { createSearchWorker, type SearchWorker, type SearchWorkerOptions, type SearchWorkerInit } from './remote/search-client.js';
+export { ModelError, type ModelErrorCode } from './search/model-error.js';
+export { loadOrt, type OrtOptions, type OrtModule } from './search/ort-runtime.js';
+export type { EmbeddingIndex, SearchHit, SearchOptions } from './search/embedding-index.js';
+export type { ClipData, MLData, EncryptedMLData, ClipOptions } from './search/ml-data.js';
+export { CLIP_INDEX_VERSION } from './search/ml-data.js';
+export { fileIndexStore, indexedDbIndexStore, type IndexStore, type IndexedDbStoreOptions } from './search/index-store.js';
+export {
+  CLIP_MAX_TEXT_UNITS, type RgbaPixels, type RgbaImage, type ClipImageOptions,
+} from './search/clip.js';

@@ -1,0 +1,72 @@
+// What Node users hit first: model files given as paths and file: URLs, terminate() of every
+// worker kind resolving without ending the process, and bytes reused after a transfer.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadModelBytes, createTextEncoder, createCoreWorker, loadCryptoCore, CoreError } from '../../js/dist/index.js';
+import { createCoreWorker as createCryptoWorker } from '../../js/dist/crypto.js';
+import { MODEL_DIR, modelBytes } from './clip-helpers.mjs';
+
+const TEXT = fileURLToPath(new URL('test_text.onnx', MODEL_DIR));
+
+test('models from a relative path, an absolute path and a file: URL, verified like downloads', async () => {
+  const expected = modelBytes('test_text.onnx');
+  const rel = `./${relative(process.cwd(), TEXT)}`;
+  for (const url of [rel, TEXT, pathToFileURL(TEXT)]) {
+    assert.deepEqual(await loadModelBytes({ url, size: expected.length }), expected, String(url));
+  }
+  await assert.rejects(loadModelBytes({ url: TEXT, size: expected.length + 1 }), { code: 'SIZE_MISMATCH' });
+  await assert.rejects(loadModelBytes({ url: `${TEXT}.missing` }), { code: 'FETCH_FAILED' });
+  // A string source that is a path is a location, not a name under baseUrl.
+  const encoder = await createTextEncoder(rel, { numThreads: 1 });
+  await encoder.release();
+});
+
+test('await terminate() of every worker kind resolves and the process goes on', () => {
+  const dist = new URL('../../js/dist/', import.meta.url).href;
+  const script = `
+    const all = await import('${dist}index.js');
+    const crypto = await import('${dist}crypto.js');
+    const workers = [await all.createCoreWorker(), await all.createCoreWorker({ flavor: 'crypto' }),
+      await all.createWorkerPool(2), await crypto.createCoreWorker(), await crypto.createWorkerPool(2)];
+    for (const w of workers) await w.terminate();
+    const search = await all.createSearchWorker({ textModel: ${JSON.stringify(pathToFileURL(TEXT).href)}, imageModel: null, numThreads: 1 });
+    await search.terminate();
+    console.log('still running');`;
+  // A file, not -e: worker threads inherit --input-type and refuse to start with it.
+  const dir = mkdtempSync(join(tmpdir(), 'cipherlens-terminate-'));
+  try {
+    writeFileSync(join(dir, 'main.mjs'), script);
+    const out = execFileSync(process.execPath, [join(dir, 'main.mjs')], { encoding: 'utf8' });
+    assert.equal(out.trim(), 'still running');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('bytes reused after a worker call transferred them: a CoreError that says so', async () => {
+  const core = await loadCryptoCore();
+  const key = core.generateKey();
+  for (const worker of [await createCoreWorker({ flavor: 'crypto' }), await createCryptoWorker()]) {
+    try {
+      const message = new TextEncoder().encode('photo');
+      const sealed = await worker.blob.encrypt(message, key);  // transfers message
+      assert.equal(message.length, 0);
+      await assert.rejects(worker.blob.encrypt(message, key), (e) => e instanceof CoreError && e.code === 'BAD_INPUT' && /transferred/.test(e.message));
+      const encryptor = await worker.stream.createEncryptor(key);
+      const chunk = new Uint8Array(10);
+      await encryptor.update(chunk);
+      await assert.rejects(encryptor.update(chunk), (e) => e instanceof CoreError && /transferred/.test(e.message));
+      await encryptor.dispose();
+      // The same array in the calling thread's core.
+      assert.throws(() => core.blob.encrypt(message, key), (e) => e instanceof CoreError && /transferred/.test(e.message));
+      assert.equal(new TextDecoder().decode(core.blob.decrypt(sealed.ciphertext, sealed.header, key)), 'photo');
+    } finally {
+      await worker.terminate();
+    }
+  }
+});

@@ -1,0 +1,210 @@
+// The package as developers meet it: `npm pack` of js/, the tarball installed into fresh projects
+// from npm's cache, the Node example run, a strict TypeScript consumer type-checked, the Vite
+// examples (full and crypto-only) built with Vite's default configuration and a crypto-only
+// esbuild bundle, and the README quick start in Node and in a Vite page, all loaded in headless
+// Chromium under a strict Content-Security-Policy.
+// Prints the sizes it measures (tarball, installs, each app's emitted bytes).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchChromium } from '../browser/server.mjs';
+import { serveStatic } from './static-server.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const rootPkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+// The apps' tools at the versions the repository pins, so installs come from npm's cache.
+const pinned = (name) => rootPkg.devDependencies[name];
+// ONNX Runtime's files (its package's or a bundler's copies) and the full core, hashed or not.
+const ORT_FILE = /(^|\/)ort(-wasm|\.)|(^|\/)dist\/ort\//;
+const FULL_CORE_FILE = /(^|\/)cipherlens(-[\w-]{8})?\.wasm$/;
+const MODELS = { 'text.onnx': 'test_text.onnx', 'image.onnx': 'test_image_rgba.onnx' };
+
+/** The package README's quick start, as a reader would copy it. */
+const quickStart = (readme) => /## Quick start[^]*?```js\n([^]*?)```/.exec(readFileSync(readme, 'utf8'))[1];
+
+let work;
+let tarball;
+const sizes = {};
+
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const npm = (args, cwd) => run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], cwd);
+
+/** Every file under `dir`, with its size. */
+function filesOf(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => {
+      const path = join(e.parentPath ?? e.path, e.name);
+      return { path: relative(dir, path), bytes: statSync(path).size };
+    });
+}
+const total = (files) => files.reduce((n, f) => n + f.bytes, 0);
+
+/** A fresh project with the tarball and `deps` installed; `files` maps names to contents or source paths. */
+function project(name, deps) {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  const pkg = { name: `cipherlens-${name}`, private: true, type: 'module', dependencies: { cipherlens: `file:${tarball}`, ...deps } };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+  npm(['install'], dir);
+  return dir;
+}
+
+before(() => {
+  work = mkdtempSync(join(tmpdir(), 'cipherlens-package-'));
+  const [packed] = JSON.parse(run('npm', ['pack', './js', '--json', '--pack-destination', work], ROOT));
+  tarball = join(work, packed.filename);
+  sizes.tarball = { packed: packed.size, unpacked: packed.unpackedSize, files: packed.files.map((f) => f.path) };
+});
+after(() => {
+  console.log(`package sizes: ${JSON.stringify(sizes, (k, v) => (k === 'files' && Array.isArray(v) ? undefined : v), 1)}`);
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test('the tarball: entry points, README, LICENSE, CHANGELOG, no ORT copies, no test-only barrel', () => {
+  const files = sizes.tarball.files;
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/crypto.js', 'dist/crypto.d.ts',
+    'dist/search.js', 'dist/search.d.ts', 'dist/worker/crypto-worker.js', 'dist/worker/core-worker.js',
+    'dist/worker/search-worker.js', 'dist/wasm/cipherlens.wasm', 'dist/wasm/cipherlens-crypto.wasm']) {
+    assert.ok(files.includes(f), `${f} in the tarball`);
+  }
+  assert.deepEqual(files.filter((f) => ORT_FILE.test(f) || /\.tsbuildinfo$|^dist\/index\./.test(f)), []);
+});
+
+test('Node: the README quick start and the example run from the installed tarball (no ONNX Runtime installed)', () => {
+  const dir = project('node', {});
+  cpSync(join(ROOT, 'examples/node/index.mjs'), join(dir, 'index.mjs'));
+  sizes.nodeInstall = total(filesOf(join(dir, 'node_modules')));
+  assert.deepEqual(readdirSync(join(dir, 'node_modules')).sort(), ['.package-lock.json', 'cipherlens', 'comlink']);
+  // The README's quick start, copied as a reader would.
+  writeFileSync(join(dir, 'quick-start.mjs'), quickStart(join(dir, 'node_modules/cipherlens/README.md')));
+  assert.equal(run('node', ['quick-start.mjs'], dir), 'a photo 9437184\nAUTH_FAILED\n');
+  const out = run('node', ['index.mjs'], dir);
+  assert.match(out, /^blob: a photo$/m);
+  assert.match(out, /^worker: in a worker$/m);
+  assert.match(out, /^stream: round trip ok$/m);
+  // The crypto entry resolves without onnxruntime-web; the search entry names what is missing.
+  const probe = "import('cipherlens/search').then((m) => m.loadOrt()).catch((e) => console.log(e.code ?? e.message))";
+  assert.match(run('node', ['--input-type=module', '-e', probe], dir), /ERR_MODULE_NOT_FOUND|onnxruntime-web/);
+});
+
+let web;
+test('web project: Node search from model paths, strict TypeScript consumer', () => {
+  web = project('web', { 'onnxruntime-web': pinned('onnxruntime-web'), vite: pinned('vite'), esbuild: pinned('esbuild') });
+  sizes.webInstall = total(filesOf(join(web, 'node_modules')));
+  const models = join(web, 'models');
+  mkdirSync(models);
+  for (const [as, from] of Object.entries(MODELS)) cpSync(join(ROOT, 'build/models', from), join(models, as));
+  cpSync(join(ROOT, 'examples/node/index.mjs'), join(web, 'index.mjs'));
+  const out = run('node', ['index.mjs', './models'], web);  // a relative path, resolved against the working directory
+  assert.match(out, /^search: best match for "red" is photo 1$/m);
+
+  cpSync(join(ROOT, 'tests/package/consumer'), join(web, 'consumer'), { recursive: true });
+  run('node', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(web, 'consumer')], web);
+});
+
+/** Loads a built app in Chromium under the strict policy; resolves to what its page reports. */
+async function loadInChromium(dist) {
+  const server = await serveStatic(dist);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/`);
+    const out = page.locator('#out[data-done]');
+    await out.waitFor({ timeout: 240_000 });
+    const text = await out.textContent();
+    assert.equal(await out.getAttribute('data-done'), 'ok', text);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(server.violations, [], 'no Content-Security-Policy violation');
+    return JSON.parse(text);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** Builds an app in the web project with Vite's default configuration: a copy of examples/`from`
+ *  (if given) plus the files in `write`, with the test models in public/models/ if asked. */
+function viteBuild(name, { from = name, models = false, write = {} } = {}) {
+  const app = join(web, name);
+  if (from) cpSync(join(ROOT, 'examples', from), app, { recursive: true, filter: (f) => !/node_modules|dist/.test(relative(ROOT, f)) });
+  for (const [path, text] of Object.entries(write)) {
+    mkdirSync(dirname(join(app, path)), { recursive: true });
+    writeFileSync(join(app, path), text);
+  }
+  if (models) {
+    mkdirSync(join(app, 'public/models'), { recursive: true });
+    for (const [as, from] of Object.entries(MODELS)) cpSync(join(ROOT, 'build/models', from), join(app, 'public/models', as));
+  }
+  run('node', [join(web, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], app);
+  const files = filesOf(join(app, 'dist')).filter((f) => !f.path.startsWith('models/'));
+  sizes[name] = { bytes: total(files), files: Object.fromEntries(files.map((f) => [f.path, f.bytes])) };
+  return { dist: join(app, 'dist'), files };
+}
+
+/** Asserts a crypto-only build emitted no search code, no full core and no ONNX Runtime. */
+function assertCryptoOnly(dist, files) {
+  assert.deepEqual(files.filter((f) => ORT_FILE.test(f.path) || FULL_CORE_FILE.test(f.path) || /search/.test(f.path)), []);
+  for (const f of files.filter((f) => f.path.endsWith('.js'))) {
+    const code = readFileSync(join(dist, f.path), 'utf8');
+    for (const marker of ['onnxruntime', 'models.ente.com', 'cipherlens.wasm', 'search-worker']) {
+      assert.ok(!code.includes(marker), `${f.path} contains '${marker}'`);
+    }
+  }
+}
+
+test('Vite, default configuration: crypto, worker, stream and search under the strict CSP', async () => {
+  const { dist } = viteBuild('vite', { models: true });
+  const result = await loadInChromium(dist);
+  assert.deepEqual(result, { crypto: 'a photo', blobBytes: 7 + 17, worker: 'in a worker', stream: true, search: 1 });
+});
+
+test('Vite, crypto only: a worker pool and a stream, no search code or ONNX Runtime emitted', async () => {
+  const { dist, files } = viteBuild('vite-crypto');
+  assertCryptoOnly(dist, files);
+  assert.ok(files.some((f) => /cipherlens-crypto(-[\w-]{8})?\.wasm$/.test(f.path)), 'the crypto core emitted');
+  const result = await loadInChromium(dist);
+  assert.deepEqual(result, { crypto: 'a photo', worker: 'abc', stream: true });
+});
+
+test('Vite: the README quick start, copied into a page, runs under the strict CSP (crypto only)', async () => {
+  const { dist, files } = viteBuild('vite-readme', {
+    from: null,
+    write: {
+      'index.html': '<!doctype html><meta charset="utf-8"><pre id="out"></pre><script type="module" src="/src/main.js"></script>',
+      // What the quick start logs, and any failure, shown on the page for the test to read.
+      'src/report.js': `export const lines = [];
+const out = document.querySelector('#out');
+const log = console.log;
+console.log = (...args) => { lines.push(args.join(' ')); log(...args); };
+const fail = (e) => { out.textContent = String(e?.reason ?? e?.error ?? e); out.dataset.done = 'error'; };
+addEventListener('error', fail);
+addEventListener('unhandledrejection', fail);`,
+      'src/quick-start.js': quickStart(join(web, 'node_modules/cipherlens/README.md')),
+      'src/main.js': `import { lines } from './report.js';
+import './quick-start.js';
+const out = document.querySelector('#out');
+out.textContent = JSON.stringify(lines);
+out.dataset.done = 'ok';`,
+    },
+  });
+  assertCryptoOnly(dist, files);
+  assert.deepEqual(await loadInChromium(dist), ['a photo 9437184', 'AUTH_FAILED']);
+});
+
+test('esbuild, crypto only: works under the strict CSP and holds no search code or ONNX Runtime', async () => {
+  const app = join(web, 'esbuild');
+  cpSync(join(ROOT, 'examples/esbuild'), app, { recursive: true, filter: (f) => !/node_modules|dist/.test(relative(ROOT, f)) });
+  run('node', ['build.mjs'], app);
+  const files = filesOf(join(app, 'dist'));
+  sizes.esbuild = { bytes: total(files), files: Object.fromEntries(files.map((f) => [f.path, f.bytes])) };
+  assertCryptoOnly(join(app, 'dist'), files);
+  const result = await loadInChromium(join(app, 'dist'));
+  assert.deepEqual(result, { crypto: 'a photo', worker: 'in a worker', stream: true });
+});
