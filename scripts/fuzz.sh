@@ -27,11 +27,11 @@ for t in "${targets[@]}"; do
   bin="build/asan/$t"
   [ -x "$bin" ] || { echo "fuzz: $bin missing: run 'bash scripts/build.sh asan'" >&2; exit 1; }
   mkdir -p "$corpus/$t" "tests/fuzz/corpus/$t"
-  log="build/fuzz/$t.log"
+  log="$corpus/$t.log"  # beside its corpus: a test slice and a long run may run at once
   if "$bin" -max_total_time="$seconds" -timeout="$hang_seconds" -max_len="$max_len" \
        -artifact_prefix="build/fuzz/crashes/$t-" -print_final_stats=1 \
        "$corpus/$t" "tests/fuzz/corpus/$t" >"$log" 2>&1; then
-    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     echo "fuzz: $t ok, ${execs:-?} inputs in ${seconds}s"
   else
     echo "fuzz: $t FAILED (log: $log)" >&2

@@ -2,10 +2,15 @@
 // fail under the ASan + UBSan build (build/asan), which runs every case of this suite.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "encoding.hpp"
+#include "index_file.hpp"
 #include "mnemonic.hpp"
+#include "secretstream.hpp"
+#include "test_helpers.hpp"
 
 using namespace cl;
 
@@ -42,4 +47,23 @@ TEST_CASE("a phrase word holding a NUL byte is refused without reading out of bo
     const std::string phrase = zero_phrase(14, word);
     REQUIRE(mnemonic_to_entropy(entropy, &len, phrase.data(), phrase.size()) == kBadInput);
   }
+}
+
+// fuzz_index: a corrupt zstd frame whose match offset is out of range. zstd 1.5.4 computes that
+// match's address for prefetching (never dereferenced), which UBSan reports as pointer overflow;
+// tests/fuzz/fuzz.cmake exempts that one zstd file from the check. The loader refuses the frame.
+TEST_CASE("an authentic index whose zstd frame has an out-of-range match is BAD_INPUT", "[index][fuzz]") {
+  const std::vector<uint8_t> frame = from_hex(
+      "28b52ffd8458000000003c000000a600020007990400"
+      "9a00193f004ccd3f008211080e01b73a");
+  const auto key = random_vec(32);
+  const size_t clen = frame.size() + kStreamOverhead;
+  std::vector<uint8_t> saved(kIndexEnvelopeBytes + clen);
+  const uint8_t head[8] = {'C', 'L', 'I', 'E', 1, 0, 0, 0};
+  std::copy(head, head + 8, saved.begin());
+  for (int i = 0; i < 8; i++) saved[8 + i] = uint8_t(uint64_t(clen) >> (8 * i));
+  REQUIRE(blob_encrypt(saved.data() + kIndexEnvelopeBytes, saved.data() + 16, frame.data(), frame.size(),
+                       key.data()) == kOk);
+  EmbeddingIndex index;
+  REQUIRE(index_load(index, saved.data(), saved.size(), key.data()) == kBadInput);
 }
