@@ -22,17 +22,21 @@ async function send(res, bytes) {
   }
 }
 
+let held;  // the socket of a /dropped.enc download, cut by /cut
 const env = browserSuite({
   '/whole.enc': async (req, res) => {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': ciphertext.length });
     await send(res, ciphertext);
     res.end();
   },
-  '/dropped.enc': async (req, res) => {  // promises the whole file, then the connection goes
+  '/dropped.enc': async (req, res) => {  // promises the whole file, sends part, then holds
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': ciphertext.length });
     await send(res, ciphertext.subarray(0, CUT));
-    await new Promise((r) => setTimeout(r, 50));
-    res.socket.destroy();
+    held = res.socket;
+  },
+  '/cut': async (req, res) => {  // the connection goes once the page has had the first chunk
+    held?.destroy();
+    res.end();
   },
   '/short.enc': async (req, res) => {  // no length promised: the body simply ends early
     res.writeHead(200, { 'content-type': 'application/octet-stream' });
@@ -48,13 +52,16 @@ test('in the browser, a download cut mid-chunk errors clearly, frees the session
     const { createCoreWorker, CoreError } = await import('/js/dist/index.js');
     const fromHex = (h) => Uint8Array.from(h.match(/../g), (x) => parseInt(x, 16));
     const w = await createCoreWorker({ flavor: 'crypto' });
-    const download = async (path) => {
+    // A cut comes only after the first chunk came out: the stream reads its source on demand, and
+    // an errored fetch body drops bytes still queued in it, so a timed cut would race the reader.
+    const download = async (path, cutAfterFirstChunk = false) => {
       const sizes = [];
       const parts = [];
       try {
         for await (const chunk of w.decryptStream((await fetch(path)).body, fromHex(header), fromHex(key))) {
           sizes.push(chunk.length);
           parts.push(chunk);
+          if (cutAfterFirstChunk && sizes.length === 1) await (await fetch('/cut')).arrayBuffer();
         }
         const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await new Blob(parts).arrayBuffer()));
         return { sizes, sha: [...digest].map((b) => b.toString(16).padStart(2, '0')).join('') };
@@ -63,7 +70,7 @@ test('in the browser, a download cut mid-chunk errors clearly, frees the session
       }
     };
     try {
-      const dropped = await download('/dropped.enc');
+      const dropped = await download('/dropped.enc', true);
       const droppedSessions = await w.openSessions();
       const short = await download('/short.enc');
       const shortSessions = await w.openSessions();
