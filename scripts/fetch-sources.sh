@@ -15,14 +15,16 @@ dest="$(mkdir -p "${1:-$here/.deps}" && cd "${1:-$here/.deps}" && pwd)"
 record="${SOURCES_RECORD:-$here/wasm/third_party/sources.sha256}"
 say() { echo "fetch-sources: $*" >&2; }
 
-ensure_deb_src() {
-  if grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ || grep -qs '^deb-src' /etc/apt/sources.list; then return 0; fi
-  [ "$(id -u)" = 0 ] || { say "no deb-src entry in apt's sources; run 'npm run setup' as root once"; exit 1; }
-  # Mirror the binary entries as deb-src entries.
-  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-    sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > /etc/apt/sources.list.d/debian-src.sources
-  else
-    sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > /etc/apt/sources.list.d/debian-src.list
+# refresh_lists PKG: apt-cache knows no source of PKG: add a deb-src entry mirroring the binary
+# ones if there is none, then fetch apt's lists once.
+refresh_lists() {
+  [ "$(id -u)" = 0 ] || { say "apt-cache lists no source of $1; run 'npm run setup' as root once"; exit 1; }
+  if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
+    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+      sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > /etc/apt/sources.list.d/debian-src.sources
+    else
+      sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > /etc/apt/sources.list.d/debian-src.list
+    fi
   fi
   apt-get update -qq
 }
@@ -66,11 +68,10 @@ fetch() {  # fetch PACKAGE LINK_NAME
   local versions
   versions=$(listed_versions "$pkg")
   if [ -z "$versions" ]; then
-    ensure_deb_src
-    [ "$(id -u)" = 0 ] && apt-get update -qq
+    refresh_lists "$pkg"
     versions=$(listed_versions "$pkg")
   fi
-  [ -n "$versions" ] || { say "apt-cache lists no source version of $pkg (is there a deb-src entry? run apt-get update)"; exit 1; }
+  [ -n "$versions" ] || { say "apt-cache lists no source version of $pkg, even after apt-get update"; exit 1; }
   for v in $versions; do
     work=$(mktemp -d "$dest/.fetch-$pkg.XXXXXX") && chmod 755 "$work"   # apt downloads as _apt
     log="$work/apt.log"
