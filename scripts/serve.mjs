@@ -20,9 +20,9 @@ const TYPES = {
 
 // The policy every page is served with: no eval or inline script anywhere, wasm allowed, workers
 // from this origin (blob: for ONNX Runtime's threaded build), nothing fetched from elsewhere.
-export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
-  + "connect-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; report-uri /__csp-report";
 const CSP_REPORT_PATH = '/__csp-report';
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
+  + `connect-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; report-uri ${CSP_REPORT_PATH}`;
 
 // Bare specifiers the package imports, and the files a bundler would pick for them.
 const BARE = {
@@ -31,10 +31,13 @@ const BARE = {
   'onnxruntime-web': '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',
   '#ort': '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',  // the package's "imports"
 };
-const BARE_IMPORT = /(from\s*|import\s*\(\s*(?:\/\*.*?\*\/\s*)?)(['"])(comlink(?:\/dist\/esm\/[\w.-]+)?|onnxruntime-web|#ort)\2/g;
+const quoteRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+// `from 'name'` and `import('name')` (a /* comment */ may sit inside the parenthesis) for each name above.
+const BARE_IMPORT = new RegExp(String.raw`(from\s*|import\s*\(\s*(?:\/\*.*?\*\/\s*)?)(['"])(`
+  + Object.keys(BARE).map(quoteRegExp).join('|') + String.raw`)\2`, 'g');
 
 function resolveBareImports(source) {
-  return source.replace(BARE_IMPORT, (whole, lead, q, name) => (BARE[name] ? `${lead}${q}${BARE[name]}${q}` : whole));
+  return source.replace(BARE_IMPORT, (whole, lead, q, name) => `${lead}${q}${BARE[name]}${q}`);
 }
 
 /**
