@@ -1,11 +1,8 @@
-// What Node users hit first: model files given as paths and file: URLs, terminate() of every
-// worker kind resolving without ending the process, and bytes reused after a transfer.
+// What Node users hit first: model files given as paths and file: URLs, and bytes reused after a
+// transfer (terminate() of every worker kind: worker-terminate.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadModelBytes, createTextEncoder, createCoreWorker, loadCryptoCore, CoreError } from '../../js/dist/index.js';
 import { createCoreWorker as createCryptoWorker } from '../../js/dist/crypto.js';
@@ -24,28 +21,6 @@ test('models from a relative path, an absolute path and a file: URL, verified li
   // A string source that is a path is a location, not a name under baseUrl.
   const encoder = await createTextEncoder(rel, { numThreads: 1 });
   await encoder.release();
-});
-
-test('await terminate() of every worker kind resolves and the process goes on', () => {
-  const dist = new URL('../../js/dist/', import.meta.url).href;
-  const script = `
-    const all = await import('${dist}index.js');
-    const crypto = await import('${dist}crypto.js');
-    const workers = [await all.createCoreWorker(), await all.createCoreWorker({ flavor: 'crypto' }),
-      await all.createWorkerPool(2), await crypto.createCoreWorker(), await crypto.createWorkerPool(2)];
-    for (const w of workers) await w.terminate();
-    const search = await all.createSearchWorker({ textModel: ${JSON.stringify(pathToFileURL(TEXT).href)}, imageModel: null, numThreads: 1 });
-    await search.terminate();
-    console.log('still running');`;
-  // A file, not -e: worker threads inherit --input-type and refuse to start with it.
-  const dir = mkdtempSync(join(tmpdir(), 'cipherlens-terminate-'));
-  try {
-    writeFileSync(join(dir, 'main.mjs'), script);
-    const out = execFileSync(process.execPath, [join(dir, 'main.mjs')], { encoding: 'utf8' });
-    assert.equal(out.trim(), 'still running');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 });
 
 test('bytes reused after a worker call transferred them: a CoreError that says so', async () => {
