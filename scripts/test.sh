@@ -2,7 +2,8 @@
 # Runs the test suites; `npm test` runs all of them after setup and build (tests/README.md).
 #   test.sh                     every suite
 #   test.sh cpp|node|browser|setup|package ...   the named layers only
-# The Node, browser and set-up suites go through one node --test run, so its summary closes the output.
+# The Node, browser, set-up and package suites go through one node --test run (then, after the
+# node and browser layers, the SECURITY.md table check).
 # Random test inputs come from TEST_SEED (one for every suite); unset, a fresh one is drawn and
 # printed here, and a failing suite prints it again: TEST_SEED=<it> npm test reruns the same inputs.
 set -euo pipefail
