@@ -1,24 +1,40 @@
-// The gallery page: screens, forms and the photo grid. gallery.js does the work, in
-// cipherlens' worker threads; this file shows its results.
-import { call, reportProgressTo } from './gallery.js';
+// The gallery page: screens, forms, albums, the grid and the viewer. The work happens in the
+// modules beside this one (accounts, library, sharing, search), and every byte of crypto in
+// cipherlens' worker pool: this thread draws, fetches and keeps keys only while logged in.
+import { createWorkerPool } from '../js/dist/crypto.js';
+import { createApi } from './api.js';
+import { signUp, logIn, recover } from './account.js';
+import { Library, FILE_TYPE } from './library.js';
+import { Sharing, KeyChangedError, publicLinkOfPage } from './sharing.js';
+import { GallerySearch } from './search.js';
 
+const POOL_THREADS = 2;
+const DEFAULT_ALBUM = 'My photos';
 const $ = (id) => document.getElementById(id);
 
-reportProgressTo((task, p) => {
-  if (task === 'search' && !document.body.dataset.busy) return showSearchLoading(p);
-  return showProgress(p);
+const core = await createWorkerPool(POOL_THREADS, {
+  workerUrl: new URL('crypto-worker.js', location.href).href,
+  wasmUrl: new URL('cipherlens-crypto.wasm', location.href).href,
 });
+
+let session = null;   // the logged-in account (account.js Session)
+let library = null;
+let sharing = null;
+let search = null;
+let album = null;     // the album shown
+let searchReady = null;
 
 function show(screen) {
   for (const s of document.querySelectorAll('main > section')) s.hidden = s.id !== `screen-${screen}`;
   document.body.dataset.screen = screen;
   const inGallery = screen === 'gallery';
-  $('add-button').hidden = !inGallery;
   $('lock-button').hidden = !inGallery;
   $('search-form').hidden = !inGallery;
+  $('who').hidden = !inGallery;
+  $('error').hidden = true;
 }
 
-function showProgress({ label, done, total }) {
+function showProgress(label, done, total) {
   $('busy').hidden = false;
   $('busy-label').textContent = label;
   const bar = $('busy-progress');
@@ -30,112 +46,149 @@ function showProgress({ label, done, total }) {
   }
 }
 
-const SEARCH_PLACEHOLDER = $('search-input').placeholder;
-
-/** While search loads behind the open gallery, the search box says how far it is. */
-function showSearchLoading({ label, done, total }) {
-  const input = $('search-input');
-  input.disabled = true;
-  input.placeholder = total ? `${label} ${Math.round((100 * done) / total)}%` : label;
+function showError(e) {
+  $('error').textContent = e?.message ?? String(e);
+  $('error').hidden = false;
 }
 
-/** Search opens after the grid shows: the photos do not wait for the models and the index. */
-async function openSearchInBackground() {
-  const input = $('search-input');
-  input.disabled = true;
-  try {
-    await call('openSearch');
-    input.placeholder = SEARCH_PLACEHOLDER;
-    input.disabled = false;
-  } catch (e) {
-    if (document.body.dataset.screen === 'gallery') input.placeholder = `Search is unavailable: ${e.message}`;
-  }
-}
-
-/** Runs a long task with the busy indicator up and errors shown in place. */
+/** Runs a long task with the busy indicator up, the forms disabled and errors shown in place. */
 async function busy(label, fn) {
   $('error').hidden = true;
-  showProgress({ label });
+  showProgress(label);
   document.body.dataset.busy = 'true';
-  for (const b of document.querySelectorAll('form button')) b.disabled = true;
+  for (const b of document.querySelectorAll('main form button')) b.disabled = true;
   try {
     return await fn();
   } catch (e) {
-    $('error').textContent = e.message;
-    $('error').hidden = false;
+    showError(e);
     return undefined;
   } finally {
     $('busy').hidden = true;
     delete document.body.dataset.busy;
-    for (const b of document.querySelectorAll('form button')) b.disabled = false;
+    for (const b of document.querySelectorAll('main form button')) b.disabled = false;
   }
 }
 
+// Object URLs of decrypted images, revoked on logout.
 const objectUrls = [];
-function imageUrl(bytes) {
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'image/jpeg' }));
+function blobUrl(bytes, type) {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
   objectUrls.push(url);
   return url;
 }
 
-let allPhotos = [];
-
-async function openGallery() {
-  show('gallery');
-  allPhotos = await call('list');
-  if (allPhotos.length === 0) {
-    await busy('Adding sample photos…', () => call('addSamples'));
-    allPhotos = await call('list');
+// Thumbnails decrypt (in the pool) only when their tile scrolls into view.
+const thumbnails = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    if (!entry.isIntersecting) continue;
+    thumbnails.unobserve(entry.target);
+    const { lib, file } = tiles.get(entry.target);
+    const img = entry.target.querySelector('img');
+    lib.thumbnail(file).then((bytes) => { img.src = blobUrl(bytes, 'image/jpeg'); },
+      () => { entry.target.classList.add('broken'); });
   }
-  renderGrid(allPhotos);
-  openSearchInBackground();
-  $('verification-id').textContent = await call('verificationId');
-}
+}, { rootMargin: '200px' });
+const tiles = new WeakMap();
 
-function renderGrid(photos, scores) {
-  const grid = $('grid');
+function renderGrid(grid, lib, files, scores) {
   grid.replaceChildren();
-  $('empty').hidden = photos.length > 0 || Boolean(scores);
-  for (const photo of photos) {
+  for (const file of files) {
     const figure = document.createElement('figure');
+    figure.dataset.fileId = file.id;
     const img = document.createElement('img');
-    img.alt = photo.title;
+    img.alt = file.meta.title;
     const caption = document.createElement('figcaption');
     const title = document.createElement('span');
     title.className = 'title';
-    title.textContent = title.title = photo.title;  // cut with an ellipsis when long: full text on hover
+    title.textContent = title.title = file.meta.title;
     caption.append(title);
+    if (file.meta.fileType === FILE_TYPE.video) figure.classList.add('video');
     if (scores) {
       const score = document.createElement('span');
       score.className = 'score';
-      score.textContent = scores.get(photo.id).toFixed(2);
+      score.textContent = scores.get(file.id).toFixed(2);
       caption.append(score);
     }
     figure.append(img, caption);
-    figure.onclick = () => openPhoto(photo);
+    figure.onclick = () => openFile(lib, file);
+    tiles.set(figure, { lib, file });
     grid.append(figure);
-    call('thumbnail', photo.id).then((bytes) => { img.src = imageUrl(bytes); });
+    thumbnails.observe(figure);
   }
 }
 
-async function openPhoto(photo) {
-  const bytes = await busy(`Decrypting ${photo.title}…`, () => call('photo', photo.id));
+// ---- viewer ----
+let playback = null;  // AbortController of the video streaming into the viewer
+
+async function playStreaming(lib, file, video) {
+  const ms = new MediaSource();
+  video.src = URL.createObjectURL(ms);
+  await new Promise((ok) => ms.addEventListener('sourceopen', ok, { once: true }));
+  const buffer = ms.addSourceBuffer(file.meta.mimeType);
+  playback = new AbortController();
+  const { signal } = playback;
+  const chunks = await lib.contentStream(file, signal);
+  let first = true;
+  for await (const chunk of chunks) {
+    if (signal.aborted) return;
+    buffer.appendBuffer(chunk);
+    await new Promise((ok) => buffer.addEventListener('updateend', ok, { once: true }));
+    if (first) {
+      first = false;
+      video.play().catch(() => {});  // playback starts with the first decrypted chunk
+    }
+  }
+  if (ms.readyState === 'open') ms.endOfStream();
+}
+
+async function openFile(lib, file) {
+  const { meta } = file;
+  const img = $('viewer-image');
+  const video = $('viewer-video');
+  $('viewer-title').textContent = `${meta.title} · ${meta.width}×${meta.height}`;
+  img.hidden = video.hidden = true;
+  if (meta.fileType === FILE_TYPE.video) {
+    video.hidden = false;
+    $('viewer').showModal();
+    const streamable = meta.mimeType?.includes('codecs=') && MediaSource.isTypeSupported(meta.mimeType);
+    try {
+      if (streamable) await playStreaming(lib, file, video);
+      else {
+        video.src = blobUrl(await lib.contents(file), meta.mimeType);
+        video.play().catch(() => {});
+      }
+    } catch (e) {
+      if (!playback?.signal.aborted) $('viewer-title').textContent = `${meta.title}: ${e.message}`;
+    }
+    return;
+  }
+  const bytes = await busy(`Decrypting ${meta.title}…`, () => lib.contents(file));
   if (!bytes) return;
-  $('viewer-image').src = imageUrl(bytes);
-  $('viewer-image').alt = photo.title;
-  $('viewer-title').textContent = `${photo.title} · ${photo.width}×${photo.height}`;
+  img.src = blobUrl(bytes, meta.mimeType || 'image/jpeg');
+  img.alt = meta.title;
+  img.hidden = false;
   $('viewer').showModal();
 }
 
-$('create-form').onsubmit = async (e) => {
+$('viewer').addEventListener('close', () => {
+  playback?.abort();
+  playback = null;
+  const video = $('viewer-video');
+  video.pause();
+  video.removeAttribute('src');
+  video.load();
+});
+
+// ---- accounts ----
+const progressLabel = (label) => showProgress(label);
+
+$('signup-form').onsubmit = async (e) => {
   e.preventDefault();
-  if ($('create-password').value !== $('create-confirm').value) {
-    $('error').textContent = 'The passwords do not match';
-    $('error').hidden = false;
-    return;
-  }
-  const result = await busy('Preparing…', () => call('create', $('create-password').value));
+  if ($('signup-password').value !== $('signup-confirm').value) return showError(new Error('The passwords do not match'));
+  const result = await busy('Preparing…', () => signUp(core, $('signup-email').value.trim(), $('signup-password').value, progressLabel));
+  $('signup-password').value = $('signup-confirm').value = '';
   if (!result) return;
+  session = result.session;
   $('phrase-words').replaceChildren(...result.recoveryPhrase.split(' ').map((w) => {
     const li = document.createElement('li');
     li.textContent = w;
@@ -144,60 +197,261 @@ $('create-form').onsubmit = async (e) => {
   show('phrase');
 };
 
-$('phrase-done').onclick = () => openGallery();
+$('phrase-done').onclick = () => {
+  $('phrase-words').replaceChildren();
+  openGallery();
+};
 
-$('unlock-form').onsubmit = async (e) => {
+$('login-form').onsubmit = async (e) => {
   e.preventDefault();
-  const ok = await busy('Preparing…', async () => (await call('unlock', $('unlock-password').value), true));
-  $('unlock-password').value = '';
-  if (ok) openGallery();
+  const s = await busy('Preparing…', () => logIn(core, $('login-email').value.trim(), $('login-password').value, progressLabel));
+  $('login-password').value = '';
+  if (!s) return;
+  session = s;
+  openGallery();
 };
 
 $('recover-form').onsubmit = async (e) => {
   e.preventDefault();
-  const ok = await busy('Checking your phrase…', async () =>
-    (await call('recover', $('recover-phrase').value, $('recover-password').value), true));
-  if (ok) openGallery();
+  const s = await busy('Checking your phrase…', () =>
+    recover(core, $('recover-email').value.trim(), $('recover-phrase').value, $('recover-password').value, progressLabel));
+  $('recover-password').value = '';
+  if (!s) return;
+  $('recover-phrase').value = '';
+  session = s;
+  openGallery();
 };
+
+$('show-signup').onclick = () => show('signup');
+$('show-recover').onclick = () => show('recover');
+for (const b of document.querySelectorAll('.show-login')) b.onclick = () => show('login');
+
+$('lock-button').onclick = async () => {
+  search?.close();
+  library?.close();
+  await session?.lock();
+  session = library = sharing = search = album = searchReady = null;
+  objectUrls.splice(0).forEach((u) => URL.revokeObjectURL(u));
+  $('grid').replaceChildren();
+  $('album-list').replaceChildren();
+  $('uploads').replaceChildren();
+  $('search-input').value = '';
+  $('search-input').disabled = true;
+  $('results-status').textContent = $('search-status').textContent = '';
+  show('login');
+};
+
+// ---- albums ----
+async function openGallery() {
+  show('gallery');
+  $('who').textContent = session.email;
+  library = new Library(core, session.api, { masterKey: session.masterKey, publicKey: session.publicKey, secretKey: session.secretKey, userId: session.id });
+  sharing = new Sharing(session);
+  search = new GallerySearch(core, session.api);
+  const albums = await busy('Opening your albums…', async () => {
+    const list = await library.loadAlbums();
+    if (!list.length) list.push(await library.createAlbum(DEFAULT_ALBUM));
+    return list;
+  });
+  if (!albums) return;
+  renderAlbums();
+  await selectAlbum(albums[0]);
+  $('my-verification-id').textContent = await core.verificationId(session.publicKey);
+  searchReady = openSearch();
+}
+
+function renderAlbums() {
+  $('album-list').replaceChildren(...[...library.albums.values()].map((a) => {
+    const li = document.createElement('li');
+    const button = document.createElement('button');
+    button.className = 'album-link';
+    button.textContent = a.name;
+    if (!a.mine) {
+      const from = document.createElement('small');
+      from.textContent = `shared by ${a.owner.email}`;
+      button.append(from);
+    }
+    button.setAttribute('aria-current', String(a === album));
+    button.onclick = () => selectAlbum(a);
+    li.append(button);
+    return li;
+  }));
+}
+
+async function selectAlbum(a) {
+  album = a;
+  renderAlbums();
+  $('album-title').textContent = a.name;
+  $('album-info').textContent = a.mine
+    ? (a.sharees.length ? `shared with ${a.sharees.map((s) => s.email).join(', ')}` : '')
+    : `shared with you by ${a.owner.email}`;
+  for (const id of ['add-button', 'share-button', 'link-button']) $(id).hidden = !a.mine;
+  $('results-status').textContent = '';
+  const files = await library.loadFiles(a);
+  if (album !== a) return;
+  renderGrid($('grid'), library, files);
+  $('empty').hidden = files.length > 0;
+  $('empty').textContent = a.mine ? 'No photos yet: drop photos and videos here, or use “Add photos & videos”.' : 'This album is empty.';
+}
+
+$('album-form').onsubmit = async (e) => {
+  e.preventDefault();
+  const name = $('album-name').value.trim();
+  if (!name) return;
+  const a = await busy('Creating the album…', () => library.createAlbum(name));
+  if (!a) return;
+  $('album-name').value = '';
+  await selectAlbum(a);
+};
+
+// ---- upload ----
+async function uploadFiles(list) {
+  const target = album;
+  if (!target?.mine) return;
+  const files = [...list].filter((f) => f.type.startsWith('image/') || f.type.startsWith('video/'));
+  for (const f of files) {
+    const row = document.createElement('li');
+    const label = document.createElement('span');
+    label.textContent = `Encrypting and uploading ${f.name}`;
+    const bar = document.createElement('progress');
+    bar.max = f.size || 1;
+    bar.value = 0;
+    row.append(label, bar);
+    $('uploads').append(row);
+    try {
+      const { file, thumbnail } = await library.upload(target, f, (done, total) => { bar.max = total; bar.value = done; });
+      row.remove();
+      if (album === target) await selectAlbum(target);
+      await searchReady;
+      await search.indexAndUpload(file, thumbnail);
+      showSearchStatus();
+    } catch (e) {
+      label.textContent = `${f.name}: ${e.message}`;
+      row.classList.add('failed');
+    }
+  }
+}
+
+$('add-input').onchange = (e) => {
+  const files = [...e.target.files];
+  e.target.value = '';
+  uploadFiles(files);
+};
+$('drop').addEventListener('dragover', (e) => {
+  e.preventDefault();
+  $('drop').classList.add('over');
+});
+$('drop').addEventListener('dragleave', () => $('drop').classList.remove('over'));
+$('drop').addEventListener('drop', (e) => {
+  e.preventDefault();
+  $('drop').classList.remove('over');
+  uploadFiles(e.dataTransfer.files);
+});
+
+// ---- search ----
+function showSearchStatus() {
+  if (search?.worker) $('search-status').textContent = search.status();
+}
+
+async function openSearch() {
+  const input = $('search-input');
+  input.disabled = true;
+  const s = search;
+  try {
+    await s.open((label, done, total) => {
+      input.placeholder = total ? `${label} ${Math.round((100 * done) / total)}%` : label;
+    });
+    input.placeholder = 'Search your photos, e.g. “red”';
+    // Every album's files: their ML data from the server first, the rest indexed here.
+    const files = [];
+    for (const a of library.albums.values()) files.push(...await library.loadFiles(a));
+    await s.sync(files, (f) => library.thumbnail(f), { canUpload: (f) => f.ownerID === session.id });
+    if (s !== search) return;
+    input.disabled = false;
+    showSearchStatus();
+  } catch (e) {
+    if (s === search) input.placeholder = `Search is unavailable: ${e.message}`;
+  }
+}
 
 $('search-form').onsubmit = async (e) => {
   e.preventDefault();
   const text = $('search-input').value.trim();
-  const status = $('search-status');
-  if (!text) {
-    status.hidden = true;
-    return renderGrid(allPhotos);
-  }
-  const hits = await busy(`Searching for “${text}”…`, () => call('search', text));
+  if (!text) return selectAlbum(album);
+  const hits = await busy(`Searching for “${text}”…`, () => search.query(text));
   if (!hits) return;
-  const byId = new Map(allPhotos.map((p) => [p.id, p]));
-  renderGrid(hits.map((h) => byId.get(h.fileId)).filter(Boolean), new Map(hits.map((h) => [h.fileId, h.score])));
-  status.textContent = hits.length ? `${hits.length} photo${hits.length > 1 ? 's' : ''} match “${text}”, best first`
-    : `Nothing matches “${text}”`;
-  status.hidden = false;
+  const files = hits.map((h) => library.files.get(h.fileId)).filter(Boolean);
+  renderGrid($('grid'), library, files, new Map(hits.map((h) => [h.fileId, h.score])));
+  $('empty').hidden = true;
+  $('results-status').textContent = files.length
+    ? `${files.length} photo${files.length > 1 ? 's' : ''} match “${text}”, best first.` : `Nothing matches “${text}”.`;
 };
 
-$('show-recover').onclick = () => show('recover');
-$('show-unlock').onclick = () => show('unlock');
+// ---- sharing ----
+let prepared = null;
 
-$('lock-button').onclick = async () => {
-  await call('lock');
-  objectUrls.splice(0).forEach((u) => URL.revokeObjectURL(u));
-  $('grid').replaceChildren();
-  $('search-input').value = '';
-  $('search-input').placeholder = SEARCH_PLACEHOLDER;
-  $('search-status').hidden = true;
-  allPhotos = [];
-  show('unlock');
+$('share-button').onclick = () => {
+  prepared = null;
+  $('share-album').textContent = album.name;
+  $('share-form').hidden = false;
+  $('share-verify').hidden = $('share-error').hidden = $('share-done').hidden = true;
+  $('share-email').value = '';
+  $('share-dialog').showModal();
 };
 
-$('add-input').onchange = async (e) => {
-  const files = await Promise.all([...e.target.files].map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
-  e.target.value = '';
-  await busy('Encrypting…', () => call('addFiles', files));
-  allPhotos = await call('list');
-  renderGrid(allPhotos);
+$('share-form').onsubmit = async (e) => {
+  e.preventDefault();
+  $('share-error').hidden = true;
+  try {
+    prepared = await sharing.prepare($('share-email').value.trim());
+    $('share-who').textContent = prepared.contact.email;
+    $('their-id').textContent = prepared.theirId;
+    $('mine-id').textContent = prepared.myId;
+    $('share-form').hidden = true;
+    $('share-verify').hidden = false;
+  } catch (err) {
+    $('share-error').textContent = err instanceof KeyChangedError ? err.message
+      : err.status === 404 ? 'There is no account with that email.' : err.message;
+    $('share-error').classList.toggle('warning', err instanceof KeyChangedError);
+    $('share-error').hidden = false;
+  }
 };
 
-const { hasAccount } = await call('status');
-show(hasAccount ? 'unlock' : 'create');
+$('share-confirm').onclick = async () => {
+  try {
+    await sharing.share(album, prepared);
+    $('share-verify').hidden = true;
+    $('share-done').textContent = `Shared with ${prepared.contact.email}.`;
+    $('share-done').hidden = false;
+    await selectAlbum(album);
+  } catch (err) {
+    $('share-error').textContent = err.message;
+    $('share-error').hidden = false;
+  }
+};
+
+$('link-button').onclick = async () => {
+  const link = await busy('Creating the link…', () => sharing.publicLink(album));
+  if (!link) return;
+  $('link-url').value = link;
+  $('link-dialog').showModal();
+  $('link-url').select();
+};
+
+// ---- public links ----
+async function openPublic({ token, key, error }) {
+  show('public');
+  if (error) return showError(new Error(error));
+  const lib = new Library(core, createApi({ accessToken: token }));
+  const shown = await busy('Opening the album…', async () => {
+    const a = await lib.loadPublicAlbum(key);  // the album keeps the key
+    $('public-title').textContent = a.name;
+    renderGrid($('public-grid'), lib, await lib.loadFiles(a));
+    return true;
+  });
+  if (!shown) $('public-title').textContent = 'This link does not open';
+}
+
+const link = publicLinkOfPage();
+if (link) openPublic(link);
+else show('login');
