@@ -4,7 +4,8 @@
 #   build.sh          everything: native core + Catch2, both wasm modules + Catch2, the package
 #   build.sh cpp      the Catch2 suites (native, wasm, and native under ASan + UBSan) and the fuzzers
 #   build.sh asan     the ASan + UBSan build alone (build/asan: Catch2 and the libFuzzer targets)
-#   build.sh package  the wasm modules, the TypeScript package and the test models
+#   build.sh package  the wasm modules, the TypeScript package, the test models and the gallery app
+#   build.sh app      the gallery app alone (build/app: what `npm start` serves), from the built package
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs   # Debian's emscripten optimizer imports Debian's acorn
@@ -60,10 +61,17 @@ package() {
   done
 }
 
+# The gallery (web-demo/) bundled with the package's workers, wasm, ONNX Runtime's wasm and the
+# test models into build/app/ (scripts/build-app.mjs); `npm start` serves that folder only.
+app() {
+  node scripts/build-app.mjs
+}
+
 case "$what" in
   cpp) native --target core_tests; wasm --target core_tests; asan ;;
   asan) asan ;;
-  package) package ;;
-  all) native; wasm; asan; package ;;
-  *) echo "build: unknown part '$what' (cpp, asan, package or nothing for all)" >&2; exit 1 ;;
+  package) package; app ;;
+  app) app ;;
+  all) native; wasm; asan; package; app ;;
+  *) echo "build: unknown part '$what' (cpp, asan, package, app or nothing for all)" >&2; exit 1 ;;
 esac

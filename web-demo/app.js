@@ -309,15 +309,21 @@ async function uploadFiles(list) {
   const target = album;
   if (!target?.mine) return;
   const files = [...list].filter((f) => f.type.startsWith('image/') || f.type.startsWith('video/'));
-  for (const f of files) {
+  // One row per file, all shown at once; they upload one after another.
+  const rows = files.map((f) => {
     const row = document.createElement('li');
     const label = document.createElement('span');
-    label.textContent = `Encrypting and uploading ${f.name}`;
+    label.textContent = `Waiting: ${f.name}`;
     const bar = document.createElement('progress');
     bar.max = f.size || 1;
     bar.value = 0;
     row.append(label, bar);
     $('uploads').append(row);
+    return { row, label, bar };
+  });
+  for (const [i, f] of files.entries()) {
+    const { row, label, bar } = rows[i];
+    label.textContent = `Encrypting and uploading ${f.name}`;
     try {
       const { file, thumbnail } = await library.upload(target, f, (done, total) => { bar.max = total; bar.value = done; });
       row.remove();

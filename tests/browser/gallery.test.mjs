@@ -1,103 +1,300 @@
-// The web demo as a person uses it: create a vault, keep the recovery phrase, see the encrypted
-// sample photos, search them, open one, lock, fail with a wrong password, unlock, recover with the phrase.
-import { test } from 'node:test';
+// The gallery as people use it, against the real server (server/app.mjs) on a temporary data
+// folder serving build/app: two accounts sign up; A uploads photos and a video (one upload's
+// connection is cut and resumes), views them, searches, shares an album with B (verification IDs
+// shown), makes a public link that opens with no account and never sends its key; the server
+// then lies about B's public key and A's app refuses to share; a second device of A searches from
+// the uploaded ML data without indexing; A recovers with the phrase. Screenshots: test-results/.
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { openBrowser, screenshot } from './server.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startGalleryServer } from '../../server/app.mjs';
+import { loadCryptoCore } from '../../js/dist/crypto.js';
+import { launchChromium, screenshot, cspViolations } from './server.mjs';
+import { colourPhoto, noiseVideo } from './assets.mjs';
 
-const SLOW = { timeout: 180_000 };
+const SLOW = { timeout: 120_000 };
+const APP_DIR = fileURLToPath(new URL('../../build/app/', import.meta.url));
+const A = { email: 'alice@example.com', password: 'correct horse battery' };
+const B = { email: 'bob@example.com', password: 'tr0ub4dor & 3' };
+const PHOTOS = [['red', 'red'], ['red-2', '0xc81e1e'], ['green', 'green'], ['blue', 'blue']];
+const VIDEO = 'noise.webm';
+const UPLOADS = PHOTOS.length + 1;
 
-/** Runs a search from the header box; returns the captions of the results, best first. */
+let server;
+let browser;
+let dataDir;
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'gallery-test-'));
+  server = await startGalleryServer({ dataDir, port: 0, appDir: APP_DIR });
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/**
+ * A browser context (a device) whose pages fail the suite on any CSP violation (seen by a
+ * listener in every page, and in the console for workers) or uncaught error.
+ */
+async function device() {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 850 } });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  page.on('console', (m) => {
+    if (process.env.GALLERY_DEBUG) console.log(`# page: ${m.text()}`);
+    if (/CSP violation|Content Security Policy/.test(m.text())) cspViolations.push(m.text());
+  });
+  await page.goto(server.url + '/');
+  return { context, page };
+}
+
+const thumbnailsShown = (page, n, grid = '#grid') => page.waitForFunction(([sel, count]) => {
+  const imgs = [...document.querySelectorAll(`${sel} img`)];
+  return imgs.length === count && imgs.every((i) => i.complete && i.naturalWidth > 0);
+}, [grid, n], SLOW);
+
+const captions = (page, grid = '#grid') => page.$$eval(`${grid} figcaption .title`, (els) => els.map((e) => e.textContent));
+
+async function signUp(page, { email, password }) {
+  await page.click('#show-signup');
+  await page.fill('#signup-email', email);
+  await page.fill('#signup-password', password);
+  await page.fill('#signup-confirm', password);
+  await page.click('#signup-form button');
+  await page.waitForFunction(() => /Argon2id/.test(document.getElementById('busy-label').textContent), null, SLOW);
+  await page.waitForSelector('body[data-screen="phrase"]', SLOW);
+  return page.$$eval('#phrase-words li', (els) => els.map((e) => e.textContent));
+}
+
+async function logIn(page, { email, password }) {
+  await page.fill('#login-email', email);
+  await page.fill('#login-password', password);
+  await page.click('#login-form button');
+}
+
 async function searchFor(page, text) {
   await page.fill('#search-input', text);
   await page.press('#search-input', 'Enter');
-  await page.waitForFunction((t) => document.getElementById('search-status').textContent.includes(`“${t.trim()}”`), text, SLOW);
-  return page.$$eval('#grid figcaption', (els) => els.map((e) => e.firstChild.textContent));
+  await page.waitForFunction((t) => document.getElementById('results-status').textContent.includes(`“${t}”`), text, SLOW);
+  return captions(page);
 }
 
-async function loadedThumbnails(page) {
-  return page.$$eval('#grid img', (imgs) => imgs.filter((i) => i.complete && i.naturalWidth > 0).length);
+const searchReady = (page) => page.waitForFunction(() => !document.getElementById('search-input').disabled
+  && document.getElementById('search-status').textContent.startsWith('search ready'), null, SLOW);
+
+const s = {};  // what the steps hand each other
+
+/** A step of the scenario: skipped once one before it failed (each needs the ones before). */
+function step(name, fn) {
+  test(name, async (t) => {
+    if (s.failed) return t.skip('an earlier step failed');
+    try {
+      await fn();
+    } catch (e) {
+      s.failed = true;
+      for (const d of [s.a, s.b, s.d]) if (d) await screenshot(d.page, `gallery-failed-${d === s.a ? 'a' : d === s.b ? 'b' : 'd'}`);
+      throw e;
+    }
+  });
 }
 
-test('gallery: create, view, lock, wrong password, unlock, recover', async () => {
-  const env = await openBrowser();
-  try {
-    const page = await env.browser.newPage({ viewport: { width: 1100, height: 800 } });
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    const wasm = [];  // .wasm files fetched, in order (the worker's requests included)
-    page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url().split('/').pop()); });
-    await page.goto(`${env.url}/`);
-    await page.waitForSelector('body[data-screen="create"]');
-    await screenshot(page, 'gallery-1-create');
-    // Until a vault is open, only the crypto build (a fifth of the full one) has been downloaded.
-    assert.deepEqual(wasm, ['cipherlens-crypto.wasm']);
+step('A and B sign up; A sees the 24-word phrase', async () => {
+  s.a = await device();
+  s.b = await device();
+  await screenshot(s.a.page, 'gallery-01-login');
+  s.words = await signUp(s.a.page, A);
+  assert.equal(s.words.length, 24);
+  await screenshot(s.a.page, 'gallery-02-phrase');
+  await s.a.page.click('#phrase-done');
+  await s.a.page.waitForSelector('body[data-screen="gallery"]');
+  assert.equal(await s.a.page.textContent('#album-title'), 'My photos');
+  await screenshot(s.a.page, 'gallery-03-empty-album');
+  await signUp(s.b.page, B);
+  await s.b.page.click('#phrase-done');
+  await s.b.page.waitForSelector('body[data-screen="gallery"]');
+});
 
-    await page.fill('#create-password', 'correct horse battery');
-    await page.fill('#create-confirm', 'correct horse battery');
-    await page.click('#create-form button');
-    await page.waitForSelector('#busy:not([hidden])');
-    assert.match(await page.textContent('#busy-label'), /Argon2id, 256 MiB, 16 passes/);
-    await screenshot(page, 'gallery-2-deriving');
+step('A uploads photos and a video; a cut connection resumes at the stored offset', async () => {
+  const { page, context } = s.a;
+  // The server-side log of the video's upload requests, and one PATCH cut off mid-way.
+  const uploadLog = [];
+  let cut = false;
+  await context.route('**/api/uploads/**', async (route) => {
+    const r = route.request();
+    uploadLog.push({ method: r.method(), offset: r.headers()['upload-offset'] });
+    if (r.method() === 'PATCH' && Number(r.headers()['upload-offset']) > 0 && !cut) {
+      cut = true;
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  await searchReady(page);
+  await page.setInputFiles('#add-input', [
+    ...PHOTOS.map(([name, colour]) => ({ name: `${name}.jpg`, mimeType: 'image/jpeg', buffer: colourPhoto(colour) })),
+    { name: VIDEO, mimeType: 'video/webm', buffer: noiseVideo() },
+  ]);
+  await page.waitForSelector('#uploads progress', SLOW);
+  await screenshot(page, 'gallery-04-uploading');
+  await thumbnailsShown(page, UPLOADS);
+  await page.waitForFunction((n) => document.getElementById('search-status').textContent.includes(`${n} indexed here`), UPLOADS, SLOW);
+  await context.unroute('**/api/uploads/**');
+  assert.ok(cut, 'a PATCH was cut');
+  const cutAt = uploadLog.findIndex((e) => e.method === 'PATCH' && Number(e.offset) > 0);
+  assert.equal(uploadLog[cutAt + 1].method, 'HEAD', 'the client asked the server where it was');
+  assert.equal(uploadLog[cutAt + 2].method, 'PATCH');
+  assert.ok(Number(uploadLog[cutAt + 2].offset) > 0, 'and resumed from the stored offset, not from 0');
+  assert.equal(await page.textContent('#uploads'), '', 'no upload failed');
+  assert.deepEqual((await captions(page)).sort(), [...PHOTOS.map(([n]) => `${n}.jpg`), VIDEO].sort());
+  await screenshot(page, 'gallery-05-grid');
+});
 
-    await page.waitForSelector('body[data-screen="phrase"]', SLOW);
-    const words = await page.$$eval('#phrase-words li', (els) => els.map((e) => e.textContent));
-    assert.equal(words.length, 24);
-    await screenshot(page, 'gallery-3-phrase');
+step('A opens a photo full size and plays the video while it downloads', async () => {
+  const { page } = s.a;
+  await page.click('#grid figure:has-text("green.jpg")');
+  await page.waitForFunction(() => document.getElementById('viewer').open && document.getElementById('viewer-image').naturalWidth === 640, null, SLOW);
+  assert.match(await page.textContent('#viewer-title'), /green\.jpg · 640×480/);
+  await screenshot(page, 'gallery-06-photo');
+  await page.click('#viewer form button');
+  await page.click(`#grid figure:has-text("${VIDEO}")`);
+  await page.waitForFunction(() => document.getElementById('viewer-video').currentTime > 0.5, null, SLOW);
+  const t0 = await page.$eval('#viewer-video', (v) => v.currentTime);
+  await page.waitForFunction((t) => document.getElementById('viewer-video').currentTime > t, t0, SLOW);
+  assert.equal(await page.$eval('#viewer-video', (v) => v.error), null);
+  await screenshot(page, 'gallery-07-video');
+  await page.click('#viewer form button');
+});
 
-    await page.click('#phrase-done');
-    await page.waitForFunction(() => document.querySelectorAll('#grid img').length === 8 &&
-      [...document.querySelectorAll('#grid img')].every((i) => i.complete && i.naturalWidth > 0), null, SLOW);
-    assert.equal(await loadedThumbnails(page), 8);
-    assert.equal((await page.textContent('#verification-id')).split(' ').length, 24);
-    await screenshot(page, 'gallery-4-grid');
+step('A searches "red" and gets the red photos first', async () => {
+  const { page } = s.a;
+  const hits = await searchFor(page, 'red');
+  assert.deepEqual(hits.slice(0, 2).sort(), ['red-2.jpg', 'red.jpg']);
+  assert.match(await page.textContent('#search-status'), /0 photos from ML data, 5 indexed here/);
+  await screenshot(page, 'gallery-08-search');
+  await page.fill('#search-input', '');
+  await page.press('#search-input', 'Enter');
+  await thumbnailsShown(page, UPLOADS);
+});
 
-    // On-device search with the generated colour models: the photo's colours decide.
-    assert.equal((await searchFor(page, 'green'))[0], 'Green forest');
-    assert.equal((await searchFor(page, 'ORANGE '))[0], 'Orange autumn');
-    await screenshot(page, 'gallery-4b-search');
-    await searchFor(page, 'zzzz');
-    assert.equal(await page.textContent('#search-status'), 'Nothing matches “zzzz”');
-    await page.fill('#search-input', '');
-    await page.press('#search-input', 'Enter');
-    await page.waitForFunction(() => document.querySelectorAll('#grid figure').length === 8);
+step('A shares the album with B after comparing verification IDs; B opens it', async () => {
+  const { page } = s.a;
+  const bId = await s.b.page.textContent('#my-verification-id');
+  const aId = await page.textContent('#my-verification-id');
+  assert.ok(bId.split(' ').length > 3 && aId !== bId);
+  await page.click('#share-button');
+  await page.fill('#share-email', B.email);
+  await page.click('#share-form button');
+  await page.waitForSelector('#share-verify:not([hidden])');
+  assert.equal(await page.textContent('#their-id'), bId, "B's own ID, as B's app shows it");
+  assert.equal(await page.textContent('#mine-id'), aId);
+  await screenshot(page, 'gallery-09-share-verify');
+  await page.click('#share-confirm');
+  await page.waitForSelector('#share-done:not([hidden])');
+  await page.click('#share-dialog form[method="dialog"] button');
 
-    await page.click('#grid figure:nth-child(2)');
-    await page.waitForFunction(() => document.getElementById('viewer').open &&
-      document.getElementById('viewer-image').naturalWidth === 960, null, SLOW);
-    assert.match(await page.textContent('#viewer-title'), /Red tulips · 960×720/);
-    await screenshot(page, 'gallery-5-viewer');
-    await page.click('#viewer button');
+  // B's app lists the album on its next login.
+  const b = s.b.page;
+  await b.reload();
+  await logIn(b, B);
+  await b.waitForSelector('body[data-screen="gallery"]', SLOW);
+  await b.click('#album-list button:has-text("shared by")');
+  await thumbnailsShown(b, UPLOADS);
+  assert.equal(await b.textContent('#album-info'), `shared with you by ${A.email}`);
+  assert.equal(await b.isHidden('#add-button'), true, 'a sharee cannot add');
+  await b.click('#grid figure:has-text("blue.jpg")');
+  await b.waitForFunction(() => document.getElementById('viewer-image').naturalWidth === 640, null, SLOW);
+  await screenshot(b, 'gallery-10-shared-with-b');
+});
 
-    await page.click('#lock-button');
-    await page.waitForSelector('body[data-screen="unlock"]');
-    assert.equal(await page.$$eval('#grid img', (imgs) => imgs.length), 0);
-    await page.fill('#unlock-password', 'wrong password');
-    await page.click('#unlock-form button');
-    await page.waitForSelector('#error:not([hidden])', SLOW);
-    assert.equal(await page.textContent('#error'), 'Wrong password');
-    await screenshot(page, 'gallery-6-wrong-password');
+step('a public link opens the album with no account; no request carries its key', async () => {
+  const { page } = s.a;
+  await page.click('#link-button');
+  await page.waitForSelector('#link-dialog[open]');
+  const link = await page.inputValue('#link-url');
+  await screenshot(page, 'gallery-11-public-link');
+  await page.click('#link-dialog form button');
+  const fragment = new URL(link).hash.slice(1);
+  assert.ok(fragment.length >= 40, 'a base58 key in the fragment');
 
-    await page.fill('#unlock-password', 'correct horse battery');
-    await page.click('#unlock-form button');
-    await page.waitForFunction(() => [...document.querySelectorAll('#grid img')].filter((i) => i.naturalWidth > 0).length === 8, null, SLOW);
-    await screenshot(page, 'gallery-7-unlocked');
-    // The search index was saved encrypted and reloads with the vault.
-    assert.equal((await searchFor(page, 'green'))[0], 'Green forest');
-
-    await page.click('#lock-button');
-    await page.click('#show-recover');
-    await page.fill('#recover-phrase', words.join('  '));
-    await page.fill('#recover-password', 'a brand new password');
-    await page.click('#recover-form button');
-    await page.waitForFunction(() => [...document.querySelectorAll('#grid img')].filter((i) => i.naturalWidth > 0).length === 8, null, SLOW);
-
-    await page.click('#lock-button');
-    await page.fill('#unlock-password', 'a brand new password');
-    await page.click('#unlock-form button');
-    await page.waitForSelector('body[data-screen="gallery"]', SLOW);
-    await page.waitForFunction(() => [...document.querySelectorAll('#grid img')].filter((i) => i.naturalWidth > 0).length === 8, null, SLOW);
-    assert.deepEqual(errors, []);
-  } finally {
-    await env.close();
+  const context = await browser.newContext({ viewport: { width: 1200, height: 850 } });
+  const visitor = await context.newPage();
+  const sent = [];
+  visitor.on('request', (r) => sent.push([r.url(), JSON.stringify(r.headers()), r.postData() ?? ''].join('\n')));
+  visitor.on('console', (m) => { if (/Content Security Policy/.test(m.text())) cspViolations.push(m.text()); });
+  await visitor.goto(link);
+  await visitor.waitForSelector('body[data-screen="public"]');
+  await thumbnailsShown(visitor, UPLOADS, '#public-grid');
+  assert.equal(await visitor.textContent('#public-title'), 'My photos');
+  await visitor.click('#public-grid figure:has-text("red.jpg")');
+  await visitor.waitForFunction(() => document.getElementById('viewer-image').naturalWidth === 640, null, SLOW);
+  await screenshot(visitor, 'gallery-12-public-view');
+  assert.ok(sent.length > 10);
+  for (const request of sent) {
+    assert.ok(!request.includes(fragment), 'the key never leaves the page');
+    assert.ok(!request.includes('#'), 'nor does the fragment');
   }
+  await context.close();
+});
+
+step('the server substitutes B\'s public key: A\'s app warns and refuses to share', async () => {
+  const core = await loadCryptoCore();
+  const { publicKey } = core.box.keypair();
+  server.testing.substitutePublicKey(B.email, Buffer.from(publicKey).toString('base64'));
+  const { page } = s.a;
+  const shares = [];
+  page.on('request', (r) => { if (r.url().includes('/share')) shares.push(r.url()); });
+  await page.fill('#album-name', 'Holidays');
+  await page.click('#album-form button');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'Holidays');
+  await page.click('#share-button');
+  await page.fill('#share-email', B.email);
+  await page.click('#share-form button');
+  await page.waitForSelector('#share-error:not([hidden])');
+  assert.match(await page.textContent('#share-error'), /different key for bob@example\.com.*nothing was shared/);
+  assert.equal(await page.isHidden('#share-verify'), true);
+  assert.deepEqual(shares, []);
+  await screenshot(page, 'gallery-13-key-changed');
+  await page.click('#share-dialog form[method="dialog"] button');
+});
+
+step('A on a second device: search rebuilt from the ML data, no image indexed there', async () => {
+  const d = await device();
+  s.d = d;
+  await logIn(d.page, A);
+  await d.page.waitForSelector('body[data-screen="gallery"]', SLOW);
+  await searchReady(d.page);
+  assert.equal(await d.page.textContent('#search-status'), `search ready: ${UPLOADS} photos from ML data, 0 indexed here`);
+  const hits = await searchFor(d.page, 'red');
+  assert.deepEqual(hits.slice(0, 2).sort(), ['red-2.jpg', 'red.jpg']);
+  await screenshot(d.page, 'gallery-14-second-device');
+});
+
+step('A recovers with the phrase: the new password works, the old one fails', async () => {
+  const { page } = s.d;
+  await page.click('#lock-button');
+  await page.click('#show-recover');
+  await page.fill('#recover-email', A.email);
+  await page.fill('#recover-phrase', s.words.join(' '));
+  await page.fill('#recover-password', 'a brand new password');
+  await page.click('#recover-form button');
+  await page.waitForSelector('body[data-screen="gallery"]', SLOW);
+  await thumbnailsShown(page, UPLOADS);
+  await page.click('#lock-button');
+  await logIn(page, A);
+  await page.waitForSelector('#error:not([hidden])', SLOW);
+  assert.equal(await page.textContent('#error'), 'Wrong email or password');
+  await screenshot(page, 'gallery-15-old-password');
+  await logIn(page, { ...A, password: 'a brand new password' });
+  await page.waitForSelector('body[data-screen="gallery"]', SLOW);
+  await thumbnailsShown(page, UPLOADS);
+  for (const p of [s.a.page, s.b.page, page]) assert.deepEqual(p.errors, []);
 });

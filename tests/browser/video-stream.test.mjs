@@ -3,30 +3,14 @@
 // Ente's web client cannot do (it collects the whole video into one Blob first).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { loadCore } from '../../js/dist/index.js';
 import { startServer, sendThrottled, launchChromium } from './server.mjs';
+import { noiseVideo } from './assets.mjs';
 
 const CHUNK = 4 * 1024 * 1024;
 
-/** A VP8 WebM of noise (incompressible, so ~12 MB = 3 stream chunks), made once by Debian's ffmpeg. */
-function testVideo() {
-  const dir = fileURLToPath(new URL('../../build/test-assets/', import.meta.url));
-  const file = dir + 'noise-6s-vp8.webm';
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25',
-      '-t', '6', '-vf', 'noise=alls=60:allf=t', '-c:v', 'libvpx', '-b:v', '16M', '-minrate', '16M', '-maxrate', '16M',
-      '-bufsize', '4M', '-deadline', 'realtime', '-cpu-used', '8', '-g', '25', '-an', '-f', 'webm', file + '.tmp']);
-    execFileSync('mv', [file + '.tmp', file]);
-  }
-  return readFileSync(file);
-}
-
-const video = testVideo();
+const video = noiseVideo();
 const core = await loadCore();
 const key = core.generateKey();
 const { ciphertext, header } = core.stream.encrypt(video, key);
