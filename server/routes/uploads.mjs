@@ -47,9 +47,9 @@ export function uploadRoutes({ store, blobs, auth, config, now }) {
       busy.add(object.objectKey);
       try {
         const stored = await blobs.storedBytes(object.objectKey);
-        const claimed = object.fileId !== null || (await blobs.isClaimed(object.objectKey));
-        if (offset !== stored || claimed) {
-          throw conflict(claimed ? 'the upload is complete' : `the upload is at ${stored}`,
+        const complete = stored === object.size || object.fileId !== null || (await blobs.isClaimed(object.objectKey));
+        if (offset !== stored || complete) {
+          throw conflict(complete ? 'the upload is complete' : `the upload is at ${stored}`,
             offsetHeaders(stored, object.size));
         }
         const piece = await readBody(req, Math.min(MAX_PIECE_BYTES, object.size - offset));

@@ -114,10 +114,10 @@ export function openSqliteStore(file) {
                          name_decryption_nonce, updation_time) VALUES (?, ?, ?, ?, ?, ?)`),
     collection: q('SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id WHERE c.id = ?'),
     collectionsOf: q(`SELECT c.*, u.email AS owner_email, NULL AS shared_key FROM collections c
-                        JOIN users u ON u.id = c.owner_id WHERE c.owner_id = ?1
+                        JOIN users u ON u.id = c.owner_id WHERE c.owner_id = @user
                       UNION ALL
                       SELECT c.*, u.email AS owner_email, s.encrypted_key AS shared_key FROM collections c
-                        JOIN users u ON u.id = c.owner_id JOIN shares s ON s.collection_id = c.id WHERE s.user_id = ?1
+                        JOIN users u ON u.id = c.owner_id JOIN shares s ON s.collection_id = c.id WHERE s.user_id = @user
                       ORDER BY id`),
     sharees: q(`SELECT u.id, u.email, s.encrypted_key FROM shares s JOIN users u ON u.id = s.user_id
                 WHERE s.collection_id = ? ORDER BY u.id`),
@@ -181,7 +181,7 @@ export function openSqliteStore(file) {
       return Number(s.insertCollection.run(ownerID, encryptedKey, keyDecryptionNonce, encryptedName, nameDecryptionNonce, now).lastInsertRowid);
     },
     collection: (id) => collectionRow(s.collection.get(id)),
-    collectionsOf: (userId) => s.collectionsOf.all(userId).map(collectionRow),
+    collectionsOf: (userId) => s.collectionsOf.all({ user: userId }).map(collectionRow),
     sharees: (collectionId) => s.sharees.all(collectionId).map((r) => ({ id: r.id, email: r.email, encryptedKey: r.encrypted_key })),
     setShare: db.transaction((collectionId, userId, encryptedKey, now) => {
       s.upsertShare.run(collectionId, userId, encryptedKey);
