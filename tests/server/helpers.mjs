@@ -35,10 +35,17 @@ export async function startTestServer(options = {}) {
   await mkdir(appDir);
   await writeFile(join(appDir, 'index.html'), APP_INDEX);
   const server = await startGalleryServer({ port: 0, dataDir: join(dir, 'data'), appDir, ...options });
+  let running = true;
+  const stop = async () => {
+    if (running) await server.close();
+    running = false;
+  };
   return {
     ...server, dir,
+    /** Stops the server, keeping its data directory. */
+    stop,
     async close() {
-      await server.close();
+      await stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
