@@ -32,15 +32,16 @@ function compile([method, pattern, handler]) {
 /**
  * Starts the server. Options (all optional): dataDir, appDir, port, host, and the limits in
  * config.mjs's DEFAULTS (tokenTtlSeconds, maxAuthFailures, authFailureWindowMs, ...); `now`
- * replaces the clock. Resolves to { url, close, testing }.
+ * replaces the clock; `metadataStore` and `blobStore` replace the SQLite and folder stores
+ * (store/metadata.mjs, store/blobs.mjs). Resolves to { url, dataDir, close, testing }.
  */
 export async function startGalleryServer(options = {}) {
   const config = { ...DEFAULTS, maxJsonBytes: MAX_JSON_BYTES, ...options };
   const now = options.now ?? Date.now;
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const store = openSqliteStore(join(dataDir, DB_FILE));
-  const blobs = await openFolderBlobStore(dataDir);
+  const store = options.metadataStore ?? openSqliteStore(join(dataDir, DB_FILE));
+  const blobs = options.blobStore ?? await openFolderBlobStore(dataDir);
   const secrets = await openSecrets(dataDir);
   const statics = await makeStatic(resolve(config.appDir));
   const auth = makeAuth({ store, secrets, config, now });
@@ -83,7 +84,8 @@ export async function startGalleryServer(options = {}) {
       sendError(res, error);
     });
   });
-  server.requestTimeout = 0;   // long uploads and downloads; idle sockets still time out
+  // Node's defaults bound slow senders: headers within 60 s, a whole request (an 8 MiB piece)
+  // within 300 s. Responses (long video downloads) are not limited.
   const pruner = setInterval(() => store.prune(now(), config.authFailureWindowMs), PRUNE_INTERVAL_MS);
   pruner.unref();
   store.prune(now(), config.authFailureWindowMs);

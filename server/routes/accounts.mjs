@@ -66,7 +66,9 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
       const user = store.userBySrpUserID(srpUserID);
       // An unknown srpUserID gets a session too (against a made-up verifier) that never verifies.
       const verifier = user ? Buffer.from(user.srpVerifier, 'base64') : secrets.madeUp('srpVerifier', srpUserID, GROUP_BYTES);
-      const server = new SrpServer(PARAMS, verifier, randomBytes(SERVER_SECRET_BYTES));
+      const secret = randomBytes(SERVER_SECRET_BYTES);
+      const server = new SrpServer(PARAMS, verifier, secret);
+      secret.fill(0);   // the server keeps its own copy (a BigInteger) until the session ends
       try {
         server.setA(srpA);
       } catch {

@@ -28,6 +28,8 @@
 //   file(id), filesIn(collectionId)
 // ML data
 //   setMlData(fileId, encryptedData, decryptionHeader, now), mlDataOf(fileIds) -> rows
+// Upkeep
+//   prune(now, failureWindowMs) (expired tokens, old failures), integrityCheck() -> 'ok', close()
 
 /** createFile's refusal when an object is already claimed (raced by another request). */
 export class ObjectClaimed extends Error {}

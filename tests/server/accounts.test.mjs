@@ -80,6 +80,16 @@ test('SRP sessions work once', async () => {
   assert.match(again.json.message, /session/);
 });
 
+test('SRP sessions expire', async () => {
+  await signup(server.url, 'gus@example.org', 'gus');
+  const attrs = (await api(server.url, 'POST', '/api/srp/attributes', { body: { email: 'gus@example.org' } })).json;
+  const res = await api(server.url, 'POST', '/api/srp/session', { body: { srpUserID: attrs.srpUserID, srpA: Buffer.alloc(512, 7).toString('base64') } });
+  clock.advance(5 * 60 * 1000 + 1);
+  const late = await api(server.url, 'POST', '/api/srp/verify', { body: { sessionID: res.json.sessionID, srpM1: Buffer.alloc(32).toString('base64') } });
+  assert.equal(late.status, 401);
+  assert.match(late.json.message, /expired/);
+});
+
 test('an unknown email gets stable made-up attributes of the same shape', async () => {
   const known = (await api(server.url, 'POST', '/api/srp/attributes', { body: { email: 'alice@example.org' } })).json;
   const a = await api(server.url, 'POST', '/api/srp/attributes', { body: { email: 'nobody@example.org' } });
