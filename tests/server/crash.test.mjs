@@ -11,7 +11,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { api, b64, core, createCollection, decryptListed, login, signup, tempDir, APP_INDEX } from './helpers.mjs';
+import { api, b64, core, createCollection, decryptListed, login, signup, tempDir, APP_INDEX, testBytes } from './helpers.mjs';
 
 const MAIN = fileURLToPath(new URL('../../server/main.mjs', import.meta.url));
 const PIECE = 64 * 1024;
@@ -51,7 +51,7 @@ test('SIGKILL mid-upload: restart, resume from the stored offset, complete, decr
     const { token } = await login(server.url, alice.email, 'pw');
     const album = await createCollection(server.url, alice, token, 'Album');
     const fileKey = core.generateKey();
-    const plain = core.randomBytes(5 * PIECE);
+    const plain = testBytes(5 * PIECE);
     const { ciphertext, header } = core.stream.encrypt(plain, fileKey);
     const { json: { objectKey } } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: ciphertext.length } });
     const patch = (offset, bytes) => api(server.url, 'PATCH', `/api/uploads/${objectKey}`,
@@ -87,7 +87,7 @@ test('SIGKILL mid-upload: restart, resume from the stored offset, complete, decr
     for (let offset = 2 * PIECE; offset < ciphertext.length; offset += PIECE) {
       assert.equal((await patch(offset, ciphertext.subarray(offset, offset + PIECE))).status, 204);
     }
-    const thumb = core.blob.encrypt(core.randomBytes(100), fileKey);
+    const thumb = core.blob.encrypt(testBytes(100), fileKey);
     const { json: { objectKey: thumbKey } } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: thumb.ciphertext.length } });
     await api(server.url, 'PATCH', `/api/uploads/${thumbKey}`, { token, headers: { 'upload-offset': '0' }, raw: thumb.ciphertext });
     const wrapped = core.secretbox.encrypt(fileKey, album.key);

@@ -2,7 +2,7 @@
 // sharing A -> B and back, public links and their revocation, all over HTTP with real crypto.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { addFile, api, b64, core, createCollection, decryptListed, login, signup, startTestServer, unb64, uploadObject } from './helpers.mjs';
+import { addFile, api, b64, core, createCollection, decryptListed, login, signup, startTestServer, unb64, uploadObject, testBytes } from './helpers.mjs';
 
 let server, url, alice, bob, aliceToken, bobToken, album, photo;
 const PHOTO = new Uint8Array(300 * 1024).map((_, i) => (i * 31 + 7) & 0xff);
@@ -69,7 +69,7 @@ test('Range downloads answer 206 with the right bytes; bad ranges 416', async ()
 });
 
 test('uploads resume from the offset the server reports; incomplete or claimed uploads are refused', async () => {
-  const bytes = core.randomBytes(100_000);
+  const bytes = testBytes(100_000);
   const { json: { objectKey } } = await api(url, 'POST', '/api/uploads', { token: aliceToken, body: { size: bytes.length } });
   const patch = (offset, piece, token = aliceToken) => api(url, 'PATCH', `/api/uploads/${objectKey}`,
     { token, headers: { 'upload-offset': String(offset) }, raw: piece });
@@ -89,7 +89,7 @@ test('uploads resume from the offset the server reports; incomplete or claimed u
   assert.equal((await patch(30_000, new Uint8Array(bytes.length))).status, 413);
   assert.equal((await head()).headers.get('upload-offset'), '30000');
 
-  const thumbKey = await uploadObject(url, aliceToken, core.randomBytes(500));
+  const thumbKey = await uploadObject(url, aliceToken, testBytes(500));
   const record = (fileKey) => ({
     collectionID: album.id, encryptedKey: b64(new Uint8Array(48)), keyDecryptionNonce: b64(new Uint8Array(24)),
     file: { objectKey: fileKey, decryptionHeader: b64(new Uint8Array(24)) },
@@ -110,8 +110,8 @@ test('uploads resume from the offset the server reports; incomplete or claimed u
 });
 
 test('only the collection owner adds files', async () => {
-  const objectKey = await uploadObject(url, bobToken, core.randomBytes(100));
-  const thumbKey = await uploadObject(url, bobToken, core.randomBytes(100));
+  const objectKey = await uploadObject(url, bobToken, testBytes(100));
+  const thumbKey = await uploadObject(url, bobToken, testBytes(100));
   const res = await api(url, 'POST', '/api/files', {
     token: bobToken,
     body: {

@@ -9,6 +9,9 @@ import SRPModule from 'fast-srp-hap';
 import { loadCryptoCore } from '../../js/dist/crypto.js';
 import { startGalleryServer } from '../../server/app.mjs';
 
+/** Plaintext test inputs from TEST_SEED (tests/js/test-random.mjs); keys and salts come from the core. */
+export { randomBytes as testBytes } from '../js/test-random.mjs';
+
 const { SRP, SrpClient } = SRPModule;
 const SRP_PARAMS = SRP.params['4096'];
 export const core = await loadCryptoCore();

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addFile, api, b64, core, createCollection, login, recover, signup, startTestServer, unb64 } from './helpers.mjs';
+import { addFile, api, b64, core, createCollection, login, recover, signup, startTestServer, unb64, testBytes } from './helpers.mjs';
 
 async function filesUnder(dir) {
   const out = [];
@@ -40,8 +40,8 @@ test('no plaintext, name, key, token or password reaches the data directory', as
     const a = await login(url, alice.email, alice.password);
     const b = await login(url, bob.email, bob.password);
     const album = await createCollection(url, alice, a.token, 'Secret Album Name 42');
-    const photoBytes = core.randomBytes(200 * 1024);
-    const thumbBytes = core.randomBytes(4000);
+    const photoBytes = testBytes(200 * 1024);
+    const thumbBytes = testBytes(4000);
     const photo = await addFile(url, a.token, album, { bytes: photoBytes, thumbnail: thumbBytes, title: 'private-beach-photo.jpg' });
     const mlPlain = new TextEncoder().encode(JSON.stringify({ clip: { version: 1, embedding: [0.123456789, 0.987654321] } }));
     const ml = core.blob.encrypt(mlPlain, photo.fileKey);
@@ -89,7 +89,7 @@ test('the scan finds what a careless client stores (raw upload bytes, a key as a
     const { url } = server;
     const carol = await signup(url, 'carol@example.org', 'Carol-Password');
     const { token } = await login(url, carol.email, carol.password);
-    const plain = core.randomBytes(50_000);
+    const plain = testBytes(50_000);
     const { json: { objectKey } } = await api(url, 'POST', '/api/uploads', { token, body: { size: 100_000 } });
     await api(url, 'PATCH', `/api/uploads/${objectKey}`, { token, headers: { 'upload-offset': '0' }, raw: plain });
     await api(url, 'POST', '/api/collections', { token, body: {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore, SCHEMA_VERSION } from '../../server/store/sqlite.mjs';
 import { openFolderBlobStore } from '../../server/store/blobs.mjs';
-import { api, b64, core, createCollection, login, signup, startTestServer, tempDir, uploadObject } from './helpers.mjs';
+import { api, b64, core, createCollection, login, signup, startTestServer, tempDir, uploadObject, testBytes } from './helpers.mjs';
 
 test('SQLite: created at the current schema in WAL mode with foreign keys; reopening keeps data; a newer schema is refused', async () => {
   const dir = await tempDir('sqlite');
@@ -84,9 +84,9 @@ test('a file record that fails after its blobs were claimed: the retry claims th
     const alice = await signup(server.url, 'alice@example.org', 'pw');
     const { token } = await login(server.url, alice.email, 'pw');
     const album = await createCollection(server.url, alice, token, 'A');
-    const bytes = core.randomBytes(1000);
+    const bytes = testBytes(1000);
     const fileKey = await uploadObject(server.url, token, bytes);
-    const thumbKey = await uploadObject(server.url, token, core.randomBytes(100));
+    const thumbKey = await uploadObject(server.url, token, testBytes(100));
     const body = {
       collectionID: album.id, encryptedKey: b64(new Uint8Array(48)), keyDecryptionNonce: b64(new Uint8Array(24)),
       file: { objectKey: fileKey, decryptionHeader: b64(new Uint8Array(24)) },
