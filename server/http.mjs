@@ -94,9 +94,10 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * Standard base64 with padding, canonical (re-encodes to itself), decoding to `bytes` bytes
- * exactly or to between `min` and `max`. Returns the text (what the server stores).
+ * exactly or to between `min` and `max` (over `max` is 413 when `max` is a size cap, `cap`,
+ * rather than a shape). Returns the text (what the server stores).
  */
-export function b64Field(obj, name, { bytes, min = 1, max } = {}) {
+export function b64Field(obj, name, { bytes, min = 1, max, cap = false } = {}) {
   const text = obj?.[name];
   if (typeof text !== 'string' || text.length % 4 !== 0 || !BASE64.test(text)) throw badRequest(`${name} must be base64 (standard, padded)`);
   const decoded = Buffer.from(text, 'base64');
@@ -104,7 +105,7 @@ export function b64Field(obj, name, { bytes, min = 1, max } = {}) {
   if (bytes !== undefined && decoded.length !== bytes) throw badRequest(`${name} must be ${bytes} bytes`);
   if (decoded.length < min) throw badRequest(`${name} must be at least ${min} bytes`);
   if (max !== undefined && decoded.length > max) {
-    throw (max >= 1024 * 1024 ? tooLarge : badRequest)(`${name} must be at most ${max} bytes`);
+    throw (cap ? tooLarge : badRequest)(`${name} must be at most ${max} bytes`);
   }
   return text;
 }

@@ -22,7 +22,7 @@ export function fileIdsField(body) {
 
 export function mlBody(body) {
   return {
-    encryptedData: b64Field(body, 'encryptedData', { max: MAX_ML_BYTES }),
+    encryptedData: b64Field(body, 'encryptedData', { max: MAX_ML_BYTES, cap: true }),
     decryptionHeader: b64Field(body, 'decryptionHeader', { bytes: SIZES.streamHeader }),
   };
 }

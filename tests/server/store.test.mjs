@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore, SCHEMA_VERSION } from '../../server/store/sqlite.mjs';
 import { openFolderBlobStore } from '../../server/store/blobs.mjs';
-import { api, b64, core, createCollection, login, signup, startTestServer, tempDir, uploadObject, testBytes } from './helpers.mjs';
+import { api, b64, createCollection, login, signup, startTestServer, tempDir, uploadObject, testBytes } from './helpers.mjs';
 
 test('SQLite: created at the current schema in WAL mode with foreign keys; reopening keeps data; a newer schema is refused', async () => {
   const dir = await tempDir('sqlite');
