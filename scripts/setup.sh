@@ -10,9 +10,10 @@ need_root() { if [ "$(id -u)" != 0 ]; then echo "setup: run as root (apt-get)" >
 # Debian packages: emscripten toolchain, cmake, Catch2 v2, chromium for browser tests,
 # Debian's libsodium for the native benchmark baseline, Pillow for the preprocessing reference,
 # ffmpeg to generate the test video the browser plays through a decrypting stream, clang 14 with
-# its sanitizer and libFuzzer runtimes for the ASan + UBSan build and the fuzzers (tests/fuzz).
+# its sanitizer and libFuzzer runtimes for the ASan + UBSan build and the fuzzers (tests/fuzz),
+# make and python3 for node-gyp, which compiles better-sqlite3 (the gallery server's database).
 packages=(emscripten cmake catch2 chromium dpkg-dev libsodium-dev python3-pil g++ zstd ffmpeg
-          clang-14 libclang-rt-14-dev)
+          clang-14 libclang-rt-14-dev make python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -32,6 +33,11 @@ bash scripts/fetch-sources.sh
 # onnxruntime-node's postinstall would fetch GPU binaries from a host outside the registry (the CPU
 # ones ship in the package): package.json's allowScripts denies it, and the variable skips it for
 # an npm without allowScripts.
+# better-sqlite3 (the gallery server's database) compiles with node-gyp against the running
+# node's headers: Debian's nodejs ships them in /usr/include/node, so nothing is downloaded.
+if [ "$(command -v node)" = /usr/bin/node ] && [ -f /usr/include/node/node_version.h ]; then
+  export npm_config_nodedir=/usr
+fi
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json .deps/package-lock.stamp; then
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
   mkdir -p .deps && cp package-lock.json .deps/package-lock.stamp

@@ -1,0 +1,63 @@
+// Who may do what with a collection and its files: the owner, a sharee, or a public link's
+// token (read only). Whatever the caller may not even read answers 404, not 403, so ids of
+// other people's collections and files reveal nothing.
+import { forbidden, notFound, parseId, unauthorized } from '../http.mjs';
+
+const ACCESS_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
+
+export function makeAccess({ store, auth }) {
+  /** 'owner' | 'sharee' | undefined for `user` on `collection`. */
+  const roleOf = (user, collection) => {
+    if (collection.ownerID === user.id) return 'owner';
+    return store.sharees(collection.id).some((s) => s.id === user.id) ? 'sharee' : undefined;
+  };
+
+  return {
+    roleOf,
+    /** A collection the signed-in user may read (with their role), or 404. */
+    readableCollection(user, idText) {
+      const collection = store.collection(parseId(idText));
+      const role = collection && roleOf(user, collection);
+      if (!role) throw notFound('no such collection');
+      return { collection, role };
+    },
+    ownedCollection(user, idText) {
+      const { collection, role } = this.readableCollection(user, idText);
+      if (role !== 'owner') throw forbidden('only the owner may do that');
+      return collection;
+    },
+    /** A file the signed-in user may read, or 404. */
+    readableFile(user, idText) {
+      const file = store.file(parseId(idText));
+      const collection = file && store.collection(file.collectionID);
+      if (!collection || !roleOf(user, collection)) throw notFound('no such file');
+      return file;
+    },
+    /** The collection a request's X-Auth-Access-Token opens, or 401. */
+    publicCollection(req) {
+      const token = req.headers['x-auth-access-token'];
+      const collection = typeof token === 'string' && ACCESS_TOKEN.test(token) && store.collectionByPublicToken(token);
+      if (!collection) throw unauthorized('unknown or revoked access token');
+      return collection;
+    },
+    /** A file of the public link's collection, or 404. */
+    publicFile(collection, idText) {
+      const file = store.file(parseId(idText));
+      if (!file || file.collectionID !== collection.id) throw notFound('no such file');
+      return file;
+    },
+    requireUser: (req) => auth.requireUser(req),
+  };
+}
+
+/** A file record as the API lists it (no object keys: downloads go by file id). */
+export function fileView(f) {
+  return {
+    id: f.id, collectionID: f.collectionID, ownerID: f.ownerID,
+    encryptedKey: f.encryptedKey, keyDecryptionNonce: f.keyDecryptionNonce,
+    file: { decryptionHeader: f.file.decryptionHeader, size: f.file.size },
+    thumbnail: { decryptionHeader: f.thumbnail.decryptionHeader, size: f.thumbnail.size },
+    metadata: f.metadata,
+    updationTime: f.updationTime,
+  };
+}

@@ -1,0 +1,52 @@
+// The server's own randomness and hashes (node:crypto), its secret for made-up answers, and
+// the package's core for the one public-key operation it does: sealing to an account's key.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadCryptoCore } from '../js/dist/crypto.js';
+
+const SECRET_FILE = 'server-secret';
+const SECRET_BYTES = 32;
+
+export const sha256 = (bytes) => createHash('sha256').update(bytes).digest();
+export const randomKey = () => randomBytes(16).toString('hex');   // object keys, session ids
+export { randomBytes };
+
+export function sameBytes(a, b) {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The data directory's secret (made once, kept 0600): keys the made-up answers. */
+async function serverSecret(dataDir) {
+  const path = join(dataDir, SECRET_FILE);
+  try {
+    const secret = await readFile(path);
+    if (secret.length === SECRET_BYTES) return secret;
+    throw new Error(`${path} is not ${SECRET_BYTES} bytes`);
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw e;
+  }
+  const secret = randomBytes(SECRET_BYTES);
+  await writeFile(path, secret, { mode: 0o600, flag: 'wx' });
+  return secret;
+}
+
+export async function openSecrets(dataDir) {
+  const core = await loadCryptoCore();
+  const secret = await serverSecret(dataDir);
+  /** `length` stable pseudo-random bytes for (label, subject): HMAC-SHA256 in counter mode. */
+  const madeUp = (label, subject, length) => {
+    const parts = [];
+    for (let i = 0; parts.length * 32 < length; i++) {
+      parts.push(createHmac('sha256', secret).update(`${label}\0${i}\0${subject}`).digest());
+    }
+    return Buffer.concat(parts).subarray(0, length);
+  };
+  return {
+    madeUp,
+    /** crypto_box_seal of `message` to a base64 public key; base64 out. */
+    seal(message, publicKeyB64) {
+      return Buffer.from(core.box.seal(message, Buffer.from(publicKeyB64, 'base64'))).toString('base64');
+    },
+  };
+}
