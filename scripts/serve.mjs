@@ -1,6 +1,7 @@
-// Serves the web demo and the built package over http on 127.0.0.1 (npm start), and exports
-// startServer() for the browser tests. Static files from the repository root; like a dev
-// server it resolves the package's bare imports (comlink, onnxruntime-web), as bundlers do.
+// The browser suites' static server (startServer): the repository's files over http on
+// 127.0.0.1, resolving the package's bare imports (comlink, onnxruntime-web) as bundlers do, so
+// tests load the built package unbundled. A development tool only: `npm start` runs the gallery
+// server (server/main.mjs), which serves the built app (build/app) and nothing else.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -41,7 +42,7 @@ function resolveBareImports(source) {
 }
 
 /**
- * Starts a static server; `/` redirects to the demo. `routes` maps a path to an async
+ * Starts a static server; `/` redirects to the core's self-check page. `routes` maps a path to an async
  * (req, res) handler that takes precedence; `onCspViolation` gets each report the browser sends
  * for the policy. Resolves to { server, url, close }.
  */
@@ -64,7 +65,7 @@ export function startServer({
         return res.end();
       }
       if (path === '/') {
-        res.writeHead(302, { location: '/web-demo/' });
+        res.writeHead(302, { location: '/web-demo/check/' });
         return res.end();
       }
       let file = normalize(join(root, path));
@@ -100,5 +101,5 @@ export function startServer({
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const port = Number(process.env.PORT ?? 8080);
   const { url } = await startServer({ port });
-  console.log(`cipherlens web demo: ${url}/  (Ctrl+C to stop)`);
+  console.log(`cipherlens repository files (development): ${url}/  (Ctrl+C to stop)`);
 }

@@ -308,7 +308,8 @@ $('album-form').onsubmit = async (e) => {
 async function uploadFiles(list) {
   const target = album;
   if (!target?.mine) return;
-  const files = [...list].filter((f) => f.type.startsWith('image/') || f.type.startsWith('video/'));
+  // Photos and videos only, and never an empty file (Ente refuses those too).
+  const files = [...list].filter((f) => f.size > 0 && (f.type.startsWith('image/') || f.type.startsWith('video/')));
   // One row per file, all shown at once; they upload one after another.
   const rows = files.map((f) => {
     const row = document.createElement('li');

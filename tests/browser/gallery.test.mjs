@@ -71,7 +71,8 @@ async function signUp(page, { email, password }) {
   await page.fill('#signup-password', password);
   await page.fill('#signup-confirm', password);
   await page.click('#signup-form button');
-  await page.waitForFunction(() => /Argon2id/.test(document.getElementById('busy-label').textContent), null, SLOW);
+  await page.waitForFunction(() => /Argon2id, 256 MiB, 16 passes/.test(document.getElementById('busy-label').textContent), null, SLOW);
+  if (email === A.email) await screenshot(page, 'gallery-01b-deriving');
   await page.waitForSelector('body[data-screen="phrase"]', SLOW);
   return page.$$eval('#phrase-words li', (els) => els.map((e) => e.textContent));
 }
@@ -139,8 +140,17 @@ step('A uploads photos and a video; a cut connection resumes at the stored offse
     return route.continue();
   });
   await searchReady(page);
+  // One photo is dropped on the grid, the rest picked with the file input.
+  const [dropped, ...picked] = PHOTOS;
+  const dataTransfer = await page.evaluateHandle(({ name, b64 }) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type: 'image/jpeg' }));
+    return dt;
+  }, { name: `${dropped[0]}.jpg`, b64: colourPhoto(dropped[1]).toString('base64') });
+  await page.dispatchEvent('#drop', 'drop', { dataTransfer });
+  await page.waitForFunction(() => document.querySelectorAll('#grid figure').length === 1, null, SLOW);
   await page.setInputFiles('#add-input', [
-    ...PHOTOS.map(([name, colour]) => ({ name: `${name}.jpg`, mimeType: 'image/jpeg', buffer: colourPhoto(colour) })),
+    ...picked.map(([name, colour]) => ({ name: `${name}.jpg`, mimeType: 'image/jpeg', buffer: colourPhoto(colour) })),
     { name: VIDEO, mimeType: 'video/webm', buffer: noiseVideo() },
   ]);
   await page.waitForSelector('#uploads progress', SLOW);
@@ -210,6 +220,9 @@ step('A shares the album with B after comparing verification IDs; B opens it', a
   await thumbnailsShown(b, UPLOADS);
   assert.equal(await b.textContent('#album-info'), `shared with you by ${A.email}`);
   assert.equal(await b.isHidden('#add-button'), true, 'a sharee cannot add');
+  // B's search takes A's photos from their ML data: B's device runs no image model for them.
+  await searchReady(b);
+  assert.equal(await b.textContent('#search-status'), `search ready: ${UPLOADS} photos from ML data, 0 indexed here`);
   await b.click('#grid figure:has-text("blue.jpg")');
   await b.waitForFunction(() => document.getElementById('viewer-image').naturalWidth === 640, null, SLOW);
   await screenshot(b, 'gallery-10-shared-with-b');
