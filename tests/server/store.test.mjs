@@ -1,7 +1,7 @@
 // The two stores on their own: the SQLite schema (WAL, foreign keys, migrations by version,
 // reopening), the folder blob store (nothing readable before a claim, claims idempotent), and
 // the claim order: a record that fails after its blobs were claimed leaves objects a retry
-// claims again.
+// claims again; concurrent pieces and claims of one upload.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, rm } from 'node:fs/promises';
@@ -105,6 +105,70 @@ test('a file record that fails after its blobs were claimed: the retry claims th
     assert.equal(retried.status, 201);
     const got = await api(server.url, 'GET', `/api/files/${retried.json.id}/file`, { token });
     assert.deepEqual(got.bytes, bytes);
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** A folder blob store whose `method` waits until released: a request held mid-way. */
+async function heldBlobStore(dir, method) {
+  const inner = await openFolderBlobStore(dir);
+  let release, entered;
+  const gate = new Promise((r) => { release = r; });
+  const reached = new Promise((r) => { entered = r; });
+  return {
+    store: { ...inner, async [method](...args) { entered(); await gate; return inner[method](...args); } },
+    reached, release: () => release(),
+  };
+}
+
+test('two pieces for one upload at once: the second is refused while the first is written', async () => {
+  const dir = await tempDir('held-append');
+  const held = await heldBlobStore(dir, 'append');
+  const server = await startTestServer({ blobStore: held.store });
+  try {
+    const alice = await signup(server.url, 'alice@example.org', 'pw');
+    const { token } = await login(server.url, alice.email, 'pw');
+    const { json: { objectKey } } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: 20 } });
+    const patch = () => api(server.url, 'PATCH', `/api/uploads/${objectKey}`, { token, headers: { 'upload-offset': '0' }, raw: testBytes(10) });
+    const first = patch();
+    await held.reached;
+    const second = await patch();
+    assert.equal(second.status, 409);
+    assert.match(second.json.message, /being written/);
+    held.release();
+    assert.equal((await first).status, 204);
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('two records claiming the same upload at once: one is made, the other refused', async () => {
+  const dir = await tempDir('held-claim');
+  const held = await heldBlobStore(dir, 'claim');
+  const server = await startTestServer({ blobStore: held.store });
+  try {
+    const alice = await signup(server.url, 'alice@example.org', 'pw');
+    const { token } = await login(server.url, alice.email, 'pw');
+    const album = await createCollection(server.url, alice, token, 'A');
+    const fileKey = await uploadObject(server.url, token, testBytes(100));
+    const thumbs = [await uploadObject(server.url, token, testBytes(10)), await uploadObject(server.url, token, testBytes(10))];
+    const body = (thumbKey) => ({
+      collectionID: album.id, encryptedKey: b64(new Uint8Array(48)), keyDecryptionNonce: b64(new Uint8Array(24)),
+      file: { objectKey: fileKey, decryptionHeader: b64(new Uint8Array(24)) },
+      thumbnail: { objectKey: thumbKey, decryptionHeader: b64(new Uint8Array(24)) },
+      metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) },
+    });
+    const first = api(server.url, 'POST', '/api/files', { token, body: body(thumbs[0]) });
+    await held.reached;
+    const second = await api(server.url, 'POST', '/api/files', { token, body: body(thumbs[1]) });
+    assert.equal(second.status, 409);
+    held.release();
+    assert.equal((await first).status, 201);
+    const files = await api(server.url, 'GET', `/api/collections/${album.id}/files`, { token });
+    assert.equal(files.json.length, 1);
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });
