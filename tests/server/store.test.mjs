@@ -1,7 +1,7 @@
 // The two stores on their own: the SQLite schema (WAL, foreign keys, migrations by version,
 // reopening), the folder blob store (nothing readable before a claim, claims idempotent), and
 // the claim order: a record that fails after its blobs were claimed leaves objects a retry
-// claims again; concurrent pieces and claims of one upload.
+// claims again; concurrent pieces and claims of one upload; stale uploads dropped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, rm } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore, SCHEMA_VERSION } from '../../server/store/sqlite.mjs';
 import { openFolderBlobStore } from '../../server/store/blobs.mjs';
-import { api, b64, createCollection, login, signup, startTestServer, tempDir, uploadObject, testBytes } from './helpers.mjs';
+import { api, b64, createCollection, login, signup, startTestServer, tempDir, testClock, uploadObject, testBytes } from './helpers.mjs';
 
 test('SQLite: created at the current schema in WAL mode with foreign keys; reopening keeps data; a newer schema is refused', async () => {
   const dir = await tempDir('sqlite');
@@ -172,5 +172,38 @@ test('two records claiming the same upload at once: one is made, the other refus
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('uploads left unclaimed for 7 days are dropped; claimed ones stay', async () => {
+  const clock = testClock();
+  const server = await startTestServer({ now: clock.now });
+  try {
+    const alice = await signup(server.url, 'alice@example.org', 'pw');
+    const { token } = await login(server.url, alice.email, 'pw');
+    const album = await createCollection(server.url, alice, token, 'A');
+    const kept = await uploadObject(server.url, token, testBytes(100));
+    const thumb = await uploadObject(server.url, token, testBytes(10));
+    const made = await api(server.url, 'POST', '/api/files', { token, body: {
+      collectionID: album.id, encryptedKey: b64(new Uint8Array(48)), keyDecryptionNonce: b64(new Uint8Array(24)),
+      file: { objectKey: kept, decryptionHeader: b64(new Uint8Array(24)) },
+      thumbnail: { objectKey: thumb, decryptionHeader: b64(new Uint8Array(24)) },
+      metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) } } });
+    assert.equal(made.status, 201);
+    const { json: { objectKey: stale } } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: 100 } });
+    await api(server.url, 'PATCH', `/api/uploads/${stale}`, { token, headers: { 'upload-offset': '0' }, raw: testBytes(50) });
+    assert.deepEqual(await readdir(join(server.dataDir, 'uploads')), [`${stale}.part`]);
+
+    clock.advance(6 * 24 * 3600 * 1000);
+    await server.testing.prune();
+    assert.equal((await api(server.url, 'HEAD', `/api/uploads/${stale}`, { token })).status, 200, 'not yet');
+    clock.advance(24 * 3600 * 1000 + 1);
+    await server.testing.prune();
+    const fresh = (await login(server.url, alice.email, 'pw')).token;   // the first one expired too
+    assert.equal((await api(server.url, 'HEAD', `/api/uploads/${stale}`, { token: fresh })).status, 404);
+    assert.deepEqual(await readdir(join(server.dataDir, 'uploads')), []);
+    assert.equal((await api(server.url, 'GET', `/api/files/${made.json.id}/file`, { token: fresh })).status, 200);
+  } finally {
+    await server.close();
   }
 });
