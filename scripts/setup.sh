@@ -35,6 +35,8 @@ bash scripts/fetch-sources.sh
 # an npm without allowScripts.
 # better-sqlite3 (the gallery server's database) compiles with node-gyp against the running
 # node's headers: Debian's nodejs ships them in /usr/include/node, so nothing is downloaded.
+# build_from_source keeps its prebuild-install step from fetching a binary from GitHub.
+export npm_config_build_from_source=better-sqlite3
 if [ "$(command -v node)" = /usr/bin/node ] && [ -f /usr/include/node/node_version.h ]; then
   export npm_config_nodedir=/usr
 fi

@@ -86,9 +86,19 @@ export async function startGalleryServer(options = {}) {
   });
   // Node's defaults bound slow senders: headers within 60 s, a whole request (an 8 MiB piece)
   // within 300 s. Responses (long video downloads) are not limited.
-  const pruner = setInterval(() => store.prune(now(), config.authFailureWindowMs), PRUNE_INTERVAL_MS);
+  // Upkeep: expired tokens, old failures, and uploads left unclaimed (bytes first, then the
+  // row, so a crash between leaves a row that the next round drops).
+  const prune = async () => {
+    store.prune(now(), config.authFailureWindowMs);
+    for (const key of store.unclaimedObjectsBefore(now() - config.unclaimedUploadTtlMs)) {
+      await blobs.discard(key);
+      store.deleteUnclaimedObject(key);
+    }
+  };
+  const pruneQuietly = () => prune().catch((e) => console.error('gallery server: upkeep failed:', e?.message));
+  const pruner = setInterval(pruneQuietly, PRUNE_INTERVAL_MS);
   pruner.unref();
-  store.prune(now(), config.authFailureWindowMs);
+  await prune();
 
   await new Promise((ok, fail) => {
     server.once('error', fail);
@@ -115,6 +125,8 @@ export async function startGalleryServer(options = {}) {
       },
       clearSubstitutedPublicKeys: () => publicKeyOverrides.clear(),
       integrityCheck: () => store.integrityCheck(),
+      /** Runs the hourly upkeep now. */
+      prune,
       dataDir,
     },
   };

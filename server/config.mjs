@@ -17,6 +17,8 @@ export const DEFAULTS = Object.freeze({
   srpSessionTtlMs: 5 * MINUTE_MS,
   /** A recovery challenge is single-use and expires. */
   recoveryTtlMs: 10 * MINUTE_MS,
+  /** An upload no file record claimed within this long is dropped (its bytes and its row). */
+  unclaimedUploadTtlMs: 7 * 24 * 60 * MINUTE_MS,
   /** One uploaded object (a file's stream ciphertext or a thumbnail): MAX_OBJECT_BYTES. */
   maxObjectBytes: 1024 * MiB,
 });

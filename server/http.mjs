@@ -65,10 +65,15 @@ export async function readBody(req, limit) {
   }
   const chunks = [];
   let length = 0;
-  for await (const chunk of req) {
-    length += chunk.length;
-    if (length > limit) throw tooLarge(`body over ${limit} bytes`);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req) {
+      length += chunk.length;
+      if (length > limit) throw tooLarge(`body over ${limit} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    if (e instanceof HttpError) throw e;
+    throw badRequest('the request body was cut short');   // the client went away mid-body
   }
   return Buffer.concat(chunks, length);
 }

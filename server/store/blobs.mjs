@@ -5,12 +5,13 @@
 //   isClaimed(key)
 //   size(key)       bytes of a claimed blob
 //   read(key, start, end)  a readable stream of a claimed blob's bytes [start, end]
+//   discard(key)    drops an unclaimed upload's bytes (stale uploads)
 // This implementation is a folder: pieces append to uploads/<key>.part (fsynced before the
 // PATCH is answered), a claim renames it into blobs/<key> and fsyncs the folder. A half-written
 // upload sits only in uploads/, which nothing reads from. An S3-compatible store would map an
 // upload to a multipart upload and a claim to completing it.
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const KEY = /^[0-9a-f]{32}$/;
@@ -58,6 +59,7 @@ export async function openFolderBlobStore(dir) {
     isClaimed: async (key) => (await sizeOf(blobPath(key))) !== undefined,
     size: async (key) => sizeOf(blobPath(key)),
     read: (key, start, end) => createReadStream(blobPath(key), { start, end }),
+    discard: (key) => rm(partPath(key), { force: true }),
   };
 }
 

@@ -26,6 +26,7 @@
 //   createObject(objectKey, ownerId, size, now), object(objectKey) -> { objectKey, ownerId, size, fileId } | undefined
 //   createFile(record, now) -> { id, updationTime } (claims both objects; throws ObjectClaimed)
 //   file(id), filesIn(collectionId)
+//   unclaimedObjectsBefore(time) -> [objectKey], deleteUnclaimedObject(objectKey)
 // ML data
 //   setMlData(fileId, encryptedData, decryptionHeader, now), mlDataOf(fileIds) -> rows
 // Upkeep

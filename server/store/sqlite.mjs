@@ -130,6 +130,9 @@ export function openSqliteStore(file) {
     insertObject: q('INSERT INTO objects (object_key, owner_id, size, creation_time) VALUES (?, ?, ?, ?)'),
     object: q('SELECT * FROM objects WHERE object_key = ?'),
     claimObject: q('UPDATE objects SET file_id = ? WHERE object_key = ? AND file_id IS NULL'),
+    staleObjects: q(`SELECT object_key FROM objects WHERE file_id IS NULL AND creation_time < ?
+                     AND object_key NOT IN (SELECT file_object FROM files UNION SELECT thumb_object FROM files)`),
+    deleteObject: q('DELETE FROM objects WHERE object_key = ? AND file_id IS NULL'),
     insertFile: q(`INSERT INTO files (collection_id, owner_id, encrypted_key, key_decryption_nonce, file_object,
                    file_header, thumb_object, thumb_header, metadata_data, metadata_header, updation_time)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -200,6 +203,8 @@ export function openSqliteStore(file) {
       return r && { objectKey: r.object_key, ownerId: r.owner_id, size: r.size, fileId: r.file_id };
     },
     createFile,
+    unclaimedObjectsBefore: (time) => s.staleObjects.all(time).map((r) => r.object_key),
+    deleteUnclaimedObject: (objectKey) => { s.deleteObject.run(objectKey); },
     file: (id) => fileRow(s.file.get(id)),
     filesIn: (collectionId) => s.filesIn.all(collectionId).map(fileRow),
 

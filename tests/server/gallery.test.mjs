@@ -175,6 +175,9 @@ test('the public-key lookup needs an account; the test hook substitutes a key (n
   const fake = b64(core.box.keypair().publicKey);
   server.testing.substitutePublicKey(bob.email, fake);
   assert.equal((await api(url, 'GET', `/api/users/public-key?email=${bob.email}`, { token: aliceToken })).json.publicKey, fake);
+  for (const path of ['/api/testing/substitutePublicKey', '/api/users/public-key/substitute', '/testing']) {
+    assert.equal((await api(url, 'POST', path, { token: aliceToken, body: { email: bob.email, publicKey: fake } })).status, 404);
+  }
   server.testing.clearSubstitutedPublicKeys();
   assert.equal((await api(url, 'GET', `/api/users/public-key?email=${bob.email}`, { token: aliceToken })).json.publicKey, b64(bob.publicKey));
 });

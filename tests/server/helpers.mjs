@@ -68,7 +68,7 @@ export async function api(url, method, path, { token, accessToken, body, headers
   const res = await fetch(url + path, { method, headers: h, body: payload });
   const bytes = new Uint8Array(await res.arrayBuffer());
   let json;
-  if ((res.headers.get('content-type') ?? '').startsWith('application/json')) json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  if (bytes.length > 0 && (res.headers.get('content-type') ?? '').startsWith('application/json')) json = JSON.parse(Buffer.from(bytes).toString('utf8'));
   return { status: res.status, headers: res.headers, json, bytes };
 }
 

@@ -1,7 +1,7 @@
 // The two stores on their own: the SQLite schema (WAL, foreign keys, migrations by version,
 // reopening), the folder blob store (nothing readable before a claim, claims idempotent), and
 // the claim order: a record that fails after its blobs were claimed leaves objects a retry
-// claims again.
+// claims again; concurrent pieces and claims of one upload; stale uploads dropped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, rm } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore, SCHEMA_VERSION } from '../../server/store/sqlite.mjs';
 import { openFolderBlobStore } from '../../server/store/blobs.mjs';
-import { api, b64, createCollection, login, signup, startTestServer, tempDir, uploadObject, testBytes } from './helpers.mjs';
+import { api, b64, createCollection, login, signup, startTestServer, tempDir, testClock, uploadObject, testBytes } from './helpers.mjs';
 
 test('SQLite: created at the current schema in WAL mode with foreign keys; reopening keeps data; a newer schema is refused', async () => {
   const dir = await tempDir('sqlite');
@@ -108,5 +108,102 @@ test('a file record that fails after its blobs were claimed: the retry claims th
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** A folder blob store whose `method` waits until released: a request held mid-way. */
+async function heldBlobStore(dir, method) {
+  const inner = await openFolderBlobStore(dir);
+  let release, entered;
+  const gate = new Promise((r) => { release = r; });
+  const reached = new Promise((r) => { entered = r; });
+  return {
+    store: { ...inner, async [method](...args) { entered(); await gate; return inner[method](...args); } },
+    reached, release: () => release(),
+  };
+}
+
+test('two pieces for one upload at once: the second is refused while the first is written', async () => {
+  const dir = await tempDir('held-append');
+  const held = await heldBlobStore(dir, 'append');
+  const server = await startTestServer({ blobStore: held.store });
+  try {
+    const alice = await signup(server.url, 'alice@example.org', 'pw');
+    const { token } = await login(server.url, alice.email, 'pw');
+    const { json: { objectKey } } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: 20 } });
+    const patch = () => api(server.url, 'PATCH', `/api/uploads/${objectKey}`, { token, headers: { 'upload-offset': '0' }, raw: testBytes(10) });
+    const first = patch();
+    await held.reached;
+    const second = await patch();
+    assert.equal(second.status, 409);
+    assert.match(second.json.message, /being written/);
+    held.release();
+    assert.equal((await first).status, 204);
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('two records claiming the same upload at once: one is made, the other refused', async () => {
+  const dir = await tempDir('held-claim');
+  const held = await heldBlobStore(dir, 'claim');
+  const server = await startTestServer({ blobStore: held.store });
+  try {
+    const alice = await signup(server.url, 'alice@example.org', 'pw');
+    const { token } = await login(server.url, alice.email, 'pw');
+    const album = await createCollection(server.url, alice, token, 'A');
+    const fileKey = await uploadObject(server.url, token, testBytes(100));
+    const thumbs = [await uploadObject(server.url, token, testBytes(10)), await uploadObject(server.url, token, testBytes(10))];
+    const body = (thumbKey) => ({
+      collectionID: album.id, encryptedKey: b64(new Uint8Array(48)), keyDecryptionNonce: b64(new Uint8Array(24)),
+      file: { objectKey: fileKey, decryptionHeader: b64(new Uint8Array(24)) },
+      thumbnail: { objectKey: thumbKey, decryptionHeader: b64(new Uint8Array(24)) },
+      metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) },
+    });
+    const first = api(server.url, 'POST', '/api/files', { token, body: body(thumbs[0]) });
+    await held.reached;
+    const second = await api(server.url, 'POST', '/api/files', { token, body: body(thumbs[1]) });
+    assert.equal(second.status, 409);
+    held.release();
+    assert.equal((await first).status, 201);
+    const files = await api(server.url, 'GET', `/api/collections/${album.id}/files`, { token });
+    assert.equal(files.json.length, 1);
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('uploads left unclaimed for 7 days are dropped; claimed ones stay', async () => {
+  const clock = testClock();
+  const server = await startTestServer({ now: clock.now });
+  try {
+    const alice = await signup(server.url, 'alice@example.org', 'pw');
+    const { token } = await login(server.url, alice.email, 'pw');
+    const album = await createCollection(server.url, alice, token, 'A');
+    const kept = await uploadObject(server.url, token, testBytes(100));
+    const thumb = await uploadObject(server.url, token, testBytes(10));
+    const made = await api(server.url, 'POST', '/api/files', { token, body: {
+      collectionID: album.id, encryptedKey: b64(new Uint8Array(48)), keyDecryptionNonce: b64(new Uint8Array(24)),
+      file: { objectKey: kept, decryptionHeader: b64(new Uint8Array(24)) },
+      thumbnail: { objectKey: thumb, decryptionHeader: b64(new Uint8Array(24)) },
+      metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) } } });
+    assert.equal(made.status, 201);
+    const { json: { objectKey: stale } } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: 100 } });
+    await api(server.url, 'PATCH', `/api/uploads/${stale}`, { token, headers: { 'upload-offset': '0' }, raw: testBytes(50) });
+    assert.deepEqual(await readdir(join(server.dataDir, 'uploads')), [`${stale}.part`]);
+
+    clock.advance(6 * 24 * 3600 * 1000);
+    await server.testing.prune();
+    assert.equal((await api(server.url, 'HEAD', `/api/uploads/${stale}`, { token })).status, 200, 'not yet');
+    clock.advance(24 * 3600 * 1000 + 1);
+    await server.testing.prune();
+    const fresh = (await login(server.url, alice.email, 'pw')).token;   // the first one expired too
+    assert.equal((await api(server.url, 'HEAD', `/api/uploads/${stale}`, { token: fresh })).status, 404);
+    assert.deepEqual(await readdir(join(server.dataDir, 'uploads')), []);
+    assert.equal((await api(server.url, 'GET', `/api/files/${made.json.id}/file`, { token: fresh })).status, 200);
+  } finally {
+    await server.close();
   }
 });
