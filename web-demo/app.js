@@ -91,6 +91,7 @@ const thumbnails = new IntersectionObserver((entries) => {
 const tiles = new WeakMap();
 
 function renderGrid(grid, lib, files, scores) {
+  for (const old of grid.children) thumbnails.unobserve(old);
   grid.replaceChildren();
   for (const file of files) {
     const figure = document.createElement('figure');
@@ -120,13 +121,11 @@ function renderGrid(grid, lib, files, scores) {
 // ---- viewer ----
 let playback = null;  // AbortController of the video streaming into the viewer
 
-async function playStreaming(lib, file, video) {
+async function playStreaming(lib, file, video, signal) {
   const ms = new MediaSource();
   video.src = URL.createObjectURL(ms);
   await new Promise((ok) => ms.addEventListener('sourceopen', ok, { once: true }));
   const buffer = ms.addSourceBuffer(file.meta.mimeType);
-  playback = new AbortController();
-  const { signal } = playback;
   const chunks = await lib.contentStream(file, signal);
   let first = true;
   for await (const chunk of chunks) {
@@ -151,14 +150,15 @@ async function openFile(lib, file) {
     video.hidden = false;
     $('viewer').showModal();
     const streamable = meta.mimeType?.includes('codecs=') && MediaSource.isTypeSupported(meta.mimeType);
+    const controller = (playback = new AbortController());  // closing the viewer stops the download
     try {
-      if (streamable) await playStreaming(lib, file, video);
+      if (streamable) await playStreaming(lib, file, video, controller.signal);
       else {
         video.src = blobUrl(await lib.contents(file), meta.mimeType);
         video.play().catch(() => {});
       }
     } catch (e) {
-      if (!playback?.signal.aborted) $('viewer-title').textContent = `${meta.title}: ${e.message}`;
+      if (!controller.signal.aborted) $('viewer-title').textContent = `${meta.title}: ${e.message}`;
     }
     return;
   }
