@@ -42,10 +42,11 @@ async function closeAll() {
 after(closeAll);
 
 /**
- * A browser context (a device) whose pages fail the suite on any CSP violation (seen by a
- * listener in every page, and in the console for workers) or uncaught error.
+ * A browser context (a device) at `url` whose pages fail the suite on any CSP violation (seen by
+ * a listener in every page, and in the console for workers) or uncaught error. `page.sent` lists
+ * every request the page makes (URL, headers, body), `page.wasm` the .wasm files it fetched.
  */
-async function device() {
+async function device(url = server.url + '/') {
   const context = await browser.newContext({ viewport: { width: 1200, height: 850 } });
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) =>
@@ -53,12 +54,18 @@ async function device() {
   });
   const page = await context.newPage();
   page.errors = [];
+  page.sent = [];
+  page.wasm = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
   page.on('console', (m) => {
     if (process.env.GALLERY_DEBUG) console.log(`# page: ${m.text()}`);
     if (/CSP violation|Content Security Policy/.test(m.text())) cspViolations.push(m.text());
   });
-  await page.goto(server.url + '/');
+  page.on('request', (r) => {
+    page.sent.push([r.url(), JSON.stringify(r.headers()), r.postData() ?? ''].join('\n'));
+    if (r.url().endsWith('.wasm')) page.wasm.push(r.url().split('/').pop());
+  });
+  await page.goto(url);
   return { context, page };
 }
 
@@ -116,7 +123,10 @@ function step(name, fn) {
 step('A and B sign up; A sees the 24-word phrase', async () => {
   s.a = await device();
   s.b = await device();
+  await s.a.page.waitForSelector('body[data-screen="login"]');
   await screenshot(s.a.page, 'gallery-01-login');
+  // Until someone logs in, only the crypto build (a fifth of the full one) is downloaded.
+  assert.deepEqual(s.a.page.wasm, ['cipherlens-crypto.wasm']);
   s.words = await signUp(s.a.page, A);
   assert.equal(s.words.length, 24);
   await screenshot(s.a.page, 'gallery-02-phrase');
@@ -242,20 +252,16 @@ step('a public link opens the album with no account; no request carries its key'
   const fragment = new URL(link).hash.slice(1);
   assert.ok(fragment.length >= 40, 'a base58 key in the fragment');
 
-  const context = await browser.newContext({ viewport: { width: 1200, height: 850 } });
-  const visitor = await context.newPage();
-  const sent = [];
-  visitor.on('request', (r) => sent.push([r.url(), JSON.stringify(r.headers()), r.postData() ?? ''].join('\n')));
-  visitor.on('console', (m) => { if (/Content Security Policy/.test(m.text())) cspViolations.push(m.text()); });
-  await visitor.goto(link);
+  const { context, page: visitor } = await device(link);
   await visitor.waitForSelector('body[data-screen="public"]');
   await thumbnailsShown(visitor, UPLOADS, '#public-grid');
   assert.equal(await visitor.textContent('#public-title'), 'My photos');
   await visitor.click('#public-grid figure:has-text("red.jpg")');
   await visitor.waitForFunction(() => document.getElementById('viewer-image').naturalWidth === 640, null, SLOW);
   await screenshot(visitor, 'gallery-12-public-view');
-  assert.ok(sent.length > 10);
-  for (const request of sent) {
+  assert.deepEqual(visitor.errors, []);
+  assert.ok(visitor.sent.length > 10);
+  for (const request of visitor.sent) {
     assert.ok(!request.includes(fragment), 'the key never leaves the page');
     assert.ok(!request.includes('#'), 'nor does the fragment');
   }
@@ -314,6 +320,9 @@ step('A recovers with the phrase: the new password works, the old one fails', as
   await page.waitForSelector('body[data-screen="gallery"]', SLOW);
   await thumbnailsShown(page, UPLOADS);
   for (const p of [s.a.page, s.b.page, page]) assert.deepEqual(p.errors, []);
+  await s.a.context.close();
+  await s.b.context.close();
+  await s.d.context.close();
 });
 
 test('close the browser and the server', closeAll);
