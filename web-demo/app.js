@@ -254,6 +254,7 @@ async function openGallery() {
     return list;
   });
   if (!albums) return;
+  if (library.unreadableAlbums) showError(new Error(`${library.unreadableAlbums} album(s) could not be opened (damaged or tampered with)`));
   renderAlbums();
   await selectAlbum(albums[0]);
   $('my-verification-id').textContent = await core.verificationId(session.publicKey);
@@ -282,13 +283,16 @@ async function selectAlbum(a) {
   album = a;
   renderAlbums();
   $('album-title').textContent = a.name;
-  $('album-info').textContent = a.mine
-    ? (a.sharees.length ? `shared with ${a.sharees.map((s) => s.email).join(', ')}` : '')
-    : `shared with you by ${a.owner.email}`;
+  const info = () => [
+    a.mine ? (a.sharees.length ? `shared with ${a.sharees.map((s) => s.email).join(', ')}` : '') : `shared with you by ${a.owner.email}`,
+    a.unreadable ? `${a.unreadable} file${a.unreadable > 1 ? 's' : ''} could not be opened (damaged or tampered with)` : '',
+  ].filter(Boolean).join(' · ');
+  $('album-info').textContent = info();
   for (const id of ['add-button', 'share-button', 'link-button']) $(id).hidden = !a.mine;
   $('results-status').textContent = '';
   const files = await library.loadFiles(a);
   if (album !== a) return;
+  $('album-info').textContent = info();
   renderGrid($('grid'), library, files);
   $('empty').hidden = files.length > 0;
   $('empty').textContent = a.mine ? 'No photos yet: drop photos and videos here, or use “Add photos & videos”.' : 'This album is empty.';

@@ -26,16 +26,24 @@ export class Library {
     this.files = new Map();     // id → { id, collectionID, ownerID, key, meta, record }
   }
 
-  /** The account's albums (owned and shared with it), names and keys opened. */
+  /**
+   * The account's albums (owned and shared with it), names and keys opened. One that does not
+   * open (damaged, or tampered with by the server) is left out and counted in `unreadableAlbums`.
+   */
   async loadAlbums() {
     const { core, keys } = this;
     const list = await this.api.collections();
+    this.unreadableAlbums = 0;
     for (const c of list) {
       if (this.albums.has(c.id)) continue;
-      const key = c.keyDecryptionNonce
-        ? await core.secretbox.decrypt(fromB64(c.encryptedKey), fromB64(c.keyDecryptionNonce), keys.masterKey)
-        : await core.box.sealOpen(fromB64(c.encryptedKey), keys.publicKey, keys.secretKey);
-      await this.addAlbum({ ...c, key });
+      try {
+        const key = c.keyDecryptionNonce
+          ? await core.secretbox.decrypt(fromB64(c.encryptedKey), fromB64(c.keyDecryptionNonce), keys.masterKey)
+          : await core.box.sealOpen(fromB64(c.encryptedKey), keys.publicKey, keys.secretKey);
+        await this.addAlbum({ ...c, key });
+      } catch {
+        this.unreadableAlbums++;
+      }
     }
     return [...this.albums.values()];
   }
@@ -67,22 +75,41 @@ export class Library {
     return album;
   }
 
-  /** The album's files, newest first, keys and metadata opened. */
+  /**
+   * The album's files, newest first, keys and metadata opened. A file whose key or metadata does
+   * not open (damaged, or tampered with) is left out and counted in `album.unreadable`.
+   */
   async loadFiles(album) {
     const records = await this.api.files(album.id);
     const out = [];
+    album.unreadable = 0;
     for (const r of records) {
       let file = this.files.get(r.id);
       if (!file) {
-        const key = await this.core.secretbox.decrypt(fromB64(r.encryptedKey), fromB64(r.keyDecryptionNonce), album.key);
-        const meta = JSON.parse(fromUtf8.decode(await this.core.blob.decrypt(
-          fromB64(r.metadata.encryptedData), fromB64(r.metadata.decryptionHeader), key)));
-        file = { id: r.id, collectionID: r.collectionID, ownerID: r.ownerID, key, meta, record: r };
+        try {
+          file = await this.openFile(album, r);
+        } catch {
+          album.unreadable++;
+          continue;
+        }
         this.files.set(r.id, file);
       }
       out.push(file);
     }
     return out.sort((a, b) => b.meta.creationTime - a.meta.creationTime || b.id - a.id);
+  }
+
+  async openFile(album, r) {
+    const key = await this.core.secretbox.decrypt(fromB64(r.encryptedKey), fromB64(r.keyDecryptionNonce), album.key);
+    try {
+      const meta = JSON.parse(fromUtf8.decode(await this.core.blob.decrypt(
+        fromB64(r.metadata.encryptedData), fromB64(r.metadata.decryptionHeader), key)));
+      if (typeof meta?.title !== 'string') throw new Error('metadata without a title');
+      return { id: r.id, collectionID: r.collectionID, ownerID: r.ownerID, key, meta, record: r };
+    } catch (e) {
+      key.fill(0);
+      throw e;
+    }
   }
 
   /**

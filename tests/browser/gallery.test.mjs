@@ -3,7 +3,8 @@
 // connection is cut and resumes), views them, searches, shares an album with B (verification IDs
 // shown), makes a public link that opens with no account and never sends its key; the server
 // then lies about B's public key and A's app refuses to share; a second device of A searches from
-// the uploaded ML data without indexing; A recovers with the phrase. Screenshots: test-results/.
+// the uploaded ML data without indexing; A recovers with the phrase; a tampered file listing
+// leaves that file out. Screenshots: test-results/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -320,9 +321,27 @@ step('A recovers with the phrase: the new password works, the old one fails', as
   await page.waitForSelector('body[data-screen="gallery"]', SLOW);
   await thumbnailsShown(page, UPLOADS);
   for (const p of [s.a.page, s.b.page, page]) assert.deepEqual(p.errors, []);
-  await s.a.context.close();
-  await s.b.context.close();
-  await s.d.context.close();
+});
+
+step('a file listing tampered with by the server: that file is left out, and the app says so', async () => {
+  const { page, context } = s.d;
+  await page.click('#lock-button');
+  await context.route('**/api/collections/*/files', async (route) => {
+    const res = await route.fetch();
+    const files = await res.json();
+    const data = Buffer.from(files[0].metadata.encryptedData, 'base64');
+    data[5] ^= 1;
+    files[0].metadata.encryptedData = data.toString('base64');
+    await route.fulfill({ response: res, json: files });
+  });
+  await logIn(page, { ...A, password: 'a brand new password' });
+  await page.waitForSelector('body[data-screen="gallery"]', SLOW);
+  await page.waitForFunction(() => /1 file could not be opened/.test(document.getElementById('album-info').textContent), null, SLOW);
+  await thumbnailsShown(page, UPLOADS - 1);
+  await screenshot(page, 'gallery-16-tampered-listing');
+  await context.unroute('**/api/collections/*/files');
+  assert.deepEqual(page.errors, []);
+  for (const d of [s.a, s.b, s.d]) await d.context.close();
 });
 
 test('close the browser and the server', closeAll);
