@@ -261,6 +261,15 @@ async function openGallery() {
   searchReady = openSearch();
 }
 
+// Albums shared with this account since it logged in show up when the page gets the focus back.
+window.addEventListener('focus', async () => {
+  if (!library || document.body.dataset.screen !== 'gallery') return;
+  const known = library.albums.size;
+  const lib = library;
+  await lib.loadAlbums().catch(() => {});
+  if (lib === library && lib.albums.size !== known) renderAlbums();
+});
+
 function renderAlbums() {
   $('album-list').replaceChildren(...[...library.albums.values()].map((a) => {
     const li = document.createElement('li');
