@@ -20,7 +20,7 @@ export {
 } from './search/clip-spec.js';
 export {
   createSearch,
-  type Search, type SearchCore, type CreateSearchOptions, type QueryOptions, type SearchIndex,
+  type Search, type SearchCore, type IndexedFile, type CreateSearchOptions, type QueryOptions, type SearchIndex,
 } from './search/search.js';
 export {
   createImageEncoder, createTextEncoder, detectImageSignature, l2Normalize, ENTE_CLIP_MODELS,

@@ -51,6 +51,14 @@ export interface CreateSearchOptions extends EncoderOptions {
   decodeImage?: ImageDecoder;
 }
 
+/** What indexFile did with one file. */
+export interface IndexedFile {
+  embedding: Float32Array;
+  /** The decoded size (browsers decode straight to `maxImageSide`). */
+  decoded: { width: number; height: number };
+  timings: IndexTimings;
+}
+
 export interface QueryOptions {
   /** At most this many hits (default: every match). */
   limit?: number;
@@ -73,7 +81,7 @@ export interface Search {
   has(fileId: number): boolean;
   /** Decodes an encoded image (JPEG, PNG, WebP... bytes or Blob), embeds and indexes it. A file that
    *  is no decodable image throws CoreError BAD_INPUT. Returns the embedding and the time per step. */
-  indexFile(fileId: number, image: EncodedImage): Promise<{ embedding: Float32Array; timings: IndexTimings }>;
+  indexFile(fileId: number, image: EncodedImage): Promise<IndexedFile>;
   /** Indexes a whole library, resumably and with bounded memory: see docs/search.md. */
   indexFiles(files: IndexFiles, options?: IndexFilesOptions): Promise<IndexFilesResult>;
   /** The normalised embedding of a search text (trimmed and lowercased, as Ente does). */
@@ -168,7 +176,7 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       t = performance.now();
       index.upsert(fileId, embedding);
       timings.index = performance.now() - t;
-      return { embedding, timings };
+      return { embedding, decoded: { width: pixels.width, height: pixels.height }, timings };
     });
   };
 
