@@ -53,7 +53,8 @@ export interface IndexFilesOptions {
   key?: Uint8Array;
   /** Indexed files between checkpoints (default 50). */
   checkpointEvery?: number;
-  /** Files pulled from `files` and not yet finished, at most (default 2: one decoding while one infers). */
+  /** Files pulled from `files` and not yet finished, at most (default 2: the next file is read, fetched
+   *  or sent to the worker while one is processed; files are decoded and embedded one at a time). */
   concurrency?: number;
   /** The number of files, for progress (default: `files.length` when it has one). */
   total?: number;

@@ -155,8 +155,9 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
   const embedImage = (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number) =>
     embedTimed(rgba, width, height, { decode: 0, preprocess: 0, inference: 0, index: 0 });
 
-  // Decoding runs ahead (concurrently), embedding one file at a time: so a file's inference time
-  // is its own, not its wait for the previous file's.
+  // One file at a time from decode to upsert: in a worker, inference holds the thread, so a
+  // decode started beside it would only finish after it (and its time would count the wait).
+  // Calls beyond the running one wait here with their encoded bytes, never decoded pixels.
   let turn: Promise<unknown> = Promise.resolve();
   const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
     const next = turn.then(fn);
@@ -164,14 +165,14 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
     return next;
   };
 
-  const indexFile = async (fileId: number, encoded: EncodedImage) => {
+  const indexFile = async (fileId: number, encoded: EncodedImage): Promise<IndexedFile> => {
     checkFileId(fileId);
     if (!image) throw badInput('this search has no image model');
-    const timings: IndexTimings = { decode: 0, preprocess: 0, inference: 0, index: 0 };
-    let t = performance.now();
-    const pixels = await decodeImage(encoded, maxImageSide, options.decodeImage);
-    timings.decode = performance.now() - t;
     return inTurn(async () => {
+      const timings: IndexTimings = { decode: 0, preprocess: 0, inference: 0, index: 0 };
+      let t = performance.now();
+      const pixels = await decodeImage(encoded, maxImageSide, options.decodeImage);
+      timings.decode = performance.now() - t;
       const embedding = await embedTimed(pixels.rgba, pixels.width, pixels.height, timings);
       t = performance.now();
       index.upsert(fileId, embedding);
