@@ -187,9 +187,9 @@ const lines = [
   'strict CSP: the page fetches each photo as a Blob and passes an async generator to',
   '`createSearchWorker(...).indexFiles` (concurrency 2, encrypted checkpoint every 100 files);',
   'the worker decodes with createImageBitmap straight to 1024 px, preprocesses with `core.clip`, runs the',
-  `MobileCLIP-S2 stand-in image graph (onnxruntime-web 1.30, wasm) and upserts. Per-step figures are ms per photo`,
-  '(decode runs ahead of inference, so the steps add up to more than the wall time per photo); "10,000 photos h"',
-  'extrapolates the measured rate. Memory: resident set of Chromium\'s renderer processes from /proc (page, worker,',
+  'MobileCLIP-S2 stand-in image graph (onnxruntime-web 1.30, wasm) and upserts, one photo at a time. Per-step',
+  'figures are mean ms per photo; the rest of the wall time is the fetch, the hop to the worker and the checkpoints.',
+  '"10,000 photos h" extrapolates the measured rate. Memory: resident set of Chromium\'s renderer processes from /proc (page, worker,',
   `both wasm heaps, decoded bitmaps), sampled every ${RSS_SAMPLE_MS} ms, after the models loaded (text model: ${TEXT_MODEL}) and at`,
   'its peak during the run. Longest task: PerformanceObserver \'longtask\' on the page during the run (none over 50 ms shows as 0).',
 ];

@@ -17,12 +17,13 @@ const MODELS = { textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx'
 const core = await loadCore();
 
 const KINDS = {
-  'in the thread': async () => {
-    const s = await createSearch(core, { textModel: modelBytes(MODELS.textModel), imageModel: modelBytes(MODELS.imageModel) });
+  'in the thread': async ({ textOnly = false } = {}) => {
+    const s = await createSearch(core, { textModel: modelBytes(MODELS.textModel), imageModel: textOnly ? null : modelBytes(MODELS.imageModel) });
     // The worker's shape (size() and terminate()), so one suite serves both.
     return { ...s, indexFiles: s.indexFiles, size: () => s.size, terminate: () => s.dispose() };
   },
-  'in a worker': () => createSearchWorker({ ...MODELS, baseUrl: server.modelsUrl, cache: false }),
+  'in a worker': ({ textOnly = false } = {}) =>
+    createSearchWorker({ ...MODELS, ...(textOnly ? { imageModel: null } : {}), baseUrl: server.modelsUrl, cache: false }),
 };
 
 const redIds = (n) => Array.from({ length: n }, (_, i) => i + 1).filter((id) => id % 2);
@@ -175,6 +176,12 @@ for (const [kind, open] of Object.entries(KINDS)) {
         await assert.rejects(search.indexFiles(42), { name: 'CoreError', code: 'BAD_INPUT', message: /iterable/ });
       } finally {
         await search.terminate();
+      }
+      const textOnly = await open({ textOnly: true });
+      try {
+        await assert.rejects(textOnly.indexFiles(library(1)), { name: 'CoreError', code: 'BAD_INPUT', message: /no image model/ });
+      } finally {
+        await textOnly.terminate();
       }
     });
   });

@@ -1,6 +1,7 @@
 // createSearchWorker: the search API served by a worker thread (a module Worker in browsers,
 // worker_threads in Node) running dist/worker/search-worker.js (built from worker/search-worker.ts).
 import * as Comlink from 'comlink';
+import { badInput } from '../runtime/errors.js';
 import { spawnWorker, type SpawnOptions, type WorkerEntry } from './spawn.js';
 import type { CreateSearchOptions, Search } from '../search/search.js';
 import type { Async } from './client.js';
@@ -68,11 +69,14 @@ export async function createSearchWorker(options: SearchWorkerOptions = {}): Pro
   return {
     ...api,
     imageSignature: ready.imageSignature,
-    indexFiles: (files, indexOptions = {}) => runIndexFiles(files, indexOptions, {
-      has: api.has,
-      indexFile: api.indexFile as (...a: Parameters<typeof api.indexFile>) => Promise<{ timings: IndexTimings }>,
-      save: api.save,
-    }),
+    indexFiles: async (files, indexOptions = {}) => {
+      if (ready.imageSignature === null) throw badInput('this search has no image model');
+      return runIndexFiles(files, indexOptions, {
+        has: api.has,
+        indexFile: api.indexFile as (...a: Parameters<typeof api.indexFile>) => Promise<{ timings: IndexTimings }>,
+        save: api.save,
+      });
+    },
     size: () => call<number>('size'),
     async terminate() {
       try {

@@ -99,7 +99,8 @@ function itemImage(item: IndexFileItem): { fileId: number; image: EncodedImage }
   return { fileId, image };
 }
 
-const zeroTimings = (): IndexTimings => ({ decode: 0, preprocess: 0, inference: 0, index: 0 });
+/** Timings of nothing yet, to add to. */
+export const zeroTimings = (): IndexTimings => ({ decode: 0, preprocess: 0, inference: 0, index: 0 });
 
 /** Resolves with `p`, or rejects with the signal's reason as soon as it aborts. */
 function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

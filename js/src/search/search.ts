@@ -7,7 +7,7 @@ import type { SearchHit } from './embedding-index.js';
 import { CLIP_DIMS, DEFAULT_MAX_IMAGE_SIDE, ENTE_CLIP_MIN_SCORE } from './clip-spec.js';
 import { decodeImage, type EncodedImage, type ImageDecoder } from './image-decode.js';
 import {
-  runIndexFiles, type IndexFiles, type IndexFilesOptions, type IndexFilesResult, type IndexTimings,
+  runIndexFiles, zeroTimings, type IndexFiles, type IndexFilesOptions, type IndexFilesResult, type IndexTimings,
 } from './index-files.js';
 
 /** The embedding index of the core (`core.createIndex` / `core.loadIndex`), as search uses it. */
@@ -153,7 +153,7 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
     return v;
   };
   const embedImage = (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number) =>
-    embedTimed(rgba, width, height, { decode: 0, preprocess: 0, inference: 0, index: 0 });
+    embedTimed(rgba, width, height, zeroTimings());
 
   // One file at a time from decode to upsert: in a worker, inference holds the thread, so a
   // decode started beside it would only finish after it (and its time would count the wait).
@@ -169,7 +169,7 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
     checkFileId(fileId);
     if (!image) throw badInput('this search has no image model');
     return inTurn(async () => {
-      const timings: IndexTimings = { decode: 0, preprocess: 0, inference: 0, index: 0 };
+      const timings = zeroTimings();
       let t = performance.now();
       const pixels = await decodeImage(encoded, maxImageSide, options.decodeImage);
       timings.decode = performance.now() - t;
