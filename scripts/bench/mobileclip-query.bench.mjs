@@ -112,4 +112,4 @@ console.log('Headless Chromium, cross-origin isolated page, `createSearchWorker(
 console.log(`\`query(text, { limit: 10 })\` timed on the page (${ROUNDS} rounds over ${QUERIES.length} queries, after one warm-up each): tokenize`);
 console.log(`(core), ${TEXT_MODEL} (Ente's dynamic int8 quantisation of the 63.4M-parameter text encoder,`);
 console.log(`random weights), int8 scan + exact re-rank of ${N.toLocaleString('en-US')} x 512 (loaded from an encrypted save), and the round trip`);
-console.log('to the worker. "rest" = query - embedText: tokenizing, the index scan and one extra message round trip.');
+console.log('to the worker. "rest" = query - embedText (which tokenizes too, with its own round trip): the index scan and its hits.');
