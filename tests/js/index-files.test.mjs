@@ -160,6 +160,17 @@ for (const [kind, open] of Object.entries(KINDS)) {
           signal: controller.signal,
         }), { name: 'AbortError' });
         assert.ok(pulled - done <= 2, `${pulled} pulled, ${done} done`);
+        // A source that stalls (say a fetch that never answers): the abort still ends the run.
+        const stalled = async function* () {
+          yield { fileId: 5000, bytes: jpegOf(16, 16, RED, 5000) };
+          await new Promise(() => {});
+        };
+        const stop = new AbortController();
+        const reason = new Error('stop');
+        await assert.rejects(search.indexFiles(stalled(), {
+          signal: stop.signal, onProgress: () => setTimeout(() => stop.abort(reason), 20),
+        }), (e) => e === reason);
+        assert.equal(await search.has(5000), true);
       } finally {
         await search.terminate();
       }

@@ -167,13 +167,16 @@ export async function runIndexFiles(files: IndexFiles, options: IndexFilesOption
 
   const inFlight = new Set<Promise<void>>();
   let exhausted = false;
+  let pulling = false;   // a next() the source has not answered yet
   try {
     while (!stop && !signal?.aborted) {
       if (inFlight.size >= concurrency) {
         await Promise.race(inFlight);
         continue;
       }
+      pulling = true;
       const next = await untilAborted(Promise.resolve(iterator.next()), signal);
+      pulling = false;
       if (next.done) { exhausted = true; break; }
       const task: Promise<void> = one(next.value)
         .catch((error) => { stop ??= { error }; })
@@ -185,7 +188,10 @@ export async function runIndexFiles(files: IndexFiles, options: IndexFilesOption
   }
   await Promise.all(inFlight);           // files already started finish (and count)
   if (!exhausted) {
-    try { await iterator.return?.(); } catch { /* the caller's generator failing to close changes nothing here */ }
+    // Closes the source (its finally blocks run). Not awaited while it still owes a next(): an
+    // async generator answers return() only after that, which may be never (a stalled fetch).
+    const closing = Promise.resolve().then(() => iterator.return?.()).catch(() => undefined);
+    if (!pulling) await closing;
   }
   // The last checkpoint: after an abort or a failure too, so what was done is kept.
   if (persist && unsaved > 0) checkpoint();
