@@ -4,6 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readImageHeader, decodeImage } from '../../js/dist/index.js';
 import { jpegOf, pngOf, RED } from './index-files-helpers.mjs';
+import { hostileTable } from './hostile-table.mjs';
+
+const record = hostileTable(import.meta.url);
+/** The CoreError `promise` rejects with (after the caller's assert.rejects passed on it). */
+const rejection = (promise) => promise.then(() => assert.fail('expected a rejection'), (e) => e);
 
 const bytes = (...parts) => Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
 const le32 = (v) => [v & 255, (v >> 8) & 255, (v >> 16) & 255, (v >>> 24) & 255];
@@ -39,9 +44,12 @@ test('decodeImage refuses a pixel bomb and a zero size from the header, and deco
   const bomb = png.slice();
   bomb.set([0, 1, 0x86, 0xa0, 0, 1, 0x86, 0xa0], 16);  // 100000 x 100000
   await assert.rejects(decodeImage(bomb, 1024), { name: 'CoreError', code: 'BAD_INPUT', message: /100000x100000 pixels, more than/ });
+  record('decodeImage (indexFile, indexFiles)', 'a PNG whose header claims 100000 x 100000 pixels (a decompression bomb)',
+    await rejection(decodeImage(bomb, 1024)), 'refused from the header before anything is decoded');
   const zero = png.slice();
   zero.set([0, 0, 0, 0], 16);
   await assert.rejects(decodeImage(zero, 1024), { name: 'CoreError', code: 'BAD_INPUT', message: /0x8 pixels/ });
+  record('decodeImage (indexFile, indexFiles)', 'a PNG whose header claims a width of 0', await rejection(decodeImage(zero, 1024)), 'refused from the header');
   await assert.rejects(decodeImage('not bytes', 1024), { name: 'CoreError', code: 'BAD_INPUT', message: /Uint8Array or a Blob/ });
   await assert.rejects(decodeImage(bytes('GIF89a', [1, 0, 1, 0]), 1024), { name: 'CoreError', code: 'BAD_INPUT', message: /Node cannot decode gif/ });
   const { width, height, rgba } = await decodeImage(new Blob([png]), 1024);

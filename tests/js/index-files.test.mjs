@@ -8,6 +8,9 @@ import { createSearch, createSearchWorker, loadCore } from '../../js/dist/index.
 import { randomBytes } from './helpers.mjs';
 import { startModelServer, modelBytes } from './clip-helpers.mjs';
 import { RED, jpegOf, pngOf, garbage, truncatedJpeg, library, countingSource } from './index-files-helpers.mjs';
+import { hostileTable } from './hostile-table.mjs';
+
+const record = hostileTable(import.meta.url);
 
 let server;
 before(async () => { server = await startModelServer(); });
@@ -54,6 +57,9 @@ for (const [kind, open] of Object.entries(KINDS)) {
         for (const f of result.failed) assert.equal(f.error.code, 'BAD_INPUT');
         assert.match(result.failed[0].error.message, /not an image/);
         assert.match(result.failed[1].error.message, /cannot decode the jpeg/);
+        const checked = 'reported in the progress and result.failed, the run goes on, the other files indexed';
+        record(`search.indexFiles, ${kind}`, '5,000 bytes that are no image', result.failed[0].error, checked);
+        record(`search.indexFiles, ${kind}`, 'a JPEG cut at 60% of its bytes', result.failed[1].error, checked);
         for (const k of ['decode', 'preprocess', 'inference', 'index']) assert.ok(result.timings[k] >= 0, k);
         assert.ok(result.timings.inference > 0 && result.timings.decode > 0);
 
