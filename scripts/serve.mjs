@@ -31,6 +31,7 @@ const BARE = {
   'comlink/dist/esm/node-adapter.mjs': '/node_modules/comlink/dist/esm/node-adapter.mjs',
   'onnxruntime-web': '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',
   '#ort': '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',  // the package's "imports"
+  '#node-image': '/js/dist/search/no-node-image.js',
 };
 const quoteRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 // `from 'name'` and `import('name')` (a /* comment */ may sit inside the parenthesis) for each name above.

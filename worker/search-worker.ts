@@ -27,7 +27,12 @@ function createSearchHost() {
       if (name === 'size') return search.size;  // a getter on the thread, a call across it
       const fn = functions.get(name);
       if (!fn) throw badInput(`unknown search call ${name}`);
-      return fn(...args);
+      try {
+        return await fn(...args);
+      } finally {
+        // This thread's copy of a key (save(key), load(bytes, key)).
+        if (name === 'save' || name === 'load') (args[name === 'save' ? 0 : 1] as Uint8Array | undefined)?.fill?.(0);
+      }
     },
   };
 }

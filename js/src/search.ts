@@ -20,7 +20,7 @@ export {
 } from './search/clip-spec.js';
 export {
   createSearch,
-  type Search, type SearchCore, type CreateSearchOptions, type QueryOptions, type SearchIndex,
+  type Search, type SearchCore, type IndexedFile, type CreateSearchOptions, type QueryOptions, type SearchIndex,
 } from './search/search.js';
 export {
   createImageEncoder, createTextEncoder, detectImageSignature, l2Normalize, ENTE_CLIP_MODELS,
@@ -30,6 +30,12 @@ export {
   loadModelBytes, ENTE_MODEL_BASE_URL,
   type ModelFile, type ModelProgress, type ModelCacheOptions, type ModelFetchOptions,
 } from './search/model-store.js';
+export {
+  DEFAULT_CHECKPOINT_EVERY, DEFAULT_INDEX_CONCURRENCY,
+  type IndexFileItem, type IndexFiles, type IndexFilesOptions, type IndexFilesResult, type IndexProgress, type IndexFailure, type IndexTimings,
+} from './search/index-files.js';
+export { decodeImage, decodeInBrowser, MAX_IMAGE_PIXELS, type DecodedImage, type EncodedImage, type ImageDecoder } from './search/image-decode.js';
+export { readImageHeader, type ImageHeader, type ImageFormat } from './search/image-header.js';
 export { createSearchWorker, type SearchWorker, type SearchWorkerOptions, type SearchWorkerInit } from './remote/search-client.js';
 export { ModelError, type ModelErrorCode } from './search/model-error.js';
 export { loadOrt, type OrtOptions, type OrtModule } from './search/ort-runtime.js';

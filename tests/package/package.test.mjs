@@ -160,7 +160,16 @@ function assertCryptoOnly(dist, files) {
 }
 
 test('Vite, default configuration: crypto, worker, stream and search under the strict CSP', async () => {
-  const { dist } = viteBuild('vite', { models: true });
+  const { dist, files } = viteBuild('vite', { models: true });
+  // Node's image decoders (optional peers, '#node-image') stay out of browser bundles.
+  for (const f of files.filter((f) => f.path.endsWith('.js'))) {
+    const code = readFileSync(join(dist, f.path), 'utf8');
+    for (const marker of ['JpegImage', 'Invalid file signature', 'jpeg-js', 'pngjs']) {
+      assert.ok(!code.includes(marker), `${f.path} contains '${marker}'`);
+    }
+  }
+  assert.ok(files.some((f) => /search-worker/.test(f.path) && readFileSync(join(dist, f.path), 'utf8').includes('createImageBitmap')),
+    'the search worker holds the browser decoder');
   const result = await loadInChromium(dist);
   assert.deepEqual(result, { crypto: 'a photo', blobBytes: 7 + 17, worker: 'in a worker', stream: true, search: 1 });
 });

@@ -97,6 +97,11 @@ export const SEARCH_ROUTES = {
   remove: 'copy',
   indexImage: 'copy',
   embedImage: 'copy',
+  has: 'copy',
+  // Copied, not transferred: the caller's bytes stay usable (a Blob crosses by reference).
+  indexFile: 'copy',
+  // Takes callbacks and an iterable: run by the client (search-client.ts) as calls of indexFile.
+  indexFiles: 'not-served',
   embedText: 'copy',
   query: 'copy',
   save: 'copy',

@@ -1,17 +1,19 @@
 // createSearchWorker: the search API served by a worker thread (a module Worker in browsers,
 // worker_threads in Node) running dist/worker/search-worker.js (built from worker/search-worker.ts).
 import * as Comlink from 'comlink';
+import { badInput } from '../runtime/errors.js';
 import { spawnWorker, type SpawnOptions, type WorkerEntry } from './spawn.js';
 import type { CreateSearchOptions, Search } from '../search/search.js';
 import type { Async } from './client.js';
 import type { ImageSignature } from '../search/clip-encoders.js';
 import type { ModelProgress } from '../search/model-store.js';
 import { SEARCH_ROUTES, routeOf, wireArgs, type Route } from './routes.js';
+import { runIndexFiles, type IndexFiles, type IndexFilesOptions, type IndexFilesResult, type IndexTimings } from '../search/index-files.js';
 
 const here = import.meta.url;
 
 /** What crosses to the worker: the search options that can be cloned, plus where to find things. */
-export interface SearchWorkerInit extends Omit<CreateSearchOptions, 'ort' | 'fetch' | 'signal' | 'onProgress'> {
+export interface SearchWorkerInit extends Omit<CreateSearchOptions, 'ort' | 'fetch' | 'signal' | 'onProgress' | 'decodeImage'> {
   /** URL of an onnxruntime-web ES module for the worker to import (needed in browsers without a
    *  bundler, e.g. '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs'). Default: 'onnxruntime-web/wasm'. */
   ortUrl?: string;
@@ -25,8 +27,11 @@ export interface SearchWorkerOptions extends SearchWorkerInit, SpawnOptions {
 
 /** The Search API, every call answered by the worker (`size` becomes a call, `dispose` ends it). */
 export type SearchWorker = Async<Pick<Search,
-  'add' | 'remove' | 'indexImage' | 'embedImage' | 'embedText' | 'query' | 'save' | 'load'>> & {
+  'add' | 'remove' | 'indexImage' | 'embedImage' | 'has' | 'indexFile' | 'embedText' | 'query' | 'save' | 'load'>> & {
   readonly imageSignature: ImageSignature | null;
+  /** As Search.indexFiles: files are pulled here and sent to the worker one `indexFile` call each
+   *  (at most `concurrency` at a time); decoding happens in the worker. */
+  indexFiles(files: IndexFiles, options?: IndexFilesOptions): Promise<IndexFilesResult>;
   size(): Promise<number>;
   /** Frees the sessions and the index, then ends the thread. */
   terminate(): Promise<void>;
@@ -60,9 +65,18 @@ export async function createSearchWorker(options: SearchWorkerOptions = {}): Pro
   const served = Object.fromEntries(Object.entries(SEARCH_ROUTES as Record<string, Route>)
     .filter(([name, route]) => route !== 'not-served' && name !== 'dispose')  // dispose: by terminate()
     .map(([name]) => [name, (...args: unknown[]) => call(name, ...args)]));
+  const api = served as Omit<SearchWorker, 'imageSignature' | 'size' | 'terminate' | 'indexFiles'>;
   return {
-    ...(served as Omit<SearchWorker, 'imageSignature' | 'size' | 'terminate'>),
+    ...api,
     imageSignature: ready.imageSignature,
+    indexFiles: async (files, indexOptions = {}) => {
+      if (ready.imageSignature === null) throw badInput('this search has no image model');
+      return runIndexFiles(files, indexOptions, {
+        has: api.has,
+        indexFile: api.indexFile as (...a: Parameters<typeof api.indexFile>) => Promise<{ timings: IndexTimings }>,
+        save: api.save,
+      });
+    },
     size: () => call<number>('size'),
     async terminate() {
       try {

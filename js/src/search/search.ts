@@ -5,6 +5,10 @@ import {
 import { badInput } from '../runtime/errors.js';
 import type { SearchHit } from './embedding-index.js';
 import { CLIP_DIMS, DEFAULT_MAX_IMAGE_SIDE, ENTE_CLIP_MIN_SCORE } from './clip-spec.js';
+import { decodeImage, type EncodedImage, type ImageDecoder } from './image-decode.js';
+import {
+  runIndexFiles, zeroTimings, type IndexFiles, type IndexFilesOptions, type IndexFilesResult, type IndexTimings,
+} from './index-files.js';
 
 /** The embedding index of the core (`core.createIndex` / `core.loadIndex`), as search uses it. */
 export interface SearchIndex {
@@ -12,6 +16,7 @@ export interface SearchIndex {
   upsert(fileId: number, embedding: Float32Array): unknown;
   remove(fileId: number): unknown;
   readonly size: number;
+  has(fileId: number): boolean;
   search(query: Float32Array, options?: { limit?: number; minScore?: number; quantized?: boolean }): SearchHit[];
   save(key: Uint8Array): Uint8Array | Promise<Uint8Array>;
   dispose(): void;
@@ -38,8 +43,20 @@ export interface CreateSearchOptions extends EncoderOptions {
   /** Use the int8 scan with exact re-rank of the index (default false: exact float scan). */
   quantized?: boolean;
   /** RGBA image models: photos whose longest side exceeds this are first downscaled to it with
-   *  `core.clip.downscale` (default 1024; `Infinity` feeds every image as it is). */
+   *  `core.clip.downscale` (default 1024; `Infinity` feeds every image as it is). Browsers also
+   *  decode encoded images (indexFile/indexFiles) straight to this size. */
   maxImageSide?: number;
+  /** Decodes encoded images for indexFile/indexFiles (default: createImageBitmap in browsers,
+   *  jpeg-js / pngjs in Node). */
+  decodeImage?: ImageDecoder;
+}
+
+/** What indexFile did with one file. */
+export interface IndexedFile {
+  embedding: Float32Array;
+  /** The decoded size (browsers decode straight to `maxImageSide`). */
+  decoded: { width: number; height: number };
+  timings: IndexTimings;
 }
 
 export interface QueryOptions {
@@ -60,6 +77,13 @@ export interface Search {
   /** Embeds an image (RGBA, width*height*4 bytes) and indexes it; returns the normalised embedding. */
   indexImage(fileId: number, rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Float32Array>;
   embedImage(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Float32Array>;
+  /** Whether a file is in the index. */
+  has(fileId: number): boolean;
+  /** Decodes an encoded image (JPEG, PNG, WebP... bytes or Blob), embeds and indexes it. A file that
+   *  is no decodable image throws CoreError BAD_INPUT. Returns the embedding and the time per step. */
+  indexFile(fileId: number, image: EncodedImage): Promise<IndexedFile>;
+  /** Indexes a whole library, resumably and with bounded memory: see docs/search.md. */
+  indexFiles(files: IndexFiles, options?: IndexFilesOptions): Promise<IndexFilesResult>;
   /** The normalised embedding of a search text (trimmed and lowercased, as Ente does). */
   embedText(text: string): Promise<Float32Array>;
   /** Files matching a text, best first. An empty query finds nothing. */
@@ -105,17 +129,56 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
   let index = core.createIndex(CLIP_DIMS);
   const quantized = options.quantized ?? false;
 
-  const embedImage = async (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number) => {
+  /** Pixels to embedding, the time of each step kept (indexFile reports them). */
+  const embedTimed = async (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, timings: IndexTimings) => {
     if (!image) throw badInput('this search has no image model');
     checkRgba(rgba, width, height);
-    const bytes = rgba instanceof Uint8Array ? rgba : new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length);
-    if (image.signature === 'float-chw') return image.embedTensor(core.clip.preprocess(bytes, width, height));
+    let bytes = rgba instanceof Uint8Array ? rgba : new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length);
+    let t = performance.now();
+    const lap = () => { const now = performance.now(), ms = now - t; t = now; return ms; };
+    if (image.signature === 'float-chw') {
+      const chw = core.clip.preprocess(bytes, width, height);
+      timings.preprocess += lap();
+      const v = await image.embedTensor(chw);
+      timings.inference += lap();
+      return v;
+    }
     if (Math.max(width, height) > maxImageSide && core.clip.downscale) {
       // The RGBA graph works on every pixel: a 48 MP photo would cost far more than its content.
-      const small = core.clip.downscale(bytes, width, height, maxImageSide);
-      return image.embedRgba(small.rgba, small.width, small.height);
+      ({ rgba: bytes, width, height } = core.clip.downscale(bytes, width, height, maxImageSide));
     }
-    return image.embedRgba(bytes, width, height);
+    timings.preprocess += lap();
+    const v = await image.embedRgba(bytes, width, height);
+    timings.inference += lap();
+    return v;
+  };
+  const embedImage = (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number) =>
+    embedTimed(rgba, width, height, zeroTimings());
+
+  // One file at a time from decode to upsert: in a worker, inference holds the thread, so a
+  // decode started beside it would only finish after it (and its time would count the wait).
+  // Calls beyond the running one wait here with their encoded bytes, never decoded pixels.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = turn.then(fn);
+    turn = next.catch(() => undefined);
+    return next;
+  };
+
+  const indexFile = async (fileId: number, encoded: EncodedImage): Promise<IndexedFile> => {
+    checkFileId(fileId);
+    if (!image) throw badInput('this search has no image model');
+    return inTurn(async () => {
+      const timings = zeroTimings();
+      let t = performance.now();
+      const pixels = await decodeImage(encoded, maxImageSide, options.decodeImage);
+      timings.decode = performance.now() - t;
+      const embedding = await embedTimed(pixels.rgba, pixels.width, pixels.height, timings);
+      t = performance.now();
+      index.upsert(fileId, embedding);
+      timings.index = performance.now() - t;
+      return { embedding, decoded: { width: pixels.width, height: pixels.height }, timings };
+    });
   };
 
   const embedText = (query: string) => {
@@ -145,6 +208,14 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       return v;
     },
     embedImage,
+    has(fileId) {
+      return index.has(checkFileId(fileId));
+    },
+    indexFile,
+    async indexFiles(files, indexOptions = {}) {
+      if (!image) throw badInput('this search has no image model');
+      return runIndexFiles(files, indexOptions, { has: (id) => index.has(id), indexFile, save: async (key) => index.save(key) });
+    },
     embedText,
     async query(query, queryOptions = {}) {
       if (typeof query !== 'string') throw badInput('query must be a string');

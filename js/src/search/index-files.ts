@@ -1,0 +1,202 @@
+// indexFiles: a whole library through decode, preprocess, inference and the index, with bounded
+// memory (at most `concurrency` files pulled and not yet finished), resume (files already in the
+// index are skipped), checkpoints (the encrypted index handed to `persist` every N files and at
+// the end), cancellation and per-file failures. The same loop serves createSearch (in-thread) and
+// createSearchWorker (each step a call to the worker), so both behave alike.
+import { CoreError, badInput } from '../runtime/errors.js';
+import type { EncodedImage } from './image-decode.js';
+
+/** One file of the library: its id and its encoded image, as bytes or a Blob/File. */
+export type IndexFileItem = { fileId: number; bytes: Uint8Array; blob?: undefined } | { fileId: number; blob: Blob; bytes?: undefined };
+
+/** Milliseconds spent in each step (one file's, or totals). */
+export interface IndexTimings {
+  decode: number;
+  /** Float models: `core.clip.preprocess`; RGBA models: the downscale, if the decoder could not. */
+  preprocess: number;
+  inference: number;
+  /** The upsert into the index. */
+  index: number;
+}
+
+export interface IndexFailure {
+  fileId: number;
+  /** Why (a CoreError, code BAD_INPUT for a file that is no decodable image). */
+  error: CoreError;
+}
+
+export interface IndexProgress {
+  /** The file just finished. */
+  fileId: number;
+  /** Files finished so far: indexed + skipped + failed. */
+  done: number;
+  indexed: number;
+  skipped: number;
+  failed: number;
+  /** The number of files, when known (an array's length, or the `total` option). */
+  total?: number;
+  /** What happened to this file. */
+  status: 'indexed' | 'skipped' | 'failed';
+  error?: CoreError;
+  /** This file's time per step (indexed files only). */
+  timings?: IndexTimings;
+}
+
+export interface IndexFilesOptions {
+  /** Called after each file. */
+  onProgress?: (progress: IndexProgress) => void;
+  /** Stops pulling files: the run waits for the files in flight, writes a checkpoint and rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Receives the index encrypted with `key` (as `save(key)` gives it) every `checkpointEvery` indexed files, after an abort, and at the end. */
+  persist?: (encryptedIndex: Uint8Array) => unknown;
+  /** The 32-byte key checkpoints are encrypted with (needed with `persist`; not zeroed: it stays yours). */
+  key?: Uint8Array;
+  /** Indexed files between checkpoints (default 50). */
+  checkpointEvery?: number;
+  /** Files pulled from `files` and not yet finished, at most (default 2: the next file is read, fetched
+   *  or sent to the worker while one is processed; files are decoded and embedded one at a time). */
+  concurrency?: number;
+  /** The number of files, for progress (default: `files.length` when it has one). */
+  total?: number;
+}
+
+export interface IndexFilesResult {
+  indexed: number;
+  skipped: number;
+  failed: IndexFailure[];
+  /** Totals over the indexed files, ms. */
+  timings: IndexTimings;
+}
+
+export type IndexFiles = Iterable<IndexFileItem> | AsyncIterable<IndexFileItem>;
+
+/** What the loop needs from a search, in the thread or across it. */
+export interface IndexSteps {
+  has(fileId: number): boolean | Promise<boolean>;
+  /** Decodes, embeds and upserts one file; a CoreError means this file is bad (skipped, reported). */
+  indexFile(fileId: number, image: EncodedImage): Promise<{ timings: IndexTimings }>;
+  save(key: Uint8Array): Promise<Uint8Array>;
+}
+
+export const DEFAULT_CHECKPOINT_EVERY = 50;
+export const DEFAULT_INDEX_CONCURRENCY = 2;
+
+const positiveInt = (name: string, v: number | undefined, fallback: number) => {
+  const n = v ?? fallback;
+  if (!Number.isSafeInteger(n) || n < 1) throw badInput(`${name} must be a positive integer, got ${String(v)}`);
+  return n;
+};
+
+function itemImage(item: IndexFileItem): { fileId: number; image: EncodedImage } {
+  const { fileId, bytes, blob } = (item ?? {}) as Partial<IndexFileItem>;
+  if (typeof fileId !== 'number' || !Number.isSafeInteger(fileId) || fileId < 0) {
+    throw badInput(`each file needs a fileId that is a non-negative safe integer, got ${String(fileId)}`);
+  }
+  const image = bytes ?? blob;
+  if (!(image instanceof Uint8Array) && !(typeof Blob === 'function' && image instanceof Blob)) {
+    throw badInput(`file ${fileId} has neither bytes (Uint8Array) nor a blob (Blob)`);
+  }
+  return { fileId, image };
+}
+
+/** Timings of nothing yet, to add to. */
+export const zeroTimings = (): IndexTimings => ({ decode: 0, preprocess: 0, inference: 0, index: 0 });
+
+/** Resolves with `p`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+export async function runIndexFiles(files: IndexFiles, options: IndexFilesOptions, steps: IndexSteps): Promise<IndexFilesResult> {
+  const { onProgress, signal, persist, key } = options;
+  const checkpointEvery = positiveInt('checkpointEvery', options.checkpointEvery, DEFAULT_CHECKPOINT_EVERY);
+  const concurrency = positiveInt('concurrency', options.concurrency, DEFAULT_INDEX_CONCURRENCY);
+  if (persist !== undefined && typeof persist !== 'function') throw badInput('persist must be a function');
+  if (persist && !(key instanceof Uint8Array)) throw badInput('persist needs the key (32 bytes) checkpoints are encrypted with');
+  const total = options.total ?? (Array.isArray(files) ? files.length : undefined);
+  const iterable = files as Partial<AsyncIterable<IndexFileItem> & Iterable<IndexFileItem>> | null;
+  const iterator = iterable?.[Symbol.asyncIterator]?.() ?? iterable?.[Symbol.iterator]?.();
+  if (!iterator) throw badInput('files must be an iterable or async iterable of { fileId, bytes | blob }');
+
+  const result: IndexFilesResult = { indexed: 0, skipped: 0, failed: [], timings: zeroTimings() };
+  let unsaved = 0;       // indexed since the last checkpoint
+  let stop: { error: unknown } | undefined;
+  let checkpoints: Promise<void> = Promise.resolve();
+
+  // One at a time, in order: a later checkpoint never lands before an earlier one.
+  const checkpoint = () => {
+    unsaved = 0;
+    checkpoints = checkpoints.catch(() => undefined).then(async () => {
+      await persist!(await steps.save(key!));
+    });
+    return checkpoints;
+  };
+
+  const report = (fileId: number, status: IndexProgress['status'], extra: Partial<IndexProgress> = {}) => {
+    const done = result.indexed + result.skipped + result.failed.length;
+    onProgress?.({ fileId, done, indexed: result.indexed, skipped: result.skipped, failed: result.failed.length, total, status, ...extra });
+  };
+
+  const one = async (item: IndexFileItem) => {
+    const { fileId, image } = itemImage(item);
+    if (await steps.has(fileId)) {
+      result.skipped++;
+      report(fileId, 'skipped');
+      return;
+    }
+    let timings: IndexTimings;
+    try {
+      ({ timings } = await steps.indexFile(fileId, image));
+    } catch (e) {
+      if (!(e instanceof CoreError || (e as Error)?.name === 'CoreError')) throw e;
+      result.failed.push({ fileId, error: e as CoreError });
+      report(fileId, 'failed', { error: e as CoreError });
+      return;
+    }
+    result.indexed++;
+    for (const k of Object.keys(timings) as (keyof IndexTimings)[]) result.timings[k] += timings[k];
+    report(fileId, 'indexed', { timings });
+    if (persist && ++unsaved >= checkpointEvery) await checkpoint();
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  let exhausted = false;
+  let pulling = false;   // a next() the source has not answered yet
+  try {
+    while (!stop && !signal?.aborted) {
+      if (inFlight.size >= concurrency) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      pulling = true;
+      const next = await untilAborted(Promise.resolve(iterator.next()), signal);
+      pulling = false;
+      if (next.done) { exhausted = true; break; }
+      const task: Promise<void> = one(next.value)
+        .catch((error) => { stop ??= { error }; })
+        .finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    }
+  } catch (error) {
+    if (!signal?.aborted) stop ??= { error };  // an abort is reported below, with its reason
+  }
+  await Promise.all(inFlight);           // files already started finish (and count)
+  if (!exhausted) {
+    // Closes the source (its finally blocks run). Not awaited while it still owes a next(): an
+    // async generator answers return() only after that, which may be never (a stalled fetch).
+    const closing = Promise.resolve().then(() => iterator.return?.()).catch(() => undefined);
+    if (!pulling) await closing;
+  }
+  // The last checkpoint: after an abort or a failure too, so what was done is kept.
+  if (persist && unsaved > 0) checkpoint();
+  await checkpoints.catch((error) => { stop ??= { error }; });
+  if (stop) throw stop.error;
+  if (signal?.aborted) throw signal.reason;
+  return result;
+}
