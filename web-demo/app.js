@@ -335,21 +335,32 @@ async function uploadFiles(list) {
     $('uploads').append(row);
     return { row, label, bar };
   });
+  const uploaded = new Map();  // file id -> thumbnail, for search
+  const added = [];
   for (const [i, f] of files.entries()) {
     const { row, label, bar } = rows[i];
     label.textContent = `Encrypting and uploading ${f.name}`;
     try {
       const { file, thumbnail } = await library.upload(target, f, (done, total) => { bar.max = total; bar.value = done; });
       row.remove();
+      uploaded.set(file.id, thumbnail);
+      added.push(file);
       if (album === target) await selectAlbum(target);
-      await searchReady;
-      await search.indexAndUpload(file, thumbnail);
-      showSearchStatus();
     } catch (e) {
       label.textContent = `${f.name}: ${e.message}`;
       row.classList.add('failed');
     }
   }
+  // Then one indexing run over what was uploaded (indexFiles in the search worker), with its bar.
+  if (!added.length) return;
+  await searchReady;
+  try {
+    await search.index(added, (file) => uploaded.get(file.id), showIndexing);
+  } catch (e) {
+    $('search-status').textContent = `Indexing for search failed: ${e.message}`;
+    return;
+  }
+  showSearchStatus();
 }
 
 $('add-input').onchange = (e) => {
@@ -373,6 +384,15 @@ function showSearchStatus() {
   if (search?.worker) $('search-status').textContent = search.status();
 }
 
+/** While photos are indexed for search (indexFiles in the search worker): how far, with a bar. */
+function showIndexing(done, total) {
+  const bar = $('search-progress');
+  bar.hidden = done >= total;
+  bar.max = total;
+  bar.value = done;
+  $('search-status').textContent = done < total ? `Indexing photos for search: ${done} of ${total}` : '';
+}
+
 async function openSearch() {
   const input = $('search-input');
   input.disabled = true;
@@ -385,7 +405,7 @@ async function openSearch() {
     // Every album's files: their ML data from the server first, the rest indexed here.
     const files = [];
     for (const a of library.albums.values()) files.push(...await library.loadFiles(a));
-    await s.sync(files, (f) => library.thumbnail(f), { canUpload: (f) => f.ownerID === session.id });
+    await s.sync(files, (f) => library.thumbnail(f), { canUpload: (f) => f.ownerID === session.id, onProgress: showIndexing });
     if (s !== search) return;
     input.disabled = false;
     showSearchStatus();

@@ -49,16 +49,6 @@ export async function describeFile(file) {
   }
 }
 
-/** RGBA pixels of an image's bytes (search embeds the thumbnail). */
-export async function rgbaOf(bytes) {
-  const bitmap = await createImageBitmap(new Blob([bytes]));
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d');
-  ctx.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  return ctx.getImageData(0, 0, canvas.width, canvas.height);
-}
-
 // WebM's CodecID values and the MediaSource codec names they stand for.
 const WEBM_CODECS = [['V_VP9', 'vp9'], ['V_VP8', 'vp8'], ['V_AV1', 'av01.0.05M.08']];
 const SNIFF_BYTES = 64 * 1024;

@@ -41,7 +41,7 @@ export { ModelError, type ModelErrorCode } from './search/model-error.js';
 export { loadOrt, type OrtOptions, type OrtModule } from './search/ort-runtime.js';
 export type { EmbeddingIndex, SearchHit, SearchOptions } from './search/embedding-index.js';
 export type { ClipData, MLData, EncryptedMLData, ClipOptions } from './search/ml-data.js';
-export { CLIP_INDEX_VERSION } from './search/ml-data.js';
+export { CLIP_INDEX_VERSION, ML_DATA_MAX_BYTES, packMlData, unpackMlData, clipEmbedding, withClip } from './search/ml-data.js';
 export { fileIndexStore, indexedDbIndexStore, type IndexStore, type IndexedDbStoreOptions } from './search/index-store.js';
 export {
   CLIP_MAX_TEXT_UNITS, type RgbaPixels, type RgbaImage, type ClipImageOptions,

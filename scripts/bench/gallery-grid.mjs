@@ -76,7 +76,7 @@ try {
       }
     });
     const t1 = await page.evaluate(() => performance.now());
-    await page.waitForFunction(() => document.getElementById('search-status').textContent.startsWith('search ready'), null, SLOW);
+    await page.waitForFunction(() => document.getElementById('search-status').textContent.startsWith('Search ready'), null, SLOW);
     const tasks = await page.evaluate(() => window.longTasks);
     const inScroll = tasks.filter(([at]) => at >= t0 && at <= t1).map(([, d]) => d);
     longest.push(Math.max(0, ...tasks.map(([, d]) => d)));

@@ -103,7 +103,7 @@ async function searchFor(page, text) {
 }
 
 const searchReady = (page) => page.waitForFunction(() => !document.getElementById('search-input').disabled
-  && document.getElementById('search-status').textContent.startsWith('search ready'), null, SLOW);
+  && document.getElementById('search-status').textContent.startsWith('Search ready'), null, SLOW);
 
 const s = {};  // what the steps hand each other
 
@@ -172,6 +172,8 @@ step('A uploads photos and a video; a cut connection resumes at the stored offse
   await screenshot(page, 'gallery-04-uploading');
   await thumbnailsShown(page, UPLOADS);
   await page.waitForFunction((n) => document.getElementById('search-status').textContent.includes(`${n} indexed here`), UPLOADS, SLOW);
+  // The picked files were indexed after their upload in one indexFiles run, its bar counting them.
+  assert.equal(await page.$eval('#search-progress', (bar) => [bar.max, bar.value, bar.hidden].join()), `${UPLOADS - 1},${UPLOADS - 1},true`);
   await context.unroute('**/api/uploads/**');
   assert.ok(cut, 'a PATCH was cut');
   const cutAt = uploadLog.findIndex((e) => e.method === 'PATCH' && Number(e.offset) > 0);
@@ -237,7 +239,7 @@ step('A shares the album with B after comparing verification IDs; B opens it', a
   assert.equal(await b.isHidden('#add-button'), true, 'a sharee cannot add');
   // B's search takes A's photos from their ML data: B's device runs no image model for them.
   await searchReady(b);
-  assert.equal(await b.textContent('#search-status'), `search ready: ${UPLOADS} photos from ML data, 0 indexed here`);
+  assert.equal(await b.textContent('#search-status'), `Search ready: ${UPLOADS} photos from ML data, 0 indexed here`);
   await b.click('#grid figure:has-text("blue.jpg")');
   await b.waitForFunction(() => document.getElementById('viewer-image').naturalWidth === 640, null, SLOW);
   await screenshot(b, 'gallery-10-shared-with-b');
@@ -296,7 +298,7 @@ step('A on a second device: search rebuilt from the ML data, no image indexed th
   await logIn(d.page, A);
   await d.page.waitForSelector('body[data-screen="gallery"]', SLOW);
   await searchReady(d.page);
-  assert.equal(await d.page.textContent('#search-status'), `search ready: ${UPLOADS} photos from ML data, 0 indexed here`);
+  assert.equal(await d.page.textContent('#search-status'), `Search ready: ${UPLOADS} photos from ML data, 0 indexed here`);
   const hits = await searchFor(d.page, 'red');
   assert.deepEqual(hits.slice(0, 2).sort(), ['red-2.jpg', 'red.jpg']);
   await screenshot(d.page, 'gallery-14-second-device');

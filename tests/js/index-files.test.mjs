@@ -87,6 +87,18 @@ for (const [kind, open] of Object.entries(KINDS)) {
         } finally {
           await other.terminate();
         }
+        // Each indexed file's embedding comes with its progress (a gallery uploads it as ML data):
+        // added to an empty search, they answer as the index does.
+        const fromProgress = await open();
+        try {
+          for (const e of events.filter((e) => e.status === 'indexed')) {
+            assert.ok(e.embedding instanceof Float32Array && e.embedding.length === 512);
+            await fromProgress.add(e.fileId, e.embedding);
+          }
+          assert.deepEqual(await fromProgress.query('red'), hits);
+        } finally {
+          await fromProgress.terminate();
+        }
       } finally {
         await search.terminate();
       }

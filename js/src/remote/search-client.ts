@@ -73,7 +73,7 @@ export async function createSearchWorker(options: SearchWorkerOptions = {}): Pro
       if (ready.imageSignature === null) throw badInput('this search has no image model');
       return runIndexFiles(files, indexOptions, {
         has: api.has,
-        indexFile: api.indexFile as (...a: Parameters<typeof api.indexFile>) => Promise<{ timings: IndexTimings }>,
+        indexFile: api.indexFile as (...a: Parameters<typeof api.indexFile>) => Promise<{ timings: IndexTimings; embedding: Float32Array }>,
         save: api.save,
       });
     },

@@ -40,6 +40,8 @@ export interface IndexProgress {
   error?: CoreError;
   /** This file's time per step (indexed files only). */
   timings?: IndexTimings;
+  /** This file's normalised embedding (indexed files only): what a gallery uploads as its ML data. */
+  embedding?: Float32Array;
 }
 
 export interface IndexFilesOptions {
@@ -74,7 +76,7 @@ export type IndexFiles = Iterable<IndexFileItem> | AsyncIterable<IndexFileItem>;
 export interface IndexSteps {
   has(fileId: number): boolean | Promise<boolean>;
   /** Decodes, embeds and upserts one file; a CoreError means this file is bad (skipped, reported). */
-  indexFile(fileId: number, image: EncodedImage): Promise<{ timings: IndexTimings }>;
+  indexFile(fileId: number, image: EncodedImage): Promise<{ timings: IndexTimings; embedding: Float32Array }>;
   save(key: Uint8Array): Promise<Uint8Array>;
 }
 
@@ -150,9 +152,9 @@ export async function runIndexFiles(files: IndexFiles, options: IndexFilesOption
       report(fileId, 'skipped');
       return;
     }
-    let timings: IndexTimings;
+    let timings: IndexTimings, embedding: Float32Array;
     try {
-      ({ timings } = await steps.indexFile(fileId, image));
+      ({ timings, embedding } = await steps.indexFile(fileId, image));
     } catch (e) {
       if (!(e instanceof CoreError || (e as Error)?.name === 'CoreError')) throw e;
       result.failed.push({ fileId, error: e as CoreError });
@@ -161,7 +163,7 @@ export async function runIndexFiles(files: IndexFiles, options: IndexFilesOption
     }
     result.indexed++;
     for (const k of Object.keys(timings) as (keyof IndexTimings)[]) result.timings[k] += timings[k];
-    report(fileId, 'indexed', { timings });
+    report(fileId, 'indexed', { timings, embedding });
     if (persist && ++unsaved >= checkpointEvery) await checkpoint();
   };
 

@@ -125,14 +125,44 @@ export function withClip(data: MLData | undefined, embedding: ArrayLike<number>,
   return { ...(data ?? {}), clip: { version, client, embedding: normalised } };
 }
 
+/**
+ * ML data as Ente stores it before encryption: gzip(JSON). For callers that encrypt with a core
+ * of their own (e.g. a gallery's crypto worker): `blob.encrypt(await packMlData(data), fileKey)`.
+ */
+export async function packMlData(data: MLData): Promise<Uint8Array<ArrayBuffer>> {
+  if (!isPlainObject(data)) throw badInput('ML data must be a JSON object');
+  const json = new TextEncoder().encode(JSON.stringify(data));
+  if (json.length > ML_DATA_MAX_BYTES) throw badInput(`ML data is larger than ${ML_DATA_MAX_BYTES / MiB} MiB as JSON`);
+  return gzip(json);
+}
+
+/** The reverse of packMlData, on decrypted bytes: inflated at most to ML_DATA_MAX_BYTES, parsed, checked. */
+export async function unpackMlData(packed: Uint8Array): Promise<MLData> {
+  requireBytes('packed', packed);
+  let text: string;
+  const json = await gunzip(packed);
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(json);
+  } catch {
+    throw badInput('ML data is not valid UTF-8');
+  } finally {
+    json.fill(0);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw badInput('ML data is not valid JSON');
+  }
+  if (!isPlainObject(data)) throw badInput('ML data must be a JSON object');
+  return data as MLData;
+}
+
 export function makeMlData(blob: ReturnType<typeof makeBlob>) {
   /** gzip(JSON) then blob-encrypt with the file key, the way Ente's clients upload "mldata". */
   async function encrypt(data: MLData, fileKey: Uint8Array): Promise<EncryptedMLData> {
-    if (!isPlainObject(data)) throw badInput('ML data must be a JSON object');
     requireBytes('fileKey', fileKey, KEY_BYTES);
-    const json = new TextEncoder().encode(JSON.stringify(data));
-    if (json.length > ML_DATA_MAX_BYTES) throw badInput(`ML data is larger than ${ML_DATA_MAX_BYTES / MiB} MiB as JSON`);
-    const packed = await gzip(json);
+    const packed = await packMlData(data);
     const { ciphertext, header } = blob.encrypt(packed, fileKey);
     packed.fill(0);
     return { encryptedData: ciphertext, decryptionHeader: header };
@@ -149,27 +179,11 @@ export function makeMlData(blob: ReturnType<typeof makeBlob>) {
       throw badInput(`encrypted ML data is larger than ${ML_DATA_MAX_BYTES / MiB} MiB`);
     }
     const packed = (options.legacy ? blob.decryptLegacy : blob.decrypt)(encryptedData, decryptionHeader, fileKey);
-    let text: string;
     try {
-      const json = await gunzip(packed);
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(json);
-      } catch {
-        throw badInput('ML data is not valid UTF-8');
-      } finally {
-        json.fill(0);
-      }
+      return await unpackMlData(packed);
     } finally {
       packed.fill(0);
     }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      throw badInput('ML data is not valid JSON');
-    }
-    if (!isPlainObject(data)) throw badInput('ML data must be a JSON object');
-    return data as MLData;
   }
 
   /**
