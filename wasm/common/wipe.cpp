@@ -16,4 +16,9 @@ __attribute__((noinline)) void burn_shallow_stack() {
   sodium_memzero(scratch, sizeof scratch);
 }
 
+__attribute__((noinline)) void burn_unwrap_stack() {
+  unsigned char scratch[1024];
+  sodium_memzero(scratch, sizeof scratch);
+}
+
 }  // namespace cl

@@ -18,7 +18,7 @@ Status secretbox_decrypt(uint8_t* m, const uint8_t* c, size_t clen,
   if (clen < kSecretboxMacBytes)
     return fail(kTruncated, "secretbox ciphertext is shorter than its 16-byte MAC");
   int rc = crypto_secretbox_open_easy(nonnull(m), c, clen, nonce, key);
-  burn_shallow_stack();  // block0 holds the plaintext's first 32 bytes: usually a key
+  burn_unwrap_stack();  // block0 holds the plaintext's first 32 bytes: usually a key
   if (rc != 0)
     return fail(kAuthFailed, "secretbox failed authentication (wrong key or tampered data)");
   return kOk;
