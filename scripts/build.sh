@@ -72,6 +72,6 @@ case "$what" in
   asan) asan ;;
   package) package; app ;;
   app) app ;;
-  all) native; wasm; asan; package ;;
+  all) native; wasm; asan; package; app ;;
   *) echo "build: unknown part '$what' (cpp, asan, package, app or nothing for all)" >&2; exit 1 ;;
 esac
