@@ -1,5 +1,5 @@
 // Builds the gallery app into build/app/: what `npm start` serves, and nothing else. The page's
-// JS and the two worker entries are bundled by esbuild (it does not follow `new Worker(new URL())`
+// JS and the worker entries are bundled by esbuild (it does not follow `new Worker(new URL())`
 // or `new URL('x.wasm')`, so the workers are entries of their own and the .wasm files are copied
 // beside them; the page says where they are). fast-srp-hap is CommonJS written for Node: the
 // bundle gets small shims for the parts of Node it uses (web-demo/shims/).
@@ -33,6 +33,8 @@ export async function buildApp() {
     outfile: `${out}app.js`,
     ...NODE_SHIMS,
   });
+  // SRP's big-number steps run in a worker of their own (web-demo/srp-worker.js), with the shims.
+  await build({ ...common, entryPoints: [at('web-demo/srp-worker.js')], outfile: `${out}srp-worker.js`, ...NODE_SHIMS });
   await build({ ...common, entryPoints: [at('js/dist/worker/crypto-worker.js')], outfile: `${out}crypto-worker.js` });
   await build({ ...common, entryPoints: [at('js/dist/worker/search-worker.js')], outfile: `${out}search-worker.js` });
   for (const f of ['cipherlens-crypto.wasm', 'cipherlens.wasm']) copyFileSync(at(`js/dist/wasm/${f}`), out + f);

@@ -4,7 +4,7 @@
 // and the SRP verifier leave the device. Every derivation and (un)wrapping runs in `core`, the
 // worker pool; the page keeps the master key and the secret key until lock.
 import { createApi, fromB64, toB64, ApiError } from './api.js';
-import { srpSetup, srpLogin } from './srp.js';
+import { srpSetup, srpLogin } from './srp-client.js';
 
 export class AccountError extends Error {}
 
@@ -34,8 +34,7 @@ const kdfProgress = (progress, what) => (p) => {
 /** The login subkey's SRP verifier for a new KEK, as the API's fields. */
 async function srpFields(core, kek) {
   const subKey = await core.deriveLoginSubKey(kek);
-  const { srpUserID, srpSalt, srpVerifier } = srpSetup(subKey);
-  wipe(subKey);
+  const { srpUserID, srpSalt, srpVerifier } = await srpSetup(subKey);  // the subkey moves to the SRP worker
   return { srpUserID, srpSalt: toB64(srpSalt), srpVerifier: toB64(srpVerifier) };
 }
 
@@ -108,19 +107,22 @@ async function srpProve(core, email, kek, attrs) {
   const api = createApi();
   attrs ??= await api.srpAttributes(email);
   const subKey = await core.deriveLoginSubKey(kek);
-  const srp = srpLogin(attrs.srpUserID, fromB64(attrs.srpSalt), subKey);
-  wipe(subKey);
-  const { sessionID, srpB } = await api.srpSession(attrs.srpUserID, toB64(srp.A()));
-  let answer;
+  const srp = srpLogin(attrs.srpUserID, fromB64(attrs.srpSalt), subKey);  // the subkey moves to the SRP worker
   try {
-    answer = await api.srpVerify(sessionID, toB64(srp.M1(fromB64(srpB))));
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 401) throw new AccountError('Wrong email or password');
-    if (e instanceof ApiError && e.status === 429) throw new AccountError('Too many attempts: wait a few minutes and try again');
-    throw e;
+    const { sessionID, srpB } = await api.srpSession(attrs.srpUserID, toB64(await srp.A()));
+    let answer;
+    try {
+      answer = await api.srpVerify(sessionID, toB64(await srp.M1(fromB64(srpB))));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) throw new AccountError('Wrong email or password');
+      if (e instanceof ApiError && e.status === 429) throw new AccountError('Too many attempts: wait a few minutes and try again');
+      throw e;
+    }
+    await srp.checkM2(fromB64(answer.srpM2));
+    return answer;
+  } finally {
+    srp.end();
   }
-  srp.checkM2(fromB64(answer.srpM2));
-  return answer;
 }
 
 /** Logs in with a KEK already derived; takes ownership of the keys passed (when known). */

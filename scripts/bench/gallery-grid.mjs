@@ -96,7 +96,8 @@ try {
     + ' fresh browser context: log in (SRP, keys opened in the worker pool), then scroll a screen at a time;'
     + ' thumbnails are fetched and blob-decrypted in the pool as they come into view, and search loads its'
     + ' index from the files\' ML data. Long tasks are PerformanceObserver \'longtask\' entries of the page (0 ms: none'
-    + ' over 50 ms); the login\'s include SRP\'s 4096-bit arithmetic, which runs on the page as in Ente\'s web client.');
+    + ' over 50 ms). SRP\'s 4096-bit arithmetic runs in a worker of its own (web-demo/srp-worker.js), not on the page'
+    + ' as in Ente\'s web client.');
 } finally {
   await browser.close();
   await server.close();
