@@ -6,24 +6,14 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CSP as APP_CSP, TYPES } from '../server/static.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-};
 
 // The policy every page is served with: no eval or inline script anywhere, wasm allowed, workers
 // from this origin (blob: for ONNX Runtime's threaded build), nothing fetched from elsewhere.
 const CSP_REPORT_PATH = '/__csp-report';
-export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
-  + `connect-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; report-uri ${CSP_REPORT_PATH}`;
+export const CSP = `${APP_CSP}; report-uri ${CSP_REPORT_PATH}`;
 
 // Bare specifiers the package imports, and the files a bundler would pick for them.
 const BARE = {

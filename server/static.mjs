@@ -6,10 +6,11 @@ import { realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { COMMON_HEADERS, notFound } from './http.mjs';
 
+/** The policy every page and worker of the gallery is served with (scripts/serve.mjs adds a report-uri for the tests). */
 export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
   + "connect-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:";
 
-const TYPES = {
+export const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
