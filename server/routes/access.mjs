@@ -12,8 +12,15 @@ export function makeAccess({ store, auth }) {
     return store.sharees(collection.id).some((s) => s.id === user.id) ? 'sharee' : undefined;
   };
 
+  /** Whether `user` may read `file` (a record or undefined): owner or sharee of its collection. */
+  const mayRead = (user, file) => {
+    const collection = file && store.collection(file.collectionID);
+    return Boolean(collection && roleOf(user, collection));
+  };
+
   return {
     roleOf,
+    mayRead,
     /** A collection the signed-in user may read (with their role), or 404. */
     readableCollection(user, idText) {
       const collection = store.collection(parseId(idText));
@@ -29,8 +36,7 @@ export function makeAccess({ store, auth }) {
     /** A file the signed-in user may read, or 404. */
     readableFile(user, idText) {
       const file = store.file(parseId(idText));
-      const collection = file && store.collection(file.collectionID);
-      if (!collection || !roleOf(user, collection)) throw notFound('no such file');
+      if (!mayRead(user, file)) throw notFound('no such file');
       return file;
     },
     /** The collection a request's X-Auth-Access-Token opens, or 401. */

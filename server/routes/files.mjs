@@ -106,15 +106,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ['POST', '/api/files/ml', async ({ req, res }) => {
       const user = auth.requireUser(req);
       const ids = fileIdsField(await readJson(req, config.maxJsonBytes));
-      const readable = ids.filter((id) => {
-        try {
-          access.readableFile(user, String(id));
-          return true;
-        } catch {
-          return false;
-        }
-      });
-      sendJson(res, 200, store.mlDataOf(readable));
+      sendJson(res, 200, store.mlDataOf(ids.filter((id) => access.mayRead(user, store.file(id)))));
     }],
   ];
 }
