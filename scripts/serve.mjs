@@ -15,6 +15,20 @@ const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const CSP_REPORT_PATH = '/__csp-report';
 export const CSP = `${APP_CSP}; report-uri ${CSP_REPORT_PATH}`;
 
+// What every file is served with. Cross-origin isolation lets browsers use threaded wasm (ONNX Runtime).
+const PAGE_HEADERS = {
+  'cache-control': 'no-store',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+  'content-security-policy': CSP,
+};
+
+/** A route answering an empty page with those headers, for benches that drive a blank page. */
+export const blankPage = (title) => async (req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...PAGE_HEADERS });
+  res.end(`<!doctype html><meta charset="utf-8"><title>${title}</title>`);
+};
+
 // Bare specifiers the package imports, and the files a bundler would pick for them.
 const BARE = {
   'comlink': '/node_modules/comlink/dist/esm/comlink.mjs',
@@ -65,14 +79,7 @@ export function startServer({
       let body = await readFile(file);
       const type = TYPES[extname(file)] ?? 'application/octet-stream';
       if (type.startsWith('text/javascript')) body = resolveBareImports(body.toString('utf8'));
-      res.writeHead(200, {
-        'content-type': type,
-        'cache-control': 'no-store',
-        // Cross-origin isolation lets browsers use threaded wasm (ONNX Runtime) later on.
-        'cross-origin-opener-policy': 'same-origin',
-        'cross-origin-embedder-policy': 'require-corp',
-        'content-security-policy': CSP,
-      });
+      res.writeHead(200, { 'content-type': type, ...PAGE_HEADERS });
       res.end(body);
     } catch (e) {
       if (!res.headersSent) res.writeHead(e.code === 'ENOENT' ? 404 : 500, { 'content-type': 'text/plain' });

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { startGalleryServer } from '../../server/app.mjs';
-import { chromium } from 'playwright-core';
 import { colourPhoto } from '../../tests/browser/assets.mjs';
 import { addFile, api, b64, core, createCollection, login, signup } from '../../tests/server/helpers.mjs';
 import { median } from './harness.mjs';
+import { launchChromium } from '../chromium.mjs';
 
 const FILES = 500;
 const ROUNDS = 3;
@@ -32,10 +32,7 @@ function embedding(i) {
 const dataDir = mkdtempSync(join(tmpdir(), 'gallery-bench-'));
 const server = await startGalleryServer({ dataDir, port: 0, appDir: APP_DIR });
 // The browser suites' flags (tests/browser/server.mjs, which is not imported: it registers test hooks).
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const account = await signup(server.url, 'bench@example.com', 'bench password');
   const { token } = await login(server.url, account.email, account.password);

@@ -11,15 +11,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startServer, CSP } from '../serve.mjs';
+import { startServer, blankPage } from '../serve.mjs';
 import { table, fmt } from './harness.mjs';
+import { launchChromium } from '../chromium.mjs';
 
 // bench.sh runs Node with --no-experimental-fetch; playwright-core needs fetch's Headers class.
 if (typeof globalThis.Headers === 'undefined') {
   const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(child.status ?? 1);
 }
-const { chromium } = await import('playwright-core');
 
 const { values: args } = parseArgs({
   options: {
@@ -78,20 +78,11 @@ function rendererRssBytes() {
 
 const server = await startServer({
   routes: {
-    '/bench-index': async (req, res) => {
-      res.writeHead(200, {
-        'content-type': 'text/html', 'content-security-policy': CSP,
-        'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp',
-      });
-      res.end('<!doctype html><meta charset="utf-8"><title>indexing bench</title>');
-    },
+    '/bench-index': blankPage('indexing bench'),
   },
   onCspViolation: (r) => { throw new Error(`CSP violation: ${JSON.stringify(r)}`); },
 });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 async function indexRun(graph, threads) {
   const page = await browser.newPage();

@@ -6,15 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadCore } from '../../js/dist/index.js';
-import { startServer, CSP } from '../serve.mjs';
+import { startServer, blankPage } from '../serve.mjs';
 import { median, table, fmt } from './harness.mjs';
+import { launchChromium } from '../chromium.mjs';
 
 // bench.sh runs Node with --no-experimental-fetch; playwright-core needs fetch's Headers class.
 if (typeof globalThis.Headers === 'undefined') {
   const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(child.status ?? 1);
 }
-const { chromium } = await import('playwright-core');
 
 const N = Number(process.env.MOBILECLIP_QUERY_INDEX ?? 100_000);
 const D = 512;
@@ -49,13 +49,7 @@ index.dispose();
 
 const server = await startServer({
   routes: {
-    '/bench-query': async (req, res) => {
-      res.writeHead(200, {
-        'content-type': 'text/html', 'content-security-policy': CSP,
-        'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp',
-      });
-      res.end('<!doctype html><meta charset="utf-8"><title>query bench</title>');
-    },
+    '/bench-query': blankPage('query bench'),
     '/bench-query/index': async (req, res) => {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': saved.length });
       res.end(saved);
@@ -63,10 +57,7 @@ const server = await startServer({
   },
   onCspViolation: (r) => { throw new Error(`CSP violation: ${JSON.stringify(r)}`); },
 });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 const rows = [];
 try {

@@ -13,13 +13,13 @@ import { spawnSync } from 'node:child_process';
 import { startServer } from '../serve.mjs';
 import { median, table, fmt } from './harness.mjs';
 import { cosine } from '../../tests/js/cosine.mjs';
+import { launchChromium } from '../chromium.mjs';
 
 // bench.sh runs Node with --no-experimental-fetch; playwright-core needs fetch's Headers class.
 if (typeof globalThis.Headers === 'undefined') {
   const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url)], { stdio: 'inherit' });
   process.exit(child.status ?? 1);
 }
-const { chromium } = await import('playwright-core');
 
 const ROUNDS = Number(process.env.MOBILECLIP_BENCH_ROUNDS ?? 5);
 const DIR = fileURLToPath(new URL('../../build/models/mobileclip/', import.meta.url));
@@ -233,10 +233,7 @@ const server = await startServer({
     },
   },
 });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 const results = []; // { runner, threads, model, load, ms, out }
 const outputs = {};

@@ -2,9 +2,9 @@
 // ephemeral 127.0.0.1 port, Debian's chromium through playwright-core, and helpers.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { CSP, startServer as startServing } from '../../scripts/serve.mjs';
+import { launchChromium } from '../../scripts/chromium.mjs';
 
 // Every page and worker of every browser suite runs under the demo's strict CSP (serve.mjs); the
 // browser reports each violation to the server, and any report fails the suite that caused it.
@@ -33,13 +33,7 @@ export async function sendThrottled(res, bytes, piece, intervalMs, headers = {})
   res.end();
 }
 
-export function launchChromium(extraArgs = []) {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', ...extraArgs],
-  });
-}
+export { launchChromium };
 
 /**
  * For a suite of page tests: before it, the server (blank `/`, plus `routes`) and Chromium
