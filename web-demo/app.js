@@ -335,16 +335,14 @@ async function uploadFiles(list) {
     $('uploads').append(row);
     return { row, label, bar };
   });
-  const uploaded = new Map();  // file id -> thumbnail, for search
-  const added = [];
+  const thumbnails = new Map();  // each file uploaded -> its thumbnail, for search
   for (const [i, f] of files.entries()) {
     const { row, label, bar } = rows[i];
     label.textContent = `Encrypting and uploading ${f.name}`;
     try {
       const { file, thumbnail } = await library.upload(target, f, (done, total) => { bar.max = total; bar.value = done; });
       row.remove();
-      uploaded.set(file.id, thumbnail);
-      added.push(file);
+      thumbnails.set(file, thumbnail);
       if (album === target) await selectAlbum(target);
     } catch (e) {
       label.textContent = `${f.name}: ${e.message}`;
@@ -352,10 +350,10 @@ async function uploadFiles(list) {
     }
   }
   // Then one indexing run over what was uploaded (indexFiles in the search worker), with its bar.
-  if (!added.length) return;
+  if (!thumbnails.size) return;
   await searchReady;
   try {
-    await search.index(added, (file) => uploaded.get(file.id), showIndexing);
+    await search.index([...thumbnails.keys()], (file) => thumbnails.get(file), showIndexing);
   } catch (e) {
     $('search-status').textContent = `Indexing for search failed: ${e.message}`;
     return;

@@ -8,7 +8,7 @@ import type { Async } from './client.js';
 import type { ImageSignature } from '../search/clip-encoders.js';
 import type { ModelProgress } from '../search/model-store.js';
 import { SEARCH_ROUTES, routeOf, wireArgs, type Route } from './routes.js';
-import { runIndexFiles, type IndexFiles, type IndexFilesOptions, type IndexFilesResult, type IndexTimings } from '../search/index-files.js';
+import { runIndexFiles, type IndexFiles, type IndexFilesOptions, type IndexFilesResult } from '../search/index-files.js';
 
 const here = import.meta.url;
 
@@ -73,7 +73,7 @@ export async function createSearchWorker(options: SearchWorkerOptions = {}): Pro
       if (ready.imageSignature === null) throw badInput('this search has no image model');
       return runIndexFiles(files, indexOptions, {
         has: api.has,
-        indexFile: api.indexFile as (...a: Parameters<typeof api.indexFile>) => Promise<{ timings: IndexTimings; embedding: Float32Array }>,
+        indexFile: api.indexFile,
         save: api.save,
       });
     },
