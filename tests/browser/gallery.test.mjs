@@ -133,6 +133,8 @@ step('A and B sign up; A sees the 24-word phrase', async () => {
   await screenshot(s.a.page, 'gallery-02-phrase');
   await s.a.page.click('#phrase-done');
   await s.a.page.waitForSelector('body[data-screen="gallery"]');
+  // The gallery shows at once and its albums load behind the busy line: wait for the first one.
+  await s.a.page.waitForFunction(() => document.getElementById('album-title').textContent !== '', null, SLOW);
   assert.equal(await s.a.page.textContent('#album-title'), 'My photos');
   await screenshot(s.a.page, 'gallery-03-empty-album');
   await signUp(s.b.page, B);
