@@ -21,7 +21,15 @@ export const NODE_SHIMS = {
   alias: { crypto: at('web-demo/shims/crypto.js'), assert: at('web-demo/shims/assert.js') },
   inject: [at('web-demo/shims/buffer.js')],
 };
-const common = { bundle: true, format: 'esm', minify: true, platform: 'browser', target: 'es2022', external: ['node:*'], logLevel: 'warning' };
+const common = {
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  platform: 'browser',
+  target: 'es2022',
+  external: ['node:*'],
+  logLevel: 'warning',
+};
 
 export async function buildApp() {
   rmSync(out, { recursive: true, force: true });

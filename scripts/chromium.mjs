@@ -1,8 +1,14 @@
 // Debian's chromium through playwright-core, as every browser test and bench starts it: headless,
 // no sandbox (CI runs as root), no GPU, and none of the background requests Chromium would make
 // to Google's servers on its own.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export async function launchChromium(extraArgs = []) {
   // Imported on first use: the benches respawn themselves with fetch enabled before they get here.

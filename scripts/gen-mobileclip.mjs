@@ -76,9 +76,13 @@ function randn(name, n, std = 1, mean = 0) {
   let s = seedOf(name) || 1;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i += 2) {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
     const u1 = ((s >>> 0) + 1) / 4294967297;
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
     const u2 = (s >>> 0) / 4294967296;
     const r = Math.sqrt(-2 * Math.log(u1)) * std;
     out[i] = mean + r * Math.cos(2 * Math.PI * u2);
@@ -90,7 +94,9 @@ function uniform(name, n, lo, hi) {
   let s = seedOf(name) || 1;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
     out[i] = lo + ((s >>> 0) / 4294967296) * (hi - lo);
   }
   return out;
@@ -105,7 +111,13 @@ function attr(name, v) {
   if (Number.isInteger(v) && !Object.is(v, -0)) return { name, type: A.INT, i: v };
   return { name, type: A.FLOAT, f: v };
 }
-const ELEM = { [T.FLOAT]: Float32Array, [T.INT64]: BigInt64Array, [T.INT8]: Int8Array, [T.UINT8]: Uint8Array, [T.INT32]: Int32Array };
+const ELEM = {
+  [T.FLOAT]: Float32Array,
+  [T.INT64]: BigInt64Array,
+  [T.INT8]: Int8Array,
+  [T.UINT8]: Uint8Array,
+  [T.INT32]: Int32Array,
+};
 
 class Graph {
   constructor() {
@@ -152,7 +164,10 @@ class Graph {
   op(opType, inputs, attrs = {}, nOut = 1) {
     const outputs = Array.from({ length: nOut }, () => this.v(opType));
     this.nodes.push({
-      opType, input: inputs, output: outputs, name: outputs[0],
+      opType,
+      input: inputs,
+      output: outputs,
+      name: outputs[0],
       attribute: Object.entries(attrs).map(([k, v]) => attr(k, v)),
     });
     return nOut === 1 ? outputs[0] : outputs;
@@ -235,7 +250,14 @@ function identityDw(g, name, c, k) {
 }
 
 // ---- MCi2 image encoder
-const MCI2 = { layers: [4, 12, 24, 4], dims: [80, 160, 320, 640], mlpRatio: 3, seDown: [false, false, true, true], headDim: 32, clsRatio: 2 };
+const MCI2 = {
+  layers: [4, 12, 24, 4],
+  dims: [80, 160, 320, 640],
+  mlpRatio: 3,
+  seDown: [false, false, true, true],
+  headDim: 32,
+  clsRatio: 2,
+};
 const EMBED = 512;
 
 const layerScale = (g, name, c) => g.f(name, [c, 1, 1], uniform(name, c, 0.05, 0.15));
@@ -274,7 +296,13 @@ function convFfn(g, x, name, c, ratio) {
 
 function repMixerBlock(g, x, name, c, ratio) {
   // token mixer: x + ls * (mixer(x) - norm(x)), folded into one depthwise 3x3 conv
-  x = conv(g, x, `${name}.token_mixer.reparam_conv`, { cin: c, cout: c, k: 3, groups: c, weight: identityDw(g, `${name}.token_mixer.reparam_conv`, c, 3) });
+  x = conv(g, x, `${name}.token_mixer.reparam_conv`, {
+    cin: c,
+    cout: c,
+    k: 3,
+    groups: c,
+    weight: identityDw(g, `${name}.token_mixer.reparam_conv`, c, 3),
+  });
   const y = convFfn(g, x, `${name}.convffn`, c, ratio);
   return g.op('Add', [x, g.op('Mul', [layerScale(g, `${name}.layer_scale`, c), y])]);
 }
@@ -283,7 +311,7 @@ function repMixerBlock(g, x, name, c, ratio) {
 function mhsa(g, x, name, c, hw) {
   const heads = c / MCI2.headDim;
   const n = hw * hw;
-  let t = g.op('Transpose', [g.op('Reshape', [x, g.i64(1, c, n)])], { perm: [0, 2, 1] }); // [1,N,C]
+  const t = g.op('Transpose', [g.op('Reshape', [x, g.i64(1, c, n)])], { perm: [0, 2, 1] }); // [1,N,C]
   const qkv = g.op('MatMul', [t, g.w(`${name}.qkv.weight`, [c, 3 * c], Math.sqrt(1 / c))]);
   const r = g.op('Transpose', [g.op('Reshape', [qkv, g.i64(1, n, 3, heads, MCI2.headDim)])], { perm: [2, 0, 3, 1, 4] });
   const [q, k, v] = g.op('Split', [r], { axis: 0, num_outputs: 3 }, 3).map((p) => g.op('Squeeze', [p, g.i64(0)]));
@@ -291,18 +319,25 @@ function mhsa(g, x, name, c, hw) {
   const attn = g.op('Softmax', [g.op('MatMul', [qs, g.op('Transpose', [k], { perm: [0, 1, 3, 2] })])], { axis: -1 });
   let o = g.op('Transpose', [g.op('MatMul', [attn, v])], { perm: [0, 2, 1, 3] }); // [1,N,h,d]
   o = g.op('Reshape', [o, g.i64(1, n, c)]);
-  o = g.op('Add', [g.op('MatMul', [o, g.w(`${name}.proj.weight`, [c, c], Math.sqrt(1 / c))]), g.w(`${name}.proj.bias`, [c], 0.02)]);
+  o = g.op('Add', [
+    g.op('MatMul', [o, g.w(`${name}.proj.weight`, [c, c], Math.sqrt(1 / c))]),
+    g.w(`${name}.proj.bias`, [c], 0.02),
+  ]);
   return g.op('Reshape', [g.op('Transpose', [o], { perm: [0, 2, 1] }), g.i64(1, c, hw, hw)]);
 }
 
 function attentionBlock(g, x, name, c, ratio, hw) {
-  const bn = g.op('BatchNormalization', [
-    x,
-    g.w(`${name}.norm.weight`, [c], 0.1, 1),
-    g.w(`${name}.norm.bias`, [c], 0.1),
-    g.w(`${name}.norm.running_mean`, [c], 0.1),
-    g.f(`${name}.norm.running_var`, [c], uniform(`${name}.norm.running_var`, c, 0.8, 1.5)),
-  ], { epsilon: 1e-5 });
+  const bn = g.op(
+    'BatchNormalization',
+    [
+      x,
+      g.w(`${name}.norm.weight`, [c], 0.1, 1),
+      g.w(`${name}.norm.bias`, [c], 0.1),
+      g.w(`${name}.norm.running_mean`, [c], 0.1),
+      g.f(`${name}.norm.running_var`, [c], uniform(`${name}.norm.running_var`, c, 0.8, 1.5)),
+    ],
+    { epsilon: 1e-5 },
+  );
   x = g.op('Add', [x, g.op('Mul', [layerScale(g, `${name}.layer_scale_1`, c), mhsa(g, bn, `${name}.token_mixer`, c, hw)])]);
   return g.op('Add', [x, g.op('Mul', [layerScale(g, `${name}.layer_scale_2`, c), convFfn(g, x, `${name}.convffn`, c, ratio)])]);
 }
@@ -328,7 +363,13 @@ function mci2(g, x) {
     const c = dims[i];
     if (i === 3) {
       // RepCPE: x + pe(x) folded into a depthwise 7x7 conv
-      x = conv(g, x, `network.${net}.reparam_conv`, { cin: c, cout: c, k: 7, groups: c, weight: identityDw(g, `network.${net}.reparam_conv`, c, 7) });
+      x = conv(g, x, `network.${net}.reparam_conv`, {
+        cin: c,
+        cout: c,
+        k: 7,
+        groups: c,
+        weight: identityDw(g, `network.${net}.reparam_conv`, c, 7),
+      });
       net++;
     }
     for (let b = 0; b < layers[i]; b++) {
@@ -368,7 +409,10 @@ function imageRgbaModel() {
   let x = g.op('Slice', ['input', g.i64(0), g.i64(3), g.i64(2)]); // [H,W,3]
   x = g.op('Unsqueeze', [g.op('Transpose', [x], { perm: [2, 0, 1] }), g.i64(0)]); // [1,3,H,W]
   x = g.op('Resize', [x, '', '', g.i64(256, 256)], {
-    axes: [2, 3], mode: 'linear', antialias: 1, keep_aspect_ratio_policy: 'not_smaller',
+    axes: [2, 3],
+    mode: 'linear',
+    antialias: 1,
+    keep_aspect_ratio_policy: 'not_smaller',
   });
   const hw = g.op('Slice', [g.op('Shape', [x]), g.i64(2), g.i64(4)]);
   const start = g.op('Div', [g.op('Sub', [hw, g.i64(256)]), g.i64(2)]);
@@ -377,7 +421,11 @@ function imageRgbaModel() {
   const emb = g.op('Reshape', [mci2(g, x), g.i64(EMBED)]);
   const out = g.name(emb, 'output');
   return {
-    bytes: g.model('mci2_rgba_standin', [valueInfo('input', T.UINT8, ['height', 'width', 4])], [valueInfo(out, T.FLOAT, [EMBED])]),
+    bytes: g.model(
+      'mci2_rgba_standin',
+      [valueInfo('input', T.UINT8, ['height', 'width', 4])],
+      [valueInfo(out, T.FLOAT, [EMBED])],
+    ),
     params: g.params(),
   };
 }
@@ -416,7 +464,10 @@ function qmatmul(g, a, b) {
 
 function layerNorm(g, x, name) {
   const c = TEXT.width;
-  return g.op('LayerNormalization', [x, g.w(`${name}.weight`, [c], 0.1, 1), g.w(`${name}.bias`, [c], 0.02)], { axis: -1, epsilon: 1e-5 });
+  return g.op('LayerNormalization', [x, g.w(`${name}.weight`, [c], 0.1, 1), g.w(`${name}.bias`, [c], 0.02)], {
+    axis: -1,
+    epsilon: 1e-5,
+  });
 }
 
 function textModel(q) {
@@ -437,8 +488,11 @@ function textModel(q) {
     const tq = new Int8Array(table.length);
     for (let i = 0; i < table.length; i++) tq[i] = Math.round(table[i] / scale);
     const gq = g.op('Gather', [g.init('embedding_layer.weight_quantized', T.INT8, [vocab, C], tq), 'input'], { axis: 0 });
-    emb = g.op('DequantizeLinear', [gq, g.f('embedding_layer.weight_scale', [], Float32Array.of(scale)),
-      g.init('embedding_layer.weight_zero_point', T.INT8, [], Int8Array.of(0))]);
+    emb = g.op('DequantizeLinear', [
+      gq,
+      g.f('embedding_layer.weight_scale', [], Float32Array.of(scale)),
+      g.init('embedding_layer.weight_zero_point', T.INT8, [], Int8Array.of(0)),
+    ]);
   }
   let x = g.op('Add', [emb, g.w('positional_embedding.pos_embed', [1, L, C], C ** -0.5)]);
 
@@ -465,8 +519,11 @@ function textModel(q) {
   const emb512 = linear(g, pooled, 'projection_layer', C, EMBED, q, false);
   const out = g.name(emb512, 'output');
   return {
-    bytes: g.model(q ? 'mobileclip_text_int8_standin' : 'mobileclip_text_standin',
-      [valueInfo('input', T.INT32, [1, L])], [valueInfo(out, T.FLOAT, [1, EMBED])]),
+    bytes: g.model(
+      q ? 'mobileclip_text_int8_standin' : 'mobileclip_text_standin',
+      [valueInfo('input', T.INT32, [1, L])],
+      [valueInfo(out, T.FLOAT, [1, EMBED])],
+    ),
     params: g.params(),
   };
 }
@@ -486,13 +543,18 @@ export function main(argv = process.argv.slice(2)) {
   if (!force && existsSync(manifestPath)) {
     try {
       const m = JSON.parse(readFileSync(manifestPath, 'utf8'));
-      const fresh = m.generator === hash && Object.values(FILES).every((f) =>
-        m.models[f] && existsSync(join(outDir, f)) && statSync(join(outDir, f)).size === m.models[f].bytes);
+      const fresh =
+        m.generator === hash &&
+        Object.values(FILES).every(
+          (f) => m.models[f] && existsSync(join(outDir, f)) && statSync(join(outDir, f)).size === m.models[f].bytes,
+        );
       if (fresh) {
         console.log(`mobileclip stand-ins: cached in ${outDir} (generator ${hash.slice(0, 12)})`);
         return;
       }
-    } catch { /* regenerate */ }
+    } catch {
+      /* regenerate */
+    }
   }
   mkdirSync(outDir, { recursive: true });
   const t0 = performance.now();
@@ -511,8 +573,10 @@ export function main(argv = process.argv.slice(2)) {
     renameSync(tmp, join(outDir, file));
     manifest.models[file] = { bytes: bytes.length, params, sha256: createHash('sha256').update(bytes).digest('hex') };
   }
-  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
-  const list = Object.entries(manifest.models).map(([n, m]) => `${n} ${(m.bytes / 1e6).toFixed(1)} MB ${(m.params / 1e6).toFixed(2)}M params`);
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  const list = Object.entries(manifest.models).map(
+    ([n, m]) => `${n} ${(m.bytes / 1e6).toFixed(1)} MB ${(m.params / 1e6).toFixed(2)}M params`,
+  );
   console.log(`mobileclip stand-ins: ${list.join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 

@@ -27,9 +27,17 @@ const VOCAB = 49408;
 // Colour words that are one CLIP token each, with their sRGB colour in [0,1].
 // Grey is left out: centred on mid-grey it has no direction.
 const COLOURS = {
-  red: [1, 0, 0], green: [0, 1, 0], blue: [0, 0, 1], yellow: [1, 1, 0], orange: [1, 0.5, 0],
-  purple: [0.5, 0, 0.5], magenta: [1, 0, 1], pink: [1, 0.75, 0.8], brown: [0.6, 0.3, 0.1],
-  white: [1, 1, 1], black: [0, 0, 0],
+  red: [1, 0, 0],
+  green: [0, 1, 0],
+  blue: [0, 0, 1],
+  yellow: [1, 1, 0],
+  orange: [1, 0.5, 0],
+  purple: [0.5, 0, 0.5],
+  magenta: [1, 0, 1],
+  pink: [1, 0.75, 0.8],
+  brown: [0.6, 0.3, 0.1],
+  white: [1, 1, 1],
+  black: [0, 0, 0],
 };
 
 /** Deterministic normals (mulberry32 + Box-Muller): identical models on every build. */
@@ -77,12 +85,19 @@ function colourDirection(basis, rgb) {
 // ---- protobuf helpers
 const dim = (d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d });
 const valueInfo = (name, elemType, shape) => ({
-  name, type: { tensorType: { elemType, shape: { dim: shape.map(dim) } } },
+  name,
+  type: { tensorType: { elemType, shape: { dim: shape.map(dim) } } },
 });
 function tensor(name, dataType, dims, typed) {
   return { name, dataType, dims, rawData: new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength) };
 }
-const node = (opType, inputs, outputs, attribute = []) => ({ opType, input: inputs, output: outputs, name: outputs[0], attribute });
+const node = (opType, inputs, outputs, attribute = []) => ({
+  opType,
+  input: inputs,
+  output: outputs,
+  name: outputs[0],
+  attribute,
+});
 const intAttr = (name, i) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
 
 function model(graph) {
@@ -202,8 +217,10 @@ function main() {
     writeFileSync(join(outDir, name), bytes);
     manifest.models[name] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
   }
-  writeFileSync(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  const sizes = Object.entries(manifest.models).map(([n, m]) => `${n} ${m.bytes} B`).join(', ');
+  writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const sizes = Object.entries(manifest.models)
+    .map(([n, m]) => `${n} ${m.bytes} B`)
+    .join(', ');
   console.log(`test models: ${sizes}`);
 }
 

@@ -13,7 +13,11 @@ const END = '<!-- hostile-inputs:end -->';
 const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function render() {
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
   const rows = files.flatMap((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')));
   const lines = ['| Call | Hostile input | Outcome | Also checked | Test |', '| --- | --- | --- | --- | --- |'];
   for (const r of rows) lines.push(`| ${[r.call, r.input, r.outcome, r.checked, r.test].map(cell).join(' | ')} |`);
@@ -21,7 +25,8 @@ function render() {
 }
 
 const text = readFileSync(doc, 'utf8');
-const at = text.indexOf(BEGIN), end = text.indexOf(END);
+const at = text.indexOf(BEGIN),
+  end = text.indexOf(END);
 if (at < 0 || end < at) {
   console.error('security-table: SECURITY.md lacks the hostile-inputs markers');
   process.exit(1);
@@ -29,8 +34,10 @@ if (at < 0 || end < at) {
 const updated = text.slice(0, at) + render() + text.slice(end + END.length);
 if (process.argv.includes('--check')) {
   if (updated !== text) {
-    console.error('security-table: SECURITY.md\'s hostile-input table differs from what the tests recorded;'
-      + ' run `node scripts/security-table.mjs` after `npm test` and commit SECURITY.md');
+    console.error(
+      "security-table: SECURITY.md's hostile-input table differs from what the tests recorded;" +
+        ' run `node scripts/security-table.mjs` after `npm test` and commit SECURITY.md',
+    );
     process.exit(1);
   }
   console.log('security-table: SECURITY.md matches the recorded hostile inputs');

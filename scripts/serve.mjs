@@ -31,16 +31,18 @@ export const blankPage = (title) => async (req, res) => {
 
 // Bare specifiers the package imports, and the files a bundler would pick for them.
 const BARE = {
-  'comlink': '/node_modules/comlink/dist/esm/comlink.mjs',
+  comlink: '/node_modules/comlink/dist/esm/comlink.mjs',
   'comlink/dist/esm/node-adapter.mjs': '/node_modules/comlink/dist/esm/node-adapter.mjs',
   'onnxruntime-web': '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',
-  '#ort': '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',  // the package's "imports"
+  '#ort': '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs', // the package's "imports"
   '#node-image': '/js/dist/search/no-node-image.js',
 };
 const quoteRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 // `from 'name'` and `import('name')` (a /* comment */ may sit inside the parenthesis) for each name above.
-const BARE_IMPORT = new RegExp(String.raw`(from\s*|import\s*\(\s*(?:\/\*.*?\*\/\s*)?)(['"])(`
-  + Object.keys(BARE).map(quoteRegExp).join('|') + String.raw`)\2`, 'g');
+const BARE_IMPORT = new RegExp(
+  String.raw`(from\s*|import\s*\(\s*(?:\/\*.*?\*\/\s*)?)(['"])(` + Object.keys(BARE).map(quoteRegExp).join('|') + String.raw`)\2`,
+  'g',
+);
 
 function resolveBareImports(source) {
   return source.replace(BARE_IMPORT, (whole, lead, q, name) => `${lead}${q}${BARE[name]}${q}`);
@@ -52,7 +54,10 @@ function resolveBareImports(source) {
  * for the policy. Resolves to { server, url, close }.
  */
 export function startServer({
-  port = 0, host = '127.0.0.1', root = ROOT, routes = {},
+  port = 0,
+  host = '127.0.0.1',
+  root = ROOT,
+  routes = {},
   onCspViolation = (report) => console.warn('CSP violation:', JSON.stringify(report)),
 } = {}) {
   const server = createServer(async (req, res) => {
@@ -64,7 +69,11 @@ export function startServer({
         for await (const chunk of req) chunks.push(chunk);
         const body = Buffer.concat(chunks).toString('utf8');
         let report = body;
-        try { report = JSON.parse(body)['csp-report'] ?? report; } catch { /* keep the raw text */ }
+        try {
+          report = JSON.parse(body)['csp-report'] ?? report;
+        } catch {
+          /* keep the raw text */
+        }
         onCspViolation(report);
         res.writeHead(204);
         return res.end();
@@ -88,11 +97,13 @@ export function startServer({
   });
   return new Promise((ok, fail) => {
     server.once('error', fail);
-    server.listen(port, host, () => ok({
-      server,
-      url: `http://${host}:${server.address().port}`,
-      close: () => new Promise((done) => server.close(done)),
-    }));
+    server.listen(port, host, () =>
+      ok({
+        server,
+        url: `http://${host}:${server.address().port}`,
+        close: () => new Promise((done) => server.close(done)),
+      }),
+    );
   });
 }
 

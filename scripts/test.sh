@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the test suites; `npm test` runs all of them after setup and build (tests/README.md).
 #   test.sh                     every suite
-#   test.sh cpp|node|browser|setup|package|server ...   the named layers only
+#   test.sh lint|cpp|node|browser|setup|package|server ...   the named layers only
 # The Node, browser, set-up, package and server suites go through one node --test run (then, after the
 # node and browser layers, the SECURITY.md table check).
 # Random test inputs come from TEST_SEED (one for every suite); unset, a fresh one is drawn and
@@ -14,7 +14,7 @@ layers=("$@")
 # Seconds each libFuzzer target runs in the cpp layer (`npm run fuzz` runs longer: scripts/fuzz.sh).
 fuzz_slice_seconds="${FUZZ_TEST_SECONDS:-4}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
-[ ${#layers[@]} -gt 0 ] || layers=(setup cpp node browser package server)
+[ ${#layers[@]} -gt 0 ] || layers=(lint setup cpp node browser package server)
 
 dirs=()
 # SECURITY.md's hostile-input table is checked against what the Node and browser suites record
@@ -26,6 +26,7 @@ if [[ " ${layers[*]} " == *" node "* && " ${layers[*]} " == *" browser "* ]]; th
 fi
 for layer in "${layers[@]}"; do
   case "$layer" in
+    lint) bash scripts/lint.sh ;;
     cpp)
       echo "== Catch2, native (g++)"
       build/native/core_tests --rng-seed "$TEST_SEED"
@@ -42,7 +43,7 @@ for layer in "${layers[@]}"; do
     browser) dirs+=(tests/browser/) ;;
     package) dirs+=(tests/package/) ;;
     server) dirs+=(tests/server/) ;;
-    *) echo "test: unknown layer '$layer' (cpp, node, browser, setup, package, server)" >&2; exit 1 ;;
+    *) echo "test: unknown layer '$layer' (lint, cpp, node, browser, setup, package, server)" >&2; exit 1 ;;
   esac
 done
 

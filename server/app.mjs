@@ -25,7 +25,10 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** Turns ['GET', '/api/files/:id/file', handler] into a matcher on the raw (undecoded) path. */
 function compile([method, pattern, handler]) {
   const names = [];
-  const source = pattern.replace(/:(\w+)/g, (_, name) => { names.push(name); return '([^/]+)'; });
+  const source = pattern.replace(/:(\w+)/g, (_, name) => {
+    names.push(name);
+    return '([^/]+)';
+  });
   return { method, regex: new RegExp(`^${source}$`), names, handler };
 }
 
@@ -41,20 +44,30 @@ export async function startGalleryServer(options = {}) {
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const store = options.metadataStore ?? openSqliteStore(join(dataDir, DB_FILE));
-  const blobs = options.blobStore ?? await openFolderBlobStore(dataDir);
+  const blobs = options.blobStore ?? (await openFolderBlobStore(dataDir));
   const secrets = await openSecrets(dataDir);
   const statics = await makeStatic(resolve(config.appDir));
   const auth = makeAuth({ store, secrets, config, now });
   const publicKeyOverrides = new Map();
   const deps = {
-    store, blobs, secrets, auth, config, now, publicKeyOverrides,
+    store,
+    blobs,
+    secrets,
+    auth,
+    config,
+    now,
+    publicKeyOverrides,
     srpSessions: new Pending(config.srpSessionTtlMs, now),
     recoveryChallenges: new Pending(config.recoveryTtlMs, now),
     access: makeAccess({ store, auth }),
   };
   const routes = [
-    ...accountRoutes(deps), ...recoveryRoutes(deps), ...collectionRoutes(deps),
-    ...uploadRoutes(deps), ...fileRoutes(deps), ...publicRoutes(deps),
+    ...accountRoutes(deps),
+    ...recoveryRoutes(deps),
+    ...collectionRoutes(deps),
+    ...uploadRoutes(deps),
+    ...fileRoutes(deps),
+    ...publicRoutes(deps),
   ].map(compile);
 
   const handle = async (req, res) => {
@@ -78,7 +91,7 @@ export async function startGalleryServer(options = {}) {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error) => {
-      if (!(error?.status)) console.error('gallery server: internal error:', error?.stack ?? error);
+      if (!error?.status) console.error('gallery server: internal error:', error?.stack ?? error);
       // A body left unread (refused early) is not read on: the connection closes after the answer.
       if (!req.complete) res.setHeader('connection', 'close');
       sendError(res, error);

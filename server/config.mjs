@@ -40,5 +40,11 @@ export const MAX_PENDING_CHALLENGES = 10000;
 
 /** Ente's byte sizes for what the server checks in key attributes and records. */
 export const SIZES = Object.freeze({
-  key: 32, salt: 16, nonce: 24, mac: 16, streamHeader: 24, publicKey: 32, seal: 48,
+  key: 32,
+  salt: 16,
+  nonce: 24,
+  mac: 16,
+  streamHeader: 24,
+  publicKey: 32,
+  seal: 48,
 });

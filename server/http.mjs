@@ -17,8 +17,10 @@ export const forbidden = (message = 'not allowed') => new HttpError(403, 'forbid
 export const notFound = (message = 'not found') => new HttpError(404, 'not_found', message);
 export const conflict = (message, headers) => new HttpError(409, 'conflict', message, headers);
 export const tooLarge = (message) => new HttpError(413, 'too_large', message);
-export const rateLimited = (retryAfterMs) => new HttpError(429, 'rate_limited', 'too many attempts; try later',
-  { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) });
+export const rateLimited = (retryAfterMs) =>
+  new HttpError(429, 'rate_limited', 'too many attempts; try later', {
+    'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+  });
 
 /** Headers every answer carries (the API's and the static files'). */
 export const COMMON_HEADERS = Object.freeze({
@@ -32,8 +34,11 @@ export const COMMON_HEADERS = Object.freeze({
 export function sendJson(res, status, value, headers = {}) {
   const body = Buffer.from(JSON.stringify(value));
   res.writeHead(status, {
-    ...COMMON_HEADERS, 'cache-control': 'no-store',
-    'content-type': 'application/json; charset=utf-8', 'content-length': body.length, ...headers,
+    ...COMMON_HEADERS,
+    'cache-control': 'no-store',
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': body.length,
+    ...headers,
   });
   res.end(body);
 }
@@ -45,7 +50,10 @@ export function sendEmpty(res, status = 204, headers = {}) {
 
 /** Answers an error; the connection closes when the request body was left unread. */
 export function sendError(res, error) {
-  if (res.headersSent) { res.destroy(); return; }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   const known = error instanceof HttpError;
   const status = known ? error.status : 500;
   const body = known ? { error: error.code, message: error.message } : { error: 'server_error', message: 'internal error' };
@@ -73,7 +81,7 @@ export async function readBody(req, limit) {
     }
   } catch (e) {
     if (e instanceof HttpError) throw e;
-    throw badRequest('the request body was cut short');   // the client went away mid-body
+    throw badRequest('the request body was cut short'); // the client went away mid-body
   }
   return Buffer.concat(chunks, length);
 }
@@ -104,7 +112,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  */
 export function b64Field(obj, name, { bytes, min = 1, max, cap = false } = {}) {
   const text = obj?.[name];
-  if (typeof text !== 'string' || text.length % 4 !== 0 || !BASE64.test(text)) throw badRequest(`${name} must be base64 (standard, padded)`);
+  if (typeof text !== 'string' || text.length % 4 !== 0 || !BASE64.test(text))
+    throw badRequest(`${name} must be base64 (standard, padded)`);
   const decoded = Buffer.from(text, 'base64');
   if (decoded.toString('base64') !== text) throw badRequest(`${name} is not canonical base64`);
   if (bytes !== undefined && decoded.length !== bytes) throw badRequest(`${name} must be ${bytes} bytes`);
@@ -117,7 +126,8 @@ export function b64Field(obj, name, { bytes, min = 1, max, cap = false } = {}) {
 
 export function intField(obj, name, { min = 1, max = Number.MAX_SAFE_INTEGER } = {}) {
   const value = obj?.[name];
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw badRequest(`${name} must be an integer in [${min}, ${max}]`);
+  if (!Number.isSafeInteger(value) || value < min || value > max)
+    throw badRequest(`${name} must be an integer in [${min}, ${max}]`);
   return value;
 }
 

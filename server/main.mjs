@@ -25,7 +25,9 @@ const server = await startGalleryServer({
   maxObjectBytes: number('MAX_OBJECT_BYTES', DEFAULTS.maxObjectBytes),
 });
 if (!server.appAvailable) {
-  console.warn(`gallery server: the app is not built (${env.APP_DIR || DEFAULTS.appDir} missing); the API runs, pages answer 404`);
+  console.warn(
+    `gallery server: the app is not built (${env.APP_DIR || DEFAULTS.appDir} missing); the API runs, pages answer 404`,
+  );
 }
 console.log(`gallery server: ${server.url}/ (data in ${server.dataDir})`);
 const stop = () => server.close().then(() => process.exit(0));

@@ -9,7 +9,7 @@ const SECRET_FILE = 'server-secret';
 const SECRET_BYTES = 32;
 
 export const sha256 = (bytes) => createHash('sha256').update(bytes).digest();
-export const randomKey = () => randomBytes(16).toString('hex');   // object keys, session ids
+export const randomKey = () => randomBytes(16).toString('hex'); // object keys, session ids
 export { randomBytes };
 
 export function sameBytes(a, b) {

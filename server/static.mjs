@@ -7,8 +7,9 @@ import { extname, join, sep } from 'node:path';
 import { COMMON_HEADERS, notFound } from './http.mjs';
 
 /** The policy every page and worker of the gallery is served with (scripts/serve.mjs adds a report-uri for the tests). */
-export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
-  + "connect-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:";
+export const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; " +
+  "connect-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:";
 
 export const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -64,7 +65,9 @@ export async function makeStatic(appDir) {
         'cache-control': 'no-cache',
       });
       if (req.method === 'HEAD') return res.end();
-      createReadStream(file).on('error', () => res.destroy()).pipe(res);
+      createReadStream(file)
+        .on('error', () => res.destroy())
+        .pipe(res);
     },
   };
 }

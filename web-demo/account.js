@@ -11,7 +11,7 @@ export class AccountError extends Error {}
 const wipe = (...keys) => keys.forEach((k) => k?.fill(0));
 
 async function wrap(core, value, key) {
-  const { ciphertext, nonce } = await core.secretbox.encrypt(value.slice(), key);  // the copy moves to the worker
+  const { ciphertext, nonce } = await core.secretbox.encrypt(value.slice(), key); // the copy moves to the worker
   return { ciphertext: toB64(ciphertext), nonce: toB64(nonce) };
 }
 
@@ -34,7 +34,7 @@ const kdfProgress = (progress, what) => (p) => {
 /** The login subkey's SRP verifier for a new KEK, as the API's fields. */
 async function srpFields(core, kek) {
   const subKey = await core.deriveLoginSubKey(kek);
-  const { srpUserID, srpSalt, srpVerifier } = await srpSetup(subKey);  // the subkey moves to the SRP worker
+  const { srpUserID, srpSalt, srpVerifier } = await srpSetup(subKey); // the subkey moves to the SRP worker
   return { srpUserID, srpSalt: toB64(srpSalt), srpVerifier: toB64(srpVerifier) };
 }
 
@@ -60,7 +60,7 @@ export class Session {
   async lock() {
     wipe(this.masterKey, this.secretKey);
     this.masterKey = this.secretKey = null;
-    await this.api.logout().catch(() => {});  // the token stops working; the keys are gone anyway
+    await this.api.logout().catch(() => {}); // the token stops working; the keys are gone anyway
   }
 }
 
@@ -84,12 +84,18 @@ export async function signUp(core, email, password, progress) {
     const byRecovery = await wrap(core, masterKey, recoveryKey);
     const recovery = await wrap(core, recoveryKey, masterKey);
     const keyAttributes = {
-      kekSalt: toB64(kek.salt), opsLimit: kek.opsLimit, memLimit: kek.memLimit,
-      encryptedKey: encryptedKey.ciphertext, keyDecryptionNonce: encryptedKey.nonce,
+      kekSalt: toB64(kek.salt),
+      opsLimit: kek.opsLimit,
+      memLimit: kek.memLimit,
+      encryptedKey: encryptedKey.ciphertext,
+      keyDecryptionNonce: encryptedKey.nonce,
       publicKey: toB64(publicKey),
-      encryptedSecretKey: secret.ciphertext, secretKeyDecryptionNonce: secret.nonce,
-      masterKeyEncryptedWithRecoveryKey: byRecovery.ciphertext, masterKeyDecryptionNonce: byRecovery.nonce,
-      recoveryKeyEncryptedWithMasterKey: recovery.ciphertext, recoveryKeyDecryptionNonce: recovery.nonce,
+      encryptedSecretKey: secret.ciphertext,
+      secretKeyDecryptionNonce: secret.nonce,
+      masterKeyEncryptedWithRecoveryKey: byRecovery.ciphertext,
+      masterKeyDecryptionNonce: byRecovery.nonce,
+      recoveryKeyEncryptedWithMasterKey: recovery.ciphertext,
+      recoveryKeyDecryptionNonce: recovery.nonce,
     };
     const srp = await srpFields(core, kek.key);
     await createApi().signUp({ email, keyAttributes, ...srp });
@@ -107,7 +113,7 @@ async function srpProve(core, email, kek, attrs) {
   const api = createApi();
   attrs ??= await api.srpAttributes(email);
   const subKey = await core.deriveLoginSubKey(kek);
-  const srp = srpLogin(attrs.srpUserID, fromB64(attrs.srpSalt), subKey);  // the subkey moves to the SRP worker
+  const srp = srpLogin(attrs.srpUserID, fromB64(attrs.srpSalt), subKey); // the subkey moves to the SRP worker
   try {
     const { sessionID, srpB } = await api.srpSession(attrs.srpUserID, toB64(await srp.A()));
     let answer;
@@ -115,7 +121,8 @@ async function srpProve(core, email, kek, attrs) {
       answer = await api.srpVerify(sessionID, toB64(await srp.M1(fromB64(srpB))));
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) throw new AccountError('Wrong email or password');
-      if (e instanceof ApiError && e.status === 429) throw new AccountError('Too many attempts: wait a few minutes and try again');
+      if (e instanceof ApiError && e.status === 429)
+        throw new AccountError('Too many attempts: wait a few minutes and try again');
       throw e;
     }
     await srp.checkM2(fromB64(answer.srpM2));
@@ -130,7 +137,13 @@ async function loginWithKek(core, email, kek, masterKey, secretKey) {
   const answer = await srpProve(core, email, kek);
   const attrs = answer.keyAttributes;
   masterKey ??= await unwrap(core, attrs.encryptedKey, attrs.keyDecryptionNonce, kek, 'Wrong email or password');
-  secretKey ??= await unwrap(core, attrs.encryptedSecretKey, attrs.secretKeyDecryptionNonce, masterKey, 'Your account keys do not open');
+  secretKey ??= await unwrap(
+    core,
+    attrs.encryptedSecretKey,
+    attrs.secretKeyDecryptionNonce,
+    masterKey,
+    'Your account keys do not open',
+  );
   const token = await openToken(core, answer.encryptedToken, fromB64(attrs.publicKey), secretKey);
   return openSession(core, token, masterKey, secretKey);
 }
@@ -168,8 +181,13 @@ export async function recover(core, email, phrase, newPassword, progress) {
   let challenge;
   let kek;
   try {
-    masterKey = await unwrap(core, r.masterKeyEncryptedWithRecoveryKey, r.masterKeyDecryptionNonce, recoveryKey,
-      'That recovery phrase does not belong to this account');
+    masterKey = await unwrap(
+      core,
+      r.masterKeyEncryptedWithRecoveryKey,
+      r.masterKeyDecryptionNonce,
+      recoveryKey,
+      'That recovery phrase does not belong to this account',
+    );
     secretKey = await unwrap(core, r.encryptedSecretKey, r.secretKeyDecryptionNonce, masterKey, 'Your account keys do not open');
     const publicKey = fromB64(r.publicKey);
     challenge = await core.box.sealOpen(fromB64(r.encryptedChallenge), publicKey, secretKey.slice());
@@ -177,14 +195,18 @@ export async function recover(core, email, phrase, newPassword, progress) {
     kek = await core.with({ onProgress: kdfProgress(progress, 'Deriving your new key') }).deriveSensitiveKey(newPassword);
     const encryptedKey = await wrap(core, masterKey, kek.key);
     const { encryptedToken } = await api.recoveryComplete({
-      challengeID: r.challengeID, challenge: toB64(challenge),
-      kekSalt: toB64(kek.salt), encryptedKey: encryptedKey.ciphertext, keyDecryptionNonce: encryptedKey.nonce,
-      memLimit: kek.memLimit, opsLimit: kek.opsLimit,
-      ...await srpFields(core, kek.key),
+      challengeID: r.challengeID,
+      challenge: toB64(challenge),
+      kekSalt: toB64(kek.salt),
+      encryptedKey: encryptedKey.ciphertext,
+      keyDecryptionNonce: encryptedKey.nonce,
+      memLimit: kek.memLimit,
+      opsLimit: kek.opsLimit,
+      ...(await srpFields(core, kek.key)),
     });
     const token = await openToken(core, encryptedToken, publicKey, secretKey);
     const session = await openSession(core, token, masterKey, secretKey);
-    masterKey = secretKey = null;  // the session owns them now
+    masterKey = secretKey = null; // the session owns them now
     return session;
   } finally {
     wipe(recoveryKey, challenge, kek?.key, masterKey, secretKey);

@@ -28,7 +28,11 @@ export function fromB64(text) {
 
 async function failure(res) {
   let body = {};
-  try { body = await res.json(); } catch { /* not JSON */ }
+  try {
+    body = await res.json();
+  } catch {
+    /* not JSON */
+  }
   return new ApiError(res.status, body.error ?? 'http_error', body.message ?? `the server answered ${res.status}`);
 }
 
@@ -71,7 +75,7 @@ export function createApi(auth = {}) {
     const { objectKey } = await json('POST', '/api/uploads', { size });
     const path = `/api/uploads/${encodeURIComponent(objectKey)}`;
     let offset = 0;
-    let start = 0;  // where the current piece begins in the object
+    let start = 0; // where the current piece begins in the object
     for await (const piece of pieces) {
       const end = start + piece.length;
       let failures = 0;

@@ -17,11 +17,11 @@ const core = await createWorkerPool(POOL_THREADS, {
   wasmUrl: new URL('cipherlens-crypto.wasm', location.href).href,
 });
 
-let session = null;   // the logged-in account (account.js Session)
+let session = null; // the logged-in account (account.js Session)
 let library = null;
 let sharing = null;
 let search = null;
-let album = null;     // the album shown
+let album = null; // the album shown
 let searchReady = null;
 
 function show(screen) {
@@ -42,7 +42,7 @@ function showProgress(label, done, total) {
     bar.max = total;
     bar.value = done;
   } else {
-    bar.removeAttribute('value');  // indeterminate: Argon2 reports no steps
+    bar.removeAttribute('value'); // indeterminate: Argon2 reports no steps
   }
 }
 
@@ -78,16 +78,25 @@ function blobUrl(bytes, type) {
 }
 
 // Thumbnails decrypt (in the pool) only when their tile scrolls into view.
-const thumbnails = new IntersectionObserver((entries) => {
-  for (const entry of entries) {
-    if (!entry.isIntersecting) continue;
-    thumbnails.unobserve(entry.target);
-    const { lib, file } = tiles.get(entry.target);
-    const img = entry.target.querySelector('img');
-    lib.thumbnail(file).then((bytes) => { img.src = blobUrl(bytes, 'image/jpeg'); },
-      () => { entry.target.classList.add('broken'); });
-  }
-}, { rootMargin: '200px' });
+const thumbnails = new IntersectionObserver(
+  (entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      thumbnails.unobserve(entry.target);
+      const { lib, file } = tiles.get(entry.target);
+      const img = entry.target.querySelector('img');
+      lib.thumbnail(file).then(
+        (bytes) => {
+          img.src = blobUrl(bytes, 'image/jpeg');
+        },
+        () => {
+          entry.target.classList.add('broken');
+        },
+      );
+    }
+  },
+  { rootMargin: '200px' },
+);
 const tiles = new WeakMap();
 
 function renderGrid(grid, lib, files, scores) {
@@ -119,7 +128,7 @@ function renderGrid(grid, lib, files, scores) {
 }
 
 // ---- viewer ----
-let playback = null;  // AbortController of the video streaming into the viewer
+let playback = null; // AbortController of the video streaming into the viewer
 
 async function playStreaming(lib, file, video, signal) {
   const ms = new MediaSource();
@@ -134,7 +143,7 @@ async function playStreaming(lib, file, video, signal) {
     await new Promise((ok) => buffer.addEventListener('updateend', ok, { once: true }));
     if (first) {
       first = false;
-      video.play().catch(() => {});  // playback starts with the first decrypted chunk
+      video.play().catch(() => {}); // playback starts with the first decrypted chunk
     }
   }
   if (ms.readyState === 'open') ms.endOfStream();
@@ -150,7 +159,7 @@ async function openFile(lib, file) {
     video.hidden = false;
     $('viewer').showModal();
     const streamable = meta.mimeType?.includes('codecs=') && MediaSource.isTypeSupported(meta.mimeType);
-    const controller = (playback = new AbortController());  // closing the viewer stops the download
+    const controller = (playback = new AbortController()); // closing the viewer stops the download
     try {
       if (streamable) await playStreaming(lib, file, video, controller.signal);
       else {
@@ -185,15 +194,19 @@ const progressLabel = (label) => showProgress(label);
 $('signup-form').onsubmit = async (e) => {
   e.preventDefault();
   if ($('signup-password').value !== $('signup-confirm').value) return showError(new Error('The passwords do not match'));
-  const result = await busy('Preparing…', () => signUp(core, $('signup-email').value.trim(), $('signup-password').value, progressLabel));
+  const result = await busy('Preparing…', () =>
+    signUp(core, $('signup-email').value.trim(), $('signup-password').value, progressLabel),
+  );
   $('signup-password').value = $('signup-confirm').value = '';
   if (!result) return;
   session = result.session;
-  $('phrase-words').replaceChildren(...result.recoveryPhrase.split(' ').map((w) => {
-    const li = document.createElement('li');
-    li.textContent = w;
-    return li;
-  }));
+  $('phrase-words').replaceChildren(
+    ...result.recoveryPhrase.split(' ').map((w) => {
+      const li = document.createElement('li');
+      li.textContent = w;
+      return li;
+    }),
+  );
   show('phrase');
 };
 
@@ -214,7 +227,8 @@ $('login-form').onsubmit = async (e) => {
 $('recover-form').onsubmit = async (e) => {
   e.preventDefault();
   const s = await busy('Checking your phrase…', () =>
-    recover(core, $('recover-email').value.trim(), $('recover-phrase').value, $('recover-password').value, progressLabel));
+    recover(core, $('recover-email').value.trim(), $('recover-phrase').value, $('recover-password').value, progressLabel),
+  );
   $('recover-password').value = '';
   if (!s) return;
   $('recover-phrase').value = '';
@@ -245,7 +259,12 @@ $('lock-button').onclick = async () => {
 async function openGallery() {
   show('gallery');
   $('who').textContent = session.email;
-  library = new Library(core, session.api, { masterKey: session.masterKey, publicKey: session.publicKey, secretKey: session.secretKey, userId: session.id });
+  library = new Library(core, session.api, {
+    masterKey: session.masterKey,
+    publicKey: session.publicKey,
+    secretKey: session.secretKey,
+    userId: session.id,
+  });
   sharing = new Sharing(session);
   search = new GallerySearch(core, session.api);
   const albums = await busy('Opening your albums…', async () => {
@@ -254,7 +273,8 @@ async function openGallery() {
     return list;
   });
   if (!albums) return;
-  if (library.unreadableAlbums) showError(new Error(`${library.unreadableAlbums} album(s) could not be opened (damaged or tampered with)`));
+  if (library.unreadableAlbums)
+    showError(new Error(`${library.unreadableAlbums} album(s) could not be opened (damaged or tampered with)`));
   renderAlbums();
   await selectAlbum(albums[0]);
   $('my-verification-id').textContent = await core.verificationId(session.publicKey);
@@ -271,31 +291,40 @@ window.addEventListener('focus', async () => {
 });
 
 function renderAlbums() {
-  $('album-list').replaceChildren(...[...library.albums.values()].map((a) => {
-    const li = document.createElement('li');
-    const button = document.createElement('button');
-    button.className = 'album-link';
-    button.textContent = a.name;
-    if (!a.mine) {
-      const from = document.createElement('small');
-      from.textContent = `shared by ${a.owner.email}`;
-      button.append(from);
-    }
-    button.setAttribute('aria-current', String(a === album));
-    button.onclick = () => selectAlbum(a);
-    li.append(button);
-    return li;
-  }));
+  $('album-list').replaceChildren(
+    ...[...library.albums.values()].map((a) => {
+      const li = document.createElement('li');
+      const button = document.createElement('button');
+      button.className = 'album-link';
+      button.textContent = a.name;
+      if (!a.mine) {
+        const from = document.createElement('small');
+        from.textContent = `shared by ${a.owner.email}`;
+        button.append(from);
+      }
+      button.setAttribute('aria-current', String(a === album));
+      button.onclick = () => selectAlbum(a);
+      li.append(button);
+      return li;
+    }),
+  );
 }
 
 async function selectAlbum(a) {
   album = a;
   renderAlbums();
   $('album-title').textContent = a.name;
-  const info = () => [
-    a.mine ? (a.sharees.length ? `shared with ${a.sharees.map((s) => s.email).join(', ')}` : '') : `shared with you by ${a.owner.email}`,
-    a.unreadable ? `${a.unreadable} file${a.unreadable > 1 ? 's' : ''} could not be opened (damaged or tampered with)` : '',
-  ].filter(Boolean).join(' · ');
+  const info = () =>
+    [
+      a.mine
+        ? a.sharees.length
+          ? `shared with ${a.sharees.map((s) => s.email).join(', ')}`
+          : ''
+        : `shared with you by ${a.owner.email}`,
+      a.unreadable ? `${a.unreadable} file${a.unreadable > 1 ? 's' : ''} could not be opened (damaged or tampered with)` : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
   $('album-info').textContent = info();
   for (const id of ['add-button', 'share-button', 'link-button']) $(id).hidden = !a.mine;
   $('results-status').textContent = '';
@@ -304,7 +333,9 @@ async function selectAlbum(a) {
   $('album-info').textContent = info();
   renderGrid($('grid'), library, files);
   $('empty').hidden = files.length > 0;
-  $('empty').textContent = a.mine ? 'No photos yet: drop photos and videos here, or use “Add photos & videos”.' : 'This album is empty.';
+  $('empty').textContent = a.mine
+    ? 'No photos yet: drop photos and videos here, or use “Add photos & videos”.'
+    : 'This album is empty.';
 }
 
 $('album-form').onsubmit = async (e) => {
@@ -335,12 +366,15 @@ async function uploadFiles(list) {
     $('uploads').append(row);
     return { row, label, bar };
   });
-  const thumbnails = new Map();  // each file uploaded -> its thumbnail, for search
+  const thumbnails = new Map(); // each file uploaded -> its thumbnail, for search
   for (const [i, f] of files.entries()) {
     const { row, label, bar } = rows[i];
     label.textContent = `Encrypting and uploading ${f.name}`;
     try {
-      const { file, thumbnail } = await library.upload(target, f, (done, total) => { bar.max = total; bar.value = done; });
+      const { file, thumbnail } = await library.upload(target, f, (done, total) => {
+        bar.max = total;
+        bar.value = done;
+      });
       row.remove();
       thumbnails.set(file, thumbnail);
       if (album === target) await selectAlbum(target);
@@ -402,7 +436,7 @@ async function openSearch() {
     input.placeholder = 'Search your photos, e.g. “red”';
     // Every album's files: their ML data from the server first, the rest indexed here.
     const files = [];
-    for (const a of library.albums.values()) files.push(...await library.loadFiles(a));
+    for (const a of library.albums.values()) files.push(...(await library.loadFiles(a)));
     await s.sync(files, (f) => library.thumbnail(f), { canUpload: (f) => f.ownerID === session.id, onProgress: showIndexing });
     if (s !== search) return;
     input.disabled = false;
@@ -422,7 +456,8 @@ $('search-form').onsubmit = async (e) => {
   renderGrid($('grid'), library, files, new Map(hits.map((h) => [h.fileId, h.score])));
   $('empty').hidden = true;
   $('results-status').textContent = files.length
-    ? `${files.length} photo${files.length > 1 ? 's' : ''} match “${text}”, best first.` : `Nothing matches “${text}”.`;
+    ? `${files.length} photo${files.length > 1 ? 's' : ''} match “${text}”, best first.`
+    : `Nothing matches “${text}”.`;
 };
 
 // ---- sharing ----
@@ -448,8 +483,8 @@ $('share-form').onsubmit = async (e) => {
     $('share-form').hidden = true;
     $('share-verify').hidden = false;
   } catch (err) {
-    $('share-error').textContent = err instanceof KeyChangedError ? err.message
-      : err.status === 404 ? 'There is no account with that email.' : err.message;
+    $('share-error').textContent =
+      err instanceof KeyChangedError ? err.message : err.status === 404 ? 'There is no account with that email.' : err.message;
     $('share-error').classList.toggle('warning', err instanceof KeyChangedError);
     $('share-error').hidden = false;
   }
@@ -482,7 +517,7 @@ async function openPublic({ token, key, error }) {
   if (error) return showError(new Error(error));
   const lib = new Library(core, createApi({ accessToken: token }));
   const shown = await busy('Opening the album…', async () => {
-    const a = await lib.loadPublicAlbum(key);  // the album keeps the key
+    const a = await lib.loadPublicAlbum(key); // the album keeps the key
     $('public-title').textContent = a.name;
     renderGrid($('public-grid'), lib, await lib.loadFiles(a));
     return true;

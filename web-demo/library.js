@@ -22,8 +22,8 @@ export class Library {
     this.core = core;
     this.api = api;
     this.keys = keys;
-    this.albums = new Map();    // id → { id, name, key, owner, sharees, mine }
-    this.files = new Map();     // id → { id, collectionID, ownerID, key, meta, record }
+    this.albums = new Map(); // id → { id, name, key, owner, sharees, mine }
+    this.files = new Map(); // id → { id, collectionID, ownerID, key, meta, record }
   }
 
   /**
@@ -67,8 +67,10 @@ export class Library {
     const wrapped = await core.secretbox.encrypt(key.slice(), this.keys.masterKey);
     const sealedName = await core.secretbox.encrypt(utf8.encode(name), key);
     const { id } = await this.api.createCollection({
-      encryptedKey: toB64(wrapped.ciphertext), keyDecryptionNonce: toB64(wrapped.nonce),
-      encryptedName: toB64(sealedName.ciphertext), nameDecryptionNonce: toB64(sealedName.nonce),
+      encryptedKey: toB64(wrapped.ciphertext),
+      keyDecryptionNonce: toB64(wrapped.nonce),
+      encryptedName: toB64(sealedName.ciphertext),
+      nameDecryptionNonce: toB64(sealedName.nonce),
     });
     const album = { id, name, key, owner: { id: this.keys.userId }, sharees: [], mine: true };
     this.albums.set(id, album);
@@ -102,8 +104,11 @@ export class Library {
   async openFile(album, r) {
     const key = await this.core.secretbox.decrypt(fromB64(r.encryptedKey), fromB64(r.keyDecryptionNonce), album.key);
     try {
-      const meta = JSON.parse(fromUtf8.decode(await this.core.blob.decrypt(
-        fromB64(r.metadata.encryptedData), fromB64(r.metadata.decryptionHeader), key)));
+      const meta = JSON.parse(
+        fromUtf8.decode(
+          await this.core.blob.decrypt(fromB64(r.metadata.encryptedData), fromB64(r.metadata.decryptionHeader), key),
+        ),
+      );
       if (typeof meta?.title !== 'string') throw new Error('metadata without a title');
       return { id: r.id, collectionID: r.collectionID, ownerID: r.ownerID, key, meta, record: r };
     } catch (e) {
@@ -120,11 +125,16 @@ export class Library {
   async upload(album, blob, progress = () => {}) {
     const { core } = this;
     const described = await describeFile(blob);
-    const mimeType = described.fileType === FILE_TYPE.video ? (await streamingType(blob)) ?? blob.type : blob.type;
+    const mimeType = described.fileType === FILE_TYPE.video ? ((await streamingType(blob)) ?? blob.type) : blob.type;
     const meta = {
-      title: blob.name, creationTime: (blob.lastModified || Date.now()) * 1000,  // Ente: microseconds
-      modificationTime: Date.now() * 1000, size: blob.size, fileType: described.fileType,
-      width: described.width, height: described.height, mimeType,
+      title: blob.name,
+      creationTime: (blob.lastModified || Date.now()) * 1000, // Ente: microseconds
+      modificationTime: Date.now() * 1000,
+      size: blob.size,
+      fileType: described.fileType,
+      width: described.width,
+      height: described.height,
+      mimeType,
     };
     const key = await core.generateKey();
     const { header, stream } = await core.encryptStream(blob.stream(), key);
@@ -135,7 +145,8 @@ export class Library {
     const wrapped = await core.secretbox.encrypt(key.slice(), album.key);
     const record = {
       collectionID: album.id,
-      encryptedKey: toB64(wrapped.ciphertext), keyDecryptionNonce: toB64(wrapped.nonce),
+      encryptedKey: toB64(wrapped.ciphertext),
+      keyDecryptionNonce: toB64(wrapped.nonce),
       file: { objectKey, decryptionHeader: toB64(header) },
       thumbnail: { objectKey: thumbKey, decryptionHeader: toB64(thumb.header) },
       metadata: { encryptedData: toB64(sealedMeta.ciphertext), decryptionHeader: toB64(sealedMeta.header) },

@@ -2,7 +2,7 @@
 // (a frame drawn from a <video>), RGBA for search, and the MediaSource type of a WebM video.
 export const THUMBNAIL_SIDE = 320;
 const THUMBNAIL_QUALITY = 0.8;
-const VIDEO_FRAME_AT = 0.1;  // seconds: past a black first frame, within any clip
+const VIDEO_FRAME_AT = 0.1; // seconds: past a black first frame, within any clip
 
 async function jpegOf(source, width, height) {
   const scale = Math.min(1, THUMBNAIL_SIDE / Math.max(width, height));
@@ -27,7 +27,9 @@ async function videoFrame(blob) {
       video.src = url;
     });
     video.currentTime = Math.min(VIDEO_FRAME_AT, video.duration / 2 || 0);
-    await new Promise((ok) => { video.onseeked = ok; });
+    await new Promise((ok) => {
+      video.onseeked = ok;
+    });
     const bitmap = await createImageBitmap(video);
     return { bitmap, width: video.videoWidth, height: video.videoHeight, duration: video.duration };
   } finally {
@@ -40,7 +42,8 @@ async function videoFrame(blob) {
 /** `{ thumbnail (JPEG bytes), width, height, fileType (Ente's: 0 image, 1 video) }` of a File. */
 export async function describeFile(file) {
   const isVideo = file.type.startsWith('video/');
-  const { bitmap, width, height } = isVideo ? await videoFrame(file)
+  const { bitmap, width, height } = isVideo
+    ? await videoFrame(file)
     : await createImageBitmap(file).then((b) => ({ bitmap: b, width: b.width, height: b.height }));
   try {
     return { thumbnail: await jpegOf(bitmap, width, height), width, height, fileType: isVideo ? 1 : 0 };
@@ -50,7 +53,11 @@ export async function describeFile(file) {
 }
 
 // WebM's CodecID values and the MediaSource codec names they stand for.
-const WEBM_CODECS = [['V_VP9', 'vp9'], ['V_VP8', 'vp8'], ['V_AV1', 'av01.0.05M.08']];
+const WEBM_CODECS = [
+  ['V_VP9', 'vp9'],
+  ['V_VP8', 'vp8'],
+  ['V_AV1', 'av01.0.05M.08'],
+];
 const SNIFF_BYTES = 64 * 1024;
 
 /**

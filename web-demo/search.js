@@ -7,11 +7,18 @@
 import { createSearchWorker, packMlData, unpackMlData, clipEmbedding, withClip } from '../js/dist/search.js';
 import { fromB64, toB64 } from './api.js';
 
-const MODELS = { baseUrl: new URL('models/', location.href).href, textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx' };
-const WORKER = { workerUrl: new URL('search-worker.js', location.href).href, wasmUrl: new URL('cipherlens.wasm', location.href).href };
+const MODELS = {
+  baseUrl: new URL('models/', location.href).href,
+  textModel: 'test_text.onnx',
+  imageModel: 'test_image_rgba.onnx',
+};
+const WORKER = {
+  workerUrl: new URL('search-worker.js', location.href).href,
+  wasmUrl: new URL('cipherlens.wasm', location.href).href,
+};
 const ORT_WASM_PATHS = new URL('ort/', location.href).href;
 const CLIENT = 'cipherlens-gallery/1';
-const ML_BATCH = 200;  // file ids per ML data request (the server's cap)
+const ML_BATCH = 200; // file ids per ML data request (the server's cap)
 const QUERY_LIMIT = 24;
 
 export class GallerySearch {
@@ -26,7 +33,10 @@ export class GallerySearch {
 
   async open(onProgress) {
     this.worker = await createSearchWorker({
-      ...MODELS, ...WORKER, wasmPaths: ORT_WASM_PATHS, numThreads: 1,
+      ...MODELS,
+      ...WORKER,
+      wasmPaths: ORT_WASM_PATHS,
+      numThreads: 1,
       onProgress: ({ model, loaded, total }) => onProgress?.(`Loading ${model}…`, loaded, total),
     });
   }

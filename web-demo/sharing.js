@@ -58,8 +58,10 @@ export class Sharing {
     const contact = await this.session.api.publicKey(email);
     const pinned = (await this.pins())[contact.email];
     if (pinned !== undefined && pinned !== contact.publicKey) {
-      throw new KeyChangedError(`The server now gives a different key for ${contact.email} than the one `
-        + 'you verified before. It may be trying to read your album: nothing was shared.');
+      throw new KeyChangedError(
+        `The server now gives a different key for ${contact.email} than the one ` +
+          'you verified before. It may be trying to read your album: nothing was shared.',
+      );
     }
     const theirs = fromB64(contact.publicKey);
     return {

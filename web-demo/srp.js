@@ -6,7 +6,7 @@ import { Buffer } from 'buffer';
 
 const PARAMS = SRP.params['4096'];
 const SALT_BYTES = 16;
-const SECRET_BYTES = 32;  // the client's ephemeral a (SRP.genKey's default)
+const SECRET_BYTES = 32; // the client's ephemeral a (SRP.genKey's default)
 
 /** `{ srpUserID, srpSalt, srpVerifier }` for sign-up or a new password; salt and verifier as bytes. */
 export function srpSetup(loginSubKey) {
@@ -35,7 +35,7 @@ export function srpLogin(srpUserID, srpSalt, loginSubKey) {
       return new Uint8Array(client.computeM1());
     },
     checkM2(M2) {
-      client.checkM2(Buffer.from(M2));  // throws if the server's proof is wrong
+      client.checkM2(Buffer.from(M2)); // throws if the server's proof is wrong
     },
   };
 }

@@ -5,7 +5,9 @@ import { badInput } from '../runtime/errors.js';
 import { serve } from './serve.js';
 import { createHost } from './host.js';
 
-serve(() => createHost(async (flavor, options) => {
-  if (flavor !== undefined && flavor !== 'crypto') throw badInput(`the crypto worker serves the crypto build, not '${flavor}'`);
-  return loadCryptoCore(options);
-}));
+serve(() =>
+  createHost(async (flavor, options) => {
+    if (flavor !== undefined && flavor !== 'crypto') throw badInput(`the crypto worker serves the crypto build, not '${flavor}'`);
+    return loadCryptoCore(options);
+  }),
+);

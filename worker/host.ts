@@ -6,7 +6,14 @@ import type { CoreFlavor, LoadOptions } from '../runtime/loader.js';
 import { CoreError, badInput, requireBytes } from '../runtime/errors.js';
 import type { StreamDecryptor, StreamEncryptor } from '../crypto/stream.js';
 import { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from '../crypto/sizes.js';
-import { MAX_SESSIONS_PER_WORKER, withTransfer, zeroBytes, type HostApi, type SessionKind, type StepResult } from '../remote/protocol.js';
+import {
+  MAX_SESSIONS_PER_WORKER,
+  withTransfer,
+  zeroBytes,
+  type HostApi,
+  type SessionKind,
+  type StepResult,
+} from '../remote/protocol.js';
 import { CORE_ROUTES, describe, functionAt, routeOf } from '../remote/routes.js';
 
 interface Session {
@@ -29,7 +36,7 @@ function release(s: Session) {
 export type LoadFlavor = (flavor: CoreFlavor | undefined, options: LoadOptions) => Promise<CryptoCore>;
 
 export function createHost(load: LoadFlavor): HostApi {
-  let core: CryptoCore | undefined;  // or the full Core: sessions and calls need only this much
+  let core: CryptoCore | undefined; // or the full Core: sessions and calls need only this much
   const functions = new Map<string, (...args: unknown[]) => unknown>();
   const sessions = new Map<number, Session>();
   let nextId = 1;
@@ -84,7 +91,7 @@ export function createHost(load: LoadFlavor): HostApi {
         // Awaited before the finally: async core functions (mlData) still use their arguments.
         return withTransfer(await fn(...args));
       } finally {
-        zeroBytes(args);  // this thread's copies of keys and messages
+        zeroBytes(args); // this thread's copies of keys and messages
       }
     },
 
@@ -125,7 +132,7 @@ export function createHost(load: LoadFlavor): HostApi {
         }
         release(s);
         if (!end) return { needInput: true, done: false };
-        const output = s.state.final();  // frees the state; TRUNCATED if the FINAL chunk never came
+        const output = s.state.final(); // frees the state; TRUNCATED if the FINAL chunk never came
         sessions.delete(id);
         return withTransfer({ output, needInput: false, done: true });
       });

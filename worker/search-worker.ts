@@ -24,7 +24,7 @@ function createSearchHost() {
     },
     async call(name: string, args: unknown[]) {
       if (!search) throw badInput('the search worker was not initialised');
-      if (name === 'size') return search.size;  // a getter on the thread, a call across it
+      if (name === 'size') return search.size; // a getter on the thread, a call across it
       const fn = functions.get(name);
       if (!fn) throw badInput(`unknown search call ${name}`);
       try {

@@ -4,7 +4,10 @@ import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const pkg = (path) => createRequire(import.meta.url).resolve(`cipherlens/package.json`).replace(/package\.json$/, path);
+const pkg = (path) =>
+  createRequire(import.meta.url)
+    .resolve(`cipherlens/package.json`)
+    .replace(/package\.json$/, path);
 const common = { bundle: true, format: 'esm', minify: true, platform: 'browser', external: ['node:*'] };
 
 mkdirSync('dist', { recursive: true });

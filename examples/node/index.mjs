@@ -29,7 +29,12 @@ await worker.terminate();
 const models = process.argv[2];
 if (models) {
   const { createSearchWorker } = await import('cipherlens/search');
-  const search = await createSearchWorker({ baseUrl: `${models}/`, textModel: 'text.onnx', imageModel: 'image.onnx', numThreads: 1 });
+  const search = await createSearchWorker({
+    baseUrl: `${models}/`,
+    textModel: 'text.onnx',
+    imageModel: 'image.onnx',
+    numThreads: 1,
+  });
   const solid = (r, g, b) => new Uint8Array(64 * 64 * 4).map((_, i) => [r, g, b, 255][i % 4]);
   await search.indexImage(1, solid(255, 0, 0), 64, 64);
   await search.indexImage(2, solid(0, 0, 255), 64, 64);

@@ -10,6 +10,17 @@ export { CHUNK_BYTES, CIPHER_CHUNK_BYTES, FILE_HASH_BYTES } from './crypto/sizes
 export type { FileHasher } from './crypto/file-hash.js';
 export { createCoreWorker, createWorkerPool, type CryptoWorkerOptions } from './remote/crypto-pool.js';
 export type {
-  CoreWorker, AsyncCore, Async, AsyncStreamEncryptor, AsyncStreamDecryptor, CallOptions, Progress, KdfProgress,
-  StreamProgress, StreamOptions, ByteSource, WorkerOptions, WorkerControls,
+  CoreWorker,
+  AsyncCore,
+  Async,
+  AsyncStreamEncryptor,
+  AsyncStreamDecryptor,
+  CallOptions,
+  Progress,
+  KdfProgress,
+  StreamProgress,
+  StreamOptions,
+  ByteSource,
+  WorkerOptions,
+  WorkerControls,
 } from './remote/client.js';

@@ -10,33 +10,85 @@ export type { StreamEncryptor, StreamDecryptor } from './crypto/stream.js';
 export { CHUNK_BYTES, CIPHER_CHUNK_BYTES, FILE_HASH_BYTES } from './crypto/sizes.js';
 export type { FileHasher } from './crypto/file-hash.js';
 export type {
-  CoreWorker, AsyncCore, Async, AsyncStreamEncryptor, AsyncStreamDecryptor, CallOptions, Progress, KdfProgress,
-  StreamProgress, StreamOptions, ByteSource, WorkerOptions, WorkerControls,
+  CoreWorker,
+  AsyncCore,
+  Async,
+  AsyncStreamEncryptor,
+  AsyncStreamDecryptor,
+  CallOptions,
+  Progress,
+  KdfProgress,
+  StreamProgress,
+  StreamOptions,
+  ByteSource,
+  WorkerOptions,
+  WorkerControls,
 } from './remote/client.js';
 export { loadCore, compileCore, type Core } from './search/core.js';
 export { createCoreWorker, createWorkerPool } from './remote/core-pool.js';
 export {
-  CLIP_DIMS, CLIP_CONTEXT_LENGTH, CLIP_IMAGE_SIDE, CLIP_IMAGE_FLOATS, ENTE_CLIP_MIN_SCORE, DEFAULT_MAX_IMAGE_SIDE,
+  CLIP_DIMS,
+  CLIP_CONTEXT_LENGTH,
+  CLIP_IMAGE_SIDE,
+  CLIP_IMAGE_FLOATS,
+  ENTE_CLIP_MIN_SCORE,
+  DEFAULT_MAX_IMAGE_SIDE,
 } from './search/clip-spec.js';
 export {
   createSearch,
-  type Search, type SearchCore, type IndexedFile, type CreateSearchOptions, type QueryOptions, type SearchIndex,
+  type Search,
+  type SearchCore,
+  type IndexedFile,
+  type CreateSearchOptions,
+  type QueryOptions,
+  type SearchIndex,
 } from './search/search.js';
 export {
-  createImageEncoder, createTextEncoder, detectImageSignature, l2Normalize, ENTE_CLIP_MODELS,
-  type ClipImageEncoder, type ClipTextEncoder, type ImageSignature, type ModelSource, type EncoderOptions,
+  createImageEncoder,
+  createTextEncoder,
+  detectImageSignature,
+  l2Normalize,
+  ENTE_CLIP_MODELS,
+  type ClipImageEncoder,
+  type ClipTextEncoder,
+  type ImageSignature,
+  type ModelSource,
+  type EncoderOptions,
 } from './search/clip-encoders.js';
 export {
-  loadModelBytes, ENTE_MODEL_BASE_URL,
-  type ModelFile, type ModelProgress, type ModelCacheOptions, type ModelFetchOptions,
+  loadModelBytes,
+  ENTE_MODEL_BASE_URL,
+  type ModelFile,
+  type ModelProgress,
+  type ModelCacheOptions,
+  type ModelFetchOptions,
 } from './search/model-store.js';
 export {
-  DEFAULT_CHECKPOINT_EVERY, DEFAULT_INDEX_CONCURRENCY,
-  type IndexFileItem, type IndexFiles, type IndexFilesOptions, type IndexFilesResult, type IndexProgress, type IndexFailure, type IndexTimings,
+  DEFAULT_CHECKPOINT_EVERY,
+  DEFAULT_INDEX_CONCURRENCY,
+  type IndexFileItem,
+  type IndexFiles,
+  type IndexFilesOptions,
+  type IndexFilesResult,
+  type IndexProgress,
+  type IndexFailure,
+  type IndexTimings,
 } from './search/index-files.js';
-export { decodeImage, decodeInBrowser, MAX_IMAGE_PIXELS, type DecodedImage, type EncodedImage, type ImageDecoder } from './search/image-decode.js';
+export {
+  decodeImage,
+  decodeInBrowser,
+  MAX_IMAGE_PIXELS,
+  type DecodedImage,
+  type EncodedImage,
+  type ImageDecoder,
+} from './search/image-decode.js';
 export { readImageHeader, type ImageHeader, type ImageFormat } from './search/image-header.js';
-export { createSearchWorker, type SearchWorker, type SearchWorkerOptions, type SearchWorkerInit } from './remote/search-client.js';
+export {
+  createSearchWorker,
+  type SearchWorker,
+  type SearchWorkerOptions,
+  type SearchWorkerInit,
+} from './remote/search-client.js';
 export { ModelError, type ModelErrorCode } from './search/model-error.js';
 export { loadOrt, type OrtOptions, type OrtModule } from './search/ort-runtime.js';
 export type { EmbeddingIndex, SearchHit, SearchOptions } from './search/embedding-index.js';
@@ -44,5 +96,8 @@ export type { ClipData, MLData, EncryptedMLData, ClipOptions } from './search/ml
 export { CLIP_INDEX_VERSION, ML_DATA_MAX_BYTES, packMlData, unpackMlData, clipEmbedding, withClip } from './search/ml-data.js';
 export { fileIndexStore, indexedDbIndexStore, type IndexStore, type IndexedDbStoreOptions } from './search/index-store.js';
 export {
-  CLIP_MAX_TEXT_UNITS, type RgbaPixels, type RgbaImage, type ClipImageOptions,
+  CLIP_MAX_TEXT_UNITS,
+  type RgbaPixels,
+  type RgbaImage,
+  type ClipImageOptions,
 } from './search/clip.js';

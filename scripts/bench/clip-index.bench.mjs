@@ -31,7 +31,7 @@ function normalise(v) {
 
 const flat = new Float32Array(N * D);
 for (let i = 0; i < flat.length; i++) flat[i] = gauss();
-const vectors = [];  // what a plain JS app would hold: one Float32Array per file
+const vectors = []; // what a plain JS app would hold: one Float32Array per file
 for (let r = 0; r < N; r++) vectors.push(normalise(flat.subarray(r * D, (r + 1) * D)));
 const ids = Array.from({ length: N }, (_, i) => 1_000_000 + i);
 
@@ -41,13 +41,13 @@ const queries = Array.from({ length: QUERIES }, (_, t) => {
   const q = Float32Array.from({ length: D }, gauss);
   if (t % 2) {
     const base = vectors[(t * 7919) % N];
-    for (let i = 0; i < D; i++) q[i] = base[i] + 0.3 * q[i] / Math.sqrt(D);
+    for (let i = 0; i < D; i++) q[i] = base[i] + (0.3 * q[i]) / Math.sqrt(D);
   }
   return normalise(q);
 });
 
 function jsSearch(q, k) {
-  const best = [];  // ascending by score, at most k
+  const best = []; // ascending by score, at most k
   for (let r = 0; r < vectors.length; r++) {
     const v = vectors[r];
     let s = 0;
@@ -65,21 +65,28 @@ function jsSearch(q, k) {
 
 /** The tuned loop: flat data, 4 independent accumulators (D is a multiple of 4), typed top-k. */
 function jsSearchTuned(q, k) {
-  const topScore = new Float64Array(k).fill(-Infinity);  // ascending; topScore[0] is the bar to beat
+  const topScore = new Float64Array(k).fill(-Infinity); // ascending; topScore[0] is the bar to beat
   const topRow = new Int32Array(k).fill(-1);
   let bar = -Infinity;
   for (let r = 0, base = 0; r < N; r++, base += D) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let i = 0; i < D; i += 4) {
       s0 += flat[base + i] * q[i];
       s1 += flat[base + i + 1] * q[i + 1];
       s2 += flat[base + i + 2] * q[i + 2];
       s3 += flat[base + i + 3] * q[i + 3];
     }
-    const s = (s0 + s1) + (s2 + s3);
+    const s = s0 + s1 + (s2 + s3);
     if (s > bar) {
       let at = 1;
-      while (at < k && topScore[at] < s) { topScore[at - 1] = topScore[at]; topRow[at - 1] = topRow[at]; at++; }
+      while (at < k && topScore[at] < s) {
+        topScore[at - 1] = topScore[at];
+        topRow[at - 1] = topRow[at];
+        at++;
+      }
       topScore[at - 1] = s;
       topRow[at - 1] = r;
       bar = topScore[0];
@@ -102,7 +109,10 @@ const buildS = (performance.now() - tBuild) / 1000;
 // Sanity: the wasm and both JS results agree before anything is timed.
 for (const q of queries.slice(0, 4)) {
   const a = index.search(q, { limit: K });
-  for (const [name, b] of [['naive', jsSearch(q, K)], ['tuned', jsSearchTuned(q, K)]]) {
+  for (const [name, b] of [
+    ['naive', jsSearch(q, K)],
+    ['tuned', jsSearchTuned(q, K)],
+  ]) {
     a.forEach((h, i) => {
       // Summation order differs, so only near-equal scores may swap places.
       if (Math.abs(h.score - b[i].score) > 1e-5) throw new Error(`wasm and ${name} JS disagree at rank ${i}`);
@@ -127,12 +137,20 @@ const contenders = {
   floor: () => Buffer.compare(mirror, bytesView.subarray(0, half)),
 };
 // One query per round, the same for every contender.
-const search = await rounds(contenders, { rounds: ROUNDS, warmup: 1, gc: false, beforeRound: (r) => { q = queries[(r + 1) % QUERIES]; } });
+const search = await rounds(contenders, {
+  rounds: ROUNDS,
+  warmup: 1,
+  gc: false,
+  beforeRound: (r) => {
+    q = queries[(r + 1) % QUERIES];
+  },
+});
 const med = search.median;
 
 // Recall@10 of the int8 path against exact, per query kind.
 const recall = (filter) => {
-  let found = 0, total = 0;
+  let found = 0,
+    total = 0;
   queries.forEach((q, t) => {
     if (!filter(t)) return;
     const exact = new Set(index.search(q, { limit: K }).map((h) => h.fileId));
@@ -146,30 +164,56 @@ const recallNear = recall((t) => t % 2 === 1);
 
 const key = core.generateKey();
 let saved = index.save(key);
-const io = await rounds({ save: () => { saved = index.save(key); }, load: () => core.loadIndex(saved, key).dispose() }, { rounds: 3 });
-const tSave = io.median.save, tLoad = io.median.load;
+const io = await rounds(
+  {
+    save: () => {
+      saved = index.save(key);
+    },
+    load: () => core.loadIndex(saved, key).dispose(),
+  },
+  { rounds: 3 },
+);
+const tSave = io.median.save,
+  tLoad = io.median.load;
 
 const ms = (s) => fmt(s * 1000, 2);
 console.log(`## Embedding index: ${N.toLocaleString('en')} x ${D}, top-${K}\n`);
 const vs = (name) => [times(speedup(search, name, 'js'), 1), times(speedup(search, name, 'tuned'), 1)];
-console.log(table(['search, one query', 'time (ms)', 'vs naive JS loop', 'vs tuned JS loop'], [
-  ['naive JS loop: a Float32Array per vector, dot product, top-k in an array of objects', ms(med.js), ...vs('js')],
-  ['tuned JS loop: one flat Float32Array, 4-way unrolled dot product, typed-array top-k', ms(med.tuned), ...vs('tuned')],
-  ['cipherlens float32 SIMD scan + heap', ms(med.f32), ...vs('f32')],
-  ['cipherlens int8 scan + exact re-rank of 100', ms(med.i8), ...vs('i8')],
-  ['floor: native memcmp reading the same float32 bytes once', ms(med.floor), ...vs('floor')],
-]));
+console.log(
+  table(
+    ['search, one query', 'time (ms)', 'vs naive JS loop', 'vs tuned JS loop'],
+    [
+      ['naive JS loop: a Float32Array per vector, dot product, top-k in an array of objects', ms(med.js), ...vs('js')],
+      ['tuned JS loop: one flat Float32Array, 4-way unrolled dot product, typed-array top-k', ms(med.tuned), ...vs('tuned')],
+      ['cipherlens float32 SIMD scan + heap', ms(med.f32), ...vs('f32')],
+      ['cipherlens int8 scan + exact re-rank of 100', ms(med.i8), ...vs('i8')],
+      ['floor: native memcmp reading the same float32 bytes once', ms(med.floor), ...vs('floor')],
+    ],
+  ),
+);
 console.log();
-console.log(table(['measure', 'value'], [
-  ['int8 recall@10 vs exact, random queries', fmt(recallRandom, 3)],
-  ['int8 recall@10 vs exact, queries near a stored vector', fmt(recallNear, 3)],
-  ['build (upsertMany, 10k batches)', `${fmt(buildS, 2)} s`],
-  ['save (serialise + zstd + encrypt)', `${ms(tSave)} ms, ${fmt(saved.length / 2 ** 20, 1)} MiB (raw ${fmt((16 + N * (8 + 4 * D)) / 2 ** 20, 1)} MiB)`],
-  ['loadIndex (decrypt + inflate + rebuild int8)', `${ms(tLoad)} ms`],
-]));
-console.log(`\nTargets: float32 <= 10 ms, int8 <= 4 ms, >= 10x the naive JS loop, recall@10 >= 0.99. Medians of ${ROUNDS} rounds, one query per`);
-console.log('round, every contender on it in rotating order after one warm-up call each; ratios are medians of the per-round ratios;');
+console.log(
+  table(
+    ['measure', 'value'],
+    [
+      ['int8 recall@10 vs exact, random queries', fmt(recallRandom, 3)],
+      ['int8 recall@10 vs exact, queries near a stored vector', fmt(recallNear, 3)],
+      ['build (upsertMany, 10k batches)', `${fmt(buildS, 2)} s`],
+      [
+        'save (serialise + zstd + encrypt)',
+        `${ms(tSave)} ms, ${fmt(saved.length / 2 ** 20, 1)} MiB (raw ${fmt((16 + N * (8 + 4 * D)) / 2 ** 20, 1)} MiB)`,
+      ],
+      ['loadIndex (decrypt + inflate + rebuild int8)', `${ms(tLoad)} ms`],
+    ],
+  ),
+);
+console.log(
+  `\nTargets: float32 <= 10 ms, int8 <= 4 ms, >= 10x the naive JS loop, recall@10 >= 0.99. Medians of ${ROUNDS} rounds, one query per`,
+);
+console.log(
+  'round, every contender on it in rotating order after one warm-up call each; ratios are medians of the per-round ratios;',
+);
 console.log('random unit vectors, so scores are spread thinly and near-ties are common (harder for int8 than real CLIP data).');
 console.log('The floor row is native code streaming the float32 data once: no float32 scan can beat it, so where');
-console.log('it exceeds 10 ms the float32 target is beyond this machine\'s memory bandwidth (the int8 scan reads a quarter).');
+console.log("it exceeds 10 ms the float32 target is beyond this machine's memory bandwidth (the int8 scan reads a quarter).");
 index.dispose();

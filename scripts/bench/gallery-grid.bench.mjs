@@ -6,4 +6,9 @@ import { fileURLToPath } from 'node:url';
 const script = fileURLToPath(new URL('gallery-grid.mjs', import.meta.url));
 const out = execFileSync(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 }).toString();
 // The server's test helpers it borrows load node:test, whose (empty) TAP report is not ours.
-process.stdout.write(out.split('\n').filter((line) => !/^(TAP version|1\.\.\d|# )/.test(line)).join('\n'));
+process.stdout.write(
+  out
+    .split('\n')
+    .filter((line) => !/^(TAP version|1\.\.\d|# )/.test(line))
+    .join('\n'),
+);

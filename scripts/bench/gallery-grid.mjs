@@ -18,7 +18,7 @@ import { launchChromium } from '../chromium.mjs';
 
 const FILES = 500;
 const ROUNDS = 3;
-const DIMS = 512;  // the test models' embedding size
+const DIMS = 512; // the test models' embedding size
 const COLOURS = ['red', 'green', 'blue', 'yellow', 'orange', 'purple', 'white', 'gray'];
 const APP_DIR = fileURLToPath(new URL('../../build/app/', import.meta.url));
 const SLOW = { timeout: 600_000 };
@@ -39,9 +39,19 @@ try {
   const album = await createCollection(server.url, account, token, 'Five hundred');
   const thumbnails = COLOURS.map((c) => new Uint8Array(colourPhoto(c)));
   for (let i = 0; i < FILES; i++) {
-    const f = await addFile(server.url, token, album, { bytes: core.randomBytes(2048), thumbnail: thumbnails[i % COLOURS.length], title: `photo-${i}.jpg` });
-    const ml = core.blob.encrypt(gzipSync(JSON.stringify({ clip: { version: 1, client: 'bench', embedding: embedding(i) } })), f.fileKey);
-    const res = await api(server.url, 'PUT', `/api/files/${f.id}/ml`, { token, body: { encryptedData: b64(ml.ciphertext), decryptionHeader: b64(ml.header) } });
+    const f = await addFile(server.url, token, album, {
+      bytes: core.randomBytes(2048),
+      thumbnail: thumbnails[i % COLOURS.length],
+      title: `photo-${i}.jpg`,
+    });
+    const ml = core.blob.encrypt(
+      gzipSync(JSON.stringify({ clip: { version: 1, client: 'bench', embedding: embedding(i) } })),
+      f.fileKey,
+    );
+    const res = await api(server.url, 'PUT', `/api/files/${f.id}/ml`, {
+      token,
+      body: { encryptedData: b64(ml.ciphertext), decryptionHeader: b64(ml.header) },
+    });
     if (res.status !== 204) throw new Error(`ml ${res.status}`);
   }
 
@@ -53,11 +63,12 @@ try {
     const context = await browser.newContext({ viewport: { width: 1200, height: 850 } });
     await context.addInitScript(() => {
       window.longTasks = [];
-      new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => [e.startTime, e.duration])))
-        .observe({ type: 'longtask', buffered: true });
+      new PerformanceObserver((list) =>
+        window.longTasks.push(...list.getEntries().map((e) => [e.startTime, e.duration])),
+      ).observe({ type: 'longtask', buffered: true });
     });
     const page = await context.newPage();
-    await page.goto(server.url + '/');
+    await page.goto(`${server.url}/`);
     await page.fill('#login-email', account.email);
     await page.fill('#login-password', account.password);
     await page.click('#login-form button');
@@ -85,16 +96,24 @@ try {
   console.log(`## Gallery: ${FILES} thumbnails, longest main-thread task (Chromium)\n`);
   console.log('| measure | median | rounds |');
   console.log('|---|---|---|');
-  console.log(`| longest main-thread task, login to every thumbnail shown | ${median(longest).toFixed(0)} ms | ${longest.map((x) => x.toFixed(0)).join(', ')} |`);
-  console.log(`| longest main-thread task while scrolling through the grid | ${median(longestScrolling).toFixed(0)} ms | ${longestScrolling.map((x) => x.toFixed(0)).join(', ')} |`);
+  console.log(
+    `| longest main-thread task, login to every thumbnail shown | ${median(longest).toFixed(0)} ms | ${longest.map((x) => x.toFixed(0)).join(', ')} |`,
+  );
+  console.log(
+    `| longest main-thread task while scrolling through the grid | ${median(longestScrolling).toFixed(0)} ms | ${longestScrolling.map((x) => x.toFixed(0)).join(', ')} |`,
+  );
   console.log(`| long tasks (over 50 ms), login to every thumbnail shown | ${median(counts)} | ${counts.join(', ')} |`);
-  console.log(`| scrolling through the grid until all ${FILES} thumbnails show | ${median(seconds).toFixed(1)} s | ${seconds.map((x) => x.toFixed(1)).join(', ')} |`);
-  console.log(`\nThe gallery (build/app) against its server in-process, headless Chromium, ${ROUNDS} rounds each in a`
-    + ' fresh browser context: log in (SRP, keys opened in the worker pool), then scroll a screen at a time;'
-    + ' thumbnails are fetched and blob-decrypted in the pool as they come into view, and search loads its'
-    + ' index from the files\' ML data. Long tasks are PerformanceObserver \'longtask\' entries of the page (0 ms: none'
-    + ' over 50 ms). SRP\'s 4096-bit arithmetic runs in a worker of its own (web-demo/srp-worker.js), not on the page'
-    + ' as in Ente\'s web client.');
+  console.log(
+    `| scrolling through the grid until all ${FILES} thumbnails show | ${median(seconds).toFixed(1)} s | ${seconds.map((x) => x.toFixed(1)).join(', ')} |`,
+  );
+  console.log(
+    `\nThe gallery (build/app) against its server in-process, headless Chromium, ${ROUNDS} rounds each in a` +
+      ' fresh browser context: log in (SRP, keys opened in the worker pool), then scroll a screen at a time;' +
+      ' thumbnails are fetched and blob-decrypted in the pool as they come into view, and search loads its' +
+      " index from the files' ML data. Long tasks are PerformanceObserver 'longtask' entries of the page (0 ms: none" +
+      " over 50 ms). SRP's 4096-bit arithmetic runs in a worker of its own (web-demo/srp-worker.js), not on the page" +
+      " as in Ente's web client.",
+  );
 } finally {
   await browser.close();
   await server.close();

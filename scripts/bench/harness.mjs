@@ -59,7 +59,8 @@ async function timed(fn) {
 
 /** Median over rounds of samples[base][r] / samples[name][r]: how many times faster `name` is. */
 export function speedup(result, name, base) {
-  const a = result.samples[base], b = result.samples[name];
+  const a = result.samples[base],
+    b = result.samples[name];
   return median(b.map((t, r) => a[r] / t));
 }
 
@@ -71,20 +72,25 @@ export function speedup(result, name, base) {
  * `speedup` on it as on `rounds`.
  */
 export async function rates(contenders, { rounds: n = 5, seconds = 0.25 } = {}) {
-  const timedContenders = Object.fromEntries(Object.entries(contenders).map(([name, c]) => [name, {
-    self: async () => {
-      if (typeof c !== 'function') return 1 / (await c.self());
-      let ops = 0;
-      const t0 = performance.now();
-      let t = t0;
-      while (t - t0 < seconds * 1000) {
-        for (let i = 0; i < 16; i++) c();
-        ops += 16;
-        t = performance.now();
-      }
-      return (t - t0) / 1000 / ops;
-    },
-  }]));
+  const timedContenders = Object.fromEntries(
+    Object.entries(contenders).map(([name, c]) => [
+      name,
+      {
+        self: async () => {
+          if (typeof c !== 'function') return 1 / (await c.self());
+          let ops = 0;
+          const t0 = performance.now();
+          let t = t0;
+          while (t - t0 < seconds * 1000) {
+            for (let i = 0; i < 16; i++) c();
+            ops += 16;
+            t = performance.now();
+          }
+          return (t - t0) / 1000 / ops;
+        },
+      },
+    ]),
+  );
   const r = await rounds(timedContenders, { rounds: n, warmup: 1, gc: false });
   return { ...r, median: Object.fromEntries(r.names.map((name) => [name, 1 / r.median[name]])) };
 }

@@ -45,9 +45,13 @@ const CHECKPOINT_EVERY = 100;
 const RSS_SAMPLE_MS = 200;
 const SECTION = '## Indexing a library in the browser: indexFiles with the MobileCLIP-S2 stand-in';
 
-if (!existsSync(`${ROOT}build/models/mobileclip/manifest.json`)) throw new Error('build/models/mobileclip missing: run npm run build');
+if (!existsSync(`${ROOT}build/models/mobileclip/manifest.json`))
+  throw new Error('build/models/mobileclip missing: run npm run build');
 execFileSync('/usr/bin/python3', [`${ROOT}scripts/bench/gen-photos.py`, `${ROOT}${PHOTOS}`, String(COUNT)], { stdio: 'inherit' });
-const photoBytes = Array.from({ length: COUNT }, (_, i) => readFileSync(`${ROOT}${PHOTOS}/${i + 1}.jpg`).length).reduce((a, b) => a + b, 0);
+const photoBytes = Array.from({ length: COUNT }, (_, i) => readFileSync(`${ROOT}${PHOTOS}/${i + 1}.jpg`).length).reduce(
+  (a, b) => a + b,
+  0,
+);
 
 // ---- the renderer's memory, from /proc: every descendant of our Chromium with --type=renderer
 function children() {
@@ -57,7 +61,9 @@ function children() {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       byParent.set(ppid, [...(byParent.get(ppid) ?? []), Number(pid)]);
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return byParent;
 }
@@ -71,7 +77,9 @@ function rendererRssBytes() {
     try {
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
       rss += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return rss;
 }
@@ -80,7 +88,9 @@ const server = await startServer({
   routes: {
     '/bench-index': blankPage('indexing bench'),
   },
-  onCspViolation: (r) => { throw new Error(`CSP violation: ${JSON.stringify(r)}`); },
+  onCspViolation: (r) => {
+    throw new Error(`CSP violation: ${JSON.stringify(r)}`);
+  },
 });
 const browser = await launchChromium();
 
@@ -88,23 +98,32 @@ async function indexRun(graph, threads) {
   const page = await browser.newPage();
   try {
     await page.goto(`${server.url}/bench-index`);
-    const info = await page.evaluate(async ({ imageModel, textModel, threads }) => {
-      const { createSearchWorker } = await import('/js/dist/index.js');
-      window.longest = 0;
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.longest = Math.max(window.longest, e.duration);
-      }).observe({ type: 'longtask' });
-      const t0 = performance.now();
-      window.search = await createSearchWorker({
-        ortUrl: '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs', numThreads: threads, cache: false,
-        baseUrl: '/build/models/mobileclip/', imageModel, textModel,
-      });
-      return { crossOriginIsolated, loadMs: performance.now() - t0 };
-    }, { imageModel: GRAPHS[graph].file, textModel: TEXT_MODEL, threads });
+    const info = await page.evaluate(
+      async ({ imageModel, textModel, threads }) => {
+        const { createSearchWorker } = await import('/js/dist/index.js');
+        window.longest = 0;
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) window.longest = Math.max(window.longest, e.duration);
+        }).observe({ type: 'longtask' });
+        const t0 = performance.now();
+        window.search = await createSearchWorker({
+          ortUrl: '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',
+          numThreads: threads,
+          cache: false,
+          baseUrl: '/build/models/mobileclip/',
+          imageModel,
+          textModel,
+        });
+        return { crossOriginIsolated, loadMs: performance.now() - t0 };
+      },
+      { imageModel: GRAPHS[graph].file, textModel: TEXT_MODEL, threads },
+    );
     if (threads > 1 && !info.crossOriginIsolated) throw new Error('the page is not cross-origin isolated: no threads');
     const rssLoaded = rendererRssBytes();
     let peak = rssLoaded;
-    const sampler = setInterval(() => { peak = Math.max(peak, rendererRssBytes()); }, RSS_SAMPLE_MS);
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rendererRssBytes());
+    }, RSS_SAMPLE_MS);
     let shown = 0;
     const shower = setInterval(async () => {
       const done = await page.evaluate(() => window.done ?? 0).catch(() => shown);
@@ -115,27 +134,36 @@ async function indexRun(graph, threads) {
     }, 5000);
     let run;
     try {
-      run = await page.evaluate(async ({ count, photos, checkpointEvery }) => {
-        async function* files() {
-          for (let fileId = 1; fileId <= count; fileId++) {
-            const res = await fetch(`/${photos}/${fileId}.jpg`);
-            yield { fileId, blob: await res.blob() };
+      run = await page.evaluate(
+        async ({ count, photos, checkpointEvery }) => {
+          async function* files() {
+            for (let fileId = 1; fileId <= count; fileId++) {
+              const res = await fetch(`/${photos}/${fileId}.jpg`);
+              yield { fileId, blob: await res.blob() };
+            }
           }
-        }
-        const key = crypto.getRandomValues(new Uint8Array(32));
-        let checkpointBytes = 0;
-        window.longest = 0;  // from here on: the run
-        const t0 = performance.now();
-        const result = await window.search.indexFiles(files(), {
-          key, checkpointEvery, persist: (b) => { checkpointBytes = b.length; },
-          onProgress: (p) => { window.done = p.done; },
-        });
-        const wallMs = performance.now() - t0;
-        await new Promise((r) => setTimeout(r, 100));  // let the observer deliver the last entries
-        const size = await window.search.size();
-        await window.search.terminate();
-        return { ...result, failed: result.failed.length, wallMs, size, checkpointBytes, longest: window.longest };
-      }, { count: COUNT, photos: PHOTOS, checkpointEvery: CHECKPOINT_EVERY });
+          const key = crypto.getRandomValues(new Uint8Array(32));
+          let checkpointBytes = 0;
+          window.longest = 0; // from here on: the run
+          const t0 = performance.now();
+          const result = await window.search.indexFiles(files(), {
+            key,
+            checkpointEvery,
+            persist: (b) => {
+              checkpointBytes = b.length;
+            },
+            onProgress: (p) => {
+              window.done = p.done;
+            },
+          });
+          const wallMs = performance.now() - t0;
+          await new Promise((r) => setTimeout(r, 100)); // let the observer deliver the last entries
+          const size = await window.search.size();
+          await window.search.terminate();
+          return { ...result, failed: result.failed.length, wallMs, size, checkpointBytes, longest: window.longest };
+        },
+        { count: COUNT, photos: PHOTOS, checkpointEvery: CHECKPOINT_EVERY },
+      );
     } finally {
       clearInterval(sampler);
       clearInterval(shower);
@@ -163,15 +191,43 @@ try {
 
 const MB = 1024 * 1024;
 const per = (r, k) => fmt(r.timings[k] / r.indexed, 0);
-const rows = runs.map((r) => [GRAPHS[r.graph].label, r.threads, COUNT, fmt(COUNT / (r.wallMs / 1000), 2),
-  per(r, 'decode'), per(r, 'preprocess'), per(r, 'inference'), per(r, 'index'), fmt(r.wallMs / 60000, 1),
-  fmt(10000 / (COUNT / (r.wallMs / 1000)) / 3600, 1), fmt(r.rssLoaded / MB, 0), fmt(r.peak / MB, 0), fmt(r.longest, 0)]);
+const rows = runs.map((r) => [
+  GRAPHS[r.graph].label,
+  r.threads,
+  COUNT,
+  fmt(COUNT / (r.wallMs / 1000), 2),
+  per(r, 'decode'),
+  per(r, 'preprocess'),
+  per(r, 'inference'),
+  per(r, 'index'),
+  fmt(r.wallMs / 60000, 1),
+  fmt(10000 / (COUNT / (r.wallMs / 1000)) / 3600, 1),
+  fmt(r.rssLoaded / MB, 0),
+  fmt(r.peak / MB, 0),
+  fmt(r.longest, 0),
+]);
 const big = Math.floor(COUNT / BIG_EVERY);
 const lines = [
   SECTION,
   '',
-  table(['image graph', 'threads', 'photos', 'images/s', 'decode ms', 'preprocess ms', 'inference ms', 'index ms',
-    'wall min', '10,000 photos h', 'renderer MB after load', 'peak renderer MB', 'longest main-thread task ms'], rows),
+  table(
+    [
+      'image graph',
+      'threads',
+      'photos',
+      'images/s',
+      'decode ms',
+      'preprocess ms',
+      'inference ms',
+      'index ms',
+      'wall min',
+      '10,000 photos h',
+      'renderer MB after load',
+      'peak renderer MB',
+      'longest main-thread task ms',
+    ],
+    rows,
+  ),
   '',
   `${COUNT} generated photos (scripts/bench/gen-photos.py, Pillow): ${big} at 12 MP (4000x3000) and ${COUNT - big} at 1 MP`,
   `(1152x864), JPEG quality 88 with grain, ${fmt(photoBytes / MB, 0)} MB in all. Headless Chromium, cross-origin isolated page under the`,
@@ -182,7 +238,7 @@ const lines = [
   'figures are mean ms per photo; the rest of the wall time is the fetch, the hop to the worker and the checkpoints.',
   '"10,000 photos h" extrapolates the measured rate. Memory: resident set of Chromium\'s renderer processes from /proc (page, worker,',
   `both wasm heaps, decoded bitmaps), sampled every ${RSS_SAMPLE_MS} ms, after the models loaded (text model: ${TEXT_MODEL}) and at`,
-  'its peak during the run. Longest task: PerformanceObserver \'longtask\' on the page during the run (none over 50 ms shows as 0).',
+  "its peak during the run. Longest task: PerformanceObserver 'longtask' on the page during the run (none over 50 ms shows as 0).",
 ];
 const section = lines.join('\n');
 console.log(section);

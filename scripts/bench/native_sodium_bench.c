@@ -5,7 +5,8 @@
 //   gcc -O3 native_sodium_bench.c -lsodium -o native_sodium_bench
 //   native_sodium_bench stream MiB            {"encryptSeconds", "decryptSeconds"}
 //   native_sodium_bench argon2 OPS MEM        {"seconds"}
-//   native_sodium_bench small OP SECONDS      {"opsPerSecond"}  OP: seal sealOpen secretbox secretboxOpen
+//   native_sodium_bench small OP SECONDS      {"opsPerSecond"}  OP: seal sealOpen secretbox
+//   secretboxOpen
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,14 +33,15 @@ static void stream_bench(size_t total) {
   double t0 = now();
   crypto_secretstream_xchacha20poly1305_init_push(&st, header, key);
   for (size_t i = 0; i < chunks; i++)
-    crypto_secretstream_xchacha20poly1305_push(&st, c + i * (CHUNK + 17), NULL, m + i * CHUNK, CHUNK, NULL, 0,
+    crypto_secretstream_xchacha20poly1305_push(
+        &st, c + i * (CHUNK + 17), NULL, m + i * CHUNK, CHUNK, NULL, 0,
         i + 1 == chunks ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : 0);
   double t1 = now();
   crypto_secretstream_xchacha20poly1305_init_pull(&st, header, key);
   for (size_t i = 0; i < chunks; i++) {
     unsigned char tag;
-    if (crypto_secretstream_xchacha20poly1305_pull(&st, p + i * CHUNK, NULL, &tag, c + i * (CHUNK + 17),
-                                                   CHUNK + 17, NULL, 0) != 0) {
+    if (crypto_secretstream_xchacha20poly1305_pull(
+            &st, p + i * CHUNK, NULL, &tag, c + i * (CHUNK + 17), CHUNK + 17, NULL, 0) != 0) {
       fprintf(stderr, "native decrypt failed\n");
       exit(1);
     }
@@ -56,7 +58,8 @@ static void argon2_bench(unsigned long long ops, size_t mem) {
   unsigned char key[32], salt[16];
   memset(salt, 7, sizeof salt);  // the salt the JS contenders use
   double t0 = now();
-  if (crypto_pwhash(key, sizeof key, "password", 8, salt, ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+  if (crypto_pwhash(key, sizeof key, "password", 8, salt, ops, mem, crypto_pwhash_ALG_ARGON2ID13) !=
+      0) {
     fprintf(stderr, "native argon2 failed\n");
     exit(1);
   }
@@ -66,11 +69,14 @@ static void argon2_bench(unsigned long long ops, size_t mem) {
 // Operations per second over about `seconds`, on a 32-byte message (a wrapped key). secretbox
 // encrypt draws a fresh nonce per call (randombytes_buf: the kernel's getrandom here), as the
 // JS contenders do with crypto.getRandomValues; seal draws its ephemeral key the same way.
-static void small_bench(const char *op, double seconds) {
+static void small_bench(const char* op, double seconds) {
   unsigned char m[32], pk[32], sk[32], key[32], nonce[24];
   unsigned char sealed[32 + crypto_box_SEALBYTES], boxed[32 + crypto_secretbox_MACBYTES], out[32];
-  int which = !strcmp(op, "seal") ? 0 : !strcmp(op, "sealOpen") ? 1 : !strcmp(op, "secretbox") ? 2
-            : !strcmp(op, "secretboxOpen") ? 3 : -1;
+  int which = !strcmp(op, "seal")            ? 0
+              : !strcmp(op, "sealOpen")      ? 1
+              : !strcmp(op, "secretbox")     ? 2
+              : !strcmp(op, "secretboxOpen") ? 3
+                                             : -1;
   if (which < 0) {
     fprintf(stderr, "unknown op %s\n", op);
     exit(2);
@@ -100,7 +106,7 @@ static void small_bench(const char *op, double seconds) {
   printf("{\"opsPerSecond\": %.0f}\n", n / (t - t0));
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   if (sodium_init() < 0) return 1;
   if (argc == 3 && !strcmp(argv[1], "stream")) {
     stream_bench((size_t)atol(argv[2]) << 20);

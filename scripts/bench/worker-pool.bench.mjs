@@ -17,7 +17,7 @@ const totalMiB = sizes.reduce((a, b) => a + b, 0) / 2 ** 20;
 
 function randomThumb(n) {
   const b = new Uint8Array(n);
-  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(b.subarray(i, i + 65536));  // 64 KiB per call at most
+  for (let i = 0; i < n; i += 65536) crypto.getRandomValues(b.subarray(i, i + 65536)); // 64 KiB per call at most
   return b;
 }
 
@@ -48,37 +48,66 @@ async function withStallProbe(fn) {
  */
 async function measure(contenders, base) {
   const stalls = Object.fromEntries(Object.keys(contenders).map((n) => [n, []]));
-  const t = await rounds(Object.fromEntries(Object.entries(contenders).map(([name, [prepare, run]]) => [name, {
-    prepare,
-    run: async (input) => {
-      const r = await withStallProbe(() => run(input));
-      stalls[name].push(r.stallMs);
-      return { seconds: r.seconds };
-    },
-  }])), { rounds: RUNS });
-  return Object.fromEntries(Object.keys(contenders).map((name) => [name, {
-    seconds: t.median[name],
-    stallMs: median(stalls[name].slice(1)),  // [0] is the warm-up call
-    speedup: speedup(t, name, base),
-  }]));
+  const t = await rounds(
+    Object.fromEntries(
+      Object.entries(contenders).map(([name, [prepare, run]]) => [
+        name,
+        {
+          prepare,
+          run: async (input) => {
+            const r = await withStallProbe(() => run(input));
+            stalls[name].push(r.stallMs);
+            return { seconds: r.seconds };
+          },
+        },
+      ]),
+    ),
+    { rounds: RUNS },
+  );
+  return Object.fromEntries(
+    Object.keys(contenders).map((name) => [
+      name,
+      {
+        seconds: t.median[name],
+        stallMs: median(stalls[name].slice(1)), // [0] is the warm-up call
+        speedup: speedup(t, name, base),
+      },
+    ]),
+  );
 }
 
 const freshCiphertexts = () => blobs.map((b) => b.ciphertext.slice());
 const freshPlaintexts = () => thumbs.map((t) => t.slice());
 const rows = [];
-const add = (name, r) => rows.push([name, fmt(FILES / r.seconds, 0), fmt(totalMiB / r.seconds, 0), times(r.speedup), fmt(r.stallMs, 1)]);
+const add = (name, r) =>
+  rows.push([name, fmt(FILES / r.seconds, 0), fmt(totalMiB / r.seconds, 0), times(r.speedup), fmt(r.stallMs, 1)]);
 const pools = {};
 for (const n of [1, 2, 4]) pools[n] = await createWorkerPool(n);
-const dec = await measure({
-  main: [freshCiphertexts, (cs) => cs.forEach((c, i) => core.blob.decrypt(c, blobs[i].header, key))],
-  ...Object.fromEntries([1, 2, 4].map((n) => [`pool${n}`, [freshCiphertexts,
-    (cs) => Promise.all(cs.map((c, i) => pools[n].blob.decrypt(c, blobs[i].header, key)))]])),
-}, 'main');
-const enc = await measure({
-  main: [freshPlaintexts, (ts) => ts.forEach((t) => core.blob.encrypt(t, key))],
-  ...Object.fromEntries([1, 2, 4].map((n) => [`pool${n}`, [freshPlaintexts, (ts) => Promise.all(ts.map((t) => pools[n].blob.encrypt(t, key)))]])),
-}, 'main');
-for (const [job, r] of [['decrypt', dec], ['encrypt', enc]]) {
+const dec = await measure(
+  {
+    main: [freshCiphertexts, (cs) => cs.forEach((c, i) => core.blob.decrypt(c, blobs[i].header, key))],
+    ...Object.fromEntries(
+      [1, 2, 4].map((n) => [
+        `pool${n}`,
+        [freshCiphertexts, (cs) => Promise.all(cs.map((c, i) => pools[n].blob.decrypt(c, blobs[i].header, key)))],
+      ]),
+    ),
+  },
+  'main',
+);
+const enc = await measure(
+  {
+    main: [freshPlaintexts, (ts) => ts.forEach((t) => core.blob.encrypt(t, key))],
+    ...Object.fromEntries(
+      [1, 2, 4].map((n) => [`pool${n}`, [freshPlaintexts, (ts) => Promise.all(ts.map((t) => pools[n].blob.encrypt(t, key)))]]),
+    ),
+  },
+  'main',
+);
+for (const [job, r] of [
+  ['decrypt', dec],
+  ['encrypt', enc],
+]) {
   add(`${job}, main thread (sync core)`, r.main);
   for (const n of [1, 2, 4]) add(`${job}, pool of ${n}`, r[`pool${n}`]);
 }
@@ -93,17 +122,29 @@ function* pieces() {
   for (let at = 0; at < streamEnc.ciphertext.length; at += PIECE) yield streamEnc.ciphertext.slice(at, at + PIECE);
 }
 const streamRows = [];
-const st = await measure({
-  main: [() => null, () => {
-    const d = core.stream.createDecryptor(streamEnc.header, key);
-    for (const p of pieces()) d.update(p);
-    d.final();
-  }],
-  worker: [() => null, async () => {
-    for await (const chunk of pools[1].decryptStream(pieces(), streamEnc.header, key)) void chunk;
-  }],
-}, 'main');
-for (const [name, r] of [['main thread, sync decryptor', st.main], ['worker, decryptStream', st.worker]]) {
+const st = await measure(
+  {
+    main: [
+      () => null,
+      () => {
+        const d = core.stream.createDecryptor(streamEnc.header, key);
+        for (const p of pieces()) d.update(p);
+        d.final();
+      },
+    ],
+    worker: [
+      () => null,
+      async () => {
+        for await (const chunk of pools[1].decryptStream(pieces(), streamEnc.header, key)) void chunk;
+      },
+    ],
+  },
+  'main',
+);
+for (const [name, r] of [
+  ['main thread, sync decryptor', st.main],
+  ['worker, decryptStream', st.worker],
+]) {
   streamRows.push([name, fmt(STREAM_MIB / r.seconds, 0), times(r.speedup), fmt(r.stallMs, 1)]);
 }
 await Promise.all(Object.values(pools).map((p) => p.terminate()));

@@ -59,8 +59,11 @@ export function makeAccess({ store, auth }) {
 /** A file record as the API lists it (no object keys: downloads go by file id). */
 export function fileView(f) {
   return {
-    id: f.id, collectionID: f.collectionID, ownerID: f.ownerID,
-    encryptedKey: f.encryptedKey, keyDecryptionNonce: f.keyDecryptionNonce,
+    id: f.id,
+    collectionID: f.collectionID,
+    ownerID: f.ownerID,
+    encryptedKey: f.encryptedKey,
+    keyDecryptionNonce: f.keyDecryptionNonce,
     file: { decryptionHeader: f.file.decryptionHeader, size: f.file.size },
     thumbnail: { decryptionHeader: f.thumbnail.decryptionHeader, size: f.thumbnail.size },
     metadata: f.metadata,

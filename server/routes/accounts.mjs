@@ -3,8 +3,17 @@
 import SRP from 'fast-srp-hap';
 import { SIZES } from '../config.mjs';
 import {
-  b64Field, badRequest, conflict, emailField, notFound, readJson, sendEmpty, sendJson, stringField,
-  unauthorized, uuidField,
+  b64Field,
+  badRequest,
+  conflict,
+  emailField,
+  notFound,
+  readJson,
+  sendEmpty,
+  sendJson,
+  stringField,
+  unauthorized,
+  uuidField,
 } from '../http.mjs';
 import { randomBytes, randomKey } from '../secrets.mjs';
 import { keyAttributesField } from './key-attributes.mjs';
@@ -42,83 +51,113 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
   });
 
   return [
-    ['POST', '/api/users', async ({ req, res }) => {
-      const body = await readJson(req, config.maxJsonBytes);
-      const email = emailField(body);
-      const keyAttributes = keyAttributesField(body);
-      const id = store.createUser({ email, keyAttributes, ...srpFields(body), now: now() });
-      if (id === null) throw conflict('that email (or srpUserID) already has an account');
-      sendJson(res, 201, { id });
-    }],
+    [
+      'POST',
+      '/api/users',
+      async ({ req, res }) => {
+        const body = await readJson(req, config.maxJsonBytes);
+        const email = emailField(body);
+        const keyAttributes = keyAttributesField(body);
+        const id = store.createUser({ email, keyAttributes, ...srpFields(body), now: now() });
+        if (id === null) throw conflict('that email (or srpUserID) already has an account');
+        sendJson(res, 201, { id });
+      },
+    ],
 
-    ['POST', '/api/srp/attributes', async ({ req, res }) => {
-      const email = emailField(await readJson(req, config.maxJsonBytes));
-      const user = store.userByEmail(email);
-      if (!user) return sendJson(res, 200, madeUpAttributes(email));
-      const { kekSalt, memLimit, opsLimit } = user.keyAttributes;
-      sendJson(res, 200, { srpUserID: user.srpUserID, srpSalt: user.srpSalt, kekSalt, memLimit, opsLimit });
-    }],
+    [
+      'POST',
+      '/api/srp/attributes',
+      async ({ req, res }) => {
+        const email = emailField(await readJson(req, config.maxJsonBytes));
+        const user = store.userByEmail(email);
+        if (!user) return sendJson(res, 200, madeUpAttributes(email));
+        const { kekSalt, memLimit, opsLimit } = user.keyAttributes;
+        sendJson(res, 200, { srpUserID: user.srpUserID, srpSalt: user.srpSalt, kekSalt, memLimit, opsLimit });
+      },
+    ],
 
-    ['POST', '/api/srp/session', async ({ req, res }) => {
-      const body = await readJson(req, config.maxJsonBytes);
-      const srpUserID = uuidField(body, 'srpUserID');
-      const srpA = Buffer.from(b64Field(body, 'srpA', { max: GROUP_BYTES }), 'base64');
-      const user = store.userBySrpUserID(srpUserID);
-      // An unknown srpUserID gets a session too (against a made-up verifier) that never verifies.
-      const verifier = user ? Buffer.from(user.srpVerifier, 'base64') : secrets.madeUp('srpVerifier', srpUserID, GROUP_BYTES);
-      const secret = randomBytes(SERVER_SECRET_BYTES);
-      const server = new SrpServer(PARAMS, verifier, secret);
-      secret.fill(0);   // the server keeps its own copy (a BigInteger) until the session ends
-      try {
-        server.setA(srpA);
-      } catch {
-        throw badRequest('srpA is not a valid SRP public value');
-      }
-      const sessionID = randomKey();
-      srpSessions.add(sessionID, { userId: user?.id, server });
-      sendJson(res, 200, { sessionID, srpB: server.computeB().toString('base64') });
-    }],
+    [
+      'POST',
+      '/api/srp/session',
+      async ({ req, res }) => {
+        const body = await readJson(req, config.maxJsonBytes);
+        const srpUserID = uuidField(body, 'srpUserID');
+        const srpA = Buffer.from(b64Field(body, 'srpA', { max: GROUP_BYTES }), 'base64');
+        const user = store.userBySrpUserID(srpUserID);
+        // An unknown srpUserID gets a session too (against a made-up verifier) that never verifies.
+        const verifier = user ? Buffer.from(user.srpVerifier, 'base64') : secrets.madeUp('srpVerifier', srpUserID, GROUP_BYTES);
+        const secret = randomBytes(SERVER_SECRET_BYTES);
+        const server = new SrpServer(PARAMS, verifier, secret);
+        secret.fill(0); // the server keeps its own copy (a BigInteger) until the session ends
+        try {
+          server.setA(srpA);
+        } catch {
+          throw badRequest('srpA is not a valid SRP public value');
+        }
+        const sessionID = randomKey();
+        srpSessions.add(sessionID, { userId: user?.id, server });
+        sendJson(res, 200, { sessionID, srpB: server.computeB().toString('base64') });
+      },
+    ],
 
-    ['POST', '/api/srp/verify', async ({ req, res }) => {
-      const body = await readJson(req, config.maxJsonBytes);
-      const sessionID = stringField(body, 'sessionID', { pattern: SESSION_ID });
-      const srpM1 = Buffer.from(b64Field(body, 'srpM1', { max: 64 }), 'base64');
-      const session = srpSessions.take(sessionID);
-      if (!session) throw unauthorized('unknown or expired SRP session');
-      if (session.userId === undefined) throw unauthorized('wrong email or password');
-      auth.checkFailures(session.userId);
-      try {
-        session.server.checkM1(srpM1);
-      } catch {
-        auth.recordFailure(session.userId);
-        throw unauthorized('wrong email or password');
-      }
-      const user = store.userById(session.userId);
-      sendJson(res, 200, {
-        srpM2: session.server.computeM2().toString('base64'),
-        id: user.id, email: user.email, keyAttributes: user.keyAttributes,
-        encryptedToken: auth.issueToken(user),
-      });
-    }],
+    [
+      'POST',
+      '/api/srp/verify',
+      async ({ req, res }) => {
+        const body = await readJson(req, config.maxJsonBytes);
+        const sessionID = stringField(body, 'sessionID', { pattern: SESSION_ID });
+        const srpM1 = Buffer.from(b64Field(body, 'srpM1', { max: 64 }), 'base64');
+        const session = srpSessions.take(sessionID);
+        if (!session) throw unauthorized('unknown or expired SRP session');
+        if (session.userId === undefined) throw unauthorized('wrong email or password');
+        auth.checkFailures(session.userId);
+        try {
+          session.server.checkM1(srpM1);
+        } catch {
+          auth.recordFailure(session.userId);
+          throw unauthorized('wrong email or password');
+        }
+        const user = store.userById(session.userId);
+        sendJson(res, 200, {
+          srpM2: session.server.computeM2().toString('base64'),
+          id: user.id,
+          email: user.email,
+          keyAttributes: user.keyAttributes,
+          encryptedToken: auth.issueToken(user),
+        });
+      },
+    ],
 
-    ['POST', '/api/logout', async ({ req, res }) => {
-      auth.requireUser(req);
-      auth.logout(req);
-      sendEmpty(res, 204);
-    }],
+    [
+      'POST',
+      '/api/logout',
+      async ({ req, res }) => {
+        auth.requireUser(req);
+        auth.logout(req);
+        sendEmpty(res, 204);
+      },
+    ],
 
-    ['GET', '/api/users/me', async ({ req, res }) => {
-      const { id, email, keyAttributes } = auth.requireUser(req);
-      sendJson(res, 200, { id, email, keyAttributes });
-    }],
+    [
+      'GET',
+      '/api/users/me',
+      async ({ req, res }) => {
+        const { id, email, keyAttributes } = auth.requireUser(req);
+        sendJson(res, 200, { id, email, keyAttributes });
+      },
+    ],
 
-    ['GET', '/api/users/public-key', async ({ req, res, query }) => {
-      auth.requireUser(req);
-      const email = emailField({ email: query.get('email') });
-      const user = store.userByEmail(email);
-      if (!user) throw notFound('no account with that email');
-      const publicKey = publicKeyOverrides.get(email) ?? user.keyAttributes.publicKey;
-      sendJson(res, 200, { id: user.id, email: user.email, publicKey });
-    }],
+    [
+      'GET',
+      '/api/users/public-key',
+      async ({ req, res, query }) => {
+        auth.requireUser(req);
+        const email = emailField({ email: query.get('email') });
+        const user = store.userByEmail(email);
+        if (!user) throw notFound('no account with that email');
+        const publicKey = publicKeyOverrides.get(email) ?? user.keyAttributes.publicKey;
+        sendJson(res, 200, { id: user.id, email: user.email, publicKey });
+      },
+    ],
   ];
 }

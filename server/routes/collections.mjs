@@ -24,66 +24,94 @@ export function collectionRoutes({ store, auth, config, now, access }) {
   };
 
   return [
-    ['POST', '/api/collections', async ({ req, res }) => {
-      const user = auth.requireUser(req);
-      const body = await readJson(req, config.maxJsonBytes);
-      const id = store.createCollection({
-        ownerID: user.id,
-        encryptedKey: b64Field(body, 'encryptedKey', { bytes: WRAPPED_KEY }),
-        keyDecryptionNonce: b64Field(body, 'keyDecryptionNonce', { bytes: SIZES.nonce }),
-        encryptedName: b64Field(body, 'encryptedName', { min: SIZES.mac, max: MAX_NAME_BYTES }),
-        nameDecryptionNonce: b64Field(body, 'nameDecryptionNonce', { bytes: SIZES.nonce }),
-        now: now(),
-      });
-      sendJson(res, 201, { id });
-    }],
+    [
+      'POST',
+      '/api/collections',
+      async ({ req, res }) => {
+        const user = auth.requireUser(req);
+        const body = await readJson(req, config.maxJsonBytes);
+        const id = store.createCollection({
+          ownerID: user.id,
+          encryptedKey: b64Field(body, 'encryptedKey', { bytes: WRAPPED_KEY }),
+          keyDecryptionNonce: b64Field(body, 'keyDecryptionNonce', { bytes: SIZES.nonce }),
+          encryptedName: b64Field(body, 'encryptedName', { min: SIZES.mac, max: MAX_NAME_BYTES }),
+          nameDecryptionNonce: b64Field(body, 'nameDecryptionNonce', { bytes: SIZES.nonce }),
+          now: now(),
+        });
+        sendJson(res, 201, { id });
+      },
+    ],
 
-    ['GET', '/api/collections', async ({ req, res }) => {
-      const user = auth.requireUser(req);
-      sendJson(res, 200, store.collectionsOf(user.id).map((c) => view(c, user)));
-    }],
+    [
+      'GET',
+      '/api/collections',
+      async ({ req, res }) => {
+        const user = auth.requireUser(req);
+        sendJson(
+          res,
+          200,
+          store.collectionsOf(user.id).map((c) => view(c, user)),
+        );
+      },
+    ],
 
-    ['POST', '/api/collections/:id/share', async ({ req, res, params }) => {
-      const user = auth.requireUser(req);
-      const collection = access.ownedCollection(user, params.id);
-      const body = await readJson(req, config.maxJsonBytes);
-      const email = emailField(body);
-      const encryptedKey = b64Field(body, 'encryptedKey', { bytes: SEALED_KEY });
-      const sharee = store.userByEmail(email);
-      if (!sharee) throw notFound('no account with that email');
-      if (sharee.id === user.id) throw badRequest('cannot share with yourself');
-      store.setShare(collection.id, sharee.id, encryptedKey, now());
-      sendEmpty(res, 204);
-    }],
+    [
+      'POST',
+      '/api/collections/:id/share',
+      async ({ req, res, params }) => {
+        const user = auth.requireUser(req);
+        const collection = access.ownedCollection(user, params.id);
+        const body = await readJson(req, config.maxJsonBytes);
+        const email = emailField(body);
+        const encryptedKey = b64Field(body, 'encryptedKey', { bytes: SEALED_KEY });
+        const sharee = store.userByEmail(email);
+        if (!sharee) throw notFound('no account with that email');
+        if (sharee.id === user.id) throw badRequest('cannot share with yourself');
+        store.setShare(collection.id, sharee.id, encryptedKey, now());
+        sendEmpty(res, 204);
+      },
+    ],
 
-    ['POST', '/api/collections/:id/unshare', async ({ req, res, params }) => {
-      const user = auth.requireUser(req);
-      const collection = access.ownedCollection(user, params.id);
-      const email = emailField(await readJson(req, config.maxJsonBytes));
-      const sharee = store.userByEmail(email);
-      if (!sharee || !store.sharees(collection.id).some((s) => s.id === sharee.id)) {
-        throw notFound('the collection is not shared with that email');
-      }
-      store.removeShare(collection.id, sharee.id, now());
-      sendEmpty(res, 204);
-    }],
+    [
+      'POST',
+      '/api/collections/:id/unshare',
+      async ({ req, res, params }) => {
+        const user = auth.requireUser(req);
+        const collection = access.ownedCollection(user, params.id);
+        const email = emailField(await readJson(req, config.maxJsonBytes));
+        const sharee = store.userByEmail(email);
+        if (!sharee || !store.sharees(collection.id).some((s) => s.id === sharee.id)) {
+          throw notFound('the collection is not shared with that email');
+        }
+        store.removeShare(collection.id, sharee.id, now());
+        sendEmpty(res, 204);
+      },
+    ],
 
-    ['POST', '/api/collections/:id/public-link', async ({ req, res, params }) => {
-      const user = auth.requireUser(req);
-      const collection = access.ownedCollection(user, params.id);
-      let accessToken = collection.publicToken;
-      if (!accessToken) {
-        accessToken = randomBytes(ACCESS_TOKEN_BYTES).toString('base64url');
-        store.setPublicToken(collection.id, accessToken, now());
-      }
-      sendJson(res, 200, { accessToken });
-    }],
+    [
+      'POST',
+      '/api/collections/:id/public-link',
+      async ({ req, res, params }) => {
+        const user = auth.requireUser(req);
+        const collection = access.ownedCollection(user, params.id);
+        let accessToken = collection.publicToken;
+        if (!accessToken) {
+          accessToken = randomBytes(ACCESS_TOKEN_BYTES).toString('base64url');
+          store.setPublicToken(collection.id, accessToken, now());
+        }
+        sendJson(res, 200, { accessToken });
+      },
+    ],
 
-    ['DELETE', '/api/collections/:id/public-link', async ({ req, res, params }) => {
-      const user = auth.requireUser(req);
-      const collection = access.ownedCollection(user, params.id);
-      store.setPublicToken(collection.id, null, now());
-      sendEmpty(res, 204);
-    }],
+    [
+      'DELETE',
+      '/api/collections/:id/public-link',
+      async ({ req, res, params }) => {
+        const user = auth.requireUser(req);
+        const collection = access.ownedCollection(user, params.id);
+        store.setPublicToken(collection.id, null, now());
+        sendEmpty(res, 204);
+      },
+    ],
   ];
 }

@@ -11,7 +11,8 @@ function parseRange(header, size) {
   const unsatisfiable = () => new HttpError(416, 'bad_request', 'range not satisfiable', { 'content-range': `bytes */${size}` });
   if (!m || (m[1] === '' && m[2] === '')) throw unsatisfiable();
   let start, end;
-  if (m[1] === '') {              // the last n bytes
+  if (m[1] === '') {
+    // the last n bytes
     const n = Number(m[2]);
     if (n === 0) throw unsatisfiable();
     start = Math.max(0, size - n);

@@ -1,7 +1,16 @@
 // File records (claiming their uploaded objects), listings, downloads with Range, ML data.
 import { MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_ML_JSON_BYTES, MAX_ML_QUERY_IDS, SIZES } from '../config.mjs';
 import {
-  b64Field, badRequest, conflict, forbidden, intField, notFound, objectField, readJson, sendEmpty, sendJson,
+  b64Field,
+  badRequest,
+  conflict,
+  forbidden,
+  intField,
+  notFound,
+  objectField,
+  readJson,
+  sendEmpty,
+  sendJson,
   stringField,
 } from '../http.mjs';
 import { ObjectClaimed } from '../store/metadata.mjs';
@@ -28,7 +37,7 @@ export function mlBody(body) {
 }
 
 export function fileRoutes({ store, blobs, auth, config, now, access }) {
-  const claiming = new Set();   // objects being claimed by a request in flight
+  const claiming = new Set(); // objects being claimed by a request in flight
 
   const objectPart = (body, name, user) => {
     const part = objectField(body, name);
@@ -41,72 +50,103 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
   };
 
   return [
-    ['POST', '/api/files', async ({ req, res }) => {
-      const user = auth.requireUser(req);
-      const body = await readJson(req, config.maxJsonBytes);
-      const collection = access.ownedCollection(user, String(intField(body, 'collectionID')));
-      const encryptedKey = b64Field(body, 'encryptedKey', { bytes: WRAPPED_KEY });
-      const keyDecryptionNonce = b64Field(body, 'keyDecryptionNonce', { bytes: SIZES.nonce });
-      const metadataPart = objectField(body, 'metadata');
-      const metadata = {
-        encryptedData: b64Field(metadataPart, 'encryptedData', { max: MAX_METADATA_BYTES }),
-        decryptionHeader: b64Field(metadataPart, 'decryptionHeader', { bytes: SIZES.streamHeader }),
-      };
-      const file = objectPart(body, 'file', user);
-      const thumbnail = objectPart(body, 'thumbnail', user);
-      if (file.objectKey === thumbnail.objectKey) throw badRequest('file and thumbnail must be different uploads');
-      const parts = [file, thumbnail];
-      for (const p of parts) {
-        if ((await blobs.storedBytes(p.objectKey)) !== p.object.size) throw conflict('an upload is incomplete');
-      }
-      // Blob first, record second: a crash between leaves a complete, unclaimed object that a
-      // retry claims again; a record never points at a blob that is not there.
-      for (const p of parts) claiming.add(p.objectKey);
-      try {
-        for (const p of parts) await blobs.claim(p.objectKey);
-        const created = store.createFile({
-          collectionID: collection.id, ownerID: user.id, encryptedKey, keyDecryptionNonce, metadata,
-          file: { objectKey: file.objectKey, decryptionHeader: file.decryptionHeader },
-          thumbnail: { objectKey: thumbnail.objectKey, decryptionHeader: thumbnail.decryptionHeader },
-        }, now());
-        sendJson(res, 201, created);
-      } catch (e) {
-        if (e instanceof ObjectClaimed) throw conflict('an upload is already claimed');
-        throw e;
-      } finally {
-        for (const p of parts) claiming.delete(p.objectKey);
-      }
-    }],
+    [
+      'POST',
+      '/api/files',
+      async ({ req, res }) => {
+        const user = auth.requireUser(req);
+        const body = await readJson(req, config.maxJsonBytes);
+        const collection = access.ownedCollection(user, String(intField(body, 'collectionID')));
+        const encryptedKey = b64Field(body, 'encryptedKey', { bytes: WRAPPED_KEY });
+        const keyDecryptionNonce = b64Field(body, 'keyDecryptionNonce', { bytes: SIZES.nonce });
+        const metadataPart = objectField(body, 'metadata');
+        const metadata = {
+          encryptedData: b64Field(metadataPart, 'encryptedData', { max: MAX_METADATA_BYTES }),
+          decryptionHeader: b64Field(metadataPart, 'decryptionHeader', { bytes: SIZES.streamHeader }),
+        };
+        const file = objectPart(body, 'file', user);
+        const thumbnail = objectPart(body, 'thumbnail', user);
+        if (file.objectKey === thumbnail.objectKey) throw badRequest('file and thumbnail must be different uploads');
+        const parts = [file, thumbnail];
+        for (const p of parts) {
+          if ((await blobs.storedBytes(p.objectKey)) !== p.object.size) throw conflict('an upload is incomplete');
+        }
+        // Blob first, record second: a crash between leaves a complete, unclaimed object that a
+        // retry claims again; a record never points at a blob that is not there.
+        for (const p of parts) claiming.add(p.objectKey);
+        try {
+          for (const p of parts) await blobs.claim(p.objectKey);
+          const created = store.createFile(
+            {
+              collectionID: collection.id,
+              ownerID: user.id,
+              encryptedKey,
+              keyDecryptionNonce,
+              metadata,
+              file: { objectKey: file.objectKey, decryptionHeader: file.decryptionHeader },
+              thumbnail: { objectKey: thumbnail.objectKey, decryptionHeader: thumbnail.decryptionHeader },
+            },
+            now(),
+          );
+          sendJson(res, 201, created);
+        } catch (e) {
+          if (e instanceof ObjectClaimed) throw conflict('an upload is already claimed');
+          throw e;
+        } finally {
+          for (const p of parts) claiming.delete(p.objectKey);
+        }
+      },
+    ],
 
-    ['GET', '/api/collections/:id/files', async ({ req, res, params }) => {
-      const user = auth.requireUser(req);
-      const { collection } = access.readableCollection(user, params.id);
-      sendJson(res, 200, store.filesIn(collection.id).map(fileView));
-    }],
+    [
+      'GET',
+      '/api/collections/:id/files',
+      async ({ req, res, params }) => {
+        const user = auth.requireUser(req);
+        const { collection } = access.readableCollection(user, params.id);
+        sendJson(res, 200, store.filesIn(collection.id).map(fileView));
+      },
+    ],
 
-    ['GET', '/api/files/:id/file', async ({ req, res, params }) => {
-      const file = access.readableFile(auth.requireUser(req), params.id);
-      await sendBlob(req, res, blobs, file.file.objectKey);
-    }],
+    [
+      'GET',
+      '/api/files/:id/file',
+      async ({ req, res, params }) => {
+        const file = access.readableFile(auth.requireUser(req), params.id);
+        await sendBlob(req, res, blobs, file.file.objectKey);
+      },
+    ],
 
-    ['GET', '/api/files/:id/thumbnail', async ({ req, res, params }) => {
-      const file = access.readableFile(auth.requireUser(req), params.id);
-      await sendBlob(req, res, blobs, file.thumbnail.objectKey);
-    }],
+    [
+      'GET',
+      '/api/files/:id/thumbnail',
+      async ({ req, res, params }) => {
+        const file = access.readableFile(auth.requireUser(req), params.id);
+        await sendBlob(req, res, blobs, file.thumbnail.objectKey);
+      },
+    ],
 
-    ['PUT', '/api/files/:id/ml', async ({ req, res, params }) => {
-      const user = auth.requireUser(req);
-      const file = access.readableFile(user, params.id);
-      if (file.ownerID !== user.id) throw forbidden('only the file\'s owner stores its ML data');
-      const { encryptedData, decryptionHeader } = mlBody(await readJson(req, MAX_ML_JSON_BYTES));
-      store.setMlData(file.id, encryptedData, decryptionHeader, now());
-      sendEmpty(res, 204);
-    }],
+    [
+      'PUT',
+      '/api/files/:id/ml',
+      async ({ req, res, params }) => {
+        const user = auth.requireUser(req);
+        const file = access.readableFile(user, params.id);
+        if (file.ownerID !== user.id) throw forbidden("only the file's owner stores its ML data");
+        const { encryptedData, decryptionHeader } = mlBody(await readJson(req, MAX_ML_JSON_BYTES));
+        store.setMlData(file.id, encryptedData, decryptionHeader, now());
+        sendEmpty(res, 204);
+      },
+    ],
 
-    ['POST', '/api/files/ml', async ({ req, res }) => {
-      const user = auth.requireUser(req);
-      const ids = fileIdsField(await readJson(req, config.maxJsonBytes));
-      sendJson(res, 200, store.mlDataOf(ids.filter((id) => access.mayRead(user, store.file(id)))));
-    }],
+    [
+      'POST',
+      '/api/files/ml',
+      async ({ req, res }) => {
+        const user = auth.requireUser(req);
+        const ids = fileIdsField(await readJson(req, config.maxJsonBytes));
+        sendJson(res, 200, store.mlDataOf(ids.filter((id) => access.mayRead(user, store.file(id)))));
+      },
+    ],
   ];
 }

@@ -2,7 +2,7 @@
 import { SIZES } from '../config.mjs';
 import { b64Field, intField, objectField } from '../http.mjs';
 
-const WRAPPED_KEY = SIZES.key + SIZES.mac;   // a 32-byte key under secretbox
+const WRAPPED_KEY = SIZES.key + SIZES.mac; // a 32-byte key under secretbox
 
 export const KEY_ATTRIBUTE_BYTES = Object.freeze({
   kekSalt: SIZES.salt,

@@ -6,31 +6,51 @@ import { fileIdsField } from './files.mjs';
 
 export function publicRoutes({ store, blobs, config, access }) {
   return [
-    ['GET', '/api/public/collection', async ({ req, res }) => {
-      const { id, encryptedName, nameDecryptionNonce } = access.publicCollection(req);
-      sendJson(res, 200, { id, encryptedName, nameDecryptionNonce });
-    }],
+    [
+      'GET',
+      '/api/public/collection',
+      async ({ req, res }) => {
+        const { id, encryptedName, nameDecryptionNonce } = access.publicCollection(req);
+        sendJson(res, 200, { id, encryptedName, nameDecryptionNonce });
+      },
+    ],
 
-    ['GET', '/api/public/files', async ({ req, res }) => {
-      const collection = access.publicCollection(req);
-      sendJson(res, 200, store.filesIn(collection.id).map(fileView));
-    }],
+    [
+      'GET',
+      '/api/public/files',
+      async ({ req, res }) => {
+        const collection = access.publicCollection(req);
+        sendJson(res, 200, store.filesIn(collection.id).map(fileView));
+      },
+    ],
 
-    ['GET', '/api/public/files/:id/file', async ({ req, res, params }) => {
-      const file = access.publicFile(access.publicCollection(req), params.id);
-      await sendBlob(req, res, blobs, file.file.objectKey);
-    }],
+    [
+      'GET',
+      '/api/public/files/:id/file',
+      async ({ req, res, params }) => {
+        const file = access.publicFile(access.publicCollection(req), params.id);
+        await sendBlob(req, res, blobs, file.file.objectKey);
+      },
+    ],
 
-    ['GET', '/api/public/files/:id/thumbnail', async ({ req, res, params }) => {
-      const file = access.publicFile(access.publicCollection(req), params.id);
-      await sendBlob(req, res, blobs, file.thumbnail.objectKey);
-    }],
+    [
+      'GET',
+      '/api/public/files/:id/thumbnail',
+      async ({ req, res, params }) => {
+        const file = access.publicFile(access.publicCollection(req), params.id);
+        await sendBlob(req, res, blobs, file.thumbnail.objectKey);
+      },
+    ],
 
-    ['POST', '/api/public/files/ml', async ({ req, res }) => {
-      const collection = access.publicCollection(req);
-      const ids = fileIdsField(await readJson(req, config.maxJsonBytes));
-      const inside = ids.filter((id) => store.file(id)?.collectionID === collection.id);
-      sendJson(res, 200, store.mlDataOf(inside));
-    }],
+    [
+      'POST',
+      '/api/public/files/ml',
+      async ({ req, res }) => {
+        const collection = access.publicCollection(req);
+        const ids = fileIdsField(await readJson(req, config.maxJsonBytes));
+        const inside = ids.filter((id) => store.file(id)?.collectionID === collection.id);
+        sendJson(res, 200, store.mlDataOf(inside));
+      },
+    ],
   ];
 }

@@ -9,58 +9,71 @@ import { argonLimits, KEY_ATTRIBUTE_BYTES } from './key-attributes.mjs';
 
 const CHALLENGE_BYTES = 32;
 const CHALLENGE_ID = /^[0-9a-f]{32}$/;
-const REVEALED = ['masterKeyEncryptedWithRecoveryKey', 'masterKeyDecryptionNonce', 'encryptedSecretKey',
-  'secretKeyDecryptionNonce', 'publicKey'];
+const REVEALED = [
+  'masterKeyEncryptedWithRecoveryKey',
+  'masterKeyDecryptionNonce',
+  'encryptedSecretKey',
+  'secretKeyDecryptionNonce',
+  'publicKey',
+];
 
 export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenges }) {
-  const madeUp = (email) => Object.fromEntries(REVEALED.map((name) =>
-    [name, secrets.madeUp(name, email, KEY_ATTRIBUTE_BYTES[name]).toString('base64')]));
+  const madeUp = (email) =>
+    Object.fromEntries(REVEALED.map((name) => [name, secrets.madeUp(name, email, KEY_ATTRIBUTE_BYTES[name]).toString('base64')]));
 
   return [
-    ['POST', '/api/recovery/begin', async ({ req, res }) => {
-      const email = emailField(await readJson(req, config.maxJsonBytes));
-      const user = store.userByEmail(email);
-      const challengeID = randomKey();
-      if (!user) {
-        // Same shape for an unknown email; its challenge can never be answered.
-        recoveryChallenges.add(challengeID, {});
-        const encryptedChallenge = randomBytes(CHALLENGE_BYTES + SIZES.seal).toString('base64');
-        return sendJson(res, 200, { challengeID, ...madeUp(email), encryptedChallenge });
-      }
-      const challenge = randomBytes(CHALLENGE_BYTES);
-      const encryptedChallenge = secrets.seal(challenge, user.keyAttributes.publicKey);
-      recoveryChallenges.add(challengeID, { userId: user.id, hash: sha256(challenge) });
-      challenge.fill(0);
-      const revealed = Object.fromEntries(REVEALED.map((name) => [name, user.keyAttributes[name]]));
-      sendJson(res, 200, { challengeID, ...revealed, encryptedChallenge });
-    }],
+    [
+      'POST',
+      '/api/recovery/begin',
+      async ({ req, res }) => {
+        const email = emailField(await readJson(req, config.maxJsonBytes));
+        const user = store.userByEmail(email);
+        const challengeID = randomKey();
+        if (!user) {
+          // Same shape for an unknown email; its challenge can never be answered.
+          recoveryChallenges.add(challengeID, {});
+          const encryptedChallenge = randomBytes(CHALLENGE_BYTES + SIZES.seal).toString('base64');
+          return sendJson(res, 200, { challengeID, ...madeUp(email), encryptedChallenge });
+        }
+        const challenge = randomBytes(CHALLENGE_BYTES);
+        const encryptedChallenge = secrets.seal(challenge, user.keyAttributes.publicKey);
+        recoveryChallenges.add(challengeID, { userId: user.id, hash: sha256(challenge) });
+        challenge.fill(0);
+        const revealed = Object.fromEntries(REVEALED.map((name) => [name, user.keyAttributes[name]]));
+        sendJson(res, 200, { challengeID, ...revealed, encryptedChallenge });
+      },
+    ],
 
-    ['POST', '/api/recovery/complete', async ({ req, res }) => {
-      const body = await readJson(req, config.maxJsonBytes);
-      const challengeID = stringField(body, 'challengeID', { pattern: CHALLENGE_ID });
-      const challenge = Buffer.from(b64Field(body, 'challenge', { bytes: CHALLENGE_BYTES }), 'base64');
-      const wrapping = {
-        kekSalt: b64Field(body, 'kekSalt', { bytes: KEY_ATTRIBUTE_BYTES.kekSalt }),
-        encryptedKey: b64Field(body, 'encryptedKey', { bytes: KEY_ATTRIBUTE_BYTES.encryptedKey }),
-        keyDecryptionNonce: b64Field(body, 'keyDecryptionNonce', { bytes: KEY_ATTRIBUTE_BYTES.keyDecryptionNonce }),
-        ...argonLimits(body),
-      };
-      const srp = srpFields(body);
-      const pending = recoveryChallenges.take(challengeID);
-      if (!pending) throw unauthorized('unknown or expired challenge');
-      if (pending.userId === undefined) throw unauthorized('wrong challenge');
-      auth.checkFailures(pending.userId);
-      if (!sameBytes(sha256(challenge), pending.hash)) {
-        auth.recordFailure(pending.userId);
-        throw unauthorized('wrong challenge');
-      }
-      const user = store.userById(pending.userId);
-      const taken = store.userBySrpUserID(srp.srpUserID);
-      if (taken && taken.id !== user.id) throw conflict('srpUserID is taken');
-      const keyAttributes = { ...user.keyAttributes, ...wrapping };
-      store.replaceLogin(user.id, { keyAttributes, ...srp });
-      store.deleteUserTokens(user.id);
-      sendJson(res, 200, { encryptedToken: auth.issueToken({ ...user, keyAttributes }) });
-    }],
+    [
+      'POST',
+      '/api/recovery/complete',
+      async ({ req, res }) => {
+        const body = await readJson(req, config.maxJsonBytes);
+        const challengeID = stringField(body, 'challengeID', { pattern: CHALLENGE_ID });
+        const challenge = Buffer.from(b64Field(body, 'challenge', { bytes: CHALLENGE_BYTES }), 'base64');
+        const wrapping = {
+          kekSalt: b64Field(body, 'kekSalt', { bytes: KEY_ATTRIBUTE_BYTES.kekSalt }),
+          encryptedKey: b64Field(body, 'encryptedKey', { bytes: KEY_ATTRIBUTE_BYTES.encryptedKey }),
+          keyDecryptionNonce: b64Field(body, 'keyDecryptionNonce', { bytes: KEY_ATTRIBUTE_BYTES.keyDecryptionNonce }),
+          ...argonLimits(body),
+        };
+        const srp = srpFields(body);
+        const pending = recoveryChallenges.take(challengeID);
+        if (!pending) throw unauthorized('unknown or expired challenge');
+        if (pending.userId === undefined) throw unauthorized('wrong challenge');
+        auth.checkFailures(pending.userId);
+        if (!sameBytes(sha256(challenge), pending.hash)) {
+          auth.recordFailure(pending.userId);
+          throw unauthorized('wrong challenge');
+        }
+        const user = store.userById(pending.userId);
+        const taken = store.userBySrpUserID(srp.srpUserID);
+        if (taken && taken.id !== user.id) throw conflict('srpUserID is taken');
+        const keyAttributes = { ...user.keyAttributes, ...wrapping };
+        store.replaceLogin(user.id, { keyAttributes, ...srp });
+        store.deleteUserTokens(user.id);
+        sendJson(res, 200, { encryptedToken: auth.issueToken({ ...user, keyAttributes }) });
+      },
+    ],
   ];
 }

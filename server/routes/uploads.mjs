@@ -9,7 +9,7 @@ const OBJECT_KEY = /^[0-9a-f]{32}$/;
 const OFFSET = /^(0|[1-9]\d{0,15})$/;
 
 export function uploadRoutes({ store, blobs, auth, config, now }) {
-  const busy = new Set();   // objects with a PATCH in flight
+  const busy = new Set(); // objects with a PATCH in flight
 
   const ownObject = (user, objectKey) => {
     const object = OBJECT_KEY.test(objectKey) && store.object(objectKey);
@@ -19,46 +19,60 @@ export function uploadRoutes({ store, blobs, auth, config, now }) {
   const offsetHeaders = (offset, size) => ({ 'upload-offset': String(offset), 'upload-length': String(size) });
 
   return [
-    ['POST', '/api/uploads', async ({ req, res }) => {
-      const user = auth.requireUser(req);
-      const body = await readJson(req, config.maxJsonBytes);
-      if (Number.isSafeInteger(body.size) && body.size > config.maxObjectBytes) {
-        throw tooLarge(`size is over the ${config.maxObjectBytes}-byte limit`);
-      }
-      const size = intField(body, 'size', { min: 1, max: config.maxObjectBytes });
-      const objectKey = randomKey();
-      store.createObject(objectKey, user.id, size, now());
-      sendJson(res, 201, { objectKey });
-    }],
-
-    ['HEAD', '/api/uploads/:objectKey', async ({ req, res, params }) => {
-      const user = auth.requireUser(req);
-      const object = ownObject(user, params.objectKey);
-      sendEmpty(res, 200, offsetHeaders(await blobs.storedBytes(object.objectKey), object.size));
-    }],
-
-    ['PATCH', '/api/uploads/:objectKey', async ({ req, res, params }) => {
-      const user = auth.requireUser(req);
-      const object = ownObject(user, params.objectKey);
-      const header = req.headers['upload-offset'];
-      if (typeof header !== 'string' || !OFFSET.test(header)) throw badRequest('Upload-Offset must be a byte offset');
-      const offset = Number(header);
-      if (busy.has(object.objectKey)) throw conflict('another piece of this upload is being written');
-      busy.add(object.objectKey);
-      try {
-        const stored = await blobs.storedBytes(object.objectKey);
-        const complete = stored === object.size || object.fileId !== null || (await blobs.isClaimed(object.objectKey));
-        if (offset !== stored || complete) {
-          throw conflict(complete ? 'the upload is complete' : `the upload is at ${stored}`,
-            offsetHeaders(stored, object.size));
+    [
+      'POST',
+      '/api/uploads',
+      async ({ req, res }) => {
+        const user = auth.requireUser(req);
+        const body = await readJson(req, config.maxJsonBytes);
+        if (Number.isSafeInteger(body.size) && body.size > config.maxObjectBytes) {
+          throw tooLarge(`size is over the ${config.maxObjectBytes}-byte limit`);
         }
-        const piece = await readBody(req, Math.min(MAX_PIECE_BYTES, object.size - offset));
-        if (piece.length === 0) throw badRequest('empty piece');
-        await blobs.append(object.objectKey, offset, piece);
-        sendEmpty(res, 204, offsetHeaders(offset + piece.length, object.size));
-      } finally {
-        busy.delete(object.objectKey);
-      }
-    }],
+        const size = intField(body, 'size', { min: 1, max: config.maxObjectBytes });
+        const objectKey = randomKey();
+        store.createObject(objectKey, user.id, size, now());
+        sendJson(res, 201, { objectKey });
+      },
+    ],
+
+    [
+      'HEAD',
+      '/api/uploads/:objectKey',
+      async ({ req, res, params }) => {
+        const user = auth.requireUser(req);
+        const object = ownObject(user, params.objectKey);
+        sendEmpty(res, 200, offsetHeaders(await blobs.storedBytes(object.objectKey), object.size));
+      },
+    ],
+
+    [
+      'PATCH',
+      '/api/uploads/:objectKey',
+      async ({ req, res, params }) => {
+        const user = auth.requireUser(req);
+        const object = ownObject(user, params.objectKey);
+        const header = req.headers['upload-offset'];
+        if (typeof header !== 'string' || !OFFSET.test(header)) throw badRequest('Upload-Offset must be a byte offset');
+        const offset = Number(header);
+        if (busy.has(object.objectKey)) throw conflict('another piece of this upload is being written');
+        busy.add(object.objectKey);
+        try {
+          const stored = await blobs.storedBytes(object.objectKey);
+          const complete = stored === object.size || object.fileId !== null || (await blobs.isClaimed(object.objectKey));
+          if (offset !== stored || complete) {
+            throw conflict(
+              complete ? 'the upload is complete' : `the upload is at ${stored}`,
+              offsetHeaders(stored, object.size),
+            );
+          }
+          const piece = await readBody(req, Math.min(MAX_PIECE_BYTES, object.size - offset));
+          if (piece.length === 0) throw badRequest('empty piece');
+          await blobs.append(object.objectKey, offset, piece);
+          sendEmpty(res, 204, offsetHeaders(offset + piece.length, object.size));
+        } finally {
+          busy.delete(object.objectKey);
+        }
+      },
+    ],
   ];
 }

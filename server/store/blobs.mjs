@@ -34,7 +34,11 @@ export async function openFolderBlobStore(dir) {
   };
   const syncDir = async (path) => {
     const fd = await open(path, 'r');
-    try { await fd.sync(); } finally { await fd.close(); }
+    try {
+      await fd.sync();
+    } finally {
+      await fd.close();
+    }
   };
 
   return {
@@ -49,7 +53,7 @@ export async function openFolderBlobStore(dir) {
       } finally {
         await fd.close();
       }
-      if (offset === 0) await syncDir(uploads);  // the new file's directory entry
+      if (offset === 0) await syncDir(uploads); // the new file's directory entry
     },
     async claim(key) {
       if ((await sizeOf(blobPath(key))) !== undefined) return;

@@ -67,24 +67,40 @@ const MIGRATIONS = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-const userRow = (r) => r && {
-  id: r.id, email: r.email, keyAttributes: JSON.parse(r.key_attributes),
-  srpUserID: r.srp_user_id, srpSalt: r.srp_salt, srpVerifier: r.srp_verifier,
-};
-const collectionRow = (r) => r && {
-  id: r.id, ownerID: r.owner_id, ownerEmail: r.owner_email, encryptedKey: r.encrypted_key,
-  keyDecryptionNonce: r.key_decryption_nonce, encryptedName: r.encrypted_name,
-  nameDecryptionNonce: r.name_decryption_nonce, publicToken: r.public_token, updationTime: r.updation_time,
-  sharedKey: r.shared_key,
-};
-const fileRow = (r) => r && {
-  id: r.id, collectionID: r.collection_id, ownerID: r.owner_id, encryptedKey: r.encrypted_key,
-  keyDecryptionNonce: r.key_decryption_nonce,
-  file: { objectKey: r.file_object, decryptionHeader: r.file_header, size: r.file_size },
-  thumbnail: { objectKey: r.thumb_object, decryptionHeader: r.thumb_header, size: r.thumb_size },
-  metadata: { encryptedData: r.metadata_data, decryptionHeader: r.metadata_header },
-  updationTime: r.updation_time,
-};
+const userRow = (r) =>
+  r && {
+    id: r.id,
+    email: r.email,
+    keyAttributes: JSON.parse(r.key_attributes),
+    srpUserID: r.srp_user_id,
+    srpSalt: r.srp_salt,
+    srpVerifier: r.srp_verifier,
+  };
+const collectionRow = (r) =>
+  r && {
+    id: r.id,
+    ownerID: r.owner_id,
+    ownerEmail: r.owner_email,
+    encryptedKey: r.encrypted_key,
+    keyDecryptionNonce: r.key_decryption_nonce,
+    encryptedName: r.encrypted_name,
+    nameDecryptionNonce: r.name_decryption_nonce,
+    publicToken: r.public_token,
+    updationTime: r.updation_time,
+    sharedKey: r.shared_key,
+  };
+const fileRow = (r) =>
+  r && {
+    id: r.id,
+    collectionID: r.collection_id,
+    ownerID: r.owner_id,
+    encryptedKey: r.encrypted_key,
+    keyDecryptionNonce: r.key_decryption_nonce,
+    file: { objectKey: r.file_object, decryptionHeader: r.file_header, size: r.file_size },
+    thumbnail: { objectKey: r.thumb_object, decryptionHeader: r.thumb_header, size: r.thumb_size },
+    metadata: { encryptedData: r.metadata_data, decryptionHeader: r.metadata_header },
+    updationTime: r.updation_time,
+  };
 
 /** Opens (creating and migrating) the database at `file`. */
 export function openSqliteStore(file) {
@@ -126,7 +142,9 @@ export function openSqliteStore(file) {
     deleteShare: q('DELETE FROM shares WHERE collection_id = ? AND user_id = ?'),
     touchCollection: q('UPDATE collections SET updation_time = ? WHERE id = ?'),
     setPublicToken: q('UPDATE collections SET public_token = ?, updation_time = ? WHERE id = ?'),
-    byPublicToken: q('SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id WHERE c.public_token = ?'),
+    byPublicToken: q(
+      'SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id WHERE c.public_token = ?',
+    ),
     insertObject: q('INSERT INTO objects (object_key, owner_id, size, creation_time) VALUES (?, ?, ?, ?)'),
     object: q('SELECT * FROM objects WHERE object_key = ?'),
     claimObject: q('UPDATE objects SET file_id = ? WHERE object_key = ? AND file_id IS NULL'),
@@ -149,9 +167,19 @@ export function openSqliteStore(file) {
   };
 
   const createFile = db.transaction((r, now) => {
-    const { lastInsertRowid } = s.insertFile.run(r.collectionID, r.ownerID, r.encryptedKey, r.keyDecryptionNonce,
-      r.file.objectKey, r.file.decryptionHeader, r.thumbnail.objectKey, r.thumbnail.decryptionHeader,
-      r.metadata.encryptedData, r.metadata.decryptionHeader, now);
+    const { lastInsertRowid } = s.insertFile.run(
+      r.collectionID,
+      r.ownerID,
+      r.encryptedKey,
+      r.keyDecryptionNonce,
+      r.file.objectKey,
+      r.file.decryptionHeader,
+      r.thumbnail.objectKey,
+      r.thumbnail.decryptionHeader,
+      r.metadata.encryptedData,
+      r.metadata.decryptionHeader,
+      now,
+    );
     const id = Number(lastInsertRowid);
     for (const key of [r.file.objectKey, r.thumbnail.objectKey]) {
       if (s.claimObject.run(id, key).changes !== 1) throw new ObjectClaimed();
@@ -172,20 +200,32 @@ export function openSqliteStore(file) {
       s.replaceLogin.run(JSON.stringify(keyAttributes), srpUserID, srpSalt, srpVerifier, userId);
     },
 
-    addToken: (hash, userId, expiresAt) => { s.addToken.run(hash, userId, expiresAt); },
+    addToken: (hash, userId, expiresAt) => {
+      s.addToken.run(hash, userId, expiresAt);
+    },
     tokenUserId: (hash, now) => s.tokenUser.get(hash, now)?.user_id,
-    deleteToken: (hash) => { s.deleteToken.run(hash); },
-    deleteUserTokens: (userId) => { s.deleteUserTokens.run(userId); },
+    deleteToken: (hash) => {
+      s.deleteToken.run(hash);
+    },
+    deleteUserTokens: (userId) => {
+      s.deleteUserTokens.run(userId);
+    },
 
-    addAuthFailure: (userId, at) => { s.addFailure.run(userId, at); },
+    addAuthFailure: (userId, at) => {
+      s.addFailure.run(userId, at);
+    },
     authFailuresSince: (userId, since) => s.failuresSince.get(userId, since),
 
     createCollection({ ownerID, encryptedKey, keyDecryptionNonce, encryptedName, nameDecryptionNonce, now }) {
-      return Number(s.insertCollection.run(ownerID, encryptedKey, keyDecryptionNonce, encryptedName, nameDecryptionNonce, now).lastInsertRowid);
+      return Number(
+        s.insertCollection.run(ownerID, encryptedKey, keyDecryptionNonce, encryptedName, nameDecryptionNonce, now)
+          .lastInsertRowid,
+      );
     },
     collection: (id) => collectionRow(s.collection.get(id)),
     collectionsOf: (userId) => s.collectionsOf.all({ user: userId }).map(collectionRow),
-    sharees: (collectionId) => s.sharees.all(collectionId).map((r) => ({ id: r.id, email: r.email, encryptedKey: r.encrypted_key })),
+    sharees: (collectionId) =>
+      s.sharees.all(collectionId).map((r) => ({ id: r.id, email: r.email, encryptedKey: r.encrypted_key })),
     setShare: db.transaction((collectionId, userId, encryptedKey, now) => {
       s.upsertShare.run(collectionId, userId, encryptedKey);
       s.touchCollection.run(now, collectionId);
@@ -194,23 +234,34 @@ export function openSqliteStore(file) {
       s.deleteShare.run(collectionId, userId);
       s.touchCollection.run(now, collectionId);
     }),
-    setPublicToken: (collectionId, token, now) => { s.setPublicToken.run(token, now, collectionId); },
+    setPublicToken: (collectionId, token, now) => {
+      s.setPublicToken.run(token, now, collectionId);
+    },
     collectionByPublicToken: (token) => collectionRow(s.byPublicToken.get(token)),
 
-    createObject: (objectKey, ownerId, size, now) => { s.insertObject.run(objectKey, ownerId, size, now); },
+    createObject: (objectKey, ownerId, size, now) => {
+      s.insertObject.run(objectKey, ownerId, size, now);
+    },
     object(objectKey) {
       const r = s.object.get(objectKey);
       return r && { objectKey: r.object_key, ownerId: r.owner_id, size: r.size, fileId: r.file_id };
     },
     createFile,
     unclaimedObjectsBefore: (time) => s.staleObjects.all(time).map((r) => r.object_key),
-    deleteUnclaimedObject: (objectKey) => { s.deleteObject.run(objectKey); },
+    deleteUnclaimedObject: (objectKey) => {
+      s.deleteObject.run(objectKey);
+    },
     file: (id) => fileRow(s.file.get(id)),
     filesIn: (collectionId) => s.filesIn.all(collectionId).map(fileRow),
 
-    setMlData: (fileId, encryptedData, decryptionHeader, now) => { s.upsertMl.run(fileId, encryptedData, decryptionHeader, now); },
-    mlDataOf: (fileIds) => fileIds.map((id) => s.mlOf.get(id)).filter(Boolean)
-      .map((r) => ({ fileID: r.file_id, encryptedData: r.encrypted_data, decryptionHeader: r.decryption_header })),
+    setMlData: (fileId, encryptedData, decryptionHeader, now) => {
+      s.upsertMl.run(fileId, encryptedData, decryptionHeader, now);
+    },
+    mlDataOf: (fileIds) =>
+      fileIds
+        .map((id) => s.mlOf.get(id))
+        .filter(Boolean)
+        .map((r) => ({ fileID: r.file_id, encryptedData: r.encrypted_data, decryptionHeader: r.decryption_header })),
 
     /** Drops expired tokens and old failure records (called now and then). */
     prune(now, failureWindowMs) {

@@ -6,7 +6,7 @@ import { loadCore, createSearch } from '/js/dist/index.js';
 
 function solid(w, h, rgb, noise, seed) {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 4294967296);
+  const rand = () => (s = (s * 1103515245 + 12345) >>> 0) / 4294967296;
   const px = new Uint8Array(w * h * 4);
   for (let i = 0; i < w * h; i++) {
     for (let c = 0; c < 3; c++) px[i * 4 + c] = Math.max(0, Math.min(255, rgb[c] + Math.round((rand() * 2 - 1) * noise)));
@@ -27,13 +27,23 @@ self.onmessage = async ({ data: { modelsUrl, key: keyBytes } }) => {
     ];
     const results = {};
     for (const imageModel of ['test_image_rgba.onnx', 'test_image_float.onnx']) {
-      const search = await createSearch(core, { ort, numThreads: 1, baseUrl: modelsUrl, textModel: 'test_text.onnx', imageModel });
+      const search = await createSearch(core, {
+        ort,
+        numThreads: 1,
+        baseUrl: modelsUrl,
+        textModel: 'test_text.onnx',
+        imageModel,
+      });
       for (const [id, px, w, h] of gallery) await search.indexImage(id, px, w, h);
-      const key = Uint8Array.from(keyBytes);  // the test's seeded key
+      const key = Uint8Array.from(keyBytes); // the test's seeded key
       const saved = await search.save(key);
       search.remove(1);
       await search.load(saved, key);
-      results[imageModel] = { signature: search.imageSignature, red: await search.query('Red '), blue: await search.query('blue') };
+      results[imageModel] = {
+        signature: search.imageSignature,
+        red: await search.query('Red '),
+        blue: await search.query('blue'),
+      };
       await search.dispose();
     }
     self.postMessage({ ok: true, results });

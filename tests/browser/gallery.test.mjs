@@ -20,7 +20,12 @@ const SLOW = { timeout: 120_000 };
 const APP_DIR = fileURLToPath(new URL('../../build/app/', import.meta.url));
 const A = { email: 'alice@example.com', password: 'correct horse battery' };
 const B = { email: 'bob@example.com', password: 'tr0ub4dor & 3' };
-const PHOTOS = [['red', 'red'], ['red-2', '0xc81e1e'], ['green', 'green'], ['blue', 'blue']];
+const PHOTOS = [
+  ['red', 'red'],
+  ['red-2', '0xc81e1e'],
+  ['green', 'green'],
+  ['blue', 'blue'],
+];
 const VIDEO = 'noise.webm';
 const UPLOADS = PHOTOS.length + 1;
 
@@ -47,11 +52,12 @@ after(closeAll);
  * a listener in every page, and in the console for workers) or uncaught error. `page.sent` lists
  * every request the page makes (URL, headers, body), `page.wasm` the .wasm files it fetched.
  */
-async function device(url = server.url + '/') {
+async function device(url = `${server.url}/`) {
   const context = await browser.newContext({ viewport: { width: 1200, height: 850 } });
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) =>
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   const page = await context.newPage();
   page.errors = [];
@@ -70,10 +76,15 @@ async function device(url = server.url + '/') {
   return { context, page };
 }
 
-const thumbnailsShown = (page, n, grid = '#grid') => page.waitForFunction(([sel, count]) => {
-  const imgs = [...document.querySelectorAll(`${sel} img`)];
-  return imgs.length === count && imgs.every((i) => i.complete && i.naturalWidth > 0);
-}, [grid, n], SLOW);
+const thumbnailsShown = (page, n, grid = '#grid') =>
+  page.waitForFunction(
+    ([sel, count]) => {
+      const imgs = [...document.querySelectorAll(`${sel} img`)];
+      return imgs.length === count && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    },
+    [grid, n],
+    SLOW,
+  );
 
 const captions = (page, grid = '#grid') => page.$$eval(`${grid} figcaption .title`, (els) => els.map((e) => e.textContent));
 
@@ -83,7 +94,11 @@ async function signUp(page, { email, password }) {
   await page.fill('#signup-password', password);
   await page.fill('#signup-confirm', password);
   await page.click('#signup-form button');
-  await page.waitForFunction(() => /Argon2id, 256 MiB, 16 passes/.test(document.getElementById('busy-label').textContent), null, SLOW);
+  await page.waitForFunction(
+    () => /Argon2id, 256 MiB, 16 passes/.test(document.getElementById('busy-label').textContent),
+    null,
+    SLOW,
+  );
   if (email === A.email) await screenshot(page, 'gallery-01b-deriving');
   await page.waitForSelector('body[data-screen="phrase"]', SLOW);
   return page.$$eval('#phrase-words li', (els) => els.map((e) => e.textContent));
@@ -102,10 +117,16 @@ async function searchFor(page, text) {
   return captions(page);
 }
 
-const searchReady = (page) => page.waitForFunction(() => !document.getElementById('search-input').disabled
-  && document.getElementById('search-status').textContent.startsWith('Search ready'), null, SLOW);
+const searchReady = (page) =>
+  page.waitForFunction(
+    () =>
+      !document.getElementById('search-input').disabled &&
+      document.getElementById('search-status').textContent.startsWith('Search ready'),
+    null,
+    SLOW,
+  );
 
-const s = {};  // what the steps hand each other
+const s = {}; // what the steps hand each other
 
 /** A step of the scenario: skipped once one before it failed (each needs the ones before). */
 function step(name, fn) {
@@ -115,7 +136,8 @@ function step(name, fn) {
       await fn();
     } catch (e) {
       s.failed = true;
-      for (const d of [s.a, s.b, s.d]) if (d) await screenshot(d.page, `gallery-failed-${d === s.a ? 'a' : d === s.b ? 'b' : 'd'}`);
+      for (const d of [s.a, s.b, s.d])
+        if (d) await screenshot(d.page, `gallery-failed-${d === s.a ? 'a' : d === s.b ? 'b' : 'd'}`);
       throw e;
     }
   });
@@ -159,11 +181,14 @@ step('A uploads photos and a video; a cut connection resumes at the stored offse
   await searchReady(page);
   // One photo is dropped on the grid, the rest picked with the file input.
   const [dropped, ...picked] = PHOTOS;
-  const dataTransfer = await page.evaluateHandle(({ name, b64 }) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type: 'image/jpeg' }));
-    return dt;
-  }, { name: `${dropped[0]}.jpg`, b64: colourPhoto(dropped[1]).toString('base64') });
+  const dataTransfer = await page.evaluateHandle(
+    ({ name, b64 }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type: 'image/jpeg' }));
+      return dt;
+    },
+    { name: `${dropped[0]}.jpg`, b64: colourPhoto(dropped[1]).toString('base64') },
+  );
   await page.dispatchEvent('#drop', 'drop', { dataTransfer });
   await page.waitForFunction(() => document.querySelectorAll('#grid figure').length === 1, null, SLOW);
   await page.setInputFiles('#add-input', [
@@ -173,9 +198,16 @@ step('A uploads photos and a video; a cut connection resumes at the stored offse
   await page.waitForSelector('#uploads progress', SLOW);
   await screenshot(page, 'gallery-04-uploading');
   await thumbnailsShown(page, UPLOADS);
-  await page.waitForFunction((n) => document.getElementById('search-status').textContent.includes(`${n} indexed here`), UPLOADS, SLOW);
+  await page.waitForFunction(
+    (n) => document.getElementById('search-status').textContent.includes(`${n} indexed here`),
+    UPLOADS,
+    SLOW,
+  );
   // The picked files were indexed after their upload in one indexFiles run, its bar counting them.
-  assert.equal(await page.$eval('#search-progress', (bar) => [bar.max, bar.value, bar.hidden].join()), `${UPLOADS - 1},${UPLOADS - 1},true`);
+  assert.equal(
+    await page.$eval('#search-progress', (bar) => [bar.max, bar.value, bar.hidden].join()),
+    `${UPLOADS - 1},${UPLOADS - 1},true`,
+  );
   await context.unroute('**/api/uploads/**');
   assert.ok(cut, 'a PATCH was cut');
   const cutAt = uploadLog.findIndex((e) => e.method === 'PATCH' && Number(e.offset) > 0);
@@ -190,7 +222,11 @@ step('A uploads photos and a video; a cut connection resumes at the stored offse
 step('A opens a photo full size and plays the video while it downloads', async () => {
   const { page } = s.a;
   await page.click('#grid figure:has-text("green.jpg")');
-  await page.waitForFunction(() => document.getElementById('viewer').open && document.getElementById('viewer-image').naturalWidth === 640, null, SLOW);
+  await page.waitForFunction(
+    () => document.getElementById('viewer').open && document.getElementById('viewer-image').naturalWidth === 640,
+    null,
+    SLOW,
+  );
   assert.match(await page.textContent('#viewer-title'), /green\.jpg · 640×480/);
   await screenshot(page, 'gallery-06-photo');
   await page.click('#viewer form button');
@@ -273,13 +309,15 @@ step('a public link opens the album with no account; no request carries its key'
   await context.close();
 });
 
-step('the server substitutes B\'s public key: A\'s app warns and refuses to share', async () => {
+step("the server substitutes B's public key: A's app warns and refuses to share", async () => {
   const core = await loadCryptoCore();
   const { publicKey } = core.box.keypair();
   server.testing.substitutePublicKey(B.email, Buffer.from(publicKey).toString('base64'));
   const { page } = s.a;
   const shares = [];
-  page.on('request', (r) => { if (r.url().includes('/share')) shares.push(r.url()); });
+  page.on('request', (r) => {
+    if (r.url().includes('/share')) shares.push(r.url());
+  });
   await page.fill('#album-name', 'Holidays');
   await page.click('#album-form button');
   await page.waitForFunction(() => document.getElementById('album-title').textContent === 'Holidays');
@@ -333,7 +371,8 @@ step('a file listing tampered with by the server: that file is left out, and the
   await context.route('**/api/collections/*/files', async (route) => {
     const res = await route.fetch();
     const files = await res.json();
-    if (files.length) {  // "My photos" (search lists the empty "Holidays" too)
+    if (files.length) {
+      // "My photos" (search lists the empty "Holidays" too)
       const data = Buffer.from(files[0].metadata.encryptedData, 'base64');
       data[5] ^= 1;
       files[0].metadata.encryptedData = data.toString('base64');
@@ -342,7 +381,11 @@ step('a file listing tampered with by the server: that file is left out, and the
   });
   await logIn(page, { ...A, password: 'a brand new password' });
   await page.waitForSelector('body[data-screen="gallery"]', SLOW);
-  await page.waitForFunction(() => /1 file could not be opened/.test(document.getElementById('album-info').textContent), null, SLOW);
+  await page.waitForFunction(
+    () => /1 file could not be opened/.test(document.getElementById('album-info').textContent),
+    null,
+    SLOW,
+  );
   await thumbnailsShown(page, UPLOADS - 1);
   await screenshot(page, 'gallery-16-tampered-listing');
   await context.unroute('**/api/collections/*/files');

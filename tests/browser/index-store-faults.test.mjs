@@ -13,17 +13,25 @@ test('an IndexedDB save aborted mid-transaction rejects with a DOMException; the
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(env.url + '/');
+  await page.goto(`${env.url}/`);
   const r = await page.evaluate(async () => {
     const { loadCore, indexedDbIndexStore } = await import('/js/dist/index.js');
     const core = await loadCore();
     const key = core.generateKey();
     const saved = (ids) => {
       const index = core.createIndex(16);
-      for (const id of ids) index.upsert(id, Array.from({ length: 16 }, (_, i) => Math.sin(id + i)));
+      for (const id of ids)
+        index.upsert(
+          id,
+          Array.from({ length: 16 }, (_, i) => Math.sin(id + i)),
+        );
       return index.save(key);
     };
-    const idsIn = async (store) => core.loadIndex(await store.read(), key).fileIds().sort((a, b) => a - b);
+    const idsIn = async (store) =>
+      core
+        .loadIndex(await store.read(), key)
+        .fileIds()
+        .sort((a, b) => a - b);
     const store = indexedDbIndexStore({ database: 'cipherlens-faults' });
     await store.write(saved([1, 2, 3]));
 
@@ -46,7 +54,7 @@ test('an IndexedDB save aborted mid-transaction rejects with a DOMException; the
     await store.write(saved([4, 5, 6, 7]));
     const afterRetry = await idsIn(store);
     await store.delete();
-    await new Promise((resolve) => setTimeout(resolve, 100));  // let any stray rejection surface
+    await new Promise((resolve) => setTimeout(resolve, 100)); // let any stray rejection surface
     return { error, afterFault, afterRetry };
   });
   assert.deepEqual(r.error && [r.error.isDomException, r.error.name], [true, 'AbortError'], JSON.stringify(r.error));

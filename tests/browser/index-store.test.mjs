@@ -10,16 +10,19 @@ import sodium from 'libsodium-wrappers-sumo';
 const env = browserSuite();
 before(() => sodium.ready);
 
-
 test('an index saved to IndexedDB reloads after a page reload and searches identically', async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(env.url + '/');
+  await page.goto(`${env.url}/`);
   const first = await page.evaluate(async () => {
     const { loadCore, indexedDbIndexStore } = await import('/js/dist/index.js');
     const core = await loadCore();
     const index = core.createIndex(16);
-    for (let id = 0; id < 50; id++) index.upsert(id * 1000003, Array.from({ length: 16 }, (_, i) => Math.sin(id * 16 + i)));
+    for (let id = 0; id < 50; id++)
+      index.upsert(
+        id * 1000003,
+        Array.from({ length: 16 }, (_, i) => Math.sin(id * 16 + i)),
+      );
     const key = core.generateKey();
     const store = indexedDbIndexStore({ database: 'cipherlens-test' });
     if ((await store.read()) !== undefined) throw new Error('store not empty at start');
@@ -57,17 +60,20 @@ test('an index saved to IndexedDB reloads after a page reload and searches ident
 test('ML data encrypted in the browser opens with libsodium.js + zlib, and back', async () => {
   const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(env.url + '/');
+  await page.goto(`${env.url}/`);
   const fileKey = sodium.crypto_secretstream_xchacha20poly1305_keygen();
   const embedding = Array.from({ length: 512 }, (_, i) => Math.fround(Math.sin(i) / 16));
-  const out = await page.evaluate(async ({ key, embedding }) => {
-    const { loadCore } = await import('/js/dist/index.js');
-    const core = await loadCore();
-    const data = core.mlData.withClip({ face: { version: 1, faces: [] } }, embedding, 'cipherlens-browser-test');
-    const enc = await core.mlData.encrypt(data, Uint8Array.from(key));
-    const back = await core.mlData.decrypt(enc.encryptedData, enc.decryptionHeader, Uint8Array.from(key));
-    return { c: Array.from(enc.encryptedData), h: Array.from(enc.decryptionHeader), back };
-  }, { key: Array.from(fileKey), embedding });
+  const out = await page.evaluate(
+    async ({ key, embedding }) => {
+      const { loadCore } = await import('/js/dist/index.js');
+      const core = await loadCore();
+      const data = core.mlData.withClip({ face: { version: 1, faces: [] } }, embedding, 'cipherlens-browser-test');
+      const enc = await core.mlData.encrypt(data, Uint8Array.from(key));
+      const back = await core.mlData.decrypt(enc.encryptedData, enc.decryptionHeader, Uint8Array.from(key));
+      return { c: Array.from(enc.encryptedData), h: Array.from(enc.decryptionHeader), back };
+    },
+    { key: Array.from(fileKey), embedding },
+  );
   const state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(Uint8Array.from(out.h), fileKey);
   const { message, tag } = sodium.crypto_secretstream_xchacha20poly1305_pull(state, Uint8Array.from(out.c));
   assert.equal(tag, sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL);

@@ -38,54 +38,67 @@ after(async () => {
 test('an encrypted video starts playing through the decrypting stream before its download ends', async () => {
   assert.ok(video.length > 2 * CHUNK, `the test video must span several chunks (${video.length} B)`);
   const page = await browser.newPage();
-  await page.goto(server.url + '/');
-  const r = await page.evaluate(async ({ header, key }) => {
-    const { createCoreWorker } = await import('/js/dist/index.js');
-    const type = 'video/webm; codecs="vp8"';
-    if (!MediaSource.isTypeSupported(type)) return { unsupported: type };
-    const fromHex = (h) => Uint8Array.from(h.match(/../g), (x) => parseInt(x, 16));
-    const w = await createCoreWorker();
-    const el = document.createElement('video');
-    el.muted = true;
-    document.body.append(el);
-    const ms = new MediaSource();
-    el.src = URL.createObjectURL(ms);
-    await new Promise((resolve) => ms.addEventListener('sourceopen', resolve, { once: true }));
-    const sb = ms.addSourceBuffer(type);
-    const t0 = performance.now();
-    const at = () => Math.round(performance.now() - t0);
-    const result = { appends: [], playing: null, downloadEnd: null, timeAtDownloadEnd: null };
-    el.addEventListener('timeupdate', () => {
-      if (result.playing === null && el.currentTime > 0) result.playing = at();
-    });
-    const response = await fetch('/video.enc');
-    // Notes when the last ciphertext byte has been read off the network.
-    const body = response.body.pipeThrough(new TransformStream({
-      flush() {
-        result.downloadEnd = at();
-        result.timeAtDownloadEnd = el.currentTime;
-      },
-    }));
-    const parts = [];
-    for await (const chunk of w.decryptStream(body, fromHex(header), fromHex(key))) {
-      parts.push(chunk);  // kept for the final hash
-      sb.appendBuffer(chunk);
-      await new Promise((resolve) => sb.addEventListener('updateend', resolve, { once: true }));
-      result.appends.push([chunk.length, at()]);
-      if (result.appends.length === 1) el.play().catch((e) => { result.playError = String(e); });
-    }
-    ms.endOfStream();
-    await w.terminate();
-    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let o = 0;
-    for (const p of parts) { all.set(p, o); o += p.length; }
-    result.sha = [...new Uint8Array(await crypto.subtle.digest('SHA-256', all))].map((b) => b.toString(16).padStart(2, '0')).join('');
-    // Let it keep playing a moment to be sure it really advances.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    result.finalTime = el.currentTime;
-    result.error = el.error && el.error.message;
-    return result;
-  }, { header: Buffer.from(header).toString('hex'), key: Buffer.from(key).toString('hex') });
+  await page.goto(`${server.url}/`);
+  const r = await page.evaluate(
+    async ({ header, key }) => {
+      const { createCoreWorker } = await import('/js/dist/index.js');
+      const type = 'video/webm; codecs="vp8"';
+      if (!MediaSource.isTypeSupported(type)) return { unsupported: type };
+      const fromHex = (h) => Uint8Array.from(h.match(/../g), (x) => parseInt(x, 16));
+      const w = await createCoreWorker();
+      const el = document.createElement('video');
+      el.muted = true;
+      document.body.append(el);
+      const ms = new MediaSource();
+      el.src = URL.createObjectURL(ms);
+      await new Promise((resolve) => ms.addEventListener('sourceopen', resolve, { once: true }));
+      const sb = ms.addSourceBuffer(type);
+      const t0 = performance.now();
+      const at = () => Math.round(performance.now() - t0);
+      const result = { appends: [], playing: null, downloadEnd: null, timeAtDownloadEnd: null };
+      el.addEventListener('timeupdate', () => {
+        if (result.playing === null && el.currentTime > 0) result.playing = at();
+      });
+      const response = await fetch('/video.enc');
+      // Notes when the last ciphertext byte has been read off the network.
+      const body = response.body.pipeThrough(
+        new TransformStream({
+          flush() {
+            result.downloadEnd = at();
+            result.timeAtDownloadEnd = el.currentTime;
+          },
+        }),
+      );
+      const parts = [];
+      for await (const chunk of w.decryptStream(body, fromHex(header), fromHex(key))) {
+        parts.push(chunk); // kept for the final hash
+        sb.appendBuffer(chunk);
+        await new Promise((resolve) => sb.addEventListener('updateend', resolve, { once: true }));
+        result.appends.push([chunk.length, at()]);
+        if (result.appends.length === 1)
+          el.play().catch((e) => {
+            result.playError = String(e);
+          });
+      }
+      ms.endOfStream();
+      await w.terminate();
+      const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let o = 0;
+      for (const p of parts) {
+        all.set(p, o);
+        o += p.length;
+      }
+      result.sha = [...new Uint8Array(await crypto.subtle.digest('SHA-256', all))]
+        .map((b) => b.toString(16).padStart(2, '0'))
+        .join('');
+      // Let it keep playing a moment to be sure it really advances.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      result.finalTime = el.currentTime;
+      result.error = el.error?.message;
+      return result;
+    },
+    { header: Buffer.from(header).toString('hex'), key: Buffer.from(key).toString('hex') },
+  );
   await page.close();
 
   assert.equal(r.unsupported, undefined, `Chromium lacks ${r.unsupported}`);

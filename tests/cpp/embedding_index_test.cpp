@@ -24,13 +24,17 @@ std::vector<float> gaussian(std::mt19937& rng, size_t n) {
 }
 
 // Random index of `count` vectors with ids spread over the 53-bit range.
-EmbeddingIndex random_index(std::mt19937& rng, size_t dims, size_t count, std::vector<uint64_t>* ids = nullptr) {
+EmbeddingIndex random_index(std::mt19937& rng, size_t dims, size_t count,
+                            std::vector<uint64_t>* ids = nullptr) {
   EmbeddingIndex idx;
   REQUIRE(idx.reset(dims) == kOk);
   std::uniform_int_distribution<uint64_t> pick(0, kMaxFileId);
   for (size_t i = 0; i < count; i++) {
     uint64_t id = pick(rng);
-    if (idx.contains(id)) { i--; continue; }
+    if (idx.contains(id)) {
+      i--;
+      continue;
+    }
     auto v = gaussian(rng, dims);
     REQUIRE(idx.upsert(id, v.data()) == kOk);
     if (ids) ids->push_back(id);
@@ -101,7 +105,8 @@ TEST_CASE("int8 kernel at the extremes: +-127 everywhere does not overflow", "[i
   REQUIRE(q == std::vector<int8_t>{-127, 64, 127});
 }
 
-TEST_CASE("float SIMD search equals the scalar reference for every dims/count boundary", "[index]") {
+TEST_CASE("float SIMD search equals the scalar reference for every dims/count boundary",
+          "[index]") {
   std::mt19937 rng(seed_for(2));
   for (size_t dims : {1, 2, 3, 4, 15, 16, 17, 31, 32, 33, 63, 64, 65, 512}) {
     for (size_t count : {0, 1, 2, 9, 10, 11, 100, 257}) {
@@ -127,7 +132,8 @@ TEST_CASE("float SIMD search equals the scalar reference for every dims/count bo
   }
 }
 
-TEST_CASE("int8 candidate scan: SIMD equals scalar exactly; re-rank gives exact scores", "[index]") {
+TEST_CASE("int8 candidate scan: SIMD equals scalar exactly; re-rank gives exact scores",
+          "[index]") {
   std::mt19937 rng(seed_for(3));
   for (size_t dims : {1, 7, 16, 17, 48, 512}) {
     for (size_t count : {1, 10, 99, 300}) {
@@ -155,7 +161,8 @@ TEST_CASE("int8 candidate scan: SIMD equals scalar exactly; re-rank gives exact 
       opt.limit = count;
       REQUIRE(idx.search_reference(q.data(), opt, exact) == kOk);
       for (const Hit& h : got) {
-        auto it = std::find_if(exact.begin(), exact.end(), [&](const Hit& e) { return e.id == h.id; });
+        auto it =
+            std::find_if(exact.begin(), exact.end(), [&](const Hit& e) { return e.id == h.id; });
         REQUIRE(it != exact.end());
         REQUIRE(std::fabs(it->score - h.score) <= 1e-5f);
       }
@@ -229,7 +236,8 @@ TEST_CASE("ties rank by ascending file id in every path", "[index]") {
         REQUIRE(ref[i].id == sorted_ids[i]);
         REQUIRE(got[i].score == got[0].score);
       }
-      for (size_t i = ids.size(); i < 15; i++) REQUIRE(got[i].id == sorted_ids[i - ids.size()] + 5000);
+      for (size_t i = ids.size(); i < 15; i++)
+        REQUIRE(got[i].id == sorted_ids[i - ids.size()] + 5000);
     }
   }
 }
@@ -258,21 +266,31 @@ TEST_CASE("upsert replaces, remove swaps the last row in, lookups stay right", "
   // Remove every third id, including the first and the last slot.
   std::set<uint64_t> live;
   for (uint64_t id = 0; id < 50; id++) live.insert(id);
-  for (uint64_t id : {uint64_t(0), uint64_t(49)}) { REQUIRE(idx.remove(id)); live.erase(id); }
-  for (uint64_t id = 3; id < 49; id += 3) { REQUIRE(idx.remove(id)); live.erase(id); }
+  for (uint64_t id : {uint64_t(0), uint64_t(49)}) {
+    REQUIRE(idx.remove(id));
+    live.erase(id);
+  }
+  for (uint64_t id = 3; id < 49; id += 3) {
+    REQUIRE(idx.remove(id));
+    live.erase(id);
+  }
   REQUIRE_FALSE(idx.remove(3));
   REQUIRE_FALSE(idx.remove(12345));
   REQUIRE(idx.size() == live.size());
   for (uint64_t id = 0; id < 50; id++) {
     CAPTURE(id);
     REQUIRE(idx.contains(id) == (live.count(id) == 1));
-    if (!live.count(id)) { REQUIRE(idx.get(id) == nullptr); continue; }
+    if (!live.count(id)) {
+      REQUIRE(idx.get(id) == nullptr);
+      continue;
+    }
     const float* stored = idx.get(id);
     REQUIRE(stored != nullptr);
     // The stored vector is the normalised input.
     double n = 0;
     for (size_t i = 0; i < dims; i++) n += double(vecs[id][i]) * vecs[id][i];
-    for (size_t i = 0; i < dims; i++) REQUIRE(stored[i] == Approx(vecs[id][i] / std::sqrt(n)).margin(1e-6));
+    for (size_t i = 0; i < dims; i++)
+      REQUIRE(stored[i] == Approx(vecs[id][i] / std::sqrt(n)).margin(1e-6));
     opt.limit = 1;
     for (bool quantized : {false, true}) {
       opt.quantized = quantized;

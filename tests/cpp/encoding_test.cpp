@@ -42,15 +42,22 @@ Status decode(std::vector<uint8_t>& out, const std::string& text, B64 v) {
 }  // namespace
 
 TEST_CASE("BIP39 official vectors (trezor/python-mnemonic)", "[mnemonic]") {
-  struct V { const char* entropy; const char* words; };
+  struct V {
+    const char* entropy;
+    const char* words;
+  };
   const V vectors[] = {
       {"00000000000000000000000000000000",
-       "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"},
+       "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+       "about"},
       {"0000000000000000000000000000000000000000000000000000000000000000",
-       "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
-       "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon art"},
+       "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+       "abandon "
+       "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon "
+       "art"},
       {"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
-       "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo vote"},
+       "zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo "
+       "zoo vote"},
   };
   for (const auto& v : vectors) {
     auto e = from_hex(v.entropy);
@@ -75,8 +82,8 @@ TEST_CASE("mnemonic input errors name what is wrong", "[mnemonic]") {
   // The position, never the word: words are the secret.
   REQUIRE(std::string(last_error_message()).find("word 24 ") != std::string::npos);
   REQUIRE(std::string(last_error_message()).find("votee") == std::string::npos);
-  REQUIRE(entropy_of(out, zoo23 + "vot", 24) == kBadInput);  // a prefix is not a word
-  REQUIRE(entropy_of(out, zoo23, 24) == kBadInput);          // count
+  REQUIRE(entropy_of(out, zoo23 + "vot", 24) == kBadInput);       // a prefix is not a word
+  REQUIRE(entropy_of(out, zoo23, 24) == kBadInput);               // count
   REQUIRE(entropy_of(out, zoo23 + "zoo zoo vote") == kBadInput);  // 26 words
   std::string w;
   REQUIRE(words_of(w, std::vector<uint8_t>(15)) == kBadInput);
@@ -93,9 +100,9 @@ TEST_CASE("base64 variants and strict decoding", "[base64]") {
   REQUIRE(decode(out, "+/8=", B64::kOriginal) == kOk);
   REQUIRE(out == std::vector<uint8_t>{0xfb, 0xff});
   REQUIRE(decode(out, "-_8", B64::kUrlSafeNoPadding) == kOk);
-  REQUIRE(decode(out, "+/8", B64::kOriginal) == kBadInput);     // missing padding
-  REQUIRE(decode(out, "-_8=", B64::kOriginal) == kBadInput);    // wrong alphabet
-  REQUIRE(decode(out, "+/8=!", B64::kOriginal) == kBadInput);   // trailing garbage
+  REQUIRE(decode(out, "+/8", B64::kOriginal) == kBadInput);    // missing padding
+  REQUIRE(decode(out, "-_8=", B64::kOriginal) == kBadInput);   // wrong alphabet
+  REQUIRE(decode(out, "+/8=!", B64::kOriginal) == kBadInput);  // trailing garbage
   REQUIRE(decode(out, "", B64::kOriginal) == kOk);
   REQUIRE(out.empty());
 }

@@ -38,12 +38,15 @@ std::string zero_phrase(size_t at, const std::string& word) {
 
 // fuzz_mnemonic: a word holding a NUL byte made the wordlist search (strncmp) stop at the NUL
 // and then read the list word past its end.
-TEST_CASE("a phrase word holding a NUL byte is refused without reading out of bounds", "[mnemonic][fuzz]") {
+TEST_CASE("a phrase word holding a NUL byte is refused without reading out of bounds",
+          "[mnemonic][fuzz]") {
   uint8_t entropy[32];
   size_t len = 0;
-  REQUIRE(mnemonic_to_entropy(entropy, &len, zero_phrase(99, "").data(), zero_phrase(99, "").size()) == kOk);
+  REQUIRE(mnemonic_to_entropy(entropy, &len, zero_phrase(99, "").data(),
+                              zero_phrase(99, "").size()) == kOk);
   REQUIRE(len == 32);
-  for (const std::string& word : {std::string("abandon\0abandon", 15), std::string("abandon\0", 8)}) {
+  for (const std::string& word :
+       {std::string("abandon\0abandon", 15), std::string("abandon\0", 8)}) {
     const std::string phrase = zero_phrase(14, word);
     REQUIRE(mnemonic_to_entropy(entropy, &len, phrase.data(), phrase.size()) == kBadInput);
   }
@@ -52,7 +55,8 @@ TEST_CASE("a phrase word holding a NUL byte is refused without reading out of bo
 // fuzz_index: a corrupt zstd frame whose match offset is out of range. zstd 1.5.4 computes that
 // match's address for prefetching (never dereferenced), which UBSan reports as pointer overflow;
 // tests/fuzz/fuzz.cmake exempts that one zstd file from the check. The loader refuses the frame.
-TEST_CASE("an authentic index whose zstd frame has an out-of-range match is BAD_INPUT", "[index][fuzz]") {
+TEST_CASE("an authentic index whose zstd frame has an out-of-range match is BAD_INPUT",
+          "[index][fuzz]") {
   const std::vector<uint8_t> frame = from_hex(
       "28b52ffd8458000000003c000000a600020007990400"
       "9a00193f004ccd3f008211080e01b73a");
@@ -62,8 +66,8 @@ TEST_CASE("an authentic index whose zstd frame has an out-of-range match is BAD_
   const uint8_t head[8] = {'C', 'L', 'I', 'E', 1, 0, 0, 0};
   std::copy(head, head + 8, saved.begin());
   for (int i = 0; i < 8; i++) saved[8 + i] = uint8_t(uint64_t(clen) >> (8 * i));
-  REQUIRE(blob_encrypt(saved.data() + kIndexEnvelopeBytes, saved.data() + 16, frame.data(), frame.size(),
-                       key.data()) == kOk);
+  REQUIRE(blob_encrypt(saved.data() + kIndexEnvelopeBytes, saved.data() + 16, frame.data(),
+                       frame.size(), key.data()) == kOk);
   EmbeddingIndex index;
   REQUIRE(index_load(index, saved.data(), saved.size(), key.data()) == kBadInput);
 }

@@ -24,7 +24,8 @@ EmbeddingIndex make_index(size_t dims, size_t count, uint32_t seed) {
   std::vector<float> v(dims);
   for (size_t i = 0; i < count; i++) {
     for (auto& x : v) x = g(rng);
-    REQUIRE(idx.upsert(i == 0 ? kMaxFileId : uint64_t(i) * 7919, v.data()) == kOk);  // the largest id too
+    REQUIRE(idx.upsert(i == 0 ? kMaxFileId : uint64_t(i) * 7919, v.data()) ==
+            kOk);  // the largest id too
   }
   return idx;
 }
@@ -41,17 +42,21 @@ void require_equal(const EmbeddingIndex& a, const EmbeddingIndex& b) {
 
 // Encrypts arbitrary plaintext the way index_save does, to reach the parser with authentic
 // but malformed data.
-std::vector<uint8_t> envelope_of(const std::vector<uint8_t>& plain, const uint8_t* key, bool compress = true) {
+std::vector<uint8_t> envelope_of(const std::vector<uint8_t>& plain, const uint8_t* key,
+                                 bool compress = true) {
   std::vector<uint8_t> z(ZSTD_compressBound(plain.size()));
   size_t zlen = plain.size();
-  if (compress) zlen = ZSTD_compress(z.data(), z.size(), plain.data(), plain.size(), 3);
-  else z = plain;
+  if (compress)
+    zlen = ZSTD_compress(z.data(), z.size(), plain.data(), plain.size(), 3);
+  else
+    z = plain;
   std::vector<uint8_t> out(kIndexEnvelopeBytes + zlen + kStreamOverhead);
   std::memcpy(out.data(), "CLIE", 4);
   out[4] = 1;
   uint64_t clen = zlen + kStreamOverhead;
   for (int i = 0; i < 8; i++) out[8 + i] = uint8_t(clen >> (8 * i));
-  REQUIRE(blob_encrypt(out.data() + kIndexEnvelopeBytes, out.data() + 16, z.data(), zlen, key) == kOk);
+  REQUIRE(blob_encrypt(out.data() + kIndexEnvelopeBytes, out.data() + 16, z.data(), zlen, key) ==
+          kOk);
   return out;
 }
 }  // namespace
@@ -76,7 +81,8 @@ TEST_CASE("save/load round trips bit-exactly, empty and odd sizes too", "[index-
         REQUIRE(idx.search(idx.vector_at(0), opt, a) == kOk);
         REQUIRE(loaded.search(idx.vector_at(0), opt, b) == kOk);
         REQUIRE(a.size() == b.size());
-        for (size_t i = 0; i < a.size(); i++) REQUIRE((a[i].id == b[i].id && a[i].score == b[i].score));
+        for (size_t i = 0; i < a.size(); i++)
+          REQUIRE((a[i].id == b[i].id && a[i].score == b[i].score));
       }
     }
   }
@@ -98,7 +104,8 @@ TEST_CASE("the plaintext layout is the documented one", "[index-file]") {
   REQUIRE(stored[1] == Approx(0.8f));
 }
 
-TEST_CASE("wrong key, flipped bytes, truncation, trailing data: right status, index untouched", "[index-file]") {
+TEST_CASE("wrong key, flipped bytes, truncation, trailing data: right status, index untouched",
+          "[index-file]") {
   auto key = random_vec(32), other = random_vec(32);
   auto saved = make_index(5, 6, 1);
   std::vector<uint8_t> bytes;
@@ -120,9 +127,12 @@ TEST_CASE("wrong key, flipped bytes, truncation, trailing data: right status, in
     auto bad = bytes;
     bad[at] ^= 0x01;
     Status s = index_load(live, bad.data(), bad.size(), key.data());
-    if (at < 8) REQUIRE(s == kBadInput);              // magic, version
-    else if (at < 16) REQUIRE((s == kBadInput || s == kTruncated));  // ciphertext length
-    else REQUIRE(s == kAuthFailed);                   // header, ciphertext, MAC
+    if (at < 8)
+      REQUIRE(s == kBadInput);  // magic, version
+    else if (at < 16)
+      REQUIRE((s == kBadInput || s == kTruncated));  // ciphertext length
+    else
+      REQUIRE(s == kAuthFailed);  // header, ciphertext, MAC
   }
   require_equal(snapshot, live);
 
@@ -153,18 +163,42 @@ TEST_CASE("authentic but malformed plaintext is kBadInput", "[index-file]") {
   REQUIRE(index_load(probe, env.data(), env.size(), key.data()) == kOk);
   require_equal(src, probe);
 
-  auto p = good; p[0] = 'X'; expect_bad(p);                       // magic
-  p = good; p[4] = 2; expect_bad(p);                              // version
-  p = good; std::memset(p.data() + 8, 0, 4); expect_bad(p);       // dims 0
-  p = good; p[8] = 5; expect_bad(p);                              // dims mismatch with length
-  p = good; p[12] = 4; expect_bad(p);                             // count mismatch
-  p = good; p.pop_back(); expect_bad(p);                          // short by a byte
-  p = good; p.resize(10); expect_bad(p);                          // shorter than the header
-  p = good; std::memcpy(p.data() + 24, p.data() + 16, 8); expect_bad(p);  // duplicate id
-  p = good; p[16 + 7] = 0x20; expect_bad(p);                      // id >= 2^53
-  p = good; float two = 2.0f; std::memcpy(p.data() + 40, &two, 4); expect_bad(p);  // not unit length
-  p = good; float nan = std::nanf(""); std::memcpy(p.data() + 40, &nan, 4); expect_bad(p);
-  expect_bad(good, false);                                        // not a zstd frame
+  auto p = good;
+  p[0] = 'X';
+  expect_bad(p);  // magic
+  p = good;
+  p[4] = 2;
+  expect_bad(p);  // version
+  p = good;
+  std::memset(p.data() + 8, 0, 4);
+  expect_bad(p);  // dims 0
+  p = good;
+  p[8] = 5;
+  expect_bad(p);  // dims mismatch with length
+  p = good;
+  p[12] = 4;
+  expect_bad(p);  // count mismatch
+  p = good;
+  p.pop_back();
+  expect_bad(p);  // short by a byte
+  p = good;
+  p.resize(10);
+  expect_bad(p);  // shorter than the header
+  p = good;
+  std::memcpy(p.data() + 24, p.data() + 16, 8);
+  expect_bad(p);  // duplicate id
+  p = good;
+  p[16 + 7] = 0x20;
+  expect_bad(p);  // id >= 2^53
+  p = good;
+  float two = 2.0f;
+  std::memcpy(p.data() + 40, &two, 4);
+  expect_bad(p);  // not unit length
+  p = good;
+  float nan = std::nanf("");
+  std::memcpy(p.data() + 40, &nan, 4);
+  expect_bad(p);
+  expect_bad(good, false);  // not a zstd frame
 }
 
 namespace {
@@ -202,8 +236,12 @@ TEST_CASE("inflation never outgrows what the plaintext header declares", "[index
   require_equal(src, live);
   // A header declaring 2^22 vectors of 512 (8 GiB): refused before inflating the rest.
   std::vector<uint8_t> huge(good.begin(), good.begin() + 16);
-  huge[8] = 0; huge[9] = 2; huge[10] = huge[11] = 0;          // dims 512
-  huge[12] = huge[13] = 0; huge[14] = 0x40; huge[15] = 0;     // count 2^22
+  huge[8] = 0;
+  huge[9] = 2;
+  huge[10] = huge[11] = 0;  // dims 512
+  huge[12] = huge[13] = 0;
+  huge[14] = 0x40;
+  huge[15] = 0;  // count 2^22
   auto declared = envelope_of(zstd_bomb(huge, 1u << 20), key.data(), false);
   REQUIRE(index_load(live, declared.data(), declared.size(), key.data()) == kBadInput);
   REQUIRE(std::string(last_error_message()).find("cap") != std::string::npos);

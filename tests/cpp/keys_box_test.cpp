@@ -20,7 +20,8 @@ TEST_CASE("secretbox round trip, tamper and wrong key", "[secretbox]") {
   REQUIRE(std::memcmp(nonce, nonce2, 24) != 0);  // fresh random nonce each time
   c[0] ^= 1;
   std::vector<uint8_t> untouched(m.size(), 0xAA);
-  REQUIRE(secretbox_decrypt(untouched.data(), c.data(), c.size(), nonce2, key.data()) == kAuthFailed);
+  REQUIRE(secretbox_decrypt(untouched.data(), c.data(), c.size(), nonce2, key.data()) ==
+          kAuthFailed);
   REQUIRE(untouched == std::vector<uint8_t>(m.size(), 0xAA));  // nothing released
   REQUIRE(secretbox_decrypt(out.data(), c.data(), 15, nonce2, key.data()) == kTruncated);
 }
@@ -43,7 +44,8 @@ TEST_CASE("Argon2id derivation matches libsodium and validates limits", "[keys]"
   auto salt = random_vec(16);
   uint8_t a[32], b[32];
   REQUIRE(derive_key(a, 32, (const uint8_t*)pw, strlen(pw), salt.data(), 2, 1 << 20) == kOk);
-  REQUIRE(crypto_pwhash(b, 32, pw, strlen(pw), salt.data(), 2, 1 << 20, crypto_pwhash_ALG_ARGON2ID13) == 0);
+  REQUIRE(crypto_pwhash(b, 32, pw, strlen(pw), salt.data(), 2, 1 << 20,
+                        crypto_pwhash_ALG_ARGON2ID13) == 0);
   REQUIRE(std::memcmp(a, b, 32) == 0);
   REQUIRE(derive_key(a, 32, (const uint8_t*)pw, strlen(pw), salt.data(), 0, 1 << 20) == kBadInput);
   REQUIRE(derive_key(a, 32, (const uint8_t*)pw, strlen(pw), salt.data(), 2, 1024) == kBadInput);

@@ -54,8 +54,8 @@ void require_same(const Pulled& a, const Pulled& b) {
 std::vector<uint8_t> push(State& st, const std::vector<uint8_t>& m, const std::vector<uint8_t>& ad,
                           unsigned char tag) {
   std::vector<uint8_t> c(m.size() + kA);
-  crypto_secretstream_xchacha20poly1305_push(&st, c.data(), nullptr, m.data(), m.size(),
-                                             ad.data(), ad.size(), tag);
+  crypto_secretstream_xchacha20poly1305_push(&st, c.data(), nullptr, m.data(), m.size(), ad.data(),
+                                             ad.size(), tag);
   return c;
 }
 

@@ -21,8 +21,8 @@ Encrypted encrypt(const std::vector<uint8_t>& m, const uint8_t* key) {
 
 TEST_CASE("stream round trips at chunk boundaries with Ente's tags", "[stream]") {
   auto key = random_vec(32);
-  for (size_t len : {size_t(0), size_t(1), kChunkBytes - 1, kChunkBytes, kChunkBytes + 1,
-                     2 * kChunkBytes + 5}) {
+  for (size_t len :
+       {size_t(0), size_t(1), kChunkBytes - 1, kChunkBytes, kChunkBytes + 1, 2 * kChunkBytes + 5}) {
     CAPTURE(len);
     auto m = random_vec(len);
     auto e = encrypt(m, key.data());
@@ -67,14 +67,16 @@ TEST_CASE("stream decryption rejects tampering, truncation and trailing data", "
     REQUIRE(last_error_chunk() == 0);
   }
   SECTION("dropping the final chunk is truncation") {
-    REQUIRE(stream_decrypt(out, e.c.data(), 2 * kCipherChunkBytes, e.header, key.data()) == kTruncated);
+    REQUIRE(stream_decrypt(out, e.c.data(), 2 * kCipherChunkBytes, e.header, key.data()) ==
+            kTruncated);
   }
   SECTION("cutting into the final chunk fails authentication") {
     REQUIRE(stream_decrypt(out, e.c.data(), e.c.size() - 1, e.header, key.data()) == kAuthFailed);
     REQUIRE(last_error_chunk() == 2);
   }
   SECTION("fewer than 17 bytes of a last chunk is truncation") {
-    REQUIRE(stream_decrypt(out, e.c.data(), 2 * kCipherChunkBytes + 16, e.header, key.data()) == kTruncated);
+    REQUIRE(stream_decrypt(out, e.c.data(), 2 * kCipherChunkBytes + 16, e.header, key.data()) ==
+            kTruncated);
   }
   SECTION("empty input is truncation") {
     REQUIRE(stream_decrypt(out, e.c.data(), 0, e.header, key.data()) == kTruncated);
@@ -86,7 +88,8 @@ TEST_CASE("stream decryption rejects tampering, truncation and trailing data", "
   SECTION("bytes after a full-size FINAL chunk are trailing data") {
     auto full = encrypt(random_vec(kChunkBytes), key.data());
     full.c.push_back(0);
-    REQUIRE(stream_decrypt(out, full.c.data(), full.c.size(), full.header, key.data()) == kBadInput);
+    REQUIRE(stream_decrypt(out, full.c.data(), full.c.size(), full.header, key.data()) ==
+            kBadInput);
     REQUIRE(std::string(last_error_message()).find("trailing") != std::string::npos);
   }
   SECTION("trailing data leaves the decryptor failed: finish() cannot report a complete stream") {

@@ -30,8 +30,7 @@ std::vector<uint8_t> ietf_ext(const std::vector<uint8_t>& m, const uint8_t* n, u
   return c;
 }
 
-std::vector<uint8_t> poly_pieces(const std::vector<uint8_t>& m, const uint8_t* key,
-                                 uint32_t seed) {
+std::vector<uint8_t> poly_pieces(const std::vector<uint8_t>& m, const uint8_t* key, uint32_t seed) {
   crypto_onetimeauth_poly1305_state st;
   crypto_onetimeauth_poly1305_init(&st, key);
   size_t at = 0;

@@ -28,8 +28,10 @@ inline void derive(unsigned char out[32], const char* label, uint64_t n) {
   crypto_generichash_state st;
   crypto_generichash_init(&st, nullptr, 0, 32);
   crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(&seed), sizeof seed);
-  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(stream().name.data()), stream().name.size() + 1);
-  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(label), std::char_traits<char>::length(label) + 1);
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(stream().name.data()),
+                            stream().name.size() + 1);
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(label),
+                            std::char_traits<char>::length(label) + 1);
   crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(&n), sizeof n);
   crypto_generichash_final(&st, out, 32);
 }
@@ -44,7 +46,8 @@ inline std::vector<uint8_t> random_vec(size_t n) {
   return v;
 }
 
-/** A 32-bit seed for a generator of the test case's own (std::mt19937, an LCG), from the run seed and a label. */
+/** A 32-bit seed for a generator of the test case's own (std::mt19937, an LCG), from the run seed
+ * and a label. */
 inline uint32_t seed_for(uint32_t label) {
   unsigned char key[32];
   test_random::derive(key, "seed", label);

@@ -75,27 +75,49 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     } else {
       crypto_secretstream_xchacha20poly1305_state st;
       crypto_secretstream_xchacha20poly1305_init_push(&st, nonce, fuzz::fixed_key());
-      crypto_secretstream_xchacha20poly1305_push(&st, c.data(), nullptr, nonnull(m.data()), m.size(), nullptr, 0, tag);
+      crypto_secretstream_xchacha20poly1305_push(&st, c.data(), nullptr, nonnull(m.data()),
+                                                 m.size(), nullptr, 0, tag);
     }
   }
   bool intact = !raw;
   switch (raw ? 0 : corruption % 5) {
-    case 1: c[where % c.size()] ^= uint8_t(1 << (where >> 29)); intact = false; break;
-    case 2: c.resize(where % c.size()); intact = false; break;
-    case 3: c.insert(c.end(), where % 16 + 1, uint8_t(where >> 8)); intact = false; break;
-    case 4:
-      if (kind != kSealed) { nonce[where % sizeof nonce] ^= uint8_t(1 << (where >> 29)); intact = false; }
+    case 1:
+      c[where % c.size()] ^= uint8_t(1 << (where >> 29));
+      intact = false;
       break;
-    default: break;
+    case 2:
+      c.resize(where % c.size());
+      intact = false;
+      break;
+    case 3:
+      c.insert(c.end(), where % 16 + 1, uint8_t(where >> 8));
+      intact = false;
+      break;
+    case 4:
+      if (kind != kSealed) {
+        nonce[where % sizeof nonce] ^= uint8_t(1 << (where >> 29));
+        intact = false;
+      }
+      break;
+    default:
+      break;
   }
 
   std::vector<uint8_t> out(c.size() >= overhead(kind) ? c.size() - overhead(kind) : 0, kSentinel);
   Status s;
   switch (kind) {
-    case kBlobStrict: s = blob_decrypt(out.data(), c.data(), c.size(), nonce, fuzz::fixed_key(), true); break;
-    case kBlobLegacy: s = blob_decrypt(out.data(), c.data(), c.size(), nonce, fuzz::fixed_key(), false); break;
-    case kSecretbox: s = secretbox_decrypt(out.data(), c.data(), c.size(), nonce, fuzz::fixed_key()); break;
-    default: s = box_seal_open(out.data(), c.data(), c.size(), keypair().pk, keypair().sk); break;
+    case kBlobStrict:
+      s = blob_decrypt(out.data(), c.data(), c.size(), nonce, fuzz::fixed_key(), true);
+      break;
+    case kBlobLegacy:
+      s = blob_decrypt(out.data(), c.data(), c.size(), nonce, fuzz::fixed_key(), false);
+      break;
+    case kSecretbox:
+      s = secretbox_decrypt(out.data(), c.data(), c.size(), nonce, fuzz::fixed_key());
+      break;
+    default:
+      s = box_seal_open(out.data(), c.data(), c.size(), keypair().pk, keypair().sk);
+      break;
   }
   FUZZ_CHECK(fuzz::known_status(s));
   const bool wrong_tag = kind == kBlobStrict && tag != kTags[0];
@@ -105,8 +127,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   FUZZ_CHECK(s != kOk);
-  if (intact) FUZZ_CHECK(s == kBadInput);  // authentic, but not tagged FINAL
-  else FUZZ_CHECK(s == kAuthFailed || (s == kTruncated && c.size() < overhead(kind)));
+  if (intact)
+    FUZZ_CHECK(s == kBadInput);  // authentic, but not tagged FINAL
+  else
+    FUZZ_CHECK(s == kAuthFailed || (s == kTruncated && c.size() < overhead(kind)));
   FUZZ_CHECK(holds_no_plaintext(out));
   return 0;
 }

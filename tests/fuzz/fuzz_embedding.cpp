@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (size_t op = 0; op < kMaxOps && in.left(); op++) {
     const uint8_t kind = in.byte();
     // Small ids collide (replacing), large ones probe the 2^53 limit.
-    const uint64_t id = kind & 0x80 ? (uint64_t(in.u32()) << 32 | in.u32()) >> (in.byte() % 12) : in.byte() % 8;
+    const uint64_t id =
+        kind & 0x80 ? (uint64_t(in.u32()) << 32 | in.u32()) >> (in.byte() % 12) : in.byte() % 8;
     const std::vector<float> v = floats(in, dims);
     bool finite = true;
     for (float x : v) finite &= std::isfinite(x);

@@ -23,7 +23,8 @@ enum Mode { kParse, kFrame, kPlain, kEnvelope, kModes };
 // when every frame ended cleanly.
 bool inflate_small(const std::vector<uint8_t>& frames, std::vector<uint8_t>& out, bool* complete) {
   const unsigned long long declared = ZSTD_getFrameContentSize(frames.data(), frames.size());
-  if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != ZSTD_CONTENTSIZE_ERROR && declared > kMaxInflate)
+  if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != ZSTD_CONTENTSIZE_ERROR &&
+      declared > kMaxInflate)
     return false;
   ZSTD_DCtx* dctx = ZSTD_createDCtx();
   FUZZ_CHECK(dctx != nullptr);
@@ -37,7 +38,10 @@ bool inflate_small(const std::vector<uint8_t>& frames, std::vector<uint8_t>& out
     r = ZSTD_decompressStream(dctx, &ob, &in);
     if (ZSTD_isError(r)) break;
     out.insert(out.end(), block.begin(), block.begin() + ob.pos);
-    if (r == 0 && in.pos == in.size) { *complete = true; break; }
+    if (r == 0 && in.pos == in.size) {
+      *complete = true;
+      break;
+    }
     if (ob.pos == 0 && in.pos == in.size) break;  // ends inside a frame
   }
   ZSTD_freeDCtx(dctx);
@@ -64,7 +68,8 @@ std::vector<uint8_t> envelope(const std::vector<uint8_t>& packed) {
   std::vector<uint8_t> out(kIndexEnvelopeBytes + clen);
   std::memcpy(out.data(), "CLIE\x01\x00\x00\x00", 8);
   for (int i = 0; i < 8; i++) out[8 + i] = uint8_t(uint64_t(clen) >> (8 * i));
-  blob_encrypt(out.data() + kIndexEnvelopeBytes, out.data() + 16, packed.data(), packed.size(), fuzz::fixed_key());
+  blob_encrypt(out.data() + kIndexEnvelopeBytes, out.data() + 16, packed.data(), packed.size(),
+               fuzz::fixed_key());
   return out;
 }
 }  // namespace

@@ -50,7 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   if ((mode & 0x70) == 0x70) {  // sizes alone, anywhere in uint32: the limits and the row window
     const uint32_t w = in.u32() >> (in.byte() % 32), h = in.u32() >> (in.byte() % 32);
-    const bool ok = w && h && w <= kClipMaxImageSide && h <= kClipMaxImageSide && uint64_t(w) * h * 4 < (1ull << 31);
+    const bool ok = w && h && w <= kClipMaxImageSide && h <= kClipMaxImageSide &&
+                    uint64_t(w) * h * 4 < (1ull << 31);
     ClipResampler r;
     const Status s = r.begin_preprocess(w, h, true);
     FUZZ_CHECK(s == (ok ? kOk : kBadInput));

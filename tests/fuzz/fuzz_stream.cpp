@@ -48,8 +48,9 @@ const FirstChunk& first_chunk(bool final) {
     f.chunk.c.resize(kCipherChunkBytes);
     f.chunk.tag = final ? kFinal : kMessage;
     crypto_secretstream_xchacha20poly1305_init_push(&f.after, f.header, fuzz::fixed_key());
-    crypto_secretstream_xchacha20poly1305_push(&f.after, f.chunk.c.data(), nullptr, f.chunk.m.data(),
-                                               kChunkBytes, nullptr, 0, f.chunk.tag);
+    crypto_secretstream_xchacha20poly1305_push(&f.after, f.chunk.c.data(), nullptr,
+                                               f.chunk.m.data(), kChunkBytes, nullptr, 0,
+                                               f.chunk.tag);
     ready[final] = true;
   }
   return f;
@@ -73,8 +74,14 @@ Outcome model(const std::vector<Chunk>& chunks, const std::vector<uint8_t>& s, b
     const bool authentic = header_ok && i < chunks.size() && chunks[i].c.size() == n &&
                            std::equal(s.begin() + pos, s.begin() + pos + n, chunks[i].c.begin());
     o.failed_chunk = long(i);
-    if (!full && n < kStreamOverhead) { o.status = kTruncated; return o; }
-    if (!authentic) { o.status = kAuthFailed; return o; }
+    if (!full && n < kStreamOverhead) {
+      o.status = kTruncated;
+      return o;
+    }
+    if (!authentic) {
+      o.status = kAuthFailed;
+      return o;
+    }
     const Chunk& c = chunks[i];
     pos += n;
     if (c.tag == kFinal) {
@@ -84,8 +91,14 @@ Outcome model(const std::vector<Chunk>& chunks, const std::vector<uint8_t>& s, b
       o.trailing = pos != s.size();
       return o;
     }
-    if (c.tag != kMessage) { o.status = kBadInput; return o; }
-    if (!full) { o.status = kTruncated; return o; }
+    if (c.tag != kMessage) {
+      o.status = kBadInput;
+      return o;
+    }
+    if (!full) {
+      o.status = kTruncated;
+      return o;
+    }
     o.released.insert(o.released.end(), c.m.begin(), c.m.end());
   }
 }
@@ -132,16 +145,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     last.m = in.rest();
     last.tag = kTags[(shape >> 5) & 3];
     last.c.resize(last.m.size() + kStreamOverhead);
-    crypto_secretstream_xchacha20poly1305_push(&st, last.c.data(), nullptr, nonnull(last.m.data()), last.m.size(),
-                                               nullptr, 0, last.tag);
+    crypto_secretstream_xchacha20poly1305_push(&st, last.c.data(), nullptr, nonnull(last.m.data()),
+                                               last.m.size(), nullptr, 0, last.tag);
     chunks.push_back(last);
     for (const Chunk& c : chunks) s.insert(s.end(), c.c.begin(), c.c.end());
     switch (corruption % 5) {
-      case 1: s[where % s.size()] ^= uint8_t(1 << (where >> 29)); break;
-      case 2: s.resize(where % s.size()); break;
-      case 3: s.insert(s.end(), where % 16 + 1, uint8_t(where >> 8)); break;
-      case 4: header[where % kHeaderBytes] ^= uint8_t(1 << (where >> 29)); header_ok = false; break;
-      default: break;
+      case 1:
+        s[where % s.size()] ^= uint8_t(1 << (where >> 29));
+        break;
+      case 2:
+        s.resize(where % s.size());
+        break;
+      case 3:
+        s.insert(s.end(), where % 16 + 1, uint8_t(where >> 8));
+        break;
+      case 4:
+        header[where % kHeaderBytes] ^= uint8_t(1 << (where >> 29));
+        header_ok = false;
+        break;
+      default:
+        break;
     }
   }
   const Outcome want = model(chunks, s, header_ok);

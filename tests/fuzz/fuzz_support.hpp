@@ -14,12 +14,12 @@
 #include "status.hpp"
 
 // A violated property: print where and why, then abort (libFuzzer saves the input as a crash).
-#define FUZZ_CHECK(cond)                                                              \
-  do {                                                                                \
-    if (!(cond)) {                                                                    \
+#define FUZZ_CHECK(cond)                                                               \
+  do {                                                                                 \
+    if (!(cond)) {                                                                     \
       std::fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                   \
-    }                                                                                 \
+      std::abort();                                                                    \
+    }                                                                                  \
   } while (0)
 
 namespace fuzz {
@@ -85,5 +85,8 @@ inline const uint8_t* fixed_key() {
 
 }  // namespace fuzz
 
-#define FUZZ_INIT() \
-  extern "C" int LLVMFuzzerInitialize(int*, char***) { fuzz::init(); return 0; }
+#define FUZZ_INIT()                                    \
+  extern "C" int LLVMFuzzerInitialize(int*, char***) { \
+    fuzz::init();                                      \
+    return 0;                                          \
+  }

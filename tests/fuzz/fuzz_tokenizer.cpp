@@ -49,12 +49,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(ids[0] == kClipStartToken);
   FUZZ_CHECK(std::equal(tokens.begin(), tokens.end(), ids + 1));
   FUZZ_CHECK(ids[tokens.size() + 1] == kClipEndToken);
-  FUZZ_CHECK(std::all_of(ids + tokens.size() + 2, ids + kClipContextLength, [](int32_t id) { return id == 0; }));
+  FUZZ_CHECK(std::all_of(ids + tokens.size() + 2, ids + kClipContextLength,
+                         [](int32_t id) { return id == 0; }));
 
   const std::vector<int32_t> shorter = encode(text, limit);
   FUZZ_CHECK(std::equal(shorter.begin(), shorter.end(), tokens.begin()));
 
-  if (plain_ascii(text)) FUZZ_CHECK(encode(text + kIdeographicSpace, kClipContextLength - 2) == tokens);
+  if (plain_ascii(text))
+    FUZZ_CHECK(encode(text + kIdeographicSpace, kClipContextLength - 2) == tokens);
 
   if ((mode & 0x70) == 0x70) {  // rarely: reloading the tables is the slow part
     clip_tokenizer_release();

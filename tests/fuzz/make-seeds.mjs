@@ -9,20 +9,40 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), 'corpus');
 const bytes = (...parts) => Buffer.concat(parts.map((p) => (typeof p === 'number' ? Buffer.from([p]) : Buffer.from(p))));
 const u16 = (x) => Buffer.from([x & 255, x >> 8]);
-const u32 = (x) => { const b = Buffer.alloc(4); b.writeUInt32LE(x); return b; };
+const u32 = (x) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(x);
+  return b;
+};
 const utf16 = (s) => Buffer.from(s, 'utf16le');
 
 // A saved index's plaintext: dims 2, ids 7 and 9.
 const plainIndex = (() => {
   const b = Buffer.alloc(16 + 2 * 8 + 2 * 2 * 4);
-  b.write('CLIX', 0); b.writeUInt32LE(1, 4); b.writeUInt32LE(2, 8); b.writeUInt32LE(2, 12);
-  b.writeBigUInt64LE(7n, 16); b.writeBigUInt64LE(9n, 24);
+  b.write('CLIX', 0);
+  b.writeUInt32LE(1, 4);
+  b.writeUInt32LE(2, 8);
+  b.writeUInt32LE(2, 12);
+  b.writeBigUInt64LE(7n, 16);
+  b.writeBigUInt64LE(9n, 24);
   [0.6, 0.8, 1, 0].forEach((x, i) => b.writeFloatLE(x, 32 + 4 * i));
   return b;
 })();
 const zstd = (b) => execFileSync('zstd', ['-q', '-c', '-3'], { input: b });
-const abandon = (n, last) => Array(n - 1).fill('abandon').join(' ') + ' ' + last;
-const floats = (...xs) => Buffer.concat(xs.map((x) => { const b = Buffer.alloc(4); b.writeFloatLE(x); return b; }));
+const abandon = (n, last) =>
+  Array(n - 1)
+    .fill('abandon')
+    .join(' ') +
+  ' ' +
+  last;
+const floats = (...xs) =>
+  Buffer.concat(
+    xs.map((x) => {
+      const b = Buffer.alloc(4);
+      b.writeFloatLE(x);
+      return b;
+    }),
+  );
 
 const seeds = {
   fuzz_base64: { original: bytes(0, 'aGVsbG8gd29ybGQ='), urlsafe_nopad: bytes(1, 'aGVsbG8_-w'), urlsafe: bytes(2, 'aGk=') },
@@ -50,7 +70,7 @@ const seeds = {
   fuzz_mnemonic: {
     twelve: bytes(0, abandon(12, 'about')),
     twentyfour: bytes(1 | (12 << 1), abandon(24, 'art')),
-    spaced: bytes(0, ' abandon\t' + abandon(11, 'about').replace(/ /g, '\n ')),
+    spaced: bytes(0, ` abandon\t${abandon(11, 'about').replace(/ /g, '\n ')}`),
     entropy: bytes(0x80 | (4 << 1), Buffer.alloc(32, 0x5a)),
   },
   // mode (parse, frame, plain, envelope), then the body.
@@ -63,8 +83,27 @@ const seeds = {
   // dims - 1, then ops: kind (% 3: upsert, remove, search; 0x80 large id; 8 quantized), id,
   // floats, and for a search: limit, min score, candidates.
   fuzz_embedding: {
-    upsert_search: bytes(1, 0, 3, floats(3, 4), 0, 4, floats(1, 0), 2, 0, floats(1, 1), 5, 0, 0,
-      8, 0, floats(0.5, 0.5), 5, 64, 2),
+    upsert_search: bytes(
+      1,
+      0,
+      3,
+      floats(3, 4),
+      0,
+      4,
+      floats(1, 0),
+      2,
+      0,
+      floats(1, 1),
+      5,
+      0,
+      0,
+      8,
+      0,
+      floats(0.5, 0.5),
+      5,
+      64,
+      2,
+    ),
     remove: bytes(0, 0, 1, floats(2), 1, 1, floats(0)),
   },
   // mode (bit 0: ASCII), limit, then text.

@@ -34,7 +34,10 @@ test('wrong recipient, tampering, truncation and bad lengths', () => {
   t[40] ^= 1;
   assert.equal(catchCoreError(() => core.box.sealOpen(t, a.publicKey, a.secretKey)).code, 'AUTH_FAILED');
   assert.equal(catchCoreError(() => core.box.sealOpen(c.subarray(0, 47), a.publicKey, a.secretKey)).code, 'TRUNCATED');
-  assert.match(catchCoreError(() => core.box.seal(randomBytes(3), a.publicKey.subarray(2))).message, /publicKey must be 32 bytes/);
+  assert.match(
+    catchCoreError(() => core.box.seal(randomBytes(3), a.publicKey.subarray(2))).message,
+    /publicKey must be 32 bytes/,
+  );
   assert.match(catchCoreError(() => core.box.sealOpen(c, a.publicKey, new Uint8Array(64))).message, /secretKey must be 32 bytes/);
   record('box.sealOpen', 'sealed to another key pair; a bit flipped', 'CoreError AUTH_FAILED', 'no plaintext returned');
   record('box.sealOpen', '47 bytes (shorter than the 48-byte overhead)', 'CoreError TRUNCATED');

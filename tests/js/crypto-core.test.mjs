@@ -14,7 +14,10 @@ const SEARCH_ONLY = ['clip', 'createIndex', 'loadIndex', 'mlData'];
 /** Dotted paths of an API object's functions and values. */
 function paths(obj, prefix = '') {
   return Object.entries(obj).flatMap(([name, value]) =>
-    value && typeof value === 'object' && !(value instanceof Uint8Array) ? paths(value, `${prefix}${name}.`) : [`${prefix}${name}`]);
+    value && typeof value === 'object' && !(value instanceof Uint8Array)
+      ? paths(value, `${prefix}${name}.`)
+      : [`${prefix}${name}`],
+  );
 }
 
 test('loadCryptoCore: the full API minus clip, createIndex, loadIndex and mlData', () => {
@@ -80,7 +83,8 @@ test("createWorkerPool({ flavor: 'crypto' }) serves the crypto API, streams and 
     const { ciphertext, header } = full.stream.encrypt(m, key);
     assert.deepEqual(await pool.stream.decrypt(ciphertext.slice(), header, key), m);
     const chunks = [];
-    for await (const part of pool.decryptStream([ciphertext.slice(0, 100_000), ciphertext.slice(100_000)], header, key)) chunks.push(part);
+    for await (const part of pool.decryptStream([ciphertext.slice(0, 100_000), ciphertext.slice(100_000)], header, key))
+      chunks.push(part);
     assert.deepEqual(Buffer.concat(chunks), Buffer.from(m));
     const d = await pool.deriveInteractiveKey('pw');
     assert.deepEqual(d.key, full.deriveKey('pw', d.salt, d.opsLimit, d.memLimit));

@@ -30,11 +30,13 @@ const randomVectors = (seed, count, dims) => {
 function referenceSearch(entries, query, { limit = 10, minScore = -Infinity } = {}) {
   const norm = (v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
   const qn = norm(query);
-  const hits = entries.map(([fileId, v]) => {
-    let d = 0;
-    for (let i = 0; i < v.length; i++) d += v[i] * query[i];
-    return { fileId, score: d / (norm(v) * qn) };
-  }).filter((h) => h.score >= minScore);
+  const hits = entries
+    .map(([fileId, v]) => {
+      let d = 0;
+      for (let i = 0; i < v.length; i++) d += v[i] * query[i];
+      return { fileId, score: d / (norm(v) * qn) };
+    })
+    .filter((h) => h.score >= minScore);
   hits.sort((a, b) => b.score - a.score || a.fileId - b.fileId);
   return hits.slice(0, limit);
 }
@@ -48,8 +50,9 @@ function assertSameRanking(got, want, all = want, tol = 1e-5) {
   for (let i = 0; i < got.length; i++) {
     assert.ok(Math.abs(got[i].score - want[i].score) <= tol, `score ${i}: ${got[i].score} vs ${want[i].score}`);
     if (got[i].fileId !== want[i].fileId) {
-      const nearTie = (i > 0 && all[i - 1].score - all[i].score <= 2 * tol)
-        || (i + 1 < all.length && all[i].score - all[i + 1].score <= 2 * tol);
+      const nearTie =
+        (i > 0 && all[i - 1].score - all[i].score <= 2 * tol) ||
+        (i + 1 < all.length && all[i].score - all[i + 1].score <= 2 * tol);
       assert.ok(nearTie, `rank ${i}: ${got[i].fileId} vs ${want[i].fileId}`);
     }
   }
@@ -80,7 +83,7 @@ test('search agrees with a float64 JS reference for many dims, counts, limits an
           const q = index.search(query, { ...opts, quantized: true });
           const exact = new Map(referenceSearch(entries, query, { limit: Infinity }).map((h) => [h.fileId, h.score]));
           for (const h of q) assert.ok(Math.abs(exact.get(h.fileId) - h.score) <= 1e-5);
-          if (count <= 100) assertSameRanking(q, referenceSearch(entries, query, opts), all);  // all candidates
+          if (count <= 100) assertSameRanking(q, referenceSearch(entries, query, opts), all); // all candidates
         }
       }
       index.dispose();
@@ -96,7 +99,7 @@ test('int8 search recall@10 against exact on 20,000 x 512 random vectors', () =>
   queries.forEach((q, t) => {
     if (t % 2) {
       const base = entries[(t * 997) % entries.length][1];
-      for (let i = 0; i < 512; i++) q[i] = base[i] + 0.3 * q[i] / Math.sqrt(512);
+      for (let i = 0; i < 512; i++) q[i] = base[i] + (0.3 * q[i]) / Math.sqrt(512);
     }
   });
   for (const q of queries) {
@@ -112,8 +115,14 @@ test('file ids: the 53-bit range round-trips exactly, anything else is BAD_INPUT
   const index = core.createIndex(4);
   const v = [1, 2, 3, 4];
   for (const id of [0, 1, 2 ** 32, 2 ** 53 - 1]) index.upsert(id, v);
-  assert.deepEqual(index.fileIds().sort((a, b) => a - b), [0, 1, 2 ** 32, 2 ** 53 - 1]);
-  assert.deepEqual(index.search(v, { limit: 10 }).map((h) => h.fileId), [0, 1, 2 ** 32, 2 ** 53 - 1]);
+  assert.deepEqual(
+    index.fileIds().sort((a, b) => a - b),
+    [0, 1, 2 ** 32, 2 ** 53 - 1],
+  );
+  assert.deepEqual(
+    index.search(v, { limit: 10 }).map((h) => h.fileId),
+    [0, 1, 2 ** 32, 2 ** 53 - 1],
+  );
   for (const bad of [-1, 1.5, 2 ** 53, NaN, Infinity, '5', 5n, null, undefined]) {
     const e = catchCoreError(() => index.upsert(bad, v));
     assert.equal(e.code, 'BAD_INPUT');
@@ -149,7 +158,10 @@ test('upsert replaces, remove/has/get/fileIds stay consistent, upsertMany equals
   vecs.forEach((v, i) => a.upsert(i * 3, v));
   const flat = new Float32Array(60 * dims);
   vecs.forEach((v, i) => flat.set(v, i * dims));
-  b.upsertMany(vecs.map((_, i) => i * 3), flat);
+  b.upsertMany(
+    vecs.map((_, i) => i * 3),
+    flat,
+  );
   assert.equal(b.size, 60);
   for (let i = 0; i < 60; i++) assert.deepEqual(a.get(i * 3), b.get(i * 3));
   // A batch with one bad id or one zero vector changes nothing.
@@ -157,7 +169,7 @@ test('upsert replaces, remove/has/get/fileIds stay consistent, upsertMany equals
   assert.equal(catchCoreError(() => b.upsertMany([1, 2, -3], batch)).code, 'BAD_INPUT');
   batch.fill(0, 2 * dims);
   assert.equal(catchCoreError(() => b.upsertMany([0, 1, 2], batch)).code, 'BAD_INPUT');
-  assert.equal(catchCoreError(() => b.upsertMany([0, 1], batch)).code, 'BAD_INPUT');  // wrong length
+  assert.equal(catchCoreError(() => b.upsertMany([0, 1], batch)).code, 'BAD_INPUT'); // wrong length
   assert.equal(b.size, 60);
   assert.deepEqual(b.get(0), a.get(0));
   assert.equal(b.has(1), false);
@@ -166,7 +178,7 @@ test('upsert replaces, remove/has/get/fileIds stay consistent, upsertMany equals
   assert.equal(a.remove(0), false);
   assert.equal(a.remove(1), false);
   assert.equal(a.size, 45);
-  a.upsert(3, vecs[59]);  // replace
+  a.upsert(3, vecs[59]); // replace
   assert.equal(a.size, 45);
   const live = new Set(a.fileIds());
   assert.equal(live.size, 45);
@@ -175,9 +187,12 @@ test('upsert replaces, remove/has/get/fileIds stay consistent, upsertMany equals
     assert.equal(live.has(i * 3), i % 4 !== 0);
   }
   const top = a.search(vecs[59], { limit: 2 });
-  assert.deepEqual(top.map((h) => h.fileId).sort((x, y) => x - y), [3, 177]);
+  assert.deepEqual(
+    top.map((h) => h.fileId).sort((x, y) => x - y),
+    [3, 177],
+  );
   assert.ok(Math.abs(top[0].score - 1) < 1e-6 && Math.abs(top[1].score - 1) < 1e-6);
-  assert.equal(top[0].fileId, 3);  // equal scores: lower id first
+  assert.equal(top[0].fileId, 3); // equal scores: lower id first
   a.dispose();
   b.dispose();
 });
@@ -236,8 +251,12 @@ test('an index written by independent tools (JS layout, zstd CLI, libsodium.js) 
   assert.equal(z.status, 0);
   const key = sodium.crypto_secretstream_xchacha20poly1305_keygen();
   const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
-  const c = sodium.crypto_secretstream_xchacha20poly1305_push(state, new Uint8Array(z.stdout), null,
-    sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL);
+  const c = sodium.crypto_secretstream_xchacha20poly1305_push(
+    state,
+    new Uint8Array(z.stdout),
+    null,
+    sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL,
+  );
   const bytes = new Uint8Array(40 + c.length);
   const dv = new DataView(bytes.buffer);
   bytes.set(Buffer.from('CLIE'));
@@ -277,9 +296,24 @@ test('wrong key, truncation, tampering and garbage: typed CoreError, live index 
   tryBoth(wrongMagic, key, 'BAD_INPUT');
   tryBoth(Uint8Array.from([...bytes, 0]), key, 'BAD_INPUT');
   tryBoth(randomBytes(200), key, 'BAD_INPUT');
-  record('loadIndex, index.load', 'a wrong key; a bit flipped in header, ciphertext or MAC', 'CoreError AUTH_FAILED', 'the live index is unchanged');
-  record('loadIndex, index.load', 'cut at 8 places from 0 bytes to one short', 'CoreError TRUNCATED', 'the live index is unchanged');
-  record('loadIndex, index.load', 'wrong magic; a trailing byte; 200 random bytes', 'CoreError BAD_INPUT', 'the live index is unchanged');
+  record(
+    'loadIndex, index.load',
+    'a wrong key; a bit flipped in header, ciphertext or MAC',
+    'CoreError AUTH_FAILED',
+    'the live index is unchanged',
+  );
+  record(
+    'loadIndex, index.load',
+    'cut at 8 places from 0 bytes to one short',
+    'CoreError TRUNCATED',
+    'the live index is unchanged',
+  );
+  record(
+    'loadIndex, index.load',
+    'wrong magic; a trailing byte; 200 random bytes',
+    'CoreError BAD_INPUT',
+    'the live index is unchanged',
+  );
   assert.equal(catchCoreError(() => core.loadIndex(bytes, new Uint8Array(31))).code, 'BAD_INPUT');
   assert.equal(catchCoreError(() => core.loadIndex('bytes', key)).code, 'BAD_INPUT');
 
@@ -300,14 +334,14 @@ test('Node file store: atomic write, read back, delete; a stored index reloads',
     const { index, entries } = build(12, 30, 11);
     const key = randomBytes(32);
     await store.write(index.save(key));
-    await store.write(index.save(key));  // overwrite in place
-    assert.deepEqual(readdirSync(dir), ['clip.index']);  // no temporary files left
+    await store.write(index.save(key)); // overwrite in place
+    assert.deepEqual(readdirSync(dir), ['clip.index']); // no temporary files left
     const back = core.loadIndex(await store.read(), key);
     assert.deepEqual(back.search(entries[5][1]), index.search(entries[5][1]));
     await store.delete();
     assert.equal(existsSync(path), false);
     assert.equal(await store.read(), undefined);
-    await store.delete();  // idempotent
+    await store.delete(); // idempotent
     index.dispose();
     back.dispose();
   } finally {
@@ -325,11 +359,11 @@ test('dispose frees the wasm memory; a disposed index refuses calls', () => {
     again.dispose();
     return index;
   };
-  cycle();  // warm up one-time allocations
+  cycle(); // warm up one-time allocations
   const before = core.memory.heapInUse();
   const disposed = cycle();
   assert.equal(core.memory.heapInUse(), before);
   assert.equal(catchCoreError(() => disposed.search([1])).code, 'BAD_INPUT');
   assert.equal(catchCoreError(() => disposed.size).code, 'BAD_INPUT');
-  disposed.dispose();  // twice is harmless
+  disposed.dispose(); // twice is harmless
 });

@@ -10,13 +10,13 @@ import { randomBytes } from './test-random.mjs';
 
 const core = await loadCore();
 const key = core.generateKey();
-const plaintext = randomBytes(2 * CHUNK_BYTES + 54_321);  // seeded: TEST_SEED reproduces it
+const plaintext = randomBytes(2 * CHUNK_BYTES + 54_321); // seeded: TEST_SEED reproduces it
 const { ciphertext, header } = core.stream.encrypt(plaintext, key);
-const CUT = CIPHER_CHUNK_BYTES + 1_000_003;  // inside the second chunk
+const CUT = CIPHER_CHUNK_BYTES + 1_000_003; // inside the second chunk
 
 let server;
 let base;
-let held;  // the socket of a /dropped download, cut by /cut
+let held; // the socket of a /dropped download, cut by /cut
 before(async () => {
   server = createServer(async (req, res) => {
     const send = async (bytes) => {
@@ -28,14 +28,17 @@ before(async () => {
       res.writeHead(200, { 'content-length': ciphertext.length });
       await send(ciphertext);
       res.end();
-    } else if (req.url === '/dropped') {  // promises the whole file, sends part, then holds
+    } else if (req.url === '/dropped') {
+      // promises the whole file, sends part, then holds
       res.writeHead(200, { 'content-length': ciphertext.length });
       await send(ciphertext.subarray(0, CUT));
       held = res.socket;
-    } else if (req.url === '/cut') {  // the connection goes once the client has had the first chunk
+    } else if (req.url === '/cut') {
+      // the connection goes once the client has had the first chunk
       held?.destroy();
       res.end();
-    } else if (req.url === '/short') {  // no length promised: the body simply ends early
+    } else if (req.url === '/short') {
+      // no length promised: the body simply ends early
       res.writeHead(200);
       await send(ciphertext.subarray(0, CUT));
       res.end();
@@ -65,12 +68,12 @@ async function download(w, path, afterFirstChunk = async () => {}) {
   }
 }
 
-test('a connection dropped mid-chunk errors the stream with fetch\'s error; only the whole chunk before it came out; a retry succeeds', async () => {
+test("a connection dropped mid-chunk errors the stream with fetch's error; only the whole chunk before it came out; a retry succeeds", async () => {
   const w = await createCoreWorker({ flavor: 'crypto' });
   try {
     // Cut only after the first chunk came out: the stream reads its source on demand, and an
     // errored fetch body drops bytes still queued in it, so a timed cut would race the reader.
-    const cut = await download(w, '/dropped', () => fetch(base + '/cut').then((r) => r.arrayBuffer()));
+    const cut = await download(w, '/dropped', () => fetch(`${base}/cut`).then((r) => r.arrayBuffer()));
     assert.ok(cut.error instanceof TypeError, `fetch's network error, got ${cut.error}`);
     assert.deepEqual(cut.sizes, [CHUNK_BYTES], 'the authenticated first chunk, nothing of the second');
     assert.ok(cut.bytes.equals(plaintext.subarray(0, CHUNK_BYTES)));

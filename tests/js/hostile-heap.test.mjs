@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCore } from '../../js/dist/index.js';
-import { randomBytes, toHex, catchCoreError } from './helpers.mjs';
+import { randomBytes, toHex } from './helpers.mjs';
 import { referenceEncrypt } from './stream-helpers.mjs';
 import { hostileTable } from './hostile-table.mjs';
 
 const record = hostileTable(import.meta.url);
-const core = await loadCore();  // its own instance: this test leaves its memory grown to 4 GiB
+const core = await loadCore(); // its own instance: this test leaves its memory grown to 4 GiB
 const key = randomBytes(32);
 const message = randomBytes(1000);
 const { ciphertext, header } = referenceEncrypt(message, key);
@@ -37,7 +37,11 @@ for (const kind of ['decryptor', 'encryptor']) {
     // have grown to hold the OUT_OF_MEMORY text.
     assert.ok(core.memory.heapInUse() - before < 1024, `${core.memory.heapInUse() - before} bytes still in use`);
     assert.equal(toHex(core.stream.decrypt(ciphertext, header, key)), toHex(message));
-    record(`stream.create${kind[0].toUpperCase()}${kind.slice(1)}`, `one more ${kind} than 4 GiB of wasm memory holds`, error,
-      'the core works on afterwards; every buffer freed');
+    record(
+      `stream.create${kind[0].toUpperCase()}${kind.slice(1)}`,
+      `one more ${kind} than 4 GiB of wasm memory holds`,
+      error,
+      'the core works on afterwards; every buffer freed',
+    );
   });
 }

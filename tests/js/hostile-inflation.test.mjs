@@ -12,8 +12,16 @@ const record = hostileTable(import.meta.url);
 const key = randomBytes(32);
 const MiB = 1 << 20;
 
-const le32 = (n) => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, n, true); return b; };
-const le64 = (n) => { const b = new Uint8Array(8); new DataView(b.buffer).setBigUint64(0, BigInt(n), true); return b; };
+const le32 = (n) => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n, true);
+  return b;
+};
+const le64 = (n) => {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, BigInt(n), true);
+  return b;
+};
 
 /**
  * A zstd frame written by hand (RFC 8878): no content size, a 128 KiB window, then one raw block
@@ -45,16 +53,23 @@ test('loadIndex: a frame inflating to 1 GiB behind a header declaring one vector
   const e = catchCoreError(() => core.loadIndex(bytes, key));
   assert.equal(e.code, 'BAD_INPUT');
   assert.ok(core.memory.heapSize() - size < 64 * MiB, `wasm memory grew by ${(core.memory.heapSize() - size) / MiB} MiB`);
-  record('loadIndex', 'authentic index whose zstd frame inflates to 1 GiB, header declaring 1 vector', e,
-    'wasm memory grows by < 64 MiB');
-  const index = core.createIndex(4);  // the core still works
+  record(
+    'loadIndex',
+    'authentic index whose zstd frame inflates to 1 GiB, header declaring 1 vector',
+    e,
+    'wasm memory grows by < 64 MiB',
+  );
+  const index = core.createIndex(4); // the core still works
   index.upsert(1, [1, 0, 0, 0]);
   assert.equal(core.loadIndex(index.save(key), key).size, 1);
 });
 
 test('loadIndex: a header declaring more than the index size cap is rejected before inflating', () => {
   const size = core.memory.heapSize();
-  for (const [dims, count, label] of [[512, 2 ** 22, '2^22 vectors of 512 (8 GiB)'], [65536, 2 ** 32 - 1, '2^32 - 1 vectors of 65536']]) {
+  for (const [dims, count, label] of [
+    [512, 2 ** 22, '2^22 vectors of 512 (8 GiB)'],
+    [65536, 2 ** 32 - 1, '2^32 - 1 vectors of 65536'],
+  ]) {
     const bytes = savedIndex(zstdBomb(indexHeader(dims, count), 64 * MiB));
     const e = catchCoreError(() => core.loadIndex(bytes, key));
     assert.equal(e.code, 'BAD_INPUT', label);
@@ -72,15 +87,24 @@ test('mlData.decrypt: gzip inflating past the ML data cap is rejected, not infla
   json.write('"}', json.length - 2);
   const packed = gzipSync(json, { level: 9 });
   const { ciphertext, header } = core.blob.encrypt(packed, fileKey);
-  const e = await core.mlData.decrypt(ciphertext, header, fileKey).then(() => undefined, (err) => err);
+  const e = await core.mlData.decrypt(ciphertext, header, fileKey).then(
+    () => undefined,
+    (err) => err,
+  );
   assert.equal(e?.name, 'CoreError', String(e));
   assert.equal(e.code, 'BAD_INPUT');
   assert.match(e.message, /MiB/);
-  record('mlData.decrypt', `authentic ML data: ${Math.round(packed.length / 1024)} KiB of gzip inflating to 64 MiB of JSON`, e,
-    'stops reading at the cap');
+  record(
+    'mlData.decrypt',
+    `authentic ML data: ${Math.round(packed.length / 1024)} KiB of gzip inflating to 64 MiB of JSON`,
+    e,
+    'stops reading at the cap',
+  );
   const index = core.createIndex(4);
-  const imported = await core.mlData.importClip(index, 7, { encryptedData: ciphertext, decryptionHeader: header }, fileKey)
-    .then(() => undefined, (err) => err);
+  const imported = await core.mlData.importClip(index, 7, { encryptedData: ciphertext, decryptionHeader: header }, fileKey).then(
+    () => undefined,
+    (err) => err,
+  );
   assert.equal(imported?.code, 'BAD_INPUT');
   assert.equal(index.size, 0);
   record('mlData.importClip', 'the same ML data from a shared album', imported, 'the index is left unchanged');
@@ -89,7 +113,10 @@ test('mlData.decrypt: gzip inflating past the ML data cap is rejected, not infla
 test('mlData.decrypt: encrypted ML data larger than the cap is rejected before decrypting', async () => {
   const fileKey = randomBytes(32);
   const big = new Uint8Array(9 * MiB);
-  const e = await core.mlData.decrypt(big, new Uint8Array(24), fileKey).then(() => undefined, (err) => err);
+  const e = await core.mlData.decrypt(big, new Uint8Array(24), fileKey).then(
+    () => undefined,
+    (err) => err,
+  );
   assert.equal(e?.code, 'BAD_INPUT');
   record('mlData.decrypt', '9 MiB of encrypted ML data', e, 'nothing decrypted');
 });

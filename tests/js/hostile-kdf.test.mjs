@@ -35,16 +35,26 @@ test('deriveKey: a caller can lower the bounds, not raise them', () => {
   const key = core.deriveKey('pw', salt, 2, MiB, { maxMemLimit: MiB, maxWork: 2 * MiB });
   const reference = sodium.crypto_pwhash(32, 'pw', salt, 2, MiB, sodium.crypto_pwhash_ALG_ARGON2ID13);
   assert.equal(toHex(key), toHex(reference));
-  record('deriveKey', 'opsLimit 2, memLimit 64 MiB with the caller\'s bound of 32 MiB', 'CoreError BAD_INPUT',
-    'within lowered bounds the key equals libsodium.js');
+  record(
+    'deriveKey',
+    "opsLimit 2, memLimit 64 MiB with the caller's bound of 32 MiB",
+    'CoreError BAD_INPUT',
+    'within lowered bounds the key equals libsodium.js',
+  );
 });
 
 test('deriveKey through a worker: the same bounds, lowered by the same argument', async () => {
   const w = await createCoreWorker({ flavor: 'crypto' });
   after(() => w.terminate());
-  const high = await w.deriveKey('pw', salt, 1, 2048 * MiB).then(() => undefined, (e) => e);
+  const high = await w.deriveKey('pw', salt, 1, 2048 * MiB).then(
+    () => undefined,
+    (e) => e,
+  );
   assert.equal(high?.code, 'BAD_INPUT');
-  const lowered = await w.deriveKey('pw', salt, 2, 2 * MiB, { maxMemLimit: MiB }).then(() => undefined, (e) => e);
+  const lowered = await w.deriveKey('pw', salt, 2, 2 * MiB, { maxMemLimit: MiB }).then(
+    () => undefined,
+    (e) => e,
+  );
   assert.equal(lowered?.code, 'BAD_INPUT');
   assert.equal(toHex(await w.deriveKey('pw', salt, 2, MiB, { maxMemLimit: MiB })), toHex(core.deriveKey('pw', salt, 2, MiB)));
   record('worker deriveKey', 'memLimit 2 GiB', high, 'also a caller-lowered bound');

@@ -11,10 +11,15 @@ const record = hostileTable(import.meta.url);
 const key = randomBytes(32);
 
 test('randomBytes(n) for n the heap cannot hold: OUT_OF_MEMORY before allocating; live objects intact', () => {
-  const enc = core.stream.createEncryptor(key);  // made before: a heap-wide wipe would break it
+  const enc = core.stream.createEncryptor(key); // made before: a heap-wide wipe would break it
   const message = randomBytes(1000);
   const before = core.memory.heapInUse();
-  for (const [n, label] of [[2 ** 32, '2^32'], [2 ** 32 + 16, '2^32 + 16'], [2 ** 31, '2^31'], [2 ** 53 - 1, '2^53 - 1']]) {
+  for (const [n, label] of [
+    [2 ** 32, '2^32'],
+    [2 ** 32 + 16, '2^32 + 16'],
+    [2 ** 31, '2^31'],
+    [2 ** 53 - 1, '2^53 - 1'],
+  ]) {
     const e = catchCoreError(() => core.randomBytes(n));
     assert.equal(e.code, 'OUT_OF_MEMORY', label);
     assert.equal(core.memory.heapInUse(), before, `${label}: nothing allocated`);

@@ -19,7 +19,12 @@ function assertNoSecret(message, ...secrets) {
 }
 
 test('any Unicode whitespace separates the words of a recovery phrase', () => {
-  for (const [sep, name] of [['\u00a0', 'NBSP'], ['\u3000', 'ideographic space'], ['\u2003', 'em space'], [' \n\t', 'ASCII whitespace']]) {
+  for (const [sep, name] of [
+    ['\u00a0', 'NBSP'],
+    ['\u3000', 'ideographic space'],
+    ['\u2003', 'em space'],
+    [' \n\t', 'ASCII whitespace'],
+  ]) {
     assert.equal(toHex(core.mnemonic.toKey(words.join(sep))), toHex(key), name);
     assert.equal(toHex(core.mnemonic.toEntropy(words.join(sep))), toHex(key), name);
   }

@@ -15,7 +15,7 @@ const { ciphertext, header } = referenceEncrypt(message, key);
 test('update() of exactly 2^32 bytes after the FINAL chunk: BAD_INPUT, no endless loop', () => {
   const dec = core.stream.createDecryptor(header, key);
   assert.equal(toHex(dec.update(ciphertext)), toHex(message));
-  const huge = new Uint8Array(2 ** 32);  // zero pages, never touched: the call must not read them
+  const huge = new Uint8Array(2 ** 32); // zero pages, never touched: the call must not read them
   const e = catchCoreError(() => dec.update(huge));
   assert.equal(e.code, 'BAD_INPUT');
   assert.match(e.message, /trailing data/);
@@ -35,12 +35,16 @@ test('trailing data poisons the decryptor: final() fails after a swallowed error
       e = catchCoreError(() => dec.update(Buffer.concat([ciphertext, extra])));
     }
     assert.equal(e.code, 'BAD_INPUT');
-    const after = catchCoreError(() => dec.final());  // used to succeed: a truncated file as if complete
+    const after = catchCoreError(() => dec.final()); // used to succeed: a truncated file as if complete
     assert.equal(after.code, 'BAD_INPUT');
     assert.equal(catchCoreError(() => dec.update(extra)).code, 'BAD_INPUT');
   }
-  record('stream decryptor update() then final()', '3 bytes after a full FINAL chunk, error swallowed', 'CoreError BAD_INPUT',
-    'final() and later update() calls fail too');
+  record(
+    'stream decryptor update() then final()',
+    '3 bytes after a full FINAL chunk, error swallowed',
+    'CoreError BAD_INPUT',
+    'final() and later update() calls fail too',
+  );
   const e = catchCoreError(() => core.stream.decrypt(Buffer.concat([ciphertext, Uint8Array.of(0)]), header, key));
   assert.equal(e.code, 'BAD_INPUT');
   record('stream.decrypt', '1 byte after a full FINAL chunk', e, 'no plaintext returned');

@@ -47,14 +47,16 @@ function jsEdges() {
   for (const file of files('js/src', (n) => n.endsWith('.ts') || n.endsWith('.d.mts'))) {
     for (const [, , spec] of readFileSync(join(ROOT, file), 'utf8').matchAll(IMPORT)) {
       // './x.js' is x.ts; './wasm/x.mjs' is the module's declaration x.d.mts.
-      const target = resolve(ROOT, dirname(file), spec).replace(/\.js$/, '.ts').replace(/\.mjs$/, '.d.mts');
+      const target = resolve(ROOT, dirname(file), spec)
+        .replace(/\.js$/, '.ts')
+        .replace(/\.mjs$/, '.d.mts');
       assert.ok(existsSync(target), `${file} imports ${spec}, which is not in js/src`);
       edges.push([file, relative(ROOT, target)]);
     }
   }
   return edges;
 }
-const jsPart = (file) => file.split('/').length > 3 ? file.split('/')[2] : 'entry';  // js/src/<part>/...
+const jsPart = (file) => (file.split('/').length > 3 ? file.split('/')[2] : 'entry'); // js/src/<part>/...
 
 // ---- C++: #include "..." of wasm/{common,crypto,search}, resolved by name in our tree ----
 const CPP_DIRS = ['wasm/common', 'wasm/crypto', 'wasm/search'];
@@ -68,7 +70,7 @@ function cppEdges() {
   for (const file of sources) {
     for (const [, name] of readFileSync(join(ROOT, file), 'utf8').matchAll(INCLUDE)) {
       const beside = join(dirname(file), name);
-      const found = existsSync(join(ROOT, beside)) ? [beside] : byName.get(name) ?? [];
+      const found = existsSync(join(ROOT, beside)) ? [beside] : (byName.get(name) ?? []);
       // Headers of libsodium and zstd, and generated tables, are not ours: no edge.
       assert.ok(found.length <= 1, `${file}: "${name}" is ambiguous (${found})`);
       if (found.length) edges.push([file, found[0]]);
@@ -76,24 +78,36 @@ function cppEdges() {
   }
   return edges;
 }
-const cppPart = (file) => file.split('/')[1];  // wasm/<part>/...
+const cppPart = (file) => file.split('/')[1]; // wasm/<part>/...
 
 test('the checker reports an import against the rule (crypto importing search)', () => {
-  const edges = [['js/src/crypto/keys.ts', 'js/src/search/clip.ts'], ['js/src/search/clip.ts', 'js/src/crypto/keys.ts']];
+  const edges = [
+    ['js/src/crypto/keys.ts', 'js/src/search/clip.ts'],
+    ['js/src/search/clip.ts', 'js/src/crypto/keys.ts'],
+  ];
   assert.deepEqual(violations(edges, jsPart, JS_ALLOWED), [edges[0]]);
-  const includes = [['wasm/crypto/keys.cpp', 'wasm/search/index_file.hpp'], ['wasm/search/index_file.cpp', 'wasm/crypto/secretstream.hpp']];
+  const includes = [
+    ['wasm/crypto/keys.cpp', 'wasm/search/index_file.hpp'],
+    ['wasm/search/index_file.cpp', 'wasm/crypto/secretstream.hpp'],
+  ];
   assert.deepEqual(violations(includes, cppPart, CPP_ALLOWED), [includes[0]]);
 });
 
 test('js/src: search may import crypto, crypto never imports search (runtime below both, remote above)', () => {
   const edges = jsEdges();
-  assert.ok(edges.some(([a, b]) => jsPart(a) === 'search' && jsPart(b) === 'crypto'), 'the graph was read');
+  assert.ok(
+    edges.some(([a, b]) => jsPart(a) === 'search' && jsPart(b) === 'crypto'),
+    'the graph was read',
+  );
   assert.deepEqual(violations(edges, jsPart, JS_ALLOWED), []);
 });
 
 test('wasm/: search may include crypto, crypto never includes search (common below both)', () => {
   const edges = cppEdges();
-  assert.ok(edges.some(([a, b]) => cppPart(a) === 'search' && cppPart(b) === 'crypto'), 'the graph was read');
+  assert.ok(
+    edges.some(([a, b]) => cppPart(a) === 'search' && cppPart(b) === 'crypto'),
+    'the graph was read',
+  );
   assert.deepEqual(violations(edges, cppPart, CPP_ALLOWED), []);
 });
 

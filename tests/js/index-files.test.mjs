@@ -13,7 +13,9 @@ import { hostileTable } from './hostile-table.mjs';
 const record = hostileTable(import.meta.url);
 
 let server;
-before(async () => { server = await startModelServer(); });
+before(async () => {
+  server = await startModelServer();
+});
 after(() => server.close());
 
 const MODELS = { textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx' };
@@ -21,7 +23,10 @@ const core = await loadCore();
 
 const KINDS = {
   'in the thread': async ({ textOnly = false } = {}) => {
-    const s = await createSearch(core, { textModel: modelBytes(MODELS.textModel), imageModel: textOnly ? null : modelBytes(MODELS.imageModel) });
+    const s = await createSearch(core, {
+      textModel: modelBytes(MODELS.textModel),
+      imageModel: textOnly ? null : modelBytes(MODELS.imageModel),
+    });
     // The worker's shape (size() and terminate()), so one suite serves both.
     return { ...s, indexFiles: s.indexFiles, size: () => s.size, terminate: () => s.dispose() };
   },
@@ -48,12 +53,17 @@ for (const [kind, open] of Object.entries(KINDS)) {
           { fileId: 11, blob: new Blob([pngOf(30, 30, RED, 11)]) },
         ];
         const result = await search.indexFiles(files, {
-          key, persist: (bytes) => checkpoints.push(bytes.slice()), checkpointEvery: 3,
+          key,
+          persist: (bytes) => checkpoints.push(bytes.slice()),
+          checkpointEvery: 3,
           onProgress: (p) => events.push(p),
         });
         assert.equal(result.indexed, 8);
         assert.equal(result.skipped, 0);
-        assert.deepEqual(result.failed.map((f) => f.fileId), [7, 9]);
+        assert.deepEqual(
+          result.failed.map((f) => f.fileId),
+          [7, 9],
+        );
         for (const f of result.failed) assert.equal(f.error.code, 'BAD_INPUT');
         assert.match(result.failed[0].error.message, /not an image/);
         assert.match(result.failed[1].error.message, /cannot decode the jpeg/);
@@ -63,11 +73,20 @@ for (const [kind, open] of Object.entries(KINDS)) {
         for (const k of ['decode', 'preprocess', 'inference', 'index']) assert.ok(result.timings[k] >= 0, k);
         assert.ok(result.timings.inference > 0 && result.timings.decode > 0);
 
-        assert.deepEqual(events.map((e) => e.done), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        assert.deepEqual(
+          events.map((e) => e.done),
+          [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        );
         assert.ok(events.every((e) => e.total === 10));
         const last = events.at(-1);
         assert.deepEqual([last.indexed, last.skipped, last.failed], [8, 0, 2]);
-        assert.deepEqual(events.filter((e) => e.status === 'failed').map((e) => [e.fileId, e.error.code]), [[7, 'BAD_INPUT'], [9, 'BAD_INPUT']]);
+        assert.deepEqual(
+          events.filter((e) => e.status === 'failed').map((e) => [e.fileId, e.error.code]),
+          [
+            [7, 'BAD_INPUT'],
+            [9, 'BAD_INPUT'],
+          ],
+        );
         assert.ok(events.filter((e) => e.status === 'indexed').every((e) => e.timings.inference > 0));
         // Every 3 indexed files, then the last 2.
         assert.equal(checkpoints.length, 3);
@@ -114,11 +133,20 @@ for (const [kind, open] of Object.entries(KINDS)) {
         const controller = new AbortController();
         const reason = new Error('tab closing');
         const source = countingSource(files);
-        await assert.rejects(search.indexFiles(source.files, {
-          key, persist: (b) => { saved = b.slice(); }, checkpointEvery: 100,
-          onProgress: (p) => { if (p.done === 5) controller.abort(reason); },
-          signal: controller.signal,
-        }), (e) => e === reason);
+        await assert.rejects(
+          search.indexFiles(source.files, {
+            key,
+            persist: (b) => {
+              saved = b.slice();
+            },
+            checkpointEvery: 100,
+            onProgress: (p) => {
+              if (p.done === 5) controller.abort(reason);
+            },
+            signal: controller.signal,
+          }),
+          (e) => e === reason,
+        );
         const kept = await search.size();
         assert.ok(kept >= 5 && kept < n, `kept ${kept}`);
         assert.ok(source.state.closed, 'the source was closed');
@@ -157,7 +185,9 @@ for (const [kind, open] of Object.entries(KINDS)) {
           let most = 0;
           await search.indexFiles(source.files, {
             concurrency,
-            onProgress: (p) => { most = Math.max(most, source.state.pulled - p.done + 1); },
+            onProgress: (p) => {
+              most = Math.max(most, source.state.pulled - p.done + 1);
+            },
           });
           assert.ok(most <= concurrency, `${most} in flight with concurrency ${concurrency}`);
           assert.ok(most >= 1);
@@ -173,10 +203,16 @@ for (const [kind, open] of Object.entries(KINDS)) {
             yield { fileId: id, bytes: jpegOf(16, 16, RED, id) };
           }
         }
-        await assert.rejects(search.indexFiles(endless(), {
-          onProgress: (p) => { done = p.done; if (p.done === 6) controller.abort(); },
-          signal: controller.signal,
-        }), { name: 'AbortError' });
+        await assert.rejects(
+          search.indexFiles(endless(), {
+            onProgress: (p) => {
+              done = p.done;
+              if (p.done === 6) controller.abort();
+            },
+            signal: controller.signal,
+          }),
+          { name: 'AbortError' },
+        );
         assert.ok(pulled - done <= 2, `${pulled} pulled, ${done} done`);
         // A source that stalls (say a fetch that never answers): the abort still ends the run.
         const stalled = async function* () {
@@ -185,9 +221,13 @@ for (const [kind, open] of Object.entries(KINDS)) {
         };
         const stop = new AbortController();
         const reason = new Error('stop');
-        await assert.rejects(search.indexFiles(stalled(), {
-          signal: stop.signal, onProgress: () => setTimeout(() => stop.abort(reason), 20),
-        }), (e) => e === reason);
+        await assert.rejects(
+          search.indexFiles(stalled(), {
+            signal: stop.signal,
+            onProgress: () => setTimeout(() => stop.abort(reason), 20),
+          }),
+          (e) => e === reason,
+        );
         assert.equal(await search.has(5000), true);
       } finally {
         await search.terminate();
@@ -198,17 +238,42 @@ for (const [kind, open] of Object.entries(KINDS)) {
       const search = await open();
       try {
         const boom = new Error('disk full');
-        await assert.rejects(search.indexFiles(library(4), { key: randomBytes(32), checkpointEvery: 2, persist: () => { throw boom; } }), (e) => e === boom);
-        await assert.rejects(search.indexFiles([{ fileId: -1, bytes: garbage() }]), { name: 'CoreError', code: 'BAD_INPUT', message: /fileId/ });
-        await assert.rejects(search.indexFiles([{ fileId: 1 }]), { name: 'CoreError', code: 'BAD_INPUT', message: /neither bytes/ });
-        await assert.rejects(search.indexFiles(library(1), { persist: () => {} }), { name: 'CoreError', code: 'BAD_INPUT', message: /key/ });
+        await assert.rejects(
+          search.indexFiles(library(4), {
+            key: randomBytes(32),
+            checkpointEvery: 2,
+            persist: () => {
+              throw boom;
+            },
+          }),
+          (e) => e === boom,
+        );
+        await assert.rejects(search.indexFiles([{ fileId: -1, bytes: garbage() }]), {
+          name: 'CoreError',
+          code: 'BAD_INPUT',
+          message: /fileId/,
+        });
+        await assert.rejects(search.indexFiles([{ fileId: 1 }]), {
+          name: 'CoreError',
+          code: 'BAD_INPUT',
+          message: /neither bytes/,
+        });
+        await assert.rejects(search.indexFiles(library(1), { persist: () => {} }), {
+          name: 'CoreError',
+          code: 'BAD_INPUT',
+          message: /key/,
+        });
         await assert.rejects(search.indexFiles(42), { name: 'CoreError', code: 'BAD_INPUT', message: /iterable/ });
       } finally {
         await search.terminate();
       }
       const textOnly = await open({ textOnly: true });
       try {
-        await assert.rejects(textOnly.indexFiles(library(1)), { name: 'CoreError', code: 'BAD_INPUT', message: /no image model/ });
+        await assert.rejects(textOnly.indexFiles(library(1)), {
+          name: 'CoreError',
+          code: 'BAD_INPUT',
+          message: /no image model/,
+        });
       } finally {
         await textOnly.terminate();
       }

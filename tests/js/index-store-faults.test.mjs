@@ -23,7 +23,11 @@ const SEED = 4242;
 function savedIndex(n, firstId) {
   const r = rng(SEED + n);
   const index = core.createIndex(512);
-  for (let i = 0; i < n; i++) index.upsert(firstId + i, Float32Array.from({ length: 512 }, () => r() - 0.5));
+  for (let i = 0; i < n; i++)
+    index.upsert(
+      firstId + i,
+      Float32Array.from({ length: 512 }, () => r() - 0.5),
+    );
   try {
     return index.save(key);
   } finally {
@@ -50,8 +54,8 @@ function freshDir(t) {
 test('a save cut short by the disk (EFBIG at 64 KiB) rejects; the previous index still loads; the retry succeeds', async (t) => {
   const dir = freshDir(t);
   const path = join(dir, 'clip.index');
-  const before = savedIndex(10, 1000);  // ~20 KB, under the limit
-  const after = savedIndex(200, 5000);  // ~400 KB, over it
+  const before = savedIndex(10, 1000); // ~20 KB, under the limit
+  const after = savedIndex(200, 5000); // ~400 KB, over it
   assert.ok(before.length < 60 * 1024 && after.length > 128 * 1024, `${before.length}, ${after.length}`);
   await fileIndexStore(path).write(before);
 
@@ -64,8 +68,11 @@ test('a save cut short by the disk (EFBIG at 64 KiB) rejects; the previous index
     } catch (e) {
       console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message }));
     }`;
-  const run = spawnSync('bash', ['-c', 'ulimit -f 64 && exec "$0" --input-type=module -e "$1" "$2"', process.execPath, child, path],
-    { input: after, encoding: 'utf8' });
+  const run = spawnSync(
+    'bash',
+    ['-c', 'ulimit -f 64 && exec "$0" --input-type=module -e "$1" "$2"', process.execPath, child, path],
+    { input: after, encoding: 'utf8' },
+  );
   assert.equal(run.status, 0, run.stderr);
   const result = JSON.parse(run.stdout);
   assert.equal(result.code, 'EFBIG', `the write failed part-way: ${run.stdout}`);
@@ -74,7 +81,7 @@ test('a save cut short by the disk (EFBIG at 64 KiB) rejects; the previous index
   assert.deepEqual(Buffer.from(await fileIndexStore(path).read()), Buffer.from(before), 'the previous bytes, unchanged');
   assert.equal((await storedIds(path)).length, 10);
 
-  await fileIndexStore(path).write(after);  // the disk has room again
+  await fileIndexStore(path).write(after); // the disk has room again
   assert.equal((await storedIds(path)).length, 200);
 });
 
@@ -88,7 +95,7 @@ test('a failing rename rejects with its error, removes the temporary file, and l
   fsp.rename = async () => {
     throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
   };
-  syncBuiltinESMExports();  // the store imports node:fs/promises when it writes: it gets this rename
+  syncBuiltinESMExports(); // the store imports node:fs/promises when it writes: it gets this rename
   try {
     await assert.rejects(store.write(savedIndex(20, 5000)), { code: 'EIO' });
   } finally {
@@ -108,7 +115,12 @@ test('a process killed half-way through a save leaves the previous index', async
   await fileIndexStore(path).write(before);
 
   // The child's writeFile stops after half the bytes are on disk and waits to be killed.
-  const child = spawn(process.execPath, ['--input-type=module', '-e', `
+  const child = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `
     import fsp from 'node:fs/promises';
     import { syncBuiltinESMExports } from 'node:module';
     import { readFileSync } from 'node:fs';
@@ -121,7 +133,11 @@ test('a process killed half-way through a save leaves the previous index', async
       await new Promise(() => setInterval(() => {}, 1000));
     };
     syncBuiltinESMExports();
-    await fileIndexStore(process.argv[1]).write(readFileSync(0));`, path], { stdio: ['pipe', 'pipe', 'inherit'] });
+    await fileIndexStore(process.argv[1]).write(readFileSync(0));`,
+      path,
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   child.stdin.end(savedIndex(200, 5000));
   const [line] = await once(child.stdout, 'data');
   assert.equal(String(line).trim(), 'half');

@@ -20,7 +20,12 @@ test('generateKey: 32 random bytes', () => {
 });
 
 test('deriveKey equals libsodium.js crypto_pwhash Argon2id v1.3 for the same salt and limits', () => {
-  for (const [pw, ops, mem] of [['', 1, 8192], ['correct horse', 2, MiB], ['pässwörd ✓', 3, 8 * MiB], ['x'.repeat(300), 1, 64 * 1024]]) {
+  for (const [pw, ops, mem] of [
+    ['', 1, 8192],
+    ['correct horse', 2, MiB],
+    ['pässwörd ✓', 3, 8 * MiB],
+    ['x'.repeat(300), 1, 64 * 1024],
+  ]) {
     const salt = randomBytes(16);
     const ours = core.deriveKey(pw, salt, ops, mem);
     const theirs = sodium.crypto_pwhash(32, pw, salt, ops, mem, sodium.crypto_pwhash_ALG_ARGON2ID13);
@@ -54,7 +59,10 @@ function onDevice(ceiling, run) {
     if (memLimit > ceiling) throw new CoreError('OUT_OF_MEMORY', 'Argon2 cannot get its memory');
     return `key ${opsLimit}/${memLimit / MiB}`;
   };
-  return run(attempt).then((key) => ({ tried, key }), (error) => ({ tried, error }));
+  return run(attempt).then(
+    (key) => ({ tried, key }),
+    (error) => ({ tried, error }),
+  );
 }
 
 for (const [name, run] of [
@@ -63,16 +71,28 @@ for (const [name, run] of [
 ]) {
   test(`${name}: out of memory halves the memory and doubles the ops, down to 128 MiB`, async () => {
     assert.deepEqual(await onDevice(1024 * MiB, run), { tried: [[1, 16, 256]], key: 'key 16/256' });
-    assert.deepEqual(await onDevice(128 * MiB, run), { tried: [[1, 16, 256], [2, 32, 128]], key: 'key 32/128' });
+    assert.deepEqual(await onDevice(128 * MiB, run), {
+      tried: [
+        [1, 16, 256],
+        [2, 32, 128],
+      ],
+      key: 'key 32/128',
+    });
     const none = await onDevice(64 * MiB, run);
-    assert.deepEqual(none.tried, [[1, 16, 256], [2, 32, 128]]);
+    assert.deepEqual(none.tried, [
+      [1, 16, 256],
+      [2, 32, 128],
+    ]);
     assert.equal(none.error.code, 'OUT_OF_MEMORY');
     assert.match(none.error.message, /needs 128 MiB/);
   });
 
   test(`${name}: any other error ends the derivation at once`, async () => {
     const tried = [];
-    const badPassword = (limits, n) => { tried.push(n); throw new CoreError('BAD_INPUT', 'password must be a Uint8Array or a string'); };
+    const badPassword = (limits, n) => {
+      tried.push(n);
+      throw new CoreError('BAD_INPUT', 'password must be a Uint8Array or a string');
+    };
     await assert.rejects(run(badPassword), (e) => e.code === 'BAD_INPUT');
     assert.deepEqual(tried, [1]);
   });

@@ -24,30 +24,46 @@ const calls = {
   deriveLoginSubKey: () => core.deriveLoginSubKey(key),
   'secretbox.encrypt': () => core.secretbox.encrypt(msg, key),
   'secretbox.decrypt': () => core.secretbox.decrypt(sb.ciphertext, sb.nonce, key),
-  'secretbox.decrypt (failing)': () => { try { core.secretbox.decrypt(sb.ciphertext, sb.nonce, kp.secretKey); } catch {} },
+  'secretbox.decrypt (failing)': () => {
+    try {
+      core.secretbox.decrypt(sb.ciphertext, sb.nonce, kp.secretKey);
+    } catch {}
+  },
   'blob.encrypt': () => core.blob.encrypt(msg, key),
   'blob.decrypt': () => core.blob.decrypt(blob.ciphertext, blob.header, key),
   'stream.encrypt': () => core.stream.encrypt(msg, key),
   'stream.decrypt': () => core.stream.decrypt(stream.ciphertext, stream.header, key),
-  'stream.decrypt (failing)': () => { try { core.stream.decrypt(stream.ciphertext, stream.header, kp.secretKey); } catch {} },
+  'stream.decrypt (failing)': () => {
+    try {
+      core.stream.decrypt(stream.ciphertext, stream.header, kp.secretKey);
+    } catch {}
+  },
   'stream.createDecryptor + dispose': () => core.stream.createDecryptor(stream.header, key).dispose(),
   'box.keypair': () => core.box.keypair(),
   'box.seal': () => core.box.seal(msg, kp.publicKey),
   'box.sealOpen': () => core.box.sealOpen(sealed, kp.publicKey, kp.secretKey),
   'mnemonic.fromKey': () => core.mnemonic.fromKey(key),
   'mnemonic.toKey': () => core.mnemonic.toKey(words),
-  'mnemonic.toKey (failing)': () => { try { core.mnemonic.toKey('zoo'); } catch {} },
+  'mnemonic.toKey (failing)': () => {
+    try {
+      core.mnemonic.toKey('zoo');
+    } catch {}
+  },
   verificationId: () => core.verificationId(kp.publicKey),
   'hash.file': () => core.hash.file(msg),
   'b64.encode': () => core.b64.encode(msg),
   'b64.decode': () => core.b64.decode(b64),
   'b64.decodeURLSafe': () => core.b64.decodeURLSafe(b64url),
-  'b64.decode (failing)': () => { try { core.b64.decode('!'); } catch {} },
+  'b64.decode (failing)': () => {
+    try {
+      core.b64.decode('!');
+    } catch {}
+  },
 };
 
 for (const [name, fn] of Object.entries(calls)) {
   test(`${name}: heap in use does not grow over ${N} calls`, () => {
-    for (let i = 0; i < 10; i++) fn();  // warm-up: lazily built state settles
+    for (let i = 0; i < 10; i++) fn(); // warm-up: lazily built state settles
     const before = core.memory.heapInUse();
     const size = core.memory.heapSize();
     for (let i = 0; i < N; i++) fn();
@@ -108,18 +124,53 @@ test('unwrapping a key (secretbox.decrypt, box.sealOpen) leaves no copy of it in
 // Argon2's first block, computed independently from the spec (RFC 9106 3.2): H0 from the
 // parameters, then the first 32 bytes of H'(H0 || 0 || 0) are those of BLAKE2b-64(1024 || ...).
 function argon2idFirstBlockHead(password, salt, opsLimit, memLimit) {
-  const le32 = (n) => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, n, true); return b; };
-  const cat = (...parts) => { const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0)); let o = 0; for (const p of parts) { out.set(p, o); o += p.length; } return out; };
-  const h0 = sodium.crypto_generichash(64, cat(le32(1), le32(32), le32(memLimit / 1024), le32(opsLimit), le32(0x13), le32(2),
-    le32(password.length), password, le32(salt.length), salt, le32(0), le32(0)), null);
+  const le32 = (n) => {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, n, true);
+    return b;
+  };
+  const cat = (...parts) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  };
+  const h0 = sodium.crypto_generichash(
+    64,
+    cat(
+      le32(1),
+      le32(32),
+      le32(memLimit / 1024),
+      le32(opsLimit),
+      le32(0x13),
+      le32(2),
+      le32(password.length),
+      password,
+      le32(salt.length),
+      salt,
+      le32(0),
+      le32(0),
+    ),
+    null,
+  );
   return sodium.crypto_generichash(64, cat(le32(1024), h0, le32(0), le32(0)), null).subarray(0, 32);
 }
 
 test('Argon2 clears its arena: the first block stays in libsodium.js memory but not in ours', () => {
-  const password = randomBytes(16), salt16 = randomBytes(16), ops = 1, mem = 1 << 20;  // one pass: block 0 is never rewritten
+  const password = randomBytes(16),
+    salt16 = randomBytes(16),
+    ops = 1,
+    mem = 1 << 20; // one pass: block 0 is never rewritten
   const head = argon2idFirstBlockHead(password, salt16, ops, mem);
   sodium.crypto_pwhash(32, password, salt16, ops, mem, sodium.crypto_pwhash_ALG_ARGON2ID13);
-  assert.equal(Buffer.from(sodium.libsodium.HEAPU8.buffer).includes(head), true, 'control: the independently computed block is not in libsodium.js memory');
+  assert.equal(
+    Buffer.from(sodium.libsodium.HEAPU8.buffer).includes(head),
+    true,
+    'control: the independently computed block is not in libsodium.js memory',
+  );
   core.deriveKey(password, salt16, ops, mem);
   assert.equal(core.testing.memoryContains(head), false, 'Argon2 block left in wasm memory');
 });

@@ -14,8 +14,10 @@ const TAG_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
 function enteEncrypt(bytes, fileKey, tag = TAG_FINAL) {
   const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(fileKey);
   const c = sodium.crypto_secretstream_xchacha20poly1305_push(state, bytes, null, tag);
-  return { encryptedData: sodium.to_base64(c, sodium.base64_variants.ORIGINAL),
-    decryptionHeader: sodium.to_base64(header, sodium.base64_variants.ORIGINAL) };
+  return {
+    encryptedData: sodium.to_base64(c, sodium.base64_variants.ORIGINAL),
+    decryptionHeader: sodium.to_base64(header, sodium.base64_variants.ORIGINAL),
+  };
 }
 function enteDecrypt({ encryptedData, decryptionHeader }, fileKey) {
   const state = sodium.crypto_secretstream_xchacha20poly1305_init_pull(decryptionHeader, fileKey);
@@ -26,15 +28,27 @@ function enteDecrypt({ encryptedData, decryptionHeader }, fileKey) {
 
 function embedding(seed, n = 512) {
   let x = seed;
-  const raw = Array.from({ length: n }, () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5);
+  const raw = Array.from({ length: n }, () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5);
   const norm = Math.hypot(...raw);
-  return Array.from(Float32Array.from(raw, (v) => v / norm));  // what Ente's clients store
+  return Array.from(Float32Array.from(raw, (v) => v / norm)); // what Ente's clients store
 }
 
 // Remote data as another Ente client wrote it: clip plus keys we do not understand.
 const remote = (seed) => ({
-  face: { version: 2, client: 'io.ente.photos/0.9.70', width: 4032, height: 3024,
-    faces: [{ faceID: '1234_abc', detection: { box: { x: 0.1, y: 0.25, width: 0.0625, height: 1e-7 } }, score: 0.987654321, blur: 12.5 }] },
+  face: {
+    version: 2,
+    client: 'io.ente.photos/0.9.70',
+    width: 4032,
+    height: 3024,
+    faces: [
+      {
+        faceID: '1234_abc',
+        detection: { box: { x: 0.1, y: 0.25, width: 0.0625, height: 1e-7 } },
+        score: 0.987654321,
+        blur: 12.5,
+      },
+    ],
+  },
   clip: { version: 1, client: 'io.ente.photos/0.9.70', embedding: embedding(seed) },
   futureKey: { nested: [1, 2.5, -3.75e-300, 'ünïcødé 🌅', null, true], big: 9007199254740991 },
 });
@@ -61,7 +75,7 @@ test('ML data written the Ente web client way decrypts and imports into the inde
 
 test('ML data we write opens with libsodium.js + zlib exactly as Ente reads it', async () => {
   const fileKey = randomBytes(32);
-  const vec = embedding(2).map((x) => x * 3);  // not normalised: withClip normalises
+  const vec = embedding(2).map((x) => x * 3); // not normalised: withClip normalises
   const data = core.mlData.withClip(undefined, vec, 'cipherlens/0.1.0');
   const { encryptedData, decryptionHeader } = await core.mlData.encrypt(data, fileKey);
   assert.equal(decryptionHeader.length, 24);
@@ -81,7 +95,11 @@ test('re-upload keeps unknown keys verbatim and in order while replacing clip', 
   const fileKey = randomBytes(32);
   const original = remote(3);
   const uploaded = enteEncrypt(gzipSync(JSON.stringify(original)), fileKey);
-  const mine = await core.mlData.decrypt(core.b64.decode(uploaded.encryptedData), core.b64.decode(uploaded.decryptionHeader), fileKey);
+  const mine = await core.mlData.decrypt(
+    core.b64.decode(uploaded.encryptedData),
+    core.b64.decode(uploaded.decryptionHeader),
+    fileKey,
+  );
   const newVec = embedding(4);
   const updated = core.mlData.withClip(mine, newVec, 'cipherlens/0.1.0');
   const reup = await core.mlData.encrypt(updated, fileKey);
@@ -127,8 +145,11 @@ test('bad ML data: typed errors, and a failed import leaves the index as it was'
   index.upsert(1, embedding(7));
   const before = index.get(1);
   const rejects = async (enc, code, pattern, options) => {
-    await assert.rejects(core.mlData.decrypt(enc.encryptedData, enc.decryptionHeader, fileKey, options),
-      (e) => e.name === 'CoreError' && e.code === code && (!pattern || pattern.test(e.message)), `${code} ${pattern}`);
+    await assert.rejects(
+      core.mlData.decrypt(enc.encryptedData, enc.decryptionHeader, fileKey, options),
+      (e) => e.name === 'CoreError' && e.code === code && (!pattern || pattern.test(e.message)),
+      `${code} ${pattern}`,
+    );
     await assert.rejects(core.mlData.importClip(index, 1, enc, fileKey, options), (e) => e.code === code);
     assert.deepEqual(index.get(1), before);
   };
@@ -138,7 +159,10 @@ test('bad ML data: typed errors, and a failed import leaves the index as it was'
   };
   const good = await core.mlData.encrypt(remote(8), fileKey);
 
-  await assert.rejects(core.mlData.decrypt(good.encryptedData, good.decryptionHeader, randomBytes(32)), (e) => e.code === 'AUTH_FAILED');
+  await assert.rejects(
+    core.mlData.decrypt(good.encryptedData, good.decryptionHeader, randomBytes(32)),
+    (e) => e.code === 'AUTH_FAILED',
+  );
   const flipped = good.encryptedData.slice();
   flipped[5] ^= 1;
   await rejects({ ...good, encryptedData: flipped }, 'AUTH_FAILED');
@@ -151,8 +175,14 @@ test('bad ML data: typed errors, and a failed import leaves the index as it was'
   await rejects(raw(gzipSync(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]))), 'BAD_INPUT', /UTF-8/);
 
   // Authentic JSON whose clip entry is malformed: decrypt works, import refuses.
-  for (const clip of [{ version: 1, embedding: 'x' }, { version: 1, embedding: [1, 'a'] }, { embedding: [1] },
-    { version: 1, embedding: [] }, [1, 2], { version: 1, client: 'c', embedding: embedding(9, 511) }]) {
+  for (const clip of [
+    { version: 1, embedding: 'x' },
+    { version: 1, embedding: [1, 'a'] },
+    { embedding: [1] },
+    { version: 1, embedding: [] },
+    [1, 2],
+    { version: 1, client: 'c', embedding: embedding(9, 511) },
+  ]) {
     const enc = await core.mlData.encrypt({ clip }, fileKey);
     assert.deepEqual((await core.mlData.decrypt(enc.encryptedData, enc.decryptionHeader, fileKey)).clip, clip);
     await assert.rejects(core.mlData.importClip(index, 1, enc, fileKey), (e) => e.code === 'BAD_INPUT');

@@ -40,7 +40,11 @@ function inspect(bytes) {
   }
   const ops = {};
   for (const n of graph.node) ops[n.opType] = (ops[n.opType] ?? 0) + 1;
-  const io = (v) => ({ name: v.name, type: v.type.tensorType.elemType, dims: v.type.tensorType.shape.dim.map((d) => d.dimParam || Number(d.dimValue)) });
+  const io = (v) => ({
+    name: v.name,
+    type: v.type.tensorType.elemType,
+    dims: v.type.tensorType.shape.dim.map((d) => d.dimParam || Number(d.dimValue)),
+  });
   return { params, ops, inputs: graph.input.map(io), outputs: graph.output.map(io), initializers: graph.initializer };
 }
 
@@ -75,7 +79,7 @@ function photo(width, height) {
 
 const within = (actual, target, tolerance) => Math.abs(actual - target) / target <= tolerance;
 
-test('parameter counts are within 1% of MobileCLIP-S2\'s (35.7M image, 63.4M text)', () => {
+test("parameter counts are within 1% of MobileCLIP-S2's (35.7M image, 63.4M text)", () => {
   const counts = {};
   for (const name of [IMAGE, RGBA, IMAGE_INT8, TEXT, TEXT_INT8]) {
     counts[name] = inspect(file(name)).params;
@@ -92,7 +96,7 @@ test('parameter counts are within 1% of MobileCLIP-S2\'s (35.7M image, 63.4M tex
   assert.equal(counts[IMAGE_INT8], counts[IMAGE]);
 });
 
-test('the graphs have Ente\'s signatures and the ops of their kind', () => {
+test("the graphs have Ente's signatures and the ops of their kind", () => {
   const image = inspect(file(IMAGE));
   assert.deepEqual(image.inputs, [{ name: 'input', type: T.FLOAT, dims: [1, 3, 256, 256] }]);
   assert.deepEqual(image.outputs, [{ name: 'output', type: T.FLOAT, dims: [1, 512] }]);
@@ -132,7 +136,9 @@ test('the graphs have Ente\'s signatures and the ops of their kind', () => {
   assert.equal(q.ops.MatMulInteger, 12 * 6 + 1);
   assert.equal(q.ops.DynamicQuantizeLinear, 12 * 8 + 1); // activation x activation products quantise both sides
   assert.equal(q.ops.DequantizeLinear, 1);
-  const int8 = q.initializers.filter((t) => t.dataType === T.INT8).reduce((n, t) => n + t.dims.reduce((a, d) => a * Number(d), 1), 0);
+  const int8 = q.initializers
+    .filter((t) => t.dataType === T.INT8)
+    .reduce((n, t) => n + t.dims.reduce((a, d) => a * Number(d), 1), 0);
   assert.ok(int8 / inspect(file(TEXT_INT8)).params > 0.99, 'almost every parameter is int8');
 });
 

@@ -29,16 +29,22 @@ test('bytes reused after a worker call transferred them: a CoreError that says s
   for (const worker of [await createCoreWorker({ flavor: 'crypto' }), await createCryptoWorker()]) {
     try {
       const message = new TextEncoder().encode('photo');
-      const sealed = await worker.blob.encrypt(message, key);  // transfers message
+      const sealed = await worker.blob.encrypt(message, key); // transfers message
       assert.equal(message.length, 0);
-      await assert.rejects(worker.blob.encrypt(message, key), (e) => e instanceof CoreError && e.code === 'BAD_INPUT' && /transferred/.test(e.message));
+      await assert.rejects(
+        worker.blob.encrypt(message, key),
+        (e) => e instanceof CoreError && e.code === 'BAD_INPUT' && /transferred/.test(e.message),
+      );
       const encryptor = await worker.stream.createEncryptor(key);
       const chunk = new Uint8Array(10);
       await encryptor.update(chunk);
       await assert.rejects(encryptor.update(chunk), (e) => e instanceof CoreError && /transferred/.test(e.message));
       await encryptor.dispose();
       // The same array in the calling thread's core.
-      assert.throws(() => core.blob.encrypt(message, key), (e) => e instanceof CoreError && /transferred/.test(e.message));
+      assert.throws(
+        () => core.blob.encrypt(message, key),
+        (e) => e instanceof CoreError && /transferred/.test(e.message),
+      );
       assert.equal(new TextDecoder().decode(core.blob.decrypt(sealed.ciphertext, sealed.header, key)), 'photo');
     } finally {
       await worker.terminate();

@@ -5,7 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  FORMAT_MARKER, START, END, parseTables, cellReader, renderReadmeSection, replaceReadmeSection,
+  FORMAT_MARKER,
+  START,
+  END,
+  parseTables,
+  cellReader,
+  renderReadmeSection,
+  replaceReadmeSection,
 } from '../../scripts/bench/readme-table.mjs';
 
 const read = (name) => readFileSync(new URL(`../../${name}`, import.meta.url), 'utf8');
@@ -26,8 +32,11 @@ test('the README benchmark section is what BENCHMARKS.md renders to', (t) => {
     return;
   }
   const section = renderReadmeSection(benchmarks);
-  assert.equal(replaceReadmeSection(readme, section), readme,
-    'README.md differs from BENCHMARKS.md: run node scripts/bench/readme-table.mjs');
+  assert.equal(
+    replaceReadmeSection(readme, section),
+    readme,
+    'README.md differs from BENCHMARKS.md: run node scripts/bench/readme-table.mjs',
+  );
 });
 
 const SAMPLE = `${FORMAT_MARKER}
@@ -55,7 +64,13 @@ notes
 
 test('cells are read by section, row and column, and anything missing or ambiguous throws', () => {
   const sections = parseTables(SAMPLE);
-  assert.deepEqual(sections.map((s) => [s.title, s.tables.length]), [['Crypto: a section', 2], ['Crypto: another section', 1]]);
+  assert.deepEqual(
+    sections.map((s) => [s.title, s.tables.length]),
+    [
+      ['Crypto: a section', 2],
+      ['Crypto: another section', 1],
+    ],
+  );
   assert.deepEqual(sections[0].tables[0].rows[1], ['open (ops/s)', '15157', '—', '—']);
   const cell = cellReader(SAMPLE);
   assert.equal(cell('Crypto: a section', 'seal (ops/s)', 'ours vs'), '1.62x');

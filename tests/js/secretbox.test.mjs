@@ -42,7 +42,12 @@ test('wrong key, tampering and truncation are typed errors', () => {
   badNonce[3] ^= 1;
   assert.equal(catchCoreError(() => core.secretbox.decrypt(ciphertext, badNonce, key)).code, 'AUTH_FAILED');
   assert.equal(catchCoreError(() => core.secretbox.decrypt(ciphertext.subarray(0, 15), nonce, key)).code, 'TRUNCATED');
-  record('secretbox.decrypt', 'wrong key; a bit flipped in MAC, ciphertext or nonce', 'CoreError AUTH_FAILED', 'no plaintext returned');
+  record(
+    'secretbox.decrypt',
+    'wrong key; a bit flipped in MAC, ciphertext or nonce',
+    'CoreError AUTH_FAILED',
+    'no plaintext returned',
+  );
   record('secretbox.decrypt', 'ciphertext shorter than its 16-byte MAC', 'CoreError TRUNCATED');
 });
 

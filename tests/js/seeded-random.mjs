@@ -27,7 +27,10 @@ export function bytesFrom(next, n) {
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const x = (next() * 4294967296) >>> 0;
-    out[i] = x; out[i + 1] = x >>> 8; out[i + 2] = x >>> 16; out[i + 3] = x >>> 24;
+    out[i] = x;
+    out[i + 1] = x >>> 8;
+    out[i + 2] = x >>> 16;
+    out[i + 3] = x >>> 24;
   }
   for (; i < n; i++) out[i] = (next() * 256) >>> 0;
   return out;

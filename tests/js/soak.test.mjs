@@ -13,15 +13,15 @@ import { startModelServer } from './clip-helpers.mjs';
 
 const SEED = Number(process.env.SOAK_SEED ?? 12_2026);
 const OPS = 10_000;
-const WINDOW = 12;  // operations in flight at once
-const MAX_SESSIONS = 3;  // stream sessions open at once (each holds up to two 4 MiB chunk buffers)
+const WINDOW = 12; // operations in flight at once
+const MAX_SESSIONS = 3; // stream sessions open at once (each holds up to two 4 MiB chunk buffers)
 const MiB = 1 << 20;
 // Per thread: the initial 16 MiB, MAX_SESSIONS sessions of ~8 MiB, and one one-shot job at a time
 // (payloads stay under 2 chunks: input and output of up to 9 MiB each), that doubled for the
 // allocator's fragmentation. Wasm memory only grows, so the last reading is the peak.
 const HEAP_BOUND = 16 * MiB + MAX_SESSIONS * 8 * MiB + 2 * 2 * (2 * CHUNK_BYTES + MiB);
 
-const core = await loadCore();  // the reference for hashes, keys, tokens; and the other side of interop
+const core = await loadCore(); // the reference for hashes, keys, tokens; and the other side of interop
 
 const WORDS = ['red', 'car', 'beach', 'sunset', 'dog', 'mountain', 'snow', 'birthday', 'cake', 'city', 'night', 'Ünïcödé', '海'];
 const QUERIES = Array.from({ length: 40 }, (_, i) => `${WORDS[i % WORDS.length]} ${WORDS[(i * 7) % WORDS.length]} ${i}`);
@@ -33,7 +33,12 @@ before(async () => {
   server = await startModelServer();
   [pool, search] = await Promise.all([
     createWorkerPool(2),
-    createSearchWorker({ textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx', baseUrl: server.modelsUrl, cache: false }),
+    createSearchWorker({
+      textModel: 'test_text.onnx',
+      imageModel: 'test_image_rgba.onnx',
+      baseUrl: server.modelsUrl,
+      cache: false,
+    }),
   ]);
 });
 after(async () => {
@@ -49,8 +54,13 @@ function source(seed) {
     const out = new Uint8Array(n);
     const words = new Uint32Array(out.buffer, 0, n >> 2);
     let x = (int(2 ** 32) | 1) >>> 0;
-    for (let i = 0; i < words.length; i++) {  // xorshift32: cheap enough for MiB payloads
-      x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    for (let i = 0; i < words.length; i++) {
+      // xorshift32: cheap enough for MiB payloads
+      x ^= x << 13;
+      x >>>= 0;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      x >>>= 0;
       words[i] = x;
     }
     for (let i = words.length * 4; i < n; i++) out[i] = int(256);
@@ -85,7 +95,8 @@ const flip = (s, bytes) => {
 let sessionsOpen = 0;
 
 const ops = {
-  async secretbox(s) {  // Ente's key wrapping: 32 bytes under a master or collection key
+  async secretbox(s) {
+    // Ente's key wrapping: 32 bytes under a master or collection key
     const key = core.generateKey();
     const message = s.bytes(s.int(4) ? 32 : s.int(300));
     const { ciphertext, nonce } = await pool.secretbox.encrypt(message.slice(), key);
@@ -95,7 +106,8 @@ const ops = {
     eq(await pool.secretbox.decrypt(ciphertext, nonce, key), message, 'secretbox round trip');
   },
 
-  async blob(s) {  // metadata and thumbnails
+  async blob(s) {
+    // metadata and thumbnails
     const key = core.generateKey();
     const message = s.bytes(s.size(64 * 1024, 0));
     const { ciphertext, header } = await pool.blob.encrypt(message.slice(), key);
@@ -106,7 +118,8 @@ const ops = {
     else eq(await pool.blob.decrypt(ciphertext, header, key), message, 'blob round trip');
   },
 
-  async seal(s) {  // collection keys shared to a public key
+  async seal(s) {
+    // collection keys shared to a public key
     const { publicKey, secretKey } = core.box.keypair();
     const message = s.bytes(s.int(4) ? 32 : s.int(2000));
     const sealed = await pool.box.seal(message.slice(), publicKey);
@@ -122,7 +135,8 @@ const ops = {
     eq(await pool.hash.file(bytes.slice()), core.hash.file(bytes), 'file hash = main thread');
   },
 
-  async stream(s) {  // one-shot secretstream (thumbnails, small files)
+  async stream(s) {
+    // one-shot secretstream (thumbnails, small files)
     const key = core.generateKey();
     const message = s.bytes(s.size(300 * 1024, 2));
     const { ciphertext, header } = await pool.stream.encrypt(message.slice(), key);
@@ -133,7 +147,8 @@ const ops = {
     eq(await pool.stream.decrypt(ciphertext, header, key), message, 'stream round trip');
   },
 
-  async session(s) {  // incremental objects: update in pieces, final, or dropped half-way
+  async session(s) {
+    // incremental objects: update in pieces, final, or dropped half-way
     const key = core.generateKey();
     const message = s.bytes(s.size(600 * 1024, 4));
     const enc = await pool.stream.createEncryptor(key);
@@ -141,9 +156,11 @@ const ops = {
     for (const p of pieces(s, message)) parts.push(await enc.update(p));
     parts.push(await enc.final());
     const ciphertext = Buffer.concat(parts);
-    if (s.int(4) === 0) eq(core.stream.decrypt(ciphertext, enc.header, key), message, 'encryptor output opens on the main thread');
+    if (s.int(4) === 0)
+      eq(core.stream.decrypt(ciphertext, enc.header, key), message, 'encryptor output opens on the main thread');
     const dec = await pool.stream.createDecryptor(enc.header, key);
-    if (s.int(6) === 0) {  // the reader gives up: dispose frees the session
+    if (s.int(6) === 0) {
+      // the reader gives up: dispose frees the session
       await dec.update(ciphertext.slice(0, s.int(ciphertext.length)));
       await dec.dispose();
       return;
@@ -154,20 +171,24 @@ const ops = {
     eq(Buffer.concat(out), message, 'session round trip');
   },
 
-  async decryptStream(s) {  // a download: pieces of any size, sometimes truncated or cancelled
+  async decryptStream(s) {
+    // a download: pieces of any size, sometimes truncated or cancelled
     const key = core.generateKey();
     const message = s.bytes(s.size(500 * 1024, 6));
     const { ciphertext, header } = core.stream.encrypt(message, key);
     const fate = s.int(8);
     if (fate === 0) {
       const chunks = Math.ceil(ciphertext.length / (CHUNK_BYTES + 17));
-      const cut = ciphertext.slice(0, (chunks - 1) * (CHUNK_BYTES + 17));  // the FINAL chunk never comes
-      const read = async () => { for await (const _ of pool.decryptStream(pieces(s, cut), header, key)); };
+      const cut = ciphertext.slice(0, (chunks - 1) * (CHUNK_BYTES + 17)); // the FINAL chunk never comes
+      const read = async () => {
+        for await (const _ of pool.decryptStream(pieces(s, cut), header, key));
+      };
       await assert.rejects(read(), isCode('TRUNCATED'));
       return;
     }
     const stream = pool.decryptStream(pieces(s, ciphertext), header, key);
-    if (fate === 1) {  // cancelled after the first chunk (or at once)
+    if (fate === 1) {
+      // cancelled after the first chunk (or at once)
       const reader = stream.getReader();
       await reader.read();
       await reader.cancel();
@@ -187,7 +208,8 @@ const ops = {
     eq(core.stream.decrypt(Buffer.concat(out), header, key), message, 'encryptStream opens on the main thread');
   },
 
-  async derive(s) {  // Argon2id at libsodium's minimum (1 pass, 8 KiB): a throw-away thread each
+  async derive(s) {
+    // Argon2id at libsodium's minimum (1 pass, 8 KiB): a throw-away thread each
     const password = QUERIES[s.int(QUERIES.length)];
     const salt = s.bytes(16);
     eq(await pool.deriveKey(password, salt, 1, 8192), core.deriveKey(password, salt, 1, 8192), 'derived key = main thread');
@@ -195,13 +217,20 @@ const ops = {
 
   async tokenize(s) {
     const q = QUERIES[s.int(QUERIES.length)];
-    eq(new Uint8Array((await pool.clip.tokenizeQuery(q)).buffer), new Uint8Array(core.clip.tokenizeQuery(q).buffer), 'tokens = main thread');
+    eq(
+      new Uint8Array((await pool.clip.tokenizeQuery(q)).buffer),
+      new Uint8Array(core.clip.tokenizeQuery(q).buffer),
+      'tokens = main thread',
+    );
   },
 
-  async search(s, state) {  // one at a time: a load replaces the index, racing adds would be lost
+  async search(s, state) {
+    // one at a time: a load replaces the index, racing adds would be lost
     const turn = state.searchTurn;
     let done;
-    state.searchTurn = new Promise((r) => { done = r; });
+    state.searchTurn = new Promise((r) => {
+      done = r;
+    });
     await turn;
     try {
       await searchOp(s, state);
@@ -223,7 +252,10 @@ async function searchOp(s, state) {
     } else if (k < 9) {
       const hits = await search.query(QUERIES[s.int(QUERIES.length)], { minScore: -1, limit: 5 });
       assert.ok(hits.length <= 5 && hits.every((h) => state.ids.has(h.fileId)), 'hits are indexed files');
-      assert.ok(hits.every((h, i) => i === 0 || hits[i - 1].score >= h.score), 'best first');
+      assert.ok(
+        hits.every((h, i) => i === 0 || hits[i - 1].score >= h.score),
+        'best first',
+      );
     } else {
       const key = core.generateKey();
       const saved = await search.save(key);
@@ -235,8 +267,19 @@ async function searchOp(s, state) {
 }
 
 // Weights out of 1000: mostly the small calls a gallery makes all the time.
-const MIX = [['secretbox', 200], ['blob', 190], ['seal', 130], ['hash', 120], ['stream', 80], ['tokenize', 100],
-  ['session', 40], ['decryptStream', 40], ['encryptStream', 20], ['search', 75], ['derive', 5]];
+const MIX = [
+  ['secretbox', 200],
+  ['blob', 190],
+  ['seal', 130],
+  ['hash', 120],
+  ['stream', 80],
+  ['tokenize', 100],
+  ['session', 40],
+  ['decryptStream', 40],
+  ['encryptStream', 20],
+  ['search', 75],
+  ['derive', 5],
+];
 const SESSION_OPS = new Set(['session', 'decryptStream', 'encryptStream']);
 
 function pick(s) {
@@ -288,7 +331,11 @@ test(`soak: ${OPS} mixed operations through a 2-thread pool, heap bounded, nothi
       peak[i] = Math.max(peak[i], th.heapSize);
       assert.ok(th.heapSize <= HEAP_BOUND, `${when}: thread ${i} heap ${th.heapSize} > bound ${HEAP_BOUND}`);
     });
-    assert.deepEqual(threads.map((th) => th.sessions), [0, 0], `${when}: no stream session left open`);
+    assert.deepEqual(
+      threads.map((th) => th.sessions),
+      [0, 0],
+      `${when}: no stream session left open`,
+    );
     assert.equal(pool.stats().kdfWorkers, 0, `${when}: no key-derivation thread left`);
     return threads.map((th) => th.heapInUse);
   };
@@ -298,16 +345,28 @@ test(`soak: ${OPS} mixed operations through a 2-thread pool, heap bounded, nothi
     const quarters = [];
     for (let q = 0; q < 4; q++) {
       for (const [k, v] of Object.entries(await runOps(s, OPS / 4, state))) ran[k] = (ran[k] ?? 0) + v;
-      quarters.push(await check(`after ${(q + 1) * OPS / 4} operations`));
+      quarters.push(await check(`after ${((q + 1) * OPS) / 4} operations`));
     }
     // By the half-way point each thread has run every kind of call many times (its one-time
     // tables exist); a leak of even one allocation per call would grow the count from here on.
-    assert.deepEqual(quarters[3], quarters[1], `bytes malloc'd per thread at 1/2, 3/4, end: ${JSON.stringify(quarters.slice(1))}`);
-    assert.equal(Object.values(ran).reduce((a, b) => a + b, 0), OPS);
-    assert.ok(pool.stats().completed.every((n) => n > 1000), `jobs per thread ${pool.stats().completed}`);
+    assert.deepEqual(
+      quarters[3],
+      quarters[1],
+      `bytes malloc'd per thread at 1/2, 3/4, end: ${JSON.stringify(quarters.slice(1))}`,
+    );
+    assert.equal(
+      Object.values(ran).reduce((a, b) => a + b, 0),
+      OPS,
+    );
+    assert.ok(
+      pool.stats().completed.every((n) => n > 1000),
+      `jobs per thread ${pool.stats().completed}`,
+    );
     t.diagnostic(`seed ${SEED}: ${JSON.stringify(ran)}`);
-    t.diagnostic(`heap peak per thread ${peak.map((b) => (b / MiB).toFixed(0))} MiB (bound ${HEAP_BOUND / MiB} MiB); ` +
-      `in use ${JSON.stringify(quarters)}; ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    t.diagnostic(
+      `heap peak per thread ${peak.map((b) => (b / MiB).toFixed(0))} MiB (bound ${HEAP_BOUND / MiB} MiB); ` +
+        `in use ${JSON.stringify(quarters)}; ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
   } catch (e) {
     e.message = `[SOAK_SEED=${SEED}] ${e.message}`;
     throw e;

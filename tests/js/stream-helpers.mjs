@@ -13,8 +13,12 @@ export function referenceEncrypt(message, key) {
   const out = new Uint8Array(message.length + chunks * 17);
   for (let i = 0, at = 0; i < chunks; i++) {
     const last = i === chunks - 1;
-    const c = sodium.crypto_secretstream_xchacha20poly1305_push(state, message.subarray(i * CHUNK, (i + 1) * CHUNK), null,
-      last ? TAG_FINAL() : TAG_MESSAGE());
+    const c = sodium.crypto_secretstream_xchacha20poly1305_push(
+      state,
+      message.subarray(i * CHUNK, (i + 1) * CHUNK),
+      null,
+      last ? TAG_FINAL() : TAG_MESSAGE(),
+    );
     out.set(c, at);
     at += c.length;
   }
@@ -41,16 +45,19 @@ export function referenceDecrypt(ciphertext, header, key) {
 export function piecewise(bytes, sizes = [65536], counter = { pieces: 0, bytes: 0 }) {
   let at = 0;
   let i = 0;
-  return new ReadableStream({
-    pull(c) {
-      if (at >= bytes.length) return c.close();
-      const n = Math.min(sizes[i++ % sizes.length], bytes.length - at);
-      c.enqueue(bytes.slice(at, at + n));
-      at += n;
-      counter.pieces++;
-      counter.bytes = at;
+  return new ReadableStream(
+    {
+      pull(c) {
+        if (at >= bytes.length) return c.close();
+        const n = Math.min(sizes[i++ % sizes.length], bytes.length - at);
+        c.enqueue(bytes.slice(at, at + n));
+        at += n;
+        counter.pieces++;
+        counter.bytes = at;
+      },
     },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
 }
 
 /** Reads a stream to the end, keeping each chunk; on error returns the chunks before it and the error. */

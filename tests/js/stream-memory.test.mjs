@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { createCoreWorker, loadCore, CHUNK_BYTES as CHUNK } from '../../js/dist/index.js';
 import { randomBytes } from './test-random.mjs';
 
-const core = await loadCore();  // not helpers.mjs: libsodium.js's big JS heap would slow every gc()
+const core = await loadCore(); // not helpers.mjs: libsodium.js's big JS heap would slow every gc()
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
@@ -25,10 +25,10 @@ const TOTAL = 2048 * MiB;
 /** Ciphertext of `total` deterministic bytes, encrypted on the main thread as it is pulled. */
 function encryptedSource(total, key, hashIn) {
   const enc = core.stream.createEncryptor(key);
-  const piece = new Uint8Array(MiB + 4321);  // reused: the encryptor copies it into wasm memory
+  const piece = new Uint8Array(MiB + 4321); // reused: the encryptor copies it into wasm memory
   async function* generate() {
     let n = 0;
-    for (let left = total; left > 0;) {
+    for (let left = total; left > 0; ) {
       const m = piece.subarray(0, Math.min(piece.length, left));
       const view = new DataView(m.buffer, m.byteOffset, m.length);
       for (let i = 0; i + 4 <= m.length; i += 512) view.setUint32(i, n++);
@@ -68,11 +68,13 @@ test('decrypting a 2 GiB generated stream: wasm heap flat, RSS growth under 64 M
     const inUseBefore = await w.memory.heapInUse();
     const rssBefore = process.memoryUsage().rss;
     let peak = rssBefore;
-    const sample = () => { peak = Math.max(peak, process.memoryUsage().rss); };
+    const sample = () => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    };
     const timer = setInterval(sample, 25);
     let n = 0;
     const afterChunk = () => {
-      sample();  // before collecting: includes the chunks just consumed
+      sample(); // before collecting: includes the chunks just consumed
       if (++n % 2 === 0) gc();
     };
     const result = await decryptAll(w, key, TOTAL, afterChunk).finally(() => clearInterval(timer));
@@ -102,7 +104,7 @@ test('encrypting a 512 MiB generated stream: wasm heap flat, RSS growth under 12
     const total = 512 * MiB;
     async function* pieces(n, hash) {
       for (let left = n, i = 0; left > 0; i++) {
-        const m = new Uint8Array(Math.min(MiB + 999, left)).fill(i & 255);  // fresh: it is transferred
+        const m = new Uint8Array(Math.min(MiB + 999, left)).fill(i & 255); // fresh: it is transferred
         hash.update(m);
         left -= m.length;
         yield m;
@@ -112,7 +114,7 @@ test('encrypting a 512 MiB generated stream: wasm heap flat, RSS growth under 12
       const hashIn = createHash('sha256');
       const hashOut = createHash('sha256');
       const { header, stream } = await w.encryptStream(pieces(n, hashIn), key);
-      const dec = core.stream.createDecryptor(header, key);  // the main thread checks every chunk
+      const dec = core.stream.createDecryptor(header, key); // the main thread checks every chunk
       let chunks = 0;
       for await (const c of stream) {
         hashOut.update(dec.update(c));

@@ -20,7 +20,9 @@ test('decryptStream yields each 4 MiB chunk as it completes, for every boundary 
   for (const [i, len] of lengths.entries()) {
     const m = randomBytes(len);
     const { ciphertext, header } = referenceEncrypt(m, key);
-    const { chunks, bytes, error } = await readAll(w.decryptStream(piecewise(ciphertext, pieces[i % pieces.length]), header, key));
+    const { chunks, bytes, error } = await readAll(
+      w.decryptStream(piecewise(ciphertext, pieces[i % pieces.length]), header, key),
+    );
     assert.equal(error, undefined, `length ${len}: ${error}`);
     assert.equal(toHex(bytes), toHex(m), `length ${len}`);
     const expected = Math.max(1, Math.ceil(len / CHUNK));
@@ -29,7 +31,7 @@ test('decryptStream yields each 4 MiB chunk as it completes, for every boundary 
   }
 });
 
-test('encryptStream produces Ente\'s layout that libsodium.js decrypts, header known up front', async () => {
+test("encryptStream produces Ente's layout that libsodium.js decrypts, header known up front", async () => {
   for (const len of [0, 5, CHUNK, CHUNK + 1, 3 * CHUNK - 3]) {
     const m = randomBytes(len);
     const { header, stream } = await w.encryptStream(piecewise(m, [100_000, 3]), key);
@@ -74,10 +76,21 @@ test('a truncated stream errors with TRUNCATED at the end, after the chunks that
   const { ciphertext, header } = referenceEncrypt(m, key);
   // Cut at a chunk boundary (the FINAL chunk never came) or inside the 17 bytes of overhead:
   // TRUNCATED. Cut inside a chunk's data: that shorter chunk fails its MAC, as in the core.
-  const cuts = [[3 * CIPHER_CHUNK, 'TRUNCATED'], [3 * CIPHER_CHUNK + 10, 'TRUNCATED'], [CIPHER_CHUNK, 'TRUNCATED'],
-    [5, 'TRUNCATED'], [2 * CIPHER_CHUNK + 77, 'AUTH_FAILED']];
+  const cuts = [
+    [3 * CIPHER_CHUNK, 'TRUNCATED'],
+    [3 * CIPHER_CHUNK + 10, 'TRUNCATED'],
+    [CIPHER_CHUNK, 'TRUNCATED'],
+    [5, 'TRUNCATED'],
+    [2 * CIPHER_CHUNK + 77, 'AUTH_FAILED'],
+  ];
   for (const [cut, code] of cuts) {
-    const local = (() => { try { core.stream.decrypt(ciphertext.subarray(0, cut), header, key); } catch (e) { return e; } })();
+    const local = (() => {
+      try {
+        core.stream.decrypt(ciphertext.subarray(0, cut), header, key);
+      } catch (e) {
+        return e;
+      }
+    })();
     assert.equal(local.code, code, `core, cut at ${cut}`);
     const { chunks, bytes, error } = await readAll(w.decryptStream(piecewise(ciphertext.subarray(0, cut)), header, key));
     assert.equal(error?.code, code, `cut at ${cut}`);
@@ -123,7 +136,7 @@ test('backpressure: an unread stream reads at most about two chunks of its sourc
   const reader = stream.getReader();
   const first = await reader.read();
   assert.equal(first.value.length, CHUNK);
-  await new Promise((r) => setTimeout(r, 300));  // time to run ahead, if it would
+  await new Promise((r) => setTimeout(r, 300)); // time to run ahead, if it would
   // One chunk read, one queued (highWaterMark 1), the next one's input may be in flight.
   assert.ok(counter.bytes <= 3 * CIPHER_CHUNK + (1 << 20), `read ${counter.bytes} bytes of the source`);
   let total = first.value.length;
@@ -140,16 +153,19 @@ test('an AbortSignal cancels a stream mid-way: the reader rejects, the source is
   const { ciphertext, header } = referenceEncrypt(m, key);
   let cancelled = null;
   let served = 0;
-  const source = new ReadableStream({
-    pull(c) {
-      if (served >= ciphertext.length) return c.close();
-      c.enqueue(ciphertext.slice(served, served + 500_000));
-      served += 500_000;
+  const source = new ReadableStream(
+    {
+      pull(c) {
+        if (served >= ciphertext.length) return c.close();
+        c.enqueue(ciphertext.slice(served, served + 500_000));
+        served += 500_000;
+      },
+      cancel(reason) {
+        cancelled = reason;
+      },
     },
-    cancel(reason) {
-      cancelled = reason;
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   const ac = new AbortController();
   const reader = w.decryptStream(source, header, key, { signal: ac.signal }).getReader();
   assert.equal((await reader.read()).value.length, CHUNK);
@@ -188,17 +204,22 @@ test('progress reports bytes in and out, ending at the totals', async () => {
     assert.ok(events[i].bytesIn >= events[i - 1].bytesIn && events[i].bytesOut >= events[i - 1].bytesOut);
   }
   assert.deepEqual(events.at(-1), { type: 'stream', bytesIn: ciphertext.length, bytesOut: m.length });
-  assert.ok(events.every((e) => e.bytesOut % CHUNK === 0 || e.bytesOut === m.length), 'output only in whole chunks');
+  assert.ok(
+    events.every((e) => e.bytesOut % CHUNK === 0 || e.bytesOut === m.length),
+    'output only in whole chunks',
+  );
 });
 
 test('streams spread over a pool run concurrently and stay correct', async () => {
   const pool = await createWorkerPool(2);
   try {
     const inputs = [randomBytes(2 * CHUNK + 1), randomBytes(CHUNK + 2), randomBytes(3)];
-    const outs = await Promise.all(inputs.map(async (m) => {
-      const { ciphertext, header } = referenceEncrypt(m, key);
-      return (await readAll(pool.decryptStream(piecewise(ciphertext, [99_999]), header, key))).bytes;
-    }));
+    const outs = await Promise.all(
+      inputs.map(async (m) => {
+        const { ciphertext, header } = referenceEncrypt(m, key);
+        return (await readAll(pool.decryptStream(piecewise(ciphertext, [99_999]), header, key))).bytes;
+      }),
+    );
     outs.forEach((o, i) => assert.equal(sha(o), sha(inputs[i])));
     assert.equal(await pool.openSessions(), 0);
   } finally {

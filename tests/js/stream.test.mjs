@@ -67,7 +67,10 @@ test('incremental decryptor accepts any slicing and returns only completed chunk
     const out = [];
     let at = 0;
     for (let i = 0; at < ciphertext.length; i++) {
-      const n = Math.min(sizes[i % sizes.length] * (sizes.length === 1 && sizes[0] === 1 ? 1 + (i % 5000) : 1), ciphertext.length - at);
+      const n = Math.min(
+        sizes[i % sizes.length] * (sizes.length === 1 && sizes[0] === 1 ? 1 + (i % 5000) : 1),
+        ciphertext.length - at,
+      );
       const piece = dec.update(ciphertext.subarray(at, at + n));
       // Plaintext only ever comes in whole authenticated chunks until the final one.
       assert.equal(piece.length % CHUNK, 0);
@@ -81,7 +84,7 @@ test('incremental decryptor accepts any slicing and returns only completed chunk
 
 test('incremental encryptor with uneven updates matches Ente layout', () => {
   const key = randomBytes(32);
-  const m = randomBytes(CHUNK * 2);  // exact multiple: the last full chunk carries FINAL
+  const m = randomBytes(CHUNK * 2); // exact multiple: the last full chunk carries FINAL
   const enc = core.stream.createEncryptor(key);
   const parts = [];
   for (let at = 0; at < m.length; at += 1_000_003) parts.push(enc.update(m.subarray(at, at + 1_000_003)));
@@ -106,7 +109,7 @@ test('a tampered chunk fails with its index; nothing of it or after it is releas
 
     const dec = core.stream.createDecryptor(header, key);
     const before = dec.update(t.subarray(0, chunk * CCHUNK));
-    assert.equal(before.length, chunk * CHUNK);  // the authentic chunks before it
+    assert.equal(before.length, chunk * CHUNK); // the authentic chunks before it
     // A full chunk fails in update(); the short FINAL chunk fails in final().
     const late = catchCoreError(() => {
       dec.update(t.subarray(chunk * CCHUNK));
@@ -114,12 +117,16 @@ test('a tampered chunk fails with its index; nothing of it or after it is releas
     });
     assert.equal(late.code, 'AUTH_FAILED');
     assert.equal(late.chunkIndex, chunk);
-    assert.equal(catchCoreError(() => dec.update(t.subarray(0, 1))).code, 'BAD_INPUT');  // unusable after failure
+    assert.equal(catchCoreError(() => dec.update(t.subarray(0, 1))).code, 'BAD_INPUT'); // unusable after failure
     dec.dispose();
   }
   assert.equal(catchCoreError(() => core.stream.decrypt(ciphertext, header, randomBytes(32))).chunkIndex, 0);
-  record('stream.decrypt, createDecryptor', 'a bit flipped in chunk 0, 1 or 3 of 4; a wrong key', 'CoreError AUTH_FAILED',
-    'chunkIndex names the chunk; only the authentic chunks before it are released; the decryptor stays failed');
+  record(
+    'stream.decrypt, createDecryptor',
+    'a bit flipped in chunk 0, 1 or 3 of 4; a wrong key',
+    'CoreError AUTH_FAILED',
+    'chunkIndex names the chunk; only the authentic chunks before it are released; the decryptor stays failed',
+  );
 });
 
 test('truncation and trailing data are detected', () => {
@@ -146,5 +153,8 @@ test('bad header and key lengths', () => {
   const key = randomBytes(32);
   assert.match(catchCoreError(() => core.stream.createDecryptor(new Uint8Array(23), key)).message, /header must be 24 bytes/);
   assert.match(catchCoreError(() => core.stream.createEncryptor(new Uint8Array(33))).message, /key must be 32 bytes/);
-  assert.match(catchCoreError(() => core.stream.decrypt(new Uint8Array(40), new Uint8Array(24), key.subarray(1))).message, /key must be 32 bytes/);
+  assert.match(
+    catchCoreError(() => core.stream.decrypt(new Uint8Array(40), new Uint8Array(24), key.subarray(1))).message,
+    /key must be 32 bytes/,
+  );
 });

@@ -18,7 +18,9 @@ function parseSeed(s) {
 export const SEED = parseSeed(process.env.TEST_SEED) ?? crypto.getRandomValues(new Uint32Array(1))[0];
 
 let stream = rng(deriveSeed(SEED, 'module'));
-beforeEach((t) => { stream = rng(deriveSeed(SEED, t.name)); });
+beforeEach((t) => {
+  stream = rng(deriveSeed(SEED, t.name));
+});
 process.on('exit', (code) => {
   if (code !== 0) console.error(`# random test inputs came from TEST_SEED=${SEED}: set it to rerun with the same inputs`);
 });
@@ -40,7 +42,7 @@ export function randomBytes(n) {
   const out = new Uint8Array(n);
   for (let at = 0; at < n; at += 1 << 20) {
     const end = Math.min(n, at + (1 << 20));
-    out.set(aes.update(out.subarray(at, end)), at);  // the keystream XOR zeros
+    out.set(aes.update(out.subarray(at, end)), at); // the keystream XOR zeros
   }
   return out;
 }

@@ -42,7 +42,12 @@ test('RFC 8439 AEAD_CHACHA20_POLY1305 vectors, both directions', () => {
   for (const v of vs) {
     const sealed = core.primitives.aeadChacha20Poly1305IetfEncrypt(hex(v.plaintext), hex(v.aad), hex(v.nonce), hex(v.key));
     assert.equal(toHex(sealed), v.ciphertext + v.tag, v.name);
-    const opened = core.primitives.aeadChacha20Poly1305IetfDecrypt(hex(v.ciphertext + v.tag), hex(v.aad), hex(v.nonce), hex(v.key));
+    const opened = core.primitives.aeadChacha20Poly1305IetfDecrypt(
+      hex(v.ciphertext + v.tag),
+      hex(v.aad),
+      hex(v.nonce),
+      hex(v.key),
+    );
     assert.equal(toHex(opened), v.plaintext, v.name);
   }
 });
@@ -56,7 +61,12 @@ test('XChaCha20 draft: HChaCha20, AEAD and keystream vectors', () => {
   const aead = all.filter((v) => v.aad !== undefined && v.tag);
   assert.ok(aead.length >= 1);
   for (const v of aead) {
-    const sealed = core.primitives.aeadXChacha20Poly1305IetfEncrypt(hex(v.plaintext), hex(v.aad), hex(v.nonce ?? v.iv), hex(v.key));
+    const sealed = core.primitives.aeadXChacha20Poly1305IetfEncrypt(
+      hex(v.plaintext),
+      hex(v.aad),
+      hex(v.nonce ?? v.iv),
+      hex(v.key),
+    );
     assert.equal(toHex(sealed), v.ciphertext + v.tag);
   }
 

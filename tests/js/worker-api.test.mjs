@@ -16,7 +16,7 @@ function paths(obj, prefix = '') {
   const out = [];
   for (const [k, v] of Object.entries(obj)) {
     if (typeof v === 'function') out.push(prefix + k);
-    else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) out.push(...paths(v, prefix + k + '.'));
+    else if (v && typeof v === 'object' && !(v instanceof Uint8Array)) out.push(...paths(v, `${prefix + k}.`));
   }
   return out;
 }
@@ -49,7 +49,7 @@ const checks = {
     assert.deepEqual([d.opsLimit, d.memLimit], [2, 64 << 20]);
     eq(d.key, core.deriveKey('hunter2', d.salt, d.opsLimit, d.memLimit));
   },
-  deriveSensitiveKey: null,  // 1 GiB x 4 of Argon2 work: covered in worker-pool.test.mjs
+  deriveSensitiveKey: null, // 1 GiB x 4 of Argon2 work: covered in worker-pool.test.mjs
   deriveLoginSubKey: async () => {
     const kek = randomBytes(32);
     eq(await w.deriveLoginSubKey(kek), core.deriveLoginSubKey(kek));
@@ -68,7 +68,13 @@ const checks = {
     const m = msg();
     const { ciphertext, header } = await w.blob.encrypt(m.slice(), key);
     eq(core.blob.decrypt(ciphertext, header, key), m);
-    eq(sodium.crypto_secretstream_xchacha20poly1305_pull(sodium.crypto_secretstream_xchacha20poly1305_init_pull(header, key), ciphertext).message, m);
+    eq(
+      sodium.crypto_secretstream_xchacha20poly1305_pull(
+        sodium.crypto_secretstream_xchacha20poly1305_init_pull(header, key),
+        ciphertext,
+      ).message,
+      m,
+    );
   },
   'blob.decrypt': async () => {
     const m = msg();
@@ -78,9 +84,17 @@ const checks = {
   'blob.decryptLegacy': async () => {
     const m = msg();
     const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
-    const c = sodium.crypto_secretstream_xchacha20poly1305_push(state, m, null, sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+    const c = sodium.crypto_secretstream_xchacha20poly1305_push(
+      state,
+      m,
+      null,
+      sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE,
+    );
     eq(await w.blob.decryptLegacy(c.slice(), header, key), m);
-    assert.equal((await w.blob.decrypt(c.slice(), header, key).catch((e) => e)).code, catchCoreError(() => core.blob.decrypt(c, header, key)).code);
+    assert.equal(
+      (await w.blob.decrypt(c.slice(), header, key).catch((e) => e)).code,
+      catchCoreError(() => core.blob.decrypt(c, header, key)).code,
+    );
   },
   'stream.encrypt': async () => {
     const m = randomBytes(CHUNK + 99);
@@ -212,7 +226,10 @@ for (const [name, args] of Object.entries(primitiveArgs)) {
 const withRoute = (route) => Object.keys(CORE_ROUTES).filter((p) => CORE_ROUTES[p] === route);
 const NOT_SERVED = withRoute('not-served');
 
-const mlSample = () => ({ clip: { version: 1, client: 'test', embedding: Array.from(randomBytes(8), (x) => x / 255) }, face: { n: 1 } });
+const mlSample = () => ({
+  clip: { version: 1, client: 'test', embedding: Array.from(randomBytes(8), (x) => x / 255) },
+  face: { n: 1 },
+});
 Object.assign(checks, {
   'mlData.encrypt': async () => {
     const data = mlSample();
@@ -240,7 +257,8 @@ Object.assign(checks, {
     const m = msg();
     eq(await w.hash.file(m.slice()), core.hash.file(m));
   },
-  'clip.tokenize': async () => assert.deepEqual(await w.clip.tokenize('A dog on a beach'), core.clip.tokenize('A dog on a beach')),
+  'clip.tokenize': async () =>
+    assert.deepEqual(await w.clip.tokenize('A dog on a beach'), core.clip.tokenize('A dog on a beach')),
   'clip.tokenizeQuery': async () => assert.deepEqual(await w.clip.tokenizeQuery('  A Dog  '), core.clip.tokenize('a dog')),
   'clip.preprocess': async () => {
     const rgba = pixels(300, 200);
@@ -257,7 +275,9 @@ Object.assign(checks, {
 });
 
 test('every core function has an async twin of the same name, and every one is checked here', () => {
-  const corePaths = paths(core).filter((p) => !NOT_SERVED.includes(p)).sort();
+  const corePaths = paths(core)
+    .filter((p) => !NOT_SERVED.includes(p))
+    .sort();
   for (const p of NOT_SERVED) assert.equal(at(w, p), undefined, p);
   assert.deepEqual(Object.keys(checks).sort(), corePaths);
   for (const p of corePaths) assert.equal(typeof at(w, p), 'function', p);
@@ -290,15 +310,20 @@ test('CoreError crosses the worker with the same code, message and chunk index a
     ['blob.decrypt', [blob.ciphertext.subarray(0, 10), blob.header, key], 'TRUNCATED'],
     ['blob.decrypt', [blob.ciphertext, blob.header, key.subarray(0, 31)], 'BAD_INPUT'],
     ['box.sealOpen', [new Uint8Array(60), publicKey, secretKey], 'AUTH_FAILED'],
-    ['mnemonic.toKey', ['abandon '.repeat(23) + 'zzz'], 'BAD_INPUT'],
+    ['mnemonic.toKey', [`${'abandon '.repeat(23)}zzz`], 'BAD_INPUT'],
     ['b64.decode', ['not base64!'], 'BAD_INPUT'],
     ['deriveKey', ['pw', new Uint8Array(3), 2, 1 << 20], 'BAD_INPUT'],
     ['blob.encrypt', ['a string, not bytes', key], 'BAD_INPUT'],
   ];
   for (const [path, args, code, chunkIndex] of cases) {
     const local = catchCoreError(() => at(core, path)(...args));
-    const remote = await at(w, path)(...args.map((a) => (a instanceof Uint8Array ? a.slice() : a))).then(
-      () => assert.fail(`${path} should fail`), (e) => e);
+    const remote = await at(
+      w,
+      path,
+    )(...args.map((a) => (a instanceof Uint8Array ? a.slice() : a))).then(
+      () => assert.fail(`${path} should fail`),
+      (e) => e,
+    );
     assert.ok(remote instanceof CoreError, `${path}: ${remote}`);
     assert.equal(remote.name, 'CoreError');
     assert.equal(remote.code, code, path);
@@ -314,9 +339,12 @@ test('the route table lists every function of the core, and nothing else', () =>
   assert.ok(NOT_SERVED.length > 0 && withRoute('payload-first').length > 0 && withRoute('kdf-thread').length > 0);
 });
 
-test('every payload-first function detaches the caller\'s payload; copy functions leave their arguments alone', async () => {
+test("every payload-first function detaches the caller's payload; copy functions leave their arguments alone", async () => {
   const k = randomBytes(32);
-  for (const [path, detached] of [...withRoute('payload-first').map((p) => [p, true]), ...withRoute('copy').map((p) => [p, false])]) {
+  for (const [path, detached] of [
+    ...withRoute('payload-first').map((p) => [p, true]),
+    ...withRoute('copy').map((p) => [p, false]),
+  ]) {
     const first = randomBytes(64);
     // Whether the call succeeds with these arguments does not matter: the transfer happens on sending.
     await at(w, path)(first, k, k, k).catch(() => {});
@@ -325,7 +353,7 @@ test('every payload-first function detaches the caller\'s payload; copy function
   }
 });
 
-test('payloads are transferred (the caller\'s buffer is detached), keys and headers are copied', async () => {
+test("payloads are transferred (the caller's buffer is detached), keys and headers are copied", async () => {
   const m = randomBytes(100_000);
   const expected = m.slice();
   const k = randomBytes(32);

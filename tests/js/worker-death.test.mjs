@@ -11,7 +11,14 @@ import { syncBuiltinESMExports } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWorkerPool, createCoreWorker, createSearchWorker, fileIndexStore, loadCore, CHUNK_BYTES } from '../../js/dist/index.js';
+import {
+  createWorkerPool,
+  createCoreWorker,
+  createSearchWorker,
+  fileIndexStore,
+  loadCore,
+  CHUNK_BYTES,
+} from '../../js/dist/index.js';
 import { startModelServer } from './clip-helpers.mjs';
 
 const spawned = [];
@@ -24,7 +31,7 @@ workerThreads.Worker = class extends RealWorker {
     spawned.push(this);
   }
 };
-syncBuiltinESMExports();  // the package imports node:worker_threads when it spawns: it gets this class
+syncBuiltinESMExports(); // the package imports node:worker_threads when it spawns: it gets this class
 
 const core = await loadCore();
 const died = (e) => e instanceof Error && /^cipherlens: worker exited/.test(e.message);
@@ -40,13 +47,16 @@ test('a pool thread killed mid-job fails only its own job; a new thread replaces
     const jobs = [pool.stream.encrypt(big.slice(), key), pool.stream.encrypt(big.slice(), key)];
     await a.terminate();
     const results = await Promise.allSettled(jobs);
-    assert.equal(results.filter((r) => r.status === 'rejected' && died(r.reason)).length, 1, 'the killed thread\'s job');
+    assert.equal(results.filter((r) => r.status === 'rejected' && died(r.reason)).length, 1, "the killed thread's job");
     const done = results.find((r) => r.status === 'fulfilled').value;
-    assert.ok(same(core.stream.decrypt(done.ciphertext, done.header, key), big), 'the other thread\'s job is right');
+    assert.ok(same(core.stream.decrypt(done.ciphertext, done.header, key), big), "the other thread's job is right");
 
     // Retry: nothing goes to the dead thread any more.
     const retried = await Promise.allSettled(Array.from({ length: 20 }, () => pool.secretbox.encrypt(new Uint8Array(32), key)));
-    assert.deepEqual(retried.map((r) => r.status), Array(20).fill('fulfilled'));
+    assert.deepEqual(
+      retried.map((r) => r.status),
+      Array(20).fill('fulfilled'),
+    );
     const again = await pool.stream.encrypt(big.slice(), key);
     assert.ok(same(core.stream.decrypt(again.ciphertext, again.header, key), big));
     // The replacement starts in the background (the retries may all have run on the other thread).
@@ -72,13 +82,13 @@ test('a worker killed mid-stream errors the stream; the same worker object then 
     const reader = w.decryptStream(parts(), header, key).getReader();
     const first = await reader.read();
     assert.equal(first.value.length, CHUNK_BYTES, 'the first chunk came through');
-    await thread.terminate();  // with the session open and the next chunk asked for
+    await thread.terminate(); // with the session open and the next chunk asked for
     // The chunk already in flight may still arrive; then the stream errors, never just ends.
     await assert.rejects(async () => {
       for (;;) if ((await reader.read()).done) throw new Error('the stream ended as if complete');
     }, died);
 
-    const enc = await w.stream.createEncryptor(key);  // on the replacement
+    const enc = await w.stream.createEncryptor(key); // on the replacement
     assert.equal(enc.header.length, 24);
     await enc.dispose();
     const out = [];
@@ -96,7 +106,9 @@ test('a key-derivation thread killed mid-Argon2 rejects, leaves no thread, and t
   try {
     const before = spawned.length;
     let started;
-    const running = new Promise((r) => { started = r; });
+    const running = new Promise((r) => {
+      started = r;
+    });
     const salt = new Uint8Array(16).fill(1);
     const job = w.with({ onProgress: (p) => p.phase === 'before' && started() }).deriveKey('pw', salt, 3, 32 << 20);
     await running;
@@ -141,7 +153,7 @@ test('a search worker killed mid-query fails its calls at once; a new one loads 
   const search = await createSearchWorker(options);
   for (let id = 1; id <= 5; id++) await search.add(id, embedding(id));
   await store.write(await search.save(key));
-  await search.add(6, embedding(6));  // not saved yet when the thread dies
+  await search.add(6, embedding(6)); // not saved yet when the thread dies
   const query = search.query('red', { minScore: -1 });
   await spawned.at(-1).terminate();
   await assert.rejects(query, died);

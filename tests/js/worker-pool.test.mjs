@@ -17,10 +17,16 @@ test('a pool spreads independent jobs over its threads and every result is right
     const out = await Promise.all(blobs.map((b) => pool.blob.decrypt(b.ciphertext, b.header, key)));
     out.forEach((o, i) => assert.equal(toHex(o), toHex(thumbs[i])));
     const { completed } = pool.stats();
-    assert.equal(completed.reduce((a, b) => a + b, 0), 90);
+    assert.equal(
+      completed.reduce((a, b) => a + b, 0),
+      90,
+    );
     // Every thread is handed 2 jobs before any gets a third, so each ran at least 2; how many
     // more depends on how fast each thread happens to be (one that started slowly may run few).
-    assert.ok(completed.every((n) => n >= 2), `jobs per thread: ${completed}`);
+    assert.ok(
+      completed.every((n) => n >= 2),
+      `jobs per thread: ${completed}`,
+    );
   } finally {
     await pool.terminate();
   }
@@ -64,19 +70,38 @@ test('key derivation runs in a throw-away thread: progress before/after with the
     const t0 = performance.now();
     const d = await w.with({ onProgress: (p) => events.push(p) }).deriveInteractiveKey('correct horse');
     const wallSeconds = (performance.now() - t0) / 1000;
-    assert.deepEqual(events.map((e) => [e.type, e.phase, e.attempt, e.opsLimit, e.memLimit]), [
-      ['kdf', 'before', 1, 2, 64 << 20], ['kdf', 'after', 1, 2, 64 << 20]]);
+    assert.deepEqual(
+      events.map((e) => [e.type, e.phase, e.attempt, e.opsLimit, e.memLimit]),
+      [
+        ['kdf', 'before', 1, 2, 64 << 20],
+        ['kdf', 'after', 1, 2, 64 << 20],
+      ],
+    );
     assert.equal(events[1].ok, true);
     // The reported duration is the derivation's, inside the call's own wall-clock time.
-    assert.ok(events[1].seconds > 0 && events[1].seconds <= wallSeconds, `${events[1].seconds} s reported, ${wallSeconds} s elapsed`);
-    assert.equal(toHex(d.key), toHex(sodium.crypto_pwhash(32, 'correct horse', d.salt, 2, 64 << 20, sodium.crypto_pwhash_ALG_ARGON2ID13)));
+    assert.ok(
+      events[1].seconds > 0 && events[1].seconds <= wallSeconds,
+      `${events[1].seconds} s reported, ${wallSeconds} s elapsed`,
+    );
+    assert.equal(
+      toHex(d.key),
+      toHex(sodium.crypto_pwhash(32, 'correct horse', d.salt, 2, 64 << 20, sodium.crypto_pwhash_ALG_ARGON2ID13)),
+    );
     // 64 MiB of Argon2 ran elsewhere: the serving thread's wasm memory did not grow.
     assert.equal(await w.memory.heapSize(), heapBefore);
 
     const failed = [];
-    await assert.rejects(w.with({ onProgress: (p) => failed.push(p) }).deriveKey('pw', new Uint8Array(16), 0, 1 << 20),
-      (e) => e instanceof CoreError && e.code === 'BAD_INPUT');
-    assert.deepEqual(failed.map((e) => [e.phase, e.ok, e.error]), [['before', undefined, undefined], ['after', false, 'BAD_INPUT']]);
+    await assert.rejects(
+      w.with({ onProgress: (p) => failed.push(p) }).deriveKey('pw', new Uint8Array(16), 0, 1 << 20),
+      (e) => e instanceof CoreError && e.code === 'BAD_INPUT',
+    );
+    assert.deepEqual(
+      failed.map((e) => [e.phase, e.ok, e.error]),
+      [
+        ['before', undefined, undefined],
+        ['after', false, 'BAD_INPUT'],
+      ],
+    );
   } finally {
     await w.terminate();
   }
@@ -88,7 +113,13 @@ test('sensitive derivation: 256 MiB x 16 in a throw-away thread, reproducible fr
     const events = [];
     const d = await w.with({ onProgress: (p) => events.push(p) }).deriveSensitiveKey('pässwörd');
     assert.deepEqual([d.opsLimit, d.memLimit], [16, 256 << 20]);
-    assert.deepEqual(events.map((e) => [e.phase, e.opsLimit, e.memLimit]), [['before', 16, 256 << 20], ['after', 16, 256 << 20]]);
+    assert.deepEqual(
+      events.map((e) => [e.phase, e.opsLimit, e.memLimit]),
+      [
+        ['before', 16, 256 << 20],
+        ['after', 16, 256 << 20],
+      ],
+    );
     // The login path re-derives with the stored params: interactive-size memory is enough to check the key here.
     assert.equal(toHex(d.key), toHex(core.deriveKey('pässwörd', d.salt, d.opsLimit, d.memLimit)));
     assert.equal(await w.memory.heapSize(), 16 << 20);
@@ -102,8 +133,10 @@ test('aborting a running key derivation kills its thread at once', async () => {
   try {
     const ac = new AbortController();
     const events = [];
-    const job = w.with({ signal: ac.signal, onProgress: (p) => events.push(p) }).deriveKey('pw', new Uint8Array(16), 16, 256 << 20);  // the largest work the Argon2 bounds allow
-    while (!events.length) await new Promise((r) => setTimeout(r, 10));  // Argon2 has started
+    const job = w
+      .with({ signal: ac.signal, onProgress: (p) => events.push(p) })
+      .deriveKey('pw', new Uint8Array(16), 16, 256 << 20); // the largest work the Argon2 bounds allow
+    while (!events.length) await new Promise((r) => setTimeout(r, 10)); // Argon2 has started
     ac.abort();
     await assert.rejects(job, (e) => e.name === 'AbortError');
     assert.equal(events.length, 1, 'no "after": the derivation never finished');

@@ -32,13 +32,20 @@ test('a worker holds at most 64 open stream sessions; the next is OUT_OF_MEMORY;
   const open = [];
   for (let i = 0; i < 64; i++) open.push(await w.stream.createDecryptor(header, key));
   assert.equal(await w.openSessions(), 64);
-  const e = await w.stream.createDecryptor(header, key).then(() => undefined, (err) => err);
+  const e = await w.stream.createDecryptor(header, key).then(
+    () => undefined,
+    (err) => err,
+  );
   assert.equal(e?.name, 'CoreError', String(e));
   assert.equal(e.code, 'OUT_OF_MEMORY');
   const streamed = await readAll(w.decryptStream(piecewise(ciphertext), header, key));
   assert.equal(streamed.error?.code, 'OUT_OF_MEMORY');
-  record('worker stream.createDecryptor / decryptStream', 'a 65th open stream session on one worker', e,
-    'disposing one makes room; the worker keeps serving');
+  record(
+    'worker stream.createDecryptor / decryptStream',
+    'a 65th open stream session on one worker',
+    e,
+    'disposing one makes room; the worker keeps serving',
+  );
   await open.pop().dispose();
   const again = await w.stream.createDecryptor(header, key);
   assert.equal(toHex(Buffer.concat([await again.update(ciphertext), await again.final()])), toHex(message));

@@ -48,7 +48,12 @@ const total = (files) => files.reduce((n, f) => n + f.bytes, 0);
 function project(name, deps) {
   const dir = join(work, name);
   mkdirSync(dir, { recursive: true });
-  const pkg = { name: `cipherlens-${name}`, private: true, type: 'module', dependencies: { cipherlens: `file:${tarball}`, ...deps } };
+  const pkg = {
+    name: `cipherlens-${name}`,
+    private: true,
+    type: 'module',
+    dependencies: { cipherlens: `file:${tarball}`, ...deps },
+  };
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
   npm(['install'], dir);
   return dir;
@@ -67,12 +72,27 @@ after(() => {
 
 test('the tarball: entry points, README, LICENSE, CHANGELOG, no ORT copies, no test-only barrel', () => {
   const files = sizes.tarball.files;
-  for (const f of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/crypto.js', 'dist/crypto.d.ts',
-    'dist/search.js', 'dist/search.d.ts', 'dist/worker/crypto-worker.js', 'dist/worker/core-worker.js',
-    'dist/worker/search-worker.js', 'dist/wasm/cipherlens.wasm', 'dist/wasm/cipherlens-crypto.wasm']) {
+  for (const f of [
+    'package.json',
+    'README.md',
+    'LICENSE',
+    'CHANGELOG.md',
+    'dist/crypto.js',
+    'dist/crypto.d.ts',
+    'dist/search.js',
+    'dist/search.d.ts',
+    'dist/worker/crypto-worker.js',
+    'dist/worker/core-worker.js',
+    'dist/worker/search-worker.js',
+    'dist/wasm/cipherlens.wasm',
+    'dist/wasm/cipherlens-crypto.wasm',
+  ]) {
     assert.ok(files.includes(f), `${f} in the tarball`);
   }
-  assert.deepEqual(files.filter((f) => ORT_FILE.test(f) || /\.tsbuildinfo$|^dist\/index\./.test(f)), []);
+  assert.deepEqual(
+    files.filter((f) => ORT_FILE.test(f) || /\.tsbuildinfo$|^dist\/index\./.test(f)),
+    [],
+  );
 });
 
 test('Node: the README quick start and the example run from the installed tarball (no ONNX Runtime installed)', () => {
@@ -100,7 +120,7 @@ test('web project: Node search from model paths, strict TypeScript consumer', ()
   mkdirSync(models);
   for (const [as, from] of Object.entries(MODELS)) cpSync(join(ROOT, 'build/models', from), join(models, as));
   cpSync(join(ROOT, 'examples/node/index.mjs'), join(web, 'index.mjs'));
-  const out = run('node', ['index.mjs', './models'], web);  // a relative path, resolved against the working directory
+  const out = run('node', ['index.mjs', './models'], web); // a relative path, resolved against the working directory
   assert.match(out, /^search: best match for "red" is photo 1$/m);
 
   cpSync(join(ROOT, 'tests/package/consumer'), join(web, 'consumer'), { recursive: true });
@@ -133,7 +153,8 @@ async function loadInChromium(dist) {
  *  (if given) plus the files in `write`, with the test models in public/models/ if asked. */
 function viteBuild(name, { from = name, models = false, write = {} } = {}) {
   const app = join(web, name);
-  if (from) cpSync(join(ROOT, 'examples', from), app, { recursive: true, filter: (f) => !/node_modules|dist/.test(relative(ROOT, f)) });
+  if (from)
+    cpSync(join(ROOT, 'examples', from), app, { recursive: true, filter: (f) => !/node_modules|dist/.test(relative(ROOT, f)) });
   for (const [path, text] of Object.entries(write)) {
     mkdirSync(dirname(join(app, path)), { recursive: true });
     writeFileSync(join(app, path), text);
@@ -150,7 +171,10 @@ function viteBuild(name, { from = name, models = false, write = {} } = {}) {
 
 /** Asserts a crypto-only build emitted no search code, no full core and no ONNX Runtime. */
 function assertCryptoOnly(dist, files) {
-  assert.deepEqual(files.filter((f) => ORT_FILE.test(f.path) || FULL_CORE_FILE.test(f.path) || /search/.test(f.path)), []);
+  assert.deepEqual(
+    files.filter((f) => ORT_FILE.test(f.path) || FULL_CORE_FILE.test(f.path) || /search/.test(f.path)),
+    [],
+  );
   for (const f of files.filter((f) => f.path.endsWith('.js'))) {
     const code = readFileSync(join(dist, f.path), 'utf8');
     for (const marker of ['onnxruntime', 'models.ente.com', 'cipherlens.wasm', 'search-worker']) {
@@ -168,8 +192,10 @@ test('Vite, default configuration: crypto, worker, stream and search under the s
       assert.ok(!code.includes(marker), `${f.path} contains '${marker}'`);
     }
   }
-  assert.ok(files.some((f) => /search-worker/.test(f.path) && readFileSync(join(dist, f.path), 'utf8').includes('createImageBitmap')),
-    'the search worker holds the browser decoder');
+  assert.ok(
+    files.some((f) => /search-worker/.test(f.path) && readFileSync(join(dist, f.path), 'utf8').includes('createImageBitmap')),
+    'the search worker holds the browser decoder',
+  );
   const result = await loadInChromium(dist);
   assert.deepEqual(result, { crypto: 'a photo', blobBytes: 7 + 17, worker: 'in a worker', stream: true, search: 1 });
 });
@@ -177,7 +203,10 @@ test('Vite, default configuration: crypto, worker, stream and search under the s
 test('Vite, crypto only: a worker pool and a stream, no search code or ONNX Runtime emitted', async () => {
   const { dist, files } = viteBuild('vite-crypto');
   assertCryptoOnly(dist, files);
-  assert.ok(files.some((f) => /cipherlens-crypto(-[\w-]{8})?\.wasm$/.test(f.path)), 'the crypto core emitted');
+  assert.ok(
+    files.some((f) => /cipherlens-crypto(-[\w-]{8})?\.wasm$/.test(f.path)),
+    'the crypto core emitted',
+  );
   const result = await loadInChromium(dist);
   assert.deepEqual(result, { crypto: 'a photo', worker: 'abc', stream: true });
 });

@@ -7,7 +7,13 @@ import { extname, join, normalize, sep } from 'node:path';
 
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'";
 const REPORT_PATH = '/__csp-report';
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+};
 
 /** Serves `root` on an ephemeral 127.0.0.1 port; resolves to { url, violations, close }. */
 export function serveStatic(root) {
@@ -36,9 +42,13 @@ export function serveStatic(root) {
       res.end('not found');
     }
   });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({
-    url: `http://127.0.0.1:${server.address().port}`,
-    violations,
-    close: () => new Promise((done) => server.close(done)),
-  })));
+  return new Promise((ok) =>
+    server.listen(0, '127.0.0.1', () =>
+      ok({
+        url: `http://127.0.0.1:${server.address().port}`,
+        violations,
+        close: () => new Promise((done) => server.close(done)),
+      }),
+    ),
+  );
 }

@@ -71,7 +71,9 @@ test('SRP sessions work once', async () => {
   await signup(server.url, 'fay@example.org', 'fay');
   // Replay the verify call of a successful login: the session is gone.
   const attrs = (await api(server.url, 'POST', '/api/srp/attributes', { body: { email: 'fay@example.org' } })).json;
-  const res = await api(server.url, 'POST', '/api/srp/session', { body: { srpUserID: attrs.srpUserID, srpA: Buffer.alloc(512, 7).toString('base64') } });
+  const res = await api(server.url, 'POST', '/api/srp/session', {
+    body: { srpUserID: attrs.srpUserID, srpA: Buffer.alloc(512, 7).toString('base64') },
+  });
   assert.equal(res.status, 200);
   const verify = { sessionID: res.json.sessionID, srpM1: Buffer.alloc(32).toString('base64') };
   assert.equal((await api(server.url, 'POST', '/api/srp/verify', { body: verify })).status, 401);
@@ -83,9 +85,13 @@ test('SRP sessions work once', async () => {
 test('SRP sessions expire', async () => {
   await signup(server.url, 'gus@example.org', 'gus');
   const attrs = (await api(server.url, 'POST', '/api/srp/attributes', { body: { email: 'gus@example.org' } })).json;
-  const res = await api(server.url, 'POST', '/api/srp/session', { body: { srpUserID: attrs.srpUserID, srpA: Buffer.alloc(512, 7).toString('base64') } });
+  const res = await api(server.url, 'POST', '/api/srp/session', {
+    body: { srpUserID: attrs.srpUserID, srpA: Buffer.alloc(512, 7).toString('base64') },
+  });
   clock.advance(5 * 60 * 1000 + 1);
-  const late = await api(server.url, 'POST', '/api/srp/verify', { body: { sessionID: res.json.sessionID, srpM1: Buffer.alloc(32).toString('base64') } });
+  const late = await api(server.url, 'POST', '/api/srp/verify', {
+    body: { sessionID: res.json.sessionID, srpM1: Buffer.alloc(32).toString('base64') },
+  });
   assert.equal(late.status, 401);
   assert.match(late.json.message, /expired/);
 });
@@ -129,7 +135,7 @@ test('recovery: a wrong challenge fails, the challenge works once, failures are 
   const wrong = await recover(server.url, hal.email, hal.recoveryKey, 'x', { tamper: true });
   assert.equal(wrong.status, 401);
   assert.equal(wrong.json.error, 'unauthorized');
-  assert.equal((await login(server.url, hal.email, 'hal')).status, 200);   // nothing changed
+  assert.equal((await login(server.url, hal.email, 'hal')).status, 200); // nothing changed
 
   // Replaying a completed challenge fails.
   const begin = await api(server.url, 'POST', '/api/recovery/begin', { body: { email: hal.email } });
@@ -140,14 +146,17 @@ test('recovery: a wrong challenge fails, the challenge works once, failures are 
   assert.equal(replay.status, 401);
   assert.match(replay.json.message, /expired|unknown/);
 
-  for (let i = 0; i < 3; i++) assert.equal((await recover(server.url, hal.email, hal.recoveryKey, 'x', { tamper: true })).status, 401);
+  for (let i = 0; i < 3; i++)
+    assert.equal((await recover(server.url, hal.email, hal.recoveryKey, 'x', { tamper: true })).status, 401);
   assert.equal((await recover(server.url, hal.email, hal.recoveryKey, 'x')).status, 429);
 
   // An unknown email gets a challenge of the same shape that never completes.
   const fake = await api(server.url, 'POST', '/api/recovery/begin', { body: { email: 'ghost@example.org' } });
   assert.equal(fake.status, 200);
   assert.deepEqual(Object.keys(fake.json).sort(), Object.keys(begin.json).sort());
-  const none = await api(server.url, 'POST', '/api/recovery/complete', { body: { ...completeFields(), challengeID: fake.json.challengeID, challenge: body.challenge } });
+  const none = await api(server.url, 'POST', '/api/recovery/complete', {
+    body: { ...completeFields(), challengeID: fake.json.challengeID, challenge: body.challenge },
+  });
   assert.equal(none.status, 401);
 });
 
@@ -155,17 +164,22 @@ test('recovery challenges expire', async () => {
   const ivy = await signup(server.url, 'ivy@example.org', 'ivy');
   const begin = await api(server.url, 'POST', '/api/recovery/begin', { body: { email: ivy.email } });
   clock.advance(11 * 60 * 1000);
-  const res = await api(server.url, 'POST', '/api/recovery/complete',
-    { body: { ...completeFields(), challengeID: begin.json.challengeID, challenge: Buffer.alloc(32).toString('base64') } });
+  const res = await api(server.url, 'POST', '/api/recovery/complete', {
+    body: { ...completeFields(), challengeID: begin.json.challengeID, challenge: Buffer.alloc(32).toString('base64') },
+  });
   assert.equal(res.status, 401);
 });
 
 /** Well-formed new-password fields for a complete call whose challenge is the point. */
 function completeFields() {
   return {
-    kekSalt: Buffer.alloc(16, 1).toString('base64'), encryptedKey: Buffer.alloc(48, 2).toString('base64'),
-    keyDecryptionNonce: Buffer.alloc(24, 3).toString('base64'), memLimit: 67108864, opsLimit: 2,
-    srpUserID: '11111111-1111-4111-8111-111111111111', srpSalt: Buffer.alloc(16, 4).toString('base64'),
+    kekSalt: Buffer.alloc(16, 1).toString('base64'),
+    encryptedKey: Buffer.alloc(48, 2).toString('base64'),
+    keyDecryptionNonce: Buffer.alloc(24, 3).toString('base64'),
+    memLimit: 67108864,
+    opsLimit: 2,
+    srpUserID: '11111111-1111-4111-8111-111111111111',
+    srpSalt: Buffer.alloc(16, 4).toString('base64'),
     srpVerifier: Buffer.alloc(512, 5).toString('base64'),
   };
 }

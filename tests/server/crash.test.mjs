@@ -23,7 +23,9 @@ async function startChild(dir) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stderr.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
   const url = await new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
       output += d;
@@ -53,17 +55,24 @@ test('SIGKILL mid-upload: restart, resume from the stored offset, complete, decr
     const fileKey = core.generateKey();
     const plain = testBytes(5 * PIECE);
     const { ciphertext, header } = core.stream.encrypt(plain, fileKey);
-    const { json: { objectKey } } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: ciphertext.length } });
-    const patch = (offset, bytes) => api(server.url, 'PATCH', `/api/uploads/${objectKey}`,
-      { token, headers: { 'upload-offset': String(offset) }, raw: bytes });
+    const {
+      json: { objectKey },
+    } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: ciphertext.length } });
+    const patch = (offset, bytes) =>
+      api(server.url, 'PATCH', `/api/uploads/${objectKey}`, { token, headers: { 'upload-offset': String(offset) }, raw: bytes });
     assert.equal((await patch(0, ciphertext.subarray(0, PIECE))).status, 204);
     assert.equal((await patch(PIECE, ciphertext.subarray(PIECE, 2 * PIECE))).status, 204);
 
     // A third piece: half its body sent, then the server is killed.
     const half = await new Promise((resolve, reject) => {
       const u = new URL(server.url);
-      const req = request({ host: u.hostname, port: u.port, method: 'PATCH', path: `/api/uploads/${objectKey}`,
-        headers: { 'x-auth-token': token, 'upload-offset': String(2 * PIECE), 'content-length': PIECE } });
+      const req = request({
+        host: u.hostname,
+        port: u.port,
+        method: 'PATCH',
+        path: `/api/uploads/${objectKey}`,
+        headers: { 'x-auth-token': token, 'upload-offset': String(2 * PIECE), 'content-length': PIECE },
+      });
       req.on('error', () => resolve('connection cut'));
       req.on('response', (res) => reject(new Error(`answered ${res.statusCode} before the body`)));
       req.write(ciphertext.subarray(2 * PIECE, 2 * PIECE + PIECE / 2), () => kill(server.child).catch(reject));
@@ -88,15 +97,27 @@ test('SIGKILL mid-upload: restart, resume from the stored offset, complete, decr
       assert.equal((await patch(offset, ciphertext.subarray(offset, offset + PIECE))).status, 204);
     }
     const thumb = core.blob.encrypt(testBytes(100), fileKey);
-    const { json: { objectKey: thumbKey } } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: thumb.ciphertext.length } });
-    await api(server.url, 'PATCH', `/api/uploads/${thumbKey}`, { token, headers: { 'upload-offset': '0' }, raw: thumb.ciphertext });
+    const {
+      json: { objectKey: thumbKey },
+    } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: thumb.ciphertext.length } });
+    await api(server.url, 'PATCH', `/api/uploads/${thumbKey}`, {
+      token,
+      headers: { 'upload-offset': '0' },
+      raw: thumb.ciphertext,
+    });
     const wrapped = core.secretbox.encrypt(fileKey, album.key);
     const meta = core.blob.encrypt(new TextEncoder().encode('{}'), fileKey);
-    const made = await api(server.url, 'POST', '/api/files', { token, body: {
-      collectionID: album.id, encryptedKey: b64(wrapped.ciphertext), keyDecryptionNonce: b64(wrapped.nonce),
-      file: { objectKey, decryptionHeader: b64(header) },
-      thumbnail: { objectKey: thumbKey, decryptionHeader: b64(thumb.header) },
-      metadata: { encryptedData: b64(meta.ciphertext), decryptionHeader: b64(meta.header) } } });
+    const made = await api(server.url, 'POST', '/api/files', {
+      token,
+      body: {
+        collectionID: album.id,
+        encryptedKey: b64(wrapped.ciphertext),
+        keyDecryptionNonce: b64(wrapped.nonce),
+        file: { objectKey, decryptionHeader: b64(header) },
+        thumbnail: { objectKey: thumbKey, decryptionHeader: b64(thumb.header) },
+        metadata: { encryptedData: b64(meta.ciphertext), decryptionHeader: b64(meta.header) },
+      },
+    });
     assert.equal(made.status, 201);
     const listed = (await api(server.url, 'GET', `/api/collections/${album.id}/files`, { token })).json[0];
     const got = await api(server.url, 'GET', `/api/files/${made.json.id}/file`, { token });

@@ -2,7 +2,20 @@
 // sharing A -> B and back, public links and their revocation, all over HTTP with real crypto.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { addFile, api, b64, core, createCollection, decryptListed, login, signup, startTestServer, unb64, uploadObject, testBytes } from './helpers.mjs';
+import {
+  addFile,
+  api,
+  b64,
+  core,
+  createCollection,
+  decryptListed,
+  login,
+  signup,
+  startTestServer,
+  unb64,
+  uploadObject,
+  testBytes,
+} from './helpers.mjs';
 
 let server, url, alice, bob, aliceToken, bobToken, album, photo;
 const PHOTO = new Uint8Array(300 * 1024).map((_, i) => (i * 31 + 7) & 0xff);
@@ -28,7 +41,10 @@ test('the owner lists the collection and its files, and decrypts what it downloa
   assert.deepEqual(c.sharees, []);
   const key = core.secretbox.decrypt(unb64(c.encryptedKey), unb64(c.keyDecryptionNonce), alice.masterKey);
   assert.deepEqual(key, album.key);
-  assert.equal(new TextDecoder().decode(core.secretbox.decrypt(unb64(c.encryptedName), unb64(c.nameDecryptionNonce), key)), 'Holidays');
+  assert.equal(
+    new TextDecoder().decode(core.secretbox.decrypt(unb64(c.encryptedName), unb64(c.nameDecryptionNonce), key)),
+    'Holidays',
+  );
 
   const files = await api(url, 'GET', `/api/collections/${album.id}/files`, { token: aliceToken });
   assert.equal(files.status, 200);
@@ -46,18 +62,27 @@ test('the owner lists the collection and its files, and decrypts what it downloa
   const thumb = await api(url, 'GET', `/api/files/${photo.id}/thumbnail`, { token: aliceToken });
   const fileKey = core.secretbox.decrypt(unb64(record.encryptedKey), unb64(record.keyDecryptionNonce), album.key);
   assert.deepEqual(core.blob.decrypt(thumb.bytes, unb64(record.thumbnail.decryptionHeader), fileKey), THUMB);
-  const meta = JSON.parse(new TextDecoder().decode(
-    core.blob.decrypt(unb64(record.metadata.encryptedData), unb64(record.metadata.decryptionHeader), fileKey)));
+  const meta = JSON.parse(
+    new TextDecoder().decode(
+      core.blob.decrypt(unb64(record.metadata.encryptedData), unb64(record.metadata.decryptionHeader), fileKey),
+    ),
+  );
   assert.equal(meta.title, 'beach.jpg');
 });
 
 test('Range downloads answer 206 with the right bytes; bad ranges 416', async () => {
   const whole = (await api(url, 'GET', `/api/files/${photo.id}/file`, { token: aliceToken })).bytes;
-  const part = await api(url, 'GET', `/api/files/${photo.id}/file`, { token: aliceToken, headers: { range: 'bytes=1000-70999' } });
+  const part = await api(url, 'GET', `/api/files/${photo.id}/file`, {
+    token: aliceToken,
+    headers: { range: 'bytes=1000-70999' },
+  });
   assert.equal(part.status, 206);
   assert.equal(part.headers.get('content-range'), `bytes 1000-70999/${whole.length}`);
   assert.deepEqual(part.bytes, whole.subarray(1000, 71000));
-  const open = await api(url, 'GET', `/api/files/${photo.id}/file`, { token: aliceToken, headers: { range: `bytes=${whole.length - 5}-` } });
+  const open = await api(url, 'GET', `/api/files/${photo.id}/file`, {
+    token: aliceToken,
+    headers: { range: `bytes=${whole.length - 5}-` },
+  });
   assert.deepEqual(open.bytes, whole.subarray(whole.length - 5));
   const suffix = await api(url, 'GET', `/api/files/${photo.id}/file`, { token: aliceToken, headers: { range: 'bytes=-10' } });
   assert.deepEqual(suffix.bytes, whole.subarray(whole.length - 10));
@@ -70,9 +95,11 @@ test('Range downloads answer 206 with the right bytes; bad ranges 416', async ()
 
 test('uploads resume from the offset the server reports; incomplete or claimed uploads are refused', async () => {
   const bytes = testBytes(100_000);
-  const { json: { objectKey } } = await api(url, 'POST', '/api/uploads', { token: aliceToken, body: { size: bytes.length } });
-  const patch = (offset, piece, token = aliceToken) => api(url, 'PATCH', `/api/uploads/${objectKey}`,
-    { token, headers: { 'upload-offset': String(offset) }, raw: piece });
+  const {
+    json: { objectKey },
+  } = await api(url, 'POST', '/api/uploads', { token: aliceToken, body: { size: bytes.length } });
+  const patch = (offset, piece, token = aliceToken) =>
+    api(url, 'PATCH', `/api/uploads/${objectKey}`, { token, headers: { 'upload-offset': String(offset) }, raw: piece });
   const head = () => api(url, 'HEAD', `/api/uploads/${objectKey}`, { token: aliceToken });
   assert.equal((await head()).headers.get('upload-offset'), '0');
   assert.equal((await head()).headers.get('upload-length'), String(bytes.length));
@@ -91,7 +118,9 @@ test('uploads resume from the offset the server reports; incomplete or claimed u
 
   const thumbKey = await uploadObject(url, aliceToken, testBytes(500));
   const record = (fileKey) => ({
-    collectionID: album.id, encryptedKey: b64(new Uint8Array(48)), keyDecryptionNonce: b64(new Uint8Array(24)),
+    collectionID: album.id,
+    encryptedKey: b64(new Uint8Array(48)),
+    keyDecryptionNonce: b64(new Uint8Array(24)),
     file: { objectKey: fileKey, decryptionHeader: b64(new Uint8Array(24)) },
     thumbnail: { objectKey: thumbKey, decryptionHeader: b64(new Uint8Array(24)) },
     metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) },
@@ -115,13 +144,15 @@ test('only the collection owner adds files', async () => {
   const res = await api(url, 'POST', '/api/files', {
     token: bobToken,
     body: {
-      collectionID: album.id, encryptedKey: b64(new Uint8Array(48)), keyDecryptionNonce: b64(new Uint8Array(24)),
+      collectionID: album.id,
+      encryptedKey: b64(new Uint8Array(48)),
+      keyDecryptionNonce: b64(new Uint8Array(24)),
       file: { objectKey, decryptionHeader: b64(new Uint8Array(24)) },
       thumbnail: { objectKey: thumbKey, decryptionHeader: b64(new Uint8Array(24)) },
       metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) },
     },
   });
-  assert.equal(res.status, 404);   // Bob cannot see the collection at all
+  assert.equal(res.status, 404); // Bob cannot see the collection at all
 });
 
 test('sharing: B reads nothing before, everything after, nothing after unsharing', async () => {
@@ -142,9 +173,28 @@ test('sharing: B reads nothing before, everything after, nothing after unsharing
   assert.equal(pk.json.publicKey, b64(bob.publicKey));
   const sealed = core.box.seal(album.key, unb64(pk.json.publicKey));
   // Only the owner shares.
-  assert.equal((await api(url, 'POST', `/api/collections/${album.id}/share`, { token: bobToken, body: { email: alice.email, encryptedKey: b64(sealed) } })).status, 404);
-  assert.equal((await api(url, 'POST', `/api/collections/${album.id}/share`, { token: aliceToken, body: { email: 'nobody@example.org', encryptedKey: b64(sealed) } })).status, 404);
-  const shared = await api(url, 'POST', `/api/collections/${album.id}/share`, { token: aliceToken, body: { email: bob.email, encryptedKey: b64(sealed) } });
+  assert.equal(
+    (
+      await api(url, 'POST', `/api/collections/${album.id}/share`, {
+        token: bobToken,
+        body: { email: alice.email, encryptedKey: b64(sealed) },
+      })
+    ).status,
+    404,
+  );
+  assert.equal(
+    (
+      await api(url, 'POST', `/api/collections/${album.id}/share`, {
+        token: aliceToken,
+        body: { email: 'nobody@example.org', encryptedKey: b64(sealed) },
+      })
+    ).status,
+    404,
+  );
+  const shared = await api(url, 'POST', `/api/collections/${album.id}/share`, {
+    token: aliceToken,
+    body: { email: bob.email, encryptedKey: b64(sealed) },
+  });
   assert.equal(shared.status, 204);
 
   const list = await api(url, 'GET', '/api/collections', { token: bobToken });
@@ -162,10 +212,16 @@ test('sharing: B reads nothing before, everything after, nothing after unsharing
   assert.equal(ml.json.length, 1);
   // A sharee cannot add, share, link, or write ML data.
   assert.equal((await api(url, 'POST', `/api/collections/${album.id}/public-link`, { token: bobToken })).status, 403);
-  assert.equal((await api(url, 'POST', `/api/collections/${album.id}/unshare`, { token: bobToken, body: { email: bob.email } })).status, 403);
+  assert.equal(
+    (await api(url, 'POST', `/api/collections/${album.id}/unshare`, { token: bobToken, body: { email: bob.email } })).status,
+    403,
+  );
   assert.equal((await api(url, 'PUT', `/api/files/${photo.id}/ml`, { token: bobToken, body: mlFor(photo.fileKey) })).status, 403);
 
-  assert.equal((await api(url, 'POST', `/api/collections/${album.id}/unshare`, { token: aliceToken, body: { email: bob.email } })).status, 204);
+  assert.equal(
+    (await api(url, 'POST', `/api/collections/${album.id}/unshare`, { token: aliceToken, body: { email: bob.email } })).status,
+    204,
+  );
   await denied();
 });
 
@@ -179,7 +235,10 @@ test('the public-key lookup needs an account; the test hook substitutes a key (n
     assert.equal((await api(url, 'POST', path, { token: aliceToken, body: { email: bob.email, publicKey: fake } })).status, 404);
   }
   server.testing.clearSubstitutedPublicKeys();
-  assert.equal((await api(url, 'GET', `/api/users/public-key?email=${bob.email}`, { token: aliceToken })).json.publicKey, b64(bob.publicKey));
+  assert.equal(
+    (await api(url, 'GET', `/api/users/public-key?email=${bob.email}`, { token: aliceToken })).json.publicKey,
+    b64(bob.publicKey),
+  );
 });
 
 test('ML data: the owner stores it, reads it back, and 8 MiB is the cap', async () => {
@@ -187,7 +246,9 @@ test('ML data: the owner stores it, reads it back, and 8 MiB is the cap', async 
   assert.equal((await api(url, 'PUT', `/api/files/${photo.id}/ml`, { token: aliceToken, body: ml })).status, 204);
   const got = await api(url, 'POST', '/api/files/ml', { token: aliceToken, body: { fileIDs: [photo.id, 999999] } });
   assert.deepEqual(got.json, [{ fileID: photo.id, ...ml }]);
-  const opened = JSON.parse(new TextDecoder().decode(core.blob.decrypt(unb64(ml.encryptedData), unb64(ml.decryptionHeader), photo.fileKey)));
+  const opened = JSON.parse(
+    new TextDecoder().decode(core.blob.decrypt(unb64(ml.encryptedData), unb64(ml.decryptionHeader), photo.fileKey)),
+  );
   assert.deepEqual(opened.clip.embedding, [0.5, 0.25]);
   const big = { encryptedData: b64(new Uint8Array(8 * 1024 * 1024 + 1)), decryptionHeader: b64(new Uint8Array(24)) };
   const refused = await api(url, 'PUT', `/api/files/${photo.id}/ml`, { token: aliceToken, body: big });
@@ -201,7 +262,10 @@ test('public links: read without an account, the same token on repeat, revocatio
   const link = await api(url, 'POST', `/api/collections/${album.id}/public-link`, { token: aliceToken });
   assert.equal(link.status, 200);
   const { accessToken } = link.json;
-  assert.equal((await api(url, 'POST', `/api/collections/${album.id}/public-link`, { token: aliceToken })).json.accessToken, accessToken);
+  assert.equal(
+    (await api(url, 'POST', `/api/collections/${album.id}/public-link`, { token: aliceToken })).json.accessToken,
+    accessToken,
+  );
 
   const c = await api(url, 'GET', '/api/public/collection', { accessToken });
   assert.equal(c.status, 200);

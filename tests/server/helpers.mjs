@@ -28,7 +28,12 @@ export async function tempDir(prefix) {
 /** A controllable clock for expiry and rate-limit windows (no sleeping in tests). */
 export function testClock() {
   let t = Date.now();
-  return { now: () => t, advance: (ms) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 /** A server on a free port over a fresh data directory and a tiny app folder. */
@@ -44,7 +49,8 @@ export async function startTestServer(options = {}) {
     running = false;
   };
   return {
-    ...server, dir,
+    ...server,
+    dir,
     /** Stops the server, keeping its data directory. */
     stop,
     async close() {
@@ -68,7 +74,8 @@ export async function api(url, method, path, { token, accessToken, body, headers
   const res = await fetch(url + path, { method, headers: h, body: payload });
   const bytes = new Uint8Array(await res.arrayBuffer());
   let json;
-  if (bytes.length > 0 && (res.headers.get('content-type') ?? '').startsWith('application/json')) json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  if (bytes.length > 0 && (res.headers.get('content-type') ?? '').startsWith('application/json'))
+    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
   return { status: res.status, headers: res.headers, json, bytes };
 }
 
@@ -99,12 +106,28 @@ export function makeAccount(email, password) {
   const [recoveryKeyEncryptedWithMasterKey, recoveryKeyDecryptionNonce] = wrap(recoveryKey, masterKey);
   const { loginSubKey, srp } = srpSetup(kek);
   const keyAttributes = {
-    kekSalt: b64(kekSalt), encryptedKey, keyDecryptionNonce, publicKey: b64(publicKey), encryptedSecretKey,
-    secretKeyDecryptionNonce, ...INTERACTIVE, masterKeyEncryptedWithRecoveryKey, masterKeyDecryptionNonce,
-    recoveryKeyEncryptedWithMasterKey, recoveryKeyDecryptionNonce,
+    kekSalt: b64(kekSalt),
+    encryptedKey,
+    keyDecryptionNonce,
+    publicKey: b64(publicKey),
+    encryptedSecretKey,
+    secretKeyDecryptionNonce,
+    ...INTERACTIVE,
+    masterKeyEncryptedWithRecoveryKey,
+    masterKeyDecryptionNonce,
+    recoveryKeyEncryptedWithMasterKey,
+    recoveryKeyDecryptionNonce,
   };
   return {
-    email, password, masterKey, recoveryKey, kek, secretKey, publicKey, loginSubKey, keyAttributes,
+    email,
+    password,
+    masterKey,
+    recoveryKey,
+    kek,
+    secretKey,
+    publicKey,
+    loginSubKey,
+    keyAttributes,
     signupBody: { email, keyAttributes, ...srp },
   };
 }
@@ -132,15 +155,22 @@ export async function login(url, email, password) {
   if (attrs.status !== 200) return attrs;
   const { srpUserID, srpSalt, kekSalt, opsLimit, memLimit } = attrs.json;
   const kek = core.deriveKey(password, unb64(kekSalt), opsLimit, memLimit);
-  const client = new SrpClient(SRP_PARAMS, Buffer.from(srpSalt, 'base64'), Buffer.from(srpUserID),
-    Buffer.from(core.deriveLoginSubKey(kek)), Buffer.from(core.randomBytes(32)), false);
+  const client = new SrpClient(
+    SRP_PARAMS,
+    Buffer.from(srpSalt, 'base64'),
+    Buffer.from(srpUserID),
+    Buffer.from(core.deriveLoginSubKey(kek)),
+    Buffer.from(core.randomBytes(32)),
+    false,
+  );
   const session = await api(url, 'POST', '/api/srp/session', { body: { srpUserID, srpA: b64(client.computeA()) } });
   if (session.status !== 200) return session;
   client.setB(Buffer.from(session.json.srpB, 'base64'));
-  const verify = await api(url, 'POST', '/api/srp/verify',
-    { body: { sessionID: session.json.sessionID, srpM1: b64(client.computeM1()) } });
+  const verify = await api(url, 'POST', '/api/srp/verify', {
+    body: { sessionID: session.json.sessionID, srpM1: b64(client.computeM1()) },
+  });
   if (verify.status !== 200) return verify;
-  client.checkM2(Buffer.from(verify.json.srpM2, 'base64'));   // throws unless the server knew the verifier
+  client.checkM2(Buffer.from(verify.json.srpM2, 'base64')); // throws unless the server knew the verifier
   const ka = verify.json.keyAttributes;
   const masterKey = core.secretbox.decrypt(unb64(ka.encryptedKey), unb64(ka.keyDecryptionNonce), kek);
   const secretKey = core.secretbox.decrypt(unb64(ka.encryptedSecretKey), unb64(ka.secretKeyDecryptionNonce), masterKey);
@@ -153,7 +183,11 @@ export async function recover(url, email, recoveryKey, newPassword, { tamper = f
   const begin = await api(url, 'POST', '/api/recovery/begin', { body: { email } });
   if (begin.status !== 200) return begin;
   const r = begin.json;
-  const masterKey = core.secretbox.decrypt(unb64(r.masterKeyEncryptedWithRecoveryKey), unb64(r.masterKeyDecryptionNonce), recoveryKey);
+  const masterKey = core.secretbox.decrypt(
+    unb64(r.masterKeyEncryptedWithRecoveryKey),
+    unb64(r.masterKeyDecryptionNonce),
+    recoveryKey,
+  );
   const secretKey = core.secretbox.decrypt(unb64(r.encryptedSecretKey), unb64(r.secretKeyDecryptionNonce), masterKey);
   const publicKey = unb64(r.publicKey);
   const challenge = core.box.sealOpen(unb64(r.encryptedChallenge), publicKey, secretKey);
@@ -163,8 +197,15 @@ export async function recover(url, email, recoveryKey, newPassword, { tamper = f
   const [encryptedKey, keyDecryptionNonce] = wrap(masterKey, kek);
   const { srp } = srpSetup(kek);
   const complete = await api(url, 'POST', '/api/recovery/complete', {
-    body: { challengeID: r.challengeID, challenge: b64(challenge), kekSalt: b64(kekSalt), encryptedKey,
-      keyDecryptionNonce, ...INTERACTIVE, ...srp },
+    body: {
+      challengeID: r.challengeID,
+      challenge: b64(challenge),
+      kekSalt: b64(kekSalt),
+      encryptedKey,
+      keyDecryptionNonce,
+      ...INTERACTIVE,
+      ...srp,
+    },
   });
   if (complete.status === 200) complete.token = openToken(complete.json.encryptedToken, publicKey, secretKey);
   return complete;
@@ -175,8 +216,10 @@ export async function createCollection(url, account, token, name) {
   const key = core.generateKey();
   const [encryptedKey, keyDecryptionNonce] = wrap(key, account.masterKey);
   const [encryptedName, nameDecryptionNonce] = wrap(new TextEncoder().encode(name), key);
-  const res = await api(url, 'POST', '/api/collections',
-    { token, body: { encryptedKey, keyDecryptionNonce, encryptedName, nameDecryptionNonce } });
+  const res = await api(url, 'POST', '/api/collections', {
+    token,
+    body: { encryptedKey, keyDecryptionNonce, encryptedName, nameDecryptionNonce },
+  });
   if (res.status !== 201) throw new Error(`collection ${res.status} ${JSON.stringify(res.json)}`);
   return { id: res.json.id, key };
 }
@@ -187,8 +230,11 @@ export async function uploadObject(url, token, bytes, piece = 64 * 1024) {
   if (created.status !== 201) throw new Error(`upload ${created.status} ${JSON.stringify(created.json)}`);
   const { objectKey } = created.json;
   for (let offset = 0; offset < bytes.length; offset += piece) {
-    const res = await api(url, 'PATCH', `/api/uploads/${objectKey}`,
-      { token, headers: { 'upload-offset': String(offset) }, raw: bytes.subarray(offset, offset + piece) });
+    const res = await api(url, 'PATCH', `/api/uploads/${objectKey}`, {
+      token,
+      headers: { 'upload-offset': String(offset) },
+      raw: bytes.subarray(offset, offset + piece),
+    });
     if (res.status !== 204) throw new Error(`piece at ${offset}: ${res.status}`);
   }
   return objectKey;
@@ -209,7 +255,9 @@ export async function addFile(url, token, collection, { bytes, thumbnail, title 
   const res = await api(url, 'POST', '/api/files', {
     token,
     body: {
-      collectionID: collection.id, encryptedKey, keyDecryptionNonce,
+      collectionID: collection.id,
+      encryptedKey,
+      keyDecryptionNonce,
       file: { objectKey: fileObject, decryptionHeader: b64(file.header) },
       thumbnail: { objectKey: thumbObject, decryptionHeader: b64(thumb.header) },
       metadata: { encryptedData: b64(metadata.ciphertext), decryptionHeader: b64(metadata.header) },

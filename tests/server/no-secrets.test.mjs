@@ -6,13 +6,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addFile, api, b64, core, createCollection, login, recover, signup, startTestServer, unb64, testBytes } from './helpers.mjs';
+import {
+  addFile,
+  api,
+  b64,
+  core,
+  createCollection,
+  login,
+  recover,
+  signup,
+  startTestServer,
+  unb64,
+  testBytes,
+} from './helpers.mjs';
 
 async function filesUnder(dir) {
   const out = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...await filesUnder(path));
+    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
     else out.push(path);
   }
   return out;
@@ -42,14 +54,32 @@ test('no plaintext, name, key, token or password reaches the data directory', as
     const album = await createCollection(url, alice, a.token, 'Secret Album Name 42');
     const photoBytes = testBytes(200 * 1024);
     const thumbBytes = testBytes(4000);
-    const photo = await addFile(url, a.token, album, { bytes: photoBytes, thumbnail: thumbBytes, title: 'private-beach-photo.jpg' });
+    const photo = await addFile(url, a.token, album, {
+      bytes: photoBytes,
+      thumbnail: thumbBytes,
+      title: 'private-beach-photo.jpg',
+    });
     const mlPlain = new TextEncoder().encode(JSON.stringify({ clip: { version: 1, embedding: [0.123456789, 0.987654321] } }));
     const ml = core.blob.encrypt(mlPlain, photo.fileKey);
-    assert.equal((await api(url, 'PUT', `/api/files/${photo.id}/ml`,
-      { token: a.token, body: { encryptedData: b64(ml.ciphertext), decryptionHeader: b64(ml.header) } })).status, 204);
+    assert.equal(
+      (
+        await api(url, 'PUT', `/api/files/${photo.id}/ml`, {
+          token: a.token,
+          body: { encryptedData: b64(ml.ciphertext), decryptionHeader: b64(ml.header) },
+        })
+      ).status,
+      204,
+    );
     const sealed = core.box.seal(album.key, bob.publicKey);
-    assert.equal((await api(url, 'POST', `/api/collections/${album.id}/share`,
-      { token: a.token, body: { email: bob.email, encryptedKey: b64(sealed) } })).status, 204);
+    assert.equal(
+      (
+        await api(url, 'POST', `/api/collections/${album.id}/share`, {
+          token: a.token,
+          body: { email: bob.email, encryptedKey: b64(sealed) },
+        })
+      ).status,
+      204,
+    );
     assert.equal((await api(url, 'GET', `/api/files/${photo.id}/file`, { token: b.token })).status, 200);
     assert.equal((await api(url, 'POST', `/api/collections/${album.id}/public-link`, { token: a.token })).status, 200);
     const recovered = await recover(url, alice.email, alice.recoveryKey, 'Alice-New-Password-88d1');
@@ -58,23 +88,34 @@ test('no plaintext, name, key, token or password reaches the data directory', as
     assert.equal(again.status, 200);
 
     // Photo and thumbnail: several windows of the random plaintext.
-    for (const [name, bytes] of [['photo', photoBytes], ['thumbnail', thumbBytes]]) {
+    for (const [name, bytes] of [
+      ['photo', photoBytes],
+      ['thumbnail', thumbBytes],
+    ]) {
       for (let at = 0; at + 32 <= bytes.length; at += Math.floor(bytes.length / 8)) {
         secrets.push(...forms(`${name}[${at}]`, bytes.subarray(at, at + 32)));
       }
     }
     secrets.push(
-      ...forms('album name', 'Secret Album Name 42'), ...forms('file title', 'private-beach-photo.jpg'),
+      ...forms('album name', 'Secret Album Name 42'),
+      ...forms('file title', 'private-beach-photo.jpg'),
       ...forms('ML data', '0.123456789'),
-      ...forms('password', alice.password), ...forms('password B', bob.password),
+      ...forms('password', alice.password),
+      ...forms('password B', bob.password),
       ...forms('new password', 'Alice-New-Password-88d1'),
-      ...forms('master key', alice.masterKey), ...forms('master key B', bob.masterKey),
-      ...forms('recovery key', alice.recoveryKey), ...forms('recovery phrase', core.mnemonic.fromKey(alice.recoveryKey)),
-      ...forms('KEK', alice.kek), ...forms('login subkey', alice.loginSubKey), ...forms('secret key', alice.secretKey),
-      ...forms('secret key B', bob.secretKey), ...forms('collection key', album.key), ...forms('file key', photo.fileKey),
-      ...forms('token A', unb64(a.token.replace(/-/g, '+').replace(/_/g, '/') + '=')),
-      ...forms('token B', unb64(b.token.replace(/-/g, '+').replace(/_/g, '/') + '=')),
-      ...forms('token after recovery', unb64(recovered.token.replace(/-/g, '+').replace(/_/g, '/') + '=')),
+      ...forms('master key', alice.masterKey),
+      ...forms('master key B', bob.masterKey),
+      ...forms('recovery key', alice.recoveryKey),
+      ...forms('recovery phrase', core.mnemonic.fromKey(alice.recoveryKey)),
+      ...forms('KEK', alice.kek),
+      ...forms('login subkey', alice.loginSubKey),
+      ...forms('secret key', alice.secretKey),
+      ...forms('secret key B', bob.secretKey),
+      ...forms('collection key', album.key),
+      ...forms('file key', photo.fileKey),
+      ...forms('token A', unb64(`${a.token.replace(/-/g, '+').replace(/_/g, '/')}=`)),
+      ...forms('token B', unb64(`${b.token.replace(/-/g, '+').replace(/_/g, '/')}=`)),
+      ...forms('token after recovery', unb64(`${recovered.token.replace(/-/g, '+').replace(/_/g, '/')}=`)),
     );
 
     await assertAbsent(server, secrets, photoBytes.length);
@@ -90,15 +131,25 @@ test('the scan finds what a careless client stores (raw upload bytes, a key as a
     const carol = await signup(url, 'carol@example.org', 'Carol-Password');
     const { token } = await login(url, carol.email, carol.password);
     const plain = testBytes(50_000);
-    const { json: { objectKey } } = await api(url, 'POST', '/api/uploads', { token, body: { size: 100_000 } });
+    const {
+      json: { objectKey },
+    } = await api(url, 'POST', '/api/uploads', { token, body: { size: 100_000 } });
     await api(url, 'PATCH', `/api/uploads/${objectKey}`, { token, headers: { 'upload-offset': '0' }, raw: plain });
-    await api(url, 'POST', '/api/collections', { token, body: {
-      encryptedKey: b64(new Uint8Array(48)), keyDecryptionNonce: b64(new Uint8Array(24)),
-      encryptedName: b64(carol.masterKey), nameDecryptionNonce: b64(new Uint8Array(24)) } });
+    await api(url, 'POST', '/api/collections', {
+      token,
+      body: {
+        encryptedKey: b64(new Uint8Array(48)),
+        keyDecryptionNonce: b64(new Uint8Array(24)),
+        encryptedName: b64(carol.masterKey),
+        nameDecryptionNonce: b64(new Uint8Array(24)),
+      },
+    });
     // The upload sits raw in uploads/; the JSON field as base64 text in the database.
     const planted = [forms('upload', plain.subarray(100, 132))[0], forms('master key', carol.masterKey)[1]];
     for (const [label, needle] of planted) {
-      await assert.rejects(assertAbsent(server, [[label, needle]], 0, { stopped: false }), { message: new RegExp(`^${label.replace(/[()]/g, '.')} found`) });
+      await assert.rejects(assertAbsent(server, [[label, needle]], 0, { stopped: false }), {
+        message: new RegExp(`^${label.replace(/[()]/g, '.')} found`),
+      });
     }
   } finally {
     await server.close();
@@ -109,8 +160,15 @@ test('the scan finds what a careless client stores (raw upload bytes, a key as a
 async function assertAbsent(server, secrets, minBytes, { stopped = true } = {}) {
   const check = async (when) => {
     const files = await filesUnder(server.dataDir);
-    assert.ok(files.some((f) => f.endsWith('.sqlite')), 'the database is there');
-    if (when === 'running') assert.ok(files.some((f) => f.endsWith('-wal')), 'the WAL is there');
+    assert.ok(
+      files.some((f) => f.endsWith('.sqlite')),
+      'the database is there',
+    );
+    if (when === 'running')
+      assert.ok(
+        files.some((f) => f.endsWith('-wal')),
+        'the WAL is there',
+      );
     let scanned = 0;
     for (const file of files) {
       const content = await readFile(file);

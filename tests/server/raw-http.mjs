@@ -13,7 +13,11 @@ export function rawRequest(url, { method = 'GET', path, headers = {}, body, send
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         let json;
-        try { json = JSON.parse(text); } catch { /* not JSON */ }
+        try {
+          json = JSON.parse(text);
+        } catch {
+          /* not JSON */
+        }
         resolve({ status: res.statusCode, headers: res.headers, json, text });
         req.destroy();
       });

@@ -9,18 +9,27 @@ import { startGalleryServer } from '../../server/app.mjs';
 import { tempDir } from './helpers.mjs';
 import { rawRequest } from './raw-http.mjs';
 
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; "
-  + "connect-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:";
+const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; " +
+  "connect-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:";
 const SECRET = 'REPOSITORY-FILE-MUST-NOT-BE-SERVED';
 let root, server;
 
 before(async () => {
   root = await tempDir('static');
   const files = {
-    '.git/HEAD': SECRET, '.git/config': SECRET, 'node_modules/pkg/index.js': SECRET, '.deps/x.tar': SECRET,
-    'server/app.mjs': SECRET, 'package.json': SECRET, 'build/secret.txt': SECRET,
-    'build/app/index.html': '<!doctype html><title>app</title>', 'build/app/app.js': 'console.log(1)',
-    'build/app/core.wasm': '\0asm', 'build/app/sub/index.html': 'sub page', 'build/app/.hidden': SECRET,
+    '.git/HEAD': SECRET,
+    '.git/config': SECRET,
+    'node_modules/pkg/index.js': SECRET,
+    '.deps/x.tar': SECRET,
+    'server/app.mjs': SECRET,
+    'package.json': SECRET,
+    'build/secret.txt': SECRET,
+    'build/app/index.html': '<!doctype html><title>app</title>',
+    'build/app/app.js': 'console.log(1)',
+    'build/app/core.wasm': '\0asm',
+    'build/app/sub/index.html': 'sub page',
+    'build/app/.hidden': SECRET,
   };
   for (const [path, content] of Object.entries(files)) {
     await mkdir(join(root, path, '..'), { recursive: true });
@@ -37,9 +46,13 @@ after(async () => {
 
 test('the app is served with the strict CSP, COOP and COEP', async () => {
   for (const [path, type, body] of [
-    ['/', 'text/html', '<!doctype html><title>app</title>'], ['/index.html', 'text/html', null],
-    ['/app.js', 'text/javascript', 'console.log(1)'], ['/core.wasm', 'application/wasm', null], ['/sub/', 'text/html', 'sub page'],
-    ['/sub', 'text/html', 'sub page'], ['/app.js?v=1', 'text/javascript', null],
+    ['/', 'text/html', '<!doctype html><title>app</title>'],
+    ['/index.html', 'text/html', null],
+    ['/app.js', 'text/javascript', 'console.log(1)'],
+    ['/core.wasm', 'application/wasm', null],
+    ['/sub/', 'text/html', 'sub page'],
+    ['/sub', 'text/html', 'sub page'],
+    ['/app.js?v=1', 'text/javascript', null],
   ]) {
     const res = await rawRequest(server.url, { path });
     assert.equal(res.status, 200, path);
@@ -54,12 +67,37 @@ test('the app is served with the strict CSP, COOP and COEP', async () => {
 
 test('nothing outside the app folder, by any spelling: 404 JSON', async () => {
   const paths = [
-    '/../package.json', '/../../package.json', '/%2e%2e/package.json', '/%2E%2E/%2e%2e/package.json',
-    '/..%2fpackage.json', '/..%2f..%2fpackage.json', '/%2e%2e%2f%2e%2e%2fpackage.json', '/..\\..\\package.json',
-    '/..%5c..%5cpackage.json', '/.git/HEAD', '/.git/config', '/%2egit/HEAD', '/node_modules/pkg/index.js',
-    '/../../node_modules/pkg/index.js', '/.deps/x.tar', '/../../.deps/x.tar', '/server/app.mjs', '/../../server/app.mjs',
-    '/../secret.txt', '/.hidden', '/%2ehidden', '/index.html%00.js', '/index.html%00', '/%', '/%zz',
-    '/escape.json', '/git/HEAD', '//etc/passwd', '/etc/passwd', '/sub/../../secret.txt', '/nothing.html',
+    '/../package.json',
+    '/../../package.json',
+    '/%2e%2e/package.json',
+    '/%2E%2E/%2e%2e/package.json',
+    '/..%2fpackage.json',
+    '/..%2f..%2fpackage.json',
+    '/%2e%2e%2f%2e%2e%2fpackage.json',
+    '/..\\..\\package.json',
+    '/..%5c..%5cpackage.json',
+    '/.git/HEAD',
+    '/.git/config',
+    '/%2egit/HEAD',
+    '/node_modules/pkg/index.js',
+    '/../../node_modules/pkg/index.js',
+    '/.deps/x.tar',
+    '/../../.deps/x.tar',
+    '/server/app.mjs',
+    '/../../server/app.mjs',
+    '/../secret.txt',
+    '/.hidden',
+    '/%2ehidden',
+    '/index.html%00.js',
+    '/index.html%00',
+    '/%',
+    '/%zz',
+    '/escape.json',
+    '/git/HEAD',
+    '//etc/passwd',
+    '/etc/passwd',
+    '/sub/../../secret.txt',
+    '/nothing.html',
   ];
   for (const path of paths) {
     const res = await rawRequest(server.url, { path });

@@ -9,15 +9,36 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore, SCHEMA_VERSION } from '../../server/store/sqlite.mjs';
 import { openFolderBlobStore } from '../../server/store/blobs.mjs';
-import { api, b64, createCollection, login, signup, startTestServer, tempDir, testClock, uploadObject, testBytes } from './helpers.mjs';
+import {
+  api,
+  b64,
+  createCollection,
+  login,
+  signup,
+  startTestServer,
+  tempDir,
+  testClock,
+  uploadObject,
+  testBytes,
+} from './helpers.mjs';
 
 test('SQLite: created at the current schema in WAL mode with foreign keys; reopening keeps data; a newer schema is refused', async () => {
   const dir = await tempDir('sqlite');
   try {
     const file = join(dir, 'm.sqlite');
     const store = openSqliteStore(file);
-    const id = store.createUser({ email: 'a@b.c', keyAttributes: { publicKey: 'x' }, srpUserID: 'u', srpSalt: 's', srpVerifier: 'v', now: 1 });
-    assert.equal(store.createUser({ email: 'a@b.c', keyAttributes: {}, srpUserID: 'u2', srpSalt: 's', srpVerifier: 'v', now: 1 }), null);
+    const id = store.createUser({
+      email: 'a@b.c',
+      keyAttributes: { publicKey: 'x' },
+      srpUserID: 'u',
+      srpSalt: 's',
+      srpVerifier: 'v',
+      now: 1,
+    });
+    assert.equal(
+      store.createUser({ email: 'a@b.c', keyAttributes: {}, srpUserID: 'u2', srpSalt: 's', srpVerifier: 'v', now: 1 }),
+      null,
+    );
     assert.throws(() => store.addToken(Buffer.alloc(32), 999, 10), /FOREIGN KEY/);
     store.close();
 
@@ -59,7 +80,8 @@ test('folder blobs: pieces stay in uploads/ until a claim; claims are idempotent
     for await (const c of blobs.read(key, 6, 10)) chunks.push(c);
     assert.equal(Buffer.concat(chunks).toString(), 'world');
     assert.deepEqual(await readdir(join(dir, 'uploads')), []);
-    for (const bad of ['../x', 'AB'.repeat(16), 'ab'.repeat(17), '']) await assert.rejects(blobs.storedBytes(bad), /bad object key/);
+    for (const bad of ['../x', 'AB'.repeat(16), 'ab'.repeat(17), ''])
+      await assert.rejects(blobs.storedBytes(bad), /bad object key/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -88,7 +110,9 @@ test('a file record that fails after its blobs were claimed: the retry claims th
     const fileKey = await uploadObject(server.url, token, bytes);
     const thumbKey = await uploadObject(server.url, token, testBytes(100));
     const body = {
-      collectionID: album.id, encryptedKey: b64(new Uint8Array(48)), keyDecryptionNonce: b64(new Uint8Array(24)),
+      collectionID: album.id,
+      encryptedKey: b64(new Uint8Array(48)),
+      keyDecryptionNonce: b64(new Uint8Array(24)),
       file: { objectKey: fileKey, decryptionHeader: b64(new Uint8Array(24)) },
       thumbnail: { objectKey: thumbKey, decryptionHeader: b64(new Uint8Array(24)) },
       metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) },
@@ -115,11 +139,23 @@ test('a file record that fails after its blobs were claimed: the retry claims th
 async function heldBlobStore(dir, method) {
   const inner = await openFolderBlobStore(dir);
   let release, entered;
-  const gate = new Promise((r) => { release = r; });
-  const reached = new Promise((r) => { entered = r; });
+  const gate = new Promise((r) => {
+    release = r;
+  });
+  const reached = new Promise((r) => {
+    entered = r;
+  });
   return {
-    store: { ...inner, async [method](...args) { entered(); await gate; return inner[method](...args); } },
-    reached, release: () => release(),
+    store: {
+      ...inner,
+      async [method](...args) {
+        entered();
+        await gate;
+        return inner[method](...args);
+      },
+    },
+    reached,
+    release: () => release(),
   };
 }
 
@@ -130,8 +166,11 @@ test('two pieces for one upload at once: the second is refused while the first i
   try {
     const alice = await signup(server.url, 'alice@example.org', 'pw');
     const { token } = await login(server.url, alice.email, 'pw');
-    const { json: { objectKey } } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: 20 } });
-    const patch = () => api(server.url, 'PATCH', `/api/uploads/${objectKey}`, { token, headers: { 'upload-offset': '0' }, raw: testBytes(10) });
+    const {
+      json: { objectKey },
+    } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: 20 } });
+    const patch = () =>
+      api(server.url, 'PATCH', `/api/uploads/${objectKey}`, { token, headers: { 'upload-offset': '0' }, raw: testBytes(10) });
     const first = patch();
     await held.reached;
     const second = await patch();
@@ -156,7 +195,9 @@ test('two records claiming the same upload at once: one is made, the other refus
     const fileKey = await uploadObject(server.url, token, testBytes(100));
     const thumbs = [await uploadObject(server.url, token, testBytes(10)), await uploadObject(server.url, token, testBytes(10))];
     const body = (thumbKey) => ({
-      collectionID: album.id, encryptedKey: b64(new Uint8Array(48)), keyDecryptionNonce: b64(new Uint8Array(24)),
+      collectionID: album.id,
+      encryptedKey: b64(new Uint8Array(48)),
+      keyDecryptionNonce: b64(new Uint8Array(24)),
       file: { objectKey: fileKey, decryptionHeader: b64(new Uint8Array(24)) },
       thumbnail: { objectKey: thumbKey, decryptionHeader: b64(new Uint8Array(24)) },
       metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) },
@@ -184,13 +225,21 @@ test('uploads left unclaimed for 7 days are dropped; claimed ones stay', async (
     const album = await createCollection(server.url, alice, token, 'A');
     const kept = await uploadObject(server.url, token, testBytes(100));
     const thumb = await uploadObject(server.url, token, testBytes(10));
-    const made = await api(server.url, 'POST', '/api/files', { token, body: {
-      collectionID: album.id, encryptedKey: b64(new Uint8Array(48)), keyDecryptionNonce: b64(new Uint8Array(24)),
-      file: { objectKey: kept, decryptionHeader: b64(new Uint8Array(24)) },
-      thumbnail: { objectKey: thumb, decryptionHeader: b64(new Uint8Array(24)) },
-      metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) } } });
+    const made = await api(server.url, 'POST', '/api/files', {
+      token,
+      body: {
+        collectionID: album.id,
+        encryptedKey: b64(new Uint8Array(48)),
+        keyDecryptionNonce: b64(new Uint8Array(24)),
+        file: { objectKey: kept, decryptionHeader: b64(new Uint8Array(24)) },
+        thumbnail: { objectKey: thumb, decryptionHeader: b64(new Uint8Array(24)) },
+        metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) },
+      },
+    });
     assert.equal(made.status, 201);
-    const { json: { objectKey: stale } } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: 100 } });
+    const {
+      json: { objectKey: stale },
+    } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: 100 } });
     await api(server.url, 'PATCH', `/api/uploads/${stale}`, { token, headers: { 'upload-offset': '0' }, raw: testBytes(50) });
     assert.deepEqual(await readdir(join(server.dataDir, 'uploads')), [`${stale}.part`]);
 
@@ -199,7 +248,7 @@ test('uploads left unclaimed for 7 days are dropped; claimed ones stay', async (
     assert.equal((await api(server.url, 'HEAD', `/api/uploads/${stale}`, { token })).status, 200, 'not yet');
     clock.advance(24 * 3600 * 1000 + 1);
     await server.testing.prune();
-    const fresh = (await login(server.url, alice.email, 'pw')).token;   // the first one expired too
+    const fresh = (await login(server.url, alice.email, 'pw')).token; // the first one expired too
     assert.equal((await api(server.url, 'HEAD', `/api/uploads/${stale}`, { token: fresh })).status, 404);
     assert.deepEqual(await readdir(join(server.dataDir, 'uploads')), []);
     assert.equal((await api(server.url, 'GET', `/api/files/${made.json.id}/file`, { token: fresh })).status, 200);

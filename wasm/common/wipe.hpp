@@ -13,4 +13,4 @@ void burn_stack();
 // A 32-byte key unwrap costs ~0.6 us, and a 4 KiB wipe ~0.08 us of it.
 void burn_shallow_stack();
 void burn_unwrap_stack();
-}
+}  // namespace cl

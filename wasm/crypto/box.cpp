@@ -19,7 +19,8 @@ Status box_seal(uint8_t* c, const uint8_t* m, size_t mlen, const uint8_t pk[kBox
 
 Status box_seal_open(uint8_t* m, const uint8_t* c, size_t clen,
                      const uint8_t pk[kBoxPublicKeyBytes], const uint8_t sk[kBoxSecretKeyBytes]) {
-  if (clen < kSealOverhead) return fail(kTruncated, "sealed box is shorter than its 48-byte overhead");
+  if (clen < kSealOverhead)
+    return fail(kTruncated, "sealed box is shorter than its 48-byte overhead");
   int rc = crypto_box_seal_open(nonnull(m), c, clen, pk, sk);
   burn_shallow_stack();  // crypto_secretbox_open_detached's block0 holds the shared key
   if (rc != 0)

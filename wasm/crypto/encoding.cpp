@@ -10,9 +10,12 @@ constexpr const char* kBadBase64 = "invalid base64 for this variant";
 
 int sodium_variant(B64 v) {
   switch (v) {
-    case B64::kUrlSafeNoPadding: return sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-    case B64::kUrlSafe: return sodium_base64_VARIANT_URLSAFE;
-    default: return sodium_base64_VARIANT_ORIGINAL;
+    case B64::kUrlSafeNoPadding:
+      return sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+    case B64::kUrlSafe:
+      return sodium_base64_VARIANT_URLSAFE;
+    default:
+      return sodium_base64_VARIANT_ORIGINAL;
   }
 }
 }  // namespace
@@ -39,6 +42,8 @@ Status b64_decode(uint8_t* out, size_t* out_len, const char* b64, size_t len, B6
   return kOk;
 }
 
-void sha256(uint8_t out[32], const uint8_t* m, size_t len) { crypto_hash_sha256(out, nonnull(m), len); }
+void sha256(uint8_t out[32], const uint8_t* m, size_t len) {
+  crypto_hash_sha256(out, nonnull(m), len);
+}
 
 }  // namespace cl

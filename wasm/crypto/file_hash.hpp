@@ -19,7 +19,9 @@ class FileHasher {
   FileHasher(const FileHasher&) = delete;
   FileHasher& operator=(const FileHasher&) = delete;
 
-  void update(const uint8_t* data, size_t len) { crypto_generichash_update(&state_, nonnull(data), len); }
+  void update(const uint8_t* data, size_t len) {
+    crypto_generichash_update(&state_, nonnull(data), len);
+  }
   // Writes the 64-byte hash; the hasher starts over afterwards.
   void finish(uint8_t out[kFileHashBytes]) {
     crypto_generichash_final(&state_, out, kFileHashBytes);

@@ -24,8 +24,9 @@ Status derive_key(uint8_t* key, size_t key_len, const uint8_t* password, size_t 
   if (mem_limit > crypto_pwhash_argon2id_MEMLIMIT_MAX)  // 4 GiB - 1 on wasm32
     return fail(kOutOfMemory, "memLimit exceeds what this platform can address");
   errno = 0;
-  int rc = crypto_pwhash(key, key_len, reinterpret_cast<const char*>(nonnull(password)), password_len, salt,
-                         ops_limit, static_cast<size_t>(mem_limit), crypto_pwhash_ALG_ARGON2ID13);
+  int rc =
+      crypto_pwhash(key, key_len, reinterpret_cast<const char*>(nonnull(password)), password_len,
+                    salt, ops_limit, static_cast<size_t>(mem_limit), crypto_pwhash_ALG_ARGON2ID13);
   burn_stack();
   if (rc != 0) {
     sodium_memzero(key, key_len);

@@ -28,7 +28,10 @@ int word_index(const char* w, size_t len) {
     int c = std::memcmp(kWords[mid], w, std::min(wl, len));
     if (c == 0) c = wl < len ? -1 : wl > len ? 1 : 0;
     if (c == 0) return mid;
-    if (c < 0) lo = mid + 1; else hi = mid - 1;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid - 1;
   }
   return -1;
 }
@@ -87,21 +90,25 @@ Status mnemonic_to_entropy(uint8_t* entropy, size_t* entropy_len, const char* ph
     n++;
   }
   if (status == kOk && expected_words && n != expected_words) {
-    std::string msg = "expected " + std::to_string(expected_words) + " words, got " + std::to_string(n);
+    std::string msg =
+        "expected " + std::to_string(expected_words) + " words, got " + std::to_string(n);
     status = fail(kBadInput, msg.c_str());
   }
   if (status == kOk && (n < 12 || n > 24 || n % 3 != 0))
     status = fail(kBadInput, "a mnemonic has 12, 15, 18, 21 or 24 words");
   if (status == kOk) {
-    size_t total_bits = n * 11, ent_bytes = (total_bits - total_bits / 33) / 8, cs_bits = ent_bytes / 4;
+    size_t total_bits = n * 11, ent_bytes = (total_bits - total_bits / 33) / 8,
+           cs_bits = ent_bytes / 4;
     uint8_t cs = checksum_byte(bits, ent_bytes);
     bool ok = true;
-    for (size_t b = 0; b < cs_bits; b++) ok &= bit(bits, ent_bytes * 8 + b) == ((cs >> (7 - b)) & 1);
+    for (size_t b = 0; b < cs_bits; b++)
+      ok &= bit(bits, ent_bytes * 8 + b) == ((cs >> (7 - b)) & 1);
     if (ok) {
       std::memcpy(entropy, bits, ent_bytes);
       *entropy_len = ent_bytes;
     } else {
-      status = fail(kBadInput, "mnemonic checksum does not match (a word is wrong or out of order)");
+      status =
+          fail(kBadInput, "mnemonic checksum does not match (a word is wrong or out of order)");
     }
   }
   sodium_memzero(bits, sizeof bits);

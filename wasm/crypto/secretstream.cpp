@@ -7,7 +7,8 @@
 #include "nonnull.hpp"
 
 #ifdef __EMSCRIPTEN__
-// ChaCha20 and Poly1305 stitched into one pass (wasm/crypto/simd); same results as libsodium's pull.
+// ChaCha20 and Poly1305 stitched into one pass (wasm/crypto/simd); same results as libsodium's
+// pull.
 #include "secretstream_pull_wasm128.h"
 #define CL_SECRETSTREAM_PULL cipherlens_secretstream_pull
 #else
@@ -21,8 +22,8 @@ constexpr unsigned char kTagMessage = crypto_secretstream_xchacha20poly1305_TAG_
 constexpr unsigned char kTagFinal = crypto_secretstream_xchacha20poly1305_TAG_FINAL;
 
 Status chunk_auth_failure(long chunk) {
-  std::string msg = "chunk " + std::to_string(chunk) +
-                    " failed authentication (wrong key or tampered data)";
+  std::string msg =
+      "chunk " + std::to_string(chunk) + " failed authentication (wrong key or tampered data)";
   return fail(kAuthFailed, msg.c_str(), chunk);
 }
 }  // namespace
@@ -50,7 +51,8 @@ Status blob_decrypt(uint8_t* m, const uint8_t* c, size_t clen, const uint8_t hea
   if (rc != 0) return fail(kAuthFailed, "blob failed authentication (wrong key or tampered data)");
   if (strict && tag != kTagFinal) {
     sodium_memzero(m, clen - kStreamOverhead);  // authentic, but not what a blob must be
-    return fail(kBadInput, "blob message is not tagged FINAL (use the legacy decrypt for old data)");
+    return fail(kBadInput,
+                "blob message is not tagged FINAL (use the legacy decrypt for old data)");
   }
   return kOk;
 }
@@ -63,7 +65,8 @@ StreamEncryptor::~StreamEncryptor() { sodium_memzero(&state_, sizeof state_); }
 
 Status StreamEncryptor::init(const uint8_t key[32], uint8_t header[kHeaderBytes]) {
   ready_ = false;
-  if (!in_.ok() || !out_.ok()) return fail(kOutOfMemory, "no wasm memory for the stream's 4 MiB chunk buffers");
+  if (!in_.ok() || !out_.ok())
+    return fail(kOutOfMemory, "no wasm memory for the stream's 4 MiB chunk buffers");
   crypto_secretstream_xchacha20poly1305_init_push(&state_, header, key);
   filled_ = 0;
   ready_ = true;
@@ -112,7 +115,8 @@ StreamDecryptor::~StreamDecryptor() { sodium_memzero(&state_, sizeof state_); }
 
 Status StreamDecryptor::init(const uint8_t header[kHeaderBytes], const uint8_t key[32]) {
   ready_ = false;
-  if (!in_.ok() || !out_.ok()) return fail(kOutOfMemory, "no wasm memory for the stream's 4 MiB chunk buffers");
+  if (!in_.ok() || !out_.ok())
+    return fail(kOutOfMemory, "no wasm memory for the stream's 4 MiB chunk buffers");
   if (crypto_secretstream_xchacha20poly1305_init_pull(&state_, header, key) != 0)
     return fail(kBadInput, "invalid stream header");
   filled_ = 0;
@@ -124,7 +128,8 @@ Status StreamDecryptor::init(const uint8_t header[kHeaderBytes], const uint8_t k
 
 Status StreamDecryptor::pull(size_t clen, size_t* mlen) {
   unsigned char tag = 0;
-  if (CL_SECRETSTREAM_PULL(&state_, out_.data(), nullptr, &tag, in_.data(), clen, nullptr, 0) != 0) {
+  if (CL_SECRETSTREAM_PULL(&state_, out_.data(), nullptr, &tag, in_.data(), clen, nullptr, 0) !=
+      0) {
     failed_ = true;
     return chunk_auth_failure(chunk_);
   }

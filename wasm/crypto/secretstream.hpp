@@ -40,7 +40,7 @@ class SecretBuffer {
 };
 
 constexpr size_t kHeaderBytes = crypto_secretstream_xchacha20poly1305_HEADERBYTES;  // 24
-constexpr size_t kStreamOverhead = crypto_secretstream_xchacha20poly1305_ABYTES;     // 17
+constexpr size_t kStreamOverhead = crypto_secretstream_xchacha20poly1305_ABYTES;    // 17
 constexpr size_t kChunkBytes = 4 * 1024 * 1024;
 constexpr size_t kCipherChunkBytes = kChunkBytes + kStreamOverhead;
 

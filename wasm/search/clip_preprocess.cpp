@@ -85,7 +85,8 @@ void horizontal_scalar(uint8_t* dst, const uint8_t* row, const Coeffs& c) {
 }
 
 // One output row from `count` source rows starting at `first` (rows of `width` pixels).
-void vertical_scalar(uint8_t* dst, const uint8_t* src, size_t stride, size_t width, const int32_t* k, int count) {
+void vertical_scalar(uint8_t* dst, const uint8_t* src, size_t stride, size_t width,
+                     const int32_t* k, int count) {
   for (size_t b = 0; b < width * 4; b++) {
     const uint8_t* p = src + b;
     int32_t s = kHalf;
@@ -98,8 +99,8 @@ void vertical_scalar(uint8_t* dst, const uint8_t* src, size_t stride, size_t wid
 // i32x4.dot_i16x8_s (pmaddwd) can do two taps per instruction with the exact integer result:
 // pixels are reordered to R0 R1 G0 G1 B0 B1 A0 A1 and multiplied by (k0, k1) pairs.
 struct PairCoeffs {
-  int pairs = 0;                   // per output pixel: ceil(ksize / 2)
-  std::vector<uint32_t> hi, lo;    // (k[2q] | k[2q+1] << 16) of the high and low halves
+  int pairs = 0;                 // per output pixel: ceil(ksize / 2)
+  std::vector<uint32_t> hi, lo;  // (k[2q] | k[2q+1] << 16) of the high and low halves
 };
 
 PairCoeffs make_pairs(const Coeffs& c) {
@@ -139,8 +140,10 @@ void horizontal_simd(uint8_t* dst, const uint8_t* row, const Coeffs& c, const Pa
     int t = 0;
     for (; t + 4 <= n; t += 4, p += 16) {
       v128_t v = wasm_v128_load(p);
-      v128_t a = wasm_i8x16_shuffle(v, zero, 0, 16, 4, 16, 1, 16, 5, 16, 2, 16, 6, 16, 3, 16, 7, 16);
-      v128_t b = wasm_i8x16_shuffle(v, zero, 8, 16, 12, 16, 9, 16, 13, 16, 10, 16, 14, 16, 11, 16, 15, 16);
+      v128_t a =
+          wasm_i8x16_shuffle(v, zero, 0, 16, 4, 16, 1, 16, 5, 16, 2, 16, 6, 16, 3, 16, 7, 16);
+      v128_t b =
+          wasm_i8x16_shuffle(v, zero, 8, 16, 12, 16, 9, 16, 13, 16, 10, 16, 14, 16, 11, 16, 15, 16);
       ah = wasm_i32x4_add(ah, wasm_i32x4_dot_i16x8(a, wasm_i32x4_splat(int32_t(hi[t / 2]))));
       al = wasm_i32x4_add(al, wasm_i32x4_dot_i16x8(a, wasm_i32x4_splat(int32_t(lo[t / 2]))));
       ah = wasm_i32x4_add(ah, wasm_i32x4_dot_i16x8(b, wasm_i32x4_splat(int32_t(hi[t / 2 + 1]))));
@@ -149,11 +152,13 @@ void horizontal_simd(uint8_t* dst, const uint8_t* row, const Coeffs& c, const Pa
     for (; t < n; t += 2, p += 8) {
       // Two pixels, or the last one alone (its pair's second weight is 0 and is not loaded).
       v128_t v = t + 2 <= n ? wasm_v128_load64_zero(p) : wasm_v128_load32_zero(p);
-      v128_t a = wasm_i8x16_shuffle(v, zero, 0, 16, 4, 16, 1, 16, 5, 16, 2, 16, 6, 16, 3, 16, 7, 16);
+      v128_t a =
+          wasm_i8x16_shuffle(v, zero, 0, 16, 4, 16, 1, 16, 5, 16, 2, 16, 6, 16, 3, 16, 7, 16);
       ah = wasm_i32x4_add(ah, wasm_i32x4_dot_i16x8(a, wasm_i32x4_splat(int32_t(hi[t / 2]))));
       al = wasm_i32x4_add(al, wasm_i32x4_dot_i16x8(a, wasm_i32x4_splat(int32_t(lo[t / 2]))));
     }
-    v128_t sum = wasm_i32x4_add(wasm_i32x4_add(wasm_i32x4_shl(ah, 11), al), wasm_i32x4_splat(kHalf));
+    v128_t sum =
+        wasm_i32x4_add(wasm_i32x4_add(wasm_i32x4_shl(ah, 11), al), wasm_i32x4_splat(kHalf));
     uint32_t out = uint32_t(wasm_i32x4_extract_lane(pack_pixel(sum), 0));
     std::memcpy(dst + i * 4, &out, 4);
   }
@@ -161,7 +166,8 @@ void horizontal_simd(uint8_t* dst, const uint8_t* row, const Coeffs& c, const Pa
 
 // Rows are taken in pairs: the bytes of rows t and t+1 are widened and interleaved as
 // (r0[i], r1[i]) u16 pairs, so one dot_i16x8 applies both rows' (split) weights at once.
-void vertical_simd(uint8_t* dst, const uint8_t* src, size_t stride, size_t width, const int32_t* k, int count) {
+void vertical_simd(uint8_t* dst, const uint8_t* src, size_t stride, size_t width, const int32_t* k,
+                   int count) {
   const size_t bytes = width * 4;
   const v128_t zero = wasm_i32x4_splat(0);
   size_t b = 0;
@@ -174,7 +180,8 @@ void vertical_simd(uint8_t* dst, const uint8_t* src, size_t stride, size_t width
       const v128_t r1 = pair ? wasm_v128_load(p + stride) : zero;
       const int32_t k1 = pair ? k[t + 1] : 0;
       const v128_t kh = wasm_i32x4_splat(int32_t(uint32_t(k[t] >> 11) | uint32_t(k1 >> 11) << 16));
-      const v128_t kl = wasm_i32x4_splat(int32_t(uint32_t(k[t] & 2047) | uint32_t(k1 & 2047) << 16));
+      const v128_t kl =
+          wasm_i32x4_splat(int32_t(uint32_t(k[t] & 2047) | uint32_t(k1 & 2047) << 16));
       const v128_t a_lo = wasm_u16x8_extend_low_u8x16(r0), a_hi = wasm_u16x8_extend_high_u8x16(r0);
       const v128_t b_lo = wasm_u16x8_extend_low_u8x16(r1), b_hi = wasm_u16x8_extend_high_u8x16(r1);
       const v128_t q0 = wasm_i16x8_shuffle(a_lo, b_lo, 0, 8, 1, 9, 2, 10, 3, 11);
@@ -192,7 +199,8 @@ void vertical_simd(uint8_t* dst, const uint8_t* src, size_t stride, size_t width
     }
     const v128_t half = wasm_i32x4_splat(kHalf);
     auto total = [&](v128_t h, v128_t l) {
-      return wasm_i32x4_shr(wasm_i32x4_add(wasm_i32x4_add(wasm_i32x4_shl(h, 11), l), half), kPrecisionBits);
+      return wasm_i32x4_shr(wasm_i32x4_add(wasm_i32x4_add(wasm_i32x4_shl(h, 11), l), half),
+                            kPrecisionBits);
     };
     const v128_t w0 = wasm_i16x8_narrow_i32x4(total(h0, l0), total(h1, l1));
     const v128_t w1 = wasm_i16x8_narrow_i32x4(total(h2, l2), total(h3, l3));
@@ -228,9 +236,16 @@ struct ClipResampler::Impl {
 
   // Pixels [x0, x0+ow) x [y0, y0+oh) of the w x h image resized to sw x sh, as Pillow computes
   // them (a pass is skipped when its axis keeps its size, as Pillow does).
-  void begin(uint32_t w_, uint32_t h_, uint32_t sw_, uint32_t sh_, uint32_t x0_, uint32_t y0_, uint32_t ow_,
-             uint32_t oh_, bool simd_) {
-    w = w_; h = h_; sw = sw_; sh = sh_; x0 = x0_; y0 = y0_; ow = ow_; oh = oh_;
+  void begin(uint32_t w_, uint32_t h_, uint32_t sw_, uint32_t sh_, uint32_t x0_, uint32_t y0_,
+             uint32_t ow_, uint32_t oh_, bool simd_) {
+    w = w_;
+    h = h_;
+    sw = sw_;
+    sh = sh_;
+    x0 = x0_;
+    y0 = y0_;
+    ow = ow_;
+    oh = oh_;
 #ifdef __wasm_simd128__
     simd = simd_;
 #else
@@ -261,23 +276,32 @@ struct ClipResampler::Impl {
     uint8_t* dst = &mid[size_t(i) * ow * 4];
     if (!need_h) std::memcpy(dst, row + size_t(x0) * 4, size_t(ow) * 4);
 #ifdef __wasm_simd128__
-    else if (simd) horizontal_simd(dst, row, hc, pc);
+    else if (simd)
+      horizontal_simd(dst, row, hc, pc);
 #endif
-    else horizontal_scalar(dst, row, hc);
-    if (!fed[i]) { fed[i] = 1; missing--; }
+    else
+      horizontal_scalar(dst, row, hc);
+    if (!fed[i]) {
+      fed[i] = 1;
+      missing--;
+    }
   }
 
   // The window, RGBA, into out (ow x oh).
   void finish(uint8_t* out) {
-    void (*vertical)(uint8_t*, const uint8_t*, size_t, size_t, const int32_t*, int) = vertical_scalar;
+    void (*vertical)(uint8_t*, const uint8_t*, size_t, size_t, const int32_t*, int) =
+        vertical_scalar;
 #ifdef __wasm_simd128__
     if (simd) vertical = vertical_simd;
 #endif
     const size_t stride = size_t(ow) * 4;
     for (uint32_t y = 0; y < oh; y++) {
       uint8_t* dst = out + size_t(y) * stride;
-      if (need_v) vertical(dst, &mid[size_t(vc.start[y] - int32_t(row0)) * stride], stride, ow, &vc.k[size_t(y) * vc.ksize], vc.count[y]);
-      else std::memcpy(dst, &mid[size_t(y) * stride], stride);
+      if (need_v)
+        vertical(dst, &mid[size_t(vc.start[y] - int32_t(row0)) * stride], stride, ow,
+                 &vc.k[size_t(y) * vc.ksize], vc.count[y]);
+      else
+        std::memcpy(dst, &mid[size_t(y) * stride], stride);
     }
   }
 
@@ -306,12 +330,14 @@ ClipResampler::~ClipResampler() { impl_->wipe(); }
 Status ClipResampler::begin_preprocess(uint32_t w, uint32_t h, bool simd) {
   if (Status s = check_size(w, h)) return s;
   const ClipGeometry g = clip_geometry(w, h);
-  impl_->begin(w, h, g.scaled_w, g.scaled_h, g.crop_x, g.crop_y, kClipImageSide, kClipImageSide, simd);
+  impl_->begin(w, h, g.scaled_w, g.scaled_h, g.crop_x, g.crop_y, kClipImageSide, kClipImageSide,
+               simd);
   impl_->preprocess = true;
   return kOk;
 }
 
-Status ClipResampler::begin_downscale(uint32_t w, uint32_t h, uint32_t out_w, uint32_t out_h, bool simd) {
+Status ClipResampler::begin_downscale(uint32_t w, uint32_t h, uint32_t out_w, uint32_t out_h,
+                                      bool simd) {
   if (Status s = check_size(w, h)) return s;
   if (out_w == 0 || out_h == 0 || out_w > w || out_h > h)
     return fail(kBadInput, "downscale size must be between 1 and the image size");
@@ -334,7 +360,8 @@ Status ClipResampler::feed(const uint8_t* rows, uint32_t y, uint32_t n) {
 
 namespace {
 Status ready(const ClipResampler::Impl& m, bool preprocess) {
-  if (m.w == 0 || m.preprocess != preprocess) return fail(kBadInput, "resampler not started for this output");
+  if (m.w == 0 || m.preprocess != preprocess)
+    return fail(kBadInput, "resampler not started for this output");
   if (m.missing) return fail(kBadInput, "not every needed image row was fed");
   return kOk;
 }
@@ -371,7 +398,8 @@ Status clip_preprocess(float* out, const uint8_t* rgba, uint32_t w, uint32_t h, 
   return r.finish_preprocess(out);
 }
 
-Status clip_downscale_size(uint32_t w, uint32_t h, uint32_t max_side, uint32_t* out_w, uint32_t* out_h) {
+Status clip_downscale_size(uint32_t w, uint32_t h, uint32_t max_side, uint32_t* out_w,
+                           uint32_t* out_h) {
   if (max_side == 0) return fail(kBadInput, "the longest side bound must be at least 1");
   if (w == 0 || h == 0) return fail(kBadInput, "image width and height must be at least 1");
   const uint32_t longest = std::max(w, h);
@@ -386,8 +414,8 @@ Status clip_downscale_size(uint32_t w, uint32_t h, uint32_t max_side, uint32_t* 
   return kOk;
 }
 
-Status clip_downscale(uint8_t* out, uint32_t out_w, uint32_t out_h, const uint8_t* rgba, uint32_t w, uint32_t h,
-                      bool simd) {
+Status clip_downscale(uint8_t* out, uint32_t out_w, uint32_t out_h, const uint8_t* rgba, uint32_t w,
+                      uint32_t h, bool simd) {
   if (Status s = check_image(rgba, w, h)) return s;
   ClipResampler r;
   if (Status s = r.begin_downscale(w, h, out_w, out_h, simd)) return s;

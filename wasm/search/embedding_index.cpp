@@ -41,7 +41,8 @@ class TopK {
   }
   // Best first.
   std::vector<T>& sorted() {
-    std::sort_heap(heap_.begin(), heap_.end(), [](const T& a, const T& b) { return ranks_before(a, b); });
+    std::sort_heap(heap_.begin(), heap_.end(),
+                   [](const T& a, const T& b) { return ranks_before(a, b); });
     return heap_;
   }
 
@@ -80,7 +81,8 @@ float inverse_norm(const float* v, size_t n) {
 }
 
 size_t default_candidates(const SearchOptions& opt) {
-  return opt.candidates ? std::max(opt.candidates, opt.limit) : std::max<size_t>(10 * opt.limit, 100);
+  return opt.candidates ? std::max(opt.candidates, opt.limit)
+                        : std::max<size_t>(10 * opt.limit, 100);
 }
 
 }  // namespace
@@ -134,7 +136,8 @@ void EmbeddingIndex::write_slot(size_t slot, uint64_t id, const float* v, float 
 Status EmbeddingIndex::check_vector(const float* v) const {
   if (dims_ == 0) return fail(kBadInput, "index has no dimension");
   float inv = inverse_norm(v, dims_);
-  if (inv == 0 || !std::isfinite(inv)) return fail(kBadInput, "embedding must be finite and non-zero");
+  if (inv == 0 || !std::isfinite(inv))
+    return fail(kBadInput, "embedding must be finite and non-zero");
   return kOk;
 }
 
@@ -172,7 +175,8 @@ Status EmbeddingIndex::insert_normalized(uint64_t id, const float* v) {
   if (id > kMaxFileId) return fail(kBadInput, "file id must be an integer in 0 .. 2^53 - 1");
   if (slot_.count(id)) return fail(kBadInput, "duplicate file id");
   float inv = inverse_norm(v, dims_);
-  if (inv == 0 || std::fabs(inv - 1.0f) > 1e-3f) return fail(kBadInput, "stored vector is not unit length");
+  if (inv == 0 || std::fabs(inv - 1.0f) > 1e-3f)
+    return fail(kBadInput, "stored vector is not unit length");
   if (ids_.size() >= UINT32_MAX) return fail(kOutOfMemory, "index is full");
   write_slot(append_slot(id), id, v, 1.0f);
   return kOk;
@@ -185,7 +189,8 @@ bool EmbeddingIndex::remove(uint64_t id) {
   slot_.erase(it);
   if (slot != last) {
     // The last vector moves into the hole, keeping the rows contiguous for the scans.
-    std::memcpy(vecs_.data() + slot * stride_, vecs_.data() + last * stride_, stride_ * sizeof(float));
+    std::memcpy(vecs_.data() + slot * stride_, vecs_.data() + last * stride_,
+                stride_ * sizeof(float));
     std::memcpy(q8_.data() + slot * stride_, q8_.data() + last * stride_, stride_);
     q8_scale_[slot] = q8_scale_[last];
     ids_[slot] = ids_[last];
@@ -219,7 +224,8 @@ void EmbeddingIndex::quantize_query(const float* qn, std::vector<int8_t>& out, f
   *scale = quantize_i8(out.data(), qn, dims_);
 }
 
-Status EmbeddingIndex::search(const float* q, const SearchOptions& opt, std::vector<Hit>& out) const {
+Status EmbeddingIndex::search(const float* q, const SearchOptions& opt,
+                              std::vector<Hit>& out) const {
   out.clear();
   std::vector<float> qn;
   if (Status s = normalized_query(q, qn)) return s;
@@ -236,7 +242,8 @@ Status EmbeddingIndex::search(const float* q, const SearchOptions& opt, std::vec
     }
   } else {
     std::vector<Hit> cands;
-    if (Status s = approximate_candidates(q, std::min(default_candidates(opt), n), false, cands)) return s;
+    if (Status s = approximate_candidates(q, std::min(default_candidates(opt), n), false, cands))
+      return s;
     // Exact re-rank: the threshold applies to exact scores only, so an approximate score just
     // under it cannot lose a true match.
     for (const Hit& h : cands) {
@@ -276,7 +283,8 @@ Status EmbeddingIndex::approximate_candidates(const float* q, size_t want, bool 
   return kOk;
 }
 
-Status EmbeddingIndex::search_reference(const float* q, const SearchOptions& opt, std::vector<Hit>& out) const {
+Status EmbeddingIndex::search_reference(const float* q, const SearchOptions& opt,
+                                        std::vector<Hit>& out) const {
   out.clear();
   std::vector<float> qn;
   if (Status s = normalized_query(q, qn)) return s;
@@ -284,7 +292,8 @@ Status EmbeddingIndex::search_reference(const float* q, const SearchOptions& opt
     float s = dot_f32_scalar(vector_at(r), qn.data(), dims_);
     if (s >= opt.min_score) out.push_back({ids_[r], s});
   }
-  std::sort(out.begin(), out.end(), [](const Hit& a, const Hit& b) { return cl::ranks_before(a, b); });
+  std::sort(out.begin(), out.end(),
+            [](const Hit& a, const Hit& b) { return cl::ranks_before(a, b); });
   if (out.size() > opt.limit) out.resize(opt.limit);
   return kOk;
 }

@@ -29,7 +29,8 @@ struct SearchOptions {
   size_t limit = 10;
   float min_score = -2.0f;  // below every cosine: no threshold
   bool quantized = false;
-  size_t candidates = 0;  // int8 path: how many approximate hits to re-rank; 0 = max(10 * limit, 100)
+  size_t candidates =
+      0;  // int8 path: how many approximate hits to re-rank; 0 = max(10 * limit, 100)
 };
 
 class EmbeddingIndex {
@@ -76,11 +77,11 @@ class EmbeddingIndex {
   void write_slot(size_t slot, uint64_t id, const float* v, float inv_norm);
   size_t append_slot(uint64_t id);
 
-  size_t dims_ = 0, stride_ = 0;       // stride_: dims_ padded to a multiple of kLanes
-  std::vector<uint64_t> ids_;          // slot -> id
-  std::vector<float> vecs_;            // size() x stride_, zero padded
-  std::vector<int8_t> q8_;             // size() x stride_, int8 copies
-  std::vector<float> q8_scale_;        // slot -> dequantisation scale
+  size_t dims_ = 0, stride_ = 0;                 // stride_: dims_ padded to a multiple of kLanes
+  std::vector<uint64_t> ids_;                    // slot -> id
+  std::vector<float> vecs_;                      // size() x stride_, zero padded
+  std::vector<int8_t> q8_;                       // size() x stride_, int8 copies
+  std::vector<float> q8_scale_;                  // slot -> dequantisation scale
   std::unordered_map<uint64_t, uint32_t> slot_;  // id -> slot
 };
 

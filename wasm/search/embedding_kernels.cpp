@@ -40,8 +40,10 @@ int32_t dot_i8(const int8_t* a, const int16_t* q16, size_t n) {
   v128_t lo = wasm_i32x4_splat(0), hi = lo;
   for (size_t i = 0; i < n; i += kLanes) {
     v128_t v = wasm_v128_load(a + i);
-    lo = wasm_i32x4_add(lo, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(v), wasm_v128_load(q16 + i)));
-    hi = wasm_i32x4_add(hi, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(v), wasm_v128_load(q16 + i + 8)));
+    lo = wasm_i32x4_add(
+        lo, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(v), wasm_v128_load(q16 + i)));
+    hi = wasm_i32x4_add(
+        hi, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(v), wasm_v128_load(q16 + i + 8)));
   }
   return hsum_i32(wasm_i32x4_add(lo, hi));
 }
@@ -55,7 +57,6 @@ float dot_f32(const float* a, const float* b, size_t n) {
   for (size_t j = 0; j < kLanes; j++) t += s[j];
   return t;
 }
-
 
 int32_t dot_i8(const int8_t* a, const int16_t* q16, size_t n) {
   int32_t s[kLanes] = {};

@@ -29,8 +29,12 @@ struct WipedBytes {
   ~WipedBytes() { wipe_bytes(v.data(), v.capacity()); }
 };
 
-void put_u32(uint8_t* p, uint32_t x) { for (int i = 0; i < 4; i++) p[i] = uint8_t(x >> (8 * i)); }
-void put_u64(uint8_t* p, uint64_t x) { for (int i = 0; i < 8; i++) p[i] = uint8_t(x >> (8 * i)); }
+void put_u32(uint8_t* p, uint32_t x) {
+  for (int i = 0; i < 4; i++) p[i] = uint8_t(x >> (8 * i));
+}
+void put_u64(uint8_t* p, uint64_t x) {
+  for (int i = 0; i < 8; i++) p[i] = uint8_t(x >> (8 * i));
+}
 uint32_t get_u32(const uint8_t* p) {
   uint32_t x = 0;
   for (int i = 0; i < 4; i++) x |= uint32_t(p[i]) << (8 * i);
@@ -64,8 +68,10 @@ struct WipedBlock {
 
 // The plaintext length the header declares (kBadInput for a malformed header).
 Status declared_length(const uint8_t* head, uint64_t* total) {
-  if (std::memcmp(head, kPlainMagic, 4) != 0) return fail(kBadInput, "index data has a wrong magic");
-  if (get_u32(head + 4) != kFormatVersion) return fail(kBadInput, "unsupported index format version");
+  if (std::memcmp(head, kPlainMagic, 4) != 0)
+    return fail(kBadInput, "index data has a wrong magic");
+  if (get_u32(head + 4) != kFormatVersion)
+    return fail(kBadInput, "unsupported index format version");
   const uint64_t d = get_u32(head + 8), n = get_u32(head + 12);
   if (d == 0 || d > kMaxDims) return fail(kBadInput, "index dimension out of range");
   *total = kPlainHeaderBytes + n * 8 + n * d * 4;  // < 2^51: no overflow
@@ -82,8 +88,10 @@ Status inflate_into(ZSTD_DCtx* dctx, ZSTD_inBuffer& in, ZSTD_outBuffer& ob, size
     r = ZSTD_decompressStream(dctx, &ob, &in);
     if (ZSTD_isError(r)) return fail(kBadInput, "index data failed to decompress");
     if (ob.pos == ob.size) break;
-    if (r == 0 && in.pos == in.size) return fail(kBadInput, "index data is shorter than its header declares");
-    if (in.pos == in_before && ob.pos == out_before) return fail(kBadInput, "index data ends inside a zstd frame");
+    if (r == 0 && in.pos == in.size)
+      return fail(kBadInput, "index data is shorter than its header declares");
+    if (in.pos == in_before && ob.pos == out_before)
+      return fail(kBadInput, "index data ends inside a zstd frame");
   }
   return kOk;
 }
@@ -98,7 +106,8 @@ Status inflate_end(ZSTD_DCtx* dctx, ZSTD_inBuffer& in, size_t r) {
     r = ZSTD_decompressStream(dctx, &probe, &in);
     if (ZSTD_isError(r)) return fail(kBadInput, "index data failed to decompress");
     if (probe.pos) return fail(kBadInput, "index data is longer than its header declares");
-    if (r != 0 && in.pos == in_before) return fail(kBadInput, "index data ends inside a zstd frame");
+    if (r != 0 && in.pos == in_before)
+      return fail(kBadInput, "index data ends inside a zstd frame");
   }
   return kOk;
 }
@@ -116,7 +125,8 @@ Status inflate(const uint8_t* src, size_t len, WipedBlock& out) {
   size_t r = 1;
   Status status = inflate_into(dctx, in, ob, &r);
   if (status == kOk) status = declared_length(head, &total);
-  if (status == kOk && total > kMaxPlainBytes) status = fail(kBadInput, "index data declares more than the 1 GiB cap");
+  if (status == kOk && total > kMaxPlainBytes)
+    status = fail(kBadInput, "index data declares more than the 1 GiB cap");
   if (status == kOk) status = out.allocate(size_t(total));
   if (status == kOk) {
     std::memcpy(out.p, head, sizeof head);
@@ -161,9 +171,11 @@ Status index_parse(EmbeddingIndex& out, const uint8_t* plain, size_t len) {
   uint64_t total = 0;
   if (Status s = declared_length(plain, &total)) return s;
   const uint64_t d = get_u32(plain + 8), n = get_u32(plain + 12);
-  if (len != total) return fail(kBadInput, "index data length does not match its dimension and count");
+  if (len != total)
+    return fail(kBadInput, "index data length does not match its dimension and count");
   // The new index's float rows and int8 copies, about 5 bytes per plaintext vector byte.
-  if (!heap_has_room(size_t(n * d * 5))) return fail(kOutOfMemory, "not enough wasm memory to load the index");
+  if (!heap_has_room(size_t(n * d * 5)))
+    return fail(kOutOfMemory, "not enough wasm memory to load the index");
   EmbeddingIndex fresh;
   fresh.reset(size_t(d));
   fresh.reserve(size_t(n));
@@ -187,29 +199,37 @@ Status index_save(const EmbeddingIndex& index, const uint8_t key[32], std::vecto
   WipedBytes plain, packed;
   index_serialize(index, plain.v);
   packed.v.resize(ZSTD_compressBound(plain.v.size()));
-  size_t zlen = ZSTD_compress(packed.v.data(), packed.v.size(), plain.v.data(), plain.v.size(), kZstdLevel);
+  size_t zlen =
+      ZSTD_compress(packed.v.data(), packed.v.size(), plain.v.data(), plain.v.size(), kZstdLevel);
   if (ZSTD_isError(zlen)) return fail(kOutOfMemory, "zstd compression failed");
   const size_t clen = zlen + kStreamOverhead;
   out.assign(kIndexEnvelopeBytes + clen, 0);
   std::memcpy(out.data(), kEnvelopeMagic, 4);
   put_u32(out.data() + 4, kEnvelopeVersion);
   put_u64(out.data() + 8, clen);
-  return blob_encrypt(out.data() + kIndexEnvelopeBytes, out.data() + 16, packed.v.data(), zlen, key);
+  return blob_encrypt(out.data() + kIndexEnvelopeBytes, out.data() + 16, packed.v.data(), zlen,
+                      key);
 }
 
 Status index_load(EmbeddingIndex& index, const uint8_t* data, size_t len, const uint8_t key[32]) {
   if (len < 8) return fail(kTruncated, "index bytes end inside the envelope header");
-  if (std::memcmp(data, kEnvelopeMagic, 4) != 0) return fail(kBadInput, "not a saved cipherlens index (wrong magic)");
-  if (get_u32(data + 4) != kEnvelopeVersion) return fail(kBadInput, "unsupported index envelope version");
-  if (len < kIndexEnvelopeBytes) return fail(kTruncated, "index bytes end inside the envelope header");
+  if (std::memcmp(data, kEnvelopeMagic, 4) != 0)
+    return fail(kBadInput, "not a saved cipherlens index (wrong magic)");
+  if (get_u32(data + 4) != kEnvelopeVersion)
+    return fail(kBadInput, "unsupported index envelope version");
+  if (len < kIndexEnvelopeBytes)
+    return fail(kTruncated, "index bytes end inside the envelope header");
   const uint64_t clen = get_u64(data + 8);
   if (clen < kStreamOverhead) return fail(kBadInput, "index ciphertext length is invalid");
-  if (len - kIndexEnvelopeBytes < clen) return fail(kTruncated, "index bytes end before the ciphertext does");
-  if (len - kIndexEnvelopeBytes > clen) return fail(kBadInput, "trailing bytes after the index ciphertext");
+  if (len - kIndexEnvelopeBytes < clen)
+    return fail(kTruncated, "index bytes end before the ciphertext does");
+  if (len - kIndexEnvelopeBytes > clen)
+    return fail(kBadInput, "trailing bytes after the index ciphertext");
 
   WipedBlock packed, plain;
   if (Status s = packed.allocate(size_t(clen - kStreamOverhead))) return s;
-  if (Status s = blob_decrypt(packed.p, data + kIndexEnvelopeBytes, size_t(clen), data + 16, key)) return s;
+  if (Status s = blob_decrypt(packed.p, data + kIndexEnvelopeBytes, size_t(clen), data + 16, key))
+    return s;
 
   // Authentic from here on: what remains can only be a malformed writer, hence kBadInput.
   if (Status s = inflate(packed.p, packed.n, plain)) return s;

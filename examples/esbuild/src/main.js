@@ -28,6 +28,12 @@ async function run() {
 }
 
 run().then(
-  (result) => { out.textContent = JSON.stringify(result); out.dataset.done = 'ok'; },
-  (e) => { out.textContent = `${e?.name}: ${e?.message}\n${e?.stack}`; out.dataset.done = 'error'; },
+  (result) => {
+    out.textContent = JSON.stringify(result);
+    out.dataset.done = 'ok';
+  },
+  (e) => {
+    out.textContent = `${e?.name}: ${e?.message}\n${e?.stack}`;
+    out.dataset.done = 'error';
+  },
 );

@@ -28,7 +28,12 @@ async function run() {
   result.stream = plain.length === video.length && plain.every((b, i) => b === video[i]);
   await worker.terminate();
 
-  const search = await createSearchWorker({ baseUrl: '/models/', textModel: 'text.onnx', imageModel: 'image.onnx', numThreads: 1 });
+  const search = await createSearchWorker({
+    baseUrl: '/models/',
+    textModel: 'text.onnx',
+    imageModel: 'image.onnx',
+    numThreads: 1,
+  });
   await search.indexImage(1, solid(255, 0, 0), 64, 64);
   await search.indexImage(2, solid(0, 0, 255), 64, 64);
   result.search = (await search.query('red'))[0]?.fileId;
@@ -37,6 +42,12 @@ async function run() {
 }
 
 run().then(
-  (result) => { out.textContent = JSON.stringify(result); out.dataset.done = 'ok'; },
-  (e) => { out.textContent = `${e?.name}: ${e?.message}\n${e?.stack}`; out.dataset.done = 'error'; },
+  (result) => {
+    out.textContent = JSON.stringify(result);
+    out.dataset.done = 'ok';
+  },
+  (e) => {
+    out.textContent = `${e?.name}: ${e?.message}\n${e?.stack}`;
+    out.dataset.done = 'error';
+  },
 );

@@ -10,23 +10,27 @@ const URLSAFE_NO_PADDING = 1;
 export function makeB64(heap: Heap) {
   const { mod } = heap;
 
-  const encodeWith = (variant: number) => (bytes: Uint8Array): string => {
-    requireBytes('bytes', bytes);
-    return heap.scope((a) => {
-      const out = a.alloc(mod.b64EncodedLength(bytes.length, variant) + 1);
-      const len = mod.b64Encode(out, a.put(bytes), bytes.length, variant);
-      return readText(heap, out, len);
-    });
-  };
+  const encodeWith =
+    (variant: number) =>
+    (bytes: Uint8Array): string => {
+      requireBytes('bytes', bytes);
+      return heap.scope((a) => {
+        const out = a.alloc(mod.b64EncodedLength(bytes.length, variant) + 1);
+        const len = mod.b64Encode(out, a.put(bytes), bytes.length, variant);
+        return readText(heap, out, len);
+      });
+    };
 
-  const decodeWith = (variant: number) => (text: string): Uint8Array<ArrayBuffer> => {
-    requireString('base64 text', text);
-    return heap.scope((a) => {
-      const [ptr, len] = putText(a, text);
-      const out = a.alloc(Math.floor(len / 4) * 3 + 3);
-      return heap.read(out, heap.checkLength(mod.b64Decode(out, ptr, len, variant)));
-    });
-  };
+  const decodeWith =
+    (variant: number) =>
+    (text: string): Uint8Array<ArrayBuffer> => {
+      requireString('base64 text', text);
+      return heap.scope((a) => {
+        const [ptr, len] = putText(a, text);
+        const out = a.alloc(Math.floor(len / 4) * 3 + 3);
+        return heap.read(out, heap.checkLength(mod.b64Decode(out, ptr, len, variant)));
+      });
+    };
 
   return {
     /** Standard alphabet with padding (libsodium ORIGINAL): keys, nonces, ciphertexts. */

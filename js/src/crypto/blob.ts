@@ -6,20 +6,22 @@ import { HEADER_BYTES, KEY_BYTES, STREAM_OVERHEAD } from './sizes.js';
 export function makeBlob(heap: Heap) {
   const { mod } = heap;
 
-  const decryptWith = (strict: boolean) => (ciphertext: Uint8Array, header: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> => {
-    requireBytes('ciphertext', ciphertext);
-    requireBytes('header', header, HEADER_BYTES);
-    requireBytes('key', key, KEY_BYTES);
-    if (ciphertext.length < STREAM_OVERHEAD) {
-      throw new CoreError('TRUNCATED', 'blob is shorter than its 17-byte overhead');
-    }
-    return heap.scope((a) => {
-      const mlen = ciphertext.length - STREAM_OVERHEAD;
-      const m = a.alloc(mlen);
-      heap.check(mod.blobDecrypt(m, a.put(ciphertext), ciphertext.length, a.put(header), a.put(key), strict));
-      return heap.read(m, mlen);
-    });
-  };
+  const decryptWith =
+    (strict: boolean) =>
+    (ciphertext: Uint8Array, header: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> => {
+      requireBytes('ciphertext', ciphertext);
+      requireBytes('header', header, HEADER_BYTES);
+      requireBytes('key', key, KEY_BYTES);
+      if (ciphertext.length < STREAM_OVERHEAD) {
+        throw new CoreError('TRUNCATED', 'blob is shorter than its 17-byte overhead');
+      }
+      return heap.scope((a) => {
+        const mlen = ciphertext.length - STREAM_OVERHEAD;
+        const m = a.alloc(mlen);
+        heap.check(mod.blobDecrypt(m, a.put(ciphertext), ciphertext.length, a.put(header), a.put(key), strict));
+        return heap.read(m, mlen);
+      });
+    };
 
   return {
     encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array<ArrayBuffer>; header: Uint8Array<ArrayBuffer> } {

@@ -20,7 +20,8 @@ export function makeBox(heap: Heap) {
       requireBytes('publicKey', publicKey, PUBLIC_KEY_BYTES);
       const clen = message.length + SEAL_OVERHEAD;
       return heap.small(PUBLIC_KEY_BYTES + message.length + clen, (pk) => {
-        const m = pk + PUBLIC_KEY_BYTES, c = m + message.length;
+        const m = pk + PUBLIC_KEY_BYTES,
+          c = m + message.length;
         const u8 = heap.u8;
         u8.set(publicKey, pk);
         u8.set(message, m);
@@ -38,7 +39,9 @@ export function makeBox(heap: Heap) {
       }
       const mlen = ciphertext.length - SEAL_OVERHEAD;
       return heap.small(PUBLIC_KEY_BYTES + SECRET_KEY_BYTES + ciphertext.length + mlen, (pk) => {
-        const sk = pk + PUBLIC_KEY_BYTES, c = sk + SECRET_KEY_BYTES, m = c + ciphertext.length;
+        const sk = pk + PUBLIC_KEY_BYTES,
+          c = sk + SECRET_KEY_BYTES,
+          m = c + ciphertext.length;
         const u8 = heap.u8;
         u8.set(publicKey, pk);
         u8.set(secretKey, sk);

@@ -25,7 +25,7 @@ export function makeFileHash(heap: Heap) {
     const dispose = () => {
       if (!wasm) return;
       registry.unregister(hasher);
-      wasm.delete();  // the C++ destructor zeroes the state
+      wasm.delete(); // the C++ destructor zeroes the state
       wasm = null;
     };
     const hasher: FileHasher = {

@@ -120,8 +120,13 @@ export function makeKeys(heap: Heap) {
       return heap.read(out, length);
     });
 
-  const deriveKey = (password: string | Uint8Array, salt: Uint8Array, opsLimit: number, memLimit: number,
-    bounds: KdfBounds = {}): Uint8Array<ArrayBuffer> => {
+  const deriveKey = (
+    password: string | Uint8Array,
+    salt: Uint8Array,
+    opsLimit: number,
+    memLimit: number,
+    bounds: KdfBounds = {},
+  ): Uint8Array<ArrayBuffer> => {
     const pw = passwordBytes(password);
     requireBytes('salt', salt, SALT_BYTES);
     requireLimit('opsLimit', opsLimit);
@@ -136,8 +141,12 @@ export function makeKeys(heap: Heap) {
 
   const deriveSensitiveKey = (password: string | Uint8Array): DerivedKey => {
     const salt = randomBytes(SALT_BYTES);
-    return withSensitiveLimits(({ opsLimit, memLimit }) =>
-      ({ key: deriveKey(password, salt, opsLimit, memLimit), salt, opsLimit, memLimit }));
+    return withSensitiveLimits(({ opsLimit, memLimit }) => ({
+      key: deriveKey(password, salt, opsLimit, memLimit),
+      salt,
+      opsLimit,
+      memLimit,
+    }));
   };
 
   const deriveInteractiveKey = (password: string | Uint8Array): DerivedKey => {

@@ -31,7 +31,7 @@ export function makeMnemonic(heap: Heap) {
     if (typeof text !== 'string') throw badInput('mnemonic must be a string or an array of words');
     return heap.scope((a) => {
       const [ptr, len] = putText(a, text.replace(WHITESPACE, ' ').toLowerCase());
-      const entropy = a.alloc(KEY_BYTES);  // the largest entropy: a key's
+      const entropy = a.alloc(KEY_BYTES); // the largest entropy: a key's
       return heap.read(entropy, heap.checkLength(mod.mnemonicToEntropy(entropy, ptr, len, expectedWords)));
     });
   };

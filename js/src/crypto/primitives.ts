@@ -13,7 +13,8 @@ const HCHACHA20_INPUT_BYTES = 16;
 export function makePrimitives(heap: Heap) {
   const { mod } = heap;
 
-  const xorWith = (fn: typeof mod.chacha20IetfXorIc, nonceBytes: number) =>
+  const xorWith =
+    (fn: typeof mod.chacha20IetfXorIc, nonceBytes: number) =>
     (message: Uint8Array, nonce: Uint8Array, counter: number, key: Uint8Array): Uint8Array<ArrayBuffer> => {
       requireBytes('message', message);
       requireBytes('nonce', nonce, nonceBytes);
@@ -25,7 +26,8 @@ export function makePrimitives(heap: Heap) {
       });
     };
 
-  const aeadEncryptWith = (fn: typeof mod.aeadChacha20Poly1305IetfEncrypt, nonceBytes: number) =>
+  const aeadEncryptWith =
+    (fn: typeof mod.aeadChacha20Poly1305IetfEncrypt, nonceBytes: number) =>
     (message: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> => {
       requireBytes('message', message);
       requireBytes('ad', ad);
@@ -38,7 +40,8 @@ export function makePrimitives(heap: Heap) {
       });
     };
 
-  const aeadDecryptWith = (fn: typeof mod.aeadChacha20Poly1305IetfDecrypt, nonceBytes: number) =>
+  const aeadDecryptWith =
+    (fn: typeof mod.aeadChacha20Poly1305IetfDecrypt, nonceBytes: number) =>
     (ciphertext: Uint8Array, ad: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> => {
       requireBytes('ciphertext', ciphertext);
       requireBytes('ad', ad);

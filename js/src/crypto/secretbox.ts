@@ -13,7 +13,9 @@ export function makeSecretbox(heap: Heap) {
       // 32-byte keys Ente wraps): per-allocation cost dominated the call.
       const clen = message.length + MAC_BYTES;
       return heap.small(KEY_BYTES + NONCE_BYTES + message.length + clen, (base) => {
-        const nonce = base + KEY_BYTES, m = nonce + NONCE_BYTES, c = m + message.length;
+        const nonce = base + KEY_BYTES,
+          m = nonce + NONCE_BYTES,
+          c = m + message.length;
         const u8 = heap.u8;
         u8.set(key, base);
         u8.set(message, m);
@@ -31,7 +33,9 @@ export function makeSecretbox(heap: Heap) {
       }
       const mlen = ciphertext.length - MAC_BYTES;
       return heap.small(KEY_BYTES + NONCE_BYTES + ciphertext.length + mlen, (base) => {
-        const nonce_ = base + KEY_BYTES, c = nonce_ + NONCE_BYTES, m = c + ciphertext.length;
+        const nonce_ = base + KEY_BYTES,
+          c = nonce_ + NONCE_BYTES,
+          m = c + ciphertext.length;
         const u8 = heap.u8;
         u8.set(key, base);
         u8.set(nonce, nonce_);

@@ -31,8 +31,19 @@ export const MNEMONIC_MAX_CHARS = 24 * 9;
 
 /** The sizes the module exports, under the names it exports them by. */
 export const MODULE_SIZES = {
-  KEY_BYTES, SALT_BYTES, LOGIN_SUBKEY_BYTES, NONCE_BYTES, MAC_BYTES, HEADER_BYTES, STREAM_OVERHEAD,
-  CHUNK_BYTES, PUBLIC_KEY_BYTES, SECRET_KEY_BYTES, SEAL_OVERHEAD, FILE_HASH_BYTES, MNEMONIC_MAX_CHARS,
+  KEY_BYTES,
+  SALT_BYTES,
+  LOGIN_SUBKEY_BYTES,
+  NONCE_BYTES,
+  MAC_BYTES,
+  HEADER_BYTES,
+  STREAM_OVERHEAD,
+  CHUNK_BYTES,
+  PUBLIC_KEY_BYTES,
+  SECRET_KEY_BYTES,
+  SEAL_OVERHEAD,
+  FILE_HASH_BYTES,
+  MNEMONIC_MAX_CHARS,
 } as const satisfies { [K in keyof CryptoModule]?: number };
 
 /** Throws if the module was built with other sizes than this package (a mismatched build). */

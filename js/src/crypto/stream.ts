@@ -1,9 +1,8 @@
 import type { Heap } from '../runtime/heap.js';
 import type { WasmStreamDecryptor, WasmStreamEncryptor } from '../wasm/cipherlens.mjs';
-import { CoreError, badInput, requireBytes } from '../runtime/errors.js';
+import { badInput, requireBytes } from '../runtime/errors.js';
 import { CHUNK_BYTES, CIPHER_CHUNK_BYTES, HEADER_BYTES, KEY_BYTES, STREAM_OVERHEAD } from './sizes.js';
 import { concat } from '../runtime/bytes.js';
-
 
 export interface StreamEncryptor {
   readonly header: Uint8Array<ArrayBuffer>;
@@ -54,7 +53,10 @@ export function makeStream(heap: Heap) {
   abstract class Incremental<W extends WasmCipher> {
     protected wasm: W | null;
 
-    constructor(wasm: W, private readonly what: string) {
+    constructor(
+      wasm: W,
+      private readonly what: string,
+    ) {
       this.wasm = wasm;
       registry.register(this, wasm, this);
     }
@@ -90,7 +92,7 @@ export function makeStream(heap: Heap) {
     dispose(): void {
       if (!this.wasm) return;
       registry.unregister(this);
-      this.wasm.delete();  // the C++ destructor zeroes state and buffers
+      this.wasm.delete(); // the C++ destructor zeroes state and buffers
       this.wasm = null;
     }
   }
@@ -117,7 +119,7 @@ export function makeStream(heap: Heap) {
     feed(bytes: Uint8Array, sink: Sink): void {
       requireBytes('bytes', bytes);
       const wasm = this.live();
-      for (let at = 0; at < bytes.length;) {
+      for (let at = 0; at < bytes.length; ) {
         let space = wasm.inputSpace();
         if (space === 0) {
           // More plaintext follows a full chunk: that chunk is a MESSAGE, not the FINAL one.
@@ -151,7 +153,7 @@ export function makeStream(heap: Heap) {
     feed(bytes: Uint8Array, sink: Sink): void {
       requireBytes('bytes', bytes);
       const wasm = this.live();
-      for (let at = 0; at < bytes.length;) {
+      for (let at = 0; at < bytes.length; ) {
         // After the FINAL chunk there is no space: commit() then reports the trailing data. It
         // gets 1, not the remaining length, which wraps to 0 in wasm at 2^32 (an endless loop).
         const n = Math.min(wasm.inputSpace(), bytes.length - at);

@@ -46,8 +46,11 @@ export interface WorkerOptions extends LoadOptions, SpawnOptions {
 type Fn = (...args: never[]) => unknown;
 /** Every function of T returning a promise instead; plain values stay. */
 export type Async<T> = {
-  [K in keyof T]: T[K] extends Fn ? (...args: Parameters<T[K]>) => Promise<Awaited<ReturnType<T[K]>>>
-    : T[K] extends object ? Async<T[K]> : T[K];
+  [K in keyof T]: T[K] extends Fn
+    ? (...args: Parameters<T[K]>) => Promise<Awaited<ReturnType<T[K]>>>
+    : T[K] extends object
+      ? Async<T[K]>
+      : T[K];
 };
 
 export interface AsyncStreamEncryptor {
@@ -80,9 +83,18 @@ export interface WorkerControls<C extends CryptoCore = Core> {
   /** The same API with an AbortSignal and/or progress callback for every call made through it. */
   with(options: CallOptions): AsyncCore<C>;
   /** Plaintext of each authenticated 4 MiB chunk, as it completes. */
-  decryptStream(source: ByteSource, header: Uint8Array, key: Uint8Array, options?: StreamOptions): ReadableStream<Uint8Array<ArrayBuffer>>;
+  decryptStream(
+    source: ByteSource,
+    header: Uint8Array,
+    key: Uint8Array,
+    options?: StreamOptions,
+  ): ReadableStream<Uint8Array<ArrayBuffer>>;
   /** Ente's chunked layout; `header` is known before any data flows. */
-  encryptStream(source: ByteSource, key: Uint8Array, options?: StreamOptions): Promise<{ header: Uint8Array; stream: ReadableStream<Uint8Array<ArrayBuffer>> }>;
+  encryptStream(
+    source: ByteSource,
+    key: Uint8Array,
+    options?: StreamOptions,
+  ): Promise<{ header: Uint8Array; stream: ReadableStream<Uint8Array<ArrayBuffer>> }>;
   /** Jobs completed by each thread so far, and throw-away key-derivation threads alive now. */
   stats(): { completed: number[]; kdfWorkers: number };
   /** Open stream sessions over all threads (0 once every stream ended or was cancelled). */
@@ -129,7 +141,10 @@ function kdfRunner(spawn: Spawn, core: ThreadCore) {
   const threads = new Set<WorkerThread>();
   let live = 0;
 
-  const inThread = async <T>(signal: AbortSignal | undefined, fn: (call: (path: string, args: unknown[]) => Promise<unknown>) => Promise<T>): Promise<T> => {
+  const inThread = async <T>(
+    signal: AbortSignal | undefined,
+    fn: (call: (path: string, args: unknown[]) => Promise<unknown>) => Promise<T>,
+  ): Promise<T> => {
     if (signal?.aborted) throw abortReason(signal);
     live++;
     const starting = startThread(spawn, core);
@@ -140,38 +155,67 @@ function kdfRunner(spawn: Spawn, core: ThreadCore) {
       return await abortable(fn(call), signal);
     } finally {
       // Also when aborted while the thread was still starting: it is terminated once it is up.
-      await starting.then(({ thread }) => {
-        threads.delete(thread);
-        return thread.terminate();
-      }, () => {}).finally(() => live--);
+      await starting
+        .then(
+          ({ thread }) => {
+            threads.delete(thread);
+            return thread.terminate();
+          },
+          () => {},
+        )
+        .finally(() => live--);
     }
   };
 
   /** One Argon2 attempt with progress before and after. */
-  const attempt = async (call: (path: string, args: unknown[]) => Promise<unknown>, options: CallOptions, n: number,
-    password: unknown, salt: Uint8Array, opsLimit: number, memLimit: number, bounds?: unknown): Promise<Uint8Array<ArrayBuffer>> => {
+  const attempt = async (
+    call: (path: string, args: unknown[]) => Promise<unknown>,
+    options: CallOptions,
+    n: number,
+    password: unknown,
+    salt: Uint8Array,
+    opsLimit: number,
+    memLimit: number,
+    bounds?: unknown,
+  ): Promise<Uint8Array<ArrayBuffer>> => {
     const report = (p: Omit<KdfProgress, 'type' | 'attempt' | 'opsLimit' | 'memLimit'>) =>
       options.onProgress?.({ type: 'kdf', attempt: n, opsLimit, memLimit, ...p });
     report({ phase: 'before' });
     const t0 = performance.now();
     try {
-      const key = await call('deriveKey', [password, salt, opsLimit, memLimit, ...(bounds === undefined ? [] : [bounds])]) as Uint8Array<ArrayBuffer>;
+      const key = (await call('deriveKey', [
+        password,
+        salt,
+        opsLimit,
+        memLimit,
+        ...(bounds === undefined ? [] : [bounds]),
+      ])) as Uint8Array<ArrayBuffer>;
       report({ phase: 'after', ok: true, seconds: (performance.now() - t0) / 1000 });
       return key;
     } catch (e) {
-      if (options.signal?.aborted) throw e;  // killed, not finished: no "after"
-      report({ phase: 'after', ok: false, error: e instanceof CoreError ? e.code : undefined, seconds: (performance.now() - t0) / 1000 });
+      if (options.signal?.aborted) throw e; // killed, not finished: no "after"
+      report({
+        phase: 'after',
+        ok: false,
+        error: e instanceof CoreError ? e.code : undefined,
+        seconds: (performance.now() - t0) / 1000,
+      });
       throw e;
     }
   };
 
-  const deriveKey = (options: CallOptions, password: unknown, salt: Uint8Array, opsLimit: number, memLimit: number,
-    bounds?: unknown) =>
-    inThread(options.signal, (call) => attempt(call, options, 1, password, salt, opsLimit, memLimit, bounds));
+  const deriveKey = (
+    options: CallOptions,
+    password: unknown,
+    salt: Uint8Array,
+    opsLimit: number,
+    memLimit: number,
+    bounds?: unknown,
+  ) => inThread(options.signal, (call) => attempt(call, options, 1, password, salt, opsLimit, memLimit, bounds));
 
   const deriveInteractiveKey = (options: CallOptions, password: unknown): Promise<DerivedKey> =>
     inThread(options.signal, async (call) => {
-      const salt = await call('randomBytes', [SALT_BYTES]) as Uint8Array<ArrayBuffer>;
+      const salt = (await call('randomBytes', [SALT_BYTES])) as Uint8Array<ArrayBuffer>;
       const { opsLimit, memLimit } = INTERACTIVE_LIMITS;
       const key = await attempt(call, options, 1, password, salt, opsLimit, memLimit);
       return { key, salt, opsLimit, memLimit };
@@ -180,14 +224,19 @@ function kdfRunner(spawn: Spawn, core: ThreadCore) {
   // One throw-away thread per attempt, so each attempt reports its own progress.
   const deriveSensitiveKey = (options: CallOptions, password: unknown): Promise<DerivedKey> =>
     inThread(options.signal, async (call) => {
-      const salt = await call('randomBytes', [SALT_BYTES]) as Uint8Array<ArrayBuffer>;
-      return withSensitiveLimitsAsync(async ({ opsLimit, memLimit }, n) =>
-        ({ key: await attempt(call, options, n, password, salt, opsLimit, memLimit), salt, opsLimit, memLimit }));
+      const salt = (await call('randomBytes', [SALT_BYTES])) as Uint8Array<ArrayBuffer>;
+      return withSensitiveLimitsAsync(async ({ opsLimit, memLimit }, n) => ({
+        key: await attempt(call, options, n, password, salt, opsLimit, memLimit),
+        salt,
+        opsLimit,
+        memLimit,
+      }));
     });
 
   // One runner per 'kdf-thread' route: a new one does not compile until it has its runner here.
   const runners: Record<KdfPath, (options: CallOptions, args: unknown[]) => Promise<unknown>> = {
-    deriveKey: (options, args) => deriveKey(options, args[0], args[1] as Uint8Array, args[2] as number, args[3] as number, args[4]),
+    deriveKey: (options, args) =>
+      deriveKey(options, args[0], args[1] as Uint8Array, args[2] as number, args[3] as number, args[4]),
     deriveInteractiveKey: (options, args) => deriveInteractiveKey(options, args[0]),
     deriveSensitiveKey: (options, args) => deriveSensitiveKey(options, args[0]),
   };
@@ -214,33 +263,39 @@ export interface PoolKind {
 export async function startPool(kind: PoolKind, n: number, options: WorkerOptions = {}): Promise<CoreWorker<CryptoCore>> {
   if (!Number.isSafeInteger(n) || n < 1) throw new CoreError('BAD_INPUT', 'a pool needs at least one worker');
   const flavor = options.flavor ?? kind.defaultFlavor;
-  const core: ThreadCore = { wasmModule: await compileBuild(options, kind.build(flavor)), flavor };  // compiled once, instantiated by every thread
+  const core: ThreadCore = { wasmModule: await compileBuild(options, kind.build(flavor)), flavor }; // compiled once, instantiated by every thread
   const spawnOptions: SpawnOptions = { workerUrl: options.workerUrl };
   const spawn = () => spawnWorker(kind.worker, spawnOptions);
   const started = await Promise.allSettled(Array.from({ length: n }, () => startThread(spawn, core)));
   const failure = started.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
-  const ok = started.filter((s) => s.status === 'fulfilled').map((s) => (s as PromiseFulfilledResult<{ thread: WorkerThread; shape: ApiShape }>).value);
+  const ok = started
+    .filter((s) => s.status === 'fulfilled')
+    .map((s) => (s as PromiseFulfilledResult<{ thread: WorkerThread; shape: ApiShape }>).value);
   if (failure) {
     await Promise.all(ok.map((s) => s.thread.terminate()));
     throw failure.reason;
   }
-  const threads = ok.map((s) => s.thread);  // the live threads: the scheduler retires and adds in place
+  const threads = ok.map((s) => s.thread); // the live threads: the scheduler retires and adds in place
   const shape = ok[0].shape;
   const scheduler = new Scheduler(threads);
   const kdf = kdfRunner(spawn, core);
 
   // A thread that dies (crash, out of memory, killed) fails only its own jobs and streams; a
   // new thread takes its place, so the pool keeps serving and a retry works.
-  const replaceOnDeath = (dead: WorkerThread) => dead.onDeath(() => {
-    if (scheduler.closed) return;
-    scheduler.retire(dead);
-    dead.terminate().catch(() => {});  // a browser Worker that reported an error may still run
-    startThread(spawn, core).then(({ thread }) => {
-      if (scheduler.closed) return thread.terminate();
-      replaceOnDeath(thread);
-      scheduler.add(thread);
-    }, (e) => scheduler.fail(e));
-  });
+  const replaceOnDeath = (dead: WorkerThread) =>
+    dead.onDeath(() => {
+      if (scheduler.closed) return;
+      scheduler.retire(dead);
+      dead.terminate().catch(() => {}); // a browser Worker that reported an error may still run
+      startThread(spawn, core).then(
+        ({ thread }) => {
+          if (scheduler.closed) return thread.terminate();
+          replaceOnDeath(thread);
+          scheduler.add(thread);
+        },
+        (e) => scheduler.fail(e),
+      );
+    });
   threads.forEach(replaceOnDeath);
 
   // async: a bad argument (e.g. bytes already transferred) rejects like every other failure.
@@ -264,7 +319,7 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
       try {
         return await thread.guard(fn());
       } catch (e) {
-        end();  // the worker dropped the session
+        end(); // the worker dropped the session
         throw e;
       } finally {
         if (last) end();
@@ -272,10 +327,11 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
     };
     return {
       ...(s.header ? { header: s.header } : {}),
-      update: (bytes: Uint8Array) => guard(() => {
-        const owned = ownedBytes(requireBytes('bytes', bytes));
-        return thread.remote.update(s.id, Comlink.transfer(owned, [owned.buffer as ArrayBuffer]));
-      }),
+      update: (bytes: Uint8Array) =>
+        guard(() => {
+          const owned = ownedBytes(requireBytes('bytes', bytes));
+          return thread.remote.update(s.id, Comlink.transfer(owned, [owned.buffer as ArrayBuffer]));
+        }),
       final: () => guard(() => thread.remote.final(s.id), true),
       dispose: () => guard(() => thread.remote.close(s.id), true),
     };
@@ -328,12 +384,18 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
       return counts.reduce((a, b) => a + b, 0);
     },
 
-    threadStats: () => Promise.all(threads.map(async (t) => {
-      const ask = (p: unknown) => t.guard(p as Promise<number>);
-      const [heapSize, heapInUse, sessions] = await Promise.all([
-        ask(t.remote.call('memory.heapSize', [])), ask(t.remote.call('memory.heapInUse', [])), ask(t.remote.sessionCount())]);
-      return { heapSize, heapInUse, sessions };
-    })),
+    threadStats: () =>
+      Promise.all(
+        threads.map(async (t) => {
+          const ask = (p: unknown) => t.guard(p as Promise<number>);
+          const [heapSize, heapInUse, sessions] = await Promise.all([
+            ask(t.remote.call('memory.heapSize', [])),
+            ask(t.remote.call('memory.heapInUse', [])),
+            ask(t.remote.sessionCount()),
+          ]);
+          return { heapSize, heapInUse, sessions };
+        }),
+      ),
 
     async terminate() {
       scheduler.close();

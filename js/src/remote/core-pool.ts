@@ -8,7 +8,7 @@ const here = import.meta.url;
 
 const CORE_POOL: PoolKind = {
   worker: {
-    url: () => new URL('../worker/core-worker.js', here),  // Node only: through a variable so bundlers do not copy it
+    url: () => new URL('../worker/core-worker.js', here), // Node only: through a variable so bundlers do not copy it
     // Literal, for bundlers: see WorkerEntry.
     start: () => new Worker(new URL('../worker/core-worker.js', import.meta.url), { type: 'module', name: 'cipherlens' }),
   },

@@ -10,7 +10,7 @@ export type CryptoWorkerOptions = Omit<WorkerOptions, 'flavor'> & { flavor?: 'cr
 
 const CRYPTO_POOL: PoolKind = {
   worker: {
-    url: () => new URL('../worker/crypto-worker.js', here),  // Node only: through a variable so bundlers do not copy it
+    url: () => new URL('../worker/crypto-worker.js', here), // Node only: through a variable so bundlers do not copy it
     // Literal, for bundlers: see WorkerEntry.
     start: () => new Worker(new URL('../worker/crypto-worker.js', import.meta.url), { type: 'module', name: 'cipherlens' }),
   },

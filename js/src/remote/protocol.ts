@@ -33,7 +33,12 @@ export const MAX_SESSIONS_PER_WORKER = 64;
 /** What the worker exposes through comlink. */
 export interface HostApi {
   /** Loads the core; `flavor` says which build wasmModule/wasmUrl/wasmBinary is (default 'full'). */
-  init(options: { wasmModule?: WebAssembly.Module; wasmUrl?: string; wasmBinary?: Uint8Array; flavor?: CoreFlavor }): Promise<ApiShape>;
+  init(options: {
+    wasmModule?: WebAssembly.Module;
+    wasmUrl?: string;
+    wasmBinary?: Uint8Array;
+    flavor?: CoreFlavor;
+  }): Promise<ApiShape>;
   call(path: string, args: unknown[]): unknown;
   open(kind: SessionKind, key: Uint8Array, header?: Uint8Array): { id: number; header?: Uint8Array<ArrayBuffer> };
   step(id: number, input: Uint8Array | null, end: boolean): StepResult;
@@ -63,7 +68,10 @@ export function installErrorHandler(): void {
       const { value } = thrown as { value: unknown };
       if (value instanceof Error) {
         const e = value as Error & { code?: unknown; chunkIndex?: unknown };
-        return [{ isError: true, value: { message: e.message, name: e.name, stack: e.stack, code: e.code, chunkIndex: e.chunkIndex } }, []];
+        return [
+          { isError: true, value: { message: e.message, name: e.name, stack: e.stack, code: e.code, chunkIndex: e.chunkIndex } },
+          [],
+        ];
       }
       return [{ isError: false, value }, []];
     },
@@ -89,7 +97,7 @@ function ownsBuffer(bytes: Uint8Array): boolean {
  * otherwise a copy of just its bytes (a view into a larger or shared buffer, a pooled Buffer).
  */
 export function ownedBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return ownsBuffer(bytes) ? bytes as Uint8Array<ArrayBuffer> : new Uint8Array(bytes);
+  return ownsBuffer(bytes) ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
 }
 
 /** The ArrayBuffers of the Uint8Arrays in `value` (itself, an array or an object's fields). */
@@ -104,7 +112,7 @@ export function buffersOf(value: unknown, out: Set<ArrayBuffer> = new Set(), dep
 
 /** Marks `value`'s byte buffers for transfer when it is posted by comlink. */
 export function withTransfer<T>(value: T): T {
-  if (!value || typeof value !== 'object') return value;  // comlink keys transfers by object
+  if (!value || typeof value !== 'object') return value; // comlink keys transfers by object
   if (value instanceof Uint8Array && isDetached(value)) throw transferredError('the bytes');
   return Comlink.transfer(value, [...buffersOf(value)]);
 }

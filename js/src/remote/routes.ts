@@ -23,9 +23,13 @@ export type Route =
 type Fn = (...args: never[]) => unknown;
 /** Dotted paths of T's functions, e.g. 'secretbox.encrypt'. */
 export type FunctionPaths<T, Prefix extends string = ''> = {
-  [K in keyof T & string]: T[K] extends Fn ? `${Prefix}${K}`
-    : T[K] extends Uint8Array ? never
-    : T[K] extends object ? FunctionPaths<T[K], `${Prefix}${K}.`> : never;
+  [K in keyof T & string]: T[K] extends Fn
+    ? `${Prefix}${K}`
+    : T[K] extends Uint8Array
+      ? never
+      : T[K] extends object
+        ? FunctionPaths<T[K], `${Prefix}${K}.`>
+        : never;
 }[keyof T & string];
 
 export type RouteTable<T> = Record<FunctionPaths<T>, Route>;
@@ -124,7 +128,7 @@ export function describe(api: object, table: Record<string, Route>): ApiShape {
         const route = routeOf(table, path);
         if (!route) throw new Error(`cipherlens: ${path} has no route (js/src/remote/routes.ts)`);
         if (route !== 'not-served') shape.functions.push(path);
-      } else if (value && typeof value === 'object') walk(value, path + '.');
+      } else if (value && typeof value === 'object') walk(value, `${path}.`);
       else shape.values[path] = value;
     }
   };

@@ -29,7 +29,10 @@ export class Scheduler {
   closed = false;
 
   /** `depth` jobs per thread in flight: one running, the next already waiting in the worker. */
-  constructor(readonly threads: WorkerThread[], private depth = 2) {
+  constructor(
+    readonly threads: WorkerThread[],
+    private depth = 2,
+  ) {
     for (const t of threads) {
       this.running.set(t, 0);
       this.streams.set(t, 0);
@@ -155,10 +158,11 @@ export class Scheduler {
 
   private start(job: Job, thread: WorkerThread) {
     this.running.set(thread, this.running.get(thread)! + 1);
-    thread.guard(job.task(thread))
+    thread
+      .guard(job.task(thread))
       .then(
         (value) => {
-          if (job.settled) zeroBytes(value);  // aborted meanwhile: nobody will read it
+          if (job.settled) zeroBytes(value); // aborted meanwhile: nobody will read it
           this.settle(job, () => job.resolve(value));
         },
         (error) => this.settle(job, () => job.reject(error)),

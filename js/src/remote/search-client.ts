@@ -26,8 +26,9 @@ export interface SearchWorkerOptions extends SearchWorkerInit, SpawnOptions {
 }
 
 /** The Search API, every call answered by the worker (`size` becomes a call, `dispose` ends it). */
-export type SearchWorker = Async<Pick<Search,
-  'add' | 'remove' | 'indexImage' | 'embedImage' | 'has' | 'indexFile' | 'embedText' | 'query' | 'save' | 'load'>> & {
+export type SearchWorker = Async<
+  Pick<Search, 'add' | 'remove' | 'indexImage' | 'embedImage' | 'has' | 'indexFile' | 'embedText' | 'query' | 'save' | 'load'>
+> & {
   readonly imageSignature: ImageSignature | null;
   /** As Search.indexFiles: files are pulled here and sent to the worker one `indexFile` call each
    *  (at most `concurrency` at a time); decoding happens in the worker. */
@@ -43,7 +44,7 @@ type SearchHost = {
 };
 
 const SEARCH_WORKER: WorkerEntry = {
-  url: () => new URL('../worker/search-worker.js', here),  // Node only: through a variable so bundlers do not copy it
+  url: () => new URL('../worker/search-worker.js', here), // Node only: through a variable so bundlers do not copy it
   // Literal, for bundlers: see WorkerEntry.
   start: () => new Worker(new URL('../worker/search-worker.js', import.meta.url), { type: 'module', name: 'cipherlens-search' }),
 };
@@ -62,9 +63,11 @@ export async function createSearchWorker(options: SearchWorkerOptions = {}): Pro
   }
   const call = <T>(name: string, ...args: unknown[]) =>
     thread.guard(host.call(name, wireArgs(routeOf(SEARCH_ROUTES, name), args)) as Promise<T>);
-  const served = Object.fromEntries(Object.entries(SEARCH_ROUTES as Record<string, Route>)
-    .filter(([name, route]) => route !== 'not-served' && name !== 'dispose')  // dispose: by terminate()
-    .map(([name]) => [name, (...args: unknown[]) => call(name, ...args)]));
+  const served = Object.fromEntries(
+    Object.entries(SEARCH_ROUTES as Record<string, Route>)
+      .filter(([name, route]) => route !== 'not-served' && name !== 'dispose') // dispose: by terminate()
+      .map(([name]) => [name, (...args: unknown[]) => call(name, ...args)]),
+  );
   const api = served as Omit<SearchWorker, 'imageSignature' | 'size' | 'terminate' | 'indexFiles'>;
   return {
     ...api,

@@ -1,7 +1,7 @@
 // Starts one worker thread running a worker entry (worker/*.ts): a module Worker in browsers, a
 // worker_threads Worker in Node; waits until it listens and hands back a comlink proxy.
 import * as Comlink from 'comlink';
-import { READY, installErrorHandler, type HostApi } from './protocol.js';
+import { type READY, installErrorHandler, type HostApi } from './protocol.js';
 import { isNode } from '../runtime/env.js';
 
 export interface WorkerThread {
@@ -92,21 +92,26 @@ async function spawnNode(url: URL): Promise<WorkerThread> {
   const { default: nodeEndpoint } = await import(/* webpackIgnore: true */ 'comlink/dist/esm/node-adapter.mjs' as string);
   const worker: NodeWorker = new Worker(url);
   let holds = 0;
-  const watch = deathWatch(() => {
-    if (holds++ === 0) worker.ref();
-  }, () => {
-    if (--holds === 0) worker.unref();
-  });
+  const watch = deathWatch(
+    () => {
+      if (holds++ === 0) worker.ref();
+    },
+    () => {
+      if (--holds === 0) worker.unref();
+    },
+  );
   worker.on('error', (e) => watch.fail(e));
   worker.on('exit', (code) => watch.fail(new Error(`cipherlens: worker exited (code ${code})`)));
-  await watch.guard(new Promise<void>((resolve) => {
-    const onMessage = (data: unknown) => {
-      if (!isReady(data)) return;
-      worker.off('message', onMessage);
-      resolve();
-    };
-    worker.on('message', onMessage);
-  }));
+  await watch.guard(
+    new Promise<void>((resolve) => {
+      const onMessage = (data: unknown) => {
+        if (!isReady(data)) return;
+        worker.off('message', onMessage);
+        resolve();
+      };
+      worker.on('message', onMessage);
+    }),
+  );
   return {
     remote: methods(Comlink.wrap<HostApi>(nodeEndpoint(worker))),
     guard: watch.guard,
@@ -127,16 +132,23 @@ async function spawnNode(url: URL): Promise<WorkerThread> {
 
 async function spawnBrowser(entry: WorkerEntry, url?: URL): Promise<WorkerThread> {
   const worker = url ? new Worker(url, { type: 'module', name: 'cipherlens' }) : entry.start();
-  const watch = deathWatch(() => {}, () => {});
-  worker.addEventListener('error', (e) => watch.fail(new Error(`cipherlens: worker failed: ${(e as ErrorEvent).message ?? 'load error'}`)));
-  await watch.guard(new Promise<void>((resolve) => {
-    const onMessage = (e: MessageEvent) => {
-      if (!isReady(e.data)) return;
-      worker.removeEventListener('message', onMessage);
-      resolve();
-    };
-    worker.addEventListener('message', onMessage);
-  }));
+  const watch = deathWatch(
+    () => {},
+    () => {},
+  );
+  worker.addEventListener('error', (e) =>
+    watch.fail(new Error(`cipherlens: worker failed: ${(e as ErrorEvent).message ?? 'load error'}`)),
+  );
+  await watch.guard(
+    new Promise<void>((resolve) => {
+      const onMessage = (e: MessageEvent) => {
+        if (!isReady(e.data)) return;
+        worker.removeEventListener('message', onMessage);
+        resolve();
+      };
+      worker.addEventListener('message', onMessage);
+    }),
+  );
   return {
     remote: methods(Comlink.wrap<HostApi>(worker)),
     guard: watch.guard,

@@ -34,8 +34,12 @@ function readerOf(source: ByteSource): SourceReader {
     return { read: () => reader.read(), cancel: (r) => reader.cancel(r) };
   }
   const it = source as AsyncIterable<Uint8Array> & Iterable<Uint8Array>;
-  const iterator = typeof it[Symbol.asyncIterator] === 'function' ? it[Symbol.asyncIterator]()
-    : typeof it[Symbol.iterator] === 'function' ? it[Symbol.iterator]() : undefined;
+  const iterator =
+    typeof it[Symbol.asyncIterator] === 'function'
+      ? it[Symbol.asyncIterator]()
+      : typeof it[Symbol.iterator] === 'function'
+        ? it[Symbol.iterator]()
+        : undefined;
   if (!iterator) throw badInput('the source must be a ReadableStream or an (async) iterable of Uint8Array');
   return {
     read: async () => iterator.next(),
@@ -54,7 +58,9 @@ export interface Session {
 
 /** The ReadableStream that pumps `source` through an open worker session. */
 export function sessionStream(
-  source: ByteSource, session: Promise<Session> | (() => Promise<Session>), options: StreamOptions = {},
+  source: ByteSource,
+  session: Promise<Session> | (() => Promise<Session>),
+  options: StreamOptions = {},
 ): ReadableStream<Uint8Array<ArrayBuffer>> {
   const { signal, onProgress } = options;
   let reader: SourceReader | undefined;
@@ -80,84 +86,94 @@ export function sessionStream(
     const reason = abortReason(signal!);
     try {
       controller.error(reason);
-    } catch { /* already closed */ }
+    } catch {
+      /* already closed */
+    }
     finish(reason);
   };
   const step = (input: Uint8Array | null, end: boolean) =>
     open!.thread.guard(open!.thread.remote.step(open!.id, input ? withTransfer(input) : null, end));
 
-  return new ReadableStream<Uint8Array<ArrayBuffer>>({
-    async start(c) {
-      controller = c;
-      if (signal?.aborted) {
-        ended = true;
-        if (typeof session !== 'function') {  // opened already (encryptStream): free it
-          session.then((s) => {
-            s.thread.remote.close(s.id).catch(() => {});
-            s.release();
-          }, () => {});
+  return new ReadableStream<Uint8Array<ArrayBuffer>>(
+    {
+      async start(c) {
+        controller = c;
+        if (signal?.aborted) {
+          ended = true;
+          if (typeof session !== 'function') {
+            // opened already (encryptStream): free it
+            session.then(
+              (s) => {
+                s.thread.remote.close(s.id).catch(() => {});
+                s.release();
+              },
+              () => {},
+            );
+          }
+          throw abortReason(signal);
         }
-        throw abortReason(signal);
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        open = await (typeof session === 'function' ? session() : session);
-        reader = readerOf(source);
-      } catch (e) {
-        if (open) finish(e);
-        throw e;
-      }
-      if (ended) {  // aborted while opening
-        open.thread.remote.close(open.id).catch(() => {});
-        open.release();
-        reader.cancel(abortReason(signal!)).catch(() => {});
-      }
-    },
+        signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          open = await (typeof session === 'function' ? session() : session);
+          reader = readerOf(source);
+        } catch (e) {
+          if (open) finish(e);
+          throw e;
+        }
+        if (ended) {
+          // aborted while opening
+          open.thread.remote.close(open.id).catch(() => {});
+          open.release();
+          reader.cancel(abortReason(signal!)).catch(() => {});
+        }
+      },
 
-    async pull(c) {
-      try {
-        for (;;) {
-          let input: Uint8Array | null = null;
-          let end = false;
-          if (needInput) {
-            const { done, value } = await reader!.read();
-            if (ended) return;
-            if (done) end = true;
-            else {
-              input = ownedBytes(requireBytes('stream source chunk', value));
-              if (!input.length) continue;
-              bytesIn += input.length;
+      async pull(c) {
+        try {
+          for (;;) {
+            let input: Uint8Array | null = null;
+            let end = false;
+            if (needInput) {
+              const { done, value } = await reader!.read();
+              if (ended) return;
+              if (done) end = true;
+              else {
+                input = ownedBytes(requireBytes('stream source chunk', value));
+                if (!input.length) continue;
+                bytesIn += input.length;
+              }
             }
+            const result = await step(input, end);
+            if (ended) return zeroBytes(result); // cancelled meanwhile
+            needInput = result.needInput;
+            const output = result.output;
+            if (output?.length) {
+              bytesOut += output.length;
+              c.enqueue(output);
+            }
+            if (onProgress && (input || output?.length)) onProgress({ type: 'stream', bytesIn, bytesOut });
+            if (result.done) {
+              c.close();
+              finish();
+              return;
+            }
+            if (output?.length) return; // one chunk per pull: the reader sets the pace
           }
-          const result = await step(input, end);
-          if (ended) return zeroBytes(result);  // cancelled meanwhile
-          needInput = result.needInput;
-          const output = result.output;
-          if (output?.length) {
-            bytesOut += output.length;
-            c.enqueue(output);
+        } catch (e) {
+          // The worker already dropped the session on a CoreError; nothing after it is emitted.
+          if (!ended) {
+            c.error(e);
+            finish(e instanceof CoreError ? e : (e ?? new Error('cipherlens: stream failed')));
           }
-          if (onProgress && (input || output?.length)) onProgress({ type: 'stream', bytesIn, bytesOut });
-          if (result.done) {
-            c.close();
-            finish();
-            return;
-          }
-          if (output?.length) return;  // one chunk per pull: the reader sets the pace
         }
-      } catch (e) {
-        // The worker already dropped the session on a CoreError; nothing after it is emitted.
-        if (!ended) {
-          c.error(e);
-          finish(e instanceof CoreError ? e : e ?? new Error('cipherlens: stream failed'));
-        }
-      }
-    },
+      },
 
-    cancel(reason) {
-      finish(reason ?? new DOMException('The stream was cancelled', 'AbortError'));
+      cancel(reason) {
+        finish(reason ?? new DOMException('The stream was cancelled', 'AbortError'));
+      },
     },
-  }, { highWaterMark: options.highWaterMark ?? 1 });
+    { highWaterMark: options.highWaterMark ?? 1 },
+  );
 }
 
 /**
@@ -166,22 +182,29 @@ export function sessionStream(
  */
 export function lazyStream(make: () => ReadableStream<Uint8Array<ArrayBuffer>>): ReadableStream<Uint8Array<ArrayBuffer>> {
   let reader: ReadableStreamDefaultReader<Uint8Array<ArrayBuffer>> | undefined;
-  return new ReadableStream<Uint8Array<ArrayBuffer>>({
-    async pull(c) {
-      reader ??= make().getReader();
-      const { done, value } = await reader.read();
-      if (done) c.close();
-      else c.enqueue(value);
+  return new ReadableStream<Uint8Array<ArrayBuffer>>(
+    {
+      async pull(c) {
+        reader ??= make().getReader();
+        const { done, value } = await reader.read();
+        if (done) c.close();
+        else c.enqueue(value);
+      },
+      cancel(reason) {
+        return reader?.cancel(reason);
+      },
     },
-    cancel(reason) {
-      return reader?.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
 }
 
 /** Opens a session on `thread`, releasing the pin if opening fails. */
 export async function openSession(
-  thread: WorkerThread, release: () => void, kind: 'encrypt' | 'decrypt', key: Uint8Array, header?: Uint8Array,
+  thread: WorkerThread,
+  release: () => void,
+  kind: 'encrypt' | 'decrypt',
+  key: Uint8Array,
+  header?: Uint8Array,
 ): Promise<Session & { header?: Uint8Array<ArrayBuffer> }> {
   try {
     const r = await thread.guard(thread.remote.open(kind, key, header));

@@ -15,7 +15,8 @@ export function isCoreErrorCode(value: unknown): value is CoreErrorCode {
 export function checkStatusCodes(mod: CryptoModule): void {
   CORE_ERROR_CODES.forEach((code, i) => {
     const built = mod[`STATUS_${code}` as const];
-    if (built !== i + 1) throw new Error(`cipherlens: the wasm module has STATUS_${code} = ${built}, this package expects ${i + 1}`);
+    if (built !== i + 1)
+      throw new Error(`cipherlens: the wasm module has STATUS_${code} = ${built}, this package expects ${i + 1}`);
   });
 }
 
@@ -46,7 +47,7 @@ export function isDetached(bytes: Uint8Array): boolean {
   const buffer = bytes.buffer as ArrayBuffer & { detached?: boolean };
   if (typeof buffer.detached === 'boolean') return buffer.detached;
   try {
-    new Uint8Array(buffer);  // Node 20 has no .detached; a view on a detached buffer cannot be made
+    new Uint8Array(buffer); // Node 20 has no .detached; a view on a detached buffer cannot be made
     return false;
   } catch {
     return true;
@@ -55,8 +56,10 @@ export function isDetached(bytes: Uint8Array): boolean {
 
 /** The error for bytes used again after they were transferred to a worker. */
 export function transferredError(name: string): CoreError {
-  return badInput(`${name} was transferred to a worker by an earlier call and is now empty (detached); `
-    + 'pass a copy (bytes.slice()) to a worker call if you still need the bytes afterwards');
+  return badInput(
+    `${name} was transferred to a worker by an earlier call and is now empty (detached); ` +
+      'pass a copy (bytes.slice()) to a worker call if you still need the bytes afterwards',
+  );
 }
 
 /** Checks that `value` is a Uint8Array (of `length` bytes when given) that still holds its bytes. */

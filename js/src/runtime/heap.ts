@@ -13,7 +13,8 @@ export const MAX_BLOCK_BYTES = 2 ** 31 - 1;
 
 /** Checks that `len` bytes can be asked of the heap at all (not that they are free). */
 export function requireBlockLength(len: number): number {
-  if (!Number.isSafeInteger(len) || len < 0) throw new CoreError('BAD_INPUT', `a length must be a non-negative integer, got ${len}`);
+  if (!Number.isSafeInteger(len) || len < 0)
+    throw new CoreError('BAD_INPUT', `a length must be a non-negative integer, got ${len}`);
   if (len > MAX_BLOCK_BYTES) {
     throw new CoreError('OUT_OF_MEMORY', `${len} bytes exceed the ${MAX_BLOCK_BYTES}-byte limit of one wasm memory block`);
   }

@@ -50,16 +50,20 @@ export function compileBuild(options: LoadOptions, build: CoreBuild<CryptoModule
   if (options.wasmBinary) return WebAssembly.compile(options.wasmBinary as BufferSource);
   const url = options.wasmUrl ? new URL(options.wasmUrl, packageRoot) : build.url;
   const compile = async () => {
-    if (url.protocol === 'file:' && isNode) return WebAssembly.compile(await readWasmFromDisk(url) as BufferSource);
+    if (url.protocol === 'file:' && isNode) return WebAssembly.compile((await readWasmFromDisk(url)) as BufferSource);
     const response = await fetch(url);
     if (!response.ok) throw new Error(`cipherlens: cannot load ${url} (${response.status})`);
-    return WebAssembly.compileStreaming ? WebAssembly.compileStreaming(response)
+    return WebAssembly.compileStreaming
+      ? WebAssembly.compileStreaming(response)
       : WebAssembly.compile(await response.arrayBuffer());
   };
   if (options.wasmUrl) return compile();
   let compiled = defaultModules.get(flavor);
   if (!compiled) {
-    compiled = compile().catch((e) => { defaultModules.delete(flavor); throw e; });
+    compiled = compile().catch((e) => {
+      defaultModules.delete(flavor);
+      throw e;
+    });
     defaultModules.set(flavor, compiled);
   }
   return compiled;

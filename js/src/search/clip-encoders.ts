@@ -4,7 +4,15 @@ import type * as Ort from 'onnxruntime-web';
 import type { ModelFile } from './model-store.js';
 import { ModelError } from './model-error.js';
 import { badInput } from '../runtime/errors.js';
-import { describeTensor, inputMeta, isFixed, openSession, type ModelSource, type SerialSession, type SessionOptions } from './onnx-session.js';
+import {
+  describeTensor,
+  inputMeta,
+  isFixed,
+  openSession,
+  type ModelSource,
+  type SerialSession,
+  type SessionOptions,
+} from './onnx-session.js';
 import { CLIP_CONTEXT_LENGTH, CLIP_DIMS, CLIP_IMAGE_SIDE } from './clip-spec.js';
 
 /** Ente's MobileCLIP-S2 files (served at `https://models.ente.com/<name>`). Sizes as Ente lists them. */
@@ -27,11 +35,21 @@ export interface EncoderOptions extends SessionOptions {}
 export function detectImageSignature(session: Ort.InferenceSession, label = 'image model'): ImageSignature {
   const m = inputMeta(session, label);
   const s = m.shape ?? [];
-  if (m.type === 'float32' && s.length === 4 && isFixed(s[0], 1) && s[1] === 3
-    && s[2] === CLIP_IMAGE_SIDE && s[3] === CLIP_IMAGE_SIDE) return 'float-chw';
+  if (
+    m.type === 'float32' &&
+    s.length === 4 &&
+    isFixed(s[0], 1) &&
+    s[1] === 3 &&
+    s[2] === CLIP_IMAGE_SIDE &&
+    s[3] === CLIP_IMAGE_SIDE
+  )
+    return 'float-chw';
   if (m.type === 'uint8' && s.length === 3 && s[2] === 4) return 'rgba';
-  throw new ModelError('UNSUPPORTED_MODEL', label,
-    `input ${describeTensor(m)} is neither float32 [1,3,256,256] nor uint8 RGBA [H,W,4]`);
+  throw new ModelError(
+    'UNSUPPORTED_MODEL',
+    label,
+    `input ${describeTensor(m)} is neither float32 [1,3,256,256] nor uint8 RGBA [H,W,4]`,
+  );
 }
 
 function checkTextSignature(session: Ort.InferenceSession, label: string): void {
@@ -57,8 +75,11 @@ export function l2Normalize(v: Float32Array): Float32Array {
 function embed(runner: SerialSession, input: Ort.Tensor): Promise<Float32Array> {
   return runner.run(input, (t) => {
     if (t.type !== 'float32' || t.size !== CLIP_DIMS) {
-      throw new ModelError('UNSUPPORTED_MODEL', runner.label,
-        `output ${runner.outputName} is ${t.type} [${t.dims.join(',')}], expected ${CLIP_DIMS} float32 values`);
+      throw new ModelError(
+        'UNSUPPORTED_MODEL',
+        runner.label,
+        `output ${runner.outputName} is ${t.type} [${t.dims.join(',')}], expected ${CLIP_DIMS} float32 values`,
+      );
     }
     // Copy: the tensor's buffer belongs to ORT.
     return l2Normalize(new Float32Array(t.data as Float32Array));
@@ -82,7 +103,8 @@ export interface ClipTextEncoder {
 }
 
 export function checkRgba(rgba: unknown, width: number, height: number): void {
-  if (!(rgba instanceof Uint8Array || rgba instanceof Uint8ClampedArray)) throw badInput('rgba must be a Uint8Array or Uint8ClampedArray');
+  if (!(rgba instanceof Uint8Array || rgba instanceof Uint8ClampedArray))
+    throw badInput('rgba must be a Uint8Array or Uint8ClampedArray');
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw badInput(`image size must be positive integers, got ${width}x${height}`);
   }
@@ -107,7 +129,8 @@ export async function createImageEncoder(source: ModelSource, options: EncoderOp
     signature,
     embedTensor(chw) {
       if (signature !== 'float-chw') throw badInput(`${label} takes RGBA pixels, not a float tensor`);
-      if (!(chw instanceof Float32Array) || chw.length !== 3 * side * side) throw badInput(`tensor must be a Float32Array(${3 * side * side})`);
+      if (!(chw instanceof Float32Array) || chw.length !== 3 * side * side)
+        throw badInput(`tensor must be a Float32Array(${3 * side * side})`);
       return embed(runner, new ort.Tensor('float32', chw, [1, 3, side, side]));
     },
     embedRgba(rgba, width, height) {
@@ -132,7 +155,8 @@ export async function createTextEncoder(source: ModelSource, options: EncoderOpt
   }
   return {
     embedTokens(ids) {
-      if (!(ids instanceof Int32Array) || ids.length !== CLIP_CONTEXT_LENGTH) throw badInput(`token ids must be an Int32Array(${CLIP_CONTEXT_LENGTH})`);
+      if (!(ids instanceof Int32Array) || ids.length !== CLIP_CONTEXT_LENGTH)
+        throw badInput(`token ids must be an Int32Array(${CLIP_CONTEXT_LENGTH})`);
       return embed(runner, new ort.Tensor('int32', ids, [1, CLIP_CONTEXT_LENGTH]));
     },
     release: () => runner.release(),

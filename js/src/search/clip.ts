@@ -71,19 +71,28 @@ export function makeClip(heap: Heap<CipherlensModule>) {
     for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
     heap.check(mod._cl_clip_tokenize(n));
     // The call may have grown wasm memory (first call: the tables), detaching the views.
-    if (tokens.buffer !== mod.HEAPU8.buffer) { capacity = 0; views(n); }
+    if (tokens.buffer !== mod.HEAPU8.buffer) {
+      capacity = 0;
+      views(n);
+    }
     const result = out ?? new Int32Array(CLIP_CONTEXT_LENGTH);
     result.set(tokens);
     return result;
   };
 
   // Feeds the source rows the resampler needs, then returns finish(...)'s value; frees it always.
-  const resample = <T>(bytes: Uint8Array, width: number, begin: (r: WasmClipResampler) => number,
-    finish: (r: WasmClipResampler) => T): T => {
+  const resample = <T>(
+    bytes: Uint8Array,
+    width: number,
+    begin: (r: WasmClipResampler) => number,
+    finish: (r: WasmClipResampler) => T,
+  ): T => {
     const r = new mod.ClipResampler();
     try {
       heap.check(begin(r));
-      const first = r.firstRow(), count = r.rowCount(), rowBytes = width * 4;
+      const first = r.firstRow(),
+        count = r.rowCount(),
+        rowBytes = width * 4;
       const batch = Math.max(1, Math.min(count, Math.floor(FEED_BYTES / rowBytes)));
       heap.scope((a) => {
         const buf = a.alloc(batch * rowBytes);
@@ -117,20 +126,30 @@ export function makeClip(heap: Heap<CipherlensModule>) {
      */
     preprocess(rgba: RgbaPixels, width: number, height: number, options: ClipImageOptions = {}): Float32Array {
       const bytes = requireRgba(rgba, width, height);
-      return resample(bytes, width, (r) => r.beginPreprocess(width, height, !options.scalar), (r) =>
-        heap.scope((a) => {
-          const out = a.alloc(CLIP_IMAGE_FLOATS * 4);
-          heap.check(r.finishPreprocess(out));
-          return new Float32Array(mod.HEAPU8.buffer, out, CLIP_IMAGE_FLOATS).slice();
-        }));
+      return resample(
+        bytes,
+        width,
+        (r) => r.beginPreprocess(width, height, !options.scalar),
+        (r) =>
+          heap.scope((a) => {
+            const out = a.alloc(CLIP_IMAGE_FLOATS * 4);
+            heap.check(r.finishPreprocess(out));
+            return new Float32Array(mod.HEAPU8.buffer, out, CLIP_IMAGE_FLOATS).slice();
+          }),
+      );
     },
 
     /**
      * Bounds the longest side to `maxSide` (default 1024) with the same antialiased filter, for
      * the RGBA image model; an image already within the bound comes back as a copy.
      */
-    downscale(rgba: RgbaPixels, width: number, height: number, maxSide = DEFAULT_MAX_IMAGE_SIDE,
-      options: ClipImageOptions = {}): RgbaImage {
+    downscale(
+      rgba: RgbaPixels,
+      width: number,
+      height: number,
+      maxSide = DEFAULT_MAX_IMAGE_SIDE,
+      options: ClipImageOptions = {},
+    ): RgbaImage {
       const bytes = requireRgba(rgba, width, height);
       requireSide('maxSide', maxSide);
       return heap.scope((a) => {
@@ -138,11 +157,16 @@ export function makeClip(heap: Heap<CipherlensModule>) {
         heap.check(mod.clipDownscaleSize(width, height, maxSide, dims));
         const [w, h] = new Uint32Array(mod.HEAPU8.buffer, dims, 2);
         if (w === width && h === height) return { rgba: bytes.slice(), width, height };
-        return resample(bytes, width, (r) => r.beginDownscale(width, height, w, h, !options.scalar), (r) => {
-          const out = a.alloc(w * h * 4);
-          heap.check(r.finishDownscale(out));
-          return { rgba: heap.read(out, w * h * 4), width: w, height: h };
-        });
+        return resample(
+          bytes,
+          width,
+          (r) => r.beginDownscale(width, height, w, h, !options.scalar),
+          (r) => {
+            const out = a.alloc(w * h * 4);
+            heap.check(r.finishDownscale(out));
+            return { rgba: heap.read(out, w * h * 4), width: w, height: h };
+          },
+        );
       });
     },
 

@@ -1,6 +1,6 @@
 import type { Heap } from '../runtime/heap.js';
 import type { CipherlensModule, WasmEmbeddingIndex } from '../wasm/cipherlens.mjs';
-import { CoreError, badInput, requireBytes } from '../runtime/errors.js';
+import { type CoreError, badInput, requireBytes } from '../runtime/errors.js';
 import { KEY_BYTES } from '../crypto/sizes.js';
 
 const MAX_DIMS = 65536;
@@ -115,7 +115,7 @@ export function makeEmbeddingIndexApi(heap: Heap<CipherlensModule>) {
       for (let i = 0; i < n; i++) requireFileId(fileIds[i]);
       heap.scope((a) => {
         const ids = a.alloc(n * 8);
-        const at = wasm.inputPtr(n);  // may grow memory: take views after it
+        const at = wasm.inputPtr(n); // may grow memory: take views after it
         f64(ids, n).set(fileIds);
         f32(at, n * dims).set(embeddings);
         heap.checkLength(wasm.upsertMany(ids, n));
@@ -154,8 +154,9 @@ export function makeEmbeddingIndexApi(heap: Heap<CipherlensModule>) {
       if (typeof minScore !== 'number' || Number.isNaN(minScore)) throw badInput('minScore must be a number');
       if (!Number.isSafeInteger(candidates) || candidates < 0) throw badInput('candidates must be a non-negative integer');
       this.stage(wasm, 'query', query);
-      const n = heap.checkLength(wasm.search(Math.min(limit, MAX_LIMIT), Math.max(minScore, -2),
-        Boolean(quantized), Math.min(candidates, MAX_LIMIT)));
+      const n = heap.checkLength(
+        wasm.search(Math.min(limit, MAX_LIMIT), Math.max(minScore, -2), Boolean(quantized), Math.min(candidates, MAX_LIMIT)),
+      );
       const ids = f64(wasm.resultIdsPtr(), n);
       const scores = f32(wasm.resultScoresPtr(), n);
       const hits: SearchHit[] = new Array(n);
@@ -186,7 +187,7 @@ export function makeEmbeddingIndexApi(heap: Heap<CipherlensModule>) {
     dispose(): void {
       if (!this.wasm) return;
       registry.unregister(this);
-      this.wasm.delete();  // the C++ destructors wipe vectors and buffers
+      this.wasm.delete(); // the C++ destructors wipe vectors and buffers
       this.wasm = null;
     }
   }

@@ -31,7 +31,8 @@ export const decodeInBrowser: ImageDecoder = async (data, header, maxSide) => {
   const { width = 0, height = 0 } = header;
   const scale = Math.min(1, maxSide / Math.max(width, height, 1));
   // One side only: the other follows the aspect ratio, also after an EXIF rotation swapped them.
-  const resize: ImageBitmapOptions = scale < 1 ? { resizeWidth: Math.max(1, Math.round(width * scale)), resizeQuality: 'high' } : {};
+  const resize: ImageBitmapOptions =
+    scale < 1 ? { resizeWidth: Math.max(1, Math.round(width * scale)), resizeQuality: 'high' } : {};
   const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none', ...resize });
   try {
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -68,9 +69,10 @@ export async function decodeImage(data: EncodedImage, maxSide: number, decoder?:
   const { format, width, height } = header;
   if (width !== undefined && height !== undefined) {
     if (width < 1 || height < 1) throw badInput(`the ${format} header says ${width}x${height} pixels`);
-    if (width * height > MAX_IMAGE_PIXELS) throw badInput(`the ${format} has ${width}x${height} pixels, more than ${MAX_IMAGE_PIXELS}`);
+    if (width * height > MAX_IMAGE_PIXELS)
+      throw badInput(`the ${format} has ${width}x${height} pixels, more than ${MAX_IMAGE_PIXELS}`);
   }
-  const decode = decoder ?? (await platformDecoder());  // outside the try: a missing package is not a bad file
+  const decode = decoder ?? (await platformDecoder()); // outside the try: a missing package is not a bad file
   let image: DecodedImage;
   try {
     image = await decode(data, header, maxSide);

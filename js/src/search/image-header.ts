@@ -27,11 +27,18 @@ function jpegSize(b: Uint8Array): { width?: number; height?: number } {
   while (i + 9 < b.length) {
     if (b[i] !== 0xff) return {};
     const m = b[i + 1];
-    if (m === 0xff) { i++; continue; }                       // fill byte
-    if (m === 0x01 || (m >= 0xd0 && m <= 0xd7)) { i += 2; continue; }  // no length field
+    if (m === 0xff) {
+      i++;
+      continue;
+    } // fill byte
+    if (m === 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+      i += 2;
+      continue;
+    } // no length field
     // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
-    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return { height: be16(b, i + 5), width: be16(b, i + 7) };
-    if (m === 0xda || m === 0xd9) return {};                 // scan or end before any frame
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc)
+      return { height: be16(b, i + 5), width: be16(b, i + 7) };
+    if (m === 0xda || m === 0xd9) return {}; // scan or end before any frame
     i += 2 + be16(b, i + 2);
   }
   return {};
@@ -44,7 +51,8 @@ export function readImageHeader(b: Uint8Array): ImageHeader | null {
     return b.length >= 24 ? { format: 'png', width: be32(b, 16), height: be32(b, 20) } : { format: 'png' };
   }
   if (b.length >= 12 && ascii(b, 0, 'RIFF') && ascii(b, 8, 'WEBP')) {
-    if (b.length >= 30 && ascii(b, 12, 'VP8 ')) return { format: 'webp', width: le16(b, 26) & 0x3fff, height: le16(b, 28) & 0x3fff };
+    if (b.length >= 30 && ascii(b, 12, 'VP8 '))
+      return { format: 'webp', width: le16(b, 26) & 0x3fff, height: le16(b, 28) & 0x3fff };
     if (b.length >= 25 && ascii(b, 12, 'VP8L')) {
       const v = b[21] | (b[22] << 8) | (b[23] << 16) | (b[24] << 24);
       return { format: 'webp', width: (v & 0x3fff) + 1, height: ((v >>> 14) & 0x3fff) + 1 };

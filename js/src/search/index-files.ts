@@ -7,7 +7,9 @@ import { CoreError, badInput } from '../runtime/errors.js';
 import type { EncodedImage } from './image-decode.js';
 
 /** One file of the library: its id and its encoded image, as bytes or a Blob/File. */
-export type IndexFileItem = { fileId: number; bytes: Uint8Array; blob?: undefined } | { fileId: number; blob: Blob; bytes?: undefined };
+export type IndexFileItem =
+  | { fileId: number; bytes: Uint8Array; blob?: undefined }
+  | { fileId: number; blob: Blob; bytes?: undefined };
 
 /** Milliseconds spent in each step (one file's, or totals). */
 export interface IndexTimings {
@@ -127,22 +129,33 @@ export async function runIndexFiles(files: IndexFiles, options: IndexFilesOption
   if (!iterator) throw badInput('files must be an iterable or async iterable of { fileId, bytes | blob }');
 
   const result: IndexFilesResult = { indexed: 0, skipped: 0, failed: [], timings: zeroTimings() };
-  let unsaved = 0;       // indexed since the last checkpoint
+  let unsaved = 0; // indexed since the last checkpoint
   let stop: { error: unknown } | undefined;
   let checkpoints: Promise<void> = Promise.resolve();
 
   // One at a time, in order: a later checkpoint never lands before an earlier one.
   const checkpoint = () => {
     unsaved = 0;
-    checkpoints = checkpoints.catch(() => undefined).then(async () => {
-      await persist!(await steps.save(key!));
-    });
+    checkpoints = checkpoints
+      .catch(() => undefined)
+      .then(async () => {
+        await persist!(await steps.save(key!));
+      });
     return checkpoints;
   };
 
   const report = (fileId: number, status: IndexProgress['status'], extra: Partial<IndexProgress> = {}) => {
     const done = result.indexed + result.skipped + result.failed.length;
-    onProgress?.({ fileId, done, indexed: result.indexed, skipped: result.skipped, failed: result.failed.length, total, status, ...extra });
+    onProgress?.({
+      fileId,
+      done,
+      indexed: result.indexed,
+      skipped: result.skipped,
+      failed: result.failed.length,
+      total,
+      status,
+      ...extra,
+    });
   };
 
   const one = async (item: IndexFileItem) => {
@@ -169,7 +182,7 @@ export async function runIndexFiles(files: IndexFiles, options: IndexFilesOption
 
   const inFlight = new Set<Promise<void>>();
   let exhausted = false;
-  let pulling = false;   // a next() the source has not answered yet
+  let pulling = false; // a next() the source has not answered yet
   try {
     while (!stop && !signal?.aborted) {
       if (inFlight.size >= concurrency) {
@@ -179,25 +192,34 @@ export async function runIndexFiles(files: IndexFiles, options: IndexFilesOption
       pulling = true;
       const next = await untilAborted(Promise.resolve(iterator.next()), signal);
       pulling = false;
-      if (next.done) { exhausted = true; break; }
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
       const task: Promise<void> = one(next.value)
-        .catch((error) => { stop ??= { error }; })
+        .catch((error) => {
+          stop ??= { error };
+        })
         .finally(() => inFlight.delete(task));
       inFlight.add(task);
     }
   } catch (error) {
-    if (!signal?.aborted) stop ??= { error };  // an abort is reported below, with its reason
+    if (!signal?.aborted) stop ??= { error }; // an abort is reported below, with its reason
   }
-  await Promise.all(inFlight);           // files already started finish (and count)
+  await Promise.all(inFlight); // files already started finish (and count)
   if (!exhausted) {
     // Closes the source (its finally blocks run). Not awaited while it still owes a next(): an
     // async generator answers return() only after that, which may be never (a stalled fetch).
-    const closing = Promise.resolve().then(() => iterator.return?.()).catch(() => undefined);
+    const closing = Promise.resolve()
+      .then(() => iterator.return?.())
+      .catch(() => undefined);
     if (!pulling) await closing;
   }
   // The last checkpoint: after an abort or a failure too, so what was done is kept.
   if (persist && unsaved > 0) checkpoint();
-  await checkpoints.catch((error) => { stop ??= { error }; });
+  await checkpoints.catch((error) => {
+    stop ??= { error };
+  });
   if (stop) throw stop.error;
   if (signal?.aborted) throw signal.reason;
   return result;

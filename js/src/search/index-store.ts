@@ -89,7 +89,8 @@ export function indexedDbIndexStore(options: IndexedDbStoreOptions = {}): IndexS
       const req = fn(tx.objectStore(store));
       await new Promise<void>((resolve, reject) => {
         tx.oncomplete = () => resolve();
-        tx.onabort = () => reject(tx.error ?? req.error ?? new DOMException('the IndexedDB transaction was aborted', 'AbortError'));
+        tx.onabort = () =>
+          reject(tx.error ?? req.error ?? new DOMException('the IndexedDB transaction was aborted', 'AbortError'));
       });
       return req.result;
     } finally {

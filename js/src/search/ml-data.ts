@@ -42,11 +42,14 @@ export const CLIP_INDEX_VERSION = 1;
  * Runs bytes through a (De)CompressionStream; works without fetch's Response. Output beyond
  * `maxBytes` stops the reading (what was read is zeroed) and throws BAD_INPUT.
  */
-async function transform(bytes: Uint8Array, stream: CompressionStream | DecompressionStream,
-  maxBytes = Infinity): Promise<Uint8Array<ArrayBuffer>> {
+async function transform(
+  bytes: Uint8Array,
+  stream: CompressionStream | DecompressionStream,
+  maxBytes = Infinity,
+): Promise<Uint8Array<ArrayBuffer>> {
   const writer = stream.writable.getWriter();
   const written = writer.write(bytes as Uint8Array<ArrayBuffer>).then(() => writer.close());
-  written.catch(() => {});  // the reader reports the same failure
+  written.catch(() => {}); // the reader reports the same failure
   const reader = stream.readable.getReader();
   const parts: Uint8Array<ArrayBuffer>[] = [];
   let total = 0;
@@ -108,8 +111,12 @@ export function clipEmbedding(data: MLData, options: ClipOptions = {}): Float32A
  * `data` with its clip entry set (other keys kept, in their order; a new object). The embedding
  * is stored L2-normalised, as Ente's clients do.
  */
-export function withClip(data: MLData | undefined, embedding: ArrayLike<number>, client: string,
-  version: number = CLIP_INDEX_VERSION): MLData {
+export function withClip(
+  data: MLData | undefined,
+  embedding: ArrayLike<number>,
+  client: string,
+  version: number = CLIP_INDEX_VERSION,
+): MLData {
   if (data !== undefined && !isPlainObject(data)) throw badInput('ML data must be a JSON object');
   if (typeof client !== 'string') throw badInput('client must be a string');
   let ss = 0;
@@ -172,8 +179,12 @@ export function makeMlData(blob: ReturnType<typeof makeBlob>) {
    * Decrypts and parses a file's ML data. Strict by default (the message must be tagged FINAL);
    * `legacy: true` accepts any tag, as Ente's web client does.
    */
-  async function decrypt(encryptedData: Uint8Array, decryptionHeader: Uint8Array, fileKey: Uint8Array,
-    options: { legacy?: boolean } = {}): Promise<MLData> {
+  async function decrypt(
+    encryptedData: Uint8Array,
+    decryptionHeader: Uint8Array,
+    fileKey: Uint8Array,
+    options: { legacy?: boolean } = {},
+  ): Promise<MLData> {
     requireBytes('encryptedData', encryptedData);
     if (encryptedData.length > ML_DATA_MAX_BYTES) {
       throw badInput(`encrypted ML data is larger than ${ML_DATA_MAX_BYTES / MiB} MiB`);
@@ -190,8 +201,13 @@ export function makeMlData(blob: ReturnType<typeof makeBlob>) {
    * Decrypts a file's ML data and upserts its CLIP embedding into `index`. Returns false (and
    * leaves the index alone) when there is no clip entry or it is older than minVersion.
    */
-  async function importClip(index: EmbeddingIndex, fileId: number, encrypted: EncryptedMLData,
-    fileKey: Uint8Array, options: ClipOptions & { legacy?: boolean } = {}): Promise<boolean> {
+  async function importClip(
+    index: EmbeddingIndex,
+    fileId: number,
+    encrypted: EncryptedMLData,
+    fileKey: Uint8Array,
+    options: ClipOptions & { legacy?: boolean } = {},
+  ): Promise<boolean> {
     requireFileId(fileId);
     const data = await decrypt(encrypted.encryptedData, encrypted.decryptionHeader, fileKey, options);
     const embedding = clipEmbedding(data, options);

@@ -1,8 +1,8 @@
 /** Why a model could not be loaded or used, as a stable code callers can switch on. */
 export type ModelErrorCode =
-  | 'FETCH_FAILED'      // network error or a non-2xx answer
-  | 'SIZE_MISMATCH'     // the bytes are not the expected length
-  | 'HASH_MISMATCH'     // the bytes do not have the expected SHA-256
+  | 'FETCH_FAILED' // network error or a non-2xx answer
+  | 'SIZE_MISMATCH' // the bytes are not the expected length
+  | 'HASH_MISMATCH' // the bytes do not have the expected SHA-256
   | 'UNSUPPORTED_MODEL'; // the model's inputs/outputs are not a CLIP signature we can feed
 
 /** Raised while fetching, verifying, caching or running a CLIP model. */

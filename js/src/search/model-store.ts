@@ -48,7 +48,6 @@ export interface ModelFetchOptions {
   signal?: AbortSignal;
 }
 
-
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as BufferSource);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -93,7 +92,7 @@ async function nodeDirStore(dir: string): Promise<Store> {
     async get(key) {
       try {
         const bytes = new Uint8Array(await fs.readFile(file(key)));
-        const sha256 = await fs.readFile(file(key) + '.sha256', 'utf8').catch(() => undefined);
+        const sha256 = await fs.readFile(`${file(key)}.sha256`, 'utf8').catch(() => undefined);
         return { bytes, sha256: sha256?.trim() };
       } catch {
         return undefined;
@@ -104,7 +103,7 @@ async function nodeDirStore(dir: string): Promise<Store> {
       const tmp = `${file(key)}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`;
       try {
         await fs.writeFile(tmp, bytes);
-        await fs.writeFile(file(key) + '.sha256', sha256 + '\n');
+        await fs.writeFile(`${file(key)}.sha256`, `${sha256}\n`);
         await fs.rename(tmp, file(key));
       } catch (e) {
         await fs.rm(tmp, { force: true });
@@ -113,7 +112,7 @@ async function nodeDirStore(dir: string): Promise<Store> {
     },
     async delete(key) {
       await fs.rm(file(key), { force: true });
-      await fs.rm(file(key) + '.sha256', { force: true });
+      await fs.rm(`${file(key)}.sha256`, { force: true });
     },
   };
 }
@@ -130,7 +129,11 @@ async function cacheApiStore(cacheName: string): Promise<Store> {
       return { bytes: new Uint8Array(await response.arrayBuffer()), sha256: response.headers.get(SHA_HEADER) ?? undefined };
     },
     async put(key, bytes, sha256) {
-      const headers = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length), [SHA_HEADER]: sha256 };
+      const headers = {
+        'content-type': 'application/octet-stream',
+        'content-length': String(bytes.length),
+        [SHA_HEADER]: sha256,
+      };
       await cache.put(key, new Response(bytes as BufferSource, { headers }));
     },
     async delete(key) {
@@ -150,8 +153,12 @@ async function openStore(cache: ModelCacheOptions | false | undefined): Promise<
 }
 
 /** Reads a response body, reporting progress, refusing to read past the expected size. */
-async function download(label: string, response: Response, size: number | undefined,
-  onProgress: ((p: ModelProgress) => void) | undefined): Promise<Uint8Array> {
+async function download(
+  label: string,
+  response: Response,
+  size: number | undefined,
+  onProgress: ((p: ModelProgress) => void) | undefined,
+): Promise<Uint8Array> {
   const lengthHeader = Number(response.headers.get('content-length') ?? NaN);
   const total = size ?? (Number.isFinite(lengthHeader) ? lengthHeader : undefined);
   // With a known size, fill one buffer (no second copy of a 143 MB model at the end).
@@ -224,8 +231,10 @@ export async function loadModelBytes(file: ModelFile, options: ModelFetchOptions
   // A relative base ('/models/') is relative to the page or worker; in Node, to the working
   // directory, so plain file paths work there.
   const here = await hereUrl();
-  const url = file.url !== undefined ? new URL(String(file.url), here)
-    : new URL(file.name as string, new URL(String(options.baseUrl ?? ENTE_MODEL_BASE_URL), here));
+  const url =
+    file.url !== undefined
+      ? new URL(String(file.url), here)
+      : new URL(file.name as string, new URL(String(options.baseUrl ?? ENTE_MODEL_BASE_URL), here));
   if (url.protocol === 'file:' && isNode) {
     const bytes = await readLocal(label, url);
     await verify(label, bytes, file.size, file.sha256);

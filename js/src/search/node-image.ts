@@ -24,18 +24,31 @@ async function load<T>(name: string): Promise<T> {
   }
 }
 
-const rgbaOf = (img: { data: Uint8Array; width: number; height: number }): DecodedImage =>
-  ({ rgba: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.length), width: img.width, height: img.height });
+const rgbaOf = (img: { data: Uint8Array; width: number; height: number }): DecodedImage => ({
+  rgba: new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.length),
+  width: img.width,
+  height: img.height,
+});
 
 export const decodeInNode: ImageDecoder = async (data, header) => {
   if (header.format !== 'jpeg' && header.format !== 'png') {
     throw badInput(`Node cannot decode ${header.format} here: pass a decodeImage function (e.g. one using sharp)`);
   }
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer());
-  if (header.format === 'png') return rgbaOf((await load<Png>('pngjs')).PNG.sync.read((globalThis as unknown as { Buffer: NodeBuffer }).Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)));
+  if (header.format === 'png')
+    return rgbaOf(
+      (await load<Png>('pngjs')).PNG.sync.read(
+        (globalThis as unknown as { Buffer: NodeBuffer }).Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length),
+      ),
+    );
   // tolerantDecoding off: a truncated file is an error, not a photo with a grey bottom.
-  return rgbaOf((await load<Jpeg>('jpeg-js')).decode(bytes, {
-    useTArray: true, formatAsRGBA: true, tolerantDecoding: false,
-    maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6, maxMemoryUsageInMB: JPEG_MAX_MEMORY_MB,
-  }));
+  return rgbaOf(
+    (await load<Jpeg>('jpeg-js')).decode(bytes, {
+      useTArray: true,
+      formatAsRGBA: true,
+      tolerantDecoding: false,
+      maxResolutionInMP: MAX_IMAGE_PIXELS / 1e6,
+      maxMemoryUsageInMB: JPEG_MAX_MEMORY_MB,
+    }),
+  );
 };

@@ -39,7 +39,7 @@ export function inputMeta(session: Ort.InferenceSession, label: string): TensorM
   const meta = (session as unknown as { inputMetadata?: readonly TensorMeta[] }).inputMetadata;
   const name = pick(session.inputNames, 'input');
   const m = meta?.find((x) => x.name === name);
-  if (!m || !m.isTensor) throw new ModelError('UNSUPPORTED_MODEL', label, 'its input metadata is unavailable');
+  if (!m?.isTensor) throw new ModelError('UNSUPPORTED_MODEL', label, 'its input metadata is unavailable');
   return m;
 }
 
@@ -52,7 +52,11 @@ export class SerialSession {
   readonly inputName: string;
   readonly outputName: string;
 
-  constructor(readonly ort: OrtModule, readonly session: Ort.InferenceSession, readonly label: string) {
+  constructor(
+    readonly ort: OrtModule,
+    readonly session: Ort.InferenceSession,
+    readonly label: string,
+  ) {
     this.inputName = pick(session.inputNames, 'input');
     this.outputName = pick(session.outputNames, 'output');
   }
@@ -78,7 +82,9 @@ export async function openSession(source: ModelSource, options: SessionOptions):
   try {
     session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
   } catch (cause) {
-    throw new ModelError('UNSUPPORTED_MODEL', label, `ONNX Runtime cannot load it: ${(cause as Error)?.message ?? cause}`, { cause });
+    throw new ModelError('UNSUPPORTED_MODEL', label, `ONNX Runtime cannot load it: ${(cause as Error)?.message ?? cause}`, {
+      cause,
+    });
   }
   return new SerialSession(ort, session, label);
 }

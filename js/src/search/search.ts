@@ -1,13 +1,25 @@
 import {
-  checkRgba, createImageEncoder, createTextEncoder, l2Normalize,
-  type ClipImageEncoder, type ClipTextEncoder, type EncoderOptions, type ImageSignature, type ModelSource,
+  checkRgba,
+  createImageEncoder,
+  createTextEncoder,
+  l2Normalize,
+  type ClipImageEncoder,
+  type ClipTextEncoder,
+  type EncoderOptions,
+  type ImageSignature,
+  type ModelSource,
 } from './clip-encoders.js';
 import { badInput } from '../runtime/errors.js';
 import type { SearchHit } from './embedding-index.js';
 import { CLIP_DIMS, DEFAULT_MAX_IMAGE_SIDE, ENTE_CLIP_MIN_SCORE } from './clip-spec.js';
 import { decodeImage, type EncodedImage, type ImageDecoder } from './image-decode.js';
 import {
-  runIndexFiles, zeroTimings, type IndexFiles, type IndexFilesOptions, type IndexFilesResult, type IndexTimings,
+  runIndexFiles,
+  zeroTimings,
+  type IndexFiles,
+  type IndexFilesOptions,
+  type IndexFilesResult,
+  type IndexTimings,
 } from './index-files.js';
 
 /** The embedding index of the core (`core.createIndex` / `core.loadIndex`), as search uses it. */
@@ -28,7 +40,12 @@ export interface SearchCore {
     tokenize(text: string): Int32Array;
     preprocess(rgba: Uint8Array, width: number, height: number): Float32Array;
     /** Bounds the longest side (antialiased); used before feeding the RGBA model large photos. */
-    downscale?(rgba: Uint8Array, width: number, height: number, maxSide: number): { rgba: Uint8Array; width: number; height: number };
+    downscale?(
+      rgba: Uint8Array,
+      width: number,
+      height: number,
+      maxSide: number,
+    ): { rgba: Uint8Array; width: number; height: number };
   };
   createIndex(dims: number): SearchIndex;
   loadIndex(bytes: Uint8Array, key: Uint8Array): SearchIndex | Promise<SearchIndex>;
@@ -135,7 +152,12 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
     checkRgba(rgba, width, height);
     let bytes = rgba instanceof Uint8Array ? rgba : new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length);
     let t = performance.now();
-    const lap = () => { const now = performance.now(), ms = now - t; t = now; return ms; };
+    const lap = () => {
+      const now = performance.now(),
+        ms = now - t;
+      t = now;
+      return ms;
+    };
     if (image.signature === 'float-chw') {
       const chw = core.clip.preprocess(bytes, width, height);
       timings.preprocess += lap();

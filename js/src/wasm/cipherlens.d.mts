@@ -119,10 +119,42 @@ export interface CryptoModule {
   xchacha20XorIc(c: number, m: number, len: number, nonce: number, ic: number, key: number): void;
   hchacha20(out: number, in16: number, key: number): void;
   poly1305(tag: number, m: number, len: number, key: number): void;
-  aeadChacha20Poly1305IetfEncrypt(c: number, m: number, mlen: number, ad: number, adlen: number, nonce: number, key: number): void;
-  aeadChacha20Poly1305IetfDecrypt(m: number, c: number, clen: number, ad: number, adlen: number, nonce: number, key: number): number;
-  aeadXChacha20Poly1305IetfEncrypt(c: number, m: number, mlen: number, ad: number, adlen: number, nonce: number, key: number): void;
-  aeadXChacha20Poly1305IetfDecrypt(m: number, c: number, clen: number, ad: number, adlen: number, nonce: number, key: number): number;
+  aeadChacha20Poly1305IetfEncrypt(
+    c: number,
+    m: number,
+    mlen: number,
+    ad: number,
+    adlen: number,
+    nonce: number,
+    key: number,
+  ): void;
+  aeadChacha20Poly1305IetfDecrypt(
+    m: number,
+    c: number,
+    clen: number,
+    ad: number,
+    adlen: number,
+    nonce: number,
+    key: number,
+  ): number;
+  aeadXChacha20Poly1305IetfEncrypt(
+    c: number,
+    m: number,
+    mlen: number,
+    ad: number,
+    adlen: number,
+    nonce: number,
+    key: number,
+  ): void;
+  aeadXChacha20Poly1305IetfDecrypt(
+    m: number,
+    c: number,
+    clen: number,
+    ad: number,
+    adlen: number,
+    nonce: number,
+    key: number,
+  ): number;
 
   /** Hooks for the tests and benchmarks, not part of the API (wasm/crypto/bindings/testing_bind.cpp). */
   Testing: WasmTesting;

@@ -30,7 +30,8 @@ export async function gallery(): Promise<string> {
   try {
     full.blob.decrypt(ciphertext, header, full.generateKey());
   } catch (e) {
-    if (e instanceof CoreError && e.code === 'AUTH_FAILED') return `${pkg.version} ${photo.size} ${video.size} ${digest.byteLength} ${opened.length} ${hits.length}`;
+    if (e instanceof CoreError && e.code === 'AUTH_FAILED')
+      return `${pkg.version} ${photo.size} ${video.size} ${digest.byteLength} ${opened.length} ${hits.length}`;
   }
   return 'unexpected';
 }

@@ -23,14 +23,22 @@ size_t heap_in_use() { return mallinfo().uordblks; }
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(cipherlens_core) {
-  function("init", +[]() { return int(cl::init()); });
-  function("lastErrorMessage", +[]() { return std::string(cl::last_error_message()); });
-  function("lastErrorChunk", +[]() { return static_cast<int>(cl::last_error_chunk()); });
+  function(
+      "init", +[]() { return int(cl::init()); });
+  function(
+      "lastErrorMessage", +[]() { return std::string(cl::last_error_message()); });
+  function(
+      "lastErrorChunk", +[]() { return static_cast<int>(cl::last_error_chunk()); });
   function("heapInUse", &heap_in_use);
-  function("sodiumVersion", +[]() { return std::string(sodium_version_string()); });
+  function(
+      "sodiumVersion", +[]() { return std::string(sodium_version_string()); });
 
-  function("generateKey", +[](uintptr_t key) { cl::generate_key(P(key)); });
-  function("randomBytes", +[](uintptr_t out, size_t len) { cl::random_bytes(P(out), len); });
+  function(
+      "generateKey", +[](uintptr_t key) { cl::generate_key(P(key)); });
+  function(
+      "randomBytes", +[](uintptr_t out, size_t len) { cl::random_bytes(P(out), len); });
   function("deriveKey", &derive_key);
-  function("deriveLoginSubKey", +[](uintptr_t out, uintptr_t kek) { cl::derive_login_subkey(P(out), P(kek)); });
+  function(
+      "deriveLoginSubKey",
+      +[](uintptr_t out, uintptr_t kek) { cl::derive_login_subkey(P(out), P(kek)); });
 }

@@ -21,13 +21,18 @@ struct Testing {};
 
 EMSCRIPTEN_BINDINGS(cipherlens_testing) {
   emscripten::class_<Testing>("Testing")
-      .class_function("setScalarReference", +[](bool on) { cipherlens_simd_set_scalar_mode(on); })
-      .class_function("scalarReference", +[]() { return cipherlens_simd_scalar_mode != 0; })
-      .class_function("secretstreamPullOnce", +[](uintptr_t m, uintptr_t c, size_t clen, uintptr_t header, uintptr_t key) {
-        crypto_secretstream_xchacha20poly1305_state st;
-        crypto_secretstream_xchacha20poly1305_init_pull(&st, P(header), P(key));
-        int rc = cipherlens_secretstream_pull(&st, P(m), nullptr, nullptr, P(c), clen, nullptr, 0);
-        sodium_memzero(&st, sizeof st);
-        return rc;
-      });
+      .class_function(
+          "setScalarReference", +[](bool on) { cipherlens_simd_set_scalar_mode(on); })
+      .class_function(
+          "scalarReference", +[]() { return cipherlens_simd_scalar_mode != 0; })
+      .class_function(
+          "secretstreamPullOnce",
+          +[](uintptr_t m, uintptr_t c, size_t clen, uintptr_t header, uintptr_t key) {
+            crypto_secretstream_xchacha20poly1305_state st;
+            crypto_secretstream_xchacha20poly1305_init_pull(&st, P(header), P(key));
+            int rc =
+                cipherlens_secretstream_pull(&st, P(m), nullptr, nullptr, P(c), clen, nullptr, 0);
+            sodium_memzero(&st, sizeof st);
+            return rc;
+          });
 }

@@ -1,8 +1,9 @@
 // ChaCha20 with wasm SIMD128: four blocks at once (the kernel is in chacha20_wasm128_core.h).
-// Same semantics as libsodium's ref code, including its counter: words 12-13 form one 64-bit little-endian counter in every variant
-// (the IETF variants carry a 32-bit wrap into nonce word 13, exactly as chacha20_ref.c does).
-// Installed in place of libsodium's ref implementation by wasm/crypto/simd/sodium_wasm128_select.h;
-// the ref implementation stays linked and is used when cipherlens_simd_scalar_mode is set.
+// Same semantics as libsodium's ref code, including its counter: words 12-13 form one 64-bit
+// little-endian counter in every variant (the IETF variants carry a 32-bit wrap into nonce word 13,
+// exactly as chacha20_ref.c does). Installed in place of libsodium's ref implementation by
+// wasm/crypto/simd/sodium_wasm128_select.h; the ref implementation stays linked and is used when
+// cipherlens_simd_scalar_mode is set.
 #include <stdint.h>
 #include <string.h>
 
@@ -16,7 +17,7 @@
 extern struct crypto_stream_chacha20_implementation crypto_stream_chacha20_ref_implementation;
 
 // XORs 256 bytes of m with four keystream blocks starting at 64-bit counter ctr.
-static void blocks4(uint8_t *c, const uint8_t *m, const uint32_t in[16], uint64_t ctr) {
+static void blocks4(uint8_t* c, const uint8_t* m, const uint32_t in[16], uint64_t ctr) {
   v128_t x[16];
   chacha4_init(x, in, ctr);
   const v128_t M16 = wasm_v128_load(chacha_rot16_mask), M8 = wasm_v128_load(chacha_rot8_mask);
@@ -28,7 +29,7 @@ static void blocks4(uint8_t *c, const uint8_t *m, const uint32_t in[16], uint64_
 }
 
 // in[0..11] = constants and key, in[14..15] = last nonce words; words 12-13 come from ctr.
-static void xor_stream(uint8_t *c, const uint8_t *m, unsigned long long len, uint32_t in[16],
+static void xor_stream(uint8_t* c, const uint8_t* m, unsigned long long len, uint32_t in[16],
                        uint64_t ctr) {
   while (len >= 256) {
     blocks4(c, m, in, ctr);
@@ -48,8 +49,8 @@ static void xor_stream(uint8_t *c, const uint8_t *m, unsigned long long len, uin
 }
 
 // Original variant: 8-byte nonce, 64-bit counter in words 12-13.
-static int stream_xor_ic(unsigned char *c, const unsigned char *m, unsigned long long mlen,
-                         const unsigned char *n, uint64_t ic, const unsigned char *k) {
+static int stream_xor_ic(unsigned char* c, const unsigned char* m, unsigned long long mlen,
+                         const unsigned char* n, uint64_t ic, const unsigned char* k) {
   if (cipherlens_simd_scalar_mode)
     return crypto_stream_chacha20_ref_implementation.stream_xor_ic(c, m, mlen, n, ic, k);
   if (!mlen) return 0;
@@ -64,9 +65,8 @@ static int stream_xor_ic(unsigned char *c, const unsigned char *m, unsigned long
 
 // IETF variant: 12-byte nonce, 32-bit counter in word 12, nonce word 0 in word 13 (carried
 // into like ref does).
-static int stream_ietf_ext_xor_ic(unsigned char *c, const unsigned char *m,
-                                  unsigned long long mlen, const unsigned char *n, uint32_t ic,
-                                  const unsigned char *k) {
+static int stream_ietf_ext_xor_ic(unsigned char* c, const unsigned char* m, unsigned long long mlen,
+                                  const unsigned char* n, uint32_t ic, const unsigned char* k) {
   if (cipherlens_simd_scalar_mode)
     return crypto_stream_chacha20_ref_implementation.stream_ietf_ext_xor_ic(c, m, mlen, n, ic, k);
   if (!mlen) return 0;
@@ -77,16 +77,16 @@ static int stream_ietf_ext_xor_ic(unsigned char *c, const unsigned char *m,
   return 0;
 }
 
-static int stream(unsigned char *c, unsigned long long clen, const unsigned char *n,
-                  const unsigned char *k) {
+static int stream(unsigned char* c, unsigned long long clen, const unsigned char* n,
+                  const unsigned char* k) {
   if (cipherlens_simd_scalar_mode)
     return crypto_stream_chacha20_ref_implementation.stream(c, clen, n, k);
   memset(c, 0, (size_t)clen);
   return stream_xor_ic(c, c, clen, n, 0, k);
 }
 
-static int stream_ietf_ext(unsigned char *c, unsigned long long clen, const unsigned char *n,
-                           const unsigned char *k) {
+static int stream_ietf_ext(unsigned char* c, unsigned long long clen, const unsigned char* n,
+                           const unsigned char* k) {
   if (cipherlens_simd_scalar_mode)
     return crypto_stream_chacha20_ref_implementation.stream_ietf_ext(c, clen, n, k);
   memset(c, 0, (size_t)clen);

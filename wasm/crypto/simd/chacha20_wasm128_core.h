@@ -7,14 +7,14 @@
 #include <string.h>
 #include <wasm_simd128.h>
 
-static inline uint32_t chacha_load32(const uint8_t *p) {
+static inline uint32_t chacha_load32(const uint8_t* p) {
   uint32_t v;
   memcpy(&v, p, 4);  // wasm is little-endian
   return v;
 }
 
 // in[0..11] = constants and key; the caller sets in[14..15] (words 12-13 come from the counter).
-static inline void chacha_setup(uint32_t in[16], const uint8_t *k) {
+static inline void chacha_setup(uint32_t in[16], const uint8_t* k) {
   in[0] = 0x61707865;
   in[1] = 0x3320646e;
   in[2] = 0x79622d32;
@@ -25,7 +25,7 @@ static inline void chacha_setup(uint32_t in[16], const uint8_t *k) {
 
 // The IETF variant (12-byte nonce n): words 14-15 from the nonce; returns the 64-bit counter
 // for block counter ic, with nonce word 0 as its high half (carried into like the ref code).
-static inline uint64_t chacha_setup_ietf(uint32_t in[16], const uint8_t *k, const uint8_t *n,
+static inline uint64_t chacha_setup_ietf(uint32_t in[16], const uint8_t* k, const uint8_t* n,
                                          uint32_t ic) {
   chacha_setup(in, k);
   in[14] = chacha_load32(n + 4);
@@ -45,26 +45,29 @@ static uint8_t chacha_rot8_mask[16] = {3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15,
 
 // Quarter rounds one after another: interleaving four step by step measured no faster
 // (V8 then spills more of the 16 state vectors).
-#define CHACHA_QR(a, b, c, d)                                           \
-  a = wasm_i32x4_add(a, b); d = CHACHA_ROTL16(wasm_v128_xor(d, a));    \
-  c = wasm_i32x4_add(c, d); b = CHACHA_ROTL(wasm_v128_xor(b, c), 12);  \
-  a = wasm_i32x4_add(a, b); d = CHACHA_ROTL8(wasm_v128_xor(d, a));     \
-  c = wasm_i32x4_add(c, d); b = CHACHA_ROTL(wasm_v128_xor(b, c), 7)
+#define CHACHA_QR(a, b, c, d)               \
+  a = wasm_i32x4_add(a, b);                 \
+  d = CHACHA_ROTL16(wasm_v128_xor(d, a));   \
+  c = wasm_i32x4_add(c, d);                 \
+  b = CHACHA_ROTL(wasm_v128_xor(b, c), 12); \
+  a = wasm_i32x4_add(a, b);                 \
+  d = CHACHA_ROTL8(wasm_v128_xor(d, a));    \
+  c = wasm_i32x4_add(c, d);                 \
+  b = CHACHA_ROTL(wasm_v128_xor(b, c), 7)
 
-#define CHACHA_COLUMN_ROUND(x)                \
-  CHACHA_QR(x[0], x[4], x[8], x[12]);         \
-  CHACHA_QR(x[1], x[5], x[9], x[13]);         \
-  CHACHA_QR(x[2], x[6], x[10], x[14]);        \
+#define CHACHA_COLUMN_ROUND(x)         \
+  CHACHA_QR(x[0], x[4], x[8], x[12]);  \
+  CHACHA_QR(x[1], x[5], x[9], x[13]);  \
+  CHACHA_QR(x[2], x[6], x[10], x[14]); \
   CHACHA_QR(x[3], x[7], x[11], x[15])
-#define CHACHA_DIAGONAL_ROUND(x)              \
-  CHACHA_QR(x[0], x[5], x[10], x[15]);        \
-  CHACHA_QR(x[1], x[6], x[11], x[12]);        \
-  CHACHA_QR(x[2], x[7], x[8], x[13]);         \
+#define CHACHA_DIAGONAL_ROUND(x)       \
+  CHACHA_QR(x[0], x[5], x[10], x[15]); \
+  CHACHA_QR(x[1], x[6], x[11], x[12]); \
+  CHACHA_QR(x[2], x[7], x[8], x[13]);  \
   CHACHA_QR(x[3], x[4], x[9], x[14])
 
 // x[] = the initial state of four blocks at 64-bit counter ctr (in[12..13] are ignored).
-static inline __attribute__((always_inline)) void chacha4_init(v128_t x[16],
-                                                               const uint32_t in[16],
+static inline __attribute__((always_inline)) void chacha4_init(v128_t x[16], const uint32_t in[16],
                                                                uint64_t ctr) {
   for (int i = 0; i < 16; i++) x[i] = wasm_i32x4_splat(in[i]);
   const uint64_t c1 = ctr + 1, c2 = ctr + 2, c3 = ctr + 3;
@@ -75,7 +78,7 @@ static inline __attribute__((always_inline)) void chacha4_init(v128_t x[16],
 
 // Transposes words a..d of four blocks (lane = block) and XORs them into 16 bytes at
 // offset `off` of each of the four 64-byte blocks at m -> c.
-static inline __attribute__((always_inline)) void chacha4_xor4(uint8_t *c, const uint8_t *m,
+static inline __attribute__((always_inline)) void chacha4_xor4(uint8_t* c, const uint8_t* m,
                                                                size_t off, v128_t a, v128_t b,
                                                                v128_t cc, v128_t d) {
   v128_t t0 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5);
@@ -94,8 +97,7 @@ static inline __attribute__((always_inline)) void chacha4_xor4(uint8_t *c, const
 
 // Adds the initial state (rebuilt from in[] and ctr rather than kept live through the
 // rounds) and XORs the four keystream blocks into 256 bytes of m -> c.
-static inline __attribute__((always_inline)) void chacha4_finish_xor(uint8_t *c,
-                                                                     const uint8_t *m,
+static inline __attribute__((always_inline)) void chacha4_finish_xor(uint8_t* c, const uint8_t* m,
                                                                      v128_t x[16],
                                                                      const uint32_t in[16],
                                                                      uint64_t ctr) {

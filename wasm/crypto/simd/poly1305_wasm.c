@@ -26,8 +26,8 @@ extern struct crypto_onetimeauth_poly1305_implementation
 #define DONNA crypto_onetimeauth_poly1305_donna_implementation
 #define IS_SCALAR(state) ((state)->opaque[255] == SCALAR_MARK)
 
-static int auth(unsigned char *out, const unsigned char *m, unsigned long long len,
-                const unsigned char *key) {
+static int auth(unsigned char* out, const unsigned char* m, unsigned long long len,
+                const unsigned char* key) {
   if (cipherlens_simd_scalar_mode) return DONNA.onetimeauth(out, m, len, key);
   poly_state_t st;
   poly_init(&st, key);
@@ -36,8 +36,8 @@ static int auth(unsigned char *out, const unsigned char *m, unsigned long long l
   return 0;
 }
 
-static int verify(const unsigned char *h, const unsigned char *m, unsigned long long len,
-                  const unsigned char *key) {
+static int verify(const unsigned char* h, const unsigned char* m, unsigned long long len,
+                  const unsigned char* key) {
   if (cipherlens_simd_scalar_mode) return DONNA.onetimeauth_verify(h, m, len, key);
   unsigned char correct[16];
   auth(correct, m, len, key);
@@ -46,34 +46,33 @@ static int verify(const unsigned char *h, const unsigned char *m, unsigned long 
   return rc;
 }
 
-static int state_init(crypto_onetimeauth_poly1305_state *state, const unsigned char *key) {
+static int state_init(crypto_onetimeauth_poly1305_state* state, const unsigned char* key) {
   if (cipherlens_simd_scalar_mode) {
     int rc = DONNA.onetimeauth_init(state, key);
     state->opaque[255] = SCALAR_MARK;
     return rc;
   }
-  poly_init((poly_state_t *)(void *)state, key);
+  poly_init((poly_state_t*)(void*)state, key);
   state->opaque[255] = 0;
   return 0;
 }
 
-static int state_update(crypto_onetimeauth_poly1305_state *state, const unsigned char *m,
+static int state_update(crypto_onetimeauth_poly1305_state* state, const unsigned char* m,
                         unsigned long long len) {
   if (IS_SCALAR(state)) return DONNA.onetimeauth_update(state, m, len);
-  poly_update((poly_state_t *)(void *)state, m, len);
+  poly_update((poly_state_t*)(void*)state, m, len);
   return 0;
 }
 
-static int state_final(crypto_onetimeauth_poly1305_state *state, unsigned char *out) {
+static int state_final(crypto_onetimeauth_poly1305_state* state, unsigned char* out) {
   if (IS_SCALAR(state)) {
     int rc = DONNA.onetimeauth_final(state, out);
     state->opaque[255] = 0;
     return rc;
   }
-  poly_finish((poly_state_t *)(void *)state, out);
+  poly_finish((poly_state_t*)(void*)state, out);
   return 0;
 }
 
-struct crypto_onetimeauth_poly1305_implementation
-    crypto_onetimeauth_poly1305_wasm_implementation = {auth, verify, state_init, state_update,
-                                                          state_final};
+struct crypto_onetimeauth_poly1305_implementation crypto_onetimeauth_poly1305_wasm_implementation =
+    {auth, verify, state_init, state_update, state_final};

@@ -27,8 +27,8 @@ static const unsigned char pad0[16] = {0};
 // Decrypts len (a multiple of 256) bytes of c into m with IETF ChaCha20 from 64-bit block
 // counter ctr, and absorbs the same ciphertext into st (which must hold no partial block).
 // One Poly1305 pair step (32 bytes) after each of the first eight column rounds.
-static void STITCH_TILES(uint8_t *m, const uint8_t *c, size_t len, const uint32_t in[16],
-                         uint64_t ctr, poly_state_t *st) {
+static void STITCH_TILES(uint8_t* m, const uint8_t* c, size_t len, const uint32_t in[16],
+                         uint64_t ctr, poly_state_t* st) {
   POLY_PAIR_LOCALS(st);
   const v128_t M16 = wasm_v128_load(chacha_rot16_mask), M8 = wasm_v128_load(chacha_rot8_mask);
   for (; len >= 256; len -= 256, c += 256, m += 256, ctr += 4) {
@@ -48,11 +48,10 @@ static void STITCH_TILES(uint8_t *m, const uint8_t *c, size_t len, const uint32_
   POLY_PAIR_STORE(st);
 }
 
-int cipherlens_secretstream_pull(crypto_secretstream_xchacha20poly1305_state *state,
-                                 unsigned char *m, unsigned long long *mlen_p,
-                                 unsigned char *tag_p, const unsigned char *in,
-                                 unsigned long long inlen, const unsigned char *ad,
-                                 unsigned long long adlen) {
+int cipherlens_secretstream_pull(crypto_secretstream_xchacha20poly1305_state* state,
+                                 unsigned char* m, unsigned long long* mlen_p, unsigned char* tag_p,
+                                 const unsigned char* in, unsigned long long inlen,
+                                 const unsigned char* ad, unsigned long long adlen) {
   if (cipherlens_simd_scalar_mode)
     return crypto_secretstream_xchacha20poly1305_pull(state, m, mlen_p, tag_p, in, inlen, ad,
                                                       adlen);
@@ -61,7 +60,7 @@ int cipherlens_secretstream_pull(crypto_secretstream_xchacha20poly1305_state *st
   if (inlen < crypto_secretstream_xchacha20poly1305_ABYTES) return -1;
   const unsigned long long mlen = inlen - crypto_secretstream_xchacha20poly1305_ABYTES;
   if (mlen > crypto_secretstream_xchacha20poly1305_MESSAGEBYTES_MAX) sodium_misuse();
-  const unsigned char *nonce = state->nonce;  // 4-byte counter, then the 8-byte inonce
+  const unsigned char* nonce = state->nonce;  // 4-byte counter, then the 8-byte inonce
 
   // Block 0 keys Poly1305; block 1 carries the tag byte. As in libsodium.
   unsigned char block[64];
@@ -81,7 +80,7 @@ int cipherlens_secretstream_pull(crypto_secretstream_xchacha20poly1305_state *st
 
   // The message from block counter 2: whole tiles stitched, the rest as two passes. After
   // the 64-byte block Poly1305 holds no partial block, as stitch_tiles requires.
-  const unsigned char *c = in + 1;
+  const unsigned char* c = in + 1;
   const size_t tiled = (size_t)mlen & ~(size_t)255;
   uint32_t kin[16];
   const uint64_t ctr = chacha_setup_ietf(kin, state->k, nonce, 2U);

@@ -10,11 +10,10 @@ extern "C" {
 // Same contract and same results as libsodium's pull, except that m is written before the
 // tag is checked (and wiped again if the check fails). m may equal in + 1 (in place) but must
 // not otherwise overlap in. Calls libsodium's own pull when cipherlens_simd_scalar_mode is set.
-int cipherlens_secretstream_pull(crypto_secretstream_xchacha20poly1305_state *state,
-                                 unsigned char *m, unsigned long long *mlen_p,
-                                 unsigned char *tag_p, const unsigned char *in,
-                                 unsigned long long inlen, const unsigned char *ad,
-                                 unsigned long long adlen);
+int cipherlens_secretstream_pull(crypto_secretstream_xchacha20poly1305_state* state,
+                                 unsigned char* m, unsigned long long* mlen_p, unsigned char* tag_p,
+                                 const unsigned char* in, unsigned long long inlen,
+                                 const unsigned char* ad, unsigned long long adlen);
 
 #ifdef __cplusplus
 }

@@ -9,7 +9,8 @@
 #define crypto_stream_chacha20_ref_implementation crypto_stream_chacha20_wasm128_implementation
 #endif
 #if defined(CIPHERLENS_SELECT_POLY1305)
-#define crypto_onetimeauth_poly1305_donna_implementation crypto_onetimeauth_poly1305_wasm_implementation
+#define crypto_onetimeauth_poly1305_donna_implementation \
+  crypto_onetimeauth_poly1305_wasm_implementation
 #endif
 #if defined(CIPHERLENS_SELECT_ARGON2)
 #define fill_segment_ref cipherlens_fill_segment_wasm128

@@ -7,9 +7,9 @@
 #include "crypto_pwhash/argon2/argon2-core.h"
 #include "crypto_pwhash/argon2/argon2.h"
 
-void cipherlens_argon2_finalize_unwiped(const argon2_context *context, argon2_instance_t *instance);
+void cipherlens_argon2_finalize_unwiped(const argon2_context* context, argon2_instance_t* instance);
 
-void finalize(const argon2_context *context, argon2_instance_t *instance) {
+void finalize(const argon2_context* context, argon2_instance_t* instance) {
   if (context == NULL) {
     cipherlens_argon2_finalize_unwiped(context, instance);
     return;

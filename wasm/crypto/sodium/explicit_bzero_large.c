@@ -5,15 +5,17 @@
 #include <emscripten.h>
 #include <string.h>
 
-EM_JS(void, cipherlens_js_fill_zero, (void *p, size_t len), {
-  HEAPU8.fill(0, p >>> 0, (p >>> 0) + (len >>> 0));
-});
+EM_JS(void, cipherlens_js_fill_zero, (void* p, size_t len),
+      { HEAPU8.fill(0, p >>> 0, (p >>> 0) + (len >>> 0)); });
 
-void cipherlens_explicit_bzero(void *p, size_t len) {
+void cipherlens_explicit_bzero(void* p, size_t len) {
   if (len >= 65536) {
     cipherlens_js_fill_zero(p, len);
   } else {
     memset(p, 0, len);
   }
-  __asm__ __volatile__("" : : "r"(p) : "memory");  // the zeroes must be written even if p is never read again
+  __asm__ __volatile__(""
+                       :
+                       : "r"(p)
+                       : "memory");  // the zeroes must be written even if p is never read again
 }

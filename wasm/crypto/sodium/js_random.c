@@ -33,6 +33,6 @@ static uint32_t js_random_u32(void) {
 
 static const char* js_random_name(void) { return "js-getRandomValues"; }
 
-randombytes_implementation cipherlens_js_random = {
-    js_random_name, js_random_u32, NULL, NULL, js_random_buf, NULL};
+randombytes_implementation cipherlens_js_random = {js_random_name, js_random_u32, NULL,
+                                                   NULL,           js_random_buf, NULL};
 #endif

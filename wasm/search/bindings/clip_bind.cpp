@@ -23,7 +23,6 @@ uintptr_t clip_text_buffer(size_t units) {
   return reinterpret_cast<uintptr_t>(g_text.data());
 }
 
-
 }  // namespace
 
 // The per-query call goes straight to wasm (no embind dispatch): tokenizes the first `units` code
@@ -47,7 +46,9 @@ class Resampler {
   uint32_t firstRow() const { return r_.first_row(); }
   uint32_t rowCount() const { return r_.row_count(); }
   int feed(uintptr_t rows, uint32_t y, uint32_t n) { return r_.feed(P(rows), y, n); }
-  int finishPreprocess(uintptr_t out) { return r_.finish_preprocess(reinterpret_cast<float*>(out)); }
+  int finishPreprocess(uintptr_t out) {
+    return r_.finish_preprocess(reinterpret_cast<float*>(out));
+  }
   int finishDownscale(uintptr_t out) { return r_.finish_downscale(P(out)); }
 
  private:
@@ -63,7 +64,8 @@ int clip_downscale_size(uint32_t w, uint32_t h, uint32_t max_side, uintptr_t dim
 
 EMSCRIPTEN_BINDINGS(cipherlens_clip) {
   function("clipTextBuffer", &clip_text_buffer);
-  function("clipTokensPtr", +[]() { return reinterpret_cast<uintptr_t>(g_tokens); });
+  function(
+      "clipTokensPtr", +[]() { return reinterpret_cast<uintptr_t>(g_tokens); });
   function("clipDownscaleSize", &clip_downscale_size);
   class_<Resampler>("ClipResampler")
       .constructor<>()

@@ -24,7 +24,9 @@ bool to_file_id(double d, uint64_t* id) {
   return true;
 }
 
-int bad_id() { return -int(cl::fail(cl::kBadInput, "file id must be an integer in 0 .. 2^53 - 1")); }
+int bad_id() {
+  return -int(cl::fail(cl::kBadInput, "file id must be an integer in 0 .. 2^53 - 1"));
+}
 
 class IndexHandle {
  public:
@@ -63,11 +65,13 @@ class IndexHandle {
     std::vector<uint64_t> checked(size_t(n > 0 ? n : 0));
     for (int i = 0; i < n; i++) {
       if (!to_file_id(ids[i], &checked[i])) return bad_id();
-      if (cl::Status s = index_.check_vector(input_.data() + size_t(i) * index_.dims())) return -int(s);
+      if (cl::Status s = index_.check_vector(input_.data() + size_t(i) * index_.dims()))
+        return -int(s);
     }
     index_.reserve(index_.size() + size_t(n));
     for (int i = 0; i < n; i++) {
-      if (cl::Status s = index_.upsert(checked[i], input_.data() + size_t(i) * index_.dims())) return -int(s);
+      if (cl::Status s = index_.upsert(checked[i], input_.data() + size_t(i) * index_.dims()))
+        return -int(s);
     }
     return n;
   }
