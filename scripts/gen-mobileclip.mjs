@@ -72,7 +72,7 @@ function seedOf(name) {
   return h >>> 0;
 }
 /** n normals (mean 0, given std) from a xorshift32 stream seeded by the tensor's name. */
-function randn(name, n, std = 1, mean = 0) {
+export function randn(name, n, std = 1, mean = 0) {
   let s = seedOf(name) || 1;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i += 2) {
@@ -104,7 +104,10 @@ function uniform(name, n, lo, hi) {
 
 // ---- graph builder
 const dim = (d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d });
-const valueInfo = (name, elemType, shape) => ({ name, type: { tensorType: { elemType, shape: { dim: shape.map(dim) } } } });
+export const valueInfo = (name, elemType, shape) => ({
+  name,
+  type: { tensorType: { elemType, shape: { dim: shape.map(dim) } } },
+});
 function attr(name, v) {
   if (typeof v === 'string') return { name, type: A.STRING, s: new TextEncoder().encode(v) };
   if (Array.isArray(v)) return { name, type: A.INTS, ints: v };
@@ -119,7 +122,8 @@ const ELEM = {
   [T.INT32]: Int32Array,
 };
 
-class Graph {
+/** An ONNX graph under construction (also used by gen-face-models.mjs). */
+export class Graph {
   constructor() {
     this.nodes = [];
     this.inits = [];
@@ -180,10 +184,10 @@ class Graph {
     }
     return as;
   }
-  model(name, inputs, outputs) {
+  model(name, inputs, outputs, producerName = 'cipherlens gen-mobileclip') {
     const m = onnx.ModelProto.create({
       irVersion: 8,
-      producerName: 'cipherlens gen-mobileclip',
+      producerName,
       opsetImport: [{ domain: '', version: 18 }],
       graph: { name, node: this.nodes, initializer: this.inits, input: inputs, output: outputs },
     });

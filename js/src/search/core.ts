@@ -4,6 +4,8 @@ import { CRYPTO_BUILD, makeCryptoCore } from '../crypto/core.js';
 import { makeEmbeddingIndexApi } from './embedding-index.js';
 import { makeMlData } from './ml-data.js';
 import { makeClip } from './clip.js';
+import { makeFaces } from './faces.js';
+import { makeUserEntities } from './user-entity.js';
 import type { CipherlensModule } from '../wasm/cipherlens.mjs';
 
 function makeCore(heap: Heap<CipherlensModule>) {
@@ -12,11 +14,15 @@ function makeCore(heap: Heap<CipherlensModule>) {
   return {
     ...crypto,
     clip: makeClip(heap),
+    /** The face pipeline's steps and clustering: see docs/faces.md. */
+    faces: makeFaces(heap),
     /** Embedding index (CLIP search): see docs/embedding-index.md. */
     createIndex,
     loadIndex,
     /** Ente's per-file ML data: gzip(JSON) blob-encrypted with the file key. */
     mlData: makeMlData(crypto.blob),
+    /** Ente's user entities (people): per-type keys wrapped by the master key, encrypted JSON. */
+    entities: makeUserEntities(crypto),
   };
 }
 

@@ -5,6 +5,7 @@ import type { EmbeddingIndex } from './embedding-index.js';
 import { requireFileId } from './embedding-index.js';
 import { concat } from '../runtime/bytes.js';
 import { MiB } from '../crypto/keys.js';
+import { faceData, withFaces, type FaceData } from './face-data.js';
 
 /**
  * The most ML data one file may hold, as JSON and as its encrypted gzip: Ente's entry for a file
@@ -23,9 +24,11 @@ export interface ClipData {
   embedding: number[];
 }
 
-/** The JSON of Ente's per-file "mldata"; keys other than `clip` (e.g. `face`) pass through untouched. */
+/** The JSON of Ente's per-file "mldata"; keys other than `clip` and `face` pass through untouched. */
 export interface MLData {
   clip?: ClipData;
+  /** Read it with `faceData` (validated, placeholders dropped), write it with `withFaces`. */
+  face?: FaceData;
   [key: string]: unknown;
 }
 
@@ -216,5 +219,5 @@ export function makeMlData(blob: ReturnType<typeof makeBlob>) {
     return true;
   }
 
-  return { encrypt, decrypt, importClip, clipEmbedding, withClip };
+  return { encrypt, decrypt, importClip, clipEmbedding, withClip, faceData, withFaces };
 }
