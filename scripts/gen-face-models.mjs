@@ -56,7 +56,7 @@ const ANCHORS = [
 ];
 const STRIDES = [8, 16, 32];
 const HEAD_GAIN = [19, 40, 40];
-const HEAD_SCORE_BIAS = [-5.9, -4.8, -2.2];
+const HEAD_SCORE_BIAS = [-6.6, -4.8, -3.1];
 
 /** Conv (BatchNorm folded into its bias) + SiLU, as yolov5's Conv module exports. */
 function cbs(g, x, name, cin, cout, k = 1, s = 1, gain = 2.5) {
@@ -101,8 +101,9 @@ function detect(g, x, i, cin) {
     G = 640 / s;
   // Random SiLU layers either fade or blow up along the backbone (there is no training to settle
   // them); these weights fade, gently, and the head's gain per scale brings its logits back to a
-  // spread of about 2. The score logits sit at -6.3 to -5: a random input passes the 0.5 score
-  // on some tens of rows, as a photo with faces might, not thousands (Ente's NMS is quadratic).
+  // spread of about 2. The score biases (set by trying generated photos) let a photo pass the 0.5
+  // score on a few to a few hundred rows (median about 40), as a photo with faces might, not
+  // thousands (Ente's NMS is quadratic).
   const W = g.w(`detect.m.${i}.weight`, [48, cin, 1, 1], Math.sqrt(1 / cin) * HEAD_GAIN[i]);
   const bias = randn(`detect.m.${i}.bias`, 48, 0.05);
   for (let a = 0; a < 3; a++) bias[a * 16 + 4] += HEAD_SCORE_BIAS[i];
@@ -333,13 +334,16 @@ function demoDetector(cal) {
       const safe = g.op('Add', [area, g.scalar(1e-3)]);
       const mcx = g.op('Div', [sx, safe]),
         mcy = g.op('Div', [sy, safe]);
-      const h = g.op('Sqrt', [g.op('Div', [safe, g.scalar(cal.fill * cal.aspect)])]);
-      const w = g.op('Mul', [h, g.scalar(cal.aspect)]);
+      // The box from the skin's spread (its variance along each axis is a known share of the box's
+      // side squared): unlike its area, that holds when a small face's features blur into the skin.
+      const variance = (sqq, mc) => g.op('Relu', [g.op('Sub', [g.op('Div', [sqq, safe]), g.op('Mul', [mc, mc])])]);
+      const w = g.op('Sqrt', [g.op('Div', [variance(sxx, mcx), g.scalar(cal.vx)])]);
+      const h = g.op('Sqrt', [g.op('Div', [variance(syy, mcy), g.scalar(cal.vy)])]);
       const bcx = g.op('Sub', [mcx, g.op('Mul', [w, g.scalar(cal.ox)])]);
       const bcy = g.op('Sub', [mcy, g.op('Mul', [h, g.scalar(cal.oy)])]);
       // Score: the centroid in this cell, the size in this anchor's range, no skin on the border.
-      const off = g.op('Max', [g.op('Abs', [g.op('Sub', [mcx, cx0])]), g.op('Abs', [g.op('Sub', [mcy, cy0])])]);
-      const zCell = g.op('Mul', [g.op('Sub', [g.scalar(0.6), g.op('Div', [off, g.scalar(s)])]), g.scalar(40)]);
+      const fromCell = g.op('Max', [g.op('Abs', [g.op('Sub', [mcx, cx0])]), g.op('Abs', [g.op('Sub', [mcy, cy0])])]);
+      const zCell = g.op('Mul', [g.op('Sub', [g.scalar(0.6), g.op('Div', [fromCell, g.scalar(s)])]), g.scalar(40)]);
       const zSize = g.op('Mul', [
         g.op('Min', [
           g.op('Div', [g.op('Sub', [h, g.scalar(lo)]), g.scalar(lo)]),
@@ -349,14 +353,17 @@ function demoDetector(cal) {
       ]);
       const ring = g.op('Div', [g.op('Sub', [outer, area]), safe]);
       const zRing = g.op('Mul', [g.op('Sub', [g.scalar(0.03), ring]), g.scalar(200)]);
-      // One face, not two in one window: the skin's spread is a face's of this size (within 25%).
-      const spread = (sqq, mc, size, v) => {
-        const variance = g.op('Sub', [g.op('Div', [sqq, safe]), g.op('Mul', [mc, mc])]);
-        const expected = g.op('Mul', [g.op('Mul', [size, size]), g.scalar(v)]);
-        return g.op('Abs', [g.op('Sub', [g.op('Div', [variance, expected]), g.scalar(1)])]);
-      };
-      const off2 = g.op('Max', [spread(sxx, mcx, w, cal.vx), spread(syy, mcy, h, cal.vy)]);
-      const zSpread = g.op('Mul', [g.op('Sub', [g.scalar(0.25), off2]), g.scalar(40)]);
+      // One face, not two in one window: its shape a face's (width to height within 25%) and the
+      // skin's area what a face of that box holds (within 35%).
+      const off = (ratio) => g.op('Abs', [g.op('Sub', [ratio, g.scalar(1)])]);
+      const shape = off(g.op('Div', [w, g.op('Mul', [h, g.scalar(cal.aspect)])]));
+      const fill = off(
+        g.op('Div', [area, g.op('Add', [g.op('Mul', [g.op('Mul', [w, h]), g.scalar(cal.fill)]), g.scalar(1e-3)])]),
+      );
+      const zSpread = g.op('Mul', [
+        g.op('Min', [g.op('Sub', [g.scalar(0.25), shape]), g.op('Sub', [g.scalar(0.35), fill])]),
+        g.scalar(40),
+      ]);
       const score = g.op('Sigmoid', [g.op('Min', [zCell, zSize, zRing, zSpread])]);
       const lms = cal.landmarks.flatMap(([lx, ly]) => [
         g.op('Add', [bcx, g.op('Mul', [w, g.scalar(lx)])]),

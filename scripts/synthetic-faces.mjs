@@ -159,8 +159,16 @@ export function drawFace(rgba, width, height, { x, y, size, colours, light = 1 }
 export function photo({ width, height, faces = [], cast, seed = 1, minSize = 0.2, maxSize = 0.45 }) {
   const r = random(seed);
   const rgba = new Uint8Array(width * height * 4);
-  const top = backgroundColour(r),
+  // Two ends of a gradient, every colour between them far from the skin too.
+  let top, bottom;
+  do {
+    top = backgroundColour(r);
     bottom = backgroundColour(r);
+  } while (
+    Array.from({ length: 11 }, (_, k) => top.map((c, i) => c + ((bottom[i] - c) * k) / 10)).some(
+      (c) => dist2(c, FACE.skin) <= 110 ** 2,
+    )
+  );
   for (let y = 0; y < height; y++) {
     const t = y / Math.max(1, height - 1);
     for (let x = 0; x < width; x++) {
