@@ -184,3 +184,38 @@ test('a photo handle aligns many faces from one copy of the pixels, and is freed
   assert.equal(core.memory.heapInUse(), before);
   assert.equal(catchCoreError(() => photo.letterbox()).code, 'BAD_INPUT');
 });
+
+test('pixels, aligned faces and embeddings are zeroed in wasm memory once a call or handle is done', () => {
+  const w = 200,
+    h = 150;
+  const rgba = randomBytes(w * h * 4);
+  const row = rgba.slice(4 * w * 70, 4 * w * 70 + 64); // 16 pixels of one row
+  const rel = landmarksAt(100, 75, 40).map((p) => ({ x: p.x / w, y: p.y / h }));
+  const det = { score: 0.9, box: { x: 0, y: 0, width: 0.1, height: 0.1 }, landmarks: rel };
+  const photo = core.faces.openPhoto(rgba, w, h);
+  assert.equal(core.testing.memoryContains(row), true, 'the photo is in wasm memory while open');
+  photo.letterbox();
+  const aligned = photo.align(det);
+  photo.dispose();
+  assert.equal(core.testing.memoryContains(row), false, 'pixels left in wasm memory');
+  const faceBytes = new Uint8Array(aligned.face.buffer, 4 * 3 * 112 * 56, 64);
+  assert.equal(core.testing.memoryContains(faceBytes), false, 'the aligned face left in wasm memory');
+  core.faces.blur(aligned.face, rel);
+  assert.equal(core.testing.memoryContains(faceBytes), false, 'the aligned face left by blur');
+
+  const embeddings = Float32Array.from({ length: 3 * 192 }, () => random() - 0.5);
+  const c = core.faces.clusterer({
+    embeddings,
+    dims: 192,
+    bad: new Uint8Array(3),
+    clusters: new Int32Array(3).fill(-1),
+    existing: 0,
+  });
+  c.run(0);
+  c.dispose();
+  assert.equal(
+    core.testing.memoryContains(new Uint8Array(embeddings.buffer, 192 * 4, 64)),
+    false,
+    'an embedding left in wasm memory',
+  );
+});

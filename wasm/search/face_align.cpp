@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <sodium.h>
+
 namespace cl {
 
 const double kArcFaceTemplate[2 * kFaceLandmarks] = {38.2946, 51.6963, 73.5318, 51.5014, 56.0252,
@@ -164,6 +166,7 @@ double face_blur(const float* aligned, FaceDirection direction) {
       variance += diff * diff;
     }
   }
+  sodium_memzero(padded, sizeof padded);  // the face, in grey
   return variance / total;
 }
 

@@ -250,6 +250,7 @@ void FaceClusterer::batch_fast(const std::vector<uint32_t>& order, size_t first)
       assign(order, p, best);
     }
   }
+  wipe(qs);
 }
 
 Status FaceClusterer::run_batch(size_t b) {

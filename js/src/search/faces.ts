@@ -104,6 +104,8 @@ export interface FaceClusterer {
 }
 
 const DETECTION_DOUBLES = 15;
+/** Detections a call makes room for at first (far more than faces in a photo). */
+const DETECTIONS_ROOM = 256;
 
 function requireRgba(rgba: unknown, width: unknown, height: unknown): Uint8Array {
   const side = (name: string, v: unknown) => {
@@ -247,8 +249,14 @@ export function makeFaces(heap: Heap<CipherlensModule>) {
       return heap.scope((a) => {
         const rows = a.alloc(output.byteLength);
         new Float32Array(mod.HEAPU8.buffer, rows, output.length).set(output);
-        const n = heap.checkLength(mod.faceDetections(rows, output.length / FACE_DETECTOR_ROW_FLOATS, scaledWidth, scaledHeight));
-        const d = new Float64Array(mod.HEAPU8.buffer, mod.faceDetectionsPtr(), n * DETECTION_DOUBLES);
+        const nRows = output.length / FACE_DETECTOR_ROW_FLOATS;
+        const detect = (capacity: number) => {
+          const out = a.alloc(capacity * DETECTION_DOUBLES * 8);
+          return [out, heap.checkLength(mod.faceDetections(rows, nRows, scaledWidth, scaledHeight, out, capacity))];
+        };
+        let [out, n] = detect(DETECTIONS_ROOM);
+        if (n > DETECTIONS_ROOM) [out, n] = detect(n); // a photo of more faces than that: once more
+        const d = new Float64Array(mod.HEAPU8.buffer, out, n * DETECTION_DOUBLES);
         return Array.from({ length: n }, (_, i) => {
           const r = d.subarray(i * DETECTION_DOUBLES, (i + 1) * DETECTION_DOUBLES);
           return {

@@ -210,10 +210,9 @@ export interface CipherlensModule extends CryptoModule {
   clipRelease(): void;
 
   FaceImage: new () => WasmFaceImage;
-  /** Detections of rows at `rows` into the module's buffer: their count, or -status. */
-  faceDetections(rows: number, nRows: number, scaledWidth: number, scaledHeight: number): number;
-  /** The buffer: 15 doubles per detection (score, xMin, yMin, xMax, yMax, 5 landmarks x, y). */
-  faceDetectionsPtr(): number;
+  /** Detections of rows at `rows` into `out` (15 doubles each: score, xMin, yMin, xMax, yMax, 5
+   *  landmarks x, y; at most `capacity`): their count, which may exceed capacity, or -status. */
+  faceDetections(rows: number, nRows: number, scaledWidth: number, scaledHeight: number, out: number, capacity: number): number;
   faceAlignment(landmarks: number, out: number): number;
   faceDirection(landmarks: number): number;
   faceBlur(aligned: number, direction: number): number;

@@ -1,6 +1,7 @@
 // Bindings of the face pipeline and clustering. A FaceImage holds one decoded photo in wasm
 // memory between the detector's input (letterbox) and the alignment of each face found, so the
-// pixels cross once; detections come back as doubles in a buffer of the module; a FaceClusterer
+// pixels cross once, and zeroes them when cleared; detections come back as doubles in the
+// caller's block; a FaceClusterer
 // lends its buffers for the embeddings and flags, and runs one batch per call so the caller can
 // report progress in between.
 #include <emscripten/bind.h>
@@ -21,7 +22,6 @@ using namespace emscripten;
 namespace {
 
 constexpr size_t kDetectionDoubles = 1 + 4 + 2 * cl::kFaceLandmarks;  // score, box, landmarks
-std::vector<double> g_detections;
 
 class FaceImage {
  public:
@@ -72,17 +72,20 @@ class FaceImage {
   cl::FaceLetterbox geometry_{};
 };
 
-// Detections into the module's buffer (kDetectionDoubles each): their count, or -status.
-int face_detections(uintptr_t rows, uint32_t n_rows, uint32_t scaled_w, uint32_t scaled_h) {
+// Detections into `out` (kDetectionDoubles each, at most `capacity` of them): their count (which
+// may exceed capacity: call again with room for all), or -status.
+int face_detections(uintptr_t rows, uint32_t n_rows, uint32_t scaled_w, uint32_t scaled_h,
+                    uintptr_t out, uint32_t capacity) {
   std::vector<cl::FaceDetection> found;
   if (cl::Status s = cl::face_detections(reinterpret_cast<const float*>(rows), n_rows, scaled_w,
                                          scaled_h, &found))
     return -int(s);
-  g_detections.clear();
-  for (const auto& d : found) {
-    g_detections.push_back(d.score);
-    g_detections.insert(g_detections.end(), d.box, d.box + 4);
-    g_detections.insert(g_detections.end(), d.landmarks, d.landmarks + 2 * cl::kFaceLandmarks);
+  double* o = reinterpret_cast<double*>(out);
+  for (size_t i = 0; i < found.size() && i < capacity; i++, o += kDetectionDoubles) {
+    const auto& d = found[i];
+    o[0] = d.score;
+    std::copy(d.box, d.box + 4, o + 1);
+    std::copy(d.landmarks, d.landmarks + 2 * cl::kFaceLandmarks, o + 5);
   }
   return int(found.size());
 }
@@ -149,8 +152,6 @@ EMSCRIPTEN_BINDINGS(cipherlens_faces) {
       .function("align", &FaceImage::align)
       .function("clear", &FaceImage::clear);
   function("faceDetections", &face_detections);
-  function(
-      "faceDetectionsPtr", +[]() { return reinterpret_cast<uintptr_t>(g_detections.data()); });
   function("faceAlignment", &face_alignment);
   function("faceDirection", &face_direction);
   function("faceBlur", &face_blur);
