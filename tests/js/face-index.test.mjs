@@ -128,6 +128,7 @@ test('encoded files: a JPEG through indexFile, a file that is no image as BAD_IN
     matchFaces(p, faceIndex);
     for (const k of ['decode', 'letterbox', 'detect', 'align', 'embed']) assert.ok(timings[k] >= 0, k);
     await assert.rejects(api.indexFile(10, garbage()), { name: 'CoreError', code: 'BAD_INPUT' });
+    assert.equal((await api.indexFile(11, bytes)).faceIndex.faces.length, p.faces.length, 'and the next file indexes');
   }
   record(
     'faces indexFile (thread and worker)',
