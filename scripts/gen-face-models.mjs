@@ -27,10 +27,9 @@
 // stand-ins: nothing is rewritten while the generator and its inputs are unchanged.
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Graph, randn, valueInfo } from './gen-mobileclip.mjs';
+import { Graph, randn, valueInfo, writeModels } from './gen-mobileclip.mjs';
 import { ARCFACE_TEMPLATE, FACE, FACE_BOX } from './synthetic-faces.mjs';
 
 const require = createRequire(import.meta.url);
@@ -440,54 +439,26 @@ function demoEmbedder() {
 // ---- main: cached by the hash of this file and what it imports
 function generatorHash() {
   const h = createHash('sha256');
-  for (const f of ['gen-face-models.mjs', 'gen-mobileclip.mjs', 'synthetic-faces.mjs'])
+  for (const f of ['gen-face-models.mjs', 'gen-mobileclip.mjs', 'synthetic-faces.mjs', '../tests/js/seeded-random.mjs'])
     h.update(readFileSync(fileURLToPath(new URL(f, import.meta.url))));
   return h.update(`onnx-proto ${require('onnx-proto/package.json').version}`).digest('hex');
 }
 
 export function main(argv = process.argv.slice(2)) {
-  const force = argv.includes('--force');
-  const outDir = argv.find((a) => !a.startsWith('--')) ?? 'build/models/faces';
-  const hash = generatorHash();
-  const manifestPath = join(outDir, 'manifest.json');
-  if (!force && existsSync(manifestPath)) {
-    try {
-      const m = JSON.parse(readFileSync(manifestPath, 'utf8'));
-      const fresh =
-        m.generator === hash &&
-        Object.values(FILES).every(
-          (f) => m.models[f] && existsSync(join(outDir, f)) && statSync(join(outDir, f)).size === m.models[f].bytes,
-        );
-      if (fresh) {
-        console.log(`face models: cached in ${outDir} (generator ${hash.slice(0, 12)})`);
-        return;
-      }
-    } catch {
-      /* regenerate */
-    }
-  }
-  mkdirSync(outDir, { recursive: true });
-  const t0 = performance.now();
-  const cal = calibrate();
-  const manifest = { generator: hash, targets: TARGET_PARAMS, calibration: cal, models: {} };
-  const builders = {
-    [FILES.detector]: yoloStandin,
-    [FILES.embedder]: mobileFaceNetStandin,
-    [FILES.demoDetector]: () => demoDetector(cal),
-    [FILES.demoEmbedder]: demoEmbedder,
-  };
-  for (const [file, build] of Object.entries(builders)) {
-    const { bytes, params } = build();
-    const tmp = join(outDir, `${file}.tmp`);
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, join(outDir, file));
-    manifest.models[file] = { bytes: bytes.length, params, sha256: createHash('sha256').update(bytes).digest('hex') };
-  }
-  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  const list = Object.entries(manifest.models).map(
-    ([n, m]) => `${n} ${(m.bytes / 1e6).toFixed(2)} MB ${(m.params / 1e6).toFixed(3)}M params`,
-  );
-  console.log(`face models: ${list.join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const calibration = calibrate();
+  writeModels({
+    outDir: argv.find((a) => !a.startsWith('--')) ?? 'build/models/faces',
+    hash: generatorHash(),
+    label: 'face models',
+    force: argv.includes('--force'),
+    extra: { targets: TARGET_PARAMS, calibration },
+    builders: {
+      [FILES.detector]: yoloStandin,
+      [FILES.embedder]: mobileFaceNetStandin,
+      [FILES.demoDetector]: () => demoDetector(calibration),
+      [FILES.demoEmbedder]: demoEmbedder,
+    },
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

@@ -8,6 +8,8 @@
 // detector's "skin" is the faces' alone. The same code draws the test photos and calibrates the
 // models (where the skin's centroid sits in the face box, how much of the box it fills).
 
+import { rng } from '../tests/js/seeded-random.mjs';
+
 /** Ente's ArcFace template: left eye, right eye, nose, left and right mouth corner (112 px). */
 export const ARCFACE_TEMPLATE = [
   [38.2946, 51.6963],
@@ -40,17 +42,8 @@ export const FACE_BOX = {
   height: 2 * FACE.oval.ry,
 };
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function random(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform numbers in [0, 1) from a seed (the tests' mulberry32). */
+export const random = rng;
 
 const dist2 = (a, b) => (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2;
 

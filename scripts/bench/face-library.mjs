@@ -2,15 +2,7 @@
 // people, seed)` gives n faces over files of 1 to 3, each a unit vector near its person's
 // direction, spread across Ente's clustering thresholds, 30% of them blurred enough to count as
 // lower-quality faces, as ML data would hold them.
-import { random } from '../synthetic-faces.mjs';
-
-const TEMPLATE = [
-  [38.2946, 51.6963],
-  [73.5318, 51.5014],
-  [56.0252, 71.7366],
-  [41.5493, 92.3655],
-  [70.7299, 92.2041],
-];
+import { ARCFACE_TEMPLATE, random } from '../synthetic-faces.mjs';
 
 function unit(v) {
   let s = 0;
@@ -24,7 +16,7 @@ function unit(v) {
 export function faceFiles(n, people, seed = 1) {
   const r = random(seed);
   const centres = Array.from({ length: people }, () => unit(Float32Array.from({ length: 192 }, () => r() - 0.5)));
-  const landmarks = TEMPLATE.map(([x, y]) => ({ x: x / 800, y: y / 600 }));
+  const landmarks = ARCFACE_TEMPLATE.map(([x, y]) => ({ x: x / 800, y: y / 600 }));
   const files = [];
   for (let made = 0, fileId = 1; made < n; fileId++) {
     const faces = [];

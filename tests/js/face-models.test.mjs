@@ -6,39 +6,18 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createRequire } from 'node:module';
 import * as ortNode from 'onnxruntime-node';
 import { core } from './helpers.mjs';
 import { createFaceDetector, createFaceEmbedder, ENTE_FACE_MODELS, ALIGNED_FACE_FLOATS } from '../../js/dist/index.js';
 import { people, photo } from '../../scripts/synthetic-faces.mjs';
 import { cosine } from './cosine.mjs';
-
-const require = createRequire(import.meta.url);
-const { onnx } = require('onnx-proto');
-const T = onnx.TensorProto.DataType;
+import { inspect, T } from './onnx-inspect.mjs';
 
 const DIR = new URL('../../build/models/faces/', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('manifest.json', DIR), 'utf8'));
 const bytes = (name) => new Uint8Array(readFileSync(new URL(name, DIR)));
 const YOLO = 'yolov5s_face_standin.onnx';
 const MFN = 'mobilefacenet_standin.onnx';
-
-function inspect(model) {
-  const { graph } = onnx.ModelProto.decode(model);
-  let params = 0;
-  for (const t of graph.initializer) {
-    if (t.dataType === T.INT64 || t.dims.length === 0) continue;
-    params += t.dims.reduce((a, d) => a * Number(d), 1);
-  }
-  const ops = {};
-  for (const n of graph.node) ops[n.opType] = (ops[n.opType] ?? 0) + 1;
-  const io = (v) => ({
-    name: v.name,
-    type: v.type.tensorType.elemType,
-    dims: v.type.tensorType.shape.dim.map((d) => d.dimParam || Number(d.dimValue)),
-  });
-  return { params, ops, inputs: graph.input.map(io), outputs: graph.output.map(io) };
-}
 
 /** The detector's input for a generated photo with faces. */
 function photoInput(seed) {

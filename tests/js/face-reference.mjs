@@ -5,6 +5,7 @@
 // order of operations). Alignment itself is Ente's own library: `similarity-transformation`
 // on `ml-matrix`, the two npm packages (and versions) Ente's web client uses. Not a test.
 import { Matrix, inverse } from 'ml-matrix';
+import { ARCFACE_TEMPLATE } from '../../scripts/synthetic-faces.mjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -18,13 +19,7 @@ const source = require.resolve('similarity-transformation/main.js');
 writeFileSync(new URL('similarity-transformation.mjs', here), readFileSync(source));
 const { getSimilarityTransformation } = await import(new URL('similarity-transformation.mjs', here).href);
 
-export const TEMPLATE = [
-  [38.2946, 51.6963],
-  [73.5318, 51.5014],
-  [56.0252, 71.7366],
-  [41.5493, 92.3655],
-  [70.7299, 92.2041],
-];
+export const TEMPLATE = ARCFACE_TEMPLATE;
 
 // Dart's double.round() (half away from zero).
 const dartRound = (x) => Math.sign(x) * Math.round(Math.abs(x));

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createCoreWorker, CoreError } from '../../js/dist/index.js';
 import { core, sodium, randomBytes, randomInt, toHex, CHUNK, catchCoreError } from './helpers.mjs';
 import { CORE_ROUTES } from '../../js/dist/remote/routes.js';
+import { ARCFACE_TEMPLATE } from '../../scripts/synthetic-faces.mjs';
 
 const w = await createCoreWorker();
 after(() => w.terminate());
@@ -275,17 +276,10 @@ Object.assign(checks, {
 });
 
 // Faces: a face drawn at the ArcFace template's points, and a detector row that finds it.
-const TEMPLATE = [
-  [38.2946, 51.6963],
-  [73.5318, 51.5014],
-  [56.0252, 71.7366],
-  [41.5493, 92.3655],
-  [70.7299, 92.2041],
-];
 const faceDetection = {
   score: 0.9,
   box: { x: 0.1, y: 0.2, width: 0.3, height: 0.4 },
-  landmarks: TEMPLATE.map(([x, y]) => ({ x: (x + 40) / 300, y: (y + 30) / 200 })),
+  landmarks: ARCFACE_TEMPLATE.map(([x, y]) => ({ x: (x + 40) / 300, y: (y + 30) / 200 })),
 };
 const faceEntry = {
   faceID: '1_1',

@@ -4,7 +4,7 @@
 // clustering batch by batch (wasm/search/face_cluster.cpp).
 import { badInput } from '../runtime/errors.js';
 import type { Face } from './face-index.js';
-import type { FaceClusterer, FacePoint } from './faces.js';
+import type { ClusterInput, ClustererOptions, FaceClusterer, FaceDirection, FacePoint } from './faces.js';
 import {
   FACE_BAD_BLUR,
   FACE_CLUSTER_BATCH,
@@ -67,18 +67,8 @@ export interface ClusterFacesResult {
 /** The steps of the core this module uses (`loadCore().faces`). */
 export interface ClusterCore {
   faces: {
-    clusterer(
-      input: {
-        embeddings: Float32Array;
-        dims: number;
-        bad: Uint8Array;
-        clusters: Int32Array;
-        existing: number;
-        rejections?: { offsets: Uint32Array; ids: Int32Array };
-      },
-      options?: { scalar?: boolean; batch?: number; step?: number },
-    ): FaceClusterer;
-    direction(landmarks: FacePoint[]): 'straight' | 'left' | 'right';
+    clusterer(input: ClusterInput, options?: ClustererOptions): FaceClusterer;
+    direction(landmarks: FacePoint[]): FaceDirection;
   };
 }
 

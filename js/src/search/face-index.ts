@@ -7,8 +7,10 @@ import type { AlignedFace, FaceBox, FaceDetection, FacePhoto, FacePoint } from '
 import { ALIGNED_FACE_FLOATS, FACE_EMBED_BATCH } from './face-spec.js';
 import { decodeImage, type EncodedImage, type ImageDecoder } from './image-decode.js';
 import { requireFileId } from './embedding-index.js';
+import type { SearchCore } from './search.js';
 import {
   asIndexTimings,
+  oneAtATime,
   runIndexFiles,
   type FaceTimings,
   type IndexFiles,
@@ -46,14 +48,8 @@ export interface FaceCore {
     detections(output: Float32Array, scaledWidth: number, scaledHeight: number): FaceDetection[];
     faceId(fileId: number, box: FaceBox): string;
   };
-  clip: {
-    downscale?(
-      rgba: Uint8Array,
-      width: number,
-      height: number,
-      maxSide: number,
-    ): { rgba: Uint8Array; width: number; height: number };
-  };
+  /** To bound large photos (as search does before the RGBA image model). */
+  clip: Pick<SearchCore['clip'], 'downscale'>;
 }
 
 export interface CreateFaceIndexerOptions extends SessionOptions {
@@ -160,14 +156,8 @@ export async function createFaceIndexer(core: FaceCore, options: CreateFaceIndex
   }
   const models = { detector: d.value, embedder: e.value };
 
-  // One photo at a time from decode to its last face (see search.ts: in a worker, inference holds
-  // the thread); files waiting here hold encoded bytes, never pixels.
-  let turn: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = turn.then(fn);
-    turn = next.catch(() => undefined);
-    return next;
-  };
+  // One photo at a time from decode to its last face (see oneAtATime).
+  const inTurn = oneAtATime();
 
   /** Bounded to maxImageSide: the photo's pixels, downscaled when larger. */
   const bounded = (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number) => {

@@ -110,6 +110,21 @@ function itemImage(item: IndexFileItem): { fileId: number; image: EncodedImage }
   return { fileId, image };
 }
 
+/**
+ * Runs the calls given to it one after another, each once the previous has settled: a photo goes
+ * from decode to its last inference before the next starts (in a worker, inference holds the
+ * thread, so a decode started beside it would only finish after it, and its time would count the
+ * wait); calls that wait hold their encoded bytes, never decoded pixels.
+ */
+export function oneAtATime(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let turn: Promise<unknown> = Promise.resolve();
+  return (fn) => {
+    const next = turn.then(fn);
+    turn = next.catch(() => undefined);
+    return next;
+  };
+}
+
 /** Timings of nothing yet, to add to. */
 export const zeroTimings = (): IndexTimings => ({ decode: 0, preprocess: 0, inference: 0, index: 0 });
 
