@@ -220,8 +220,7 @@ async function modelsSection() {
     const ms = (name, input) => median(times.get(`${name}|${input}`));
     for (const name of [WEB, NATIVE]) {
       rows.push([
-        name,
-        threads,
+        `${name}, ${threads} thread${threads > 1 ? 's' : ''}`,
         fmt(ms(name, 'photo'), 0),
         `${fmt(ms(NATIVE, 'photo') / ms(name, 'photo'), 2)}x`,
         fmt(ms(name, 'face1'), 1),
@@ -239,7 +238,6 @@ async function modelsSection() {
     table(
       [
         'runtime',
-        'threads',
         'detector ms / photo',
         'vs native',
         'embedder ms / face (1 face)',

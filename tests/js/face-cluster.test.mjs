@@ -59,9 +59,10 @@ function synthetic(n, ids, noise = 0.45) {
   return { files, personOf };
 }
 
-const counter = () => {
+/** Ids in order, for comparing runs (Ente's are random; a run's must not repeat earlier ones). */
+const counter = (prefix = 'cluster') => {
   let i = 0;
-  return () => `cluster_${String(i++).padStart(22, '0')}`;
+  return () => `${prefix}_${String(i++).padStart(22, '0')}`;
 };
 
 function same(ours, theirs) {
@@ -105,7 +106,7 @@ test('people (cgroups) first, newest first; rejected faces never rejoin; local c
   for (let round = 0; round < 4; round++) {
     const { files } = synthetic(3000, 40, 0.5);
     // A first run makes clusters; some become people, with faces rejected, some stay local.
-    const first = ref.clusterFaces({ files: files.slice(0, 600) }, { newId: counter() });
+    const first = ref.clusterFaces({ files: files.slice(0, 600) }, { newId: counter('earlier') });
     const big = first.clusters.filter((c) => c.faces.length > 3);
     const people = big.slice(0, 6).map((c, i) => ({
       updatedAt: randomInt(1, 3),

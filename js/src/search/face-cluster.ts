@@ -46,7 +46,8 @@ export interface ClusterFacesOptions {
   onProgress?: (progress: ClusteringProgress) => void;
   /** Checked between batches: rejects with its reason (nothing is returned). */
   signal?: AbortSignal;
-  /** Ids for new clusters (default: "cluster_" + 22 random [0-9A-Za-z], as Ente's). */
+  /** Ids for new clusters (default: "cluster_" + 22 random [0-9A-Za-z], as Ente's). Rejections are
+   *  by cluster id, as Ente keeps them: an id must never repeat one already in use. */
   newClusterId?: () => string;
   /** Every similarity computed exactly (the reference path; tests and benchmarks). */
   scalar?: boolean;
