@@ -4,12 +4,14 @@
 // indexing end to end on generated photos in the Chromium worker (createFaceWorker().indexFiles);
 // clustering at 10,000 and 100,000 faces (the core's SIMD path, its exact reference path, and
 // Ente's own algorithm in JavaScript).
-//   node scripts/bench/faces.bench.mjs [--count 1000] [--sections models,index,cluster] [--write]
-// --write puts each section into BENCHMARKS.md in place of its previous one (or at the end).
+//   node scripts/bench/faces.bench.mjs [--count 1000] [--threads 1,2] [--sections models,index,cluster] [--write]
+// --threads: the stand-ins' thread counts end to end. Each section is printed (and with --write put
+// into BENCHMARKS.md in place of its previous one, or at the end) as soon as it is measured.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
 import * as ortNode from 'onnxruntime-node';
 import jpeg from 'jpeg-js';
 import { startServer } from '../serve.mjs';
@@ -32,6 +34,7 @@ if (typeof globalThis.Headers === 'undefined') {
 const { values: args } = parseArgs({
   options: {
     count: { type: 'string', default: process.env.FACES_BENCH_COUNT ?? '1000' },
+    threads: { type: 'string', default: '1,2' },
     sections: { type: 'string', default: 'models,index,cluster' },
     write: { type: 'boolean', default: false },
   },
@@ -51,7 +54,6 @@ if (!existsSync(`${MODELS}manifest.json`)) throw new Error('build/models/faces m
 const NATIVE = 'onnxruntime-node (native)';
 const WEB = 'onnxruntime-web, Chromium worker (wasm)';
 const core = await loadCore();
-const out = [];
 
 const server = await startServer({
   routes: {
@@ -329,16 +331,19 @@ async function indexRun(label, models, threads, count) {
 async function indexSection() {
   process.stderr.write(`faces bench: ${COUNT} generated photos\n`);
   const drawn = facePhotos(COUNT);
-  const runs = [
-    await indexRun(
-      'demo models (find the drawn faces)',
-      { detectorModel: FILES.demoDetector, embedderModel: FILES.demoEmbedder },
-      1,
-      COUNT,
-    ),
-    await indexRun("stand-ins (real models' cost)", { detectorModel: FILES.detector, embedderModel: FILES.embedder }, 1, COUNT),
-    await indexRun("stand-ins (real models' cost)", { detectorModel: FILES.detector, embedderModel: FILES.embedder }, 2, COUNT),
-  ];
+  const demo = { detectorModel: FILES.demoDetector, embedderModel: FILES.demoEmbedder };
+  const runs = [await indexRun('demo models (find the drawn faces)', demo, 1, COUNT)];
+  for (const threads of args.threads.split(',').map(Number)) {
+    process.stderr.write(`faces bench: the stand-ins end to end, ${threads} thread(s)\n`);
+    runs.push(
+      await indexRun(
+        "stand-ins (real models' cost)",
+        { detectorModel: FILES.detector, embedderModel: FILES.embedder },
+        threads,
+        COUNT,
+      ),
+    );
+  }
   const rows = runs.map((r) => {
     const s = r.wallMs / 1000;
     const per = (k) => fmt(r.timings[k] / r.indexed, 0);
@@ -485,24 +490,28 @@ async function clusterSection() {
   ].join('\n');
 }
 
+/** A section, with the machine's load when it started and ended (other work shares the 2 cores). */
+async function measured(section) {
+  const before = loadavg()[0];
+  const text = `${await section()}\nLoad average (1 min) ${before.toFixed(1)} when this section started, ${loadavg()[0].toFixed(1)} when it ended.`;
+  console.log(`${text}\n`);
+  if (args.write) {
+    const md = readFileSync(`${ROOT}BENCHMARKS.md`, 'utf8');
+    const title = text.slice(0, text.indexOf('\n'));
+    const at = md.indexOf(title);
+    const end = at < 0 ? -1 : md.indexOf('\n## ', at + title.length);
+    writeFileSync(
+      `${ROOT}BENCHMARKS.md`,
+      at < 0 ? `${md.trimEnd()}\n\n${text}\n` : `${md.slice(0, at)}${text}\n${end < 0 ? '' : md.slice(end)}`,
+    );
+  }
+}
+
 try {
-  if (SECTIONS.has('models')) out.push(await modelsSection());
-  if (SECTIONS.has('index')) out.push(await indexSection());
-  if (SECTIONS.has('cluster')) out.push(await clusterSection());
+  if (SECTIONS.has('models')) await measured(modelsSection);
+  if (SECTIONS.has('index')) await measured(indexSection);
+  if (SECTIONS.has('cluster')) await measured(clusterSection);
 } finally {
   await browser.close();
   await server.close();
-}
-
-const text = out.join('\n\n');
-console.log(text);
-if (args.write) {
-  let md = readFileSync(`${ROOT}BENCHMARKS.md`, 'utf8');
-  for (const section of out) {
-    const title = section.slice(0, section.indexOf('\n'));
-    const at = md.indexOf(title);
-    const end = at < 0 ? -1 : md.indexOf('\n## ', at + title.length);
-    md = at < 0 ? `${md.trimEnd()}\n\n${section}\n` : `${md.slice(0, at)}${section}\n${end < 0 ? '' : md.slice(end)}`;
-  }
-  writeFileSync(`${ROOT}BENCHMARKS.md`, md);
 }
