@@ -1,8 +1,8 @@
 // A public link's read-only routes: no account, the collection named by X-Auth-Access-Token.
 import { readJson, sendJson } from '../http.mjs';
-import { fileView } from './access.mjs';
 import { sendBlob } from './download.mjs';
 import { fileIdsField } from './files.mjs';
+import { sendFileList } from './listing.mjs';
 
 export function publicRoutes({ store, blobs, config, access }) {
   return [
@@ -10,7 +10,7 @@ export function publicRoutes({ store, blobs, config, access }) {
       'GET',
       '/api/public/collection',
       async ({ req, res }) => {
-        const { id, encryptedName, nameDecryptionNonce } = access.publicCollection(req);
+        const { id, encryptedName, nameDecryptionNonce } = await access.publicCollection(req);
         sendJson(res, 200, { id, encryptedName, nameDecryptionNonce });
       },
     ],
@@ -18,9 +18,9 @@ export function publicRoutes({ store, blobs, config, access }) {
     [
       'GET',
       '/api/public/files',
-      async ({ req, res }) => {
-        const collection = access.publicCollection(req);
-        sendJson(res, 200, store.filesIn(collection.id).map(fileView));
+      async ({ req, res, query }) => {
+        const collection = await access.publicCollection(req);
+        await sendFileList(res, store, collection.id, query);
       },
     ],
 
@@ -28,7 +28,7 @@ export function publicRoutes({ store, blobs, config, access }) {
       'GET',
       '/api/public/files/:id/file',
       async ({ req, res, params }) => {
-        const file = access.publicFile(access.publicCollection(req), params.id);
+        const file = await access.publicFile(await access.publicCollection(req), params.id);
         await sendBlob(req, res, blobs, file.file.objectKey);
       },
     ],
@@ -37,7 +37,7 @@ export function publicRoutes({ store, blobs, config, access }) {
       'GET',
       '/api/public/files/:id/thumbnail',
       async ({ req, res, params }) => {
-        const file = access.publicFile(access.publicCollection(req), params.id);
+        const file = await access.publicFile(await access.publicCollection(req), params.id);
         await sendBlob(req, res, blobs, file.thumbnail.objectKey);
       },
     ],
@@ -46,10 +46,11 @@ export function publicRoutes({ store, blobs, config, access }) {
       'POST',
       '/api/public/files/ml',
       async ({ req, res }) => {
-        const collection = access.publicCollection(req);
+        const collection = await access.publicCollection(req);
         const ids = fileIdsField(await readJson(req, config.maxJsonBytes));
-        const inside = ids.filter((id) => store.file(id)?.collectionID === collection.id);
-        sendJson(res, 200, store.mlDataOf(inside));
+        const files = await Promise.all(ids.map((id) => store.file(id)));
+        const inside = ids.filter((_, i) => files[i]?.collectionID === collection.id);
+        sendJson(res, 200, await store.mlDataOf(inside));
       },
     ],
   ];

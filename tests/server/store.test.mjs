@@ -27,7 +27,7 @@ test('SQLite: created at the current schema in WAL mode with foreign keys; reope
   try {
     const file = join(dir, 'm.sqlite');
     const store = openSqliteStore(file);
-    const id = store.createUser({
+    const id = await store.createUser({
       email: 'a@b.c',
       keyAttributes: { publicKey: 'x' },
       srpUserID: 'u',
@@ -36,11 +36,11 @@ test('SQLite: created at the current schema in WAL mode with foreign keys; reope
       now: 1,
     });
     assert.equal(
-      store.createUser({ email: 'a@b.c', keyAttributes: {}, srpUserID: 'u2', srpSalt: 's', srpVerifier: 'v', now: 1 }),
+      await store.createUser({ email: 'a@b.c', keyAttributes: {}, srpUserID: 'u2', srpSalt: 's', srpVerifier: 'v', now: 1 }),
       null,
     );
-    assert.throws(() => store.addToken(Buffer.alloc(32), 999, 10), /FOREIGN KEY/);
-    store.close();
+    await assert.rejects(store.addToken(Buffer.alloc(32), 999, 10), /FOREIGN KEY/);
+    await store.close();
 
     const db = new Database(file);
     assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
@@ -48,9 +48,9 @@ test('SQLite: created at the current schema in WAL mode with foreign keys; reope
     db.close();
 
     const again = openSqliteStore(file);
-    assert.equal(again.userById(id).email, 'a@b.c');
-    assert.equal(again.integrityCheck(), 'ok');
-    again.close();
+    assert.equal((await again.userById(id)).email, 'a@b.c');
+    assert.equal(await again.integrityCheck(), 'ok');
+    await again.close();
 
     const newer = new Database(file);
     newer.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
