@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import SRPModule from 'fast-srp-hap';
 import { loadCryptoCore } from '../../js/dist/crypto.js';
 import { startGalleryServer } from '../../server/app.mjs';
+import { backendOptions } from './backends.mjs';
 
 /** Plaintext test inputs from TEST_SEED (tests/js/test-random.mjs); keys and salts come from the core. */
 export { randomBytes as testBytes } from '../js/test-random.mjs';
@@ -42,7 +43,9 @@ export async function startTestServer(options = {}) {
   const appDir = join(dir, 'app');
   await mkdir(appDir);
   await writeFile(join(appDir, 'index.html'), APP_INDEX);
-  const server = await startGalleryServer({ port: 0, dataDir: join(dir, 'data'), appDir, ...options });
+  // The run's back end (backends.mjs: SQLite and a folder, or PostgreSQL and S3) unless a test brings its own stores.
+  const stores = options.metadataStore && options.blobStore ? {} : await backendOptions();
+  const server = await startGalleryServer({ port: 0, dataDir: join(dir, 'data'), appDir, ...stores, ...options });
   let running = true;
   const stop = async () => {
     if (running) await server.close();
