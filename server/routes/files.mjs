@@ -74,6 +74,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
         if (!(await store.lockObjects(keys, lockId, now(), now() - config.uploadLockStaleMs))) {
           throw conflict('an upload is being written or claimed');
         }
+        let created;
         try {
           for (const p of parts) {
             if ((await blobs.storedBytes(p.objectKey)) !== p.object.size) throw conflict('an upload is incomplete');
@@ -82,7 +83,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
           // retry claims again, or that upkeep removes with its row once its TTL has passed; a
           // record never points at a blob that is not there.
           for (const p of parts) await blobs.claim(p.objectKey);
-          const created = await store.createFile(
+          created = await store.createFile(
             {
               collectionID: collection.id,
               ownerID: user.id,
@@ -94,13 +95,13 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
             },
             now(),
           );
-          sendJson(res, 201, created);
         } catch (e) {
           if (e instanceof ObjectClaimed) throw conflict('an upload is already claimed');
           throw e;
         } finally {
           await store.unlockObjects(keys, lockId);
         }
+        sendJson(res, 201, created);
       },
     ],
 

@@ -79,8 +79,13 @@ export function uploadRoutes({ store, blobs, auth, config, now }) {
         const offset = Number(header);
         const key = object.objectKey;
         const lockId = randomKey();
+        let piece;
         if (!(await store.lockObjects([key], lockId, now(), now() - config.uploadLockStaleMs))) {
-          throw conflict('another piece of this upload is being written');
+          // Held by a request that is alive, or was until lately (an instance that died holding
+          // it): retrying after the stale time always gets it.
+          throw conflict('another piece of this upload is being written', {
+            'retry-after': String(Math.ceil(config.uploadLockStaleMs / 1000)),
+          });
         }
         try {
           const stored = await blobs.storedBytes(key);
@@ -89,7 +94,7 @@ export function uploadRoutes({ store, blobs, auth, config, now }) {
             throw conflict(complete ? 'the upload is complete' : `the upload is at ${stored}`, offsetHeaders(stored, object.size));
           }
           let touched = now();
-          const piece = await readBody(req, Math.min(MAX_PIECE_BYTES, object.size - offset), {
+          piece = await readBody(req, Math.min(MAX_PIECE_BYTES, object.size - offset), {
             idleMs: config.bodyIdleTimeoutMs,
             onData() {
               if (now() - touched < TOUCH_EVERY_MS) return;
@@ -102,10 +107,11 @@ export function uploadRoutes({ store, blobs, auth, config, now }) {
             throw conflict('a newer request took this upload over; ask HEAD for the offset');
           }
           await blobs.append(key, offset, piece, object.size);
-          sendEmpty(res, 204, offsetHeaders(offset + piece.length, object.size));
         } finally {
+          // Before the answer: the client's next piece must find the lock free.
           await store.unlockObjects([key], lockId);
         }
+        sendEmpty(res, 204, offsetHeaders(offset + piece.length, object.size));
       },
     ],
   ];

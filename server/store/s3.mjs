@@ -129,7 +129,12 @@ export async function openS3BlobStore({
     }
     const next = (parts.at(-1)?.PartNumber ?? 0) + 1;
     const objects = await incompleteObjects(key);
-    const incomplete = objects.find((o) => o.part === next);
+    // A listing may show an overwritten object's old size (RGW's bucket index lags); HEAD does not.
+    let incomplete = objects.find((o) => o.part === next);
+    if (incomplete) {
+      const size = (await head(incomplete.name))?.ContentLength;
+      incomplete = size === undefined ? undefined : { ...incomplete, size };
+    }
     const stale = objects.filter((o) => o.part < next);
     const stored = parts.reduce((sum, p) => sum + p.Size, 0) + (incomplete?.size ?? 0);
     return { uploadId, parts, next, incomplete, stale, stored };
@@ -212,6 +217,7 @@ export async function openS3BlobStore({
 
     ready: () => send(new HeadBucketCommand({ Bucket })),
     client: s3,
+    bucket,
   };
 
   try {

@@ -208,10 +208,11 @@ osd data = ${dir}/osd
 export const BACKEND = process.env.GALLERY_TEST_BACKEND === 'postgres-s3' ? 'postgres-s3' : 'sqlite-folder';
 
 /** New databases on a running server named by its admin URL (run-backends.mjs's). */
-function databasesAt(adminUrl) {
+function databasesAt(adminUrl, dataDir) {
   let count = 0;
   return {
     adminUrl,
+    dataDir,
     async newDatabase() {
       const name = `gallery_${process.pid}_${++count}`;
       const client = new pg.Client(adminUrl);
@@ -230,7 +231,7 @@ let started;
 /** The back ends of this process: the suite's (from the environment) or, run by hand, its own. */
 export function sharedBackends() {
   started ??= (async () => {
-    const postgres = process.env.GALLERY_TEST_PG ? databasesAt(process.env.GALLERY_TEST_PG) : await startPostgres();
+    const postgres = process.env.GALLERY_TEST_PG ? databasesAt(process.env.GALLERY_TEST_PG, process.env.GALLERY_TEST_PG_DATA) : await startPostgres();
     let s3;
     if (process.env.GALLERY_TEST_S3) {
       let count = 0;
@@ -262,4 +263,64 @@ export async function backendEnv() {
     S3_ACCESS_KEY_ID: options.s3.accessKeyId,
     S3_SECRET_ACCESS_KEY: options.s3.secretAccessKey,
   };
+}
+
+/**
+ * Opens the stores a server child (started with backendEnv()'s `env` over `dataDir`) uses, to
+ * look inside after a crash: { integrity(), fileCount(), blobs, leftovers(), close() }, where
+ * leftovers() names what uploads left behind (part files, incomplete-part objects).
+ */
+export async function inspectStores(env, dataDir) {
+  const { openFolderBlobStore } = await import('../../server/store/blobs.mjs');
+  const { readdir } = await import('node:fs/promises');
+  if (!env.DATABASE_URL) {
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(join(dataDir, 'metadata.sqlite'));
+    return {
+      integrity: async () => db.pragma('integrity_check', { simple: true }),
+      fileCount: async () => db.prepare('SELECT count(*) AS n FROM files').get().n,
+      blobs: await openFolderBlobStore(dataDir),
+      leftovers: async () => readdir(join(dataDir, 'uploads')),
+      close: async () => db.close(),
+    };
+  }
+  const { openS3BlobStore } = await import('../../server/store/s3.mjs');
+  const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+  const client = new pg.Client(env.DATABASE_URL);
+  await client.connect();
+  const blobs = await openS3BlobStore({
+    endpoint: env.S3_ENDPOINT,
+    bucket: env.S3_BUCKET,
+    accessKeyId: env.S3_ACCESS_KEY_ID,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+  });
+  return {
+    // PostgreSQL checks pages as it reads them: reading every table whole is the check.
+    async integrity() {
+      for (const t of ['users', 'tokens', 'collections', 'shares', 'objects', 'files', 'ml_data', 'pending']) {
+        await client.query(`SELECT * FROM ${t}`);
+      }
+      return 'ok';
+    },
+    fileCount: async () => (await client.query('SELECT count(*)::int AS n FROM files')).rows[0].n,
+    blobs,
+    leftovers: async () =>
+      ((await blobs.client.send(new ListObjectsV2Command({ Bucket: env.S3_BUCKET, Prefix: 'uploads/' }))).Contents ?? []).map(
+        (o) => o.Key,
+      ),
+    close: () => client.end(),
+  };
+}
+
+/** A fresh metadata store and blob store of this run's back end, for a test to wrap and pass to a server. */
+export async function openBackendStores(dir) {
+  const { openSqliteStore } = await import('../../server/store/sqlite.mjs');
+  const { openFolderBlobStore } = await import('../../server/store/blobs.mjs');
+  const options = await backendOptions();
+  if (!options.databaseUrl) {
+    return { metadataStore: openSqliteStore(join(dir, 'metadata.sqlite')), blobStore: await openFolderBlobStore(dir) };
+  }
+  const { openPostgresStore } = await import('../../server/store/postgres.mjs');
+  const { openS3BlobStore } = await import('../../server/store/s3.mjs');
+  return { metadataStore: await openPostgresStore(options.databaseUrl), blobStore: await openS3BlobStore(options.s3) };
 }

@@ -27,6 +27,7 @@ try {
       ...process.env,
       GALLERY_TEST_BACKEND: 'postgres-s3',
       GALLERY_TEST_PG: postgres.adminUrl,
+      GALLERY_TEST_PG_DATA: postgres.dataDir,
       GALLERY_TEST_S3: JSON.stringify({ endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }),
     },
   });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore, SCHEMA_VERSION } from '../../server/store/sqlite.mjs';
 import { openFolderBlobStore } from '../../server/store/blobs.mjs';
+import { openBackendStores } from './backends.mjs';
 import {
   api,
   b64,
@@ -89,19 +90,19 @@ test('folder blobs: pieces stay in uploads/ until a claim; claims are idempotent
 
 test('a file record that fails after its blobs were claimed: the retry claims them again', async () => {
   const dir = await tempDir('claim');
-  const sqlite = openSqliteStore(join(dir, 'wrapped.sqlite'));
+  const stores = await openBackendStores(dir);
   let failNext = false;
   const metadataStore = {
-    ...sqlite,
-    createFile(record, now) {
+    ...stores.metadataStore,
+    async createFile(record, now) {
       if (failNext) {
         failNext = false;
         throw new Error('disk failed between the claim and the record');
       }
-      return sqlite.createFile(record, now);
+      return stores.metadataStore.createFile(record, now);
     },
   };
-  const server = await startTestServer({ metadataStore });
+  const server = await startTestServer({ metadataStore, blobStore: stores.blobStore });
   try {
     const alice = await signup(server.url, 'alice@example.org', 'pw');
     const { token } = await login(server.url, alice.email, 'pw');
@@ -137,7 +138,7 @@ test('a file record that fails after its blobs were claimed: the retry claims th
 
 /** A folder blob store whose `method` waits until released: a request held mid-way. */
 async function heldBlobStore(dir, method) {
-  const inner = await openFolderBlobStore(dir);
+  const { metadataStore, blobStore: inner } = await openBackendStores(dir);
   let release, entered;
   const gate = new Promise((r) => {
     release = r;
@@ -146,6 +147,7 @@ async function heldBlobStore(dir, method) {
     entered = r;
   });
   return {
+    metadataStore,
     store: {
       ...inner,
       async [method](...args) {
@@ -162,7 +164,7 @@ async function heldBlobStore(dir, method) {
 test('two pieces for one upload at once: the second is refused while the first is written', async () => {
   const dir = await tempDir('held-append');
   const held = await heldBlobStore(dir, 'append');
-  const server = await startTestServer({ blobStore: held.store });
+  const server = await startTestServer({ metadataStore: held.metadataStore, blobStore: held.store });
   try {
     const alice = await signup(server.url, 'alice@example.org', 'pw');
     const { token } = await login(server.url, alice.email, 'pw');
@@ -187,7 +189,7 @@ test('two pieces for one upload at once: the second is refused while the first i
 test('two records claiming the same upload at once: one is made, the other refused', async () => {
   const dir = await tempDir('held-claim');
   const held = await heldBlobStore(dir, 'claim');
-  const server = await startTestServer({ blobStore: held.store });
+  const server = await startTestServer({ metadataStore: held.metadataStore, blobStore: held.store });
   try {
     const alice = await signup(server.url, 'alice@example.org', 'pw');
     const { token } = await login(server.url, alice.email, 'pw');
@@ -241,7 +243,7 @@ test('uploads left unclaimed for 7 days are dropped; claimed ones stay', async (
       json: { objectKey: stale },
     } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: 100 } });
     await api(server.url, 'PATCH', `/api/uploads/${stale}`, { token, headers: { 'upload-offset': '0' }, raw: testBytes(50) });
-    assert.deepEqual(await readdir(join(server.dataDir, 'uploads')), [`${stale}.part`]);
+    assert.equal(await server.testing.blobs.storedBytes(stale), 50);
 
     clock.advance(6 * 24 * 3600 * 1000);
     await server.testing.prune();
@@ -250,7 +252,7 @@ test('uploads left unclaimed for 7 days are dropped; claimed ones stay', async (
     await server.testing.prune();
     const fresh = (await login(server.url, alice.email, 'pw')).token; // the first one expired too
     assert.equal((await api(server.url, 'HEAD', `/api/uploads/${stale}`, { token: fresh })).status, 404);
-    assert.deepEqual(await readdir(join(server.dataDir, 'uploads')), []);
+    assert.equal(await server.testing.blobs.storedBytes(stale), 0, 'its bytes are gone');
     assert.equal((await api(server.url, 'GET', `/api/files/${made.json.id}/file`, { token: fresh })).status, 200);
   } finally {
     await server.close();
