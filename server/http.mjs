@@ -18,7 +18,11 @@ export const notFound = (message = 'not found') => new HttpError(404, 'not_found
 export const conflict = (message, headers) => new HttpError(409, 'conflict', message, headers);
 export const tooLarge = (message) => new HttpError(413, 'too_large', message);
 export const insufficientStorage = () =>
-  new HttpError(507, 'insufficient_storage', 'the server is out of storage space; nothing of this request was kept, try again later');
+  new HttpError(
+    507,
+    'insufficient_storage',
+    'the server is out of storage space; nothing of this request was kept, try again later',
+  );
 export const unavailable = (message) => new HttpError(503, 'unavailable', message, { 'retry-after': '5' });
 export const rateLimited = (retryAfterMs) =>
   new HttpError(429, 'rate_limited', 'too many attempts; try later', {

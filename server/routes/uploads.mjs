@@ -91,7 +91,10 @@ export function uploadRoutes({ store, blobs, auth, config, now }) {
           const stored = await blobs.storedBytes(key);
           const complete = stored === object.size || object.fileId !== null || (await blobs.isClaimed(key));
           if (offset !== stored || complete) {
-            throw conflict(complete ? 'the upload is complete' : `the upload is at ${stored}`, offsetHeaders(stored, object.size));
+            throw conflict(
+              complete ? 'the upload is complete' : `the upload is at ${stored}`,
+              offsetHeaders(stored, object.size),
+            );
           }
           let touched = now();
           piece = await readBody(req, Math.min(MAX_PIECE_BYTES, object.size - offset), {

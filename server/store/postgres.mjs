@@ -81,7 +81,8 @@ async function migrate(pool) {
     const row = (await client.query('SELECT version FROM schema_version')).rows[0];
     const version = row?.version ?? 0;
     if (!row) await client.query('INSERT INTO schema_version (version) VALUES (0)');
-    if (version > MIGRATIONS.length) throw new Error(`database schema ${version} is newer than this server (${MIGRATIONS.length})`);
+    if (version > MIGRATIONS.length)
+      throw new Error(`database schema ${version} is newer than this server (${MIGRATIONS.length})`);
     for (let v = version; v < MIGRATIONS.length; v++) {
       await client.query(migrationSql(v, 'postgres'));
       await client.query('UPDATE schema_version SET version = $1', [v + 1]);

@@ -112,7 +112,11 @@ export async function openS3BlobStore({
 
   const incompleteObjects = async (key) => {
     const listed = await send(new ListObjectsV2Command({ Bucket, Prefix: incompletePrefix(key) }));
-    return (listed.Contents ?? []).map((o) => ({ name: o.Key, part: Number(o.Key.slice(incompletePrefix(key).length)), size: o.Size }));
+    return (listed.Contents ?? []).map((o) => ({
+      name: o.Key,
+      part: Number(o.Key.slice(incompletePrefix(key).length)),
+      size: o.Size,
+    }));
   };
 
   /** Where an unclaimed upload stands: its id, parts, the next part number and the pending incomplete part. */

@@ -44,7 +44,11 @@ function sqliteAdapter(db) {
     run: outside('run'),
     async tx(fn) {
       await idle();
-      const inside = { get: async (...a) => exec.get(...a), all: async (...a) => exec.all(...a), run: async (...a) => exec.run(...a) };
+      const inside = {
+        get: async (...a) => exec.get(...a),
+        all: async (...a) => exec.all(...a),
+        run: async (...a) => exec.run(...a),
+      };
       db.exec('BEGIN IMMEDIATE');
       const work = (async () => {
         try {

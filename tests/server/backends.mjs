@@ -159,7 +159,8 @@ osd data = ${dir}/osd
     children.push(child);
     return child;
   };
-  const ceph = (tool, args) => execFileSync(tool, ['-c', conf, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000 });
+  const ceph = (tool, args) =>
+    execFileSync(tool, ['-c', conf, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000 });
   let stopped = false;
   const stop = () => {
     if (stopped) return;
@@ -175,7 +176,14 @@ osd data = ${dir}/osd
     await until(() => ceph('ceph', ['--connect-timeout', '5', 'osd', 'new', osdUuid]), 30000, 'ceph-mon');
     ceph('ceph-osd', ['-i', '0', '--mkfs', '--osd-uuid', osdUuid]);
     daemon('ceph-osd', ['-i', '0']);
-    daemon('radosgw', ['-n', 'client.admin', '--rgw-frontends', `beast endpoint=127.0.0.1:${rgwPort}`, '--rgw-data', join(dir, 'rgw')]);
+    daemon('radosgw', [
+      '-n',
+      'client.admin',
+      '--rgw-frontends',
+      `beast endpoint=127.0.0.1:${rgwPort}`,
+      '--rgw-data',
+      join(dir, 'rgw'),
+    ]);
     const endpoint = `http://127.0.0.1:${rgwPort}`;
     await until(async () => (await fetch(endpoint)).status < 500, 90000, 'radosgw');
     ceph('radosgw-admin', [
@@ -231,7 +239,9 @@ let started;
 /** The back ends of this process: the suite's (from the environment) or, run by hand, its own. */
 export function sharedBackends() {
   started ??= (async () => {
-    const postgres = process.env.GALLERY_TEST_PG ? databasesAt(process.env.GALLERY_TEST_PG, process.env.GALLERY_TEST_PG_DATA) : await startPostgres();
+    const postgres = process.env.GALLERY_TEST_PG
+      ? databasesAt(process.env.GALLERY_TEST_PG, process.env.GALLERY_TEST_PG_DATA)
+      : await startPostgres();
     let s3;
     if (process.env.GALLERY_TEST_S3) {
       let count = 0;

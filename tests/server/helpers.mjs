@@ -149,12 +149,15 @@ export function openToken(encryptedToken, publicKey, secretKey) {
   return Buffer.from(bytes).toString('base64url');
 }
 
+/** The server for step `i` of a flow: `url`, or with several (instances), each in turn. */
+const nth = (url, i) => (Array.isArray(url) ? url[i % url.length] : url);
+
 /**
- * SRP login as Ente's client does it. Resolves to { status, json, token?, masterKey? }: the
+ * SRP login as Ente's client does it (`url` may list several instances: the steps go to each in turn). Resolves to { status, json, token?, masterKey? }: the
  * verify call's answer, and on success the opened token and master key.
  */
 export async function login(url, email, password) {
-  const attrs = await api(url, 'POST', '/api/srp/attributes', { body: { email } });
+  const attrs = await api(nth(url, 0), 'POST', '/api/srp/attributes', { body: { email } });
   if (attrs.status !== 200) return attrs;
   const { srpUserID, srpSalt, kekSalt, opsLimit, memLimit } = attrs.json;
   const kek = core.deriveKey(password, unb64(kekSalt), opsLimit, memLimit);
@@ -166,10 +169,10 @@ export async function login(url, email, password) {
     Buffer.from(core.randomBytes(32)),
     false,
   );
-  const session = await api(url, 'POST', '/api/srp/session', { body: { srpUserID, srpA: b64(client.computeA()) } });
+  const session = await api(nth(url, 1), 'POST', '/api/srp/session', { body: { srpUserID, srpA: b64(client.computeA()) } });
   if (session.status !== 200) return session;
   client.setB(Buffer.from(session.json.srpB, 'base64'));
-  const verify = await api(url, 'POST', '/api/srp/verify', {
+  const verify = await api(nth(url, 2), 'POST', '/api/srp/verify', {
     body: { sessionID: session.json.sessionID, srpM1: b64(client.computeM1()) },
   });
   if (verify.status !== 200) return verify;
@@ -183,7 +186,7 @@ export async function login(url, email, password) {
 
 /** Recovery with the recovery key: sets `newPassword`; resolves to the complete call's answer. */
 export async function recover(url, email, recoveryKey, newPassword, { tamper = false } = {}) {
-  const begin = await api(url, 'POST', '/api/recovery/begin', { body: { email } });
+  const begin = await api(nth(url, 0), 'POST', '/api/recovery/begin', { body: { email } });
   if (begin.status !== 200) return begin;
   const r = begin.json;
   const masterKey = core.secretbox.decrypt(
@@ -199,7 +202,7 @@ export async function recover(url, email, recoveryKey, newPassword, { tamper = f
   const kek = core.deriveKey(newPassword, kekSalt, INTERACTIVE.opsLimit, INTERACTIVE.memLimit);
   const [encryptedKey, keyDecryptionNonce] = wrap(masterKey, kek);
   const { srp } = srpSetup(kek);
-  const complete = await api(url, 'POST', '/api/recovery/complete', {
+  const complete = await api(nth(url, 1), 'POST', '/api/recovery/complete', {
     body: {
       challengeID: r.challengeID,
       challenge: b64(challenge),

@@ -28,7 +28,11 @@ try {
       GALLERY_TEST_BACKEND: 'postgres-s3',
       GALLERY_TEST_PG: postgres.adminUrl,
       GALLERY_TEST_PG_DATA: postgres.dataDir,
-      GALLERY_TEST_S3: JSON.stringify({ endpoint: s3.endpoint, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }),
+      GALLERY_TEST_S3: JSON.stringify({
+        endpoint: s3.endpoint,
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+      }),
     },
   });
   code = await new Promise((ok) => child.on('exit', (c) => ok(c ?? 1)));
