@@ -47,8 +47,8 @@ export async function startTestServer(options = {}) {
   const stores = options.metadataStore && options.blobStore ? {} : await backendOptions();
   const server = await startGalleryServer({ port: 0, dataDir: join(dir, 'data'), appDir, ...stores, ...options });
   let running = true;
-  const stop = async () => {
-    if (running) await server.close();
+  const stop = async (options) => {
+    if (running) await server.close(options);
     running = false;
   };
   return {
@@ -56,8 +56,8 @@ export async function startTestServer(options = {}) {
     dir,
     /** Stops the server, keeping its data directory. */
     stop,
-    async close() {
-      await stop();
+    async close(options) {
+      await stop(options);
       await rm(dir, { recursive: true, force: true });
     },
   };
