@@ -72,7 +72,9 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
         // written and no other record claims them meanwhile, on this instance or another.
         const lockId = randomKey();
         if (!(await store.lockObjects(keys, lockId, now(), now() - config.uploadLockStaleMs))) {
-          throw conflict('an upload is being written or claimed');
+          throw conflict('an upload is being written or claimed', {
+            'retry-after': String(Math.ceil(config.uploadLockStaleMs / 1000)),
+          });
         }
         let created;
         try {

@@ -12,6 +12,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +90,17 @@ export async function startPostgres() {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The status of a GET of `url` (node:http: the benches run without global fetch). */
+function statusOf(url) {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', reject);
+  });
 }
 
 /** Waits until `check` resolves truthy, trying every 200 ms for `ms`. */
@@ -185,7 +197,7 @@ osd data = ${dir}/osd
       join(dir, 'rgw'),
     ]);
     const endpoint = `http://127.0.0.1:${rgwPort}`;
-    await until(async () => (await fetch(endpoint)).status < 500, 90000, 'radosgw');
+    await until(async () => (await statusOf(endpoint)) < 500, 90000, 'radosgw');
     ceph('radosgw-admin', [
       '-n',
       'client.admin',
