@@ -58,7 +58,6 @@ export async function startPostgres() {
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=64MB`;
   run('pg_ctl', ['-D', dataDir, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
   const adminUrl = `postgres://gallery@127.0.0.1:${port}/postgres`;
-  let count = 0;
   let stopped = false;
   const stop = () => {
     if (stopped) return;
@@ -71,20 +70,8 @@ export async function startPostgres() {
   };
   process.once('exit', stop);
   return {
-    adminUrl,
-    dataDir,
+    ...databasesAt(adminUrl, dataDir),
     port,
-    async newDatabase() {
-      const name = `gallery_${process.pid}_${++count}`;
-      const client = new pg.Client(adminUrl);
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
-      return `postgres://gallery@127.0.0.1:${port}/${name}`;
-    },
     async stop() {
       stop();
       await rm(dir, { recursive: true, force: true });

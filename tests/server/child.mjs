@@ -1,6 +1,7 @@
 // `node server/main.mjs` as a child process (what `npm start` runs), for the tests that kill it.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,4 +32,35 @@ export async function kill(child) {
   const exited = once(child, 'exit');
   child.kill('SIGKILL');
   await exited;
+}
+
+/** A PATCH that follows a 409's Retry-After (a lock a killed server held, until it goes stale), as a client should. */
+export async function patchRetrying(api, url, token, objectKey, offset, bytes) {
+  for (;;) {
+    const res = await api(url, 'PATCH', `/api/uploads/${objectKey}`, {
+      token,
+      headers: { 'upload-offset': String(offset) },
+      raw: bytes,
+    });
+    const wait = res.status === 409 && res.headers.get('retry-after');
+    if (!wait) return res;
+    await new Promise((ok) => setTimeout(ok, Number(wait) * 1000));
+  }
+}
+
+/** Sends half of a piece to `server` and SIGKILLs it meanwhile; resolves once the connection is cut. */
+export function cutPieceAndKill(server, token, objectKey, offset, piece) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(server.url);
+    const req = request({
+      host: u.hostname,
+      port: u.port,
+      method: 'PATCH',
+      path: `/api/uploads/${objectKey}`,
+      headers: { 'x-auth-token': token, 'upload-offset': String(offset), 'content-length': piece.length },
+    });
+    req.on('error', () => resolve('connection cut'));
+    req.on('response', (res) => reject(new Error(`answered ${res.statusCode} before the body`)));
+    req.write(piece.subarray(0, piece.length / 2), () => kill(server.child).catch(reject));
+  });
 }

@@ -4,22 +4,21 @@
 // upload resumes and completes into a file that decrypts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { backendEnv, inspectStores } from './backends.mjs';
-import { kill, startChild } from './child.mjs';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startGalleryServer } from '../../server/app.mjs';
-import { BACKEND } from './backends.mjs';
+import { BACKEND, backendEnv, inspectStores } from './backends.mjs';
+import { cutPieceAndKill, kill, patchRetrying, startChild } from './child.mjs';
 import {
   api,
-  b64,
   core,
   createCollection,
   decryptListed,
   login,
+  placeholderRecord,
+  recordUpload,
   signup,
   tempDir,
   testClock,
@@ -47,38 +46,15 @@ test('SIGKILL mid-upload: restart, resume from the stored offset, complete, decr
     const {
       json: { objectKey },
     } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: ciphertext.length } });
-    // As a client should: a 409 with Retry-After (the killed server's lock on the upload, until
-    // it goes stale) is tried again after that long.
-    const patch = async (offset, bytes) => {
-      for (;;) {
-        const res = await api(server.url, 'PATCH', `/api/uploads/${objectKey}`, {
-          token,
-          headers: { 'upload-offset': String(offset) },
-          raw: bytes,
-        });
-        const wait = res.status === 409 && res.headers.get('retry-after');
-        if (!wait) return res;
-        await new Promise((ok) => setTimeout(ok, Number(wait) * 1000));
-      }
-    };
+    const patch = (offset, bytes) => patchRetrying(api, server.url, token, objectKey, offset, bytes);
     assert.equal((await patch(0, ciphertext.subarray(0, PIECE))).status, 204);
     assert.equal((await patch(PIECE, ciphertext.subarray(PIECE, 2 * PIECE))).status, 204);
 
     // A third piece: half its body sent, then the server is killed.
-    const half = await new Promise((resolve, reject) => {
-      const u = new URL(server.url);
-      const req = request({
-        host: u.hostname,
-        port: u.port,
-        method: 'PATCH',
-        path: `/api/uploads/${objectKey}`,
-        headers: { 'x-auth-token': token, 'upload-offset': String(2 * PIECE), 'content-length': PIECE },
-      });
-      req.on('error', () => resolve('connection cut'));
-      req.on('response', (res) => reject(new Error(`answered ${res.statusCode} before the body`)));
-      req.write(ciphertext.subarray(2 * PIECE, 2 * PIECE + PIECE / 2), () => kill(server.child).catch(reject));
-    });
-    assert.equal(half, 'connection cut');
+    assert.equal(
+      await cutPieceAndKill(server, token, objectKey, 2 * PIECE, ciphertext.subarray(2 * PIECE, 3 * PIECE)),
+      'connection cut',
+    );
 
     // The database opens cleanly straight after the kill.
     look = await inspectStores(stores, join(dir, 'data'));
@@ -96,28 +72,7 @@ test('SIGKILL mid-upload: restart, resume from the stored offset, complete, decr
     for (let offset = 2 * PIECE; offset < ciphertext.length; offset += PIECE) {
       assert.equal((await patch(offset, ciphertext.subarray(offset, offset + PIECE))).status, 204);
     }
-    const thumb = core.blob.encrypt(testBytes(100), fileKey);
-    const {
-      json: { objectKey: thumbKey },
-    } = await api(server.url, 'POST', '/api/uploads', { token, body: { size: thumb.ciphertext.length } });
-    await api(server.url, 'PATCH', `/api/uploads/${thumbKey}`, {
-      token,
-      headers: { 'upload-offset': '0' },
-      raw: thumb.ciphertext,
-    });
-    const wrapped = core.secretbox.encrypt(fileKey, album.key);
-    const meta = core.blob.encrypt(new TextEncoder().encode('{}'), fileKey);
-    const made = await api(server.url, 'POST', '/api/files', {
-      token,
-      body: {
-        collectionID: album.id,
-        encryptedKey: b64(wrapped.ciphertext),
-        keyDecryptionNonce: b64(wrapped.nonce),
-        file: { objectKey, decryptionHeader: b64(header) },
-        thumbnail: { objectKey: thumbKey, decryptionHeader: b64(thumb.header) },
-        metadata: { encryptedData: b64(meta.ciphertext), decryptionHeader: b64(meta.header) },
-      },
-    });
+    const made = await recordUpload(server.url, token, album, fileKey, objectKey, header);
     assert.equal(made.status, 201);
     const listed = (await api(server.url, 'GET', `/api/collections/${album.id}/files`, { token })).json[0];
     const got = await api(server.url, 'GET', `/api/files/${made.json.id}/file`, { token });
@@ -146,17 +101,7 @@ test('SIGKILL between the claim and the file record: the orphaned bytes are coll
     const fileKey = await uploadObject(server.url, token, testBytes(3000));
     const thumbKey = await uploadObject(server.url, token, testBytes(100));
     await assert.rejects(
-      api(server.url, 'POST', '/api/files', {
-        token,
-        body: {
-          collectionID: album.id,
-          encryptedKey: b64(new Uint8Array(48)),
-          keyDecryptionNonce: b64(new Uint8Array(24)),
-          file: { objectKey: fileKey, decryptionHeader: b64(new Uint8Array(24)) },
-          thumbnail: { objectKey: thumbKey, decryptionHeader: b64(new Uint8Array(24)) },
-          metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) },
-        },
-      }),
+      api(server.url, 'POST', '/api/files', { token, body: placeholderRecord(album.id, fileKey, thumbKey) }),
       'the server died mid-request',
     );
     const running = () => server.child.exitCode === null && server.child.signalCode === null;

@@ -16,6 +16,7 @@ import {
   b64,
   createCollection,
   login,
+  placeholderRecord,
   signup,
   startTestServer,
   tempDir,
@@ -107,14 +108,7 @@ test('a full disk: 507 insufficient_storage, only stored bytes acknowledged, ser
     const thumb = await uploadObject(server.url, token, testBytes(100));
     const made = await api(server.url, 'POST', '/api/files', {
       token,
-      body: {
-        collectionID: album.id,
-        encryptedKey: b64(new Uint8Array(48)),
-        keyDecryptionNonce: b64(new Uint8Array(24)),
-        file: { objectKey: fileKey, decryptionHeader: b64(new Uint8Array(24)) },
-        thumbnail: { objectKey: thumb, decryptionHeader: b64(new Uint8Array(24)) },
-        metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) },
-      },
+      body: placeholderRecord(album.id, fileKey, thumb),
     });
     assert.equal(made.status, 201);
     const got = await api(server.url, 'GET', `/api/files/${made.json.id}/file`, { token });
@@ -251,14 +245,7 @@ test('a claimed upload whose file record was never made is collected with its ro
     const thumbKey = await uploadObject(server.url, token, testBytes(100));
     const failed = await api(server.url, 'POST', '/api/files', {
       token,
-      body: {
-        collectionID: album.id,
-        encryptedKey: b64(new Uint8Array(48)),
-        keyDecryptionNonce: b64(new Uint8Array(24)),
-        file: { objectKey: fileKey, decryptionHeader: b64(new Uint8Array(24)) },
-        thumbnail: { objectKey: thumbKey, decryptionHeader: b64(new Uint8Array(24)) },
-        metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) },
-      },
+      body: placeholderRecord(album.id, fileKey, thumbKey),
     });
     assert.equal(failed.status, 500);
     const { blobs } = server.testing;

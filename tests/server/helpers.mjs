@@ -12,6 +12,7 @@ import { backendOptions } from './backends.mjs';
 
 /** Plaintext test inputs from TEST_SEED (tests/js/test-random.mjs); keys and salts come from the core. */
 export { randomBytes as testBytes } from '../js/test-random.mjs';
+import { randomBytes as seededBytes } from '../js/test-random.mjs';
 
 const { SRP, SrpClient } = SRPModule;
 const SRP_PARAMS = SRP.params['4096'];
@@ -277,4 +278,33 @@ export async function addFile(url, token, collection, { bytes, thumbnail, title 
 export function decryptListed(record, collectionKey, ciphertext) {
   const fileKey = core.secretbox.decrypt(unb64(record.encryptedKey), unb64(record.keyDecryptionNonce), collectionKey);
   return core.stream.decrypt(ciphertext, unb64(record.file.decryptionHeader), fileKey);
+}
+
+/** A file record's body for two uploads, with placeholder keys and metadata (for tests of the server's side only). */
+export const placeholderRecord = (collectionID, fileObject, thumbObject) => ({
+  collectionID,
+  encryptedKey: b64(new Uint8Array(48)),
+  keyDecryptionNonce: b64(new Uint8Array(24)),
+  file: { objectKey: fileObject, decryptionHeader: b64(new Uint8Array(24)) },
+  thumbnail: { objectKey: thumbObject, decryptionHeader: b64(new Uint8Array(24)) },
+  metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) },
+});
+
+/** Uploads a thumbnail and makes the record of an uploaded stream (`objectKey`, `header`) in `collection`. */
+export async function recordUpload(url, token, collection, fileKey, objectKey, header) {
+  const thumb = core.blob.encrypt(seededBytes(100), fileKey);
+  const thumbKey = await uploadObject(url, token, thumb.ciphertext);
+  const [encryptedKey, keyDecryptionNonce] = wrap(fileKey, collection.key);
+  const meta = core.blob.encrypt(new TextEncoder().encode('{}'), fileKey);
+  return api(url, 'POST', '/api/files', {
+    token,
+    body: {
+      collectionID: collection.id,
+      encryptedKey,
+      keyDecryptionNonce,
+      file: { objectKey, decryptionHeader: b64(header) },
+      thumbnail: { objectKey: thumbKey, decryptionHeader: b64(thumb.header) },
+      metadata: { encryptedData: b64(meta.ciphertext), decryptionHeader: b64(meta.header) },
+    },
+  });
 }

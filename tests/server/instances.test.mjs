@@ -5,41 +5,27 @@
 // mid-piece and the upload finished on the other.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backendEnv } from './backends.mjs';
-import { kill, startChild } from './child.mjs';
+import { cutPieceAndKill, kill, patchRetrying, startChild } from './child.mjs';
 import {
   api,
   APP_INDEX,
-  b64,
   core,
   createCollection,
   decryptListed,
   login,
+  recordUpload,
   recover,
   signup,
   tempDir,
   testBytes,
-  uploadObject,
 } from './helpers.mjs';
 
 const PIECE = 64 * 1024;
 
-/** A PATCH, following a 409's Retry-After (a lock held by the killed instance) as a client should. */
-async function patch(url, token, objectKey, offset, bytes) {
-  for (;;) {
-    const res = await api(url, 'PATCH', `/api/uploads/${objectKey}`, {
-      token,
-      headers: { 'upload-offset': String(offset) },
-      raw: bytes,
-    });
-    const wait = res.status === 409 && res.headers.get('retry-after');
-    if (!wait) return res;
-    await new Promise((ok) => setTimeout(ok, Number(wait) * 1000));
-  }
-}
+const patch = (url, token, objectKey, offset, bytes) => patchRetrying(api, url, token, objectKey, offset, bytes);
 
 test('two instances on shared stores: log-in, recovery and an upload across both; one killed mid-piece', async () => {
   const dir = await tempDir('instances');
@@ -84,40 +70,14 @@ test('two instances on shared stores: log-in, recovery and an upload across both
       offset += PIECE;
     }
     // The fourth piece goes to B, half sent, and B is killed.
-    await new Promise((resolve, reject) => {
-      const u = new URL(b.url);
-      const req = request({
-        host: u.hostname,
-        port: u.port,
-        method: 'PATCH',
-        path: `/api/uploads/${objectKey}`,
-        headers: { 'x-auth-token': t, 'upload-offset': String(offset), 'content-length': PIECE },
-      });
-      req.on('error', () => resolve());
-      req.on('response', (res) => reject(new Error(`answered ${res.statusCode} before the body`)));
-      req.write(ciphertext.subarray(offset, offset + PIECE / 2), () => kill(b.child).catch(reject));
-    });
+    await cutPieceAndKill(b, t, objectKey, offset, ciphertext.subarray(offset, offset + PIECE));
     // A carries on from what was acknowledged.
     const head = await api(a.url, 'HEAD', `/api/uploads/${objectKey}`, { token: t });
     assert.equal(head.headers.get('upload-offset'), String(offset));
     for (; offset < ciphertext.length; offset += PIECE) {
       assert.equal((await patch(a.url, t, objectKey, offset, ciphertext.subarray(offset, offset + PIECE))).status, 204);
     }
-    const thumb = core.blob.encrypt(testBytes(100), fileKey);
-    const thumbKey = await uploadObject(a.url, t, thumb.ciphertext);
-    const wrapped = core.secretbox.encrypt(fileKey, album.key);
-    const meta = core.blob.encrypt(new TextEncoder().encode('{}'), fileKey);
-    const made = await api(a.url, 'POST', '/api/files', {
-      token: t,
-      body: {
-        collectionID: album.id,
-        encryptedKey: b64(wrapped.ciphertext),
-        keyDecryptionNonce: b64(wrapped.nonce),
-        file: { objectKey, decryptionHeader: b64(header) },
-        thumbnail: { objectKey: thumbKey, decryptionHeader: b64(thumb.header) },
-        metadata: { encryptedData: b64(meta.ciphertext), decryptionHeader: b64(meta.header) },
-      },
-    });
+    const made = await recordUpload(a.url, t, album, fileKey, objectKey, header);
     assert.equal(made.status, 201);
     // B comes back and serves what A stored.
     const b2 = await startChild(dir, stores);

@@ -10,11 +10,16 @@ import { startPostgres, startS3 } from './backends.mjs';
 const here = fileURLToPath(new URL('.', import.meta.url));
 // These never touch a store (the static server, headers in Chromium, SRP arithmetic).
 const STORE_FREE = new Set(['static.test.mjs', 'browser-headers.test.mjs', 'srp.test.mjs']);
+// And the gallery itself end to end in Chromium: the same app on these stores, unchanged.
+const GALLERY = join(here, '..', 'browser', 'gallery.test.mjs');
 const files = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : readdirSync(here)
-      .filter((f) => f.endsWith('.test.mjs') && !STORE_FREE.has(f))
-      .map((f) => join(here, f));
+  : [
+      ...readdirSync(here)
+        .filter((f) => f.endsWith('.test.mjs') && !STORE_FREE.has(f))
+        .map((f) => join(here, f)),
+      GALLERY,
+    ];
 
 const t0 = Date.now();
 const [postgres, s3] = await Promise.all([startPostgres(), startS3()]);
