@@ -540,8 +540,9 @@ try {
 }
 
 const saturation = (rows) => {
-  for (let i = 1; i < rows.length; i++) if (rows[i].rps < rows[i - 1].rps * 1.1) return `${rows[i - 1].level} clients`;
-  return `not within ${rows.at(-1).level} clients`;
+  for (let i = 1; i < rows.length; i++)
+    if (rows[i].rps < rows[i - 1].rps * 1.1) return `saturated at ${rows[i - 1].level} clients`;
+  return `still growing at ${rows.at(-1).level} clients`;
 };
 console.log('## Gallery server: mixed load on SQLite + folder and PostgreSQL + S3');
 console.log();

@@ -18,6 +18,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
+// A run stopped by a signal still stops its servers: exiting runs each one's 'exit' handler.
+let signalsHandled = false;
+function stopOnSignals() {
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => process.exit(1));
+}
+
 /** A free TCP port on the loopback (bound and released). */
 export async function freePort() {
   const server = createServer();
@@ -69,6 +77,7 @@ export async function startPostgres() {
     }
   };
   process.once('exit', stop);
+  stopOnSignals();
   return {
     ...databasesAt(adminUrl, dataDir),
     port,
@@ -167,6 +176,7 @@ osd data = ${dir}/osd
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   };
   process.once('exit', stop);
+  stopOnSignals();
   try {
     ceph('monmaptool', ['--create', '--fsid', fsid, '--addv', 'a', `[v2:127.0.0.1:${monPort}]`, join(dir, 'monmap')]);
     ceph('ceph-mon', ['--mkfs', '-i', 'a', '--monmap', join(dir, 'monmap')]);
