@@ -9,8 +9,8 @@ export const SLOW = { timeout: 120_000 };
  * a listener in every page, and in the console for workers) or uncaught error. `page.sent` lists
  * every request the page makes (URL, headers, body), `page.wasm` the .wasm files it fetched.
  */
-export async function openDevice(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 850 } });
+export async function openDevice(browser, url, { viewport = { width: 1200, height: 850 } } = {}) {
+  const context = await browser.newContext({ viewport });
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) =>
       console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
