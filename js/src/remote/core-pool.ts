@@ -2,12 +2,14 @@
 // (worker/core-worker.ts), which can load search and so is only referenced from here.
 import type { CryptoCore } from '../crypto/core.js';
 import { buildOf } from '../search/core.js';
+import { CORE_HOST_METHODS } from './spawn.js';
 import { startPool, type CoreWorker, type PoolKind, type WorkerOptions } from './client.js';
 
 const here = import.meta.url;
 
 const CORE_POOL: PoolKind = {
   worker: {
+    methods: CORE_HOST_METHODS,
     url: () => new URL('../worker/core-worker.js', here), // Node only: through a variable so bundlers do not copy it
     // Literal, for bundlers: see WorkerEntry.
     start: () => new Worker(new URL('../worker/core-worker.js', import.meta.url), { type: 'module', name: 'cipherlens' }),

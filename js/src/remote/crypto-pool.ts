@@ -1,6 +1,7 @@
 // createCoreWorker / createWorkerPool of the crypto API: the crypto build in the crypto worker
 // (worker/crypto-worker.ts). Nothing here reaches search, so crypto-only bundles stay small.
 import { CRYPTO_BUILD, type CryptoCore } from '../crypto/core.js';
+import { CORE_HOST_METHODS } from './spawn.js';
 import { startPool, type CoreWorker, type PoolKind, type WorkerOptions } from './client.js';
 
 const here = import.meta.url;
@@ -10,6 +11,7 @@ export type CryptoWorkerOptions = Omit<WorkerOptions, 'flavor'> & { flavor?: 'cr
 
 const CRYPTO_POOL: PoolKind = {
   worker: {
+    methods: CORE_HOST_METHODS,
     url: () => new URL('../worker/crypto-worker.js', here), // Node only: through a variable so bundlers do not copy it
     // Literal, for bundlers: see WorkerEntry.
     start: () => new Worker(new URL('../worker/crypto-worker.js', import.meta.url), { type: 'module', name: 'cipherlens' }),

@@ -2,10 +2,10 @@
 // worker_threads Worker in Node; waits until it listens and hands back a comlink proxy.
 import * as Comlink from 'comlink';
 import { type READY, installErrorHandler, type HostApi } from './protocol.js';
-import { isNode } from '../runtime/env.js';
+import { importNode, isNode } from '../runtime/env.js';
 
-export interface WorkerThread {
-  readonly remote: Comlink.Remote<HostApi>;
+export interface WorkerThread<H = HostApi> {
+  readonly remote: Comlink.Remote<H>;
   /**
    * `call`, rejected if the thread dies first (crash, exit, terminate). Not Promise.race with a
    * never-settling promise: every race would stay subscribed to it and keep its result alive.
@@ -27,12 +27,26 @@ export interface SpawnOptions {
  * `new Worker(new URL('…', import.meta.url), { type: 'module' })`: the pattern bundlers (Vite,
  * webpack) recognise to emit the worker, and only the entries an app imports are emitted.
  */
-export interface WorkerEntry {
+export interface WorkerEntry<H = HostApi> {
   /** The entry's URL (Node's worker_threads). */
   url(): URL;
   /** Starts it as a browser module Worker. */
   start(): Worker;
+  /** The methods of the host it serves (looked up once on the proxy: see `methods`). */
+  methods: readonly (keyof H & string)[];
 }
+
+/** The methods of the core host (worker/core-worker.ts, worker/crypto-worker.ts). */
+export const CORE_HOST_METHODS: readonly (keyof HostApi)[] = [
+  'init',
+  'call',
+  'open',
+  'step',
+  'update',
+  'final',
+  'close',
+  'sessionCount',
+];
 
 /** Who waits on a thread, so they can be failed when it dies. */
 function deathWatch(hold: () => void, release: () => void) {
@@ -71,9 +85,8 @@ function deathWatch(hold: () => void, release: () => void) {
  * The host's methods, looked up once: every property read on a comlink proxy builds a new
  * proxy (and registers it for finalization), which costs more than a small job itself.
  */
-function methods(remote: Comlink.Remote<HostApi>): Comlink.Remote<HostApi> {
-  const names: Array<keyof HostApi> = ['init', 'call', 'open', 'step', 'update', 'final', 'close', 'sessionCount'];
-  return Object.fromEntries(names.map((n) => [n, remote[n]])) as unknown as Comlink.Remote<HostApi>;
+function methods<H>(remote: Comlink.Remote<H>, names: readonly (keyof H & string)[]): Comlink.Remote<H> {
+  return Object.fromEntries(names.map((n) => [n, remote[n as keyof Comlink.Remote<H>]])) as unknown as Comlink.Remote<H>;
 }
 
 const isReady = (data: unknown) => !!data && (data as typeof READY).cipherlensWorkerReady === true;
@@ -87,9 +100,9 @@ interface NodeWorker {
   unref(): void;
 }
 
-async function spawnNode(url: URL): Promise<WorkerThread> {
-  const { Worker } = await import(/* webpackIgnore: true */ 'node:worker_threads' as string);
-  const { default: nodeEndpoint } = await import(/* webpackIgnore: true */ 'comlink/dist/esm/node-adapter.mjs' as string);
+async function spawnNode<H>(url: URL, names: readonly (keyof H & string)[]): Promise<WorkerThread<H>> {
+  const { Worker } = await importNode('node:worker_threads');
+  const { default: nodeEndpoint } = await importNode('comlink/dist/esm/node-adapter.mjs');
   const worker: NodeWorker = new Worker(url);
   let holds = 0;
   const watch = deathWatch(
@@ -113,7 +126,7 @@ async function spawnNode(url: URL): Promise<WorkerThread> {
     }),
   );
   return {
-    remote: methods(Comlink.wrap<HostApi>(nodeEndpoint(worker))),
+    remote: methods(Comlink.wrap<H>(nodeEndpoint(worker)), names),
     guard: watch.guard,
     onDeath: watch.onDeath,
     terminate: async () => {
@@ -130,7 +143,7 @@ async function spawnNode(url: URL): Promise<WorkerThread> {
   };
 }
 
-async function spawnBrowser(entry: WorkerEntry, url?: URL): Promise<WorkerThread> {
+async function spawnBrowser<H>(entry: WorkerEntry<H>, url?: URL): Promise<WorkerThread<H>> {
   const worker = url ? new Worker(url, { type: 'module', name: 'cipherlens' }) : entry.start();
   const watch = deathWatch(
     () => {},
@@ -150,7 +163,7 @@ async function spawnBrowser(entry: WorkerEntry, url?: URL): Promise<WorkerThread
     }),
   );
   return {
-    remote: methods(Comlink.wrap<HostApi>(worker)),
+    remote: methods(Comlink.wrap<H>(worker), entry.methods),
     guard: watch.guard,
     onDeath: watch.onDeath,
     terminate: async () => {
@@ -163,8 +176,8 @@ async function spawnBrowser(entry: WorkerEntry, url?: URL): Promise<WorkerThread
 // Through a variable: bundlers treat `new URL(x, import.meta.url)` as a file to emit.
 const here = import.meta.url;
 
-export function spawnWorker(entry: WorkerEntry, options: SpawnOptions = {}): Promise<WorkerThread> {
+export function spawnWorker<H>(entry: WorkerEntry<H>, options: SpawnOptions = {}): Promise<WorkerThread<H>> {
   installErrorHandler();
   const url = options.workerUrl ? new URL(options.workerUrl, here) : undefined;
-  return isNode ? spawnNode(url ?? entry.url()) : spawnBrowser(entry, url);
+  return isNode ? spawnNode(url ?? entry.url(), entry.methods) : spawnBrowser(entry, url);
 }

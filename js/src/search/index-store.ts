@@ -1,5 +1,6 @@
 // Where saved index bytes live between sessions: a file under Node, IndexedDB in browsers.
 // The bytes are already encrypted (index.save(key)); stores only move them.
+import { importNode } from '../runtime/env.js';
 
 export interface IndexStore {
   /** The saved bytes, or undefined when nothing was saved yet. */
@@ -22,7 +23,7 @@ interface NodeFs {
 
 const nodeFs = (): Promise<NodeFs> =>
   // Imported only when used, so bundles for the browser never see node:fs.
-  import(/* webpackIgnore: true */ 'node:fs/promises' as string) as Promise<NodeFs>;
+  importNode('node:fs/promises') as Promise<NodeFs>;
 
 /** Node: one file. Writes go to a temporary file first, then replace the file by rename. */
 export function fileIndexStore(path: string): IndexStore {

@@ -1,5 +1,5 @@
 import { ModelError } from './model-error.js';
-import { isNode } from '../runtime/env.js';
+import { importNode, isNode } from '../runtime/env.js';
 
 /** Where Ente serves its models: `https://models.ente.com/<name>`. Unreachable from some networks;
  *  point `baseUrl` at your own copy. */
@@ -83,8 +83,8 @@ function safeFileName(key: string): string {
 }
 
 async function nodeDirStore(dir: string): Promise<Store> {
-  const fs = await import(/* webpackIgnore: true */ 'node:fs/promises' as string);
-  const path = await import(/* webpackIgnore: true */ 'node:path' as string);
+  const fs = await importNode('node:fs/promises');
+  const path = await importNode('node:path');
   await fs.mkdir(dir, { recursive: true });
   const file = (key: string) => path.join(dir, safeFileName(key));
   return {
@@ -200,14 +200,14 @@ async function hereUrl(): Promise<string | undefined> {
   const location = (globalThis as { location?: { href: string } }).location;
   if (location || !isNode) return location?.href;
   // Imported only under Node so bundlers for the browser never see node: modules.
-  const { pathToFileURL } = await import(/* webpackIgnore: true */ 'node:url' as string);
+  const { pathToFileURL } = await importNode('node:url');
   const { cwd } = (globalThis as unknown as { process: { cwd(): string } }).process;
   return pathToFileURL(`${cwd()}/`).href;
 }
 
 /** Node: a model from disk (a path or file: URL); fetch() cannot read file: URLs. */
 async function readLocal(label: string, url: URL): Promise<Uint8Array> {
-  const { readFile } = await import(/* webpackIgnore: true */ 'node:fs/promises' as string);
+  const { readFile } = await importNode('node:fs/promises');
   try {
     return new Uint8Array(await readFile(url));
   } catch (cause) {
