@@ -118,7 +118,11 @@ export function referenceCore(blob) {
   });
   return {
     clip: {
-      tokenize: (text) => Int32Array.from(tokenizer.encodeForCLIP(text)),
+      tokenizeQuery: (text) => {
+        if (typeof text !== 'string')
+          throw Object.assign(new Error('text must be a string'), { name: 'CoreError', code: 'BAD_INPUT' });
+        return Int32Array.from(tokenizer.encodeForCLIP(text.trim().toLowerCase()));
+      },
       // Cover-scale, centre crop, nearest neighbour: enough for mean-colour models.
       preprocess(rgba, w, h) {
         const S = 256;

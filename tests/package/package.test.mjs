@@ -6,7 +6,7 @@
 // Prints the sizes it measures (tarball, installs, each app's emitted bytes).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -31,6 +31,13 @@ let tarball;
 const sizes = {};
 
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a build tool; resolves to everything it printed (stdout and stderr), throws if it failed. */
+function runLogged(cmd, args, cwd) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = `${r.stdout}${r.stderr}`;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}):\n${log}`);
+  return log;
+}
 const npm = (args, cwd) => run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], cwd);
 
 /** Every file under `dir`, with its size. */
@@ -114,7 +121,12 @@ test('Node: the README quick start and the example run from the installed tarbal
 
 let web;
 test('web project: Node search from model paths, strict TypeScript consumer', () => {
-  web = project('web', { 'onnxruntime-web': pinned('onnxruntime-web'), vite: pinned('vite'), esbuild: pinned('esbuild') });
+  web = project('web', {
+    'onnxruntime-web': pinned('onnxruntime-web'),
+    vite: pinned('vite'),
+    esbuild: pinned('esbuild'),
+    webpack: pinned('webpack'),
+  });
   sizes.webInstall = total(filesOf(join(web, 'node_modules')));
   const models = join(web, 'models');
   mkdirSync(models);
@@ -127,9 +139,13 @@ test('web project: Node search from model paths, strict TypeScript consumer', ()
   run('node', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(web, 'consumer')], web);
 });
 
-/** Loads a built app in Chromium under the strict policy; resolves to what its page reports. */
-async function loadInChromium(dist) {
-  const server = await serveStatic(dist);
+/**
+ * Loads a built app in Chromium under the strict policy (and cross-origin isolated if asked, so
+ * ONNX Runtime may start threads); resolves to what its page reports. `requests` receives every
+ * path the page and its workers asked for.
+ */
+async function loadInChromium(dist, { isolated = false, requests = [] } = {}) {
+  const server = await serveStatic(dist, { isolated });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -142,6 +158,7 @@ async function loadInChromium(dist) {
     assert.equal(await out.getAttribute('data-done'), 'ok', text);
     assert.deepEqual(errors, []);
     assert.deepEqual(server.violations, [], 'no Content-Security-Policy violation');
+    requests.push(...server.requests);
     return JSON.parse(text);
   } finally {
     await browser.close();
@@ -163,7 +180,9 @@ function viteBuild(name, { from = name, models = false, write = {} } = {}) {
     mkdirSync(join(app, 'public/models'), { recursive: true });
     for (const [as, from] of Object.entries(MODELS)) cpSync(join(ROOT, 'build/models', from), join(app, 'public/models', as));
   }
-  run('node', [join(web, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], app);
+  const log = runLogged('node', [join(web, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], app);
+  // Node-only imports stay out of a browser build without a word from Vite.
+  assert.doesNotMatch(log, /externalized for browser compatibility/);
   const files = filesOf(join(app, 'dist')).filter((f) => !f.path.startsWith('models/'));
   sizes[name] = { bytes: total(files), files: Object.fromEntries(files.map((f) => [f.path, f.bytes])) };
   return { dist: join(app, 'dist'), files };
@@ -183,7 +202,10 @@ function assertCryptoOnly(dist, files) {
   }
 }
 
-test('Vite, default configuration: crypto, worker, stream and search under the strict CSP', async () => {
+/** The number of times the page or a worker loaded a file whose path matches `pattern`. */
+const loads = (requests, pattern) => requests.filter((p) => pattern.test(p)).length;
+
+test('Vite, default configuration: crypto, worker, stream and search on 2 ORT threads under the strict CSP', async () => {
   const { dist, files } = viteBuild('vite', { models: true });
   // Node's image decoders (optional peers, '#node-image') stay out of browser bundles.
   for (const f of files.filter((f) => f.path.endsWith('.js'))) {
@@ -196,8 +218,19 @@ test('Vite, default configuration: crypto, worker, stream and search under the s
     files.some((f) => /search-worker/.test(f.path) && readFileSync(join(dist, f.path), 'utf8').includes('createImageBitmap')),
     'the search worker holds the browser decoder',
   );
-  const result = await loadInChromium(dist);
-  assert.deepEqual(result, { crypto: 'a photo', blobBytes: 7 + 17, worker: 'in a worker', stream: true, search: 1 });
+  // Cross-origin isolated, so ONNX Runtime starts the thread numThreads: 2 asks for. Vite inlines
+  // ORT into the search worker's bundle, and ORT starts its thread from that same file.
+  const requests = [];
+  const result = await loadInChromium(dist, { isolated: true, requests });
+  assert.deepEqual(result, {
+    crypto: 'a photo',
+    blobBytes: 7 + 17,
+    worker: 'in a worker',
+    stream: true,
+    search: 1,
+    isolated: true,
+  });
+  assert.ok(loads(requests, /search-worker/) >= 2, `the search worker and ORT's thread: ${requests.join(' ')}`);
 });
 
 test('Vite, crypto only: a worker pool and a stream, no search code or ONNX Runtime emitted', async () => {
@@ -245,4 +278,34 @@ test('esbuild, crypto only: works under the strict CSP and holds no search code 
   assertCryptoOnly(join(app, 'dist'), files);
   const result = await loadInChromium(join(app, 'dist'));
   assert.deepEqual(result, { crypto: 'a photo', worker: 'in a worker', stream: true });
+});
+
+/** Copies examples/`name` into the web project with the test models in models/, and runs its build.mjs. */
+function exampleBuild(name) {
+  const app = join(web, name);
+  cpSync(join(ROOT, 'examples', name), app, { recursive: true, filter: (f) => !/node_modules|dist/.test(relative(ROOT, f)) });
+  const log = runLogged('node', ['build.mjs'], app);
+  mkdirSync(join(app, 'dist/models'), { recursive: true });
+  for (const [as, from] of Object.entries(MODELS)) cpSync(join(ROOT, 'build/models', from), join(app, 'dist/models', as));
+  const files = filesOf(join(app, 'dist')).filter((f) => !f.path.startsWith('models/'));
+  sizes[name] = { bytes: total(files), files: Object.fromEntries(files.map((f) => [f.path, f.bytes])) };
+  return { dist: join(app, 'dist'), log };
+}
+
+test('esbuild: search on 2 ORT threads under the strict CSP (ORT bundled into the worker)', async () => {
+  const { dist } = exampleBuild('esbuild-search');
+  const requests = [];
+  const result = await loadInChromium(dist, { isolated: true, requests });
+  assert.deepEqual(result, { isolated: true, search: 1 });
+  assert.ok(loads(requests, /search-worker/) >= 2, `the search worker and ORT's thread: ${requests.join(' ')}`);
+});
+
+test('webpack 5, default configuration: crypto and search on 2 ORT threads under the strict CSP', async () => {
+  const { dist, log } = exampleBuild('webpack');
+  assert.doesNotMatch(log, /WARNING|ERROR/);
+  const requests = [];
+  const result = await loadInChromium(dist, { isolated: true, requests });
+  assert.deepEqual(result, { crypto: 'a photo', isolated: true, search: 1 });
+  // webpack emits ORT's own module for its threads: loaded by the worker, then by the thread.
+  assert.ok(loads(requests, /\.m?js$/) >= 4, `page, search worker, ORT and ORT's thread: ${requests.join(' ')}`);
 });

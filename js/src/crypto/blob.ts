@@ -1,5 +1,5 @@
 import type { Heap } from '../runtime/heap.js';
-import { CoreError, requireBytes } from '../runtime/errors.js';
+import { requireBytes } from '../runtime/errors.js';
 import { HEADER_BYTES, KEY_BYTES, STREAM_OVERHEAD } from './sizes.js';
 
 /** One secretstream message tagged FINAL: Ente's metadata, thumbnails and ML data. */
@@ -12,11 +12,9 @@ export function makeBlob(heap: Heap) {
       requireBytes('ciphertext', ciphertext);
       requireBytes('header', header, HEADER_BYTES);
       requireBytes('key', key, KEY_BYTES);
-      if (ciphertext.length < STREAM_OVERHEAD) {
-        throw new CoreError('TRUNCATED', 'blob is shorter than its 17-byte overhead');
-      }
       return heap.scope((a) => {
-        const mlen = ciphertext.length - STREAM_OVERHEAD;
+        // Shorter than its overhead: TRUNCATED from the core (the one check), nothing read back.
+        const mlen = Math.max(0, ciphertext.length - STREAM_OVERHEAD);
         const m = a.alloc(mlen);
         heap.check(mod.blobDecrypt(m, a.put(ciphertext), ciphertext.length, a.put(header), a.put(key), strict));
         return heap.read(m, mlen);

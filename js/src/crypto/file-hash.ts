@@ -1,5 +1,5 @@
 import type { Heap } from '../runtime/heap.js';
-import { badInput, requireBytes } from '../runtime/errors.js';
+import { closedError, requireBytes } from '../runtime/errors.js';
 import { CHUNK_BYTES, FILE_HASH_BYTES } from './sizes.js';
 
 export interface FileHasher {
@@ -19,7 +19,7 @@ export function makeFileHash(heap: Heap) {
   const createHasher = (): FileHasher => {
     let wasm: WasmHasher | null = new mod.FileHasher();
     const live = () => {
-      if (!wasm) throw badInput('the hasher was finished or disposed');
+      if (!wasm) throw closedError('the hasher');
       return wasm;
     };
     const dispose = () => {

@@ -1,6 +1,6 @@
 import type { Heap } from '../runtime/heap.js';
 import type { WasmStreamDecryptor, WasmStreamEncryptor } from '../wasm/cipherlens.mjs';
-import { badInput, requireBytes } from '../runtime/errors.js';
+import { CoreError, closedError, requireBytes } from '../runtime/errors.js';
 import { CHUNK_BYTES, CIPHER_CHUNK_BYTES, HEADER_BYTES, KEY_BYTES, STREAM_OVERHEAD } from './sizes.js';
 import { concat } from '../runtime/bytes.js';
 
@@ -62,7 +62,7 @@ export function makeStream(heap: Heap) {
     }
 
     protected live(): W {
-      if (!this.wasm) throw badInput(`the ${this.what} was finalised or disposed`);
+      if (!this.wasm) throw closedError(`the ${this.what}`);
       return this.wasm;
     }
 
@@ -81,8 +81,14 @@ export function makeStream(heap: Heap) {
       }
     }
 
+    /** A failure frees the state: nothing more can come out of it (later use is CLOSED). */
     update(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-      return collect((sink) => this.feed(bytes, sink));
+      try {
+        return collect((sink) => this.feed(bytes, sink));
+      } catch (e) {
+        if (this.wasm && e instanceof CoreError && e.code !== 'BAD_INPUT') this.dispose();
+        throw e;
+      }
     }
 
     final(): Uint8Array<ArrayBuffer> {

@@ -5,14 +5,14 @@ import * as Comlink from 'comlink';
 import type { CryptoCore } from '../crypto/core.js';
 import type { Core } from '../search/core.js';
 import type { CoreErrorCode } from '../runtime/errors.js';
-import { CoreError, requireBytes } from '../runtime/errors.js';
+import { CoreError, closedError, requireBytes } from '../runtime/errors.js';
 import { compileBuild, type CoreBuild, type CoreFlavor, type LoadOptions } from '../runtime/loader.js';
 import { INTERACTIVE_LIMITS, withSensitiveLimitsAsync, type DerivedKey } from '../crypto/keys.js';
 import { SALT_BYTES } from '../crypto/sizes.js';
 import { ownedBytes, type ApiShape } from './protocol.js';
 import { CORE_ROUTES, routeOf, wireArgs, type PathsWith } from './routes.js';
 import { spawnWorker, type SpawnOptions, type WorkerEntry, type WorkerThread } from './spawn.js';
-import { Scheduler, abortReason } from './scheduler.js';
+import { Scheduler, abortReason, terminatedError } from './scheduler.js';
 import { lazyStream, openSession, sessionStream, type ByteSource, type StreamOptions, type StreamProgress } from './streams.js';
 
 export type { ByteSource, StreamOptions, StreamProgress };
@@ -137,7 +137,7 @@ type KdfPath = PathsWith<typeof CORE_ROUTES, 'kdf-thread'>;
 type SessionPath = PathsWith<typeof CORE_ROUTES, 'session'>;
 
 /** Key derivation in a thread of its own, terminated afterwards (or on abort). */
-function kdfRunner(spawn: Spawn, core: ThreadCore) {
+function kdfRunner(spawn: Spawn, core: ThreadCore, closed: () => boolean) {
   const threads = new Set<WorkerThread>();
   let live = 0;
 
@@ -146,6 +146,7 @@ function kdfRunner(spawn: Spawn, core: ThreadCore) {
     fn: (call: (path: string, args: unknown[]) => Promise<unknown>) => Promise<T>,
   ): Promise<T> => {
     if (signal?.aborted) throw abortReason(signal);
+    if (closed()) throw terminatedError();
     live++;
     const starting = startThread(spawn, core);
     try {
@@ -278,7 +279,7 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
   const threads = ok.map((s) => s.thread); // the live threads: the scheduler retires and adds in place
   const shape = ok[0].shape;
   const scheduler = new Scheduler(threads);
-  const kdf = kdfRunner(spawn, core);
+  const kdf = kdfRunner(spawn, core, () => scheduler.closed);
 
   // A thread that dies (crash, out of memory, killed) fails only its own jobs and streams; a
   // new thread takes its place, so the pool keeps serving and a retry works.
@@ -316,6 +317,7 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
       open = false;
     };
     const guard = async <T>(fn: () => Promise<T>, last = false): Promise<T> => {
+      if (!open) throw closedError(`the ${kind === 'encrypt' ? 'encryptor' : 'decryptor'}`);
       try {
         return await thread.guard(fn());
       } catch (e) {
@@ -333,7 +335,10 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
           return thread.remote.update(s.id, Comlink.transfer(owned, [owned.buffer as ArrayBuffer]));
         }),
       final: () => guard(() => thread.remote.final(s.id), true),
-      dispose: () => guard(() => thread.remote.close(s.id), true),
+      // Idempotent: after the end there is nothing to free.
+      dispose: async () => {
+        if (open) await guard(() => thread.remote.close(s.id), true);
+      },
     };
   };
 
@@ -362,6 +367,7 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
     return openSession(thread, unpin, kind, key, header);
   };
 
+  let ending: Promise<void> | undefined;
   const worker: CoreWorker<CryptoCore> = {
     ...mirror({}),
     size: threads.length,
@@ -397,9 +403,13 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
         }),
       ),
 
-    async terminate() {
-      scheduler.close();
-      await Promise.all([...threads, ...kdf.threads].map((t) => t.terminate()));
+    // Idempotent; every call after it rejects with CoreError CLOSED.
+    terminate() {
+      ending ??= (async () => {
+        scheduler.close();
+        await Promise.all([...threads, ...kdf.threads].map((t) => t.terminate()));
+      })();
+      return ending;
     },
   };
   return worker;

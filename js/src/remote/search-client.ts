@@ -2,6 +2,8 @@
 // worker_threads in Node) running dist/worker/search-worker.js (built from worker/search-worker.ts).
 import * as Comlink from 'comlink';
 import { badInput } from '../runtime/errors.js';
+import { ModelError } from '../search/model-error.js';
+import { registerErrorClass } from './protocol.js';
 import { spawnWorker, type SpawnOptions, type WorkerEntry } from './spawn.js';
 import type { CreateSearchOptions, Search } from '../search/search.js';
 import type { Async } from './client.js';
@@ -64,6 +66,7 @@ const SEARCH_WORKER: WorkerEntry<SearchHostApi> = {
 /** Starts a worker, loads the core and the models in it, and resolves once search is ready. */
 export async function createSearchWorker(options: SearchWorkerOptions = {}): Promise<SearchWorker> {
   const { workerUrl, onProgress, ...init } = options;
+  registerErrorClass('ModelError', ModelError); // a ModelError arrives as one, with its code and model
   const thread = await spawnWorker(SEARCH_WORKER, { workerUrl });
   const host = thread.remote;
   let ready: { imageSignature: ImageSignature | null };
@@ -76,6 +79,7 @@ export async function createSearchWorker(options: SearchWorkerOptions = {}): Pro
   /** One call to the worker: payloads by their route, rejected if the thread dies first. */
   const call = <A extends readonly unknown[], R>(name: SearchCallName, method: (...args: A) => Promise<R>, args: A) =>
     thread.guard(method(...wireArgs(routeOf(SEARCH_ROUTES, name), args)));
+  let ending: Promise<void> | undefined;
   const api: Omit<SearchWorker, 'imageSignature' | 'size' | 'terminate' | 'indexFiles'> = {
     add: (...a) => call('add', host.add, a),
     remove: (...a) => call('remove', host.remove, a),
@@ -100,12 +104,16 @@ export async function createSearchWorker(options: SearchWorkerOptions = {}): Pro
       });
     },
     size: () => thread.guard(host.size()),
-    async terminate() {
-      try {
-        await thread.guard(host.dispose());
-      } finally {
-        await thread.terminate();
-      }
+    // Idempotent; every call after it rejects with CoreError CLOSED.
+    terminate() {
+      ending ??= (async () => {
+        try {
+          await thread.guard(host.dispose());
+        } finally {
+          await thread.terminate();
+        }
+      })();
+      return ending;
     },
   };
 }

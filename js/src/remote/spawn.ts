@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import { type READY, installErrorHandler, type HostApi } from './protocol.js';
 import { importNode, isNode } from '../runtime/env.js';
+import { closedError } from '../runtime/errors.js';
 
 export interface WorkerThread<H = HostApi> {
   readonly remote: Comlink.Remote<H>;
@@ -113,8 +114,11 @@ async function spawnNode<H>(url: URL, names: readonly (keyof H & string)[]): Pro
       if (--holds === 0) worker.unref();
     },
   );
+  let closing = false;
   worker.on('error', (e) => watch.fail(e));
-  worker.on('exit', (code) => watch.fail(new Error(`cipherlens: worker exited (code ${code})`)));
+  worker.on('exit', (code) =>
+    watch.fail(closing ? closedError('the worker') : new Error(`cipherlens: worker exited (code ${code})`)),
+  );
   await watch.guard(
     new Promise<void>((resolve) => {
       const onMessage = (data: unknown) => {
@@ -130,6 +134,7 @@ async function spawnNode<H>(url: URL, names: readonly (keyof H & string)[]): Pro
     guard: watch.guard,
     onDeath: watch.onDeath,
     terminate: async () => {
+      closing = true;
       // A terminating worker's handle does not keep Node's event loop alive (ref() or not), so a
       // process with nothing else to do could end before terminate() resolves: exit code 13 at
       // a top-level await, or a test cut short. A timer holds the loop until the exit comes.
@@ -168,7 +173,7 @@ async function spawnBrowser<H>(entry: WorkerEntry<H>, url?: URL): Promise<Worker
     onDeath: watch.onDeath,
     terminate: async () => {
       worker.terminate();
-      watch.fail(new Error('cipherlens: worker terminated'));
+      watch.fail(closedError('the worker'));
     },
   };
 }

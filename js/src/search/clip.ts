@@ -19,9 +19,10 @@ export interface ClipImageOptions {
   scalar?: boolean;
 }
 
+/** A side as the core takes it (uint32). Its bound (65536) is the core's check alone (clip_preprocess.cpp). */
 function requireSide(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65536) {
-    throw badInput(`${name} must be an integer from 1 to 65536, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 0xffff_ffff) {
+    throw badInput(`${name} must be a positive integer, got ${String(value)}`);
   }
   return value;
 }

@@ -1,6 +1,6 @@
 import type { Heap } from '../runtime/heap.js';
 import type { CipherlensModule, WasmEmbeddingIndex } from '../wasm/cipherlens.mjs';
-import { type CoreError, badInput, requireBytes } from '../runtime/errors.js';
+import { type CoreError, badInput, closedError, requireBytes } from '../runtime/errors.js';
 import { KEY_BYTES } from '../crypto/sizes.js';
 
 const MAX_DIMS = 65536;
@@ -79,7 +79,7 @@ export function makeEmbeddingIndexApi(heap: Heap<CipherlensModule>) {
     }
 
     private live(): WasmEmbeddingIndex {
-      if (!this.wasm) throw badInput('the index was disposed');
+      if (!this.wasm) throw closedError('the index');
       return this.wasm;
     }
 

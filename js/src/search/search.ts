@@ -9,9 +9,9 @@ import {
   type ImageSignature,
   type ModelSource,
 } from './clip-encoders.js';
-import { badInput } from '../runtime/errors.js';
+import { badInput, closedError } from '../runtime/errors.js';
 import type { SearchHit } from './embedding-index.js';
-import { CLIP_DIMS, DEFAULT_MAX_IMAGE_SIDE, ENTE_CLIP_MIN_SCORE } from './clip-spec.js';
+import { CLIP_DIMS, CLIP_END_TOKEN, DEFAULT_MAX_IMAGE_SIDE, ENTE_CLIP_MIN_SCORE } from './clip-spec.js';
 import { decodeImage, type EncodedImage, type ImageDecoder } from './image-decode.js';
 import {
   runIndexFiles,
@@ -37,7 +37,8 @@ export interface SearchIndex {
 /** The parts of the object `loadCore()` returns that search needs: tokenizer, preprocessing, index. */
 export interface SearchCore {
   clip: {
-    tokenize(text: string): Int32Array;
+    /** Ente's search-box normalisation (trimmed, lowercased), then CLIP's BPE ids: the only place a query is normalised. */
+    tokenizeQuery(text: string): Int32Array;
     preprocess(rgba: Uint8Array, width: number, height: number): Float32Array;
     /** Bounds the longest side (antialiased); used before feeding the RGBA model large photos. */
     downscale?(
@@ -101,7 +102,7 @@ export interface Search {
   indexFile(fileId: number, image: EncodedImage): Promise<IndexedFile>;
   /** Indexes a whole library, resumably and with bounded memory: see docs/search.md. */
   indexFiles(files: IndexFiles, options?: IndexFilesOptions): Promise<IndexFilesResult>;
-  /** The normalised embedding of a search text (trimmed and lowercased, as Ente does). */
+  /** The normalised embedding of a search text (trimmed and lowercased, as Ente does: `core.clip.tokenizeQuery`). */
   embedText(text: string): Promise<Float32Array>;
   /** Files matching a text, best first. An empty query finds nothing. */
   query(text: string, options?: QueryOptions): Promise<SearchHit[]>;
@@ -148,6 +149,7 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
 
   /** Pixels to embedding, the time of each step kept (indexFile reports them). */
   const embedTimed = async (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, timings: IndexTimings) => {
+    open();
     if (!image) throw badInput('this search has no image model');
     checkRgba(rgba, width, height);
     let bytes = rgba instanceof Uint8Array ? rgba : new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length);
@@ -188,6 +190,7 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
   };
 
   const indexFile = async (fileId: number, encoded: EncodedImage): Promise<IndexedFile> => {
+    open();
     checkFileId(fileId);
     if (!image) throw badInput('this search has no image model');
     return inTurn(async () => {
@@ -203,17 +206,25 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
     });
   };
 
-  const embedText = (query: string) => {
-    if (typeof query !== 'string') throw badInput('query must be a string');
-    return text.embedTokens(core.clip.tokenize(query.trim().toLowerCase()));
+  let closed = false;
+  /** Throws CoreError CLOSED once dispose() was called. */
+  const open = () => {
+    if (closed) throw closedError('the search');
+  };
+
+  const embedText = async (query: string) => {
+    open();
+    return text.embedTokens(core.clip.tokenizeQuery(query));
   };
 
   return {
     imageSignature: image?.signature ?? null,
     get size() {
+      open();
       return index.size;
     },
     add(fileId, embedding) {
+      open();
       checkFileId(fileId);
       if (embedding.length !== CLIP_DIMS) throw badInput(`embedding must have ${CLIP_DIMS} values, got ${embedding.length}`);
       const v = l2Normalize(Float32Array.from(embedding));
@@ -221,9 +232,11 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       index.upsert(fileId, v);
     },
     remove(fileId) {
+      open();
       index.remove(checkFileId(fileId));
     },
     async indexImage(fileId, rgba, width, height) {
+      open();
       checkFileId(fileId);
       const v = await embedImage(rgba, width, height);
       index.upsert(fileId, v);
@@ -231,19 +244,22 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
     },
     embedImage,
     has(fileId) {
+      open();
       return index.has(checkFileId(fileId));
     },
     indexFile,
     async indexFiles(files, indexOptions = {}) {
+      open();
       if (!image) throw badInput('this search has no image model');
       return runIndexFiles(files, indexOptions, { has: (id) => index.has(id), indexFile, save: async (key) => index.save(key) });
     },
     embedText,
     async query(query, queryOptions = {}) {
-      if (typeof query !== 'string') throw badInput('query must be a string');
-      const q = query.trim();
-      if (q === '' || index.size === 0) return [];
-      const v = await embedText(q);
+      open();
+      const ids = core.clip.tokenizeQuery(query); // the one normalisation (and type check) of the text
+      // No words (an empty or blank text: [start, end, 0...]) or no files: nothing matches.
+      if (ids[1] === CLIP_END_TOKEN || index.size === 0) return [];
+      const v = await text.embedTokens(ids);
       // A zero embedding has no direction (the index refuses it): nothing matches.
       if (v.every((x) => x === 0)) return [];
       return index.search(v, {
@@ -253,9 +269,11 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       });
     },
     async save(key) {
+      open();
       return index.save(key);
     },
     async load(bytes, key) {
+      open();
       const loaded = await core.loadIndex(bytes, key); // throws before touching the live index
       if (loaded.dims !== undefined && loaded.dims !== CLIP_DIMS) {
         loaded.dispose();
@@ -265,7 +283,10 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       index = loaded;
       old.dispose();
     },
+    // Idempotent; every call after it rejects with CoreError CLOSED.
     async dispose() {
+      if (closed) return;
+      closed = true;
       index.dispose();
       await Promise.all([text.release(), image?.release()]);
     },
