@@ -8,6 +8,7 @@ export { CoreError, type CoreErrorCode } from './runtime/errors.js';
 export type { DerivedKey } from './crypto/keys.js';
 export type { StreamEncryptor, StreamDecryptor } from './crypto/stream.js';
 export { CHUNK_BYTES, CIPHER_CHUNK_BYTES, FILE_HASH_BYTES } from './crypto/sizes.js';
+export { PAYLOAD_TRANSFER_BYTES } from './remote/routes.js';
 export type { FileHasher } from './crypto/file-hash.js';
 export type {
   CoreWorker,
@@ -79,6 +80,7 @@ export {
   decodeInBrowser,
   MAX_IMAGE_PIXELS,
   type DecodedImage,
+  type DecodedPixels,
   type EncodedImage,
   type ImageDecoder,
 } from './search/image-decode.js';

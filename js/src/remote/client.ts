@@ -10,7 +10,7 @@ import { compileBuild, type CoreBuild, type CoreFlavor, type LoadOptions } from 
 import { INTERACTIVE_LIMITS, withSensitiveLimitsAsync, type DerivedKey } from '../crypto/keys.js';
 import { SALT_BYTES } from '../crypto/sizes.js';
 import { ownedBytes, type ApiShape } from './protocol.js';
-import { CORE_ROUTES, routeOf, wireArgs, type PathsWith } from './routes.js';
+import { CORE_ROUTES, routeOf, transfers, wireArgs, type PathsWith } from './routes.js';
 import { spawnWorker, type SpawnOptions, type WorkerEntry, type WorkerThread } from './spawn.js';
 import { Scheduler, abortReason, terminatedError } from './scheduler.js';
 import { lazyStream, openSession, sessionStream, type ByteSource, type StreamOptions, type StreamProgress } from './streams.js';
@@ -94,7 +94,7 @@ export interface WorkerControls<C extends CryptoCore = Core> {
     source: ByteSource,
     key: Uint8Array,
     options?: StreamOptions,
-  ): Promise<{ header: Uint8Array; stream: ReadableStream<Uint8Array<ArrayBuffer>> }>;
+  ): Promise<{ header: Uint8Array<ArrayBuffer>; stream: ReadableStream<Uint8Array<ArrayBuffer>> }>;
   /** Jobs completed by each thread so far, and throw-away key-derivation threads alive now. */
   stats(): { completed: number[]; kdfWorkers: number };
   /** Open stream sessions over all threads (0 once every stream ended or was cancelled). */
@@ -331,7 +331,9 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
       ...(s.header ? { header: s.header } : {}),
       update: (bytes: Uint8Array) =>
         guard(() => {
-          const owned = ownedBytes(requireBytes('bytes', bytes));
+          requireBytes('bytes', bytes);
+          if (!transfers(bytes)) return thread.remote.update(s.id, bytes); // copied: stays the caller's
+          const owned = ownedBytes(bytes);
           return thread.remote.update(s.id, Comlink.transfer(owned, [owned.buffer as ArrayBuffer]));
         }),
       final: () => guard(() => thread.remote.final(s.id), true),

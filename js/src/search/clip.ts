@@ -9,7 +9,7 @@ export const CLIP_MAX_TEXT_UNITS = 1 << 24;
 export type RgbaPixels = Uint8Array | Uint8ClampedArray;
 
 export interface RgbaImage {
-  rgba: Uint8Array;
+  rgba: Uint8Array<ArrayBuffer>;
   width: number;
   height: number;
 }

@@ -5,10 +5,20 @@
 import { CoreError, badInput } from '../runtime/errors.js';
 import { HEADER_PROBE_BYTES, readImageHeader, type ImageHeader } from './image-header.js';
 
+/** RGBA pixels as a decoder returns them. */
 export interface DecodedImage {
+  /** width * height * 4 bytes, row by row. */
   rgba: Uint8Array | Uint8ClampedArray;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
+}
+
+/** What decodeImage hands out: the pixels in an ArrayBuffer of their own (never a SharedArrayBuffer). */
+export interface DecodedPixels extends DecodedImage {
+  /** width * height * 4 bytes, row by row. */
+  rgba: Uint8Array<ArrayBuffer> | Uint8ClampedArray<ArrayBuffer>;
 }
 
 /** An encoded image: its bytes, or a Blob/File (read only as far as the decoder needs). */
@@ -26,7 +36,7 @@ export const MAX_IMAGE_PIXELS = 200_000_000;
 type NodeDecoders = { decodeInNode: ImageDecoder };
 
 /** createImageBitmap + OffscreenCanvas: the browser's own decoders, off the main thread in workers. */
-export const decodeInBrowser: ImageDecoder = async (data, header, maxSide) => {
+export const decodeInBrowser = async (data: EncodedImage, header: ImageHeader, maxSide: number): Promise<DecodedPixels> => {
   const blob = data instanceof Blob ? data : new Blob([data as Uint8Array<ArrayBuffer>]);
   const { width = 0, height = 0 } = header;
   const scale = Math.min(1, maxSide / Math.max(width, height, 1));
@@ -63,7 +73,7 @@ async function headerBytes(data: EncodedImage): Promise<Uint8Array> {
  * Decodes one encoded image to RGBA. Anything wrong with the image itself (not an image,
  * truncated, too many pixels, a format the platform cannot decode) is a CoreError BAD_INPUT.
  */
-export async function decodeImage(data: EncodedImage, maxSide: number, decoder?: ImageDecoder): Promise<DecodedImage> {
+export async function decodeImage(data: EncodedImage, maxSide: number, decoder?: ImageDecoder): Promise<DecodedPixels> {
   const header = readImageHeader(await headerBytes(data));
   if (!header) throw badInput('not an image (JPEG, PNG, WebP, GIF or BMP)');
   const { format, width, height } = header;
@@ -84,5 +94,7 @@ export async function decodeImage(data: EncodedImage, maxSide: number, decoder?:
   if (!(rgba instanceof Uint8Array || rgba instanceof Uint8ClampedArray) || !(w >= 1 && h >= 1) || rgba.length !== w * h * 4) {
     throw badInput(`the ${format} decoder returned no RGBA image of width*height*4 bytes`);
   }
-  return image;
+  // A decoder's pixels in shared memory are copied into a buffer of their own.
+  const own = rgba.buffer instanceof ArrayBuffer ? rgba : rgba.slice();
+  return { rgba: own as DecodedPixels['rgba'], width: w, height: h };
 }

@@ -52,7 +52,7 @@ export interface IndexFilesOptions {
   /** Stops pulling files: the run waits for the files in flight, writes a checkpoint and rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Receives the index encrypted with `key` (as `save(key)` gives it) every `checkpointEvery` indexed files, after an abort, and at the end. */
-  persist?: (encryptedIndex: Uint8Array) => unknown;
+  persist?: (encryptedIndex: Uint8Array<ArrayBuffer>) => unknown;
   /** The 32-byte key checkpoints are encrypted with (needed with `persist`; not zeroed: it stays yours). */
   key?: Uint8Array;
   /** Indexed files between checkpoints (default 50). */
@@ -79,7 +79,7 @@ export interface IndexSteps {
   has(fileId: number): boolean | Promise<boolean>;
   /** Decodes, embeds and upserts one file; a CoreError means this file is bad (skipped, reported). */
   indexFile(fileId: number, image: EncodedImage): Promise<{ timings: IndexTimings; embedding: Float32Array }>;
-  save(key: Uint8Array): Promise<Uint8Array>;
+  save(key: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 export const DEFAULT_CHECKPOINT_EVERY = 50;

@@ -4,7 +4,7 @@ import { importNode } from '../runtime/env.js';
 
 export interface IndexStore {
   /** The saved bytes, or undefined when nothing was saved yet. */
-  read(): Promise<Uint8Array | undefined>;
+  read(): Promise<Uint8Array<ArrayBuffer> | undefined>;
   /**
    * Replaces the saved bytes (atomically: a reader sees the old or the new bytes, never a mix).
    * On failure it rejects with the storage's own error (Node's fs error with its `code`; in

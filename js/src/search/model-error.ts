@@ -3,6 +3,7 @@ export type ModelErrorCode =
   | 'FETCH_FAILED' // network error or a non-2xx answer
   | 'SIZE_MISMATCH' // the bytes are not the expected length
   | 'HASH_MISMATCH' // the bytes do not have the expected SHA-256
+  | 'NOT_A_MODEL' // the answer is no ONNX model (e.g. an HTML page: an app's fallback route, a dev server's 404 page)
   | 'UNSUPPORTED_MODEL'; // the model's inputs/outputs are not a CLIP signature we can feed
 
 /** Raised while fetching, verifying, caching or running a CLIP model. */

@@ -30,7 +30,7 @@ export interface SearchIndex {
   readonly size: number;
   has(fileId: number): boolean;
   search(query: Float32Array, options?: { limit?: number; minScore?: number; quantized?: boolean }): SearchHit[];
-  save(key: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  save(key: Uint8Array): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>>;
   dispose(): void;
 }
 
@@ -107,7 +107,7 @@ export interface Search {
   /** Files matching a text, best first. An empty query finds nothing. */
   query(text: string, options?: QueryOptions): Promise<SearchHit[]>;
   /** The index, compressed and encrypted with `key` (32 bytes). */
-  save(key: Uint8Array): Promise<Uint8Array>;
+  save(key: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
   /** Replaces the index with saved bytes; on any error the current index is kept. */
   load(bytes: Uint8Array, key: Uint8Array): Promise<void>;
   /** Frees the ONNX sessions and the index. */
