@@ -8,6 +8,7 @@ export type { DerivedKey } from './crypto/keys.js';
 export type { StreamEncryptor, StreamDecryptor } from './crypto/stream.js';
 export { CHUNK_BYTES, CIPHER_CHUNK_BYTES, FILE_HASH_BYTES } from './crypto/sizes.js';
 export { PAYLOAD_TRANSFER_BYTES } from './remote/routes.js';
+export { MAX_SESSIONS_PER_WORKER } from './remote/protocol.js';
 export type { FileHasher } from './crypto/file-hash.js';
 export { createCoreWorker, createWorkerPool, type CryptoWorkerOptions } from './remote/crypto-pool.js';
 export type {

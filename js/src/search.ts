@@ -9,6 +9,7 @@ export type { DerivedKey } from './crypto/keys.js';
 export type { StreamEncryptor, StreamDecryptor } from './crypto/stream.js';
 export { CHUNK_BYTES, CIPHER_CHUNK_BYTES, FILE_HASH_BYTES } from './crypto/sizes.js';
 export { PAYLOAD_TRANSFER_BYTES } from './remote/routes.js';
+export { MAX_SESSIONS_PER_WORKER } from './remote/protocol.js';
 export type { FileHasher } from './crypto/file-hash.js';
 export type {
   CoreWorker,
@@ -79,6 +80,7 @@ export {
   decodeImage,
   decodeInBrowser,
   MAX_IMAGE_PIXELS,
+  MAX_NODE_IMAGE_PIXELS,
   type DecodedImage,
   type DecodedPixels,
   type EncodedImage,
@@ -95,7 +97,15 @@ export { ModelError, type ModelErrorCode } from './search/model-error.js';
 export { loadOrt, type OrtOptions, type OrtModule } from './search/ort-runtime.js';
 export type { EmbeddingIndex, SearchHit, SearchOptions } from './search/embedding-index.js';
 export type { ClipData, MLData, EncryptedMLData, ClipOptions } from './search/ml-data.js';
-export { CLIP_INDEX_VERSION, ML_DATA_MAX_BYTES, packMlData, unpackMlData, clipEmbedding, withClip } from './search/ml-data.js';
+export {
+  CLIP_INDEX_VERSION,
+  ML_DATA_MAX_BYTES,
+  ML_DATA_MAX_DEPTH,
+  packMlData,
+  unpackMlData,
+  clipEmbedding,
+  withClip,
+} from './search/ml-data.js';
 export { fileIndexStore, indexedDbIndexStore, type IndexStore, type IndexedDbStoreOptions } from './search/index-store.js';
 export {
   CLIP_MAX_TEXT_UNITS,

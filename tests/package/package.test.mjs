@@ -11,6 +11,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import jpeg from 'jpeg-js';
 import { launchChromium } from '../browser/server.mjs';
 import { serveStatic } from './static-server.mjs';
 
@@ -134,6 +135,24 @@ test('web project: Node search from model paths, strict TypeScript consumer', ()
   cpSync(join(ROOT, 'examples/node/index.mjs'), join(web, 'index.mjs'));
   const out = run('node', ['index.mjs', './models'], web); // a relative path, resolved against the working directory
   assert.match(out, /^search: best match for "red" is photo 1$/m);
+
+  // Without jpeg-js installed, indexFiles stops at once with the install hint (it used to report
+  // every file as a bad image and resolve).
+  const red = jpeg.encode({ data: new Uint8Array(32 * 32 * 4).fill(200), width: 32, height: 32 }, 90).data;
+  writeFileSync(join(web, 'red.jpg'), red);
+  writeFileSync(
+    join(web, 'no-jpeg-js.mjs'),
+    `import { readFileSync } from 'node:fs';
+import { loadCore, createSearch } from 'cipherlens/search';
+const search = await createSearch(await loadCore(), { textModel: './models/text.onnx', imageModel: './models/image.onnx' });
+const bytes = new Uint8Array(readFileSync('red.jpg'));
+const files = [1, 2, 3].map((fileId) => ({ fileId, bytes }));
+search.indexFiles(files).then((r) => console.log('resolved', r.indexed, r.failed.length), (e) => console.log('rejected', e.message));`,
+  );
+  assert.equal(
+    run('node', ['no-jpeg-js.mjs'], web).trim(),
+    'rejected cipherlens: decoding images in Node needs the jpeg-js package (npm i jpeg-js)',
+  );
 
   cpSync(join(ROOT, 'tests/package/consumer'), join(web, 'consumer'), { recursive: true });
   run('node', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(web, 'consumer')], web);

@@ -13,7 +13,17 @@ import { ownedBytes, type ApiShape } from './protocol.js';
 import { CORE_ROUTES, routeOf, transfers, wireArgs, type PathsWith } from './routes.js';
 import { spawnWorker, type SpawnOptions, type WorkerEntry, type WorkerThread } from './spawn.js';
 import { Scheduler, abortReason, terminatedError } from './scheduler.js';
-import { lazyStream, openSession, sessionStream, type ByteSource, type StreamOptions, type StreamProgress } from './streams.js';
+import {
+  endLease,
+  lazyStream,
+  leaseFor,
+  openSession,
+  sessionStream,
+  type ByteSource,
+  type Lease,
+  type StreamOptions,
+  type StreamProgress,
+} from './streams.js';
 
 export type { ByteSource, StreamOptions, StreamProgress };
 
@@ -311,9 +321,13 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
   const sessionObject = async (kind: 'encrypt' | 'decrypt', key: Uint8Array, header?: Uint8Array) => {
     const { thread, unpin } = await scheduler.pin();
     const s = await openSession(thread, unpin, kind, key, header);
+    const lease: Lease = { session: s, ended: false }; // dropped unfinished: freed when collected
     let open = true;
     const end = () => {
-      if (open) s.release();
+      if (open) {
+        endLease(lease);
+        s.release();
+      }
       open = false;
     };
     const guard = async <T>(fn: () => Promise<T>, last = false): Promise<T> => {
@@ -327,21 +341,24 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
         if (last) end();
       }
     };
-    return {
-      ...(s.header ? { header: s.header } : {}),
-      update: (bytes: Uint8Array) =>
-        guard(() => {
-          requireBytes('bytes', bytes);
-          if (!transfers(bytes)) return thread.remote.update(s.id, bytes); // copied: stays the caller's
-          const owned = ownedBytes(bytes);
-          return thread.remote.update(s.id, Comlink.transfer(owned, [owned.buffer as ArrayBuffer]));
-        }),
-      final: () => guard(() => thread.remote.final(s.id), true),
-      // Idempotent: after the end there is nothing to free.
-      dispose: async () => {
-        if (open) await guard(() => thread.remote.close(s.id), true);
+    return leaseFor(
+      {
+        ...(s.header ? { header: s.header } : {}),
+        update: (bytes: Uint8Array) =>
+          guard(() => {
+            requireBytes('bytes', bytes);
+            if (!transfers(bytes)) return thread.remote.update(s.id, bytes); // copied: stays the caller's
+            const owned = ownedBytes(bytes);
+            return thread.remote.update(s.id, Comlink.transfer(owned, [owned.buffer as ArrayBuffer]));
+          }),
+        final: () => guard(() => thread.remote.final(s.id), true),
+        // Idempotent: after the end there is nothing to free.
+        dispose: async () => {
+          if (open) await guard(() => thread.remote.close(s.id), true);
+        },
       },
-    };
+      lease,
+    );
   };
 
   // One opener per 'session' route: a new one does not compile until it has its opener here.

@@ -56,6 +56,37 @@ export interface Session {
   release: () => void;
 }
 
+/**
+ * A worker session held on behalf of an object the caller may drop without ending it (a stream
+ * read partway, an encryptor never finished): once that object is garbage collected, the
+ * session is closed in the worker and its thread unpinned, so dropped streams cannot use up a
+ * worker's MAX_SESSIONS_PER_WORKER and wedge the pool.
+ */
+export interface Lease {
+  session?: Session;
+  /** Set once the session was ended by its owner (finished, failed, cancelled, disposed). */
+  ended: boolean;
+}
+
+const leases = new FinalizationRegistry<Lease>((lease) => {
+  if (lease.ended || !lease.session) return;
+  lease.ended = true;
+  lease.session.thread.remote.close(lease.session.id).catch(() => {});
+  lease.session.release();
+});
+
+/** Ties `lease` to `owner`: collected while the lease is open, the session is freed. */
+export function leaseFor<T extends object>(owner: T, lease: Lease): T {
+  leases.register(owner, lease, lease);
+  return owner;
+}
+
+/** Ends a lease normally: the owner freed its session itself. */
+export function endLease(lease: Lease): void {
+  lease.ended = true;
+  leases.unregister(lease);
+}
+
 /** The ReadableStream that pumps `source` through an open worker session. */
 export function sessionStream(
   source: ByteSource,
@@ -63,6 +94,7 @@ export function sessionStream(
   options: StreamOptions = {},
 ): ReadableStream<Uint8Array<ArrayBuffer>> {
   const { signal, onProgress } = options;
+  const lease: Lease = { ended: false };
   let reader: SourceReader | undefined;
   let open: Session | undefined;
   let needInput = true;
@@ -75,6 +107,7 @@ export function sessionStream(
   const finish = (reason?: unknown) => {
     if (ended) return;
     ended = true;
+    endLease(lease);
     signal?.removeEventListener('abort', onAbort);
     if (open) {
       if (reason !== undefined) open.thread.remote.close(open.id).catch(() => {});
@@ -94,7 +127,7 @@ export function sessionStream(
   const step = (input: Uint8Array | null, end: boolean) =>
     open!.thread.guard(open!.thread.remote.step(open!.id, input ? withTransfer(input) : null, end));
 
-  return new ReadableStream<Uint8Array<ArrayBuffer>>(
+  const stream = new ReadableStream<Uint8Array<ArrayBuffer>>(
     {
       async start(c) {
         controller = c;
@@ -115,6 +148,7 @@ export function sessionStream(
         signal?.addEventListener('abort', onAbort, { once: true });
         try {
           open = await (typeof session === 'function' ? session() : session);
+          lease.session = open;
           reader = readerOf(source);
         } catch (e) {
           if (open) finish(e);
@@ -174,6 +208,7 @@ export function sessionStream(
     },
     { highWaterMark: options.highWaterMark ?? 1 },
   );
+  return leaseFor(stream, lease);
 }
 
 /**

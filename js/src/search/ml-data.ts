@@ -14,6 +14,13 @@ import { MiB } from '../crypto/keys.js';
  */
 export const ML_DATA_MAX_BYTES = 8 * MiB;
 
+/**
+ * The deepest nesting of objects and arrays ML data may have. Ente's deepest entry (a face's
+ * detection box) is 5 levels down; far deeper JSON is hostile: it crosses to a worker as a
+ * structured clone that fails (a plain TypeError) and costs recursion wherever it is walked.
+ */
+export const ML_DATA_MAX_DEPTH = 64;
+
 /** Ente's CLIP entry in a file's ML data. */
 export interface ClipData {
   version: number;
@@ -83,6 +90,23 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Throws BAD_INPUT when `json` nests objects and arrays deeper than ML_DATA_MAX_DEPTH (checked before it is parsed). */
+function checkDepth(json: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > ML_DATA_MAX_DEPTH) throw badInput(`ML data nests deeper than ${ML_DATA_MAX_DEPTH} levels`);
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+}
+
 export interface ClipOptions {
   /** Ignore entries indexed with an older version than this (Ente re-indexes those). Default 1. */
   minVersion?: number;
@@ -122,7 +146,11 @@ export function withClip(
   let ss = 0;
   for (let i = 0; i < embedding.length; i++) {
     const x = embedding[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw badInput(`embedding[${i}] is not a finite number`);
+    // Stored as float32, as Ente's clients do: a value beyond float32's range (about 3.4e38) would
+    // be Infinity there (and its square overflowed the norm here, which zeroed the embedding).
+    if (typeof x !== 'number' || !Number.isFinite(Math.fround(x))) {
+      throw badInput(`embedding[${i}] is not a finite float32 number (got ${String(x)})`);
+    }
     ss += x * x;
   }
   if (!(ss > 0)) throw badInput('embedding must be non-zero');
@@ -155,6 +183,7 @@ export async function unpackMlData(packed: Uint8Array): Promise<MLData> {
   } finally {
     json.fill(0);
   }
+  checkDepth(text);
   let data: unknown;
   try {
     data = JSON.parse(text);
