@@ -93,7 +93,8 @@ test('every byte array the API hands out is a Uint8Array<ArrayBuffer>', () => {
     },
     { declaredTypes: false },
   );
-  assert.deepEqual([...loose].sort(), []);
+  const list = [...loose].sort();
+  assert.deepEqual(list, [], `typed over ArrayBufferLike:\n${list.join('\n')}`);
 });
 
 test('every exported name and every member of the exported API has a doc comment (the hover text)', () => {
@@ -107,5 +108,6 @@ test('every exported name and every member of the exported API has a doc comment
       if (!docOf(prop)) missing.add(`${path}.${prop.name}`);
     }
   });
-  assert.deepEqual([...missing].sort(), []);
+  const list = [...missing].sort();
+  assert.deepEqual(list, [], `${list.length} without a doc comment:\n${list.join('\n')}`);
 });

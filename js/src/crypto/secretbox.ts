@@ -2,11 +2,20 @@ import type { Heap } from '../runtime/heap.js';
 import { requireBytes } from '../runtime/errors.js';
 import { KEY_BYTES, MAC_BYTES, NONCE_BYTES } from './sizes.js';
 
+/** A secretbox: the ciphertext and the random nonce it was made with (Ente's `encryptedKey` + `keyDecryptionNonce`). */
+export interface SecretboxSealed {
+  /** The message plus its 16-byte MAC. */
+  ciphertext: Uint8Array<ArrayBuffer>;
+  /** The random 24-byte nonce: store it beside the ciphertext. */
+  nonce: Uint8Array<ArrayBuffer>;
+}
+
 /** XSalsa20-Poly1305 with a random nonce: how Ente wraps keys. */
 export function makeSecretbox(heap: Heap) {
   const { mod } = heap;
   return {
-    encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array<ArrayBuffer>; nonce: Uint8Array<ArrayBuffer> } {
+    /** Encrypts `message` with a 32-byte `key` and a random nonce (`crypto_secretbox_easy`). */
+    encrypt(message: Uint8Array, key: Uint8Array): SecretboxSealed {
       requireBytes('message', message);
       requireBytes('key', key, KEY_BYTES);
       // One heap block for key, nonce, message and ciphertext (the kept small block for the
@@ -24,6 +33,10 @@ export function makeSecretbox(heap: Heap) {
       });
     },
 
+    /**
+     * Opens a secretbox. Errors: AUTH_FAILED (wrong key or tampered), TRUNCATED (shorter than its
+     * MAC), BAD_INPUT (a nonce or key of the wrong length).
+     */
     decrypt(ciphertext: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('ciphertext', ciphertext);
       requireBytes('nonce', nonce, NONCE_BYTES);

@@ -18,15 +18,21 @@ const CORE_POOL: PoolKind = {
   defaultFlavor: 'full',
 };
 
+/** Worker options asking for the crypto build: the workers then serve the crypto API only. */
+export interface CryptoFlavorOptions extends WorkerOptions {
+  /** The smaller build without CLIP search (cipherlens-crypto.wasm). */
+  flavor: 'crypto';
+}
+
 /** `n` worker threads sharing one compiled module, serving the async core API. */
-export function createWorkerPool(n: number, options: WorkerOptions & { flavor: 'crypto' }): Promise<CoreWorker<CryptoCore>>;
+export function createWorkerPool(n: number, options: CryptoFlavorOptions): Promise<CoreWorker<CryptoCore>>;
 export function createWorkerPool(n: number, options?: WorkerOptions): Promise<CoreWorker>;
 export function createWorkerPool(n: number, options: WorkerOptions = {}): Promise<CoreWorker<CryptoCore>> {
   return startPool(CORE_POOL, n, options);
 }
 
 /** One worker thread serving the async core API, plus streams. */
-export function createCoreWorker(options: WorkerOptions & { flavor: 'crypto' }): Promise<CoreWorker<CryptoCore>>;
+export function createCoreWorker(options: CryptoFlavorOptions): Promise<CoreWorker<CryptoCore>>;
 export function createCoreWorker(options?: WorkerOptions): Promise<CoreWorker>;
 export function createCoreWorker(options: WorkerOptions = {}): Promise<CoreWorker<CryptoCore>> {
   return startPool(CORE_POOL, 1, options);

@@ -7,7 +7,10 @@ import { startPool, type CoreWorker, type PoolKind, type WorkerOptions } from '.
 const here = import.meta.url;
 
 /** Worker options of the crypto API: always the crypto build. */
-export type CryptoWorkerOptions = Omit<WorkerOptions, 'flavor'> & { flavor?: 'crypto' };
+export type CryptoWorkerOptions = Omit<WorkerOptions, 'flavor'> & {
+  /** Only 'crypto' here: the crypto entry's workers serve cipherlens-crypto.wasm. */
+  flavor?: 'crypto';
+};
 
 const CRYPTO_POOL: PoolKind = {
   worker: {

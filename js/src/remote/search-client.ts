@@ -23,7 +23,9 @@ export interface SearchWorkerInit extends Omit<CreateSearchOptions, 'ort' | 'fet
   wasmUrl?: string;
 }
 
+/** Options of createSearchWorker: createSearch's, where the worker finds things, and progress. */
 export interface SearchWorkerOptions extends SearchWorkerInit, SpawnOptions {
+  /** Called in this thread as each model downloads in the worker. */
   onProgress?: (progress: ModelProgress) => void;
 }
 
@@ -47,10 +49,12 @@ const SEARCH_HOST_METHODS: readonly (keyof SearchHostApi)[] = [
 
 /** The Search API, every call answered by the worker (`size` becomes a call, `dispose` ends it). */
 export type SearchWorker = Async<Omit<Pick<Search, SearchCallName>, 'dispose'>> & {
+  /** The pixel layout the image model takes, or null without an image model. */
   readonly imageSignature: ImageSignature | null;
   /** As Search.indexFiles: files are pulled here and sent to the worker one `indexFile` call each
    *  (at most `concurrency` at a time); decoding happens in the worker. */
   indexFiles(files: IndexFiles, options?: IndexFilesOptions): Promise<IndexFilesResult>;
+  /** Files in the index. */
   size(): Promise<number>;
   /** Frees the sessions and the index, then ends the thread. */
   terminate(): Promise<void>;

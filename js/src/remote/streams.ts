@@ -6,7 +6,9 @@ import { ownedBytes, zeroBytes, withTransfer } from './protocol.js';
 import type { WorkerThread } from './spawn.js';
 import { abortReason } from './scheduler.js';
 
+/** How far a worker stream got: passed to its `onProgress` after each step. */
 export interface StreamProgress {
+  /** Always 'stream'. */
   type: 'stream';
   /** Source bytes handed to the worker so far. */
   bytesIn: number;
@@ -14,13 +16,20 @@ export interface StreamProgress {
   bytesOut: number;
 }
 
+/** Options of encryptStream and decryptStream. */
 export interface StreamOptions {
+  /** Cancels the stream: it errors with the signal's reason and its worker session is freed. */
   signal?: AbortSignal;
+  /** Called after each step with the bytes in and out so far. */
   onProgress?: (progress: StreamProgress) => void;
   /** Finished chunks the stream may hold ahead of its reader (default 1). */
   highWaterMark?: number;
 }
 
+/**
+ * Bytes a worker stream reads: a ReadableStream (a fetch body, `file.stream()`) or an (async)
+ * iterable of Uint8Arrays. Its chunks are handed to the worker (transferred when they own their buffer).
+ */
 export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 interface SourceReader {

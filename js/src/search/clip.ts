@@ -8,14 +8,19 @@ export const CLIP_MAX_TEXT_UNITS = 1 << 24;
 /** RGBA pixels as canvas ImageData or a decoder gives them. */
 export type RgbaPixels = Uint8Array | Uint8ClampedArray;
 
+/** An RGBA image as core.clip.downscale returns it. */
 export interface RgbaImage {
+  /** width * height * 4 bytes, row by row. */
   rgba: Uint8Array<ArrayBuffer>;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
 }
 
 /** Testing and benchmarking switch: run the scalar reference path instead of SIMD. */
 export interface ClipImageOptions {
+  /** Run the scalar reference path (tests and benchmarks). */
   scalar?: boolean;
 }
 

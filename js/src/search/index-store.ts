@@ -2,6 +2,7 @@
 // The bytes are already encrypted (index.save(key)); stores only move them.
 import { importNode } from '../runtime/env.js';
 
+/** Where encrypted index bytes live between sessions (fileIndexStore, indexedDbIndexStore). */
 export interface IndexStore {
   /** The saved bytes, or undefined when nothing was saved yet. */
   read(): Promise<Uint8Array<ArrayBuffer> | undefined>;
@@ -11,6 +12,7 @@ export interface IndexStore {
    * IndexedDB a DOMException such as QuotaExceededError or AbortError) and the old bytes stay.
    */
   write(bytes: Uint8Array): Promise<void>;
+  /** Removes the saved bytes (nothing saved: resolves all the same). */
   delete(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export function fileIndexStore(path: string): IndexStore {
   };
 }
 
+/** Where indexedDbIndexStore keeps the bytes. */
 export interface IndexedDbStoreOptions {
   /** Database name (default "cipherlens"). */
   database?: string;

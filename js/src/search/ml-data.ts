@@ -23,6 +23,7 @@ export const ML_DATA_MAX_DEPTH = 64;
 
 /** Ente's CLIP entry in a file's ML data. */
 export interface ClipData {
+  /** Ente's CLIP indexing version (CLIP_INDEX_VERSION; older entries are re-indexed). */
   version: number;
   /** Who indexed it, e.g. "io.ente.photos/1.7.0". */
   client: string;
@@ -32,13 +33,16 @@ export interface ClipData {
 
 /** The JSON of Ente's per-file "mldata"; keys other than `clip` (e.g. `face`) pass through untouched. */
 export interface MLData {
+  /** The CLIP entry, if the file was indexed. */
   clip?: ClipData;
   [key: string]: unknown;
 }
 
 /** What Ente stores per file: gzip(JSON) blob-encrypted with the file key, header kept beside. */
 export interface EncryptedMLData {
+  /** gzip(JSON) encrypted as a blob with the file key. */
   encryptedData: Uint8Array<ArrayBuffer>;
+  /** The blob's 24-byte secretstream header. */
   decryptionHeader: Uint8Array<ArrayBuffer>;
 }
 
@@ -107,6 +111,13 @@ function checkDepth(json: string): void {
   }
 }
 
+/** How ML data is read. */
+export interface MlDataReadOptions {
+  /** Accept a blob with any tag, as Ente's web client does (default false: FINAL only). */
+  legacy?: boolean;
+}
+
+/** Which CLIP entries clipEmbedding and importClip accept. */
 export interface ClipOptions {
   /** Ignore entries indexed with an older version than this (Ente re-indexes those). Default 1. */
   minVersion?: number;
@@ -212,7 +223,7 @@ export function makeMlData(blob: ReturnType<typeof makeBlob>) {
     encryptedData: Uint8Array,
     decryptionHeader: Uint8Array,
     fileKey: Uint8Array,
-    options: { legacy?: boolean } = {},
+    options: MlDataReadOptions = {},
   ): Promise<MLData> {
     requireBytes('encryptedData', encryptedData);
     if (encryptedData.length > ML_DATA_MAX_BYTES) {
@@ -235,7 +246,7 @@ export function makeMlData(blob: ReturnType<typeof makeBlob>) {
     fileId: number,
     encrypted: EncryptedMLData,
     fileKey: Uint8Array,
-    options: ClipOptions & { legacy?: boolean } = {},
+    options: ClipOptions & MlDataReadOptions = {},
   ): Promise<boolean> {
     requireFileId(fileId);
     const data = await decrypt(encrypted.encryptedData, encrypted.decryptionHeader, fileKey, options);
@@ -245,5 +256,20 @@ export function makeMlData(blob: ReturnType<typeof makeBlob>) {
     return true;
   }
 
-  return { encrypt, decrypt, importClip, clipEmbedding, withClip };
+  return {
+    /** gzip(JSON) then blob-encrypt with the 32-byte file key, the way Ente's clients upload "mldata". */
+    encrypt,
+    /**
+     * Decrypts and parses a file's ML data (strict: tagged FINAL, unless `legacy`). Errors:
+     * AUTH_FAILED / TRUNCATED from the blob; BAD_INPUT for more than ML_DATA_MAX_BYTES, bad gzip,
+     * UTF-8 or JSON, nesting deeper than ML_DATA_MAX_DEPTH, anything but a JSON object.
+     */
+    decrypt,
+    /** Decrypts a file's ML data and upserts its CLIP embedding into an index; false when it has none. */
+    importClip,
+    /** The validated CLIP embedding of decrypted ML data, or undefined (absent or older than minVersion). */
+    clipEmbedding,
+    /** ML data with its clip entry set, stored L2-normalised as float32; BAD_INPUT for values beyond float32. */
+    withClip,
+  };
 }

@@ -8,11 +8,13 @@ export type ModelErrorCode =
 
 /** Raised while fetching, verifying, caching or running a CLIP model. */
 export class ModelError extends Error {
+  /** What went wrong: FETCH_FAILED, SIZE_MISMATCH, HASH_MISMATCH, NOT_A_MODEL or UNSUPPORTED_MODEL. */
   readonly code: ModelErrorCode;
   /** The model file concerned (its name or URL). */
   readonly model: string;
 
-  constructor(code: ModelErrorCode, model: string, message: string, options?: { cause?: unknown }) {
+  /** The message is prefixed with the model's name; `cause` keeps the underlying error (a fetch's, ONNX Runtime's). */
+  constructor(code: ModelErrorCode, model: string, message: string, options?: ErrorOptions) {
     super(`${model}: ${message}`, options);
     this.name = 'ModelError';
     this.code = code;

@@ -21,11 +21,15 @@ export interface ModelFile {
   sha256?: string;
 }
 
+/** A model's download (or cache read) so far. */
 export interface ModelProgress {
+  /** The model's name or URL. */
   model: string;
+  /** Bytes read so far. */
   loaded: number;
   /** Expected size, or the Content-Length, when known. */
   total?: number;
+  /** Whether it came from the cache (then one event with every byte). */
   fromCache: boolean;
 }
 
@@ -37,10 +41,13 @@ export interface ModelCacheOptions {
   cacheName?: string;
 }
 
+/** Where models are fetched from and kept. */
 export interface ModelFetchOptions {
+  /** What model names resolve against (default `https://models.ente.com/`; relative: to the page, or in Node the working directory). */
   baseUrl?: string | URL;
   /** `false` disables caching. Default: the Cache API in browsers; no cache in Node unless `dir`. */
   cache?: ModelCacheOptions | false;
+  /** Called as each model downloads (or is read from the cache). */
   onProgress?: (progress: ModelProgress) => void;
   /** Replaces globalThis.fetch. */
   fetch?: typeof fetch;

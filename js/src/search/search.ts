@@ -10,9 +10,10 @@ import {
   type ModelSource,
 } from './clip-encoders.js';
 import { badInput, closedError } from '../runtime/errors.js';
-import type { SearchHit } from './embedding-index.js';
+import type { SearchHit, SearchOptions } from './embedding-index.js';
 import { CLIP_DIMS, CLIP_END_TOKEN, DEFAULT_MAX_IMAGE_SIDE, ENTE_CLIP_MIN_SCORE } from './clip-spec.js';
 import { decodeImage, type EncodedImage, type ImageDecoder } from './image-decode.js';
+import type { RgbaImage } from './clip.js';
 import {
   runIndexFiles,
   zeroTimings,
@@ -24,34 +25,42 @@ import {
 
 /** The embedding index of the core (`core.createIndex` / `core.loadIndex`), as search uses it. */
 export interface SearchIndex {
+  /** The embeddings' dimension (512 for CLIP). */
   readonly dims?: number;
+  /** Stores a normalised embedding under fileId. */
   upsert(fileId: number, embedding: Float32Array): unknown;
+  /** Removes fileId. */
   remove(fileId: number): unknown;
+  /** Files in the index. */
   readonly size: number;
+  /** Whether fileId is in the index. */
   has(fileId: number): boolean;
-  search(query: Float32Array, options?: { limit?: number; minScore?: number; quantized?: boolean }): SearchHit[];
+  /** Best hits first. */
+  search(query: Float32Array, options?: SearchOptions): SearchHit[];
+  /** The index encrypted with a 32-byte key. */
   save(key: Uint8Array): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>>;
+  /** Frees it. */
   dispose(): void;
 }
 
 /** The parts of the object `loadCore()` returns that search needs: tokenizer, preprocessing, index. */
 export interface SearchCore {
+  /** CLIP's input preparation (core.clip). */
   clip: {
     /** Ente's search-box normalisation (trimmed, lowercased), then CLIP's BPE ids: the only place a query is normalised. */
     tokenizeQuery(text: string): Int32Array;
+    /** RGBA pixels to the float image model's input, 3 x 256 x 256. */
     preprocess(rgba: Uint8Array, width: number, height: number): Float32Array;
     /** Bounds the longest side (antialiased); used before feeding the RGBA model large photos. */
-    downscale?(
-      rgba: Uint8Array,
-      width: number,
-      height: number,
-      maxSide: number,
-    ): { rgba: Uint8Array; width: number; height: number };
+    downscale?(rgba: Uint8Array, width: number, height: number, maxSide: number): RgbaImage;
   };
+  /** A new empty index of `dims` dimensions. */
   createIndex(dims: number): SearchIndex;
+  /** An index from saved bytes; throws on bad data. */
   loadIndex(bytes: Uint8Array, key: Uint8Array): SearchIndex | Promise<SearchIndex>;
 }
 
+/** Options of createSearch (and createSearchWorker): the models, ONNX Runtime, decoding. */
 export interface CreateSearchOptions extends EncoderOptions {
   /** Text model: name under `baseUrl`, URL, bytes or ModelFile. Default: Ente's quantised text model. */
   textModel?: ModelSource;
@@ -69,14 +78,25 @@ export interface CreateSearchOptions extends EncoderOptions {
   decodeImage?: ImageDecoder;
 }
 
+/** A decoded image's size in pixels. */
+export interface DecodedSize {
+  /** Width in pixels. */
+  width: number;
+  /** Height in pixels. */
+  height: number;
+}
+
 /** What indexFile did with one file. */
 export interface IndexedFile {
+  /** The file's normalised embedding (what a gallery uploads as its ML data). */
   embedding: Float32Array;
   /** The decoded size (browsers decode straight to `maxImageSide`). */
-  decoded: { width: number; height: number };
+  decoded: DecodedSize;
+  /** Milliseconds per step for this file. */
   timings: IndexTimings;
 }
 
+/** Options of query. */
 export interface QueryOptions {
   /** At most this many hits (default: every match). */
   limit?: number;
@@ -84,6 +104,7 @@ export interface QueryOptions {
   minScore?: number;
 }
 
+/** On-device CLIP search over a gallery (createSearch; createSearchWorker serves the same in a worker). */
 export interface Search {
   /** The pixel layout the image model takes, or null without an image model. */
   readonly imageSignature: ImageSignature | null;
@@ -91,9 +112,11 @@ export interface Search {
   readonly size: number;
   /** Adds or replaces a file's embedding (e.g. one imported from Ente's ML data). Normalised here. */
   add(fileId: number, embedding: Float32Array | readonly number[]): void;
+  /** Removes a file from the index. */
   remove(fileId: number): void;
   /** Embeds an image (RGBA, width*height*4 bytes) and indexes it; returns the normalised embedding. */
   indexImage(fileId: number, rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Float32Array>;
+  /** Embeds an image (RGBA, width*height*4 bytes) without indexing it; returns the normalised embedding. */
   embedImage(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Float32Array>;
   /** Whether a file is in the index. */
   has(fileId: number): boolean;
