@@ -7,13 +7,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import { launchChromium } from '../browser/server.mjs';
-import { serveStatic } from './static-server.mjs';
+import { STRICT_CSP, serveStatic } from './static-server.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const rootPkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -127,6 +127,8 @@ test('web project: Node search from model paths, strict TypeScript consumer', ()
     vite: pinned('vite'),
     esbuild: pinned('esbuild'),
     webpack: pinned('webpack'),
+    // The docs examples' Node blocks (build scripts) type-check against Node's types.
+    '@types/node': JSON.parse(readFileSync(join(ROOT, 'node_modules/@types/node/package.json'), 'utf8')).version,
   });
   sizes.webInstall = total(filesOf(join(web, 'node_modules')));
   const models = join(web, 'models');
@@ -327,4 +329,94 @@ test('webpack 5, default configuration: crypto and search on 2 ORT threads under
   assert.deepEqual(result, { crypto: 'a photo', isolated: true, search: 1 });
   // webpack emits ORT's own module for its threads: loaded by the worker, then by the thread.
   assert.ok(loads(requests, /\.m?js$/) >= 4, `page, search worker, ORT and ORT's thread: ${requests.join(' ')}`);
+});
+
+test('the package README: every link absolute, into the repository package.json names', () => {
+  const installed = join(web, 'node_modules/cipherlens');
+  const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  const repo = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+  assert.ok(pkg.homepage.startsWith(repo), `homepage ${pkg.homepage} in ${repo}`);
+  const readme = readFileSync(join(installed, 'README.md'), 'utf8');
+  const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+  assert.ok(links.length > 5);
+  // On the registry a relative link leads nowhere: every one is absolute, and the repository's own
+  // files are linked where package.json says the repository is.
+  assert.deepEqual(
+    links.filter((l) => !/^https:\/\//.test(l)),
+    [],
+  );
+  for (const l of links.filter((l) => /cipherlens/.test(l))) assert.ok(l.startsWith(repo), `${l} is under ${repo}`);
+  for (const doc of links.filter((l) => l.startsWith(`${repo}/blob/main/`))) {
+    const path = doc.slice(`${repo}/blob/main/`.length).replace(/#.*$/, '');
+    assert.ok(existsSync(join(ROOT, path)), `${doc}: ${path} exists in the repository`);
+  }
+});
+
+test('every js/ts example of the READMEs and docs/ type-checks under strict TypeScript', () => {
+  const dir = join(web, 'doc-examples');
+  mkdirSync(join(dir, 'blocks'), { recursive: true });
+  cpSync(join(ROOT, 'tests/package/doc-examples'), dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  const sources = [
+    join(web, 'node_modules/cipherlens/README.md'), // as published
+    join(ROOT, 'README.md'),
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => join(ROOT, 'docs', f)),
+  ];
+  let count = 0;
+  for (const file of sources) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^```(js|ts)\n([^]*?)^```/gm)) {
+      const line = text.slice(0, m.index).split('\n').length + 1;
+      const name = `${relative(ROOT, file)
+        .replace(/^\.\.\/.*node_modules\//, '')
+        .replace(/\W+/g, '_')}_L${line}.${m[1] === 'ts' ? 'mts' : 'mjs'}`;
+      writeFileSync(join(dir, 'blocks', name), `${m[2]}\nexport {};\n`); // each a module of its own
+      count++;
+    }
+  }
+  assert.ok(count >= 30, `${count} examples`);
+  const r = spawnSync('node', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: web, encoding: 'utf8' });
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+});
+
+test('a new Vite project following only the package README: crypto and search on 2 ORT threads in Chromium under the strict CSP', async () => {
+  const app = project('readme-vite', { 'onnxruntime-web': pinned('onnxruntime-web'), vite: pinned('vite') });
+  const readme = readFileSync(join(app, 'node_modules/cipherlens/README.md'), 'utf8');
+  const section = /## Search in a Vite app\n([^]*?)\n## /.exec(readme)[1];
+  // Step 1: the models in public/models/ under the names the README uses.
+  mkdirSync(join(app, 'public/models'), { recursive: true });
+  for (const [as, from] of Object.entries(MODELS)) cpSync(join(ROOT, 'build/models', from), join(app, 'public/models', as));
+  // Step 2: index.html as it says, and its src/main.js as written.
+  const [, html, script] = /An `index.html` with `([^`]+)` and `([^`]+)`/.exec(section);
+  writeFileSync(join(app, 'index.html'), `<!doctype html>\n<meta charset="utf-8">\n${html}\n${script}\n`);
+  mkdirSync(join(app, 'src'));
+  writeFileSync(join(app, 'src/main.js'), /```js\n([^]*?)```/.exec(section)[1]);
+  // Step 3: a default build, served with the headers the README gives.
+  const log = runLogged('node', [join(app, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], app);
+  assert.doesNotMatch(log, /externalized for browser compatibility/);
+  const headers = /```\n(Content-Security-Policy[^]*?)```/.exec(section)[1].trim().split('\n');
+  assert.deepEqual(headers, [
+    `Content-Security-Policy: ${STRICT_CSP}`,
+    'Cross-Origin-Opener-Policy: same-origin',
+    'Cross-Origin-Embedder-Policy: require-corp',
+  ]);
+  const server = await serveStatic(join(app, 'dist'), { isolated: true });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/`);
+    await page.waitForFunction(() => document.querySelector('#out')?.textContent, null, { timeout: 240_000 });
+    const expected = /The page shows `([^`]+)`/.exec(section)[1];
+    assert.equal(await page.locator('#out').textContent(), expected);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(server.violations, [], 'no Content-Security-Policy violation');
+    assert.ok(loads(server.requests, /search-worker/) >= 2, `ORT's thread started: ${server.requests.join(' ')}`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 });

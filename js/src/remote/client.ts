@@ -54,8 +54,8 @@ export type Progress = KdfProgress | StreamProgress;
 export interface CallOptions {
   /** Drops the job if it has not started; rejects at once if it has (a KDF's thread is killed). */
   signal?: AbortSignal;
-  /** Key derivation reports each Argon2 attempt (KdfProgress). */
-  onProgress?: (progress: Progress) => void;
+  /** Key derivation reports each Argon2 attempt, before and after. */
+  onProgress?: (progress: KdfProgress) => void;
 }
 
 /** Where a worker or pool loads its core from, and which build it serves. */
