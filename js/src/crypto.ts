@@ -4,7 +4,14 @@
 export { loadCryptoCore, type CryptoCore } from './crypto/core.js';
 export type { CoreFlavor, LoadOptions } from './runtime/loader.js';
 export { CoreError, type CoreErrorCode } from './runtime/errors.js';
-export { ARGON2_BOUNDS, INTERACTIVE_LIMITS, SENSITIVE_ATTEMPTS, type DerivedKey, type KdfBounds } from './crypto/keys.js';
+export {
+  ARGON2_BOUNDS,
+  INTERACTIVE_LIMITS,
+  SENSITIVE_ATTEMPTS,
+  type Argon2Limits,
+  type DerivedKey,
+  type KdfBounds,
+} from './crypto/keys.js';
 export type { StreamEncryptor, StreamDecryptor } from './crypto/stream.js';
 export type { SecretboxSealed } from './crypto/secretbox.js';
 export type { SealedStream } from './crypto/blob.js';

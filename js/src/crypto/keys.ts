@@ -4,13 +4,21 @@ import { KEY_BYTES, LOGIN_SUBKEY_BYTES, SALT_BYTES } from './sizes.js';
 
 export const MiB = 1024 * 1024;
 
+/** Argon2's cost parameters, as Ente stores them beside a derived key. */
+export interface Argon2Limits {
+  /** Passes over the memory. */
+  opsLimit: number;
+  /** Memory, bytes. */
+  memLimit: number;
+}
+
 /** Ente's interactive limits (login with a fresh key). */
-export const INTERACTIVE_LIMITS = { opsLimit: 2, memLimit: 64 * MiB } as const;
+export const INTERACTIVE_LIMITS: Readonly<Argon2Limits> = { opsLimit: 2, memLimit: 64 * MiB };
 /**
  * Ente's sensitive derivation: 16 passes over 256 MiB; where that memory cannot be had, half the
  * memory for twice the passes, down to 128 MiB. The limits to try, in order.
  */
-export const SENSITIVE_ATTEMPTS: readonly Readonly<{ opsLimit: number; memLimit: number }>[] = [
+export const SENSITIVE_ATTEMPTS: readonly Readonly<Argon2Limits>[] = [
   { opsLimit: 16, memLimit: 256 * MiB },
   { opsLimit: 32, memLimit: 128 * MiB },
 ];
@@ -22,10 +30,10 @@ export const SENSITIVE_ATTEMPTS: readonly Readonly<{ opsLimit: number; memLimit:
  * sensitive derivation (SENSITIVE_ATTEMPTS: 16 x 256 MiB or 32 x 128 MiB). A caller can lower
  * both (KdfBounds).
  */
-export const ARGON2_BOUNDS = {
+export const ARGON2_BOUNDS: Readonly<Required<KdfBounds>> = {
   maxMemLimit: 1024 * MiB,
   maxWork: SENSITIVE_ATTEMPTS[0].opsLimit * SENSITIVE_ATTEMPTS[0].memLimit,
-} as const;
+};
 
 /** Lower bounds for one derivation (each at most ARGON2_BOUNDS'); larger limits are BAD_INPUT. */
 export interface KdfBounds {
