@@ -84,7 +84,10 @@ const leases = new FinalizationRegistry<Lease>((lease) => {
   lease.session.release();
 });
 
-/** Ties `lease` to `owner`: collected while the lease is open, the session is freed. */
+/**
+ * Ties `lease` to `owner`: collected while the lease is open, the session is freed. `owner` must
+ * be a plain JS object the session's user keeps reaching while it uses the session.
+ */
 export function leaseFor<T extends object>(owner: T, lease: Lease): T {
   leases.register(owner, lease, lease);
   return owner;
@@ -103,7 +106,11 @@ export function sessionStream(
   options: StreamOptions = {},
 ): ReadableStream<Uint8Array<ArrayBuffer>> {
   const { signal, onProgress } = options;
-  const lease: Lease = { ended: false };
+  // The lease is tied to an object only this stream's own algorithms reach (start, pull, cancel
+  // use it), not to the ReadableStream: a browser may drop and later recreate a stream's JS
+  // wrapper while the stream lives, which would end a session still being read.
+  const anchor = { lease: { ended: false } as Lease };
+  leaseFor(anchor, anchor.lease);
   let reader: SourceReader | undefined;
   let open: Session | undefined;
   let needInput = true;
@@ -116,7 +123,7 @@ export function sessionStream(
   const finish = (reason?: unknown) => {
     if (ended) return;
     ended = true;
-    endLease(lease);
+    endLease(anchor.lease);
     signal?.removeEventListener('abort', onAbort);
     if (open) {
       if (reason !== undefined) open.thread.remote.close(open.id).catch(() => {});
@@ -157,7 +164,7 @@ export function sessionStream(
         signal?.addEventListener('abort', onAbort, { once: true });
         try {
           open = await (typeof session === 'function' ? session() : session);
-          lease.session = open;
+          anchor.lease.session = open;
           reader = readerOf(source);
         } catch (e) {
           if (open) finish(e);
@@ -217,7 +224,7 @@ export function sessionStream(
     },
     { highWaterMark: options.highWaterMark ?? 1 },
   );
-  return leaseFor(stream, lease);
+  return stream;
 }
 
 /**
