@@ -1,5 +1,6 @@
 // Sign-up, SRP login (Ente's way, fast-srp-hap with the 4096-bit group), logout, the signed-in
 // account and contacts' public keys.
+import { ROUTES } from '../../contract/routes.mjs';
 import { SIZES } from '../config.mjs';
 import {
   b64Field,
@@ -47,8 +48,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
 
   return [
     [
-      'POST',
-      '/api/users',
+      ROUTES.signUp,
       async ({ req, res }) => {
         await auth.limitAddress(req);
         const body = await readJson(req, config.maxJsonBytes);
@@ -61,8 +61,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     ],
 
     [
-      'POST',
-      '/api/srp/attributes',
+      ROUTES.srpAttributes,
       async ({ req, res }) => {
         const email = emailField(await readJson(req, config.maxJsonBytes));
         const user = await store.userByEmail(email);
@@ -73,8 +72,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     ],
 
     [
-      'POST',
-      '/api/srp/session',
+      ROUTES.srpSession,
       async ({ req, res }) => {
         await auth.limitAddress(req);
         const body = await readJson(req, config.maxJsonBytes);
@@ -102,8 +100,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     ],
 
     [
-      'POST',
-      '/api/srp/verify',
+      ROUTES.srpVerify,
       async ({ req, res }) => {
         const body = await readJson(req, config.maxJsonBytes);
         const sessionID = stringField(body, 'sessionID', { pattern: SESSION_ID });
@@ -129,8 +126,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     ],
 
     [
-      'POST',
-      '/api/logout',
+      ROUTES.logout,
       async ({ req, res }) => {
         await auth.requireUser(req);
         await auth.logout(req);
@@ -139,8 +135,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     ],
 
     [
-      'GET',
-      '/api/users/me',
+      ROUTES.me,
       async ({ req, res }) => {
         const { id, email, keyAttributes } = await auth.requireUser(req);
         sendJson(res, 200, { id, email, keyAttributes });
@@ -148,8 +143,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     ],
 
     [
-      'GET',
-      '/api/users/public-key',
+      ROUTES.publicKey,
       async ({ req, res, query }) => {
         await auth.requireUser(req);
         const email = emailField({ email: query.get('email') });

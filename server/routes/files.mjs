@@ -1,4 +1,5 @@
 // File records (claiming their uploaded objects), listings, downloads with Range, ML data.
+import { ROUTES } from '../../contract/routes.mjs';
 import { MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_ML_JSON_BYTES, MAX_ML_QUERY_IDS, SIZES } from '../config.mjs';
 import {
   b64Field,
@@ -50,8 +51,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
 
   return [
     [
-      'POST',
-      '/api/files',
+      ROUTES.createFile,
       async ({ req, res }) => {
         const user = await auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
@@ -108,8 +108,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'GET',
-      '/api/collections/:id/files',
+      ROUTES.files,
       async ({ req, res, params, query }) => {
         const user = await auth.requireUser(req);
         const { collection } = await access.readableCollection(user, params.id);
@@ -118,8 +117,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'GET',
-      '/api/files/:id/file',
+      ROUTES.fileContents,
       async ({ req, res, params }) => {
         const file = await access.readableFile(await auth.requireUser(req), params.id);
         await sendBlob(req, res, blobs, file.file.objectKey);
@@ -127,8 +125,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'GET',
-      '/api/files/:id/thumbnail',
+      ROUTES.thumbnail,
       async ({ req, res, params }) => {
         const file = await access.readableFile(await auth.requireUser(req), params.id);
         await sendBlob(req, res, blobs, file.thumbnail.objectKey);
@@ -136,8 +133,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'PUT',
-      '/api/files/:id/ml',
+      ROUTES.putMlData,
       async ({ req, res, params }) => {
         const user = await auth.requireUser(req);
         const file = await access.readableFile(user, params.id);
@@ -149,8 +145,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'POST',
-      '/api/files/ml',
+      ROUTES.mlData,
       async ({ req, res }) => {
         const user = await auth.requireUser(req);
         const ids = fileIdsField(await readJson(req, config.maxJsonBytes));

@@ -8,6 +8,7 @@
 // `uploadLockStaleMs` is taken over by the next PATCH (a client resuming after its connection
 // died need not wait for the old request to time out); the old one then finds its lock gone and
 // stores nothing. A body that stops arriving for `bodyIdleTimeoutMs` is dropped.
+import { ROUTES } from '../../contract/routes.mjs';
 import { MAX_PIECE_BYTES } from '../config.mjs';
 import {
   badRequest,
@@ -38,8 +39,7 @@ export function uploadRoutes({ store, blobs, auth, config, now }) {
 
   return [
     [
-      'POST',
-      '/api/uploads',
+      ROUTES.createUpload,
       async ({ req, res }) => {
         const user = await auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
@@ -59,8 +59,7 @@ export function uploadRoutes({ store, blobs, auth, config, now }) {
     ],
 
     [
-      'HEAD',
-      '/api/uploads/:objectKey',
+      ROUTES.uploadOffset,
       async ({ req, res, params }) => {
         const user = await auth.requireUser(req);
         const object = await ownObject(user, params.objectKey);
@@ -69,8 +68,7 @@ export function uploadRoutes({ store, blobs, auth, config, now }) {
     ],
 
     [
-      'PATCH',
-      '/api/uploads/:objectKey',
+      ROUTES.uploadPiece,
       async ({ req, res, params }) => {
         const user = await auth.requireUser(req);
         const object = await ownObject(user, params.objectKey);
