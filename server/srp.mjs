@@ -1,7 +1,7 @@
 // SRP-6a's server side, byte for byte as fast-srp-hap's SrpServer computes it with a verifier
 // (Ente's setup: the 4096-bit group, SHA-512), with the modular exponentiations in OpenSSL
-// through node:crypto instead of fast-srp-hap's pure-JS big numbers: about 12 ms of the event
-// loop per log-in instead of about 160 ms. tests/server/srp.test.mjs checks B, M1 and M2
+// through node:crypto instead of fast-srp-hap's pure-JS big numbers: about 8 ms of the event
+// loop per log-in instead of about 170 ms. tests/server/srp.test.mjs checks B, M1 and M2
 // against fast-srp-hap's SrpServer and runs its SrpClient against this.
 //
 // node:crypto has no modPow; a finite-field Diffie-Hellman derivation is one (peer^private mod
