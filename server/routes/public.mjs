@@ -1,55 +1,52 @@
 // A public link's read-only routes: no account, the collection named by X-Auth-Access-Token.
+import { ROUTES } from '../../contract/routes.mjs';
 import { readJson, sendJson } from '../http.mjs';
-import { fileView } from './access.mjs';
 import { sendBlob } from './download.mjs';
 import { fileIdsField } from './files.mjs';
+import { sendFileList } from './listing.mjs';
 
 export function publicRoutes({ store, blobs, config, access }) {
   return [
     [
-      'GET',
-      '/api/public/collection',
+      ROUTES.publicCollection,
       async ({ req, res }) => {
-        const { id, encryptedName, nameDecryptionNonce } = access.publicCollection(req);
+        const { id, encryptedName, nameDecryptionNonce } = await access.publicCollection(req);
         sendJson(res, 200, { id, encryptedName, nameDecryptionNonce });
       },
     ],
 
     [
-      'GET',
-      '/api/public/files',
-      async ({ req, res }) => {
-        const collection = access.publicCollection(req);
-        sendJson(res, 200, store.filesIn(collection.id).map(fileView));
+      ROUTES.publicFiles,
+      async ({ req, res, query }) => {
+        const collection = await access.publicCollection(req);
+        await sendFileList(res, store, collection.id, query);
       },
     ],
 
     [
-      'GET',
-      '/api/public/files/:id/file',
+      ROUTES.publicFileContents,
       async ({ req, res, params }) => {
-        const file = access.publicFile(access.publicCollection(req), params.id);
+        const file = await access.publicFile(await access.publicCollection(req), params.id);
         await sendBlob(req, res, blobs, file.file.objectKey);
       },
     ],
 
     [
-      'GET',
-      '/api/public/files/:id/thumbnail',
+      ROUTES.publicThumbnail,
       async ({ req, res, params }) => {
-        const file = access.publicFile(access.publicCollection(req), params.id);
+        const file = await access.publicFile(await access.publicCollection(req), params.id);
         await sendBlob(req, res, blobs, file.thumbnail.objectKey);
       },
     ],
 
     [
-      'POST',
-      '/api/public/files/ml',
+      ROUTES.publicMlData,
       async ({ req, res }) => {
-        const collection = access.publicCollection(req);
+        const collection = await access.publicCollection(req);
         const ids = fileIdsField(await readJson(req, config.maxJsonBytes));
-        const inside = ids.filter((id) => store.file(id)?.collectionID === collection.id);
-        sendJson(res, 200, store.mlDataOf(inside));
+        const files = await Promise.all(ids.map((id) => store.file(id)));
+        const inside = ids.filter((_, i) => files[i]?.collectionID === collection.id);
+        sendJson(res, 200, await store.mlDataOf(inside));
       },
     ],
   ];

@@ -1,6 +1,7 @@
 // Recovery with the 24-word phrase: a challenge sealed to the account's public key proves the
 // client holds the master key (it opens the secret key with it); then a new password's KEK
 // wrapping and SRP verifier replace the old ones, and earlier sessions end.
+import { ROUTES } from '../../contract/routes.mjs';
 import { SIZES } from '../config.mjs';
 import { b64Field, conflict, emailField, readJson, sendJson, stringField, unauthorized } from '../http.mjs';
 import { randomBytes, randomKey, sameBytes, sha256 } from '../secrets.mjs';
@@ -23,21 +24,21 @@ export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenge
 
   return [
     [
-      'POST',
-      '/api/recovery/begin',
+      ROUTES.recoveryBegin,
       async ({ req, res }) => {
+        await auth.limitAddress(req);
         const email = emailField(await readJson(req, config.maxJsonBytes));
-        const user = store.userByEmail(email);
+        const user = await store.userByEmail(email);
         const challengeID = randomKey();
         if (!user) {
           // Same shape for an unknown email; its challenge can never be answered.
-          recoveryChallenges.add(challengeID, {});
+          await recoveryChallenges.add(challengeID, {});
           const encryptedChallenge = randomBytes(CHALLENGE_BYTES + SIZES.seal).toString('base64');
           return sendJson(res, 200, { challengeID, ...madeUp(email), encryptedChallenge });
         }
         const challenge = randomBytes(CHALLENGE_BYTES);
         const encryptedChallenge = secrets.seal(challenge, user.keyAttributes.publicKey);
-        recoveryChallenges.add(challengeID, { userId: user.id, hash: sha256(challenge) });
+        await recoveryChallenges.add(challengeID, { userId: user.id, hash: sha256(challenge).toString('base64') });
         challenge.fill(0);
         const revealed = Object.fromEntries(REVEALED.map((name) => [name, user.keyAttributes[name]]));
         sendJson(res, 200, { challengeID, ...revealed, encryptedChallenge });
@@ -45,8 +46,7 @@ export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenge
     ],
 
     [
-      'POST',
-      '/api/recovery/complete',
+      ROUTES.recoveryComplete,
       async ({ req, res }) => {
         const body = await readJson(req, config.maxJsonBytes);
         const challengeID = stringField(body, 'challengeID', { pattern: CHALLENGE_ID });
@@ -58,21 +58,22 @@ export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenge
           ...argonLimits(body),
         };
         const srp = srpFields(body);
-        const pending = recoveryChallenges.take(challengeID);
+        await auth.limitAddress(req);
+        const pending = await recoveryChallenges.take(challengeID);
         if (!pending) throw unauthorized('unknown or expired challenge');
         if (pending.userId === undefined) throw unauthorized('wrong challenge');
-        auth.checkFailures(pending.userId);
-        if (!sameBytes(sha256(challenge), pending.hash)) {
-          auth.recordFailure(pending.userId);
+        await auth.checkFailures(pending.userId);
+        if (!sameBytes(sha256(challenge), Buffer.from(pending.hash, 'base64'))) {
+          await auth.recordFailure(pending.userId);
           throw unauthorized('wrong challenge');
         }
-        const user = store.userById(pending.userId);
-        const taken = store.userBySrpUserID(srp.srpUserID);
+        const user = await store.userById(pending.userId);
+        const taken = await store.userBySrpUserID(srp.srpUserID);
         if (taken && taken.id !== user.id) throw conflict('srpUserID is taken');
         const keyAttributes = { ...user.keyAttributes, ...wrapping };
-        store.replaceLogin(user.id, { keyAttributes, ...srp });
-        store.deleteUserTokens(user.id);
-        sendJson(res, 200, { encryptedToken: auth.issueToken({ ...user, keyAttributes }) });
+        await store.replaceLogin(user.id, { keyAttributes, ...srp });
+        await store.deleteUserTokens(user.id);
+        sendJson(res, 200, { encryptedToken: await auth.issueToken({ ...user, keyAttributes }) });
       },
     ],
   ];

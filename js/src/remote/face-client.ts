@@ -2,6 +2,8 @@
 // browsers, worker_threads in Node) running dist/worker/face-worker.js (worker/face-worker.ts).
 import * as Comlink from 'comlink';
 import { badInput } from '../runtime/errors.js';
+import { ModelError } from '../search/model-error.js';
+import { registerErrorClass } from './protocol.js';
 import { spawnWorker, type SpawnOptions, type WorkerEntry } from './spawn.js';
 import type { Async } from './client.js';
 import type { CreateFaceIndexerOptions, FaceIndexer } from '../search/face-index.js';
@@ -53,23 +55,26 @@ export type FaceWorker = Async<Pick<FaceIndexer, 'indexImage' | 'indexFile'>> & 
   terminate(): Promise<void>;
 };
 
-type FaceHost = {
+/** What the face worker serves (remote/face-host.ts implements it). */
+export type FaceHost = {
   init(options: FaceWorkerInit, onProgress?: (p: ModelProgress) => void): Promise<{ indexing: boolean }>;
   /** A FACE_ROUTES function, or 'clusterFaces' with its progress callback (a comlink proxy). */
   call(name: string, args: unknown[], onProgress?: (p: ClusteringProgress) => void): Promise<unknown>;
 };
 
-const FACE_WORKER: WorkerEntry = {
+const FACE_WORKER: WorkerEntry<FaceHost> = {
   url: () => new URL('../worker/face-worker.js', here), // Node only: through a variable so bundlers do not copy it
   // Literal, for bundlers: see WorkerEntry.
   start: () => new Worker(new URL('../worker/face-worker.js', import.meta.url), { type: 'module', name: 'cipherlens-faces' }),
+  methods: ['init', 'call'],
 };
 
 /** Starts a worker, loads the core and the face models in it, and resolves once it is ready. */
 export async function createFaceWorker(options: FaceWorkerOptions = {}): Promise<FaceWorker> {
   const { workerUrl, onProgress, ...init } = options;
+  registerErrorClass('ModelError', ModelError); // a ModelError arrives as one, with its code and model
   const thread = await spawnWorker(FACE_WORKER, { workerUrl });
-  const host = thread.remote as unknown as Comlink.Remote<FaceHost>;
+  const host = thread.remote;
   let ready: { indexing: boolean };
   try {
     ready = await thread.guard(host.init(init, onProgress ? Comlink.proxy(onProgress) : undefined) as Promise<typeof ready>);
