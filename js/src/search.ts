@@ -189,6 +189,7 @@ export {
   isClusterable,
   type FaceCluster,
   type ClusterPerson,
+  type FileFaces,
   type ClusterFacesInput,
   type ClusterFacesOptions,
   type ClusterFacesResult,

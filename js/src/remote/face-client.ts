@@ -30,6 +30,7 @@ export interface FaceWorkerInit
   /** `null` (with embedderModel null): no models, clustering only (a device that reads faces
    *  from ML data). Default: Ente's YOLOv5s-face. */
   detectorModel?: ModelSource | null;
+  /** `null` (with detectorModel null): no models. Default: Ente's MobileFaceNet. */
   embedderModel?: ModelSource | null;
   /** An onnxruntime-web ES module for the worker to import (browsers without a bundler). */
   ortUrl?: string;
@@ -37,13 +38,16 @@ export interface FaceWorkerInit
   wasmUrl?: string;
 }
 
+/** Options of createFaceWorker. */
 export interface FaceWorkerOptions extends FaceWorkerInit, SpawnOptions {
+  /** The models' download and load progress. */
   onProgress?: (progress: ModelProgress) => void;
 }
 
 /** Clustering options that can cross to the worker (its progress is called back here). */
 export type FaceWorkerClusterOptions = Omit<ClusterFacesOptions, 'signal' | 'newClusterId'>;
 
+/** Face indexing and clustering in a worker thread (createFaceWorker). */
 export type FaceWorker = Async<Pick<FaceIndexer, 'indexImage' | 'indexFile'>> & {
   /** Whether the worker has models (false: clustering only). */
   readonly indexing: boolean;

@@ -16,33 +16,57 @@ import {
 
 /** A set of faces (by faceID) and its id, "cluster_" + 22 random letters and digits. */
 export interface FaceCluster {
+  /** "cluster_" and 22 of [0-9A-Za-z] (Ente's form; any unique string is read). */
   id: string;
+  /** Its faces' faceIDs. */
   faces: string[];
+}
+
+/** A file's faces (from its ML data) and the time that orders them. */
+export interface FileFaces {
+  /** The file's id (the server's). */
+  fileId: number;
+  /** Ente orders by the photo's creation time (any number that sorts newer higher). */
+  time: number;
+  /** Its faces as its ML data holds them (`faceData(...).faces`). */
+  faces: Face[];
 }
 
 /** What clustering needs of a person (a cgroup entity, people.ts). */
 export interface ClusterPerson {
   /** Newer people's clusters take precedence. */
   updatedAt: number;
-  data: { assigned: FaceCluster[]; rejectedFaceIDs: string[] };
+  /** The person's cgroup data (CGroupData has these and more). */
+  data: {
+    /** The clusters assigned to the person. */
+    assigned: FaceCluster[];
+    /** Faces taken out of the person: they never rejoin its clusters. */
+    rejectedFaceIDs: string[];
+  };
 }
 
+/** What clusterFaces works on: the faces known on this device, the people and earlier clusters. */
 export interface ClusterFacesInput {
   /** Each file's faces (from its ML data) and the time that orders them: Ente sorts by the
    *  photo's creation time, newest first. Files keep their order among equal times. */
-  files: { fileId: number; time: number; faces: Face[] }[];
+  files: FileFaces[];
   /** The user's people: their clusters first. */
   people?: ClusterPerson[];
   /** Clusters this device kept from an earlier run (after the people's). */
   clusters?: FaceCluster[];
 }
 
+/** How far clustering is, after each batch. */
 export interface ClusteringProgress {
+  /** Faces clustered so far. */
   completed: number;
+  /** Eligible faces in this run. */
   total: number;
 }
 
+/** Options of clusterFaces. */
 export interface ClusterFacesOptions {
+  /** Called after each batch. */
   onProgress?: (progress: ClusteringProgress) => void;
   /** Checked between batches: rejects with its reason (nothing is returned). */
   signal?: AbortSignal;
@@ -53,9 +77,11 @@ export interface ClusterFacesOptions {
   scalar?: boolean;
   /** Ente's batches of 10,000 faces every 7,500 unless a test asks for others. */
   batch?: number;
+  /** Faces between the starts of two batches (Ente's 7,500). */
   step?: number;
 }
 
+/** The clusters after a run. */
 export interface ClusterFacesResult {
   /** Every cluster: the people's and the local ones (faces added), then the new ones. */
   clusters: FaceCluster[];
@@ -67,8 +93,11 @@ export interface ClusterFacesResult {
 
 /** The steps of the core this module uses (`loadCore().faces`). */
 export interface ClusterCore {
+  /** The core's face steps (`loadCore().faces`). */
   faces: {
-    clusterer(input: ClusterInput, options?: ClustererOptions): FaceClusterer;
+    /** Ente's clustering batches over the faces given (their arrays made by clusterFaces). */
+    clusterer(input: ClusterInput<ArrayBuffer>, options?: ClustererOptions): FaceClusterer;
+    /** Which way a face looks, from its 5 landmarks. */
     direction(landmarks: FacePoint[]): FaceDirection;
   };
 }

@@ -8,6 +8,7 @@ import { FACE_EMBEDDING_DIMS, FACE_INDEX_VERSION } from './face-spec.js';
 
 /** The face entry as stored: the face index with the version and client that made it. */
 export interface FaceData extends FaceIndex {
+  /** Ente's face indexing version (1). */
   version: number;
   /** Who indexed it, e.g. "io.ente.photos.desktop/1.7.0". */
   client: string;
@@ -15,6 +16,7 @@ export interface FaceData extends FaceIndex {
   flags?: number;
 }
 
+/** Options of faceData. */
 export interface FaceDataOptions {
   /** Ignore entries indexed with an older version than this (Ente re-indexes those). Default 1. */
   minVersion?: number;

@@ -24,7 +24,13 @@ export type { FaceTimings };
 export interface Face {
   /** `<fileId>_<xMin>_<yMin>_<xMax>_<yMax>` (Ente's faceID). */
   faceID: string;
-  detection: { box: FaceBox; landmarks: FacePoint[] };
+  /** Where the face is. */
+  detection: {
+    /** The face's box. */
+    box: FaceBox;
+    /** Left eye, right eye, nose, left and right mouth corner. */
+    landmarks: FacePoint[];
+  };
   /** The detector's score, 0..1. */
   score: number;
   /** Laplacian variance of the aligned face (higher is sharper). */
@@ -37,21 +43,28 @@ export interface Face {
 export interface FaceIndex {
   /** The indexed image's size (the relative coordinates are fractions of it). */
   width: number;
+  /** The indexed image's height. */
   height: number;
+  /** Its faces (none: no face found). */
   faces: Face[];
 }
 
 /** The steps of the core's face API this module uses (`loadCore().faces`). */
 export interface FaceCore {
+  /** The core's face steps (`loadCore().faces`). */
   faces: {
+    /** Holds a photo's pixels (decoded by the indexer, or the caller's own) to letterbox and align. */
     openPhoto(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): FacePhoto;
+    /** The detector's rows to faces. */
     detections(output: Float32Array, scaledWidth: number, scaledHeight: number): FaceDetection[];
+    /** Ente's faceID of a box. */
     faceId(fileId: number, box: FaceBox): string;
   };
   /** To bound large photos (as search does before the RGBA image model). */
   clip: Pick<SearchCore['clip'], 'downscale'>;
 }
 
+/** Options of createFaceIndexer: the models, ONNX Runtime's session options, decoding. */
 export interface CreateFaceIndexerOptions extends SessionOptions {
   /** Default: Ente's YOLOv5s-face (`ENTE_FACE_MODELS.detector`, size and SHA-256 pinned). */
   detectorModel?: ModelSource;
@@ -66,11 +79,20 @@ export interface CreateFaceIndexerOptions extends SessionOptions {
 
 /** What indexFile did with one file. */
 export interface IndexedFaces {
+  /** The file's faces, as Ente's ML data stores them. */
   faceIndex: FaceIndex;
-  decoded: { width: number; height: number };
+  /** The size the file was indexed at (decoded, at most maxImageSide). */
+  decoded: {
+    /** Pixels across. */
+    width: number;
+    /** Pixels down. */
+    height: number;
+  };
+  /** Milliseconds per step. */
   timings: FaceTimings;
 }
 
+/** Face indexing with both models open (createFaceIndexer). */
 export interface FaceIndexer {
   /** Finds, aligns and embeds the faces of RGBA pixels (width * height * 4 bytes). */
   indexImage(fileId: number, rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<FaceIndex>;
@@ -79,9 +101,11 @@ export interface FaceIndexer {
   /** A whole library, with bounded memory, progress (each carrying the file's `faceIndex`), abort
    *  and per-file failures, as `Search.indexFiles` (without checkpoints: there is no index). */
   indexFiles(files: IndexFiles, options?: IndexFilesOptions): Promise<IndexFilesResult>;
+  /** Releases both models' sessions. */
   dispose(): Promise<void>;
 }
 
+/** createFaceIndexer's default maxImageSide: photos are indexed at most 2048 pixels on their longest side. */
 export const DEFAULT_FACE_IMAGE_SIDE = 2048;
 
 /** A photo's faces with models already open (also what the bench times step by step). */

@@ -30,14 +30,20 @@ import {
 export const ENTE_FACE_MODELS = {
   /** YOLOv5s-face, input float32 [1,3,640,640], output [1,25200,16] (Ente's mobile and Rust clients). */
   detector: {
+    /** The file's name under the models' base URL. */
     name: 'yolov5s_face_640_640_dynamic.onnx',
+    /** Its size in bytes. */
     size: 30_762_872,
+    /** Its SHA-256, hex. */
     sha256: '71a008707283b03db4881449a24f4da197f9dbd9ddaca5c91fcdb363fbf7e06f',
   },
   /** MobileFaceNet, input float32 [N,112,112,3], output [N,192] (every Ente client). */
   embedder: {
+    /** The file's name under the models' base URL. */
     name: 'mobilefacenet_opset15.onnx',
+    /** Its size in bytes. */
     size: 5_286_998,
+    /** Its SHA-256, hex. */
     sha256: '472a0f7e24d0b070cbbdc031b085bc2a06c70655b3bdefb87dbd69bc98662f45',
   },
 } as const satisfies Record<string, ModelFile>;
@@ -49,15 +55,19 @@ export function faceModelFile(source: ModelSource): ModelFile {
   return known && file.bytes === undefined && file.url === undefined ? { ...known, ...file } : file;
 }
 
+/** A face detector's session (createFaceDetector). */
 export interface FaceDetector {
   /** The detector's 25200 x 16 output for a letterboxed photo (`core.faces.letterbox`). */
   detect(input: Float32Array): Promise<Float32Array>;
+  /** Releases the session. */
   release(): Promise<void>;
 }
 
+/** A face embedder's session (createFaceEmbedder). */
 export interface FaceEmbedder {
   /** One unit vector of 192 floats per aligned face (n faces of 112 * 112 * 3 floats, back to back). */
   embed(faces: Float32Array, n: number): Promise<Float32Array[]>;
+  /** Releases the session. */
   release(): Promise<void>;
 }
 

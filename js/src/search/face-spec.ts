@@ -29,9 +29,11 @@ export const FACE_CLUSTER_THRESHOLD = 0.76;
 export const FACE_CLUSTER_THRESHOLD_BAD_FACE = 0.84;
 /** Faces per clustering batch, and the step between batches (so batches overlap by 2,500). */
 export const FACE_CLUSTER_BATCH = 10_000;
+/** The step between the starts of two clustering batches. */
 export const FACE_CLUSTER_STEP = 7_500;
 /** Only faces sharper than this (Laplacian variance) and scoring above the next are clustered. */
 export const FACE_CLUSTER_MIN_BLUR = 10;
+/** Only faces scoring above this are clustered. */
 export const FACE_CLUSTER_MIN_SCORE = 0.8;
 /** A face whose blur is below this counts as a lower-quality face. */
 export const FACE_BAD_BLUR = 50;

@@ -15,23 +15,32 @@ import {
 
 /** A point, relative to the photo's width and height (or in pixels where a call says so). */
 export interface FacePoint {
+  /** From the left edge. */
   x: number;
+  /** From the top edge. */
   y: number;
 }
 
 /** A box by its top-left corner and size, relative to the photo (Ente's ML data form). */
 export interface FaceBox {
+  /** The left edge. */
   x: number;
+  /** The top edge. */
   y: number;
+  /** Width, as a fraction of the photo's. */
   width: number;
+  /** Height, as a fraction of the photo's. */
   height: number;
 }
 
 /** A face the detector found: relative box, 5 landmarks (left eye, right eye, nose, left and
  *  right mouth corner) and the detector's score. */
 export interface FaceDetection {
+  /** The detector's confidence, 0.5 .. 1. */
   score: number;
+  /** The face's box, relative to the photo. */
   box: FaceBox;
+  /** Left eye, right eye, nose, left and right mouth corner, relative to the photo. */
   landmarks: FacePoint[];
 }
 
@@ -45,6 +54,7 @@ export interface Letterboxed {
   input: Float32Array;
   /** The photo's size inside the input (what `detections` needs to undo the scaling). */
   scaledWidth: number;
+  /** The photo's height inside the input. */
   scaledHeight: number;
 }
 
@@ -58,8 +68,11 @@ export interface AlignedFace {
 
 /** A photo held in wasm memory while its faces are found and aligned (one copy of its pixels). */
 export interface FacePhoto {
+  /** The photo's width in pixels. */
   readonly width: number;
+  /** The photo's height in pixels. */
   readonly height: number;
+  /** The detector's input for this photo (Ente's letterbox). */
   letterbox(): Letterboxed;
   /** The aligned face and its blur, or undefined when its landmarks determine no alignment
    *  (all at one point), which Ente's clients cannot index either. */
@@ -69,37 +82,49 @@ export interface FacePhoto {
 }
 
 /** What the clustering batches work on: faces in clustering order (newest first). */
-export interface ClusterInput {
+export interface ClusterInput<B extends ArrayBufferLike = ArrayBufferLike> {
   /** n * dims floats. */
-  embeddings: Float32Array;
+  embeddings: Float32Array<B>;
+  /** Values per face (192 for MobileFaceNet). */
   dims: number;
   /** n flags: 1 for a lower-quality face (the stricter threshold applies when it is the neighbour). */
-  bad: Uint8Array;
+  bad: Uint8Array<B>;
   /** n: an existing cluster's number (0 .. existing - 1), or -1. */
-  clusters: Int32Array;
+  clusters: Int32Array<B>;
   /** Clusters numbered 0 .. existing - 1 before this run. */
   existing: number;
   /** Face i never joins clusters ids[offsets[i] .. offsets[i + 1]). */
-  rejections?: { offsets: Uint32Array; ids: Int32Array };
+  rejections?: {
+    /** n + 1 offsets into ids. */
+    offsets: Uint32Array<B>;
+    /** Cluster numbers, face by face. */
+    ids: Int32Array<B>;
+  };
 }
 
+/** Options of the core's clusterer. */
 export interface ClustererOptions {
   /** The reference path: every similarity computed exactly (tests and benchmarks). */
   scalar?: boolean;
   /** Ente's 10,000 and 7,500 unless a test asks for others. */
   batch?: number;
+  /** Faces between the starts of two batches. */
   step?: number;
 }
 
 /** Ente's clustering batches over one set of faces; run batch 0, 1, ... in order. */
 export interface FaceClusterer {
+  /** How many batches to run. */
   readonly batches: number;
+  /** Runs one batch (0, 1, ... in order). */
   run(batch: number): void;
   /** Every face's cluster number (existing ones keep theirs; new ones follow them). */
   clusters(): Int32Array;
+  /** Clusters so far, the existing ones included. */
   readonly clusterCount: number;
   /** Exact similarities the fast path computed (a measure of its work). */
   readonly exactCount: number;
+  /** Zeroes and frees the embeddings in wasm memory. */
   dispose(): void;
 }
 
@@ -285,6 +310,7 @@ export function makeFaces(heap: Heap<CipherlensModule>) {
 
     /** Ente's blur of an aligned face: Laplacian variance of the half its direction keeps. */
     blur,
+    /** Which way a face looks from its 5 landmarks (Ente's faceDirection): straight, left or right. */
     direction,
 
     /** Ente's faceID: `<fileId>_<xMin>_<yMin>_<xMax>_<yMax>`, 5 decimals each, from a relative box. */

@@ -161,12 +161,15 @@ export const zeroTimings = (): IndexTimings => ({ decode: 0, preprocess: 0, infe
 
 /** Milliseconds of one photo's face indexing (face-index.ts), step by step. */
 export interface FaceTimings {
+  /** Decoding the file (and downscaling it to maxImageSide). */
   decode: number;
   /** The letterbox. */
   letterbox: number;
+  /** The detector model. */
   detect: number;
   /** Post-processing, alignment and blur of every face. */
   align: number;
+  /** The embedder model, every face. */
   embed: number;
 }
 

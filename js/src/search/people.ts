@@ -3,28 +3,36 @@
 // (user-entity.ts), and the local clusters nobody named yet. The actions are Ente's web client's
 // (ml/index.ts): each returns new entity data, unknown keys kept, for the caller to encrypt and save.
 import { badInput } from '../runtime/errors.js';
-import type { Face } from './face-index.js';
-import type { ClusterFacesResult, FaceCluster } from './face-cluster.js';
+import type { ClusterFacesResult, FaceCluster, FileFaces } from './face-cluster.js';
 
 /** A cgroup's data (Ente's CGroupUserEntityData); keys cipherlens does not know are kept. */
 export interface CGroupData {
   /** Empty or absent: no name (an ignored cluster, or an unnamed person). */
   name?: string;
+  /** The face clusters that are this person. */
   assigned: FaceCluster[];
+  /** Faces removed from this person: clustering never puts them back. */
   rejectedFaceIDs: string[];
   /** Files the user tagged as this person by hand. */
   manuallyAssigned: number[];
+  /** Hidden everywhere (an ignored cluster, or a person the user hid). */
   isHidden: boolean;
+  /** The face the user chose to show for the person. */
   avatarFaceID?: string;
+  /** Shown first. */
   isPinned: boolean;
+  /** Left out of Ente's memories. */
   hideFromMemories: boolean;
   [key: string]: unknown;
 }
 
 /** A cgroup entity: its id (the server's), data, and when it last changed (microseconds). */
 export interface CGroup {
+  /** The entity's id, as the server gave it. */
   id: string;
+  /** Its decrypted data (parseCGroupData). */
   data: CGroupData;
+  /** When it last changed (the server's microseconds): newer people's clusters win. */
   updatedAt: number;
 }
 
@@ -91,8 +99,11 @@ export function addClusterToPerson(data: CGroupData, cluster: FaceCluster): CGro
   return { ...data, assigned: [...data.assigned, cluster], rejectedFaceIDs: data.rejectedFaceIDs.filter((f) => !faces.has(f)) };
 }
 
+/** A person with a new name (Ente's renameCGroup). */
 export const renamePerson = (data: CGroupData, name: string): CGroupData => ({ ...data, name });
+/** A person hidden or shown again. */
 export const setPersonHidden = (data: CGroupData, isHidden: boolean): CGroupData => ({ ...data, isHidden });
+/** A person pinned to the top of the list, or unpinned. */
 export const setPersonPinned = (data: CGroupData, isPinned: boolean): CGroupData => ({ ...data, isPinned });
 
 /**
@@ -116,7 +127,12 @@ export function removeFacesFromPerson(data: CGroupData, faceIDs: Iterable<string
 export function reconcileClusters(
   result: ClusterFacesResult,
   cgroups: CGroup[],
-): { changed: CGroup[]; localClusters: FaceCluster[] } {
+): {
+  /** The people whose clusters gained faces, with their clusters updated: encrypt and save them. */
+  changed: CGroup[];
+  /** The clusters no person holds: keep them on this device for the next run. */
+  localClusters: FaceCluster[];
+} {
   const byId = new Map(result.clusters.map((c) => [c.id, c]));
   const changed = cgroups
     .filter((g) => g.data.assigned.some((c) => result.modifiedClusterIDs.has(c.id)))
@@ -137,9 +153,11 @@ export function reconcileClusters(
 
 /** Someone to show: a person (a cgroup) or a cluster no one named yet. */
 export interface Person {
+  /** A named (or hidden) person, or a cluster nobody named yet. */
   type: 'cgroup' | 'cluster';
   /** The cgroup's id or the cluster's. */
   id: string;
+  /** The person's name (clusters have none). */
   name?: string;
   /** Their faces, newest file first (then higher score). */
   faceIDs: string[];
@@ -147,13 +165,17 @@ export interface Person {
   fileIds: number[];
   /** The user's chosen face, or the newest. */
   displayFaceID: string;
+  /** Hidden, or a cluster of fewer than 10 faces: left out unless `includeHidden`. */
   isHidden: boolean;
+  /** Shown first. */
   isPinned: boolean;
 }
 
 /** The faces known on this device, and the time that orders their files. */
 export interface PeopleInput {
-  files: { fileId: number; time: number; faces: Face[] }[];
+  /** Every file's faces (from its ML data) and the time that orders them. */
+  files: FileFaces[];
+  /** The user's people, decrypted. */
   cgroups: CGroup[];
   /** Local clusters (from the last clustering). */
   clusters: FaceCluster[];
@@ -167,7 +189,13 @@ export const MIN_CLUSTER_FACES = 10;
  * local clusters of at least 10 faces; hidden people and faces no file knows are left out unless
  * `includeHidden`.
  */
-export function people({ files, cgroups, clusters }: PeopleInput, options: { includeHidden?: boolean } = {}): Person[] {
+export function people(
+  { files, cgroups, clusters }: PeopleInput,
+  options: {
+    /** Hidden people and small clusters too. */
+    includeHidden?: boolean;
+  } = {},
+): Person[] {
   const faceInfo = new Map<string, { fileId: number; time: number; score: number }>();
   for (const f of files)
     for (const face of f.faces) faceInfo.set(face.faceID, { fileId: f.fileId, time: f.time, score: face.score });

@@ -12,17 +12,19 @@ import { gunzip, gzip } from './ml-data.js';
 export type EntityType = 'cgroup' | 'location';
 
 /** An entity type's key as the server keeps it (`GET/POST /user-entity/key`). */
-export interface EncryptedEntityKey {
+export interface EncryptedEntityKey<B extends ArrayBufferLike = ArrayBufferLike> {
   /** The key, secretbox-encrypted with the master key. */
-  encryptedKey: Uint8Array;
+  encryptedKey: Uint8Array<B>;
   /** Its 24-byte nonce ("header" on Ente's wire). */
-  header: Uint8Array;
+  header: Uint8Array<B>;
 }
 
 /** An entity as the server keeps it (`encryptedData` and `header` on Ente's wire). */
-export interface EncryptedEntity {
-  encryptedData: Uint8Array<ArrayBuffer>;
-  header: Uint8Array<ArrayBuffer>;
+export interface EncryptedEntity<B extends ArrayBufferLike = ArrayBufferLike> {
+  /** The entity's JSON (gzipped for cgroups), blob-encrypted with its type's key. */
+  encryptedData: Uint8Array<B>;
+  /** The blob's 24-byte secretstream header. */
+  header: Uint8Array<B>;
 }
 
 /** The most one entity's JSON (and its ciphertext) may be: a person holding 100,000 faces is
@@ -43,7 +45,12 @@ export function makeUserEntities(crypto: Pick<CryptoCore, 'generateKey' | 'secre
      * A new entity key and its wrapped form for the server. The key is yours to zero after use.
      * (Ente creates one per type, the first time a client needs it, and never replaces it.)
      */
-    createKey(masterKey: Uint8Array): { key: Uint8Array; encrypted: EncryptedEntityKey } {
+    createKey(masterKey: Uint8Array): {
+      /** The entity key (32 bytes): yours to zero after use. */
+      key: Uint8Array<ArrayBuffer>;
+      /** Its wrapped form, for the server. */
+      encrypted: EncryptedEntityKey<ArrayBuffer>;
+    } {
       requireBytes('masterKey', masterKey, KEY_BYTES);
       const key = crypto.generateKey();
       const { ciphertext, nonce } = crypto.secretbox.encrypt(key, masterKey);
@@ -51,7 +58,7 @@ export function makeUserEntities(crypto: Pick<CryptoCore, 'generateKey' | 'secre
     },
 
     /** The entity key from its wrapped form; a wrong master key or any change: AUTH_FAILED. */
-    openKey(encrypted: EncryptedEntityKey, masterKey: Uint8Array): Uint8Array {
+    openKey(encrypted: EncryptedEntityKey, masterKey: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('masterKey', masterKey, KEY_BYTES);
       const key = crypto.secretbox.decrypt(encrypted?.encryptedKey, encrypted?.header, masterKey);
       if (key.length !== KEY_BYTES) {
@@ -62,7 +69,7 @@ export function makeUserEntities(crypto: Pick<CryptoCore, 'generateKey' | 'secre
     },
 
     /** An entity's JSON encrypted as Ente's clients write it (gzipped first for cgroups). */
-    async encrypt(type: EntityType, data: unknown, entityKey: Uint8Array): Promise<EncryptedEntity> {
+    async encrypt(type: EntityType, data: unknown, entityKey: Uint8Array): Promise<EncryptedEntity<ArrayBuffer>> {
       requireType(type);
       requireBytes('entityKey', entityKey, KEY_BYTES);
       const json = new TextEncoder().encode(JSON.stringify(data));
@@ -85,7 +92,10 @@ export function makeUserEntities(crypto: Pick<CryptoCore, 'generateKey' | 'secre
       type: EntityType,
       encrypted: EncryptedEntity,
       entityKey: Uint8Array,
-      options: { legacy?: boolean } = {},
+      options: {
+        /** Accept any secretstream tag, as Ente's web client does (default: FINAL only). */
+        legacy?: boolean;
+      } = {},
     ): Promise<unknown> {
       requireType(type);
       const data = requireBytes('encryptedData', encrypted?.encryptedData);
