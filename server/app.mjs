@@ -21,6 +21,7 @@ import { uploadRoutes } from './routes/uploads.mjs';
 import { fileRoutes } from './routes/files.mjs';
 import { publicRoutes } from './routes/public.mjs';
 import { usageRoutes } from './routes/usage.mjs';
+import { entityRoutes } from './routes/entities.mjs';
 import { makeAccess } from './routes/access.mjs';
 
 const DB_FILE = 'metadata.sqlite';
@@ -94,6 +95,7 @@ export async function startGalleryServer(options = {}) {
     ...fileRoutes(deps),
     ...publicRoutes(deps),
     ...usageRoutes(deps),
+    ...entityRoutes(deps),
   ].map(compile);
 
   let draining = false;

@@ -53,4 +53,8 @@ export {
   MAX_ML_QUERY_IDS,
   SIZES,
   LISTING_PAGE_MAX,
+  MAX_ENTITY_BYTES,
+  MAX_ENTITY_JSON_BYTES,
+  ENTITY_DIFF_MAX,
+  ENTITY_TYPE,
 } from '../contract/limits.mjs';

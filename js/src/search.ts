@@ -219,7 +219,14 @@ export {
   type FaceWorkerInit,
   type FaceWorkerClusterOptions,
 } from './remote/face-client.js';
-export { ENTITY_MAX_BYTES, type EntityType, type EncryptedEntityKey, type EncryptedEntity } from './search/user-entity.js';
+export {
+  ENTITY_MAX_BYTES,
+  packEntity,
+  unpackEntity,
+  type EntityType,
+  type EncryptedEntityKey,
+  type EncryptedEntity,
+} from './search/user-entity.js';
 export {
   CLIP_MAX_TEXT_UNITS,
   type RgbaPixels,

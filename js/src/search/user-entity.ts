@@ -39,6 +39,44 @@ function requireType(type: unknown): EntityType {
   return type;
 }
 
+/**
+ * An entity's JSON as its type's plaintext (gzipped for cgroups), for callers that encrypt with
+ * a crypto of their own (a gallery's worker pool): `blob.encrypt(await packEntity(type, data), entityKey)`.
+ */
+export async function packEntity(type: EntityType, data: unknown): Promise<Uint8Array<ArrayBuffer>> {
+  requireType(type);
+  const json = new TextEncoder().encode(JSON.stringify(data));
+  if (json.length > ENTITY_MAX_BYTES) throw badInput(`an entity is larger than ${ENTITY_MAX_BYTES / MiB} MiB as JSON`);
+  if (!gzipped(type)) return json;
+  try {
+    return await gzip(json);
+  } finally {
+    json.fill(0);
+  }
+}
+
+/** The reverse of packEntity, on decrypted bytes: inflated at most to ENTITY_MAX_BYTES, then parsed. */
+export async function unpackEntity(type: EntityType, plain: Uint8Array): Promise<unknown> {
+  requireType(type);
+  const json = gzipped(type) ? await gunzip(requireBytes('entity', plain), ENTITY_MAX_BYTES) : requireBytes('entity', plain);
+  try {
+    if (json.length > ENTITY_MAX_BYTES) throw badInput(`an entity is larger than ${ENTITY_MAX_BYTES / MiB} MiB as JSON`);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(json);
+    } catch {
+      throw badInput('an entity is not valid UTF-8');
+    }
+    try {
+      return JSON.parse(requireString('entity', text));
+    } catch {
+      throw badInput('an entity is not valid JSON');
+    }
+  } finally {
+    if (json !== plain) json.fill(0);
+  }
+}
+
 export function makeUserEntities(crypto: Pick<CryptoCore, 'generateKey' | 'secretbox' | 'blob'>) {
   return {
     /**
@@ -70,17 +108,13 @@ export function makeUserEntities(crypto: Pick<CryptoCore, 'generateKey' | 'secre
 
     /** An entity's JSON encrypted as Ente's clients write it (gzipped first for cgroups). */
     async encrypt(type: EntityType, data: unknown, entityKey: Uint8Array): Promise<EncryptedEntity<ArrayBuffer>> {
-      requireType(type);
       requireBytes('entityKey', entityKey, KEY_BYTES);
-      const json = new TextEncoder().encode(JSON.stringify(data));
-      if (json.length > ENTITY_MAX_BYTES) throw badInput(`an entity is larger than ${ENTITY_MAX_BYTES / MiB} MiB as JSON`);
-      const plain = gzipped(type) ? await gzip(json) : json;
+      const plain = await packEntity(type, data);
       try {
         const { ciphertext, header } = crypto.blob.encrypt(plain, entityKey);
         return { encryptedData: ciphertext, header };
       } finally {
         plain.fill(0);
-        json.fill(0);
       }
     },
 
@@ -101,23 +135,10 @@ export function makeUserEntities(crypto: Pick<CryptoCore, 'generateKey' | 'secre
       const data = requireBytes('encryptedData', encrypted?.encryptedData);
       if (data.length > ENTITY_MAX_BYTES + 17) throw badInput(`an encrypted entity is larger than ${ENTITY_MAX_BYTES / MiB} MiB`);
       const plain = (options.legacy ? crypto.blob.decryptLegacy : crypto.blob.decrypt)(data, encrypted.header, entityKey);
-      let json: Uint8Array | undefined;
       try {
-        json = gzipped(type) ? await gunzip(plain, ENTITY_MAX_BYTES) : plain;
-        let text: string;
-        try {
-          text = new TextDecoder('utf-8', { fatal: true }).decode(json);
-        } catch {
-          throw badInput('an entity is not valid UTF-8');
-        }
-        try {
-          return JSON.parse(requireString('entity', text));
-        } catch {
-          throw badInput('an entity is not valid JSON');
-        }
+        return await unpackEntity(type, plain);
       } finally {
         plain.fill(0);
-        json?.fill(0);
       }
     },
   };
