@@ -24,11 +24,13 @@ export const ML_CLIENT = 'cipherlens-gallery/1';
 export interface FileMl {
   clip?: Float32Array;
   faces?: FaceIndex;
+  /** The file's ML data so far (what is not given here is kept from it, e.g. the CLIP entry). */
+  base?: MLData;
 }
 
 /** Stores a file's ML data (its owner only): the entry replaces the file's earlier one, so give everything indexed. */
-export async function putMlData(crypto: ClientCrypto, api: Api, file: GalleryFile, { clip, faces }: FileMl) {
-  let data: MLData | undefined;
+export async function putMlData(crypto: ClientCrypto, api: Api, file: GalleryFile, { clip, faces, base }: FileMl) {
+  let data: MLData | undefined = base;
   if (clip) data = withClip(data, clip, ML_CLIENT);
   if (faces) data = withFaces(data, faces, ML_CLIENT);
   if (!data) throw new TypeError('putMlData: nothing to store');
