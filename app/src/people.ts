@@ -4,12 +4,14 @@
 // synced through the server. Another device (or this one after a reload) reads the faces from the
 // ML data and the names from the entities: it runs no model for photos someone already indexed.
 import {
+  addClusterToPerson,
   createFaceWorker,
   ignoreCluster,
   nameCluster,
   people,
   reconcileClusters,
   renamePerson,
+  setPersonHidden,
   type CGroup,
   type FaceCluster,
   type FaceWorker,
@@ -128,21 +130,40 @@ export class GalleryPeople {
     return all.filter((p) => p.type === 'cluster' || !p.isHidden);
   }
 
-  /** Names a cluster (a new person) or renames a person; an empty name hides a cluster (Ente's ignore). */
-  async name(person: Person, name: string): Promise<void> {
-    const { key } = this.live();
-    if (person.type === 'cgroup') {
-      const g = this.cgroups.get(person.id);
-      if (!g) throw new Error('that person is gone');
-      this.cgroups.set(g.id, await savePerson(this.crypto, this.library.api, key, renamePerson(g.data, name), g.id));
-      return;
-    }
+  private async save(data: CGroup['data'], id?: string) {
+    const saved = await savePerson(this.crypto, this.library.api, this.live().key, data, id);
+    this.cgroups.set(saved.id, saved);
+  }
+
+  private cgroupOf(person: Person): CGroup {
+    const g = this.cgroups.get(person.id);
+    if (!g) throw new Error('that person is gone');
+    return g;
+  }
+
+  private takeCluster(person: Person): FaceCluster {
     const cluster = this.clusters.find((c) => c.id === person.id);
     if (!cluster) throw new Error('that cluster is gone');
-    const data = name ? nameCluster(name, cluster) : ignoreCluster(cluster);
-    const saved = await savePerson(this.crypto, this.library.api, key, data);
-    this.cgroups.set(saved.id, saved);
     this.clusters = this.clusters.filter((c) => c !== cluster);
+    return cluster;
+  }
+
+  /**
+   * Names a cluster: a new person, or, when a person already has that name (any case), that
+   * person gains the cluster (Ente's merge). A person is renamed.
+   */
+  async name(person: Person, name: string): Promise<void> {
+    if (person.type === 'cgroup') return this.save(renamePerson(this.cgroupOf(person).data, name), person.id);
+    const same = [...this.cgroups.values()].find((g) => !g.data.isHidden && g.data.name?.toLowerCase() === name.toLowerCase());
+    const cluster = this.takeCluster(person);
+    if (same) return this.save(addClusterToPerson(same.data, cluster), same.id);
+    return this.save(nameCluster(name, cluster));
+  }
+
+  /** Hides a person, or a cluster (Ente's ignore: an unnamed hidden person, so it stays hidden everywhere). */
+  async hide(person: Person): Promise<void> {
+    if (person.type === 'cgroup') return this.save(setPersonHidden(this.cgroupOf(person).data, true), person.id);
+    return this.save(ignoreCluster(this.takeCluster(person)));
   }
 
   /** The files of the people whose name contains `text` (any case). */

@@ -74,7 +74,19 @@ export function showPerson(ctx: Ctx, person: Person) {
   });
 }
 
-/** Names a cluster or renames a person (every device of the account sees it). */
+/** Hides a person or a cluster (every device of the account stops showing it). */
+export async function hidePerson(ctx: Ctx, person: Person) {
+  const people = ctx.live.people;
+  if (!people) return;
+  try {
+    await busy(ctx, `Hiding ${label(person)}…`, () => people.hide(person));
+    await relist(ctx, people);
+  } catch (e) {
+    showError(ctx, e);
+  }
+}
+
+/** Names a cluster (merging it into a person of that name) or renames a person (every device of the account sees it). */
 export async function namePerson(ctx: Ctx, person: Person, name: string) {
   const people = ctx.live.people;
   if (!people) return;

@@ -3,7 +3,7 @@
 // (or a person) can be named here.
 import { useState } from 'preact/hooks';
 import type { Person } from 'cipherlens/search';
-import { namePerson, showPerson } from '../actions/people.js';
+import { hidePerson, namePerson, showPerson } from '../actions/people.js';
 import { useApp, useCtx } from '../hooks.js';
 
 function PersonRow({ person, index }: { person: Person; index: number }) {
@@ -32,9 +32,19 @@ function PersonRow({ person, index }: { person: Person; index: number }) {
           <button type="submit">Save</button>
         </form>
       ) : (
-        <button type="button" class="secondary small name-button" onClick={() => setEditing(true)}>
-          {person.name ? 'Rename' : 'Name'}
-        </button>
+        <>
+          <button type="button" class="secondary small name-button" onClick={() => setEditing(true)}>
+            {person.name ? 'Rename' : 'Name'}
+          </button>
+          <button
+            type="button"
+            class="secondary small hide-button"
+            aria-label={`Hide ${person.name || 'this person'}`}
+            onClick={() => hidePerson(ctx, person)}
+          >
+            Hide
+          </button>
+        </>
       )}
     </li>
   );
