@@ -10,6 +10,7 @@ import {
   nameCluster,
   people,
   reconcileClusters,
+  removeFacesFromPerson,
   renamePerson,
   setPersonHidden,
   type CGroup,
@@ -158,6 +159,11 @@ export class GalleryPeople {
     const cluster = this.takeCluster(person);
     if (same) return this.save(addClusterToPerson(same.data, cluster), same.id);
     return this.save(nameCluster(name, cluster));
+  }
+
+  /** Takes a wrong face out of a person: it goes to the person's rejected faces and never rejoins them. */
+  async removeFace(person: Person, faceID: string): Promise<void> {
+    return this.save(removeFacesFromPerson(this.cgroupOf(person).data, [faceID]), person.id);
   }
 
   /** Hides a person, or a cluster (Ente's ignore: an unnamed hidden person, so it stays hidden everywhere). */

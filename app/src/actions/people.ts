@@ -74,6 +74,24 @@ export function showPerson(ctx: Ctx, person: Person) {
   });
 }
 
+/** Takes a face that is not them out of a person (it never rejoins them, on any device). */
+export async function removeFace(ctx: Ctx, person: Person, faceID: string) {
+  const people = ctx.live.people;
+  if (!people) return;
+  try {
+    await busy(ctx, `Removing a face from ${label(person)}…`, () => people.removeFace(person, faceID));
+    await relist(ctx, people);
+  } catch (e) {
+    showError(ctx, e);
+  }
+}
+
+/** The photo a face is in, by the file id its faceID starts with (Ente's form). */
+export function photoOfFace(ctx: Ctx, faceID: string): string {
+  const file = ctx.live.library?.files.get(Number(faceID.split('_')[0]));
+  return file?.meta.title ?? 'a photo';
+}
+
 /** Hides a person or a cluster (every device of the account stops showing it). */
 export async function hidePerson(ctx: Ctx, person: Person) {
   const people = ctx.live.people;

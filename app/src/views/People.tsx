@@ -3,7 +3,7 @@
 // (or a person) can be named here.
 import { useState } from 'preact/hooks';
 import type { Person } from 'cipherlens/search';
-import { hidePerson, namePerson, showPerson } from '../actions/people.js';
+import { hidePerson, namePerson, photoOfFace, removeFace, showPerson } from '../actions/people.js';
 import { useApp, useCtx } from '../hooks.js';
 
 function PersonRow({ person, index }: { person: Person; index: number }) {
@@ -45,6 +45,26 @@ function PersonRow({ person, index }: { person: Person; index: number }) {
             Hide
           </button>
         </>
+      )}
+      {person.type === 'cgroup' && (
+        <details class="person-faces">
+          <summary>Faces</summary>
+          <ul>
+            {person.faceIDs.map((faceID) => (
+              <li key={faceID}>
+                <span>{photoOfFace(ctx, faceID)}</span>
+                <button
+                  type="button"
+                  class="secondary small remove-face"
+                  aria-label={`Not ${person.name}: remove this face`}
+                  onClick={() => removeFace(ctx, person, faceID)}
+                >
+                  Not {person.name}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
     </li>
   );
