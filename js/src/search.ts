@@ -6,6 +6,7 @@ export { loadCryptoCore, type CryptoCore } from './crypto/core.js';
 export type { CoreFlavor, LoadOptions } from './runtime/loader.js';
 export { CoreError, type CoreErrorCode } from './runtime/errors.js';
 export type { DerivedKey } from './crypto/keys.js';
+export type { SigningKeyPair } from './crypto/sign.js';
 export type { StreamEncryptor, StreamDecryptor } from './crypto/stream.js';
 export { CHUNK_BYTES, CIPHER_CHUNK_BYTES, FILE_HASH_BYTES } from './crypto/sizes.js';
 export type { FileHasher } from './crypto/file-hash.js';

@@ -6,6 +6,7 @@ import { makeSecretbox } from './secretbox.js';
 import { makeBlob } from './blob.js';
 import { makeStream } from './stream.js';
 import { makeBox } from './box.js';
+import { makeSign } from './sign.js';
 import { makeMnemonic, makeVerificationId } from './mnemonic.js';
 import { makeB64 } from './b64.js';
 import { makePrimitives } from './primitives.js';
@@ -22,6 +23,7 @@ export function makeCryptoCore(heap: Heap) {
     blob: makeBlob(heap),
     stream: makeStream(heap),
     box: makeBox(heap),
+    sign: makeSign(heap),
     mnemonic: makeMnemonic(heap),
     verificationId: makeVerificationId(heap),
     b64: makeB64(heap),

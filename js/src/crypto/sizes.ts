@@ -24,6 +24,11 @@ export const CIPHER_CHUNK_BYTES = CHUNK_BYTES + STREAM_OVERHEAD;
 export const PUBLIC_KEY_BYTES = 32;
 export const SECRET_KEY_BYTES = 32;
 export const SEAL_OVERHEAD = 48;
+/** Ed25519: public key, secret key (seed + public key, as libsodium), seed and signature. */
+export const SIGN_PUBLIC_KEY_BYTES = 32;
+export const SIGN_SECRET_KEY_BYTES = 64;
+export const SIGN_SEED_BYTES = 32;
+export const SIGNATURE_BYTES = 64;
 /** Ente's file hash (BLAKE2b-512). */
 export const FILE_HASH_BYTES = 64;
 /** A 24-word recovery phrase: words of at most 8 letters and the spaces between them. */
@@ -42,6 +47,10 @@ export const MODULE_SIZES = {
   PUBLIC_KEY_BYTES,
   SECRET_KEY_BYTES,
   SEAL_OVERHEAD,
+  SIGN_PUBLIC_KEY_BYTES,
+  SIGN_SECRET_KEY_BYTES,
+  SIGN_SEED_BYTES,
+  SIGNATURE_BYTES,
   FILE_HASH_BYTES,
   MNEMONIC_MAX_CHARS,
 } as const satisfies { [K in keyof CryptoModule]?: number };

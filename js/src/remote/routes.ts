@@ -56,6 +56,11 @@ export const CORE_ROUTES = {
   'box.keypair': 'copy',
   'box.seal': 'payload-first',
   'box.sealOpen': 'payload-first',
+  // Small messages (canonical statements, log entries): copied, so the caller keeps them.
+  'sign.keypair': 'copy',
+  'sign.seedKeypair': 'copy',
+  'sign.detached': 'copy',
+  'sign.verifyDetached': 'copy',
   'mnemonic.fromEntropy': 'copy',
   'mnemonic.toEntropy': 'copy',
   'mnemonic.fromKey': 'copy',
