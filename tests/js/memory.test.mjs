@@ -42,6 +42,7 @@ const calls = {
   },
   'stream.createDecryptor + dispose': () => core.stream.createDecryptor(stream.header, key).dispose(),
   'box.keypair': () => core.box.keypair(),
+  'box.publicKey': () => core.box.publicKey(kp.secretKey),
   'box.seal': () => core.box.seal(msg, kp.publicKey),
   'box.sealOpen': () => core.box.sealOpen(sealed, kp.publicKey, kp.secretKey),
   'sign.keypair': () => core.sign.keypair(),

@@ -128,6 +128,10 @@ const checks = {
     const sealed = sodium.crypto_box_seal(new Uint8Array([9, 8]), publicKey);
     eq(core.box.sealOpen(sealed, publicKey, secretKey), [9, 8]);
   },
+  'box.publicKey': async () => {
+    const { publicKey, secretKey } = core.box.keypair();
+    eq(await w.box.publicKey(secretKey), publicKey);
+  },
   'box.seal': async () => {
     const { publicKey, secretKey } = core.box.keypair();
     const m = msg();

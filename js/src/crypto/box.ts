@@ -15,6 +15,17 @@ export function makeBox(heap: Heap) {
       });
     },
 
+    /** The public key of `secretKey` (what keypair() returned beside it). */
+    publicKey(secretKey: Uint8Array): Uint8Array<ArrayBuffer> {
+      requireBytes('secretKey', secretKey, SECRET_KEY_BYTES);
+      return heap.small(PUBLIC_KEY_BYTES + SECRET_KEY_BYTES, (pk) => {
+        const sk = pk + PUBLIC_KEY_BYTES;
+        heap.u8.set(secretKey, sk);
+        mod.boxPublicKey(pk, sk);
+        return heap.read(pk, PUBLIC_KEY_BYTES);
+      });
+    },
+
     seal(message: Uint8Array, publicKey: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('message', message);
       requireBytes('publicKey', publicKey, PUBLIC_KEY_BYTES);

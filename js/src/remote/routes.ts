@@ -54,6 +54,7 @@ export const CORE_ROUTES = {
   'stream.encrypt': 'payload-first',
   'stream.decrypt': 'payload-first',
   'box.keypair': 'copy',
+  'box.publicKey': 'copy',
   'box.seal': 'payload-first',
   'box.sealOpen': 'payload-first',
   // Small messages (canonical statements, log entries): copied, so the caller keeps them.

@@ -106,6 +106,7 @@ export interface CryptoModule {
   blobEncrypt(c: number, header: number, m: number, mlen: number, key: number): number;
   blobDecrypt(m: number, c: number, clen: number, header: number, key: number, strict: boolean): number;
   boxKeypair(pk: number, sk: number): void;
+  boxPublicKey(pk: number, sk: number): void;
   _cl_box_seal(c: number, m: number, mlen: number, pk: number): number;
   _cl_box_seal_open(m: number, c: number, clen: number, pk: number, sk: number): number;
   signKeypair(pk: number, sk: number): void;

@@ -89,6 +89,8 @@ EMSCRIPTEN_BINDINGS(cipherlens_crypto) {
   function(
       "boxKeypair", +[](uintptr_t pk, uintptr_t sk) { cl::box_keypair(P(pk), P(sk)); });
   function(
+      "boxPublicKey", +[](uintptr_t pk, uintptr_t sk) { cl::box_public_key(P(pk), P(sk)); });
+  function(
       "signKeypair", +[](uintptr_t pk, uintptr_t sk) { cl::sign_keypair(P(pk), P(sk)); });
   function(
       "signSeedKeypair", +[](uintptr_t pk, uintptr_t sk, uintptr_t seed) {
