@@ -48,6 +48,8 @@ package() {
   # One build of the project graph: the package (js/), then the worker entries (worker/) that
   # import its sources and compile into js/dist/worker.
   node node_modules/typescript/bin/tsc -b worker/tsconfig.json
+  # The gallery client's trust layer for Node (the server's tests import it).
+  node scripts/build-trust.mjs
   mkdir -p js/dist/wasm
   cp build/wasm/cipherlens.mjs build/wasm/cipherlens.wasm js/src/wasm/cipherlens.d.mts \
      build/wasm/cipherlens-crypto.mjs build/wasm/cipherlens-crypto.wasm js/src/wasm/cipherlens-crypto.d.mts js/dist/wasm/

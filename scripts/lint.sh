@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Formatting and lint, checked in `npm test` (the `lint` layer); `npm run format` applies them.
-#   lint.sh          check: Biome (format + lint of JS/TS/JSON/CSS, biome.json) and clang-format
-#                    (the C/C++ of wasm/, tests/ and the native bench, .clang-format)
+#   lint.sh          check: Biome (format + lint of JS/TS/JSON/CSS, biome.json), clang-format
+#                    (the C/C++ of wasm/, tests/ and the native bench, .clang-format) and tsc
+#                    (strict) over the client's trust layer
 #   lint.sh --fix    rewrite the files instead
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,4 +20,6 @@ else
   node node_modules/@biomejs/biome/bin/biome check --error-on-warnings .
   echo "== clang-format (${#cxx[@]} C/C++ files)"
   clang-format-14 --dry-run --Werror "${cxx[@]}"
+  echo "== TypeScript (client/src/trust, strict)"
+  node node_modules/typescript/bin/tsc -p client/src/trust
 fi
