@@ -18,6 +18,8 @@ import { uploadRoutes } from './routes/uploads.mjs';
 import { fileRoutes } from './routes/files.mjs';
 import { publicRoutes } from './routes/public.mjs';
 import { makeAccess } from './routes/access.mjs';
+import { albumLogRoutes } from './routes/album-log.mjs';
+import { recordRoutes } from './routes/record.mjs';
 
 const DB_FILE = 'metadata.sqlite';
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
@@ -57,9 +59,12 @@ export async function startGalleryServer(options = {}) {
     config,
     now,
     publicKeyOverrides,
-    srpSessions: new Pending(config.srpSessionTtlMs, now),
-    recoveryChallenges: new Pending(config.recoveryTtlMs, now),
-    access: makeAccess({ store, auth }),
+    // Real accounts' SRP sessions and recovery challenges, and made-up ones, apart (pending.mjs).
+    srpSessions: new Pending(config.srpSessionTtlMs, now, config.maxPendingAccounts),
+    madeUpSrpSessions: new Pending(config.srpSessionTtlMs, now, config.maxPendingMadeUp),
+    recoveryChallenges: new Pending(config.recoveryTtlMs, now, config.maxPendingAccounts),
+    madeUpChallenges: new Pending(config.recoveryTtlMs, now, config.maxPendingMadeUp),
+    access: makeAccess({ store, auth, now }),
   };
   const routes = [
     ...accountRoutes(deps),
@@ -68,6 +73,8 @@ export async function startGalleryServer(options = {}) {
     ...uploadRoutes(deps),
     ...fileRoutes(deps),
     ...publicRoutes(deps),
+    ...albumLogRoutes(deps),
+    ...recordRoutes(deps),
   ].map(compile);
 
   const handle = async (req, res) => {
@@ -98,7 +105,10 @@ export async function startGalleryServer(options = {}) {
     });
   });
   // Node's defaults bound slow senders: headers within 60 s, a whole request (an 8 MiB piece)
-  // within 300 s. Responses (long video downloads) are not limited.
+  // within 300 s. Responses (long video downloads) are not limited. Idle keep-alive connections
+  // stay 30 s, not Node's 5: a client that reuses one just as the server drops it gets a reset,
+  // which a busy client (or one deriving a key on its event loop, as the tests do) ran into.
+  server.keepAliveTimeout = 30_000;
   // Upkeep: expired tokens, old failures, and uploads left unclaimed (bytes first, then the
   // row, so a crash between leaves a row that the next round drops).
   const prune = async () => {
@@ -132,9 +142,13 @@ export async function startGalleryServer(options = {}) {
     },
     /** Hooks for tests only; never reachable over HTTP. */
     testing: {
-      /** GET /api/users/public-key answers `publicKeyB64` for `email` (to test key pinning). */
-      substitutePublicKey(email, publicKeyB64) {
-        publicKeyOverrides.set(String(email).trim().toLowerCase(), publicKeyB64);
+      /**
+       * GET /api/users/public-key answers `publicKeyB64` for `email` (to test key pinning), or
+       * an object of fields to answer instead ({ publicKey, signingPublicKey, identitySignature }).
+       */
+      substitutePublicKey(email, substitute) {
+        const fields = typeof substitute === 'string' ? { publicKey: substitute } : substitute;
+        publicKeyOverrides.set(String(email).trim().normalize('NFC').toLowerCase(), fields);
       },
       clearSubstitutedPublicKeys: () => publicKeyOverrides.clear(),
       integrityCheck: () => store.integrityCheck(),

@@ -16,7 +16,7 @@ import {
   uuidField,
 } from '../http.mjs';
 import { randomBytes, randomKey } from '../secrets.mjs';
-import { keyAttributesField } from './key-attributes.mjs';
+import { keyAttributesField, signingAttributesField } from './key-attributes.mjs';
 
 const { SRP: Srp, SrpServer } = SRP;
 const PARAMS = Srp.params['4096'];
@@ -41,7 +41,7 @@ function uuidFrom(bytes) {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-export function accountRoutes({ store, secrets, auth, config, now, srpSessions, publicKeyOverrides }) {
+export function accountRoutes({ store, secrets, auth, config, now, srpSessions, madeUpSrpSessions, publicKeyOverrides }) {
   /** Stable made-up SRP attributes for an email without an account. */
   const madeUpAttributes = (email) => ({
     srpUserID: uuidFrom(secrets.madeUp('srpUserID', email, 16)),
@@ -95,7 +95,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
           throw badRequest('srpA is not a valid SRP public value');
         }
         const sessionID = randomKey();
-        srpSessions.add(sessionID, { userId: user?.id, server });
+        (user ? srpSessions : madeUpSrpSessions).add(sessionID, { userId: user?.id, srpUserID, server }, srpUserID);
         sendJson(res, 200, { sessionID, srpB: server.computeB().toString('base64') });
       },
     ],
@@ -107,14 +107,16 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
         const body = await readJson(req, config.maxJsonBytes);
         const sessionID = stringField(body, 'sessionID', { pattern: SESSION_ID });
         const srpM1 = Buffer.from(b64Field(body, 'srpM1', { max: 64 }), 'base64');
-        const session = srpSessions.take(sessionID);
+        const session = srpSessions.take(sessionID) ?? madeUpSrpSessions.take(sessionID);
         if (!session) throw unauthorized('unknown or expired SRP session');
-        if (session.userId === undefined) throw unauthorized('wrong email or password');
-        auth.checkFailures(session.userId);
+        // Failures count per SRP user id, made up or not, so the limit answers alike for both.
+        const subject = `srp:${session.srpUserID}`;
+        auth.checkFailures(subject);
         try {
+          if (session.userId === undefined) throw new Error('a made-up verifier never verifies');
           session.server.checkM1(srpM1);
         } catch {
-          auth.recordFailure(session.userId);
+          auth.recordFailure(subject);
           throw unauthorized('wrong email or password');
         }
         const user = store.userById(session.userId);
@@ -148,6 +150,19 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     ],
 
     [
+      'PUT',
+      '/api/users/me/identity',
+      async ({ req, res }) => {
+        const user = auth.requireUser(req);
+        const body = await readJson(req, config.maxJsonBytes);
+        if (Object.keys(signingAttributesField(body)).length === 0) throw badRequest('the signing key fields are missing');
+        if (user.keyAttributes.signingPublicKey !== undefined) throw conflict('the account already has a signing key');
+        store.setKeyAttributes(user.id, { ...user.keyAttributes, ...signingAttributesField(body) });
+        sendEmpty(res, 204);
+      },
+    ],
+
+    [
       'GET',
       '/api/users/public-key',
       async ({ req, res, query }) => {
@@ -155,8 +170,16 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
         const email = emailField({ email: query.get('email') });
         const user = store.userByEmail(email);
         if (!user) throw notFound('no account with that email');
-        const publicKey = publicKeyOverrides.get(email) ?? user.keyAttributes.publicKey;
-        sendJson(res, 200, { id: user.id, email: user.email, publicKey });
+        const { publicKey, signingPublicKey, identitySignature } = {
+          ...user.keyAttributes,
+          ...publicKeyOverrides.get(email),
+        };
+        sendJson(res, 200, {
+          id: user.id,
+          email: user.email,
+          publicKey,
+          ...(signingPublicKey ? { signingPublicKey, identitySignature } : {}),
+        });
       },
     ],
   ];

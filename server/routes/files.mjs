@@ -1,4 +1,6 @@
-// File records (claiming their uploaded objects), listings, downloads with Range, ML data.
+// File records (claiming their uploaded objects) and their removal, listings, downloads with
+// Range, ML data. Adding and removing a file may carry its signed album log entry (`logEntry`),
+// appended in the same transaction (routes/album-log.mjs).
 import { MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_ML_JSON_BYTES, MAX_ML_QUERY_IDS, SIZES } from '../config.mjs';
 import {
   b64Field,
@@ -15,6 +17,7 @@ import {
 } from '../http.mjs';
 import { ObjectClaimed } from '../store/metadata.mjs';
 import { fileView } from './access.mjs';
+import { appendingLog, logEntryField } from './album-log.mjs';
 import { sendBlob } from './download.mjs';
 
 const WRAPPED_KEY = SIZES.key + SIZES.mac;
@@ -56,7 +59,8 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
       async ({ req, res }) => {
         const user = auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
-        const collection = access.ownedCollection(user, String(intField(body, 'collectionID')));
+        const collection = access.writableCollection(user, String(intField(body, 'collectionID')));
+        const log = body.logEntry === undefined ? undefined : logEntryField(body, collection.id);
         const encryptedKey = b64Field(body, 'encryptedKey', { bytes: WRAPPED_KEY });
         const keyDecryptionNonce = b64Field(body, 'keyDecryptionNonce', { bytes: SIZES.nonce });
         const metadataPart = objectField(body, 'metadata');
@@ -76,17 +80,20 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
         for (const p of parts) claiming.add(p.objectKey);
         try {
           for (const p of parts) await blobs.claim(p.objectKey);
-          const created = store.createFile(
-            {
-              collectionID: collection.id,
-              ownerID: user.id,
-              encryptedKey,
-              keyDecryptionNonce,
-              metadata,
-              file: { objectKey: file.objectKey, decryptionHeader: file.decryptionHeader },
-              thumbnail: { objectKey: thumbnail.objectKey, decryptionHeader: thumbnail.decryptionHeader },
-            },
-            now(),
+          const created = appendingLog(() =>
+            store.createFile(
+              {
+                collectionID: collection.id,
+                ownerID: user.id,
+                encryptedKey,
+                keyDecryptionNonce,
+                metadata,
+                file: { objectKey: file.objectKey, decryptionHeader: file.decryptionHeader },
+                thumbnail: { objectKey: thumbnail.objectKey, decryptionHeader: thumbnail.decryptionHeader },
+              },
+              now(),
+              log,
+            ),
           );
           sendJson(res, 201, created);
         } catch (e) {
@@ -95,6 +102,24 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
         } finally {
           for (const p of parts) claiming.delete(p.objectKey);
         }
+      },
+    ],
+
+    [
+      'DELETE',
+      '/api/files/:id',
+      async ({ req, res, params }) => {
+        const user = auth.requireUser(req);
+        const file = access.readableFile(user, params.id);
+        const role = access.roleOf(user, store.collection(file.collectionID));
+        if (role !== 'owner' && !(role === 'collaborator' && file.ownerID === user.id)) {
+          throw forbidden("only the album's owner, or the collaborator who added it, removes a file");
+        }
+        const body = await readJson(req, config.maxJsonBytes, { optional: true });
+        const log = body.logEntry === undefined ? undefined : logEntryField(body, file.collectionID);
+        const keys = appendingLog(() => store.removeFile(file, now(), log));
+        for (const key of keys) await blobs.remove(key); // after the commit: a crash leaves bytes nothing points to
+        sendEmpty(res, 204);
       },
     ],
 

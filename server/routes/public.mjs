@@ -3,6 +3,7 @@ import { readJson, sendJson } from '../http.mjs';
 import { fileView } from './access.mjs';
 import { sendBlob } from './download.mjs';
 import { fileIdsField } from './files.mjs';
+import { logPage } from './album-log.mjs';
 
 export function publicRoutes({ store, blobs, config, access }) {
   return [
@@ -10,8 +11,22 @@ export function publicRoutes({ store, blobs, config, access }) {
       'GET',
       '/api/public/collection',
       async ({ req, res }) => {
-        const { id, encryptedName, nameDecryptionNonce } = access.publicCollection(req);
-        sendJson(res, 200, { id, encryptedName, nameDecryptionNonce });
+        const c = access.publicCollection(req);
+        sendJson(res, 200, {
+          id: c.id,
+          encryptedName: c.encryptedName,
+          nameDecryptionNonce: c.nameDecryptionNonce,
+          expiresAt: c.linkExpiresAt,
+          allowDownload: c.linkAllowDownload,
+        });
+      },
+    ],
+
+    [
+      'GET',
+      '/api/public/log',
+      async ({ req, res, query }) => {
+        sendJson(res, 200, logPage(store, access.publicCollection(req).id, query));
       },
     ],
 

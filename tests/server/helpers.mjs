@@ -178,9 +178,12 @@ export async function login(url, email, password) {
   return { ...verify, token, masterKey, secretKey };
 }
 
-/** Recovery with the recovery key: sets `newPassword`; resolves to the complete call's answer. */
-export async function recover(url, email, recoveryKey, newPassword, { tamper = false } = {}) {
-  const begin = await api(url, 'POST', '/api/recovery/begin', { body: { email } });
+/**
+ * Recovery with the recovery key: sets `newPassword`; resolves to the complete call's answer.
+ * `begun`: the answer of a begin call made earlier, instead of a new one.
+ */
+export async function recover(url, email, recoveryKey, newPassword, { tamper = false, begun } = {}) {
+  const begin = begun ? { status: 200, json: begun } : await api(url, 'POST', '/api/recovery/begin', { body: { email } });
   if (begin.status !== 200) return begin;
   const r = begin.json;
   const masterKey = core.secretbox.decrypt(
