@@ -223,3 +223,26 @@ test('every finding has its own plain-words message naming the album', () => {
   }
   assert.match(texts[0], /than you saw on 2 January 2025 at 09:30 UTC \(change 2 of 5\)/);
 });
+
+test('thumbnails are bounded before decoding: bytes before download, declared pixels before any bitmap', async () => {
+  const { default: jpeg } = await import('jpeg-js');
+  const { PNG } = await import('pngjs');
+  const small = jpeg.encode({ width: 320, height: 240, data: Buffer.alloc(320 * 240 * 4, 200) }, 80).data;
+  assert.deepEqual(trust.checkThumbnail(small), { ok: true, format: 'jpeg', width: 320, height: 240 });
+  const png = PNG.sync.write(Object.assign(new PNG({ width: 16, height: 16 }), { data: Buffer.alloc(16 * 16 * 4, 9) }));
+  assert.equal(trust.checkThumbnail(png).ok, true);
+  // A PNG declaring 20000 x 20000 pixels: its IHDR is enough to refuse it (the rest need not even exist).
+  const bomb = Buffer.from(png);
+  bomb.writeUInt32BE(20000, 16);
+  bomb.writeUInt32BE(20000, 20);
+  assert.deepEqual(trust.checkThumbnail(bomb), { ok: false, reason: 'too-many-pixels' });
+  const wide = Buffer.from(png);
+  wide.writeUInt32BE(4096, 16); // 4096 x 16: few pixels, but a side over the bound
+  assert.deepEqual(trust.checkThumbnail(wide), { ok: false, reason: 'too-many-pixels' });
+  assert.deepEqual(trust.checkThumbnail(core.randomBytes(5000)), { ok: false, reason: 'not-an-image' });
+  assert.deepEqual(trust.checkThumbnail(new Uint8Array(0)), { ok: false, reason: 'not-an-image' });
+  assert.deepEqual(trust.checkThumbnail(new Uint8Array(trust.MAX_THUMBNAIL_BYTES + 1)), { ok: false, reason: 'too-large' });
+  assert.equal(trust.thumbnailSizeAllowed(389 * 1024), true);
+  assert.equal(trust.thumbnailSizeAllowed(trust.MAX_THUMBNAIL_BYTES + 1), false);
+  assert.equal(trust.thumbnailSizeAllowed(0), false);
+});

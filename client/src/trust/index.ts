@@ -77,3 +77,11 @@ export {
   type RecordHead,
   type ContactCheck,
 } from './record.js';
+export {
+  checkThumbnail,
+  thumbnailSizeAllowed,
+  MAX_THUMBNAIL_BYTES,
+  MAX_THUMBNAIL_SIDE,
+  MAX_THUMBNAIL_PIXELS,
+  type ThumbnailCheck,
+} from './thumbnail.js';
