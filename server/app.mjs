@@ -24,14 +24,14 @@ import { recordRoutes } from './routes/record.mjs';
 const DB_FILE = 'metadata.sqlite';
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
-/** Turns ['GET', '/api/files/:id/file', handler] into a matcher on the raw (undecoded) path. */
-function compile([method, pattern, handler]) {
+/** Turns [ROUTES.fileContents, handler] into a matcher on the raw (undecoded) path. */
+function compile([{ method, path: pattern }, handler]) {
   const names = [];
   const source = pattern.replace(/:(\w+)/g, (_, name) => {
     names.push(name);
     return '([^/]+)';
   });
-  return { method, regex: new RegExp(`^${source}$`), names, handler };
+  return { method, pattern, regex: new RegExp(`^${source}$`), names, handler };
 }
 
 /**
@@ -154,6 +154,8 @@ export async function startGalleryServer(options = {}) {
       integrityCheck: () => store.integrityCheck(),
       /** Runs the hourly upkeep now. */
       prune,
+      /** The routes served: [{ method, path }] (held to contract/routes.mjs and docs/server-api.md). */
+      routes: () => routes.map(({ method, pattern }) => ({ method, path: pattern })),
       dataDir,
     },
   };

@@ -2,6 +2,7 @@
 // entries opaquely and in order. It reads only an entry's album, sequence number and previous
 // hash (contract/album-log.mjs) and appends it only at the head; it verifies no signature and
 // folds nothing: clients do, and compare what the server lists with it.
+import { ROUTES } from '../../contract/routes.mjs';
 import { LOG_SIGNATURE_BYTES, MAX_LOG_ENTRY_BYTES, MAX_LOG_PAGE, readLogEntryHead } from '../../contract/album-log.mjs';
 import { b64Field, badRequest, conflict, objectField, readJson, sendJson } from '../http.mjs';
 import { sha256 } from '../secrets.mjs';
@@ -48,8 +49,7 @@ export const logPage = (store, collectionId, query) => {
 export function albumLogRoutes({ store, auth, config, access }) {
   return [
     [
-      'GET',
-      '/api/collections/:id/log',
+      ROUTES.log,
       async ({ req, res, params, query }) => {
         const { collection } = access.readableCollection(auth.requireUser(req), params.id);
         sendJson(res, 200, logPage(store, collection.id, query));
@@ -57,8 +57,7 @@ export function albumLogRoutes({ store, auth, config, access }) {
     ],
 
     [
-      'POST',
-      '/api/collections/:id/log',
+      ROUTES.appendLog,
       async ({ req, res, params }) => {
         const { collection } = access.readableCollection(auth.requireUser(req), params.id);
         const log = logEntryField(await readJson(req, config.maxJsonBytes), collection.id, '');

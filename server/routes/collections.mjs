@@ -2,6 +2,7 @@
 // collaborator), change a role, unshare, leave, public links (with expiry and a download flag).
 // Every change may carry its signed album log entry (`logEntry`), appended in the same
 // transaction as the change: both happen or neither (routes/album-log.mjs).
+import { ROUTES } from '../../contract/routes.mjs';
 import { MAX_NAME_BYTES, SIZES } from '../config.mjs';
 import { b64Field, badRequest, emailField, intField, notFound, readJson, sendEmpty, sendJson } from '../http.mjs';
 import { randomBytes } from '../secrets.mjs';
@@ -54,8 +55,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
 
   return [
     [
-      'POST',
-      '/api/collections',
+      ROUTES.createCollection,
       async ({ req, res }) => {
         const user = auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
@@ -72,8 +72,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     ],
 
     [
-      'GET',
-      '/api/collections',
+      ROUTES.collections,
       async ({ req, res }) => {
         const user = auth.requireUser(req);
         sendJson(
@@ -85,8 +84,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     ],
 
     [
-      'POST',
-      '/api/collections/:id/rename',
+      ROUTES.rename,
       async ({ req, res, params }) => {
         const collection = access.ownedCollection(auth.requireUser(req), params.id);
         const body = await readJson(req, config.maxJsonBytes, { optional: true });
@@ -101,8 +99,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     ],
 
     [
-      'POST',
-      '/api/collections/:id/share',
+      ROUTES.share,
       async ({ req, res, params }) => {
         const user = auth.requireUser(req);
         const collection = access.ownedCollection(user, params.id);
@@ -120,8 +117,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     ],
 
     [
-      'POST',
-      '/api/collections/:id/role',
+      ROUTES.role,
       async ({ req, res, params }) => {
         const collection = access.ownedCollection(auth.requireUser(req), params.id);
         const body = await readJson(req, config.maxJsonBytes, { optional: true });
@@ -134,8 +130,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     ],
 
     [
-      'POST',
-      '/api/collections/:id/unshare',
+      ROUTES.unshare,
       async ({ req, res, params }) => {
         const collection = access.ownedCollection(auth.requireUser(req), params.id);
         const body = await readJson(req, config.maxJsonBytes, { optional: true });
@@ -147,8 +142,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     ],
 
     [
-      'POST',
-      '/api/collections/:id/leave',
+      ROUTES.leave,
       async ({ req, res, params }) => {
         const user = auth.requireUser(req);
         const { collection, role } = access.readableCollection(user, params.id);
@@ -160,8 +154,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     ],
 
     [
-      'POST',
-      '/api/collections/:id/public-link',
+      ROUTES.createPublicLink,
       async ({ req, res, params }) => {
         const collection = access.ownedCollection(auth.requireUser(req), params.id);
         const body = await readJson(req, config.maxJsonBytes, { optional: true });
@@ -177,8 +170,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     ],
 
     [
-      'DELETE',
-      '/api/collections/:id/public-link',
+      ROUTES.deletePublicLink,
       async ({ req, res, params }) => {
         const collection = access.ownedCollection(auth.requireUser(req), params.id);
         const log = logOf(await readJson(req, config.maxJsonBytes, { optional: true }), collection.id);

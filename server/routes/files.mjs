@@ -1,6 +1,7 @@
 // File records (claiming their uploaded objects) and their removal, listings, downloads with
 // Range, ML data. Adding and removing a file may carry its signed album log entry (`logEntry`),
 // appended in the same transaction (routes/album-log.mjs).
+import { ROUTES } from '../../contract/routes.mjs';
 import { MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_ML_JSON_BYTES, MAX_ML_QUERY_IDS, SIZES } from '../config.mjs';
 import {
   b64Field,
@@ -54,8 +55,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
 
   return [
     [
-      'POST',
-      '/api/files',
+      ROUTES.createFile,
       async ({ req, res }) => {
         const user = auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
@@ -106,8 +106,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'DELETE',
-      '/api/files/:id',
+      ROUTES.removeFile,
       async ({ req, res, params }) => {
         const user = auth.requireUser(req);
         const file = access.readableFile(user, params.id);
@@ -124,8 +123,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'GET',
-      '/api/collections/:id/files',
+      ROUTES.files,
       async ({ req, res, params }) => {
         const user = auth.requireUser(req);
         const { collection } = access.readableCollection(user, params.id);
@@ -134,8 +132,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'GET',
-      '/api/files/:id/file',
+      ROUTES.fileContents,
       async ({ req, res, params }) => {
         const file = access.readableFile(auth.requireUser(req), params.id);
         await sendBlob(req, res, blobs, file.file.objectKey);
@@ -143,8 +140,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'GET',
-      '/api/files/:id/thumbnail',
+      ROUTES.thumbnail,
       async ({ req, res, params }) => {
         const file = access.readableFile(auth.requireUser(req), params.id);
         await sendBlob(req, res, blobs, file.thumbnail.objectKey);
@@ -152,8 +148,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'PUT',
-      '/api/files/:id/ml',
+      ROUTES.putMlData,
       async ({ req, res, params }) => {
         const user = auth.requireUser(req);
         const file = access.readableFile(user, params.id);
@@ -165,8 +160,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'POST',
-      '/api/files/ml',
+      ROUTES.mlData,
       async ({ req, res }) => {
         const user = auth.requireUser(req);
         const ids = fileIdsField(await readJson(req, config.maxJsonBytes));

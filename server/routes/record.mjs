@@ -2,6 +2,7 @@
 // per account (its pinned contacts and the album heads it has seen, encrypted under its master
 // key). A write names the version it makes, which must follow the stored one (compare-and-swap),
 // so two devices never overwrite each other: the second gets 409 and merges.
+import { ROUTES } from '../../contract/routes.mjs';
 import { MAX_RECORD_BYTES, MAX_RECORD_JSON_BYTES, SIZES } from '../config.mjs';
 import { b64Field, conflict, intField, readJson, sendEmpty, sendJson } from '../http.mjs';
 import { RecordConflict } from '../store/metadata.mjs';
@@ -9,8 +10,7 @@ import { RecordConflict } from '../store/metadata.mjs';
 export function recordRoutes({ store, auth, now }) {
   return [
     [
-      'GET',
-      '/api/users/me/record',
+      ROUTES.record,
       async ({ req, res }) => {
         const user = auth.requireUser(req);
         sendJson(res, 200, store.record(user.id) ?? { version: 0 });
@@ -18,8 +18,7 @@ export function recordRoutes({ store, auth, now }) {
     ],
 
     [
-      'PUT',
-      '/api/users/me/record',
+      ROUTES.putRecord,
       async ({ req, res }) => {
         const user = auth.requireUser(req);
         const body = await readJson(req, MAX_RECORD_JSON_BYTES);

@@ -7,6 +7,7 @@
 // key, and a challenge really sealed to it. Its challenges are kept like real ones, and failed
 // completions count per email for both, so the rate limit answers alike. Challenges are limited
 // per email (pending.mjs), not by one cap for everyone.
+import { ROUTES } from '../../contract/routes.mjs';
 import { b64Field, conflict, emailField, readJson, sendJson, stringField, unauthorized } from '../http.mjs';
 import { randomBytes, randomKey, sameBytes, sha256 } from '../secrets.mjs';
 import { srpFields } from './accounts.mjs';
@@ -33,8 +34,7 @@ export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenge
 
   return [
     [
-      'POST',
-      '/api/recovery/begin',
+      ROUTES.recoveryBegin,
       async ({ req, res }) => {
         const email = emailField(await readJson(req, config.maxJsonBytes));
         const user = store.userByEmail(email);
@@ -50,8 +50,7 @@ export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenge
     ],
 
     [
-      'POST',
-      '/api/recovery/complete',
+      ROUTES.recoveryComplete,
       async ({ req, res }) => {
         const body = await readJson(req, config.maxJsonBytes);
         const challengeID = stringField(body, 'challengeID', { pattern: CHALLENGE_ID });

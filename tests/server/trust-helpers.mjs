@@ -2,7 +2,7 @@
 // albums whose signed logs they write, and the listings an honest server would send, so each
 // test changes one thing the way a lying server would.
 import { loadCryptoCore } from '../../js/dist/crypto.js';
-import * as trust from '../../build/trust/index.mjs';
+import { trust } from '../../build/client/index.mjs';
 
 export const core = await loadCryptoCore();
 export { trust };
