@@ -95,7 +95,7 @@ function failure(e) {
 
 /** A new account's keys, made by the client's sign-up ceremony; every secret kept for the tests. */
 export async function makeAccount(url, email, password) {
-  const keys = await client.makeAccountKeys(clientOptions(url), password);
+  const keys = await client.makeAccountKeys(clientOptions(url), email, password);
   return {
     email,
     password,

@@ -5,7 +5,7 @@
 // keys are believed only with a valid self-signature for the address asked about.
 import { sameBytes, sha256 } from './bytes.js';
 import { encodeStatement } from './canonical.js';
-import { type TrustCrypto, verifies } from './crypto.js';
+import { type Bytes, type TrustCrypto, verifies } from './crypto.js';
 import { TrustError } from './errors.js';
 
 export const IDENTITY_TAG = 'cipherlens/identity/1';
@@ -46,7 +46,7 @@ export async function signIdentity(
   email: string,
   boxPublicKey: Uint8Array,
   signingSecretKey: Uint8Array,
-): Promise<Uint8Array> {
+): Promise<Bytes> {
   const signingPublicKey = signingSecretKey.subarray(32, 64); // libsodium's secret key: seed ‖ public key
   return crypto.sign.detached(identityStatement(email, boxPublicKey, signingPublicKey), signingSecretKey);
 }
@@ -72,8 +72,8 @@ export async function verificationId(crypto: TrustCrypto, boxPublicKey: Uint8Arr
 /** An account's own keys once checked: its box key and its signing key pair. */
 export interface OwnIdentity {
   email: string;
-  boxPublicKey: Uint8Array;
-  signing: { publicKey: Uint8Array; secretKey: Uint8Array };
+  boxPublicKey: Bytes;
+  signing: { publicKey: Bytes; secretKey: Bytes };
 }
 
 /**

@@ -112,7 +112,9 @@ export async function openRecord(
 ): Promise<AccountRecord> {
   let value: unknown;
   try {
-    value = JSON.parse(fromUtf8.decode(await crypto.secretbox.decrypt(sealed.encryptedData, sealed.decryptionNonce, masterKey)));
+    value = JSON.parse(
+      fromUtf8.decode(await crypto.secretbox.decrypt(sealed.encryptedData.slice(), sealed.decryptionNonce, masterKey)),
+    );
   } catch {
     throw bad('it does not open with this account’s key');
   }

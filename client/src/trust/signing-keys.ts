@@ -2,16 +2,16 @@
 // fields beside Ente's, which stay as they are. The 32-byte Ed25519 seed is wrapped with the
 // master key as Ente wraps the box secret key; the public key and the self-signature travel in
 // the clear. Made at sign-up, or at the first unlock of an account made before them.
-import type { TrustCrypto } from './crypto.js';
+import type { Bytes, TrustCrypto } from './crypto.js';
 import { TrustError } from './errors.js';
 import { checkOwnIdentity, type Identity, type OwnIdentity, signIdentity } from './identity.js';
 
 /** The four fields, as bytes. */
 export interface SigningAttributes {
-  signingPublicKey: Uint8Array;
-  encryptedSigningKey: Uint8Array;
-  signingKeyDecryptionNonce: Uint8Array;
-  identitySignature: Uint8Array;
+  signingPublicKey: Bytes;
+  encryptedSigningKey: Bytes;
+  signingKeyDecryptionNonce: Bytes;
+  identitySignature: Bytes;
 }
 
 export const SIGNING_ATTRIBUTE_BYTES = Object.freeze({
@@ -28,7 +28,7 @@ export const SIGNING_ATTRIBUTE_BYTES = Object.freeze({
 export async function makeSigningAttributes(
   crypto: TrustCrypto,
   { email, boxPublicKey, masterKey }: { email: string; boxPublicKey: Uint8Array; masterKey: Uint8Array },
-): Promise<{ attributes: SigningAttributes; signing: { publicKey: Uint8Array; secretKey: Uint8Array } }> {
+): Promise<{ attributes: SigningAttributes; signing: { publicKey: Bytes; secretKey: Bytes } }> {
   const seed = await crypto.randomBytes(32);
   try {
     const signing = await crypto.sign.seedKeypair(seed);
@@ -64,14 +64,18 @@ export async function openSigningAttributes(
   }: {
     email: string;
     boxPublicKey: Uint8Array;
-    attributes: SigningAttributes;
+    attributes: { [K in keyof SigningAttributes]: Uint8Array };
     masterKey: Uint8Array;
     secretKey: Uint8Array;
   },
 ): Promise<OwnIdentity> {
   let seed: Uint8Array;
   try {
-    seed = await crypto.secretbox.decrypt(attributes.encryptedSigningKey, attributes.signingKeyDecryptionNonce, masterKey);
+    seed = await crypto.secretbox.decrypt(
+      attributes.encryptedSigningKey.slice(),
+      attributes.signingKeyDecryptionNonce,
+      masterKey,
+    );
   } catch {
     throw new TrustError('identity', "this account's signing key does not open with its master key");
   }
