@@ -31,7 +31,11 @@ export { cipherSize, uploadFile, type NewFileInput } from './library/upload.js';
 export { encryptStream, decryptStream, chunksOf, type Source } from './library/streams.js';
 export { putClipEmbedding, clipEmbeddings, ML_CLIENT } from './library/ml-data.js';
 // Sharing
-export { Sharing, KeyChangedError, type PinStore, type PreparedShare } from './sharing/sharing.js';
-export { publicLink, parsePublicLink, type OpenedLink } from './sharing/public-link.js';
+export { Sharing, KeyChangedError, type PreparedShare } from './sharing/sharing.js';
+export { lookUpContact, ContactError, type ContactIdentity } from './sharing/contacts.js';
+export { linkUrl, parsePublicLink, type OpenedLink } from './sharing/public-link.js';
+export { RecordKeeper, memoryDeviceStore, type DeviceStore, type SealedRecord, type RecordFinding } from './account/record.js';
+export { ThumbnailRejected, ReadOnlyAlbum } from './library/library.js';
+export type { AlbumTrust } from './library/album-trust.js';
 // The trust layer: identities, pinned contacts, signed album logs, listings against them.
 export * as trust from './trust/index.js';

@@ -133,9 +133,19 @@ test('album listings: a forged own album, an unsigned or re-keyed share, a chang
   const forgedListing = { ...forged.listing(mallory), owner: { id: alice.accountId, email: alice.email } };
   const f1 = await trust.compareAlbum(forgedState, forgedListing, alice.me, { mine: false });
   assert.deepEqual(f1, [
-    { kind: 'unverified-share', albumId: 54, ownerEmail: 'alice@example.test' },
+    { kind: 'not-yours', albumId: 54 },
     { kind: 'owner', albumId: 54 },
   ]);
+  // The same with the server's log claiming her account as its author: still not hers.
+  assert.deepEqual(
+    await trust.compareAlbum(
+      { ...forgedState, owner: { ...forgedState.owner, accountId: alice.accountId } },
+      forgedListing,
+      alice.me,
+      { mine: false },
+    ),
+    [{ kind: 'not-yours', albumId: 54 }],
+  );
   // Listed as hers with a key she cannot open under her master key: the caller knows `mine` is false.
   // If the server could make her master key open it (it cannot), the log's owner would still not be her.
   assert.deepEqual(await trust.compareAlbum(forgedState, forgedListing, alice.me, { mine: true }), [

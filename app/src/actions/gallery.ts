@@ -1,8 +1,8 @@
 // The signed-in gallery: opening it (albums, the first one shown, search started), albums shared
 // since login appearing on focus, choosing and creating albums.
-import { Library, Sharing, type Album, type GalleryFile } from '../../../client/src/index.js';
+import { Library, RecordKeeper, Sharing, type Album, type GalleryFile } from '../../../client/src/index.js';
 import type { Ctx } from '../context.js';
-import { indexedDbPins } from '../pins.js';
+import { indexedDbRecords } from '../device-store.js';
 import { GallerySearch } from '../search.js';
 import { ThumbnailCache } from '../thumbnails.js';
 import { busy, showError } from './feedback.js';
@@ -13,13 +13,16 @@ const DEFAULT_ALBUM = 'My photos';
 export async function openGallery(ctx: Ctx) {
   const { live, store } = ctx;
   const session = live.session!;
-  const library = Library.of(session);
+  const keeper = new RecordKeeper(session, indexedDbRecords);
+  const library = Library.of(session, keeper);
   live.library = library;
-  live.sharing = new Sharing(session, indexedDbPins);
+  live.keeper = keeper;
+  live.sharing = new Sharing(session, library, keeper);
   live.search = new GallerySearch(ctx.core, library, ctx.base);
   live.thumbnails = new ThumbnailCache((file) => library.thumbnail(file));
   store.set({ screen: 'gallery', error: null, account: { email: session.email, verificationId: '' } });
   const albums = await busy(ctx, 'Opening your albums…', async () => {
+    await keeper.load();
     const list = await library.loadAlbums();
     if (!list.length) list.push(await library.createAlbum(DEFAULT_ALBUM));
     return list;

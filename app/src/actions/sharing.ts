@@ -1,7 +1,6 @@
 // Sharing an album (the share dialog: their email, both verification IDs, confirm) and its
 // public link (the link dialog).
 import { isStatus, KeyChangedError } from '../../../client/src/index.js';
-import { publicLink } from '../../../client/src/index.js';
 import type { Ctx } from '../context.js';
 import type { ShareState } from '../state.js';
 import { busy, messageOf } from './feedback.js';
@@ -45,9 +44,9 @@ export async function confirmShare(ctx: Ctx) {
 
 export async function createLink(ctx: Ctx) {
   const { album } = ctx.store.get();
-  const session = ctx.live.session;
-  if (!album || !session) return;
-  const link = await busy(ctx, 'Creating the link…', () => publicLink(session, album, ctx.base.origin));
+  const sharing = ctx.live.sharing;
+  if (!album || !sharing) return;
+  const link = await busy(ctx, 'Creating the link…', () => sharing.setLink(album, ctx.base.origin));
   if (link) ctx.store.set({ link });
 }
 

@@ -122,6 +122,10 @@ export async function compareAlbum(
   const findings: Finding[] = [];
   if (mine) {
     if (!sameBytes(state.owner.signingKey, me.signingKey)) findings.push({ kind: 'not-yours', albumId });
+  } else if (listed.owner.id === me.accountId) {
+    // Listed as this account's own, yet its key is not wrapped with this account's master key:
+    // the server made it (and can read whatever goes into it).
+    findings.push({ kind: 'not-yours', albumId });
   } else {
     if (ownerKey && !sameBytes(state.owner.signingKey, ownerKey)) findings.push({ kind: 'owner-key', albumId, ownerEmail });
     const member = state.members.get(me.accountId);

@@ -7,6 +7,8 @@ import { createHttp, type Credentials, type HttpOptions } from './http.js';
 import { parse, type Parser } from './parse.js';
 import { uploadObject, type ByteChunks, type UploadOptions } from './upload.js';
 import { toWire } from './wire-form.js';
+import { ApiError } from './errors.js';
+import { MAX_THUMBNAIL_BYTES } from '../trust/thumbnail.js';
 
 /** What sign-up and recovery send for SRP (as Ente: a UUID, a salt and the verifier). */
 export interface SrpSetup {
@@ -65,6 +67,36 @@ export interface RecoveryCompletion extends SrpSetup {
   opsLimit: number;
 }
 
+/** A body read up to `max` bytes: one longer is cancelled there, never held whole. */
+async function boundedBytes(res: Response, max: number): Promise<Uint8Array<ArrayBuffer>> {
+  const tooLarge = () => new ApiError(0, 'too_large', `the server sent more than ${max} bytes`);
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
+  if (declared > max) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  const reader = res.body?.getReader();
+  for (;;) {
+    const next = await reader?.read();
+    if (!next || next.done) break;
+    length += next.value.length;
+    if (length > max) {
+      await reader?.cancel();
+      throw tooLarge();
+    }
+    parts.push(next.value);
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /**
  * A client of the server for one set of credentials: none (sign-up, login, recovery), an
  * account's `token`, or a public link's `accessToken`.
@@ -77,7 +109,6 @@ export function createApi(options: HttpOptions = {}, credentials: Credentials = 
   const done = async (res: Promise<Response>): Promise<void> => {
     await (await res).arrayBuffer();
   };
-  const bytes = async (res: Promise<Response>) => new Uint8Array(await (await res).arrayBuffer());
 
   return {
     credentials,
@@ -158,8 +189,9 @@ export function createApi(options: HttpOptions = {}, credentials: Credentials = 
         signal,
         headers: range ? { range } : {},
       }),
-    thumbnail: (id: number, signal?: AbortSignal) =>
-      bytes(http(isLink ? ROUTES.publicThumbnail : ROUTES.thumbnail, { params: { id }, signal })),
+    /** A thumbnail's ciphertext, refused (ApiError 'too_large') as soon as it runs past `maxBytes`. */
+    thumbnail: async (id: number, signal?: AbortSignal, maxBytes = MAX_THUMBNAIL_BYTES) =>
+      boundedBytes(await http(isLink ? ROUTES.publicThumbnail : ROUTES.thumbnail, { params: { id }, signal }), maxBytes),
     putMlData: (id: number, body: EncryptedBlob) => done(http(ROUTES.putMlData, { params: { id }, json: toWire(body) })),
     mlData: (fileIDs: number[]) =>
       json(http(isLink ? ROUTES.publicMlData : ROUTES.mlData, { json: { fileIDs } }), answers.mlEntries, 'ML data'),
