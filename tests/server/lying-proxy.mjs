@@ -87,6 +87,17 @@ export async function startLyingProxy(upstream) {
     clear: () => {
       lies.length = 0;
     },
+    /** A call to the real server behind the proxy (what a lie may build its answer from). */
+    async upstream(method, path, token, body) {
+      const headers = token ? { 'x-auth-token': token } : {};
+      const buf = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      return forward(method, path, headers, buf);
+    },
+    /** The real server's answer for `email`'s public key. */
+    async upstreamContact(email, token) {
+      return (await this.upstream('GET', `/api/users/public-key?email=${encodeURIComponent(email)}`, token)).json;
+    },
     async close() {
       server.closeAllConnections?.();
       await new Promise((ok) => server.close(() => ok()));

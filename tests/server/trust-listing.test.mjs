@@ -224,6 +224,7 @@ test('every finding has its own plain-words message naming the album', () => {
     { kind: 'unverified-share', albumId: 1, ownerEmail: 'x@y.z' },
     { kind: 'sealed-key', albumId: 1, ownerEmail: 'x@y.z' },
     { kind: 'owner-key', albumId: 1, ownerEmail: 'x@y.z' },
+    { kind: 'link-off', albumId: 1 },
   ];
   const texts = kinds.map((f) => trust.describe(f, { album: 'Trip' }));
   assert.equal(new Set(texts).size, kinds.length, 'distinct messages');

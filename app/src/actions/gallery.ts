@@ -22,8 +22,7 @@ export async function openGallery(ctx: Ctx) {
   live.thumbnails = new ThumbnailCache((file) => library.thumbnail(file));
   store.set({ screen: 'gallery', error: null, account: { email: session.email, verificationId: '' } });
   const albums = await busy(ctx, 'Opening your albums…', async () => {
-    await keeper.load();
-    const list = await library.loadAlbums();
+    const list = await library.loadAlbums(); // reads the account record first
     if (!list.length) list.push(await library.createAlbum(DEFAULT_ALBUM));
     return list;
   });

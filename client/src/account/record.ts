@@ -63,6 +63,7 @@ export class RecordKeeper {
 
   /** The record from the server, merged with this device's last one. */
   async load(): Promise<AccountRecord> {
+    this.findings = [];
     const served = await this.session.api.record();
     const onServer =
       served.version > 0 && served.encryptedData && served.decryptionNonce

@@ -86,6 +86,8 @@ export class Library {
   /** The account's albums (owned and shared with it), names and keys opened, logs verified. */
   async loadAlbums(): Promise<Album[]> {
     const keys = this.account();
+    // The heads this account's other devices saw since, and its pins, come with the record.
+    await this.keeper?.load();
     const { items, rejected } = await this.api.collections();
     this.unreadableAlbums = rejected;
     for (const c of items) {
@@ -179,6 +181,8 @@ export class Library {
       album.trust.findings.push({ kind: 'name', albumId: c.id });
     if (!ownerKey || !state || !sameBytes(state.owner.signingKey, ownerKey))
       album.trust.findings.push({ kind: 'owner-key', albumId: c.id, ownerEmail: 'the link' });
+    else if (!state.link.enabled || (state.link.expiresAt > 0 && state.link.expiresAt <= Date.now()))
+      album.trust.findings.push({ kind: 'link-off', albumId: c.id });
     this.albums.set(album.id, album);
     return album;
   }

@@ -62,7 +62,9 @@ export type Finding =
   /** The key this account got is not the one the owner's share statement sealed. */
   | { kind: 'sealed-key'; albumId: number; ownerEmail: string }
   /** The album's owner signs with another key than the one pinned for that address. */
-  | { kind: 'owner-key'; albumId: number; ownerEmail: string };
+  | { kind: 'owner-key'; albumId: number; ownerEmail: string }
+  /** A public link the log says is off (or expired), still served. */
+  | { kind: 'link-off'; albumId: number };
 
 export type FilePart = 'content header' | 'content size' | 'thumbnail' | 'thumbnail size' | 'metadata';
 

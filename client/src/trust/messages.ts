@@ -64,6 +64,8 @@ export function describe(f: Finding, { album, when = formatTime }: Wording): str
       return `${a} is shown as shared by ${f.ownerEmail}, but ${f.ownerEmail} never signed that share: it is read-only, and nothing you add goes into it.`;
     case 'sealed-key':
       return `The key the server gave you for ${a} is not the one ${f.ownerEmail} shared: it is read-only, and nothing you add goes into it.`;
+    case 'link-off':
+      return `The server still serves ${a} through a link its owner turned off or that expired.`;
     case 'owner-key':
       return `${a} is signed with a different key than the one you checked for ${f.ownerEmail}: it may not be theirs. It is read-only.`;
   }
