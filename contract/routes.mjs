@@ -74,8 +74,6 @@ export const HEADERS = Object.freeze({
   authToken: 'X-Auth-Token',
   accessToken: 'X-Auth-Access-Token',
   uploadOffset: 'Upload-Offset',
-  uploadLength: 'Upload-Length',
-  retryAfter: 'Retry-After',
 });
 
 /** The error codes of `{ error, message }` answers. */

@@ -22,13 +22,19 @@ export interface Live {
   thumbnails?: ThumbnailCache<GalleryFile>;
 }
 
+/** Forgets the live objects (the caller closed them); flows still awaiting see them gone. */
+export function clearLive(live: Live): void {
+  for (const key of Object.keys(live) as (keyof Live)[]) delete live[key];
+}
+
 export interface Ctx {
   core: CoreWorker<CryptoCore>;
   /** Where the app is served (its workers, wasm and models sit beside index.html). */
   base: URL;
   client: ClientOptions;
   store: Store<AppState>;
-  live: Live;
+  /** The same object for the page's life: fields set at login, cleared at lock (clearLive). */
+  readonly live: Live;
 }
 
 export const AppContext = createContext<Ctx | null>(null);

@@ -1,8 +1,38 @@
 // What the gallery's browser suites share: a device (a browser context whose pages fail the suite
 // on any CSP violation), and the steps people take in the app, by its elements' ids.
-import { cspViolations, screenshot } from './server.mjs';
+import { before, after } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startGalleryServer } from '../../server/app.mjs';
+import { cspViolations, launchChromium, screenshot } from './server.mjs';
 
 export const SLOW = { timeout: 120_000 };
+
+/** The built app; GALLERY_APP_DIR points a suite at another build (to compare with it). */
+export const APP_DIR = process.env.GALLERY_APP_DIR ?? fileURLToPath(new URL('../../build/app/', import.meta.url));
+
+/**
+ * For a suite: before it, the gallery's server (server/app.mjs, in-process, on a temporary data
+ * folder, serving APP_DIR) and Chromium start; after it, both close. The returned object gets
+ * `server` and `browser` once started.
+ */
+export function gallerySuite(name) {
+  const env = {};
+  let dataDir;
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), `gallery-${name}-`));
+    env.server = await startGalleryServer({ dataDir, port: 0, appDir: APP_DIR });
+    env.browser = await launchChromium();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+  return env;
+}
 
 /**
  * A browser context (a device) at `url` whose pages fail the suite on any CSP violation (seen by

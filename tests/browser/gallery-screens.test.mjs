@@ -2,47 +2,29 @@
 // screenshots (test-results/screens-<size>-*.png) to look at; each page must show no error and
 // break no CSP rule (the helpers' devices fail the suite on a violation). The flows and their
 // assertions are gallery.test.mjs's; this file is about what people see.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startGalleryServer } from '../../server/app.mjs';
 import { loadCryptoCore } from '../../js/dist/crypto.js';
-import { launchChromium, screenshot } from './server.mjs';
+import { screenshot } from './server.mjs';
 import { colourPhoto } from './assets.mjs';
-import { logIn, openDevice, searchFor, searchReady, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
+import { gallerySuite, logIn, openDevice, searchFor, searchReady, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
 
-const APP_DIR = process.env.GALLERY_APP_DIR ?? fileURLToPath(new URL('../../build/app/', import.meta.url));
 const SIZES = { desktop: { width: 1200, height: 850 }, phone: { width: 390, height: 844 } };
 const A = { email: 'ada@example.com', password: 'correct horse battery' };
 const B = { email: 'ben@example.com', password: 'tr0ub4dor & 3' };
 
-let server;
-let browser;
-let dataDir;
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'gallery-screens-'));
-  server = await startGalleryServer({ dataDir, port: 0, appDir: APP_DIR });
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const env = gallerySuite('screens');
 
 for (const [size, viewport] of Object.entries(SIZES)) {
   test(`every screen at ${size} size (${viewport.width}×${viewport.height})`, { timeout: 300_000 }, async () => {
     const shot = (page, name) => screenshot(page, `screens-${size}-${name}`);
     const first = size === 'desktop';
-    const { page, context } = await openDevice(browser, `${server.url}/`, { viewport });
+    const { page, context } = await openDevice(env.browser, `${env.server.url}/`, { viewport });
     await page.waitForSelector('body[data-screen="login"]');
     await shot(page, '01-login');
     if (first) {
       // B exists to share with; A signs up on camera.
-      const b = await openDevice(browser, `${server.url}/`, { viewport });
+      const b = await openDevice(env.browser, `${env.server.url}/`, { viewport });
       await signUp(b.page, B);
       await b.context.close();
       await page.click('#show-signup');
@@ -103,16 +85,16 @@ for (const [size, viewport] of Object.entries(SIZES)) {
 
     // The server lies about B's key: the share dialog warns.
     const { publicKey } = (await loadCryptoCore()).box.keypair();
-    server.testing.substitutePublicKey(B.email, Buffer.from(publicKey).toString('base64'));
+    env.server.testing.substitutePublicKey(B.email, Buffer.from(publicKey).toString('base64'));
     await page.click('#share-button');
     await page.fill('#share-email', B.email);
     await page.click('#share-form button');
     await page.waitForSelector('#share-error:not([hidden])', SLOW);
     await shot(page, '13-key-changed');
     await page.click('#share-dialog form[method="dialog"] button');
-    server.testing.clearSubstitutedPublicKeys();
+    env.server.testing.clearSubstitutedPublicKeys();
 
-    const visitor = await openDevice(browser, link, { viewport });
+    const visitor = await openDevice(env.browser, link, { viewport });
     await visitor.page.waitForSelector('body[data-screen="public"]');
     await thumbnailsShown(visitor.page, 3, '#public-grid');
     await shot(visitor.page, '14-public');

@@ -3,20 +3,14 @@
 // in place, and thumbnails come from a bounded cache, seeded by the upload itself), and a 10 MiB
 // photo goes up in one PATCH per 4 MiB + 17 ciphertext chunk, each at a chunk's offset.
 // GALLERY_APP_DIR=<a build of the app> runs the same counts against another build.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startGalleryServer } from '../../server/app.mjs';
 import { CHUNK_BYTES } from '../../js/dist/crypto.js';
 import { UPLOAD_PIECE_BYTES } from '../../contract/limits.mjs';
-import { launchChromium, screenshot } from './server.mjs';
+import { screenshot } from './server.mjs';
 import { colourPhoto, noisePhoto } from './assets.mjs';
-import { openDevice, searchReady, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
+import { gallerySuite, openDevice, searchReady, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
 
-const APP_DIR = process.env.GALLERY_APP_DIR ?? fileURLToPath(new URL('../../build/app/', import.meta.url));
 const ADDED = 26;
 const COLOURS = [
   'red',
@@ -34,19 +28,7 @@ const COLOURS = [
   'brown',
 ];
 
-let server;
-let browser;
-let dataDir;
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'gallery-uploads-'));
-  server = await startGalleryServer({ dataDir, port: 0, appDir: APP_DIR });
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const env = gallerySuite('uploads');
 
 /** Every request the page makes to the API: method, path, Upload-Offset. */
 function apiLog(page) {
@@ -79,7 +61,7 @@ async function scrollThrough(page) {
 }
 
 test('26 photos added to an open album: each thumbnail downloaded at most once, tiles kept in place', SLOW, async () => {
-  const { page, context } = await openDevice(browser, `${server.url}/`);
+  const { page, context } = await openDevice(env.browser, `${env.server.url}/`);
   const log = apiLog(page);
   await page.waitForSelector('body[data-screen="login"]');
   await signUp(page, { email: 'uploader@example.com', password: 'correct horse battery' });
@@ -124,7 +106,7 @@ test('26 photos added to an open album: each thumbnail downloaded at most once, 
 });
 
 test('a 10 MiB photo uploads in one PATCH per ciphertext chunk', SLOW, async () => {
-  const { page, context } = await openDevice(browser, `${server.url}/`);
+  const { page, context } = await openDevice(env.browser, `${env.server.url}/`);
   const log = apiLog(page);
   await page.fill('#login-email', 'uploader@example.com');
   await page.fill('#login-password', 'correct horse battery');

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ROUTES } from '../../contract/routes.mjs';
+import { ERROR_CODES, HEADERS, ROUTES } from '../../contract/routes.mjs';
 import * as limits from '../../contract/limits.mjs';
 import { CIPHER_CHUNK_BYTES } from '../../js/dist/crypto.js';
 import { startTestServer } from './helpers.mjs';
@@ -86,4 +86,14 @@ test("the limits the document states are the contract's", () => {
   assert.equal(limits.MAX_ML_BYTES, mlMiB * MiB);
   const [ids] = number(/`\{ fileIDs: \[\.\.\.\] \}` \(at most (\d+)\)/);
   assert.equal(limits.MAX_ML_QUERY_IDS, ids);
+});
+
+test("the error codes and headers the document names are the contract's", () => {
+  const codes = /Codes used:\s*([^.]*)\./.exec(DOC)?.[1];
+  assert.ok(codes, 'the document lists the error codes');
+  assert.deepEqual(
+    [...codes.matchAll(/`(\w+)`/g)].map((m) => m[1]),
+    [...ERROR_CODES],
+  );
+  for (const name of Object.values(HEADERS)) assert.ok(DOC.includes(`\`${name}`), `the document names ${name}`);
 });

@@ -6,7 +6,7 @@ import {
   signUp as clientSignUp,
   type Session,
 } from '../../../client/src/index.js';
-import type { Ctx } from '../context.js';
+import { clearLive, type Ctx } from '../context.js';
 import { initialState, type Screen } from '../state.js';
 import { busy, progress, showError } from './feedback.js';
 import { openGallery } from './gallery.js';
@@ -55,7 +55,7 @@ export async function lock(ctx: Ctx) {
   live.library?.close();
   live.thumbnails?.clear();
   const session = live.session;
-  ctx.live = {};
+  clearLive(live);
   await session?.lock();
   const viewer = ctx.store.get().viewer;
   if (viewer?.imageUrl) URL.revokeObjectURL(viewer.imageUrl);

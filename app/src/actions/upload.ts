@@ -53,7 +53,7 @@ export async function uploadFiles(ctx: Ctx, list: Iterable<File>) {
         { contents: f.stream(), size: f.size, thumbnail: described.thumbnail, meta },
         (done, total) => updateRow(ctx, row.id, { done, total }),
       );
-      if (library !== live.library) return;
+      if (library !== live.library) return; // locked meanwhile
       live.thumbnails?.put(file, described.thumbnail);
       thumbnails.set(file, described.thumbnail);
       store.set((s) => ({

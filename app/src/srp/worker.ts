@@ -5,22 +5,24 @@ import { expose, transfer } from 'comlink';
 import type { SrpLogin } from '../../../client/src/account/srp-engine.js';
 import { srpLogin, srpSetup } from '../../../client/src/account/srp.js';
 
-let login: SrpLogin | null = null;
+/** The calls the page makes; one login attempt at most per worker. */
+function serve() {
+  let login: SrpLogin | null = null;
+  return {
+    setup(subKey: Uint8Array) {
+      const { srpUserID, srpSalt, srpVerifier } = srpSetup(subKey);
+      subKey.fill(0);
+      return transfer({ srpUserID, srpSalt, srpVerifier }, [srpSalt.buffer, srpVerifier.buffer]);
+    },
+    start(srpUserID: string, srpSalt: Uint8Array, subKey: Uint8Array) {
+      login = srpLogin(srpUserID, srpSalt, subKey);
+      subKey.fill(0);
+      return login.A();
+    },
+    M1: (B: Uint8Array) => login!.M1(B),
+    checkM2: (M2: Uint8Array) => login!.checkM2(M2),
+  };
+}
+export type SrpWorkerApi = ReturnType<typeof serve>;
 
-const api = {
-  setup(subKey: Uint8Array) {
-    const { srpUserID, srpSalt, srpVerifier } = srpSetup(subKey);
-    subKey.fill(0);
-    return transfer({ srpUserID, srpSalt, srpVerifier }, [srpSalt.buffer, srpVerifier.buffer]);
-  },
-  start(srpUserID: string, srpSalt: Uint8Array, subKey: Uint8Array) {
-    login = srpLogin(srpUserID, srpSalt, subKey);
-    subKey.fill(0);
-    return login.A();
-  },
-  M1: (B: Uint8Array) => login!.M1(B),
-  checkM2: (M2: Uint8Array) => login!.checkM2(M2),
-};
-export type SrpWorkerApi = typeof api;
-
-expose(api);
+expose(serve());

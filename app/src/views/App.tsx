@@ -25,6 +25,11 @@ const SCREENS = {
 
 function Busy() {
   const busy = useApp((s) => s.busy);
+  const running = busy !== null;
+  useEffect(() => {
+    if (running) document.body.dataset.busy = 'true';
+    else delete document.body.dataset.busy;
+  }, [running]);
   return (
     <div id="busy" class="busy" hidden={!busy}>
       <p id="busy-label">{busy?.label}</p>
@@ -44,14 +49,9 @@ function ErrorLine() {
 
 export function App() {
   const screen = useApp((s) => s.screen);
-  const busy = useApp((s) => s.busy !== null);
   useEffect(() => {
     document.body.dataset.screen = screen;
   }, [screen]);
-  useEffect(() => {
-    if (busy) document.body.dataset.busy = 'true';
-    else delete document.body.dataset.busy;
-  }, [busy]);
   const Screen = SCREENS[screen];
   return (
     <>

@@ -10,6 +10,17 @@ interface DialogProps {
   children: ComponentChildren;
 }
 
+/** The dialog's "Close" button (a method="dialog" form: closing needs no script). */
+export function CloseButton({ secondary = true }: { secondary?: boolean }) {
+  return (
+    <form method="dialog">
+      <button type="submit" class={secondary ? 'secondary' : undefined}>
+        Close
+      </button>
+    </form>
+  );
+}
+
 export function Dialog({ id, open, onClose, children }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {

@@ -1,7 +1,7 @@
 // The signed-in gallery: albums on the side; the album shown with its actions, the search and
 // upload lines, and its grid (files can be dropped on it).
-import { useState } from 'preact/hooks';
-import type { Album } from '../../../client/src/index.js';
+import { useCallback, useState } from 'preact/hooks';
+import type { Album, GalleryFile } from '../../../client/src/index.js';
 import { openShare, createLink } from '../actions/sharing.js';
 import { uploadFiles } from '../actions/upload.js';
 import { openViewer } from '../actions/viewer.js';
@@ -86,6 +86,7 @@ export function AlbumScreen() {
   const files = useApp((s) => s.files);
   const scores = useApp((s) => s.scores);
   const [over, setOver] = useState(false);
+  const open = useCallback((f: GalleryFile) => openViewer(ctx, f), [ctx]);
   const thumbnails = ctx.live.thumbnails;
   return (
     <section id="screen-gallery" class="gallery">
@@ -109,9 +110,7 @@ export function AlbumScreen() {
             uploadFiles(ctx, [...(e.dataTransfer?.files ?? [])]);
           }}
         >
-          {thumbnails && files && (
-            <Grid id="grid" files={files} scores={scores} thumbnails={thumbnails} onOpen={(f) => openViewer(ctx, f)} />
-          )}
+          {thumbnails && files && <Grid id="grid" files={files} scores={scores} thumbnails={thumbnails} onOpen={open} />}
           {album && files && !scores && files.length === 0 && (
             <p id="empty" class="empty">
               {album.mine ? 'No photos yet: drop photos and videos here, or use “Add photos & videos”.' : 'This album is empty.'}

@@ -1,7 +1,7 @@
 // A grid of tiles, one per file, keyed by its id: a new file adds a tile, nothing is rebuilt.
 // A tile asks the thumbnail cache for its image only once it scrolls near the view.
 import { memo } from 'preact/compat';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { FILE_TYPE, type GalleryFile } from '../../../client/src/index.js';
 import type { ThumbnailCache } from '../thumbnails.js';
 
@@ -48,7 +48,9 @@ const Tile = memo(function Tile({ file, score, thumbnails, nearView, onOpen }: T
   const ref = useRef<HTMLElement>(null);
   const [src, setSrc] = useState<string>();
   const [broken, setBroken] = useState(false);
-  useEffect(() => {
+  // Watched as soon as it is in the page (not after paint): a tile the grid scrolls past before
+  // an effect would have run is still seen.
+  useLayoutEffect(() => {
     let live = true;
     const stop = nearView.watch(ref.current!, () =>
       thumbnails.url(file).then(

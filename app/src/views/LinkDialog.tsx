@@ -2,7 +2,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { closeLink } from '../actions/sharing.js';
 import { useApp, useCtx } from '../hooks.js';
-import { Dialog } from './Dialog.js';
+import { CloseButton, Dialog } from './Dialog.js';
 
 export function LinkDialog() {
   const ctx = useCtx();
@@ -16,11 +16,7 @@ export function LinkDialog() {
       <h2>Public link</h2>
       <p>Anyone with this link can see the album. The part after # is the album's key: browsers never send it to the server.</p>
       <input id="link-url" ref={input} readOnly aria-label="Public link" value={link ?? ''} />
-      <form method="dialog">
-        <button type="submit" class="secondary">
-          Close
-        </button>
-      </form>
+      <CloseButton />
     </Dialog>
   );
 }

@@ -2,7 +2,7 @@
 // by a call) before the album key is sealed to them; a key the server changed is refused.
 import { closeShare, confirmShare, prepareShare } from '../actions/sharing.js';
 import { formFields, useApp, useCtx } from '../hooks.js';
-import { Dialog } from './Dialog.js';
+import { CloseButton, Dialog } from './Dialog.js';
 
 export function ShareDialog() {
   const ctx = useCtx();
@@ -48,11 +48,7 @@ export function ShareDialog() {
       <p id="share-done" class="ok" hidden={!share?.done}>
         {share?.done}
       </p>
-      <form method="dialog">
-        <button type="submit" class="secondary">
-          Close
-        </button>
-      </form>
+      <CloseButton />
     </Dialog>
   );
 }

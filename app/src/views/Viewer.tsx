@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { closeViewer } from '../actions/viewer.js';
 import { useApp, useCtx } from '../hooks.js';
 import { playVideo } from '../playback.js';
-import { Dialog } from './Dialog.js';
+import { CloseButton, Dialog } from './Dialog.js';
 
 export function Viewer() {
   const ctx = useCtx();
@@ -31,9 +31,7 @@ export function Viewer() {
       <img id="viewer-image" alt={viewer?.file.meta.title ?? ''} src={viewer?.imageUrl} hidden={!viewer?.imageUrl} />
       <video id="viewer-video" ref={video} controls muted hidden={!viewer?.video} />
       <p id="viewer-title">{failure ?? viewer?.title}</p>
-      <form method="dialog">
-        <button type="submit">Close</button>
-      </form>
+      <CloseButton secondary={false} />
     </Dialog>
   );
 }
