@@ -253,11 +253,13 @@ export class Library {
         trust.findings.push({ kind: 'history', albumId: album.id, error });
     }
     let records = items.map((record) => ({ record, entry: undefined as GalleryFile['entry'] }));
-    album.fileFindings = [];
+    // A thumbnail refused earlier stays said (it is not downloaded again).
+    const refused = (album.fileFindings ?? []).filter((f) => f.kind === 'thumbnail' && items.some((r) => r.id === f.fileId));
+    album.fileFindings = refused;
     if (trust?.state) {
       const compared = await compareFiles(trust.state, items, this.elsewhere(album.id));
       records = compared.files;
-      album.fileFindings = compared.findings;
+      album.fileFindings = [...compared.findings, ...refused];
     }
     const out: GalleryFile[] = [];
     let unreadable = rejected;
