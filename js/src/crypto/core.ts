@@ -28,6 +28,11 @@ export interface CryptoCore extends ReturnType<typeof makeKeys> {
   stream: ReturnType<typeof makeStream>;
   /** X25519 key pairs and sealed boxes: how Ente shares a collection key with another account. */
   box: ReturnType<typeof makeBox>;
+  /**
+   * Ed25519 signatures (RFC 8032): an account's signing identity, which signs what it shares and
+   * its album log entries.
+   */
+  sign: ReturnType<typeof makeSign>;
   /** BIP39 English phrases: Ente's 24-word recovery key. */
   mnemonic: ReturnType<typeof makeMnemonic>;
   /**

@@ -4,7 +4,9 @@ import { SIGNATURE_BYTES, SIGN_PUBLIC_KEY_BYTES, SIGN_SECRET_KEY_BYTES, SIGN_SEE
 
 /** A signing key pair: the secret key is libsodium's 64 bytes (seed, then public key). */
 export interface SigningKeyPair {
+  /** 32 bytes: share it (it verifies this key pair's signatures). */
   publicKey: Uint8Array<ArrayBuffer>;
+  /** 64 bytes (seed, then public key): keep it secret. */
   secretKey: Uint8Array<ArrayBuffer>;
 }
 
@@ -21,6 +23,7 @@ export function makeSign(heap: Heap) {
       return { publicKey: heap.read(pk, SIGN_PUBLIC_KEY_BYTES), secretKey: heap.read(sk, SIGN_SECRET_KEY_BYTES) };
     });
   return {
+    /** A new random key pair (`crypto_sign_keypair`). */
     keypair(): SigningKeyPair {
       return pair((pk, sk) => mod.signKeypair(pk, sk));
     },
