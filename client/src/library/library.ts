@@ -4,6 +4,7 @@
 // counted, what the log does not vouch for is left out and reported, never shown half-read.
 import type { RecordKeeper } from '../account/record.js';
 import type { Session } from '../account/session.js';
+import { concatBytes } from '../bytes.js';
 import type { ClientCrypto } from '../crypto.js';
 import { sameBytes, toHex } from '../trust/bytes.js';
 import { canonicalEmail, verifyIdentity } from '../trust/identity.js';
@@ -27,6 +28,8 @@ import { decryptStream } from './streams.js';
 import { uploadFile, type NewFileInput, type UploadProgress } from './upload.js';
 
 const utf8 = new TextEncoder();
+/** Findings a member's change between the listing and the log could cause (checked twice). */
+const RACY = new Set<Finding['kind']>(['name', 'owner', 'members', 'unverified-share', 'sealed-key']);
 
 /** A thumbnail refused before it was decoded (too large, not its entry's bytes, not a bounded image). */
 export class ThumbnailRejected extends Error {
@@ -90,6 +93,7 @@ export class Library {
     await this.keeper?.load();
     const { items, rejected } = await this.api.collections();
     this.unreadableAlbums = rejected;
+    const listed: Album[] = [];
     for (const c of items) {
       let album = this.albums.get(c.id);
       if (album) album.sharees = c.sharees;
@@ -104,7 +108,26 @@ export class Library {
         this.albums.set(c.id, album);
       }
       album.listed = c;
-      album.trust = await verifyAlbum(this.trustContext, c, album.mine, album.trust);
+      listed.push(album);
+    }
+    // Each album's log read and checked side by side (a worker pool verifies the signatures).
+    await Promise.all(
+      listed.map(async (album) => {
+        album.trust = await verifyAlbum(this.trustContext, album.listed!, album.mine, album.trust);
+      }),
+    );
+    // A member's change between the listing and the log reads as a difference: those that differ
+    // are listed and read once more, and only what holds both times is reported.
+    const differing = listed.filter((a) => a.trust?.findings.some((f) => RACY.has(f.kind)));
+    if (differing.length) {
+      const again = new Map((await this.api.collections()).items.map((c) => [c.id, c]));
+      for (const album of differing) {
+        const c = again.get(album.id);
+        if (!c) continue;
+        album.listed = c;
+        album.sharees = c.sharees;
+        album.trust = await verifyAlbum(this.trustContext, c, album.mine, album.trust);
+      }
     }
     await this.pinOwners();
     await this.noteSeen();
@@ -245,19 +268,25 @@ export class Library {
    * that do not open are counted in `album.unreadable`.
    */
   async loadFiles(album: Album): Promise<GalleryFile[]> {
-    const { items, rejected } = await this.api.files(album.id);
     const trust = album.trust;
-    if (trust?.state) {
+    // The listing first, then the log brought up to date (so it is at least as new); a member's
+    // change in between reads as a difference, so a listing that differs is read once more.
+    const listAndCompare = async () => {
+      const listing = await this.api.files(album.id);
+      if (!trust?.state) return { listing, compared: undefined };
       const error = await refreshLog(this.trustContext, album.id, trust);
       if (error && !trust.findings.some((f) => f.kind === 'history'))
         trust.findings.push({ kind: 'history', albumId: album.id, error });
-    }
+      return { listing, compared: trust.state && (await compareFiles(trust.state, listing.items, this.elsewhere(album.id))) };
+    };
+    let { listing, compared } = await listAndCompare();
+    if (compared && !compared.equal) ({ listing, compared } = await listAndCompare());
+    const { items, rejected } = listing;
     let records = items.map((record) => ({ record, entry: undefined as GalleryFile['entry'] }));
     // A thumbnail refused earlier stays said (it is not downloaded again).
     const refused = (album.fileFindings ?? []).filter((f) => f.kind === 'thumbnail' && items.some((r) => r.id === f.fileId));
     album.fileFindings = refused;
-    if (trust?.state) {
-      const compared = await compareFiles(trust.state, items, this.elsewhere(album.id));
+    if (compared) {
       records = compared.files;
       album.fileFindings = [...compared.findings, ...refused];
     }
@@ -360,18 +389,8 @@ export class Library {
   /** The whole file's plaintext. */
   async contents(file: GalleryFile, signal?: AbortSignal): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
-    let length = 0;
-    for await (const part of this.contentStream(file, signal)) {
-      parts.push(part);
-      length += part.length;
-    }
-    const out = new Uint8Array(length);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    for await (const part of this.contentStream(file, signal)) parts.push(part);
+    return concatBytes(parts);
   }
 
   /** Every finding about `album`: its log and listing, and its files. */

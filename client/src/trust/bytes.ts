@@ -1,16 +1,10 @@
 // Small byte helpers of the trust layer: SHA-256 (WebCrypto, in browsers and Node alike),
-// comparison, hex and base64 for records and messages.
+// comparison and hex.
+import { concatBytes } from '../bytes.js';
 
 /** SHA-256 of the concatenation of `parts`. */
 export async function sha256(...parts: Uint8Array[]): Promise<Uint8Array<ArrayBuffer>> {
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', all));
+  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', concatBytes(parts)));
 }
 
 export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
@@ -25,14 +19,4 @@ export const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.t
 export function fromHex(text: string): Uint8Array<ArrayBuffer> {
   if (!/^(?:[0-9a-f]{2})*$/.test(text)) throw new RangeError('not lower-case hex');
   return Uint8Array.from(text.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
-}
-
-export function toB64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-export function fromB64(text: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }

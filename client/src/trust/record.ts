@@ -5,7 +5,8 @@
 // devices shown different keys for one address leave a conflict to warn about), and an album's
 // seen head only moves forward (two different heads at one sequence number are a fork).
 import type { LogHead } from './album-log.js';
-import { fromB64, fromHex, toB64, toHex } from './bytes.js';
+import { fromB64, toB64 } from '../wire/b64.js';
+import { fromHex, toHex } from './bytes.js';
 import type { TrustCrypto } from './crypto.js';
 import { TrustError } from './errors.js';
 import { canonicalEmail, type Identity } from './identity.js';

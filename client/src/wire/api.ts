@@ -7,6 +7,7 @@ import { createHttp, type Credentials, type HttpOptions } from './http.js';
 import { parse, type Parser } from './parse.js';
 import { uploadObject, type ByteChunks, type UploadOptions } from './upload.js';
 import { toWire } from './wire-form.js';
+import { concatBytes } from '../bytes.js';
 import { ApiError } from './errors.js';
 import { MAX_THUMBNAIL_BYTES } from '../trust/thumbnail.js';
 
@@ -88,13 +89,7 @@ async function boundedBytes(res: Response, max: number): Promise<Uint8Array<Arra
     }
     parts.push(next.value);
   }
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /**
