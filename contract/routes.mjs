@@ -30,6 +30,7 @@ export const ROUTES = Object.freeze({
   putIdentity: route('PUT', '/api/users/me/identity', 'account'),
   record: route('GET', '/api/users/me/record', 'account'),
   putRecord: route('PUT', '/api/users/me/record', 'account'),
+  usage: route('GET', '/api/users/me/usage', 'account'),
   recoveryBegin: route('POST', '/api/recovery/begin', 'none'),
   recoveryComplete: route('POST', '/api/recovery/complete', 'none'),
   // Contacts
@@ -84,7 +85,11 @@ export const ERROR_CODES = Object.freeze([
   'not_found',
   'conflict',
   'too_large',
+  'quota_exceeded',
+  'timeout',
   'rate_limited',
+  'insufficient_storage',
+  'unavailable',
   'server_error',
 ]);
 

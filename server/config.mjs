@@ -2,6 +2,7 @@
 // the ones tests need to shorten (windows, TTLs); main.mjs reads a few from the environment.
 import { DEFAULT_MAX_OBJECT_BYTES } from '../contract/limits.mjs';
 
+const MiB = 1024 * 1024;
 const MINUTE_MS = 60 * 1000;
 
 export const DEFAULTS = Object.freeze({
@@ -11,7 +12,7 @@ export const DEFAULTS = Object.freeze({
   appDir: 'build/app',
   /** Session tokens live this long (TOKEN_TTL_SECONDS). */
   tokenTtlSeconds: 7 * 24 * 60 * 60,
-  /** Failed SRP verifications allowed per SRP user id, and recovery completions per address, per window. */
+  /** Failed SRP verifications allowed per SRP user id, and recovery completions per email, per window. */
   maxAuthFailures: 5,
   authFailureWindowMs: 15 * MINUTE_MS,
   /** An SRP session is single-use and expires. */
@@ -20,15 +21,25 @@ export const DEFAULTS = Object.freeze({
   recoveryTtlMs: 10 * MINUTE_MS,
   /** An upload no file record claimed within this long is dropped (its bytes and its row). */
   unclaimedUploadTtlMs: 7 * 24 * 60 * MINUTE_MS,
-  /**
-   * SRP sessions and recovery challenges waiting in memory, in two pools that each drop their
-   * oldest when full (pending.mjs): real accounts', and made-up subjects', so a flood of made-up
-   * ones never crowds out a real one.
-   */
-  maxPendingAccounts: 100000,
-  maxPendingMadeUp: 10000,
   /** One uploaded object (a file's stream ciphertext or a thumbnail): MAX_OBJECT_BYTES. */
   maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES,
+  /** Bytes an account may hold, uploads in progress included (QUOTA_BYTES; 0: no limit). */
+  quotaBytes: 50 * 1024 * MiB,
+  /** Sign-ups, SRP steps and recovery steps per client address per window (beyond: 429). */
+  addressLimit: Object.freeze({ max: 120, windowMs: MINUTE_MS }),
+  /** Client addresses from the last X-Forwarded-For hop (TRUST_PROXY=1, behind a load balancer). */
+  trustProxy: false,
+  /** A PATCH with no new bytes for this long has stalled: the next PATCH takes its lock over. */
+  uploadLockStaleMs: 5 * 1000,
+  /** A request body (a piece) that stops arriving for this long is dropped and its connection closed. */
+  bodyIdleTimeoutMs: 30 * 1000,
+  /** Headers must arrive within this long, a whole request (an 8 MiB piece) within requestTimeoutMs. */
+  headersTimeoutMs: 20 * 1000,
+  requestTimeoutMs: 120 * 1000,
+  /** On SIGTERM, requests in flight get this long to finish before their connections close. */
+  shutdownGraceMs: 25 * 1000,
+  /** Writes one JSON line per request here (main.mjs: stdout); none by default. */
+  log: undefined,
 });
 
 // The contract's sizes and limits (the client checks against the same ones).
@@ -43,6 +54,5 @@ export {
   MAX_RECORD_BYTES,
   MAX_RECORD_JSON_BYTES,
   SIZES,
+  LISTING_PAGE_MAX,
 } from '../contract/limits.mjs';
-/** SRP sessions and recovery challenges waiting per subject (an SRP user id, an email); pending.mjs. */
-export const MAX_PENDING_PER_SUBJECT = 5;

@@ -25,9 +25,9 @@ export function logEntryField(body, collectionId, name = 'logEntry') {
 }
 
 /** Runs a store change that appends a log entry; one that does not extend the head answers 409. */
-export function appendingLog(change) {
+export async function appendingLog(change) {
   try {
-    return change();
+    return await change();
   } catch (e) {
     if (e instanceof LogConflict) throw conflict('the log moved on: read it again and sign the next entry');
     throw e;
@@ -41,8 +41,8 @@ function sinceParam(query) {
   return Number(text);
 }
 
-export const logPage = (store, collectionId, query) => {
-  const rows = store.logFrom(collectionId, sinceParam(query), MAX_LOG_PAGE);
+export const logPage = async (store, collectionId, query) => {
+  const rows = await store.logFrom(collectionId, sinceParam(query), MAX_LOG_PAGE);
   return { entries: rows.map(({ seq, entry, signature }) => ({ seq, entry, signature })), more: rows.length === MAX_LOG_PAGE };
 };
 
@@ -51,17 +51,17 @@ export function albumLogRoutes({ store, auth, config, access }) {
     [
       ROUTES.log,
       async ({ req, res, params, query }) => {
-        const { collection } = access.readableCollection(auth.requireUser(req), params.id);
-        sendJson(res, 200, logPage(store, collection.id, query));
+        const { collection } = await access.readableCollection(await auth.requireUser(req), params.id);
+        sendJson(res, 200, await logPage(store, collection.id, query));
       },
     ],
 
     [
       ROUTES.appendLog,
       async ({ req, res, params }) => {
-        const { collection } = access.readableCollection(auth.requireUser(req), params.id);
+        const { collection } = await access.readableCollection(await auth.requireUser(req), params.id);
         const log = logEntryField(await readJson(req, config.maxJsonBytes), collection.id, '');
-        appendingLog(() => store.appendLog(collection.id, log));
+        await appendingLog(() => store.appendLog(collection.id, log));
         sendJson(res, 201, { seq: log.seq, hash: Buffer.from(log.hash, 'hex').toString('base64') });
       },
     ],

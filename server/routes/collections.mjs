@@ -23,8 +23,8 @@ const roleField = (body, fallback) => {
 const logOf = (body, collectionId) => (body.logEntry === undefined ? undefined : logEntryField(body, collectionId));
 
 export function collectionRoutes({ store, auth, config, now, access }) {
-  const view = (c, me) => {
-    const sharees = store.sharees(c.id);
+  const view = async (c, me) => {
+    const sharees = await store.sharees(c.id);
     const mine = c.ownerID === me.id;
     return {
       id: c.id,
@@ -45,9 +45,9 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     };
   };
   /** The sharee named by `email` of `collection`, or 404. */
-  const shareeOf = (collection, email) => {
-    const sharee = store.userByEmail(email);
-    if (!sharee || !store.sharees(collection.id).some((s) => s.id === sharee.id)) {
+  const shareeOf = async (collection, email) => {
+    const sharee = await store.userByEmail(email);
+    if (!sharee || !(await store.sharees(collection.id)).some((s) => s.id === sharee.id)) {
       throw notFound('the collection is not shared with that email');
     }
     return sharee;
@@ -57,9 +57,9 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     [
       ROUTES.createCollection,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
+        const user = await auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
-        const id = store.createCollection({
+        const id = await store.createCollection({
           ownerID: user.id,
           encryptedKey: b64Field(body, 'encryptedKey', { bytes: WRAPPED_KEY }),
           keyDecryptionNonce: b64Field(body, 'keyDecryptionNonce', { bytes: SIZES.nonce }),
@@ -74,26 +74,23 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     [
       ROUTES.collections,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
-        sendJson(
-          res,
-          200,
-          store.collectionsOf(user.id).map((c) => view(c, user)),
-        );
+        const user = await auth.requireUser(req);
+        const collections = await store.collectionsOf(user.id);
+        sendJson(res, 200, await Promise.all(collections.map((c) => view(c, user))));
       },
     ],
 
     [
       ROUTES.rename,
       async ({ req, res, params }) => {
-        const collection = access.ownedCollection(auth.requireUser(req), params.id);
+        const collection = await access.ownedCollection(await auth.requireUser(req), params.id);
         const body = await readJson(req, config.maxJsonBytes, { optional: true });
         const name = {
           encryptedName: b64Field(body, 'encryptedName', { min: SIZES.mac, max: MAX_NAME_BYTES }),
           nameDecryptionNonce: b64Field(body, 'nameDecryptionNonce', { bytes: SIZES.nonce }),
         };
         const log = logOf(body, collection.id);
-        appendingLog(() => store.renameCollection(collection.id, name, now(), log));
+        await appendingLog(() => store.renameCollection(collection.id, name, now(), log));
         sendEmpty(res, 204);
       },
     ],
@@ -101,17 +98,17 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     [
       ROUTES.share,
       async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const collection = access.ownedCollection(user, params.id);
+        const user = await auth.requireUser(req);
+        const collection = await access.ownedCollection(user, params.id);
         const body = await readJson(req, config.maxJsonBytes, { optional: true });
         const email = emailField(body);
         const encryptedKey = b64Field(body, 'encryptedKey', { bytes: SEALED_KEY });
         const role = roleField(body, 'viewer');
         const log = logOf(body, collection.id);
-        const sharee = store.userByEmail(email);
+        const sharee = await store.userByEmail(email);
         if (!sharee) throw notFound('no account with that email');
         if (sharee.id === user.id) throw badRequest('cannot share with yourself');
-        appendingLog(() => store.setShare(collection.id, sharee.id, encryptedKey, now(), role, log));
+        await appendingLog(() => store.setShare(collection.id, sharee.id, encryptedKey, now(), role, log));
         sendEmpty(res, 204);
       },
     ],
@@ -119,12 +116,12 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     [
       ROUTES.role,
       async ({ req, res, params }) => {
-        const collection = access.ownedCollection(auth.requireUser(req), params.id);
+        const collection = await access.ownedCollection(await auth.requireUser(req), params.id);
         const body = await readJson(req, config.maxJsonBytes, { optional: true });
-        const sharee = shareeOf(collection, emailField(body));
+        const sharee = await shareeOf(collection, emailField(body));
         const role = roleField(body);
         const log = logOf(body, collection.id);
-        appendingLog(() => store.setRole(collection.id, sharee.id, role, now(), log));
+        await appendingLog(() => store.setRole(collection.id, sharee.id, role, now(), log));
         sendEmpty(res, 204);
       },
     ],
@@ -132,11 +129,11 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     [
       ROUTES.unshare,
       async ({ req, res, params }) => {
-        const collection = access.ownedCollection(auth.requireUser(req), params.id);
+        const collection = await access.ownedCollection(await auth.requireUser(req), params.id);
         const body = await readJson(req, config.maxJsonBytes, { optional: true });
-        const sharee = shareeOf(collection, emailField(body));
+        const sharee = await shareeOf(collection, emailField(body));
         const log = logOf(body, collection.id);
-        appendingLog(() => store.removeShare(collection.id, sharee.id, now(), log));
+        await appendingLog(() => store.removeShare(collection.id, sharee.id, now(), log));
         sendEmpty(res, 204);
       },
     ],
@@ -144,11 +141,11 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     [
       ROUTES.leave,
       async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const { collection, role } = access.readableCollection(user, params.id);
+        const user = await auth.requireUser(req);
+        const { collection, role } = await access.readableCollection(user, params.id);
         if (role === 'owner') throw badRequest('the owner cannot leave its own album');
         const log = logOf(await readJson(req, config.maxJsonBytes, { optional: true }), collection.id);
-        appendingLog(() => store.removeShare(collection.id, user.id, now(), log));
+        await appendingLog(() => store.removeShare(collection.id, user.id, now(), log));
         sendEmpty(res, 204);
       },
     ],
@@ -156,7 +153,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     [
       ROUTES.createPublicLink,
       async ({ req, res, params }) => {
-        const collection = access.ownedCollection(auth.requireUser(req), params.id);
+        const collection = await access.ownedCollection(await auth.requireUser(req), params.id);
         const body = await readJson(req, config.maxJsonBytes, { optional: true });
         const expiresAt = body.expiresAt === undefined ? 0 : intField(body, 'expiresAt', { min: 0 });
         if (body.allowDownload !== undefined && typeof body.allowDownload !== 'boolean')
@@ -164,7 +161,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
         const allowDownload = body.allowDownload ?? true;
         const log = logOf(body, collection.id);
         const token = collection.publicToken ?? randomBytes(ACCESS_TOKEN_BYTES).toString('base64url');
-        appendingLog(() => store.setPublicLink(collection.id, { token, expiresAt, allowDownload }, now(), log));
+        await appendingLog(() => store.setPublicLink(collection.id, { token, expiresAt, allowDownload }, now(), log));
         sendJson(res, 200, { accessToken: token });
       },
     ],
@@ -172,9 +169,9 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     [
       ROUTES.deletePublicLink,
       async ({ req, res, params }) => {
-        const collection = access.ownedCollection(auth.requireUser(req), params.id);
+        const collection = await access.ownedCollection(await auth.requireUser(req), params.id);
         const log = logOf(await readJson(req, config.maxJsonBytes, { optional: true }), collection.id);
-        appendingLog(() => store.setPublicLink(collection.id, { token: null }, now(), log));
+        await appendingLog(() => store.setPublicLink(collection.id, { token: null }, now(), log));
         sendEmpty(res, 204);
       },
     ],

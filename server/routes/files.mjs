@@ -16,10 +16,11 @@ import {
   sendJson,
   stringField,
 } from '../http.mjs';
+import { randomKey } from '../secrets.mjs';
 import { ObjectClaimed } from '../store/metadata.mjs';
-import { fileView } from './access.mjs';
 import { appendingLog, logEntryField } from './album-log.mjs';
 import { sendBlob } from './download.mjs';
+import { sendFileList } from './listing.mjs';
 
 const WRAPPED_KEY = SIZES.key + SIZES.mac;
 const OBJECT_KEY = /^[0-9a-f]{32}$/;
@@ -41,15 +42,13 @@ export function mlBody(body) {
 }
 
 export function fileRoutes({ store, blobs, auth, config, now, access }) {
-  const claiming = new Set(); // objects being claimed by a request in flight
-
-  const objectPart = (body, name, user) => {
+  const objectPart = async (body, name, user) => {
     const part = objectField(body, name);
     const objectKey = stringField(part, 'objectKey', { pattern: OBJECT_KEY });
     const decryptionHeader = b64Field(part, 'decryptionHeader', { bytes: SIZES.streamHeader });
-    const object = store.object(objectKey);
+    const object = await store.object(objectKey);
     if (!object || object.ownerId !== user.id) throw notFound(`${name}: no such upload`);
-    if (object.fileId !== null || claiming.has(objectKey)) throw conflict(`${name}: the upload is already claimed`);
+    if (object.fileId !== null) throw conflict(`${name}: the upload is already claimed`);
     return { object, objectKey, decryptionHeader };
   };
 
@@ -57,9 +56,9 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     [
       ROUTES.createFile,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
+        const user = await auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
-        const collection = access.writableCollection(user, String(intField(body, 'collectionID')));
+        const collection = await access.writableCollection(user, String(intField(body, 'collectionID')));
         const log = body.logEntry === undefined ? undefined : logEntryField(body, collection.id);
         const encryptedKey = b64Field(body, 'encryptedKey', { bytes: WRAPPED_KEY });
         const keyDecryptionNonce = b64Field(body, 'keyDecryptionNonce', { bytes: SIZES.nonce });
@@ -68,19 +67,29 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
           encryptedData: b64Field(metadataPart, 'encryptedData', { max: MAX_METADATA_BYTES }),
           decryptionHeader: b64Field(metadataPart, 'decryptionHeader', { bytes: SIZES.streamHeader }),
         };
-        const file = objectPart(body, 'file', user);
-        const thumbnail = objectPart(body, 'thumbnail', user);
+        const file = await objectPart(body, 'file', user);
+        const thumbnail = await objectPart(body, 'thumbnail', user);
         if (file.objectKey === thumbnail.objectKey) throw badRequest('file and thumbnail must be different uploads');
         const parts = [file, thumbnail];
-        for (const p of parts) {
-          if ((await blobs.storedBytes(p.objectKey)) !== p.object.size) throw conflict('an upload is incomplete');
+        const keys = parts.map((p) => p.objectKey);
+        // The objects' locks (the same ones PATCH takes, in the shared database): no piece is
+        // written and no other record claims them meanwhile, on this instance or another.
+        const lockId = randomKey();
+        if (!(await store.lockObjects(keys, lockId, now(), now() - config.uploadLockStaleMs))) {
+          throw conflict('an upload is being written or claimed', {
+            'retry-after': String(Math.ceil(config.uploadLockStaleMs / 1000)),
+          });
         }
-        // Blob first, record second: a crash between leaves a complete, unclaimed object that a
-        // retry claims again; a record never points at a blob that is not there.
-        for (const p of parts) claiming.add(p.objectKey);
+        let created;
         try {
+          for (const p of parts) {
+            if ((await blobs.storedBytes(p.objectKey)) !== p.object.size) throw conflict('an upload is incomplete');
+          }
+          // Blob first, record second: a crash between leaves a complete, unclaimed object that a
+          // retry claims again, or that upkeep removes with its row once its TTL has passed; a
+          // record never points at a blob that is not there.
           for (const p of parts) await blobs.claim(p.objectKey);
-          const created = appendingLog(() =>
+          created = await appendingLog(() =>
             store.createFile(
               {
                 collectionID: collection.id,
@@ -95,46 +104,46 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
               log,
             ),
           );
-          sendJson(res, 201, created);
         } catch (e) {
           if (e instanceof ObjectClaimed) throw conflict('an upload is already claimed');
           throw e;
         } finally {
-          for (const p of parts) claiming.delete(p.objectKey);
+          await store.unlockObjects(keys, lockId);
         }
+        sendJson(res, 201, created);
       },
     ],
 
     [
       ROUTES.removeFile,
       async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const file = access.readableFile(user, params.id);
-        const role = access.roleOf(user, store.collection(file.collectionID));
+        const user = await auth.requireUser(req);
+        const file = await access.readableFile(user, params.id);
+        const role = await access.roleOf(user, await store.collection(file.collectionID));
         if (role !== 'owner' && !(role === 'collaborator' && file.ownerID === user.id)) {
           throw forbidden("only the album's owner, or the collaborator who added it, removes a file");
         }
         const body = await readJson(req, config.maxJsonBytes, { optional: true });
         const log = body.logEntry === undefined ? undefined : logEntryField(body, file.collectionID);
-        const keys = appendingLog(() => store.removeFile(file, now(), log));
-        for (const key of keys) await blobs.remove(key); // after the commit: a crash leaves bytes nothing points to
+        const keys = await appendingLog(() => store.removeFile(file, now(), log));
+        for (const key of keys) await blobs.discard(key); // after the commit: a crash leaves bytes nothing points to
         sendEmpty(res, 204);
       },
     ],
 
     [
       ROUTES.files,
-      async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const { collection } = access.readableCollection(user, params.id);
-        sendJson(res, 200, store.filesIn(collection.id).map(fileView));
+      async ({ req, res, params, query }) => {
+        const user = await auth.requireUser(req);
+        const { collection } = await access.readableCollection(user, params.id);
+        await sendFileList(res, store, collection.id, query);
       },
     ],
 
     [
       ROUTES.fileContents,
       async ({ req, res, params }) => {
-        const file = access.readableFile(auth.requireUser(req), params.id);
+        const file = await access.readableFile(await auth.requireUser(req), params.id);
         await sendBlob(req, res, blobs, file.file.objectKey);
       },
     ],
@@ -142,7 +151,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     [
       ROUTES.thumbnail,
       async ({ req, res, params }) => {
-        const file = access.readableFile(auth.requireUser(req), params.id);
+        const file = await access.readableFile(await auth.requireUser(req), params.id);
         await sendBlob(req, res, blobs, file.thumbnail.objectKey);
       },
     ],
@@ -150,11 +159,11 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     [
       ROUTES.putMlData,
       async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const file = access.readableFile(user, params.id);
+        const user = await auth.requireUser(req);
+        const file = await access.readableFile(user, params.id);
         if (file.ownerID !== user.id) throw forbidden("only the file's owner stores its ML data");
         const { encryptedData, decryptionHeader } = mlBody(await readJson(req, MAX_ML_JSON_BYTES));
-        store.setMlData(file.id, encryptedData, decryptionHeader, now());
+        await store.setMlData(file.id, encryptedData, decryptionHeader, now());
         sendEmpty(res, 204);
       },
     ],
@@ -162,9 +171,10 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     [
       ROUTES.mlData,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
+        const user = await auth.requireUser(req);
         const ids = fileIdsField(await readJson(req, config.maxJsonBytes));
-        sendJson(res, 200, store.mlDataOf(ids.filter((id) => access.mayRead(user, store.file(id)))));
+        const readable = await Promise.all(ids.map(async (id) => access.mayRead(user, await store.file(id))));
+        sendJson(res, 200, await store.mlDataOf(ids.filter((_, i) => readable[i])));
       },
     ],
   ];

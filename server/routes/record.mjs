@@ -12,15 +12,15 @@ export function recordRoutes({ store, auth, now }) {
     [
       ROUTES.record,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
-        sendJson(res, 200, store.record(user.id) ?? { version: 0 });
+        const user = await auth.requireUser(req);
+        sendJson(res, 200, (await store.record(user.id)) ?? { version: 0 });
       },
     ],
 
     [
       ROUTES.putRecord,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
+        const user = await auth.requireUser(req);
         const body = await readJson(req, MAX_RECORD_JSON_BYTES);
         const record = {
           version: intField(body, 'version', { min: 1 }),
@@ -28,7 +28,7 @@ export function recordRoutes({ store, auth, now }) {
           decryptionNonce: b64Field(body, 'decryptionNonce', { bytes: SIZES.nonce }),
         };
         try {
-          store.putRecord(user.id, record, now());
+          await store.putRecord(user.id, record, now());
         } catch (e) {
           if (e instanceof RecordConflict)
             throw conflict(`the record is at version ${e.version}: read it, merge, write the next`);

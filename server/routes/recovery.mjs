@@ -5,8 +5,8 @@
 // An unknown email gets an answer that cannot be told from a real one: stable made-up wrapped
 // keys and nonces (random-looking, as ciphertext is), a made-up public key that is a real X25519
 // key, and a challenge really sealed to it. Its challenges are kept like real ones, and failed
-// completions count per email for both, so the rate limit answers alike. Challenges are limited
-// per email (pending.mjs), not by one cap for everyone.
+// completions count per email for both, so the rate limit answers alike. Challenges wait in the
+// shared database, bounded by the per-address limit (auth.mjs), not by one cap for everyone.
 import { ROUTES } from '../../contract/routes.mjs';
 import { b64Field, conflict, emailField, readJson, sendJson, stringField, unauthorized } from '../http.mjs';
 import { randomBytes, randomKey, sameBytes, sha256 } from '../secrets.mjs';
@@ -24,7 +24,7 @@ const REVEALED = [
 ];
 const WRONG = 'wrong or expired challenge';
 
-export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenges, madeUpChallenges }) {
+export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenges }) {
   const madeUp = (email) => ({
     ...Object.fromEntries(
       REVEALED.map((name) => [name, secrets.madeUp(name, email, KEY_ATTRIBUTE_BYTES[name]).toString('base64')]),
@@ -36,14 +36,16 @@ export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenge
     [
       ROUTES.recoveryBegin,
       async ({ req, res }) => {
+        await auth.limitAddress(req);
         const email = emailField(await readJson(req, config.maxJsonBytes));
-        const user = store.userByEmail(email);
+        const user = await store.userByEmail(email);
         const challengeID = randomKey();
         const challenge = randomBytes(CHALLENGE_BYTES);
         const revealed = user ? Object.fromEntries(REVEALED.map((name) => [name, user.keyAttributes[name]])) : madeUp(email);
         const encryptedChallenge = secrets.seal(challenge, revealed.publicKey);
-        if (user) recoveryChallenges.add(challengeID, { userId: user.id, email, hash: sha256(challenge) }, email);
-        else madeUpChallenges.add(challengeID, { email }, email); // its challenge is never answered
+        // A made-up one is kept like a real one (without an account: it is never answered).
+        const hash = sha256(challenge).toString('base64');
+        await recoveryChallenges.add(challengeID, user ? { userId: user.id, email, hash } : { email, hash });
         challenge.fill(0);
         sendJson(res, 200, { challengeID, ...revealed, encryptedChallenge });
       },
@@ -62,21 +64,22 @@ export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenge
           ...argonLimits(body),
         };
         const srp = srpFields(body);
-        const pending = recoveryChallenges.take(challengeID) ?? madeUpChallenges.take(challengeID);
+        await auth.limitAddress(req);
+        const pending = await recoveryChallenges.take(challengeID);
         if (!pending) throw unauthorized(WRONG);
         const subject = `recovery:${pending.email}`;
-        auth.checkFailures(subject);
-        if (pending.userId === undefined || !sameBytes(sha256(challenge), pending.hash)) {
-          auth.recordFailure(subject);
+        await auth.checkFailures(subject);
+        if (pending.userId === undefined || !sameBytes(sha256(challenge), Buffer.from(pending.hash, 'base64'))) {
+          await auth.recordFailure(subject);
           throw unauthorized(WRONG);
         }
-        const user = store.userById(pending.userId);
-        const taken = store.userBySrpUserID(srp.srpUserID);
+        const user = await store.userById(pending.userId);
+        const taken = await store.userBySrpUserID(srp.srpUserID);
         if (taken && taken.id !== user.id) throw conflict('srpUserID is taken');
         const keyAttributes = { ...user.keyAttributes, ...wrapping };
-        store.replaceLogin(user.id, { keyAttributes, ...srp });
-        store.deleteUserTokens(user.id);
-        sendJson(res, 200, { encryptedToken: auth.issueToken({ ...user, keyAttributes }) });
+        await store.replaceLogin(user.id, { keyAttributes, ...srp });
+        await store.deleteUserTokens(user.id);
+        sendJson(res, 200, { encryptedToken: await auth.issueToken({ ...user, keyAttributes }) });
       },
     ],
   ];
