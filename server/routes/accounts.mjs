@@ -152,7 +152,10 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
         const body = await readJson(req, config.maxJsonBytes);
         if (Object.keys(signingAttributesField(body)).length === 0) throw badRequest('the signing key fields are missing');
         if (user.keyAttributes.signingPublicKey !== undefined) throw conflict('the account already has a signing key');
-        await store.setKeyAttributes(user.id, { ...user.keyAttributes, ...signingAttributesField(body) });
+        const added = { ...user.keyAttributes, ...signingAttributesField(body) };
+        if (!(await store.setKeyAttributes(user.id, added, user.keyAttributes))) {
+          throw conflict('the account already has a signing key');
+        }
         sendEmpty(res, 204);
       },
     ],

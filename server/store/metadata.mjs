@@ -12,7 +12,7 @@
 //   userById(id), userByEmail(email), userBySrpUserID(srpUserID)
 //       -> { id, email, keyAttributes, srpUserID, srpSalt, srpVerifier, quotaBytes } | undefined
 //   replaceLogin(userId, { keyAttributes, srpUserID, srpSalt, srpVerifier })   (recovery)
-//   setKeyAttributes(userId, keyAttributes)   (an identity added to an older account)
+//   setKeyAttributes(userId, keyAttributes, previous) -> bool   (an identity added to an older account, compare-and-swap)
 //   usage(userId) -> { usedBytes, objects }, setQuota(userId, bytes | null)
 // Session tokens (by SHA-256 hash)
 //   addToken(hash, userId, expiresAt), tokenUserId(hash, now) -> id | undefined,

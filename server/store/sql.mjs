@@ -99,10 +99,18 @@ export function sqlMetadataStore(db) {
         userId,
       ]);
     },
-    /** An identity (the signing key's fields) added to an older account's key attributes. */
-    async setKeyAttributes(userId, keyAttributes) {
-      await run('UPDATE users SET key_attributes = ? WHERE id = ?', [JSON.stringify(keyAttributes), userId]);
-    },
+    /**
+     * An identity (the signing key's fields) added to an older account's key attributes, if they
+     * are still `previous` (two devices adding one at once: the second gets false).
+     */
+    setKeyAttributes: async (userId, keyAttributes, previous) =>
+      (
+        await run('UPDATE users SET key_attributes = ? WHERE id = ? AND key_attributes = ?', [
+          JSON.stringify(keyAttributes),
+          userId,
+          JSON.stringify(previous),
+        ])
+      ).changes === 1,
     /** Bytes of every object the account created (claimed or being uploaded), and how many. */
     async usage(userId) {
       const r = await get(USAGE, [userId]);

@@ -325,3 +325,57 @@ test('a public link checks the album against its owner key: a photo the server a
   await context.close();
   proxy.clear();
 });
+
+test('an album "shared by" Alice that she never shared, and a photo of another album moved in: said, read-only, hidden', {
+  timeout: 300_000,
+}, async () => {
+  // Mallory's album, listed to Bob as shared by Alice (its key sealed to Bob, no share she signed).
+  const forged = await s.mallory.library.createAlbum('From Alice');
+  await upload(s.mallory.library, forged, 30, 'bait.jpg');
+  const listed = (await proxy.upstream('GET', '/api/collections', s.mallory.session.token)).json.find((c) => c.id === forged.id);
+  const sealed = b64(core.box.seal(forged.key, s.bob.session.identity.boxPublicKey));
+  proxy.rewrite('GET', '/api/collections', (list, { headers }) =>
+    headers['x-auth-token'] === s.bob.session.token
+      ? [
+          ...list,
+          {
+            ...listed,
+            owner: { id: s.alice.session.id, email: s.alice.email },
+            encryptedKey: sealed,
+            keyDecryptionNonce: null,
+            sharees: [],
+            publicLink: undefined,
+          },
+        ]
+      : list,
+  );
+  for (const part of ['log', 'files']) {
+    const path = `/api/collections/${forged.id}/${part}`;
+    proxy.lie('GET', path, ({ query }) => proxy.upstream('GET', `${path}?${query}`, s.mallory.session.token));
+  }
+  // And one of Alice's photos of another album listed inside Holidays.
+  const work = await s.alice.library.createAlbum('Work');
+  const moved = await upload(s.alice.library, work, 200, 'desk.jpg');
+  const movedRecord = (await proxy.upstream('GET', `/api/collections/${work.id}/files`, s.alice.session.token)).json.find(
+    (f) => f.id === moved.id,
+  );
+  proxy.rewrite('GET', `/api/collections/${s.holidays.id}/files`, (list) => [
+    ...list,
+    { ...movedRecord, collectionID: s.holidays.id },
+  ]);
+  const { page, context } = await appOf(s.bob, { album: 'From Alice' });
+  await waitFinding(
+    page,
+    /“From Alice” is shown as shared by alice@example\.test, but alice@example\.test never signed that share/,
+  );
+  assert.equal(await page.isVisible('#album-readonly'), true);
+  assert.equal(await page.isVisible('#add-button'), false);
+  await screenshot(page, 'lies-10-unsigned-share');
+  await show(page, 'Holidays');
+  await waitFinding(page, /The server showed 1 photo from another album in “Holidays”; it is hidden\./);
+  assert.equal(await page.$(`#grid figure[data-file-id="${moved.id}"]`), null, 'the moved photo is not shown');
+  assert.deepEqual(page.errors, []);
+  await screenshot(page, 'lies-11-moved-in');
+  await context.close();
+  proxy.clear();
+});

@@ -362,6 +362,10 @@ test("the signing key's fields: kept beside Ente's, handed out with the public k
   const put = (body) => api(server.url, 'PUT', '/api/users/me/identity', { token, body });
   assert.equal((await put({ signingPublicKey: fields.signingPublicKey })).status, 400, 'all four or none');
   assert.equal((await put(fields)).status, 409, 'only once');
+  // Two devices adding one at once: the store swaps only from what the route read (the second loses).
+  const user = await server.testing.store.userByEmail(older.email);
+  assert.equal(await server.testing.store.setKeyAttributes(user.id, { ...user.keyAttributes }, enteOnly), false);
+  assert.equal(await server.testing.store.setKeyAttributes(user.id, user.keyAttributes, user.keyAttributes), true);
   const again = await login(server.url, older.email, 'pw');
   assert.deepEqual(
     again.session.identity.signing.publicKey,
