@@ -329,13 +329,13 @@ test('a public link checks the album against its owner key: a photo the server a
 test('an album "shared by" Alice that she never shared, and a photo of another album moved in: said, read-only, hidden', {
   timeout: 300_000,
 }, async () => {
-  // Mallory's album, listed to Bob as shared by Alice (its key sealed to Bob, no share she signed).
+  // Mallory's album, listed (to anyone but Mallory) as shared by Alice: its key sealed to Bob, no share she signed.
   const forged = await s.mallory.library.createAlbum('From Alice');
   await upload(s.mallory.library, forged, 30, 'bait.jpg');
   const listed = (await proxy.upstream('GET', '/api/collections', s.mallory.session.token)).json.find((c) => c.id === forged.id);
   const sealed = b64(core.box.seal(forged.key, s.bob.session.identity.boxPublicKey));
-  proxy.rewrite('GET', '/api/collections', (list, { headers }) =>
-    headers['x-auth-token'] === s.bob.session.token
+  const undoListing = proxy.rewrite('GET', '/api/collections', (list, { headers }) =>
+    headers['x-auth-token'] && headers['x-auth-token'] !== s.mallory.session.token
       ? [
           ...list,
           {
@@ -363,7 +363,7 @@ test('an album "shared by" Alice that she never shared, and a photo of another a
     ...list,
     { ...movedRecord, collectionID: s.holidays.id },
   ]);
-  const { page, context } = await appOf(s.bob, { album: 'From Alice' });
+  let { page, context } = await appOf(s.bob, { album: 'From Alice' });
   await waitFinding(
     page,
     /“From Alice” is shown as shared by alice@example\.test, but alice@example\.test never signed that share/,
@@ -371,7 +371,14 @@ test('an album "shared by" Alice that she never shared, and a photo of another a
   assert.equal(await page.isVisible('#album-readonly'), true);
   assert.equal(await page.isVisible('#add-button'), false);
   await screenshot(page, 'lies-10-unsigned-share');
+  // Bob is no member of Work: to him the moved photo is one nobody in Holidays added.
   await show(page, 'Holidays');
+  await waitFinding(page, /The server showed 1 photo in “Holidays” that nobody in the album added; it is hidden\./);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+  undoListing();
+  // Alice, who owns both albums, is told where it came from.
+  ({ page, context } = await appOf(s.alice));
   await waitFinding(page, /The server showed 1 photo from another album in “Holidays”; it is hidden\./);
   assert.equal(await page.$(`#grid figure[data-file-id="${moved.id}"]`), null, 'the moved photo is not shown');
   assert.deepEqual(page.errors, []);
