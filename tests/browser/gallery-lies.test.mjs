@@ -370,6 +370,7 @@ test('an album "shared by" Alice that she never shared, and a photo of another a
   );
   assert.equal(await page.isVisible('#album-readonly'), true);
   assert.equal(await page.isVisible('#add-button'), false);
+  assert.equal(await page.textContent('#album-info'), 'shown as shared by alice@example.test (no share they signed for you)');
   await screenshot(page, 'lies-10-unsigned-share');
   // Bob is no member of Work: to him the moved photo is one nobody in Holidays added.
   await show(page, 'Holidays');

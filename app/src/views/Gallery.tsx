@@ -16,6 +16,8 @@ function albumInfo(a: Album): string {
   const members = [...(a.trust?.state?.members.values() ?? [])].map((m) => m.email);
   if (a.mine) return members.length ? `shared with ${members.join(', ')}` : '';
   const role = a.trust?.role === 'collaborator' ? 'you can add photos' : a.trust?.role === 'viewer' ? 'you can view' : '';
+  // No role by the log: no share this account can verify, whoever the server names.
+  if (a.trust && !a.trust.role) return `shown as shared by ${a.owner?.email} (no share they signed for you)`;
   const compared = a.trust?.ownerCompared ? '' : ' (ID not compared)';
   return [`shared with you by ${a.owner?.email}${compared}`, role].filter(Boolean).join(' · ');
 }
