@@ -86,6 +86,31 @@ async function show(page, album) {
   await page.waitForFunction(() => document.querySelector('#grid') || document.querySelector('#empty'), null, SLOW);
 }
 
+/**
+ * Lists Mallory's album `album` to everyone but Mallory as owned by `owner`, its key sealed to
+ * `to` (never a share anyone signed), with its log and files as the server has them for
+ * Mallory. Returns what undoes the listing.
+ */
+async function listedAs(album, owner, to) {
+  const listed = (await proxy.upstream('GET', '/api/collections', s.mallory.session.token)).json.find((c) => c.id === album.id);
+  const forged = {
+    ...listed,
+    owner: { id: owner.session.id, email: owner.email },
+    encryptedKey: b64(core.box.seal(album.key, to.session.identity.boxPublicKey)),
+    keyDecryptionNonce: null,
+    sharees: [],
+    publicLink: undefined,
+  };
+  const undo = proxy.rewrite('GET', '/api/collections', (list, { headers }) =>
+    headers['x-auth-token'] && headers['x-auth-token'] !== s.mallory.session.token ? [...list, forged] : list,
+  );
+  for (const part of ['log', 'files']) {
+    const path = `/api/collections/${album.id}/${part}`;
+    proxy.lie('GET', path, ({ query }) => proxy.upstream('GET', `${path}?${query}`, s.mallory.session.token));
+  }
+  return undo;
+}
+
 const findings = (page) => page.$$eval('#album-findings p', (ps) => ps.map((p) => p.textContent));
 const waitFinding = (page, re) =>
   page
@@ -128,26 +153,7 @@ test('a forged "own" album: shown read-only with why, and dropping photos on it 
   timeout: 300_000,
 }, async () => {
   const forged = await s.mallory.library.createAlbum('Backup');
-  const listed = (await proxy.upstream('GET', '/api/collections', s.mallory.session.token)).json.find((c) => c.id === forged.id);
-  const sealed = b64(core.box.seal(forged.key, s.alice.session.identity.boxPublicKey));
-  proxy.rewrite('GET', '/api/collections', (list, { headers }) =>
-    headers['x-auth-token'] && headers['x-auth-token'] !== s.mallory.session.token
-      ? [
-          ...list,
-          {
-            ...listed,
-            owner: { id: s.alice.session.id, email: s.alice.email },
-            encryptedKey: sealed,
-            keyDecryptionNonce: null,
-            publicLink: undefined,
-          },
-        ]
-      : list,
-  );
-  for (const part of ['log', 'files']) {
-    const path = `/api/collections/${forged.id}/${part}`;
-    proxy.lie('GET', path, ({ query }) => proxy.upstream('GET', `${path}?${query}`, s.mallory.session.token));
-  }
+  await listedAs(forged, s.alice, s.alice);
   const { page, context } = await appOf(s.alice, { album: 'Backup' });
   await waitFinding(page, /as yours, but you did not create it: it is shown read-only, and nothing you add goes into it/);
   assert.equal(await page.isVisible('#album-readonly'), true);
@@ -332,27 +338,7 @@ test('an album "shared by" Alice that she never shared, and a photo of another a
   // Mallory's album, listed (to anyone but Mallory) as shared by Alice: its key sealed to Bob, no share she signed.
   const forged = await s.mallory.library.createAlbum('From Alice');
   await upload(s.mallory.library, forged, 30, 'bait.jpg');
-  const listed = (await proxy.upstream('GET', '/api/collections', s.mallory.session.token)).json.find((c) => c.id === forged.id);
-  const sealed = b64(core.box.seal(forged.key, s.bob.session.identity.boxPublicKey));
-  const undoListing = proxy.rewrite('GET', '/api/collections', (list, { headers }) =>
-    headers['x-auth-token'] && headers['x-auth-token'] !== s.mallory.session.token
-      ? [
-          ...list,
-          {
-            ...listed,
-            owner: { id: s.alice.session.id, email: s.alice.email },
-            encryptedKey: sealed,
-            keyDecryptionNonce: null,
-            sharees: [],
-            publicLink: undefined,
-          },
-        ]
-      : list,
-  );
-  for (const part of ['log', 'files']) {
-    const path = `/api/collections/${forged.id}/${part}`;
-    proxy.lie('GET', path, ({ query }) => proxy.upstream('GET', `${path}?${query}`, s.mallory.session.token));
-  }
+  const undoListing = await listedAs(forged, s.alice, s.bob);
   // And one of Alice's photos of another album listed inside Holidays.
   const work = await s.alice.library.createAlbum('Work');
   const moved = await upload(s.alice.library, work, 200, 'desk.jpg');
