@@ -307,6 +307,18 @@ test("sharing: the server's own identity for a pinned contact is a warning, and 
   );
   assert.deepEqual(shares, []);
   await screenshot(page, 'lies-08-contact-changed');
+  // Bob's own keys, but another account's id for his address: the pin is by account too.
+  proxy.clear();
+  proxy.rewrite('GET', '/api/users/public-key', (json) => ({ ...json, id: s.mallory.session.id }));
+  await page.fill('#share-email', 'bob@example.test ');
+  await page.click('#share-form button');
+  await page.waitForFunction(
+    () => /another account than the one you verified before/.test(document.getElementById('share-error')?.textContent ?? ''),
+    null,
+    SLOW,
+  );
+  assert.match(await page.textContent('#share-error'), /for bob@example\.test.*nothing was shared/);
+  assert.deepEqual(shares, []);
   await context.close();
   proxy.clear();
 });
