@@ -21,6 +21,13 @@ export const MAX_ML_QUERY_IDS = 200;
 /** JSON bodies: small by default; the ML route's base64 of 8 MiB needs room. */
 export const MAX_JSON_BYTES = 64 * 1024;
 export const MAX_ML_JSON_BYTES = Math.ceil(MAX_ML_BYTES / 3) * 4 + 64 * 1024;
+/** One user entity's ciphertext: the package's ENTITY_MAX_BYTES (16 MiB) of JSON plus its 17-byte tag. */
+export const MAX_ENTITY_BYTES = 16 * MiB + 17;
+export const MAX_ENTITY_JSON_BYTES = Math.ceil(MAX_ENTITY_BYTES / 3) * 4 + 64 * 1024;
+/** Entities per page of an entity diff (`?limit=`), at most. */
+export const ENTITY_DIFF_MAX = 500;
+/** Entity types: Ente's names (cgroup, location...), lower-case words. */
+export const ENTITY_TYPE = /^[a-z][a-z_]{0,31}$/;
 /** Encrypted names and file metadata are small JSON blobs. */
 export const MAX_NAME_BYTES = 4 * 1024;
 export const MAX_METADATA_BYTES = 64 * 1024;

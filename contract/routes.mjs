@@ -66,6 +66,13 @@ export const ROUTES = Object.freeze({
   publicFileContents: route('GET', '/api/public/files/:id/file', 'link'),
   publicThumbnail: route('GET', '/api/public/files/:id/thumbnail', 'link'),
   publicMlData: route('POST', '/api/public/files/ml', 'link'),
+  // User entities (Ente's: people as "cgroup"), opaque ciphertext under a per-type key
+  entityKey: route('GET', '/api/user-entity/key', 'account'),
+  createEntityKey: route('POST', '/api/user-entity/key', 'account'),
+  createEntity: route('POST', '/api/user-entity/entity', 'account'),
+  updateEntity: route('PUT', '/api/user-entity/entity/:id', 'account'),
+  deleteEntity: route('DELETE', '/api/user-entity/entity/:id', 'account'),
+  entityDiff: route('GET', '/api/user-entity/entity/diff', 'account'),
 });
 
 /** @typedef {keyof typeof ROUTES} RouteName */

@@ -72,7 +72,7 @@ function seedOf(name) {
   return h >>> 0;
 }
 /** n normals (mean 0, given std) from a xorshift32 stream seeded by the tensor's name. */
-function randn(name, n, std = 1, mean = 0) {
+export function randn(name, n, std = 1, mean = 0) {
   let s = seedOf(name) || 1;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i += 2) {
@@ -104,7 +104,10 @@ function uniform(name, n, lo, hi) {
 
 // ---- graph builder
 const dim = (d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d });
-const valueInfo = (name, elemType, shape) => ({ name, type: { tensorType: { elemType, shape: { dim: shape.map(dim) } } } });
+export const valueInfo = (name, elemType, shape) => ({
+  name,
+  type: { tensorType: { elemType, shape: { dim: shape.map(dim) } } },
+});
 function attr(name, v) {
   if (typeof v === 'string') return { name, type: A.STRING, s: new TextEncoder().encode(v) };
   if (Array.isArray(v)) return { name, type: A.INTS, ints: v };
@@ -119,7 +122,8 @@ const ELEM = {
   [T.INT32]: Int32Array,
 };
 
-class Graph {
+/** An ONNX graph under construction (also used by gen-face-models.mjs). */
+export class Graph {
   constructor() {
     this.nodes = [];
     this.inits = [];
@@ -180,10 +184,10 @@ class Graph {
     }
     return as;
   }
-  model(name, inputs, outputs) {
+  model(name, inputs, outputs, producerName = 'cipherlens gen-mobileclip') {
     const m = onnx.ModelProto.create({
       irVersion: 8,
-      producerName: 'cipherlens gen-mobileclip',
+      producerName,
       opsetImport: [{ domain: '', version: 18 }],
       graph: { name, node: this.nodes, initializer: this.inits, input: inputs, output: outputs },
     });
@@ -535,22 +539,25 @@ function generatorHash() {
   return createHash('sha256').update(self).update(`onnx-proto ${protoVersion}`).digest('hex');
 }
 
-export function main(argv = process.argv.slice(2)) {
-  const force = argv.includes('--force');
-  const outDir = argv.find((a) => !a.startsWith('--')) ?? 'build/models/mobileclip';
-  const hash = generatorHash();
+/**
+ * Writes each model (`builders`: file name -> () => { bytes, params }, built one at a time) and a
+ * manifest.json (the generator's hash, `extra`, each file's bytes, parameters and SHA-256) into
+ * outDir, unless the manifest already records `hash` and every file has its recorded size. Also
+ * used by gen-face-models.mjs.
+ */
+export function writeModels({ outDir, hash, label, builders, extra = {}, force = false }) {
   const manifestPath = join(outDir, 'manifest.json');
   if (!force && existsSync(manifestPath)) {
     try {
       const m = JSON.parse(readFileSync(manifestPath, 'utf8'));
       const fresh =
         m.generator === hash &&
-        Object.values(FILES).every(
+        Object.keys(builders).every(
           (f) => m.models[f] && existsSync(join(outDir, f)) && statSync(join(outDir, f)).size === m.models[f].bytes,
         );
       if (fresh) {
-        console.log(`mobileclip stand-ins: cached in ${outDir} (generator ${hash.slice(0, 12)})`);
-        return;
+        console.log(`${label}: cached in ${outDir} (generator ${hash.slice(0, 12)})`);
+        return m;
       }
     } catch {
       /* regenerate */
@@ -558,14 +565,7 @@ export function main(argv = process.argv.slice(2)) {
   }
   mkdirSync(outDir, { recursive: true });
   const t0 = performance.now();
-  const manifest = { generator: hash, targets: TARGET_PARAMS, models: {} };
-  const builders = {
-    [FILES.imageFloat]: imageFloatModel,
-    [FILES.imageRgba]: imageRgbaModel,
-    [FILES.imageInt8]: () => imageFloatModel(true),
-    [FILES.text]: () => textModel(false),
-    [FILES.textInt8]: () => textModel(true),
-  };
+  const manifest = { generator: hash, ...extra, models: {} };
   for (const [file, build] of Object.entries(builders)) {
     const { bytes, params } = build(); // one model in memory at a time
     const tmp = join(outDir, `${file}.tmp`);
@@ -577,7 +577,25 @@ export function main(argv = process.argv.slice(2)) {
   const list = Object.entries(manifest.models).map(
     ([n, m]) => `${n} ${(m.bytes / 1e6).toFixed(1)} MB ${(m.params / 1e6).toFixed(2)}M params`,
   );
-  console.log(`mobileclip stand-ins: ${list.join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`${label}: ${list.join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return manifest;
+}
+
+export function main(argv = process.argv.slice(2)) {
+  writeModels({
+    outDir: argv.find((a) => !a.startsWith('--')) ?? 'build/models/mobileclip',
+    hash: generatorHash(),
+    label: 'mobileclip stand-ins',
+    force: argv.includes('--force'),
+    extra: { targets: TARGET_PARAMS },
+    builders: {
+      [FILES.imageFloat]: imageFloatModel,
+      [FILES.imageRgba]: imageRgbaModel,
+      [FILES.imageInt8]: () => imageFloatModel(true),
+      [FILES.text]: () => textModel(false),
+      [FILES.textInt8]: () => textModel(true),
+    },
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

@@ -21,6 +21,7 @@ import { uploadRoutes } from './routes/uploads.mjs';
 import { fileRoutes } from './routes/files.mjs';
 import { publicRoutes } from './routes/public.mjs';
 import { usageRoutes } from './routes/usage.mjs';
+import { entityRoutes } from './routes/entities.mjs';
 import { makeAccess } from './routes/access.mjs';
 import { albumLogRoutes } from './routes/album-log.mjs';
 import { recordRoutes } from './routes/record.mjs';
@@ -98,6 +99,7 @@ export async function startGalleryServer(options = {}) {
     ...usageRoutes(deps),
     ...albumLogRoutes(deps),
     ...recordRoutes(deps),
+    ...entityRoutes(deps),
   ].map(compile);
 
   let draining = false;

@@ -55,4 +55,8 @@ export {
   MAX_RECORD_JSON_BYTES,
   SIZES,
   LISTING_PAGE_MAX,
+  MAX_ENTITY_BYTES,
+  MAX_ENTITY_JSON_BYTES,
+  ENTITY_DIFF_MAX,
+  ENTITY_TYPE,
 } from '../contract/limits.mjs';

@@ -1,6 +1,7 @@
 // What the app shows, as one object (store.ts holds it). Live objects with keys (the session,
 // the library, search) are not state: they live in the app's services (app.ts).
 import type { Album, GalleryFile, PreparedShare, Role } from '../../client/src/index.js';
+import type { Person } from 'cipherlens/search';
 
 export type Screen = 'loading' | 'login' | 'signup' | 'recover' | 'phrase' | 'gallery' | 'public';
 
@@ -61,6 +62,12 @@ export interface AppState {
     status: string;
     progress: { done: number; total: number } | null;
   };
+  /** People found in the photos (named ones first), and how far finding them is. */
+  people: {
+    list: Person[];
+    status: string;
+    progress: { done: number; total: number } | null;
+  };
   viewer: ViewerState | null;
   share: ShareState | null;
   link: string | null;
@@ -90,6 +97,7 @@ export const initialState = (): AppState => ({
   resultsStatus: '',
   uploads: [],
   search: { enabled: false, placeholder: SEARCH_PLACEHOLDER, status: '', progress: null },
+  people: { list: [], status: '', progress: null },
   viewer: null,
   share: null,
   link: null,

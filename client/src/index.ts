@@ -29,7 +29,16 @@ export { newestFirst, type GalleryFile } from './library/files.js';
 export { FILE_TYPE, parseMetadata, type FileMeta } from './library/metadata.js';
 export { cipherSize, uploadFile, type NewFileInput } from './library/upload.js';
 export { encryptStream, decryptStream, chunksOf, type Source } from './library/streams.js';
-export { putClipEmbedding, clipEmbeddings, ML_CLIENT } from './library/ml-data.js';
+export {
+  putMlData,
+  putClipEmbedding,
+  fileMlData,
+  clipEmbeddings,
+  fileFaces,
+  ML_CLIENT,
+  type FileMl,
+} from './library/ml-data.js';
+export { openEntityKey, pullPeople, savePerson, deletePerson, type PeopleChanges } from './library/people.js';
 // Sharing
 export { Sharing, KeyChangedError, type PreparedShare } from './sharing/sharing.js';
 export { lookUpContact, ContactError, type ContactIdentity } from './sharing/contacts.js';

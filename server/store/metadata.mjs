@@ -45,6 +45,12 @@
 //   unclaimedObjectsBefore(time) -> [objectKey], deleteUnclaimedObject(objectKey)
 // ML data
 //   setMlData(fileId, encryptedData, decryptionHeader, now), mlDataOf(fileIds) -> rows
+// User entities (Ente's; times in microseconds)
+//   entityKey(userId, type) -> { type, encryptedKey, header, createdAt } | undefined,
+//   createEntityKey(userId, type, encryptedKey, header, now) -> bool (false: it had one)
+//   createEntity(userId, { id, type, encryptedData, header }, nowMicros) -> row,
+//   updateEntity(userId, id, encryptedData, header, nowMicros) -> row | undefined,
+//   deleteEntity(userId, id, nowMicros) -> bool, entityDiff(userId, type, sinceTime, limit) -> rows
 // Shared by instances
 //   addPending(kind, id, value, expiresAt), takePending(kind, id, now) -> value | undefined
 //   hit(key, windowStart) -> count in that window, serverSecret(name, candidate) -> Buffer

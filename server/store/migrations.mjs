@@ -183,6 +183,27 @@ export const MIGRATIONS = [
      subject TEXT NOT NULL,
      at BIGINT NOT NULL);
    CREATE INDEX attempt_failures_subject ON attempt_failures(subject, at);`,
+
+  // 4: Ente's user entities (issue 27: people as "cgroup" entities): one wrapped key per account
+  // and type, and the entities themselves as opaque ciphertext; a deleted one stays as a
+  // tombstone (no data) so other devices' diffs see it go. Times in microseconds, as Ente's.
+  `CREATE TABLE entity_keys (
+     user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     type TEXT NOT NULL,
+     encrypted_key TEXT NOT NULL,
+     header TEXT NOT NULL,
+     created_at BIGINT NOT NULL,
+     PRIMARY KEY (user_id, type));
+   CREATE TABLE entities (
+     id TEXT PRIMARY KEY,
+     user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     type TEXT NOT NULL,
+     encrypted_data TEXT,
+     header TEXT,
+     is_deleted INTEGER NOT NULL,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL);
+   CREATE INDEX entities_diff ON entities(user_id, type, updated_at);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

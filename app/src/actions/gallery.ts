@@ -8,6 +8,7 @@ import { GallerySearch } from '../search.js';
 import { ThumbnailCache } from '../thumbnails.js';
 import { busy, showError } from './feedback.js';
 import { openSearch } from './search.js';
+import { openPeople } from './people.js';
 
 const DEFAULT_ALBUM = 'My photos';
 
@@ -44,6 +45,7 @@ export async function openGallery(ctx: Ctx) {
   if (live.library !== library) return;
   store.set({ account: { email: session.email, verificationId } });
   live.searchReady = openSearch(ctx);
+  live.peopleReady = openPeople(ctx);
 }
 
 /** Albums shared with this account since it logged in (the page got the focus back). */

@@ -67,7 +67,18 @@ export async function runQuery(ctx: Ctx, input: string) {
   const text = input.trim();
   const { album } = ctx.store.get();
   if (!text) return album ? selectAlbum(ctx, album) : undefined;
-  const { search, library } = ctx.live;
+  const { search, library, people } = ctx.live;
+  const person = people?.filesNamed(text);
+  if (person && library) {
+    // A person's name: their photos, newest first (Ente's search lists people beside CLIP's hits).
+    const files = person.fileIds.map((id) => library.files.get(id)).filter((f): f is GalleryFile => f !== undefined);
+    ctx.store.set({
+      files,
+      scores: null,
+      resultsStatus: `${files.length} photo${files.length === 1 ? '' : 's'} of ${person.name}.`,
+    });
+    return;
+  }
   const hits = await busy(ctx, `Searching for “${text}”…`, () => search!.query(input));
   if (!hits || !library) return;
   const files = hits.map((h) => library.files.get(h.fileId)).filter((f): f is GalleryFile => f !== undefined);

@@ -8,6 +8,7 @@ import { describeFile, streamingType } from '../media.js';
 import type { UploadRow } from '../state.js';
 import { messageOf } from './feedback.js';
 import { indexUploaded } from './search.js';
+import { findUploadedFaces } from './people.js';
 
 const updateRow = (ctx: Ctx, id: number, patch: Partial<UploadRow>) =>
   ctx.store.set((s) => ({ uploads: s.uploads.map((r) => (r.id === id ? { ...r, ...patch } : r)) }));
@@ -65,5 +66,8 @@ export async function uploadFiles(ctx: Ctx, list: Iterable<File>) {
       updateRow(ctx, row.id, { label: `${f.name}: ${messageOf(e)}`, failed: true });
     }
   }
-  if (thumbnails.size) await indexUploaded(ctx, thumbnails);
+  if (thumbnails.size) {
+    await indexUploaded(ctx, thumbnails);
+    await findUploadedFaces(ctx, thumbnails);
+  }
 }

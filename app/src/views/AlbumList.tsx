@@ -2,6 +2,7 @@
 // account's verification ID to read to friends.
 import { createAlbum, selectAlbum } from '../actions/gallery.js';
 import { useApp, useCtx } from '../hooks.js';
+import { People } from './People.js';
 
 export function AlbumList() {
   const ctx = useCtx();
@@ -35,6 +36,7 @@ export function AlbumList() {
           Create
         </button>
       </form>
+      <People />
       <details class="account">
         <summary>Your verification ID</summary>
         <p>Friends compare these words with the ones their app shows before sharing with you.</p>

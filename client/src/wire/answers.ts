@@ -1,8 +1,30 @@
 // The shape of every answer in docs/server-api.md, as parsers (wire/parse.ts): the one place
 // the client states what it accepts from the server. Byte fields are decoded and sized here.
-import { MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_NAME_BYTES, MAX_RECORD_BYTES, SIZES } from '../../../contract/limits.mjs';
+import {
+  ENTITY_DIFF_MAX,
+  MAX_ENTITY_BYTES,
+  MAX_METADATA_BYTES,
+  MAX_ML_BYTES,
+  MAX_NAME_BYTES,
+  MAX_RECORD_BYTES,
+  SIZES,
+} from '../../../contract/limits.mjs';
 import { LOG_SIGNATURE_BYTES, MAX_LOG_ENTRY_BYTES } from '../../../contract/album-log.mjs';
-import { array, boolean, bytes, eachOf, id, int, nullable, object, oneOf, optional, string, type Parsed } from './parse.js';
+import {
+  array,
+  boolean,
+  bytes,
+  eachOf,
+  id,
+  int,
+  malformed,
+  nullable,
+  object,
+  oneOf,
+  optional,
+  string,
+  type Parsed,
+} from './parse.js';
 
 const email = string(320);
 const srpBytes = bytes(undefined, { min: 1, max: 512 }); // the 4096-bit group's numbers
@@ -160,3 +182,24 @@ export const mlEntry = object({
 });
 export type MlEntry = Parsed<typeof mlEntry>;
 export const mlEntries = eachOf(mlEntry);
+
+export const entityKey = object({ type: string(32), encryptedKey: wrappedKey, header: nonce, createdAt: int() });
+export type EntityKeyRecord = Parsed<typeof entityKey>;
+const entityShape = object({
+  id: string(64),
+  type: string(32),
+  encryptedData: nullable(bytes(undefined, { min: 1, max: MAX_ENTITY_BYTES })),
+  header: nullable(header),
+  isDeleted: boolean,
+  createdAt: int(),
+  updatedAt: int(),
+});
+/** An entity: live with its data, or a tombstone without. */
+export const entity = (value: unknown, at: string) => {
+  const e = entityShape(value, at);
+  if (e.isDeleted !== (e.encryptedData === null) || e.isDeleted !== (e.header === null))
+    throw malformed(at, 'has data that does not match isDeleted');
+  return e;
+};
+export type EntityRecord = Parsed<typeof entityShape>;
+export const entityDiff = object({ diff: eachOf(entity, ENTITY_DIFF_MAX) });

@@ -58,6 +58,12 @@ export interface EncryptedBlob {
   decryptionHeader: Uint8Array;
 }
 
+/** An entity's ciphertext as the entity routes take it. */
+export interface EncryptedEntityBody {
+  encryptedData: Uint8Array;
+  header: Uint8Array;
+}
+
 export interface RecoveryCompletion extends SrpSetup {
   challengeID: string;
   challenge: Uint8Array;
@@ -190,6 +196,26 @@ export function createApi(options: HttpOptions = {}, credentials: Credentials = 
     putMlData: (id: number, body: EncryptedBlob) => done(http(ROUTES.putMlData, { params: { id }, json: toWire(body) })),
     mlData: (fileIDs: number[]) =>
       json(http(isLink ? ROUTES.publicMlData : ROUTES.mlData, { json: { fileIDs } }), answers.mlEntries, 'ML data'),
+    // User entities (people)
+    /** The account's wrapped key for `type` entities; ApiError 404 when it has none yet. */
+    entityKey: (type: string) => json(http(ROUTES.entityKey, { query: { type } }), answers.entityKey, 'entity key'),
+    /** Stores `type`'s wrapped key; ApiError 409 when another device stored one first. */
+    createEntityKey: (type: string, encryptedKey: Uint8Array, header: Uint8Array) =>
+      done(http(ROUTES.createEntityKey, { json: toWire({ type, encryptedKey, header }) })),
+    createEntity: (type: string, body: EncryptedEntityBody) =>
+      json(http(ROUTES.createEntity, { json: toWire({ type, ...body }) }), answers.entity, 'new entity'),
+    updateEntity: (id: string, body: EncryptedEntityBody) =>
+      json(http(ROUTES.updateEntity, { params: { id }, json: toWire(body) }), answers.entity, 'entity'),
+    deleteEntity: (id: string) => done(http(ROUTES.deleteEntity, { params: { id } })),
+    /** Entities of `type` changed after `sinceTime` (µs), oldest change first, at most `limit`. */
+    entityDiff: (type: string, sinceTime: number, limit?: number) =>
+      json(
+        http(ROUTES.entityDiff, {
+          query: { type, sinceTime: String(sinceTime), ...(limit === undefined ? {} : { limit: String(limit) }) },
+        }),
+        answers.entityDiff,
+        'entity diff',
+      ),
   };
 }
 

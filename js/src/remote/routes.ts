@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import type { Core } from '../search/core.js';
 import type { Search } from '../search/search.js';
+import type { FaceIndexer } from '../search/face-index.js';
 import { ownedBytes, type ApiShape } from './protocol.js';
 import { isDetached, transferredError } from '../runtime/errors.js';
 
@@ -107,6 +108,22 @@ export const CORE_ROUTES = {
   'mlData.importClip': 'not-served',
   'mlData.clipEmbedding': 'copy',
   'mlData.withClip': 'copy',
+  'mlData.faceData': 'copy',
+  'mlData.withFaces': 'copy',
+  // A photo and a clusterer are live wasm objects.
+  'faces.openPhoto': 'not-served',
+  'faces.letterbox': 'copy',
+  'faces.detections': 'copy',
+  'faces.align': 'copy',
+  'faces.alignment': 'copy',
+  'faces.blur': 'copy',
+  'faces.direction': 'copy',
+  'faces.faceId': 'copy',
+  'faces.clusterer': 'not-served',
+  'entities.createKey': 'copy',
+  'entities.openKey': 'copy',
+  'entities.encrypt': 'copy',
+  'entities.decrypt': 'copy',
 } as const satisfies RouteTable<Core>;
 
 /** The search API of createSearchWorker (its `size` getter is read by a call of its own). */
@@ -126,6 +143,15 @@ export const SEARCH_ROUTES = {
   load: { route: 'copy', wipe: [1] }, // load(bytes, key)
   dispose: 'copy',
 } as const satisfies RouteTable<Search>;
+
+/** The face API of createFaceWorker: the indexer's functions, plus clustering (face-client.ts). */
+export const FACE_ROUTES = {
+  indexImage: 'copy',
+  indexFile: 'copy',
+  // Takes callbacks and an iterable: run by the client as calls of indexFile, as for search.
+  indexFiles: 'not-served',
+  dispose: 'copy',
+} as const satisfies RouteTable<FaceIndexer>;
 
 /** The route of `path` in `table`, or undefined for a path it does not list. */
 export function routeOf(table: Record<string, RouteEntry>, path: string): Route | undefined {

@@ -4,6 +4,8 @@ import { CRYPTO_BUILD, makeCryptoCore, type CryptoCore } from '../crypto/core.js
 import { makeEmbeddingIndexApi } from './embedding-index.js';
 import { makeMlData } from './ml-data.js';
 import { makeClip } from './clip.js';
+import { makeFaces } from './faces.js';
+import { makeUserEntities } from './user-entity.js';
 import type { CipherlensModule } from '../wasm/cipherlens.mjs';
 
 type IndexApi = ReturnType<typeof makeEmbeddingIndexApi>;
@@ -21,12 +23,24 @@ export interface Core extends CryptoCore {
   loadIndex: IndexApi['loadIndex'];
   /** Ente's per-file ML data: gzip(JSON) blob-encrypted with the file key. */
   mlData: ReturnType<typeof makeMlData>;
+  /** The face pipeline's steps and clustering: see docs/faces.md. */
+  faces: ReturnType<typeof makeFaces>;
+  /** Ente's user entities (people): per-type keys wrapped by the master key, encrypted JSON. */
+  entities: ReturnType<typeof makeUserEntities>;
 }
 
 function makeCore(heap: Heap<CipherlensModule>): Core {
   const crypto = makeCryptoCore(heap);
   const { createIndex, loadIndex } = makeEmbeddingIndexApi(heap);
-  return { ...crypto, clip: makeClip(heap), createIndex, loadIndex, mlData: makeMlData(crypto.blob) };
+  return {
+    ...crypto,
+    clip: makeClip(heap),
+    faces: makeFaces(heap),
+    createIndex,
+    loadIndex,
+    mlData: makeMlData(crypto.blob),
+    entities: makeUserEntities(crypto),
+  };
 }
 
 /** The full build: cipherlens.wasm (crypto and CLIP search) and its glue. */

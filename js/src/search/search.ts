@@ -15,6 +15,7 @@ import { CLIP_DIMS, CLIP_END_TOKEN, DEFAULT_MAX_IMAGE_SIDE, ENTE_CLIP_MIN_SCORE 
 import { decodeImage, type EncodedImage, type ImageDecoder } from './image-decode.js';
 import type { RgbaImage } from './clip.js';
 import {
+  oneAtATime,
   runIndexFiles,
   zeroTimings,
   type IndexFiles,
@@ -202,15 +203,8 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
   const embedImage = (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number) =>
     embedTimed(rgba, width, height, zeroTimings());
 
-  // One file at a time from decode to upsert: in a worker, inference holds the thread, so a
-  // decode started beside it would only finish after it (and its time would count the wait).
-  // Calls beyond the running one wait here with their encoded bytes, never decoded pixels.
-  let turn: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = turn.then(fn);
-    turn = next.catch(() => undefined);
-    return next;
-  };
+  // One file at a time from decode to upsert (see oneAtATime).
+  const inTurn = oneAtATime();
 
   const indexFile = async (fileId: number, encoded: EncodedImage): Promise<IndexedFile> => {
     open();

@@ -55,6 +55,34 @@ export interface WasmClipResampler {
   delete(): void;
 }
 
+// One photo held for face detection and alignment (wasm/search/bindings/face_bind.cpp).
+export interface WasmFaceImage {
+  setImage(width: number, height: number): number;
+  imagePtr(): number;
+  letterbox(out: number): number;
+  scaledWidth(): number;
+  scaledHeight(): number;
+  align(landmarks: number, out: number): number;
+  clear(): void;
+  delete(): void;
+}
+
+// Ente's clustering batches over one set of faces.
+export interface WasmFaceClusterer {
+  reset(n: number, dims: number): number;
+  embeddingsPtr(): number;
+  badPtr(): number;
+  clustersPtr(): number;
+  setRejections(offsets: number, ids: number): number;
+  prepare(existing: number, fast: boolean, batch: number, step: number): number;
+  batchCount(): number;
+  runBatch(batch: number): number;
+  clusterCount(): number;
+  exactCount(): number;
+  clear(): void;
+  delete(): void;
+}
+
 export interface WasmFileHasher {
   update(data: number, len: number): void;
   finish(out: number): void;
@@ -178,7 +206,7 @@ export interface WasmTesting {
   secretstreamPullOnce(m: number, c: number, clen: number, header: number, key: number): number;
 }
 
-/** The full module (cipherlens.wasm): the crypto module plus CLIP search. */
+/** The full module (cipherlens.wasm): the crypto module plus CLIP search and faces. */
 export interface CipherlensModule extends CryptoModule {
   EmbeddingIndex: new () => WasmEmbeddingIndex;
 
@@ -190,6 +218,17 @@ export interface CipherlensModule extends CryptoModule {
   ClipResampler: new () => WasmClipResampler;
   clipSimd(): boolean;
   clipRelease(): void;
+
+  FaceImage: new () => WasmFaceImage;
+  /** Detections of rows at `rows` into `out` (15 doubles each: score, xMin, yMin, xMax, yMax, 5
+   *  landmarks x, y; at most `capacity`): their count, which may exceed capacity, or -status. */
+  faceDetections(rows: number, nRows: number, scaledWidth: number, scaledHeight: number, out: number, capacity: number): number;
+  faceAlignment(landmarks: number, out: number): number;
+  faceDirection(landmarks: number): number;
+  faceBlur(aligned: number, direction: number): number;
+  /** Ente's faceID, or '' for a bad file id or a NaN coordinate. */
+  faceId(fileId: number, box: number): string;
+  FaceClusterer: new () => WasmFaceClusterer;
 }
 
 export interface ModuleOptions {
