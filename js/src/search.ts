@@ -96,6 +96,19 @@ export type { ClipData, MLData, EncryptedMLData, ClipOptions } from './search/ml
 export { CLIP_INDEX_VERSION, ML_DATA_MAX_BYTES, packMlData, unpackMlData, clipEmbedding, withClip } from './search/ml-data.js';
 export { fileIndexStore, indexedDbIndexStore, type IndexStore, type IndexedDbStoreOptions } from './search/index-store.js';
 export {
+  COMPACT_PAGE_RECORDS,
+  type CompactIndex,
+  type CompactIndexOptions,
+  type CompactSearchOptions,
+} from './search/compact-index.js';
+export {
+  memoryPageStore,
+  directoryPageStore,
+  indexedDbPageStore,
+  type PageStore,
+  type IndexedDbPageStoreOptions,
+} from './search/page-store.js';
+export {
   CLIP_MAX_TEXT_UNITS,
   type RgbaPixels,
   type RgbaImage,

@@ -178,7 +178,7 @@ Status index_parse(EmbeddingIndex& out, const uint8_t* plain, size_t len) {
     return fail(kOutOfMemory, "not enough wasm memory to load the index");
   EmbeddingIndex fresh;
   fresh.reset(size_t(d));
-  fresh.reserve(size_t(n));
+  if (Status s = fresh.reserve(size_t(n))) return s;
   const uint8_t* ids = plain + kPlainHeaderBytes;
   const uint8_t* vecs = ids + n * 8;
   std::vector<float> row(d);

@@ -88,6 +88,9 @@ export const CORE_ROUTES = {
   'clip.forget': 'copy',
   createIndex: 'not-served',
   loadIndex: 'not-served',
+  // Live wasm objects that read and write a PageStore (objects with methods): not cloneable.
+  createCompactIndex: 'not-served',
+  openCompactIndex: 'not-served',
   'mlData.encrypt': 'copy',
   'mlData.decrypt': 'copy',
   'mlData.importClip': 'not-served',

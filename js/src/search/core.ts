@@ -2,6 +2,7 @@ import { Heap } from '../runtime/heap.js';
 import { compileBuild, instantiateCore, type CoreBuild, type CoreFlavor, type LoadOptions } from '../runtime/loader.js';
 import { CRYPTO_BUILD, makeCryptoCore } from '../crypto/core.js';
 import { makeEmbeddingIndexApi } from './embedding-index.js';
+import { makeCompactIndexApi } from './compact-index.js';
 import { makeMlData } from './ml-data.js';
 import { makeClip } from './clip.js';
 import type { CipherlensModule } from '../wasm/cipherlens.mjs';
@@ -9,12 +10,16 @@ import type { CipherlensModule } from '../wasm/cipherlens.mjs';
 function makeCore(heap: Heap<CipherlensModule>) {
   const crypto = makeCryptoCore(heap);
   const { createIndex, loadIndex } = makeEmbeddingIndexApi(heap);
+  const { createCompactIndex, openCompactIndex } = makeCompactIndexApi(heap);
   return {
     ...crypto,
     clip: makeClip(heap),
     /** Embedding index (CLIP search): see docs/embedding-index.md. */
     createIndex,
     loadIndex,
+    /** Compact index (a million photos in one tab): see docs/embedding-index.md. */
+    createCompactIndex,
+    openCompactIndex,
     /** Ente's per-file ML data: gzip(JSON) blob-encrypted with the file key. */
     mlData: makeMlData(crypto.blob),
   };
