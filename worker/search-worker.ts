@@ -18,7 +18,11 @@ function createSearchHost() {
       const { ortUrl, wasmUrl, ...rest } = options;
       const ort = ortUrl ? await import(/* webpackIgnore: true */ /* @vite-ignore */ ortUrl) : undefined;
       const core = await loadCore(wasmUrl ? { wasmUrl } : {});
-      search = await createSearch(core, { ...rest, ort, onProgress });
+      try {
+        search = await createSearch(core, { ...rest, ort, onProgress });
+      } finally {
+        rest.compactIndex?.key.fill(0); // this thread's copy; the index keeps what it derived from it
+      }
       for (const name of describe(search, SEARCH_ROUTES).functions) functions.set(name, functionAt(search, name));
       return { imageSignature: search.imageSignature };
     },

@@ -225,3 +225,46 @@ test('text graphs: [1,512] from 77 ids; the int8 graph within cosine 0.99 of the
   // The embeddings depend on the tokens (the EOT pooling picks the right position).
   assert.ok(cosine(float[0].data, float[1].data) < 0.99);
 });
+
+test('the GELU approximation the package enables (FastGelu) stays within cosine 0.999 of the exact graphs', async () => {
+  const { createImageEncoder, createTextEncoder } = await import('../../js/dist/index.js');
+  const side = 256;
+  const chw = (px) => {
+    const out = new Float32Array(3 * side * side);
+    for (let i = 0; i < side * side; i++) for (let c = 0; c < 3; c++) out[c * side * side + i] = px[i * 4 + c] / 255;
+    return out;
+  };
+  const flipped = photo(side, side).reverse();
+  for (let i = 3; i < flipped.length; i += 4) flipped[i] = 255;
+  const images = [chw(photo(side, side)), chw(flipped)];
+  for (const name of [IMAGE, IMAGE_INT8]) {
+    const out = {};
+    for (const geluApproximation of [false, true]) {
+      const enc = await createImageEncoder(file(name), { ort, geluApproximation });
+      out[geluApproximation] = [];
+      for (const img of images) out[geluApproximation].push(await enc.embedTensor(img));
+      await enc.release();
+    }
+    for (let i = 0; i < images.length; i++) {
+      const c = cosine(out.false[i], out.true[i]);
+      assert.ok(c >= 0.999, `${name}, image ${i}: approximate vs exact GELU cosine ${c}`);
+    }
+    // The option reached the session: the outputs are not bit-identical.
+    assert.ok(
+      out.false[0].some((v, i) => v !== out.true[0][i]),
+      `${name}: the approximation changed nothing`,
+    );
+    const diff = (a, b) => a.map((v, i) => v - b[i]);
+    const d = cosine(diff(out.false[0], out.false[1]), diff(out.true[0], out.true[1]));
+    assert.ok(d >= 0.99, `${name}: difference between the images, approximate vs exact ${d}`);
+  }
+  const tokenizer = new ClipTokenizer();
+  const ids = Int32Array.from(tokenizer.encodeForCLIP('a photo of a dog on the beach'));
+  const text = {};
+  for (const geluApproximation of [false, true]) {
+    const enc = await createTextEncoder(file(TEXT_INT8), { ort, geluApproximation });
+    text[geluApproximation] = await enc.embedTokens(ids);
+    await enc.release();
+  }
+  assert.ok(cosine(text.false, text.true) >= 0.999, `text: ${cosine(text.false, text.true)}`);
+});

@@ -101,6 +101,10 @@ export const CORE_ROUTES = {
 /** The search API of createSearchWorker (its `size` getter is read by a call of its own). */
 export const SEARCH_ROUTES = {
   add: 'copy',
+  // The caller's batch stays usable (copied, not transferred).
+  addMany: 'copy',
+  persist: 'copy',
+  meta: 'copy',
   remove: 'copy',
   indexImage: 'copy',
   embedImage: 'copy',

@@ -27,7 +27,22 @@ export interface SearchWorkerOptions extends SearchWorkerInit, SpawnOptions {
 
 /** The Search API, every call answered by the worker (`size` becomes a call, `dispose` ends it). */
 export type SearchWorker = Async<
-  Pick<Search, 'add' | 'remove' | 'indexImage' | 'embedImage' | 'has' | 'indexFile' | 'embedText' | 'query' | 'save' | 'load'>
+  Pick<
+    Search,
+    | 'add'
+    | 'addMany'
+    | 'remove'
+    | 'persist'
+    | 'meta'
+    | 'indexImage'
+    | 'embedImage'
+    | 'has'
+    | 'indexFile'
+    | 'embedText'
+    | 'query'
+    | 'save'
+    | 'load'
+  >
 > & {
   readonly imageSignature: ImageSignature | null;
   /** As Search.indexFiles: files are pulled here and sent to the worker one `indexFile` call each

@@ -39,6 +39,8 @@ export interface CompactSearchOptions {
   rerank?: number;
   /** Width of the error bound that decides which int8 copies are scored (default 3; smaller is faster, and may miss). */
   epsilon?: number;
+  /** Skip the int8 copies the codes rule out (default true). false scores every int8 copy: slower, for comparison. */
+  prune?: boolean;
 }
 
 export interface CompactIndex {
@@ -269,7 +271,7 @@ export function makeCompactIndexApi(heap: Heap<CipherlensModule>) {
     }
 
     search(query: ArrayLike<number>, options: CompactSearchOptions = {}): Promise<SearchHit[]> {
-      const { limit = 10, minScore = -Infinity, exact = true, rerank = 0, epsilon = 3 } = options;
+      const { limit = 10, minScore = -Infinity, exact = true, rerank = 0, epsilon = 3, prune = true } = options;
       if (!(limit === Infinity || (Number.isSafeInteger(limit) && limit >= 0))) {
         throw badInput('limit must be a non-negative integer or Infinity');
       }
@@ -282,7 +284,7 @@ export function makeCompactIndexApi(heap: Heap<CipherlensModule>) {
         f32(this.input(wasm, 1), this.dims).set(q);
         const lim = Math.min(limit, MAX_LIMIT);
         const min = Math.max(minScore, -2);
-        const n = heap.checkLength(wasm.candidates(lim, min, Math.min(rerank, MAX_LIMIT), Math.min(epsilon, 1e30), false));
+        const n = heap.checkLength(wasm.candidates(lim, min, Math.min(rerank, MAX_LIMIT), Math.min(epsilon, 1e30), !prune));
         this.scored = wasm.lastScored();
         let k: number;
         if (!exact) {

@@ -51,6 +51,9 @@ export function memoryPageStore(): PageStore & { readonly bytes: number } {
   };
 }
 
+interface NodeFsSync {
+  readFileSync(path: string): Uint8Array;
+}
 interface NodeFs {
   readFile(path: string): Promise<Uint8Array>;
   writeFile(path: string, data: Uint8Array): Promise<void>;
@@ -62,6 +65,7 @@ interface NodeFs {
 const nodeFs = (): Promise<NodeFs> =>
   // Imported only when used, so bundles for the browser never see node:fs.
   import(/* webpackIgnore: true */ 'node:fs/promises' as string) as Promise<NodeFs>;
+const nodeFsSync = (): Promise<NodeFsSync> => import(/* webpackIgnore: true */ 'node:fs' as string) as Promise<NodeFsSync>;
 
 /** Node: one file per name in `dir` (created if missing); writes go through a temporary file. */
 export function directoryPageStore(dir: string): PageStore {
@@ -83,6 +87,20 @@ export function directoryPageStore(dir: string): PageStore {
         if ((e as { code?: string }).code === 'ENOENT') return undefined;
         throw e;
       }
+    },
+    // A search reads a few dozen pages of ~67 KB: read one after another synchronously, they take
+    // a fraction of what as many promise-based reads (open, stat, read, close each on the thread
+    // pool) cost.
+    async getMany(names) {
+      const fs = await nodeFsSync();
+      return names.map((name) => {
+        try {
+          return new Uint8Array(fs.readFileSync(path(name)));
+        } catch (e) {
+          if ((e as { code?: string }).code === 'ENOENT') return undefined;
+          throw e;
+        }
+      });
     },
     async put(name, bytes) {
       const fs = await ready();
