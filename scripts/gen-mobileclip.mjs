@@ -10,6 +10,10 @@
 //                                  (Ente desktop's form: resize + crop + /255 inside the graph)
 //   mobileclip_s2_image_int8.onnx  the float graph with its 1x1 convolutions dynamically
 //                                  quantised (a speed knob for the wasm backend, not Ente's)
+//   mobileclip_s2_image_int8_static.onnx  the same with static activation quantisation: each
+//                                  1x1 convolution's input quantised with a fixed scale and zero
+//                                  point calibrated on generated photos (QuantizeLinear instead of
+//                                  DynamicQuantizeLinear: no min/max pass over every activation)
 //   mobileclip_s2_text.onnx        input int32 [1,77] -> output float32 [1,512]
 //   mobileclip_s2_text_int8.onnx   the same, dynamically quantised as Ente ships it
 // Cached: when manifest.json records this file's hash (and the onnx-proto version) and every file
@@ -59,6 +63,7 @@ export const FILES = {
   imageFloat: 'mobileclip_s2_image.onnx',
   imageRgba: 'mobileclip_s2_image_rgba.onnx',
   imageInt8: 'mobileclip_s2_image_int8.onnx',
+  imageInt8Static: 'mobileclip_s2_image_int8_static.onnx',
   text: 'mobileclip_s2_text.onnx',
   textInt8: 'mobileclip_s2_text_int8.onnx',
 };
@@ -214,6 +219,7 @@ function conv(g, x, name, { cin, cout, k, stride = 1, groups = 1, pad = k >> 1, 
   const B = g.w(`${name}.bias`, [cout], 0.02);
   const attrs = { group: groups, kernel_shape: [k, k], pads: [pad, pad, pad, pad], strides: [stride, stride] };
   if (g.quantConv && k === 1 && groups === 1 && !weight) return convInteger(g, x, name, W, B, cout, attrs);
+  if (k === 1 && groups === 1 && !weight) g.pointwiseInputs?.set(name, x);
   return g.op('Conv', [x, W, B], attrs);
 }
 
@@ -235,10 +241,28 @@ function convInteger(g, x, name, W, B, cout, attrs) {
   const Wq = g.init(`${name}.weight_quantized`, T.UINT8, t.dims, wq);
   const S = g.f(`${name}.weight_scale`, [], Float32Array.of(scale));
   const Z = g.init(`${name}.weight_zero_point`, T.UINT8, [], Uint8Array.of(128));
-  const [xq, xs, xz] = g.op('DynamicQuantizeLinear', [x], {}, 3);
+  const [xq, xs, xz] = g.ranges ? staticQuantize(g, x, name) : g.op('DynamicQuantizeLinear', [x], {}, 3);
   const y = g.op('Cast', [g.op('ConvInteger', [xq, Wq, xz, Z], attrs)], { to: T.FLOAT });
   const bias = g.op('Reshape', [B, g.i64(1, cout, 1, 1)]);
   return g.op('Add', [g.op('Mul', [y, g.op('Mul', [xs, S])]), bias]);
+}
+
+/**
+ * Static activation quantisation: uint8 with the scale and zero point calibrated for this
+ * convolution's input (calibrate() below), widened by ACTIVATION_MARGIN for photos unlike the
+ * calibration set (values beyond the range saturate).
+ */
+const ACTIVATION_MARGIN = 1.25;
+function staticQuantize(g, x, name) {
+  const range = g.ranges.get(name);
+  if (!range) throw new Error(`no calibration range for ${name}`);
+  const lo = Math.min(0, range[0]) * ACTIVATION_MARGIN;
+  const hi = Math.max(0, range[1]) * ACTIVATION_MARGIN;
+  const scale = (hi - lo) / 255 || 1;
+  const zp = Math.max(0, Math.min(255, Math.round(-lo / scale)));
+  const S = g.f(`${name}.input_scale`, [], Float32Array.of(scale));
+  const Z = g.init(`${name}.input_zero_point`, T.UINT8, [], Uint8Array.of(zp));
+  return [g.op('QuantizeLinear', [x, S, Z]), S, Z];
 }
 
 /** A folded depthwise conv close to identity (RepMixer and RepCPE fold x + f(x) into one kernel). */
@@ -389,14 +413,72 @@ function mci2(g, x) {
   return g.op('MatMul', [pooled, g.w('head.proj', [cExp, EMBED], cExp ** -0.5)]);
 }
 
-function imageFloatModel(quantConv = false) {
+function imageFloatModel(quantConv = false, ranges = undefined, watch = false) {
   const g = new Graph();
   g.quantConv = quantConv;
+  g.ranges = ranges;
+  if (watch) g.pointwiseInputs = new Map();
   const out = g.name(mci2(g, 'input'), 'output');
+  const outputs = [valueInfo(out, T.FLOAT, [1, EMBED])];
+  // Calibration: every 1x1 convolution's input as an extra output.
+  for (const x of g.pointwiseInputs?.values() ?? []) outputs.push({ name: x, type: { tensorType: { elemType: T.FLOAT } } });
   return {
-    bytes: g.model('mci2_standin', [valueInfo('input', T.FLOAT, [1, 3, 256, 256])], [valueInfo(out, T.FLOAT, [1, EMBED])]),
+    bytes: g.model('mci2_standin', [valueInfo('input', T.FLOAT, [1, 3, 256, 256])], outputs),
     params: g.params(),
+    pointwiseInputs: g.pointwiseInputs,
   };
+}
+
+/** Calibration photos: smooth colour fields, edges, a disc and grain, deterministic and varied
+ *  (none of them is one the tests or benches feed). */
+function calibrationImages(count = 8, side = 256) {
+  const images = [];
+  for (let k = 0; k < count; k++) {
+    const r = uniform(`calibration.${k}`, 16, 0, 1);
+    const grain = randn(`calibration.${k}.grain`, side * side, 0.04);
+    const chw = new Float32Array(3 * side * side);
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        const i = y * side + x;
+        const disc = (x - side * r[0]) ** 2 + (y - side * r[1]) ** 2 < (side * (0.1 + 0.3 * r[2])) ** 2;
+        for (let c = 0; c < 3; c++) {
+          const wave = Math.sin(x / (3 + 30 * r[3 + c]) + 6 * r[6 + c]) * Math.cos(y / (3 + 30 * r[9 + c]));
+          const base = disc ? r[12 + c] : 0.5 + 0.35 * wave + (x > side * r[15] ? 0.1 : -0.1);
+          chw[c * side * side + i] = Math.min(1, Math.max(0, base + grain[i]));
+        }
+      }
+    }
+    images.push(chw);
+  }
+  return images;
+}
+
+/** Input ranges of the 1x1 convolutions over the calibration photos, run in onnxruntime-web. */
+async function calibrate() {
+  const { bytes, pointwiseInputs } = imageFloatModel(false, undefined, true);
+  const ort = await import('onnxruntime-web');
+  ort.env.wasm.numThreads = 1;
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+  const ranges = new Map();
+  try {
+    for (const chw of calibrationImages()) {
+      const out = await session.run({ input: new ort.Tensor('float32', chw, [1, 3, 256, 256]) });
+      for (const [name, value] of pointwiseInputs) {
+        const d = out[value].data;
+        let lo = Infinity,
+          hi = -Infinity;
+        for (let i = 0; i < d.length; i++) {
+          if (d[i] < lo) lo = d[i];
+          if (d[i] > hi) hi = d[i];
+        }
+        const seen = ranges.get(name) ?? [Infinity, -Infinity];
+        ranges.set(name, [Math.min(seen[0], lo), Math.max(seen[1], hi)]);
+      }
+    }
+  } finally {
+    await session.release();
+  }
+  return ranges;
 }
 
 /**
@@ -535,7 +617,7 @@ function generatorHash() {
   return createHash('sha256').update(self).update(`onnx-proto ${protoVersion}`).digest('hex');
 }
 
-export function main(argv = process.argv.slice(2)) {
+export async function main(argv = process.argv.slice(2)) {
   const force = argv.includes('--force');
   const outDir = argv.find((a) => !a.startsWith('--')) ?? 'build/models/mobileclip';
   const hash = generatorHash();
@@ -563,11 +645,12 @@ export function main(argv = process.argv.slice(2)) {
     [FILES.imageFloat]: imageFloatModel,
     [FILES.imageRgba]: imageRgbaModel,
     [FILES.imageInt8]: () => imageFloatModel(true),
+    [FILES.imageInt8Static]: async () => imageFloatModel(true, await calibrate()),
     [FILES.text]: () => textModel(false),
     [FILES.textInt8]: () => textModel(true),
   };
   for (const [file, build] of Object.entries(builders)) {
-    const { bytes, params } = build(); // one model in memory at a time
+    const { bytes, params } = await build(); // one model in memory at a time
     const tmp = join(outDir, `${file}.tmp`);
     writeFileSync(tmp, bytes);
     renameSync(tmp, join(outDir, file));
@@ -580,4 +663,4 @@ export function main(argv = process.argv.slice(2)) {
   console.log(`mobileclip stand-ins: ${list.join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

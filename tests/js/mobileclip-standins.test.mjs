@@ -21,6 +21,7 @@ const file = (name) => readFileSync(new URL(name, DIR));
 const IMAGE = 'mobileclip_s2_image.onnx';
 const RGBA = 'mobileclip_s2_image_rgba.onnx';
 const IMAGE_INT8 = 'mobileclip_s2_image_int8.onnx';
+const IMAGE_INT8_STATIC = 'mobileclip_s2_image_int8_static.onnx';
 const TEXT = 'mobileclip_s2_text.onnx';
 const TEXT_INT8 = 'mobileclip_s2_text_int8.onnx';
 
@@ -114,6 +115,12 @@ test("the graphs have Ente's signatures and the ops of their kind", () => {
   assert.equal(imageInt8.ops.ConvInteger, 98);
   assert.equal(imageInt8.ops.Conv + imageInt8.ops.ConvInteger, image.ops.Conv);
   assert.equal(imageInt8.ops.DynamicQuantizeLinear, 98);
+  // The static graph: the same convolutions, inputs quantised with calibrated constants.
+  const imageStatic = inspect(file(IMAGE_INT8_STATIC));
+  assert.deepEqual(imageStatic.inputs, image.inputs);
+  assert.equal(imageStatic.ops.ConvInteger, 98);
+  assert.equal(imageStatic.ops.QuantizeLinear, 98);
+  assert.equal(imageStatic.ops.DynamicQuantizeLinear, undefined);
 
   const rgba = inspect(file(RGBA));
   assert.deepEqual(rgba.inputs, [{ name: 'input', type: T.UINT8, dims: ['height', 'width', 4] }]);
@@ -168,7 +175,7 @@ test('image graphs run in onnxruntime-web (wasm): [1,512] from a float tensor, [
   }
 });
 
-test('the int8 image graph is within cosine 0.99 of the float graph, also in what tells images apart', async () => {
+test('the int8 image graphs (dynamic, and static with calibrated scales) are within cosine 0.99 of the float graph, also in what tells images apart', async () => {
   // A random network maps different images to similar vectors, so the raw cosine alone would say
   // little: the difference between two images' embeddings must agree too.
   const chw = (px, side) => {
@@ -189,14 +196,17 @@ test('the int8 image graph is within cosine 0.99 of the float graph, also in wha
       await s.release();
     }
   };
-  const [f, q] = [await embed(IMAGE), await embed(IMAGE_INT8)];
-  for (let i = 0; i < inputs.length; i++) {
-    assert.ok(finite(q[i]));
-    assert.ok(cosine(f[i], q[i]) >= 0.99, `image ${i}: int8 vs float cosine ${cosine(f[i], q[i])}`);
+  const f = await embed(IMAGE);
+  for (const name of [IMAGE_INT8, IMAGE_INT8_STATIC]) {
+    const q = await embed(name);
+    for (let i = 0; i < inputs.length; i++) {
+      assert.ok(finite(q[i]));
+      assert.ok(cosine(f[i], q[i]) >= 0.99, `${name}, image ${i}: vs float cosine ${cosine(f[i], q[i])}`);
+    }
+    const diff = (a, b) => a.map((v, i) => v - b[i]);
+    const c = cosine(diff(f[0], f[1]), diff(q[0], q[1]));
+    assert.ok(c >= 0.99, `${name}: difference between the images vs float cosine ${c}`);
   }
-  const diff = (a, b) => a.map((v, i) => v - b[i]);
-  const c = cosine(diff(f[0], f[1]), diff(q[0], q[1]));
-  assert.ok(c >= 0.99, `difference between the images: int8 vs float cosine ${c}`);
 });
 
 test('text graphs: [1,512] from 77 ids; the int8 graph within cosine 0.99 of the float graph', async () => {
