@@ -110,7 +110,7 @@ Status CompactSnapshotWriter::emit(bool final) {
     crypto_secretstream_xchacha20poly1305_init_push(&state_, out_.data(), index_->snapshot_key());
   unsigned long long written = 0;
   crypto_secretstream_xchacha20poly1305_push(
-      &state_, out_.data() + header, &written, plain_.data(), plain_.size(), nullptr, 0,
+      &state_, out_.data() + header, &written, nonnull(plain_.data()), plain_.size(), nullptr, 0,
       final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
             : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
   plain_.clear();
@@ -277,8 +277,8 @@ Status CompactSnapshotReader::feed(const uint8_t* piece, size_t len) {
   }
   unsigned long long mlen = 0;
   unsigned char tag = 0;
-  if (crypto_secretstream_xchacha20poly1305_pull(&state_, plain_.data(), &mlen, &tag, piece + off,
-                                                 clen, nullptr, 0) != 0) {
+  if (crypto_secretstream_xchacha20poly1305_pull(&state_, nonnull(plain_.data()), &mlen, &tag,
+                                                 piece + off, clen, nullptr, 0) != 0) {
     failed_ = true;
     return fail(kAuthFailed,
                 "a snapshot piece failed authentication (wrong key, changed, "
