@@ -124,16 +124,18 @@ Status EmbeddingIndex::reset(size_t dims) {
 
 Status EmbeddingIndex::reserve(size_t n) {
   const size_t cv = grown_capacity(vecs_, n * stride_), cq = grown_capacity(q8_, n * stride_),
-               cs = grown_capacity(q8_scale_, n);
+               cs = grown_capacity(q8_scale_, n), ci = grown_capacity(ids_, n);
   const size_t more = n > ids_.size() ? n - ids_.size() : 0;
-  // What growing takes, probed all at once before anything changes: the three arrays' new
-  // buffers, the ids, the map's buckets and a node per new id (with room to spare).
+  // The map rehashes only past its load factor; asked for less it could even shrink.
+  const bool map_grows = double(n) > double(slot_.bucket_count()) * slot_.max_load_factor();
+  // What growing takes, probed all at once before anything changes: the arrays' new buffers,
+  // the map's buckets, and a node per new id (with room to spare).
   const size_t need[] = {
       cv > vecs_.capacity() ? cv * sizeof(float) : 0,
       cq > q8_.capacity() ? cq : 0,
       cs > q8_scale_.capacity() ? cs * sizeof(float) : 0,
-      n > ids_.capacity() ? n * sizeof(uint64_t) : 0,
-      n > slot_.size() ? 2 * n * sizeof(void*) + more * 64 : 0,
+      ci > ids_.capacity() ? ci * sizeof(uint64_t) : 0,
+      (map_grows ? 4 * n * sizeof(void*) : 0) + more * 64,
   };
   void* probe[5] = {nullptr};
   bool ok = true;
@@ -144,8 +146,8 @@ Status EmbeddingIndex::reserve(size_t n) {
   grow_to(vecs_, cv);
   grow_to(q8_, cq);
   grow_to(q8_scale_, cs);
-  ids_.reserve(n);
-  slot_.reserve(n);
+  ids_.reserve(ci);
+  if (map_grows) slot_.reserve(std::max(n, 2 * slot_.size()));
   return kOk;
 }
 
