@@ -73,7 +73,7 @@ const server = await startServer({
 const browser = await launchChromium();
 
 const rows = [];
-// Per thread count, one page with three workers queried in turn each round (so load from other
+// Per thread count, one page with four workers queried in turn each round (so load from other
 // work hits them alike): exact GELU, the GELU approximation (the default), and the default on a
 // compact index whose pages are in IndexedDB (the gallery's local cache), built in the page from
 // the same seeded vectors.
@@ -81,6 +81,12 @@ const CONFIGS = [
   { name: 'exact GELU', geluApproximation: false, compact: false },
   { name: 'GELU approximation (default)', geluApproximation: true, compact: false },
   { name: 'GELU approximation, compact index (pages in IndexedDB)', geluApproximation: true, compact: true },
+  {
+    name: 'GELU approximation, EOT-last-layer graph (a rewrite of the file)',
+    geluApproximation: true,
+    compact: false,
+    textModel: 'mobileclip_s2_text_int8_eot.onnx',
+  },
 ];
 try {
   for (const threads of [1, 2]) {
@@ -96,7 +102,7 @@ try {
             numThreads: threads,
             cache: false,
             baseUrl: '/build/models/mobileclip/',
-            textModel,
+            textModel: config.textModel ?? textModel,
             imageModel: null,
             quantized: true,
             geluApproximation: config.geluApproximation,

@@ -245,6 +245,12 @@ async function tuningKnobs() {
     ...(await compareVariants(2, 'text', [
       { name: 'int8 (as Ente ships it), exact GELU', model: 'text int8' },
       { name: 'int8, GELU approximation (cipherlens)', options: GELU_APPROX, model: 'text int8' },
+      {
+        name: 'int8, GELU approximation, EOT-last-layer rewrite',
+        file: 'mobileclip_s2_text_int8_eot.onnx',
+        options: GELU_APPROX,
+        model: 'text int8',
+      },
     ])),
     ...(await compareVariants(1, 'image', [
       { name: 'default (float graph)' },

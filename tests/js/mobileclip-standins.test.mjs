@@ -24,6 +24,7 @@ const IMAGE_INT8 = 'mobileclip_s2_image_int8.onnx';
 const IMAGE_INT8_STATIC = 'mobileclip_s2_image_int8_static.onnx';
 const TEXT = 'mobileclip_s2_text.onnx';
 const TEXT_INT8 = 'mobileclip_s2_text_int8.onnx';
+const TEXT_INT8_EOT = 'mobileclip_s2_text_int8_eot.onnx';
 
 ort.env.wasm.numThreads = 1;
 
@@ -225,12 +226,18 @@ test('text graphs: [1,512] from 77 ids; the int8 graph within cosine 0.99 of the
   };
   const float = await embed(TEXT);
   const int8 = await embed(TEXT_INT8);
+  // The EOT rewrite computes the same function (its last layer only at the pooled position).
+  const eot = await embed(TEXT_INT8_EOT);
   for (let i = 0; i < queries.length; i++) {
     assert.deepEqual(float[i].dims, [1, 512]);
     assert.deepEqual(int8[i].dims, [1, 512]);
+    assert.deepEqual(eot[i].dims, [1, 512]);
     assert.ok(finite(float[i].data) && finite(int8[i].data));
     const c = cosine(float[i].data, int8[i].data);
     assert.ok(c >= 0.99, `"${queries[i]}": int8 vs float cosine ${c.toFixed(4)}`);
+    const e = cosine(int8[i].data, eot[i].data);
+    assert.ok(e >= 0.999, `"${queries[i]}": EOT rewrite vs int8 cosine ${e.toFixed(5)}`);
+    assert.ok(cosine(float[i].data, eot[i].data) >= 0.99);
   }
   // The embeddings depend on the tokens (the EOT pooling picks the right position).
   assert.ok(cosine(float[0].data, float[1].data) < 0.99);
