@@ -21,7 +21,8 @@ function createSearchHost() {
       try {
         search = await createSearch(core, { ...rest, ort, onProgress });
       } finally {
-        rest.compactIndex?.key.fill(0); // this thread's copy; the index keeps what it derived from it
+        // This thread's copy of the key; the index keeps only what it derived from it.
+        if (rest.compactIndex?.key instanceof Uint8Array) rest.compactIndex.key.fill(0);
       }
       for (const name of describe(search, SEARCH_ROUTES).functions) functions.set(name, functionAt(search, name));
       return { imageSignature: search.imageSignature };

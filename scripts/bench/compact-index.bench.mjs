@@ -176,8 +176,8 @@ for (const kind of ['clustered', 'random']) {
   const mem = (x) => fmt(x / MiB, 0);
   rows.push(
     [
-      kind,
-      'compact, 2-bit codes + int8, exact re-rank from the pages (default)',
+      `compact index (default), ${kind}`,
+      '2-bit codes + int8, exact re-rank of 32 from the pages',
       mem(c.heap),
       fmt(perPhoto, 0),
       fmt(c.buildS, 1),
@@ -187,8 +187,8 @@ for (const kind of ['clustered', 'random']) {
       fmt(main.scored, 0),
     ],
     [
-      kind,
-      'compact, the same without re-rank (int8 scores, no page read)',
+      `compact index without re-rank, ${kind}`,
+      'the same, int8 scores, no page read',
       mem(c.heap),
       fmt(perPhoto, 0),
       '',
@@ -198,8 +198,8 @@ for (const kind of ['clustered', 'random']) {
       fmt(approx.scored, 0),
     ],
     [
-      kind,
-      'alternative: compact scoring every int8 copy (no code pruning)',
+      `alternative: every int8 copy scored, ${kind}`,
+      'compact index, no pruning by the codes',
       mem(c.heap),
       fmt(perPhoto, 0),
       '',
@@ -209,8 +209,8 @@ for (const kind of ['clustered', 'random']) {
       fmt(all.scored, 0),
     ],
     [
-      kind,
-      'plain JS float32 scan, exact (Ente web: embeddings in the JS heap)',
+      `plain JS float32 scan, ${kind}`,
+      "exact; Ente web's way: every embedding in the JS heap",
       `${mem(N * D * 4)} (JS)`,
       fmt(D * 4, 0),
       '',
@@ -248,8 +248,8 @@ for (const kind of ['clustered', 'random']) {
     const c1 = await buildCompact(data, N, 1, `${DIR}${kind}-1bit`);
     const one = await timeSearch(c1.index, qs, truth, {});
     rows.push([
-      kind,
-      'alternative: compact with 1-bit codes',
+      `alternative: 1-bit codes, ${kind}`,
+      'compact index, codeBits 1',
       mem(c1.heap),
       fmt((c1.inUse - c1.base) / N, 0),
       fmt(c1.buildS, 1),
@@ -328,8 +328,8 @@ console.log(`## Compact embedding index: ${Nt} x ${D}, top-${K}\n`);
 console.log(
   table(
     [
-      'data',
-      'index',
+      'index, data',
+      'what',
       'wasm memory (MiB)',
       'bytes / photo',
       'build (s)',
