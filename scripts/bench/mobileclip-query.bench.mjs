@@ -201,7 +201,7 @@ console.log(
 );
 console.log();
 console.log(
-  'Headless Chromium, cross-origin isolated page, `createSearchWorker({ imageModel: null, quantized: true })`, the three sessions',
+  'Headless Chromium, cross-origin isolated page, `createSearchWorker({ imageModel: null, quantized: true })`, the four sessions',
 );
 console.log('of a thread count in one page, queried in turn each round:');
 console.log(
