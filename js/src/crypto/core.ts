@@ -39,7 +39,7 @@ export function makeCryptoCore(heap: Heap) {
   };
 }
 
-/** The core without CLIP search (clip, createIndex, loadIndex, mlData): see loadCryptoCore. */
+/** The core without CLIP search (clip, the indexes, mlData): see loadCryptoCore. */
 export type CryptoCore = ReturnType<typeof makeCryptoCore>;
 
 /** The crypto build: cipherlens-crypto.wasm and its glue. */
