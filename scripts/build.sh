@@ -5,7 +5,8 @@
 #   build.sh cpp      the Catch2 suites (native, wasm, and native under ASan + UBSan) and the fuzzers
 #   build.sh asan     the ASan + UBSan build alone (build/asan: Catch2 and the libFuzzer targets)
 #   build.sh package  the wasm modules, the TypeScript package, the test models and the gallery app
-#   build.sh app      the gallery app alone (build/app: what `npm start` serves), from the built package
+#   build.sh app      the gallery app alone (build/app: what `npm start` serves) and its client for
+#                     Node (build/client), from the built package
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs   # Debian's emscripten optimizer imports Debian's acorn
@@ -61,8 +62,9 @@ package() {
   done
 }
 
-# The gallery (web-demo/) bundled with the package's workers, wasm, ONNX Runtime's wasm and the
-# test models into build/app/ (scripts/build-app.mjs); `npm start` serves that folder only.
+# The gallery (app/) bundled with the package's workers, wasm, ONNX Runtime's wasm and the test
+# models into build/app/ (scripts/build-app.mjs); `npm start` serves that folder only. The client
+# (client/) is bundled for Node too, into build/client/, for the server tests and load drivers.
 app() {
   node scripts/build-app.mjs
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Formatting and lint, checked in `npm test` (the `lint` layer); `npm run format` applies them.
-#   lint.sh          check: Biome (format + lint of JS/TS/JSON/CSS, biome.json) and clang-format
-#                    (the C/C++ of wasm/, tests/ and the native bench, .clang-format)
-#   lint.sh --fix    rewrite the files instead
+# Formatting, lint and type-checking, checked in `npm test` (the `lint` layer); `npm run format`
+# applies the formatters.
+#   lint.sh          check: Biome (format + lint of JS/TS/JSON/CSS, biome.json), clang-format
+#                    (the C/C++ of wasm/, tests/ and the native bench, .clang-format), and tsc over
+#                    the gallery's TypeScript (client/ with contract/, then app/, which includes them)
+#   lint.sh --fix    rewrite the files instead (no type-checking)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fix=0
@@ -19,4 +21,13 @@ else
   node node_modules/@biomejs/biome/bin/biome check --error-on-warnings .
   echo "== clang-format (${#cxx[@]} C/C++ files)"
   clang-format-14 --dry-run --Werror "${cxx[@]}"
+  # The gallery's types resolve the package through its built declarations (js/dist).
+  if [ -f js/dist/crypto.d.ts ]; then
+    echo "== tsc: client/ and contract/, app/"
+    node node_modules/typescript/bin/tsc -p client/tsconfig.json
+    node node_modules/typescript/bin/tsc -p app/tsconfig.json
+  else
+    echo "lint: the package is not built (js/dist): run 'npm run build' to type-check the gallery" >&2
+    exit 1
+  fi
 fi

@@ -79,7 +79,7 @@ export function startServer({
         return res.end();
       }
       if (path === '/') {
-        res.writeHead(302, { location: '/web-demo/check/' });
+        res.writeHead(302, { location: '/tests/browser/core-check/' });
         return res.end();
       }
       let file = normalize(join(root, path));

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the test suites; `npm test` runs all of them after setup and build (tests/README.md).
 #   test.sh                     every suite
-#   test.sh lint|cpp|node|browser|setup|package|server ...   the named layers only
-# The Node, browser, set-up, package and server suites go through one node --test run (then, after the
+#   test.sh lint|cpp|node|browser|setup|package|app|server ...   the named layers only
+# The Node, browser, set-up, package, app and server suites go through one node --test run (then, after the
 # node and browser layers, the SECURITY.md table check).
 # Random test inputs come from TEST_SEED (one for every suite); unset, a fresh one is drawn and
 # printed here, and a failing suite prints it again: TEST_SEED=<it> npm test reruns the same inputs.
@@ -14,7 +14,7 @@ layers=("$@")
 # Seconds each libFuzzer target runs in the cpp layer (`npm run fuzz` runs longer: scripts/fuzz.sh).
 fuzz_slice_seconds="${FUZZ_TEST_SECONDS:-4}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
-[ ${#layers[@]} -gt 0 ] || layers=(lint setup cpp node browser package server)
+[ ${#layers[@]} -gt 0 ] || layers=(lint setup cpp node browser package app server)
 
 dirs=()
 # SECURITY.md's hostile-input table is checked against what the Node and browser suites record
@@ -42,8 +42,9 @@ for layer in "${layers[@]}"; do
     node) dirs+=(tests/js/) ;;
     browser) dirs+=(tests/browser/) ;;
     package) dirs+=(tests/package/) ;;
+    app) dirs+=(tests/app/) ;;
     server) dirs+=(tests/server/) ;;
-    *) echo "test: unknown layer '$layer' (lint, cpp, node, browser, setup, package, server)" >&2; exit 1 ;;
+    *) echo "test: unknown layer '$layer' (lint, cpp, node, browser, setup, package, app, server)" >&2; exit 1 ;;
   esac
 done
 

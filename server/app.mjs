@@ -22,14 +22,14 @@ import { makeAccess } from './routes/access.mjs';
 const DB_FILE = 'metadata.sqlite';
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
-/** Turns ['GET', '/api/files/:id/file', handler] into a matcher on the raw (undecoded) path. */
-function compile([method, pattern, handler]) {
+/** Turns [ROUTES.fileContents, handler] into a matcher on the raw (undecoded) path. */
+function compile([{ method, path: pattern }, handler]) {
   const names = [];
   const source = pattern.replace(/:(\w+)/g, (_, name) => {
     names.push(name);
     return '([^/]+)';
   });
-  return { method, regex: new RegExp(`^${source}$`), names, handler };
+  return { method, pattern, regex: new RegExp(`^${source}$`), names, handler };
 }
 
 /**
@@ -140,6 +140,8 @@ export async function startGalleryServer(options = {}) {
       integrityCheck: () => store.integrityCheck(),
       /** Runs the hourly upkeep now. */
       prune,
+      /** The routes served: [{ method, path }] (held to contract/routes.mjs and docs/server-api.md). */
+      routes: () => routes.map(({ method, pattern }) => ({ method, path: pattern })),
       dataDir,
     },
   };

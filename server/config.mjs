@@ -1,6 +1,7 @@
 // Every limit and default the server uses, defined once. startGalleryServer's options override
 // the ones tests need to shorten (windows, TTLs); main.mjs reads a few from the environment.
-const MiB = 1024 * 1024;
+import { DEFAULT_MAX_OBJECT_BYTES } from '../contract/limits.mjs';
+
 const MINUTE_MS = 60 * 1000;
 
 export const DEFAULTS = Object.freeze({
@@ -20,31 +21,19 @@ export const DEFAULTS = Object.freeze({
   /** An upload no file record claimed within this long is dropped (its bytes and its row). */
   unclaimedUploadTtlMs: 7 * 24 * 60 * MINUTE_MS,
   /** One uploaded object (a file's stream ciphertext or a thumbnail): MAX_OBJECT_BYTES. */
-  maxObjectBytes: 1024 * MiB,
+  maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES,
 });
 
-/** A PATCH piece: one 4 MiB stream chunk pair with its overhead, as the contract allows. */
-export const MAX_PIECE_BYTES = 8 * MiB + 64;
-/** Ente's per-file ML data cap, on the decoded ciphertext. */
-export const MAX_ML_BYTES = 8 * MiB;
-/** JSON bodies: small by default; the ML route's base64 of 8 MiB needs room. */
-export const MAX_JSON_BYTES = 64 * 1024;
-export const MAX_ML_JSON_BYTES = Math.ceil(MAX_ML_BYTES / 3) * 4 + 64 * 1024;
-/** Encrypted names and file metadata are small JSON blobs. */
-export const MAX_NAME_BYTES = 4 * 1024;
-export const MAX_METADATA_BYTES = 64 * 1024;
-/** How many file ids one ML data query may name. */
-export const MAX_ML_QUERY_IDS = 200;
+// The contract's sizes and limits (the client checks against the same ones).
+export {
+  MAX_PIECE_BYTES,
+  MAX_ML_BYTES,
+  MAX_JSON_BYTES,
+  MAX_ML_JSON_BYTES,
+  MAX_NAME_BYTES,
+  MAX_METADATA_BYTES,
+  MAX_ML_QUERY_IDS,
+  SIZES,
+} from '../contract/limits.mjs';
 /** SRP sessions and recovery challenges waiting in memory, at most (beyond: 429). */
 export const MAX_PENDING_CHALLENGES = 10000;
-
-/** Ente's byte sizes for what the server checks in key attributes and records. */
-export const SIZES = Object.freeze({
-  key: 32,
-  salt: 16,
-  nonce: 24,
-  mac: 16,
-  streamHeader: 24,
-  publicKey: 32,
-  seal: 48,
-});

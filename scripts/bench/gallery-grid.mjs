@@ -111,7 +111,7 @@ try {
       ' fresh browser context: log in (SRP, keys opened in the worker pool), then scroll a screen at a time;' +
       ' thumbnails are fetched and blob-decrypted in the pool as they come into view, and search loads its' +
       " index from the files' ML data. Long tasks are PerformanceObserver 'longtask' entries of the page (0 ms: none" +
-      " over 50 ms). SRP's 4096-bit arithmetic runs in a worker of its own (web-demo/srp-worker.js), not on the page" +
+      " over 50 ms). SRP's 4096-bit arithmetic runs in a worker of its own (app/src/srp/worker.ts), not on the page" +
       " as in Ente's web client.",
   );
 } finally {

@@ -1,5 +1,6 @@
 // Sign-up, SRP login (Ente's way, fast-srp-hap with the 4096-bit group), logout, the signed-in
 // account and contacts' public keys.
+import { ROUTES } from '../../contract/routes.mjs';
 import SRP from 'fast-srp-hap';
 import { SIZES } from '../config.mjs';
 import {
@@ -52,8 +53,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
 
   return [
     [
-      'POST',
-      '/api/users',
+      ROUTES.signUp,
       async ({ req, res }) => {
         const body = await readJson(req, config.maxJsonBytes);
         const email = emailField(body);
@@ -65,8 +65,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     ],
 
     [
-      'POST',
-      '/api/srp/attributes',
+      ROUTES.srpAttributes,
       async ({ req, res }) => {
         const email = emailField(await readJson(req, config.maxJsonBytes));
         const user = store.userByEmail(email);
@@ -77,8 +76,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     ],
 
     [
-      'POST',
-      '/api/srp/session',
+      ROUTES.srpSession,
       async ({ req, res }) => {
         const body = await readJson(req, config.maxJsonBytes);
         const srpUserID = uuidField(body, 'srpUserID');
@@ -101,8 +99,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     ],
 
     [
-      'POST',
-      '/api/srp/verify',
+      ROUTES.srpVerify,
       async ({ req, res }) => {
         const body = await readJson(req, config.maxJsonBytes);
         const sessionID = stringField(body, 'sessionID', { pattern: SESSION_ID });
@@ -129,8 +126,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     ],
 
     [
-      'POST',
-      '/api/logout',
+      ROUTES.logout,
       async ({ req, res }) => {
         auth.requireUser(req);
         auth.logout(req);
@@ -139,8 +135,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     ],
 
     [
-      'GET',
-      '/api/users/me',
+      ROUTES.me,
       async ({ req, res }) => {
         const { id, email, keyAttributes } = auth.requireUser(req);
         sendJson(res, 200, { id, email, keyAttributes });
@@ -148,8 +143,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     ],
 
     [
-      'GET',
-      '/api/users/public-key',
+      ROUTES.publicKey,
       async ({ req, res, query }) => {
         auth.requireUser(req);
         const email = emailField({ email: query.get('email') });

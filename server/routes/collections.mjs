@@ -1,4 +1,5 @@
 // Collections (albums): create, list (owned and shared with me), share, unshare, public links.
+import { ROUTES } from '../../contract/routes.mjs';
 import { MAX_NAME_BYTES, SIZES } from '../config.mjs';
 import { b64Field, badRequest, emailField, notFound, readJson, sendEmpty, sendJson } from '../http.mjs';
 import { randomBytes } from '../secrets.mjs';
@@ -25,8 +26,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
 
   return [
     [
-      'POST',
-      '/api/collections',
+      ROUTES.createCollection,
       async ({ req, res }) => {
         const user = auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
@@ -43,8 +43,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     ],
 
     [
-      'GET',
-      '/api/collections',
+      ROUTES.collections,
       async ({ req, res }) => {
         const user = auth.requireUser(req);
         sendJson(
@@ -56,8 +55,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     ],
 
     [
-      'POST',
-      '/api/collections/:id/share',
+      ROUTES.share,
       async ({ req, res, params }) => {
         const user = auth.requireUser(req);
         const collection = access.ownedCollection(user, params.id);
@@ -73,8 +71,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     ],
 
     [
-      'POST',
-      '/api/collections/:id/unshare',
+      ROUTES.unshare,
       async ({ req, res, params }) => {
         const user = auth.requireUser(req);
         const collection = access.ownedCollection(user, params.id);
@@ -89,8 +86,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     ],
 
     [
-      'POST',
-      '/api/collections/:id/public-link',
+      ROUTES.createPublicLink,
       async ({ req, res, params }) => {
         const user = auth.requireUser(req);
         const collection = access.ownedCollection(user, params.id);
@@ -104,8 +100,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     ],
 
     [
-      'DELETE',
-      '/api/collections/:id/public-link',
+      ROUTES.deletePublicLink,
       async ({ req, res, params }) => {
         const user = auth.requireUser(req);
         const collection = access.ownedCollection(user, params.id);

@@ -1,4 +1,5 @@
 // File records (claiming their uploaded objects), listings, downloads with Range, ML data.
+import { ROUTES } from '../../contract/routes.mjs';
 import { MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_ML_JSON_BYTES, MAX_ML_QUERY_IDS, SIZES } from '../config.mjs';
 import {
   b64Field,
@@ -51,8 +52,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
 
   return [
     [
-      'POST',
-      '/api/files',
+      ROUTES.createFile,
       async ({ req, res }) => {
         const user = auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
@@ -99,8 +99,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'GET',
-      '/api/collections/:id/files',
+      ROUTES.files,
       async ({ req, res, params }) => {
         const user = auth.requireUser(req);
         const { collection } = access.readableCollection(user, params.id);
@@ -109,8 +108,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'GET',
-      '/api/files/:id/file',
+      ROUTES.fileContents,
       async ({ req, res, params }) => {
         const file = access.readableFile(auth.requireUser(req), params.id);
         await sendBlob(req, res, blobs, file.file.objectKey);
@@ -118,8 +116,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'GET',
-      '/api/files/:id/thumbnail',
+      ROUTES.thumbnail,
       async ({ req, res, params }) => {
         const file = access.readableFile(auth.requireUser(req), params.id);
         await sendBlob(req, res, blobs, file.thumbnail.objectKey);
@@ -127,8 +124,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'PUT',
-      '/api/files/:id/ml',
+      ROUTES.putMlData,
       async ({ req, res, params }) => {
         const user = auth.requireUser(req);
         const file = access.readableFile(user, params.id);
@@ -140,8 +136,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     ],
 
     [
-      'POST',
-      '/api/files/ml',
+      ROUTES.mlData,
       async ({ req, res }) => {
         const user = auth.requireUser(req);
         const ids = fileIdsField(await readJson(req, config.maxJsonBytes));

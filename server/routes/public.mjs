@@ -1,4 +1,5 @@
 // A public link's read-only routes: no account, the collection named by X-Auth-Access-Token.
+import { ROUTES } from '../../contract/routes.mjs';
 import { readJson, sendJson } from '../http.mjs';
 import { fileView } from './access.mjs';
 import { sendBlob } from './download.mjs';
@@ -7,8 +8,7 @@ import { fileIdsField } from './files.mjs';
 export function publicRoutes({ store, blobs, config, access }) {
   return [
     [
-      'GET',
-      '/api/public/collection',
+      ROUTES.publicCollection,
       async ({ req, res }) => {
         const { id, encryptedName, nameDecryptionNonce } = access.publicCollection(req);
         sendJson(res, 200, { id, encryptedName, nameDecryptionNonce });
@@ -16,8 +16,7 @@ export function publicRoutes({ store, blobs, config, access }) {
     ],
 
     [
-      'GET',
-      '/api/public/files',
+      ROUTES.publicFiles,
       async ({ req, res }) => {
         const collection = access.publicCollection(req);
         sendJson(res, 200, store.filesIn(collection.id).map(fileView));
@@ -25,8 +24,7 @@ export function publicRoutes({ store, blobs, config, access }) {
     ],
 
     [
-      'GET',
-      '/api/public/files/:id/file',
+      ROUTES.publicFileContents,
       async ({ req, res, params }) => {
         const file = access.publicFile(access.publicCollection(req), params.id);
         await sendBlob(req, res, blobs, file.file.objectKey);
@@ -34,8 +32,7 @@ export function publicRoutes({ store, blobs, config, access }) {
     ],
 
     [
-      'GET',
-      '/api/public/files/:id/thumbnail',
+      ROUTES.publicThumbnail,
       async ({ req, res, params }) => {
         const file = access.publicFile(access.publicCollection(req), params.id);
         await sendBlob(req, res, blobs, file.thumbnail.objectKey);
@@ -43,8 +40,7 @@ export function publicRoutes({ store, blobs, config, access }) {
     ],
 
     [
-      'POST',
-      '/api/public/files/ml',
+      ROUTES.publicMlData,
       async ({ req, res }) => {
         const collection = access.publicCollection(req);
         const ids = fileIdsField(await readJson(req, config.maxJsonBytes));

@@ -1,6 +1,7 @@
 // Recovery with the 24-word phrase: a challenge sealed to the account's public key proves the
 // client holds the master key (it opens the secret key with it); then a new password's KEK
 // wrapping and SRP verifier replace the old ones, and earlier sessions end.
+import { ROUTES } from '../../contract/routes.mjs';
 import { SIZES } from '../config.mjs';
 import { b64Field, conflict, emailField, readJson, sendJson, stringField, unauthorized } from '../http.mjs';
 import { randomBytes, randomKey, sameBytes, sha256 } from '../secrets.mjs';
@@ -23,8 +24,7 @@ export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenge
 
   return [
     [
-      'POST',
-      '/api/recovery/begin',
+      ROUTES.recoveryBegin,
       async ({ req, res }) => {
         const email = emailField(await readJson(req, config.maxJsonBytes));
         const user = store.userByEmail(email);
@@ -45,8 +45,7 @@ export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenge
     ],
 
     [
-      'POST',
-      '/api/recovery/complete',
+      ROUTES.recoveryComplete,
       async ({ req, res }) => {
         const body = await readJson(req, config.maxJsonBytes);
         const challengeID = stringField(body, 'challengeID', { pattern: CHALLENGE_ID });

@@ -1,6 +1,7 @@
 // Resumable uploads: an object is created with its size, filled by PATCH pieces at the offset
 // the server reports (each fsynced before it is acknowledged), and becomes readable only when
 // a file record claims it (files.mjs). Only the account that created an object sees it.
+import { ROUTES } from '../../contract/routes.mjs';
 import { MAX_PIECE_BYTES } from '../config.mjs';
 import { badRequest, conflict, intField, notFound, readBody, readJson, sendEmpty, sendJson, tooLarge } from '../http.mjs';
 import { randomKey } from '../secrets.mjs';
@@ -20,8 +21,7 @@ export function uploadRoutes({ store, blobs, auth, config, now }) {
 
   return [
     [
-      'POST',
-      '/api/uploads',
+      ROUTES.createUpload,
       async ({ req, res }) => {
         const user = auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
@@ -36,8 +36,7 @@ export function uploadRoutes({ store, blobs, auth, config, now }) {
     ],
 
     [
-      'HEAD',
-      '/api/uploads/:objectKey',
+      ROUTES.uploadOffset,
       async ({ req, res, params }) => {
         const user = auth.requireUser(req);
         const object = ownObject(user, params.objectKey);
@@ -46,8 +45,7 @@ export function uploadRoutes({ store, blobs, auth, config, now }) {
     ],
 
     [
-      'PATCH',
-      '/api/uploads/:objectKey',
+      ROUTES.uploadPiece,
       async ({ req, res, params }) => {
         const user = auth.requireUser(req);
         const object = ownObject(user, params.objectKey);

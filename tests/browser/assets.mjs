@@ -50,3 +50,18 @@ export const noiseVideo = () =>
 /** A JPEG photo of one colour (ffmpeg's colour names or 0xRRGGBB), 640×480. */
 export const colourPhoto = (colour) =>
   made(`photo-${colour}.jpg`, ['-f', 'lavfi', '-i', `color=c=${colour}:s=640x480`, '-frames:v', '1', '-q:v', '3', '-f', 'mjpeg']);
+
+/** A PNG of noise (incompressible), about 10 MiB: three 4 MiB stream chunks. */
+export const noisePhoto = () =>
+  made('noise-10mib.png', [
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=gray:s=1960x1960,noise=alls=100:allf=t',
+    '-frames:v',
+    '1',
+    '-c:v',
+    'png',
+    '-f',
+    'image2',
+  ]);

@@ -9,7 +9,7 @@ test('the demo page runs the core in a worker and all checks pass', async () => 
     const page = await env.browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${env.url}/web-demo/check/`);
+    await page.goto(`${env.url}/tests/browser/core-check/`);
     await page.waitForSelector('body[data-status]', { timeout: 120_000 });
     await screenshot(page, 'core-check');
     const failures = await page.$$eval('li.fail', (els) => els.map((e) => e.textContent));

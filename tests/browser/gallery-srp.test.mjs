@@ -1,7 +1,7 @@
-// The gallery's SRP client (web-demo/srp.js: fast-srp-hap bundled for the browser with the shims
-// in web-demo/shims/) against fast-srp-hap in Node, the server's side: the verifier computed in
-// the page is the one Node computes, and a login in the page passes Node's SrpServer (M1 and M2),
-// while a wrong login subkey fails it.
+// The client's SRP (client/src/account/srp.ts: fast-srp-hap, bundled for the browser with the
+// shims in app/shims/ as the app's SRP worker is) against fast-srp-hap in Node, the server's
+// side: the verifier computed in the page is the one Node computes, and a login in the page
+// passes Node's SrpServer (M1 and M2), while a wrong login subkey fails it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { build } from 'esbuild';
@@ -12,7 +12,7 @@ import { browserSuite } from './server.mjs';
 
 const bundle = (
   await build({
-    entryPoints: [new URL('../../web-demo/srp.js', import.meta.url).pathname],
+    entryPoints: [new URL('../../client/src/account/srp.ts', import.meta.url).pathname],
     bundle: true,
     format: 'esm',
     platform: 'browser',

@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startGalleryServer } from '../../server/app.mjs';
 import { loadCryptoCore } from '../../js/dist/crypto.js';
-import { launchChromium, screenshot, cspViolations } from './server.mjs';
+import { launchChromium, screenshot } from './server.mjs';
+import { captions, logIn, openDevice, searchFor, searchReady, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
 import { colourPhoto, noiseVideo } from './assets.mjs';
 
-const SLOW = { timeout: 120_000 };
 const APP_DIR = fileURLToPath(new URL('../../build/app/', import.meta.url));
 const A = { email: 'alice@example.com', password: 'correct horse battery' };
 const B = { email: 'bob@example.com', password: 'tr0ub4dor & 3' };
@@ -47,84 +47,8 @@ async function closeAll() {
 // registered first) fails, node:test runs no later hook, and an open browser would hang the run.
 after(closeAll);
 
-/**
- * A browser context (a device) at `url` whose pages fail the suite on any CSP violation (seen by
- * a listener in every page, and in the console for workers) or uncaught error. `page.sent` lists
- * every request the page makes (URL, headers, body), `page.wasm` the .wasm files it fetched.
- */
-async function device(url = `${server.url}/`) {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 850 } });
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) =>
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
-    );
-  });
-  const page = await context.newPage();
-  page.errors = [];
-  page.sent = [];
-  page.wasm = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  page.on('console', (m) => {
-    if (process.env.GALLERY_DEBUG) console.log(`# page: ${m.text()}`);
-    if (/CSP violation|Content Security Policy/.test(m.text())) cspViolations.push(m.text());
-  });
-  page.on('request', (r) => {
-    page.sent.push([r.url(), JSON.stringify(r.headers()), r.postData() ?? ''].join('\n'));
-    if (r.url().endsWith('.wasm')) page.wasm.push(r.url().split('/').pop());
-  });
-  await page.goto(url);
-  return { context, page };
-}
-
-const thumbnailsShown = (page, n, grid = '#grid') =>
-  page.waitForFunction(
-    ([sel, count]) => {
-      const imgs = [...document.querySelectorAll(`${sel} img`)];
-      return imgs.length === count && imgs.every((i) => i.complete && i.naturalWidth > 0);
-    },
-    [grid, n],
-    SLOW,
-  );
-
-const captions = (page, grid = '#grid') => page.$$eval(`${grid} figcaption .title`, (els) => els.map((e) => e.textContent));
-
-async function signUp(page, { email, password }) {
-  await page.click('#show-signup');
-  await page.fill('#signup-email', email);
-  await page.fill('#signup-password', password);
-  await page.fill('#signup-confirm', password);
-  await page.click('#signup-form button');
-  await page.waitForFunction(
-    () => /Argon2id, 256 MiB, 16 passes/.test(document.getElementById('busy-label').textContent),
-    null,
-    SLOW,
-  );
-  if (email === A.email) await screenshot(page, 'gallery-01b-deriving');
-  await page.waitForSelector('body[data-screen="phrase"]', SLOW);
-  return page.$$eval('#phrase-words li', (els) => els.map((e) => e.textContent));
-}
-
-async function logIn(page, { email, password }) {
-  await page.fill('#login-email', email);
-  await page.fill('#login-password', password);
-  await page.click('#login-form button');
-}
-
-async function searchFor(page, text) {
-  await page.fill('#search-input', text);
-  await page.press('#search-input', 'Enter');
-  await page.waitForFunction((t) => document.getElementById('results-status').textContent.includes(`“${t}”`), text, SLOW);
-  return captions(page);
-}
-
-const searchReady = (page) =>
-  page.waitForFunction(
-    () =>
-      !document.getElementById('search-input').disabled &&
-      document.getElementById('search-status').textContent.startsWith('Search ready'),
-    null,
-    SLOW,
-  );
+/** A new device (browser context) at the gallery, or at `url`. */
+const device = (url = `${server.url}/`) => openDevice(browser, url);
 
 const s = {}; // what the steps hand each other
 
@@ -150,7 +74,7 @@ step('A and B sign up; A sees the 24-word phrase', async () => {
   await screenshot(s.a.page, 'gallery-01-login');
   // Until someone logs in, only the crypto build (a fifth of the full one) is downloaded.
   assert.deepEqual(s.a.page.wasm, ['cipherlens-crypto.wasm']);
-  s.words = await signUp(s.a.page, A);
+  s.words = await signUp(s.a.page, A, { screenshotWhileDeriving: 'gallery-01b-deriving' });
   assert.equal(s.words.length, 24);
   await screenshot(s.a.page, 'gallery-02-phrase');
   await s.a.page.click('#phrase-done');

@@ -94,7 +94,7 @@ test('an encrypted video starts playing through the decrypting stream before its
       // Let it keep playing a moment to be sure it really advances.
       await new Promise((resolve) => setTimeout(resolve, 500));
       result.finalTime = el.currentTime;
-      result.error = el.error?.message;
+      result.error = el.error?.message ?? null;
       return result;
     },
     { header: Buffer.from(header).toString('hex'), key: Buffer.from(key).toString('hex') },

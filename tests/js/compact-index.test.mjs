@@ -383,7 +383,7 @@ test('bad arguments are BAD_INPUT and change nothing', async () => {
   assert.throws(() => core.createCompactIndex(4, { store: memoryPageStore(), key: randomBytes(31) }), { code: 'BAD_INPUT' });
   assert.throws(() => core.createCompactIndex(4, { store: {}, key: randomBytes(32) }), { code: 'BAD_INPUT' });
   index.dispose();
-  assert.throws(() => index.size, { code: 'BAD_INPUT' });
+  assert.throws(() => index.size, { code: 'CLOSED' });
 });
 
 test('the Node directory store: one file per page, snapshots round-trip, nothing left behind', async () => {

@@ -1,6 +1,8 @@
-// The dependency rule of docs/architecture.md, read from the sources themselves: search may
-// import crypto, crypto never imports search; the same holds for the C++ includes. Also checks
-// that worker/ resolves the package's sources (js/src), not a build's declarations.
+// The dependency rules of docs/architecture.md, read from the sources themselves: search may
+// import crypto, crypto never imports search; the same holds for the C++ includes. The gallery's
+// layers: the app over the client, the client over the contract, the server on the contract
+// alone, and all of them on the package's public entries only. Also checks that worker/ resolves
+// the package's sources (js/src), not a build's declarations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -80,6 +82,50 @@ function cppEdges() {
 }
 const cppPart = (file) => file.split('/')[1]; // wasm/<part>/...
 
+// ---- The gallery: app/, client/, contract/, server/ and what they import of the package ----
+const GALLERY_ALLOWED = {
+  contract: ['package'],
+  client: ['contract', 'package'],
+  app: ['client', 'contract', 'package'],
+  server: ['contract', 'package'],
+};
+const GALLERY_DIRS = ['app', 'client', 'contract', 'server'];
+const PACKAGE_ENTRIES = new Set(['cipherlens', 'cipherlens/crypto', 'cipherlens/search']);
+const PUBLIC_BUILDS = new Set(['js/dist/crypto.js', 'js/dist/search.js']);
+const ANY_IMPORT =
+  /(?:\bfrom\s*|\bimport\s*\(\s*(?:\/\*[^*]*\*\/\s*)?|^\s*import\s+|^\s*export\s+[^'"]*?from\s*)(['"])([^'"]+)\1/gm;
+
+/** The part a gallery import lands in: a gallery folder, the package (public) or its insides. */
+function galleryTarget(file, spec) {
+  if (!spec.startsWith('.')) {
+    if (PACKAGE_ENTRIES.has(spec)) return 'package';
+    return spec.startsWith('cipherlens/') ? 'package-internal' : undefined; // npm packages are no part
+  }
+  const target = relative(ROOT, resolve(ROOT, dirname(file), spec));
+  if (PUBLIC_BUILDS.has(target)) return 'package';
+  if (target.startsWith('js/')) return 'package-internal';
+  return target.split('/')[0];
+}
+
+function galleryEdges() {
+  const edges = [];
+  for (const dir of GALLERY_DIRS) {
+    for (const file of files(dir, (n) => /\.(ts|tsx|mjs|js)$/.test(n))) {
+      if (file.includes('/node_modules/')) continue;
+      for (const [, , spec] of readFileSync(join(ROOT, file), 'utf8').matchAll(ANY_IMPORT)) {
+        const part = galleryTarget(file, spec);
+        if (part) edges.push([file, part]);
+      }
+    }
+  }
+  return edges;
+}
+const galleryViolations = (edges) =>
+  edges.filter(([from, to]) => {
+    const part = from.split('/')[0];
+    return part !== to && !GALLERY_ALLOWED[part].includes(to);
+  });
+
 test('the checker reports an import against the rule (crypto importing search)', () => {
   const edges = [
     ['js/src/crypto/keys.ts', 'js/src/search/clip.ts'],
@@ -128,4 +174,34 @@ test('worker/ imports resolve to the package sources (js/src), before any build'
     }
   }
   assert.ok(relativeImports > 5, 'worker/ was read');
+});
+
+test('the checker reports gallery imports against the rule', () => {
+  const edges = [
+    ['server/routes/files.mjs', galleryTarget('server/routes/files.mjs', '../../client/src/index.ts')],
+    ['client/src/wire/api.ts', galleryTarget('client/src/wire/api.ts', '../../../app/src/store.js')],
+    ['client/src/crypto.ts', galleryTarget('client/src/crypto.ts', '../../js/dist/remote/client.js')],
+    ['app/src/search.ts', galleryTarget('app/src/search.ts', 'cipherlens/search')],
+    ['contract/limits.mjs', galleryTarget('contract/limits.mjs', '../client/src/index.js')],
+  ];
+  assert.deepEqual(
+    galleryViolations(edges).map(([from]) => from),
+    ['server/routes/files.mjs', 'client/src/wire/api.ts', 'client/src/crypto.ts', 'contract/limits.mjs'],
+  );
+});
+
+test('the gallery: app over client over contract, the server on the contract, all on public entries', () => {
+  const edges = galleryEdges();
+  for (const [from, to] of [
+    ['app', 'client'],
+    ['client', 'contract'],
+    ['server', 'contract'],
+    ['client', 'package'],
+  ]) {
+    assert.ok(
+      edges.some(([a, b]) => a.startsWith(`${from}/`) && b === to),
+      `the graph was read (${from} imports ${to})`,
+    );
+  }
+  assert.deepEqual(galleryViolations(edges), []);
 });

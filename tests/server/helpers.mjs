@@ -1,21 +1,19 @@
-// The server suites' client: real crypto from the package's core (Argon2 at Ente's interactive
-// limits to stay fast), SRP through fast-srp-hap's SrpClient as Ente's web client runs it, and
-// a server per test file in a temporary data directory.
+// The server suites' client: the gallery's own client (client/, built for Node into
+// build/client/) with real crypto from the package's core (Argon2 at Ente's interactive limits to
+// stay fast) and SRP in this thread as Ente's web client runs it; raw requests for what a client
+// would never send; a server per test file in a temporary data directory.
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import SRPModule from 'fast-srp-hap';
 import { loadCryptoCore } from '../../js/dist/crypto.js';
+import * as client from '../../build/client/index.mjs';
 import { startGalleryServer } from '../../server/app.mjs';
 
 /** Plaintext test inputs from TEST_SEED (tests/js/test-random.mjs); keys and salts come from the core. */
 export { randomBytes as testBytes } from '../js/test-random.mjs';
 
-const { SRP, SrpClient } = SRPModule;
-const SRP_PARAMS = SRP.params['4096'];
+export { client };
 export const core = await loadCryptoCore();
-const INTERACTIVE = { opsLimit: 2, memLimit: 64 * 1024 * 1024 };
 export const b64 = (bytes) => Buffer.from(bytes).toString('base64');
 export const unb64 = (text) => new Uint8Array(Buffer.from(text, 'base64'));
 export const APP_INDEX = '<!doctype html><title>gallery test app</title>';
@@ -79,192 +77,117 @@ export async function api(url, method, path, { token, accessToken, body, headers
   return { status: res.status, headers: res.headers, json, bytes };
 }
 
-const wrap = (message, key) => {
-  const { ciphertext, nonce } = core.secretbox.encrypt(message, key);
-  return [b64(ciphertext), b64(nonce)];
-};
+/** The client's options for the server at `url`: this thread's core and SRP, Argon2 at Ente's interactive limits. */
+export const clientOptions = (url, more = {}) => ({
+  crypto: core,
+  srp: client.localSrp,
+  kdf: 'interactive',
+  baseUrl: url,
+  ...more,
+});
 
-/** SRP setup for a KEK: { srpUserID, srpSalt, srpVerifier } and the login subkey. */
-function srpSetup(kek) {
-  const loginSubKey = core.deriveLoginSubKey(kek);
-  const srpUserID = randomUUID();
-  const srpSalt = core.randomBytes(16);
-  const verifier = SRP.computeVerifier(SRP_PARAMS, Buffer.from(srpSalt), Buffer.from(srpUserID), Buffer.from(loginSubKey));
-  return { loginSubKey, srp: { srpUserID, srpSalt: b64(srpSalt), srpVerifier: b64(verifier) } };
+/** A failed ceremony or call as the raw helper `api` reports it: { status, json, headers }. */
+function failure(e) {
+  const answer = e instanceof client.ApiError ? e : e?.cause;
+  if (!(answer instanceof client.ApiError) || answer.status === 0) throw e;
+  return { status: answer.status, json: answer.body, headers: answer.headers };
 }
 
-/** A new account's keys, as Ente's sign-up makes them; every secret kept for the tests. */
-export function makeAccount(email, password) {
-  const masterKey = core.generateKey();
-  const recoveryKey = core.generateKey();
-  const kekSalt = core.randomBytes(16);
-  const kek = core.deriveKey(password, kekSalt, INTERACTIVE.opsLimit, INTERACTIVE.memLimit);
-  const { publicKey, secretKey } = core.box.keypair();
-  const [encryptedKey, keyDecryptionNonce] = wrap(masterKey, kek);
-  const [encryptedSecretKey, secretKeyDecryptionNonce] = wrap(secretKey, masterKey);
-  const [masterKeyEncryptedWithRecoveryKey, masterKeyDecryptionNonce] = wrap(masterKey, recoveryKey);
-  const [recoveryKeyEncryptedWithMasterKey, recoveryKeyDecryptionNonce] = wrap(recoveryKey, masterKey);
-  const { loginSubKey, srp } = srpSetup(kek);
-  const keyAttributes = {
-    kekSalt: b64(kekSalt),
-    encryptedKey,
-    keyDecryptionNonce,
-    publicKey: b64(publicKey),
-    encryptedSecretKey,
-    secretKeyDecryptionNonce,
-    ...INTERACTIVE,
-    masterKeyEncryptedWithRecoveryKey,
-    masterKeyDecryptionNonce,
-    recoveryKeyEncryptedWithMasterKey,
-    recoveryKeyDecryptionNonce,
-  };
+/** A new account's keys, made by the client's sign-up ceremony; every secret kept for the tests. */
+export async function makeAccount(url, email, password) {
+  const keys = await client.makeAccountKeys(clientOptions(url), password);
   return {
     email,
     password,
-    masterKey,
-    recoveryKey,
-    kek,
-    secretKey,
-    publicKey,
-    loginSubKey,
-    keyAttributes,
-    signupBody: { email, keyAttributes, ...srp },
+    masterKey: keys.masterKey,
+    recoveryKey: keys.recoveryKey,
+    kek: keys.kek,
+    secretKey: keys.secretKey,
+    publicKey: keys.keyAttributes.publicKey,
+    loginSubKey: core.deriveLoginSubKey(keys.kek),
+    keyAttributes: client.toWire(keys.keyAttributes),
+    newKeys: keys,
+    signupBody: { email, keyAttributes: client.toWire(keys.keyAttributes), ...client.toWire(keys.srp) },
   };
 }
 
 export async function signup(url, email, password) {
-  const account = makeAccount(email, password);
-  const res = await api(url, 'POST', '/api/users', { body: account.signupBody });
-  if (res.status !== 201) throw new Error(`signup ${res.status} ${JSON.stringify(res.json)}`);
-  account.id = res.json.id;
+  const account = await makeAccount(url, email, password);
+  const { id } = await client.createApi(clientOptions(url)).signUp(email, account.newKeys.keyAttributes, account.newKeys.srp);
+  account.id = id;
   return account;
 }
 
-/** The token of a sealed encryptedToken, as the header carries it. */
-export function openToken(encryptedToken, publicKey, secretKey) {
-  const bytes = core.box.sealOpen(unb64(encryptedToken), publicKey, secretKey);
-  return Buffer.from(bytes).toString('base64url');
-}
-
 /**
- * SRP login as Ente's client does it. Resolves to { status, json, token?, masterKey? }: the
- * verify call's answer, and on success the opened token and master key.
+ * SRP login with the client (as Ente's client does it). Resolves to { status, json, token?,
+ * masterKey?, secretKey? }: the verify call's answer, and on success the opened token and keys.
  */
 export async function login(url, email, password) {
-  const attrs = await api(url, 'POST', '/api/srp/attributes', { body: { email } });
-  if (attrs.status !== 200) return attrs;
-  const { srpUserID, srpSalt, kekSalt, opsLimit, memLimit } = attrs.json;
-  const kek = core.deriveKey(password, unb64(kekSalt), opsLimit, memLimit);
-  const client = new SrpClient(
-    SRP_PARAMS,
-    Buffer.from(srpSalt, 'base64'),
-    Buffer.from(srpUserID),
-    Buffer.from(core.deriveLoginSubKey(kek)),
-    Buffer.from(core.randomBytes(32)),
-    false,
-  );
-  const session = await api(url, 'POST', '/api/srp/session', { body: { srpUserID, srpA: b64(client.computeA()) } });
-  if (session.status !== 200) return session;
-  client.setB(Buffer.from(session.json.srpB, 'base64'));
-  const verify = await api(url, 'POST', '/api/srp/verify', {
-    body: { sessionID: session.json.sessionID, srpM1: b64(client.computeM1()) },
-  });
-  if (verify.status !== 200) return verify;
-  client.checkM2(Buffer.from(verify.json.srpM2, 'base64')); // throws unless the server knew the verifier
-  const ka = verify.json.keyAttributes;
-  const masterKey = core.secretbox.decrypt(unb64(ka.encryptedKey), unb64(ka.keyDecryptionNonce), kek);
-  const secretKey = core.secretbox.decrypt(unb64(ka.encryptedSecretKey), unb64(ka.secretKeyDecryptionNonce), masterKey);
-  const token = openToken(verify.json.encryptedToken, unb64(ka.publicKey), secretKey);
-  return { ...verify, token, masterKey, secretKey };
-}
-
-/** Recovery with the recovery key: sets `newPassword`; resolves to the complete call's answer. */
-export async function recover(url, email, recoveryKey, newPassword, { tamper = false } = {}) {
-  const begin = await api(url, 'POST', '/api/recovery/begin', { body: { email } });
-  if (begin.status !== 200) return begin;
-  const r = begin.json;
-  const masterKey = core.secretbox.decrypt(
-    unb64(r.masterKeyEncryptedWithRecoveryKey),
-    unb64(r.masterKeyDecryptionNonce),
-    recoveryKey,
-  );
-  const secretKey = core.secretbox.decrypt(unb64(r.encryptedSecretKey), unb64(r.secretKeyDecryptionNonce), masterKey);
-  const publicKey = unb64(r.publicKey);
-  const challenge = core.box.sealOpen(unb64(r.encryptedChallenge), publicKey, secretKey);
-  if (tamper) challenge[0] ^= 1;
-  const kekSalt = core.randomBytes(16);
-  const kek = core.deriveKey(newPassword, kekSalt, INTERACTIVE.opsLimit, INTERACTIVE.memLimit);
-  const [encryptedKey, keyDecryptionNonce] = wrap(masterKey, kek);
-  const { srp } = srpSetup(kek);
-  const complete = await api(url, 'POST', '/api/recovery/complete', {
-    body: {
-      challengeID: r.challengeID,
-      challenge: b64(challenge),
-      kekSalt: b64(kekSalt),
-      encryptedKey,
-      keyDecryptionNonce,
-      ...INTERACTIVE,
-      ...srp,
-    },
-  });
-  if (complete.status === 200) complete.token = openToken(complete.json.encryptedToken, publicKey, secretKey);
-  return complete;
-}
-
-/** A collection named `name`: its key wrapped with the master key, its name with its key. */
-export async function createCollection(url, account, token, name) {
-  const key = core.generateKey();
-  const [encryptedKey, keyDecryptionNonce] = wrap(key, account.masterKey);
-  const [encryptedName, nameDecryptionNonce] = wrap(new TextEncoder().encode(name), key);
-  const res = await api(url, 'POST', '/api/collections', {
-    token,
-    body: { encryptedKey, keyDecryptionNonce, encryptedName, nameDecryptionNonce },
-  });
-  if (res.status !== 201) throw new Error(`collection ${res.status} ${JSON.stringify(res.json)}`);
-  return { id: res.json.id, key };
-}
-
-/** Uploads `bytes` as a new object in pieces of `piece` bytes; resolves to its key. */
-export async function uploadObject(url, token, bytes, piece = 64 * 1024) {
-  const created = await api(url, 'POST', '/api/uploads', { token, body: { size: bytes.length } });
-  if (created.status !== 201) throw new Error(`upload ${created.status} ${JSON.stringify(created.json)}`);
-  const { objectKey } = created.json;
-  for (let offset = 0; offset < bytes.length; offset += piece) {
-    const res = await api(url, 'PATCH', `/api/uploads/${objectKey}`, {
-      token,
-      headers: { 'upload-offset': String(offset) },
-      raw: bytes.subarray(offset, offset + piece),
-    });
-    if (res.status !== 204) throw new Error(`piece at ${offset}: ${res.status}`);
+  try {
+    const s = await client.logIn(clientOptions(url), email, password);
+    const json = {
+      id: s.id,
+      email: s.email,
+      keyAttributes: client.toWire(s.keyAttributes),
+      encryptedToken: b64(s.encryptedToken),
+    };
+    return { status: 200, json, token: s.token, masterKey: s.masterKey, secretKey: s.secretKey, session: s };
+  } catch (e) {
+    return failure(e);
   }
-  return objectKey;
 }
 
 /**
- * A photo in `collection`: stream-encrypted contents, blob-encrypted thumbnail and metadata,
- * the file key wrapped with the collection key. Resolves to the record and its plaintexts.
+ * Recovery with the client and the recovery key: sets `newPassword`; resolves to the complete
+ * call's answer. `tamper` flips a bit of the challenge on its way to the server.
+ */
+export async function recover(url, email, recoveryKey, newPassword, { tamper = false } = {}) {
+  const tampering = async (input, init) => {
+    if (String(input).endsWith(client.ROUTES.recoveryComplete.path)) {
+      const body = JSON.parse(init.body);
+      const challenge = unb64(body.challenge);
+      challenge[0] ^= 1;
+      init = { ...init, body: JSON.stringify({ ...body, challenge: b64(challenge) }) };
+    }
+    return fetch(input, init);
+  };
+  try {
+    const s = await client.recover(clientOptions(url, tamper ? { fetch: tampering } : {}), email, recoveryKey, newPassword);
+    return { status: 200, json: { encryptedToken: b64(s.encryptedToken) }, token: s.token };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+/** The client's library for a signed-in `account` (its keys) and `token`. */
+export function libraryOf(url, account, token) {
+  const { id: userId, masterKey, publicKey, secretKey } = account;
+  return new client.Library(core, client.createApi(clientOptions(url), { token }), { userId, masterKey, publicKey, secretKey });
+}
+
+/** A collection named `name`, made by the client: { id, key }. */
+export async function createCollection(url, account, token, name) {
+  const album = await libraryOf(url, account, token).createAlbum(name);
+  return { id: album.id, key: album.key };
+}
+
+/** Uploads `bytes` as a new object in pieces of `piece` bytes with the client; resolves to its key. */
+export async function uploadObject(url, token, bytes, piece = 64 * 1024) {
+  return client.createApi(clientOptions(url), { token }).upload(bytes.length, [bytes], { pieceBytes: piece });
+}
+
+/**
+ * A photo in `collection`, uploaded by the client: stream-encrypted contents, blob-encrypted
+ * thumbnail and metadata, the file key wrapped with the collection key. Resolves to the record
+ * and its plaintexts.
  */
 export async function addFile(url, token, collection, { bytes, thumbnail, title }) {
-  const fileKey = core.generateKey();
-  const file = core.stream.encrypt(bytes, fileKey);
-  const thumb = core.blob.encrypt(thumbnail, fileKey);
-  const metadata = core.blob.encrypt(new TextEncoder().encode(JSON.stringify({ title, creationTime: 1, fileType: 0 })), fileKey);
-  const fileObject = await uploadObject(url, token, file.ciphertext, 40 * 1024);
-  const thumbObject = await uploadObject(url, token, thumb.ciphertext);
-  const [encryptedKey, keyDecryptionNonce] = wrap(fileKey, collection.key);
-  const res = await api(url, 'POST', '/api/files', {
-    token,
-    body: {
-      collectionID: collection.id,
-      encryptedKey,
-      keyDecryptionNonce,
-      file: { objectKey: fileObject, decryptionHeader: b64(file.header) },
-      thumbnail: { objectKey: thumbObject, decryptionHeader: b64(thumb.header) },
-      metadata: { encryptedData: b64(metadata.ciphertext), decryptionHeader: b64(metadata.header) },
-    },
-  });
-  if (res.status !== 201) throw new Error(`file ${res.status} ${JSON.stringify(res.json)}`);
-  return { id: res.json.id, fileKey, bytes, thumbnail, title, fileObject, thumbObject };
+  const api = client.createApi(clientOptions(url), { token });
+  const album = { ...collection, name: '', owner: null, sharees: [], mine: true, unreadable: 0 };
+  const meta = { title, creationTime: 1, fileType: 0 };
+  const { id } = await api.me();
+  const file = await client.uploadFile(core, api, album, id, { contents: [bytes], size: bytes.length, thumbnail, meta });
+  return { id: file.id, fileKey: file.key, bytes, thumbnail, title };
 }
 
 /** Opens a listed file record's contents with the collection key. */

@@ -3,7 +3,7 @@
 // saved and loaded in pieces through the same store. See docs/embedding-index.md.
 import type { Heap } from '../runtime/heap.js';
 import type { CipherlensModule, WasmCompactIndex } from '../wasm/cipherlens.mjs';
-import { CoreError, badInput, requireBytes } from '../runtime/errors.js';
+import { CoreError, badInput, closedError, requireBytes } from '../runtime/errors.js';
 import { KEY_BYTES } from '../crypto/sizes.js';
 import { requireFileId, type SearchHit } from './embedding-index.js';
 import type { PageStore } from './page-store.js';
@@ -129,7 +129,7 @@ export function makeCompactIndexApi(heap: Heap<CipherlensModule>) {
     }
 
     private live(): WasmCompactIndex {
-      if (!this.wasm) throw badInput('the index was disposed');
+      if (!this.wasm) throw closedError('the index');
       return this.wasm;
     }
 

@@ -1,32 +1,48 @@
 import { Heap } from '../runtime/heap.js';
 import { compileBuild, instantiateCore, type CoreBuild, type CoreFlavor, type LoadOptions } from '../runtime/loader.js';
-import { CRYPTO_BUILD, makeCryptoCore } from '../crypto/core.js';
+import { CRYPTO_BUILD, makeCryptoCore, type CryptoCore } from '../crypto/core.js';
 import { makeEmbeddingIndexApi } from './embedding-index.js';
 import { makeCompactIndexApi } from './compact-index.js';
 import { makeMlData } from './ml-data.js';
 import { makeClip } from './clip.js';
 import type { CipherlensModule } from '../wasm/cipherlens.mjs';
 
-function makeCore(heap: Heap<CipherlensModule>) {
+type IndexApi = ReturnType<typeof makeEmbeddingIndexApi>;
+type CompactApi = ReturnType<typeof makeCompactIndexApi>;
+
+/**
+ * The synchronous full API (`loadCore()`): the crypto API plus CLIP's tokenizer and
+ * preprocessing, the embedding indexes and Ente's ML data. Failures are CoreErrors.
+ */
+export interface Core extends CryptoCore {
+  /** MobileCLIP's input preparation in wasm: the BPE tokenizer and image preprocessing. */
+  clip: ReturnType<typeof makeClip>;
+  /** A new empty embedding index of `dims` dimensions (1..65536): see docs/embedding-index.md. */
+  createIndex: IndexApi['createIndex'];
+  /** An index from `index.save(key)` bytes; AUTH_FAILED / TRUNCATED / BAD_INPUT on bad data. */
+  loadIndex: IndexApi['loadIndex'];
+  /** A new empty compact index (a million photos in one tab) keeping its pages in a PageStore. */
+  createCompactIndex: CompactApi['createCompactIndex'];
+  /** The compact index last saved in a PageStore (read piece by piece), or undefined. */
+  openCompactIndex: CompactApi['openCompactIndex'];
+  /** Ente's per-file ML data: gzip(JSON) blob-encrypted with the file key. */
+  mlData: ReturnType<typeof makeMlData>;
+}
+
+function makeCore(heap: Heap<CipherlensModule>): Core {
   const crypto = makeCryptoCore(heap);
   const { createIndex, loadIndex } = makeEmbeddingIndexApi(heap);
   const { createCompactIndex, openCompactIndex } = makeCompactIndexApi(heap);
   return {
     ...crypto,
     clip: makeClip(heap),
-    /** Embedding index (CLIP search): see docs/embedding-index.md. */
     createIndex,
     loadIndex,
-    /** Compact index (a million photos in one tab): see docs/embedding-index.md. */
     createCompactIndex,
     openCompactIndex,
-    /** Ente's per-file ML data: gzip(JSON) blob-encrypted with the file key. */
     mlData: makeMlData(crypto.blob),
   };
 }
-
-/** The synchronous core API; see the README for every call. */
-export type Core = ReturnType<typeof makeCore>;
 
 /** The full build: cipherlens.wasm (crypto and CLIP search) and its glue. */
 export const FULL_BUILD: CoreBuild<CipherlensModule> = {

@@ -1,0 +1,85 @@
+// What the app shows, as one object (store.ts holds it). Live objects with keys (the session,
+// the library, search) are not state: they live in the app's services (app.ts).
+import type { Album, GalleryFile, PreparedShare } from '../../client/src/index.js';
+
+export type Screen = 'loading' | 'login' | 'signup' | 'recover' | 'phrase' | 'gallery' | 'public';
+
+export interface UploadRow {
+  id: number;
+  name: string;
+  label: string;
+  done: number;
+  total: number;
+  failed: boolean;
+}
+
+export interface ShareState {
+  album: Album;
+  /** When the dialog opened (a new opening starts with an empty form). */
+  openedAt: number;
+  step: 'email' | 'verify' | 'done';
+  prepared?: PreparedShare;
+  error?: { message: string; warning: boolean };
+  done?: string;
+}
+
+export interface ViewerState {
+  file: GalleryFile;
+  title: string;
+  /** A photo's object URL (revoked when the viewer closes). */
+  imageUrl?: string;
+  video: boolean;
+}
+
+export interface AppState {
+  screen: Screen;
+  /** A long task under way: its label and, when it has steps, how far it is. */
+  busy: { label: string; done?: number; total?: number } | null;
+  error: string | null;
+  /** The recovery phrase, shown once after sign-up. */
+  phrase: string[] | null;
+  /** The signed-in account. */
+  account: { email: string; verificationId: string } | null;
+  albums: Album[];
+  album: Album | null;
+  /** The grid: the album's files (null while they load), or search hits with their scores. */
+  files: GalleryFile[] | null;
+  scores: Map<number, number> | null;
+  resultsStatus: string;
+  uploads: UploadRow[];
+  search: {
+    enabled: boolean;
+    placeholder: string;
+    status: string;
+    progress: { done: number; total: number } | null;
+  };
+  viewer: ViewerState | null;
+  share: ShareState | null;
+  link: string | null;
+  /** A public link's album. */
+  publicAlbum: { title: string; files: GalleryFile[] } | null;
+  /** Bumped to re-render what shows album details (sharees, unreadable counts) after a change. */
+  albumsVersion: number;
+}
+
+export const SEARCH_PLACEHOLDER = 'Search your photos, e.g. “red”';
+
+export const initialState = (): AppState => ({
+  screen: 'loading',
+  busy: null,
+  error: null,
+  phrase: null,
+  account: null,
+  albums: [],
+  album: null,
+  files: null,
+  scores: null,
+  resultsStatus: '',
+  uploads: [],
+  search: { enabled: false, placeholder: SEARCH_PLACEHOLDER, status: '', progress: null },
+  viewer: null,
+  share: null,
+  link: null,
+  publicAlbum: null,
+  albumsVersion: 0,
+});

@@ -1,0 +1,46 @@
+// The albums beside the grid (owned and shared with you), a form to create one, and this
+// account's verification ID to read to friends.
+import { createAlbum, selectAlbum } from '../actions/gallery.js';
+import { useApp, useCtx } from '../hooks.js';
+
+export function AlbumList() {
+  const ctx = useCtx();
+  const albums = useApp((s) => s.albums);
+  const current = useApp((s) => s.album);
+  const busy = useApp((s) => s.busy !== null);
+  const verificationId = useApp((s) => s.account?.verificationId ?? '');
+  const create = async (e: Event) => {
+    e.preventDefault();
+    const input = (e.currentTarget as HTMLFormElement).elements.namedItem('name') as HTMLInputElement;
+    const name = input.value.trim();
+    if (name && (await createAlbum(ctx, name))) input.value = '';
+  };
+  return (
+    <nav class="albums" aria-label="Albums">
+      <h2>Albums</h2>
+      <ul id="album-list">
+        {albums.map((a) => (
+          <li key={a.id}>
+            <button type="button" class="album-link" aria-current={a === current} onClick={() => selectAlbum(ctx, a)}>
+              {a.name}
+              {!a.mine && <small>shared by {a.owner?.email}</small>}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form id="album-form" class="album-form" onSubmit={create}>
+        <input id="album-name" name="name" placeholder="New album name" aria-label="New album name" required maxLength={100} />
+        <button type="submit" disabled={busy}>
+          Create
+        </button>
+      </form>
+      <details class="account">
+        <summary>Your verification ID</summary>
+        <p>Friends compare these words with the ones their app shows before sharing with you.</p>
+        <p id="my-verification-id" class="mono">
+          {verificationId}
+        </p>
+      </details>
+    </nav>
+  );
+}

@@ -1,0 +1,68 @@
+// Recovery with the 24-word phrase (or the recovery key itself): it opens the master key, which
+// opens the key pair, which answers the server's sealed challenge; a new password's KEK re-wraps
+// the same master key and a new SRP verifier replaces the old one.
+import type { ClientOptions, OnStep } from '../options.js';
+import { deriveNewKek, wipe, wrap } from '../crypto.js';
+import { createApi } from '../wire/api.js';
+import { accountError } from './errors.js';
+import { kdfSteps, srpFor } from './keys.js';
+import { unwrapKey } from './login.js';
+import { openSession, type Session } from './session.js';
+
+export async function recover(
+  options: ClientOptions,
+  email: string,
+  phraseOrKey: string | Uint8Array,
+  newPassword: string,
+  onStep?: OnStep,
+): Promise<Session> {
+  const { crypto } = options;
+  const api = createApi(options);
+  onStep?.('Checking your phrase…');
+  const r = await api.recoveryBegin(email);
+  let recoveryKey: Uint8Array;
+  try {
+    recoveryKey = typeof phraseOrKey === 'string' ? await crypto.mnemonic.toKey(phraseOrKey) : phraseOrKey.slice();
+  } catch (e) {
+    throw accountError('bad_phrase', e);
+  }
+  let masterKey: Uint8Array | undefined;
+  let secretKey: Uint8Array | undefined;
+  let challenge: Uint8Array | undefined;
+  let kek: Uint8Array | undefined;
+  try {
+    masterKey = await unwrapKey(
+      options,
+      r.masterKeyEncryptedWithRecoveryKey,
+      r.masterKeyDecryptionNonce,
+      recoveryKey,
+      'wrong_phrase',
+    );
+    secretKey = await unwrapKey(options, r.encryptedSecretKey, r.secretKeyDecryptionNonce, masterKey, 'keys_do_not_open');
+    challenge = await crypto.box.sealOpen(r.encryptedChallenge.slice(), r.publicKey, secretKey.slice());
+    onStep?.('Deriving your new key…');
+    const derived = await deriveNewKek(
+      crypto,
+      newPassword,
+      options.kdf ?? 'sensitive',
+      kdfSteps(onStep, 'Deriving your new key'),
+    );
+    kek = derived.key;
+    const encryptedKey = await wrap(crypto, masterKey, kek);
+    const { encryptedToken } = await api.recoveryComplete({
+      challengeID: r.challengeID,
+      challenge,
+      kekSalt: derived.salt,
+      encryptedKey: encryptedKey.ciphertext,
+      keyDecryptionNonce: encryptedKey.nonce,
+      memLimit: derived.memLimit,
+      opsLimit: derived.opsLimit,
+      ...(await srpFor(options, kek)),
+    });
+    const session = await openSession(options, encryptedToken, { masterKey, secretKey, publicKey: r.publicKey });
+    masterKey = secretKey = undefined; // the session owns them now
+    return session;
+  } finally {
+    wipe(recoveryKey, challenge, kek, masterKey, secretKey);
+  }
+}

@@ -1,0 +1,63 @@
+// An unlocked account: its API client (with the session token), who it is and its keys, until
+// lock() wipes them and ends the session on the server.
+import type { ClientOptions } from '../options.js';
+import { wipe } from '../crypto.js';
+import { createApi, type Api, type KeyAttributes } from '../wire/api.js';
+import { toB64Url } from '../wire/b64.js';
+
+export class Session {
+  readonly api: Api;
+  readonly publicKey: Uint8Array;
+  masterKey: Uint8Array | null;
+  secretKey: Uint8Array | null;
+
+  constructor(
+    readonly options: ClientOptions,
+    readonly token: string,
+    readonly id: number,
+    readonly email: string,
+    readonly keyAttributes: KeyAttributes,
+    /** The token as the server sealed it to this account's public key. */
+    readonly encryptedToken: Uint8Array,
+    keys: { masterKey: Uint8Array; secretKey: Uint8Array },
+  ) {
+    this.api = createApi(options, { token });
+    this.publicKey = keyAttributes.publicKey;
+    this.masterKey = keys.masterKey;
+    this.secretKey = keys.secretKey;
+  }
+
+  get crypto() {
+    return this.options.crypto;
+  }
+
+  /** The account's keys (throws once locked). */
+  keys() {
+    if (!this.masterKey || !this.secretKey) throw new Error('the account is locked');
+    return { masterKey: this.masterKey, secretKey: this.secretKey, publicKey: this.publicKey };
+  }
+
+  /** Wipes the keys and ends the session on the server (the keys are gone either way). */
+  async lock() {
+    wipe(this.masterKey, this.secretKey);
+    this.masterKey = this.secretKey = null;
+    await this.api.logout().catch(() => {});
+  }
+}
+
+/**
+ * Opens the session token the server sealed to the account's public key (Ente: the header
+ * carries its bytes in URL-safe base64) and the account it belongs to. Owns the keys passed.
+ */
+export async function openSession(
+  options: ClientOptions,
+  encryptedToken: Uint8Array,
+  keys: { masterKey: Uint8Array; secretKey: Uint8Array; publicKey: Uint8Array },
+): Promise<Session> {
+  const { crypto } = options;
+  const bytes = await crypto.box.sealOpen(encryptedToken.slice(), keys.publicKey, keys.secretKey);
+  const token = toB64Url(bytes);
+  wipe(bytes);
+  const me = await createApi(options, { token }).me();
+  return new Session(options, token, me.id, me.email, me.keyAttributes, encryptedToken, keys);
+}

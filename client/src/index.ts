@@ -1,0 +1,35 @@
+// The gallery's client for its server's contract (docs/server-api.md), headless: the app, the
+// server's tests and any load driver use it, in browsers or Node (node.ts adds SRP in this
+// thread, which the app runs in a worker instead). Everything the server sends is
+// parsed at the edge (wire/answers.ts) and every key is opened here, never trusted from it.
+export { ROUTES, HEADERS, ERROR_CODES, pathOf, type Route } from '../../contract/routes.mjs';
+export * as limits from '../../contract/limits.mjs';
+export type { ClientOptions, OnStep } from './options.js';
+export { type ClientCrypto, type KdfStrength, wipe } from './crypto.js';
+// The wire
+export { createApi, type Api, type KeyAttributes, type SrpSetup, type NewFile } from './wire/api.js';
+export { ApiError, isStatus } from './wire/errors.js';
+export { toB64, fromB64, toB64Url } from './wire/b64.js';
+export { toWire, type WireForm } from './wire/wire-form.js';
+export type { HttpOptions, Credentials } from './wire/http.js';
+export { uploadObject, pieces, type UploadOptions, type ByteChunks } from './wire/upload.js';
+export type { Collection, FileRecord, Contact, Person, SrpVerify } from './wire/answers.js';
+// Accounts
+export { signUp } from './account/signup.js';
+export { logIn, logInWithKek, proveSrp } from './account/login.js';
+export { recover } from './account/recovery.js';
+export { makeAccountKeys, type AccountKeys as NewAccountKeys } from './account/keys.js';
+export { Session, openSession } from './account/session.js';
+export { AccountError, type AccountErrorCode } from './account/errors.js';
+export type { SrpEngine, SrpLogin } from './account/srp-engine.js';
+// Albums and files
+export { Library } from './library/library.js';
+export type { Album, AccountKeys } from './library/albums.js';
+export { newestFirst, type GalleryFile } from './library/files.js';
+export { FILE_TYPE, parseMetadata, type FileMeta } from './library/metadata.js';
+export { cipherSize, uploadFile, type NewFileInput } from './library/upload.js';
+export { encryptStream, decryptStream, chunksOf, type Source } from './library/streams.js';
+export { putClipEmbedding, clipEmbeddings, ML_CLIENT } from './library/ml-data.js';
+// Sharing
+export { Sharing, KeyChangedError, type PinStore, type PreparedShare } from './sharing/sharing.js';
+export { publicLink, parsePublicLink, type OpenedLink } from './sharing/public-link.js';

@@ -1,0 +1,69 @@
+// Encrypting and uploading one file into an album: a new file key; the contents
+// stream-encrypted as they upload (resumably, one ciphertext chunk per piece); the thumbnail and
+// metadata blob-encrypted; the key wrapped with the album key; then the record that claims both
+// uploads. The caller describes the file (thumbnail bytes, metadata): pixels are not the
+// client's business.
+import { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from 'cipherlens';
+import type { ClientCrypto } from '../crypto.js';
+import type { Api } from '../wire/api.js';
+import type { Album } from './albums.js';
+import type { GalleryFile } from './files.js';
+import type { FileMeta } from './metadata.js';
+import { encryptStream, type Source } from './streams.js';
+
+const STREAM_OVERHEAD = CIPHER_CHUNK_BYTES - CHUNK_BYTES;
+const utf8 = new TextEncoder();
+
+/** Ciphertext bytes of a `size`-byte file in Ente's stream layout (4 MiB chunks, each + overhead). */
+export const cipherSize = (size: number) => size + Math.max(1, Math.ceil(size / CHUNK_BYTES)) * STREAM_OVERHEAD;
+
+export interface NewFileInput {
+  /** The contents, read once as they upload. */
+  contents: Source;
+  /** Bytes the contents have. */
+  size: number;
+  /** The thumbnail (JPEG bytes). */
+  thumbnail: Uint8Array;
+  meta: FileMeta;
+}
+
+export type UploadProgress = (stored: number, total: number) => void;
+
+export async function uploadFile(
+  crypto: ClientCrypto,
+  api: Api,
+  album: Album,
+  userId: number,
+  input: NewFileInput,
+  onProgress?: UploadProgress,
+): Promise<GalleryFile> {
+  const key = await crypto.generateKey();
+  try {
+    const { header, ciphertext } = await encryptStream(crypto, input.contents, key);
+    const objectKey = await api.upload(cipherSize(input.size), ciphertext, { onProgress });
+    const thumb = await crypto.blob.encrypt(input.thumbnail.slice(), key);
+    const thumbKey = await api.upload(thumb.ciphertext.length, [thumb.ciphertext]);
+    const meta = await crypto.blob.encrypt(utf8.encode(JSON.stringify(input.meta)), key);
+    const wrapped = await crypto.secretbox.encrypt(key.slice(), album.key);
+    const { id } = await api.createFile({
+      collectionID: album.id,
+      encryptedKey: wrapped.ciphertext,
+      keyDecryptionNonce: wrapped.nonce,
+      file: { objectKey, decryptionHeader: header },
+      thumbnail: { objectKey: thumbKey, decryptionHeader: thumb.header },
+      metadata: { encryptedData: meta.ciphertext, decryptionHeader: meta.header },
+    });
+    return {
+      id,
+      collectionID: album.id,
+      ownerID: userId,
+      key,
+      meta: input.meta,
+      headers: { file: header, thumbnail: thumb.header },
+      sizes: { file: cipherSize(input.size), thumbnail: thumb.ciphertext.length },
+    };
+  } catch (e) {
+    key.fill(0);
+    throw e;
+  }
+}

@@ -1,0 +1,115 @@
+// Every screen and dialog of the gallery, at desktop size and on a 390×844 phone, as
+// screenshots (test-results/screens-<size>-*.png) to look at; each page must show no error and
+// break no CSP rule (the helpers' devices fail the suite on a violation). The flows and their
+// assertions are gallery.test.mjs's; this file is about what people see.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadCryptoCore } from '../../js/dist/crypto.js';
+import { screenshot } from './server.mjs';
+import { colourPhoto } from './assets.mjs';
+import { gallerySuite, logIn, openDevice, searchFor, searchReady, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
+
+const SIZES = { desktop: { width: 1200, height: 850 }, phone: { width: 390, height: 844 } };
+const A = { email: 'ada@example.com', password: 'correct horse battery' };
+const B = { email: 'ben@example.com', password: 'tr0ub4dor & 3' };
+
+const env = gallerySuite('screens');
+
+for (const [size, viewport] of Object.entries(SIZES)) {
+  test(`every screen at ${size} size (${viewport.width}×${viewport.height})`, { timeout: 300_000 }, async () => {
+    const shot = (page, name) => screenshot(page, `screens-${size}-${name}`);
+    const first = size === 'desktop';
+    const { page, context } = await openDevice(env.browser, `${env.server.url}/`, { viewport });
+    await page.waitForSelector('body[data-screen="login"]');
+    await shot(page, '01-login');
+    if (first) {
+      // B exists to share with; A signs up on camera.
+      const b = await openDevice(env.browser, `${env.server.url}/`, { viewport });
+      await signUp(b.page, B);
+      await b.context.close();
+      await page.click('#show-signup');
+      await page.fill('#signup-email', A.email);
+      await shot(page, '02-signup');
+      await page.click('.show-login');
+      await signUp(page, A, { screenshotWhileDeriving: `screens-${size}-03-deriving` });
+      await shot(page, '04-phrase');
+      await page.click('#phrase-done');
+    } else {
+      await logIn(page, A);
+    }
+    await page.waitForSelector('body[data-screen="gallery"]', SLOW);
+    await page.waitForFunction(() => document.getElementById('album-title').textContent !== '', null, SLOW);
+    await searchReady(page);
+    const album = `Trip ${size}`;
+    await page.fill('#album-name', album);
+    await page.click('#album-form button');
+    await page.waitForFunction((t) => document.getElementById('album-title').textContent === t, album, SLOW);
+    await shot(page, '05-empty-album');
+
+    await page.setInputFiles(
+      '#add-input',
+      ['red', 'green', 'blue'].map((c) => ({ name: `${c}.jpg`, mimeType: 'image/jpeg', buffer: colourPhoto(c) })),
+    );
+    await page.waitForSelector('#uploads li', SLOW);
+    await shot(page, '06-uploading');
+    await thumbnailsShown(page, 3);
+    await page.waitForFunction(() => document.getElementById('uploads').children.length === 0, null, SLOW);
+    await searchReady(page);
+    await shot(page, '07-grid');
+    await searchFor(page, 'red');
+    await shot(page, '08-search');
+    await page.fill('#search-input', '');
+    await page.press('#search-input', 'Enter');
+    await thumbnailsShown(page, 3);
+
+    await page.click('#grid figure:has-text("green.jpg")');
+    await page.waitForFunction(() => document.getElementById('viewer-image').naturalWidth === 640, null, SLOW);
+    await shot(page, '09-viewer');
+    await page.click('#viewer form button');
+
+    await page.click('#share-button');
+    await page.fill('#share-email', B.email);
+    await page.click('#share-form button');
+    await page.waitForSelector('#share-verify:not([hidden])', SLOW);
+    await shot(page, '10-share-verify');
+    await page.click('#share-confirm');
+    await page.waitForSelector('#share-done:not([hidden])', SLOW);
+    await shot(page, '11-shared');
+    await page.click('#share-dialog form[method="dialog"] button');
+
+    await page.click('#link-button');
+    await page.waitForSelector('#link-dialog[open]');
+    const link = await page.inputValue('#link-url');
+    await shot(page, '12-link');
+    await page.click('#link-dialog form button');
+
+    // The server lies about B's key: the share dialog warns.
+    const { publicKey } = (await loadCryptoCore()).box.keypair();
+    env.server.testing.substitutePublicKey(B.email, Buffer.from(publicKey).toString('base64'));
+    await page.click('#share-button');
+    await page.fill('#share-email', B.email);
+    await page.click('#share-form button');
+    await page.waitForSelector('#share-error:not([hidden])', SLOW);
+    await shot(page, '13-key-changed');
+    await page.click('#share-dialog form[method="dialog"] button');
+    env.server.testing.clearSubstitutedPublicKeys();
+
+    const visitor = await openDevice(env.browser, link, { viewport });
+    await visitor.page.waitForSelector('body[data-screen="public"]');
+    await thumbnailsShown(visitor.page, 3, '#public-grid');
+    await shot(visitor.page, '14-public');
+    assert.deepEqual(visitor.page.errors, []);
+    await visitor.context.close();
+
+    await page.click('#lock-button');
+    await page.waitForSelector('body[data-screen="login"]');
+    await logIn(page, { ...A, password: 'not the password' });
+    await page.waitForSelector('#error:not([hidden])', SLOW);
+    await shot(page, '15-wrong-password');
+    await page.click('#show-recover');
+    await page.fill('#recover-email', A.email);
+    await shot(page, '16-recover');
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+}
