@@ -257,7 +257,7 @@ async function tuningKnobs() {
       { name: 'graph optimisation basic', options: level('basic') },
       { name: 'graph optimisation disabled', options: level('disabled') },
       { name: 'no CPU arena, no memory pattern', options: { enableCpuMemArena: false, enableMemPattern: false } },
-      { name: 'new input tensor each run', session: 'default', reuse: false },
+      { name: 'new input tensor each run', session: 'default (float graph)', reuse: false },
     ])),
     ...(await compareVariants(2, 'image', [
       { name: 'default' },
