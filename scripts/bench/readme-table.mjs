@@ -230,7 +230,7 @@ export function renderReadmeSection(benchmarksMd) {
       peer = `plain JS float32 scan, ${kind}`;
     add(
       `compact index search, ${compactTitle.replace(/ x /, ' × ')}, ${kind}, top-10 (recall@10 ${cmp(ours, 'recall@10')})`,
-      `${cmp(ours, 'search ms (median)')} ms in ${cmp(ours, 'wasm memory')} MiB of wasm memory`,
+      `${cmp(ours, 'CPU ms')} ms of CPU (${cmp(ours, 'search ms (median)')} ms wall on the loaded machine) in ${cmp(ours, 'wasm memory')} MiB of wasm memory`,
       `plain JS float32 scan ${cmp(peer, 'search ms (median)')} ms, ${cmp(peer, 'wasm memory').replace(' (JS)', '')} MiB of JS heap`,
       `${(num(cmp(peer, 'search ms (median)')) / num(cmp(ours, 'search ms (median)'))).toFixed(0)}x`,
     );
