@@ -6,6 +6,7 @@
 // compiler tiers the module up on background threads for the first few runs (their CPU time counts
 // here), 2 for native.
 import { readFileSync } from 'node:fs';
+import { benchInput } from './mobileclip-inputs.mjs';
 
 const [runtime, file, kind, runs, gelu] = process.argv.slice(2);
 const ort = runtime === 'node' ? await import('onnxruntime-node') : await import('onnxruntime-web');
@@ -18,20 +19,7 @@ const options =
       };
 if (runtime !== 'node') ort.env.wasm.numThreads = 1;
 const session = await ort.InferenceSession.create(runtime === 'node' ? file : readFileSync(file), options);
-let input;
-if (kind === 'text') {
-  const ids = new Int32Array(77);
-  [49406, 320, 1125, 539, 320, 1929, 525, 518, 2117, 49407].forEach((t, i) => {
-    ids[i] = t;
-  });
-  input = new ort.Tensor('int32', ids, [1, 77]);
-} else {
-  input = new ort.Tensor(
-    'float32',
-    new Float32Array(3 * 256 * 256).map((_, i) => ((i * 7) % 251) / 255),
-    [1, 3, 256, 256],
-  );
-}
+const input = benchInput(ort, kind);
 const cpu = [];
 const wall = [];
 const warmup = runtime === 'node' ? 2 : 6;

@@ -3,6 +3,7 @@
 // wasm build prints its profile to stdout, so mobileclip.bench.mjs runs this in a child process:
 //   node ort-profile.mjs <model.onnx> <image|text> <threads> [gelu]
 import { readFileSync } from 'node:fs';
+import { benchInput } from './mobileclip-inputs.mjs';
 
 const [file, kind, threads, gelu] = process.argv.slice(2);
 const ort = await import('onnxruntime-web');
@@ -13,17 +14,7 @@ const session = await ort.InferenceSession.create(readFileSync(file), {
   enableProfiling: true,
   ...extra,
 });
-let input;
-if (kind === 'text') {
-  const ids = new Int32Array(77);
-  [49406, 320, 1125, 539, 320, 1929, 525, 518, 2117, 49407].forEach((t, i) => {
-    ids[i] = t;
-  });
-  input = new ort.Tensor('int32', ids, [1, 77]);
-} else {
-  const chw = new Float32Array(3 * 256 * 256).map((_, i) => ((i * 7) % 251) / 255);
-  input = new ort.Tensor('float32', chw, [1, 3, 256, 256]);
-}
+const input = benchInput(ort, kind);
 for (let i = 0; i < 3; i++) await session.run({ input });
 session.endProfiling();
 console.log('PROFILE-END');

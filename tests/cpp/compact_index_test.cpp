@@ -22,13 +22,6 @@ using namespace cl;
 
 namespace {
 
-std::vector<float> gaussian(std::mt19937& rng, size_t n) {
-  std::normal_distribution<float> g(0, 1);
-  std::vector<float> v(n);
-  for (auto& x : v) x = g(rng);
-  return v;
-}
-
 // A compact index with its page store (name -> bytes) and the unit vectors it should hold.
 struct Harness {
   CompactIndex index;

@@ -1,5 +1,8 @@
 #include "compact_index.hpp"
 
+#include "embedding_kernels.hpp"
+#include "little_endian.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -12,29 +15,6 @@ namespace {
 constexpr uint8_t kPageMagic[4] = {'C', 'L', 'P', 'G'};
 constexpr uint32_t kPageVersion = 1;
 constexpr char kKdfContext[8] = {'c', 'l', 'c', 'o', 'm', 'p', 'c', 't'};
-
-void put_u32(uint8_t* p, uint32_t x) {
-  for (int i = 0; i < 4; i++) p[i] = uint8_t(x >> (8 * i));
-}
-void put_u64(uint8_t* p, uint64_t x) {
-  for (int i = 0; i < 8; i++) p[i] = uint8_t(x >> (8 * i));
-}
-uint64_t get_u64(const uint8_t* p) {
-  uint64_t x = 0;
-  for (int i = 0; i < 8; i++) x |= uint64_t(p[i]) << (8 * i);
-  return x;
-}
-
-// Inverse L2 norm of v, or 0 when v is zero or has a non-finite component.
-float inverse_norm(const float* v, size_t n) {
-  double ss = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!std::isfinite(v[i])) return 0;
-    ss += double(v[i]) * v[i];
-  }
-  const double inv = ss > 0 ? 1.0 / std::sqrt(ss) : 0;
-  return std::isfinite(inv) ? float(inv) : 0;
-}
 
 inline uint32_t hash_slot(uint64_t id, size_t mask) {
   return uint32_t((id * 0x9e3779b97f4a7c15ull) >> 32) & uint32_t(mask);

@@ -87,16 +87,6 @@ class ScoreHeap {
   CheckedArray<float> heap_;
 };
 
-float inverse_norm(const float* v, size_t n) {
-  double ss = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!std::isfinite(v[i])) return 0;
-    ss += double(v[i]) * v[i];
-  }
-  const double inv = ss > 0 ? 1.0 / std::sqrt(ss) : 0;
-  return std::isfinite(inv) ? float(inv) : 0;
-}
-
 // Bit mask of the lanes of a block whose upper bound reaches tau:
 // f * (step * sum + offset + lut_error) + eps * h >= tau.
 uint32_t passing_lanes(const uint32_t* sums, const float* f, const float* h, float step, float base,

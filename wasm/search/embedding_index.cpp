@@ -77,16 +77,6 @@ void wipe(std::vector<T>& v) {
   std::vector<T>().swap(v);
 }
 
-// Inverse L2 norm of v, or 0 when v is zero or has a non-finite component.
-float inverse_norm(const float* v, size_t n) {
-  double ss = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!std::isfinite(v[i])) return 0;
-    ss += double(v[i]) * v[i];
-  }
-  return ss > 0 ? float(1.0 / std::sqrt(ss)) : 0;
-}
-
 size_t default_candidates(const SearchOptions& opt) {
   return opt.candidates ? std::max(opt.candidates, opt.limit)
                         : std::max<size_t>(10 * opt.limit, 100);

@@ -12,22 +12,15 @@
 
 #include "embedding_index.hpp"
 #include "index_file.hpp"
+#include "file_id.hpp"
 #include "ptr.hpp"
 
 using namespace emscripten;
+using clb::bad_id;
 using clb::P;
+using clb::to_file_id;
 
 namespace {
-
-bool to_file_id(double d, uint64_t* id) {
-  if (!(d >= 0 && d <= double(cl::kMaxFileId)) || std::floor(d) != d) return false;
-  *id = static_cast<uint64_t>(d);
-  return true;
-}
-
-int bad_id() {
-  return -int(cl::fail(cl::kBadInput, "file id must be an integer in 0 .. 2^53 - 1"));
-}
 
 class IndexHandle {
  public:
