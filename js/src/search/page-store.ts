@@ -2,6 +2,7 @@
 // byte arrays in memory, in a directory (Node) or in IndexedDB (browsers and workers). Every value
 // is already encrypted and authenticated by the index; a store only keeps bytes under names. Names
 // are short strings of [a-z0-9-].
+import { request } from './index-store.js';
 
 export interface PageStore {
   /** The bytes stored under `name`, or undefined. */
@@ -134,12 +135,6 @@ export interface IndexedDbPageStoreOptions {
   /** Object store name (default "pages"). */
   store?: string;
 }
-
-const request = <T>(req: IDBRequest<T>): Promise<T> =>
-  new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
 
 /** Browsers and workers: one IndexedDB object store, a record per name. */
 export function indexedDbPageStore(options: IndexedDbPageStoreOptions = {}): PageStore {
