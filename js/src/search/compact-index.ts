@@ -18,6 +18,7 @@ const UPSERT_BATCH = 4096;
 const ROOT = 'root';
 const ROOT_FORMAT = 1;
 
+/** Where a compact index keeps its pages and snapshots, and the key that seals them. */
 export interface CompactIndexOptions {
   /** Where the encrypted pages and snapshots live (memoryPageStore, directoryPageStore, indexedDbPageStore, or yours). */
   store: PageStore;
@@ -27,6 +28,7 @@ export interface CompactIndexOptions {
   codeBits?: 1 | 2;
 }
 
+/** Options of `CompactIndex.search`. */
 export interface CompactSearchOptions {
   /** Most hits (default 10). */
   limit?: number;
@@ -43,12 +45,21 @@ export interface CompactSearchOptions {
   prune?: boolean;
 }
 
+/**
+ * An index of L2-normalised embeddings for libraries of up to millions of photos: codes and int8
+ * copies in wasm memory (~680 bytes per 512-d photo), full vectors in encrypted pages of a
+ * PageStore, snapshots saved in pieces (docs/embedding-index.md, "The compact index").
+ */
 export interface CompactIndex {
+  /** The embeddings' dimension. */
   readonly dims: number;
+  /** Number of stored files. */
   readonly size: number;
   /** The meta bytes of the snapshot this index was opened from, or last saved with. */
-  readonly meta: Uint8Array | undefined;
+  readonly meta: Uint8Array<ArrayBuffer> | undefined;
+  /** Whether fileId is in the index (in memory: no page is read). */
   has(fileId: number): boolean;
+  /** Every stored file id, in storage order. */
   fileIds(): number[];
   /** Stores embedding / |embedding| under fileId, replacing any earlier one; its page is written before it resolves. */
   upsert(fileId: number, embedding: ArrayLike<number>): Promise<void>;
@@ -62,7 +73,10 @@ export interface CompactIndex {
   /** Best hits first; equal scores by ascending file id. */
   search(query: ArrayLike<number>, options?: CompactSearchOptions): Promise<SearchHit[]>;
   /** Writes a snapshot to the store (in pieces), with optional meta bytes (e.g. a sync cursor), then deletes what it replaced. */
-  save(options?: { meta?: Uint8Array }): Promise<void>;
+  save(options?: {
+    /** Bytes of yours kept with the snapshot (at most 1 MiB), e.g. the sync cursor its embeddings are current to. */
+    meta?: Uint8Array;
+  }): Promise<void>;
   /** Bytes of wasm memory the index holds. */
   memoryBytes(): number;
   /** int8 copies scored by the last search (how much the codes pruned). */
@@ -111,7 +125,7 @@ export function makeCompactIndexApi(heap: Heap<CipherlensModule>) {
   class Compact implements CompactIndex {
     private wasm: WasmCompactIndex | null;
     private queue: Promise<unknown> = Promise.resolve();
-    private metaBytes: Uint8Array | undefined;
+    private metaBytes: Uint8Array<ArrayBuffer> | undefined;
     private scored = 0;
     readonly dims: number;
     private readonly recordBytes: number;
@@ -119,7 +133,7 @@ export function makeCompactIndexApi(heap: Heap<CipherlensModule>) {
     constructor(
       wasm: WasmCompactIndex,
       private readonly store: PageStore,
-      meta?: Uint8Array,
+      meta?: Uint8Array<ArrayBuffer>,
     ) {
       this.wasm = wasm;
       this.dims = wasm.dims();
@@ -143,7 +157,7 @@ export function makeCompactIndexApi(heap: Heap<CipherlensModule>) {
     get size(): number {
       return this.live().size();
     }
-    get meta(): Uint8Array | undefined {
+    get meta(): Uint8Array<ArrayBuffer> | undefined {
       return this.metaBytes?.slice();
     }
     get lastScored(): number {
@@ -182,7 +196,7 @@ export function makeCompactIndexApi(heap: Heap<CipherlensModule>) {
     /** Stages a batch, writes its pages, commits (or forgets it if a write fails). */
     private async writeBatch(wasm: WasmCompactIndex, ids: ArrayLike<number>, vectors: Float32Array): Promise<void> {
       const n = ids.length;
-      const pages: [string, Uint8Array][] = [];
+      const pages: [string, Uint8Array<ArrayBuffer>][] = [];
       heap.scope((a) => {
         const idsPtr = a.alloc(n * 8);
         const at = this.input(wasm, n); // may grow memory: take views after it

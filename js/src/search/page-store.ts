@@ -2,8 +2,10 @@
 // byte arrays in memory, in a directory (Node) or in IndexedDB (browsers and workers). Every value
 // is already encrypted and authenticated by the index; a store only keeps bytes under names. Names
 // are short strings of [a-z0-9-].
+import { importNode } from '../runtime/env.js';
 import { request } from './index-store.js';
 
+/** Named byte arrays that a compact index keeps its encrypted pages and snapshot pieces in. */
 export interface PageStore {
   /** The bytes stored under `name`, or undefined. */
   get(name: string): Promise<Uint8Array | undefined>;
@@ -13,9 +15,9 @@ export interface PageStore {
    * Stores `bytes` under `name`, replacing what was there atomically (a reader sees the old or the
    * new bytes, never a mix). The store may keep `bytes` as it is: the index never reuses it.
    */
-  put(name: string, bytes: Uint8Array): Promise<void>;
+  put(name: string, bytes: Uint8Array<ArrayBuffer>): Promise<void>;
   /** Several at once (one transaction where the store has them). */
-  putMany?(entries: readonly (readonly [string, Uint8Array])[]): Promise<void>;
+  putMany?(entries: readonly (readonly [string, Uint8Array<ArrayBuffer>])[]): Promise<void>;
   /** Deletes `name` if it is there. */
   delete(name: string): Promise<void>;
   /** Every stored name starting with `prefix`. */
@@ -29,7 +31,10 @@ function requireName(name: string): string {
 }
 
 /** Pages kept in this JavaScript heap (tests, and indexes that need not survive the session). */
-export function memoryPageStore(): PageStore & { readonly bytes: number } {
+export function memoryPageStore(): PageStore & {
+  /** Bytes held (the sum of the stored arrays' lengths). */
+  readonly bytes: number;
+} {
   const map = new Map<string, Uint8Array>();
   return {
     get bytes() {
@@ -63,10 +68,9 @@ interface NodeFs {
   mkdir(path: string, options: { recursive: boolean }): Promise<unknown>;
   readdir(path: string): Promise<string[]>;
 }
-const nodeFs = (): Promise<NodeFs> =>
-  // Imported only when used, so bundles for the browser never see node:fs.
-  import(/* webpackIgnore: true */ 'node:fs/promises' as string) as Promise<NodeFs>;
-const nodeFsSync = (): Promise<NodeFsSync> => import(/* webpackIgnore: true */ 'node:fs' as string) as Promise<NodeFsSync>;
+// Imported only when used, so bundles for the browser never see node:fs.
+const nodeFs = (): Promise<NodeFs> => importNode('node:fs/promises') as Promise<NodeFs>;
+const nodeFsSync = (): Promise<NodeFsSync> => importNode('node:fs') as Promise<NodeFsSync>;
 
 /** Node: one file per name in `dir` (created if missing); writes go through a temporary file. */
 export function directoryPageStore(dir: string): PageStore {
@@ -129,6 +133,7 @@ export function directoryPageStore(dir: string): PageStore {
   };
 }
 
+/** Where indexedDbPageStore keeps the pages. */
 export interface IndexedDbPageStoreOptions {
   /** Database name (default "cipherlens-pages"). */
   database?: string;

@@ -62,7 +62,9 @@ export interface SearchCore {
   createIndex(dims: number): SearchIndex;
   /** An index from saved bytes; throws on bad data. */
   loadIndex(bytes: Uint8Array, key: Uint8Array): SearchIndex | Promise<SearchIndex>;
+  /** A new empty compact index (for `createSearch({ compactIndex })`). */
   createCompactIndex?(dims: number, options: CompactIndexOptions): CompactIndex;
+  /** The compact index saved in a store, or undefined. */
   openCompactIndex?(options: CompactIndexOptions): Promise<CompactIndex | undefined>;
 }
 
@@ -72,8 +74,11 @@ export interface SearchCore {
 export interface CompactIndexPlace {
   /** 32 secret bytes (e.g. derived for this purpose under the user's master key). */
   key: Uint8Array;
+  /** A PageStore of yours (in the caller's thread only: it cannot cross to a worker). */
   store?: PageStore;
+  /** An IndexedDB page store with these options (browsers and workers; the default). */
   indexedDb?: IndexedDbPageStoreOptions;
+  /** A directory page store in this folder (Node). */
   directory?: string;
   /** Bits of code per dimension (see CompactIndexOptions). */
   codeBits?: 1 | 2;
@@ -161,7 +166,7 @@ export interface Search {
    *  the sync cursor the embeddings in it are up to date with. */
   persist(meta?: Uint8Array): Promise<void>;
   /** Compact index: the meta bytes of the snapshot it was opened from (or last persisted with). */
-  meta(): Uint8Array | undefined;
+  meta(): Uint8Array<ArrayBuffer> | undefined;
   /** The index, compressed and encrypted with `key` (32 bytes). */
   save(key: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
   /** Replaces the index with saved bytes; on any error the current index is kept. */
