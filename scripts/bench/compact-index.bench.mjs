@@ -16,7 +16,10 @@ const K = 10;
 const QUERIES = Number(process.env.COMPACT_INDEX_QUERIES ?? 40);
 const SIDE_N = Math.min(N, 100_000);
 const MiB = 2 ** 20;
-const DIR = fileURLToPath(new URL('../../build/bench-pages/', import.meta.url));
+// Where the pages go (emptied afterwards); tests run a short slice of this bench in a folder of theirs.
+const DIR = process.env.COMPACT_INDEX_DIR
+  ? `${process.env.COMPACT_INDEX_DIR.replace(/\/$/, '')}/`
+  : fileURLToPath(new URL('../../build/bench-pages/', import.meta.url));
 const load = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 const loads = [load()];
 
@@ -373,7 +376,11 @@ console.log(`### Side by side at ${SIDE_N.toLocaleString('en')} (random)\n`);
 console.log(table(['index', 'wasm heap in use (MiB)', 'bytes / photo', 'search ms (median)', 'recall@10'], side));
 console.log();
 console.log(
-  `Today's float32 + int8 index at ${Nt} (random, batches of 10,000): ${oldLimit.error === 'none' ? `held all ${oldLimit.fitted}` : `${oldLimit.error} after ${oldLimit.fitted.toLocaleString('en')} photos`} (wasm memory ${fmt(oldLimit.heap / MiB, 0)} MiB; it used to abort the module there).`,
+  `Today's float32 + int8 index at ${Nt} (random, batches of 10,000): ${
+    oldLimit.error === 'none'
+      ? `held all ${oldLimit.fitted.toLocaleString('en')} (wasm memory ${fmt(oldLimit.heap / MiB, 0)} MiB).`
+      : `${oldLimit.error} after ${oldLimit.fitted.toLocaleString('en')} photos (wasm memory ${fmt(oldLimit.heap / MiB, 0)} MiB; it used to abort the module there).`
+  }`,
 );
 console.log();
 console.log(

@@ -169,6 +169,44 @@ TEST_CASE("fast scan equals its scalar reference for every group count and nibbl
   }
 }
 
+TEST_CASE("the pruning mask equals its scalar reference for every lane count and at the bound",
+          "[compact]") {
+  std::mt19937 rng(seed_for(11));
+  std::uniform_real_distribution<float> unit(-1, 1);
+  std::uniform_int_distribution<uint32_t> sum(0, 300000);
+  const uint32_t extremes[] = {0, 1, 65535, (1u << 24) + 1, 0xffffffffu};
+  for (size_t lanes = 0; lanes <= compact::kBlock; lanes++) {
+    CAPTURE(lanes);
+    for (int round = 0; round < 8; round++) {
+      CAPTURE(round);
+      alignas(16) uint32_t sums[compact::kBlock];
+      alignas(16) float f[compact::kBlock], h[compact::kBlock];
+      for (size_t k = 0; k < compact::kBlock; k++) {
+        sums[k] = round == 1 ? extremes[k % 5] : sum(rng);
+        f[k] = round == 2 ? 0.0f : unit(rng) * 3;
+        h[k] = round == 3 ? 0.0f : std::abs(unit(rng));
+      }
+      const float step = 1e-5f * (1 + unit(rng)), base = unit(rng), eps = 0.1f;
+      float tau = unit(rng);
+      if (round == 4) tau = -INFINITY;  // fewer than k found yet: every lane passes
+      if (round == 5) tau = INFINITY;
+      if (round >= 6) {
+        // tau exactly on some lane's bound (>= must hold there), then a float just above it.
+        const size_t k = size_t(rng() % compact::kBlock);
+        tau = (float(sums[k]) * step + base) * f[k] + eps * h[k];
+        if (round == 7) tau = std::nextafter(tau, INFINITY);
+      }
+      const uint32_t simd = compact::passing_lanes(sums, f, h, step, base, eps, tau, lanes);
+      const uint32_t scalar =
+          compact::passing_lanes_scalar(sums, f, h, step, base, eps, tau, lanes);
+      REQUIRE(simd == scalar);
+      if (lanes < compact::kBlock) REQUIRE(simd >> lanes == 0);  // lanes past the rows never pass
+      if (round == 4) REQUIRE(simd == (lanes == 32 ? 0xffffffffu : (1u << lanes) - 1));
+      if (round == 5) REQUIRE(simd == 0);
+    }
+  }
+}
+
 TEST_CASE("nibbles land in the lanes the scan reads", "[compact]") {
   std::vector<uint8_t> block(4 * 16, 0);
   for (size_t lane = 0; lane < 32; lane++)

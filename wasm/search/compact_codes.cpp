@@ -223,5 +223,46 @@ void scan_block(const uint8_t* block, const uint8_t* lut, size_t n_groups, uint3
 }
 #endif
 
+namespace {
+inline uint32_t keep_lanes(uint32_t mask, size_t lanes) {
+  return lanes >= kBlock ? mask : mask & ((1u << lanes) - 1);
+}
+}  // namespace
+
+uint32_t passing_lanes_scalar(const uint32_t* sums, const float* f, const float* h, float step,
+                              float base, float eps, float tau, size_t lanes) {
+  uint32_t mask = 0;
+  for (size_t k = 0; k < kBlock; k++) {
+    const float code = float(sums[k]) * step + base;
+    const float ub = code * f[k] + eps * h[k];
+    if (ub >= tau) mask |= 1u << k;
+  }
+  return keep_lanes(mask, lanes);
+}
+
+#ifdef __wasm_simd128__
+uint32_t passing_lanes(const uint32_t* sums, const float* f, const float* h, float step, float base,
+                       float eps, float tau, size_t lanes) {
+  // The scalar reference's operations in the same order, 4 lanes at a time (no fused multiply-add
+  // in wasm SIMD): the same floats, so the same mask.
+  uint32_t mask = 0;
+  const v128_t vs = wasm_f32x4_splat(step), vb = wasm_f32x4_splat(base), ve = wasm_f32x4_splat(eps),
+               vt = wasm_f32x4_splat(tau);
+  for (size_t k = 0; k < kBlock; k += 4) {
+    const v128_t sum = wasm_f32x4_convert_u32x4(wasm_v128_load(sums + k));
+    const v128_t code = wasm_f32x4_add(wasm_f32x4_mul(sum, vs), vb);
+    const v128_t ub = wasm_f32x4_add(wasm_f32x4_mul(code, wasm_v128_load(f + k)),
+                                     wasm_f32x4_mul(ve, wasm_v128_load(h + k)));
+    mask |= uint32_t(wasm_i32x4_bitmask(wasm_f32x4_ge(ub, vt))) << k;
+  }
+  return keep_lanes(mask, lanes);
+}
+#else
+uint32_t passing_lanes(const uint32_t* sums, const float* f, const float* h, float step, float base,
+                       float eps, float tau, size_t lanes) {
+  return passing_lanes_scalar(sums, f, h, step, base, eps, tau, lanes);
+}
+#endif
+
 }  // namespace compact
 }  // namespace cl

@@ -77,5 +77,15 @@ void scan_block(const uint8_t* block, const uint8_t* lut, size_t n_groups, uint3
 // Plain reference: one nibble at a time (differential tests).
 void scan_block_scalar(const uint8_t* block, const uint8_t* lut, size_t n_groups, uint32_t* out);
 
+// The pruning test after a block's scan: bit k of the result is set when lane k (< lanes) may
+// still reach tau, i.e. its upper bound f[k] * (step * sums[k] + base) + eps * h[k] >= tau
+// (base: the tables' offset plus their rounding error). sums, f, h: kBlock entries each. SIMD in
+// the wasm build.
+uint32_t passing_lanes(const uint32_t* sums, const float* f, const float* h, float step, float base,
+                       float eps, float tau, size_t lanes);
+// Plain reference: one lane at a time (differential tests).
+uint32_t passing_lanes_scalar(const uint32_t* sums, const float* f, const float* h, float step,
+                              float base, float eps, float tau, size_t lanes);
+
 }  // namespace compact
 }  // namespace cl

@@ -18,10 +18,6 @@
 #include "compact_index.hpp"
 #include "embedding_kernels.hpp"
 
-#ifdef __wasm_simd128__
-#include <wasm_simd128.h>
-#endif
-
 namespace cl {
 namespace {
 
@@ -87,30 +83,6 @@ class ScoreHeap {
   CheckedArray<float> heap_;
 };
 
-// Bit mask of the lanes of a block whose upper bound reaches tau:
-// f * (step * sum + offset + lut_error) + eps * h >= tau.
-uint32_t passing_lanes(const uint32_t* sums, const float* f, const float* h, float step, float base,
-                       float eps, float tau, size_t lanes) {
-  uint32_t mask = 0;
-#ifdef __wasm_simd128__
-  const v128_t vs = wasm_f32x4_splat(step), vb = wasm_f32x4_splat(base), ve = wasm_f32x4_splat(eps),
-               vt = wasm_f32x4_splat(tau);
-  for (size_t k = 0; k < compact::kBlock; k += 4) {
-    const v128_t sum = wasm_f32x4_convert_u32x4(wasm_v128_load(sums + k));
-    const v128_t code = wasm_f32x4_add(wasm_f32x4_mul(sum, vs), vb);
-    const v128_t ub = wasm_f32x4_add(wasm_f32x4_mul(code, wasm_v128_load(f + k)),
-                                     wasm_f32x4_mul(ve, wasm_v128_load(h + k)));
-    mask |= uint32_t(wasm_i32x4_bitmask(wasm_f32x4_ge(ub, vt))) << k;
-  }
-#else
-  for (size_t k = 0; k < compact::kBlock; k++) {
-    const float ub = f[k] * (float(sums[k]) * step + base) + eps * h[k];
-    if (ub >= tau) mask |= 1u << k;
-  }
-#endif
-  return lanes >= 32 ? mask : mask & ((1u << lanes) - 1);
-}
-
 }  // namespace
 
 Status CompactIndex::candidates(const float* q, const CompactSearchOptions& opt,
@@ -173,8 +145,9 @@ Status CompactIndex::candidates(const float* q, const CompactSearchOptions& opt,
       const size_t lanes = std::min(compact::kBlock, rows - b * compact::kBlock);
       compact::scan_block(head.block + b * bb, lut.entries.data(), groups_, sums);
       const float tau = std::max(opt.min_score, kth.kth()) - margin;
-      uint32_t mask = passing_lanes(sums, head.f + b * compact::kBlock,
-                                    head.h + b * compact::kBlock, lut.step, base, eps, tau, lanes);
+      uint32_t mask =
+          compact::passing_lanes(sums, head.f + b * compact::kBlock, head.h + b * compact::kBlock,
+                                 lut.step, base, eps, tau, lanes);
       while (mask) {
         const int lane = __builtin_ctz(mask);
         mask &= mask - 1;
