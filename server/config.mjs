@@ -53,4 +53,5 @@ export {
   MAX_ML_QUERY_IDS,
   SIZES,
   LISTING_PAGE_MAX,
+  ML_PAGE_BYTES,
 } from '../contract/limits.mjs';

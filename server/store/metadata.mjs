@@ -33,7 +33,9 @@
 //   file(id), filesPage(collectionId, after { time, id } | null, limit)
 //   unclaimedObjectsBefore(time) -> [objectKey], deleteUnclaimedObject(objectKey)
 // ML data
-//   setMlData(fileId, encryptedData, decryptionHeader, now), mlDataOf(fileIds) -> rows
+//   setMlData(fileId, encryptedData, decryptionHeader, now), mlDataOf(fileIds) -> rows,
+//   mlChanges(collectionId, after { time, id } | null, limit) -> [{ fileID, updationTime, bytes }]
+//       (a collection's ML data by update time then file id, after the cursor; sizes, not contents)
 // Shared by instances
 //   addPending(kind, id, value, expiresAt), takePending(kind, id, now) -> value | undefined
 //   hit(key, windowStart) -> count in that window, serverSecret(name, candidate) -> Buffer

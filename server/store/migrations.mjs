@@ -157,6 +157,10 @@ export const MIGRATIONS = [
    CREATE INDEX objects_owner ON objects(owner_id);
    CREATE INDEX objects_unclaimed ON objects(creation_time) WHERE file_id IS NULL;
    CREATE INDEX files_collection_time ON files(collection_id, updation_time, id);`,
+
+  // 3: a collection's ML data changes in update-time order (issue 23: the gallery's local index
+  // cache asks only for what changed since its last sync).
+  `CREATE INDEX ml_data_time ON ml_data(updation_time, file_id);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
