@@ -29,7 +29,7 @@ export { newestFirst, type GalleryFile } from './library/files.js';
 export { FILE_TYPE, parseMetadata, type FileMeta } from './library/metadata.js';
 export { cipherSize, uploadFile, type NewFileInput } from './library/upload.js';
 export { encryptStream, decryptStream, chunksOf, type Source } from './library/streams.js';
-export { putClipEmbedding, clipEmbeddings, ML_CLIENT } from './library/ml-data.js';
+export { putClipEmbedding, clipEmbeddings, clipChanges, ML_CLIENT, type ClipChanges } from './library/ml-data.js';
 // Sharing
 export { Sharing, KeyChangedError, type PinStore, type PreparedShare } from './sharing/sharing.js';
 export { publicLink, parsePublicLink, type OpenedLink } from './sharing/public-link.js';

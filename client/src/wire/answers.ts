@@ -1,7 +1,7 @@
 // The shape of every answer in docs/server-api.md, as parsers (wire/parse.ts): the one place
 // the client states what it accepts from the server. Byte fields are decoded and sized here.
-import { MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_NAME_BYTES, SIZES } from '../../../contract/limits.mjs';
-import { array, bytes, eachOf, id, int, nullable, object, string, type Parsed } from './parse.js';
+import { LISTING_PAGE_MAX, MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_NAME_BYTES, SIZES } from '../../../contract/limits.mjs';
+import { array, bool, bytes, eachOf, id, int, nullable, object, string, type Parsed } from './parse.js';
 
 const email = string(320);
 const srpBytes = bytes(undefined, { min: 1, max: 512 }); // the 4096-bit group's numbers
@@ -112,10 +112,22 @@ export const createdFile = object({ id, updationTime: int() });
 export const upload = object({ objectKey: string(128) });
 export const publicLink = object({ accessToken: string(256) });
 
+const mlCiphertext = () => bytes(undefined, { min: 1, max: MAX_ML_BYTES });
 export const mlEntry = object({
   fileID: id,
-  encryptedData: bytes(undefined, { min: 1, max: MAX_ML_BYTES }),
+  encryptedData: mlCiphertext(),
   decryptionHeader: header,
 });
 export type MlEntry = Parsed<typeof mlEntry>;
 export const mlEntries = eachOf(mlEntry);
+
+/** A page of a collection's ML data changes: entries, the cursor after them, whether more follow. */
+export const mlChanges = object({
+  entries: eachOf(
+    object({ fileID: id, encryptedData: mlCiphertext(), decryptionHeader: header, updationTime: int() }),
+    LISTING_PAGE_MAX,
+  ),
+  next: nullable(string(40)),
+  more: bool,
+});
+export type MlChanges = Parsed<typeof mlChanges>;

@@ -112,6 +112,16 @@ export function createApi(options: HttpOptions = {}, credentials: Credentials = 
     putMlData: (id: number, body: EncryptedBlob) => done(http(ROUTES.putMlData, { params: { id }, json: toWire(body) })),
     mlData: (fileIDs: number[]) =>
       json(http(isLink ? ROUTES.publicMlData : ROUTES.mlData, { json: { fileIDs } }), answers.mlEntries, 'ML data'),
+    /** One page of a collection's ML data changed after `after` (a cursor from an earlier page; null: all of it). */
+    mlChanges: (collectionID: number, after: string | null, limit?: number) =>
+      json(
+        http(ROUTES.mlChanges, {
+          params: { id: collectionID },
+          query: { ...(after ? { after } : {}), ...(limit ? { limit: String(limit) } : {}) },
+        }),
+        answers.mlChanges,
+        'ML data changes',
+      ),
   };
 }
 

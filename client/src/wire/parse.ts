@@ -39,6 +39,11 @@ export const string =
     return value;
   };
 
+export const bool: Parser<boolean> = (value, at) => {
+  if (typeof value !== 'boolean') throw malformed(at, 'is not true or false');
+  return value;
+};
+
 export const nullable =
   <T>(p: Parser<T>): Parser<T | null> =>
   (value, at) =>
