@@ -24,6 +24,14 @@ const CLIP_DIMS = 512;
 const KEY_NAME = 'wrapped-key';
 const NONCE_BYTES = 24;
 
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error);
+  });
+}
+
 /** What the local index keeps with its snapshot: the ML data cursor of each album it is current to. */
 interface SyncState {
   cursors: Record<string, string>;
@@ -100,8 +108,24 @@ export class GallerySearch {
       return;
     }
     const key = await localIndexKey(this.crypto, keys.masterKey, keys.userId);
+    const attempt = async () => {
+      const copy = key.slice(); // the worker's copy (wiped there); this thread's wiped below
+      try {
+        return await this.start(copy, database, onProgress);
+      } finally {
+        wipe(copy);
+      }
+    };
     try {
-      this.worker = await this.start(key, database, onProgress);
+      this.worker = await attempt().catch(async () => {
+        // The local index does not open (damaged, or sealed with a key since replaced): it is
+        // only a cache of the server's ML data, so it starts anew.
+        await deleteDatabase(database);
+        return attempt();
+      });
+    } catch (e) {
+      this.close();
+      throw e;
     } finally {
       wipe(key);
     }

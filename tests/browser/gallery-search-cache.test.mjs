@@ -3,7 +3,8 @@
 // in requests against the real server: a second log-in on the same device asks the server only
 // for the ML data changed since its last sync (none here) and never for every file's ML data,
 // yet finds the photos; a second tab, while the first holds the index, searches from memory;
-// another device, with no local index, fetches all of it once.
+// another device, with no local index, fetches all of it once; a lost wrapped key starts the
+// local index anew.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { colourPhoto } from './assets.mjs';
@@ -33,7 +34,9 @@ function mlLog(page) {
 
 const status = (page) => page.textContent('#search-status');
 
-test('a second log-in on the same device searches from its local index, fetching only what changed', SLOW, async () => {
+test('a second log-in on the same device searches from its local index, fetching only what changed', {
+  timeout: 300_000,
+}, async () => {
   const { page, context } = await openDevice(env.browser, `${env.server.url}/`);
   await page.waitForSelector('body[data-screen="login"]');
   await signUp(page, ACCOUNT);
@@ -89,6 +92,38 @@ test('a second log-in on the same device searches from its local index, fetching
   assert.deepEqual(otherLog, [{ route: 'changes', entries: PHOTOS.length }]);
   assert.deepEqual((await searchFor(other.page, 'red')).slice(0, 2).sort(), ['red-1.jpg', 'red-2.jpg']);
   await other.context.close();
+
+  // The wrapped key is lost on this device: a new key, the old index does not open and starts
+  // anew from the ML data; the log-in after that searches from the new local index.
+  await page.click('#lock-button');
+  await page.waitForSelector('body[data-screen="login"]', SLOW);
+  await page.evaluate(async () => {
+    for (const { name } of await indexedDB.databases()) {
+      if (name.startsWith('cipherlens-index-key-'))
+        await new Promise((resolve, reject) => {
+          const r = indexedDB.deleteDatabase(name);
+          r.onsuccess = resolve;
+          r.onerror = reject;
+        });
+    }
+  });
+  log.length = 0;
+  await logIn(page, ACCOUNT);
+  await page.waitForSelector('body[data-screen="gallery"]', SLOW);
+  await searchReady(page);
+  assert.equal(await status(page), `Search ready: ${PHOTOS.length} photos from ML data, 0 indexed here`);
+  assert.deepEqual(log, [{ route: 'changes', entries: PHOTOS.length }]);
+  await page.click('#lock-button');
+  await page.waitForSelector('body[data-screen="login"]', SLOW);
+  log.length = 0;
+  await logIn(page, ACCOUNT);
+  await page.waitForSelector('body[data-screen="gallery"]', SLOW);
+  await searchReady(page);
+  assert.equal(
+    await status(page),
+    `Search ready: ${PHOTOS.length} photos from this device's index, 0 photos from ML data, 0 indexed here`,
+  );
+  assert.deepEqual(log, [{ route: 'changes', entries: 0 }]);
 
   assert.deepEqual(page.errors, []);
   await context.close();
