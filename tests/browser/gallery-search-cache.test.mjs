@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { colourPhoto } from './assets.mjs';
+import { screenshot } from './server.mjs';
 import { gallerySuite, logIn, openDevice, searchFor, searchReady, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
 
 const env = gallerySuite('search-cache');
@@ -67,6 +68,10 @@ test('a second log-in on the same device searches from its local index, fetching
   );
   assert.deepEqual(log, [{ route: 'changes', entries: 0 }], 'one album asked for its changes, none came, nothing asked by id');
   assert.deepEqual((await searchFor(page, 'red')).slice(0, 2).sort(), ['red-1.jpg', 'red-2.jpg']);
+  await screenshot(page, 'gallery-search-from-local-index');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'gallery-search-from-local-index-phone');
+  await page.setViewportSize({ width: 1200, height: 850 });
 
   // A second tab of this device while the first holds the local index (a Web Lock): it searches
   // from memory, built from the ML data, and leaves the first tab's index alone.
