@@ -19,7 +19,7 @@ export async function uploadFiles(ctx: Ctx, list: Iterable<File>) {
   const { store, live } = ctx;
   const target = store.get().album;
   const library = live.library;
-  if (!target?.mine || !library) return;
+  if (!target?.trust?.writable || !library) return; // its own, or a verified share as collaborator
   const files = [...list].filter(uploadable);
   // One row per file, all shown at once; they upload one after another.
   const first = Math.max(0, ...store.get().uploads.map((r) => r.id)) + 1;
