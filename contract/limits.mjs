@@ -53,3 +53,5 @@ export const SIZES = Object.freeze({
 
 /** Files per page of a paged listing (`?limit=`), at most. */
 export const LISTING_PAGE_MAX = 1000;
+/** A page of ML data changes holds at most this many bytes of base64 ciphertext (and one entry more if a single entry is larger). */
+export const ML_PAGE_BYTES = 16 * MiB;

@@ -59,6 +59,7 @@ export const ROUTES = Object.freeze({
   thumbnail: route('GET', '/api/files/:id/thumbnail', 'account'),
   putMlData: route('PUT', '/api/files/:id/ml', 'account'),
   mlData: route('POST', '/api/files/ml', 'account'),
+  mlChanges: route('GET', '/api/collections/:id/ml', 'account'),
   // Public links
   publicCollection: route('GET', '/api/public/collection', 'link'),
   publicLog: route('GET', '/api/public/log', 'link'),

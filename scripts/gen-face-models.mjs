@@ -444,9 +444,9 @@ function generatorHash() {
   return h.update(`onnx-proto ${require('onnx-proto/package.json').version}`).digest('hex');
 }
 
-export function main(argv = process.argv.slice(2)) {
+export async function main(argv = process.argv.slice(2)) {
   const calibration = calibrate();
-  writeModels({
+  return await writeModels({
     outDir: argv.find((a) => !a.startsWith('--')) ?? 'build/models/faces',
     hash: generatorHash(),
     label: 'face models',
@@ -461,4 +461,4 @@ export function main(argv = process.argv.slice(2)) {
   });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

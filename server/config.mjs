@@ -59,4 +59,5 @@ export {
   MAX_ENTITY_JSON_BYTES,
   ENTITY_DIFF_MAX,
   ENTITY_TYPE,
+  ML_PAGE_BYTES,
 } from '../contract/limits.mjs';

@@ -35,8 +35,10 @@ export {
   fileMlData,
   clipEmbeddings,
   fileFaces,
+  clipChanges,
   ML_CLIENT,
   type FileMl,
+  type ClipChanges,
 } from './library/ml-data.js';
 export { openEntityKey, pullPeople, savePerson, deletePerson, type PeopleChanges } from './library/people.js';
 // Sharing

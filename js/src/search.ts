@@ -144,6 +144,19 @@ export {
 } from './search/ml-data.js';
 export { fileIndexStore, indexedDbIndexStore, type IndexStore, type IndexedDbStoreOptions } from './search/index-store.js';
 export {
+  COMPACT_PAGE_RECORDS,
+  type CompactIndex,
+  type CompactIndexOptions,
+  type CompactSearchOptions,
+} from './search/compact-index.js';
+export {
+  memoryPageStore,
+  directoryPageStore,
+  indexedDbPageStore,
+  type PageStore,
+  type IndexedDbPageStoreOptions,
+} from './search/page-store.js';
+export {
   FACE_INPUT_SIDE,
   FACE_INPUT_FLOATS,
   FACE_DETECTOR_ROWS,

@@ -94,6 +94,7 @@ export function renderReadmeSection(benchmarksMd) {
     TOK = 'CLIP tokenizer',
     PRE = 'CLIP image preprocessing',
     IDX = 'Embedding index',
+    COMPACT = 'Compact embedding index',
     POOL = 'Worker pool',
     START_UP = 'Start-up';
   const crypto = (row, col) => c(CRYPTO, row, col);
@@ -218,6 +219,22 @@ export function renderReadmeSection(benchmarksMd) {
     `${idx(i8, 'vs tuned')}, ${idx(i8, 'vs naive')}`,
   );
   add('index search, float32', `${idx(f32, 'time')} ms`, jsLoops, `${idx(f32, 'vs tuned')}, ${idx(f32, 'vs naive')}`);
+
+  const cmp = (row, col) => c(COMPACT, row, col);
+  const compactTitle = parseTables(benchmarksMd)
+    .find((s) => s.title.startsWith(COMPACT))
+    .title.replace(/^Compact embedding index: /, '')
+    .replace(/, top-10$/, '');
+  for (const kind of ['clustered', 'random']) {
+    const ours = `compact index (default), ${kind}`,
+      peer = `plain JS float32 scan, ${kind}`;
+    add(
+      `compact index search, ${compactTitle.replace(/ x /, ' × ')}, ${kind}, top-10 (recall@10 ${cmp(ours, 'recall@10')})`,
+      `${cmp(ours, 'CPU ms')} ms of CPU (${cmp(ours, 'search ms (median)')} ms wall on the loaded machine) in ${cmp(ours, 'wasm memory')} MiB of wasm memory`,
+      `plain JS float32 scan ${cmp(peer, 'search ms (median)')} ms, ${cmp(peer, 'wasm memory').replace(' (JS)', '')} MiB of JS heap`,
+      `${(num(cmp(peer, 'search ms (median)')) / num(cmp(ours, 'search ms (median)'))).toFixed(0)}x`,
+    );
+  }
 
   const pool = (row, col) => c(POOL, row, col);
   const p4 = 'decrypt, pool of 4',

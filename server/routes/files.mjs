@@ -2,7 +2,7 @@
 // Range, ML data. Adding and removing a file may carry its signed album log entry (`logEntry`),
 // appended in the same transaction (routes/album-log.mjs).
 import { ROUTES } from '../../contract/routes.mjs';
-import { MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_ML_JSON_BYTES, MAX_ML_QUERY_IDS, SIZES } from '../config.mjs';
+import { MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_ML_JSON_BYTES, MAX_ML_QUERY_IDS, ML_PAGE_BYTES, SIZES } from '../config.mjs';
 import {
   b64Field,
   badRequest,
@@ -20,7 +20,7 @@ import { randomKey } from '../secrets.mjs';
 import { ObjectClaimed } from '../store/metadata.mjs';
 import { appendingLog, logEntryField } from './album-log.mjs';
 import { sendBlob } from './download.mjs';
-import { sendFileList } from './listing.mjs';
+import { cursorOf, pageQuery, sendFileList } from './listing.mjs';
 
 const WRAPPED_KEY = SIZES.key + SIZES.mac;
 const OBJECT_KEY = /^[0-9a-f]{32}$/;
@@ -175,6 +175,32 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
         const ids = fileIdsField(await readJson(req, config.maxJsonBytes));
         const readable = await Promise.all(ids.map(async (id) => access.mayRead(user, await store.file(id))));
         sendJson(res, 200, await store.mlDataOf(ids.filter((_, i) => readable[i])));
+      },
+    ],
+
+    [
+      // A collection's ML data changed after a cursor, oldest change first, one page at a time
+      // (`limit` entries or ML_PAGE_BYTES of ciphertext): a device with a local index asks only
+      // for what changed since its last sync.
+      ROUTES.mlChanges,
+      async ({ req, res, params, query }) => {
+        const user = await auth.requireUser(req);
+        const { collection } = await access.readableCollection(user, params.id);
+        const { limit, after } = pageQuery(query);
+        const rows = await store.mlChanges(collection.id, after, limit + 1);
+        let take = 0;
+        for (let bytes = 0; take < Math.min(limit, rows.length); take++) {
+          bytes += rows[take].bytes;
+          if (take > 0 && bytes > ML_PAGE_BYTES) break;
+        }
+        const page = rows.slice(0, take);
+        const data = new Map((await store.mlDataOf(page.map((r) => r.fileID))).map((e) => [e.fileID, e]));
+        const entries = page
+          .filter((r) => data.has(r.fileID))
+          .map((r) => ({ ...data.get(r.fileID), updationTime: r.updationTime }));
+        const last = page.at(-1);
+        const next = last ? cursorOf(last.updationTime, last.fileID) : (query.get('after') ?? null);
+        sendJson(res, 200, { entries, next, more: take < rows.length });
       },
     ],
   ];

@@ -44,7 +44,9 @@
 //   file(id), filesPage(collectionId, after { time, id } | null, limit)
 //   unclaimedObjectsBefore(time) -> [objectKey], deleteUnclaimedObject(objectKey)
 // ML data
-//   setMlData(fileId, encryptedData, decryptionHeader, now), mlDataOf(fileIds) -> rows
+//   setMlData(fileId, encryptedData, decryptionHeader, now), mlDataOf(fileIds) -> rows,
+//   mlChanges(collectionId, after { time, id } | null, limit) -> [{ fileID, updationTime, bytes }]
+//       (a collection's ML data by update time then file id, after the cursor; sizes, not contents)
 // User entities (Ente's; times in microseconds)
 //   entityKey(userId, type) -> { type, encryptedKey, header, createdAt } | undefined,
 //   createEntityKey(userId, type, encryptedKey, header, now) -> bool (false: it had one)

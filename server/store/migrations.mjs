@@ -204,6 +204,9 @@ export const MIGRATIONS = [
      created_at BIGINT NOT NULL,
      updated_at BIGINT NOT NULL);
    CREATE INDEX entities_diff ON entities(user_id, type, updated_at);`,
+  // 5: a collection's ML data changes in update-time order (issue 23: the gallery's local index
+  // cache asks only for what changed since its last sync).
+  `CREATE INDEX ml_data_time ON ml_data(updation_time, file_id);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -350,6 +350,17 @@ export function sqlMetadataStore(db) {
         [fileId, encryptedData, decryptionHeader, now],
       );
     },
+    /** Up to `limit` of a collection's ML data entries after the cursor { time, id }, oldest change first: ids, times and sizes. */
+    mlChanges: async (collectionId, after, limit) =>
+      (
+        await all(
+          `SELECT m.file_id, m.updation_time, LENGTH(m.encrypted_data) AS bytes FROM ml_data m
+           JOIN files f ON f.id = m.file_id WHERE f.collection_id = ?
+           ${after ? 'AND (m.updation_time > ? OR (m.updation_time = ? AND m.file_id > ?))' : ''}
+           ORDER BY m.updation_time, m.file_id LIMIT ?`,
+          after ? [collectionId, after.time, after.time, after.id, limit] : [collectionId, limit],
+        )
+      ).map((r) => ({ fileID: Number(r.file_id), updationTime: Number(r.updation_time), bytes: Number(r.bytes) })),
     async mlDataOf(fileIds) {
       if (fileIds.length === 0) return [];
       const rows = await all(

@@ -29,12 +29,14 @@ export async function openSearch(ctx: Ctx) {
       setSearch(ctx, { placeholder: total ? `${label} ${Math.round((100 * (done ?? 0)) / total)}%` : label }),
     );
     setSearch(ctx, { placeholder: SEARCH_PLACEHOLDER });
-    // Every album's files: their ML data from the server first, the rest indexed here.
+    // Every album's files: the ML data changed on the server since this device's last sync first
+    // (all of it on a new device), the rest indexed here.
     const files: GalleryFile[] = [];
     for (const a of library.albums.values()) files.push(...(await library.loadFiles(a)));
     await search.sync(files, (f) => library.thumbnail(f), {
       canUpload: (f) => f.ownerID === session.id,
       onProgress: (done, total) => showIndexing(ctx, done, total),
+      onFetched: (received) => setSearch(ctx, { status: `Fetching search data: ${received} of ${files.length} photos` }),
     });
     if (search !== live.search) return;
     setSearch(ctx, { enabled: true });

@@ -14,6 +14,7 @@ import {
   type MLData,
 } from 'cipherlens/search';
 import type { ClientCrypto } from '../crypto.js';
+import type { MlEntry } from '../wire/answers.js';
 import type { Api } from '../wire/api.js';
 import type { GalleryFile } from './files.js';
 
@@ -102,5 +103,67 @@ export async function* fileFaces(
     } catch {
       // A malformed face entry: skipped.
     }
+  }
+}
+
+/** The CLIP embedding in one file's ML data, or undefined if it is damaged, foreign or not CLIP. */
+async function openClip(crypto: ClientCrypto, entry: MlEntry, file: GalleryFile): Promise<Float32Array | undefined> {
+  try {
+    const packed = await crypto.blob.decrypt(entry.encryptedData, entry.decryptionHeader, file.key);
+    return clipEmbedding(await unpackMlData(packed)) ?? undefined;
+  } catch {
+    return undefined; // damaged or foreign ML data: skipped (the caller can index the file itself)
+  }
+}
+
+const CURSOR = /^\d{1,16}-\d{1,16}$/;
+
+/** One page of an album's ML data changes, opened. */
+export interface ClipChanges {
+  /** The CLIP embeddings that opened, of files in `files`. */
+  found: { file: GalleryFile; embedding: Float32Array }[];
+  /** Entries the server sent (opened or not). */
+  received: number;
+  /** The cursor to keep: after this page, or before the first entry of a file not listed here. */
+  cursor: string | null;
+}
+
+/**
+ * An album's ML data changed on the server after `cursor` (kept from an earlier sync; null: all
+ * of it), a page at a time (by the server's update time): only entries of `files` (the album's
+ * files as listed and opened) whose ML data opens with the file's key are believed. A device that
+ * keeps its index locally applies each page, then keeps its cursor.
+ */
+export async function* clipChanges(
+  crypto: ClientCrypto,
+  api: Api,
+  collectionID: number,
+  files: ReadonlyMap<number, GalleryFile>,
+  cursor: string | null,
+): AsyncGenerator<ClipChanges> {
+  // The cursor to keep stops before the first entry of a file not (yet) listed here, so that a
+  // later sync, which lists it, fetches that entry again.
+  let kept = cursor;
+  let holding = false;
+  for (;;) {
+    const page = await api.mlChanges(collectionID, cursor);
+    if (page.next !== null && !CURSOR.test(page.next)) throw new Error('the server sent a malformed ML data cursor');
+    if (page.more && (page.next === null || page.next === cursor)) throw new Error('the server repeated an ML data page');
+    const found: ClipChanges['found'] = [];
+    for (const entry of page.entries.items) {
+      const file = files.get(entry.fileID);
+      if (!file || file.collectionID !== collectionID) {
+        holding = true; // not a file of this album as listed: not believed
+        continue;
+      }
+      if (!holding) kept = `${entry.updationTime}-${entry.fileID}`;
+      const embedding = await openClip(crypto, entry, file);
+      if (embedding) found.push({ file, embedding });
+    }
+    if (page.entries.rejected) holding = true;
+    cursor = page.next ?? cursor;
+    if (!holding) kept = cursor;
+    yield { found, received: page.entries.items.length + page.entries.rejected, cursor: kept };
+    if (!page.more) return;
   }
 }

@@ -3,6 +3,7 @@
 import {
   ENTITY_DIFF_MAX,
   MAX_ENTITY_BYTES,
+  LISTING_PAGE_MAX,
   MAX_METADATA_BYTES,
   MAX_ML_BYTES,
   MAX_NAME_BYTES,
@@ -153,6 +154,8 @@ export const createdFile = object({ id, updationTime: int() });
 export const upload = object({ objectKey: string(128) });
 export const publicLink = object({ accessToken: string(256) });
 
+const mlCiphertext = () => bytes(undefined, { min: 1, max: MAX_ML_BYTES });
+
 /** A page of an album's signed log (docs/formats.md, "Signed album logs"). */
 export const logPage = object({
   entries: array(
@@ -177,7 +180,7 @@ export type SealedRecord = Parsed<typeof accountRecord>;
 
 export const mlEntry = object({
   fileID: id,
-  encryptedData: bytes(undefined, { min: 1, max: MAX_ML_BYTES }),
+  encryptedData: mlCiphertext(),
   decryptionHeader: header,
 });
 export type MlEntry = Parsed<typeof mlEntry>;
@@ -203,3 +206,14 @@ export const entity = (value: unknown, at: string) => {
 };
 export type EntityRecord = Parsed<typeof entityShape>;
 export const entityDiff = object({ diff: eachOf(entity, ENTITY_DIFF_MAX) });
+
+/** A page of a collection's ML data changes: entries, the cursor after them, whether more follow. */
+export const mlChanges = object({
+  entries: eachOf(
+    object({ fileID: id, encryptedData: mlCiphertext(), decryptionHeader: header, updationTime: int() }),
+    LISTING_PAGE_MAX,
+  ),
+  next: nullable(string(40)),
+  more: boolean,
+});
+export type MlChanges = Parsed<typeof mlChanges>;

@@ -216,6 +216,16 @@ export function createApi(options: HttpOptions = {}, credentials: Credentials = 
         answers.entityDiff,
         'entity diff',
       ),
+    /** One page of a collection's ML data changed after `after` (a cursor from an earlier page; null: all of it). */
+    mlChanges: (collectionID: number, after: string | null, limit?: number) =>
+      json(
+        http(ROUTES.mlChanges, {
+          params: { id: collectionID },
+          query: { ...(after ? { after } : {}), ...(limit ? { limit: String(limit) } : {}) },
+        }),
+        answers.mlChanges,
+        'ML data changes',
+      ),
   };
 }
 

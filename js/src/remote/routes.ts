@@ -103,6 +103,9 @@ export const CORE_ROUTES = {
   'clip.forget': 'copy',
   createIndex: 'not-served',
   loadIndex: 'not-served',
+  // Live wasm objects that read and write a PageStore (objects with methods): not cloneable.
+  createCompactIndex: 'not-served',
+  openCompactIndex: 'not-served',
   'mlData.encrypt': 'copy',
   'mlData.decrypt': 'copy',
   'mlData.importClip': 'not-served',
@@ -129,6 +132,10 @@ export const CORE_ROUTES = {
 /** The search API of createSearchWorker (its `size` getter is read by a call of its own). */
 export const SEARCH_ROUTES = {
   add: 'copy',
+  // The caller's batch stays usable (copied, not transferred).
+  addMany: 'copy',
+  persist: 'copy',
+  meta: 'copy',
   remove: 'copy',
   indexImage: 'copy',
   embedImage: 'copy',

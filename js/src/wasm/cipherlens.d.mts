@@ -44,6 +44,43 @@ export interface WasmEmbeddingIndex {
   delete(): void;
 }
 
+export interface WasmCompactIndex {
+  create(dims: number, bits: number, key: number): number;
+  dims(): number;
+  size(): number;
+  memoryBytes(): number;
+  inputPtr(n: number): number;
+  recordsPtr(n: number): number;
+  idsPtr(): number;
+  scoresPtr(): number;
+  u32Ptr(): number;
+  stage(idsPtr: number, n: number): number;
+  stagedPage(i: number): number;
+  commit(): void;
+  abortStaged(): void;
+  remove(fileId: number): number;
+  has(fileId: number): number;
+  takeDeletable(): number;
+  ids(): number;
+  locate(fileId: number): number;
+  openRecord(fileId: number, page: number, record: number): number;
+  candidates(limit: number, minScore: number, rerank: number, epsilon: number, scanInt8: boolean): number;
+  lastScored(): number;
+  rerank(n: number, limit: number, minScore: number): number;
+  approximate(limit: number, minScore: number): number;
+  saveBegin(meta: number, len: number): number;
+  saveNext(): number;
+  savePtr(): number;
+  saveEnd(): void;
+  snapshotCommitted(): void;
+  loadBegin(key: number): number;
+  loadPiece(piece: number, len: number): number;
+  loadFinish(): number;
+  loadAbort(): void;
+  metaPtr(): number;
+  delete(): void;
+}
+
 export interface WasmClipResampler {
   beginPreprocess(width: number, height: number, simd: boolean): number;
   beginDownscale(width: number, height: number, outWidth: number, outHeight: number, simd: boolean): number;
@@ -209,6 +246,7 @@ export interface WasmTesting {
 /** The full module (cipherlens.wasm): the crypto module plus CLIP search and faces. */
 export interface CipherlensModule extends CryptoModule {
   EmbeddingIndex: new () => WasmEmbeddingIndex;
+  CompactIndex: new () => WasmCompactIndex;
 
   clipTextBuffer(units: number): number;
   /** Direct wasm export (not embind): tokenizes the text buffer, returns a status. */
