@@ -74,6 +74,19 @@ Status StreamEncryptor::init(const uint8_t key[32], uint8_t header[kHeaderBytes]
   return kOk;
 }
 
+Status StreamEncryptor::resume(const uint8_t key[32], const uint8_t header[kHeaderBytes]) {
+  ready_ = false;
+  if (!in_.ok() || !out_.ok())
+    return fail(kOutOfMemory, "no wasm memory for the stream's 4 MiB chunk buffers");
+  // init_pull sets exactly the state init_push sets for this header (subkey, counter, nonce).
+  if (crypto_secretstream_xchacha20poly1305_init_pull(&state_, header, key) != 0)
+    return fail(kBadInput, "invalid stream header");
+  filled_ = 0;
+  ready_ = true;
+  finished_ = false;
+  return kOk;
+}
+
 Status StreamEncryptor::commit(size_t n) {
   if (!ready_ || finished_) return fail(kBadInput, "encryptor is finished or not initialised");
   if (n > kChunkBytes - filled_) return fail(kBadInput, "commit exceeds the chunk buffer");

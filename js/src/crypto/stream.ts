@@ -100,12 +100,18 @@ export function makeStream(heap: Heap) {
   class Encryptor extends Incremental<WasmStreamEncryptor> implements StreamEncryptor {
     readonly header: Uint8Array<ArrayBuffer>;
 
-    constructor(key: Uint8Array) {
+    /** A new stream (a random header), or with `resumeHeader` the stream that header began. */
+    constructor(key: Uint8Array, resumeHeader?: Uint8Array) {
       requireBytes('key', key, KEY_BYTES);
+      if (resumeHeader !== undefined) requireBytes('header', resumeHeader, HEADER_BYTES);
       const wasm = new mod.StreamEncryptor();
       super(wasm, 'encryptor');
       try {
         this.header = heap.scope((a) => {
+          if (resumeHeader !== undefined) {
+            heap.check(wasm.resume(a.put(key), a.put(resumeHeader)));
+            return resumeHeader.slice();
+          }
           const header = a.alloc(HEADER_BYTES);
           heap.check(wasm.init(a.put(key), header));
           return heap.read(header, HEADER_BYTES);
@@ -169,7 +175,13 @@ export function makeStream(heap: Heap) {
   }
 
   return {
-    createEncryptor: (key: Uint8Array): StreamEncryptor => new Encryptor(key),
+    /**
+     * An encryptor for a new stream under `key`. With `header` (one an earlier encryptor made
+     * under the same key) it starts that stream over: the same plaintext gives the same
+     * ciphertext, so a resumed upload re-encrypts what the server has and sends the rest. Never
+     * pass a header with different plaintext: that reuses the keystream.
+     */
+    createEncryptor: (key: Uint8Array, header?: Uint8Array): StreamEncryptor => new Encryptor(key, header),
     createDecryptor: (header: Uint8Array, key: Uint8Array): StreamDecryptor => new Decryptor(header, key),
 
     /** Whole-buffer encryption in Ente's chunked layout, written straight into one result. */

@@ -70,7 +70,7 @@ export interface AsyncStreamDecryptor {
 /** The core API, every call returning a promise. */
 export type AsyncCore<C extends CryptoCore = Core> = Omit<Async<C>, 'stream'> & {
   stream: Omit<Async<C['stream']>, 'createEncryptor' | 'createDecryptor'> & {
-    createEncryptor(key: Uint8Array): Promise<AsyncStreamEncryptor>;
+    createEncryptor(key: Uint8Array, header?: Uint8Array): Promise<AsyncStreamEncryptor>;
     createDecryptor(header: Uint8Array, key: Uint8Array): Promise<AsyncStreamDecryptor>;
   };
 };
@@ -339,7 +339,7 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
 
   // One opener per 'session' route: a new one does not compile until it has its opener here.
   const sessionOpeners: Record<SessionPath, (...args: Uint8Array[]) => unknown> = {
-    'stream.createEncryptor': (key) => sessionObject('encrypt', key),
+    'stream.createEncryptor': (key, header) => sessionObject('encrypt', key, header),
     'stream.createDecryptor': (header, key) => sessionObject('decrypt', key, header),
   };
 
