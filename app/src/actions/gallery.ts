@@ -7,6 +7,7 @@ import { GallerySearch } from '../search.js';
 import { ThumbnailCache } from '../thumbnails.js';
 import { busy, showError } from './feedback.js';
 import { openSearch } from './search.js';
+import { showUnfinished } from './upload.js';
 
 const DEFAULT_ALBUM = 'My photos';
 
@@ -33,6 +34,7 @@ export async function openGallery(ctx: Ctx) {
   if (live.library !== library) return;
   store.set({ account: { email: session.email, verificationId } });
   live.searchReady = openSearch(ctx);
+  await showUnfinished(ctx);
 }
 
 /** Albums shared with this account since it logged in (the page got the focus back). */

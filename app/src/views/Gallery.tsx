@@ -1,6 +1,6 @@
 // The signed-in gallery: albums on the side; the album shown with its actions, the search and
 // upload lines, and its grid (files can be dropped on it).
-import { useCallback, useState } from 'preact/hooks';
+import { useCallback, useRef, useState } from 'preact/hooks';
 import type { Album, GalleryFile } from '../../../client/src/index.js';
 import { openShare, createLink } from '../actions/sharing.js';
 import { uploadFiles } from '../actions/upload.js';
@@ -23,7 +23,7 @@ function albumInfo(a: Album): string {
   return [sharing, unreadable].filter(Boolean).join(' · ');
 }
 
-function AlbumHead({ album }: { album: Album | null }) {
+function AlbumHead({ album, onAdd }: { album: Album | null; onAdd: () => void }) {
   const ctx = useCtx();
   useApp((s) => s.albumsVersion); // sharees and counts change in place
   return (
@@ -35,22 +35,9 @@ function AlbumHead({ album }: { album: Album | null }) {
       <span class="spacer" />
       {album?.mine && (
         <>
-          <label class="button" id="add-button">
+          <button id="add-button" type="button" onClick={onAdd}>
             Add photos &amp; videos
-            <input
-              id="add-input"
-              type="file"
-              accept="image/*,video/*"
-              multiple
-              hidden
-              onChange={(e) => {
-                const input = e.currentTarget;
-                const files = [...(input.files ?? [])];
-                input.value = '';
-                uploadFiles(ctx, files);
-              }}
-            />
-          </label>
+          </button>
           <button id="share-button" type="button" class="secondary" onClick={() => openShare(ctx)}>
             Share
           </button>
@@ -88,13 +75,29 @@ export function AlbumScreen() {
   const [over, setOver] = useState(false);
   const open = useCallback((f: GalleryFile) => openViewer(ctx, f), [ctx]);
   const thumbnails = ctx.live.thumbnails;
+  const picker = useRef<HTMLInputElement>(null);
+  const pick = useCallback(() => picker.current?.click(), []);
   return (
     <section id="screen-gallery" class="gallery">
       <AlbumList />
       <div class="album">
-        <AlbumHead album={album} />
+        <AlbumHead album={album} onAdd={pick} />
+        <input
+          id="add-input"
+          ref={picker}
+          type="file"
+          accept="image/*,video/*,.heic,.heif"
+          multiple
+          hidden
+          onChange={(e) => {
+            const input = e.currentTarget;
+            const files = [...(input.files ?? [])];
+            input.value = '';
+            uploadFiles(ctx, files);
+          }}
+        />
         <SearchLine />
-        <Uploads />
+        <Uploads onPick={pick} />
         <section
           id="drop"
           aria-label="Photos and videos of the album (drop files here to add them)"

@@ -7,7 +7,7 @@ import type { Api } from '../wire/api.js';
 import { openAlbum, openAlbumKey, type AccountKeys, type Album } from './albums.js';
 import { newestFirst, openFile, type GalleryFile } from './files.js';
 import { decryptStream } from './streams.js';
-import { uploadFile, type NewFileInput, type UploadProgress } from './upload.js';
+import { uploadFile, type NewFileInput, type UploadHooks, type UploadProgress } from './upload.js';
 
 const utf8 = new TextEncoder();
 
@@ -108,8 +108,8 @@ export class Library {
   }
 
   /** Encrypts and uploads one file into `album` (owned); `onProgress(stored, total)` in bytes. */
-  async upload(album: Album, input: NewFileInput, onProgress?: UploadProgress): Promise<GalleryFile> {
-    const file = await uploadFile(this.crypto, this.api, album, this.account().userId, input, onProgress);
+  async upload(album: Album, input: NewFileInput, onProgress?: UploadProgress, hooks?: UploadHooks): Promise<GalleryFile> {
+    const file = await uploadFile(this.crypto, this.api, album, this.account().userId, input, onProgress, hooks);
     this.files.set(file.id, file);
     return file;
   }
