@@ -25,9 +25,11 @@ export async function openSearch(ctx: Ctx) {
   const session = live.session!;
   setSearch(ctx, { enabled: false });
   try {
-    await search.open((label, done, total) =>
-      setSearch(ctx, { placeholder: total ? `${label} ${Math.round((100 * (done ?? 0)) / total)}%` : label }),
-    );
+    let loaded = false; // a progress event that arrives after the models loaded is not shown
+    await search.open((label, done, total) => {
+      if (!loaded) setSearch(ctx, { placeholder: total ? `${label} ${Math.round((100 * (done ?? 0)) / total)}%` : label });
+    });
+    loaded = true;
     setSearch(ctx, { placeholder: SEARCH_PLACEHOLDER });
     // Every album's files: their ML data from the server first, the rest indexed here.
     const files: GalleryFile[] = [];

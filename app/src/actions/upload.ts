@@ -29,6 +29,8 @@ const updateRow = (ctx: Ctx, id: number, patch: Partial<UploadRow>) =>
 
 /** Failed files kept for "Retry" (by report line), with the album they were going to. */
 const retained = new Map<number, { file: File; album: Album }>();
+/** Unfinished uploads begun on this page (a failed one is retried from the report, not listed). */
+const begunHere = new Set<string>();
 let nextId = 1;
 
 function report(ctx: Ctx, item: Omit<ReportItem, 'id'> & { id?: number }): number {
@@ -131,7 +133,9 @@ async function uploadOne(
         started,
         cipherSize(file.size),
       );
+      begunHere.add(pendingId);
     };
+    if (match) begunHere.add(match.id); // retried from the report if it fails again
     let resume = match ? await resumeFrom(ctx, match).catch(() => undefined) : undefined;
     if (match && !resume) await dropPending(match.id);
     updateRow(ctx, row.id, { label: `${resume ? 'Resuming' : 'Encrypting and uploading'} ${file.name}` });
@@ -167,10 +171,11 @@ async function uploadOne(
   } catch (e) {
     if (library !== live.library) return undefined;
     const tooLarge = isStatus(e, 413);
+    const offline = e instanceof TypeError; // fetch's own failure: no answer at all
     const id = report(ctx, {
       name: file.name,
       outcome: tooLarge ? 'too-large' : 'failed',
-      message: tooLarge ? REFUSALS['too-large'] : messageOf(e),
+      message: tooLarge ? REFUSALS['too-large'] : offline ? 'The connection to the server failed.' : messageOf(e),
     });
     if (!tooLarge) retained.set(id, { file, album: target });
     return undefined;
@@ -195,9 +200,8 @@ export async function showUnfinished(ctx: Ctx) {
   const library = ctx.live.library;
   if (!library || !ctx.live.session) return;
   const pending = await listPending(ctx).catch(() => [] as Pending[]);
-  const uploading = new Set(ctx.store.get().uploads.map((r) => r.name));
   const unfinished = pending
-    .filter((p) => !uploading.has(p.name))
+    .filter((p) => !begunHere.has(p.id))
     .map((p) => ({
       id: p.id,
       name: p.name,
