@@ -76,6 +76,10 @@ step('set up: B exists to share with; the page serves axe-core from its own orig
   ({ page, context } = await openDevice(env.browser, `${env.server.url}/`));
   await context.route('**/__tests__/axe.js', (route) => route.fulfill({ path: AXE, contentType: 'text/javascript' }));
   await page.waitForSelector('body[data-screen="login"]');
+  // The audit finds what it should: an image without a text alternative (critical).
+  await page.evaluate(() => document.body.append(Object.assign(document.createElement('img'), { id: 'no-alt', src: 'data:,' })));
+  await assert.rejects(audit('log-in with a planted fault'), /image-alt \(critical\): #no-alt/);
+  await page.evaluate(() => document.getElementById('no-alt').remove());
   await audit('log-in');
 });
 
@@ -165,6 +169,10 @@ step('the link dialog, the public view, the unlock screen and the session-ended 
   await page.keyboard.press('Enter');
   await page.waitForSelector('body[data-screen="login"]');
   await page.unroute('**/api/collections');
+  await tabTo('#show-recover');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('body[data-screen="recover"]');
+  await audit('recovery');
 });
 
 step('text follows the browser font size', async () => {

@@ -1,6 +1,7 @@
-// Every screen and dialog of the gallery, at desktop size and on a 390×844 phone, as
-// screenshots (test-results/screens-<size>-*.png) to look at; each page must show no error and
-// break no CSP rule (the helpers' devices fail the suite on a violation). The flows and their
+// Every screen and dialog of the gallery, at desktop size and on a 390×844 phone (a few in dark
+// mode), as screenshots (test-results/screens-<size>-*.png) to look at; each page must show no
+// error, break no CSP rule (the helpers' devices fail the suite on a violation) and be no wider
+// than the screen. The flows and their
 // assertions are gallery.test.mjs's; this file is about what people see.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +18,12 @@ const env = gallerySuite('screens');
 
 for (const [size, viewport] of Object.entries(SIZES)) {
   test(`every screen at ${size} size (${viewport.width}×${viewport.height})`, { timeout: 300_000 }, async () => {
-    const shot = (page, name) => screenshot(page, `screens-${size}-${name}`);
+    const shot = async (page, name) => {
+      await screenshot(page, `screens-${size}-${name}`);
+      // Nothing is wider than the screen (a phone never scrolls sideways).
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(wide <= 0, `${name}: the page is ${wide}px wider than the ${viewport.width}px screen`);
+    };
     const first = size === 'desktop';
     const { page, context } = await openDevice(env.browser, `${env.server.url}/`, { viewport });
     await page.waitForSelector('body[data-screen="login"]');
@@ -101,7 +107,32 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     assert.deepEqual(visitor.page.errors, []);
     await visitor.context.close();
 
-    await page.click('#lock-button');
+    // Locked, then unlocked with this device's key; the gallery and the viewer in dark mode.
+    await page.click('#app-lock-button');
+    await page.waitForSelector('body[data-screen="unlock"]');
+    await shot(page, '17-unlock');
+    await page.fill('#unlock-password', A.password);
+    await page.click('#unlock-button');
+    await page.waitForSelector('body[data-screen="gallery"]', SLOW);
+    await page.waitForFunction((t) => document.getElementById('album-title').textContent === t, 'My photos', SLOW);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.click(`#album-list button:has-text("${album}")`);
+    await thumbnailsShown(page, 3);
+    await page.setInputFiles('#add-input', [{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('a note') }]);
+    await page.waitForSelector('#upload-report li[data-outcome="unsupported"]', SLOW);
+    await shot(page, '18-dark-report');
+    await page.click('#grid figure:has-text("red.jpg") button');
+    await page.waitForFunction(() => document.getElementById('viewer-image').naturalWidth === 640, null, SLOW);
+    await shot(page, '19-dark-viewer');
+    await page.keyboard.press('Escape');
+    // The server ends the session: the dialog, then log-in.
+    await page.route('**/api/collections', (r) => r.fulfill({ status: 401, contentType: 'application/json', body: '{}' }));
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await page.waitForSelector('#session-ended[open]', SLOW);
+    await shot(page, '20-dark-session-ended');
+    await page.unroute('**/api/collections');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.click('#session-ended-ok');
     await page.waitForSelector('body[data-screen="login"]');
     await logIn(page, { ...A, password: 'not the password' });
     await page.waitForSelector('#error:not([hidden])', SLOW);
