@@ -3,7 +3,7 @@
 // classic script (Vite's default worker format).
 import { loadCryptoCore } from '../crypto/core.js';
 import { loadCore } from '../search/core.js';
-import { serve } from './serve.js';
-import { createHost } from './host.js';
+import { serve } from '../remote/serve.js';
+import { createHost } from '../remote/core-host.js';
 
 serve(() => createHost((flavor, options) => (flavor === 'crypto' ? loadCryptoCore(options) : loadCore(options))));

@@ -2,8 +2,8 @@
 // crypto-only app's bundle holds no search code. No top-level await (see core-worker.ts).
 import { loadCryptoCore } from '../crypto/core.js';
 import { badInput } from '../runtime/errors.js';
-import { serve } from './serve.js';
-import { createHost } from './host.js';
+import { serve } from '../remote/serve.js';
+import { createHost } from '../remote/core-host.js';
 
 serve(() =>
   createHost(async (flavor, options) => {

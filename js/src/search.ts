@@ -5,9 +5,36 @@
 export { loadCryptoCore, type CryptoCore } from './crypto/core.js';
 export type { CoreFlavor, LoadOptions } from './runtime/loader.js';
 export { CoreError, type CoreErrorCode } from './runtime/errors.js';
-export type { DerivedKey } from './crypto/keys.js';
+export {
+  ARGON2_BOUNDS,
+  INTERACTIVE_LIMITS,
+  SENSITIVE_ATTEMPTS,
+  type Argon2Limits,
+  type DerivedKey,
+  type KdfBounds,
+} from './crypto/keys.js';
 export type { StreamEncryptor, StreamDecryptor } from './crypto/stream.js';
-export { CHUNK_BYTES, CIPHER_CHUNK_BYTES, FILE_HASH_BYTES } from './crypto/sizes.js';
+export type { SecretboxSealed } from './crypto/secretbox.js';
+export type { SealedStream } from './crypto/blob.js';
+export type { KeyPair } from './crypto/box.js';
+export type { MemoryStats } from './crypto/core.js';
+export {
+  CHUNK_BYTES,
+  CIPHER_CHUNK_BYTES,
+  FILE_HASH_BYTES,
+  HEADER_BYTES,
+  KEY_BYTES,
+  LOGIN_SUBKEY_BYTES,
+  MAC_BYTES,
+  NONCE_BYTES,
+  PUBLIC_KEY_BYTES,
+  SALT_BYTES,
+  SEAL_OVERHEAD,
+  SECRET_KEY_BYTES,
+  STREAM_OVERHEAD,
+} from './crypto/sizes.js';
+export { PAYLOAD_TRANSFER_BYTES } from './remote/routes.js';
+export { MAX_SESSIONS_PER_WORKER } from './remote/protocol.js';
 export type { FileHasher } from './crypto/file-hash.js';
 export type {
   CoreWorker,
@@ -23,9 +50,13 @@ export type {
   ByteSource,
   WorkerOptions,
   WorkerControls,
+  AsyncStreamApi,
+  EncryptedStream,
+  PoolStats,
+  ThreadStats,
 } from './remote/client.js';
 export { loadCore, compileCore, type Core } from './search/core.js';
-export { createCoreWorker, createWorkerPool } from './remote/core-pool.js';
+export { createCoreWorker, createWorkerPool, type CryptoFlavorOptions } from './remote/core-pool.js';
 export {
   CLIP_DIMS,
   CLIP_CONTEXT_LENGTH,
@@ -39,6 +70,7 @@ export {
   type Search,
   type SearchCore,
   type IndexedFile,
+  type DecodedSize,
   type CreateSearchOptions,
   type QueryOptions,
   type SearchIndex,
@@ -54,6 +86,7 @@ export {
   type ImageSignature,
   type ModelSource,
   type EncoderOptions,
+  type EnteModel,
 } from './search/clip-encoders.js';
 export {
   loadModelBytes,
@@ -78,7 +111,9 @@ export {
   decodeImage,
   decodeInBrowser,
   MAX_IMAGE_PIXELS,
+  MAX_NODE_IMAGE_PIXELS,
   type DecodedImage,
+  type DecodedPixels,
   type EncodedImage,
   type ImageDecoder,
 } from './search/image-decode.js';
@@ -92,8 +127,16 @@ export {
 export { ModelError, type ModelErrorCode } from './search/model-error.js';
 export { loadOrt, type OrtOptions, type OrtModule } from './search/ort-runtime.js';
 export type { EmbeddingIndex, SearchHit, SearchOptions } from './search/embedding-index.js';
-export type { ClipData, MLData, EncryptedMLData, ClipOptions } from './search/ml-data.js';
-export { CLIP_INDEX_VERSION, ML_DATA_MAX_BYTES, packMlData, unpackMlData, clipEmbedding, withClip } from './search/ml-data.js';
+export type { ClipData, MLData, EncryptedMLData, ClipOptions, MlDataReadOptions } from './search/ml-data.js';
+export {
+  CLIP_INDEX_VERSION,
+  ML_DATA_MAX_BYTES,
+  ML_DATA_MAX_DEPTH,
+  packMlData,
+  unpackMlData,
+  clipEmbedding,
+  withClip,
+} from './search/ml-data.js';
 export { fileIndexStore, indexedDbIndexStore, type IndexStore, type IndexedDbStoreOptions } from './search/index-store.js';
 export {
   CLIP_MAX_TEXT_UNITS,

@@ -114,10 +114,22 @@ test('in the browser the async API, the pool and transfer behave as in Node', as
         const blobs = thumbs.map((t) => core.blob.encrypt(t, key));
         const out = await Promise.all(blobs.map((b) => pool.blob.decrypt(b.ciphertext, b.header, key)));
         const same = out.every((o, i) => o.length === thumbs[i].length && o.every((x, j) => x === thumbs[i][j]));
-        const detached = blobs.every((b) => b.ciphertext.buffer.byteLength === 0);
+        // Thumbnails (under 64 KiB, PAYLOAD_TRANSFER_BYTES) are copied: the caller keeps them.
+        const kept = blobs.every((b) => b.ciphertext.buffer.byteLength === b.ciphertext.length);
+        // From 64 KiB on a payload is transferred: the caller's buffer is detached.
+        const large = core.blob.encrypt(bytes(70_000), key);
+        await pool.blob.decrypt(large.ciphertext, large.header, key);
+        const detached = large.ciphertext.buffer.byteLength === 0;
         const d = await pool.deriveKey('pw', new Uint8Array(16), 2, 1 << 20);
         const sameKey = d.every((x, i) => x === core.deriveKey('pw', new Uint8Array(16), 2, 1 << 20)[i]);
-        return { same, detached, sameKey, completed: pool.stats().completed, version: pool.sodiumVersion === core.sodiumVersion };
+        return {
+          same,
+          kept,
+          detached,
+          sameKey,
+          completed: pool.stats().completed,
+          version: pool.sodiumVersion === core.sodiumVersion,
+        };
       } finally {
         await pool.terminate();
       }
@@ -126,7 +138,7 @@ test('in the browser the async API, the pool and transfer behave as in Node', as
   );
   assert.deepEqual(
     { ...r, completed: undefined },
-    { same: true, detached: true, sameKey: true, version: true, completed: undefined },
+    { same: true, kept: true, detached: true, sameKey: true, version: true, completed: undefined },
   );
   assert.ok(
     r.completed.every((n) => n > 0),

@@ -14,15 +14,27 @@ export const modelBytes = (name) => new Uint8Array(readFileSync(new URL(name, MO
 
 /**
  * Serves build/models on 127.0.0.1 in 64 KiB writes (so downloads report progress), logging
- * every request. /models/NAME: the file; /short/NAME: its first half; /long/NAME: the file + 1 KiB.
+ * every request. /models/NAME: the file; /short/NAME: its first half; /long/NAME: the file + 1 KiB;
+ * /spa/NAME: an app's HTML page instead of the file (text/html), /spa-octet/NAME: the same page
+ * served as application/octet-stream; /missing/NAME: 404 until `server.serveMissing = true`.
  */
 export async function startModelServer() {
   const requests = [];
+  const state = { serveMissing: false };
   const server = createServer((req, res) => {
     requests.push(req.url);
-    const m = /^\/(models|short|long)\/([\w.-]+)$/.exec(req.url);
+    const m = /^\/(models|short|long|spa|spa-octet|missing)\/([\w.-]+)$/.exec(req.url);
     const path = m && new URL(m[2], MODEL_DIR);
-    if (!m || !existsSync(path)) {
+    if (m?.[1].startsWith('spa')) {
+      const page = '<!doctype html><html><head><title>My gallery</title></head><body><div id="app"></div></body></html>';
+      res.writeHead(200, {
+        'content-type': m[1] === 'spa' ? 'text/html; charset=utf-8' : 'application/octet-stream',
+        connection: 'close',
+      });
+      res.end(page);
+      return;
+    }
+    if (!m || !existsSync(path) || (m[1] === 'missing' && !state.serveMissing)) {
       res.writeHead(404).end('not found');
       return;
     }
@@ -37,12 +49,12 @@ export async function startModelServer() {
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${server.address().port}/`;
-  return {
+  return Object.assign(state, {
     base,
     modelsUrl: `${base}models/`,
     requests,
     close: () => new Promise((resolve) => server.close(resolve)),
-  };
+  });
 }
 
 /** A w x h RGBA image of one colour (0..255) with uniform per-pixel noise of +-noise. */
@@ -118,7 +130,11 @@ export function referenceCore(blob) {
   });
   return {
     clip: {
-      tokenize: (text) => Int32Array.from(tokenizer.encodeForCLIP(text)),
+      tokenizeQuery: (text) => {
+        if (typeof text !== 'string')
+          throw Object.assign(new Error('text must be a string'), { name: 'CoreError', code: 'BAD_INPUT' });
+        return Int32Array.from(tokenizer.encodeForCLIP(text.trim().toLowerCase()));
+      },
       // Cover-scale, centre crop, nearest neighbour: enough for mean-colour models.
       preprocess(rgba, w, h) {
         const S = 256;

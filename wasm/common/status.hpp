@@ -11,6 +11,7 @@ enum Status : int {
   kTruncated = 2,    // data ends before its final part
   kBadInput = 3,     // wrong length, bad encoding, unknown word, trailing data...
   kOutOfMemory = 4,  // an allocation (e.g. Argon2's memory) failed
+  kClosed = 5,       // used after it was finished or disposed (a stream after its FINAL chunk)
 };
 
 // Records why the last call failed and returns `status`, so callers can `return fail(...)`.

@@ -88,7 +88,8 @@ Status StreamEncryptor::resume(const uint8_t key[32], const uint8_t header[kHead
 }
 
 Status StreamEncryptor::commit(size_t n) {
-  if (!ready_ || finished_) return fail(kBadInput, "encryptor is finished or not initialised");
+  if (!ready_) return fail(kBadInput, "encryptor is not initialised");
+  if (finished_) return fail(kClosed, "encryptor is finished");
   if (n > kChunkBytes - filled_) return fail(kBadInput, "commit exceeds the chunk buffer");
   filled_ += n;
   in_.touched(filled_);
@@ -106,14 +107,16 @@ Status StreamEncryptor::push(unsigned char tag, size_t* clen) {
 }
 
 Status StreamEncryptor::push_message(size_t* clen) {
-  if (!ready_ || finished_) return fail(kBadInput, "encryptor is finished or not initialised");
+  if (!ready_) return fail(kBadInput, "encryptor is not initialised");
+  if (finished_) return fail(kClosed, "encryptor is finished");
   // Only full chunks may be MESSAGE chunks: Ente's readers rely on fixed 4 MiB chunks.
   if (filled_ != kChunkBytes) return fail(kBadInput, "a MESSAGE chunk must be exactly 4 MiB");
   return push(kTagMessage, clen);
 }
 
 Status StreamEncryptor::finish(size_t* clen) {
-  if (!ready_ || finished_) return fail(kBadInput, "encryptor is finished or not initialised");
+  if (!ready_) return fail(kBadInput, "encryptor is not initialised");
+  if (finished_) return fail(kClosed, "encryptor is finished");
   Status s = push(kTagFinal, clen);
   finished_ = true;
   sodium_memzero(&state_, sizeof state_);

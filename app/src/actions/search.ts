@@ -70,7 +70,7 @@ export async function runQuery(ctx: Ctx, input: string) {
   const { album } = ctx.store.get();
   if (!text) return album ? selectAlbum(ctx, album) : undefined;
   const { search, library } = ctx.live;
-  const hits = await busy(ctx, `Searching for “${text}”…`, () => search!.query(text));
+  const hits = await busy(ctx, `Searching for “${text}”…`, () => search!.query(input));
   if (!hits || !library) return;
   const files = hits.map((h) => library.files.get(h.fileId)).filter((f): f is GalleryFile => f !== undefined);
   ctx.store.set({

@@ -32,12 +32,13 @@ async function run() {
     baseUrl: '/models/',
     textModel: 'text.onnx',
     imageModel: 'image.onnx',
-    numThreads: 1,
+    numThreads: 2, // ONNX Runtime threads: used when the page is cross-origin isolated (COOP + COEP)
   });
   await search.indexImage(1, solid(255, 0, 0), 64, 64);
   await search.indexImage(2, solid(0, 0, 255), 64, 64);
   result.search = (await search.query('red'))[0]?.fileId;
   await search.terminate();
+  result.isolated = crossOriginIsolated;
   return result;
 }
 

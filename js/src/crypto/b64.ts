@@ -33,11 +33,13 @@ export function makeB64(heap: Heap) {
     };
 
   return {
-    /** Standard alphabet with padding (libsodium ORIGINAL): keys, nonces, ciphertexts. */
+    /** Base64, standard alphabet with padding (libsodium ORIGINAL): how Ente sends keys, nonces, ciphertexts. */
     encode: encodeWith(ORIGINAL),
+    /** The reverse of encode; BAD_INPUT for anything not canonical base64 of that alphabet. */
     decode: decodeWith(ORIGINAL),
-    /** URL-safe alphabet without padding: values in URLs. */
+    /** Base64, URL-safe alphabet without padding (libsodium URLSAFE_NO_PADDING): values in URLs. */
     encodeURLSafe: encodeWith(URLSAFE_NO_PADDING),
+    /** The reverse of encodeURLSafe; BAD_INPUT for anything else. */
     decodeURLSafe: decodeWith(URLSAFE_NO_PADDING),
   };
 }

@@ -1,6 +1,14 @@
 import type { Heap } from '../runtime/heap.js';
-import { CoreError, requireBytes } from '../runtime/errors.js';
+import { requireBytes } from '../runtime/errors.js';
 import { HEADER_BYTES, KEY_BYTES, STREAM_OVERHEAD } from './sizes.js';
+
+/** Secretstream output: the ciphertext and the 24-byte header needed to decrypt it (Ente's `decryptionHeader`). */
+export interface SealedStream {
+  /** The ciphertext: each message (a blob's one, a stream's 4 MiB chunks) plus 17 bytes. */
+  ciphertext: Uint8Array<ArrayBuffer>;
+  /** The secretstream header: store it beside the ciphertext. */
+  header: Uint8Array<ArrayBuffer>;
+}
 
 /** One secretstream message tagged FINAL: Ente's metadata, thumbnails and ML data. */
 export function makeBlob(heap: Heap) {
@@ -12,11 +20,9 @@ export function makeBlob(heap: Heap) {
       requireBytes('ciphertext', ciphertext);
       requireBytes('header', header, HEADER_BYTES);
       requireBytes('key', key, KEY_BYTES);
-      if (ciphertext.length < STREAM_OVERHEAD) {
-        throw new CoreError('TRUNCATED', 'blob is shorter than its 17-byte overhead');
-      }
       return heap.scope((a) => {
-        const mlen = ciphertext.length - STREAM_OVERHEAD;
+        // Shorter than its overhead: TRUNCATED from the core (the one check), nothing read back.
+        const mlen = Math.max(0, ciphertext.length - STREAM_OVERHEAD);
         const m = a.alloc(mlen);
         heap.check(mod.blobDecrypt(m, a.put(ciphertext), ciphertext.length, a.put(header), a.put(key), strict));
         return heap.read(m, mlen);
@@ -24,7 +30,8 @@ export function makeBlob(heap: Heap) {
     };
 
   return {
-    encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array<ArrayBuffer>; header: Uint8Array<ArrayBuffer> } {
+    /** Encrypts `message` as one secretstream message tagged FINAL, with a 32-byte `key` (Ente's `encryptBlob`). */
+    encrypt(message: Uint8Array, key: Uint8Array): SealedStream {
       requireBytes('message', message);
       requireBytes('key', key, KEY_BYTES);
       return heap.scope((a) => {
@@ -35,9 +42,12 @@ export function makeBlob(heap: Heap) {
         return { ciphertext: heap.read(c, clen), header: heap.read(header, HEADER_BYTES) };
       });
     },
-    /** Strict: the message must be tagged FINAL. */
+    /**
+     * Decrypts a blob; strict: the message must be tagged FINAL. Errors: AUTH_FAILED (wrong key
+     * or tampered), TRUNCATED (shorter than 17 bytes), BAD_INPUT (not tagged FINAL, bad lengths).
+     */
     decrypt: decryptWith(true),
-    /** For legacy data written by clients that ignored the tag: accepts any tag. */
+    /** As decrypt, accepting any tag: for old data written by clients that ignored it. */
     decryptLegacy: decryptWith(false),
   };
 }

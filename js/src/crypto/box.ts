@@ -1,12 +1,21 @@
 import type { Heap } from '../runtime/heap.js';
-import { CoreError, requireBytes } from '../runtime/errors.js';
+import { requireBytes } from '../runtime/errors.js';
 import { PUBLIC_KEY_BYTES, SEAL_OVERHEAD, SECRET_KEY_BYTES } from './sizes.js';
+
+/** An X25519 key pair (Ente's account key pair). */
+export interface KeyPair {
+  /** 32 bytes: share it (Ente stores it in the clear). */
+  publicKey: Uint8Array<ArrayBuffer>;
+  /** 32 bytes: keep it secret (Ente stores it wrapped by the master key). */
+  secretKey: Uint8Array<ArrayBuffer>;
+}
 
 /** X25519 key pairs and sealed boxes: how Ente shares a collection key. */
 export function makeBox(heap: Heap) {
   const { mod } = heap;
   return {
-    keypair(): { publicKey: Uint8Array<ArrayBuffer>; secretKey: Uint8Array<ArrayBuffer> } {
+    /** A new random key pair (`crypto_box_keypair`). */
+    keypair(): KeyPair {
       return heap.scope((a) => {
         const pk = a.alloc(PUBLIC_KEY_BYTES);
         const sk = a.alloc(SECRET_KEY_BYTES);
@@ -15,6 +24,10 @@ export function makeBox(heap: Heap) {
       });
     },
 
+    /**
+     * Seals `message` (e.g. a collection key) to a public key (`crypto_box_seal`): only the key
+     * pair's owner opens it. BAD_INPUT for a public key of the wrong length or not on the curve.
+     */
     seal(message: Uint8Array, publicKey: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('message', message);
       requireBytes('publicKey', publicKey, PUBLIC_KEY_BYTES);
@@ -30,14 +43,16 @@ export function makeBox(heap: Heap) {
       });
     },
 
+    /**
+     * Opens a sealed box with the recipient's key pair. Errors: AUTH_FAILED (another key pair or
+     * tampered), TRUNCATED (shorter than its 48 bytes of overhead), BAD_INPUT (key lengths).
+     */
     sealOpen(ciphertext: Uint8Array, publicKey: Uint8Array, secretKey: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('ciphertext', ciphertext);
       requireBytes('publicKey', publicKey, PUBLIC_KEY_BYTES);
       requireBytes('secretKey', secretKey, SECRET_KEY_BYTES);
-      if (ciphertext.length < SEAL_OVERHEAD) {
-        throw new CoreError('TRUNCATED', 'sealed box is shorter than its 48-byte overhead');
-      }
-      const mlen = ciphertext.length - SEAL_OVERHEAD;
+      // Shorter than its overhead: TRUNCATED from the core (the one check), nothing read back.
+      const mlen = Math.max(0, ciphertext.length - SEAL_OVERHEAD);
       return heap.small(PUBLIC_KEY_BYTES + SECRET_KEY_BYTES + ciphertext.length + mlen, (pk) => {
         const sk = pk + PUBLIC_KEY_BYTES,
           c = sk + SECRET_KEY_BYTES,

@@ -13,8 +13,51 @@ import { makeFileHash } from './file-hash.js';
 import { checkSizes } from './sizes.js';
 import { makeTesting } from './testing.js';
 
+/**
+ * The synchronous crypto API (`loadCryptoCore()`, and the crypto half of `loadCore()`). Every call
+ * takes and returns Uint8Arrays; failures are CoreErrors (code AUTH_FAILED, TRUNCATED, BAD_INPUT,
+ * OUT_OF_MEMORY or CLOSED). Named here so an editor's hover shows each member's documentation.
+ */
+export interface CryptoCore extends ReturnType<typeof makeKeys> {
+  /** XSalsa20-Poly1305 with a random nonce: how Ente wraps keys (master key, secret key, collection keys). */
+  secretbox: ReturnType<typeof makeSecretbox>;
+  /** One secretstream message tagged FINAL: Ente's file metadata, thumbnails and ML data. */
+  blob: ReturnType<typeof makeBlob>;
+  /** Secretstream in Ente's file layout: 4 MiB plaintext chunks (4 MiB + 17 bytes encrypted), the last tagged FINAL. */
+  stream: ReturnType<typeof makeStream>;
+  /** X25519 key pairs and sealed boxes: how Ente shares a collection key with another account. */
+  box: ReturnType<typeof makeBox>;
+  /** BIP39 English phrases: Ente's 24-word recovery key. */
+  mnemonic: ReturnType<typeof makeMnemonic>;
+  /**
+   * Ente's verification ID of a 32-byte public key: the 24-word BIP39 phrase of its SHA-256,
+   * for two people to compare out of band before sharing.
+   */
+  verificationId: ReturnType<typeof makeVerificationId>;
+  /** Base64 through libsodium's codec (strict, as libsodium.js). */
+  b64: ReturnType<typeof makeB64>;
+  /** libsodium's primitives under Ente's formats, for official test vectors; not needed otherwise. */
+  primitives: ReturnType<typeof makePrimitives>;
+  /** Ente's file hash (BLAKE2b-512), whole or incremental. */
+  hash: ReturnType<typeof makeFileHash>;
+  /** Diagnostics of this core's wasm memory (the leak tests use them). */
+  memory: MemoryStats;
+  /** Hooks for the tests and benchmarks, not part of the API: the scalar switch, memoryContains. */
+  testing: ReturnType<typeof makeTesting>;
+  /** The version of libsodium the core was built from (Debian's sources). */
+  sodiumVersion: string;
+}
+
+/** Diagnostics of a core's wasm memory. */
+export interface MemoryStats {
+  /** Bytes malloc'd in this core's wasm memory now. */
+  heapInUse(): number;
+  /** The size of this core's wasm memory (it grows, and is never given back). */
+  heapSize(): number;
+}
+
 /** Everything that needs only the crypto module (search/core.ts builds the full core on it). */
-export function makeCryptoCore(heap: Heap) {
+export function makeCryptoCore(heap: Heap): CryptoCore {
   checkSizes(heap.mod);
   return {
     ...makeKeys(heap),
@@ -26,21 +69,15 @@ export function makeCryptoCore(heap: Heap) {
     verificationId: makeVerificationId(heap),
     b64: makeB64(heap),
     primitives: makePrimitives(heap),
-    /** Ente's file hash (BLAKE2b-512), whole or incremental. */
     hash: makeFileHash(heap),
-    /** Diagnostics: bytes malloc'd in wasm memory now, and the memory's total size. */
     memory: {
       heapInUse: (): number => heap.mod.heapInUse(),
       heapSize: (): number => heap.u8.length,
     },
-    /** Hooks for the tests and benchmarks, not part of the API (crypto/testing.ts). */
     testing: makeTesting(heap),
     sodiumVersion: heap.mod.sodiumVersion(),
   };
 }
-
-/** The core without CLIP search (clip, createIndex, loadIndex, mlData): see loadCryptoCore. */
-export type CryptoCore = ReturnType<typeof makeCryptoCore>;
 
 /** The crypto build: cipherlens-crypto.wasm and its glue. */
 export const CRYPTO_BUILD: CoreBuild<CryptoModule> = {

@@ -1,11 +1,14 @@
 import type { Heap } from '../runtime/heap.js';
-import { badInput, requireBytes } from '../runtime/errors.js';
+import { closedError, requireBytes } from '../runtime/errors.js';
 import { CHUNK_BYTES, FILE_HASH_BYTES } from './sizes.js';
 
+/** Ente's file hash computed piece by piece (core.hash.createHasher). */
 export interface FileHasher {
+  /** Adds the next bytes of the file (any slicing). */
   update(bytes: Uint8Array): void;
-  /** The 64-byte hash; frees the hasher. */
+  /** The 64-byte hash; frees the hasher (later calls: CLOSED). */
   digest(): Uint8Array<ArrayBuffer>;
+  /** Frees it without a hash; idempotent. */
   dispose(): void;
 }
 
@@ -19,7 +22,7 @@ export function makeFileHash(heap: Heap) {
   const createHasher = (): FileHasher => {
     let wasm: WasmHasher | null = new mod.FileHasher();
     const live = () => {
-      if (!wasm) throw badInput('the hasher was finished or disposed');
+      if (!wasm) throw closedError('the hasher');
       return wasm;
     };
     const dispose = () => {
@@ -57,8 +60,9 @@ export function makeFileHash(heap: Heap) {
   };
 
   return {
+    /** A hasher to feed a file piece by piece (e.g. while it uploads). */
     createHasher,
-    /** The hash of a whole file in memory. */
+    /** Ente's hash of a whole file in memory: BLAKE2b-512 (`crypto_generichash`, 64 bytes). */
     file(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
       const h = createHasher();
       h.update(bytes);

@@ -4,13 +4,21 @@ import { KEY_BYTES, LOGIN_SUBKEY_BYTES, SALT_BYTES } from './sizes.js';
 
 export const MiB = 1024 * 1024;
 
+/** Argon2's cost parameters, as Ente stores them beside a derived key. */
+export interface Argon2Limits {
+  /** Passes over the memory. */
+  opsLimit: number;
+  /** Memory, bytes. */
+  memLimit: number;
+}
+
 /** Ente's interactive limits (login with a fresh key). */
-export const INTERACTIVE_LIMITS = { opsLimit: 2, memLimit: 64 * MiB } as const;
+export const INTERACTIVE_LIMITS: Readonly<Argon2Limits> = { opsLimit: 2, memLimit: 64 * MiB };
 /**
  * Ente's sensitive derivation: 16 passes over 256 MiB; where that memory cannot be had, half the
  * memory for twice the passes, down to 128 MiB. The limits to try, in order.
  */
-export const SENSITIVE_ATTEMPTS: readonly Readonly<{ opsLimit: number; memLimit: number }>[] = [
+export const SENSITIVE_ATTEMPTS: readonly Readonly<Argon2Limits>[] = [
   { opsLimit: 16, memLimit: 256 * MiB },
   { opsLimit: 32, memLimit: 128 * MiB },
 ];
@@ -22,14 +30,16 @@ export const SENSITIVE_ATTEMPTS: readonly Readonly<{ opsLimit: number; memLimit:
  * sensitive derivation (SENSITIVE_ATTEMPTS: 16 x 256 MiB or 32 x 128 MiB). A caller can lower
  * both (KdfBounds).
  */
-export const ARGON2_BOUNDS = {
+export const ARGON2_BOUNDS: Readonly<Required<KdfBounds>> = {
   maxMemLimit: 1024 * MiB,
   maxWork: SENSITIVE_ATTEMPTS[0].opsLimit * SENSITIVE_ATTEMPTS[0].memLimit,
-} as const;
+};
 
 /** Lower bounds for one derivation (each at most ARGON2_BOUNDS'); larger limits are BAD_INPUT. */
 export interface KdfBounds {
+  /** The most memory (bytes) the derivation may use; at most ARGON2_BOUNDS.maxMemLimit (1 GiB). */
   maxMemLimit?: number;
+  /** The most work (opsLimit x memLimit) it may do; at most ARGON2_BOUNDS.maxWork (4 GiB). */
   maxWork?: number;
 }
 
@@ -82,9 +92,13 @@ export async function withSensitiveLimitsAsync<T>(attempt: (limits: Limits, n: n
 
 /** What a derivation produced, with the parameters to store beside the account. */
 export interface DerivedKey {
+  /** The 32-byte key (Ente's key-encryption key). */
   key: Uint8Array<ArrayBuffer>;
+  /** The random 16-byte salt it was derived with: store it with the account (Ente's `kekSalt`). */
   salt: Uint8Array<ArrayBuffer>;
+  /** Argon2 passes used: store it (Ente's `opsLimit`). */
   opsLimit: number;
+  /** Argon2 memory used, in bytes: store it (Ente's `memLimit`). */
   memLimit: number;
 }
 
@@ -164,5 +178,29 @@ export function makeKeys(heap: Heap) {
     });
   };
 
-  return { generateKey, randomBytes, deriveKey, deriveSensitiveKey, deriveInteractiveKey, deriveLoginSubKey };
+  return {
+    /** 32 random bytes: a new master, collection or file key (`crypto_secretbox_keygen`). */
+    generateKey,
+    /** `length` random bytes (a positive integer; above 2^31 - 1: OUT_OF_MEMORY). */
+    randomBytes,
+    /**
+     * Argon2id v1.3 (`crypto_pwhash`): a 32-byte key from a password (string as UTF-8, or bytes)
+     * and a 16-byte salt. Limits from a server are bounded: memLimit above 1 GiB or opsLimit x
+     * memLimit above 4 GiB is BAD_INPUT, and `bounds` can lower both; memory that cannot be had is
+     * OUT_OF_MEMORY.
+     */
+    deriveKey,
+    /**
+     * Ente's sign-up derivation: a random salt, 256 MiB x 16 passes, or where that memory cannot
+     * be had 128 MiB x 32 passes; OUT_OF_MEMORY if neither. Returns the key with what to store.
+     */
+    deriveSensitiveKey,
+    /** Ente's interactive derivation: a random salt, 64 MiB x 2 passes. */
+    deriveInteractiveKey,
+    /**
+     * Ente's SRP password: the first 16 bytes of `crypto_kdf_derive_from_key(32, 1, "loginctx", kek)`.
+     * `kek` must be 32 bytes (BAD_INPUT otherwise).
+     */
+    deriveLoginSubKey,
+  };
 }

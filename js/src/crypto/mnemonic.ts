@@ -37,16 +37,19 @@ export function makeMnemonic(heap: Heap) {
   };
 
   return {
-    /** Entropy of 16..32 bytes (a multiple of 4) to 12..24 words. */
+    /** BIP39: entropy of 16..32 bytes (a multiple of 4) to 12..24 English words (BAD_INPUT otherwise). */
     fromEntropy,
-    /** 12..24 words back to their entropy, checking every word and the checksum. */
+    /** BIP39: 12..24 words back to their entropy; BAD_INPUT for an unknown word, a bad checksum or count. */
     toEntropy: (phrase: string | string[]): Uint8Array<ArrayBuffer> => toEntropyWith(phrase, 0),
-    /** A 32-byte key as Ente's 24-word recovery phrase. */
+    /** A 32-byte key (Ente's recovery key) as its 24-word recovery phrase. */
     fromKey(key: Uint8Array): string {
       requireBytes('key', key, KEY_BYTES);
       return fromEntropy(key);
     },
-    /** Ente's recovery input: exactly 24 words (any whitespace), or the legacy 64-hex-digit key. */
+    /**
+     * Ente's recovery input back to the 32-byte key: exactly 24 words (any whitespace or case),
+     * or the legacy 64-hex-digit key. BAD_INPUT for anything else.
+     */
     toKey(phrase: string | string[]): Uint8Array<ArrayBuffer> {
       const text = Array.isArray(phrase) ? phrase.join(' ') : phrase;
       if (typeof text === 'string' && HEX_KEY.test(text.trim())) return hexToBytes(text.trim());

@@ -1,5 +1,5 @@
 import type { Heap } from '../runtime/heap.js';
-import { CoreError, requireBytes } from '../runtime/errors.js';
+import { requireBytes } from '../runtime/errors.js';
 import { KEY_BYTES, MAC_BYTES, NONCE_BYTES } from './sizes.js';
 
 // Each primitive's own sizes: ChaCha20 keys are the 32-byte keys, Poly1305 tags the 16-byte MACs.
@@ -47,18 +47,21 @@ export function makePrimitives(heap: Heap) {
       requireBytes('ad', ad);
       requireBytes('nonce', nonce, nonceBytes);
       requireBytes('key', key, KEY_BYTES);
-      if (ciphertext.length < MAC_BYTES) throw new CoreError('TRUNCATED', 'ciphertext is shorter than its 16-byte tag');
+      // The core reports a ciphertext shorter than its tag (TRUNCATED) or a bad tag (AUTH_FAILED).
+      const mlen = Math.max(0, ciphertext.length - MAC_BYTES);
       return heap.scope((a) => {
-        const m = a.alloc(ciphertext.length - MAC_BYTES);
-        const rc = fn(m, a.put(ciphertext), ciphertext.length, a.put(ad), ad.length, a.put(nonce), a.put(key));
-        if (rc !== 0) throw new CoreError('AUTH_FAILED', 'AEAD ciphertext failed authentication');
-        return heap.read(m, ciphertext.length - MAC_BYTES);
+        const m = a.alloc(mlen);
+        heap.check(fn(m, a.put(ciphertext), ciphertext.length, a.put(ad), ad.length, a.put(nonce), a.put(key)));
+        return heap.read(m, mlen);
       });
     };
 
   return {
+    /** ChaCha20 (IETF, 12-byte nonce) keystream XOR from block `counter` (`crypto_stream_chacha20_ietf_xor_ic`). */
     chacha20IetfXor: xorWith(mod.chacha20IetfXorIc, IETF_NONCE_BYTES),
+    /** XChaCha20 (24-byte nonce) keystream XOR from block `counter` (`crypto_stream_xchacha20_xor_ic`). */
     xchacha20Xor: xorWith(mod.xchacha20XorIc, NONCE_BYTES),
+    /** HChaCha20 of a 16-byte input and a 32-byte key: 32 bytes (`crypto_core_hchacha20`). */
     hchacha20(input: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('input', input, HCHACHA20_INPUT_BYTES);
       requireBytes('key', key, KEY_BYTES);
@@ -68,6 +71,7 @@ export function makePrimitives(heap: Heap) {
         return heap.read(out, KEY_BYTES);
       });
     },
+    /** The 16-byte Poly1305 tag of `message` under a one-time 32-byte key (`crypto_onetimeauth_poly1305`). */
     poly1305(message: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('message', message);
       requireBytes('key', key, KEY_BYTES);
@@ -77,9 +81,13 @@ export function makePrimitives(heap: Heap) {
         return heap.read(tag, MAC_BYTES);
       });
     },
+    /** ChaCha20-Poly1305 (IETF) with additional data: ciphertext plus a 16-byte tag. */
     aeadChacha20Poly1305IetfEncrypt: aeadEncryptWith(mod.aeadChacha20Poly1305IetfEncrypt, IETF_NONCE_BYTES),
+    /** Opens aeadChacha20Poly1305IetfEncrypt's output: AUTH_FAILED on a bad tag, TRUNCATED below 16 bytes. */
     aeadChacha20Poly1305IetfDecrypt: aeadDecryptWith(mod.aeadChacha20Poly1305IetfDecrypt, IETF_NONCE_BYTES),
+    /** XChaCha20-Poly1305 (IETF, 24-byte nonce) with additional data: ciphertext plus a 16-byte tag. */
     aeadXChacha20Poly1305IetfEncrypt: aeadEncryptWith(mod.aeadXChacha20Poly1305IetfEncrypt, NONCE_BYTES),
+    /** Opens aeadXChacha20Poly1305IetfEncrypt's output: AUTH_FAILED on a bad tag, TRUNCATED below 16 bytes. */
     aeadXChacha20Poly1305IetfDecrypt: aeadDecryptWith(mod.aeadXChacha20Poly1305IetfDecrypt, NONCE_BYTES),
   };
 }

@@ -1,12 +1,21 @@
 import type { Heap } from '../runtime/heap.js';
-import { CoreError, requireBytes } from '../runtime/errors.js';
+import { requireBytes } from '../runtime/errors.js';
 import { KEY_BYTES, MAC_BYTES, NONCE_BYTES } from './sizes.js';
+
+/** A secretbox: the ciphertext and the random nonce it was made with (Ente's `encryptedKey` + `keyDecryptionNonce`). */
+export interface SecretboxSealed {
+  /** The message plus its 16-byte MAC. */
+  ciphertext: Uint8Array<ArrayBuffer>;
+  /** The random 24-byte nonce: store it beside the ciphertext. */
+  nonce: Uint8Array<ArrayBuffer>;
+}
 
 /** XSalsa20-Poly1305 with a random nonce: how Ente wraps keys. */
 export function makeSecretbox(heap: Heap) {
   const { mod } = heap;
   return {
-    encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array<ArrayBuffer>; nonce: Uint8Array<ArrayBuffer> } {
+    /** Encrypts `message` with a 32-byte `key` and a random nonce (`crypto_secretbox_easy`). */
+    encrypt(message: Uint8Array, key: Uint8Array): SecretboxSealed {
       requireBytes('message', message);
       requireBytes('key', key, KEY_BYTES);
       // One heap block for key, nonce, message and ciphertext (the kept small block for the
@@ -24,14 +33,16 @@ export function makeSecretbox(heap: Heap) {
       });
     },
 
+    /**
+     * Opens a secretbox. Errors: AUTH_FAILED (wrong key or tampered), TRUNCATED (shorter than its
+     * MAC), BAD_INPUT (a nonce or key of the wrong length).
+     */
     decrypt(ciphertext: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('ciphertext', ciphertext);
       requireBytes('nonce', nonce, NONCE_BYTES);
       requireBytes('key', key, KEY_BYTES);
-      if (ciphertext.length < MAC_BYTES) {
-        throw new CoreError('TRUNCATED', 'secretbox ciphertext is shorter than its 16-byte MAC');
-      }
-      const mlen = ciphertext.length - MAC_BYTES;
+      // Shorter than its MAC: TRUNCATED from the core (the one check), nothing read back.
+      const mlen = Math.max(0, ciphertext.length - MAC_BYTES);
       return heap.small(KEY_BYTES + NONCE_BYTES + ciphertext.length + mlen, (base) => {
         const nonce_ = base + KEY_BYTES,
           c = nonce_ + NONCE_BYTES,

@@ -13,16 +13,21 @@ export const SALT_BYTES = 16;
 export const LOGIN_SUBKEY_BYTES = 16;
 /** secretbox: nonce and MAC (a Poly1305 tag). */
 export const NONCE_BYTES = 24;
+/** secretbox: the Poly1305 MAC each ciphertext carries. */
 export const MAC_BYTES = 16;
 /** secretstream (blob and stream): header, and what each message adds (tag byte + MAC). */
 export const HEADER_BYTES = 24;
+/** secretstream: what each message adds (a tag byte and a 16-byte MAC). */
 export const STREAM_OVERHEAD = 17;
-/** Ente's file layout: 4 MiB plaintext chunks, each + 17 bytes of ciphertext. */
+/** Ente's file layout: 4 MiB plaintext chunks. */
 export const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Ente's file layout: each 4 MiB chunk is 4 MiB + 17 bytes of ciphertext. */
 export const CIPHER_CHUNK_BYTES = CHUNK_BYTES + STREAM_OVERHEAD;
 /** X25519 key pairs, and what a sealed box adds (ephemeral public key + MAC). */
 export const PUBLIC_KEY_BYTES = 32;
+/** X25519 secret keys. */
 export const SECRET_KEY_BYTES = 32;
+/** What a sealed box adds: its ephemeral public key and a MAC. */
 export const SEAL_OVERHEAD = 48;
 /** Ente's file hash (BLAKE2b-512). */
 export const FILE_HASH_BYTES = 64;

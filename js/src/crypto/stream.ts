@@ -1,23 +1,29 @@
 import type { Heap } from '../runtime/heap.js';
 import type { WasmStreamDecryptor, WasmStreamEncryptor } from '../wasm/cipherlens.mjs';
-import { badInput, requireBytes } from '../runtime/errors.js';
+import { CoreError, closedError, requireBytes } from '../runtime/errors.js';
 import { CHUNK_BYTES, CIPHER_CHUNK_BYTES, HEADER_BYTES, KEY_BYTES, STREAM_OVERHEAD } from './sizes.js';
 import { concat } from '../runtime/bytes.js';
+import type { SealedStream } from './blob.js';
 
+/** Encrypts a file in Ente's layout piece by piece (core.stream.createEncryptor). */
 export interface StreamEncryptor {
+  /** The 24-byte secretstream header, known before any data: store it (Ente's `decryptionHeader`). */
   readonly header: Uint8Array<ArrayBuffer>;
   /** Ciphertext of every chunk completed by these bytes (possibly empty). */
   update(bytes: Uint8Array): Uint8Array<ArrayBuffer>;
   /** The FINAL chunk. Frees the encryptor. */
   final(): Uint8Array<ArrayBuffer>;
+  /** Frees it (its state is zeroed) without finishing; idempotent. Later calls: CLOSED. */
   dispose(): void;
 }
 
+/** Decrypts a file in Ente's layout piece by piece, releasing each chunk once authenticated (core.stream.createDecryptor). */
 export interface StreamDecryptor {
   /** Plaintext of every chunk completed and authenticated by these bytes (possibly empty). */
   update(bytes: Uint8Array): Uint8Array<ArrayBuffer>;
   /** Authenticates the FINAL chunk and returns its plaintext; TRUNCATED if it never came. Frees. */
   final(): Uint8Array<ArrayBuffer>;
+  /** Frees it (its state is zeroed) without finishing; idempotent. Later calls: CLOSED. */
   dispose(): void;
 }
 
@@ -62,7 +68,7 @@ export function makeStream(heap: Heap) {
     }
 
     protected live(): W {
-      if (!this.wasm) throw badInput(`the ${this.what} was finalised or disposed`);
+      if (!this.wasm) throw closedError(`the ${this.what}`);
       return this.wasm;
     }
 
@@ -81,8 +87,14 @@ export function makeStream(heap: Heap) {
       }
     }
 
+    /** A failure frees the state: nothing more can come out of it (later use is CLOSED). */
     update(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-      return collect((sink) => this.feed(bytes, sink));
+      try {
+        return collect((sink) => this.feed(bytes, sink));
+      } catch (e) {
+        if (this.wasm && e instanceof CoreError && e.code !== 'BAD_INPUT') this.dispose();
+        throw e;
+      }
     }
 
     final(): Uint8Array<ArrayBuffer> {
@@ -176,16 +188,17 @@ export function makeStream(heap: Heap) {
 
   return {
     /**
-     * An encryptor for a new stream under `key`. With `header` (one an earlier encryptor made
-     * under the same key) it starts that stream over: the same plaintext gives the same
-     * ciphertext, so a resumed upload re-encrypts what the server has and sends the rest. Never
-     * pass a header with different plaintext: that reuses the keystream.
+     * An incremental encryptor with a 32-byte key: feed any slicing to update(), then final().
+     * With `header` (one an earlier encryptor made under the same key) it starts that stream
+     * over: the same plaintext gives the same ciphertext, so a resumed upload re-encrypts what
+     * the server has and sends only the rest. Never pass a header with different plaintext.
      */
     createEncryptor: (key: Uint8Array, header?: Uint8Array): StreamEncryptor => new Encryptor(key, header),
+    /** An incremental decryptor for a 24-byte header and a 32-byte key: update() takes any slicing. */
     createDecryptor: (header: Uint8Array, key: Uint8Array): StreamDecryptor => new Decryptor(header, key),
 
-    /** Whole-buffer encryption in Ente's chunked layout, written straight into one result. */
-    encrypt(message: Uint8Array, key: Uint8Array): { ciphertext: Uint8Array<ArrayBuffer>; header: Uint8Array<ArrayBuffer> } {
+    /** Whole-buffer encryption in Ente's chunked layout (4 MiB chunks, the last tagged FINAL). */
+    encrypt(message: Uint8Array, key: Uint8Array): SealedStream {
       requireBytes('message', message);
       const enc = new Encryptor(key);
       const chunks = Math.max(1, Math.ceil(message.length / CHUNK_BYTES));
@@ -204,7 +217,10 @@ export function makeStream(heap: Heap) {
       return { ciphertext, header: enc.header };
     },
 
-    /** Whole-buffer decryption; nothing is returned unless every chunk authenticated. */
+    /**
+     * Whole-buffer decryption; nothing is returned unless every chunk authenticated. Errors:
+     * AUTH_FAILED with the failing `chunkIndex`, TRUNCATED (no FINAL chunk), BAD_INPUT (data after it).
+     */
     decrypt(ciphertext: Uint8Array, header: Uint8Array, key: Uint8Array): Uint8Array<ArrayBuffer> {
       requireBytes('ciphertext', ciphertext);
       const dec = new Decryptor(header, key);

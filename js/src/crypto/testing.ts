@@ -15,13 +15,14 @@ function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
 export function makeTesting(heap: Heap) {
   const { Testing } = heap.mod;
   return {
-    /**
-     * Run code on libsodium's portable scalar reference paths instead of our wasm SIMD128
-     * ChaCha20, Poly1305 and Argon2 code, to compare both inside one build. Affects every call
-     * made inside fn (secretstream, secretbox, deriveKey, ...) on this core instance; results
-     * must be identical, only speed differs.
-     */
+    /** Switches between the SIMD paths and libsodium's scalar reference (tests and benchmarks). */
     reference: {
+      /**
+       * Runs fn on libsodium's portable scalar reference paths instead of our wasm SIMD128
+       * ChaCha20, Poly1305 and Argon2 code, to compare both inside one build. Affects every call
+       * made inside fn (secretstream, secretbox, deriveKey, ...) on this core instance; results
+       * must be identical, only speed differs.
+       */
       withScalar<T>(fn: () => T): T {
         const before = Testing.scalarReference();
         Testing.setScalarReference(true);

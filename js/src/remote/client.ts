@@ -5,39 +5,60 @@ import * as Comlink from 'comlink';
 import type { CryptoCore } from '../crypto/core.js';
 import type { Core } from '../search/core.js';
 import type { CoreErrorCode } from '../runtime/errors.js';
-import { CoreError, requireBytes } from '../runtime/errors.js';
+import { CoreError, closedError, requireBytes } from '../runtime/errors.js';
 import { compileBuild, type CoreBuild, type CoreFlavor, type LoadOptions } from '../runtime/loader.js';
 import { INTERACTIVE_LIMITS, withSensitiveLimitsAsync, type DerivedKey } from '../crypto/keys.js';
 import { SALT_BYTES } from '../crypto/sizes.js';
 import { ownedBytes, type ApiShape } from './protocol.js';
-import { CORE_ROUTES, routeOf, wireArgs, type PathsWith } from './routes.js';
+import { CORE_ROUTES, routeOf, transfers, wireArgs, type PathsWith } from './routes.js';
 import { spawnWorker, type SpawnOptions, type WorkerEntry, type WorkerThread } from './spawn.js';
-import { Scheduler, abortReason } from './scheduler.js';
-import { lazyStream, openSession, sessionStream, type ByteSource, type StreamOptions, type StreamProgress } from './streams.js';
+import { Scheduler, abortReason, terminatedError } from './scheduler.js';
+import {
+  endLease,
+  lazyStream,
+  leaseFor,
+  openSession,
+  sessionStream,
+  type ByteSource,
+  type Lease,
+  type StreamOptions,
+  type StreamProgress,
+} from './streams.js';
 
 export type { ByteSource, StreamOptions, StreamProgress };
 
 /** Before and after each Argon2 attempt, with the parameters tried. */
 export interface KdfProgress {
+  /** Always 'kdf'. */
   type: 'kdf';
+  /** Reported before an attempt starts and after it ends. */
   phase: 'before' | 'after';
+  /** 1 for the first attempt; deriveSensitiveKey makes a second at half the memory if the first gets none. */
   attempt: number;
+  /** The attempt's Argon2 passes. */
   opsLimit: number;
+  /** The attempt's Argon2 memory, bytes. */
   memLimit: number;
   /** After: whether this attempt produced the key, and if not, why. */
   ok?: boolean;
+  /** After a failed attempt: its CoreError code (OUT_OF_MEMORY: the next attempt follows). */
   error?: CoreErrorCode;
+  /** After: the attempt's wall time, seconds. */
   seconds?: number;
 }
 
+/** What a call's or a stream's `onProgress` receives. */
 export type Progress = KdfProgress | StreamProgress;
 
+/** Options for every call made through `worker.with(options)`. */
 export interface CallOptions {
   /** Drops the job if it has not started; rejects at once if it has (a KDF's thread is killed). */
   signal?: AbortSignal;
-  onProgress?: (progress: Progress) => void;
+  /** Key derivation reports each Argon2 attempt, before and after. */
+  onProgress?: (progress: KdfProgress) => void;
 }
 
+/** Where a worker or pool loads its core from, and which build it serves. */
 export interface WorkerOptions extends LoadOptions, SpawnOptions {
   /** 'crypto' serves the smaller build without CLIP search (see loadCryptoCore); default 'full'. */
   flavor?: CoreFlavor;
@@ -53,30 +74,49 @@ export type Async<T> = {
       : T[K];
 };
 
+/**
+ * A StreamEncryptor in a worker (`worker.stream.createEncryptor(key)`): its session stays on one
+ * thread. Dropped unfinished, it is freed when garbage collected.
+ */
 export interface AsyncStreamEncryptor {
+  /** The 24-byte secretstream header, known before any data: store it (Ente's `decryptionHeader`). */
   readonly header: Uint8Array<ArrayBuffer>;
-  /** Ciphertext of every chunk these bytes complete. The bytes are transferred to the worker. */
+  /** Ciphertext of every chunk these bytes complete. Bytes of PAYLOAD_TRANSFER_BYTES or more are transferred. */
   update(bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
+  /** The FINAL chunk; ends the session (later calls: CLOSED). */
   final(): Promise<Uint8Array<ArrayBuffer>>;
+  /** Ends the session without finishing; idempotent. */
   dispose(): Promise<void>;
 }
 
+/** A StreamDecryptor in a worker (`worker.stream.createDecryptor(header, key)`). */
 export interface AsyncStreamDecryptor {
+  /** Plaintext of every chunk these bytes complete and authenticate (AUTH_FAILED names the chunk). */
   update(bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
+  /** The FINAL chunk's plaintext (TRUNCATED if it never came); ends the session. */
   final(): Promise<Uint8Array<ArrayBuffer>>;
+  /** Ends the session without finishing; idempotent. */
   dispose(): Promise<void>;
+}
+
+/** The incremental stream API across a worker: sessions pinned to one thread. */
+export interface AsyncStreamApi {
+  /** As core.stream.createEncryptor, in the worker (with `header`: that stream started over). */
+  createEncryptor(key: Uint8Array, header?: Uint8Array): Promise<AsyncStreamEncryptor>;
+  /** As core.stream.createDecryptor, in the worker. */
+  createDecryptor(header: Uint8Array, key: Uint8Array): Promise<AsyncStreamDecryptor>;
 }
 
 /** The core API, every call returning a promise. */
 export type AsyncCore<C extends CryptoCore = Core> = Omit<Async<C>, 'stream'> & {
-  stream: Omit<Async<C['stream']>, 'createEncryptor' | 'createDecryptor'> & {
-    createEncryptor(key: Uint8Array, header?: Uint8Array): Promise<AsyncStreamEncryptor>;
-    createDecryptor(header: Uint8Array, key: Uint8Array): Promise<AsyncStreamDecryptor>;
-  };
+  /** Secretstream in Ente's layout, answered by the worker (whole buffers, or incremental sessions). */
+  stream: Omit<Async<C['stream']>, 'createEncryptor' | 'createDecryptor'> & AsyncStreamApi;
 };
 
+/** `createCoreWorker()` / `createWorkerPool(n)`: the core API in worker threads, plus streams and controls. */
 export type CoreWorker<C extends CryptoCore = Core> = AsyncCore<C> & WorkerControls<C>;
 
+/** What a worker or pool adds to the core API: streams, per-call options, diagnostics, terminate. */
 export interface WorkerControls<C extends CryptoCore = Core> {
   /** Worker threads serving jobs. */
   readonly size: number;
@@ -90,18 +130,41 @@ export interface WorkerControls<C extends CryptoCore = Core> {
     options?: StreamOptions,
   ): ReadableStream<Uint8Array<ArrayBuffer>>;
   /** Ente's chunked layout; `header` is known before any data flows. */
-  encryptStream(
-    source: ByteSource,
-    key: Uint8Array,
-    options?: StreamOptions,
-  ): Promise<{ header: Uint8Array; stream: ReadableStream<Uint8Array<ArrayBuffer>> }>;
+  encryptStream(source: ByteSource, key: Uint8Array, options?: StreamOptions): Promise<EncryptedStream>;
   /** Jobs completed by each thread so far, and throw-away key-derivation threads alive now. */
-  stats(): { completed: number[]; kdfWorkers: number };
+  stats(): PoolStats;
   /** Open stream sessions over all threads (0 once every stream ended or was cancelled). */
   openSessions(): Promise<number>;
   /** Diagnostics of each serving thread: wasm memory size, bytes malloc'd in it, open stream sessions. */
-  threadStats(): Promise<Array<{ heapSize: number; heapInUse: number; sessions: number }>>;
+  threadStats(): Promise<ThreadStats[]>;
+  /** Ends every thread; idempotent. Calls after it (and unfinished ones) reject with CoreError CLOSED. */
   terminate(): Promise<void>;
+}
+
+/** encryptStream's result: the header at once, the ciphertext as it is read. */
+export interface EncryptedStream {
+  /** The 24-byte secretstream header: store it beside the file (Ente's `decryptionHeader`). */
+  header: Uint8Array<ArrayBuffer>;
+  /** The ciphertext in Ente's layout, one 4 MiB + 17-byte chunk per read. */
+  stream: ReadableStream<Uint8Array<ArrayBuffer>>;
+}
+
+/** A pool's job counts. */
+export interface PoolStats {
+  /** Jobs each serving thread has completed (how evenly the pool spreads them). */
+  completed: number[];
+  /** Throw-away key-derivation threads alive now. */
+  kdfWorkers: number;
+}
+
+/** One serving thread's diagnostics. */
+export interface ThreadStats {
+  /** Its wasm memory's size, bytes. */
+  heapSize: number;
+  /** Bytes malloc'd in it now. */
+  heapInUse: number;
+  /** Stream sessions open on it. */
+  sessions: number;
 }
 
 function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -137,7 +200,7 @@ type KdfPath = PathsWith<typeof CORE_ROUTES, 'kdf-thread'>;
 type SessionPath = PathsWith<typeof CORE_ROUTES, 'session'>;
 
 /** Key derivation in a thread of its own, terminated afterwards (or on abort). */
-function kdfRunner(spawn: Spawn, core: ThreadCore) {
+function kdfRunner(spawn: Spawn, core: ThreadCore, closed: () => boolean) {
   const threads = new Set<WorkerThread>();
   let live = 0;
 
@@ -146,6 +209,7 @@ function kdfRunner(spawn: Spawn, core: ThreadCore) {
     fn: (call: (path: string, args: unknown[]) => Promise<unknown>) => Promise<T>,
   ): Promise<T> => {
     if (signal?.aborted) throw abortReason(signal);
+    if (closed()) throw terminatedError();
     live++;
     const starting = startThread(spawn, core);
     try {
@@ -278,7 +342,7 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
   const threads = ok.map((s) => s.thread); // the live threads: the scheduler retires and adds in place
   const shape = ok[0].shape;
   const scheduler = new Scheduler(threads);
-  const kdf = kdfRunner(spawn, core);
+  const kdf = kdfRunner(spawn, core, () => scheduler.closed);
 
   // A thread that dies (crash, out of memory, killed) fails only its own jobs and streams; a
   // new thread takes its place, so the pool keeps serving and a retry works.
@@ -310,12 +374,17 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
   const sessionObject = async (kind: 'encrypt' | 'decrypt', key: Uint8Array, header?: Uint8Array) => {
     const { thread, unpin } = await scheduler.pin();
     const s = await openSession(thread, unpin, kind, key, header);
+    const lease: Lease = { session: s, ended: false }; // dropped unfinished: freed when collected
     let open = true;
     const end = () => {
-      if (open) s.release();
+      if (open) {
+        endLease(lease);
+        s.release();
+      }
       open = false;
     };
     const guard = async <T>(fn: () => Promise<T>, last = false): Promise<T> => {
+      if (!open) throw closedError(`the ${kind === 'encrypt' ? 'encryptor' : 'decryptor'}`);
       try {
         return await thread.guard(fn());
       } catch (e) {
@@ -325,16 +394,24 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
         if (last) end();
       }
     };
-    return {
-      ...(s.header ? { header: s.header } : {}),
-      update: (bytes: Uint8Array) =>
-        guard(() => {
-          const owned = ownedBytes(requireBytes('bytes', bytes));
-          return thread.remote.update(s.id, Comlink.transfer(owned, [owned.buffer as ArrayBuffer]));
-        }),
-      final: () => guard(() => thread.remote.final(s.id), true),
-      dispose: () => guard(() => thread.remote.close(s.id), true),
-    };
+    return leaseFor(
+      {
+        ...(s.header ? { header: s.header } : {}),
+        update: (bytes: Uint8Array) =>
+          guard(() => {
+            requireBytes('bytes', bytes);
+            if (!transfers(bytes)) return thread.remote.update(s.id, bytes); // copied: stays the caller's
+            const owned = ownedBytes(bytes);
+            return thread.remote.update(s.id, Comlink.transfer(owned, [owned.buffer as ArrayBuffer]));
+          }),
+        final: () => guard(() => thread.remote.final(s.id), true),
+        // Idempotent: after the end there is nothing to free.
+        dispose: async () => {
+          if (open) await guard(() => thread.remote.close(s.id), true);
+        },
+      },
+      lease,
+    );
   };
 
   // One opener per 'session' route: a new one does not compile until it has its opener here.
@@ -362,6 +439,7 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
     return openSession(thread, unpin, kind, key, header);
   };
 
+  let ending: Promise<void> | undefined;
   const worker: CoreWorker<CryptoCore> = {
     ...mirror({}),
     size: threads.length,
@@ -397,9 +475,13 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
         }),
       ),
 
-    async terminate() {
-      scheduler.close();
-      await Promise.all([...threads, ...kdf.threads].map((t) => t.terminate()));
+    // Idempotent; every call after it rejects with CoreError CLOSED.
+    terminate() {
+      ending ??= (async () => {
+        scheduler.close();
+        await Promise.all([...threads, ...kdf.threads].map((t) => t.terminate()));
+      })();
+      return ending;
     },
   };
   return worker;

@@ -1,7 +1,7 @@
 // What the main thread and the worker agree on: the host's RPC surface, how errors cross
 // (as CoreError with code and chunkIndex), and how byte buffers cross (transferred, not copied).
 import * as Comlink from 'comlink';
-import { CoreError, isCoreErrorCode, isDetached, transferredError, type CoreErrorCode } from '../runtime/errors.js';
+import { CoreError, isDetached, transferredError } from '../runtime/errors.js';
 import type { CoreFlavor } from '../runtime/loader.js';
 
 /** Posted by the worker once it listens, so no call can be sent before it is heard. */
@@ -53,10 +53,71 @@ interface WireError {
   value: unknown;
 }
 
+/** An error as it crosses: its class's name, message, stack, its own fields and its cause. */
+interface ErrorFields {
+  name: string;
+  message: string;
+  stack?: string;
+  fields: Record<string, unknown>;
+  cause?: ErrorFields | { value: unknown };
+}
+
+/** Error classes rebuilt on arrival by name (the class of `name`'s instances), beside the built-ins. */
+const errorClasses = new Map<string, abstract new (...args: never[]) => Error>([['CoreError', CoreError]]);
+
+/**
+ * Makes errors named `name` arrive as instances of `errorClass` with every field they had. The
+ * search side registers ModelError (search-client.ts, search-host.ts): the crypto entry's
+ * bundles keep nothing of search.
+ */
+export function registerErrorClass(name: string, errorClass: abstract new (...args: never[]) => Error): void {
+  errorClasses.set(name, errorClass);
+}
+
+const BUILT_IN_ERRORS: Record<string, ErrorConstructor> = {
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+const isPlainValue = (v: unknown) => v === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof v);
+
+function errorToWire(e: Error, depth = 0): ErrorFields {
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e)) if (k !== 'cause' && isPlainValue(v)) fields[k] = v;
+  const cause = (e as { cause?: unknown }).cause;
+  const wire: ErrorFields = { name: e.name, message: e.message, stack: e.stack, fields };
+  if (cause instanceof Error && depth < 3) wire.cause = errorToWire(cause, depth + 1);
+  else if (cause !== undefined && isPlainValue(cause)) wire.cause = { value: cause };
+  return wire;
+}
+
+function errorFromWire(w: ErrorFields): Error {
+  const cause = w.cause && ('name' in w.cause ? errorFromWire(w.cause) : w.cause.value);
+  const options = w.cause ? { cause } : undefined;
+  let e: Error;
+  const registered = errorClasses.get(w.name);
+  if (registered) {
+    // An instance of the class without running its constructor (which may reword the message).
+    e = Reflect.construct(Error, [w.message, options], registered) as Error;
+  } else if (typeof DOMException === 'function' && w.name === 'AbortError') {
+    e = new DOMException(w.message, w.name);
+  } else {
+    e = new (BUILT_IN_ERRORS[w.name] ?? Error)(w.message, options);
+  }
+  Object.assign(e, w.fields);
+  if (e.name !== w.name) Object.defineProperty(e, 'name', { value: w.name, configurable: true, writable: true });
+  if (w.stack !== undefined) Object.defineProperty(e, 'stack', { value: w.stack, configurable: true, writable: true });
+  return e;
+}
+
 /**
  * Replaces comlink's "throw" handler (which keeps only message, name and stack) with one that
- * also carries a CoreError's code and chunkIndex and rebuilds a real CoreError on arrival.
- * Other errors cross as comlink sends them. Both threads install it (idempotent).
+ * carries every field of an error (a CoreError's code and chunkIndex, a ModelError's code and
+ * model, a cause) and rebuilds it as its own class on arrival (registerErrorClass).
+ * Both threads install it (idempotent).
  */
 export function installErrorHandler(): void {
   const original = Comlink.transferHandlers.get('throw');
@@ -66,22 +127,12 @@ export function installErrorHandler(): void {
     canHandle: original.canHandle,
     serialize(thrown: unknown): [WireError, Transferable[]] {
       const { value } = thrown as { value: unknown };
-      if (value instanceof Error) {
-        const e = value as Error & { code?: unknown; chunkIndex?: unknown };
-        return [
-          { isError: true, value: { message: e.message, name: e.name, stack: e.stack, code: e.code, chunkIndex: e.chunkIndex } },
-          [],
-        ];
-      }
+      if (value instanceof Error) return [{ isError: true, value: errorToWire(value) }, []];
       return [{ isError: false, value }, []];
     },
     deserialize(wire: WireError): never {
       if (!wire.isError) throw wire.value;
-      const v = wire.value as { message: string; name: string; stack?: string; code?: CoreErrorCode; chunkIndex?: number };
-      if (v.name === 'CoreError' && isCoreErrorCode(v.code)) {
-        throw new CoreError(v.code, v.message, typeof v.chunkIndex === 'number' ? v.chunkIndex : undefined);
-      }
-      throw Object.assign(new Error(v.message), v);
+      throw errorFromWire(wire.value as ErrorFields);
     },
   };
   Comlink.transferHandlers.set('throw', handler as unknown as Comlink.TransferHandler<unknown, unknown>);

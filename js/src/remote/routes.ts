@@ -32,9 +32,17 @@ export type FunctionPaths<T, Prefix extends string = ''> = {
         : never;
 }[keyof T & string];
 
-export type RouteTable<T> = Record<FunctionPaths<T>, Route>;
+/**
+ * A route, or a route plus the arguments (by position) that hold keys: the serving thread zeroes
+ * its copies of those once the call ends, whether it returned or threw. (Core calls zero every
+ * argument, keys and plaintext alike: see core-host.ts.)
+ */
+export type RouteEntry = Route | { readonly route: Route; readonly wipe: readonly number[] };
+export type RouteTable<T> = Record<FunctionPaths<T>, RouteEntry>;
 /** The paths of `Table` that take route R. */
-export type PathsWith<Table, R extends Route> = { [P in keyof Table]: Table[P] extends R ? P : never }[keyof Table];
+export type PathsWith<Table, R extends Route> = {
+  [P in keyof Table]: Table[P] extends R | { route: R } ? P : never;
+}[keyof Table];
 
 /** The core (both builds: the crypto build's functions are a subset). */
 export const CORE_ROUTES = {
@@ -108,18 +116,30 @@ export const SEARCH_ROUTES = {
   indexFiles: 'not-served',
   embedText: 'copy',
   query: 'copy',
-  save: 'copy',
-  load: 'copy',
+  save: { route: 'copy', wipe: [0] }, // save(key)
+  load: { route: 'copy', wipe: [1] }, // load(bytes, key)
   dispose: 'copy',
 } as const satisfies RouteTable<Search>;
 
 /** The route of `path` in `table`, or undefined for a path it does not list. */
-export function routeOf(table: Record<string, Route>, path: string): Route | undefined {
-  return Object.hasOwn(table, path) ? table[path] : undefined;
+export function routeOf(table: Record<string, RouteEntry>, path: string): Route | undefined {
+  if (!Object.hasOwn(table, path)) return undefined;
+  const entry = table[path];
+  return typeof entry === 'string' ? entry : entry.route;
+}
+
+/** Zeroes the arguments of a call that its route in `table` names as keys (this thread's copies). */
+export function wipeArgs(table: Record<string, RouteEntry>, path: string, args: readonly unknown[]): void {
+  const entry = Object.hasOwn(table, path) ? table[path] : undefined;
+  if (typeof entry !== 'object') return;
+  for (const i of entry.wipe) {
+    const arg = args[i];
+    if (arg instanceof Uint8Array) arg.fill(0);
+  }
 }
 
 /** Functions and plain values of `api` a host serves; a function without a route is an error. */
-export function describe(api: object, table: Record<string, Route>): ApiShape {
+export function describe(api: object, table: Record<string, RouteEntry>): ApiShape {
   const shape: ApiShape = { functions: [], values: {} };
   const walk = (obj: object, prefix: string) => {
     for (const [name, value] of Object.entries(obj)) {
@@ -144,14 +164,28 @@ export function functionAt(api: object, path: string): (...args: unknown[]) => u
   return (target[parts[parts.length - 1]] as (...a: unknown[]) => unknown).bind(target);
 }
 
-/** Wire arguments for `route`: a payload-first call transfers its first argument, the rest are copied. */
-export function wireArgs(route: Route | undefined, args: unknown[]): unknown[] {
+/**
+ * Payloads of at least this many bytes are transferred to a worker (the caller's array is emptied);
+ * smaller ones are copied and stay the caller's. Measured (scripts/bench/payload-transfer.bench.mjs):
+ * a round trip copies 16 KiB about as fast as it transfers it, 64 KiB about 2x slower; keys,
+ * nonces, wrapped and sealed keys, metadata and most thumbnails are far below.
+ */
+export const PAYLOAD_TRANSFER_BYTES = 64 * 1024;
+
+/** Whether `bytes` crosses to a worker by transfer (detaching the caller's array) rather than by copy. */
+export const transfers = (bytes: Uint8Array): boolean => bytes.byteLength >= PAYLOAD_TRANSFER_BYTES;
+
+/**
+ * Wire arguments for `route`: a payload-first call transfers its first argument if it has at
+ * least PAYLOAD_TRANSFER_BYTES, everything else is copied.
+ */
+export function wireArgs<A extends readonly unknown[]>(route: Route | undefined, args: A): A {
   // Checked here: posting a detached buffer fails with a DataCloneError that names no argument.
   args.forEach((a, i) => {
     if (a instanceof Uint8Array && isDetached(a)) throw transferredError(`argument ${i + 1}`);
   });
   const first = args[0];
-  if (route !== 'payload-first' || !(first instanceof Uint8Array)) return args;
+  if (route !== 'payload-first' || !(first instanceof Uint8Array) || !transfers(first)) return args;
   const payload = ownedBytes(first);
-  return Comlink.transfer([payload, ...args.slice(1)], [payload.buffer as ArrayBuffer]);
+  return Comlink.transfer([payload, ...args.slice(1)] as unknown as A, [payload.buffer as ArrayBuffer]);
 }

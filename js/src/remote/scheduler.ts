@@ -2,6 +2,7 @@
 // thread has room, so an aborted job that has not started is simply dropped.
 import type { WorkerThread } from './spawn.js';
 import { zeroBytes } from './protocol.js';
+import { closedError } from '../runtime/errors.js';
 
 interface Job {
   task: (t: WorkerThread) => Promise<unknown>;
@@ -17,7 +18,7 @@ export function abortReason(signal: AbortSignal): unknown {
 }
 
 export function terminatedError(): Error {
-  return new Error('cipherlens: the worker was terminated');
+  return closedError('the worker');
 }
 
 export class Scheduler {

@@ -2,12 +2,14 @@
 // worker_threads in Node) running dist/worker/search-worker.js (built from worker/search-worker.ts).
 import * as Comlink from 'comlink';
 import { badInput } from '../runtime/errors.js';
+import { ModelError } from '../search/model-error.js';
+import { registerErrorClass } from './protocol.js';
 import { spawnWorker, type SpawnOptions, type WorkerEntry } from './spawn.js';
 import type { CreateSearchOptions, Search } from '../search/search.js';
 import type { Async } from './client.js';
 import type { ImageSignature } from '../search/clip-encoders.js';
 import type { ModelProgress } from '../search/model-store.js';
-import { SEARCH_ROUTES, routeOf, wireArgs, type Route } from './routes.js';
+import { SEARCH_ROUTES, routeOf, wireArgs, type PathsWith } from './routes.js';
 import { runIndexFiles, type IndexFiles, type IndexFilesOptions, type IndexFilesResult } from '../search/index-files.js';
 
 const here = import.meta.url;
@@ -21,54 +23,79 @@ export interface SearchWorkerInit extends Omit<CreateSearchOptions, 'ort' | 'fet
   wasmUrl?: string;
 }
 
+/** Options of createSearchWorker: createSearch's, where the worker finds things, and progress. */
 export interface SearchWorkerOptions extends SearchWorkerInit, SpawnOptions {
+  /** Called in this thread as each model downloads in the worker. */
   onProgress?: (progress: ModelProgress) => void;
 }
 
+/** The search calls a worker serves: every function of SEARCH_ROUTES except the not-served ones. */
+export type SearchCallName = Exclude<keyof typeof SEARCH_ROUTES, PathsWith<typeof SEARCH_ROUTES, 'not-served'>>;
+
+/** What the search worker serves (remote/search-host.ts), and so what its client calls. */
+export type SearchHostApi = Async<Pick<Search, SearchCallName>> & {
+  init(options: SearchWorkerInit, onProgress?: (p: ModelProgress) => void): Promise<{ imageSignature: ImageSignature | null }>;
+  /** Files in the index: `Search.size` is a getter on the worker's thread, a call across it. */
+  size(): number;
+};
+
+const SEARCH_HOST_METHODS: readonly (keyof SearchHostApi)[] = [
+  'init',
+  'size',
+  ...(Object.keys(SEARCH_ROUTES) as (keyof typeof SEARCH_ROUTES)[]).filter(
+    (name): name is SearchCallName => routeOf(SEARCH_ROUTES, name) !== 'not-served',
+  ),
+];
+
 /** The Search API, every call answered by the worker (`size` becomes a call, `dispose` ends it). */
-export type SearchWorker = Async<
-  Pick<Search, 'add' | 'remove' | 'indexImage' | 'embedImage' | 'has' | 'indexFile' | 'embedText' | 'query' | 'save' | 'load'>
-> & {
+export type SearchWorker = Async<Omit<Pick<Search, SearchCallName>, 'dispose'>> & {
+  /** The pixel layout the image model takes, or null without an image model. */
   readonly imageSignature: ImageSignature | null;
   /** As Search.indexFiles: files are pulled here and sent to the worker one `indexFile` call each
    *  (at most `concurrency` at a time); decoding happens in the worker. */
   indexFiles(files: IndexFiles, options?: IndexFilesOptions): Promise<IndexFilesResult>;
+  /** Files in the index. */
   size(): Promise<number>;
   /** Frees the sessions and the index, then ends the thread. */
   terminate(): Promise<void>;
 };
 
-type SearchHost = {
-  init(options: SearchWorkerInit, onProgress?: (p: ModelProgress) => void): Promise<{ imageSignature: ImageSignature | null }>;
-  call(name: string, args: unknown[]): Promise<unknown>;
-};
-
-const SEARCH_WORKER: WorkerEntry = {
+const SEARCH_WORKER: WorkerEntry<SearchHostApi> = {
   url: () => new URL('../worker/search-worker.js', here), // Node only: through a variable so bundlers do not copy it
   // Literal, for bundlers: see WorkerEntry.
   start: () => new Worker(new URL('../worker/search-worker.js', import.meta.url), { type: 'module', name: 'cipherlens-search' }),
+  methods: SEARCH_HOST_METHODS,
 };
 
 /** Starts a worker, loads the core and the models in it, and resolves once search is ready. */
 export async function createSearchWorker(options: SearchWorkerOptions = {}): Promise<SearchWorker> {
   const { workerUrl, onProgress, ...init } = options;
+  registerErrorClass('ModelError', ModelError); // a ModelError arrives as one, with its code and model
   const thread = await spawnWorker(SEARCH_WORKER, { workerUrl });
-  const host = thread.remote as unknown as Comlink.Remote<SearchHost>;
+  const host = thread.remote;
   let ready: { imageSignature: ImageSignature | null };
   try {
-    ready = await thread.guard(host.init(init, onProgress ? Comlink.proxy(onProgress) : undefined) as Promise<typeof ready>);
+    ready = await thread.guard(host.init(init, onProgress ? Comlink.proxy(onProgress) : undefined));
   } catch (e) {
     await thread.terminate();
     throw e;
   }
-  const call = <T>(name: string, ...args: unknown[]) =>
-    thread.guard(host.call(name, wireArgs(routeOf(SEARCH_ROUTES, name), args)) as Promise<T>);
-  const served = Object.fromEntries(
-    Object.entries(SEARCH_ROUTES as Record<string, Route>)
-      .filter(([name, route]) => route !== 'not-served' && name !== 'dispose') // dispose: by terminate()
-      .map(([name]) => [name, (...args: unknown[]) => call(name, ...args)]),
-  );
-  const api = served as Omit<SearchWorker, 'imageSignature' | 'size' | 'terminate' | 'indexFiles'>;
+  /** One call to the worker: payloads by their route, rejected if the thread dies first. */
+  const call = <A extends readonly unknown[], R>(name: SearchCallName, method: (...args: A) => Promise<R>, args: A) =>
+    thread.guard(method(...wireArgs(routeOf(SEARCH_ROUTES, name), args)));
+  let ending: Promise<void> | undefined;
+  const api: Omit<SearchWorker, 'imageSignature' | 'size' | 'terminate' | 'indexFiles'> = {
+    add: (...a) => call('add', host.add, a),
+    remove: (...a) => call('remove', host.remove, a),
+    indexImage: (...a) => call('indexImage', host.indexImage, a),
+    embedImage: (...a) => call('embedImage', host.embedImage, a),
+    has: (...a) => call('has', host.has, a),
+    indexFile: (...a) => call('indexFile', host.indexFile, a),
+    embedText: (...a) => call('embedText', host.embedText, a),
+    query: (...a) => call('query', host.query, a),
+    save: (...a) => call('save', host.save, a),
+    load: (...a) => call('load', host.load, a),
+  };
   return {
     ...api,
     imageSignature: ready.imageSignature,
@@ -80,13 +107,17 @@ export async function createSearchWorker(options: SearchWorkerOptions = {}): Pro
         save: api.save,
       });
     },
-    size: () => call<number>('size'),
-    async terminate() {
-      try {
-        await call('dispose');
-      } finally {
-        await thread.terminate();
-      }
+    size: () => thread.guard(host.size()),
+    // Idempotent; every call after it rejects with CoreError CLOSED.
+    terminate() {
+      ending ??= (async () => {
+        try {
+          await thread.guard(host.dispose());
+        } finally {
+          await thread.terminate();
+        }
+      })();
+      return ending;
     },
   };
 }

@@ -2,10 +2,11 @@
 // worker_threads Worker in Node; waits until it listens and hands back a comlink proxy.
 import * as Comlink from 'comlink';
 import { type READY, installErrorHandler, type HostApi } from './protocol.js';
-import { isNode } from '../runtime/env.js';
+import { importNode, isNode } from '../runtime/env.js';
+import { closedError } from '../runtime/errors.js';
 
-export interface WorkerThread {
-  readonly remote: Comlink.Remote<HostApi>;
+export interface WorkerThread<H = HostApi> {
+  readonly remote: Comlink.Remote<H>;
   /**
    * `call`, rejected if the thread dies first (crash, exit, terminate). Not Promise.race with a
    * never-settling promise: every race would stay subscribed to it and keep its result alive.
@@ -27,12 +28,26 @@ export interface SpawnOptions {
  * `new Worker(new URL('…', import.meta.url), { type: 'module' })`: the pattern bundlers (Vite,
  * webpack) recognise to emit the worker, and only the entries an app imports are emitted.
  */
-export interface WorkerEntry {
+export interface WorkerEntry<H = HostApi> {
   /** The entry's URL (Node's worker_threads). */
   url(): URL;
   /** Starts it as a browser module Worker. */
   start(): Worker;
+  /** The methods of the host it serves (looked up once on the proxy: see `methods`). */
+  methods: readonly (keyof H & string)[];
 }
+
+/** The methods of the core host (worker/core-worker.ts, worker/crypto-worker.ts). */
+export const CORE_HOST_METHODS: readonly (keyof HostApi)[] = [
+  'init',
+  'call',
+  'open',
+  'step',
+  'update',
+  'final',
+  'close',
+  'sessionCount',
+];
 
 /** Who waits on a thread, so they can be failed when it dies. */
 function deathWatch(hold: () => void, release: () => void) {
@@ -71,9 +86,8 @@ function deathWatch(hold: () => void, release: () => void) {
  * The host's methods, looked up once: every property read on a comlink proxy builds a new
  * proxy (and registers it for finalization), which costs more than a small job itself.
  */
-function methods(remote: Comlink.Remote<HostApi>): Comlink.Remote<HostApi> {
-  const names: Array<keyof HostApi> = ['init', 'call', 'open', 'step', 'update', 'final', 'close', 'sessionCount'];
-  return Object.fromEntries(names.map((n) => [n, remote[n]])) as unknown as Comlink.Remote<HostApi>;
+function methods<H>(remote: Comlink.Remote<H>, names: readonly (keyof H & string)[]): Comlink.Remote<H> {
+  return Object.fromEntries(names.map((n) => [n, remote[n as keyof Comlink.Remote<H>]])) as unknown as Comlink.Remote<H>;
 }
 
 const isReady = (data: unknown) => !!data && (data as typeof READY).cipherlensWorkerReady === true;
@@ -87,9 +101,9 @@ interface NodeWorker {
   unref(): void;
 }
 
-async function spawnNode(url: URL): Promise<WorkerThread> {
-  const { Worker } = await import(/* webpackIgnore: true */ 'node:worker_threads' as string);
-  const { default: nodeEndpoint } = await import(/* webpackIgnore: true */ 'comlink/dist/esm/node-adapter.mjs' as string);
+async function spawnNode<H>(url: URL, names: readonly (keyof H & string)[]): Promise<WorkerThread<H>> {
+  const { Worker } = await importNode('node:worker_threads');
+  const { default: nodeEndpoint } = await importNode('comlink/dist/esm/node-adapter.mjs');
   const worker: NodeWorker = new Worker(url);
   let holds = 0;
   const watch = deathWatch(
@@ -100,8 +114,11 @@ async function spawnNode(url: URL): Promise<WorkerThread> {
       if (--holds === 0) worker.unref();
     },
   );
+  let closing = false;
   worker.on('error', (e) => watch.fail(e));
-  worker.on('exit', (code) => watch.fail(new Error(`cipherlens: worker exited (code ${code})`)));
+  worker.on('exit', (code) =>
+    watch.fail(closing ? closedError('the worker') : new Error(`cipherlens: worker exited (code ${code})`)),
+  );
   await watch.guard(
     new Promise<void>((resolve) => {
       const onMessage = (data: unknown) => {
@@ -113,10 +130,11 @@ async function spawnNode(url: URL): Promise<WorkerThread> {
     }),
   );
   return {
-    remote: methods(Comlink.wrap<HostApi>(nodeEndpoint(worker))),
+    remote: methods(Comlink.wrap<H>(nodeEndpoint(worker)), names),
     guard: watch.guard,
     onDeath: watch.onDeath,
     terminate: async () => {
+      closing = true;
       // A terminating worker's handle does not keep Node's event loop alive (ref() or not), so a
       // process with nothing else to do could end before terminate() resolves: exit code 13 at
       // a top-level await, or a test cut short. A timer holds the loop until the exit comes.
@@ -130,7 +148,7 @@ async function spawnNode(url: URL): Promise<WorkerThread> {
   };
 }
 
-async function spawnBrowser(entry: WorkerEntry, url?: URL): Promise<WorkerThread> {
+async function spawnBrowser<H>(entry: WorkerEntry<H>, url?: URL): Promise<WorkerThread<H>> {
   const worker = url ? new Worker(url, { type: 'module', name: 'cipherlens' }) : entry.start();
   const watch = deathWatch(
     () => {},
@@ -150,12 +168,12 @@ async function spawnBrowser(entry: WorkerEntry, url?: URL): Promise<WorkerThread
     }),
   );
   return {
-    remote: methods(Comlink.wrap<HostApi>(worker)),
+    remote: methods(Comlink.wrap<H>(worker), entry.methods),
     guard: watch.guard,
     onDeath: watch.onDeath,
     terminate: async () => {
       worker.terminate();
-      watch.fail(new Error('cipherlens: worker terminated'));
+      watch.fail(closedError('the worker'));
     },
   };
 }
@@ -163,8 +181,8 @@ async function spawnBrowser(entry: WorkerEntry, url?: URL): Promise<WorkerThread
 // Through a variable: bundlers treat `new URL(x, import.meta.url)` as a file to emit.
 const here = import.meta.url;
 
-export function spawnWorker(entry: WorkerEntry, options: SpawnOptions = {}): Promise<WorkerThread> {
+export function spawnWorker<H>(entry: WorkerEntry<H>, options: SpawnOptions = {}): Promise<WorkerThread<H>> {
   installErrorHandler();
   const url = options.workerUrl ? new URL(options.workerUrl, here) : undefined;
-  return isNode ? spawnNode(url ?? entry.url()) : spawnBrowser(entry, url);
+  return isNode ? spawnNode(url ?? entry.url(), entry.methods) : spawnBrowser(entry, url);
 }

@@ -6,7 +6,9 @@ import { ownedBytes, zeroBytes, withTransfer } from './protocol.js';
 import type { WorkerThread } from './spawn.js';
 import { abortReason } from './scheduler.js';
 
+/** How far a worker stream got: passed to its `onProgress` after each step. */
 export interface StreamProgress {
+  /** Always 'stream'. */
   type: 'stream';
   /** Source bytes handed to the worker so far. */
   bytesIn: number;
@@ -14,13 +16,20 @@ export interface StreamProgress {
   bytesOut: number;
 }
 
+/** Options of encryptStream and decryptStream. */
 export interface StreamOptions {
+  /** Cancels the stream: it errors with the signal's reason and its worker session is freed. */
   signal?: AbortSignal;
+  /** Called after each step with the bytes in and out so far. */
   onProgress?: (progress: StreamProgress) => void;
   /** Finished chunks the stream may hold ahead of its reader (default 1). */
   highWaterMark?: number;
 }
 
+/**
+ * Bytes a worker stream reads: a ReadableStream (a fetch body, `file.stream()`) or an (async)
+ * iterable of Uint8Arrays. Its chunks are handed to the worker (transferred when they own their buffer).
+ */
 export type ByteSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 interface SourceReader {
@@ -56,6 +65,40 @@ export interface Session {
   release: () => void;
 }
 
+/**
+ * A worker session held on behalf of an object the caller may drop without ending it (a stream
+ * read partway, an encryptor never finished): once that object is garbage collected, the
+ * session is closed in the worker and its thread unpinned, so dropped streams cannot use up a
+ * worker's MAX_SESSIONS_PER_WORKER and wedge the pool.
+ */
+export interface Lease {
+  session?: Session;
+  /** Set once the session was ended by its owner (finished, failed, cancelled, disposed). */
+  ended: boolean;
+}
+
+const leases = new FinalizationRegistry<Lease>((lease) => {
+  if (lease.ended || !lease.session) return;
+  lease.ended = true;
+  lease.session.thread.remote.close(lease.session.id).catch(() => {});
+  lease.session.release();
+});
+
+/**
+ * Ties `lease` to `owner`: collected while the lease is open, the session is freed. `owner` must
+ * be a plain JS object the session's user keeps reaching while it uses the session.
+ */
+export function leaseFor<T extends object>(owner: T, lease: Lease): T {
+  leases.register(owner, lease, lease);
+  return owner;
+}
+
+/** Ends a lease normally: the owner freed its session itself. */
+export function endLease(lease: Lease): void {
+  lease.ended = true;
+  leases.unregister(lease);
+}
+
 /** The ReadableStream that pumps `source` through an open worker session. */
 export function sessionStream(
   source: ByteSource,
@@ -63,6 +106,11 @@ export function sessionStream(
   options: StreamOptions = {},
 ): ReadableStream<Uint8Array<ArrayBuffer>> {
   const { signal, onProgress } = options;
+  // The lease is tied to an object only this stream's own algorithms reach (start, pull, cancel
+  // use it), not to the ReadableStream: a browser may drop and later recreate a stream's JS
+  // wrapper while the stream lives, which would end a session still being read.
+  const anchor = { lease: { ended: false } as Lease };
+  leaseFor(anchor, anchor.lease);
   let reader: SourceReader | undefined;
   let open: Session | undefined;
   let needInput = true;
@@ -75,6 +123,7 @@ export function sessionStream(
   const finish = (reason?: unknown) => {
     if (ended) return;
     ended = true;
+    endLease(anchor.lease);
     signal?.removeEventListener('abort', onAbort);
     if (open) {
       if (reason !== undefined) open.thread.remote.close(open.id).catch(() => {});
@@ -94,7 +143,7 @@ export function sessionStream(
   const step = (input: Uint8Array | null, end: boolean) =>
     open!.thread.guard(open!.thread.remote.step(open!.id, input ? withTransfer(input) : null, end));
 
-  return new ReadableStream<Uint8Array<ArrayBuffer>>(
+  const stream = new ReadableStream<Uint8Array<ArrayBuffer>>(
     {
       async start(c) {
         controller = c;
@@ -115,6 +164,7 @@ export function sessionStream(
         signal?.addEventListener('abort', onAbort, { once: true });
         try {
           open = await (typeof session === 'function' ? session() : session);
+          anchor.lease.session = open;
           reader = readerOf(source);
         } catch (e) {
           if (open) finish(e);
@@ -174,6 +224,7 @@ export function sessionStream(
     },
     { highWaterMark: options.highWaterMark ?? 1 },
   );
+  return stream;
 }
 
 /**

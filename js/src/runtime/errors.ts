@@ -2,9 +2,14 @@ import type { CryptoModule } from '../wasm/cipherlens.mjs';
 
 /** The core's status codes (wasm/common/status.hpp) in order from 1: the one list of them. The
  *  module exports each as STATUS_<code>; checkStatusCodes compares them when a module loads. */
-export const CORE_ERROR_CODES = ['AUTH_FAILED', 'TRUNCATED', 'BAD_INPUT', 'OUT_OF_MEMORY'] as const;
+export const CORE_ERROR_CODES = ['AUTH_FAILED', 'TRUNCATED', 'BAD_INPUT', 'OUT_OF_MEMORY', 'CLOSED'] as const;
 
-/** What went wrong, as a stable code callers can switch on. */
+/**
+ * What went wrong, as a stable code callers can switch on: AUTH_FAILED (wrong key or tampered
+ * data), TRUNCATED (data ends before its last part), BAD_INPUT (wrong length, type, encoding...),
+ * OUT_OF_MEMORY (an allocation failed, a limit was reached), CLOSED (used after terminate(),
+ * dispose() or its end).
+ */
 export type CoreErrorCode = (typeof CORE_ERROR_CODES)[number];
 
 export function isCoreErrorCode(value: unknown): value is CoreErrorCode {
@@ -22,7 +27,9 @@ export function checkStatusCodes(mod: CryptoModule): void {
 
 /** The one error type of cipherlens. `chunkIndex` names the failing chunk of a stream. */
 export class CoreError extends Error {
+  /** What went wrong: AUTH_FAILED, TRUNCATED, BAD_INPUT, OUT_OF_MEMORY or CLOSED. */
   readonly code: CoreErrorCode;
+  /** For streams: the index (from 0) of the chunk that failed. */
   readonly chunkIndex?: number;
 
   constructor(code: CoreErrorCode, message: string, chunkIndex?: number) {
@@ -39,6 +46,12 @@ export function codeOf(status: number): CoreErrorCode {
 
 export function badInput(message: string): CoreError {
   return new CoreError('BAD_INPUT', message);
+}
+
+/** The error for using something after it was closed: a worker after terminate(), a search or
+ *  index after dispose(), a stream or hasher after it finished. `what` names it. */
+export function closedError(what: string): CoreError {
+  return new CoreError('CLOSED', `${what} was closed (terminated, disposed or finished) and cannot be used any more`);
 }
 
 /** Whether a view's buffer was transferred away (to a worker): it reads as empty from then on. */

@@ -1,5 +1,5 @@
 import type { CryptoModule, ModuleOptions } from '../wasm/cipherlens.mjs';
-import { isNode } from './env.js';
+import { importNode, isNode } from './env.js';
 
 /** Where the compiled core comes from. All optional: by default the .wasm beside this file. */
 export interface LoadOptions {
@@ -39,7 +39,7 @@ const packageRoot = new URL('../', here);
 
 async function readWasmFromDisk(url: URL): Promise<Uint8Array> {
   // Imported only under Node so bundlers for the browser never see node:fs.
-  const { readFile } = await import(/* webpackIgnore: true */ 'node:fs/promises' as string);
+  const { readFile } = await importNode('node:fs/promises');
   return readFile(url);
 }
 

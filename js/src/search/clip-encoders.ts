@@ -1,7 +1,6 @@
 // CLIP's two encoders on ONNX Runtime (onnx-session.ts does the sessions): which inputs Ente's
 // MobileCLIP models take, and their outputs as normalised embeddings.
 import type * as Ort from 'onnxruntime-web';
-import type { ModelFile } from './model-store.js';
 import { ModelError } from './model-error.js';
 import { badInput } from '../runtime/errors.js';
 import {
@@ -16,19 +15,32 @@ import {
 import { CLIP_CONTEXT_LENGTH, CLIP_DIMS, CLIP_IMAGE_SIDE } from './clip-spec.js';
 
 /** Ente's MobileCLIP-S2 files (served at `https://models.ente.com/<name>`). Sizes as Ente lists them. */
-export const ENTE_CLIP_MODELS = {
+export const ENTE_CLIP_MODELS: {
   /** Image encoder, uint8 RGBA [H,W,4] in, preprocessing inside the graph (Ente desktop). */
-  imageRgba: { name: 'mobileclip_s2_image_opset18_rgba_opt.onnx', size: 143_099_752 },
+  readonly imageRgba: EnteModel;
   /** Image encoder, float32 [1,3,256,256] in (Ente mobile); size not pinned here. */
-  imageFloat: { name: 'mobileclip_s2_image.onnx' },
+  readonly imageFloat: EnteModel;
   /** Text encoder, int32 [1,77] CLIP BPE ids in. */
+  readonly text: EnteModel;
+} = {
+  imageRgba: { name: 'mobileclip_s2_image_opset18_rgba_opt.onnx', size: 143_099_752 },
+  imageFloat: { name: 'mobileclip_s2_image.onnx' },
   text: { name: 'mobileclip_s2_text_opset18_quant.onnx', size: 67_144_712 },
-} as const satisfies Record<string, ModelFile>;
+};
+
+/** One of Ente's model files: what loadModelBytes needs to find and check it. */
+export interface EnteModel {
+  /** Its file name at `https://models.ente.com/`. */
+  readonly name: string;
+  /** Its length in bytes as Ente lists it, when pinned. */
+  readonly size?: number;
+}
 
 /** How an image model wants its pixels. */
 export type ImageSignature = 'float-chw' | 'rgba';
 
 export type { ModelSource };
+/** Where a model comes from (baseUrl, cache, fetch...) and how ONNX Runtime runs it (numThreads...). */
 export interface EncoderOptions extends SessionOptions {}
 
 /** Reads which pixel layout an image model takes from its input metadata. */
@@ -88,17 +100,21 @@ function embed(runner: SerialSession, input: Ort.Tensor): Promise<Float32Array> 
 
 /** The image half of CLIP: RGBA pixels (or a preprocessed tensor) to a normalised 512-d embedding. */
 export interface ClipImageEncoder {
+  /** The pixel layout the model takes: a preprocessed float tensor, or RGBA bytes. */
   readonly signature: ImageSignature;
   /** For 'float-chw' models: a Float32Array(3*256*256) from `core.clip.preprocess`. */
   embedTensor(chw: Float32Array): Promise<Float32Array>;
   /** For 'rgba' models: the image's RGBA bytes, width*height*4. */
   embedRgba(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Float32Array>;
+  /** Frees the ONNX Runtime session. */
   release(): Promise<void>;
 }
 
+/** The text half of CLIP: 77 token ids to a normalised 512-d embedding. */
 export interface ClipTextEncoder {
   /** 77 CLIP BPE ids (`core.clip.tokenize`). */
   embedTokens(ids: Int32Array): Promise<Float32Array>;
+  /** Frees the ONNX Runtime session. */
   release(): Promise<void>;
 }
 

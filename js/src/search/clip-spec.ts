@@ -6,6 +6,8 @@
 export const CLIP_DIMS = 512;
 /** Tokens per text-model input (int32 [1, 77]). */
 export const CLIP_CONTEXT_LENGTH = 77;
+/** CLIP's end-of-text token: the second id of an empty text's tokens ([start, end, 0, ...]). */
+export const CLIP_END_TOKEN = 49407;
 /** Side of the float image model's input (float32 [1, 3, 256, 256]). */
 export const CLIP_IMAGE_SIDE = 256;
 /** Floats in one preprocessed image: 3 * 256 * 256. */

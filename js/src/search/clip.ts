@@ -8,20 +8,26 @@ export const CLIP_MAX_TEXT_UNITS = 1 << 24;
 /** RGBA pixels as canvas ImageData or a decoder gives them. */
 export type RgbaPixels = Uint8Array | Uint8ClampedArray;
 
+/** An RGBA image as core.clip.downscale returns it. */
 export interface RgbaImage {
-  rgba: Uint8Array;
+  /** width * height * 4 bytes, row by row. */
+  rgba: Uint8Array<ArrayBuffer>;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
 }
 
 /** Testing and benchmarking switch: run the scalar reference path instead of SIMD. */
 export interface ClipImageOptions {
+  /** Run the scalar reference path (tests and benchmarks). */
   scalar?: boolean;
 }
 
+/** A side as the core takes it (uint32). Its bound (65536) is the core's check alone (clip_preprocess.cpp). */
 function requireSide(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 65536) {
-    throw badInput(`${name} must be an integer from 1 to 65536, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 0xffff_ffff) {
+    throw badInput(`${name} must be a positive integer, got ${String(value)}`);
   }
   return value;
 }

@@ -1,27 +1,33 @@
 import { Heap } from '../runtime/heap.js';
 import { compileBuild, instantiateCore, type CoreBuild, type CoreFlavor, type LoadOptions } from '../runtime/loader.js';
-import { CRYPTO_BUILD, makeCryptoCore } from '../crypto/core.js';
+import { CRYPTO_BUILD, makeCryptoCore, type CryptoCore } from '../crypto/core.js';
 import { makeEmbeddingIndexApi } from './embedding-index.js';
 import { makeMlData } from './ml-data.js';
 import { makeClip } from './clip.js';
 import type { CipherlensModule } from '../wasm/cipherlens.mjs';
 
-function makeCore(heap: Heap<CipherlensModule>) {
-  const crypto = makeCryptoCore(heap);
-  const { createIndex, loadIndex } = makeEmbeddingIndexApi(heap);
-  return {
-    ...crypto,
-    clip: makeClip(heap),
-    /** Embedding index (CLIP search): see docs/embedding-index.md. */
-    createIndex,
-    loadIndex,
-    /** Ente's per-file ML data: gzip(JSON) blob-encrypted with the file key. */
-    mlData: makeMlData(crypto.blob),
-  };
+type IndexApi = ReturnType<typeof makeEmbeddingIndexApi>;
+
+/**
+ * The synchronous full API (`loadCore()`): the crypto API plus CLIP's tokenizer and
+ * preprocessing, the embedding index and Ente's ML data. Failures are CoreErrors.
+ */
+export interface Core extends CryptoCore {
+  /** MobileCLIP's input preparation in wasm: the BPE tokenizer and image preprocessing. */
+  clip: ReturnType<typeof makeClip>;
+  /** A new empty embedding index of `dims` dimensions (1..65536): see docs/embedding-index.md. */
+  createIndex: IndexApi['createIndex'];
+  /** An index from `index.save(key)` bytes; AUTH_FAILED / TRUNCATED / BAD_INPUT on bad data. */
+  loadIndex: IndexApi['loadIndex'];
+  /** Ente's per-file ML data: gzip(JSON) blob-encrypted with the file key. */
+  mlData: ReturnType<typeof makeMlData>;
 }
 
-/** The synchronous core API; see the README for every call. */
-export type Core = ReturnType<typeof makeCore>;
+function makeCore(heap: Heap<CipherlensModule>): Core {
+  const crypto = makeCryptoCore(heap);
+  const { createIndex, loadIndex } = makeEmbeddingIndexApi(heap);
+  return { ...crypto, clip: makeClip(heap), createIndex, loadIndex, mlData: makeMlData(crypto.blob) };
+}
 
 /** The full build: cipherlens.wasm (crypto and CLIP search) and its glue. */
 export const FULL_BUILD: CoreBuild<CipherlensModule> = {

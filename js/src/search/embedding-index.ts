@@ -1,11 +1,12 @@
 import type { Heap } from '../runtime/heap.js';
 import type { CipherlensModule, WasmEmbeddingIndex } from '../wasm/cipherlens.mjs';
-import { type CoreError, badInput, requireBytes } from '../runtime/errors.js';
+import { type CoreError, badInput, closedError, requireBytes } from '../runtime/errors.js';
 import { KEY_BYTES } from '../crypto/sizes.js';
 
 const MAX_DIMS = 65536;
 const MAX_LIMIT = 0x7fffffff;
 
+/** Options of EmbeddingIndex.search. */
 export interface SearchOptions {
   /** Most hits to return (default 10; `Infinity` for all). */
   limit?: number;
@@ -17,7 +18,9 @@ export interface SearchOptions {
   candidates?: number;
 }
 
+/** One match of a search. */
 export interface SearchHit {
+  /** The matching file's id. */
   fileId: number;
   /** Cosine similarity (dot product of the normalised vectors), exact in both modes. */
   score: number;
@@ -25,7 +28,9 @@ export interface SearchHit {
 
 /** An in-memory index of L2-normalised embeddings keyed by file id, living in wasm memory. */
 export interface EmbeddingIndex {
+  /** The dimension every embedding has. */
   readonly dims: number;
+  /** Files in the index. */
   readonly size: number;
   /** Stores embedding / |embedding| under fileId (an integer 0 .. 2^53 - 1), replacing any earlier one. */
   upsert(fileId: number, embedding: ArrayLike<number>): void;
@@ -33,9 +38,11 @@ export interface EmbeddingIndex {
   upsertMany(fileIds: ArrayLike<number>, embeddings: Float32Array): void;
   /** True when fileId was present. */
   remove(fileId: number): boolean;
+  /** Whether fileId is in the index. */
   has(fileId: number): boolean;
   /** The stored (normalised) embedding. */
   get(fileId: number): Float32Array | undefined;
+  /** Every file id in the index. */
   fileIds(): number[];
   /** Best hits first; equal scores by ascending file id. */
   search(query: ArrayLike<number>, options?: SearchOptions): SearchHit[];
@@ -79,7 +86,7 @@ export function makeEmbeddingIndexApi(heap: Heap<CipherlensModule>) {
     }
 
     private live(): WasmEmbeddingIndex {
-      if (!this.wasm) throw badInput('the index was disposed');
+      if (!this.wasm) throw closedError('the index');
       return this.wasm;
     }
 

@@ -3,12 +3,22 @@
 // RGBA buffer; Node decodes JPEG and PNG with the pure-JS jpeg-js and pngjs packages (optional
 // peers, loaded through '#node-image' so browser bundles never include or need them).
 import { CoreError, badInput } from '../runtime/errors.js';
-import { HEADER_PROBE_BYTES, readImageHeader, type ImageHeader } from './image-header.js';
+import { HEADER_PROBE_BYTES, readImageHeader, type ImageFormat, type ImageHeader } from './image-header.js';
 
+/** RGBA pixels as a decoder returns them. */
 export interface DecodedImage {
+  /** width * height * 4 bytes, row by row. */
   rgba: Uint8Array | Uint8ClampedArray;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
+}
+
+/** What decodeImage hands out: the pixels in an ArrayBuffer of their own (never a SharedArrayBuffer). */
+export interface DecodedPixels extends DecodedImage {
+  /** width * height * 4 bytes, row by row. */
+  rgba: Uint8Array<ArrayBuffer> | Uint8ClampedArray<ArrayBuffer>;
 }
 
 /** An encoded image: its bytes, or a Blob/File (read only as far as the decoder needs). */
@@ -23,10 +33,19 @@ export type ImageDecoder = (data: EncodedImage, header: ImageHeader, maxSide: nu
 /** Images of more pixels than this are refused from their header, before anything is decoded. */
 export const MAX_IMAGE_PIXELS = 200_000_000;
 
-type NodeDecoders = { decodeInNode: ImageDecoder };
+/**
+ * The most pixels an image may claim to be decoded in Node (40 MP), also from its header before
+ * decoding. jpeg-js and pngjs decode at full size and jpeg-js needs about 30 bytes per pixel
+ * while it does (measured: a 618-byte file whose header claims 8000x8000 took 1.9 GB and 4 s
+ * before the decoder gave up on the missing data), so this bounds one photo at about 1.2 GB.
+ * Browsers decode straight to the size the model needs and allow MAX_IMAGE_PIXELS.
+ */
+export const MAX_NODE_IMAGE_PIXELS = 40_000_000;
+
+type NodeDecoders = { nodeDecoder(format: ImageFormat): Promise<ImageDecoder> };
 
 /** createImageBitmap + OffscreenCanvas: the browser's own decoders, off the main thread in workers. */
-export const decodeInBrowser: ImageDecoder = async (data, header, maxSide) => {
+export const decodeInBrowser = async (data: EncodedImage, header: ImageHeader, maxSide: number): Promise<DecodedPixels> => {
   const blob = data instanceof Blob ? data : new Blob([data as Uint8Array<ArrayBuffer>]);
   const { width = 0, height = 0 } = header;
   const scale = Math.min(1, maxSide / Math.max(width, height, 1));
@@ -47,10 +66,14 @@ export const decodeInBrowser: ImageDecoder = async (data, header, maxSide) => {
 
 const inBrowser = () => typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function';
 
-/** The platform's decoder: the browser's where there is one, else jpeg-js / pngjs (Node). */
-async function platformDecoder(): Promise<ImageDecoder> {
+/**
+ * The platform's decoder for `format`: the browser's where there is one, else jpeg-js / pngjs
+ * (Node), loaded here so a missing package stops the caller (a plain Error naming the install
+ * command) instead of failing each file as a bad image.
+ */
+async function platformDecoder(format: ImageFormat): Promise<ImageDecoder> {
   if (inBrowser()) return decodeInBrowser;
-  return ((await import('#node-image' as string)) as NodeDecoders).decodeInNode;
+  return ((await import('#node-image' as string)) as NodeDecoders).nodeDecoder(format);
 }
 
 async function headerBytes(data: EncodedImage): Promise<Uint8Array> {
@@ -63,7 +86,7 @@ async function headerBytes(data: EncodedImage): Promise<Uint8Array> {
  * Decodes one encoded image to RGBA. Anything wrong with the image itself (not an image,
  * truncated, too many pixels, a format the platform cannot decode) is a CoreError BAD_INPUT.
  */
-export async function decodeImage(data: EncodedImage, maxSide: number, decoder?: ImageDecoder): Promise<DecodedImage> {
+export async function decodeImage(data: EncodedImage, maxSide: number, decoder?: ImageDecoder): Promise<DecodedPixels> {
   const header = readImageHeader(await headerBytes(data));
   if (!header) throw badInput('not an image (JPEG, PNG, WebP, GIF or BMP)');
   const { format, width, height } = header;
@@ -72,7 +95,7 @@ export async function decodeImage(data: EncodedImage, maxSide: number, decoder?:
     if (width * height > MAX_IMAGE_PIXELS)
       throw badInput(`the ${format} has ${width}x${height} pixels, more than ${MAX_IMAGE_PIXELS}`);
   }
-  const decode = decoder ?? (await platformDecoder()); // outside the try: a missing package is not a bad file
+  const decode = decoder ?? (await platformDecoder(format)); // outside the try: a missing package is not a bad file
   let image: DecodedImage;
   try {
     image = await decode(data, header, maxSide);
@@ -84,5 +107,7 @@ export async function decodeImage(data: EncodedImage, maxSide: number, decoder?:
   if (!(rgba instanceof Uint8Array || rgba instanceof Uint8ClampedArray) || !(w >= 1 && h >= 1) || rgba.length !== w * h * 4) {
     throw badInput(`the ${format} decoder returned no RGBA image of width*height*4 bytes`);
   }
-  return image;
+  // A decoder's pixels in shared memory are copied into a buffer of their own.
+  const own = rgba.buffer instanceof ArrayBuffer ? rgba : rgba.slice();
+  return { rgba: own as DecodedPixels['rgba'], width: w, height: h };
 }

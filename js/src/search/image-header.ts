@@ -3,12 +3,16 @@
 // becomes a 48 MB RGBA buffer) and to refuse a decompression bomb before any pixel is made.
 // By hand: the few fixed offsets below are smaller than any package that does this.
 
+/** The encoded formats readImageHeader recognises. */
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'bmp';
 
+/** An encoded image's format and stored size, read from its first bytes. */
 export interface ImageHeader {
+  /** The format its magic bytes say. */
   format: ImageFormat;
   /** Stored size (before any EXIF rotation); absent when the header bytes given do not reach it. */
   width?: number;
+  /** Stored height (before any EXIF rotation); absent when the bytes given do not reach it. */
   height?: number;
 }
 

@@ -8,37 +8,60 @@ import type { EncodedImage } from './image-decode.js';
 
 /** One file of the library: its id and its encoded image, as bytes or a Blob/File. */
 export type IndexFileItem =
-  | { fileId: number; bytes: Uint8Array; blob?: undefined }
-  | { fileId: number; blob: Blob; bytes?: undefined };
+  | {
+      /** A non-negative safe integer (Ente's file id). */
+      fileId: number;
+      /** The encoded image (JPEG, PNG, WebP...). */
+      bytes: Uint8Array;
+      /** Not with bytes. */
+      blob?: undefined;
+    }
+  | {
+      /** A non-negative safe integer (Ente's file id). */
+      fileId: number;
+      /** The encoded image as a Blob or File, read only as far as the decoder needs. */
+      blob: Blob;
+      /** Not with a blob. */
+      bytes?: undefined;
+    };
 
 /** Milliseconds spent in each step (one file's, or totals). */
 export interface IndexTimings {
+  /** Reading and decoding the encoded image. */
   decode: number;
   /** Float models: `core.clip.preprocess`; RGBA models: the downscale, if the decoder could not. */
   preprocess: number;
+  /** The image model's inference. */
   inference: number;
   /** The upsert into the index. */
   index: number;
 }
 
+/** A file indexFiles skipped because it is no decodable image. */
 export interface IndexFailure {
+  /** The file's id. */
   fileId: number;
   /** Why (a CoreError, code BAD_INPUT for a file that is no decodable image). */
   error: CoreError;
 }
 
+/** What indexFiles reports after each file. */
 export interface IndexProgress {
   /** The file just finished. */
   fileId: number;
   /** Files finished so far: indexed + skipped + failed. */
   done: number;
+  /** Files indexed so far. */
   indexed: number;
+  /** Files skipped so far (already in the index). */
   skipped: number;
+  /** Files that failed so far (no decodable image). */
   failed: number;
   /** The number of files, when known (an array's length, or the `total` option). */
   total?: number;
   /** What happened to this file. */
   status: 'indexed' | 'skipped' | 'failed';
+  /** Why this file failed (failed files only). */
   error?: CoreError;
   /** This file's time per step (indexed files only). */
   timings?: IndexTimings;
@@ -46,13 +69,14 @@ export interface IndexProgress {
   embedding?: Float32Array;
 }
 
+/** Options of indexFiles. */
 export interface IndexFilesOptions {
   /** Called after each file. */
   onProgress?: (progress: IndexProgress) => void;
   /** Stops pulling files: the run waits for the files in flight, writes a checkpoint and rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Receives the index encrypted with `key` (as `save(key)` gives it) every `checkpointEvery` indexed files, after an abort, and at the end. */
-  persist?: (encryptedIndex: Uint8Array) => unknown;
+  persist?: (encryptedIndex: Uint8Array<ArrayBuffer>) => unknown;
   /** The 32-byte key checkpoints are encrypted with (needed with `persist`; not zeroed: it stays yours). */
   key?: Uint8Array;
   /** Indexed files between checkpoints (default 50). */
@@ -64,14 +88,19 @@ export interface IndexFilesOptions {
   total?: number;
 }
 
+/** What indexFiles did, once every file was pulled. */
 export interface IndexFilesResult {
+  /** Files indexed. */
   indexed: number;
+  /** Files skipped because the index already had them (resume). */
   skipped: number;
+  /** Files that are no decodable image, with the CoreError of each. */
   failed: IndexFailure[];
   /** Totals over the indexed files, ms. */
   timings: IndexTimings;
 }
 
+/** The files indexFiles pulls: any (async) iterable, e.g. an array or a generator reading them lazily. */
 export type IndexFiles = Iterable<IndexFileItem> | AsyncIterable<IndexFileItem>;
 
 /** What the loop needs from a search, in the thread or across it. */
@@ -79,10 +108,12 @@ export interface IndexSteps {
   has(fileId: number): boolean | Promise<boolean>;
   /** Decodes, embeds and upserts one file; a CoreError means this file is bad (skipped, reported). */
   indexFile(fileId: number, image: EncodedImage): Promise<{ timings: IndexTimings; embedding: Float32Array }>;
-  save(key: Uint8Array): Promise<Uint8Array>;
+  save(key: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
 }
 
+/** indexFiles' default `checkpointEvery`: an encrypted checkpoint every 50 indexed files. */
 export const DEFAULT_CHECKPOINT_EVERY = 50;
+/** indexFiles' default `concurrency`: files pulled and not yet finished. */
 export const DEFAULT_INDEX_CONCURRENCY = 2;
 
 const positiveInt = (name: string, v: number | undefined, fallback: number) => {

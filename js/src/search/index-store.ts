@@ -1,15 +1,18 @@
 // Where saved index bytes live between sessions: a file under Node, IndexedDB in browsers.
 // The bytes are already encrypted (index.save(key)); stores only move them.
+import { importNode } from '../runtime/env.js';
 
+/** Where encrypted index bytes live between sessions (fileIndexStore, indexedDbIndexStore). */
 export interface IndexStore {
   /** The saved bytes, or undefined when nothing was saved yet. */
-  read(): Promise<Uint8Array | undefined>;
+  read(): Promise<Uint8Array<ArrayBuffer> | undefined>;
   /**
    * Replaces the saved bytes (atomically: a reader sees the old or the new bytes, never a mix).
    * On failure it rejects with the storage's own error (Node's fs error with its `code`; in
    * IndexedDB a DOMException such as QuotaExceededError or AbortError) and the old bytes stay.
    */
   write(bytes: Uint8Array): Promise<void>;
+  /** Removes the saved bytes (nothing saved: resolves all the same). */
   delete(): Promise<void>;
 }
 
@@ -22,7 +25,7 @@ interface NodeFs {
 
 const nodeFs = (): Promise<NodeFs> =>
   // Imported only when used, so bundles for the browser never see node:fs.
-  import(/* webpackIgnore: true */ 'node:fs/promises' as string) as Promise<NodeFs>;
+  importNode('node:fs/promises') as Promise<NodeFs>;
 
 /** Node: one file. Writes go to a temporary file first, then replace the file by rename. */
 export function fileIndexStore(path: string): IndexStore {
@@ -55,6 +58,7 @@ export function fileIndexStore(path: string): IndexStore {
   };
 }
 
+/** Where indexedDbIndexStore keeps the bytes. */
 export interface IndexedDbStoreOptions {
   /** Database name (default "cipherlens"). */
   database?: string;

@@ -14,8 +14,16 @@ import { MiB } from '../crypto/keys.js';
  */
 export const ML_DATA_MAX_BYTES = 8 * MiB;
 
+/**
+ * The deepest nesting of objects and arrays ML data may have. Ente's deepest entry (a face's
+ * detection box) is 5 levels down; far deeper JSON is hostile: it crosses to a worker as a
+ * structured clone that fails (a plain TypeError) and costs recursion wherever it is walked.
+ */
+export const ML_DATA_MAX_DEPTH = 64;
+
 /** Ente's CLIP entry in a file's ML data. */
 export interface ClipData {
+  /** Ente's CLIP indexing version (CLIP_INDEX_VERSION; older entries are re-indexed). */
   version: number;
   /** Who indexed it, e.g. "io.ente.photos/1.7.0". */
   client: string;
@@ -25,13 +33,16 @@ export interface ClipData {
 
 /** The JSON of Ente's per-file "mldata"; keys other than `clip` (e.g. `face`) pass through untouched. */
 export interface MLData {
+  /** The CLIP entry, if the file was indexed. */
   clip?: ClipData;
   [key: string]: unknown;
 }
 
 /** What Ente stores per file: gzip(JSON) blob-encrypted with the file key, header kept beside. */
 export interface EncryptedMLData {
+  /** gzip(JSON) encrypted as a blob with the file key. */
   encryptedData: Uint8Array<ArrayBuffer>;
+  /** The blob's 24-byte secretstream header. */
   decryptionHeader: Uint8Array<ArrayBuffer>;
 }
 
@@ -83,6 +94,30 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Throws BAD_INPUT when `json` nests objects and arrays deeper than ML_DATA_MAX_DEPTH (checked before it is parsed). */
+function checkDepth(json: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > ML_DATA_MAX_DEPTH) throw badInput(`ML data nests deeper than ${ML_DATA_MAX_DEPTH} levels`);
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+}
+
+/** How ML data is read. */
+export interface MlDataReadOptions {
+  /** Accept a blob with any tag, as Ente's web client does (default false: FINAL only). */
+  legacy?: boolean;
+}
+
+/** Which CLIP entries clipEmbedding and importClip accept. */
 export interface ClipOptions {
   /** Ignore entries indexed with an older version than this (Ente re-indexes those). Default 1. */
   minVersion?: number;
@@ -122,7 +157,11 @@ export function withClip(
   let ss = 0;
   for (let i = 0; i < embedding.length; i++) {
     const x = embedding[i];
-    if (typeof x !== 'number' || !Number.isFinite(x)) throw badInput(`embedding[${i}] is not a finite number`);
+    // Stored as float32, as Ente's clients do: a value beyond float32's range (about 3.4e38) would
+    // be Infinity there (and its square overflowed the norm here, which zeroed the embedding).
+    if (typeof x !== 'number' || !Number.isFinite(Math.fround(x))) {
+      throw badInput(`embedding[${i}] is not a finite float32 number (got ${String(x)})`);
+    }
     ss += x * x;
   }
   if (!(ss > 0)) throw badInput('embedding must be non-zero');
@@ -155,6 +194,7 @@ export async function unpackMlData(packed: Uint8Array): Promise<MLData> {
   } finally {
     json.fill(0);
   }
+  checkDepth(text);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -183,7 +223,7 @@ export function makeMlData(blob: ReturnType<typeof makeBlob>) {
     encryptedData: Uint8Array,
     decryptionHeader: Uint8Array,
     fileKey: Uint8Array,
-    options: { legacy?: boolean } = {},
+    options: MlDataReadOptions = {},
   ): Promise<MLData> {
     requireBytes('encryptedData', encryptedData);
     if (encryptedData.length > ML_DATA_MAX_BYTES) {
@@ -206,7 +246,7 @@ export function makeMlData(blob: ReturnType<typeof makeBlob>) {
     fileId: number,
     encrypted: EncryptedMLData,
     fileKey: Uint8Array,
-    options: ClipOptions & { legacy?: boolean } = {},
+    options: ClipOptions & MlDataReadOptions = {},
   ): Promise<boolean> {
     requireFileId(fileId);
     const data = await decrypt(encrypted.encryptedData, encrypted.decryptionHeader, fileKey, options);
@@ -216,5 +256,20 @@ export function makeMlData(blob: ReturnType<typeof makeBlob>) {
     return true;
   }
 
-  return { encrypt, decrypt, importClip, clipEmbedding, withClip };
+  return {
+    /** gzip(JSON) then blob-encrypt with the 32-byte file key, the way Ente's clients upload "mldata". */
+    encrypt,
+    /**
+     * Decrypts and parses a file's ML data (strict: tagged FINAL, unless `legacy`). Errors:
+     * AUTH_FAILED / TRUNCATED from the blob; BAD_INPUT for more than ML_DATA_MAX_BYTES, bad gzip,
+     * UTF-8 or JSON, nesting deeper than ML_DATA_MAX_DEPTH, anything but a JSON object.
+     */
+    decrypt,
+    /** Decrypts a file's ML data and upserts its CLIP embedding into an index; false when it has none. */
+    importClip,
+    /** The validated CLIP embedding of decrypted ML data, or undefined (absent or older than minVersion). */
+    clipEmbedding,
+    /** ML data with its clip entry set, stored L2-normalised as float32; BAD_INPUT for values beyond float32. */
+    withClip,
+  };
 }

@@ -3,7 +3,7 @@
 // here knows what a model computes; clip-encoders.ts is the CLIP side.
 import type * as Ort from 'onnxruntime-web';
 import { loadOrt, type OrtModule, type OrtOptions } from './ort-runtime.js';
-import { loadModelBytes, type ModelFetchOptions, type ModelFile } from './model-store.js';
+import { loadModel, type ModelFetchOptions, type ModelFile } from './model-store.js';
 import { ModelError } from './model-error.js';
 
 /** A model given as a file name (resolved against the base URL), a URL or path (relative to the
@@ -77,11 +77,12 @@ export class SerialSession {
 export async function openSession(source: ModelSource, options: SessionOptions): Promise<SerialSession> {
   const file = toModelFile(source);
   const label = file.name ?? (file.url !== undefined ? String(file.url) : 'model bytes');
-  const [ort, bytes] = await Promise.all([loadOrt(options), loadModelBytes(file, options)]);
+  const [ort, model] = await Promise.all([loadOrt(options), loadModel(file, options)]);
   let session: Ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+    session = await ort.InferenceSession.create(model.bytes, { executionProviders: ['wasm'] });
   } catch (cause) {
+    await model.uncache(); // not kept: the next load fetches afresh instead of failing the same way
     throw new ModelError('UNSUPPORTED_MODEL', label, `ONNX Runtime cannot load it: ${(cause as Error)?.message ?? cause}`, {
       cause,
     });

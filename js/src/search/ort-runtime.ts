@@ -1,5 +1,6 @@
 import type * as Ort from 'onnxruntime-web';
 
+/** The onnxruntime-web module (what `import * as ort from 'onnxruntime-web'` gives). */
 export type OrtModule = typeof Ort;
 
 /** How ONNX Runtime Web is found and set up. All optional. */

@@ -9,10 +9,11 @@ import {
   type ImageSignature,
   type ModelSource,
 } from './clip-encoders.js';
-import { badInput } from '../runtime/errors.js';
-import type { SearchHit } from './embedding-index.js';
-import { CLIP_DIMS, DEFAULT_MAX_IMAGE_SIDE, ENTE_CLIP_MIN_SCORE } from './clip-spec.js';
+import { badInput, closedError } from '../runtime/errors.js';
+import type { SearchHit, SearchOptions } from './embedding-index.js';
+import { CLIP_DIMS, CLIP_END_TOKEN, DEFAULT_MAX_IMAGE_SIDE, ENTE_CLIP_MIN_SCORE } from './clip-spec.js';
 import { decodeImage, type EncodedImage, type ImageDecoder } from './image-decode.js';
+import type { RgbaImage } from './clip.js';
 import {
   runIndexFiles,
   zeroTimings,
@@ -24,33 +25,42 @@ import {
 
 /** The embedding index of the core (`core.createIndex` / `core.loadIndex`), as search uses it. */
 export interface SearchIndex {
+  /** The embeddings' dimension (512 for CLIP). */
   readonly dims?: number;
+  /** Stores a normalised embedding under fileId. */
   upsert(fileId: number, embedding: Float32Array): unknown;
+  /** Removes fileId. */
   remove(fileId: number): unknown;
+  /** Files in the index. */
   readonly size: number;
+  /** Whether fileId is in the index. */
   has(fileId: number): boolean;
-  search(query: Float32Array, options?: { limit?: number; minScore?: number; quantized?: boolean }): SearchHit[];
-  save(key: Uint8Array): Uint8Array | Promise<Uint8Array>;
+  /** Best hits first. */
+  search(query: Float32Array, options?: SearchOptions): SearchHit[];
+  /** The index encrypted with a 32-byte key. */
+  save(key: Uint8Array): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>>;
+  /** Frees it. */
   dispose(): void;
 }
 
 /** The parts of the object `loadCore()` returns that search needs: tokenizer, preprocessing, index. */
 export interface SearchCore {
+  /** CLIP's input preparation (core.clip). */
   clip: {
-    tokenize(text: string): Int32Array;
+    /** Ente's search-box normalisation (trimmed, lowercased), then CLIP's BPE ids: the only place a query is normalised. */
+    tokenizeQuery(text: string): Int32Array;
+    /** RGBA pixels to the float image model's input, 3 x 256 x 256. */
     preprocess(rgba: Uint8Array, width: number, height: number): Float32Array;
     /** Bounds the longest side (antialiased); used before feeding the RGBA model large photos. */
-    downscale?(
-      rgba: Uint8Array,
-      width: number,
-      height: number,
-      maxSide: number,
-    ): { rgba: Uint8Array; width: number; height: number };
+    downscale?(rgba: Uint8Array, width: number, height: number, maxSide: number): RgbaImage;
   };
+  /** A new empty index of `dims` dimensions. */
   createIndex(dims: number): SearchIndex;
+  /** An index from saved bytes; throws on bad data. */
   loadIndex(bytes: Uint8Array, key: Uint8Array): SearchIndex | Promise<SearchIndex>;
 }
 
+/** Options of createSearch (and createSearchWorker): the models, ONNX Runtime, decoding. */
 export interface CreateSearchOptions extends EncoderOptions {
   /** Text model: name under `baseUrl`, URL, bytes or ModelFile. Default: Ente's quantised text model. */
   textModel?: ModelSource;
@@ -68,14 +78,25 @@ export interface CreateSearchOptions extends EncoderOptions {
   decodeImage?: ImageDecoder;
 }
 
+/** A decoded image's size in pixels. */
+export interface DecodedSize {
+  /** Width in pixels. */
+  width: number;
+  /** Height in pixels. */
+  height: number;
+}
+
 /** What indexFile did with one file. */
 export interface IndexedFile {
+  /** The file's normalised embedding (what a gallery uploads as its ML data). */
   embedding: Float32Array;
   /** The decoded size (browsers decode straight to `maxImageSide`). */
-  decoded: { width: number; height: number };
+  decoded: DecodedSize;
+  /** Milliseconds per step for this file. */
   timings: IndexTimings;
 }
 
+/** Options of query. */
 export interface QueryOptions {
   /** At most this many hits (default: every match). */
   limit?: number;
@@ -83,6 +104,7 @@ export interface QueryOptions {
   minScore?: number;
 }
 
+/** On-device CLIP search over a gallery (createSearch; createSearchWorker serves the same in a worker). */
 export interface Search {
   /** The pixel layout the image model takes, or null without an image model. */
   readonly imageSignature: ImageSignature | null;
@@ -90,9 +112,11 @@ export interface Search {
   readonly size: number;
   /** Adds or replaces a file's embedding (e.g. one imported from Ente's ML data). Normalised here. */
   add(fileId: number, embedding: Float32Array | readonly number[]): void;
+  /** Removes a file from the index. */
   remove(fileId: number): void;
   /** Embeds an image (RGBA, width*height*4 bytes) and indexes it; returns the normalised embedding. */
   indexImage(fileId: number, rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Float32Array>;
+  /** Embeds an image (RGBA, width*height*4 bytes) without indexing it; returns the normalised embedding. */
   embedImage(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Float32Array>;
   /** Whether a file is in the index. */
   has(fileId: number): boolean;
@@ -101,12 +125,12 @@ export interface Search {
   indexFile(fileId: number, image: EncodedImage): Promise<IndexedFile>;
   /** Indexes a whole library, resumably and with bounded memory: see docs/search.md. */
   indexFiles(files: IndexFiles, options?: IndexFilesOptions): Promise<IndexFilesResult>;
-  /** The normalised embedding of a search text (trimmed and lowercased, as Ente does). */
+  /** The normalised embedding of a search text (trimmed and lowercased, as Ente does: `core.clip.tokenizeQuery`). */
   embedText(text: string): Promise<Float32Array>;
   /** Files matching a text, best first. An empty query finds nothing. */
   query(text: string, options?: QueryOptions): Promise<SearchHit[]>;
   /** The index, compressed and encrypted with `key` (32 bytes). */
-  save(key: Uint8Array): Promise<Uint8Array>;
+  save(key: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
   /** Replaces the index with saved bytes; on any error the current index is kept. */
   load(bytes: Uint8Array, key: Uint8Array): Promise<void>;
   /** Frees the ONNX sessions and the index. */
@@ -148,6 +172,7 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
 
   /** Pixels to embedding, the time of each step kept (indexFile reports them). */
   const embedTimed = async (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, timings: IndexTimings) => {
+    open();
     if (!image) throw badInput('this search has no image model');
     checkRgba(rgba, width, height);
     let bytes = rgba instanceof Uint8Array ? rgba : new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length);
@@ -188,6 +213,7 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
   };
 
   const indexFile = async (fileId: number, encoded: EncodedImage): Promise<IndexedFile> => {
+    open();
     checkFileId(fileId);
     if (!image) throw badInput('this search has no image model');
     return inTurn(async () => {
@@ -203,17 +229,25 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
     });
   };
 
-  const embedText = (query: string) => {
-    if (typeof query !== 'string') throw badInput('query must be a string');
-    return text.embedTokens(core.clip.tokenize(query.trim().toLowerCase()));
+  let closed = false;
+  /** Throws CoreError CLOSED once dispose() was called. */
+  const open = () => {
+    if (closed) throw closedError('the search');
+  };
+
+  const embedText = async (query: string) => {
+    open();
+    return text.embedTokens(core.clip.tokenizeQuery(query));
   };
 
   return {
     imageSignature: image?.signature ?? null,
     get size() {
+      open();
       return index.size;
     },
     add(fileId, embedding) {
+      open();
       checkFileId(fileId);
       if (embedding.length !== CLIP_DIMS) throw badInput(`embedding must have ${CLIP_DIMS} values, got ${embedding.length}`);
       const v = l2Normalize(Float32Array.from(embedding));
@@ -221,9 +255,11 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       index.upsert(fileId, v);
     },
     remove(fileId) {
+      open();
       index.remove(checkFileId(fileId));
     },
     async indexImage(fileId, rgba, width, height) {
+      open();
       checkFileId(fileId);
       const v = await embedImage(rgba, width, height);
       index.upsert(fileId, v);
@@ -231,19 +267,22 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
     },
     embedImage,
     has(fileId) {
+      open();
       return index.has(checkFileId(fileId));
     },
     indexFile,
     async indexFiles(files, indexOptions = {}) {
+      open();
       if (!image) throw badInput('this search has no image model');
       return runIndexFiles(files, indexOptions, { has: (id) => index.has(id), indexFile, save: async (key) => index.save(key) });
     },
     embedText,
     async query(query, queryOptions = {}) {
-      if (typeof query !== 'string') throw badInput('query must be a string');
-      const q = query.trim();
-      if (q === '' || index.size === 0) return [];
-      const v = await embedText(q);
+      open();
+      const ids = core.clip.tokenizeQuery(query); // the one normalisation (and type check) of the text
+      // No words (an empty or blank text: [start, end, 0...]) or no files: nothing matches.
+      if (ids[1] === CLIP_END_TOKEN || index.size === 0) return [];
+      const v = await text.embedTokens(ids);
       // A zero embedding has no direction (the index refuses it): nothing matches.
       if (v.every((x) => x === 0)) return [];
       return index.search(v, {
@@ -253,9 +292,11 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       });
     },
     async save(key) {
+      open();
       return index.save(key);
     },
     async load(bytes, key) {
+      open();
       const loaded = await core.loadIndex(bytes, key); // throws before touching the live index
       if (loaded.dims !== undefined && loaded.dims !== CLIP_DIMS) {
         loaded.dispose();
@@ -265,7 +306,10 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       index = loaded;
       old.dispose();
     },
+    // Idempotent; every call after it rejects with CoreError CLOSED.
     async dispose() {
+      if (closed) return;
+      closed = true;
       index.dispose();
       await Promise.all([text.release(), image?.release()]);
     },

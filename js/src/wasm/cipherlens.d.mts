@@ -86,6 +86,7 @@ export interface CryptoModule {
   readonly STATUS_TRUNCATED: number;
   readonly STATUS_BAD_INPUT: number;
   readonly STATUS_OUT_OF_MEMORY: number;
+  readonly STATUS_CLOSED: number;
 
   init(): number;
   lastErrorMessage(): string;
@@ -137,7 +138,7 @@ export interface CryptoModule {
     adlen: number,
     nonce: number,
     key: number,
-  ): number;
+  ): /** status: TRUNCATED below the tag's 16 bytes, AUTH_FAILED on a bad tag */ number;
   aeadXChacha20Poly1305IetfEncrypt(
     c: number,
     m: number,
@@ -155,7 +156,7 @@ export interface CryptoModule {
     adlen: number,
     nonce: number,
     key: number,
-  ): number;
+  ): /** status, as aeadChacha20Poly1305IetfDecrypt */ number;
 
   /** Hooks for the tests and benchmarks, not part of the API (wasm/crypto/bindings/testing_bind.cpp). */
   Testing: WasmTesting;

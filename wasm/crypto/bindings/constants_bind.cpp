@@ -31,4 +31,5 @@ EMSCRIPTEN_BINDINGS(cipherlens_constants) {
   constant("STATUS_TRUNCATED", int(cl::kTruncated));
   constant("STATUS_BAD_INPUT", int(cl::kBadInput));
   constant("STATUS_OUT_OF_MEMORY", int(cl::kOutOfMemory));
+  constant("STATUS_CLOSED", int(cl::kClosed));
 }

@@ -7,11 +7,21 @@
 #include "encoding.hpp"
 #include "mnemonic.hpp"
 #include "ptr.hpp"
+#include "status.hpp"
 
 using namespace emscripten;
 using clb::P;
 
 namespace {
+// An AEAD decryption's outcome as a status: too short for its tag is TRUNCATED (checked here, the
+// one place: TypeScript only sizes the output), a failed tag AUTH_FAILED.
+int aead_status(size_t clen, int rc) {
+  if (clen < crypto_aead_chacha20poly1305_ietf_ABYTES)
+    return int(cl::fail(cl::kTruncated, "ciphertext is shorter than its 16-byte tag"));
+  return rc == 0 ? int(cl::kOk)
+                 : int(cl::fail(cl::kAuthFailed, "AEAD ciphertext failed authentication"));
+}
+
 // Text results (base64 of keys, recovery phrases) are written to caller buffers that JS zeroes.
 int b64_encode(uintptr_t out, uintptr_t bin, size_t len, int variant) {
   cl::b64_encode(reinterpret_cast<char*>(out), P(bin), len, static_cast<cl::B64>(variant));
@@ -88,8 +98,9 @@ EMSCRIPTEN_BINDINGS(cipherlens_encoding) {
   function(
       "aeadChacha20Poly1305IetfDecrypt", +[](uintptr_t m, uintptr_t c, size_t clen, uintptr_t ad,
                                              size_t adlen, uintptr_t nonce, uintptr_t key) {
-        return crypto_aead_chacha20poly1305_ietf_decrypt(P(m), nullptr, nullptr, P(c), clen, P(ad),
-                                                         adlen, P(nonce), P(key));
+        return aead_status(
+            clen, crypto_aead_chacha20poly1305_ietf_decrypt(P(m), nullptr, nullptr, P(c), clen,
+                                                            P(ad), adlen, P(nonce), P(key)));
       });
   function(
       "aeadXChacha20Poly1305IetfEncrypt", +[](uintptr_t c, uintptr_t m, size_t mlen, uintptr_t ad,
@@ -100,7 +111,8 @@ EMSCRIPTEN_BINDINGS(cipherlens_encoding) {
   function(
       "aeadXChacha20Poly1305IetfDecrypt", +[](uintptr_t m, uintptr_t c, size_t clen, uintptr_t ad,
                                               size_t adlen, uintptr_t nonce, uintptr_t key) {
-        return crypto_aead_xchacha20poly1305_ietf_decrypt(P(m), nullptr, nullptr, P(c), clen, P(ad),
-                                                          adlen, P(nonce), P(key));
+        return aead_status(
+            clen, crypto_aead_xchacha20poly1305_ietf_decrypt(P(m), nullptr, nullptr, P(c), clen,
+                                                             P(ad), adlen, P(nonce), P(key)));
       });
 }

@@ -6,15 +6,8 @@ import type { CoreFlavor, LoadOptions } from '../runtime/loader.js';
 import { CoreError, badInput, requireBytes } from '../runtime/errors.js';
 import type { StreamDecryptor, StreamEncryptor } from '../crypto/stream.js';
 import { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from '../crypto/sizes.js';
-import {
-  MAX_SESSIONS_PER_WORKER,
-  withTransfer,
-  zeroBytes,
-  type HostApi,
-  type SessionKind,
-  type StepResult,
-} from '../remote/protocol.js';
-import { CORE_ROUTES, describe, functionAt, routeOf } from '../remote/routes.js';
+import { MAX_SESSIONS_PER_WORKER, withTransfer, zeroBytes, type HostApi, type SessionKind, type StepResult } from './protocol.js';
+import { CORE_ROUTES, describe, functionAt, routeOf } from './routes.js';
 
 interface Session {
   kind: SessionKind;
