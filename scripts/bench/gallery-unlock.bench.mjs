@@ -4,4 +4,6 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const script = fileURLToPath(new URL('gallery-unlock.mjs', import.meta.url));
-process.stdout.write(execFileSync(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 }).toString());
+process.stdout.write(
+  execFileSync(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 }).toString(),
+);

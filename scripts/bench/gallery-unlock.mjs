@@ -31,7 +31,8 @@ const shown = (p) =>
     SLOW,
   );
 const rows = [];
-const row = (what, ms, note) => rows.push(`| ${what} | ${(median(ms) / 1000).toFixed(2)} s | ${ms.map((m) => (m / 1000).toFixed(2)).join(', ')} | ${note} |`);
+const row = (what, ms, note) =>
+  rows.push(`| ${what} | ${(median(ms) / 1000).toFixed(2)} s | ${ms.map((m) => (m / 1000).toFixed(2)).join(', ')} | ${note} |`);
 try {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -68,9 +69,17 @@ try {
       await tab.close();
     }
   }
-  row('reload (the tab\'s kept session reopened)', reload, 'no Argon2, no SRP: AES-GCM open, sealed token opened, `GET /users/me`');
-  row('new tab: Unlock (this device\'s key)', unlock, 'Argon2id 64 MiB × 2 passes, master and secret key unwrapped, the same session');
-  row('new tab: Log in in full', full, 'Argon2id 256 MiB × 16 passes (the account\'s), SRP (4096-bit) with the server');
+  row(
+    "reload (the tab's kept session reopened)",
+    reload,
+    'no Argon2, no SRP: AES-GCM open, sealed token opened, `GET /users/me`',
+  );
+  row(
+    "new tab: Unlock (this device's key)",
+    unlock,
+    'Argon2id 64 MiB × 2 passes, master and secret key unwrapped, the same session',
+  );
+  row('new tab: Log in in full', full, "Argon2id 256 MiB × 16 passes (the account's), SRP (4096-bit) with the server");
   await context.close();
 } finally {
   await browser.close();
