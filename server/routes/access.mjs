@@ -7,48 +7,48 @@ const ACCESS_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 
 export function makeAccess({ store, auth }) {
   /** 'owner' | 'sharee' | undefined for `user` on `collection`. */
-  const roleOf = (user, collection) => {
+  const roleOf = async (user, collection) => {
     if (collection.ownerID === user.id) return 'owner';
-    return store.sharees(collection.id).some((s) => s.id === user.id) ? 'sharee' : undefined;
+    return (await store.sharees(collection.id)).some((s) => s.id === user.id) ? 'sharee' : undefined;
   };
 
   /** Whether `user` may read `file` (a record or undefined): owner or sharee of its collection. */
-  const mayRead = (user, file) => {
-    const collection = file && store.collection(file.collectionID);
-    return Boolean(collection && roleOf(user, collection));
+  const mayRead = async (user, file) => {
+    const collection = file && (await store.collection(file.collectionID));
+    return Boolean(collection && (await roleOf(user, collection)));
   };
 
   return {
     roleOf,
     mayRead,
     /** A collection the signed-in user may read (with their role), or 404. */
-    readableCollection(user, idText) {
-      const collection = store.collection(parseId(idText));
-      const role = collection && roleOf(user, collection);
+    async readableCollection(user, idText) {
+      const collection = await store.collection(parseId(idText));
+      const role = collection && (await roleOf(user, collection));
       if (!role) throw notFound('no such collection');
       return { collection, role };
     },
-    ownedCollection(user, idText) {
-      const { collection, role } = this.readableCollection(user, idText);
+    async ownedCollection(user, idText) {
+      const { collection, role } = await this.readableCollection(user, idText);
       if (role !== 'owner') throw forbidden('only the owner may do that');
       return collection;
     },
     /** A file the signed-in user may read, or 404. */
-    readableFile(user, idText) {
-      const file = store.file(parseId(idText));
-      if (!mayRead(user, file)) throw notFound('no such file');
+    async readableFile(user, idText) {
+      const file = await store.file(parseId(idText));
+      if (!(await mayRead(user, file))) throw notFound('no such file');
       return file;
     },
     /** The collection a request's X-Auth-Access-Token opens, or 401. */
-    publicCollection(req) {
+    async publicCollection(req) {
       const token = req.headers['x-auth-access-token'];
-      const collection = typeof token === 'string' && ACCESS_TOKEN.test(token) && store.collectionByPublicToken(token);
+      const collection = typeof token === 'string' && ACCESS_TOKEN.test(token) && (await store.collectionByPublicToken(token));
       if (!collection) throw unauthorized('unknown or revoked access token');
       return collection;
     },
     /** A file of the public link's collection, or 404. */
-    publicFile(collection, idText) {
-      const file = store.file(parseId(idText));
+    async publicFile(collection, idText) {
+      const file = await store.file(parseId(idText));
       if (!file || file.collectionID !== collection.id) throw notFound('no such file');
       return file;
     },

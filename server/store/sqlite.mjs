@@ -1,106 +1,78 @@
 // The metadata store (metadata.mjs) over SQLite through better-sqlite3: one file in the data
-// directory, WAL journal, foreign keys on, schema migrated by version (PRAGMA user_version).
+// directory, WAL journal, synchronous=FULL, foreign keys on, schema migrated by version
+// (PRAGMA user_version) from migrations.mjs. better-sqlite3 is synchronous; the adapter below
+// gives sql.mjs the async shape it shares with PostgreSQL, and runs one transaction at a time
+// on the one connection (a statement from another request waits until it ends).
 import Database from 'better-sqlite3';
-import { ObjectClaimed } from './metadata.mjs';
+import { MIGRATIONS, migrationSql } from './migrations.mjs';
+import { sqlMetadataStore } from './sql.mjs';
 
-// Each entry moves the schema from version i to i + 1; never edit one that has shipped.
-const MIGRATIONS = [
-  `CREATE TABLE users (
-     id INTEGER PRIMARY KEY,
-     email TEXT NOT NULL UNIQUE,
-     key_attributes TEXT NOT NULL,
-     srp_user_id TEXT NOT NULL UNIQUE,
-     srp_salt TEXT NOT NULL,
-     srp_verifier TEXT NOT NULL,
-     creation_time INTEGER NOT NULL);
-   CREATE TABLE tokens (
-     hash BLOB PRIMARY KEY,
-     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-     expires_at INTEGER NOT NULL);
-   CREATE INDEX tokens_user ON tokens(user_id);
-   CREATE TABLE auth_failures (
-     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-     at INTEGER NOT NULL);
-   CREATE INDEX auth_failures_user ON auth_failures(user_id, at);
-   CREATE TABLE collections (
-     id INTEGER PRIMARY KEY,
-     owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-     encrypted_key TEXT NOT NULL,
-     key_decryption_nonce TEXT NOT NULL,
-     encrypted_name TEXT NOT NULL,
-     name_decryption_nonce TEXT NOT NULL,
-     public_token TEXT UNIQUE,
-     updation_time INTEGER NOT NULL);
-   CREATE INDEX collections_owner ON collections(owner_id);
-   CREATE TABLE shares (
-     collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
-     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-     encrypted_key TEXT NOT NULL,
-     PRIMARY KEY (collection_id, user_id));
-   CREATE INDEX shares_user ON shares(user_id);
-   CREATE TABLE objects (
-     object_key TEXT PRIMARY KEY,
-     owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-     size INTEGER NOT NULL,
-     file_id INTEGER REFERENCES files(id) ON DELETE SET NULL,
-     creation_time INTEGER NOT NULL);
-   CREATE TABLE files (
-     id INTEGER PRIMARY KEY,
-     collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
-     owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-     encrypted_key TEXT NOT NULL,
-     key_decryption_nonce TEXT NOT NULL,
-     file_object TEXT NOT NULL UNIQUE REFERENCES objects(object_key),
-     file_header TEXT NOT NULL,
-     thumb_object TEXT NOT NULL UNIQUE REFERENCES objects(object_key),
-     thumb_header TEXT NOT NULL,
-     metadata_data TEXT NOT NULL,
-     metadata_header TEXT NOT NULL,
-     updation_time INTEGER NOT NULL);
-   CREATE INDEX files_collection ON files(collection_id);
-   CREATE TABLE ml_data (
-     file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
-     encrypted_data TEXT NOT NULL,
-     decryption_header TEXT NOT NULL,
-     updation_time INTEGER NOT NULL);`,
-];
+export { SCHEMA_VERSION } from './migrations.mjs';
 
-export const SCHEMA_VERSION = MIGRATIONS.length;
-
-const userRow = (r) =>
-  r && {
-    id: r.id,
-    email: r.email,
-    keyAttributes: JSON.parse(r.key_attributes),
-    srpUserID: r.srp_user_id,
-    srpSalt: r.srp_salt,
-    srpVerifier: r.srp_verifier,
+function sqliteAdapter(db) {
+  const statements = new Map();
+  const prepare = (sql) => {
+    let s = statements.get(sql);
+    if (!s) statements.set(sql, (s = db.prepare(sql)));
+    return s;
   };
-const collectionRow = (r) =>
-  r && {
-    id: r.id,
-    ownerID: r.owner_id,
-    ownerEmail: r.owner_email,
-    encryptedKey: r.encrypted_key,
-    keyDecryptionNonce: r.key_decryption_nonce,
-    encryptedName: r.encrypted_name,
-    nameDecryptionNonce: r.name_decryption_nonce,
-    publicToken: r.public_token,
-    updationTime: r.updation_time,
-    sharedKey: r.shared_key,
+  const exec = {
+    get: (sql, params = []) => prepare(sql).get(...params),
+    all: (sql, params = []) => prepare(sql).all(...params),
+    run: (sql, params = []) => {
+      const s = prepare(sql);
+      if (s.reader) {
+        const rows = s.all(...params);
+        return { changes: rows.length, rows };
+      }
+      return { changes: s.run(...params).changes, rows: [] };
+    },
   };
-const fileRow = (r) =>
-  r && {
-    id: r.id,
-    collectionID: r.collection_id,
-    ownerID: r.owner_id,
-    encryptedKey: r.encrypted_key,
-    keyDecryptionNonce: r.key_decryption_nonce,
-    file: { objectKey: r.file_object, decryptionHeader: r.file_header, size: r.file_size },
-    thumbnail: { objectKey: r.thumb_object, decryptionHeader: r.thumb_header, size: r.thumb_size },
-    metadata: { encryptedData: r.metadata_data, decryptionHeader: r.metadata_header },
-    updationTime: r.updation_time,
+  let running; // the transaction in progress, if any
+  const idle = async () => {
+    while (running) await running.catch(() => {});
   };
+  const outside = (name) => async (sql, params) => {
+    if (running) await idle();
+    return exec[name](sql, params);
+  };
+  return {
+    dialect: 'sqlite',
+    forUpdate: '', // a write transaction (BEGIN IMMEDIATE) already excludes every other writer
+    get: outside('get'),
+    all: outside('all'),
+    run: outside('run'),
+    async tx(fn) {
+      await idle();
+      const inside = {
+        get: async (...a) => exec.get(...a),
+        all: async (...a) => exec.all(...a),
+        run: async (...a) => exec.run(...a),
+      };
+      db.exec('BEGIN IMMEDIATE');
+      const work = (async () => {
+        try {
+          const result = await fn(inside);
+          db.exec('COMMIT');
+          return result;
+        } catch (e) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw e;
+        }
+      })();
+      running = work;
+      try {
+        return await work;
+      } finally {
+        if (running === work) running = undefined;
+      }
+    },
+    isUniqueViolation: (e) => e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY',
+    integrityCheck: async () => db.pragma('integrity_check', { simple: true }),
+    ping: async () => db.prepare('SELECT 1').get(),
+    close: async () => db.close(),
+  };
+}
 
 /** Opens (creating and migrating) the database at `file`. */
 export function openSqliteStore(file) {
@@ -108,169 +80,9 @@ export function openSqliteStore(file) {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
   migrate(db);
-  const q = (sql) => db.prepare(sql);
-
-  const s = {
-    insertUser: q(`INSERT INTO users (email, key_attributes, srp_user_id, srp_salt, srp_verifier, creation_time)
-                   VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
-    userById: q('SELECT * FROM users WHERE id = ?'),
-    userByEmail: q('SELECT * FROM users WHERE email = ?'),
-    userBySrp: q('SELECT * FROM users WHERE srp_user_id = ?'),
-    replaceLogin: q('UPDATE users SET key_attributes = ?, srp_user_id = ?, srp_salt = ?, srp_verifier = ? WHERE id = ?'),
-    addToken: q('INSERT INTO tokens (hash, user_id, expires_at) VALUES (?, ?, ?)'),
-    tokenUser: q('SELECT user_id FROM tokens WHERE hash = ? AND expires_at > ?'),
-    deleteToken: q('DELETE FROM tokens WHERE hash = ?'),
-    deleteUserTokens: q('DELETE FROM tokens WHERE user_id = ?'),
-    deleteExpiredTokens: q('DELETE FROM tokens WHERE expires_at <= ?'),
-    addFailure: q('INSERT INTO auth_failures (user_id, at) VALUES (?, ?)'),
-    failuresSince: q('SELECT count(*) AS count, min(at) AS oldest FROM auth_failures WHERE user_id = ? AND at > ?'),
-    pruneFailures: q('DELETE FROM auth_failures WHERE at <= ?'),
-    insertCollection: q(`INSERT INTO collections (owner_id, encrypted_key, key_decryption_nonce, encrypted_name,
-                         name_decryption_nonce, updation_time) VALUES (?, ?, ?, ?, ?, ?)`),
-    collection: q('SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id WHERE c.id = ?'),
-    collectionsOf: q(`SELECT c.*, u.email AS owner_email, NULL AS shared_key FROM collections c
-                        JOIN users u ON u.id = c.owner_id WHERE c.owner_id = @user
-                      UNION ALL
-                      SELECT c.*, u.email AS owner_email, s.encrypted_key AS shared_key FROM collections c
-                        JOIN users u ON u.id = c.owner_id JOIN shares s ON s.collection_id = c.id WHERE s.user_id = @user
-                      ORDER BY id`),
-    sharees: q(`SELECT u.id, u.email, s.encrypted_key FROM shares s JOIN users u ON u.id = s.user_id
-                WHERE s.collection_id = ? ORDER BY u.id`),
-    upsertShare: q(`INSERT INTO shares (collection_id, user_id, encrypted_key) VALUES (?, ?, ?)
-                    ON CONFLICT (collection_id, user_id) DO UPDATE SET encrypted_key = excluded.encrypted_key`),
-    deleteShare: q('DELETE FROM shares WHERE collection_id = ? AND user_id = ?'),
-    touchCollection: q('UPDATE collections SET updation_time = ? WHERE id = ?'),
-    setPublicToken: q('UPDATE collections SET public_token = ?, updation_time = ? WHERE id = ?'),
-    byPublicToken: q(
-      'SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id WHERE c.public_token = ?',
-    ),
-    insertObject: q('INSERT INTO objects (object_key, owner_id, size, creation_time) VALUES (?, ?, ?, ?)'),
-    object: q('SELECT * FROM objects WHERE object_key = ?'),
-    claimObject: q('UPDATE objects SET file_id = ? WHERE object_key = ? AND file_id IS NULL'),
-    staleObjects: q(`SELECT object_key FROM objects WHERE file_id IS NULL AND creation_time < ?
-                     AND object_key NOT IN (SELECT file_object FROM files UNION SELECT thumb_object FROM files)`),
-    deleteObject: q('DELETE FROM objects WHERE object_key = ? AND file_id IS NULL'),
-    insertFile: q(`INSERT INTO files (collection_id, owner_id, encrypted_key, key_decryption_nonce, file_object,
-                   file_header, thumb_object, thumb_header, metadata_data, metadata_header, updation_time)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    file: q(`SELECT f.*, fo.size AS file_size, tho.size AS thumb_size FROM files f
-             JOIN objects fo ON fo.object_key = f.file_object JOIN objects tho ON tho.object_key = f.thumb_object
-             WHERE f.id = ?`),
-    filesIn: q(`SELECT f.*, fo.size AS file_size, tho.size AS thumb_size FROM files f
-                JOIN objects fo ON fo.object_key = f.file_object JOIN objects tho ON tho.object_key = f.thumb_object
-                WHERE f.collection_id = ? ORDER BY f.id`),
-    upsertMl: q(`INSERT INTO ml_data (file_id, encrypted_data, decryption_header, updation_time) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (file_id) DO UPDATE SET encrypted_data = excluded.encrypted_data,
-                 decryption_header = excluded.decryption_header, updation_time = excluded.updation_time`),
-    mlOf: q('SELECT file_id, encrypted_data, decryption_header FROM ml_data WHERE file_id = ?'),
-  };
-
-  const createFile = db.transaction((r, now) => {
-    const { lastInsertRowid } = s.insertFile.run(
-      r.collectionID,
-      r.ownerID,
-      r.encryptedKey,
-      r.keyDecryptionNonce,
-      r.file.objectKey,
-      r.file.decryptionHeader,
-      r.thumbnail.objectKey,
-      r.thumbnail.decryptionHeader,
-      r.metadata.encryptedData,
-      r.metadata.decryptionHeader,
-      now,
-    );
-    const id = Number(lastInsertRowid);
-    for (const key of [r.file.objectKey, r.thumbnail.objectKey]) {
-      if (s.claimObject.run(id, key).changes !== 1) throw new ObjectClaimed();
-    }
-    s.touchCollection.run(now, r.collectionID);
-    return { id, updationTime: now };
-  });
-
-  return {
-    createUser({ email, keyAttributes, srpUserID, srpSalt, srpVerifier, now }) {
-      const info = s.insertUser.run(email, JSON.stringify(keyAttributes), srpUserID, srpSalt, srpVerifier, now);
-      return info.changes === 1 ? Number(info.lastInsertRowid) : null;
-    },
-    userById: (id) => userRow(s.userById.get(id)),
-    userByEmail: (email) => userRow(s.userByEmail.get(email)),
-    userBySrpUserID: (srpUserID) => userRow(s.userBySrp.get(srpUserID)),
-    replaceLogin(userId, { keyAttributes, srpUserID, srpSalt, srpVerifier }) {
-      s.replaceLogin.run(JSON.stringify(keyAttributes), srpUserID, srpSalt, srpVerifier, userId);
-    },
-
-    addToken: (hash, userId, expiresAt) => {
-      s.addToken.run(hash, userId, expiresAt);
-    },
-    tokenUserId: (hash, now) => s.tokenUser.get(hash, now)?.user_id,
-    deleteToken: (hash) => {
-      s.deleteToken.run(hash);
-    },
-    deleteUserTokens: (userId) => {
-      s.deleteUserTokens.run(userId);
-    },
-
-    addAuthFailure: (userId, at) => {
-      s.addFailure.run(userId, at);
-    },
-    authFailuresSince: (userId, since) => s.failuresSince.get(userId, since),
-
-    createCollection({ ownerID, encryptedKey, keyDecryptionNonce, encryptedName, nameDecryptionNonce, now }) {
-      return Number(
-        s.insertCollection.run(ownerID, encryptedKey, keyDecryptionNonce, encryptedName, nameDecryptionNonce, now)
-          .lastInsertRowid,
-      );
-    },
-    collection: (id) => collectionRow(s.collection.get(id)),
-    collectionsOf: (userId) => s.collectionsOf.all({ user: userId }).map(collectionRow),
-    sharees: (collectionId) =>
-      s.sharees.all(collectionId).map((r) => ({ id: r.id, email: r.email, encryptedKey: r.encrypted_key })),
-    setShare: db.transaction((collectionId, userId, encryptedKey, now) => {
-      s.upsertShare.run(collectionId, userId, encryptedKey);
-      s.touchCollection.run(now, collectionId);
-    }),
-    removeShare: db.transaction((collectionId, userId, now) => {
-      s.deleteShare.run(collectionId, userId);
-      s.touchCollection.run(now, collectionId);
-    }),
-    setPublicToken: (collectionId, token, now) => {
-      s.setPublicToken.run(token, now, collectionId);
-    },
-    collectionByPublicToken: (token) => collectionRow(s.byPublicToken.get(token)),
-
-    createObject: (objectKey, ownerId, size, now) => {
-      s.insertObject.run(objectKey, ownerId, size, now);
-    },
-    object(objectKey) {
-      const r = s.object.get(objectKey);
-      return r && { objectKey: r.object_key, ownerId: r.owner_id, size: r.size, fileId: r.file_id };
-    },
-    createFile,
-    unclaimedObjectsBefore: (time) => s.staleObjects.all(time).map((r) => r.object_key),
-    deleteUnclaimedObject: (objectKey) => {
-      s.deleteObject.run(objectKey);
-    },
-    file: (id) => fileRow(s.file.get(id)),
-    filesIn: (collectionId) => s.filesIn.all(collectionId).map(fileRow),
-
-    setMlData: (fileId, encryptedData, decryptionHeader, now) => {
-      s.upsertMl.run(fileId, encryptedData, decryptionHeader, now);
-    },
-    mlDataOf: (fileIds) =>
-      fileIds
-        .map((id) => s.mlOf.get(id))
-        .filter(Boolean)
-        .map((r) => ({ fileID: r.file_id, encryptedData: r.encrypted_data, decryptionHeader: r.decryption_header })),
-
-    /** Drops expired tokens and old failure records (called now and then). */
-    prune(now, failureWindowMs) {
-      s.deleteExpiredTokens.run(now);
-      s.pruneFailures.run(now - failureWindowMs);
-    },
-    integrityCheck: () => db.pragma('integrity_check', { simple: true }),
-    close: () => db.close(),
-  };
+  return sqlMetadataStore(sqliteAdapter(db));
 }
 
 function migrate(db) {
@@ -278,7 +90,7 @@ function migrate(db) {
   if (version > MIGRATIONS.length) throw new Error(`database schema ${version} is newer than this server (${MIGRATIONS.length})`);
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
+      db.exec(migrationSql(v, 'sqlite'));
       db.pragma(`user_version = ${v + 1}`);
     })();
   }
