@@ -170,12 +170,19 @@ async function uploadOne(
     return { file: uploaded, thumbnail: described.thumbnail, placeholder: described.placeholder };
   } catch (e) {
     if (library !== live.library) return undefined;
-    const tooLarge = isStatus(e, 413);
+    // 413 too_large: over the server's object size; quota_exceeded (also 413): the account is full.
+    const tooLarge = isStatus(e, 413) && e.code !== 'quota_exceeded';
     const offline = e instanceof TypeError; // fetch's own failure: no answer at all
     const id = report(ctx, {
       name: file.name,
       outcome: tooLarge ? 'too-large' : 'failed',
-      message: tooLarge ? REFUSALS['too-large'] : offline ? 'The connection to the server failed.' : messageOf(e),
+      message: tooLarge
+        ? REFUSALS['too-large']
+        : offline
+          ? 'The connection to the server failed.'
+          : isStatus(e, 413)
+            ? 'Your storage is full.'
+            : messageOf(e),
     });
     if (!tooLarge) retained.set(id, { file, album: target });
     return undefined;
