@@ -3,31 +3,21 @@
 // it, share the album. axe-core (served to the page as a file of its own origin: the strict CSP
 // allows no injected script) audits every screen and dialog in light and dark mode: no serious
 // or critical violation. Text follows the browser's font size.
-import { test, after } from 'node:test';
+import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { loadCryptoCore } from '../../js/dist/crypto.js';
 import * as client from '../../build/client/index.mjs';
 import { screenshot } from './server.mjs';
 import { colourPhoto } from './assets.mjs';
-import { gallerySuite, openDevice, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
+import { gallerySuite, openDevice, SLOW, thumbnailsShown, scenario } from './gallery-helpers.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const A = { email: 'kim@example.com', password: 'keyboard only please' };
 const B = { email: 'lee@example.com', password: 'the other account' };
 const env = gallerySuite('a11y');
 
-const steps = { failed: false };
-const step = (name, fn) =>
-  test(name, { timeout: 300_000 }, async (t) => {
-    if (steps.failed) return t.skip('an earlier step failed');
-    try {
-      await fn();
-    } catch (e) {
-      steps.failed = true;
-      throw e;
-    }
-  });
+const step = scenario({ timeout: 300_000 });
 
 let page;
 let context;

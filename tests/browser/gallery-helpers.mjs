@@ -1,6 +1,6 @@
 // What the gallery's browser suites share: a device (a browser context whose pages fail the suite
 // on any CSP violation), and the steps people take in the app, by its elements' ids.
-import { before, after } from 'node:test';
+import { before, after, test } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,3 +126,21 @@ export const searchReady = (page) =>
     null,
     SLOW,
   );
+
+/**
+ * A scenario of steps: `step(name, fn)` is a test that is skipped once a step before it failed
+ * (each step builds on the ones before). `timeout` per step.
+ */
+export function scenario({ timeout = 300_000 } = {}) {
+  let failed = false;
+  return (name, fn) =>
+    test(name, { timeout }, async (t) => {
+      if (failed) return t.skip('an earlier step failed');
+      try {
+        await fn();
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    });
+}

@@ -4,7 +4,7 @@
 // browser, unlock with the password through this device's key (one Argon2 at interactive limits)
 // or a full log-in; the app locks after the idle time; a session ended elsewhere (the account
 // recovered on another device) shows the dialog and returns to log-in with nothing kept.
-import { test, after } from 'node:test';
+import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,25 +13,14 @@ import { loadCryptoCore } from '../../js/dist/crypto.js';
 import * as client from '../../build/client/index.mjs';
 import { launchPersistent } from '../../scripts/chromium.mjs';
 import { screenshot } from './server.mjs';
-import { gallerySuite, signUp, SLOW, watchContext, watchPage } from './gallery-helpers.mjs';
+import { gallerySuite, signUp, SLOW, watchContext, watchPage, scenario } from './gallery-helpers.mjs';
 
 const A = { email: 'sam@example.com', password: 'long enough password' };
 const env = gallerySuite('sessions');
 const profile = mkdtempSync(join(tmpdir(), 'gallery-profile-'));
 after(() => rmSync(profile, { recursive: true, force: true }));
 
-const steps = { failed: false };
-/** One step of the scenario; skipped once one before failed. */
-const step = (name, fn) =>
-  test(name, { timeout: 240_000 }, async (t) => {
-    if (steps.failed) return t.skip('an earlier step failed');
-    try {
-      await fn();
-    } catch (e) {
-      steps.failed = true;
-      throw e;
-    }
-  });
+const step = scenario({ timeout: 240_000 });
 
 let browser; // the persistent context (one browser profile)
 let page;

@@ -6,11 +6,10 @@
 // off mid-upload: closing the tab warns first, the reloaded page lists it, a different file of the
 // same name and size does not resume it, and the same file resumes from the server's offset,
 // sending only what the server lacked.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { screenshot } from './server.mjs';
 import { colourPhoto, heicPhoto, noisePhoto, transparentPng } from './assets.mjs';
-import { gallerySuite, openDevice, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
+import { gallerySuite, openDevice, signUp, SLOW, thumbnailsShown, scenario } from './gallery-helpers.mjs';
 
 const MiB = 1024 * 1024;
 const PIECE = 4 * MiB + 17;
@@ -18,17 +17,7 @@ const PIECE = 4 * MiB + 17;
 const env = gallerySuite('upload-report', { maxObjectBytes: 12 * MiB });
 const A = { email: 'uma@example.com', password: 'uploads never lost' };
 
-const steps = { failed: false };
-const step = (name, fn) =>
-  test(name, { timeout: 300_000 }, async (t) => {
-    if (steps.failed) return t.skip('an earlier step failed');
-    try {
-      await fn();
-    } catch (e) {
-      steps.failed = true;
-      throw e;
-    }
-  });
+const step = scenario({ timeout: 300_000 });
 
 let page;
 let context;

@@ -78,6 +78,9 @@ class StreamEncryptor {
   const uint8_t* output() const { return out_.data(); }
 
  private:
+  // The buffers checked, `init_state` run (false: a bad header), the encryptor ready.
+  template <typename InitState>
+  Status start(InitState init_state);
   Status push(unsigned char tag, size_t* clen);
   crypto_secretstream_xchacha20poly1305_state state_;
   SecretBuffer in_, out_;
