@@ -10,7 +10,7 @@ import { loadCryptoCore } from '../../js/dist/crypto.js';
 import * as client from '../../build/client/index.mjs';
 import { screenshot } from './server.mjs';
 import { colourPhoto } from './assets.mjs';
-import { gallerySuite, openDevice, SLOW, thumbnailsShown, scenario } from './gallery-helpers.mjs';
+import { gallerySuite, openDevice, SLOW, thumbnailsShown, scenario, searchReady } from './gallery-helpers.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const A = { email: 'kim@example.com', password: 'keyboard only please' };
@@ -96,8 +96,17 @@ step('keyboard only: sign up', async () => {
 });
 
 step('keyboard only: upload a photo and open it', async () => {
+  await searchReady(page); // the page settled (search loaded its models and index)
   await tabTo('#add-button');
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser').catch(async (e) => {
+      throw new Error(
+        `no file chooser; the focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`,
+        { cause: e },
+      );
+    }),
+    page.keyboard.press('Enter'),
+  ]);
   await chooser.setFiles([{ name: 'teal.jpg', mimeType: 'image/jpeg', buffer: colourPhoto('teal') }]);
   await thumbnailsShown(page, 1);
   await page.waitForSelector('#upload-report li[data-outcome="done"]', SLOW);
