@@ -10,6 +10,7 @@ import { forgetTab, keepTab, keptTab } from '../session/tab.js';
 import { initialState } from '../state.js';
 import { busy, progress, showError } from './feedback.js';
 import { openGallery } from './gallery.js';
+import { forgetUploads } from './upload.js';
 
 /** Marks in the page's performance timeline (the browser tests and the bench read them). */
 const mark = (name: string) => performance.mark(`cipherlens:${name}`);
@@ -100,6 +101,7 @@ export function closeLive(ctx: Ctx) {
   live.search?.close();
   live.library?.close();
   live.thumbnails?.clear();
+  forgetUploads();
   const viewer = ctx.store.get().viewer;
   if (viewer?.imageUrl) URL.revokeObjectURL(viewer.imageUrl);
   ctx.store.set({ ...initialState(), screen: ctx.store.get().screen, theme: ctx.store.get().theme });

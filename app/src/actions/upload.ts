@@ -202,6 +202,12 @@ export function dismissReport(ctx: Ctx) {
   ctx.store.set({ uploadReport: [] });
 }
 
+/** The account closed (lock, log out, an ended session): its failed files are let go. */
+export function forgetUploads() {
+  retained.clear();
+  begunHere.clear();
+}
+
 /** The unfinished uploads kept from before (shown above the grid, to resume or forget). */
 export async function showUnfinished(ctx: Ctx) {
   const library = ctx.live.library;
