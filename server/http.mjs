@@ -82,7 +82,7 @@ export function sendError(res, failure) {
  * Reads a request body of at most `limit` bytes. A declared Content-Length over the limit is
  * refused before reading; a chunked body is counted as it arrives and refused at the limit
  * (the rest is never held in memory). With `idleMs`, a body that stops arriving for that long
- * is dropped (the connection is closed: a stalled client holds nothing); `onData` hears of
+ * is dropped (answered 408, then the connection is closed: a stalled client holds nothing); `onData` hears of
  * each chunk.
  */
 export async function readBody(req, limit, { idleMs = 0, onData } = {}) {
@@ -93,33 +93,41 @@ export async function readBody(req, limit, { idleMs = 0, onData } = {}) {
   }
   const chunks = [];
   let length = 0;
+  // A stall ends the read without closing the connection: the caller frees what the request
+  // holds (an upload's lock) before the 408 goes out, so a client that sees the answer (or the
+  // connection close after it) never finds the upload still locked. sendError then closes the
+  // connection, the body being unread.
   let idle;
-  let stalled = false;
+  let onStall;
+  const stalled = new Promise((resolve) => {
+    onStall = resolve;
+  });
   const arm = () => {
     if (!idleMs) return;
     clearTimeout(idle);
-    idle = setTimeout(() => {
-      stalled = true;
-      req.destroy();
-    }, idleMs);
+    idle = setTimeout(() => onStall({ stalled: true }), idleMs);
   };
+  const body = req[Symbol.asyncIterator]();
+  let stall = false;
   try {
     arm();
-    for await (const chunk of req) {
+    for (;;) {
+      const next = await Promise.race([body.next(), stalled]);
+      if (next.stalled) stall = true;
+      if (next.stalled || next.done) break;
       arm();
-      length += chunk.length;
+      length += next.value.length;
       if (length > limit) throw tooLarge(`body over ${limit} bytes`);
-      chunks.push(chunk);
-      onData?.(chunk.length);
+      chunks.push(next.value);
+      onData?.(next.value.length);
     }
   } catch (e) {
     if (e instanceof HttpError) throw e;
-    if (stalled) throw new HttpError(408, 'timeout', `no bytes for ${idleMs} ms; the piece was dropped`);
     throw badRequest('the request body was cut short'); // the client went away mid-body
   } finally {
     clearTimeout(idle);
   }
-  if (stalled) throw new HttpError(408, 'timeout', `no bytes for ${idleMs} ms; the piece was dropped`);
+  if (stall) throw new HttpError(408, 'timeout', `no bytes for ${idleMs} ms; the piece was dropped`);
   return Buffer.concat(chunks, length);
 }
 
