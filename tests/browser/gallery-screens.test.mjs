@@ -1,8 +1,8 @@
-// Every screen and dialog of the gallery, at desktop size and on a 390×844 phone (a few in dark
-// mode), as screenshots (test-results/screens-<size>-*.png) to look at; each page must show no
-// error, break no CSP rule (the helpers' devices fail the suite on a violation) and be no wider
-// than the screen. The flows and their
-// assertions are gallery.test.mjs's; this file is about what people see.
+// Every screen and dialog of the gallery, at desktop size, on a 390×844 phone and on an 820×1180
+// tablet (a few in dark mode), as screenshots (test-results/screens-<size>-*.png) to look at; each
+// page must show no error, break no CSP rule (the helpers' devices fail the suite on a violation)
+// and be no wider than the screen. The flows and their assertions are gallery.test.mjs's; this
+// file is about what people see.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCryptoCore } from '../../js/dist/crypto.js';
@@ -10,7 +10,7 @@ import { screenshot } from './server.mjs';
 import { colourPhoto } from './assets.mjs';
 import { gallerySuite, logIn, openDevice, searchFor, searchReady, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
 
-const SIZES = { desktop: { width: 1200, height: 850 }, phone: { width: 390, height: 844 } };
+const SIZES = { desktop: { width: 1200, height: 850 }, phone: { width: 390, height: 844 }, tablet: { width: 820, height: 1180 } };
 const A = { email: 'ada@example.com', password: 'correct horse battery' };
 const B = { email: 'ben@example.com', password: 'tr0ub4dor & 3' };
 
@@ -41,6 +41,18 @@ for (const [size, viewport] of Object.entries(SIZES)) {
       await shot(page, '04-phrase');
       await page.click('#phrase-done');
     } else {
+      // The sign-up screens at this size: C signs up on camera, then A logs in.
+      const C = { email: `cy-${size}@example.com`, password: 'signs up on a smaller screen' };
+      const c = await openDevice(env.browser, `${env.server.url}/`, { viewport });
+      await c.page.waitForSelector('body[data-screen="login"]');
+      await c.page.click('#show-signup');
+      await c.page.fill('#signup-email', C.email);
+      await shot(c.page, '02-signup');
+      await c.page.click('.show-login');
+      await signUp(c.page, C, { screenshotWhileDeriving: `screens-${size}-03-deriving` });
+      await shot(c.page, '04-phrase');
+      assert.deepEqual(c.page.errors, []);
+      await c.context.close();
       await logIn(page, A);
     }
     await page.waitForSelector('body[data-screen="gallery"]', SLOW);
@@ -118,6 +130,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.click(`#album-list button:has-text("${album}")`);
     await thumbnailsShown(page, 3);
+    await searchReady(page); // search comes back after an unlock
     await page.setInputFiles('#add-input', [{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('a note') }]);
     await page.waitForSelector('#upload-report li[data-outcome="unsupported"]', SLOW);
     await shot(page, '18-dark-report');

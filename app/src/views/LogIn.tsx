@@ -33,7 +33,9 @@ export function LogIn() {
         <button type="button" class="link" id="show-signup" onClick={() => showScreen(ctx, 'signup')}>
           Create an account
         </button>{' '}
-        ·{' '}
+        <span class="sep" aria-hidden="true">
+          ·
+        </span>{' '}
         <button type="button" class="link" id="show-recover" onClick={() => showScreen(ctx, 'recover')}>
           Forgot your password?
         </button>
