@@ -49,6 +49,16 @@ const near = (got, want, what) =>
     `${what}: ${got} ≈ ${want}`,
   );
 
+/** The page as it is, also on a 390×844 phone: a screenshot, and nothing wider than the screen. */
+async function onPhone(name) {
+  const desktop = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, `${name}-phone`);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  await page.setViewportSize(desktop);
+  assert.ok(wide <= 0, `${name}: the page is ${wide}px wider than the phone's screen`);
+}
+
 step('sign up', async () => {
   ({ page, context } = await openDevice(env.browser, `${env.server.url}/`));
   await page.waitForSelector('body[data-screen="login"]');
@@ -95,6 +105,7 @@ step('a mixed batch: every file ends in the report, which stays until dismissed'
   assert.match(await page.textContent('#upload-report li[data-outcome="done"]:has-text("broken.jpg")'), /placeholder/);
   await thumbnailsShown(page, 3);
   await screenshot(page, 'uploads-01-report');
+  await onPhone('uploads-01-report');
 
   await page.click('#upload-report li:has-text("red.jpg") .retry');
   await page.waitForFunction(
@@ -154,6 +165,7 @@ step('a photo cut off by a reload resumes from the server offset when picked aga
   await page.waitForSelector('#unfinished li', SLOW);
   assert.match(await page.textContent('#unfinished li'), /noise\.png\s+\d+% sent/);
   await screenshot(page, 'uploads-03-unfinished');
+  await onPhone('uploads-03-unfinished');
 
   const patches = [];
   page.on('request', (r) => {
