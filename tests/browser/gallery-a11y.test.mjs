@@ -10,7 +10,7 @@ import { loadCryptoCore } from '../../js/dist/crypto.js';
 import * as client from '../../build/client/index.mjs';
 import { screenshot } from './server.mjs';
 import { colourPhoto } from './assets.mjs';
-import { gallerySuite, openDevice, SLOW, thumbnailsShown, scenario, searchReady } from './gallery-helpers.mjs';
+import { deviceKept, gallerySuite, openDevice, SLOW, thumbnailsShown, scenario, searchReady } from './gallery-helpers.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const A = { email: 'kim@example.com', password: 'keyboard only please' };
@@ -145,6 +145,7 @@ step('the link dialog, the public view, the unlock screen and the session-ended 
   const link = await page.inputValue('#link-url');
   await audit('link dialog');
   await page.keyboard.press('Escape');
+  await deviceKept(page);
   await tabTo('#app-lock-button');
   await page.keyboard.press('Enter');
   await page.waitForSelector('body[data-screen="unlock"]');

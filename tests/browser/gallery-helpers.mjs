@@ -118,6 +118,10 @@ export async function searchFor(page, text) {
   return captions(page);
 }
 
+/** This device's unlock record is kept (its Argon2 runs behind the gallery after a log-in or sign-up). */
+export const deviceKept = (page) =>
+  page.waitForFunction(() => performance.getEntriesByName('cipherlens:device-kept').length > 0, null, SLOW);
+
 export const searchReady = (page) =>
   page.waitForFunction(
     () =>

@@ -8,7 +8,17 @@ import assert from 'node:assert/strict';
 import { loadCryptoCore } from '../../js/dist/crypto.js';
 import { screenshot } from './server.mjs';
 import { colourPhoto } from './assets.mjs';
-import { gallerySuite, logIn, openDevice, searchFor, searchReady, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
+import {
+  deviceKept,
+  gallerySuite,
+  logIn,
+  openDevice,
+  searchFor,
+  searchReady,
+  signUp,
+  SLOW,
+  thumbnailsShown,
+} from './gallery-helpers.mjs';
 
 const SIZES = { desktop: { width: 1200, height: 850 }, phone: { width: 390, height: 844 }, tablet: { width: 820, height: 1180 } };
 const A = { email: 'ada@example.com', password: 'correct horse battery' };
@@ -120,6 +130,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     await visitor.context.close();
 
     // Locked, then unlocked with this device's key; the gallery and the viewer in dark mode.
+    await deviceKept(page);
     await page.click('#app-lock-button');
     await page.waitForSelector('body[data-screen="unlock"]');
     await shot(page, '17-unlock');

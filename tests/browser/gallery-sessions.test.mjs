@@ -13,7 +13,7 @@ import { loadCryptoCore } from '../../js/dist/crypto.js';
 import * as client from '../../build/client/index.mjs';
 import { launchPersistent } from '../../scripts/chromium.mjs';
 import { screenshot } from './server.mjs';
-import { gallerySuite, signUp, SLOW, watchContext, watchPage, scenario } from './gallery-helpers.mjs';
+import { deviceKept, gallerySuite, signUp, SLOW, watchContext, watchPage, scenario } from './gallery-helpers.mjs';
 
 const A = { email: 'sam@example.com', password: 'long enough password' };
 const env = gallerySuite('sessions');
@@ -87,6 +87,7 @@ step('sign up: the account opens and the keys are kept only wrapped', async () =
   phrase = await signUp(page, A);
   await page.click('#phrase-done');
   await galleryShown(page);
+  await deviceKept(page); // before the reload, which would cut its Argon2 short
   // The master key never appears in storage; the device's wrapping key is not extractable.
   const stored = await storedText(page);
   assert.match(stored, /CryptoKey extractable=false/);

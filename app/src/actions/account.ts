@@ -8,10 +8,9 @@ import {
 } from '../../../client/src/index.js';
 import type { Ctx } from '../context.js';
 import type { Screen } from '../state.js';
-import { keepDevice } from '../session/device.js';
 import { keepTab } from '../session/tab.js';
 import { busy, progress, showError } from './feedback.js';
-import { signedIn } from './session.js';
+import { keepForNewTabs, signedIn } from './session.js';
 
 export function showScreen(ctx: Ctx, screen: Screen) {
   ctx.store.set({ screen, error: null });
@@ -26,7 +25,7 @@ export async function signUp(ctx: Ctx, email: string, password: string, confirm:
   ctx.live.session = result.session;
   // Kept now: a reload on the phrase screen, or a new tab, finds the account open.
   await keepTab(result.session).catch(() => {});
-  keepDevice(ctx.core, result.session, password).catch(() => {});
+  keepForNewTabs(ctx, result.session, password);
   ctx.store.set({ phrase: result.recoveryPhrase.split(' '), screen: 'phrase', error: null });
 }
 

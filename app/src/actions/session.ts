@@ -21,14 +21,24 @@ let idle: { stop(): void } | undefined;
 export async function signedIn(ctx: Ctx, session: Session, password?: string) {
   ctx.live.session = session;
   await keepTab(session).catch(() => {}); // without IndexedDB a reload asks for the password
-  // A new tab's quicker unlock: its own Argon2 (interactive), behind the gallery opening.
-  if (password !== undefined) keepDevice(ctx.core, session, password).catch(() => {});
+  if (password !== undefined) keepForNewTabs(ctx, session, password);
   idle?.stop();
   idle = watchIdle(
     () => lockApp(ctx),
     () => ctx.store.get().uploads.length > 0,
   );
   await openGallery(ctx);
+}
+
+/**
+ * A new tab's quicker unlock: this device's record, made with its own Argon2 (interactive) behind
+ * the gallery opening. A reload before it is kept (under a second) leaves new tabs the full log-in.
+ */
+export function keepForNewTabs(ctx: Ctx, session: Session, password: string) {
+  keepDevice(ctx.core, session, password).then(
+    () => mark('device-kept'),
+    () => {},
+  );
 }
 
 /** At start: this tab's kept session reopened, else the unlock screen, else log-in. */
