@@ -18,7 +18,6 @@ import { deviceKept, gallerySuite, signUp, SLOW, watchContext, watchPage, scenar
 const A = { email: 'sam@example.com', password: 'long enough password' };
 const env = gallerySuite('sessions');
 const profile = mkdtempSync(join(tmpdir(), 'gallery-profile-'));
-after(() => rmSync(profile, { recursive: true, force: true }));
 
 const step = scenario({ timeout: 240_000 });
 
@@ -35,7 +34,11 @@ const launch = async () => {
   browser = await launchPersistent(profile, { viewport: { width: 1200, height: 850 } });
   await watchContext(browser);
 };
-after(() => browser?.close());
+// The browser first: it still writes to its profile while it runs.
+after(async () => {
+  await browser?.close();
+  rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+});
 
 const galleryShown = (p) =>
   p.waitForFunction(
