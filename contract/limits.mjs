@@ -24,6 +24,9 @@ export const MAX_ML_JSON_BYTES = Math.ceil(MAX_ML_BYTES / 3) * 4 + 64 * 1024;
 /** Encrypted names and file metadata are small JSON blobs. */
 export const MAX_NAME_BYTES = 4 * 1024;
 export const MAX_METADATA_BYTES = 64 * 1024;
+/** An account record (docs/formats.md): pins and seen album heads, encrypted; base64 in JSON. */
+export const MAX_RECORD_BYTES = 2 * MiB;
+export const MAX_RECORD_JSON_BYTES = Math.ceil(MAX_RECORD_BYTES / 3) * 4 + 64 * 1024;
 
 /** Ente's byte sizes of what travels in key attributes and records. */
 export const SIZES = Object.freeze({

@@ -22,6 +22,8 @@ import { fileRoutes } from './routes/files.mjs';
 import { publicRoutes } from './routes/public.mjs';
 import { usageRoutes } from './routes/usage.mjs';
 import { makeAccess } from './routes/access.mjs';
+import { albumLogRoutes } from './routes/album-log.mjs';
+import { recordRoutes } from './routes/record.mjs';
 
 const DB_FILE = 'metadata.sqlite';
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
@@ -84,7 +86,7 @@ export async function startGalleryServer(options = {}) {
     publicKeyOverrides,
     srpSessions: new Pending(store, 'srp', config.srpSessionTtlMs, now),
     recoveryChallenges: new Pending(store, 'recovery', config.recoveryTtlMs, now),
-    access: makeAccess({ store, auth }),
+    access: makeAccess({ store, auth, now }),
   };
   const routes = [
     ...accountRoutes(deps),
@@ -94,6 +96,8 @@ export async function startGalleryServer(options = {}) {
     ...fileRoutes(deps),
     ...publicRoutes(deps),
     ...usageRoutes(deps),
+    ...albumLogRoutes(deps),
+    ...recordRoutes(deps),
   ].map(compile);
 
   let draining = false;
@@ -219,9 +223,13 @@ export async function startGalleryServer(options = {}) {
     },
     /** Hooks for tests only; never reachable over HTTP. */
     testing: {
-      /** GET /api/users/public-key answers `publicKeyB64` for `email` (to test key pinning). */
-      substitutePublicKey(email, publicKeyB64) {
-        publicKeyOverrides.set(String(email).trim().toLowerCase(), publicKeyB64);
+      /**
+       * GET /api/users/public-key answers `publicKeyB64` for `email` (to test key pinning), or
+       * an object of fields to answer instead ({ publicKey, signingPublicKey, identitySignature }).
+       */
+      substitutePublicKey(email, substitute) {
+        const fields = typeof substitute === 'string' ? { publicKey: substitute } : substitute;
+        publicKeyOverrides.set(String(email).trim().normalize('NFC').toLowerCase(), fields);
       },
       clearSubstitutedPublicKeys: () => publicKeyOverrides.clear(),
       integrityCheck: () => store.integrityCheck(),

@@ -3,7 +3,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { CoreWorker, CryptoCore } from 'cipherlens';
-import type { ClientOptions, Library, Session, Sharing } from '../../client/src/index.js';
+import type { ClientOptions, Library, RecordKeeper, Session, Sharing } from '../../client/src/index.js';
 import type { GallerySearch } from './search.js';
 import type { AppState } from './state.js';
 import type { Store } from './store.js';
@@ -12,6 +12,8 @@ import type { GalleryFile } from '../../client/src/index.js';
 
 export interface Live {
   session?: Session;
+  /** The account record: pinned contacts and the album heads seen. */
+  keeper?: RecordKeeper;
   library?: Library;
   sharing?: Sharing;
   search?: GallerySearch;

@@ -54,8 +54,10 @@ export class GallerySearch {
     const worker = this.live();
     const byId = new Map(files.map((f) => [f.id, f]));
     const uploads: Promise<void>[] = [];
+    // A thumbnail that does not come (refused, say) is handed over empty: indexFiles reports it as a
+    // bad file and goes on, so one photo never stops search.
     async function* thumbnails() {
-      for (const file of files) yield { fileId: file.id, bytes: await thumbnailOf(file) };
+      for (const file of files) yield { fileId: file.id, bytes: await thumbnailOf(file).catch(() => new Uint8Array(0)) };
     }
     await worker.indexFiles(thumbnails(), {
       total: files.length,

@@ -1,6 +1,6 @@
 // What the app shows, as one object (store.ts holds it). Live objects with keys (the session,
 // the library, search) are not state: they live in the app's services (app.ts).
-import type { Album, GalleryFile, PreparedShare } from '../../client/src/index.js';
+import type { Album, GalleryFile, PreparedShare, Role } from '../../client/src/index.js';
 
 export type Screen = 'loading' | 'login' | 'signup' | 'recover' | 'phrase' | 'unlock' | 'gallery' | 'public';
 export type Theme = 'system' | 'light' | 'dark';
@@ -45,6 +45,8 @@ export interface ShareState {
   /** When the dialog opened (a new opening starts with an empty form). */
   openedAt: number;
   step: 'email' | 'verify' | 'done';
+  /** The role the person chose for them. */
+  role: Role;
   prepared?: PreparedShare;
   error?: { message: string; warning: boolean };
   done?: string;
@@ -67,6 +69,12 @@ export interface AppState {
   phrase: string[] | null;
   /** The signed-in account. */
   account: { email: string; verificationId: string } | null;
+  /** What the server did wrong about the whole account (an older account record), in words. */
+  accountNotices: string[];
+  /** What the album shown and its files disagree with its signed log on, in words. */
+  findings: string[];
+  /** The album's fingerprint: its log's version and head, as 24 words to compare like an ID. */
+  fingerprint: { version: number; words: string } | null;
   albums: Album[];
   album: Album | null;
   /** The grid: the album's files (null while they load), or search hits with their scores. */
@@ -85,8 +93,10 @@ export interface AppState {
   viewer: ViewerState | null;
   share: ShareState | null;
   link: string | null;
-  /** A public link's album. */
-  publicAlbum: { title: string; files: GalleryFile[] } | null;
+  /** The public link's settings (expiresAt: ms, 0 for never). */
+  linkSettings: { expiresAt: number; allowDownload: boolean };
+  /** A public link's album: what the log disagrees with, and whether its owner allows downloads. */
+  publicAlbum: { title: string; files: GalleryFile[]; findings: string[]; allowDownload: boolean } | null;
   /** Bumped to re-render what shows album details (sharees, unreadable counts) after a change. */
   albumsVersion: number;
   /** The unlock screen's account (this device keeps it), or null. */
@@ -106,6 +116,9 @@ export const initialState = (): AppState => ({
   error: null,
   phrase: null,
   account: null,
+  accountNotices: [],
+  findings: [],
+  fingerprint: null,
   albums: [],
   album: null,
   files: null,
@@ -118,6 +131,7 @@ export const initialState = (): AppState => ({
   viewer: null,
   share: null,
   link: null,
+  linkSettings: { expiresAt: 0, allowDownload: true },
   publicAlbum: null,
   albumsVersion: 0,
   unlock: null,

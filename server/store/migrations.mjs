@@ -157,6 +157,32 @@ export const MIGRATIONS = [
    CREATE INDEX objects_owner ON objects(owner_id);
    CREATE INDEX objects_unclaimed ON objects(creation_time) WHERE file_id IS NULL;
    CREATE INDEX files_collection_time ON files(collection_id, updation_time, id);`,
+
+  // 3: the trust layer (issue 21, docs/formats.md): album logs (opaque signed entries the server
+  // keeps in order), account records (opaque, versioned), sharees' roles, public links' expiry and
+  // download flag; failed attempts counted per subject (an SRP user id or a recovery address, with
+  // an account or not) instead of per account, so the limit answers alike for unknown ones.
+  `CREATE TABLE album_log (
+     collection_id BIGINT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+     seq BIGINT NOT NULL,
+     entry TEXT NOT NULL,
+     signature TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     PRIMARY KEY (collection_id, seq));
+   CREATE TABLE account_records (
+     user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+     version BIGINT NOT NULL,
+     encrypted_data TEXT NOT NULL,
+     decryption_nonce TEXT NOT NULL,
+     updation_time BIGINT NOT NULL);
+   ALTER TABLE shares ADD COLUMN role TEXT NOT NULL DEFAULT 'viewer';
+   ALTER TABLE collections ADD COLUMN link_expires_at BIGINT NOT NULL DEFAULT 0;
+   ALTER TABLE collections ADD COLUMN link_allow_download INTEGER NOT NULL DEFAULT 1;
+   DROP TABLE auth_failures;
+   CREATE TABLE attempt_failures (
+     subject TEXT NOT NULL,
+     at BIGINT NOT NULL);
+   CREATE INDEX attempt_failures_subject ON attempt_failures(subject, at);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,7 +1,7 @@
 // The metadata store (metadata.mjs) written once over a small SQL adapter that sqlite.mjs and
 // postgres.mjs provide: get/all/run with `?` placeholders, tx(fn) for a transaction, and the
 // dialect's differences (row locks, error classes). Every query here runs on both databases.
-import { ObjectClaimed, QuotaExceeded } from './metadata.mjs';
+import { LogConflict, ObjectClaimed, QuotaExceeded, RecordConflict } from './metadata.mjs';
 
 const userRow = (r) =>
   r && {
@@ -23,6 +23,8 @@ const collectionRow = (r) =>
     encryptedName: r.encrypted_name,
     nameDecryptionNonce: r.name_decryption_nonce,
     publicToken: r.public_token,
+    linkExpiresAt: r.link_expires_at,
+    linkAllowDownload: r.link_allow_download === 1,
     updationTime: r.updation_time,
     sharedKey: r.shared_key,
   };
@@ -44,11 +46,36 @@ const objectRow = (r) =>
 const FILE_SELECT = `SELECT f.*, fo.size AS file_size, tho.size AS thumb_size FROM files f
   JOIN objects fo ON fo.object_key = f.file_object JOIN objects tho ON tho.object_key = f.thumb_object`;
 const COLLECTION_SELECT = 'SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id';
+const ZERO_HASH = '0'.repeat(64);
 const USAGE = 'SELECT CAST(coalesce(sum(size), 0) AS BIGINT) AS used, count(*) AS objects FROM objects WHERE owner_id = ?';
 
 /** The metadata interface over `db` (an adapter from sqlite.mjs or postgres.mjs). */
 export function sqlMetadataStore(db) {
   const { get, all, run, tx } = db;
+
+  /** Appends `log` (an entry checked by the route) at the head of its album's log, or throws LogConflict. */
+  const appendIn = async (t, collectionId, log) => {
+    // The album's row locked first (PostgreSQL): two appends to one album take turns.
+    await t.get(`SELECT id FROM collections WHERE id = ?${db.forUpdate}`, [collectionId]);
+    const head = await t.get('SELECT seq, hash FROM album_log WHERE collection_id = ? ORDER BY seq DESC LIMIT 1', [collectionId]);
+    const seq = head ? head.seq + 1 : 0;
+    if (log.seq !== seq || log.prev !== (head ? head.hash : ZERO_HASH)) throw new LogConflict(head);
+    await t.run('INSERT INTO album_log (collection_id, seq, entry, signature, hash) VALUES (?, ?, ?, ?, ?)', [
+      collectionId,
+      log.seq,
+      log.entry,
+      log.signature,
+      log.hash,
+    ]);
+  };
+  /** Runs `change(t)` and appends `log` (if any) in one transaction: both happen or neither. */
+  const withLog = (collectionId, log, change) =>
+    tx(async (t) => {
+      if (log) await appendIn(t, collectionId, log);
+      return change(t);
+    });
+  const touch = (t, collectionId, now) => t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, collectionId]);
+
   return {
     dialect: db.dialect,
 
@@ -72,6 +99,18 @@ export function sqlMetadataStore(db) {
         userId,
       ]);
     },
+    /**
+     * An identity (the signing key's fields) added to an older account's key attributes, if they
+     * are still `previous` (two devices adding one at once: the second gets false).
+     */
+    setKeyAttributes: async (userId, keyAttributes, previous) =>
+      (
+        await run('UPDATE users SET key_attributes = ? WHERE id = ? AND key_attributes = ?', [
+          JSON.stringify(keyAttributes),
+          userId,
+          JSON.stringify(previous),
+        ])
+      ).changes === 1,
     /** Bytes of every object the account created (claimed or being uploaded), and how many. */
     async usage(userId) {
       const r = await get(USAGE, [userId]);
@@ -93,11 +132,11 @@ export function sqlMetadataStore(db) {
       await run('DELETE FROM tokens WHERE user_id = ?', [userId]);
     },
 
-    async addAuthFailure(userId, at) {
-      await run('INSERT INTO auth_failures (user_id, at) VALUES (?, ?)', [userId, at]);
+    async addAuthFailure(subject, at) {
+      await run('INSERT INTO attempt_failures (subject, at) VALUES (?, ?)', [subject, at]);
     },
-    authFailuresSince: (userId, since) =>
-      get('SELECT count(*) AS count, min(at) AS oldest FROM auth_failures WHERE user_id = ? AND at > ?', [userId, since]),
+    authFailuresSince: (subject, since) =>
+      get('SELECT count(*) AS count, min(at) AS oldest FROM attempt_failures WHERE subject = ? AND at > ?', [subject, since]),
 
     async createCollection({ ownerID, encryptedKey, keyDecryptionNonce, encryptedName, nameDecryptionNonce, now }) {
       const { rows } = await run(
@@ -123,28 +162,50 @@ export function sqlMetadataStore(db) {
     sharees: async (collectionId) =>
       (
         await all(
-          `SELECT u.id, u.email, s.encrypted_key FROM shares s JOIN users u ON u.id = s.user_id
+          `SELECT u.id, u.email, s.encrypted_key, s.role FROM shares s JOIN users u ON u.id = s.user_id
            WHERE s.collection_id = ? ORDER BY u.id`,
           [collectionId],
         )
-      ).map((r) => ({ id: r.id, email: r.email, encryptedKey: r.encrypted_key })),
-    setShare: (collectionId, userId, encryptedKey, now) =>
-      tx(async (t) => {
+      ).map((r) => ({ id: r.id, email: r.email, encryptedKey: r.encrypted_key, role: r.role })),
+    setShare: (collectionId, userId, encryptedKey, now, role = 'viewer', log = undefined) =>
+      withLog(collectionId, log, async (t) => {
         await t.run(
-          `INSERT INTO shares (collection_id, user_id, encrypted_key) VALUES (?, ?, ?)
-           ON CONFLICT (collection_id, user_id) DO UPDATE SET encrypted_key = excluded.encrypted_key`,
-          [collectionId, userId, encryptedKey],
+          `INSERT INTO shares (collection_id, user_id, encrypted_key, role) VALUES (?, ?, ?, ?)
+           ON CONFLICT (collection_id, user_id) DO UPDATE SET encrypted_key = excluded.encrypted_key, role = excluded.role`,
+          [collectionId, userId, encryptedKey, role],
         );
-        await t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, collectionId]);
+        await touch(t, collectionId, now);
       }),
-    removeShare: (collectionId, userId, now) =>
-      tx(async (t) => {
+    removeShare: (collectionId, userId, now, log = undefined) =>
+      withLog(collectionId, log, async (t) => {
         await t.run('DELETE FROM shares WHERE collection_id = ? AND user_id = ?', [collectionId, userId]);
-        await t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, collectionId]);
+        await touch(t, collectionId, now);
+      }),
+    setRole: (collectionId, userId, role, now, log = undefined) =>
+      withLog(collectionId, log, async (t) => {
+        await t.run('UPDATE shares SET role = ? WHERE collection_id = ? AND user_id = ?', [role, collectionId, userId]);
+        await touch(t, collectionId, now);
+      }),
+    renameCollection: (collectionId, { encryptedName, nameDecryptionNonce }, now, log = undefined) =>
+      withLog(collectionId, log, async (t) => {
+        await t.run('UPDATE collections SET encrypted_name = ?, name_decryption_nonce = ?, updation_time = ? WHERE id = ?', [
+          encryptedName,
+          nameDecryptionNonce,
+          now,
+          collectionId,
+        ]);
       }),
     async setPublicToken(collectionId, token, now) {
       await run('UPDATE collections SET public_token = ?, updation_time = ? WHERE id = ?', [token, now, collectionId]);
     },
+    setPublicLink: (collectionId, { token, expiresAt = 0, allowDownload = true }, now, log = undefined) =>
+      withLog(collectionId, log, async (t) => {
+        await t.run(
+          `UPDATE collections SET public_token = ?, link_expires_at = ?, link_allow_download = ?, updation_time = ?
+           WHERE id = ?`,
+          [token, expiresAt, allowDownload ? 1 : 0, now, collectionId],
+        );
+      }),
     collectionByPublicToken: async (token) => collectionRow(await get(`${COLLECTION_SELECT} WHERE c.public_token = ?`, [token])),
 
     /**
@@ -195,10 +256,13 @@ export function sqlMetadataStore(db) {
       }
     },
 
-    /** The file record, claiming both objects in the same transaction (ObjectClaimed if taken). */
-    async createFile(r, now) {
+    /**
+     * The file record, claiming both objects in the same transaction (ObjectClaimed if taken),
+     * and its album log entry `log` if given (LogConflict off the head).
+     */
+    async createFile(r, now, log = undefined) {
       try {
-        return await tx(async (t) => {
+        return await withLog(r.collectionID, log, async (t) => {
           const { rows } = await t.run(
             `INSERT INTO files (collection_id, owner_id, encrypted_key, key_decryption_nonce, file_object,
              file_header, thumb_object, thumb_header, metadata_data, metadata_header, updation_time)
@@ -230,6 +294,16 @@ export function sqlMetadataStore(db) {
         throw e;
       }
     },
+    /** Deletes a file record and its objects' rows (ML data goes with it); returns the object keys. */
+    removeFile: (file, now, log = undefined) =>
+      withLog(file.collectionID, log, async (t) => {
+        await t.run('DELETE FROM files WHERE id = ?', [file.id]);
+        for (const key of [file.file.objectKey, file.thumbnail.objectKey]) {
+          await t.run('DELETE FROM objects WHERE object_key = ?', [key]);
+        }
+        await touch(t, file.collectionID, now);
+        return [file.file.objectKey, file.thumbnail.objectKey];
+      }),
     unclaimedObjectsBefore: async (time) =>
       (
         await all(
@@ -275,6 +349,41 @@ export function sqlMetadataStore(db) {
         .map((r) => ({ fileID: r.file_id, encryptedData: r.encrypted_data, decryptionHeader: r.decryption_header }));
     },
 
+    // ---- album logs and account records (the trust layer) ----
+
+    appendLog: (collectionId, log) => withLog(collectionId, log, async () => {}),
+    logHead: (collectionId) =>
+      get('SELECT seq, hash FROM album_log WHERE collection_id = ? ORDER BY seq DESC LIMIT 1', [collectionId]),
+    logFrom: (collectionId, since, limit) =>
+      all('SELECT seq, entry, signature FROM album_log WHERE collection_id = ? AND seq >= ? ORDER BY seq LIMIT ?', [
+        collectionId,
+        since,
+        limit,
+      ]),
+    async record(userId) {
+      const r = await get('SELECT version, encrypted_data, decryption_nonce FROM account_records WHERE user_id = ?', [userId]);
+      return r && { version: r.version, encryptedData: r.encrypted_data, decryptionNonce: r.decryption_nonce };
+    },
+    /** Stores version `version` if the stored one is `version - 1` (none: 0); else RecordConflict. */
+    async putRecord(userId, { version, encryptedData, decryptionNonce }, now) {
+      const done =
+        version === 1
+          ? await run(
+              `INSERT INTO account_records (user_id, version, encrypted_data, decryption_nonce, updation_time)
+               VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+              [userId, version, encryptedData, decryptionNonce, now],
+            )
+          : await run(
+              `UPDATE account_records SET version = ?, encrypted_data = ?, decryption_nonce = ?, updation_time = ?
+               WHERE user_id = ? AND version = ?`,
+              [version, encryptedData, decryptionNonce, now, userId, version - 1],
+            );
+      if (done.changes !== 1) {
+        const stored = await get('SELECT version FROM account_records WHERE user_id = ?', [userId]);
+        throw new RecordConflict(stored?.version ?? 0);
+      }
+    },
+
     // ---- what stateless instances share ----
 
     async addPending(kind, id, value, expiresAt) {
@@ -311,7 +420,7 @@ export function sqlMetadataStore(db) {
     /** Drops expired tokens, pending entries and rate windows, and old failure records. */
     async prune(now, failureWindowMs) {
       await run('DELETE FROM tokens WHERE expires_at <= ?', [now]);
-      await run('DELETE FROM auth_failures WHERE at <= ?', [now - failureWindowMs]);
+      await run('DELETE FROM attempt_failures WHERE at <= ?', [now - failureWindowMs]);
       await run('DELETE FROM pending WHERE expires_at <= ?', [now]);
       await run('DELETE FROM rate_limits WHERE window_start < ?', [now - 24 * 3600 * 1000]);
     },

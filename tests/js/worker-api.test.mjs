@@ -131,6 +131,10 @@ const checks = {
     const sealed = sodium.crypto_box_seal(new Uint8Array([9, 8]), publicKey);
     eq(core.box.sealOpen(sealed, publicKey, secretKey), [9, 8]);
   },
+  'box.publicKey': async () => {
+    const { publicKey, secretKey } = core.box.keypair();
+    eq(await w.box.publicKey(secretKey), publicKey);
+  },
   'box.seal': async () => {
     const { publicKey, secretKey } = core.box.keypair();
     const m = msg();
@@ -140,6 +144,31 @@ const checks = {
     const { publicKey, secretKey } = core.box.keypair();
     const m = msg();
     eq(await w.box.sealOpen(core.box.seal(m, publicKey), publicKey, secretKey), m);
+  },
+  'sign.keypair': async () => {
+    const { publicKey, secretKey } = await w.sign.keypair();
+    const m = msg();
+    assert.ok(sodium.crypto_sign_verify_detached(sodium.crypto_sign_detached(m, secretKey), m, publicKey));
+  },
+  'sign.seedKeypair': async () => {
+    const seed = randomBytes(32);
+    const { publicKey, secretKey } = await w.sign.seedKeypair(seed);
+    const theirs = sodium.crypto_sign_seed_keypair(seed);
+    eq(publicKey, theirs.publicKey);
+    eq(secretKey, theirs.privateKey);
+  },
+  'sign.detached': async () => {
+    const { publicKey, privateKey } = sodium.crypto_sign_keypair();
+    const m = msg();
+    const signature = await w.sign.detached(m, privateKey);
+    eq(signature, sodium.crypto_sign_detached(m, privateKey));
+    assert.equal(m.length > 0, true, 'the message is copied, not transferred');
+    assert.ok(sodium.crypto_sign_verify_detached(signature, m, publicKey));
+  },
+  'sign.verifyDetached': async () => {
+    const { publicKey, privateKey } = sodium.crypto_sign_keypair();
+    const m = msg();
+    assert.equal(await w.sign.verifyDetached(sodium.crypto_sign_detached(m, privateKey), m, publicKey), undefined);
   },
   'mnemonic.fromEntropy': async () => {
     const e = randomBytes(16);
@@ -313,6 +342,7 @@ test('CoreError crosses the worker with the same code, message and chunk index a
     ['blob.decrypt', [blob.ciphertext.subarray(0, 10), blob.header, key], 'TRUNCATED'],
     ['blob.decrypt', [blob.ciphertext, blob.header, key.subarray(0, 31)], 'BAD_INPUT'],
     ['box.sealOpen', [new Uint8Array(60), publicKey, secretKey], 'AUTH_FAILED'],
+    ['sign.verifyDetached', [new Uint8Array(64), msg(), core.sign.keypair().publicKey], 'AUTH_FAILED'],
     ['mnemonic.toKey', [`${'abandon '.repeat(23)}zzz`], 'BAD_INPUT'],
     ['b64.decode', ['not base64!'], 'BAD_INPUT'],
     ['deriveKey', ['pw', new Uint8Array(3), 2, 1 << 20], 'BAD_INPUT'],

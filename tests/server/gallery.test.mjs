@@ -201,7 +201,7 @@ test('sharing: B reads nothing before, everything after, nothing after unsharing
   const c = list.json.find((x) => x.id === album.id);
   assert.equal(c.keyDecryptionNonce, null);
   assert.deepEqual(c.owner, { id: alice.id, email: alice.email });
-  assert.deepEqual(c.sharees, [{ id: bob.id, email: bob.email }]);
+  assert.deepEqual(c.sharees, [{ id: bob.id, email: bob.email, role: 'viewer' }]);
   const key = core.box.sealOpen(unb64(c.encryptedKey), bob.publicKey, bob.secretKey);
   assert.deepEqual(key, album.key);
   const files = await api(url, 'GET', `/api/collections/${album.id}/files`, { token: bobToken });
@@ -269,7 +269,7 @@ test('public links: read without an account, the same token on repeat, revocatio
 
   const c = await api(url, 'GET', '/api/public/collection', { accessToken });
   assert.equal(c.status, 200);
-  assert.deepEqual(Object.keys(c.json).sort(), ['encryptedName', 'id', 'nameDecryptionNonce']);
+  assert.deepEqual(Object.keys(c.json).sort(), ['allowDownload', 'encryptedName', 'expiresAt', 'id', 'nameDecryptionNonce']);
   const files = await api(url, 'GET', '/api/public/files', { accessToken });
   const record = files.json.find((f) => f.id === photo.id);
   const whole = await api(url, 'GET', `/api/public/files/${photo.id}/file`, { accessToken });

@@ -58,7 +58,7 @@ export async function uploadFiles(ctx: Ctx, list: Iterable<File>, album?: Album)
   const { store, live } = ctx;
   const current = album ?? store.get().album;
   const library = live.library;
-  if (!current?.mine || !library) return;
+  if (!current?.trust?.writable || !library) return; // its own, or a verified share as collaborator
   const picked = [...list];
   const queue: { file: File; kind: Kind; row: UploadRow }[] = [];
   for (const file of picked) {

@@ -54,6 +54,7 @@ export function AlbumList() {
             <button type="button" class="album-link" aria-current={a === current} onClick={() => selectAlbum(ctx, a)}>
               {a.name}
               {!a.mine && <small>shared by {a.owner?.email}</small>}
+              {a.trust && !a.trust.writable && a.trust.findings.length > 0 && <small class="warn">needs attention</small>}
             </button>
           </li>
         ))}

@@ -1,8 +1,9 @@
-// The signed-in gallery: albums on the side; the album shown with its actions, the search and
-// upload lines, and its grid (files can be dropped on it).
+// The signed-in gallery: albums on the side; the album shown with its actions (by what its signed
+// log says this account may do), what the log says the server got wrong, the search and upload
+// lines, and its grid (files can be dropped on it).
 import { useCallback, useRef, useState } from 'preact/hooks';
 import type { Album, GalleryFile } from '../../../client/src/index.js';
-import { openShare, createLink } from '../actions/sharing.js';
+import { openShare, createLink, leaveAlbum } from '../actions/sharing.js';
 import { uploadFiles } from '../actions/upload.js';
 import { openViewer } from '../actions/viewer.js';
 import { useApp, useCtx } from '../hooks.js';
@@ -10,34 +11,76 @@ import { AlbumList } from './AlbumList.js';
 import { Grid } from './Grid.js';
 import { Uploads } from './Uploads.js';
 
-/** Who the album is shared with (or by), and how many of its files did not open. */
+/** Who the album is shared with (or by, and whether their ID was compared), by its signed log. */
 function albumInfo(a: Album): string {
-  const sharing = a.mine
-    ? a.sharees.length
-      ? `shared with ${a.sharees.map((s) => s.email).join(', ')}`
-      : ''
-    : `shared with you by ${a.owner?.email}`;
-  const unreadable = a.unreadable
-    ? `${a.unreadable} file${a.unreadable > 1 ? 's' : ''} could not be opened (damaged or tampered with)`
-    : '';
-  return [sharing, unreadable].filter(Boolean).join(' · ');
+  const members = [...(a.trust?.state?.members.values() ?? [])].map((m) => m.email);
+  if (a.mine) return members.length ? `shared with ${members.join(', ')}` : '';
+  const role = a.trust?.role === 'collaborator' ? 'you can add photos' : a.trust?.role === 'viewer' ? 'you can view' : '';
+  // No role by the log: no share this account can verify, whoever the server names.
+  if (a.trust && !a.trust.role) return `shown as shared by ${a.owner?.email} (no share they signed for you)`;
+  const compared = a.trust?.ownerCompared ? '' : ' (ID not compared)';
+  return [`shared with you by ${a.owner?.email}${compared}`, role].filter(Boolean).join(' · ');
+}
+
+/** What the album's log says the server got wrong, in words (and the account's own notices). */
+function Findings() {
+  const findings = useApp((s) => s.findings);
+  const notices = useApp((s) => s.accountNotices);
+  const all = [...notices, ...findings];
+  if (!all.length) return null;
+  return (
+    <div id="album-findings" class="findings" role="alert">
+      {all.map((m) => (
+        <p key={m}>{m}</p>
+      ))}
+    </div>
+  );
+}
+
+/** The album's fingerprint: its version and head as words, compared like a verification ID. */
+function Fingerprint() {
+  const print = useApp((s) => s.fingerprint);
+  if (!print) return null;
+  return (
+    <details class="fingerprint">
+      <summary>Album fingerprint (version {print.version})</summary>
+      <p>Members who see the same words at the same version see the same album.</p>
+      <p id="album-fingerprint" class="mono">
+        {print.words}
+      </p>
+    </details>
+  );
 }
 
 function AlbumHead({ album, onAdd }: { album: Album | null; onAdd: () => void }) {
   const ctx = useCtx();
-  useApp((s) => s.albumsVersion); // sharees and counts change in place
+  useApp((s) => s.albumsVersion); // members and counts change in place
+  const writable = album?.trust?.writable === true;
+  const owner = album?.mine === true && album.trust?.role === 'owner';
   return (
     <div class="album-head">
       <h1 id="album-title">{album?.name}</h1>
+      {album && !writable && (
+        <span id="album-readonly" class="badge">
+          read-only
+        </span>
+      )}
       <span id="album-info" class="lede">
         {album && albumInfo(album)}
       </span>
       <span class="spacer" />
-      {album?.mine && (
+      {writable && (
+        <button id="add-button" type="button" onClick={onAdd}>
+          Add photos &amp; videos
+        </button>
+      )}
+      {album && !album.mine && (
+        <button id="leave-button" type="button" class="secondary" onClick={() => leaveAlbum(ctx)}>
+          Leave
+        </button>
+      )}
+      {owner && writable && (
         <>
-          <button id="add-button" type="button" onClick={onAdd}>
-            Add photos &amp; videos
-          </button>
           <button id="share-button" type="button" class="secondary" onClick={() => openShare(ctx)}>
             Share
           </button>
@@ -82,6 +125,8 @@ export function AlbumScreen() {
       <AlbumList />
       <div class="album">
         <AlbumHead album={album} onAdd={pick} />
+        <Findings />
+        <Fingerprint />
         <input
           id="add-input"
           ref={picker}
@@ -116,7 +161,9 @@ export function AlbumScreen() {
           {thumbnails && files && <Grid id="grid" files={files} scores={scores} thumbnails={thumbnails} onOpen={open} />}
           {album && files && !scores && files.length === 0 && (
             <p id="empty" class="empty">
-              {album.mine ? 'No photos yet: drop photos and videos here, or use “Add photos & videos”.' : 'This album is empty.'}
+              {album.trust?.writable
+                ? 'No photos yet: drop photos and videos here, or use “Add photos & videos”.'
+                : 'This album is empty.'}
             </p>
           )}
         </section>

@@ -14,6 +14,13 @@ export function PublicView() {
     <section id="screen-public" class="public">
       <p class="banner">A shared album, read only. Its key came in the link and never reached the server.</p>
       <h1 id="public-title">{album?.title}</h1>
+      {album && album.findings.length > 0 && (
+        <div id="public-findings" class="findings" role="alert">
+          {album.findings.map((m) => (
+            <p key={m}>{m}</p>
+          ))}
+        </div>
+      )}
       {album && thumbnails && <Grid id="public-grid" files={album.files} thumbnails={thumbnails} onOpen={open} />}
     </section>
   );

@@ -85,6 +85,8 @@ function Report() {
 function UnfinishedList({ onPick }: { onPick: () => void }) {
   const ctx = useCtx();
   const unfinished = useApp((s) => s.unfinished);
+  // Picked files go through the shown album (each resumes into its own): one this account can add to.
+  const writable = useApp((s) => s.album?.trust?.writable === true);
   if (!unfinished.length) return null;
   return (
     <section id="unfinished" class="report unfinished" aria-labelledby="unfinished-title">
@@ -104,9 +106,13 @@ function UnfinishedList({ onPick }: { onPick: () => void }) {
         ))}
       </ul>
       <div class="actions">
-        <button id="unfinished-pick" type="button" onClick={onPick}>
-          Pick the files
-        </button>
+        {writable ? (
+          <button id="unfinished-pick" type="button" onClick={onPick}>
+            Pick the files
+          </button>
+        ) : (
+          <span class="note">Open an album you can add to, then pick them there.</span>
+        )}
         <button id="unfinished-forget" type="button" class="secondary" onClick={() => forgetUnfinished(ctx)}>
           Forget them
         </button>

@@ -8,6 +8,8 @@ import { CloseButton, Dialog } from './Dialog.js';
 export function Viewer() {
   const ctx = useCtx();
   const viewer = useApp((s) => s.viewer);
+  // A public link's owner may allow downloads or not (its viewers still see the photos).
+  const downloads = useApp((s) => s.screen !== 'public' || s.publicAlbum?.allowDownload !== false);
   const video = useRef<HTMLVideoElement>(null);
   const [failure, setFailure] = useState<string>();
   useEffect(() => {
@@ -39,6 +41,11 @@ export function Viewer() {
       />
       <video id="viewer-video" ref={video} controls muted hidden={!viewer?.video} />
       <p id="viewer-title">{failure ?? viewer?.title}</p>
+      {viewer?.imageUrl && downloads && (
+        <a id="viewer-download" class="button secondary" href={viewer.imageUrl} download={viewer.file.meta.title}>
+          Download
+        </a>
+      )}
       <CloseButton secondary={false} />
     </Dialog>
   );

@@ -1,6 +1,7 @@
 // Files, Ente's way: each has its own key, wrapped by its album's key; contents are
 // stream-encrypted, thumbnail and metadata blob-encrypted with the file key.
 import type { ClientCrypto } from '../crypto.js';
+import type { FileState } from '../trust/album-log.js';
 import type { FileRecord } from '../wire/answers.js';
 import type { Album } from './albums.js';
 import { parseMetadata, type FileMeta } from './metadata.js';
@@ -16,6 +17,8 @@ export interface GalleryFile {
   headers: { file: Uint8Array; thumbnail: Uint8Array };
   /** The ciphertext sizes the server reported (undefined for a file uploaded here). */
   sizes?: { file: number; thumbnail: number };
+  /** The album log's entry for it (what its thumbnail's bytes are checked against). */
+  entry?: FileState;
 }
 
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });

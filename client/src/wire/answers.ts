@@ -1,7 +1,8 @@
 // The shape of every answer in docs/server-api.md, as parsers (wire/parse.ts): the one place
 // the client states what it accepts from the server. Byte fields are decoded and sized here.
-import { MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_NAME_BYTES, SIZES } from '../../../contract/limits.mjs';
-import { array, bytes, eachOf, id, int, nullable, object, string, type Parsed } from './parse.js';
+import { MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_NAME_BYTES, MAX_RECORD_BYTES, SIZES } from '../../../contract/limits.mjs';
+import { LOG_SIGNATURE_BYTES, MAX_LOG_ENTRY_BYTES } from '../../../contract/album-log.mjs';
+import { array, boolean, bytes, eachOf, id, int, nullable, object, oneOf, optional, string, type Parsed } from './parse.js';
 
 const email = string(320);
 const srpBytes = bytes(undefined, { min: 1, max: 512 }); // the 4096-bit group's numbers
@@ -22,6 +23,11 @@ export const keyAttributes = object({
   masterKeyDecryptionNonce: nonce,
   recoveryKeyEncryptedWithMasterKey: wrappedKey,
   recoveryKeyDecryptionNonce: nonce,
+  // The signing key beside Ente's fields (docs/formats.md); absent on an account made before it.
+  signingPublicKey: optional(bytes(32)),
+  encryptedSigningKey: optional(wrappedKey),
+  signingKeyDecryptionNonce: optional(nonce),
+  identitySignature: optional(bytes(64)),
 });
 export type KeyAttributes = Parsed<typeof keyAttributes>;
 
@@ -63,11 +69,20 @@ export type RecoveryBegin = Parsed<typeof recoveryBegin>;
 
 export const sealedToken = object({ encryptedToken: bytes(SIZES.token + SIZES.seal) });
 
-export const contact = object({ id, email, publicKey: bytes(SIZES.publicKey) });
+export const contact = object({
+  id,
+  email,
+  publicKey: bytes(SIZES.publicKey),
+  signingPublicKey: optional(bytes(32)),
+  identitySignature: optional(bytes(64)),
+});
 export type Contact = Parsed<typeof contact>;
 
 const person = object({ id, email });
 export type Person = Parsed<typeof person>;
+const role = oneOf('viewer', 'collaborator');
+const sharee = object({ id, email, role: optional(role) });
+export type Sharee = Parsed<typeof sharee>;
 
 export const collection = object({
   id,
@@ -77,7 +92,9 @@ export const collection = object({
   keyDecryptionNonce: nullable(nonce),
   encryptedName: bytes(undefined, { min: SIZES.mac, max: MAX_NAME_BYTES }),
   nameDecryptionNonce: nonce,
-  sharees: array(person),
+  sharees: array(sharee),
+  /** The owner's view of its public link (absent for a sharee). */
+  publicLink: optional(nullable(object({ accessToken: string(256), expiresAt: int(), allowDownload: boolean }))),
   updationTime: int(),
 });
 export type Collection = Parsed<typeof collection>;
@@ -87,6 +104,8 @@ export const publicCollection = object({
   id,
   encryptedName: bytes(undefined, { min: SIZES.mac, max: MAX_NAME_BYTES }),
   nameDecryptionNonce: nonce,
+  expiresAt: optional(int()),
+  allowDownload: optional(boolean),
 });
 export type PublicCollection = Parsed<typeof publicCollection>;
 
@@ -111,6 +130,28 @@ export const fileRecords = eachOf(fileRecord);
 export const createdFile = object({ id, updationTime: int() });
 export const upload = object({ objectKey: string(128) });
 export const publicLink = object({ accessToken: string(256) });
+
+/** A page of an album's signed log (docs/formats.md, "Signed album logs"). */
+export const logPage = object({
+  entries: array(
+    object({
+      seq: int(),
+      entry: bytes(undefined, { min: 1, max: MAX_LOG_ENTRY_BYTES }),
+      signature: bytes(LOG_SIGNATURE_BYTES),
+    }),
+  ),
+  more: boolean,
+});
+export type LogPage = Parsed<typeof logPage>;
+export const appended = object({ seq: int(), hash: bytes(32) });
+
+/** The account record, opaque (version 0: never written). */
+export const accountRecord = object({
+  version: int(),
+  encryptedData: optional(bytes(undefined, { min: SIZES.mac, max: MAX_RECORD_BYTES })),
+  decryptionNonce: optional(nonce),
+});
+export type SealedRecord = Parsed<typeof accountRecord>;
 
 export const mlEntry = object({
   fileID: id,

@@ -39,6 +39,25 @@ export const string =
     return value;
   };
 
+/** A field that may be absent (undefined). */
+export const optional =
+  <T>(p: Parser<T>): Parser<T | undefined> =>
+  (value, at) =>
+    value === undefined ? undefined : p(value, at);
+
+export const boolean: Parser<boolean> = (value, at) => {
+  if (typeof value !== 'boolean') throw malformed(at, 'is not true or false');
+  return value;
+};
+
+/** One of the strings `values`. */
+export const oneOf =
+  <V extends string>(...values: V[]): Parser<V> =>
+  (value, at) => {
+    if (!values.includes(value as V)) throw malformed(at, `is not one of ${values.join(', ')}`);
+    return value as V;
+  };
+
 export const nullable =
   <T>(p: Parser<T>): Parser<T | null> =>
   (value, at) =>

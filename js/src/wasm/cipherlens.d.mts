@@ -80,6 +80,10 @@ export interface CryptoModule {
   readonly PUBLIC_KEY_BYTES: number;
   readonly SECRET_KEY_BYTES: number;
   readonly SEAL_OVERHEAD: number;
+  readonly SIGN_PUBLIC_KEY_BYTES: number;
+  readonly SIGN_SECRET_KEY_BYTES: number;
+  readonly SIGN_SEED_BYTES: number;
+  readonly SIGNATURE_BYTES: number;
   readonly FILE_HASH_BYTES: number;
   readonly MNEMONIC_MAX_CHARS: number;
   readonly STATUS_AUTH_FAILED: number;
@@ -104,8 +108,13 @@ export interface CryptoModule {
   blobEncrypt(c: number, header: number, m: number, mlen: number, key: number): number;
   blobDecrypt(m: number, c: number, clen: number, header: number, key: number, strict: boolean): number;
   boxKeypair(pk: number, sk: number): void;
+  boxPublicKey(pk: number, sk: number): void;
   _cl_box_seal(c: number, m: number, mlen: number, pk: number): number;
   _cl_box_seal_open(m: number, c: number, clen: number, pk: number, sk: number): number;
+  signKeypair(pk: number, sk: number): void;
+  signSeedKeypair(pk: number, sk: number, seed: number): void;
+  signDetached(sig: number, m: number, mlen: number, sk: number): void;
+  signVerifyDetached(sig: number, m: number, mlen: number, pk: number): number;
   StreamEncryptor: new () => WasmStreamEncryptor;
   StreamDecryptor: new () => WasmStreamDecryptor;
   FileHasher: new () => WasmFileHasher;
