@@ -194,10 +194,9 @@ step('A shares the album with B after comparing verification IDs; B opens it', a
   await page.waitForSelector('#share-done:not([hidden])');
   await page.click('#share-dialog form[method="dialog"] button');
 
-  // B's app lists the album on its next login.
+  // B's app lists the album once it loads again (a reload stays signed in).
   const b = s.b.page;
   await b.reload();
-  await logIn(b, B);
   await b.waitForSelector('body[data-screen="gallery"]', SLOW);
   await b.click('#album-list button:has-text("shared by")');
   await thumbnailsShown(b, UPLOADS);
@@ -325,7 +324,7 @@ step('a file listing tampered with by the server: that file is left out, and the
   );
   await thumbnailsShown(page, UPLOADS - 1);
   await screenshot(page, 'gallery-16-tampered-listing');
-  await context.unrouteAll({ behavior: 'wait' });
+  await context.unrouteAll({ behavior: 'wait' }); // a listing still being altered finishes first
   assert.deepEqual(page.errors, []);
   for (const d of [s.a, s.b, s.d]) await d.context.close();
 });

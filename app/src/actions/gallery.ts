@@ -8,6 +8,7 @@ import { GallerySearch } from '../search.js';
 import { ThumbnailCache } from '../thumbnails.js';
 import { busy, showError } from './feedback.js';
 import { openSearch } from './search.js';
+import { showUnfinished } from './upload.js';
 import { openPeople } from './people.js';
 
 const DEFAULT_ALBUM = 'My photos';
@@ -46,6 +47,7 @@ export async function openGallery(ctx: Ctx) {
   store.set({ account: { email: session.email, verificationId } });
   live.searchReady = openSearch(ctx);
   live.peopleReady = openPeople(ctx);
+  await showUnfinished(ctx);
 }
 
 /** Albums shared with this account since it logged in (the page got the focus back). */

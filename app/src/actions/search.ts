@@ -25,9 +25,11 @@ export async function openSearch(ctx: Ctx) {
   const session = live.session!;
   setSearch(ctx, { enabled: false });
   try {
-    await search.open((label, done, total) =>
-      setSearch(ctx, { placeholder: total ? `${label} ${Math.round((100 * (done ?? 0)) / total)}%` : label }),
-    );
+    let loaded = false; // a progress event that arrives after the models loaded is not shown
+    await search.open((label, done, total) => {
+      if (!loaded) setSearch(ctx, { placeholder: total ? `${label} ${Math.round((100 * (done ?? 0)) / total)}%` : label });
+    });
+    loaded = true;
     setSearch(ctx, { placeholder: SEARCH_PLACEHOLDER });
     // Every album's files: the ML data changed on the server since this device's last sync first
     // (all of it on a new device), the rest indexed here.

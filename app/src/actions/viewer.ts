@@ -1,7 +1,8 @@
-// The viewer: a photo decrypted whole (busy line up) and shown full size; a video handed to the
+// The viewer: a photo decrypted whole (busy line up; a HEIC decoded) and shown full size; a video handed to the
 // Viewer view, which plays it while it streams (playback.ts). Closing revokes the photo's URL.
 import { FILE_TYPE, type GalleryFile } from '../../../client/src/index.js';
 import type { Ctx } from '../context.js';
+import { viewable } from '../media.js';
 import { busy } from './feedback.js';
 
 export async function openViewer(ctx: Ctx, file: GalleryFile) {
@@ -12,9 +13,12 @@ export async function openViewer(ctx: Ctx, file: GalleryFile) {
     return;
   }
   const library = ctx.live.library!;
-  const bytes = await busy(ctx, `Decrypting ${meta.title}…`, () => library.contents(file));
-  if (!bytes || library !== ctx.live.library) return;
-  const imageUrl = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: meta.mimeType || 'image/jpeg' }));
+  // HEIC/HEIF is decoded here (browsers do not show it); other photos go to <img> as they are.
+  const image = await busy(ctx, `Decrypting ${meta.title}…`, async () =>
+    viewable(ctx.base, await library.contents(file), meta.mimeType),
+  );
+  if (!image || library !== ctx.live.library) return;
+  const imageUrl = URL.createObjectURL(image);
   closeViewer(ctx);
   ctx.store.set({ viewer: { file, title, imageUrl, video: false } });
 }

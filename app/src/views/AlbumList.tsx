@@ -1,8 +1,38 @@
 // The albums beside the grid (owned and shared with you), a form to create one, and this
 // account's verification ID to read to friends.
 import { createAlbum, selectAlbum } from '../actions/gallery.js';
+import { useState } from 'preact/hooks';
 import { useApp, useCtx } from '../hooks.js';
 import { People } from './People.js';
+import { LOCK_CHOICES, lockAfterMinutes, setLockAfterMinutes } from '../session/idle.js';
+
+const LOCK_NAMES: Record<number, string> = { 1: '1 minute', 5: '5 minutes', 15: '15 minutes', 60: '1 hour', 0: 'never' };
+
+/** How long without input before the gallery locks (session/idle.ts), kept per device. */
+function LockAfter() {
+  const [minutes, setMinutes] = useState(lockAfterMinutes);
+  return (
+    <label class="lock-after">
+      Lock after{' '}
+      <select
+        id="lock-after"
+        value={String(minutes)}
+        onChange={(e) => {
+          const m = Number(e.currentTarget.value);
+          setLockAfterMinutes(m);
+          setMinutes(m);
+        }}
+      >
+        {LOCK_CHOICES.map((m) => (
+          <option key={m} value={String(m)}>
+            {LOCK_NAMES[m]}
+          </option>
+        ))}
+      </select>{' '}
+      without use
+    </label>
+  );
+}
 
 export function AlbumList() {
   const ctx = useCtx();
@@ -36,6 +66,7 @@ export function AlbumList() {
           Create
         </button>
       </form>
+      <LockAfter />
       <People />
       <details class="account">
         <summary>Your verification ID</summary>

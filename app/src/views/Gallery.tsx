@@ -1,7 +1,7 @@
 // The signed-in gallery: albums on the side; the album shown with its actions (by what its signed
 // log says this account may do), what the log says the server got wrong, the search and upload
 // lines, and its grid (files can be dropped on it).
-import { useCallback, useState } from 'preact/hooks';
+import { useCallback, useRef, useState } from 'preact/hooks';
 import type { Album, GalleryFile } from '../../../client/src/index.js';
 import { openShare, createLink, leaveAlbum } from '../actions/sharing.js';
 import { uploadFiles } from '../actions/upload.js';
@@ -52,7 +52,7 @@ function Fingerprint() {
   );
 }
 
-function AlbumHead({ album }: { album: Album | null }) {
+function AlbumHead({ album, onAdd }: { album: Album | null; onAdd: () => void }) {
   const ctx = useCtx();
   useApp((s) => s.albumsVersion); // members and counts change in place
   const writable = album?.trust?.writable === true;
@@ -70,22 +70,9 @@ function AlbumHead({ album }: { album: Album | null }) {
       </span>
       <span class="spacer" />
       {writable && (
-        <label class="button" id="add-button">
+        <button id="add-button" type="button" onClick={onAdd}>
           Add photos &amp; videos
-          <input
-            id="add-input"
-            type="file"
-            accept="image/*,video/*"
-            multiple
-            hidden
-            onChange={(e) => {
-              const input = e.currentTarget;
-              const files = [...(input.files ?? [])];
-              input.value = '';
-              uploadFiles(ctx, files);
-            }}
-          />
-        </label>
+        </button>
       )}
       {album && !album.mine && (
         <button id="leave-button" type="button" class="secondary" onClick={() => leaveAlbum(ctx)}>
@@ -131,15 +118,31 @@ export function AlbumScreen() {
   const [over, setOver] = useState(false);
   const open = useCallback((f: GalleryFile) => openViewer(ctx, f), [ctx]);
   const thumbnails = ctx.live.thumbnails;
+  const picker = useRef<HTMLInputElement>(null);
+  const pick = useCallback(() => picker.current?.click(), []);
   return (
     <section id="screen-gallery" class="gallery">
       <AlbumList />
       <div class="album">
-        <AlbumHead album={album} />
+        <AlbumHead album={album} onAdd={pick} />
         <Findings />
         <Fingerprint />
+        <input
+          id="add-input"
+          ref={picker}
+          type="file"
+          accept="image/*,video/*,.heic,.heif"
+          multiple
+          hidden
+          onChange={(e) => {
+            const input = e.currentTarget;
+            const files = [...(input.files ?? [])];
+            input.value = '';
+            uploadFiles(ctx, files);
+          }}
+        />
         <SearchLine />
-        <Uploads />
+        <Uploads onPick={pick} />
         <section
           id="drop"
           aria-label="Photos and videos of the album (drop files here to add them)"

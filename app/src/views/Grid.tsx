@@ -66,14 +66,11 @@ const Tile = memo(function Tile({ file, score, thumbnails, nearView, onOpen }: T
   const { title } = file.meta;
   const classes = [file.meta.fileType === FILE_TYPE.video && 'video', broken && 'broken'].filter(Boolean).join(' ');
   return (
-    <figure
-      ref={ref}
-      data-file-id={file.id}
-      class={classes || undefined}
-      onClick={() => onOpen(file)}
-      onKeyDown={(e) => e.key === 'Enter' && onOpen(file)}
-    >
-      <img alt={title} src={src} />
+    <figure ref={ref} data-file-id={file.id} class={classes || undefined}>
+      {/* The tile's picture is a button: reached with Tab, opened with Enter or Space. */}
+      <button type="button" class="open" aria-label={`Open ${title}`} onClick={() => onOpen(file)}>
+        <img alt="" src={src} />
+      </button>
       <figcaption>
         <span class="title" title={title}>
           {title}

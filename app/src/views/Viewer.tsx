@@ -29,8 +29,16 @@ export function Viewer() {
     };
   }, [viewer, ctx]);
   return (
-    <Dialog id="viewer" open={viewer !== null} onClose={() => closeViewer(ctx)}>
-      <img id="viewer-image" alt={viewer?.file.meta.title ?? ''} src={viewer?.imageUrl} hidden={!viewer?.imageUrl} />
+    <Dialog id="viewer" open={viewer !== null} onClose={() => closeViewer(ctx)} labelledBy="viewer-title">
+      <img
+        id="viewer-image"
+        alt={viewer?.file.meta.title ?? ''}
+        src={viewer?.imageUrl}
+        hidden={!viewer?.imageUrl || failure !== undefined}
+        onError={() =>
+          viewer && setFailure(`${viewer.file.meta.title}: this browser cannot show this photo (it is kept as it was uploaded)`)
+        }
+      />
       <video id="viewer-video" ref={video} controls muted hidden={!viewer?.video} />
       <p id="viewer-title">{failure ?? viewer?.title}</p>
       {viewer?.imageUrl && downloads && (

@@ -15,6 +15,8 @@ export interface FileMeta {
   width?: number;
   height?: number;
   mimeType?: string;
+  /** Ente's file hash: base64 of the BLAKE2b-512 of the original's bytes. */
+  hash?: string;
 }
 
 const MAX_TITLE = 1024;
@@ -32,6 +34,7 @@ export function parseMetadata(json: string): FileMeta {
     ['width', 'number'],
     ['height', 'number'],
     ['mimeType', 'string'],
+    ['hash', 'string'],
   ] as const) {
     if (!optional(m[name], type)) throw new Error(`metadata ${name} is not a ${type}`);
   }
