@@ -1,7 +1,7 @@
 // Search: the worker opened after login, the index brought up to every album's files (from ML
 // data first), photos indexed after their upload with a bar, and queries shown in the grid.
 import type { GalleryFile } from '../../../client/src/index.js';
-import type { Ctx } from '../context.js';
+import { mlWrites, type Ctx } from '../context.js';
 import { SEARCH_PLACEHOLDER, type AppState } from '../state.js';
 import { busy } from './feedback.js';
 import { selectAlbum } from './gallery.js';
@@ -35,11 +35,13 @@ export async function openSearch(ctx: Ctx) {
     // (all of it on a new device), the rest indexed here.
     const files: GalleryFile[] = [];
     for (const a of library.albums.values()) files.push(...(await library.loadFiles(a)));
-    await search.sync(files, (f) => library.thumbnail(f), {
-      canUpload: (f) => f.ownerID === session.id,
-      onProgress: (done, total) => showIndexing(ctx, done, total),
-      onFetched: (received) => setSearch(ctx, { status: `Fetching search data: ${received} of ${files.length} photos` }),
-    });
+    await mlWrites(live, () =>
+      search.sync(files, (f) => library.thumbnail(f), {
+        canUpload: (f) => f.ownerID === session.id,
+        onProgress: (done, total) => showIndexing(ctx, done, total),
+        onFetched: (received) => setSearch(ctx, { status: `Fetching search data: ${received} of ${files.length} photos` }),
+      }),
+    );
     if (search !== live.search) return;
     setSearch(ctx, { enabled: true });
     showSearchStatus(ctx);
@@ -55,10 +57,12 @@ export async function indexUploaded(ctx: Ctx, thumbnails: Map<GalleryFile, Uint8
   await live.searchReady;
   if (!search || search !== live.search) return;
   try {
-    await search.index(
-      [...thumbnails.keys()],
-      async (file) => thumbnails.get(file)!,
-      (done, total) => showIndexing(ctx, done, total),
+    await mlWrites(live, () =>
+      search.index(
+        [...thumbnails.keys()],
+        async (file) => thumbnails.get(file)!,
+        (done, total) => showIndexing(ctx, done, total),
+      ),
     );
   } catch (e) {
     setSearch(ctx, { status: `Indexing for search failed: ${(e as Error).message}` });
