@@ -2,10 +2,13 @@
 // generates, which find the simple generated faces of the tests), stored in each photo's ML data
 // beside its CLIP embedding, clustered as Ente clusters them, and named as Ente's "cgroup" entities
 // synced through the server. Another device (or this one after a reload) reads the faces from the
-// ML data and the names from the entities: it runs no model for photos someone already indexed.
+// ML data and the names from the entities: it runs no model for photos someone already indexed,
+// and does not even download the models unless one of its own photos has no faces stored yet (a
+// sharee never does: it indexes nothing of someone else's).
 import {
   addClusterToPerson,
   createFaceWorker,
+  faceData,
   ignoreCluster,
   nameCluster,
   people,
@@ -15,14 +18,15 @@ import {
   setPersonHidden,
   type CGroup,
   type FaceCluster,
+  type FaceData,
   type FaceWorker,
+  type FaceWorkerInit,
   type FileFaces,
   type MLData,
   type Person,
 } from 'cipherlens/search';
 import {
   fileMlData,
-  fileFaces,
   openEntityKey,
   pullPeople,
   putMlData,
@@ -36,8 +40,20 @@ import type { Progress } from './search.js';
 
 const MODELS = { detectorModel: 'face_detector_demo.onnx', embedderModel: 'face_embedder_demo.onnx' };
 
+/** The faces in a file's ML data, checked as Ente's readers check them (none, or malformed: undefined). */
+function facesIn(data: MLData): FaceData | undefined {
+  try {
+    return faceData(data);
+  } catch {
+    return undefined;
+  }
+}
+
 export class GalleryPeople {
+  /** Clustering only (no models): every device clusters the faces it reads. */
   private worker: FaceWorker | null = null;
+  /** A worker with the models, started on first need (a photo of this account without faces stored). */
+  private indexer: Promise<FaceWorker> | null = null;
   private entityKey: Uint8Array | null = null;
   private readonly faces = new Map<number, FileFaces>();
   private cgroups = new Map<string, CGroup>();
@@ -55,14 +71,28 @@ export class GalleryPeople {
 
   async open(): Promise<void> {
     this.entityKey = await openEntityKey(this.crypto, this.library.api, this.masterKey);
-    this.worker = await createFaceWorker({
-      ...MODELS,
+    this.worker = await this.startWorker({ detectorModel: null, embedderModel: null });
+  }
+
+  private startWorker(models: Pick<FaceWorkerInit, 'detectorModel' | 'embedderModel'>): Promise<FaceWorker> {
+    return createFaceWorker({
+      ...models,
       baseUrl: new URL('models/', this.base).href,
       workerUrl: new URL('face-worker.js', this.base).href,
       wasmUrl: new URL('cipherlens.wasm', this.base).href,
       wasmPaths: new URL('ort/', this.base).href,
       numThreads: 1,
     });
+  }
+
+  /** The worker with the models, started (and the models downloaded) the first time a photo needs them. */
+  private modelWorker(): Promise<FaceWorker> {
+    this.live();
+    if (!this.indexer) {
+      this.indexer = this.startWorker(MODELS);
+      this.indexer.catch(() => (this.indexer = null)); // a failed download is tried again next time
+    }
+    return this.indexer;
   }
 
   private live(): { worker: FaceWorker; key: Uint8Array } {
@@ -84,16 +114,21 @@ export class GalleryPeople {
     thumbnailOf: (file: GalleryFile) => Promise<Uint8Array>,
     { canIndex = () => true, onProgress }: { canIndex?: (f: GalleryFile) => boolean; onProgress?: Progress } = {},
   ): Promise<GalleryFile[]> {
-    const { worker } = this.live();
+    this.live();
     const written: GalleryFile[] = [];
     const todo = files.filter((f) => !this.faces.has(f.id));
     const existing = new Map<number, MLData>();
-    for await (const { file, data } of fileMlData(this.crypto, this.library.api, todo)) existing.set(file.id, data);
-    for await (const { file, faces } of fileFaces(this.crypto, this.library.api, todo)) {
+    // One fetch of the ML data: its faces, and the rest kept for the entry written here (the CLIP embedding).
+    for await (const { file, data } of fileMlData(this.crypto, this.library.api, todo)) {
+      existing.set(file.id, data);
+      const faces = facesIn(data);
+      if (!faces) continue;
       this.keep(file, faces.faces);
       this.fromMlData++;
     }
     const rest = todo.filter((f) => !this.faces.has(f.id) && canIndex(f));
+    if (!rest.length) return written;
+    const worker = await this.modelWorker();
     for (const [i, file] of rest.entries()) {
       try {
         const { faceIndex } = await worker.indexFile(file.id, await thumbnailOf(file));
@@ -189,6 +224,8 @@ export class GalleryPeople {
   close(): void {
     void this.worker?.terminate();
     this.worker = null;
+    void this.indexer?.then((w) => w.terminate()).catch(() => {});
+    this.indexer = null;
     wipe(this.entityKey);
     this.entityKey = null;
   }

@@ -4,6 +4,8 @@
 // A's second device (a fresh browser context) reads the faces from the photos' ML data and the
 // people from the synced entities, finding no face itself, and lists the same people with the
 // same photos; a search for a name shows their photos; hiding a person there hides it on a third.
+// A shares the album with C: C's People view clusters A's photos from their ML data (C downloads
+// no face model and writes no ML data), and the people C names are C's, not A's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import jpeg from 'jpeg-js';
@@ -14,6 +16,13 @@ import { SLOW, gallerySuite, logIn, openDevice, searchReady, signUp, thumbnailsS
 const env = gallerySuite('people');
 const CAST = cast(3, 41);
 const ACCOUNT = { email: 'people@example.com', password: 'correct horse battery' };
+const SHAREE = { email: 'sharee@example.com', password: 'staple battery horse' };
+/** The face models' files (the demo ones the gallery uses): a device that runs no model never fetches them. */
+const MODEL_FILES = ['face_detector_demo.onnx', 'face_embedder_demo.onnx'];
+const modelsFetched = (page) =>
+  MODEL_FILES.filter((f) => page.sent.some((r) => r.split('\n')[0].endsWith(`/models/${f}`))).sort();
+/** What the second test takes over from the first: A's device and the people A's account lists. */
+const shared = {};
 /** Photo i of person i % 3, and every third photo also the next person: 3, 5 and 2 photos each. */
 const PHOTOS = Array.from({ length: 7 }, (_, i) => {
   const faces = i % 3 === 0 ? [i % 3, (i + 1) % 3] : [i % 3];
@@ -60,6 +69,8 @@ test('people found on one device, named, and seen on a second device from ML dat
   await thumbnailsShown(a.page, PHOTOS.length);
   await peopleStatus(a.page, new RegExp(`indexed here.*|${PHOTOS.length} indexed here`));
   await a.page.waitForFunction(() => document.querySelectorAll('#people-list li.person').length === 3, null, SLOW);
+  // The device that found the faces downloaded the models (the count below is not blind to them).
+  assert.deepEqual(modelsFetched(a.page), MODEL_FILES);
   const found = await peopleRows(a.page);
   assert.deepEqual(
     found.map(([name]) => name),
@@ -120,6 +131,7 @@ test('people found on one device, named, and seen on a second device from ML dat
   await peopleStatus(b.page, new RegExp(`^People: ${PHOTOS.length} photos from ML data, 0 indexed here`));
   await b.page.waitForFunction(() => document.querySelectorAll('#people-list li.person').length === 3, null, SLOW);
   assert.deepEqual((await peopleRows(b.page)).sort(), named);
+  assert.deepEqual(modelsFetched(b.page), [], 'the second device downloads no face model');
   await b.page.locator('#people-list li.person', { hasText: 'Ben' }).locator('.album-link').click();
   await b.page.waitForFunction(() => /photos? of Ben/.test(document.getElementById('results-status').textContent), null, SLOW);
   assert.deepEqual(await gridTitles(b.page), photosOf(NAMES.indexOf('Ben')));
@@ -144,8 +156,102 @@ test('people found on one device, named, and seen on a second device from ML dat
     ['Unnamed', 1],
   ]);
   await screenshot(phone.page, 'gallery-people-phone');
-  for (const d of [a, b, phone]) {
+  for (const d of [b, phone]) {
     assert.deepEqual(d.page.errors, []);
     await d.context.close();
+  }
+  // A's own list, as the phone showed it (Ben hidden).
+  Object.assign(shared, {
+    a,
+    people: [
+      ['Ann', ann.length],
+      ['Unnamed', 1],
+    ],
+  });
+});
+
+test("a sharee's People view: the owner's faces from their ML data, no model run, the sharee's own names", SLOW, async (t) => {
+  const { a, people: ownersPeople } = shared;
+  if (!a) return t.skip('the first test failed');
+  const c = await openDevice(env.browser, `${env.server.url}/`);
+  try {
+    await c.page.waitForSelector('body[data-screen="login"]');
+    await signUp(c.page, SHAREE);
+    await c.page.click('#phrase-done');
+    await c.page.waitForSelector('body[data-screen="gallery"]', SLOW);
+
+    // A shares the album the photos are in (after comparing verification IDs).
+    await a.page.click('#album-list .album-link:has-text("My photos")');
+    await thumbnailsShown(a.page, PHOTOS.length);
+    await a.page.click('#share-button');
+    await a.page.fill('#share-email', SHAREE.email);
+    await a.page.click('#share-form button');
+    await a.page.waitForSelector('#share-verify:not([hidden])', SLOW);
+    await a.page.click('#share-confirm');
+    await a.page.waitForSelector('#share-done:not([hidden])', SLOW);
+    await a.page.click('#share-dialog form[method="dialog"] button');
+
+    // C's app lists the shared album once it loads again; its people come from A's ML data.
+    await c.page.reload();
+    await c.page.waitForSelector('body[data-screen="gallery"]', SLOW);
+    await c.page.waitForSelector('#album-list button:has-text("shared by")', SLOW);
+    await peopleStatus(c.page, new RegExp(`^People: ${PHOTOS.length} photos from ML data, 0 indexed here`));
+    await c.page.waitForFunction(() => document.querySelectorAll('#people-list li.person').length === 3, null, SLOW);
+    const rows = await peopleRows(c.page);
+    assert.deepEqual(
+      rows.map(([name]) => name),
+      ['Unnamed', 'Unnamed', 'Unnamed'],
+      "A's names are A's: C sees clusters",
+    );
+    assert.deepEqual(rows.map(([, n]) => n).sort(), [2, 3, 5]);
+    assert.deepEqual(modelsFetched(c.page), [], 'the sharee downloads no face model');
+    const mlWrites = c.page.sent.filter((r) => /\/api\/files\/\d+\/ml$/.test(r.split('\n')[0]));
+    assert.deepEqual(mlWrites, [], 'the sharee writes no ML data');
+    await screenshot(c.page, 'gallery-people-sharee');
+    await c.page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(c.page, 'gallery-people-sharee-phone');
+    await c.page.setViewportSize({ width: 1200, height: 850 });
+
+    // Each cluster is one person's photos; C names Ben's "Zoe", a person of C's account only.
+    const ben = c.page
+      .locator('#people-list li.person')
+      .filter({ has: c.page.locator('small', { hasText: `${photosOf(1).length} photo` }) });
+    await ben.locator('.album-link').click();
+    await c.page.waitForFunction(
+      () => /photos? of Unnamed/.test(document.getElementById('results-status').textContent),
+      null,
+      SLOW,
+    );
+    assert.deepEqual(await gridTitles(c.page), photosOf(1));
+    await ben.locator('.name-button').click();
+    await ben.locator('input[name="name"]').fill('Zoe');
+    await ben.locator('.person-form button').click();
+    await c.page.waitForFunction(() => document.querySelectorAll('#people-list li[data-person=""]').length === 2, null, SLOW);
+    assert.deepEqual((await peopleRows(c.page)).sort(), [
+      ['Unnamed', photosOf(2).length],
+      ['Unnamed', photosOf(0).length],
+      ['Zoe', photosOf(1).length],
+    ]);
+    await c.page.fill('#search-input', 'zoe');
+    await c.page.press('#search-input', 'Enter');
+    await c.page.waitForFunction(() => /photos? of Zoe/.test(document.getElementById('results-status').textContent), null, SLOW);
+    assert.deepEqual(await gridTitles(c.page), photosOf(1));
+    await thumbnailsShown(c.page, photosOf(1).length);
+    await screenshot(c.page, 'gallery-people-sharee-named');
+
+    // A, loading again, lists A's own people: C's name is not among them.
+    await a.page.reload();
+    await a.page.waitForSelector('body[data-screen="gallery"]', SLOW);
+    await peopleStatus(a.page, /^People: /);
+    await a.page.waitForFunction(
+      (n) => document.querySelectorAll('#people-list li.person').length === n,
+      ownersPeople.length,
+      SLOW,
+    );
+    assert.deepEqual((await peopleRows(a.page)).sort(), ownersPeople);
+    for (const d of [a, c]) assert.deepEqual(d.page.errors, []);
+  } finally {
+    await c.context.close();
+    await a.context.close();
   }
 });
