@@ -293,6 +293,9 @@ function facePhotos(count) {
 
 async function indexRun(label, models, threads, count) {
   const page = await newPage();
+  page.on('console', (m) => {
+    if (m.text().startsWith('faces bench:')) process.stderr.write(`${m.text()} (${label}, ${threads} thread(s))\n`);
+  });
   try {
     return await page
       .evaluate(
@@ -313,7 +316,15 @@ async function indexRun(label, models, threads, count) {
           }
           let faces = 0;
           const t1 = performance.now();
-          const result = await w.indexFiles(files(), { onProgress: (p) => (faces += p.faceIndex?.faces.length ?? 0) });
+          let done = 0;
+          const result = await w.indexFiles(files(), {
+            onProgress: (p) => {
+              faces += p.faceIndex?.faces.length ?? 0;
+              // Progress on stderr (the page's console is forwarded): a run takes minutes to an hour on a shared machine.
+              if (++done % 50 === 0)
+                console.log(`faces bench: ${done}/${count} photos, ${((performance.now() - t1) / 1000).toFixed(0)} s`);
+            },
+          });
           const wallMs = performance.now() - t1;
           await w.terminate();
           return {
@@ -366,6 +377,8 @@ async function indexSection() {
       fmt(s / 60, 1),
     ];
   });
+  const standIns = runs.filter((r) => r.label.startsWith('stand-ins'));
+  const standInFaces = standIns.map((r) => fmt(r.faces / r.indexed, 1)).join(', ');
   return [
     '## Faces indexed end to end: generated photos in the Chromium worker',
     '',
@@ -389,7 +402,9 @@ async function indexSection() {
     'as a Blob for `createFaceWorker(...).indexFiles`; the worker decodes (createImageBitmap), letterboxes, detects, post-processes and',
     "aligns (the core), embeds (onnxruntime-web, wasm) and returns each photo's face index, one photo at a time. Per-step figures are mean",
     'ms per photo. The demo models find exactly the drawn faces (their own cost is small: the rows show the pipeline around the models);',
-    'the stand-ins cost what Ente\'s models cost, and their random weights "find" what their random scores pass.',
+    `the stand-ins cost what Ente's models cost, and their random weights "find" what their random scores pass (${standInFaces} a photo`,
+    'here, each aligned and embedded: their faces/s measures that cost, not faces a real photo holds). onnxruntime-web runs with',
+    "the threads column's thread count, on 2 cores that other work shares (the load average below).",
   ].join('\n');
 }
 

@@ -255,6 +255,32 @@ export function renderReadmeSection(benchmarksMd) {
     `onnxruntime-node ${face(native1, 'detector ms')} ms, ${face(native1, 'ms / face')} ms`,
     `${face(web1, 'vs native')}, ${face(web1, 'vs native (batch)')}`,
   );
+  // The end-to-end table has a row per model set and thread count: the 1-thread rows.
+  const e2e = parseTables(benchmarksMd).filter((s) => s.title.startsWith('Faces indexed end to end'));
+  const e2eRows = e2e.flatMap((s) => s.tables.flatMap((t) => t.rows.map((r) => [t.headers, r])));
+  const e2eCell = (models) => {
+    const found = e2eRows.filter(([, r]) => r[0].startsWith(models) && r[1] === '1');
+    if (e2e.length !== 1 || found.length !== 1) {
+      throw new Error(`BENCHMARKS.md: "Faces indexed end to end": ${found.length} "${models}" rows at 1 thread`);
+    }
+    const [headers, row] = found[0];
+    return (col) => {
+      const v = row[headers.indexOf(col)];
+      if (!v) throw new Error(`BENCHMARKS.md: "Faces indexed end to end" / "${models}" / "${col}": no figure`);
+      return v;
+    };
+  };
+  const standIn = e2eCell('stand-ins'),
+    demo = e2eCell('demo models');
+  const e2eText = benchmarksMd.slice(benchmarksMd.indexOf('## Faces indexed end to end'));
+  const e2eLoad = /Load average \(1 min\) ([\d.]+) when this section started, ([\d.]+) when it ended/.exec(e2eText);
+  if (!e2eLoad) throw new Error('BENCHMARKS.md: "Faces indexed end to end": no load average');
+  add(
+    `faces indexed end to end, ${grouped(num(standIn('photos')))} generated photos, 1 thread, Chromium worker`,
+    `stand-ins ${standIn('photos/s')} photos/s (${standIn('faces/s')} faces/s: ${(num(standIn('faces found')) / num(standIn('photos'))).toFixed(0)} random detections a photo); demo models ${demo('faces/s')} faces/s; load ${e2eLoad[1]} to ${e2eLoad[2]}`,
+    '—',
+    '—',
+  );
   const cl = (row, col) => c('Face clustering', row, col);
   const fast = 'core, SIMD path s (Node)';
   add(
