@@ -16,7 +16,7 @@ const at = (path) => `${root}${path}`;
 // The test models the build generates (colour words); see app/src/search.ts.
 const MODELS = ['test_text.onnx', 'test_image_rgba.onnx'];
 const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
-const STATIC = ['index.html', 'style.css', 'gallery.css'];
+const STATIC = ['index.html', 'style.css', 'gallery.css', 'library.css'];
 
 /** esbuild options that let Node-only CommonJS (fast-srp-hap) run in the page: app/shims/. */
 export const NODE_SHIMS = {
@@ -43,11 +43,17 @@ export async function buildApp() {
   // SRP's big-number steps run in a worker of their own (app/src/srp/worker.ts), with the shims.
   await build({ ...common, entryPoints: [at('app/src/srp/worker.ts')], outfile: `${out}srp-worker.js`, ...NODE_SHIMS });
   await build({ ...common, entryPoints: [at('js/dist/worker/crypto-worker.js')], outfile: `${out}crypto-worker.js` });
+  // Ente's file hash of picked files, read from the File in a worker (app/src/hash/worker.ts).
+  await build({ ...common, entryPoints: [at('app/src/hash/worker.ts')], outfile: `${out}hash-worker.js` });
+  // The download service worker (a classic script: every browser runs those as service workers).
+  await build({ ...common, format: 'iife', entryPoints: [at('app/src/download/sw.ts')], outfile: `${out}download-sw.js` });
   await build({ ...common, entryPoints: [at('js/dist/worker/search-worker.js')], outfile: `${out}search-worker.js` });
   for (const f of ['cipherlens-crypto.wasm', 'cipherlens.wasm']) copyFileSync(at(`js/dist/wasm/${f}`), out + f);
   for (const f of ORT_FILES) copyFileSync(at(`node_modules/onnxruntime-web/dist/${f}`), `${out}ort/${f}`);
   for (const f of MODELS) copyFileSync(at(`build/models/${f}`), `${out}models/${f}`);
   for (const f of STATIC) copyFileSync(at(`app/${f}`), out + f);
+  // PhotoSwipe's stylesheet, served as a file (the CSP refuses injected styles).
+  copyFileSync(at('node_modules/photoswipe/dist/photoswipe.css'), `${out}photoswipe.css`);
   console.log(`build: the gallery app in ${out}`);
 }
 

@@ -16,6 +16,7 @@ import { recoveryRoutes } from './routes/recovery.mjs';
 import { collectionRoutes } from './routes/collections.mjs';
 import { uploadRoutes } from './routes/uploads.mjs';
 import { fileRoutes } from './routes/files.mjs';
+import { organiseRoutes } from './routes/organise.mjs';
 import { publicRoutes } from './routes/public.mjs';
 import { makeAccess } from './routes/access.mjs';
 
@@ -67,6 +68,7 @@ export async function startGalleryServer(options = {}) {
     ...collectionRoutes(deps),
     ...uploadRoutes(deps),
     ...fileRoutes(deps),
+    ...organiseRoutes({ ...deps, sweep: () => sweepQuietly() }),
     ...publicRoutes(deps),
   ].map(compile);
 
@@ -101,12 +103,35 @@ export async function startGalleryServer(options = {}) {
   // within 300 s. Responses (long video downloads) are not limited.
   // Upkeep: expired tokens, old failures, and uploads left unclaimed (bytes first, then the
   // row, so a crash between leaves a row that the next round drops).
+  // Blobs no record references (deleted for good, or left by the trash's 30 days): the records
+  // went first, in the transaction that queued the blobs; each blob is removed, then forgotten,
+  // so a crash anywhere leaves queue entries that the next sweep (at start, hourly, after each
+  // delete) finishes. One sweep at a time.
+  let sweeping = null;
+  const sweep = () => {
+    sweeping ??= (async () => {
+      try {
+        store.purgeTrash(now() - config.trashDays * 86_400_000, now());
+        for (let keys = store.deadObjects(); keys.length; keys = store.deadObjects()) {
+          for (const key of keys) {
+            await blobs.remove(key);
+            store.forgetDeadObject(key);
+          }
+        }
+      } finally {
+        sweeping = null;
+      }
+    })();
+    return sweeping;
+  };
+  const sweepQuietly = () => sweep().catch((e) => console.error('gallery server: deleting blobs failed:', e?.message));
   const prune = async () => {
     store.prune(now(), config.authFailureWindowMs);
     for (const key of store.unclaimedObjectsBefore(now() - config.unclaimedUploadTtlMs)) {
       await blobs.discard(key);
       store.deleteUnclaimedObject(key);
     }
+    await sweep();
   };
   const pruneQuietly = () => prune().catch((e) => console.error('gallery server: upkeep failed:', e?.message));
   const pruner = setInterval(pruneQuietly, PRUNE_INTERVAL_MS);
@@ -140,6 +165,8 @@ export async function startGalleryServer(options = {}) {
       integrityCheck: () => store.integrityCheck(),
       /** Runs the hourly upkeep now. */
       prune,
+      /** Deletes the blobs queued for deletion (and the trash past its days) now. */
+      sweep,
       /** The routes served: [{ method, path }] (held to contract/routes.mjs and docs/server-api.md). */
       routes: () => routes.map(({ method, pattern }) => ({ method, path: pattern })),
       dataDir,

@@ -1,6 +1,6 @@
 // Every limit and default the server uses, defined once. startGalleryServer's options override
 // the ones tests need to shorten (windows, TTLs); main.mjs reads a few from the environment.
-import { DEFAULT_MAX_OBJECT_BYTES } from '../contract/limits.mjs';
+import { DEFAULT_MAX_OBJECT_BYTES, TRASH_DAYS } from '../contract/limits.mjs';
 
 const MINUTE_MS = 60 * 1000;
 
@@ -22,6 +22,8 @@ export const DEFAULTS = Object.freeze({
   unclaimedUploadTtlMs: 7 * 24 * 60 * MINUTE_MS,
   /** One uploaded object (a file's stream ciphertext or a thumbnail): MAX_OBJECT_BYTES. */
   maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES,
+  /** Days a deleted file stays in the trash before it is deleted for good. */
+  trashDays: TRASH_DAYS,
 });
 
 // The contract's sizes and limits (the client checks against the same ones).
@@ -33,6 +35,8 @@ export {
   MAX_NAME_BYTES,
   MAX_METADATA_BYTES,
   MAX_ML_QUERY_IDS,
+  MAX_BATCH_FILES,
+  MAX_MAGIC_BYTES,
   SIZES,
 } from '../contract/limits.mjs';
 /** SRP sessions and recovery challenges waiting in memory, at most (beyond: 429). */

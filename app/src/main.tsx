@@ -6,6 +6,7 @@ import { createWorkerPool } from 'cipherlens';
 import { parsePublicLink } from '../../client/src/index.js';
 import { openPublic } from './actions/public.js';
 import { refreshAlbums } from './actions/gallery.js';
+import { prepareDownloads } from './download/save.js';
 import { AppContext, type Ctx } from './context.js';
 import { workerSrp } from './srp/remote.js';
 import { initialState } from './state.js';
@@ -38,6 +39,7 @@ async function start() {
   );
   // Albums shared with this account since it logged in show up when the page gets the focus back.
   window.addEventListener('focus', () => refreshAlbums(ctx));
+  void prepareDownloads(base); // registered early: it must be active by the first download
   const link = parsePublicLink(new URL(location.href));
   if (link) await openPublic(ctx, link);
   else store.set({ screen: 'login' });

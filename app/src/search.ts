@@ -12,9 +12,19 @@ const QUERY_LIMIT = 24;
 
 export type Progress = (done: number, total: number) => void;
 
+/** `v` scaled to length 1 (ML data from another client may not be). */
+function normalised(v: Float32Array): Float32Array {
+  let s = 0;
+  for (const x of v) s += x * x;
+  const n = Math.sqrt(s) || 1;
+  return v.map((x) => x / n);
+}
+
 export class GallerySearch {
   private worker: SearchWorker | null = null;
   private readonly indexed = new Set<number>();
+  /** Each file's embedding (search keeps them in its worker; near-duplicate grouping needs them here). */
+  private readonly vectors = new Map<number, Float32Array>();
   fromMlData = 0;
   indexedHere = 0;
 
@@ -62,6 +72,7 @@ export class GallerySearch {
       onProgress: ({ fileId, status, embedding, done, total }) => {
         if (status === 'indexed' && embedding) {
           this.indexed.add(fileId);
+          this.vectors.set(fileId, normalised(embedding));
           this.indexedHere++;
           uploads.push(putClipEmbedding(this.crypto, this.library.api, byId.get(fileId)!, embedding));
         }
@@ -86,6 +97,7 @@ export class GallerySearch {
       try {
         await worker.add(file.id, embedding);
         this.indexed.add(file.id);
+        this.vectors.set(file.id, normalised(embedding));
         this.fromMlData++;
       } catch {
         // Refused by the index: the photo is indexed here instead.
@@ -93,6 +105,15 @@ export class GallerySearch {
     }
     const rest = todo.filter((f) => !this.indexed.has(f.id) && canUpload(f));
     if (rest.length) await this.index(rest, thumbnailOf, onProgress);
+  }
+
+  /** The embeddings of those of `ids` that have one, one after another (`dims` floats each). */
+  embeddings(ids: number[]): { ids: number[]; vectors: Float32Array; dims: number } {
+    const found = ids.filter((id) => this.vectors.has(id));
+    const dims = found.length ? this.vectors.get(found[0])!.length : 1;
+    const vectors = new Float32Array(found.length * dims);
+    found.forEach((id, i) => vectors.set(this.vectors.get(id)!.subarray(0, dims), i * dims));
+    return { ids: found, vectors, dims };
   }
 
   query(text: string) {

@@ -11,6 +11,19 @@ export interface UploadRow {
   done: number;
   total: number;
   failed: boolean;
+  /** Not uploaded, and why (already in the library): the row stays as a note until the next batch. */
+  skipped?: boolean;
+}
+
+/** What the main pane shows: every photo by date, one album, the archive, the trash, near-duplicates, or search results. */
+export type View = 'timeline' | 'album' | 'favourites' | 'archive' | 'trash' | 'similar' | 'search';
+
+export interface SearchHit {
+  file: GalleryFile;
+  /** CLIP's score, when the picture matched. */
+  score?: number;
+  /** Why it matched, in words ("name", "June 2023", "album “Trip”", "video", "picture"). */
+  why: string[];
 }
 
 export interface ShareState {
@@ -24,11 +37,11 @@ export interface ShareState {
 }
 
 export interface ViewerState {
+  /** The files the viewer goes through (the grid's, in its order), and the one opened first. */
+  files: readonly GalleryFile[];
+  index: number;
+  /** The one shown now. */
   file: GalleryFile;
-  title: string;
-  /** A photo's object URL (revoked when the viewer closes). */
-  imageUrl?: string;
-  video: boolean;
 }
 
 export interface AppState {
@@ -54,10 +67,28 @@ export interface AppState {
     progress: { done: number; total: number } | null;
   };
   viewer: ViewerState | null;
+  view: View;
+  /** Newest first (the default) or oldest first, in date-ordered views. */
+  order: 'newest' | 'oldest';
+  /** Every photo and video of every album, once each (the timeline; null while they load). */
+  allFiles: GalleryFile[] | null;
+  /** Selected files (ids) in the view shown, and the last one clicked (shift-click ranges from it). */
+  selection: ReadonlySet<number>;
+  anchor: number | null;
+  /** The last search: what was typed and what it found. */
+  results: { query: string; hits: SearchHit[] } | null;
+  /** Near-duplicates, group by group (the similar-photos view), and the threshold used. */
+  similar: { groups: GalleryFile[][]; threshold: number } | null;
+  /** The dialog choosing an album for the selection (add to or move to). */
+  albumPicker: 'add' | 'move' | null;
+  /** The dialog renaming or deleting the album shown. */
+  albumDialog: 'rename' | 'delete' | null;
+  /** Storage used and the account's quota (bytes; quota null: none). */
+  usage: { usedBytes: number; quotaBytes: number | null } | null;
   share: ShareState | null;
   link: string | null;
   /** A public link's album. */
-  publicAlbum: { title: string; files: GalleryFile[] } | null;
+  publicAlbum: { title: string; files: GalleryFile[]; allowDownload?: boolean } | null;
   /** Bumped to re-render what shows album details (sharees, unreadable counts) after a change. */
   albumsVersion: number;
 }
@@ -78,6 +109,16 @@ export const initialState = (): AppState => ({
   uploads: [],
   search: { enabled: false, placeholder: SEARCH_PLACEHOLDER, status: '', progress: null },
   viewer: null,
+  view: 'timeline',
+  order: 'newest',
+  allFiles: null,
+  selection: new Set(),
+  anchor: null,
+  results: null,
+  similar: null,
+  albumPicker: null,
+  albumDialog: null,
+  usage: null,
   share: null,
   link: null,
   publicAlbum: null,

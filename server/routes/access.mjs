@@ -12,10 +12,17 @@ export function makeAccess({ store, auth }) {
     return store.sharees(collection.id).some((s) => s.id === user.id) ? 'sharee' : undefined;
   };
 
-  /** Whether `user` may read `file` (a record or undefined): owner or sharee of its collection. */
+  /**
+   * Whether `user` may read `file` (a record or undefined): its owner (in the trash too), or the
+   * owner or a sharee of an album it is in.
+   */
   const mayRead = (user, file) => {
-    const collection = file && store.collection(file.collectionID);
-    return Boolean(collection && roleOf(user, collection));
+    if (!file) return false;
+    if (file.ownerID === user.id) return true;
+    return store.collectionsOfFile(file.id).some((id) => {
+      const collection = store.collection(id);
+      return Boolean(collection && roleOf(user, collection));
+    });
   };
 
   return {
@@ -33,6 +40,12 @@ export function makeAccess({ store, auth }) {
       if (role !== 'owner') throw forbidden('only the owner may do that');
       return collection;
     },
+    /** A file of the signed-in user's own, or 404 (403 if they may only read it). */
+    ownedFile(user, idText) {
+      const file = this.readableFile(user, idText);
+      if (file.ownerID !== user.id) throw forbidden("only the file's owner may do that");
+      return file;
+    },
     /** A file the signed-in user may read, or 404. */
     readableFile(user, idText) {
       const file = store.file(parseId(idText));
@@ -49,15 +62,18 @@ export function makeAccess({ store, auth }) {
     /** A file of the public link's collection, or 404. */
     publicFile(collection, idText) {
       const file = store.file(parseId(idText));
-      if (!file || file.collectionID !== collection.id) throw notFound('no such file');
+      if (!file || !store.isInCollection(collection.id, file.id)) throw notFound('no such file');
       return file;
     },
     requireUser: (req) => auth.requireUser(req),
   };
 }
 
-/** A file record as the API lists it (no object keys: downloads go by file id). */
-export function fileView(f) {
+/**
+ * A file record as the API lists it (no object keys: downloads go by file id). Magic metadata is
+ * its owner's private marks: only the owner (`viewer`) gets it.
+ */
+export function fileView(f, viewer) {
   return {
     id: f.id,
     collectionID: f.collectionID,
@@ -67,6 +83,7 @@ export function fileView(f) {
     file: { decryptionHeader: f.file.decryptionHeader, size: f.file.size },
     thumbnail: { decryptionHeader: f.thumbnail.decryptionHeader, size: f.thumbnail.size },
     metadata: f.metadata,
+    magicMetadata: f.ownerID === viewer ? f.magicMetadata : null,
     updationTime: f.updationTime,
   };
 }

@@ -103,7 +103,11 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
       async ({ req, res, params }) => {
         const user = auth.requireUser(req);
         const { collection } = access.readableCollection(user, params.id);
-        sendJson(res, 200, store.filesIn(collection.id).map(fileView));
+        sendJson(
+          res,
+          200,
+          store.filesIn(collection.id).map((f) => fileView(f, user.id)),
+        );
       },
     ],
 

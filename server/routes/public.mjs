@@ -19,7 +19,11 @@ export function publicRoutes({ store, blobs, config, access }) {
       ROUTES.publicFiles,
       async ({ req, res }) => {
         const collection = access.publicCollection(req);
-        sendJson(res, 200, store.filesIn(collection.id).map(fileView));
+        sendJson(
+          res,
+          200,
+          store.filesIn(collection.id).map((f) => fileView(f, null)),
+        );
       },
     ],
 
@@ -44,7 +48,7 @@ export function publicRoutes({ store, blobs, config, access }) {
       async ({ req, res }) => {
         const collection = access.publicCollection(req);
         const ids = fileIdsField(await readJson(req, config.maxJsonBytes));
-        const inside = ids.filter((id) => store.file(id)?.collectionID === collection.id);
+        const inside = ids.filter((id) => store.isInCollection(collection.id, id));
         sendJson(res, 200, store.mlDataOf(inside));
       },
     ],

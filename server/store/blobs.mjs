@@ -6,6 +6,7 @@
 //   size(key)       bytes of a claimed blob
 //   read(key, start, end)  a readable stream of a claimed blob's bytes [start, end]
 //   discard(key)    drops an unclaimed upload's bytes (stale uploads)
+//   remove(key)     drops a blob no record references any more (idempotent: a missing blob is fine)
 // This implementation is a folder: pieces append to uploads/<key>.part (fsynced before the
 // PATCH is answered), a claim renames it into blobs/<key> and fsyncs the folder. A half-written
 // upload sits only in uploads/, which nothing reads from. An S3-compatible store would map an
@@ -64,6 +65,11 @@ export async function openFolderBlobStore(dir) {
     size: async (key) => sizeOf(blobPath(key)),
     read: (key, start, end) => createReadStream(blobPath(key), { start, end }),
     discard: (key) => rm(partPath(key), { force: true }),
+    async remove(key) {
+      await rm(blobPath(key), { force: true });
+      await rm(partPath(key), { force: true });
+      await syncDir(blobs);
+    },
   };
 }
 

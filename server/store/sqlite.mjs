@@ -1,7 +1,7 @@
 // The metadata store (metadata.mjs) over SQLite through better-sqlite3: one file in the data
 // directory, WAL journal, foreign keys on, schema migrated by version (PRAGMA user_version).
 import Database from 'better-sqlite3';
-import { ObjectClaimed } from './metadata.mjs';
+import { LastAlbum, ObjectClaimed } from './metadata.mjs';
 
 // Each entry moves the schema from version i to i + 1; never edit one that has shipped.
 const MIGRATIONS = [
@@ -63,6 +63,34 @@ const MIGRATIONS = [
      encrypted_data TEXT NOT NULL,
      decryption_header TEXT NOT NULL,
      updation_time INTEGER NOT NULL);`,
+  // Files in several albums (Ente's collection files: one key wrap per album), the trash (a key
+  // wrap under the owner's master key, so a trashed file needs no album), owners' private magic
+  // metadata, albums deleted softly (their files' records keep naming where they were uploaded),
+  // and the queue of blobs no record references any more (deleted by the upkeep, crash-safely).
+  `CREATE TABLE collection_files (
+     collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+     file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+     encrypted_key TEXT NOT NULL,
+     key_decryption_nonce TEXT NOT NULL,
+     added_by INTEGER NOT NULL,
+     updation_time INTEGER NOT NULL,
+     PRIMARY KEY (collection_id, file_id));
+   CREATE INDEX collection_files_file ON collection_files(file_id);
+   INSERT INTO collection_files (collection_id, file_id, encrypted_key, key_decryption_nonce, added_by, updation_time)
+     SELECT collection_id, id, encrypted_key, key_decryption_nonce, owner_id, updation_time FROM files;
+   CREATE TABLE trash (
+     file_id INTEGER PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+     owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     encrypted_key TEXT NOT NULL,
+     key_decryption_nonce TEXT NOT NULL,
+     collection_id INTEGER,
+     trashed_at INTEGER NOT NULL);
+   CREATE INDEX trash_owner ON trash(owner_id);
+   CREATE TABLE dead_objects (object_key TEXT PRIMARY KEY, queued_at INTEGER NOT NULL);
+   ALTER TABLE files ADD COLUMN magic_version INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE files ADD COLUMN magic_data TEXT;
+   ALTER TABLE files ADD COLUMN magic_header TEXT;
+   ALTER TABLE collections ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -99,7 +127,11 @@ const fileRow = (r) =>
     file: { objectKey: r.file_object, decryptionHeader: r.file_header, size: r.file_size },
     thumbnail: { objectKey: r.thumb_object, decryptionHeader: r.thumb_header, size: r.thumb_size },
     metadata: { encryptedData: r.metadata_data, decryptionHeader: r.metadata_header },
+    magicMetadata: r.magic_data
+      ? { version: r.magic_version, encryptedData: r.magic_data, decryptionHeader: r.magic_header }
+      : null,
     updationTime: r.updation_time,
+    ...(r.trashed_at !== undefined ? { trashedAt: r.trashed_at } : {}),
   };
 
 /** Opens (creating and migrating) the database at `file`. */
@@ -128,12 +160,15 @@ export function openSqliteStore(file) {
     pruneFailures: q('DELETE FROM auth_failures WHERE at <= ?'),
     insertCollection: q(`INSERT INTO collections (owner_id, encrypted_key, key_decryption_nonce, encrypted_name,
                          name_decryption_nonce, updation_time) VALUES (?, ?, ?, ?, ?, ?)`),
-    collection: q('SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id WHERE c.id = ?'),
+    collection: q(
+      'SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id WHERE c.id = ? AND c.deleted = 0',
+    ),
     collectionsOf: q(`SELECT c.*, u.email AS owner_email, NULL AS shared_key FROM collections c
-                        JOIN users u ON u.id = c.owner_id WHERE c.owner_id = @user
+                        JOIN users u ON u.id = c.owner_id WHERE c.owner_id = @user AND c.deleted = 0
                       UNION ALL
                       SELECT c.*, u.email AS owner_email, s.encrypted_key AS shared_key FROM collections c
-                        JOIN users u ON u.id = c.owner_id JOIN shares s ON s.collection_id = c.id WHERE s.user_id = @user
+                        JOIN users u ON u.id = c.owner_id JOIN shares s ON s.collection_id = c.id
+                        WHERE s.user_id = @user AND c.deleted = 0
                       ORDER BY id`),
     sharees: q(`SELECT u.id, u.email, s.encrypted_key FROM shares s JOIN users u ON u.id = s.user_id
                 WHERE s.collection_id = ? ORDER BY u.id`),
@@ -143,7 +178,7 @@ export function openSqliteStore(file) {
     touchCollection: q('UPDATE collections SET updation_time = ? WHERE id = ?'),
     setPublicToken: q('UPDATE collections SET public_token = ?, updation_time = ? WHERE id = ?'),
     byPublicToken: q(
-      'SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id WHERE c.public_token = ?',
+      'SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id WHERE c.public_token = ? AND c.deleted = 0',
     ),
     insertObject: q('INSERT INTO objects (object_key, owner_id, size, creation_time) VALUES (?, ?, ?, ?)'),
     object: q('SELECT * FROM objects WHERE object_key = ?'),
@@ -157,9 +192,48 @@ export function openSqliteStore(file) {
     file: q(`SELECT f.*, fo.size AS file_size, tho.size AS thumb_size FROM files f
              JOIN objects fo ON fo.object_key = f.file_object JOIN objects tho ON tho.object_key = f.thumb_object
              WHERE f.id = ?`),
-    filesIn: q(`SELECT f.*, fo.size AS file_size, tho.size AS thumb_size FROM files f
+    filesIn: q(`SELECT f.*, cf.collection_id AS collection_id, cf.encrypted_key AS encrypted_key,
+                  cf.key_decryption_nonce AS key_decryption_nonce, max(f.updation_time, cf.updation_time) AS updation_time,
+                  fo.size AS file_size, tho.size AS thumb_size
+                FROM collection_files cf JOIN files f ON f.id = cf.file_id
                 JOIN objects fo ON fo.object_key = f.file_object JOIN objects tho ON tho.object_key = f.thumb_object
-                WHERE f.collection_id = ? ORDER BY f.id`),
+                WHERE cf.collection_id = ? ORDER BY f.id`),
+    // Organising and the trash
+    membership: q('SELECT collection_id FROM collection_files WHERE file_id = ? ORDER BY collection_id'),
+    inCollection: q('SELECT 1 FROM collection_files WHERE collection_id = ? AND file_id = ?'),
+    addMember:
+      q(`INSERT INTO collection_files (collection_id, file_id, encrypted_key, key_decryption_nonce, added_by, updation_time)
+                  VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (collection_id, file_id) DO UPDATE SET
+                  encrypted_key = excluded.encrypted_key, key_decryption_nonce = excluded.key_decryption_nonce,
+                  updation_time = excluded.updation_time`),
+    removeMember: q('DELETE FROM collection_files WHERE collection_id = ? AND file_id = ?'),
+    removeMembers: q('DELETE FROM collection_files WHERE file_id = ?'),
+    memberCount: q('SELECT count(*) AS n FROM collection_files WHERE file_id = ?'),
+    onlyHere: q(`SELECT cf.file_id FROM collection_files cf WHERE cf.collection_id = ?
+                 AND NOT EXISTS (SELECT 1 FROM collection_files o WHERE o.file_id = cf.file_id AND o.collection_id != cf.collection_id)`),
+    removeCollectionMembers: q('DELETE FROM collection_files WHERE collection_id = ?'),
+    deleteShares: q('DELETE FROM shares WHERE collection_id = ?'),
+    markCollectionDeleted: q('UPDATE collections SET deleted = 1, public_token = NULL, updation_time = ? WHERE id = ?'),
+    renameCollection: q('UPDATE collections SET encrypted_name = ?, name_decryption_nonce = ?, updation_time = ? WHERE id = ?'),
+    insertTrash: q(`INSERT INTO trash (file_id, owner_id, encrypted_key, key_decryption_nonce, collection_id, trashed_at)
+                    VALUES (?, ?, ?, ?, ?, ?)`),
+    trashRow: q('SELECT * FROM trash WHERE file_id = ?'),
+    deleteTrash: q('DELETE FROM trash WHERE file_id = ?'),
+    trashOf: q(`SELECT f.*, t.collection_id AS collection_id, t.encrypted_key AS encrypted_key,
+                  t.key_decryption_nonce AS key_decryption_nonce, t.trashed_at AS trashed_at,
+                  fo.size AS file_size, tho.size AS thumb_size
+                FROM trash t JOIN files f ON f.id = t.file_id
+                JOIN objects fo ON fo.object_key = f.file_object JOIN objects tho ON tho.object_key = f.thumb_object
+                WHERE t.owner_id = ? ORDER BY t.trashed_at DESC, f.id DESC`),
+    expiredTrash: q('SELECT file_id FROM trash WHERE trashed_at < ?'),
+    deleteFileRow: q('DELETE FROM files WHERE id = ?'),
+    deleteObjectRow: q('DELETE FROM objects WHERE object_key = ?'),
+    queueDead: q('INSERT INTO dead_objects (object_key, queued_at) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    deadObjects: q('SELECT object_key FROM dead_objects ORDER BY queued_at LIMIT ?'),
+    forgetDead: q('DELETE FROM dead_objects WHERE object_key = ?'),
+    setMagic: q(`UPDATE files SET magic_version = ?, magic_data = ?, magic_header = ?, updation_time = ?
+                 WHERE id = ? AND magic_version = ?`),
+    touchFile: q('UPDATE files SET updation_time = ? WHERE id = ?'),
     upsertMl: q(`INSERT INTO ml_data (file_id, encrypted_data, decryption_header, updation_time) VALUES (?, ?, ?, ?)
                  ON CONFLICT (file_id) DO UPDATE SET encrypted_data = excluded.encrypted_data,
                  decryption_header = excluded.decryption_header, updation_time = excluded.updation_time`),
@@ -181,12 +255,32 @@ export function openSqliteStore(file) {
       now,
     );
     const id = Number(lastInsertRowid);
+    s.addMember.run(r.collectionID, id, r.encryptedKey, r.keyDecryptionNonce, r.ownerID, now);
     for (const key of [r.file.objectKey, r.thumbnail.objectKey]) {
       if (s.claimObject.run(id, key).changes !== 1) throw new ObjectClaimed();
     }
     s.touchCollection.run(now, r.collectionID);
     return { id, updationTime: now };
   });
+
+  /** Deletes file records and queues their blobs (the same transaction: both happen or neither). */
+  const deleteFilesNow = (fileIds, now) => {
+    const keys = [];
+    for (const id of fileIds) {
+      const f = s.file.get(id);
+      if (!f) continue;
+      s.deleteFileRow.run(id); // its memberships, trash entry and ML data go with it
+      for (const key of [f.file_object, f.thumb_object]) {
+        s.deleteObjectRow.run(key);
+        s.queueDead.run(key, now);
+        keys.push(key);
+      }
+    }
+    return keys;
+  };
+  const touch = (collectionIds, now) => {
+    for (const id of new Set(collectionIds)) s.touchCollection.run(now, id);
+  };
 
   return {
     createUser({ email, keyAttributes, srpUserID, srpSalt, srpVerifier, now }) {
@@ -253,6 +347,84 @@ export function openSqliteStore(file) {
     },
     file: (id) => fileRow(s.file.get(id)),
     filesIn: (collectionId) => s.filesIn.all(collectionId).map(fileRow),
+
+    /** The albums (ids) a file is in. */
+    collectionsOfFile: (fileId) => s.membership.all(fileId).map((r) => r.collection_id),
+    isInCollection: (collectionId, fileId) => Boolean(s.inCollection.get(collectionId, fileId)),
+    /** Adds files to an album, each with its key wrapped by the album key ([{ fileId, encryptedKey, keyDecryptionNonce }]). */
+    addToCollection: db.transaction((collectionId, entries, addedBy, now) => {
+      for (const e of entries) s.addMember.run(collectionId, e.fileId, e.encryptedKey, e.keyDecryptionNonce, addedBy, now);
+      touch([collectionId], now);
+    }),
+    /** Removes files from an album; throws LastAlbum (and changes nothing) if one would be in none. */
+    removeFromCollection: db.transaction((collectionId, fileIds, now) => {
+      for (const id of fileIds) {
+        s.removeMember.run(collectionId, id);
+        if (s.memberCount.get(id).n === 0) throw new LastAlbum(id);
+      }
+      touch([collectionId], now);
+    }),
+    /** Moves files from one album to another (added there with their new key wraps, then removed here). */
+    moveBetweenCollections: db.transaction((fromId, toId, entries, addedBy, now) => {
+      for (const e of entries) {
+        s.addMember.run(toId, e.fileId, e.encryptedKey, e.keyDecryptionNonce, addedBy, now);
+        s.removeMember.run(fromId, e.fileId);
+      }
+      touch([fromId, toId], now);
+    }),
+    renameCollection: (collectionId, encryptedName, nameDecryptionNonce, now) => {
+      s.renameCollection.run(encryptedName, nameDecryptionNonce, now, collectionId);
+    },
+    /** Files only in this album (deleting it would leave them in none). */
+    filesOnlyIn: (collectionId) => s.onlyHere.all(collectionId).map((r) => r.file_id),
+    /** Deletes an album: its memberships, shares and link go; throws LastAlbum if a file would be left in none. */
+    deleteCollection: db.transaction((collectionId, now) => {
+      const orphan = s.onlyHere.get(collectionId);
+      if (orphan) throw new LastAlbum(orphan.file_id);
+      s.removeCollectionMembers.run(collectionId);
+      s.deleteShares.run(collectionId);
+      s.markCollectionDeleted.run(now, collectionId);
+    }),
+    /** Moves files to the trash ([{ fileId, ownerId, encryptedKey, keyDecryptionNonce }], keys under the master key). */
+    trashFiles: db.transaction((entries, now) => {
+      const albums = [];
+      for (const e of entries) {
+        const was = s.membership.all(e.fileId).map((r) => r.collection_id);
+        albums.push(...was);
+        s.insertTrash.run(e.fileId, e.ownerId, e.encryptedKey, e.keyDecryptionNonce, was[0] ?? null, now);
+        s.removeMembers.run(e.fileId);
+        s.touchFile.run(now, e.fileId);
+      }
+      touch(albums, now);
+    }),
+    isTrashed: (fileId) => Boolean(s.trashRow.get(fileId)),
+    trashOf: (userId) => s.trashOf.all(userId).map(fileRow),
+    /** Puts trashed files back into an album, each with its key wrapped by the album key. */
+    restoreFiles: db.transaction((collectionId, entries, addedBy, now) => {
+      for (const e of entries) {
+        s.addMember.run(collectionId, e.fileId, e.encryptedKey, e.keyDecryptionNonce, addedBy, now);
+        s.deleteTrash.run(e.fileId);
+        s.touchFile.run(now, e.fileId);
+      }
+      touch([collectionId], now);
+    }),
+    /** Deletes files for good (records, ML data) and queues their blobs; returns the object keys queued. */
+    deleteFiles: db.transaction((fileIds, now) => deleteFilesNow(fileIds, now)),
+    /** Trashed files older than `before` deleted for good (their blobs queued). */
+    purgeTrash: db.transaction((before, now) =>
+      deleteFilesNow(
+        s.expiredTrash.all(before).map((r) => r.file_id),
+        now,
+      ),
+    ),
+    /** Blobs to delete (no record references them), oldest first; `forgetDeadObject` once deleted. */
+    deadObjects: (limit = 1000) => s.deadObjects.all(limit).map((r) => r.object_key),
+    forgetDeadObject: (objectKey) => {
+      s.forgetDead.run(objectKey);
+    },
+    /** Compare-and-swap of a file's magic metadata: true if `version` was the stored one + 1. */
+    setMagicMetadata: (fileId, version, encryptedData, decryptionHeader, now) =>
+      s.setMagic.run(version, encryptedData, decryptionHeader, now, fileId, version - 1).changes === 1,
 
     setMlData: (fileId, encryptedData, decryptionHeader, now) => {
       s.upsertMl.run(fileId, encryptedData, decryptionHeader, now);

@@ -38,9 +38,10 @@ export function gallerySuite(name) {
  * A browser context (a device) at `url` whose pages fail the suite on any CSP violation (seen by
  * a listener in every page, and in the console for workers) or uncaught error. `page.sent` lists
  * every request the page makes (URL, headers, body), `page.wasm` the .wasm files it fetched.
+ * Other options are Playwright's for the context (timezoneId, locale, serviceWorkers...).
  */
-export async function openDevice(browser, url, { viewport = { width: 1200, height: 850 } } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function openDevice(browser, url, { viewport = { width: 1200, height: 850 }, ...contextOptions } = {}) {
+  const context = await browser.newContext({ viewport, ...contextOptions });
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) =>
       console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),

@@ -57,7 +57,6 @@ export async function lock(ctx: Ctx) {
   const session = live.session;
   clearLive(live);
   await session?.lock();
-  const viewer = ctx.store.get().viewer;
-  if (viewer?.imageUrl) URL.revokeObjectURL(viewer.imageUrl);
+  // The viewer closes with the state (it revokes the originals it decrypted).
   ctx.store.set({ ...initialState(), screen: 'login' });
 }

@@ -3,6 +3,7 @@ import { createApi, Library, type GalleryFile, type OpenedLink } from '../../../
 import type { Ctx } from '../context.js';
 import { ThumbnailCache } from '../thumbnails.js';
 import { busy, showError } from './feedback.js';
+import { byDate } from './gallery.js';
 
 export async function openPublic(ctx: Ctx, link: OpenedLink) {
   ctx.store.set({ screen: 'public', error: null });
@@ -12,7 +13,7 @@ export async function openPublic(ctx: Ctx, link: OpenedLink) {
   const shown = await busy(ctx, 'Opening the album…', async () => {
     const album = await library.loadPublicAlbum(link.key); // the album keeps the key
     ctx.store.set({ publicAlbum: { title: album.name, files: [] } });
-    const files = await library.loadFiles(album);
+    const files = (await library.loadFiles(album)).sort(byDate('newest'));
     ctx.store.set({ publicAlbum: { title: album.name, files } });
     return true;
   });

@@ -1,12 +1,32 @@
-// The albums beside the grid (owned and shared with you), a form to create one, and this
-// account's verification ID to read to friends.
-import { createAlbum, selectAlbum } from '../actions/gallery.js';
+// The side: the library's views (every photo, favourites, archive, trash, similar photos), the
+// albums (owned and shared with you), a form to create one, the storage used, and this account's
+// verification ID to read to friends.
+import { selectAlbum, createAlbum, showView } from '../actions/gallery.js';
+import { showTrash } from '../actions/organise.js';
+import { showSimilar } from '../actions/similar.js';
+import { formatBytes } from '../format.js';
 import { useApp, useCtx } from '../hooks.js';
+import type { View } from '../state.js';
+
+function Usage() {
+  const usage = useApp((s) => s.usage);
+  if (!usage) return null;
+  const share = usage.quotaBytes ? Math.min(1, usage.usedBytes / usage.quotaBytes) : 0;
+  return (
+    <div id="usage" class="usage">
+      <span id="usage-text">
+        {formatBytes(usage.usedBytes)} used{usage.quotaBytes ? ` of ${formatBytes(usage.quotaBytes)}` : ''}
+      </span>
+      {usage.quotaBytes !== null && <progress id="usage-bar" max={1} value={share} />}
+    </div>
+  );
+}
 
 export function AlbumList() {
   const ctx = useCtx();
   const albums = useApp((s) => s.albums);
   const current = useApp((s) => s.album);
+  const view = useApp((s) => s.view);
   const busy = useApp((s) => s.busy !== null);
   const verificationId = useApp((s) => s.account?.verificationId ?? '');
   const create = async (e: Event) => {
@@ -15,13 +35,35 @@ export function AlbumList() {
     const name = input.value.trim();
     if (name && (await createAlbum(ctx, name))) input.value = '';
   };
+  const nav: [View, string, string, () => unknown][] = [
+    ['timeline', 'nav-timeline', 'All photos', () => showView(ctx, 'timeline')],
+    ['favourites', 'nav-favourites', 'Favourites', () => showView(ctx, 'favourites')],
+    ['archive', 'nav-archive', 'Archive', () => showView(ctx, 'archive')],
+    ['similar', 'nav-similar', 'Similar photos', () => showSimilar(ctx)],
+    ['trash', 'nav-trash', 'Trash', () => showTrash(ctx)],
+  ];
   return (
-    <nav class="albums" aria-label="Albums">
+    <nav class="albums" aria-label="Library and albums">
+      <h2>Library</h2>
+      <ul id="library-nav">
+        {nav.map(([v, id, label, go]) => (
+          <li key={id}>
+            <button type="button" id={id} class="album-link" aria-current={view === v} onClick={() => go()}>
+              {label}
+            </button>
+          </li>
+        ))}
+      </ul>
       <h2>Albums</h2>
       <ul id="album-list">
         {albums.map((a) => (
           <li key={a.id}>
-            <button type="button" class="album-link" aria-current={a === current} onClick={() => selectAlbum(ctx, a)}>
+            <button
+              type="button"
+              class="album-link"
+              aria-current={view === 'album' && a === current}
+              onClick={() => selectAlbum(ctx, a)}
+            >
               {a.name}
               {!a.mine && <small>shared by {a.owner?.email}</small>}
             </button>
@@ -34,6 +76,7 @@ export function AlbumList() {
           Create
         </button>
       </form>
+      <Usage />
       <details class="account">
         <summary>Your verification ID</summary>
         <p>Friends compare these words with the ones their app shows before sharing with you.</p>

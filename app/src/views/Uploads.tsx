@@ -1,5 +1,6 @@
 // One row per file being uploaded, with its progress; a row goes when its file is in the grid,
-// and stays (in red, with the reason) when its upload failed.
+// and stays when its upload failed (in red, with the reason) or it was skipped (already in the
+// library: a note, until the next upload).
 import { useApp } from '../hooks.js';
 
 export function Uploads() {
@@ -7,9 +8,9 @@ export function Uploads() {
   return (
     <ul id="uploads" class="uploads">
       {rows.map((r) => (
-        <li key={r.id} class={r.failed ? 'failed' : undefined}>
+        <li key={r.id} class={r.failed ? 'failed' : r.skipped ? 'skipped' : undefined}>
           <span>{r.label}</span>
-          {!r.failed && <progress max={r.total} value={r.done} />}
+          {!r.failed && !r.skipped && <progress max={r.total} value={r.done} />}
         </li>
       ))}
     </ul>

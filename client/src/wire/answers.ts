@@ -1,7 +1,7 @@
 // The shape of every answer in docs/server-api.md, as parsers (wire/parse.ts): the one place
 // the client states what it accepts from the server. Byte fields are decoded and sized here.
-import { MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_NAME_BYTES, SIZES } from '../../../contract/limits.mjs';
-import { array, bytes, eachOf, id, int, nullable, object, string, type Parsed } from './parse.js';
+import { MAX_MAGIC_BYTES, MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_NAME_BYTES, SIZES } from '../../../contract/limits.mjs';
+import { array, bytes, eachOf, id, int, nullable, object, optional, string, type Parsed } from './parse.js';
 
 const email = string(320);
 const srpBytes = bytes(undefined, { min: 1, max: 512 }); // the 4096-bit group's numbers
@@ -91,7 +91,7 @@ export const publicCollection = object({
 export type PublicCollection = Parsed<typeof publicCollection>;
 
 const object_ = object({ decryptionHeader: header, size: int(1) });
-export const fileRecord = object({
+const fileShape = {
   id,
   collectionID: id,
   ownerID: id,
@@ -103,10 +103,26 @@ export const fileRecord = object({
     encryptedData: bytes(undefined, { min: 1, max: MAX_METADATA_BYTES }),
     decryptionHeader: header,
   }),
+  /** The owner's private marks (archived, favourite), versioned; null for others. */
+  magicMetadata: optional(
+    nullable(
+      object({
+        version: int(1),
+        encryptedData: bytes(undefined, { min: 1, max: MAX_MAGIC_BYTES }),
+        decryptionHeader: header,
+      }),
+    ),
+  ),
   updationTime: int(),
-});
+};
+export const fileRecord = object(fileShape);
 export type FileRecord = Parsed<typeof fileRecord>;
 export const fileRecords = eachOf(fileRecord);
+
+/** A trashed file: its key wrapped with the master key, the album it was in (0: none left), when it goes. */
+export const trashedRecord = object({ ...fileShape, collectionID: int(), trashedAt: int(), deleteBy: int() });
+export type TrashedRecord = Parsed<typeof trashedRecord>;
+export const trashedRecords = eachOf(trashedRecord);
 
 export const createdFile = object({ id, updationTime: int() });
 export const upload = object({ objectKey: string(128) });

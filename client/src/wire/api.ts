@@ -34,6 +34,19 @@ export interface NewFile {
   metadata: { encryptedData: Uint8Array; decryptionHeader: Uint8Array };
 }
 
+/** A file and its key wrapped for where it goes (an album's key, or the master key for the trash). */
+export interface KeyedFile {
+  id: number;
+  encryptedKey: Uint8Array;
+  keyDecryptionNonce: Uint8Array;
+}
+
+export interface MagicMetadata {
+  version: number;
+  encryptedData: Uint8Array;
+  decryptionHeader: Uint8Array;
+}
+
 export interface EncryptedBlob {
   encryptedData: Uint8Array;
   decryptionHeader: Uint8Array;
@@ -90,6 +103,21 @@ export function createApi(options: HttpOptions = {}, credentials: Credentials = 
     createPublicLink: (id: number) => json(http(ROUTES.createPublicLink, { params: { id } }), answers.publicLink, 'public link'),
     deletePublicLink: (id: number) => done(http(ROUTES.deletePublicLink, { params: { id } })),
     publicCollection: () => json(http(ROUTES.publicCollection), answers.publicCollection, 'public collection'),
+    // Organising and the trash
+    addFiles: (id: number, files: KeyedFile[]) => done(http(ROUTES.addFiles, { params: { id }, json: toWire({ files }) })),
+    removeFiles: (id: number, fileIDs: number[]) => done(http(ROUTES.removeFiles, { params: { id }, json: { fileIDs } })),
+    moveFiles: (fromCollectionID: number, toCollectionID: number, files: KeyedFile[]) =>
+      done(http(ROUTES.moveFiles, { json: toWire({ fromCollectionID, toCollectionID, files }) })),
+    renameCollection: (id: number, encryptedName: Uint8Array, nameDecryptionNonce: Uint8Array) =>
+      done(http(ROUTES.renameCollection, { params: { id }, json: toWire({ encryptedName, nameDecryptionNonce }) })),
+    deleteCollection: (id: number) => done(http(ROUTES.deleteCollection, { params: { id } })),
+    putMagicMetadata: (id: number, body: MagicMetadata) =>
+      done(http(ROUTES.putMagicMetadata, { params: { id }, json: toWire(body) })),
+    trashFiles: (files: KeyedFile[]) => done(http(ROUTES.trashFiles, { json: toWire({ files }) })),
+    trash: () => json(http(ROUTES.trash), answers.trashedRecords, 'trash'),
+    restoreFiles: (collectionID: number, files: KeyedFile[]) =>
+      done(http(ROUTES.restoreFiles, { json: toWire({ collectionID, files }) })),
+    deleteFiles: (fileIDs: number[]) => done(http(ROUTES.deleteFiles, { json: { fileIDs } })),
     // Uploads and files
     upload: (size: number, source: ByteChunks, o?: UploadOptions) => uploadObject(http, size, source, o),
     createFile: (body: NewFile) => json(http(ROUTES.createFile, { json: toWire(body) }), answers.createdFile, 'new file'),

