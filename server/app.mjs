@@ -107,21 +107,22 @@ export async function startGalleryServer(options = {}) {
   // went first, in the transaction that queued the blobs; each blob is removed, then forgotten,
   // so a crash anywhere leaves queue entries that the next sweep (at start, hourly, after each
   // delete) finishes. One sweep at a time.
+  const sweepOnce = async () => {
+    store.purgeTrash(now() - config.trashDays * 86_400_000, now());
+    for (let keys = store.deadObjects(); keys.length; keys = store.deadObjects()) {
+      for (const key of keys) {
+        await blobs.remove(key);
+        store.forgetDeadObject(key);
+      }
+    }
+  };
   let sweeping = null;
   const sweep = () => {
-    sweeping ??= (async () => {
-      try {
-        store.purgeTrash(now() - config.trashDays * 86_400_000, now());
-        for (let keys = store.deadObjects(); keys.length; keys = store.deadObjects()) {
-          for (const key of keys) {
-            await blobs.remove(key);
-            store.forgetDeadObject(key);
-          }
-        }
-      } finally {
-        sweeping = null;
-      }
-    })();
+    // Cleared in a later tick (.finally), never before the assignment: a sweep with nothing to do
+    // finishes synchronously.
+    sweeping ??= sweepOnce().finally(() => {
+      sweeping = null;
+    });
     return sweeping;
   };
   const sweepQuietly = () => sweep().catch((e) => console.error('gallery server: deleting blobs failed:', e?.message));

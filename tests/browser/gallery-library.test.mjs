@@ -69,7 +69,7 @@ const tilesShown = (page, n) =>
     n,
     SLOW,
   );
-const _blobCount = () => readdirSync(join(env.server.dataDir, 'blobs')).length;
+const blobCount = () => readdirSync(join(env.server.dataDir, 'blobs')).length;
 
 step('sign up: the gallery opens on “All photos”, empty', async () => {
   const { page, context } = await openDevice(env.browser, `${env.server.url}/`, { timezoneId: 'Europe/Paris', locale: 'en-GB' });
@@ -166,4 +166,142 @@ step('the viewer: the original full screen, the info panel, arrows and Esc', asy
   assert.equal(await page.$('#info-place'), null, 'no place: snow.jpg has no GPS');
   await page.keyboard.press('Escape');
   await page.waitForFunction(() => !document.querySelector('#viewer'), null, SLOW);
+});
+
+const selected = (page) => page.$$eval('#grid figure.selected figcaption .title', (els) => els.map((e) => e.textContent));
+const check = (page, name, modifiers) => page.click(`${tile(name)} .check`, { modifiers });
+
+step('multi-select: a check, shift-click for a range, Esc, Ctrl+A', async () => {
+  const { page } = s;
+  await check(page, 'market.jpg');
+  await page.waitForSelector('#selection-bar');
+  // With a selection, a click on a tile selects it (shift: the range from the last one clicked).
+  await page.click(tile('eiffel.jpg'), { modifiers: ['Shift'] });
+  assert.deepEqual(await selected(page), ['market.jpg', 'louvre.jpg', 'eiffel.jpg']);
+  assert.equal(await page.textContent('#selection-count'), '3 selected');
+  await screenshot(page, 'library-04-selected');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#selection-bar', { state: 'detached' });
+  await page.keyboard.press('Control+a');
+  assert.equal((await selected(page)).length, 5);
+  await page.keyboard.press('Escape');
+});
+
+step('add to a new album, move, remove, rename; an album deleted keeps its photos', async () => {
+  const { page } = s;
+  await check(page, 'eiffel.jpg');
+  await check(page, 'louvre.jpg');
+  await page.click('#selection-add');
+  await page.waitForSelector('#album-picker[open]');
+  await page.fill('#picker-new-name', 'Paris');
+  await screenshot(page, 'library-05-picker');
+  await page.click('#picker-new button');
+  await page.waitForFunction(
+    () => /2 files added to “Paris”/.test(document.getElementById('results-status').textContent),
+    null,
+    SLOW,
+  );
+  // In both albums now: still once in the timeline.
+  assert.equal(await page.$$eval('#grid figure', (f) => f.length), 5);
+  await page.click('#album-list button:has-text("Paris")');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'Paris', null, SLOW);
+  await tilesShown(page, 2);
+  // Remove one from Paris (it stays in My photos).
+  await check(page, 'louvre.jpg');
+  await page.click('#selection-remove');
+  await page.waitForFunction(() => document.querySelectorAll('#grid figure').length === 1, null, SLOW);
+  // Move the market photo from My photos to Paris.
+  await page.click('#album-list button:has-text("My photos")');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'My photos', null, SLOW);
+  await tilesShown(page, 5);
+  await check(page, 'market.jpg');
+  await page.click('#selection-move');
+  await page.click('#album-picker button:has-text("Paris")');
+  await page.waitForFunction(() => document.querySelectorAll('#grid figure').length === 4, null, SLOW);
+  // A photo in no other album is not removed: it would be lost.
+  await check(page, 'snow.jpg');
+  await page.click('#selection-remove');
+  await page.waitForFunction(() => /in no other album/.test(document.getElementById('error').textContent), null, SLOW);
+  await page.keyboard.press('Escape');
+  // Rename Paris, then delete it keeping its photos: market.jpg (only there) moves to My photos.
+  await page.click('#album-list button:has-text("Paris")');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'Paris', null, SLOW);
+  await tilesShown(page, 2);
+  await page.click('#album-menu');
+  await page.click('#album-rename');
+  await page.fill('#rename-name', 'Paris 2023');
+  await page.click('#rename-form button');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'Paris 2023', null, SLOW);
+  await screenshot(page, 'library-06-album');
+  await page.click('#album-menu');
+  await page.click('#album-delete');
+  await screenshot(page, 'library-07-delete-album');
+  await page.click('#delete-album-keep');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'All photos', null, SLOW);
+  await tilesShown(page, 5);
+  assert.deepEqual(await page.$$eval('#album-list button', (b) => b.map((x) => x.textContent)), ['My photos']);
+  await page.click('#album-list button:has-text("My photos")');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'My photos', null, SLOW);
+  await tilesShown(page, 5);
+});
+
+step('favourites and the archive (archived photos leave “All photos”, stay in their album)', async () => {
+  const { page } = s;
+  await check(page, 'louvre.jpg');
+  await page.click('#selection-favourite');
+  await page.waitForFunction(
+    () => document.getElementById('selection-favourite')?.getAttribute('aria-pressed') === 'true',
+    null,
+    SLOW,
+  );
+  await page.keyboard.press('Escape');
+  await page.click('#nav-favourites');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'Favourites', null, SLOW);
+  await tilesShown(page, 1);
+  assert.deepEqual(await titles(page), ['louvre.jpg']);
+  await page.click('#nav-timeline');
+  await tilesShown(page, 5);
+  await check(page, 'scan.jpg');
+  await page.click('#selection-archive');
+  await page.waitForFunction(() => document.querySelectorAll('#grid figure').length === 4, null, SLOW);
+  await page.click('#nav-archive');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'Archive', null, SLOW);
+  await tilesShown(page, 1);
+  assert.deepEqual(await titles(page), ['scan.jpg']);
+  await page.click('#album-list button:has-text("My photos")');
+  await tilesShown(page, 5);
+  await page.click('#nav-timeline');
+  await tilesShown(page, 4);
+});
+
+step('delete to the trash, restore, delete for good: the server deletes the blobs', async () => {
+  const { page } = s;
+  const blobsBefore = blobCount();
+  await check(page, 'snow.jpg');
+  await check(page, 'market.jpg');
+  await page.click('#selection-delete');
+  await page.waitForFunction(() => document.querySelectorAll('#grid figure').length === 2, null, SLOW);
+  assert.match(await page.textContent('#results-status'), /2 files moved to the trash \(kept 30 days\)/);
+  await page.click('#nav-trash');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'Trash', null, SLOW);
+  await tilesShown(page, 2);
+  assert.match(await page.textContent('#trash-count'), /2 files in the trash/);
+  assert.deepEqual(await page.$$eval('#grid figcaption .note', (n) => n.map((x) => x.textContent)), [
+    '30 days left',
+    '30 days left',
+  ]);
+  await screenshot(page, 'library-08-trash');
+  // Restore snow.jpg: back in My photos and the timeline.
+  await check(page, 'snow.jpg');
+  await page.click('#trash-restore');
+  await page.waitForFunction(() => document.querySelectorAll('#grid figure').length === 1, null, SLOW);
+  // Delete the rest for good (a confirmation first): its two blobs (contents, thumbnail) go.
+  page.once('dialog', (d) => d.accept());
+  await page.click('#trash-delete');
+  await page.waitForFunction(() => /deleted for good/.test(document.getElementById('results-status').textContent), null, SLOW);
+  await env.server.testing.sweep();
+  assert.equal(blobCount(), blobsBefore - 2);
+  await page.click('#nav-timeline');
+  await tilesShown(page, 3);
+  assert.deepEqual(await titles(page), ['louvre.jpg', 'eiffel.jpg', 'snow.jpg']);
 });

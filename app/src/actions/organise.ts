@@ -202,6 +202,7 @@ export async function deleteAlbum(ctx: Ctx, keepPhotos: boolean) {
     return true;
   });
   if (!ok) return;
+  ctx.store.set({ albums: [...library.albums.values()] });
   await loadLibrary(ctx);
   showView(ctx, 'timeline');
   ctx.store.set({ resultsStatus: `Album “${album.name}” deleted.` });

@@ -117,7 +117,14 @@ function ViewHead() {
             <summary class="button secondary" id="album-menu">
               More
             </summary>
-            <div class="menu-items">
+            {/* A choice closes the menu. */}
+            <div
+              class="menu-items"
+              onClickCapture={(e) => {
+                const menu = (e.currentTarget as HTMLElement).closest('details');
+                if (menu) menu.open = false;
+              }}
+            >
               <button
                 id="album-download"
                 type="button"
