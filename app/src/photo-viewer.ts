@@ -175,6 +175,8 @@ export function openPhotoViewer(o: ViewerOptions): PhotoSwipe {
         onClick: () => {
           const file = (pswp.currSlide?.data as Slide | undefined)?.file;
           if (file) o.onDownload?.(file);
+          // Keys go back to the viewer (Esc after a download once left the focused button unanswered).
+          pswp.element?.focus();
         },
       });
     pswp.ui?.registerElement({ name: 'info-panel', appendTo: 'root', onInit: (el) => o.onInfoPanel(el) });

@@ -2,6 +2,8 @@
 // worker (sw.ts) where there is one, else into a file the person picks (the File System Access
 // API), else (neither available) as one Blob, the only way left.
 const SW_FILE = 'download-sw.js';
+/** How long a new download worker may take to become active before downloads go another way. */
+const ACTIVATION_MS = 5000;
 
 export type SaveWay = 'service-worker' | 'file-picker' | 'blob';
 
@@ -13,8 +15,9 @@ export function prepareDownloads(base: URL): Promise<ServiceWorkerRegistration |
     if (!('serviceWorker' in navigator)) return undefined;
     try {
       const reg = await navigator.serviceWorker.register(new URL(SW_FILE, base), { scope: base.pathname });
-      await navigator.serviceWorker.ready;
-      return reg;
+      // `ready` never settles where workers are blocked: wait for activation a while, no longer.
+      const timeout = new Promise<undefined>((ok) => setTimeout(ok, ACTIVATION_MS, undefined));
+      return (await Promise.race([navigator.serviceWorker.ready.then(() => reg), timeout])) && reg.active ? reg : undefined;
     } catch {
       return undefined; // blocked (private windows, policies): the other ways remain
     }
@@ -86,7 +89,9 @@ async function viaServiceWorker(
     };
     worker.postMessage({ token, name, type }, [channel.port2]);
   });
-  // A frame's navigation to the worker's URL: the browser saves the answer as a download.
+  // A frame's navigation to the worker's URL: the browser saves the answer as a download. The
+  // frame goes as soon as every byte was handed over (while it is there, Esc stops its loading
+  // instead of reaching the page).
   const frame = document.createElement('iframe');
   frame.hidden = true;
   frame.src = new URL(`download/${token}/${encodeURIComponent(name)}`, base).href;
@@ -94,7 +99,7 @@ async function viaServiceWorker(
   try {
     await finished;
   } finally {
-    setTimeout(() => frame.remove(), 1000);
+    frame.remove();
   }
 }
 
