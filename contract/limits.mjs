@@ -46,3 +46,6 @@ export const SIZES = Object.freeze({
   /** The session token an encryptedToken opens to. */
   token: 32,
 });
+
+/** Files per page of a paged listing (`?limit=`), at most. */
+export const LISTING_PAGE_MAX = 1000;

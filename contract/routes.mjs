@@ -27,6 +27,7 @@ export const ROUTES = Object.freeze({
   srpVerify: route('POST', '/api/srp/verify', 'none'),
   logout: route('POST', '/api/logout', 'account'),
   me: route('GET', '/api/users/me', 'account'),
+  usage: route('GET', '/api/users/me/usage', 'account'),
   recoveryBegin: route('POST', '/api/recovery/begin', 'none'),
   recoveryComplete: route('POST', '/api/recovery/complete', 'none'),
   // Contacts
@@ -85,7 +86,11 @@ export const ERROR_CODES = Object.freeze([
   'not_found',
   'conflict',
   'too_large',
+  'quota_exceeded',
+  'timeout',
   'rate_limited',
+  'insufficient_storage',
+  'unavailable',
   'server_error',
 ]);
 

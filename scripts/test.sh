@@ -52,6 +52,12 @@ if [ ${#dirs[@]} -gt 0 ]; then
   echo "== node --test ${dirs[*]}"
   node --test --test-concurrency=1 "${dirs[@]}"
 fi
+# The server suite again over PostgreSQL and S3 (Ceph's RADOS Gateway), both started and stopped
+# by tests/server/run-backends.mjs.
+if [[ " ${layers[*]} " == *" server "* ]]; then
+  echo "== server suite on PostgreSQL + S3 (tests/server/run-backends.mjs)"
+  node tests/server/run-backends.mjs
+fi
 if [ "$check_table" = 1 ]; then
   echo "== SECURITY.md hostile-input table"
   node scripts/security-table.mjs --check

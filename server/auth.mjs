@@ -14,37 +14,61 @@ export function tokenHash(text) {
   return bytes.length === TOKEN_BYTES ? sha256(bytes) : undefined;
 }
 
+/** The client's address: the socket's, or behind a trusted proxy the last X-Forwarded-For hop. */
+export function clientAddress(req, config) {
+  if (config.trustProxy) {
+    const hops = String(req.headers['x-forwarded-for'] ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean);
+    if (hops.length > 0) return hops[hops.length - 1];
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
 export function makeAuth({ store, secrets, config, now }) {
   return {
     /** A new session for `user`: the sealed token (base64) to hand out. */
-    issueToken(user) {
+    async issueToken(user) {
       const token = randomBytes(TOKEN_BYTES);
-      store.addToken(sha256(token), user.id, now() + config.tokenTtlSeconds * 1000);
+      await store.addToken(sha256(token), user.id, now() + config.tokenTtlSeconds * 1000);
       const sealed = secrets.seal(token, user.keyAttributes.publicKey);
       token.fill(0);
       return sealed;
     },
 
     /** The signed-in user of a request, or 401. */
-    requireUser(req) {
+    async requireUser(req) {
       const hash = tokenHash(req.headers['x-auth-token']);
-      const id = hash && store.tokenUserId(hash, now());
-      const user = id && store.userById(id);
+      const id = hash && (await store.tokenUserId(hash, now()));
+      const user = id && (await store.userById(id));
       if (!user) throw unauthorized();
       return user;
     },
 
-    logout(req) {
+    async logout(req) {
       const hash = tokenHash(req.headers['x-auth-token']);
-      if (hash) store.deleteToken(hash);
+      if (hash) await store.deleteToken(hash);
     },
 
     /** 429 while `userId` has used up its failed attempts in the current window. */
-    checkFailures(userId) {
+    async checkFailures(userId) {
       const since = now() - config.authFailureWindowMs;
-      const { count, oldest } = store.authFailuresSince(userId, since);
+      const { count, oldest } = await store.authFailuresSince(userId, since);
       if (count >= config.maxAuthFailures) throw rateLimited(oldest + config.authFailureWindowMs - now());
     },
     recordFailure: (userId) => store.addAuthFailure(userId, now()),
+
+    /**
+     * 429 once the request's address has made `config.addressLimit.max` calls to the
+     * expensive routes (sign-up, SRP, recovery) in the current window; counted in the shared
+     * database, so every instance sees the same count.
+     */
+    async limitAddress(req) {
+      const { max, windowMs } = config.addressLimit;
+      const start = now() - (now() % windowMs);
+      const count = await store.hit(`auth|${clientAddress(req, config)}`, start);
+      if (count > max) throw rateLimited(start + windowMs - now());
+    },
   };
 }

@@ -2,6 +2,7 @@
 // the ones tests need to shorten (windows, TTLs); main.mjs reads a few from the environment.
 import { DEFAULT_MAX_OBJECT_BYTES, TRASH_DAYS } from '../contract/limits.mjs';
 
+const MiB = 1024 * 1024;
 const MINUTE_MS = 60 * 1000;
 
 export const DEFAULTS = Object.freeze({
@@ -24,6 +25,23 @@ export const DEFAULTS = Object.freeze({
   maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES,
   /** Days a deleted file stays in the trash before it is deleted for good. */
   trashDays: TRASH_DAYS,
+  /** Bytes an account may hold, uploads in progress included (QUOTA_BYTES; 0: no limit). */
+  quotaBytes: 50 * 1024 * MiB,
+  /** Sign-ups, SRP steps and recovery steps per client address per window (beyond: 429). */
+  addressLimit: Object.freeze({ max: 120, windowMs: MINUTE_MS }),
+  /** Client addresses from the last X-Forwarded-For hop (TRUST_PROXY=1, behind a load balancer). */
+  trustProxy: false,
+  /** A PATCH with no new bytes for this long has stalled: the next PATCH takes its lock over. */
+  uploadLockStaleMs: 5 * 1000,
+  /** A request body (a piece) that stops arriving for this long is dropped and its connection closed. */
+  bodyIdleTimeoutMs: 30 * 1000,
+  /** Headers must arrive within this long, a whole request (an 8 MiB piece) within requestTimeoutMs. */
+  headersTimeoutMs: 20 * 1000,
+  requestTimeoutMs: 120 * 1000,
+  /** On SIGTERM, requests in flight get this long to finish before their connections close. */
+  shutdownGraceMs: 25 * 1000,
+  /** Writes one JSON line per request here (main.mjs: stdout); none by default. */
+  log: undefined,
 });
 
 // The contract's sizes and limits (the client checks against the same ones).
@@ -38,6 +56,5 @@ export {
   MAX_BATCH_FILES,
   MAX_MAGIC_BYTES,
   SIZES,
+  LISTING_PAGE_MAX,
 } from '../contract/limits.mjs';
-/** SRP sessions and recovery challenges waiting in memory, at most (beyond: 429). */
-export const MAX_PENDING_CHALLENGES = 10000;

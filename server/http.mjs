@@ -17,6 +17,13 @@ export const forbidden = (message = 'not allowed') => new HttpError(403, 'forbid
 export const notFound = (message = 'not found') => new HttpError(404, 'not_found', message);
 export const conflict = (message, headers) => new HttpError(409, 'conflict', message, headers);
 export const tooLarge = (message) => new HttpError(413, 'too_large', message);
+export const insufficientStorage = () =>
+  new HttpError(
+    507,
+    'insufficient_storage',
+    'the server is out of storage space; nothing of this request was kept, try again later',
+  );
+export const unavailable = (message) => new HttpError(503, 'unavailable', message, { 'retry-after': '5' });
 export const rateLimited = (retryAfterMs) =>
   new HttpError(429, 'rate_limited', 'too many attempts; try later', {
     'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
@@ -48,12 +55,23 @@ export function sendEmpty(res, status = 204, headers = {}) {
   res.end();
 }
 
+// A full disk or quota, as the file system, SQLite and PostgreSQL report it.
+const STORAGE_FULL = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL', '53100', 'EntityTooLarge']);
+
+/** The HttpError a failure is answered with: itself, 507 for a full disk, otherwise none (500). */
+export function httpErrorOf(error) {
+  if (error instanceof HttpError) return error;
+  if (STORAGE_FULL.has(error?.code) || STORAGE_FULL.has(error?.name)) return insufficientStorage();
+  return undefined;
+}
+
 /** Answers an error; the connection closes when the request body was left unread. */
-export function sendError(res, error) {
+export function sendError(res, failure) {
   if (res.headersSent) {
     res.destroy();
     return;
   }
+  const error = httpErrorOf(failure) ?? failure;
   const known = error instanceof HttpError;
   const status = known ? error.status : 500;
   const body = known ? { error: error.code, message: error.message } : { error: 'server_error', message: 'internal error' };
@@ -63,9 +81,11 @@ export function sendError(res, error) {
 /**
  * Reads a request body of at most `limit` bytes. A declared Content-Length over the limit is
  * refused before reading; a chunked body is counted as it arrives and refused at the limit
- * (the rest is never held in memory).
+ * (the rest is never held in memory). With `idleMs`, a body that stops arriving for that long
+ * is dropped (answered 408, then the connection is closed: a stalled client holds nothing); `onData` hears of
+ * each chunk.
  */
-export async function readBody(req, limit) {
+export async function readBody(req, limit, { idleMs = 0, onData } = {}) {
   const declared = req.headers['content-length'];
   if (declared !== undefined) {
     if (!/^\d+$/.test(declared)) throw badRequest('bad Content-Length');
@@ -73,16 +93,41 @@ export async function readBody(req, limit) {
   }
   const chunks = [];
   let length = 0;
+  // A stall ends the read without closing the connection: the caller frees what the request
+  // holds (an upload's lock) before the 408 goes out, so a client that sees the answer (or the
+  // connection close after it) never finds the upload still locked. sendError then closes the
+  // connection, the body being unread.
+  let idle;
+  let onStall;
+  const stalled = new Promise((resolve) => {
+    onStall = resolve;
+  });
+  const arm = () => {
+    if (!idleMs) return;
+    clearTimeout(idle);
+    idle = setTimeout(() => onStall({ stalled: true }), idleMs);
+  };
+  const body = req[Symbol.asyncIterator]();
+  let stall = false;
   try {
-    for await (const chunk of req) {
-      length += chunk.length;
+    arm();
+    for (;;) {
+      const next = await Promise.race([body.next(), stalled]);
+      if (next.stalled) stall = true;
+      if (next.stalled || next.done) break;
+      arm();
+      length += next.value.length;
       if (length > limit) throw tooLarge(`body over ${limit} bytes`);
-      chunks.push(chunk);
+      chunks.push(next.value);
+      onData?.(next.value.length);
     }
   } catch (e) {
     if (e instanceof HttpError) throw e;
     throw badRequest('the request body was cut short'); // the client went away mid-body
+  } finally {
+    clearTimeout(idle);
   }
+  if (stall) throw new HttpError(408, 'timeout', `no bytes for ${idleMs} ms; the piece was dropped`);
   return Buffer.concat(chunks, length);
 }
 

@@ -1,27 +1,21 @@
-// Short-lived, single-use entries kept in memory: SRP sessions and recovery challenges. A
-// restart forgets them (the client starts over). Bounded so unauthenticated calls cannot
-// grow memory without limit.
-import { MAX_PENDING_CHALLENGES } from './config.mjs';
-import { rateLimited } from './http.mjs';
-
+// Short-lived, single-use entries in the shared database: SRP sessions and recovery challenges.
+// Any instance can take an entry another one added (a log-in begun on one instance finishes on
+// another); each is taken once, and expired ones are pruned. Growth is bounded by the
+// per-address limits on the routes that add them (auth.mjs limitAddress).
 export class Pending {
-  constructor(ttlMs, now) {
+  constructor(store, kind, ttlMs, now) {
+    this.store = store;
+    this.kind = kind;
     this.ttlMs = ttlMs;
     this.now = now;
-    this.entries = new Map();
   }
 
   add(id, value) {
-    const now = this.now();
-    for (const [key, entry] of this.entries) if (entry.expires <= now) this.entries.delete(key);
-    if (this.entries.size >= MAX_PENDING_CHALLENGES) throw rateLimited(this.ttlMs);
-    this.entries.set(id, { value, expires: now + this.ttlMs });
+    return this.store.addPending(this.kind, id, value, this.now() + this.ttlMs);
   }
 
   /** The entry's value once: it is removed whether or not it had expired. */
   take(id) {
-    const entry = this.entries.get(id);
-    this.entries.delete(id);
-    return entry && entry.expires > this.now() ? entry.value : undefined;
+    return this.store.takePending(this.kind, id, this.now());
   }
 }

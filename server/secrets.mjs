@@ -1,11 +1,12 @@
 // The server's own randomness and hashes (node:crypto), its secret for made-up answers, and
 // the package's core for the one public-key operation it does: sealing to an account's key.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadCryptoCore } from '../js/dist/crypto.js';
 
-const SECRET_FILE = 'server-secret';
+/** Where servers before the shared database kept the secret; adopted if it is there. */
+const LEGACY_SECRET_FILE = 'server-secret';
 const SECRET_BYTES = 32;
 
 export const sha256 = (bytes) => createHash('sha256').update(bytes).digest();
@@ -16,24 +17,27 @@ export function sameBytes(a, b) {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The data directory's secret (made once, kept 0600): keys the made-up answers. */
-async function serverSecret(dataDir) {
-  const path = join(dataDir, SECRET_FILE);
+/**
+ * The secret that keys the made-up answers, kept in the metadata store so that every instance
+ * makes up the same ones (an answer that changed between instances would tell that an email
+ * has no account). The first instance's candidate wins.
+ */
+async function serverSecret(store, dataDir) {
+  let candidate = randomBytes(SECRET_BYTES);
   try {
-    const secret = await readFile(path);
-    if (secret.length === SECRET_BYTES) return secret;
-    throw new Error(`${path} is not ${SECRET_BYTES} bytes`);
+    const legacy = await readFile(join(dataDir, LEGACY_SECRET_FILE));
+    if (legacy.length === SECRET_BYTES) candidate = legacy;
   } catch (e) {
     if (e.code !== 'ENOENT') throw e;
   }
-  const secret = randomBytes(SECRET_BYTES);
-  await writeFile(path, secret, { mode: 0o600, flag: 'wx' });
+  const secret = await store.serverSecret('made-up-answers', candidate);
+  if (secret.length !== SECRET_BYTES) throw new Error(`the stored server secret is not ${SECRET_BYTES} bytes`);
   return secret;
 }
 
-export async function openSecrets(dataDir) {
+export async function openSecrets(store, dataDir) {
   const core = await loadCryptoCore();
-  const secret = await serverSecret(dataDir);
+  const secret = await serverSecret(store, dataDir);
   /** `length` stable pseudo-random bytes for (label, subject): HMAC-SHA256 in counter mode. */
   const madeUp = (label, subject, length) => {
     const parts = [];

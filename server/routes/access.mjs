@@ -7,62 +7,63 @@ const ACCESS_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 
 export function makeAccess({ store, auth }) {
   /** 'owner' | 'sharee' | undefined for `user` on `collection`. */
-  const roleOf = (user, collection) => {
+  const roleOf = async (user, collection) => {
     if (collection.ownerID === user.id) return 'owner';
-    return store.sharees(collection.id).some((s) => s.id === user.id) ? 'sharee' : undefined;
+    return (await store.sharees(collection.id)).some((s) => s.id === user.id) ? 'sharee' : undefined;
   };
 
   /**
    * Whether `user` may read `file` (a record or undefined): its owner (in the trash too), or the
    * owner or a sharee of an album it is in.
    */
-  const mayRead = (user, file) => {
+  const mayRead = async (user, file) => {
     if (!file) return false;
     if (file.ownerID === user.id) return true;
-    return store.collectionsOfFile(file.id).some((id) => {
-      const collection = store.collection(id);
-      return Boolean(collection && roleOf(user, collection));
-    });
+    for (const id of await store.collectionsOfFile(file.id)) {
+      const collection = await store.collection(id);
+      if (collection && (await roleOf(user, collection))) return true;
+    }
+    return false;
   };
 
   return {
     roleOf,
     mayRead,
     /** A collection the signed-in user may read (with their role), or 404. */
-    readableCollection(user, idText) {
-      const collection = store.collection(parseId(idText));
-      const role = collection && roleOf(user, collection);
+    async readableCollection(user, idText) {
+      const collection = await store.collection(parseId(idText));
+      const role = collection && (await roleOf(user, collection));
       if (!role) throw notFound('no such collection');
       return { collection, role };
     },
-    ownedCollection(user, idText) {
-      const { collection, role } = this.readableCollection(user, idText);
+    async ownedCollection(user, idText) {
+      const { collection, role } = await this.readableCollection(user, idText);
       if (role !== 'owner') throw forbidden('only the owner may do that');
       return collection;
     },
     /** A file of the signed-in user's own, or 404 (403 if they may only read it). */
-    ownedFile(user, idText) {
-      const file = this.readableFile(user, idText);
+    async ownedFile(user, idText) {
+      const file = await this.readableFile(user, idText);
       if (file.ownerID !== user.id) throw forbidden("only the file's owner may do that");
       return file;
     },
     /** A file the signed-in user may read, or 404. */
-    readableFile(user, idText) {
-      const file = store.file(parseId(idText));
-      if (!mayRead(user, file)) throw notFound('no such file');
+    async readableFile(user, idText) {
+      const file = await store.file(parseId(idText));
+      if (!(await mayRead(user, file))) throw notFound('no such file');
       return file;
     },
     /** The collection a request's X-Auth-Access-Token opens, or 401. */
-    publicCollection(req) {
+    async publicCollection(req) {
       const token = req.headers['x-auth-access-token'];
-      const collection = typeof token === 'string' && ACCESS_TOKEN.test(token) && store.collectionByPublicToken(token);
+      const collection = typeof token === 'string' && ACCESS_TOKEN.test(token) && (await store.collectionByPublicToken(token));
       if (!collection) throw unauthorized('unknown or revoked access token');
       return collection;
     },
     /** A file of the public link's collection, or 404. */
-    publicFile(collection, idText) {
-      const file = store.file(parseId(idText));
-      if (!file || !store.isInCollection(collection.id, file.id)) throw notFound('no such file');
+    async publicFile(collection, idText) {
+      const file = await store.file(parseId(idText));
+      if (!file || !(await store.isInCollection(collection.id, file.id))) throw notFound('no such file');
       return file;
     },
     requireUser: (req) => auth.requireUser(req),

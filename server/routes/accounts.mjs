@@ -1,7 +1,6 @@
 // Sign-up, SRP login (Ente's way, fast-srp-hap with the 4096-bit group), logout, the signed-in
 // account and contacts' public keys.
 import { ROUTES } from '../../contract/routes.mjs';
-import SRP from 'fast-srp-hap';
 import { SIZES } from '../config.mjs';
 import {
   b64Field,
@@ -16,13 +15,9 @@ import {
   unauthorized,
   uuidField,
 } from '../http.mjs';
-import { randomBytes, randomKey } from '../secrets.mjs';
+import { randomKey, sameBytes, sha256 } from '../secrets.mjs';
+import { GROUP_BYTES, srpServerSession } from '../srp.mjs';
 import { keyAttributesField } from './key-attributes.mjs';
-
-const { SRP: Srp, SrpServer } = SRP;
-const PARAMS = Srp.params['4096'];
-const GROUP_BYTES = PARAMS.N_length_bits / 8;
-const SERVER_SECRET_BYTES = 32;
 /** What made-up attributes claim: Ente's default (sensitive) derivation, the common case. */
 const MADE_UP_LIMITS = { memLimit: 256 * 1024 * 1024, opsLimit: 16 };
 const SESSION_ID = /^[0-9a-f]{32}$/;
@@ -55,10 +50,11 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     [
       ROUTES.signUp,
       async ({ req, res }) => {
+        await auth.limitAddress(req);
         const body = await readJson(req, config.maxJsonBytes);
         const email = emailField(body);
         const keyAttributes = keyAttributesField(body);
-        const id = store.createUser({ email, keyAttributes, ...srpFields(body), now: now() });
+        const id = await store.createUser({ email, keyAttributes, ...srpFields(body), now: now() });
         if (id === null) throw conflict('that email (or srpUserID) already has an account');
         sendJson(res, 201, { id });
       },
@@ -68,7 +64,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
       ROUTES.srpAttributes,
       async ({ req, res }) => {
         const email = emailField(await readJson(req, config.maxJsonBytes));
-        const user = store.userByEmail(email);
+        const user = await store.userByEmail(email);
         if (!user) return sendJson(res, 200, madeUpAttributes(email));
         const { kekSalt, memLimit, opsLimit } = user.keyAttributes;
         sendJson(res, 200, { srpUserID: user.srpUserID, srpSalt: user.srpSalt, kekSalt, memLimit, opsLimit });
@@ -78,23 +74,28 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     [
       ROUTES.srpSession,
       async ({ req, res }) => {
+        await auth.limitAddress(req);
         const body = await readJson(req, config.maxJsonBytes);
         const srpUserID = uuidField(body, 'srpUserID');
         const srpA = Buffer.from(b64Field(body, 'srpA', { max: GROUP_BYTES }), 'base64');
-        const user = store.userBySrpUserID(srpUserID);
+        const user = await store.userBySrpUserID(srpUserID);
         // An unknown srpUserID gets a session too (against a made-up verifier) that never verifies.
         const verifier = user ? Buffer.from(user.srpVerifier, 'base64') : secrets.madeUp('srpVerifier', srpUserID, GROUP_BYTES);
-        const secret = randomBytes(SERVER_SECRET_BYTES);
-        const server = new SrpServer(PARAMS, verifier, secret);
-        secret.fill(0); // the server keeps its own copy (a BigInteger) until the session ends
+        let session;
         try {
-          server.setA(srpA);
+          session = srpServerSession(verifier, srpA);
         } catch {
           throw badRequest('srpA is not a valid SRP public value');
         }
+        // The whole exchange is computed now; the shared database keeps what verify compares
+        // (M1's hash) and answers (M2), so any instance can finish the log-in.
         const sessionID = randomKey();
-        srpSessions.add(sessionID, { userId: user?.id, server });
-        sendJson(res, 200, { sessionID, srpB: server.computeB().toString('base64') });
+        await srpSessions.add(sessionID, {
+          userId: user?.id,
+          m1: sha256(session.M1).toString('base64'),
+          m2: session.M2.toString('base64'),
+        });
+        sendJson(res, 200, { sessionID, srpB: session.B.toString('base64') });
       },
     ],
 
@@ -104,23 +105,22 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
         const body = await readJson(req, config.maxJsonBytes);
         const sessionID = stringField(body, 'sessionID', { pattern: SESSION_ID });
         const srpM1 = Buffer.from(b64Field(body, 'srpM1', { max: 64 }), 'base64');
-        const session = srpSessions.take(sessionID);
+        await auth.limitAddress(req);
+        const session = await srpSessions.take(sessionID);
         if (!session) throw unauthorized('unknown or expired SRP session');
-        if (session.userId === undefined) throw unauthorized('wrong email or password');
-        auth.checkFailures(session.userId);
-        try {
-          session.server.checkM1(srpM1);
-        } catch {
-          auth.recordFailure(session.userId);
+        if (session.userId === undefined || session.userId === null) throw unauthorized('wrong email or password');
+        await auth.checkFailures(session.userId);
+        if (!sameBytes(sha256(srpM1), Buffer.from(session.m1, 'base64'))) {
+          await auth.recordFailure(session.userId);
           throw unauthorized('wrong email or password');
         }
-        const user = store.userById(session.userId);
+        const user = await store.userById(session.userId);
         sendJson(res, 200, {
-          srpM2: session.server.computeM2().toString('base64'),
+          srpM2: session.m2,
           id: user.id,
           email: user.email,
           keyAttributes: user.keyAttributes,
-          encryptedToken: auth.issueToken(user),
+          encryptedToken: await auth.issueToken(user),
         });
       },
     ],
@@ -128,8 +128,8 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     [
       ROUTES.logout,
       async ({ req, res }) => {
-        auth.requireUser(req);
-        auth.logout(req);
+        await auth.requireUser(req);
+        await auth.logout(req);
         sendEmpty(res, 204);
       },
     ],
@@ -137,7 +137,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     [
       ROUTES.me,
       async ({ req, res }) => {
-        const { id, email, keyAttributes } = auth.requireUser(req);
+        const { id, email, keyAttributes } = await auth.requireUser(req);
         sendJson(res, 200, { id, email, keyAttributes });
       },
     ],
@@ -145,9 +145,9 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     [
       ROUTES.publicKey,
       async ({ req, res, query }) => {
-        auth.requireUser(req);
+        await auth.requireUser(req);
         const email = emailField({ email: query.get('email') });
-        const user = store.userByEmail(email);
+        const user = await store.userByEmail(email);
         if (!user) throw notFound('no account with that email');
         const publicKey = publicKeyOverrides.get(email) ?? user.keyAttributes.publicKey;
         sendJson(res, 200, { id: user.id, email: user.email, publicKey });

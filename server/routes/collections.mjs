@@ -9,8 +9,8 @@ const SEALED_KEY = SIZES.key + SIZES.seal;
 const ACCESS_TOKEN_BYTES = 24;
 
 export function collectionRoutes({ store, auth, config, now, access }) {
-  const view = (c, me) => {
-    const sharees = store.sharees(c.id);
+  const view = async (c, me) => {
+    const sharees = await store.sharees(c.id);
     const mine = c.ownerID === me.id;
     return {
       id: c.id,
@@ -28,9 +28,9 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     [
       ROUTES.createCollection,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
+        const user = await auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
-        const id = store.createCollection({
+        const id = await store.createCollection({
           ownerID: user.id,
           encryptedKey: b64Field(body, 'encryptedKey', { bytes: WRAPPED_KEY }),
           keyDecryptionNonce: b64Field(body, 'keyDecryptionNonce', { bytes: SIZES.nonce }),
@@ -45,27 +45,24 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     [
       ROUTES.collections,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
-        sendJson(
-          res,
-          200,
-          store.collectionsOf(user.id).map((c) => view(c, user)),
-        );
+        const user = await auth.requireUser(req);
+        const collections = await store.collectionsOf(user.id);
+        sendJson(res, 200, await Promise.all(collections.map((c) => view(c, user))));
       },
     ],
 
     [
       ROUTES.share,
       async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const collection = access.ownedCollection(user, params.id);
+        const user = await auth.requireUser(req);
+        const collection = await access.ownedCollection(user, params.id);
         const body = await readJson(req, config.maxJsonBytes);
         const email = emailField(body);
         const encryptedKey = b64Field(body, 'encryptedKey', { bytes: SEALED_KEY });
-        const sharee = store.userByEmail(email);
+        const sharee = await store.userByEmail(email);
         if (!sharee) throw notFound('no account with that email');
         if (sharee.id === user.id) throw badRequest('cannot share with yourself');
-        store.setShare(collection.id, sharee.id, encryptedKey, now());
+        await store.setShare(collection.id, sharee.id, encryptedKey, now());
         sendEmpty(res, 204);
       },
     ],
@@ -73,14 +70,14 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     [
       ROUTES.unshare,
       async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const collection = access.ownedCollection(user, params.id);
+        const user = await auth.requireUser(req);
+        const collection = await access.ownedCollection(user, params.id);
         const email = emailField(await readJson(req, config.maxJsonBytes));
-        const sharee = store.userByEmail(email);
-        if (!sharee || !store.sharees(collection.id).some((s) => s.id === sharee.id)) {
+        const sharee = await store.userByEmail(email);
+        if (!sharee || !(await store.sharees(collection.id)).some((s) => s.id === sharee.id)) {
           throw notFound('the collection is not shared with that email');
         }
-        store.removeShare(collection.id, sharee.id, now());
+        await store.removeShare(collection.id, sharee.id, now());
         sendEmpty(res, 204);
       },
     ],
@@ -88,12 +85,12 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     [
       ROUTES.createPublicLink,
       async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const collection = access.ownedCollection(user, params.id);
+        const user = await auth.requireUser(req);
+        const collection = await access.ownedCollection(user, params.id);
         let accessToken = collection.publicToken;
         if (!accessToken) {
           accessToken = randomBytes(ACCESS_TOKEN_BYTES).toString('base64url');
-          store.setPublicToken(collection.id, accessToken, now());
+          await store.setPublicToken(collection.id, accessToken, now());
         }
         sendJson(res, 200, { accessToken });
       },
@@ -102,9 +99,9 @@ export function collectionRoutes({ store, auth, config, now, access }) {
     [
       ROUTES.deletePublicLink,
       async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const collection = access.ownedCollection(user, params.id);
-        store.setPublicToken(collection.id, null, now());
+        const user = await auth.requireUser(req);
+        const collection = await access.ownedCollection(user, params.id);
+        await store.setPublicToken(collection.id, null, now());
         sendEmpty(res, 204);
       },
     ],

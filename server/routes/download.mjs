@@ -30,6 +30,7 @@ export async function sendBlob(req, res, blobs, objectKey) {
   if (size === undefined) throw notFound('no such blob');
   const range = parseRange(req.headers.range, size);
   const [start, end] = range ?? [0, size - 1];
+  const body = await blobs.read(objectKey, start, end);
   res.writeHead(range ? 206 : 200, {
     ...COMMON_HEADERS,
     'content-type': 'application/octet-stream',
@@ -38,5 +39,5 @@ export async function sendBlob(req, res, blobs, objectKey) {
     'cache-control': 'private, no-store',
     ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
   });
-  await pipeline(blobs.read(objectKey, start, end), res).catch(() => res.destroy());
+  await pipeline(body, res).catch(() => res.destroy());
 }

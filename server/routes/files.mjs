@@ -14,9 +14,10 @@ import {
   sendJson,
   stringField,
 } from '../http.mjs';
+import { randomKey } from '../secrets.mjs';
 import { ObjectClaimed } from '../store/metadata.mjs';
-import { fileView } from './access.mjs';
 import { sendBlob } from './download.mjs';
+import { sendFileList } from './listing.mjs';
 
 const WRAPPED_KEY = SIZES.key + SIZES.mac;
 const OBJECT_KEY = /^[0-9a-f]{32}$/;
@@ -38,15 +39,13 @@ export function mlBody(body) {
 }
 
 export function fileRoutes({ store, blobs, auth, config, now, access }) {
-  const claiming = new Set(); // objects being claimed by a request in flight
-
-  const objectPart = (body, name, user) => {
+  const objectPart = async (body, name, user) => {
     const part = objectField(body, name);
     const objectKey = stringField(part, 'objectKey', { pattern: OBJECT_KEY });
     const decryptionHeader = b64Field(part, 'decryptionHeader', { bytes: SIZES.streamHeader });
-    const object = store.object(objectKey);
+    const object = await store.object(objectKey);
     if (!object || object.ownerId !== user.id) throw notFound(`${name}: no such upload`);
-    if (object.fileId !== null || claiming.has(objectKey)) throw conflict(`${name}: the upload is already claimed`);
+    if (object.fileId !== null) throw conflict(`${name}: the upload is already claimed`);
     return { object, objectKey, decryptionHeader };
   };
 
@@ -54,9 +53,9 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     [
       ROUTES.createFile,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
+        const user = await auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
-        const collection = access.ownedCollection(user, String(intField(body, 'collectionID')));
+        const collection = await access.ownedCollection(user, String(intField(body, 'collectionID')));
         const encryptedKey = b64Field(body, 'encryptedKey', { bytes: WRAPPED_KEY });
         const keyDecryptionNonce = b64Field(body, 'keyDecryptionNonce', { bytes: SIZES.nonce });
         const metadataPart = objectField(body, 'metadata');
@@ -64,19 +63,29 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
           encryptedData: b64Field(metadataPart, 'encryptedData', { max: MAX_METADATA_BYTES }),
           decryptionHeader: b64Field(metadataPart, 'decryptionHeader', { bytes: SIZES.streamHeader }),
         };
-        const file = objectPart(body, 'file', user);
-        const thumbnail = objectPart(body, 'thumbnail', user);
+        const file = await objectPart(body, 'file', user);
+        const thumbnail = await objectPart(body, 'thumbnail', user);
         if (file.objectKey === thumbnail.objectKey) throw badRequest('file and thumbnail must be different uploads');
         const parts = [file, thumbnail];
-        for (const p of parts) {
-          if ((await blobs.storedBytes(p.objectKey)) !== p.object.size) throw conflict('an upload is incomplete');
+        const keys = parts.map((p) => p.objectKey);
+        // The objects' locks (the same ones PATCH takes, in the shared database): no piece is
+        // written and no other record claims them meanwhile, on this instance or another.
+        const lockId = randomKey();
+        if (!(await store.lockObjects(keys, lockId, now(), now() - config.uploadLockStaleMs))) {
+          throw conflict('an upload is being written or claimed', {
+            'retry-after': String(Math.ceil(config.uploadLockStaleMs / 1000)),
+          });
         }
-        // Blob first, record second: a crash between leaves a complete, unclaimed object that a
-        // retry claims again; a record never points at a blob that is not there.
-        for (const p of parts) claiming.add(p.objectKey);
+        let created;
         try {
+          for (const p of parts) {
+            if ((await blobs.storedBytes(p.objectKey)) !== p.object.size) throw conflict('an upload is incomplete');
+          }
+          // Blob first, record second: a crash between leaves a complete, unclaimed object that a
+          // retry claims again, or that upkeep removes with its row once its TTL has passed; a
+          // record never points at a blob that is not there.
           for (const p of parts) await blobs.claim(p.objectKey);
-          const created = store.createFile(
+          created = await store.createFile(
             {
               collectionID: collection.id,
               ownerID: user.id,
@@ -88,33 +97,29 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
             },
             now(),
           );
-          sendJson(res, 201, created);
         } catch (e) {
           if (e instanceof ObjectClaimed) throw conflict('an upload is already claimed');
           throw e;
         } finally {
-          for (const p of parts) claiming.delete(p.objectKey);
+          await store.unlockObjects(keys, lockId);
         }
+        sendJson(res, 201, created);
       },
     ],
 
     [
       ROUTES.files,
-      async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const { collection } = access.readableCollection(user, params.id);
-        sendJson(
-          res,
-          200,
-          store.filesIn(collection.id).map((f) => fileView(f, user.id)),
-        );
+      async ({ req, res, params, query }) => {
+        const user = await auth.requireUser(req);
+        const { collection } = await access.readableCollection(user, params.id);
+        await sendFileList(res, store, collection.id, query, user.id);
       },
     ],
 
     [
       ROUTES.fileContents,
       async ({ req, res, params }) => {
-        const file = access.readableFile(auth.requireUser(req), params.id);
+        const file = await access.readableFile(await auth.requireUser(req), params.id);
         await sendBlob(req, res, blobs, file.file.objectKey);
       },
     ],
@@ -122,7 +127,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     [
       ROUTES.thumbnail,
       async ({ req, res, params }) => {
-        const file = access.readableFile(auth.requireUser(req), params.id);
+        const file = await access.readableFile(await auth.requireUser(req), params.id);
         await sendBlob(req, res, blobs, file.thumbnail.objectKey);
       },
     ],
@@ -130,11 +135,11 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     [
       ROUTES.putMlData,
       async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const file = access.readableFile(user, params.id);
+        const user = await auth.requireUser(req);
+        const file = await access.readableFile(user, params.id);
         if (file.ownerID !== user.id) throw forbidden("only the file's owner stores its ML data");
         const { encryptedData, decryptionHeader } = mlBody(await readJson(req, MAX_ML_JSON_BYTES));
-        store.setMlData(file.id, encryptedData, decryptionHeader, now());
+        await store.setMlData(file.id, encryptedData, decryptionHeader, now());
         sendEmpty(res, 204);
       },
     ],
@@ -142,9 +147,10 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
     [
       ROUTES.mlData,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
+        const user = await auth.requireUser(req);
         const ids = fileIdsField(await readJson(req, config.maxJsonBytes));
-        sendJson(res, 200, store.mlDataOf(ids.filter((id) => access.mayRead(user, store.file(id)))));
+        const readable = await Promise.all(ids.map(async (id) => access.mayRead(user, await store.file(id))));
+        sendJson(res, 200, await store.mlDataOf(ids.filter((_, i) => readable[i])));
       },
     ],
   ];

@@ -10,6 +10,7 @@ import { ROUTES } from '../../contract/routes.mjs';
 import { MAX_BATCH_FILES, MAX_MAGIC_BYTES, MAX_NAME_BYTES, SIZES } from '../config.mjs';
 import { b64Field, badRequest, conflict, intField, notFound, readJson, sendEmpty, sendJson } from '../http.mjs';
 import { LastAlbum } from '../store/metadata.mjs';
+import { NotInTrash } from '../store/sql.mjs';
 import { fileView } from './access.mjs';
 
 const WRAPPED_KEY = SIZES.key + SIZES.mac;
@@ -39,10 +40,10 @@ const fileIdItem = (ids) => (_, i) => intField(ids, String(i));
 
 export function organiseRoutes({ store, auth, config, now, access, sweep }) {
   /** Each of `ids` is a file of `user`'s own that is not in the trash (404 otherwise, as for any file not theirs). */
-  const ownLiveFiles = (user, ids) => {
+  const ownLiveFiles = async (user, ids) => {
     for (const id of ids) {
-      const f = store.file(id);
-      if (!f || f.ownerID !== user.id || store.isTrashed(id)) throw notFound(`no such file: ${id}`);
+      const f = await store.file(id);
+      if (!f || f.ownerID !== user.id || (await store.isTrashed(id))) throw notFound(`no such file: ${id}`);
     }
   };
   const lastAlbum = (e) => {
@@ -54,14 +55,14 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
     [
       ROUTES.addFiles,
       async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const collection = access.ownedCollection(user, params.id);
+        const user = await auth.requireUser(req);
+        const collection = await access.ownedCollection(user, params.id);
         const entries = batch(await readJson(req, config.maxJsonBytes), 'files', keyedFile);
-        ownLiveFiles(
+        await ownLiveFiles(
           user,
           entries.map((e) => e.fileId),
         );
-        store.addToCollection(collection.id, entries, user.id, now());
+        await store.addToCollection(collection.id, entries, user.id, now());
         sendEmpty(res, 204);
       },
     ],
@@ -69,13 +70,14 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
     [
       ROUTES.removeFiles,
       async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const collection = access.ownedCollection(user, params.id);
+        const user = await auth.requireUser(req);
+        const collection = await access.ownedCollection(user, params.id);
         const body = await readJson(req, config.maxJsonBytes);
         const ids = batch(body, 'fileIDs', fileIdItem(body.fileIDs));
-        for (const id of ids) if (!store.isInCollection(collection.id, id)) throw notFound(`file ${id} is not in the album`);
+        for (const id of ids)
+          if (!(await store.isInCollection(collection.id, id))) throw notFound(`file ${id} is not in the album`);
         try {
-          store.removeFromCollection(collection.id, ids, now());
+          await store.removeFromCollection(collection.id, ids, now());
         } catch (e) {
           throw lastAlbum(e);
         }
@@ -86,19 +88,19 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
     [
       ROUTES.moveFiles,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
+        const user = await auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
-        const from = access.ownedCollection(user, String(intField(body, 'fromCollectionID')));
-        const to = access.ownedCollection(user, String(intField(body, 'toCollectionID')));
+        const from = await access.ownedCollection(user, String(intField(body, 'fromCollectionID')));
+        const to = await access.ownedCollection(user, String(intField(body, 'toCollectionID')));
         if (from.id === to.id) throw badRequest('the albums are the same');
         const entries = batch(body, 'files', keyedFile);
         for (const e of entries)
-          if (!store.isInCollection(from.id, e.fileId)) throw notFound(`file ${e.fileId} is not in the album`);
-        ownLiveFiles(
+          if (!(await store.isInCollection(from.id, e.fileId))) throw notFound(`file ${e.fileId} is not in the album`);
+        await ownLiveFiles(
           user,
           entries.map((e) => e.fileId),
         );
-        store.moveBetweenCollections(from.id, to.id, entries, user.id, now());
+        await store.moveBetweenCollections(from.id, to.id, entries, user.id, now());
         sendEmpty(res, 204);
       },
     ],
@@ -106,10 +108,10 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
     [
       ROUTES.renameCollection,
       async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const collection = access.ownedCollection(user, params.id);
+        const user = await auth.requireUser(req);
+        const collection = await access.ownedCollection(user, params.id);
         const body = await readJson(req, config.maxJsonBytes);
-        store.renameCollection(
+        await store.renameCollection(
           collection.id,
           b64Field(body, 'encryptedName', { min: SIZES.mac, max: MAX_NAME_BYTES }),
           b64Field(body, 'nameDecryptionNonce', { bytes: SIZES.nonce }),
@@ -122,10 +124,10 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
     [
       ROUTES.deleteCollection,
       async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const collection = access.ownedCollection(user, params.id);
+        const user = await auth.requireUser(req);
+        const collection = await access.ownedCollection(user, params.id);
         try {
-          store.deleteCollection(collection.id, now());
+          await store.deleteCollection(collection.id, now());
         } catch (e) {
           throw lastAlbum(e);
         }
@@ -136,13 +138,13 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
     [
       ROUTES.putMagicMetadata,
       async ({ req, res, params }) => {
-        const user = auth.requireUser(req);
-        const file = access.ownedFile(user, params.id);
+        const user = await auth.requireUser(req);
+        const file = await access.ownedFile(user, params.id);
         const body = await readJson(req, config.maxJsonBytes);
         const version = intField(body, 'version');
         const encryptedData = b64Field(body, 'encryptedData', { min: 17, max: MAX_MAGIC_BYTES });
         const decryptionHeader = b64Field(body, 'decryptionHeader', { bytes: SIZES.streamHeader });
-        if (!store.setMagicMetadata(file.id, version, encryptedData, decryptionHeader, now())) {
+        if (!(await store.setMagicMetadata(file.id, version, encryptedData, decryptionHeader, now()))) {
           throw conflict(`version must be ${(file.magicMetadata?.version ?? 0) + 1}`);
         }
         sendEmpty(res, 204);
@@ -153,13 +155,13 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
     [
       ROUTES.trashFiles,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
+        const user = await auth.requireUser(req);
         const entries = batch(await readJson(req, config.maxJsonBytes), 'files', keyedFile);
-        ownLiveFiles(
+        await ownLiveFiles(
           user,
           entries.map((e) => e.fileId),
         );
-        store.trashFiles(
+        await store.trashFiles(
           entries.map((e) => ({ ...e, ownerId: user.id })),
           now(),
         );
@@ -170,11 +172,11 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
     [
       ROUTES.trash,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
+        const user = await auth.requireUser(req);
         sendJson(
           res,
           200,
-          store.trashOf(user.id).map((f) => ({
+          (await store.trashOf(user.id)).map((f) => ({
             ...fileView(f, user.id),
             collectionID: f.collectionID ?? 0,
             trashedAt: f.trashedAt,
@@ -187,15 +189,21 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
     [
       ROUTES.restoreFiles,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
+        const user = await auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
-        const collection = access.ownedCollection(user, String(intField(body, 'collectionID')));
+        const collection = await access.ownedCollection(user, String(intField(body, 'collectionID')));
         const entries = batch(body, 'files', keyedFile);
         for (const e of entries) {
-          const f = store.file(e.fileId);
-          if (!f || f.ownerID !== user.id || !store.isTrashed(e.fileId)) throw notFound(`no such file in the trash: ${e.fileId}`);
+          const f = await store.file(e.fileId);
+          if (!f || f.ownerID !== user.id || !(await store.isTrashed(e.fileId)))
+            throw notFound(`no such file in the trash: ${e.fileId}`);
         }
-        store.restoreFiles(collection.id, entries, user.id, now());
+        try {
+          await store.restoreFiles(collection.id, entries, user.id, now());
+        } catch (e) {
+          if (e instanceof NotInTrash) throw notFound(`no such file in the trash: ${e.fileId}`);
+          throw e;
+        }
         sendEmpty(res, 204);
       },
     ],
@@ -203,14 +211,14 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
     [
       ROUTES.deleteFiles,
       async ({ req, res }) => {
-        const user = auth.requireUser(req);
+        const user = await auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
         const ids = batch(body, 'fileIDs', fileIdItem(body.fileIDs));
         for (const id of ids) {
-          const f = store.file(id);
-          if (!f || f.ownerID !== user.id || !store.isTrashed(id)) throw notFound(`no such file in the trash: ${id}`);
+          const f = await store.file(id);
+          if (!f || f.ownerID !== user.id || !(await store.isTrashed(id))) throw notFound(`no such file in the trash: ${id}`);
         }
-        store.deleteFiles(ids, now());
+        await store.deleteFiles(ids, now());
         sendEmpty(res, 204);
         sweep(); // the blobs go now (and, after a crash, at the next start)
       },

@@ -1,36 +1,32 @@
 // A public link's read-only routes: no account, the collection named by X-Auth-Access-Token.
 import { ROUTES } from '../../contract/routes.mjs';
 import { readJson, sendJson } from '../http.mjs';
-import { fileView } from './access.mjs';
 import { sendBlob } from './download.mjs';
 import { fileIdsField } from './files.mjs';
+import { sendFileList } from './listing.mjs';
 
 export function publicRoutes({ store, blobs, config, access }) {
   return [
     [
       ROUTES.publicCollection,
       async ({ req, res }) => {
-        const { id, encryptedName, nameDecryptionNonce } = access.publicCollection(req);
+        const { id, encryptedName, nameDecryptionNonce } = await access.publicCollection(req);
         sendJson(res, 200, { id, encryptedName, nameDecryptionNonce });
       },
     ],
 
     [
       ROUTES.publicFiles,
-      async ({ req, res }) => {
-        const collection = access.publicCollection(req);
-        sendJson(
-          res,
-          200,
-          store.filesIn(collection.id).map((f) => fileView(f, null)),
-        );
+      async ({ req, res, query }) => {
+        const collection = await access.publicCollection(req);
+        await sendFileList(res, store, collection.id, query, null);
       },
     ],
 
     [
       ROUTES.publicFileContents,
       async ({ req, res, params }) => {
-        const file = access.publicFile(access.publicCollection(req), params.id);
+        const file = await access.publicFile(await access.publicCollection(req), params.id);
         await sendBlob(req, res, blobs, file.file.objectKey);
       },
     ],
@@ -38,7 +34,7 @@ export function publicRoutes({ store, blobs, config, access }) {
     [
       ROUTES.publicThumbnail,
       async ({ req, res, params }) => {
-        const file = access.publicFile(access.publicCollection(req), params.id);
+        const file = await access.publicFile(await access.publicCollection(req), params.id);
         await sendBlob(req, res, blobs, file.thumbnail.objectKey);
       },
     ],
@@ -46,10 +42,11 @@ export function publicRoutes({ store, blobs, config, access }) {
     [
       ROUTES.publicMlData,
       async ({ req, res }) => {
-        const collection = access.publicCollection(req);
+        const collection = await access.publicCollection(req);
         const ids = fileIdsField(await readJson(req, config.maxJsonBytes));
-        const inside = ids.filter((id) => store.isInCollection(collection.id, id));
-        sendJson(res, 200, store.mlDataOf(inside));
+        const inside = [];
+        for (const id of ids) if (await store.isInCollection(collection.id, id)) inside.push(id);
+        sendJson(res, 200, await store.mlDataOf(inside));
       },
     ],
   ];

@@ -26,18 +26,19 @@ export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenge
     [
       ROUTES.recoveryBegin,
       async ({ req, res }) => {
+        await auth.limitAddress(req);
         const email = emailField(await readJson(req, config.maxJsonBytes));
-        const user = store.userByEmail(email);
+        const user = await store.userByEmail(email);
         const challengeID = randomKey();
         if (!user) {
           // Same shape for an unknown email; its challenge can never be answered.
-          recoveryChallenges.add(challengeID, {});
+          await recoveryChallenges.add(challengeID, {});
           const encryptedChallenge = randomBytes(CHALLENGE_BYTES + SIZES.seal).toString('base64');
           return sendJson(res, 200, { challengeID, ...madeUp(email), encryptedChallenge });
         }
         const challenge = randomBytes(CHALLENGE_BYTES);
         const encryptedChallenge = secrets.seal(challenge, user.keyAttributes.publicKey);
-        recoveryChallenges.add(challengeID, { userId: user.id, hash: sha256(challenge) });
+        await recoveryChallenges.add(challengeID, { userId: user.id, hash: sha256(challenge).toString('base64') });
         challenge.fill(0);
         const revealed = Object.fromEntries(REVEALED.map((name) => [name, user.keyAttributes[name]]));
         sendJson(res, 200, { challengeID, ...revealed, encryptedChallenge });
@@ -57,21 +58,22 @@ export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenge
           ...argonLimits(body),
         };
         const srp = srpFields(body);
-        const pending = recoveryChallenges.take(challengeID);
+        await auth.limitAddress(req);
+        const pending = await recoveryChallenges.take(challengeID);
         if (!pending) throw unauthorized('unknown or expired challenge');
         if (pending.userId === undefined) throw unauthorized('wrong challenge');
-        auth.checkFailures(pending.userId);
-        if (!sameBytes(sha256(challenge), pending.hash)) {
-          auth.recordFailure(pending.userId);
+        await auth.checkFailures(pending.userId);
+        if (!sameBytes(sha256(challenge), Buffer.from(pending.hash, 'base64'))) {
+          await auth.recordFailure(pending.userId);
           throw unauthorized('wrong challenge');
         }
-        const user = store.userById(pending.userId);
-        const taken = store.userBySrpUserID(srp.srpUserID);
+        const user = await store.userById(pending.userId);
+        const taken = await store.userBySrpUserID(srp.srpUserID);
         if (taken && taken.id !== user.id) throw conflict('srpUserID is taken');
         const keyAttributes = { ...user.keyAttributes, ...wrapping };
-        store.replaceLogin(user.id, { keyAttributes, ...srp });
-        store.deleteUserTokens(user.id);
-        sendJson(res, 200, { encryptedToken: auth.issueToken({ ...user, keyAttributes }) });
+        await store.replaceLogin(user.id, { keyAttributes, ...srp });
+        await store.deleteUserTokens(user.id);
+        sendJson(res, 200, { encryptedToken: await auth.issueToken({ ...user, keyAttributes }) });
       },
     ],
   ];

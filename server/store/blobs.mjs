@@ -1,16 +1,18 @@
 // The blob store: object contents by key. Interface (what the routes call):
 //   storedBytes(key) -> bytes of the upload so far (the whole size once claimed), or 0
-//   append(key, offset, bytes)  writes a piece at `offset` (== storedBytes) and fsyncs it
+//   append(key, offset, bytes, size)  writes a piece at `offset` (== storedBytes) of an object
+//                   of `size` bytes; resolves only once every byte is durable
 //   claim(key)      makes a complete upload readable, atomically (idempotent)
 //   isClaimed(key)
 //   size(key)       bytes of a claimed blob
 //   read(key, start, end)  a readable stream of a claimed blob's bytes [start, end]
-//   discard(key)    drops an unclaimed upload's bytes (stale uploads)
-//   remove(key)     drops a blob no record references any more (idempotent: a missing blob is fine)
-// This implementation is a folder: pieces append to uploads/<key>.part (fsynced before the
-// PATCH is answered), a claim renames it into blobs/<key> and fsyncs the folder. A half-written
-// upload sits only in uploads/, which nothing reads from. An S3-compatible store would map an
-// upload to a multipart upload and a claim to completing it.
+//   discard(key)    drops an upload's bytes, claimed or not (stale uploads, orphans)
+//   ready()         resolves if the store can be used (readiness)
+// This implementation is a folder: pieces are written into uploads/<key>.part to their last
+// byte and fsynced before the PATCH is answered; a write that fails part-way (a full disk) is
+// cut back to the acknowledged offset, so the upload's offset stays what was acknowledged.
+// A claim renames the part into blobs/<key> and fsyncs the folder. A half-written upload sits
+// only in uploads/, which nothing reads from. s3.mjs is the same interface over S3.
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -49,8 +51,19 @@ export async function openFolderBlobStore(dir) {
     async append(key, offset, bytes) {
       const fd = await open(partPath(key), offset === 0 ? 'w' : 'r+');
       try {
-        await fd.write(bytes, 0, bytes.length, offset);
+        // write(2) may store fewer bytes than asked (a disk filling up): go on until every byte
+        // is written or the system says why not.
+        for (let done = 0; done < bytes.length; ) {
+          const { bytesWritten } = await fd.write(bytes, done, bytes.length - done, offset + done);
+          if (bytesWritten === 0) throw Object.assign(new Error('write stored nothing'), { code: 'EIO' });
+          done += bytesWritten;
+        }
         await fd.sync();
+      } catch (e) {
+        // Nothing past the acknowledged offset may stay: it was not acknowledged, and it may not be durable.
+        await fd.truncate(offset).catch(() => {});
+        await fd.sync().catch(() => {});
+        throw e;
       } finally {
         await fd.close();
       }
@@ -64,11 +77,12 @@ export async function openFolderBlobStore(dir) {
     isClaimed: async (key) => (await sizeOf(blobPath(key))) !== undefined,
     size: async (key) => sizeOf(blobPath(key)),
     read: (key, start, end) => createReadStream(blobPath(key), { start, end }),
-    discard: (key) => rm(partPath(key), { force: true }),
-    async remove(key) {
-      await rm(blobPath(key), { force: true });
+    async discard(key) {
       await rm(partPath(key), { force: true });
-      await syncDir(blobs);
+      await rm(blobPath(key), { force: true });
+    },
+    ready: async () => {
+      await stat(blobs);
     },
   };
 }

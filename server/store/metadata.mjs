@@ -1,7 +1,8 @@
 // The metadata store: everything but blob contents (accounts, tokens, collections, shares,
-// objects, file records, ML data). The server calls only the methods below, all synchronous
-// and each atomic; sqlite.mjs implements them over SQLite. A PostgreSQL (or other) deployment
-// implements the same methods (async ones would need the routes to await them; they are few).
+// objects, file records, ML data, and what stateless instances share). The server calls only
+// the methods below; each returns a promise and is atomic. sql.mjs implements them once over
+// SQLite (sqlite.mjs, the default) and PostgreSQL (postgres.mjs, when DATABASE_URL is set);
+// the schema is migrations.mjs.
 //
 // What it holds is what the server may see: emails, ids, times, sizes, public keys, salts,
 // nonces, SRP verifiers, SHA-256 hashes of session tokens, and ciphertext as base64 text.
@@ -9,8 +10,9 @@
 // Users
 //   createUser({ email, keyAttributes, srpUserID, srpSalt, srpVerifier, now }) -> id | null (email taken)
 //   userById(id), userByEmail(email), userBySrpUserID(srpUserID)
-//       -> { id, email, keyAttributes, srpUserID, srpSalt, srpVerifier } | undefined
+//       -> { id, email, keyAttributes, srpUserID, srpSalt, srpVerifier, quotaBytes } | undefined
 //   replaceLogin(userId, { keyAttributes, srpUserID, srpSalt, srpVerifier })   (recovery)
+//   usage(userId) -> { usedBytes, objects }, setQuota(userId, bytes | null)
 // Session tokens (by SHA-256 hash)
 //   addToken(hash, userId, expiresAt), tokenUserId(hash, now) -> id | undefined,
 //   deleteToken(hash), deleteUserTokens(userId)
@@ -23,9 +25,12 @@
 //   removeShare(collectionId, userId, now), setPublicToken(collectionId, token | null, now),
 //   collectionByPublicToken(token)
 // Objects (uploads) and files
-//   createObject(objectKey, ownerId, size, now), object(objectKey) -> { objectKey, ownerId, size, fileId } | undefined
+//   createObject(objectKey, ownerId, size, now, quotaBytes) (throws QuotaExceeded)
+//   object(objectKey) -> { objectKey, ownerId, size, fileId, lockId, lockAt } | undefined
+//   lockObjects(keys, lockId, now, staleBefore) -> bool, touchLock(key, lockId, now) -> bool,
+//   unlockObjects(keys, lockId)
 //   createFile(record, now) -> { id, updationTime } (claims both objects; throws ObjectClaimed)
-//   file(id), filesIn(collectionId)
+//   file(id), filesPage(collectionId, after { time, id } | null, limit)
 //   unclaimedObjectsBefore(time) -> [objectKey], deleteUnclaimedObject(objectKey)
 // Organising (files in several albums) and the trash
 //   collectionsOfFile(fileId) -> [collectionId], isInCollection(collectionId, fileId)
@@ -40,8 +45,11 @@
 //   setMagicMetadata(fileId, version, encryptedData, decryptionHeader, now) -> true | false (version race)
 // ML data
 //   setMlData(fileId, encryptedData, decryptionHeader, now), mlDataOf(fileIds) -> rows
+// Shared by instances
+//   addPending(kind, id, value, expiresAt), takePending(kind, id, now) -> value | undefined
+//   hit(key, windowStart) -> count in that window, serverSecret(name, candidate) -> Buffer
 // Upkeep
-//   prune(now, failureWindowMs) (expired tokens, old failures), integrityCheck() -> 'ok', close()
+//   prune(now, failureWindowMs), integrityCheck() -> 'ok', ping(), close()
 
 /** createFile's refusal when an object is already claimed (raced by another request). */
 export class ObjectClaimed extends Error {}
@@ -51,5 +59,14 @@ export class LastAlbum extends Error {
   constructor(fileId) {
     super(`file ${fileId} would be left in no album`);
     this.fileId = fileId;
+  }
+}
+
+/** createObject's refusal when the account's objects would pass its quota. */
+export class QuotaExceeded extends Error {
+  constructor(usedBytes, quotaBytes) {
+    super(`storage quota of ${quotaBytes} bytes reached (${usedBytes} used)`);
+    this.usedBytes = usedBytes;
+    this.quotaBytes = quotaBytes;
   }
 }

@@ -61,11 +61,15 @@ const watchBlobs = (context) =>
 
 /** The names and bytes of a ZIP, read by Python's zipfile. */
 function unzip(path) {
-  const out = execFileSync('/usr/bin/python3', [
-    '-c',
-    'import sys, zipfile, json, base64\nz = zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps({i.filename: base64.b64encode(z.read(i)).decode() for i in z.infolist()}))',
-    path,
-  ], { maxBuffer: 256 << 20 });
+  const out = execFileSync(
+    '/usr/bin/python3',
+    [
+      '-c',
+      'import sys, zipfile, json, base64\nz = zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps({i.filename: base64.b64encode(z.read(i)).decode() for i in z.infolist()}))',
+      path,
+    ],
+    { maxBuffer: 256 << 20 },
+  );
   return Object.fromEntries(Object.entries(JSON.parse(out)).map(([k, v]) => [k, Buffer.from(v, 'base64')]));
 }
 
@@ -85,7 +89,11 @@ step('sign up and upload two photos and a 12 MB video', async () => {
   await s.page.waitForSelector('body[data-screen="gallery"]');
   await s.page.setInputFiles(
     '#add-input',
-    Object.entries(FILES).map(([name, buffer]) => ({ name, mimeType: name.endsWith('.webm') ? 'video/webm' : 'image/jpeg', buffer })),
+    Object.entries(FILES).map(([name, buffer]) => ({
+      name,
+      mimeType: name.endsWith('.webm') ? 'video/webm' : 'image/jpeg',
+      buffer,
+    })),
   );
   await tilesShown(s.page, 3);
   await s.page.waitForFunction(() => document.getElementById('uploads').children.length === 0, null, SLOW);
@@ -178,7 +186,9 @@ step('a public link offers its album as a ZIP; on a phone, too', async () => {
     null,
     SLOW,
   );
-  await visitor.page.screenshot({ path: new URL('../../test-results/downloads-03-public-viewer-phone.png', import.meta.url).pathname });
+  await visitor.page.screenshot({
+    path: new URL('../../test-results/downloads-03-public-viewer-phone.png', import.meta.url).pathname,
+  });
   const one = await saved(visitor.page, () => visitor.page.click('#viewer .pswp__button--download-button'));
   assert.ok(one.bytes.equals(FILES['blue.jpg']));
   assert.deepEqual(visitor.page.errors, []);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startGalleryServer } from '../../server/app.mjs';
+import { backendOptions } from '../server/backends.mjs';
 import { loadCryptoCore } from '../../js/dist/crypto.js';
 import { launchChromium, screenshot } from './server.mjs';
 import { captions, logIn, openDevice, searchFor, searchReady, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
@@ -34,7 +35,8 @@ let browser;
 let dataDir;
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'gallery-test-'));
-  server = await startGalleryServer({ dataDir, port: 0, appDir: APP_DIR });
+  // SQLite and a folder; PostgreSQL and S3 in the server suite's second pass (tests/server/run-backends.mjs).
+  server = await startGalleryServer({ dataDir, port: 0, appDir: APP_DIR, ...(await backendOptions()) });
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 });
 async function closeAll() {

@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { loadCryptoCore } from '../../js/dist/crypto.js';
 import * as client from '../../build/client/index.mjs';
 import { startGalleryServer } from '../../server/app.mjs';
+import { backendOptions } from './backends.mjs';
 
 /** Plaintext test inputs from TEST_SEED (tests/js/test-random.mjs); keys and salts come from the core. */
 export { randomBytes as testBytes } from '../js/test-random.mjs';
+import { randomBytes as seededBytes } from '../js/test-random.mjs';
 
 export { client };
 export const core = await loadCryptoCore();
@@ -40,10 +42,12 @@ export async function startTestServer(options = {}) {
   const appDir = join(dir, 'app');
   await mkdir(appDir);
   await writeFile(join(appDir, 'index.html'), APP_INDEX);
-  const server = await startGalleryServer({ port: 0, dataDir: join(dir, 'data'), appDir, ...options });
+  // The run's back end (backends.mjs: SQLite and a folder, or PostgreSQL and S3) unless a test brings its own stores.
+  const stores = options.metadataStore && options.blobStore ? {} : await backendOptions();
+  const server = await startGalleryServer({ port: 0, dataDir: join(dir, 'data'), appDir, ...stores, ...options });
   let running = true;
-  const stop = async () => {
-    if (running) await server.close();
+  const stop = async (options) => {
+    if (running) await server.close(options);
     running = false;
   };
   return {
@@ -51,8 +55,8 @@ export async function startTestServer(options = {}) {
     dir,
     /** Stops the server, keeping its data directory. */
     stop,
-    async close() {
-      await stop();
+    async close(options) {
+      await stop(options);
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -119,12 +123,31 @@ export async function signup(url, email, password) {
 }
 
 /**
+ * A fetch that sends each request to the next of `urls` in turn: a client whose calls alternate
+ * between several instances of the server (tests/server/instances.test.mjs).
+ */
+function rotating(urls, base = fetch) {
+  let i = 0;
+  return (input, init) => {
+    const to = new URL(String(input));
+    const instance = new URL(urls[i++ % urls.length]);
+    to.protocol = instance.protocol;
+    to.host = instance.host;
+    return base(to, init);
+  };
+}
+/** The client's options for `url`, or for several instances in turn when it is an array. */
+const optionsFor = (url, more = {}) =>
+  Array.isArray(url) ? clientOptions(url[0], { ...more, fetch: rotating(url, more.fetch) }) : clientOptions(url, more);
+
+/**
  * SRP login with the client (as Ente's client does it). Resolves to { status, json, token?,
  * masterKey?, secretKey? }: the verify call's answer, and on success the opened token and keys.
+ * `url` may list several instances: the client's calls go to each in turn.
  */
 export async function login(url, email, password) {
   try {
-    const s = await client.logIn(clientOptions(url), email, password);
+    const s = await client.logIn(optionsFor(url), email, password);
     const json = {
       id: s.id,
       email: s.email,
@@ -152,7 +175,7 @@ export async function recover(url, email, recoveryKey, newPassword, { tamper = f
     return fetch(input, init);
   };
   try {
-    const s = await client.recover(clientOptions(url, tamper ? { fetch: tampering } : {}), email, recoveryKey, newPassword);
+    const s = await client.recover(optionsFor(url, tamper ? { fetch: tampering } : {}), email, recoveryKey, newPassword);
     return { status: 200, json: { encryptedToken: b64(s.encryptedToken) }, token: s.token };
   } catch (e) {
     return failure(e);
@@ -194,4 +217,33 @@ export async function addFile(url, token, collection, { bytes, thumbnail, title 
 export function decryptListed(record, collectionKey, ciphertext) {
   const fileKey = core.secretbox.decrypt(unb64(record.encryptedKey), unb64(record.keyDecryptionNonce), collectionKey);
   return core.stream.decrypt(ciphertext, unb64(record.file.decryptionHeader), fileKey);
+}
+
+/** A file record's body for two uploads, with placeholder keys and metadata (for tests of the server's side only). */
+export const placeholderRecord = (collectionID, fileObject, thumbObject) => ({
+  collectionID,
+  encryptedKey: b64(new Uint8Array(48)),
+  keyDecryptionNonce: b64(new Uint8Array(24)),
+  file: { objectKey: fileObject, decryptionHeader: b64(new Uint8Array(24)) },
+  thumbnail: { objectKey: thumbObject, decryptionHeader: b64(new Uint8Array(24)) },
+  metadata: { encryptedData: b64(new Uint8Array(40)), decryptionHeader: b64(new Uint8Array(24)) },
+});
+
+/** Uploads a thumbnail and makes the record of an uploaded stream (`objectKey`, `header`) in `collection`. */
+export async function recordUpload(url, token, collection, fileKey, objectKey, header) {
+  const thumb = core.blob.encrypt(seededBytes(100), fileKey);
+  const thumbKey = await uploadObject(url, token, thumb.ciphertext);
+  const wrapped = core.secretbox.encrypt(fileKey, collection.key);
+  const meta = core.blob.encrypt(new TextEncoder().encode('{}'), fileKey);
+  return api(url, 'POST', '/api/files', {
+    token,
+    body: {
+      collectionID: collection.id,
+      encryptedKey: b64(wrapped.ciphertext),
+      keyDecryptionNonce: b64(wrapped.nonce),
+      file: { objectKey, decryptionHeader: b64(header) },
+      thumbnail: { objectKey: thumbKey, decryptionHeader: b64(thumb.header) },
+      metadata: { encryptedData: b64(meta.ciphertext), decryptionHeader: b64(meta.header) },
+    },
+  });
 }

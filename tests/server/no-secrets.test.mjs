@@ -1,11 +1,16 @@
 // The server sees no secrets: after a full session (sign-up, login, an album with a photo,
 // ML data, sharing, a public link, recovery) no plaintext, name, key, token or password is
-// anywhere in the data directory (SQLite database and its WAL, blobs, uploads), in any of the
-// forms a client might leak it (raw, base64, base64url, hex).
+// anywhere it stores things, in any of the forms a client might leak it (raw, base64,
+// base64url, hex): with SQLite and a folder, the data directory (database and its WAL, blobs,
+// uploads); with PostgreSQL and S3, every file of PostgreSQL's data directory (tables and WAL)
+// and every object of the bucket (claimed blobs and incomplete parts; the parts of a multipart
+// upload in progress cannot be read through S3's API).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
+import { BACKEND, sharedBackends } from './backends.mjs';
 import {
   addFile,
   api,
@@ -156,22 +161,47 @@ test('the scan finds what a careless client stores (raw upload bytes, a key as a
   }
 });
 
-/** Scans the data directory while the server runs (the WAL holds recent writes), then stopped. */
-async function assertAbsent(server, secrets, minBytes, { stopped = true } = {}) {
-  const check = async (when) => {
-    const files = await filesUnder(server.dataDir);
+/** [name, read()] of everything the server's stores hold. */
+async function storedFiles(server, when) {
+  const files = (await filesUnder(server.dataDir)).map((f) => [f, () => readFile(f)]);
+  if (BACKEND === 'sqlite-folder') {
     assert.ok(
-      files.some((f) => f.endsWith('.sqlite')),
+      files.some(([f]) => f.endsWith('.sqlite')),
       'the database is there',
     );
     if (when === 'running')
       assert.ok(
-        files.some((f) => f.endsWith('-wal')),
+        files.some(([f]) => f.endsWith('-wal')),
         'the WAL is there',
       );
+    return files;
+  }
+  const { postgres } = await sharedBackends();
+  const pgFiles = await filesUnder(postgres.dataDir);
+  assert.ok(
+    pgFiles.some((f) => f.includes('pg_wal')),
+    "PostgreSQL's WAL is there",
+  );
+  files.push(...pgFiles.map((f) => [f, () => readFile(f)]));
+  const { client, bucket } = server.testing.blobs;
+  const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+  for (const o of listed.Contents ?? []) {
+    files.push([
+      `s3://${bucket}/${o.Key}`,
+      async () =>
+        Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key }))).Body.transformToByteArray()),
+    ]);
+  }
+  return files;
+}
+
+/** Scans the stores while the server runs (the WAL holds recent writes), then stopped. */
+async function assertAbsent(server, secrets, minBytes, { stopped = true } = {}) {
+  const check = async (when) => {
+    const files = await storedFiles(server, when);
     let scanned = 0;
-    for (const file of files) {
-      const content = await readFile(file);
+    for (const [file, read] of files) {
+      const content = await read();
       scanned += content.length;
       for (const [label, needle] of secrets) {
         if (content.indexOf(needle) !== -1) assert.fail(`${label} found in ${file} (${when})`);

@@ -5,8 +5,6 @@
 // blobs), the 30 days, and what other accounts may not do.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { api, client, core, libraryOf, login, signup, startTestServer, testBytes, testClock } from './helpers.mjs';
 
 let server, clock, alice, bob, lib, bobLib, tokens;
@@ -17,7 +15,13 @@ const photo = (title, bytes = testBytes(3000)) => ({
   thumbnail: testBytes(500),
   meta: { title, creationTime: 1_700_000_000_000_000, fileType: 0 },
 });
-const blobs = () => readdirSync(join(server.dataDir, 'blobs')).length;
+/** A file's two object keys (read from the store: listings never show them). */
+const objectKeys = async (file) => {
+  const r = await server.testing.store.file(file.id);
+  return [r.file.objectKey, r.thumbnail.objectKey];
+};
+/** Which of `keys` the blob store still holds (a folder or an S3 bucket, whichever this run uses). */
+const held = async (keys) => (await Promise.all(keys.map((k) => server.testing.blobs.isClaimed(k)))).filter(Boolean).length;
 const titlesOf = (files) => files.map((f) => f.meta.title).sort();
 
 before(async () => {
@@ -138,10 +142,12 @@ test('the trash: listed with master-key wraps, restored, deleted for good with i
     trash.filter((f) => f.meta.title === 'keep.jpg'),
   );
   assert.deepEqual(titlesOf(await lib.loadFiles(album)), ['keep.jpg', 'old.jpg']);
-  const before = blobs();
+  const [goneKeys, keepKeys, oldKeys] = await Promise.all([gone, keep, old].map(objectKeys));
+  assert.equal(await held([...goneKeys, ...keepKeys, ...oldKeys]), 6);
   await lib.deleteForever(trash.filter((f) => f.meta.title === 'gone.jpg'));
   await server.testing.sweep();
-  assert.equal(blobs(), before - 2);
+  assert.equal(await held(goneKeys), 0, "the deleted file's blobs are gone");
+  assert.equal(await held([...keepKeys, ...oldKeys]), 4, 'the others stay');
   assert.equal((await lib.api.mlData([gone.id])).items.length, 0);
   await assert.rejects(
     lib.api.fileContents(gone.id).then((r) => r.arrayBuffer()),
@@ -150,8 +156,8 @@ test('the trash: listed with master-key wraps, restored, deleted for good with i
   // After 30 days in the trash, a file is deleted for good by the upkeep.
   await lib.trash([old]);
   clock.advance(30 * 86_400_000 + 1000);
-  const beforePurge = blobs();
   await server.testing.sweep();
-  assert.equal(blobs(), beforePurge - 2);
+  assert.equal(await held(oldKeys), 0, 'the 30 days are over: deleted for good');
+  assert.equal(await held(keepKeys), 2);
   assert.deepEqual(await lib.loadTrash(), []);
 });

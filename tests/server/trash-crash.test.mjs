@@ -65,7 +65,7 @@ for (const dieAt of ['first', 'second']) {
 
     const server = await startGalleryServer({ port: 0, dataDir: join(dir, 'data'), appDir: join(dir, 'app') });
     try {
-      assert.equal(server.testing.integrityCheck(), 'ok');
+      assert.equal(await server.testing.integrityCheck(), 'ok');
       assert.equal((await readdir(blobsDir)).length, 2, 'the queued blobs were deleted at start');
       const { token: again } = await login(server.url, alice.email, 'pw');
       const fresh = libraryOf(server.url, alice, again);

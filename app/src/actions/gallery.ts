@@ -53,6 +53,19 @@ export async function loadLibrary(ctx: Ctx) {
   }
   ctx.store.set((s) => ({ allFiles: [...byId.values()], albumsVersion: s.albumsVersion + 1 }));
   refreshView(ctx);
+  await refreshUsage(ctx);
+}
+
+/** The account's storage used and its quota, shown under the albums (after loads, uploads and deletes). */
+export async function refreshUsage(ctx: Ctx) {
+  const library = ctx.live.library;
+  if (!library) return;
+  try {
+    const usage = await library.usage();
+    if (library === ctx.live.library) ctx.store.set({ usage });
+  } catch {
+    // The figure is a convenience: without it the gallery works as before.
+  }
 }
 
 /** The album the app adds to when no album is shown: the account's first own album. */

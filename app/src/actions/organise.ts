@@ -5,7 +5,7 @@
 import type { Album, GalleryFile } from '../../../client/src/index.js';
 import type { Ctx } from '../context.js';
 import { busy } from './feedback.js';
-import { defaultAlbum, loadLibrary, refreshView, showView } from './gallery.js';
+import { defaultAlbum, loadLibrary, refreshUsage, refreshView, showView } from './gallery.js';
 import { clearSelection, selectedFiles } from './selection.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -156,6 +156,7 @@ export async function deleteForever(ctx: Ctx, files: GalleryFile[]) {
     selection: new Set(),
     resultsStatus: `${plural(files.length, 'file')} deleted for good.`,
   }));
+  await refreshUsage(ctx);
 }
 
 // ---- albums: rename, delete ----

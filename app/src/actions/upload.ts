@@ -11,7 +11,7 @@ import { startHashing } from '../hash/remote.js';
 import { describeFile, streamingType } from '../media.js';
 import type { UploadRow } from '../state.js';
 import { messageOf } from './feedback.js';
-import { byDate, defaultAlbum } from './gallery.js';
+import { byDate, defaultAlbum, refreshUsage } from './gallery.js';
 import { indexUploaded } from './search.js';
 
 const updateRow = (ctx: Ctx, id: number, patch: Partial<UploadRow>) =>
@@ -108,5 +108,6 @@ export async function uploadFiles(ctx: Ctx, list: Iterable<File>) {
   } finally {
     hashing.end();
   }
+  if (thumbnails.size) void refreshUsage(ctx);
   if (thumbnails.size) await indexUploaded(ctx, thumbnails);
 }

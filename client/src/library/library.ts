@@ -220,6 +220,12 @@ export class Library {
     }
   }
 
+  /** This account's storage: bytes used (uploads, the trash included) and its quota (null: none). */
+  async usage(): Promise<{ usedBytes: number; quotaBytes: number | null }> {
+    const { usedBytes, quotaBytes } = await this.api.usage();
+    return { usedBytes, quotaBytes };
+  }
+
   /** This account's trash, newest first, opened with the master key. */
   async loadTrash(): Promise<GalleryFile[]> {
     const { masterKey } = this.account();

@@ -125,6 +125,8 @@ export type TrashedRecord = Parsed<typeof trashedRecord>;
 export const trashedRecords = eachOf(trashedRecord);
 
 export const createdFile = object({ id, updationTime: int() });
+/** The account's storage: bytes of its uploads (the trash's too) and its quota (null: none). */
+export const usage = object({ usedBytes: int(), objects: int(), quotaBytes: nullable(int()) });
 export const upload = object({ objectKey: string(128) });
 export const publicLink = object({ accessToken: string(256) });
 

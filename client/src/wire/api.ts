@@ -89,6 +89,7 @@ export function createApi(options: HttpOptions = {}, credentials: Credentials = 
       json(http(ROUTES.srpVerify, { json: toWire({ sessionID, srpM1 }) }), answers.srpVerify, 'SRP verification'),
     logout: () => done(http(ROUTES.logout)),
     me: () => json(http(ROUTES.me), answers.me, 'account'),
+    usage: () => json(http(ROUTES.usage), answers.usage, 'storage usage'),
     recoveryBegin: (email: string) => json(http(ROUTES.recoveryBegin, { json: { email } }), answers.recoveryBegin, 'recovery'),
     recoveryComplete: (body: RecoveryCompletion) =>
       json(http(ROUTES.recoveryComplete, { json: toWire(body) }), answers.sealedToken, 'recovery'),

@@ -1,0 +1,49 @@
+// A collection's file list, read from the database a page at a time so that no request holds
+// the event loop or memory for a whole large album. Two shapes (docs/server-api.md):
+//   ?limit=&after=  one page: { files, next } with `next` the cursor of the following page
+//                   (null at the end), ordered by update time then id;
+//   no parameters   the whole list as one JSON array (the original shape), written page by page.
+import { LISTING_PAGE_MAX } from '../config.mjs';
+import { badRequest, COMMON_HEADERS, sendJson } from '../http.mjs';
+import { fileView } from './access.mjs';
+
+const CURSOR = /^(\d{1,16})-([1-9]\d{0,15})$/;
+const LIMIT = /^[1-9]\d{0,5}$/;
+
+function parseCursor(text) {
+  const m = CURSOR.exec(text);
+  if (!m) throw badRequest('after must be a cursor from an earlier page');
+  return { time: Number(m[1]), id: Number(m[2]) };
+}
+const cursorOf = (file) => `${file.updationTime}-${file.id}`;
+
+/** `viewer`: the signed-in user's id (their own files' magic metadata is theirs to see), or null. */
+export async function sendFileList(res, store, collectionId, query, viewer) {
+  if (query.has('limit') || query.has('after')) {
+    const limitText = query.get('limit') ?? String(LISTING_PAGE_MAX);
+    if (!LIMIT.test(limitText)) throw badRequest(`limit must be an integer in [1, ${LISTING_PAGE_MAX}]`);
+    const limit = Math.min(Number(limitText), LISTING_PAGE_MAX);
+    const after = query.has('after') ? parseCursor(query.get('after')) : null;
+    const page = await store.filesPage(collectionId, after, limit + 1);
+    const files = page.slice(0, limit);
+    const next = page.length > limit ? cursorOf(files[files.length - 1]) : null;
+    return sendJson(res, 200, { files: files.map((f) => fileView(f, viewer)), next });
+  }
+  const first = await store.filesPage(collectionId, null, LISTING_PAGE_MAX);
+  res.writeHead(200, {
+    ...COMMON_HEADERS,
+    'cache-control': 'no-store',
+    'content-type': 'application/json; charset=utf-8',
+  });
+  let page = first;
+  let separator = '[';
+  while (page.length > 0) {
+    const text = page.map((f) => JSON.stringify(fileView(f, viewer))).join(',');
+    const ok = res.write(separator + text);
+    separator = ',';
+    if (page.length < LISTING_PAGE_MAX) break;
+    if (!ok) await new Promise((resolve) => res.once('drain', resolve));
+    page = await store.filesPage(collectionId, { time: page.at(-1).updationTime, id: page.at(-1).id }, LISTING_PAGE_MAX);
+  }
+  res.end(separator === '[' ? '[]' : ']');
+}

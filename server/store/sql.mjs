@@ -1,0 +1,525 @@
+// The metadata store (metadata.mjs) written once over a small SQL adapter that sqlite.mjs and
+// postgres.mjs provide: get/all/run with `?` placeholders, tx(fn) for a transaction, and the
+// dialect's differences (row locks, error classes). Every query here runs on both databases.
+import { LastAlbum, ObjectClaimed, QuotaExceeded } from './metadata.mjs';
+
+const userRow = (r) =>
+  r && {
+    id: r.id,
+    email: r.email,
+    keyAttributes: JSON.parse(r.key_attributes),
+    srpUserID: r.srp_user_id,
+    srpSalt: r.srp_salt,
+    srpVerifier: r.srp_verifier,
+    quotaBytes: r.quota_bytes ?? undefined,
+  };
+const collectionRow = (r) =>
+  r && {
+    id: r.id,
+    ownerID: r.owner_id,
+    ownerEmail: r.owner_email,
+    encryptedKey: r.encrypted_key,
+    keyDecryptionNonce: r.key_decryption_nonce,
+    encryptedName: r.encrypted_name,
+    nameDecryptionNonce: r.name_decryption_nonce,
+    publicToken: r.public_token,
+    updationTime: r.updation_time,
+    sharedKey: r.shared_key,
+  };
+const fileRow = (r) =>
+  r && {
+    id: r.id,
+    collectionID: r.collection_id,
+    ownerID: r.owner_id,
+    encryptedKey: r.encrypted_key,
+    keyDecryptionNonce: r.key_decryption_nonce,
+    file: { objectKey: r.file_object, decryptionHeader: r.file_header, size: r.file_size },
+    thumbnail: { objectKey: r.thumb_object, decryptionHeader: r.thumb_header, size: r.thumb_size },
+    metadata: { encryptedData: r.metadata_data, decryptionHeader: r.metadata_header },
+    magicMetadata: r.magic_data
+      ? { version: r.magic_version, encryptedData: r.magic_data, decryptionHeader: r.magic_header }
+      : null,
+    updationTime: r.updation_time,
+    ...(r.trashed_at != null ? { trashedAt: r.trashed_at } : {}),
+  };
+const objectRow = (r) =>
+  r && { objectKey: r.object_key, ownerId: r.owner_id, size: r.size, fileId: r.file_id, lockId: r.lock_id, lockAt: r.lock_at };
+
+const FILE_SELECT = `SELECT f.*, fo.size AS file_size, tho.size AS thumb_size FROM files f
+  JOIN objects fo ON fo.object_key = f.file_object JOIN objects tho ON tho.object_key = f.thumb_object`;
+// A file as one album (or the trash) holds it: the record's own columns, and the key wrap and
+// time of that membership (no column named twice: the two databases disagree on which one wins).
+const FILE_OWN = `f.id, f.owner_id, f.file_object, f.file_header, f.thumb_object, f.thumb_header, f.metadata_data,
+  f.metadata_header, f.magic_version, f.magic_data, f.magic_header, fo.size AS file_size, tho.size AS thumb_size`;
+const OBJECT_JOINS = 'JOIN objects fo ON fo.object_key = f.file_object JOIN objects tho ON tho.object_key = f.thumb_object';
+const MEMBER_SELECT = `SELECT ${FILE_OWN}, cf.collection_id, cf.encrypted_key, cf.key_decryption_nonce,
+  cf.updation_time FROM collection_files cf JOIN files f ON f.id = cf.file_id ${OBJECT_JOINS}`;
+const TRASH_SELECT = `SELECT ${FILE_OWN}, t.collection_id, t.encrypted_key, t.key_decryption_nonce,
+  t.trashed_at AS updation_time, t.trashed_at FROM trash t JOIN files f ON f.id = t.file_id ${OBJECT_JOINS}`;
+const COLLECTION_SELECT =
+  'SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id WHERE c.deleted = 0 AND';
+const USAGE = 'SELECT CAST(coalesce(sum(size), 0) AS BIGINT) AS used, count(*) AS objects FROM objects WHERE owner_id = ?';
+
+const ONLY_HERE = `SELECT cf.file_id FROM collection_files cf WHERE cf.collection_id = ? AND NOT EXISTS
+  (SELECT 1 FROM collection_files o WHERE o.file_id = cf.file_id AND o.collection_id != cf.collection_id)
+  ORDER BY cf.file_id`;
+
+/** Adds (or re-wraps) a file in an album inside transaction `t`. */
+const addMember = (t, collectionId, e, addedBy, now) =>
+  t.run(
+    `INSERT INTO collection_files (collection_id, file_id, encrypted_key, key_decryption_nonce, added_by, updation_time)
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (collection_id, file_id) DO UPDATE SET
+     encrypted_key = excluded.encrypted_key, key_decryption_nonce = excluded.key_decryption_nonce,
+     updation_time = excluded.updation_time`,
+    [collectionId, e.fileId, e.encryptedKey, e.keyDecryptionNonce, addedBy, now],
+  );
+const touchCollections = async (t, ids, now) => {
+  for (const id of new Set(ids)) await t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, id]);
+};
+
+/** Deletes file records and queues their blobs in transaction `t` (both happen or neither). */
+async function deleteFilesNow(t, fileIds, now) {
+  const keys = [];
+  for (const id of fileIds) {
+    const f = await t.get('SELECT file_object, thumb_object FROM files WHERE id = ?', [id]);
+    if (!f) continue;
+    await t.run('DELETE FROM files WHERE id = ?', [id]); // its memberships, trash entry and ML data go with it
+    for (const key of [f.file_object, f.thumb_object]) {
+      await t.run('DELETE FROM objects WHERE object_key = ?', [key]);
+      await t.run('INSERT INTO dead_objects (object_key, queued_at) VALUES (?, ?) ON CONFLICT DO NOTHING', [key, now]);
+      keys.push(key);
+    }
+  }
+  return keys;
+}
+
+/** The metadata interface over `db` (an adapter from sqlite.mjs or postgres.mjs). */
+export function sqlMetadataStore(db) {
+  const { get, all, run, tx } = db;
+  /** Locks the file rows `ids` for the transaction (PostgreSQL; SQLite's writer is alone), in id order. */
+  const lockFiles = async (t, ids) => {
+    if (!db.forUpdate) return;
+    for (const id of [...ids].sort((a, b) => a - b)) await t.get(`SELECT id FROM files WHERE id = ?${db.forUpdate}`, [id]);
+  };
+  return {
+    dialect: db.dialect,
+
+    async createUser({ email, keyAttributes, srpUserID, srpSalt, srpVerifier, now }) {
+      const { rows } = await run(
+        `INSERT INTO users (email, key_attributes, srp_user_id, srp_salt, srp_verifier, creation_time)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+        [email, JSON.stringify(keyAttributes), srpUserID, srpSalt, srpVerifier, now],
+      );
+      return rows.length === 1 ? rows[0].id : null;
+    },
+    userById: async (id) => userRow(await get('SELECT * FROM users WHERE id = ?', [id])),
+    userByEmail: async (email) => userRow(await get('SELECT * FROM users WHERE email = ?', [email])),
+    userBySrpUserID: async (srpUserID) => userRow(await get('SELECT * FROM users WHERE srp_user_id = ?', [srpUserID])),
+    async replaceLogin(userId, { keyAttributes, srpUserID, srpSalt, srpVerifier }) {
+      await run('UPDATE users SET key_attributes = ?, srp_user_id = ?, srp_salt = ?, srp_verifier = ? WHERE id = ?', [
+        JSON.stringify(keyAttributes),
+        srpUserID,
+        srpSalt,
+        srpVerifier,
+        userId,
+      ]);
+    },
+    /** Bytes of every object the account created (claimed or being uploaded), and how many. */
+    async usage(userId) {
+      const r = await get(USAGE, [userId]);
+      return { usedBytes: r.used, objects: r.objects };
+    },
+    async setQuota(userId, quotaBytes) {
+      await run('UPDATE users SET quota_bytes = ? WHERE id = ?', [quotaBytes ?? null, userId]);
+    },
+
+    async addToken(hash, userId, expiresAt) {
+      await run('INSERT INTO tokens (hash, user_id, expires_at) VALUES (?, ?, ?)', [hash, userId, expiresAt]);
+    },
+    tokenUserId: async (hash, now) =>
+      (await get('SELECT user_id FROM tokens WHERE hash = ? AND expires_at > ?', [hash, now]))?.user_id,
+    async deleteToken(hash) {
+      await run('DELETE FROM tokens WHERE hash = ?', [hash]);
+    },
+    async deleteUserTokens(userId) {
+      await run('DELETE FROM tokens WHERE user_id = ?', [userId]);
+    },
+
+    async addAuthFailure(userId, at) {
+      await run('INSERT INTO auth_failures (user_id, at) VALUES (?, ?)', [userId, at]);
+    },
+    authFailuresSince: (userId, since) =>
+      get('SELECT count(*) AS count, min(at) AS oldest FROM auth_failures WHERE user_id = ? AND at > ?', [userId, since]),
+
+    async createCollection({ ownerID, encryptedKey, keyDecryptionNonce, encryptedName, nameDecryptionNonce, now }) {
+      const { rows } = await run(
+        `INSERT INTO collections (owner_id, encrypted_key, key_decryption_nonce, encrypted_name, name_decryption_nonce,
+         updation_time) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+        [ownerID, encryptedKey, keyDecryptionNonce, encryptedName, nameDecryptionNonce, now],
+      );
+      return rows[0].id;
+    },
+    collection: async (id) => collectionRow(await get(`${COLLECTION_SELECT} c.id = ?`, [id])),
+    collectionsOf: async (userId) =>
+      (
+        await all(
+          `SELECT c.*, u.email AS owner_email, NULL AS shared_key FROM collections c
+             JOIN users u ON u.id = c.owner_id WHERE c.owner_id = ? AND c.deleted = 0
+           UNION ALL
+           SELECT c.*, u.email AS owner_email, s.encrypted_key AS shared_key FROM collections c
+             JOIN users u ON u.id = c.owner_id JOIN shares s ON s.collection_id = c.id
+             WHERE s.user_id = ? AND c.deleted = 0
+           ORDER BY id`,
+          [userId, userId],
+        )
+      ).map(collectionRow),
+    sharees: async (collectionId) =>
+      (
+        await all(
+          `SELECT u.id, u.email, s.encrypted_key FROM shares s JOIN users u ON u.id = s.user_id
+           WHERE s.collection_id = ? ORDER BY u.id`,
+          [collectionId],
+        )
+      ).map((r) => ({ id: r.id, email: r.email, encryptedKey: r.encrypted_key })),
+    setShare: (collectionId, userId, encryptedKey, now) =>
+      tx(async (t) => {
+        await t.run(
+          `INSERT INTO shares (collection_id, user_id, encrypted_key) VALUES (?, ?, ?)
+           ON CONFLICT (collection_id, user_id) DO UPDATE SET encrypted_key = excluded.encrypted_key`,
+          [collectionId, userId, encryptedKey],
+        );
+        await t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, collectionId]);
+      }),
+    removeShare: (collectionId, userId, now) =>
+      tx(async (t) => {
+        await t.run('DELETE FROM shares WHERE collection_id = ? AND user_id = ?', [collectionId, userId]);
+        await t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, collectionId]);
+      }),
+    async setPublicToken(collectionId, token, now) {
+      await run('UPDATE collections SET public_token = ?, updation_time = ? WHERE id = ?', [token, now, collectionId]);
+    },
+    collectionByPublicToken: async (token) => collectionRow(await get(`${COLLECTION_SELECT} c.public_token = ?`, [token])),
+
+    /**
+     * A new upload of `size` bytes, unless it would take the account over `quotaBytes` (then
+     * QuotaExceeded). The account's row is locked meanwhile, so two instances cannot both
+     * pass the check.
+     */
+    createObject: (objectKey, ownerId, size, now, quotaBytes = Number.MAX_SAFE_INTEGER) =>
+      tx(async (t) => {
+        const owner = await t.get(`SELECT quota_bytes FROM users WHERE id = ?${db.forUpdate}`, [ownerId]);
+        const quota = owner?.quota_bytes ?? quotaBytes;
+        const { used } = await t.get(USAGE, [ownerId]);
+        if (used + size > quota) throw new QuotaExceeded(used, quota);
+        await t.run('INSERT INTO objects (object_key, owner_id, size, creation_time) VALUES (?, ?, ?, ?)', [
+          objectKey,
+          ownerId,
+          size,
+          now,
+        ]);
+      }),
+    object: async (objectKey) => objectRow(await get('SELECT * FROM objects WHERE object_key = ?', [objectKey])),
+
+    /**
+     * Takes the lock of the objects `keys` for `lockId`: free ones, and ones whose holder has
+     * shown no sign of life since `staleBefore` (taken over, as tusd does). All or none.
+     */
+    lockObjects: (keys, lockId, now, staleBefore) =>
+      tx(async (t) => {
+        for (const key of keys) {
+          const { changes } = await t.run(
+            `UPDATE objects SET lock_id = ?, lock_at = ? WHERE object_key = ?
+             AND (lock_id IS NULL OR lock_id = ? OR lock_at < ?)`,
+            [lockId, now, key, lockId, staleBefore],
+          );
+          if (changes !== 1) throw new ObjectLocked();
+        }
+        return true;
+      }).catch((e) => {
+        if (e instanceof ObjectLocked) return false;
+        throw e;
+      }),
+    /** A sign of life from the holder: false once another request took the lock over. */
+    touchLock: async (key, lockId, now) =>
+      (await run('UPDATE objects SET lock_at = ? WHERE object_key = ? AND lock_id = ?', [now, key, lockId])).changes === 1,
+    async unlockObjects(keys, lockId) {
+      for (const key of keys) {
+        await run('UPDATE objects SET lock_id = NULL, lock_at = NULL WHERE object_key = ? AND lock_id = ?', [key, lockId]);
+      }
+    },
+
+    /** The file record, claiming both objects in the same transaction (ObjectClaimed if taken). */
+    async createFile(r, now) {
+      try {
+        return await tx(async (t) => {
+          const { rows } = await t.run(
+            `INSERT INTO files (collection_id, owner_id, encrypted_key, key_decryption_nonce, file_object,
+             file_header, thumb_object, thumb_header, metadata_data, metadata_header, updation_time)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+            [
+              r.collectionID,
+              r.ownerID,
+              r.encryptedKey,
+              r.keyDecryptionNonce,
+              r.file.objectKey,
+              r.file.decryptionHeader,
+              r.thumbnail.objectKey,
+              r.thumbnail.decryptionHeader,
+              r.metadata.encryptedData,
+              r.metadata.decryptionHeader,
+              now,
+            ],
+          );
+          const id = rows[0].id;
+          for (const key of [r.file.objectKey, r.thumbnail.objectKey]) {
+            const claimed = await t.run('UPDATE objects SET file_id = ? WHERE object_key = ? AND file_id IS NULL', [id, key]);
+            if (claimed.changes !== 1) throw new ObjectClaimed();
+          }
+          await t.run(
+            `INSERT INTO collection_files (collection_id, file_id, encrypted_key, key_decryption_nonce, added_by,
+             updation_time) VALUES (?, ?, ?, ?, ?, ?)`,
+            [r.collectionID, id, r.encryptedKey, r.keyDecryptionNonce, r.ownerID, now],
+          );
+          await t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, r.collectionID]);
+          return { id, updationTime: now };
+        });
+      } catch (e) {
+        if (db.isUniqueViolation(e)) throw new ObjectClaimed();
+        throw e;
+      }
+    },
+    unclaimedObjectsBefore: async (time) =>
+      (
+        await all(
+          `SELECT object_key FROM objects WHERE file_id IS NULL AND creation_time < ?
+           AND object_key NOT IN (SELECT file_object FROM files UNION SELECT thumb_object FROM files)`,
+          [time],
+        )
+      ).map((r) => r.object_key),
+    async deleteUnclaimedObject(objectKey) {
+      await run('DELETE FROM objects WHERE object_key = ? AND file_id IS NULL', [objectKey]);
+    },
+    file: async (id) => fileRow(await get(`${FILE_SELECT} WHERE f.id = ?`, [id])),
+    /** Up to `limit` files of a collection after the cursor { time, id } (or from the start), oldest change first. */
+    filesPage: async (collectionId, after, limit) =>
+      (
+        await all(
+          after
+            ? `${MEMBER_SELECT} WHERE cf.collection_id = ?
+               AND (cf.updation_time > ? OR (cf.updation_time = ? AND cf.file_id > ?))
+               ORDER BY cf.updation_time, cf.file_id LIMIT ?`
+            : `${MEMBER_SELECT} WHERE cf.collection_id = ? ORDER BY cf.updation_time, cf.file_id LIMIT ?`,
+          after ? [collectionId, after.time, after.time, after.id, limit] : [collectionId, limit],
+        )
+      ).map(fileRow),
+
+    // ---- organising and the trash ----
+
+    /** The albums (ids) a file is in. */
+    collectionsOfFile: async (fileId) =>
+      (await all('SELECT collection_id FROM collection_files WHERE file_id = ? ORDER BY collection_id', [fileId])).map(
+        (r) => r.collection_id,
+      ),
+    isInCollection: async (collectionId, fileId) =>
+      Boolean(await get('SELECT 1 AS yes FROM collection_files WHERE collection_id = ? AND file_id = ?', [collectionId, fileId])),
+    /** Adds files to an album, each with its key wrapped by the album key ([{ fileId, encryptedKey, keyDecryptionNonce }]). */
+    addToCollection: (collectionId, entries, addedBy, now) =>
+      tx(async (t) => {
+        for (const e of entries) await addMember(t, collectionId, e, addedBy, now);
+        await touchCollections(t, [collectionId], now);
+      }),
+    /** Removes files from an album; throws LastAlbum (and changes nothing) if one would be in none. */
+    removeFromCollection: (collectionId, fileIds, now) =>
+      tx(async (t) => {
+        await lockFiles(t, fileIds);
+        for (const id of fileIds) {
+          await t.run('DELETE FROM collection_files WHERE collection_id = ? AND file_id = ?', [collectionId, id]);
+          const { n } = await t.get('SELECT count(*) AS n FROM collection_files WHERE file_id = ?', [id]);
+          if (Number(n) === 0) throw new LastAlbum(id);
+        }
+        await touchCollections(t, [collectionId], now);
+      }),
+    /** Moves files from one album to another (added there with their new key wraps, then removed here). */
+    moveBetweenCollections: (fromId, toId, entries, addedBy, now) =>
+      tx(async (t) => {
+        await lockFiles(
+          t,
+          entries.map((e) => e.fileId),
+        );
+        for (const e of entries) {
+          await addMember(t, toId, e, addedBy, now);
+          await t.run('DELETE FROM collection_files WHERE collection_id = ? AND file_id = ?', [fromId, e.fileId]);
+        }
+        await touchCollections(t, [fromId, toId], now);
+      }),
+    async renameCollection(collectionId, encryptedName, nameDecryptionNonce, now) {
+      await run('UPDATE collections SET encrypted_name = ?, name_decryption_nonce = ?, updation_time = ? WHERE id = ?', [
+        encryptedName,
+        nameDecryptionNonce,
+        now,
+        collectionId,
+      ]);
+    },
+    /** Files only in this album (deleting it would leave them in none). */
+    filesOnlyIn: async (collectionId) => (await all(ONLY_HERE, [collectionId])).map((r) => r.file_id),
+    /** Deletes an album: its memberships, shares and link go; throws LastAlbum if a file would be left in none. */
+    deleteCollection: (collectionId, now) =>
+      tx(async (t) => {
+        await t.all(
+          `SELECT id FROM files WHERE id IN (SELECT file_id FROM collection_files WHERE collection_id = ?)
+           ORDER BY id${db.forUpdate}`,
+          [collectionId],
+        );
+        const orphan = await t.get(ONLY_HERE, [collectionId]);
+        if (orphan) throw new LastAlbum(orphan.file_id);
+        await t.run('DELETE FROM collection_files WHERE collection_id = ?', [collectionId]);
+        await t.run('DELETE FROM shares WHERE collection_id = ?', [collectionId]);
+        await t.run('UPDATE collections SET deleted = 1, public_token = NULL, updation_time = ? WHERE id = ?', [
+          now,
+          collectionId,
+        ]);
+      }),
+    /** Moves files to the trash ([{ fileId, ownerId, encryptedKey, keyDecryptionNonce }], keys under the master key). */
+    trashFiles: (entries, now) =>
+      tx(async (t) => {
+        await lockFiles(
+          t,
+          entries.map((e) => e.fileId),
+        );
+        const albums = [];
+        for (const e of entries) {
+          const was = (
+            await t.all('SELECT collection_id FROM collection_files WHERE file_id = ? ORDER BY collection_id', [e.fileId])
+          ).map((r) => r.collection_id);
+          albums.push(...was);
+          await t.run(
+            `INSERT INTO trash (file_id, owner_id, encrypted_key, key_decryption_nonce, collection_id, trashed_at)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+            [e.fileId, e.ownerId, e.encryptedKey, e.keyDecryptionNonce, was[0] ?? null, now],
+          );
+          await t.run('DELETE FROM collection_files WHERE file_id = ?', [e.fileId]);
+          await t.run('UPDATE files SET updation_time = ? WHERE id = ?', [now, e.fileId]);
+        }
+        await touchCollections(t, albums, now);
+      }),
+    isTrashed: async (fileId) => Boolean(await get('SELECT 1 AS yes FROM trash WHERE file_id = ?', [fileId])),
+    /** The account's trash, most recently deleted first. */
+    trashOf: async (userId) =>
+      (await all(`${TRASH_SELECT} WHERE t.owner_id = ? ORDER BY t.trashed_at DESC, f.id DESC`, [userId])).map(fileRow),
+    /** Puts trashed files back into an album, each with its key wrapped by the album key. */
+    restoreFiles: (collectionId, entries, addedBy, now) =>
+      tx(async (t) => {
+        for (const e of entries) {
+          const { changes } = await t.run('DELETE FROM trash WHERE file_id = ?', [e.fileId]);
+          if (changes !== 1) throw new NotInTrash(e.fileId);
+          await addMember(t, collectionId, e, addedBy, now);
+          await t.run('UPDATE files SET updation_time = ? WHERE id = ?', [now, e.fileId]);
+        }
+        await touchCollections(t, [collectionId], now);
+      }),
+    /** Deletes files for good (records, ML data) and queues their blobs; returns the object keys queued. */
+    deleteFiles: (fileIds, now) => tx((t) => deleteFilesNow(t, fileIds, now)),
+    /** Trashed files deleted before `before` deleted for good (their blobs queued). */
+    purgeTrash: (before, now) =>
+      tx(async (t) =>
+        deleteFilesNow(
+          t,
+          (await t.all('SELECT file_id FROM trash WHERE trashed_at < ? ORDER BY file_id', [before])).map((r) => r.file_id),
+          now,
+        ),
+      ),
+    /** Blobs to delete (no record references them), oldest first; `forgetDeadObject` once deleted. */
+    deadObjects: async (limit = 1000) =>
+      (await all('SELECT object_key FROM dead_objects ORDER BY queued_at, object_key LIMIT ?', [limit])).map((r) => r.object_key),
+    async forgetDeadObject(objectKey) {
+      await run('DELETE FROM dead_objects WHERE object_key = ?', [objectKey]);
+    },
+    /** Compare-and-swap of a file's magic metadata: true if `version` was the stored one + 1. */
+    setMagicMetadata: (fileId, version, encryptedData, decryptionHeader, now) =>
+      tx(async (t) => {
+        const { changes } = await t.run(
+          `UPDATE files SET magic_version = ?, magic_data = ?, magic_header = ?, updation_time = ?
+           WHERE id = ? AND magic_version = ?`,
+          [version, encryptedData, decryptionHeader, now, fileId, version - 1],
+        );
+        // Its albums' listings change too (paged by membership time).
+        if (changes === 1) await t.run('UPDATE collection_files SET updation_time = ? WHERE file_id = ?', [now, fileId]);
+        return changes === 1;
+      }),
+
+    async setMlData(fileId, encryptedData, decryptionHeader, now) {
+      await run(
+        `INSERT INTO ml_data (file_id, encrypted_data, decryption_header, updation_time) VALUES (?, ?, ?, ?)
+         ON CONFLICT (file_id) DO UPDATE SET encrypted_data = excluded.encrypted_data,
+         decryption_header = excluded.decryption_header, updation_time = excluded.updation_time`,
+        [fileId, encryptedData, decryptionHeader, now],
+      );
+    },
+    async mlDataOf(fileIds) {
+      if (fileIds.length === 0) return [];
+      const rows = await all(
+        `SELECT file_id, encrypted_data, decryption_header FROM ml_data WHERE file_id IN (${fileIds.map(() => '?').join(', ')})`,
+        fileIds,
+      );
+      const byId = new Map(rows.map((r) => [r.file_id, r]));
+      return fileIds
+        .map((id) => byId.get(id))
+        .filter(Boolean)
+        .map((r) => ({ fileID: r.file_id, encryptedData: r.encrypted_data, decryptionHeader: r.decryption_header }));
+    },
+
+    // ---- what stateless instances share ----
+
+    async addPending(kind, id, value, expiresAt) {
+      await run('INSERT INTO pending (id, kind, value, expires_at) VALUES (?, ?, ?, ?)', [
+        id,
+        kind,
+        JSON.stringify(value),
+        expiresAt,
+      ]);
+    },
+    /** A pending entry once: removed whether or not it had expired; undefined if gone or expired. */
+    async takePending(kind, id, now) {
+      const { rows } = await run('DELETE FROM pending WHERE id = ? AND kind = ? RETURNING value, expires_at', [id, kind]);
+      return rows.length === 1 && rows[0].expires_at > now ? JSON.parse(rows[0].value) : undefined;
+    },
+    /** Counts one event for `key` in the fixed window starting at `windowStart`; the window's count so far. */
+    async hit(key, windowStart) {
+      const { rows } = await run(
+        `INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)
+         ON CONFLICT (key) DO UPDATE SET
+           count = CASE WHEN rate_limits.window_start = excluded.window_start THEN rate_limits.count + 1 ELSE 1 END,
+           window_start = excluded.window_start
+         RETURNING count`,
+        [key, windowStart],
+      );
+      return rows[0].count;
+    },
+    /** The secret named `name`: `candidate` if none was stored yet (the first instance wins). */
+    async serverSecret(name, candidate) {
+      await run('INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING', [name, candidate]);
+      return Buffer.from((await get('SELECT value FROM server_secrets WHERE name = ?', [name])).value);
+    },
+
+    /** Drops expired tokens, pending entries and rate windows, and old failure records. */
+    async prune(now, failureWindowMs) {
+      await run('DELETE FROM tokens WHERE expires_at <= ?', [now]);
+      await run('DELETE FROM auth_failures WHERE at <= ?', [now - failureWindowMs]);
+      await run('DELETE FROM pending WHERE expires_at <= ?', [now]);
+      await run('DELETE FROM rate_limits WHERE window_start < ?', [now - 24 * 3600 * 1000]);
+    },
+    integrityCheck: () => db.integrityCheck(),
+    ping: () => db.ping(),
+    close: () => db.close(),
+  };
+}
+
+class ObjectLocked extends Error {}
+
+/** restoreFiles' refusal when a file left the trash meanwhile (restored or deleted by another request). */
+export class NotInTrash extends Error {
+  constructor(fileId) {
+    super(`file ${fileId} is not in the trash`);
+    this.fileId = fileId;
+  }
+}
