@@ -39,6 +39,7 @@ export const ROUTES = Object.freeze({
   unshare: route('POST', '/api/collections/:id/unshare', 'account'),
   createPublicLink: route('POST', '/api/collections/:id/public-link', 'account'),
   deletePublicLink: route('DELETE', '/api/collections/:id/public-link', 'account'),
+  setPublicLinkOptions: route('PUT', '/api/collections/:id/public-link', 'account'),
   // Organising: files in several albums, moves, renames, album deletion
   addFiles: route('POST', '/api/collections/:id/files', 'account'),
   removeFiles: route('POST', '/api/collections/:id/remove-files', 'account'),

@@ -2,16 +2,22 @@
 // belong together when their cosine is at least the threshold, and groups are the connected
 // components of that relation (a burst chains together). Comparing every pair of n embeddings
 // costs n²/2 dot products (50 million for 10,000 photos); instead, random-hyperplane LSH (Charikar)
-// puts each embedding in one bucket per table by the signs of BITS projections, and only pairs
-// sharing a bucket in some table are compared exactly. For a pair at cosine c (angle θ), one bit
-// agrees with probability 1 - θ/π, so a table catches it with (1 - θ/π)^BITS and TABLES tables
-// miss it with (1 - (1 - θ/π)^BITS)^TABLES: at c = 0.9, 0.03; at 0.95, under 0.001. The bench
-// compares the groups with the exact all-pairs answer (scripts/bench/similar.bench.mjs).
+// puts each embedding (minus the library's mean) in one bucket per table by the signs of BITS
+// projections, and only pairs sharing a bucket in some table are compared exactly. For a pair whose
+// centred embeddings are at angle θ, one bit agrees with probability 1 - θ/π, so a table catches
+// it with (1 - θ/π)^BITS and TABLES tables miss it with (1 - (1 - θ/π)^BITS)^TABLES: for a pair at
+// the threshold in a library whose unrelated photos score 0.5, 0.06; at cosine 0.95, under 0.01
+// (and a burst needs only a chain of caught pairs). The bench (scripts/bench/similar.bench.mjs)
+// compares the groups with the exact all-pairs answer on 10,000 embeddings.
 
-/** The cosine above which two photos are near-duplicates (measured: docs/gallery.md, "Similar photos"). */
+/**
+ * The cosine above which two photos are near-duplicates. scripts/bench/similar.bench.mjs measures
+ * it on generated near-duplicates; with the stand-in models here it cannot be settled (their
+ * random weights put unrelated scenes as close as copies): see BENCHMARKS.md.
+ */
 export const SIMILAR_THRESHOLD = 0.92;
-const BITS = 12;
-const TABLES = 16;
+const BITS = 10;
+const TABLES = 20;
 /** A bucket larger than this is compared only within itself in windows (near-identical library). */
 const MAX_BUCKET = 512;
 
@@ -69,13 +75,21 @@ export function similarGroups(vectors: Float32Array, dims: number, threshold = S
   } else {
     const next = random(0x5eed);
     const planes = new Float32Array(TABLES * BITS * dims).map(() => next() * 2 - 1);
+    // Photos' embeddings share a common direction (unrelated photos score about 0.5), which would
+    // put most of them on one side of every plane and in a few huge buckets: the hashes see each
+    // embedding minus the library's mean (the exact comparison below still uses the embeddings).
+    const mean = new Float32Array(dims);
+    for (let i = 0; i < n; i++) for (let k = 0; k < dims; k++) mean[k] += vectors[i * dims + k] / n;
+    const centred = new Float32Array(dims);
     const codes = new Uint32Array(n * TABLES);
-    for (let i = 0; i < n; i++)
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < dims; k++) centred[k] = vectors[i * dims + k] - mean[k];
       for (let t = 0; t < TABLES; t++) {
         let code = 0;
-        for (let b = 0; b < BITS; b++) if (dot(vectors, i * dims, planes, (t * BITS + b) * dims, dims) >= 0) code |= 1 << b;
+        for (let b = 0; b < BITS; b++) if (dot(centred, 0, planes, (t * BITS + b) * dims, dims) >= 0) code |= 1 << b;
         codes[i * TABLES + t] = code;
       }
+    }
     for (let t = 0; t < TABLES; t++) {
       const buckets = new Map<number, number[]>();
       for (let i = 0; i < n; i++) {

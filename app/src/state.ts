@@ -87,6 +87,8 @@ export interface AppState {
   usage: { usedBytes: number; quotaBytes: number | null } | null;
   share: ShareState | null;
   link: string | null;
+  /** The open link's page offers downloads. */
+  linkDownloads: boolean;
   /** A public link's album. */
   publicAlbum: { title: string; files: GalleryFile[]; allowDownload?: boolean } | null;
   /** Bumped to re-render what shows album details (sharees, unreadable counts) after a change. */
@@ -121,6 +123,7 @@ export const initialState = (): AppState => ({
   usage: null,
   share: null,
   link: null,
+  linkDownloads: true,
   publicAlbum: null,
   albumsVersion: 0,
 });

@@ -32,4 +32,10 @@ export { encryptStream, decryptStream, chunksOf, type Source } from './library/s
 export { putClipEmbedding, clipEmbeddings, ML_CLIENT } from './library/ml-data.js';
 // Sharing
 export { Sharing, KeyChangedError, type PinStore, type PreparedShare } from './sharing/sharing.js';
-export { publicLink, parsePublicLink, type OpenedLink } from './sharing/public-link.js';
+export {
+  publicLink,
+  publicLinkWithOptions,
+  setLinkDownloads,
+  parsePublicLink,
+  type OpenedLink,
+} from './sharing/public-link.js';

@@ -92,7 +92,7 @@ export function collectionRoutes({ store, auth, config, now, access }) {
           accessToken = randomBytes(ACCESS_TOKEN_BYTES).toString('base64url');
           await store.setPublicToken(collection.id, accessToken, now());
         }
-        sendJson(res, 200, { accessToken });
+        sendJson(res, 200, { accessToken, enableDownload: collection.publicToken ? collection.publicDownload : true });
       },
     ],
 
@@ -102,6 +102,19 @@ export function collectionRoutes({ store, auth, config, now, access }) {
         const user = await auth.requireUser(req);
         const collection = await access.ownedCollection(user, params.id);
         await store.setPublicToken(collection.id, null, now());
+        sendEmpty(res, 204);
+      },
+    ],
+
+    [
+      ROUTES.setPublicLinkOptions,
+      async ({ req, res, params }) => {
+        const user = await auth.requireUser(req);
+        const collection = await access.ownedCollection(user, params.id);
+        const body = await readJson(req, config.maxJsonBytes);
+        if (typeof body.enableDownload !== 'boolean') throw badRequest('enableDownload must be true or false');
+        if (!collection.publicToken) throw notFound('the album has no public link');
+        await store.setPublicDownload(collection.id, body.enableDownload, now());
         sendEmpty(res, 204);
       },
     ],

@@ -10,8 +10,8 @@ export function publicRoutes({ store, blobs, config, access }) {
     [
       ROUTES.publicCollection,
       async ({ req, res }) => {
-        const { id, encryptedName, nameDecryptionNonce } = await access.publicCollection(req);
-        sendJson(res, 200, { id, encryptedName, nameDecryptionNonce });
+        const { id, encryptedName, nameDecryptionNonce, publicDownload } = await access.publicCollection(req);
+        sendJson(res, 200, { id, encryptedName, nameDecryptionNonce, enableDownload: publicDownload });
       },
     ],
 

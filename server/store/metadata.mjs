@@ -23,7 +23,7 @@
 //   collection(id) -> row | undefined, collectionsOf(userId) -> rows (owned and shared with),
 //   sharees(collectionId) -> [{ id, email, encryptedKey }], setShare(collectionId, userId, encryptedKey, now),
 //   removeShare(collectionId, userId, now), setPublicToken(collectionId, token | null, now),
-//   collectionByPublicToken(token)
+//   collectionByPublicToken(token), setPublicDownload(collectionId, allowed, now)
 // Objects (uploads) and files
 //   createObject(objectKey, ownerId, size, now, quotaBytes) (throws QuotaExceeded)
 //   object(objectKey) -> { objectKey, ownerId, size, fileId, lockId, lockAt } | undefined

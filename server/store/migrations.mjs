@@ -161,7 +161,8 @@ export const MIGRATIONS = [
   // 3: organising and the trash (issue 24). Files in several albums (Ente's collection files: one
   // key wrap per album; files.collection_id stays the album a file was uploaded to), the trash (a
   // key wrap under the owner's master key, so a trashed file needs no album), owners' private
-  // magic metadata (archived, favourite), albums deleted softly, and the queue of blobs no record
+  // magic metadata (archived, favourite), albums deleted softly, whether a public link offers
+  // downloads, and the queue of blobs no record
   // references any more (deleted by the upkeep, crash-safely).
   `CREATE TABLE collection_files (
      collection_id BIGINT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
@@ -190,7 +191,8 @@ export const MIGRATIONS = [
    ALTER TABLE files ADD COLUMN magic_version BIGINT NOT NULL DEFAULT 0;
    ALTER TABLE files ADD COLUMN magic_data TEXT;
    ALTER TABLE files ADD COLUMN magic_header TEXT;
-   ALTER TABLE collections ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;`,
+   ALTER TABLE collections ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE collections ADD COLUMN public_download INTEGER NOT NULL DEFAULT 1;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

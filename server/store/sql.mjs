@@ -23,6 +23,7 @@ const collectionRow = (r) =>
     encryptedName: r.encrypted_name,
     nameDecryptionNonce: r.name_decryption_nonce,
     publicToken: r.public_token,
+    publicDownload: r.public_download !== 0,
     updationTime: r.updation_time,
     sharedKey: r.shared_key,
   };
@@ -195,8 +196,21 @@ export function sqlMetadataStore(db) {
         await t.run('DELETE FROM shares WHERE collection_id = ? AND user_id = ?', [collectionId, userId]);
         await t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, collectionId]);
       }),
+    /** A new link (or none) starts offering downloads. */
     async setPublicToken(collectionId, token, now) {
-      await run('UPDATE collections SET public_token = ?, updation_time = ? WHERE id = ?', [token, now, collectionId]);
+      await run('UPDATE collections SET public_token = ?, public_download = 1, updation_time = ? WHERE id = ?', [
+        token,
+        now,
+        collectionId,
+      ]);
+    },
+    /** Whether the public link's page offers downloads (the owner's choice; the page could not stop a visitor). */
+    async setPublicDownload(collectionId, allowed, now) {
+      await run('UPDATE collections SET public_download = ?, updation_time = ? WHERE id = ?', [
+        allowed ? 1 : 0,
+        now,
+        collectionId,
+      ]);
     },
     collectionByPublicToken: async (token) => collectionRow(await get(`${COLLECTION_SELECT} c.public_token = ?`, [token])),
 

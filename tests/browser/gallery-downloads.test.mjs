@@ -192,5 +192,36 @@ step('a public link offers its album as a ZIP; on a phone, too', async () => {
   const one = await saved(visitor.page, () => visitor.page.click('#viewer .pswp__button--download-button'));
   assert.ok(one.bytes.equals(FILES['blue.jpg']));
   assert.deepEqual(visitor.page.errors, []);
+  s.link = link;
+  s.visitor = visitor;
+});
+
+step("the owner turns the link's downloads off: its page offers none, on a phone too", async () => {
+  const { page, visitor, link } = s;
+  await page.click('#link-button');
+  await page.waitForSelector('#link-dialog[open]');
+  assert.equal(await page.isChecked('#link-downloads'), true, 'a new link offers downloads');
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/public-link') && r.request().method() === 'PUT' && r.status() === 204, SLOW),
+    page.uncheck('#link-downloads'),
+  ]);
+  await screenshot(page, 'downloads-04-link-options');
+  await page.click('#link-dialog form button');
+  // The owner sees the choice again when the dialog opens next.
+  await page.click('#link-button');
+  await page.waitForSelector('#link-dialog[open]');
+  assert.equal(await page.isChecked('#link-downloads'), false);
+  await page.click('#link-dialog form button');
+  await visitor.page.goto(link);
+  await visitor.page.waitForSelector('body[data-screen="public"]');
+  await tilesShown(visitor.page, 3, '#public-grid');
+  assert.equal(await visitor.page.$('#public-download'), null, 'no ZIP button');
+  await visitor.page.click(tile('blue.jpg', '#public-grid'));
+  await visitor.page.waitForSelector('#viewer.pswp--open', SLOW);
+  assert.equal(await visitor.page.$('#viewer .pswp__button--download-button'), null, "no download in the link's viewer");
+  await visitor.page.screenshot({
+    path: new URL('../../test-results/downloads-05-public-no-downloads-phone.png', import.meta.url).pathname,
+  });
+  assert.deepEqual(visitor.page.errors, []);
   await visitor.context.close();
 });

@@ -12,7 +12,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { screenshot } from './server.mjs';
 import { exifPhoto } from './assets.mjs';
-import { gallerySuite, openDevice, signUp, SLOW } from './gallery-helpers.mjs';
+import { gallerySuite, logIn, openDevice, searchFor, searchReady, signUp, SLOW } from './gallery-helpers.mjs';
 
 const A = { email: 'lib@example.com', password: 'correct horse battery' };
 const env = gallerySuite('library');
@@ -56,6 +56,7 @@ const PHOTOS = [
 ];
 const NO_EXIF = { name: 'scan.jpg', colour: [120, 90, 40] };
 const FILE_TIME = Date.UTC(2021, 2, 3, 12, 0, 0); // the scan's lastModified: 3 March 2021
+const PHONE = { width: 390, height: 844 };
 
 const titles = (page, grid = '#grid') => page.$$eval(`${grid} figcaption .title`, (els) => els.map((e) => e.textContent));
 const headers = (page) => page.$$eval('#grid .vrow.month, #grid .vrow.day', (els) => els.map((e) => e.textContent));
@@ -295,13 +296,137 @@ step('delete to the trash, restore, delete for good: the server deletes the blob
   await check(page, 'snow.jpg');
   await page.click('#trash-restore');
   await page.waitForFunction(() => document.querySelectorAll('#grid figure').length === 1, null, SLOW);
-  // Delete the rest for good (a confirmation first): its two blobs (contents, thumbnail) go.
+  // Delete the rest for good (a confirmation first): its two blobs (contents, thumbnail) go, and
+  // the storage shown under the albums (the server's usage route) goes down.
+  const usageBefore = await page.textContent('#usage-text');
+  assert.match(usageBefore, /^[\d.]+ KB used of 54 GB$/); // the default quota, 50 GiB, in SI units as every size shown
   page.once('dialog', (d) => d.accept());
   await page.click('#trash-delete');
   await page.waitForFunction(() => /deleted for good/.test(document.getElementById('results-status').textContent), null, SLOW);
   await env.server.testing.sweep();
   assert.equal(blobCount(), blobsBefore - 2);
+  await page.waitForFunction((before) => document.getElementById('usage-text').textContent !== before, usageBefore, SLOW);
+  const kb = (t) => Number(/^([\d.]+) KB/.exec(t)[1]);
+  assert.ok(kb(await page.textContent('#usage-text')) < kb(usageBefore));
   await page.click('#nav-timeline');
   await tilesShown(page, 3);
   assert.deepEqual(await titles(page), ['louvre.jpg', 'eiffel.jpg', 'snow.jpg']);
+});
+
+const notes = (page) =>
+  page.$$eval('#grid figure', (figs) =>
+    Object.fromEntries(figs.map((f) => [f.querySelector('.title').textContent, f.querySelector('.note')?.textContent ?? ''])),
+  );
+
+step('search: one results view that combines dates, names, albums, types and what CLIP sees', async () => {
+  const { page } = s;
+  await searchReady(page);
+  // A year: every photo taken then (the archived scan is 2021), each with its date and album.
+  assert.deepEqual((await searchFor(page, '2023')).sort(), ['eiffel.jpg', 'louvre.jpg']);
+  assert.equal(await page.textContent('#album-title'), 'Search results');
+  const n = await notes(page);
+  assert.match(n['eiffel.jpg'], /14 Jun 2023 · My photos · 2023/);
+  await tilesShown(page, 2);
+  await screenshot(page, 'library-09-search');
+  // A month, a name, an album's name, a type with a year.
+  assert.deepEqual((await searchFor(page, 'june')).sort(), ['eiffel.jpg', 'louvre.jpg']);
+  assert.deepEqual(await searchFor(page, 'louvre'), ['louvre.jpg']);
+  assert.match((await notes(page))['louvre.jpg'], /name/);
+  assert.deepEqual((await searchFor(page, 'My photos')).sort(), ['eiffel.jpg', 'louvre.jpg', 'scan.jpg', 'snow.jpg']);
+  assert.deepEqual(await searchFor(page, 'photos 2022'), ['snow.jpg']);
+  assert.deepEqual(await searchFor(page, 'videos'), []);
+  assert.match(await page.textContent('#results-status'), /Nothing matches “videos”/);
+  // What CLIP sees (the test models: colours): the green photo first for "green".
+  const green = await searchFor(page, 'green');
+  assert.equal(green[0], 'louvre.jpg', green.join());
+  await page.fill('#search-input', '');
+  await page.press('#search-input', 'Enter');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'All photos', null, SLOW);
+});
+
+step('similar photos: a burst re-encoded, resized and cropped is one group; the rest is not', async () => {
+  const { page } = s;
+  const base = { colour: [150, 40, 160], original: '2024:05:01 10:00:00', offset: '+02:00' };
+  const burst = [
+    { name: 'burst-1.jpg', buffer: exifPhoto(base) },
+    { name: 'burst-2.jpg', buffer: exifPhoto({ ...base, quality: 55 }) }, // re-encoded
+    { name: 'burst-3.jpg', buffer: exifPhoto({ ...base, size: [600, 450] }) }, // slightly cropped
+  ];
+  await page.setInputFiles(
+    '#add-input',
+    burst.map((b) => ({ ...b, mimeType: 'image/jpeg' })),
+  );
+  await tilesShown(page, 6);
+  await page.waitForFunction(() => /Search ready/.test(document.getElementById('search-status').textContent), null, SLOW);
+  await page.click('#nav-similar');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'Similar photos', null, SLOW);
+  await page.waitForSelector('#similar-status', SLOW);
+  const groups = await page.$$eval('#similar .similar-group', (gs) =>
+    gs.map((g) => [...g.querySelectorAll('figcaption .title')].map((t) => t.textContent).sort()),
+  );
+  assert.deepEqual(groups, [['burst-1.jpg', 'burst-2.jpg', 'burst-3.jpg']]);
+  assert.match(await page.textContent('#similar-status'), /1 group of similar photos \(2 you could delete\)/);
+  await page.click('#similar-select');
+  await page.waitForFunction(() => document.getElementById('selection-count')?.textContent === '2 selected', null, SLOW);
+  await screenshot(page, 'library-10-similar');
+  await page.click('#selection-delete');
+  await page.waitForFunction(
+    () => /2 files moved to the trash/.test(document.getElementById('results-status').textContent),
+    null,
+    SLOW,
+  );
+  await page.click('#nav-timeline');
+  await tilesShown(page, 4);
+});
+
+step('on a 390×844 phone: the timeline, the viewer and the trash', async () => {
+  const phone = await openDevice(env.browser, `${env.server.url}/`, {
+    viewport: PHONE,
+    timezoneId: 'Europe/Paris',
+    locale: 'en-GB',
+  });
+  const { page } = phone;
+  s.page = page; // the failure screenshot shows the phone
+  await logIn(page, A);
+  await page.waitForSelector('body[data-screen="gallery"]', SLOW);
+  // One column: the albums come first, the photos below them.
+  await page.waitForSelector('#grid figure', SLOW);
+  await page.locator('#grid').scrollIntoViewIfNeeded();
+  await tilesShown(page, 4);
+  // The similar view kept the newest of the burst (the last uploaded, at the same time taken).
+  assert.deepEqual(await titles(page), ['burst-3.jpg', 'louvre.jpg', 'eiffel.jpg', 'snow.jpg']);
+  await screenshot(page, 'library-11-phone-timeline');
+  // The grid fits the phone: no tile reaches past the screen's right edge.
+  assert.ok(await page.$$eval('#grid figure', (f) => f.every((x) => x.getBoundingClientRect().right <= 390)));
+  await page.click(tile('eiffel.jpg'));
+  await page.waitForSelector('#viewer.pswp--open', SLOW);
+  await page.waitForFunction(
+    () => document.querySelector('#viewer .pswp__item[aria-hidden="false"] img[data-original]')?.naturalWidth === 640,
+    null,
+    SLOW,
+  );
+  // The viewer is fixed to the screen: a screenshot of the screen, not of the whole page.
+  const screen = (name) => page.screenshot({ path: new URL(`../../test-results/${name}.png`, import.meta.url).pathname });
+  await screen('library-12-phone-viewer');
+  // A swipe to the left goes to the next photo (PhotoSwipe's pointer gestures).
+  const box = await page.$eval('#viewer', (v) => {
+    const r = v.getBoundingClientRect();
+    return { x: r.width / 2, y: r.height / 2 };
+  });
+  await page.mouse.move(box.x + 120, box.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 120 - i * 30, box.y);
+  await page.mouse.up();
+  await page.keyboard.press('i');
+  await page.waitForFunction(() => document.getElementById('info-title')?.textContent === 'snow.jpg', null, SLOW);
+  await screen('library-13-phone-info');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('#viewer'), null, SLOW);
+  await page.click('#nav-trash');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'Trash', null, SLOW);
+  await tilesShown(page, 2);
+  await screenshot(page, 'library-14-phone-trash');
+  assert.deepEqual(page.errors, []);
+  await phone.context.close();
 });

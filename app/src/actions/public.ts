@@ -14,7 +14,7 @@ export async function openPublic(ctx: Ctx, link: OpenedLink) {
     const album = await library.loadPublicAlbum(link.key); // the album keeps the key
     ctx.store.set({ publicAlbum: { title: album.name, files: [] } });
     const files = (await library.loadFiles(album)).sort(byDate('newest'));
-    ctx.store.set({ publicAlbum: { title: album.name, files } });
+    ctx.store.set({ publicAlbum: { title: album.name, files, allowDownload: album.allowDownload } });
     return true;
   });
   if (!shown) ctx.store.set({ publicAlbum: { title: 'This link does not open', files: [] } });

@@ -1,7 +1,7 @@
 // Sharing an album (the share dialog: their email, both verification IDs, confirm) and its
 // public link (the link dialog).
 import { isStatus, KeyChangedError } from '../../../client/src/index.js';
-import { publicLink } from '../../../client/src/index.js';
+import { publicLinkWithOptions, setLinkDownloads } from '../../../client/src/index.js';
 import type { Ctx } from '../context.js';
 import type { ShareState } from '../state.js';
 import { busy, messageOf } from './feedback.js';
@@ -47,8 +47,17 @@ export async function createLink(ctx: Ctx) {
   const { album } = ctx.store.get();
   const session = ctx.live.session;
   if (!album || !session) return;
-  const link = await busy(ctx, 'Creating the link…', () => publicLink(session, album, ctx.base.origin));
-  if (link) ctx.store.set({ link });
+  const link = await busy(ctx, 'Creating the link…', () => publicLinkWithOptions(session, album, ctx.base.origin));
+  if (link) ctx.store.set({ link: link.url, linkDownloads: link.enableDownload });
+}
+
+/** The owner turns the link page's downloads on or off. */
+export async function setLinkDownloadsShown(ctx: Ctx, enableDownload: boolean) {
+  const { album } = ctx.store.get();
+  const session = ctx.live.session;
+  if (!album || !session) return;
+  const done = await busy(ctx, 'Saving the link…', () => setLinkDownloads(session, album, enableDownload).then(() => true));
+  if (done) ctx.store.set({ linkDownloads: enableDownload });
 }
 
 export function closeLink(ctx: Ctx) {

@@ -8,7 +8,7 @@
 // allows; no <style> or style attribute is written.
 import { observeWindowOffset, observeWindowRect, Virtualizer, windowScroll } from '@tanstack/virtual-core';
 import { memo } from 'preact/compat';
-import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { FILE_TYPE, type GalleryFile } from '../../../client/src/index.js';
 import { dayKey, dayLabel, monthLabel } from '../dates.js';
 import type { ThumbnailCache } from '../thumbnails.js';
@@ -18,6 +18,8 @@ const MIN_TILE = 150;
 const MIN_TILE_PHONE = 110;
 const GAP = 8;
 const CAPTION = 28;
+/** With notes (search results: date, album, why), a second caption line. */
+const NOTED_CAPTION = 46;
 const MONTH_ROW = 52;
 const DAY_ROW = 34;
 /** Rows kept in the page beyond the screen, each side. */
@@ -155,9 +157,15 @@ export function VirtualGrid({ id, files, thumbnails, byDate = false, scores, not
   const minTile = phone ? MIN_TILE_PHONE : MIN_TILE;
   const cols = Math.max(2, Math.floor((width + GAP) / (minTile + GAP)) || 2);
   const tile = width ? (width - GAP * (cols - 1)) / cols : minTile;
-  const tileRow = Math.round((tile * 3) / 4) + CAPTION + GAP;
+  const tileRow = Math.round((tile * 3) / 4) + (notes ? NOTED_CAPTION : CAPTION) + GAP;
   const rows = useMemo(() => layoutRows(files, cols, byDate), [files, cols, byDate]);
-  const size = (i: number) => (rows[i].kind === 'tiles' ? tileRow : rows[i].kind === 'month' ? MONTH_ROW : DAY_ROW);
+  // Stable between renders: virtual-core recomputes every row's position (O(rows)) when its
+  // getItemKey changes, and each scroll renders (100,000 files: 700 ms tasks before, BENCHMARKS.md).
+  const size = useCallback(
+    (i: number) => (rows[i].kind === 'tiles' ? tileRow : rows[i].kind === 'month' ? MONTH_ROW : DAY_ROW),
+    [rows, tileRow],
+  );
+  const itemKey = useCallback((i: number) => rows[i]?.key ?? i, [rows]);
 
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const virtualizer = useMemo(
@@ -178,7 +186,7 @@ export function VirtualGrid({ id, files, thumbnails, byDate = false, scores, not
     ...virtualizer.options,
     count: rows.length,
     estimateSize: size,
-    getItemKey: (i) => rows[i]?.key ?? i,
+    getItemKey: itemKey,
     overscan: OVERSCAN,
     scrollMargin,
   });
@@ -195,7 +203,7 @@ export function VirtualGrid({ id, files, thumbnails, byDate = false, scores, not
     <section
       id={id}
       ref={ref}
-      class="vgrid"
+      class={notes ? 'vgrid noted' : 'vgrid'}
       aria-label="Photos"
       data-count={files.length}
       style={{ height: `${virtualizer.getTotalSize()}px` }}

@@ -15,6 +15,8 @@ export interface Album {
   mine: boolean;
   /** Files of the last listing that did not open (damaged, or tampered with). */
   unreadable: number;
+  /** A public link's album: whether its page offers downloads (the owner's choice). */
+  allowDownload?: boolean;
 }
 
 export interface AccountKeys {

@@ -59,7 +59,9 @@ export class Library {
 
   /** A public link's album: its key came in the link's fragment. */
   async loadPublicAlbum(key: Uint8Array): Promise<Album> {
-    const album = await openAlbum(this.crypto, await this.api.publicCollection(), key);
+    const answer = await this.api.publicCollection();
+    const album = await openAlbum(this.crypto, answer, key);
+    album.allowDownload = answer.enableDownload ?? true;
     this.albums.set(album.id, album);
     return album;
   }

@@ -7,8 +7,28 @@ import { SIZES } from '../../../contract/limits.mjs';
 
 /** Makes (or gets again) the album's link; `origin` is where the app is served. */
 export async function publicLink(session: Session, album: Album, origin: string): Promise<string> {
-  const { accessToken } = await session.api.createPublicLink(album.id);
-  return `${origin}/?t=${encodeURIComponent(accessToken)}#${bs58.encode(album.key)}`;
+  return (await publicLinkWithOptions(session, album, origin)).url;
+}
+
+/** The album's link (made if there was none) and whether its page offers downloads. */
+export async function publicLinkWithOptions(
+  session: Session,
+  album: Album,
+  origin: string,
+): Promise<{ url: string; enableDownload: boolean }> {
+  const { accessToken, enableDownload } = await session.api.createPublicLink(album.id);
+  return {
+    url: `${origin}/?t=${encodeURIComponent(accessToken)}#${bs58.encode(album.key)}`,
+    enableDownload: enableDownload ?? true,
+  };
+}
+
+/**
+ * Whether the link's page offers downloads (Ente's enableDownload). A courtesy of the page, not a
+ * lock: a visitor's browser holds the album key and every original it shows.
+ */
+export async function setLinkDownloads(session: Session, album: Album, enableDownload: boolean): Promise<void> {
+  await session.api.setPublicLinkOptions(album.id, { enableDownload });
 }
 
 export type OpenedLink =

@@ -1,13 +1,30 @@
 // The shape of every answer in docs/server-api.md, as parsers (wire/parse.ts): the one place
 // the client states what it accepts from the server. Byte fields are decoded and sized here.
 import { MAX_MAGIC_BYTES, MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_NAME_BYTES, SIZES } from '../../../contract/limits.mjs';
-import { array, bytes, eachOf, id, int, nullable, object, optional, string, type Parsed } from './parse.js';
+import {
+  array,
+  bytes,
+  eachOf,
+  id,
+  int,
+  malformed,
+  nullable,
+  object,
+  optional,
+  string,
+  type Parsed,
+  type Parser,
+} from './parse.js';
 
 const email = string(320);
 const srpBytes = bytes(undefined, { min: 1, max: 512 }); // the 4096-bit group's numbers
 const wrappedKey = bytes(SIZES.wrappedKey);
 const nonce = bytes(SIZES.nonce);
 const header = bytes(SIZES.streamHeader);
+const flag: Parser<boolean> = (value, at) => {
+  if (typeof value !== 'boolean') throw malformed(at, 'is not true or false');
+  return value;
+};
 
 export const keyAttributes = object({
   kekSalt: bytes(SIZES.salt),
@@ -87,6 +104,7 @@ export const publicCollection = object({
   id,
   encryptedName: bytes(undefined, { min: SIZES.mac, max: MAX_NAME_BYTES }),
   nameDecryptionNonce: nonce,
+  enableDownload: optional(flag),
 });
 export type PublicCollection = Parsed<typeof publicCollection>;
 
@@ -128,7 +146,7 @@ export const createdFile = object({ id, updationTime: int() });
 /** The account's storage: bytes of its uploads (the trash's too) and its quota (null: none). */
 export const usage = object({ usedBytes: int(), objects: int(), quotaBytes: nullable(int()) });
 export const upload = object({ objectKey: string(128) });
-export const publicLink = object({ accessToken: string(256) });
+export const publicLink = object({ accessToken: string(256), enableDownload: optional(flag) });
 
 export const mlEntry = object({
   fileID: id,

@@ -103,6 +103,8 @@ export function createApi(options: HttpOptions = {}, credentials: Credentials = 
     unshare: (id: number, email: string) => done(http(ROUTES.unshare, { params: { id }, json: { email } })),
     createPublicLink: (id: number) => json(http(ROUTES.createPublicLink, { params: { id } }), answers.publicLink, 'public link'),
     deletePublicLink: (id: number) => done(http(ROUTES.deletePublicLink, { params: { id } })),
+    setPublicLinkOptions: (id: number, options: { enableDownload: boolean }) =>
+      done(http(ROUTES.setPublicLinkOptions, { params: { id }, json: options })),
     publicCollection: () => json(http(ROUTES.publicCollection), answers.publicCollection, 'public collection'),
     // Organising and the trash
     addFiles: (id: number, files: KeyedFile[]) => done(http(ROUTES.addFiles, { params: { id }, json: toWire({ files }) })),
