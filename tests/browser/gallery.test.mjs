@@ -134,7 +134,9 @@ step('A uploads photos and a video; a cut connection resumes at the stored offse
     await page.$eval('#search-progress', (bar) => [bar.max, bar.value, bar.hidden].join()),
     `${UPLOADS - 1},${UPLOADS - 1},true`,
   );
-  await context.unroute('**/api/uploads/**');
+  // 'wait': a handler still running when interception is switched off fails with "Route is
+  // already handled" as an unhandled rejection after the test ended (seen once in the PG+S3 pass).
+  await context.unrouteAll({ behavior: 'wait' });
   assert.ok(cut, 'a PATCH was cut');
   const cutAt = uploadLog.findIndex((e) => e.method === 'PATCH' && Number(e.offset) > 0);
   assert.equal(uploadLog[cutAt + 1].method, 'HEAD', 'the client asked the server where it was');
@@ -314,7 +316,7 @@ step('a file listing tampered with by the server: that file is left out, and the
   );
   await thumbnailsShown(page, UPLOADS - 1);
   await screenshot(page, 'gallery-16-tampered-listing');
-  await context.unroute('**/api/collections/*/files');
+  await context.unrouteAll({ behavior: 'wait' });
   assert.deepEqual(page.errors, []);
   for (const d of [s.a, s.b, s.d]) await d.context.close();
 });
