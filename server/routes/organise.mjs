@@ -9,8 +9,7 @@
 import { ROUTES } from '../../contract/routes.mjs';
 import { MAX_BATCH_FILES, MAX_MAGIC_BYTES, MAX_NAME_BYTES, SIZES } from '../config.mjs';
 import { b64Field, badRequest, conflict, intField, notFound, readJson, sendEmpty, sendJson } from '../http.mjs';
-import { LastAlbum } from '../store/metadata.mjs';
-import { NotInTrash } from '../store/sql.mjs';
+import { LastAlbum, NotInTrash } from '../store/metadata.mjs';
 import { fileView } from './access.mjs';
 
 const WRAPPED_KEY = SIZES.key + SIZES.mac;

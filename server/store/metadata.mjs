@@ -39,7 +39,7 @@
 //   moveBetweenCollections(fromId, toId, entries, addedBy, now), renameCollection(id, name, nonce, now)
 //   filesOnlyIn(collectionId), deleteCollection(collectionId, now)   (soft; throws LastAlbum)
 //   trashFiles([{ fileId, ownerId, encryptedKey, keyDecryptionNonce }], now), isTrashed(fileId), trashOf(userId)
-//   restoreFiles(collectionId, entries, addedBy, now)
+//   restoreFiles(collectionId, entries, addedBy, now)   (throws NotInTrash: restored or deleted meanwhile)
 //   deleteFiles(fileIds, now) -> objectKeys queued, purgeTrash(before, now) -> objectKeys queued
 //   deadObjects(limit) -> [objectKey], forgetDeadObject(objectKey)   (blobs no record references)
 //   setMagicMetadata(fileId, version, encryptedData, decryptionHeader, now) -> true | false (version race)
@@ -58,6 +58,14 @@ export class ObjectClaimed extends Error {}
 export class LastAlbum extends Error {
   constructor(fileId) {
     super(`file ${fileId} would be left in no album`);
+    this.fileId = fileId;
+  }
+}
+
+/** restoreFiles' refusal when a file left the trash meanwhile (restored or deleted by another request). */
+export class NotInTrash extends Error {
+  constructor(fileId) {
+    super(`file ${fileId} is not in the trash`);
     this.fileId = fileId;
   }
 }

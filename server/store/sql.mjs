@@ -1,7 +1,7 @@
 // The metadata store (metadata.mjs) written once over a small SQL adapter that sqlite.mjs and
 // postgres.mjs provide: get/all/run with `?` placeholders, tx(fn) for a transaction, and the
 // dialect's differences (row locks, error classes). Every query here runs on both databases.
-import { LastAlbum, ObjectClaimed, QuotaExceeded } from './metadata.mjs';
+import { LastAlbum, NotInTrash, ObjectClaimed, QuotaExceeded } from './metadata.mjs';
 
 const userRow = (r) =>
   r && {
@@ -529,11 +529,3 @@ export function sqlMetadataStore(db) {
 }
 
 class ObjectLocked extends Error {}
-
-/** restoreFiles' refusal when a file left the trash meanwhile (restored or deleted by another request). */
-export class NotInTrash extends Error {
-  constructor(fileId) {
-    super(`file ${fileId} is not in the trash`);
-    this.fileId = fileId;
-  }
-}
