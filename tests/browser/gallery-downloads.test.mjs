@@ -153,8 +153,18 @@ step('without a service worker: into a file the File System Access API gives', a
   await tilesShown(device.page, 3);
   await device.page.click(`${tile('noise.webm')} .check`);
   await device.page.click('#selection-download');
-  // The file fills as the download decrypts; read it back once the download is over.
-  await device.page.waitForFunction(() => !document.body.dataset.busy, null, SLOW);
+  // The file fills as the download decrypts; read it back once it is whole and the download over.
+  await device.page.evaluate(async (size) => {
+    for (;;) {
+      try {
+        const file = await (await (await navigator.storage.getDirectory()).getFileHandle('noise.webm')).getFile();
+        if (file.size === size && !document.body.dataset.busy) return;
+      } catch {
+        // not made yet
+      }
+      await new Promise((ok) => setTimeout(ok, 200));
+    }
+  }, FILES['noise.webm'].length);
   const b64 = await device.page.evaluate(async () => {
     const file = await (await (await navigator.storage.getDirectory()).getFileHandle('noise.webm')).getFile();
     const bytes = new Uint8Array(await file.arrayBuffer());
