@@ -181,7 +181,8 @@ export function VirtualGrid({ id, files, thumbnails, byDate = false, scores, not
       }),
     [],
   );
-  const scrollMargin = ref.current ? ref.current.getBoundingClientRect().top + window.scrollY : 0;
+  // Whole pixels: a sum of fractions that differs in its last bit would recompute every row.
+  const scrollMargin = ref.current ? Math.round(ref.current.getBoundingClientRect().top + window.scrollY) : 0;
   virtualizer.setOptions({
     ...virtualizer.options,
     count: rows.length,
