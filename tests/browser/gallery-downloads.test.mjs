@@ -117,11 +117,13 @@ step('one original: the video streams through the service worker, never whole in
   const fromViewer = await saved(page, () => page.click('#viewer .pswp__button--download-button'));
   assert.equal(fromViewer.name, 'red.jpg');
   assert.ok(fromViewer.bytes.equals(FILES['red.jpg']));
-  // Chromium spends an Esc on stopping a frame that is still loading: once the transfer is over
-  // (the download's frame gone), Esc reaches the viewer.
-  await page.waitForFunction(() => !document.querySelector('iframe'), null, SLOW);
-  await page.keyboard.press('Escape');
-  await page.waitForFunction(() => !document.querySelector('#viewer'), null, SLOW);
+  // Chromium spends an Esc on stopping a frame that is still loading (the download's, until the
+  // service worker has handed over the last byte): pressed again, as a person would, it closes.
+  for (let tries = 0; await page.$('#viewer'); tries++) {
+    assert.ok(tries < 10, 'Esc closes the viewer');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('#viewer'), null, { timeout: 5000 }).catch(() => {});
+  }
 });
 
 step('several files: one ZIP, built as it is written, that an independent reader opens', async () => {

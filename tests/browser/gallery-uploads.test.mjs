@@ -66,7 +66,12 @@ test('26 photos added to an open album: each thumbnail downloaded at most once, 
   await page.waitForSelector('body[data-screen="login"]');
   await signUp(page, { email: 'uploader@example.com', password: 'correct horse battery' });
   await page.click('#phrase-done');
+  // The gallery opens on every photo by date; the album is one click away. Oldest first, so the
+  // files added come after the first one (newest first would put them before it).
+  await page.waitForFunction(() => document.getElementById('album-title')?.textContent === 'All photos', null, SLOW);
+  await page.click('#album-list button:has-text("My photos")');
   await page.waitForFunction(() => document.getElementById('album-title')?.textContent === 'My photos', null, SLOW);
+  await page.click('#order-button');
   await searchReady(page);
 
   await page.setInputFiles('#add-input', [{ name: 'first.jpg', mimeType: 'image/jpeg', buffer: colourPhoto('teal') }]);

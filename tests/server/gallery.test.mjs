@@ -269,7 +269,7 @@ test('public links: read without an account, the same token on repeat, revocatio
 
   const c = await api(url, 'GET', '/api/public/collection', { accessToken });
   assert.equal(c.status, 200);
-  assert.deepEqual(Object.keys(c.json).sort(), ['encryptedName', 'id', 'nameDecryptionNonce']);
+  assert.deepEqual(Object.keys(c.json).sort(), ['enableDownload', 'encryptedName', 'id', 'nameDecryptionNonce']);
   const files = await api(url, 'GET', '/api/public/files', { accessToken });
   const record = files.json.find((f) => f.id === photo.id);
   const whole = await api(url, 'GET', `/api/public/files/${photo.id}/file`, { accessToken });
