@@ -50,10 +50,10 @@ for (const [size, viewport] of Object.entries(SIZES)) {
 
     await page.setInputFiles(
       '#add-input',
-      // The phone's photos differ by a shade from the desktop's: the same bytes would be skipped as
-      // already in the library.
+      // The phone's photos are other shades than the desktop's, which would be skipped as already
+      // in the library (a shade too close encodes to the same JPEG bytes).
       Object.entries(
-        first ? { red: 'red', green: 'green', blue: 'blue' } : { red: '0xfe0101', green: '0x018001', blue: '0x0101fe' },
+        first ? { red: 'red', green: 'green', blue: 'blue' } : { red: '0xe01010', green: '0x107010', blue: '0x1010e0' },
       ).map(([name, c]) => ({ name: `${name}.jpg`, mimeType: 'image/jpeg', buffer: colourPhoto(c) })),
     );
     await page.waitForSelector('#uploads li', SLOW);
