@@ -27,6 +27,9 @@ export const ROUTES = Object.freeze({
   srpVerify: route('POST', '/api/srp/verify', 'none'),
   logout: route('POST', '/api/logout', 'account'),
   me: route('GET', '/api/users/me', 'account'),
+  putIdentity: route('PUT', '/api/users/me/identity', 'account'),
+  record: route('GET', '/api/users/me/record', 'account'),
+  putRecord: route('PUT', '/api/users/me/record', 'account'),
   usage: route('GET', '/api/users/me/usage', 'account'),
   recoveryBegin: route('POST', '/api/recovery/begin', 'none'),
   recoveryComplete: route('POST', '/api/recovery/complete', 'none'),
@@ -35,16 +38,20 @@ export const ROUTES = Object.freeze({
   // Collections (albums)
   createCollection: route('POST', '/api/collections', 'account'),
   collections: route('GET', '/api/collections', 'account'),
+  rename: route('POST', '/api/collections/:id/rename', 'account'),
   share: route('POST', '/api/collections/:id/share', 'account'),
+  role: route('POST', '/api/collections/:id/role', 'account'),
   unshare: route('POST', '/api/collections/:id/unshare', 'account'),
+  leave: route('POST', '/api/collections/:id/leave', 'account'),
   createPublicLink: route('POST', '/api/collections/:id/public-link', 'account'),
   deletePublicLink: route('DELETE', '/api/collections/:id/public-link', 'account'),
-  setPublicLinkOptions: route('PUT', '/api/collections/:id/public-link', 'account'),
+  // Album logs
+  log: route('GET', '/api/collections/:id/log', 'account'),
+  appendLog: route('POST', '/api/collections/:id/log', 'account'),
   // Organising: files in several albums, moves, renames, album deletion
   addFiles: route('POST', '/api/collections/:id/files', 'account'),
   removeFiles: route('POST', '/api/collections/:id/remove-files', 'account'),
   moveFiles: route('POST', '/api/collections/move-files', 'account'),
-  renameCollection: route('POST', '/api/collections/:id/rename', 'account'),
   deleteCollection: route('DELETE', '/api/collections/:id', 'account'),
   putMagicMetadata: route('PUT', '/api/files/:id/magic-metadata', 'account'),
   // Trash
@@ -57,17 +64,27 @@ export const ROUTES = Object.freeze({
   uploadOffset: route('HEAD', '/api/uploads/:objectKey', 'account'),
   uploadPiece: route('PATCH', '/api/uploads/:objectKey', 'account'),
   createFile: route('POST', '/api/files', 'account'),
+  removeFile: route('DELETE', '/api/files/:id', 'account'),
   files: route('GET', '/api/collections/:id/files', 'account'),
   fileContents: route('GET', '/api/files/:id/file', 'account'),
   thumbnail: route('GET', '/api/files/:id/thumbnail', 'account'),
   putMlData: route('PUT', '/api/files/:id/ml', 'account'),
   mlData: route('POST', '/api/files/ml', 'account'),
+  mlChanges: route('GET', '/api/collections/:id/ml', 'account'),
   // Public links
   publicCollection: route('GET', '/api/public/collection', 'link'),
+  publicLog: route('GET', '/api/public/log', 'link'),
   publicFiles: route('GET', '/api/public/files', 'link'),
   publicFileContents: route('GET', '/api/public/files/:id/file', 'link'),
   publicThumbnail: route('GET', '/api/public/files/:id/thumbnail', 'link'),
   publicMlData: route('POST', '/api/public/files/ml', 'link'),
+  // User entities (Ente's: people as "cgroup"), opaque ciphertext under a per-type key
+  entityKey: route('GET', '/api/user-entity/key', 'account'),
+  createEntityKey: route('POST', '/api/user-entity/key', 'account'),
+  createEntity: route('POST', '/api/user-entity/entity', 'account'),
+  updateEntity: route('PUT', '/api/user-entity/entity/:id', 'account'),
+  deleteEntity: route('DELETE', '/api/user-entity/entity/:id', 'account'),
+  entityDiff: route('GET', '/api/user-entity/entity/diff', 'account'),
 });
 
 /** @typedef {keyof typeof ROUTES} RouteName */

@@ -15,6 +15,8 @@ const at = (path) => `${root}${path}`;
 
 // The test models the build generates (colour words); see app/src/search.ts.
 const MODELS = ['test_text.onnx', 'test_image_rgba.onnx'];
+// The small face models that find the generated faces of the tests (app/src/people.ts).
+const FACE_MODELS = ['face_detector_demo.onnx', 'face_embedder_demo.onnx'];
 const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
 const STATIC = ['index.html', 'style.css', 'gallery.css', 'library.css'];
 
@@ -48,9 +50,11 @@ export async function buildApp() {
   // The download service worker (a classic script: every browser runs those as service workers).
   await build({ ...common, format: 'iife', entryPoints: [at('app/src/download/sw.ts')], outfile: `${out}download-sw.js` });
   await build({ ...common, entryPoints: [at('js/dist/worker/search-worker.js')], outfile: `${out}search-worker.js` });
+  await build({ ...common, entryPoints: [at('js/dist/worker/face-worker.js')], outfile: `${out}face-worker.js` });
   for (const f of ['cipherlens-crypto.wasm', 'cipherlens.wasm']) copyFileSync(at(`js/dist/wasm/${f}`), out + f);
   for (const f of ORT_FILES) copyFileSync(at(`node_modules/onnxruntime-web/dist/${f}`), `${out}ort/${f}`);
   for (const f of MODELS) copyFileSync(at(`build/models/${f}`), `${out}models/${f}`);
+  for (const f of FACE_MODELS) copyFileSync(at(`build/models/faces/${f}`), `${out}models/${f}`);
   for (const f of STATIC) copyFileSync(at(`app/${f}`), out + f);
   // PhotoSwipe's stylesheet, served as a file (the CSP refuses injected styles).
   copyFileSync(at('node_modules/photoswipe/dist/photoswipe.css'), `${out}photoswipe.css`);

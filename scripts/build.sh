@@ -57,6 +57,9 @@ package() {
   # Same-shape MobileCLIP-S2 stand-ins with random weights (~650 MB, for the bench and their
   # test); regenerated only when the generator changes (its hash is in their manifest.json).
   node scripts/gen-mobileclip.mjs build/models/mobileclip
+  # The face models: same-shape YOLOv5s-face and MobileFaceNet stand-ins (~34 MB), and the small
+  # demo models that find and tell apart generated faces (scripts/synthetic-faces.mjs).
+  node scripts/gen-face-models.mjs build/models/faces
   for m in cipherlens cipherlens-crypto; do
     echo "build: $m.wasm $(gzip -9c js/dist/wasm/$m.wasm | wc -c) B gzipped, glue $(gzip -9c js/dist/wasm/$m.mjs | wc -c) B gzipped"
   done

@@ -10,8 +10,16 @@
 //                                  (Ente desktop's form: resize + crop + /255 inside the graph)
 //   mobileclip_s2_image_int8.onnx  the float graph with its 1x1 convolutions dynamically
 //                                  quantised (a speed knob for the wasm backend, not Ente's)
+//   mobileclip_s2_image_int8_static.onnx  the same with static activation quantisation: each
+//                                  1x1 convolution's input quantised with a fixed scale and zero
+//                                  point calibrated on generated photos (QuantizeLinear instead of
+//                                  DynamicQuantizeLinear: no min/max pass over every activation)
 //   mobileclip_s2_text.onnx        input int32 [1,77] -> output float32 [1,512]
 //   mobileclip_s2_text_int8.onnx   the same, dynamically quantised as Ente ships it
+//   mobileclip_s2_text_int8_eot.onnx  the same graph rewritten so that its last layer computes
+//                                  only the EOT position, the one the output is pooled from (keys
+//                                  and values still from every token): the same function with 7%
+//                                  fewer multiply-adds; a rewrite a deployer would run on Ente's file
 // Cached: when manifest.json records this file's hash (and the onnx-proto version) and every file
 // has its recorded size, nothing is regenerated. Weights are seeded per tensor name: every build
 // writes byte-identical files.
@@ -59,8 +67,10 @@ export const FILES = {
   imageFloat: 'mobileclip_s2_image.onnx',
   imageRgba: 'mobileclip_s2_image_rgba.onnx',
   imageInt8: 'mobileclip_s2_image_int8.onnx',
+  imageInt8Static: 'mobileclip_s2_image_int8_static.onnx',
   text: 'mobileclip_s2_text.onnx',
   textInt8: 'mobileclip_s2_text_int8.onnx',
+  textInt8Eot: 'mobileclip_s2_text_int8_eot.onnx',
 };
 /** Parameter counts the stand-ins must reach (MobileCLIP paper, table of model sizes). */
 export const TARGET_PARAMS = { image: 35.7e6, text: 63.4e6 };
@@ -72,7 +82,7 @@ function seedOf(name) {
   return h >>> 0;
 }
 /** n normals (mean 0, given std) from a xorshift32 stream seeded by the tensor's name. */
-function randn(name, n, std = 1, mean = 0) {
+export function randn(name, n, std = 1, mean = 0) {
   let s = seedOf(name) || 1;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i += 2) {
@@ -104,7 +114,10 @@ function uniform(name, n, lo, hi) {
 
 // ---- graph builder
 const dim = (d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d });
-const valueInfo = (name, elemType, shape) => ({ name, type: { tensorType: { elemType, shape: { dim: shape.map(dim) } } } });
+export const valueInfo = (name, elemType, shape) => ({
+  name,
+  type: { tensorType: { elemType, shape: { dim: shape.map(dim) } } },
+});
 function attr(name, v) {
   if (typeof v === 'string') return { name, type: A.STRING, s: new TextEncoder().encode(v) };
   if (Array.isArray(v)) return { name, type: A.INTS, ints: v };
@@ -119,7 +132,8 @@ const ELEM = {
   [T.INT32]: Int32Array,
 };
 
-class Graph {
+/** An ONNX graph under construction (also used by gen-face-models.mjs). */
+export class Graph {
   constructor() {
     this.nodes = [];
     this.inits = [];
@@ -180,10 +194,10 @@ class Graph {
     }
     return as;
   }
-  model(name, inputs, outputs) {
+  model(name, inputs, outputs, producerName = 'cipherlens gen-mobileclip') {
     const m = onnx.ModelProto.create({
       irVersion: 8,
-      producerName: 'cipherlens gen-mobileclip',
+      producerName,
       opsetImport: [{ domain: '', version: 18 }],
       graph: { name, node: this.nodes, initializer: this.inits, input: inputs, output: outputs },
     });
@@ -214,6 +228,7 @@ function conv(g, x, name, { cin, cout, k, stride = 1, groups = 1, pad = k >> 1, 
   const B = g.w(`${name}.bias`, [cout], 0.02);
   const attrs = { group: groups, kernel_shape: [k, k], pads: [pad, pad, pad, pad], strides: [stride, stride] };
   if (g.quantConv && k === 1 && groups === 1 && !weight) return convInteger(g, x, name, W, B, cout, attrs);
+  if (k === 1 && groups === 1 && !weight) g.pointwiseInputs?.set(name, x);
   return g.op('Conv', [x, W, B], attrs);
 }
 
@@ -235,10 +250,28 @@ function convInteger(g, x, name, W, B, cout, attrs) {
   const Wq = g.init(`${name}.weight_quantized`, T.UINT8, t.dims, wq);
   const S = g.f(`${name}.weight_scale`, [], Float32Array.of(scale));
   const Z = g.init(`${name}.weight_zero_point`, T.UINT8, [], Uint8Array.of(128));
-  const [xq, xs, xz] = g.op('DynamicQuantizeLinear', [x], {}, 3);
+  const [xq, xs, xz] = g.ranges ? staticQuantize(g, x, name) : g.op('DynamicQuantizeLinear', [x], {}, 3);
   const y = g.op('Cast', [g.op('ConvInteger', [xq, Wq, xz, Z], attrs)], { to: T.FLOAT });
   const bias = g.op('Reshape', [B, g.i64(1, cout, 1, 1)]);
   return g.op('Add', [g.op('Mul', [y, g.op('Mul', [xs, S])]), bias]);
+}
+
+/**
+ * Static activation quantisation: uint8 with the scale and zero point calibrated for this
+ * convolution's input (calibrate() below), widened by ACTIVATION_MARGIN for photos unlike the
+ * calibration set (values beyond the range saturate).
+ */
+const ACTIVATION_MARGIN = 1.25;
+function staticQuantize(g, x, name) {
+  const range = g.ranges.get(name);
+  if (!range) throw new Error(`no calibration range for ${name}`);
+  const lo = Math.min(0, range[0]) * ACTIVATION_MARGIN;
+  const hi = Math.max(0, range[1]) * ACTIVATION_MARGIN;
+  const scale = (hi - lo) / 255 || 1;
+  const zp = Math.max(0, Math.min(255, Math.round(-lo / scale)));
+  const S = g.f(`${name}.input_scale`, [], Float32Array.of(scale));
+  const Z = g.init(`${name}.input_zero_point`, T.UINT8, [], Uint8Array.of(zp));
+  return [g.op('QuantizeLinear', [x, S, Z]), S, Z];
 }
 
 /** A folded depthwise conv close to identity (RepMixer and RepCPE fold x + f(x) into one kernel). */
@@ -389,14 +422,72 @@ function mci2(g, x) {
   return g.op('MatMul', [pooled, g.w('head.proj', [cExp, EMBED], cExp ** -0.5)]);
 }
 
-function imageFloatModel(quantConv = false) {
+function imageFloatModel(quantConv = false, ranges = undefined, watch = false) {
   const g = new Graph();
   g.quantConv = quantConv;
+  g.ranges = ranges;
+  if (watch) g.pointwiseInputs = new Map();
   const out = g.name(mci2(g, 'input'), 'output');
+  const outputs = [valueInfo(out, T.FLOAT, [1, EMBED])];
+  // Calibration: every 1x1 convolution's input as an extra output.
+  for (const x of g.pointwiseInputs?.values() ?? []) outputs.push({ name: x, type: { tensorType: { elemType: T.FLOAT } } });
   return {
-    bytes: g.model('mci2_standin', [valueInfo('input', T.FLOAT, [1, 3, 256, 256])], [valueInfo(out, T.FLOAT, [1, EMBED])]),
+    bytes: g.model('mci2_standin', [valueInfo('input', T.FLOAT, [1, 3, 256, 256])], outputs),
     params: g.params(),
+    pointwiseInputs: g.pointwiseInputs,
   };
+}
+
+/** Calibration photos: smooth colour fields, edges, a disc and grain, deterministic and varied
+ *  (none of them is one the tests or benches feed). */
+function calibrationImages(count = 8, side = 256) {
+  const images = [];
+  for (let k = 0; k < count; k++) {
+    const r = uniform(`calibration.${k}`, 16, 0, 1);
+    const grain = randn(`calibration.${k}.grain`, side * side, 0.04);
+    const chw = new Float32Array(3 * side * side);
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        const i = y * side + x;
+        const disc = (x - side * r[0]) ** 2 + (y - side * r[1]) ** 2 < (side * (0.1 + 0.3 * r[2])) ** 2;
+        for (let c = 0; c < 3; c++) {
+          const wave = Math.sin(x / (3 + 30 * r[3 + c]) + 6 * r[6 + c]) * Math.cos(y / (3 + 30 * r[9 + c]));
+          const base = disc ? r[12 + c] : 0.5 + 0.35 * wave + (x > side * r[15] ? 0.1 : -0.1);
+          chw[c * side * side + i] = Math.min(1, Math.max(0, base + grain[i]));
+        }
+      }
+    }
+    images.push(chw);
+  }
+  return images;
+}
+
+/** Input ranges of the 1x1 convolutions over the calibration photos, run in onnxruntime-web. */
+async function calibrate() {
+  const { bytes, pointwiseInputs } = imageFloatModel(false, undefined, true);
+  const ort = await import('onnxruntime-web');
+  ort.env.wasm.numThreads = 1;
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+  const ranges = new Map();
+  try {
+    for (const chw of calibrationImages()) {
+      const out = await session.run({ input: new ort.Tensor('float32', chw, [1, 3, 256, 256]) });
+      for (const [name, value] of pointwiseInputs) {
+        const d = out[value].data;
+        let lo = Infinity,
+          hi = -Infinity;
+        for (let i = 0; i < d.length; i++) {
+          if (d[i] < lo) lo = d[i];
+          if (d[i] > hi) hi = d[i];
+        }
+        const seen = ranges.get(name) ?? [Infinity, -Infinity];
+        ranges.set(name, [Math.min(seen[0], lo), Math.max(seen[1], hi)]);
+      }
+    }
+  } finally {
+    await session.release();
+  }
+  return ranges;
 }
 
 /**
@@ -470,7 +561,7 @@ function layerNorm(g, x, name) {
   });
 }
 
-function textModel(q) {
+function textModel(q, eotLast = false) {
   const { vocab, context: L, width: C, heads, layers, ffn } = TEXT;
   const hd = C / heads;
   const g = new Graph();
@@ -495,17 +586,25 @@ function textModel(q) {
     ]);
   }
   let x = g.op('Add', [emb, g.w('positional_embedding.pos_embed', [1, L, C], C ** -0.5)]);
+  // the EOT token's position: its id is the largest in the sequence
+  const eot = g.op('ArgMax', ['input'], { axis: 1, keepdims: 0 }); // int64 [1]
 
   for (let l = 0; l < layers; l++) {
     const p = `transformer.${l}`;
+    // In the EOT rewrite the last layer's queries, and everything after attention, are the EOT
+    // position's alone: the only row the output reads.
+    const only = eotLast && l === layers - 1;
+    const rows = only ? 1 : L;
     // pre-norm multi-head attention
     const h = layerNorm(g, x, `${p}.pre_norm_mha.0`);
     const qkv = linear(g, h, `${p}.pre_norm_mha.1.qkv_proj`, C, 3 * C, q);
     const r = g.op('Transpose', [g.op('Reshape', [qkv, g.i64(1, L, 3, heads, hd)])], { perm: [2, 0, 3, 1, 4] });
-    const [qh, kh, vh] = g.op('Split', [r], { axis: 0, num_outputs: 3 }, 3).map((s) => g.op('Squeeze', [s, g.i64(0)]));
+    let [qh, kh, vh] = g.op('Split', [r], { axis: 0, num_outputs: 3 }, 3).map((s) => g.op('Squeeze', [s, g.i64(0)]));
+    if (only) qh = g.op('Gather', [qh, eot], { axis: 2 }); // [1,h,1,d]
     const scores = mm(g.op('Mul', [qh, g.scalar(hd ** -0.5)]), g.op('Transpose', [kh], { perm: [0, 1, 3, 2] }));
-    let o = mm(g.op('Softmax', [scores], { axis: -1 }), vh); // [1,h,L,d]
-    o = g.op('Reshape', [g.op('Transpose', [o], { perm: [0, 2, 1, 3] }), g.i64(1, L, C)]);
+    let o = mm(g.op('Softmax', [scores], { axis: -1 }), vh); // [1,h,rows,d]
+    o = g.op('Reshape', [g.op('Transpose', [o], { perm: [0, 2, 1, 3] }), g.i64(1, rows, C)]);
+    if (only) x = g.op('Gather', [x, eot], { axis: 1 }); // [1,1,C]
     x = g.op('Add', [x, linear(g, o, `${p}.pre_norm_mha.1.out_proj`, C, C, q)]);
     // pre-norm FFN
     let f = layerNorm(g, x, `${p}.pre_norm_ffn.0`);
@@ -513,9 +612,8 @@ function textModel(q) {
     x = g.op('Add', [x, linear(g, f, `${p}.pre_norm_ffn.4`, ffn, C, q)]);
   }
   x = layerNorm(g, x, 'final_layer_norm');
-  // the EOT token's features: its id is the largest in the sequence
-  const eot = g.op('ArgMax', ['input'], { axis: 1, keepdims: 0 }); // int64 [1]
-  const pooled = g.op('Reshape', [g.op('Gather', [x, eot], { axis: 1 }), g.i64(1, C)]);
+  // the EOT token's features (already alone in the EOT rewrite)
+  const pooled = g.op('Reshape', [eotLast ? x : g.op('Gather', [x, eot], { axis: 1 }), g.i64(1, C)]);
   const emb512 = linear(g, pooled, 'projection_layer', C, EMBED, q, false);
   const out = g.name(emb512, 'output');
   return {
@@ -535,22 +633,25 @@ function generatorHash() {
   return createHash('sha256').update(self).update(`onnx-proto ${protoVersion}`).digest('hex');
 }
 
-export function main(argv = process.argv.slice(2)) {
-  const force = argv.includes('--force');
-  const outDir = argv.find((a) => !a.startsWith('--')) ?? 'build/models/mobileclip';
-  const hash = generatorHash();
+/**
+ * Writes each model (`builders`: file name -> () => { bytes, params }, built one at a time) and a
+ * manifest.json (the generator's hash, `extra`, each file's bytes, parameters and SHA-256) into
+ * outDir, unless the manifest already records `hash` and every file has its recorded size. Also
+ * used by gen-face-models.mjs.
+ */
+export async function writeModels({ outDir, hash, label, builders, extra = {}, force = false }) {
   const manifestPath = join(outDir, 'manifest.json');
   if (!force && existsSync(manifestPath)) {
     try {
       const m = JSON.parse(readFileSync(manifestPath, 'utf8'));
       const fresh =
         m.generator === hash &&
-        Object.values(FILES).every(
+        Object.keys(builders).every(
           (f) => m.models[f] && existsSync(join(outDir, f)) && statSync(join(outDir, f)).size === m.models[f].bytes,
         );
       if (fresh) {
-        console.log(`mobileclip stand-ins: cached in ${outDir} (generator ${hash.slice(0, 12)})`);
-        return;
+        console.log(`${label}: cached in ${outDir} (generator ${hash.slice(0, 12)})`);
+        return m;
       }
     } catch {
       /* regenerate */
@@ -558,16 +659,9 @@ export function main(argv = process.argv.slice(2)) {
   }
   mkdirSync(outDir, { recursive: true });
   const t0 = performance.now();
-  const manifest = { generator: hash, targets: TARGET_PARAMS, models: {} };
-  const builders = {
-    [FILES.imageFloat]: imageFloatModel,
-    [FILES.imageRgba]: imageRgbaModel,
-    [FILES.imageInt8]: () => imageFloatModel(true),
-    [FILES.text]: () => textModel(false),
-    [FILES.textInt8]: () => textModel(true),
-  };
+  const manifest = { generator: hash, ...extra, models: {} };
   for (const [file, build] of Object.entries(builders)) {
-    const { bytes, params } = build(); // one model in memory at a time
+    const { bytes, params } = await build(); // one model in memory at a time
     const tmp = join(outDir, `${file}.tmp`);
     writeFileSync(tmp, bytes);
     renameSync(tmp, join(outDir, file));
@@ -577,7 +671,27 @@ export function main(argv = process.argv.slice(2)) {
   const list = Object.entries(manifest.models).map(
     ([n, m]) => `${n} ${(m.bytes / 1e6).toFixed(1)} MB ${(m.params / 1e6).toFixed(2)}M params`,
   );
-  console.log(`mobileclip stand-ins: ${list.join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`${label}: ${list.join(', ')} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return manifest;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+export async function main(argv = process.argv.slice(2)) {
+  return await writeModels({
+    outDir: argv.find((a) => !a.startsWith('--')) ?? 'build/models/mobileclip',
+    hash: generatorHash(),
+    label: 'mobileclip stand-ins',
+    force: argv.includes('--force'),
+    extra: { targets: TARGET_PARAMS },
+    builders: {
+      [FILES.imageFloat]: imageFloatModel,
+      [FILES.imageRgba]: imageRgbaModel,
+      [FILES.imageInt8]: () => imageFloatModel(true),
+      [FILES.imageInt8Static]: async () => imageFloatModel(true, await calibrate()),
+      [FILES.text]: () => textModel(false),
+      [FILES.textInt8]: () => textModel(true),
+      [FILES.textInt8Eot]: () => textModel(true, true),
+    },
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -22,7 +22,10 @@ import { fileRoutes } from './routes/files.mjs';
 import { organiseRoutes } from './routes/organise.mjs';
 import { publicRoutes } from './routes/public.mjs';
 import { usageRoutes } from './routes/usage.mjs';
+import { entityRoutes } from './routes/entities.mjs';
 import { makeAccess } from './routes/access.mjs';
+import { albumLogRoutes } from './routes/album-log.mjs';
+import { recordRoutes } from './routes/record.mjs';
 
 const DB_FILE = 'metadata.sqlite';
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
@@ -85,7 +88,7 @@ export async function startGalleryServer(options = {}) {
     publicKeyOverrides,
     srpSessions: new Pending(store, 'srp', config.srpSessionTtlMs, now),
     recoveryChallenges: new Pending(store, 'recovery', config.recoveryTtlMs, now),
-    access: makeAccess({ store, auth }),
+    access: makeAccess({ store, auth, now }),
   };
   const routes = [
     ...accountRoutes(deps),
@@ -96,6 +99,9 @@ export async function startGalleryServer(options = {}) {
     ...organiseRoutes({ ...deps, sweep: () => sweepQuietly() }),
     ...publicRoutes(deps),
     ...usageRoutes(deps),
+    ...albumLogRoutes(deps),
+    ...recordRoutes(deps),
+    ...entityRoutes(deps),
   ].map(compile);
 
   let draining = false;
@@ -245,9 +251,13 @@ export async function startGalleryServer(options = {}) {
     },
     /** Hooks for tests only; never reachable over HTTP. */
     testing: {
-      /** GET /api/users/public-key answers `publicKeyB64` for `email` (to test key pinning). */
-      substitutePublicKey(email, publicKeyB64) {
-        publicKeyOverrides.set(String(email).trim().toLowerCase(), publicKeyB64);
+      /**
+       * GET /api/users/public-key answers `publicKeyB64` for `email` (to test key pinning), or
+       * an object of fields to answer instead ({ publicKey, signingPublicKey, identitySignature }).
+       */
+      substitutePublicKey(email, substitute) {
+        const fields = typeof substitute === 'string' ? { publicKey: substitute } : substitute;
+        publicKeyOverrides.set(String(email).trim().normalize('NFC').toLowerCase(), fields);
       },
       clearSubstitutedPublicKeys: () => publicKeyOverrides.clear(),
       integrityCheck: () => store.integrityCheck(),

@@ -51,13 +51,16 @@ export function makeAuth({ store, secrets, config, now }) {
       if (hash) await store.deleteToken(hash);
     },
 
-    /** 429 while `userId` has used up its failed attempts in the current window. */
-    async checkFailures(userId) {
+    /**
+     * 429 while `subject` ('srp:<srpUserID>', 'recovery:<email>') has used up its failed attempts
+     * in the current window; subjects without an account count alike, so the limit reveals nothing.
+     */
+    async checkFailures(subject) {
       const since = now() - config.authFailureWindowMs;
-      const { count, oldest } = await store.authFailuresSince(userId, since);
+      const { count, oldest } = await store.authFailuresSince(subject, since);
       if (count >= config.maxAuthFailures) throw rateLimited(oldest + config.authFailureWindowMs - now());
     },
-    recordFailure: (userId) => store.addAuthFailure(userId, now()),
+    recordFailure: (subject) => store.addAuthFailure(subject, now()),
 
     /**
      * 429 once the request's address has made `config.addressLimit.max` calls to the

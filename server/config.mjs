@@ -12,7 +12,7 @@ export const DEFAULTS = Object.freeze({
   appDir: 'build/app',
   /** Session tokens live this long (TOKEN_TTL_SECONDS). */
   tokenTtlSeconds: 7 * 24 * 60 * 60,
-  /** Failed SRP verifications (and recovery completions) allowed per account per window. */
+  /** Failed SRP verifications allowed per SRP user id, and recovery completions per email, per window. */
   maxAuthFailures: 5,
   authFailureWindowMs: 15 * MINUTE_MS,
   /** An SRP session is single-use and expires. */
@@ -55,6 +55,13 @@ export {
   MAX_ML_QUERY_IDS,
   MAX_BATCH_FILES,
   MAX_MAGIC_BYTES,
+  MAX_RECORD_BYTES,
+  MAX_RECORD_JSON_BYTES,
   SIZES,
   LISTING_PAGE_MAX,
+  MAX_ENTITY_BYTES,
+  MAX_ENTITY_JSON_BYTES,
+  ENTITY_DIFF_MAX,
+  ENTITY_TYPE,
+  ML_PAGE_BYTES,
 } from '../contract/limits.mjs';

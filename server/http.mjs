@@ -131,9 +131,10 @@ export async function readBody(req, limit, { idleMs = 0, onData } = {}) {
   return Buffer.concat(chunks, length);
 }
 
-/** A JSON object body. */
-export async function readJson(req, limit) {
+/** A JSON object body; with `{ optional: true }`, an empty body is {}. */
+export async function readJson(req, limit, { optional = false } = {}) {
   const text = (await readBody(req, limit)).toString('utf8');
+  if (optional && text === '') return {};
   let value;
   try {
     value = JSON.parse(text);
@@ -183,11 +184,11 @@ export function objectField(obj, name) {
 }
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}$/;
-/** Emails compare trimmed and lower-cased. */
+/** Emails compare in their canonical form (docs/formats.md): trimmed, NFC, lower case. */
 export function emailField(obj, name = 'email') {
   const value = obj?.[name];
   if (typeof value !== 'string') throw badRequest(`${name} must be a string`);
-  const email = value.trim().toLowerCase();
+  const email = value.trim().normalize('NFC').toLowerCase().normalize('NFC');
   if (!EMAIL.test(email)) throw badRequest(`${name} is not an email address`);
   return email;
 }

@@ -52,5 +52,16 @@ export async function openSecrets(store, dataDir) {
     seal(message, publicKeyB64) {
       return Buffer.from(core.box.seal(message, Buffer.from(publicKeyB64, 'base64'))).toString('base64');
     },
+    /**
+     * A stable made-up X25519 public key for (label, subject): a real key pair's (the secret key
+     * made up, then X25519 of the base point), because random bytes would give themselves away
+     * (a real public key is below 2^255 and a point of the curve, not of its twist).
+     */
+    madeUpPublicKey(label, subject) {
+      const secretKey = madeUp(label, subject, 32);
+      const publicKey = Buffer.from(core.box.publicKey(secretKey)).toString('base64');
+      secretKey.fill(0);
+      return publicKey;
+    },
   };
 }

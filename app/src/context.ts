@@ -3,8 +3,9 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { CoreWorker, CryptoCore } from 'cipherlens';
-import type { ClientOptions, Library, Session, Sharing } from '../../client/src/index.js';
+import type { ClientOptions, Library, RecordKeeper, Session, Sharing } from '../../client/src/index.js';
 import type { GallerySearch } from './search.js';
+import type { GalleryPeople } from './people.js';
 import type { AppState } from './state.js';
 import type { Store } from './store.js';
 import type { ThumbnailCache } from './thumbnails.js';
@@ -12,11 +13,16 @@ import type { GalleryFile } from '../../client/src/index.js';
 
 export interface Live {
   session?: Session;
+  /** The account record: pinned contacts and the album heads seen. */
+  keeper?: RecordKeeper;
   library?: Library;
   sharing?: Sharing;
   search?: GallerySearch;
   /** Resolves once search has loaded its index (uploads wait for it before indexing). */
   searchReady?: Promise<void>;
+  people?: GalleryPeople;
+  /** Resolves once the people are listed (uploads wait for it before finding faces). */
+  peopleReady?: Promise<void>;
   thumbnails?: ThumbnailCache<GalleryFile>;
 }
 

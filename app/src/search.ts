@@ -4,11 +4,74 @@
 // device rebuilds the index from that data without running the image model again, and a closed
 // tab resumes: what has ML data is not indexed twice. The app ships the small test models the
 // build generates (they understand colour words).
-import { createSearchWorker, type SearchWorker } from 'cipherlens/search';
-import { clipEmbeddings, putClipEmbedding, type ClientCrypto, type GalleryFile, type Library } from '../../client/src/index.js';
+//
+// The index is kept on this device between log-ins (a compact index with its pages in IndexedDB,
+// sealed with a random key kept wrapped under the master key), with a sync cursor per album: a
+// log-in fetches only the ML data that changed on the server since the last sync.
+import { createSearchWorker, indexedDbPageStore, type SearchWorker } from 'cipherlens/search';
+import {
+  clipChanges,
+  putClipEmbedding,
+  wipe,
+  type ClientCrypto,
+  type GalleryFile,
+  type Library,
+} from '../../client/src/index.js';
 
 const MODELS = { textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx' };
 const QUERY_LIMIT = 24;
+const CLIP_DIMS = 512;
+const KEY_NAME = 'wrapped-key';
+const NONCE_BYTES = 24;
+
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** What the local index keeps with its snapshot: the ML data cursor of each album it is current to. */
+interface SyncState {
+  cursors: Record<string, string>;
+}
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+
+function readState(meta: Uint8Array | undefined): SyncState {
+  try {
+    const state = meta && JSON.parse(fromUtf8.decode(meta));
+    if (state && typeof state.cursors === 'object' && state.cursors) return { cursors: { ...state.cursors } };
+  } catch {
+    // An unreadable state starts over (the index is still sealed and authenticated).
+  }
+  return { cursors: {} };
+}
+
+/**
+ * This account's local index key: made at random the first time and kept secretbox-wrapped under
+ * the master key in IndexedDB (a wrapped key that no longer opens, e.g. from another account's
+ * master key, is replaced: the index it sealed then does not open and starts anew).
+ */
+async function localIndexKey(crypto: ClientCrypto, masterKey: Uint8Array, userId: number): Promise<Uint8Array> {
+  const store = indexedDbPageStore({ database: `cipherlens-index-key-${userId}` });
+  const wrapped = await store.get(KEY_NAME);
+  if (wrapped && wrapped.length > NONCE_BYTES) {
+    try {
+      return await crypto.secretbox.decrypt(wrapped.slice(NONCE_BYTES), wrapped.slice(0, NONCE_BYTES), masterKey);
+    } catch {
+      // Replaced below.
+    }
+  }
+  const key = await crypto.generateKey();
+  const { ciphertext, nonce } = await crypto.secretbox.encrypt(key.slice(), masterKey);
+  const bytes = new Uint8Array(NONCE_BYTES + ciphertext.length);
+  bytes.set(nonce, 0);
+  bytes.set(ciphertext, NONCE_BYTES);
+  await store.put(KEY_NAME, bytes);
+  return key;
+}
 
 export type Progress = (done: number, total: number) => void;
 
@@ -25,6 +88,13 @@ export class GallerySearch {
   private readonly indexed = new Set<number>();
   /** Each file's embedding (search keeps them in its worker; near-duplicate grouping needs them here). */
   private readonly vectors = new Map<number, Float32Array>();
+  private state: SyncState = { cursors: {} };
+  /** Ends the hold on this account's local index (a Web Lock: one tab writes it at a time). */
+  private release: (() => void) | null = null;
+  /** Whether the index is this device's local one (else it lives in memory for this session). */
+  private persistent = false;
+  /** Photos the local index held when search opened (from an earlier log-in on this device). */
+  fromCache = 0;
   fromMlData = 0;
   indexedHere = 0;
 
@@ -39,7 +109,58 @@ export class GallerySearch {
   }
 
   async open(onProgress?: (label: string, loaded?: number, total?: number) => void): Promise<void> {
-    this.worker = await createSearchWorker({
+    const keys = this.library.keys;
+    if (!keys) throw new Error('search needs an account');
+    const database = `cipherlens-index-${keys.userId}`;
+    // Another tab of this account holds the local index: this one searches from memory.
+    if (!(await this.hold(database))) {
+      this.worker = await this.start(null, database, onProgress);
+      return;
+    }
+    const key = await localIndexKey(this.crypto, keys.masterKey, keys.userId);
+    const attempt = async () => {
+      const copy = key.slice(); // the worker's copy (wiped there); this thread's wiped below
+      try {
+        return await this.start(copy, database, onProgress);
+      } finally {
+        wipe(copy);
+      }
+    };
+    try {
+      this.worker = await attempt().catch(async () => {
+        // The local index does not open (damaged, or sealed with a key since replaced): it is
+        // only a cache of the server's ML data, so it starts anew.
+        await deleteDatabase(database);
+        return attempt();
+      });
+    } catch (e) {
+      this.close();
+      throw e;
+    } finally {
+      wipe(key);
+    }
+    this.persistent = true;
+    this.state = readState(await this.worker.meta());
+    this.fromCache = await this.worker.size();
+  }
+
+  /** Takes the Web Lock named `name` if no other tab has it; held until close(). */
+  private hold(name: string): Promise<boolean> {
+    if (!navigator.locks) return Promise.resolve(true);
+    return new Promise((granted) => {
+      navigator.locks
+        .request(name, { ifAvailable: true }, (lock) => {
+          granted(lock !== null);
+          return lock ? new Promise<void>((resolve) => (this.release = resolve)) : undefined;
+        })
+        .catch(() => granted(false));
+    });
+  }
+
+  /** The search worker, its compact index in IndexedDB `database` sealed with `key` (none: in memory). */
+  private start(key: Uint8Array | null, database: string, onProgress?: (label: string, loaded?: number, total?: number) => void) {
+    return createSearchWorker({
+      ...(key ? { compactIndex: { key, indexedDb: { database } } } : {}),
       ...MODELS,
       baseUrl: new URL('models/', this.base).href,
       workerUrl: new URL('search-worker.js', this.base).href,
@@ -64,8 +185,10 @@ export class GallerySearch {
     const worker = this.live();
     const byId = new Map(files.map((f) => [f.id, f]));
     const uploads: Promise<void>[] = [];
+    // A thumbnail that does not come (refused, say) is handed over empty: indexFiles reports it as a
+    // bad file and goes on, so one photo never stops search.
     async function* thumbnails() {
-      for (const file of files) yield { fileId: file.id, bytes: await thumbnailOf(file) };
+      for (const file of files) yield { fileId: file.id, bytes: await thumbnailOf(file).catch(() => new Uint8Array(0)) };
     }
     await worker.indexFiles(thumbnails(), {
       total: files.length,
@@ -80,31 +203,82 @@ export class GallerySearch {
       },
     });
     await Promise.all(uploads);
+    // The ML data just written is in the index already: move the cursors past it.
+    await this.fetchChanges(new Set(files.map((f) => f.collectionID)));
   }
 
   /**
-   * Brings the index up to `files`: first from their ML data on the server (no inference), then
-   * indexing here those that have none and that `canUpload` (their owner's device writes it).
+   * Adds the ML data that changed on the server since the cursors, for `albums`, and saves the
+   * index with the cursors moved on. Only entries of files the library listed are believed.
+   */
+  private async fetchChanges(albums: Iterable<number>, onFetched?: (received: number) => void) {
+    const worker = this.live();
+    let received = 0;
+    for (const album of albums) {
+      const files = new Map([...this.library.files].filter(([, f]) => f.collectionID === album));
+      const cursor = this.state.cursors[album] ?? null;
+      for await (const page of clipChanges(this.crypto, this.library.api, album, files, cursor)) {
+        await this.addAll(page.found.filter((e) => e.embedding.length === CLIP_DIMS));
+        if (page.cursor) this.state.cursors[album] = page.cursor;
+        received += page.received;
+        onFetched?.(received);
+      }
+    }
+    if (this.persistent) await worker.persist(utf8.encode(JSON.stringify(this.state)));
+  }
+
+  /**
+   * Brings the index up to `files` (every album's): first from the ML data that changed on the
+   * server since this device's last sync, album by album (no inference; on a new device that is
+   * all of it, a page of up to 1000 at a time), then indexing here those still missing that
+   * `canUpload` (their owner's device writes their ML data). The index and its cursors are saved
+   * on this device after each step.
    */
   async sync(
     files: GalleryFile[],
     thumbnailOf: (file: GalleryFile) => Promise<Uint8Array>,
-    { canUpload = () => true, onProgress }: { canUpload?: (f: GalleryFile) => boolean; onProgress?: Progress } = {},
+    {
+      canUpload = () => true,
+      onProgress,
+      onFetched,
+    }: { canUpload?: (f: GalleryFile) => boolean; onProgress?: Progress; onFetched?: (received: number) => void } = {},
   ) {
     const worker = this.live();
-    const todo = files.filter((f) => !this.indexed.has(f.id));
-    for await (const { file, embedding } of clipEmbeddings(this.crypto, this.library.api, todo)) {
-      try {
-        await worker.add(file.id, embedding);
-        this.indexed.add(file.id);
-        this.vectors.set(file.id, normalised(embedding));
-        this.fromMlData++;
-      } catch {
-        // Refused by the index: the photo is indexed here instead.
+    await this.fetchChanges(new Set(files.map((f) => f.collectionID)), onFetched);
+    const present = await Promise.all(files.map((f) => (this.indexed.has(f.id) ? true : worker.has(f.id))));
+    files.forEach((f, i) => present[i] && this.indexed.add(f.id));
+    const rest = files.filter((f) => !this.indexed.has(f.id) && canUpload(f));
+    if (rest.length) await this.index(rest, thumbnailOf, onProgress);
+  }
+
+  /** Adds embeddings from ML data, a batch at a time; one the index refuses is left to be indexed here. */
+  private async addAll(found: { file: GalleryFile; embedding: Float32Array }[]) {
+    if (!found.length) return;
+    const worker = this.live();
+    const embeddings = new Float32Array(found.length * CLIP_DIMS);
+    found.forEach(({ embedding }, i) => embeddings.set(embedding, i * CLIP_DIMS));
+    // Counted once per photo: this device's own ML data comes back after it indexed the photo.
+    const added = (id: number, embedding: Float32Array) => {
+      if (!this.indexed.has(id)) this.fromMlData++;
+      this.indexed.add(id);
+      this.vectors.set(id, normalised(embedding));
+    };
+    try {
+      await worker.addMany(
+        found.map(({ file }) => file.id),
+        embeddings,
+      );
+      for (const { file, embedding } of found) added(file.id, embedding);
+    } catch {
+      for (const { file, embedding } of found) {
+        try {
+          await worker.add(file.id, embedding);
+          added(file.id, embedding);
+        } catch {
+          // Refused by the index: the photo is indexed here instead.
+        }
       }
     }
-    const rest = todo.filter((f) => !this.indexed.has(f.id) && canUpload(f));
-    if (rest.length) await this.index(rest, thumbnailOf, onProgress);
   }
 
   /** The embeddings of those of `ids` that have one, one after another (`dims` floats each). */
@@ -121,11 +295,14 @@ export class GallerySearch {
   }
 
   status(): string {
-    return `Search ready: ${this.fromMlData} photos from ML data, ${this.indexedHere} indexed here`;
+    const cached = this.fromCache ? `${this.fromCache} photos from this device's index, ` : '';
+    return `Search ready: ${cached}${this.fromMlData} photos from ML data, ${this.indexedHere} indexed here`;
   }
 
   close(): void {
     this.worker?.terminate();
     this.worker = null;
+    this.release?.();
+    this.release = null;
   }
 }

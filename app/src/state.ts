@@ -1,6 +1,7 @@
 // What the app shows, as one object (store.ts holds it). Live objects with keys (the session,
 // the library, search) are not state: they live in the app's services (app.ts).
-import type { Album, GalleryFile, PreparedShare } from '../../client/src/index.js';
+import type { Album, GalleryFile, PreparedShare, Role } from '../../client/src/index.js';
+import type { Person } from 'cipherlens/search';
 
 export type Screen = 'loading' | 'login' | 'signup' | 'recover' | 'phrase' | 'gallery' | 'public';
 
@@ -31,6 +32,8 @@ export interface ShareState {
   /** When the dialog opened (a new opening starts with an empty form). */
   openedAt: number;
   step: 'email' | 'verify' | 'done';
+  /** The role the person chose for them. */
+  role: Role;
   prepared?: PreparedShare;
   error?: { message: string; warning: boolean };
   done?: string;
@@ -53,6 +56,12 @@ export interface AppState {
   phrase: string[] | null;
   /** The signed-in account. */
   account: { email: string; verificationId: string } | null;
+  /** What the server did wrong about the whole account (an older account record), in words. */
+  accountNotices: string[];
+  /** What the album shown and its files disagree with its signed log on, in words. */
+  findings: string[];
+  /** The album's fingerprint: its log's version and head, as 24 words to compare like an ID. */
+  fingerprint: { version: number; words: string } | null;
   albums: Album[];
   album: Album | null;
   /** The grid: the album's files (null while they load), or search hits with their scores. */
@@ -63,6 +72,12 @@ export interface AppState {
   search: {
     enabled: boolean;
     placeholder: string;
+    status: string;
+    progress: { done: number; total: number } | null;
+  };
+  /** People found in the photos (named ones first), and how far finding them is. */
+  people: {
+    list: Person[];
     status: string;
     progress: { done: number; total: number } | null;
   };
@@ -87,10 +102,10 @@ export interface AppState {
   usage: { usedBytes: number; quotaBytes: number | null } | null;
   share: ShareState | null;
   link: string | null;
-  /** The open link's page offers downloads. */
-  linkDownloads: boolean;
-  /** A public link's album. */
-  publicAlbum: { title: string; files: GalleryFile[]; allowDownload?: boolean } | null;
+  /** The public link's settings (expiresAt: ms, 0 for never). */
+  linkSettings: { expiresAt: number; allowDownload: boolean };
+  /** A public link's album: what the log disagrees with, and whether its owner allows downloads. */
+  publicAlbum: { title: string; files: GalleryFile[]; findings: string[]; allowDownload: boolean } | null;
   /** Bumped to re-render what shows album details (sharees, unreadable counts) after a change. */
   albumsVersion: number;
 }
@@ -103,6 +118,9 @@ export const initialState = (): AppState => ({
   error: null,
   phrase: null,
   account: null,
+  accountNotices: [],
+  findings: [],
+  fingerprint: null,
   albums: [],
   album: null,
   files: null,
@@ -110,6 +128,7 @@ export const initialState = (): AppState => ({
   resultsStatus: '',
   uploads: [],
   search: { enabled: false, placeholder: SEARCH_PLACEHOLDER, status: '', progress: null },
+  people: { list: [], status: '', progress: null },
   viewer: null,
   view: 'timeline',
   order: 'newest',
@@ -123,7 +142,7 @@ export const initialState = (): AppState => ({
   usage: null,
   share: null,
   link: null,
-  linkDownloads: true,
+  linkSettings: { expiresAt: 0, allowDownload: true },
   publicAlbum: null,
   albumsVersion: 0,
 });

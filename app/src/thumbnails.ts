@@ -26,8 +26,9 @@ export class ThumbnailCache<F extends { id: number }> {
       return cached;
     }
     const pending: Promise<string> = this.load(file).then((bytes) => this.created(file.id, pending, bytes));
-    pending.catch(() => {
-      if (this.entries.get(file.id) === pending) this.entries.delete(file.id); // a later call retries
+    pending.catch((e) => {
+      // A later call retries, unless the thumbnail was refused (its bytes would be the same).
+      if (this.entries.get(file.id) === pending && (e as Error)?.name !== 'ThumbnailRejected') this.entries.delete(file.id);
     });
     this.add(file.id, pending);
     return pending;

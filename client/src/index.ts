@@ -7,7 +7,7 @@ export * as limits from '../../contract/limits.mjs';
 export type { ClientOptions, OnStep } from './options.js';
 export { type ClientCrypto, type KdfStrength, wipe } from './crypto.js';
 // The wire
-export { createApi, type Api, type KeyAttributes, type SrpSetup, type NewFile } from './wire/api.js';
+export { createApi, type Api, type KeyAttributes, type SrpSetup, type NewFile, type Role, type LogEntry } from './wire/api.js';
 export { ApiError, isStatus } from './wire/errors.js';
 export { toB64, fromB64, toB64Url } from './wire/b64.js';
 export { toWire, type WireForm } from './wire/wire-form.js';
@@ -29,13 +29,25 @@ export { newestFirst, type GalleryFile } from './library/files.js';
 export { FILE_TYPE, parseMetadata, type FileMeta } from './library/metadata.js';
 export { cipherSize, uploadFile, type NewFileInput } from './library/upload.js';
 export { encryptStream, decryptStream, chunksOf, type Source } from './library/streams.js';
-export { putClipEmbedding, clipEmbeddings, ML_CLIENT } from './library/ml-data.js';
-// Sharing
-export { Sharing, KeyChangedError, type PinStore, type PreparedShare } from './sharing/sharing.js';
 export {
-  publicLink,
-  publicLinkWithOptions,
-  setLinkDownloads,
-  parsePublicLink,
-  type OpenedLink,
-} from './sharing/public-link.js';
+  putMlData,
+  putClipEmbedding,
+  fileMlData,
+  clipEmbeddings,
+  fileFaces,
+  clipChanges,
+  ML_CLIENT,
+  type FileMl,
+  type ClipChanges,
+} from './library/ml-data.js';
+export { openEntityKey, pullPeople, savePerson, deletePerson, type PeopleChanges } from './library/people.js';
+// Sharing
+export { Sharing, KeyChangedError, type PreparedShare } from './sharing/sharing.js';
+export { lookUpContact, ContactError, type ContactIdentity } from './sharing/contacts.js';
+export { linkUrl, parsePublicLink, type OpenedLink } from './sharing/public-link.js';
+export { RecordKeeper, memoryDeviceStore, type DeviceStore, type SealedRecord, type RecordFinding } from './account/record.js';
+export { ThumbnailRejected, ReadOnlyAlbum } from './library/library.js';
+export type { AlbumTrust } from './library/album-trust.js';
+export type { Member } from './trust/album-log.js';
+// The trust layer: identities, pinned contacts, signed album logs, listings against them.
+export * as trust from './trust/index.js';

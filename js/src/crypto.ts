@@ -12,6 +12,7 @@ export {
   type DerivedKey,
   type KdfBounds,
 } from './crypto/keys.js';
+export type { SigningKeyPair } from './crypto/sign.js';
 export type { StreamEncryptor, StreamDecryptor } from './crypto/stream.js';
 export type { SecretboxSealed } from './crypto/secretbox.js';
 export type { SealedStream } from './crypto/blob.js';
@@ -30,6 +31,10 @@ export {
   SALT_BYTES,
   SEAL_OVERHEAD,
   SECRET_KEY_BYTES,
+  SIGNATURE_BYTES,
+  SIGN_PUBLIC_KEY_BYTES,
+  SIGN_SECRET_KEY_BYTES,
+  SIGN_SEED_BYTES,
   STREAM_OVERHEAD,
 } from './crypto/sizes.js';
 export { PAYLOAD_TRANSFER_BYTES } from './remote/routes.js';

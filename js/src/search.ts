@@ -13,6 +13,7 @@ export {
   type DerivedKey,
   type KdfBounds,
 } from './crypto/keys.js';
+export type { SigningKeyPair } from './crypto/sign.js';
 export type { StreamEncryptor, StreamDecryptor } from './crypto/stream.js';
 export type { SecretboxSealed } from './crypto/secretbox.js';
 export type { SealedStream } from './crypto/blob.js';
@@ -31,6 +32,10 @@ export {
   SALT_BYTES,
   SEAL_OVERHEAD,
   SECRET_KEY_BYTES,
+  SIGNATURE_BYTES,
+  SIGN_PUBLIC_KEY_BYTES,
+  SIGN_SECRET_KEY_BYTES,
+  SIGN_SEED_BYTES,
   STREAM_OVERHEAD,
 } from './crypto/sizes.js';
 export { PAYLOAD_TRANSFER_BYTES } from './remote/routes.js';
@@ -138,6 +143,108 @@ export {
   withClip,
 } from './search/ml-data.js';
 export { fileIndexStore, indexedDbIndexStore, type IndexStore, type IndexedDbStoreOptions } from './search/index-store.js';
+export {
+  COMPACT_PAGE_RECORDS,
+  type CompactIndex,
+  type CompactIndexOptions,
+  type CompactSearchOptions,
+} from './search/compact-index.js';
+export {
+  memoryPageStore,
+  directoryPageStore,
+  indexedDbPageStore,
+  type PageStore,
+  type IndexedDbPageStoreOptions,
+} from './search/page-store.js';
+export {
+  FACE_INPUT_SIDE,
+  FACE_INPUT_FLOATS,
+  FACE_DETECTOR_ROWS,
+  FACE_DETECTOR_ROW_FLOATS,
+  FACE_MIN_SCORE,
+  ALIGNED_FACE_SIDE,
+  ALIGNED_FACE_FLOATS,
+  FACE_EMBEDDING_DIMS,
+  FACE_INDEX_VERSION,
+  FACE_CLUSTER_THRESHOLD,
+  FACE_CLUSTER_THRESHOLD_BAD_FACE,
+  FACE_CLUSTER_BATCH,
+  FACE_CLUSTER_STEP,
+} from './search/face-spec.js';
+export type {
+  FacePoint,
+  FaceBox,
+  FaceDetection,
+  FaceDirection,
+  Letterboxed,
+  AlignedFace,
+  FacePhoto,
+  FaceClusterer,
+  ClusterInput,
+  ClustererOptions,
+} from './search/faces.js';
+export {
+  ENTE_FACE_MODELS,
+  createFaceDetector,
+  createFaceEmbedder,
+  type FaceDetector,
+  type FaceEmbedder,
+} from './search/face-models.js';
+export {
+  createFaceIndexer,
+  DEFAULT_FACE_IMAGE_SIDE,
+  type Face,
+  type FaceIndex,
+  type FaceIndexer,
+  type FaceTimings,
+  type IndexedFaces,
+  type CreateFaceIndexerOptions,
+} from './search/face-index.js';
+export { faceData, withFaces, MISSING_BLUR, type FaceData, type FaceDataOptions } from './search/face-data.js';
+export {
+  clusterFaces,
+  newClusterId,
+  isClusterable,
+  type FaceCluster,
+  type ClusterPerson,
+  type FileFaces,
+  type ClusterFacesInput,
+  type ClusterFacesOptions,
+  type ClusterFacesResult,
+  type ClusteringProgress,
+} from './search/face-cluster.js';
+export {
+  parseCGroupData,
+  nameCluster,
+  ignoreCluster,
+  addClusterToPerson,
+  renamePerson,
+  setPersonHidden,
+  setPersonPinned,
+  removeFacesFromPerson,
+  reconcileClusters,
+  people,
+  MIN_CLUSTER_FACES,
+  type CGroup,
+  type CGroupData,
+  type Person,
+  type PeopleInput,
+} from './search/people.js';
+export {
+  createFaceWorker,
+  type FaceWorker,
+  type FaceWorkerOptions,
+  type FaceWorkerInit,
+  type FaceWorkerClusterOptions,
+} from './remote/face-client.js';
+export {
+  ENTITY_MAX_BYTES,
+  packEntity,
+  unpackEntity,
+  type EntityType,
+  type EncryptedEntityKey,
+  type EncryptedEntity,
+} from './search/user-entity.js';
 export {
   CLIP_MAX_TEXT_UNITS,
   type RgbaPixels,

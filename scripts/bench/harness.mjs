@@ -121,3 +121,21 @@ export function table(headers, rows) {
 
 export const fmt = (x, digits = 1) => x.toFixed(digits);
 export const times = (x, digits = 2) => `${x.toFixed(digits)}x`;
+
+/**
+ * Runs a bench script (a URL) in a child process with fetch on (bench.sh turns it off, and
+ * playwright and the server's API helpers need it) and prints its markdown, without the (empty)
+ * TAP report that the test helpers it borrows start.
+ */
+export function runWithFetch(scriptUrl) {
+  const out = execFileSync(process.execPath, [fileURLToPath(scriptUrl)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 20,
+  }).toString();
+  process.stdout.write(
+    out
+      .split('\n')
+      .filter((line) => !/^(TAP version|1\.\.\d|# )/.test(line))
+      .join('\n'),
+  );
+}

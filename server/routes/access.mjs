@@ -1,15 +1,16 @@
-// Who may do what with a collection and its files: the owner, a sharee, or a public link's
-// token (read only). Whatever the caller may not even read answers 404, not 403, so ids of
-// other people's collections and files reveal nothing.
+// Who may do what with a collection and its files: the owner, a sharee (a viewer, or a
+// collaborator who also adds files), or a public link's token (read only, until it expires).
+// Whatever the caller may not even read answers 404, not 403, so ids of other people's
+// collections and files reveal nothing.
 import { forbidden, notFound, parseId, unauthorized } from '../http.mjs';
 
 const ACCESS_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
 
-export function makeAccess({ store, auth }) {
-  /** 'owner' | 'sharee' | undefined for `user` on `collection`. */
+export function makeAccess({ store, auth, now }) {
+  /** 'owner' | 'viewer' | 'collaborator' | undefined for `user` on `collection`. */
   const roleOf = async (user, collection) => {
     if (collection.ownerID === user.id) return 'owner';
-    return (await store.sharees(collection.id)).some((s) => s.id === user.id) ? 'sharee' : undefined;
+    return (await store.sharees(collection.id)).find((s) => s.id === user.id)?.role;
   };
 
   /**
@@ -47,17 +48,24 @@ export function makeAccess({ store, auth }) {
       if (file.ownerID !== user.id) throw forbidden("only the file's owner may do that");
       return file;
     },
+    /** A collection the signed-in user may add files to (owner or collaborator), or 403/404. */
+    async writableCollection(user, idText) {
+      const { collection, role } = await this.readableCollection(user, idText);
+      if (role !== 'owner' && role !== 'collaborator') throw forbidden('only the owner and collaborators add files');
+      return collection;
+    },
     /** A file the signed-in user may read, or 404. */
     async readableFile(user, idText) {
       const file = await store.file(parseId(idText));
       if (!(await mayRead(user, file))) throw notFound('no such file');
       return file;
     },
-    /** The collection a request's X-Auth-Access-Token opens, or 401. */
+    /** The collection a request's X-Auth-Access-Token opens, or 401 (unknown, revoked or expired). */
     async publicCollection(req) {
       const token = req.headers['x-auth-access-token'];
       const collection = typeof token === 'string' && ACCESS_TOKEN.test(token) && (await store.collectionByPublicToken(token));
-      if (!collection) throw unauthorized('unknown or revoked access token');
+      const expired = collection && collection.linkExpiresAt > 0 && collection.linkExpiresAt <= now();
+      if (!collection || expired) throw unauthorized('unknown, revoked or expired access token');
       return collection;
     },
     /** A file of the public link's collection, or 404. */

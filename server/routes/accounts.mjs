@@ -17,7 +17,7 @@ import {
 } from '../http.mjs';
 import { randomKey, sameBytes, sha256 } from '../secrets.mjs';
 import { GROUP_BYTES, srpServerSession } from '../srp.mjs';
-import { keyAttributesField } from './key-attributes.mjs';
+import { keyAttributesField, signingAttributesField } from './key-attributes.mjs';
 /** What made-up attributes claim: Ente's default (sensitive) derivation, the common case. */
 const MADE_UP_LIMITS = { memLimit: 256 * 1024 * 1024, opsLimit: 16 };
 const SESSION_ID = /^[0-9a-f]{32}$/;
@@ -92,6 +92,7 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
         const sessionID = randomKey();
         await srpSessions.add(sessionID, {
           userId: user?.id,
+          srpUserID,
           m1: sha256(session.M1).toString('base64'),
           m2: session.M2.toString('base64'),
         });
@@ -108,10 +109,12 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
         await auth.limitAddress(req);
         const session = await srpSessions.take(sessionID);
         if (!session) throw unauthorized('unknown or expired SRP session');
-        if (session.userId === undefined || session.userId === null) throw unauthorized('wrong email or password');
-        await auth.checkFailures(session.userId);
-        if (!sameBytes(sha256(srpM1), Buffer.from(session.m1, 'base64'))) {
-          await auth.recordFailure(session.userId);
+        // Failures count per SRP user id, made up or not, so the limit answers alike for both.
+        const subject = `srp:${session.srpUserID}`;
+        await auth.checkFailures(subject);
+        const known = session.userId !== undefined && session.userId !== null;
+        if (!known || !sameBytes(sha256(srpM1), Buffer.from(session.m1, 'base64'))) {
+          await auth.recordFailure(subject);
           throw unauthorized('wrong email or password');
         }
         const user = await store.userById(session.userId);
@@ -143,14 +146,37 @@ export function accountRoutes({ store, secrets, auth, config, now, srpSessions, 
     ],
 
     [
+      ROUTES.putIdentity,
+      async ({ req, res }) => {
+        const user = await auth.requireUser(req);
+        const body = await readJson(req, config.maxJsonBytes);
+        if (Object.keys(signingAttributesField(body)).length === 0) throw badRequest('the signing key fields are missing');
+        if (user.keyAttributes.signingPublicKey !== undefined) throw conflict('the account already has a signing key');
+        const added = { ...user.keyAttributes, ...signingAttributesField(body) };
+        if (!(await store.setKeyAttributes(user.id, added, user.keyAttributes))) {
+          throw conflict('the account already has a signing key');
+        }
+        sendEmpty(res, 204);
+      },
+    ],
+
+    [
       ROUTES.publicKey,
       async ({ req, res, query }) => {
         await auth.requireUser(req);
         const email = emailField({ email: query.get('email') });
         const user = await store.userByEmail(email);
         if (!user) throw notFound('no account with that email');
-        const publicKey = publicKeyOverrides.get(email) ?? user.keyAttributes.publicKey;
-        sendJson(res, 200, { id: user.id, email: user.email, publicKey });
+        const { publicKey, signingPublicKey, identitySignature } = {
+          ...user.keyAttributes,
+          ...publicKeyOverrides.get(email),
+        };
+        sendJson(res, 200, {
+          id: user.id,
+          email: user.email,
+          publicKey,
+          ...(signingPublicKey ? { signingPublicKey, identitySignature } : {}),
+        });
       },
     ],
   ];

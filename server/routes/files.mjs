@@ -1,6 +1,8 @@
-// File records (claiming their uploaded objects), listings, downloads with Range, ML data.
+// File records (claiming their uploaded objects) and their removal, listings, downloads with
+// Range, ML data. Adding and removing a file may carry its signed album log entry (`logEntry`),
+// appended in the same transaction (routes/album-log.mjs).
 import { ROUTES } from '../../contract/routes.mjs';
-import { MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_ML_JSON_BYTES, MAX_ML_QUERY_IDS, SIZES } from '../config.mjs';
+import { MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_ML_JSON_BYTES, MAX_ML_QUERY_IDS, ML_PAGE_BYTES, SIZES } from '../config.mjs';
 import {
   b64Field,
   badRequest,
@@ -16,8 +18,9 @@ import {
 } from '../http.mjs';
 import { randomKey } from '../secrets.mjs';
 import { ObjectClaimed } from '../store/metadata.mjs';
+import { appendingLog, logEntryField } from './album-log.mjs';
 import { sendBlob } from './download.mjs';
-import { sendFileList } from './listing.mjs';
+import { cursorOf, pageQuery, sendFileList } from './listing.mjs';
 
 const WRAPPED_KEY = SIZES.key + SIZES.mac;
 const OBJECT_KEY = /^[0-9a-f]{32}$/;
@@ -55,7 +58,8 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
       async ({ req, res }) => {
         const user = await auth.requireUser(req);
         const body = await readJson(req, config.maxJsonBytes);
-        const collection = await access.ownedCollection(user, String(intField(body, 'collectionID')));
+        const collection = await access.writableCollection(user, String(intField(body, 'collectionID')));
+        const log = body.logEntry === undefined ? undefined : logEntryField(body, collection.id);
         const encryptedKey = b64Field(body, 'encryptedKey', { bytes: WRAPPED_KEY });
         const keyDecryptionNonce = b64Field(body, 'keyDecryptionNonce', { bytes: SIZES.nonce });
         const metadataPart = objectField(body, 'metadata');
@@ -85,17 +89,20 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
           // retry claims again, or that upkeep removes with its row once its TTL has passed; a
           // record never points at a blob that is not there.
           for (const p of parts) await blobs.claim(p.objectKey);
-          created = await store.createFile(
-            {
-              collectionID: collection.id,
-              ownerID: user.id,
-              encryptedKey,
-              keyDecryptionNonce,
-              metadata,
-              file: { objectKey: file.objectKey, decryptionHeader: file.decryptionHeader },
-              thumbnail: { objectKey: thumbnail.objectKey, decryptionHeader: thumbnail.decryptionHeader },
-            },
-            now(),
+          created = await appendingLog(() =>
+            store.createFile(
+              {
+                collectionID: collection.id,
+                ownerID: user.id,
+                encryptedKey,
+                keyDecryptionNonce,
+                metadata,
+                file: { objectKey: file.objectKey, decryptionHeader: file.decryptionHeader },
+                thumbnail: { objectKey: thumbnail.objectKey, decryptionHeader: thumbnail.decryptionHeader },
+              },
+              now(),
+              log,
+            ),
           );
         } catch (e) {
           if (e instanceof ObjectClaimed) throw conflict('an upload is already claimed');
@@ -104,6 +111,23 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
           await store.unlockObjects(keys, lockId);
         }
         sendJson(res, 201, created);
+      },
+    ],
+
+    [
+      ROUTES.removeFile,
+      async ({ req, res, params }) => {
+        const user = await auth.requireUser(req);
+        const file = await access.readableFile(user, params.id);
+        const role = await access.roleOf(user, await store.collection(file.collectionID));
+        if (role !== 'owner' && !(role === 'collaborator' && file.ownerID === user.id)) {
+          throw forbidden("only the album's owner, or the collaborator who added it, removes a file");
+        }
+        const body = await readJson(req, config.maxJsonBytes, { optional: true });
+        const log = body.logEntry === undefined ? undefined : logEntryField(body, file.collectionID);
+        const keys = await appendingLog(() => store.removeFile(file, now(), log));
+        for (const key of keys) await blobs.discard(key); // after the commit: a crash leaves bytes nothing points to
+        sendEmpty(res, 204);
       },
     ],
 
@@ -151,6 +175,32 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
         const ids = fileIdsField(await readJson(req, config.maxJsonBytes));
         const readable = await Promise.all(ids.map(async (id) => access.mayRead(user, await store.file(id))));
         sendJson(res, 200, await store.mlDataOf(ids.filter((_, i) => readable[i])));
+      },
+    ],
+
+    [
+      // A collection's ML data changed after a cursor, oldest change first, one page at a time
+      // (`limit` entries or ML_PAGE_BYTES of ciphertext): a device with a local index asks only
+      // for what changed since its last sync.
+      ROUTES.mlChanges,
+      async ({ req, res, params, query }) => {
+        const user = await auth.requireUser(req);
+        const { collection } = await access.readableCollection(user, params.id);
+        const { limit, after } = pageQuery(query);
+        const rows = await store.mlChanges(collection.id, after, limit + 1);
+        let take = 0;
+        for (let bytes = 0; take < Math.min(limit, rows.length); take++) {
+          bytes += rows[take].bytes;
+          if (take > 0 && bytes > ML_PAGE_BYTES) break;
+        }
+        const page = rows.slice(0, take);
+        const data = new Map((await store.mlDataOf(page.map((r) => r.fileID))).map((e) => [e.fileID, e]));
+        const entries = page
+          .filter((r) => data.has(r.fileID))
+          .map((r) => ({ ...data.get(r.fileID), updationTime: r.updationTime }));
+        const last = page.at(-1);
+        const next = last ? cursorOf(last.updationTime, last.fileID) : (query.get('after') ?? null);
+        sendJson(res, 200, { entries, next, more: take < rows.length });
       },
     ],
   ];

@@ -1,4 +1,5 @@
-// Checks an account's key attributes (Ente's object) field by field; returns a clean copy.
+// Checks an account's key attributes (Ente's object, and the signing key's fields beside it)
+// field by field; returns a clean copy.
 import { SIZES } from '../config.mjs';
 import { b64Field, intField, objectField } from '../http.mjs';
 
@@ -17,6 +18,21 @@ export const KEY_ATTRIBUTE_BYTES = Object.freeze({
   recoveryKeyDecryptionNonce: SIZES.nonce,
 });
 
+/** The signing key's fields (docs/formats.md, "Key attributes: the signing key"), all or none. */
+export const SIGNING_ATTRIBUTE_BYTES = Object.freeze({
+  signingPublicKey: 32,
+  encryptedSigningKey: WRAPPED_KEY,
+  signingKeyDecryptionNonce: SIZES.nonce,
+  identitySignature: 64,
+});
+
+/** The four signing fields of `attrs`, or {} when it has none of them. */
+export function signingAttributesField(attrs) {
+  const names = Object.keys(SIGNING_ATTRIBUTE_BYTES);
+  if (names.every((name) => attrs[name] === undefined)) return {};
+  return Object.fromEntries(names.map((name) => [name, b64Field(attrs, name, { bytes: SIGNING_ATTRIBUTE_BYTES[name] })]));
+}
+
 /** Argon2 limits as libsodium accepts them (the client bounds what it will run). */
 export function argonLimits(obj) {
   return {
@@ -29,5 +45,5 @@ export function keyAttributesField(body) {
   const attrs = objectField(body, 'keyAttributes');
   const out = {};
   for (const [name, bytes] of Object.entries(KEY_ATTRIBUTE_BYTES)) out[name] = b64Field(attrs, name, { bytes });
-  return { ...out, ...argonLimits(attrs) };
+  return { ...out, ...argonLimits(attrs), ...signingAttributesField(attrs) };
 }

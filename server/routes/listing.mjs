@@ -15,18 +15,26 @@ function parseCursor(text) {
   if (!m) throw badRequest('after must be a cursor from an earlier page');
   return { time: Number(m[1]), id: Number(m[2]) };
 }
-const cursorOf = (file) => `${file.updationTime}-${file.id}`;
+/** The cursor of the page that follows an entry with this update time and id. */
+export const cursorOf = (updationTime, id) => `${updationTime}-${id}`;
+
+/** `?limit=&after=` of a paged listing: limit in [1, LISTING_PAGE_MAX] (default the most), after a cursor or null. */
+export function pageQuery(query) {
+  const limitText = query.get('limit') ?? String(LISTING_PAGE_MAX);
+  if (!LIMIT.test(limitText)) throw badRequest(`limit must be an integer in [1, ${LISTING_PAGE_MAX}]`);
+  const limit = Math.min(Number(limitText), LISTING_PAGE_MAX);
+  const after = query.has('after') ? parseCursor(query.get('after')) : null;
+  return { limit, after };
+}
 
 /** `viewer`: the signed-in user's id (their own files' magic metadata is theirs to see), or null. */
 export async function sendFileList(res, store, collectionId, query, viewer) {
   if (query.has('limit') || query.has('after')) {
-    const limitText = query.get('limit') ?? String(LISTING_PAGE_MAX);
-    if (!LIMIT.test(limitText)) throw badRequest(`limit must be an integer in [1, ${LISTING_PAGE_MAX}]`);
-    const limit = Math.min(Number(limitText), LISTING_PAGE_MAX);
-    const after = query.has('after') ? parseCursor(query.get('after')) : null;
+    const { limit, after } = pageQuery(query);
     const page = await store.filesPage(collectionId, after, limit + 1);
     const files = page.slice(0, limit);
-    const next = page.length > limit ? cursorOf(files[files.length - 1]) : null;
+    const last = files[files.length - 1];
+    const next = page.length > limit ? cursorOf(last.updationTime, last.id) : null;
     return sendJson(res, 200, { files: files.map((f) => fileView(f, viewer)), next });
   }
   const first = await store.filesPage(collectionId, null, LISTING_PAGE_MAX);

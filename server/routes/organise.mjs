@@ -7,10 +7,11 @@
 // crash between the two leaves a queue entry the next sweep finishes, never a record without
 // its blob or a blob nobody can delete.
 import { ROUTES } from '../../contract/routes.mjs';
-import { MAX_BATCH_FILES, MAX_MAGIC_BYTES, MAX_NAME_BYTES, SIZES } from '../config.mjs';
+import { MAX_BATCH_FILES, MAX_MAGIC_BYTES, SIZES } from '../config.mjs';
 import { b64Field, badRequest, conflict, intField, notFound, readJson, sendEmpty, sendJson } from '../http.mjs';
 import { LastAlbum, NotInTrash } from '../store/metadata.mjs';
 import { fileView } from './access.mjs';
+import { appendingLog, logEntriesField } from './album-log.mjs';
 
 const WRAPPED_KEY = SIZES.key + SIZES.mac;
 
@@ -56,12 +57,14 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
       async ({ req, res, params }) => {
         const user = await auth.requireUser(req);
         const collection = await access.ownedCollection(user, params.id);
-        const entries = batch(await readJson(req, config.maxJsonBytes), 'files', keyedFile);
+        const body = await readJson(req, config.maxJsonBytes);
+        const entries = batch(body, 'files', keyedFile);
+        const logs = logEntriesField(body, [collection.id], entries.length);
         await ownLiveFiles(
           user,
           entries.map((e) => e.fileId),
         );
-        await store.addToCollection(collection.id, entries, user.id, now());
+        await appendingLog(() => store.addToCollection(collection.id, entries, user.id, now(), logs));
         sendEmpty(res, 204);
       },
     ],
@@ -76,7 +79,8 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
         for (const id of ids)
           if (!(await store.isInCollection(collection.id, id))) throw notFound(`file ${id} is not in the album`);
         try {
-          await store.removeFromCollection(collection.id, ids, now());
+          const logs = logEntriesField(body, [collection.id], ids.length);
+          await appendingLog(() => store.removeFromCollection(collection.id, ids, now(), logs));
         } catch (e) {
           throw lastAlbum(e);
         }
@@ -99,23 +103,8 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
           user,
           entries.map((e) => e.fileId),
         );
-        await store.moveBetweenCollections(from.id, to.id, entries, user.id, now());
-        sendEmpty(res, 204);
-      },
-    ],
-
-    [
-      ROUTES.renameCollection,
-      async ({ req, res, params }) => {
-        const user = await auth.requireUser(req);
-        const collection = await access.ownedCollection(user, params.id);
-        const body = await readJson(req, config.maxJsonBytes);
-        await store.renameCollection(
-          collection.id,
-          b64Field(body, 'encryptedName', { min: SIZES.mac, max: MAX_NAME_BYTES }),
-          b64Field(body, 'nameDecryptionNonce', { bytes: SIZES.nonce }),
-          now(),
-        );
+        const logs = logEntriesField(body, [from.id, to.id], 2 * entries.length);
+        await appendingLog(() => store.moveBetweenCollections(from.id, to.id, entries, user.id, now(), logs));
         sendEmpty(res, 204);
       },
     ],
@@ -155,14 +144,22 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
       ROUTES.trashFiles,
       async ({ req, res }) => {
         const user = await auth.requireUser(req);
-        const entries = batch(await readJson(req, config.maxJsonBytes), 'files', keyedFile);
+        const body = await readJson(req, config.maxJsonBytes);
+        const entries = batch(body, 'files', keyedFile);
         await ownLiveFiles(
           user,
           entries.map((e) => e.fileId),
         );
-        await store.trashFiles(
-          entries.map((e) => ({ ...e, ownerId: user.id })),
-          now(),
+        // The albums the files leave: a 'remove' entry for each file in each of them.
+        const albums = new Set();
+        for (const e of entries) for (const id of await store.collectionsOfFile(e.fileId)) albums.add(id);
+        const logs = logEntriesField(body, [...albums], MAX_BATCH_FILES * Math.max(1, albums.size));
+        await appendingLog(() =>
+          store.trashFiles(
+            entries.map((e) => ({ ...e, ownerId: user.id })),
+            now(),
+            logs,
+          ),
         );
         sendEmpty(res, 204);
       },
@@ -198,7 +195,8 @@ export function organiseRoutes({ store, auth, config, now, access, sweep }) {
             throw notFound(`no such file in the trash: ${e.fileId}`);
         }
         try {
-          await store.restoreFiles(collection.id, entries, user.id, now());
+          const logs = logEntriesField(body, [collection.id], entries.length);
+          await appendingLog(() => store.restoreFiles(collection.id, entries, user.id, now(), logs));
         } catch (e) {
           if (e instanceof NotInTrash) throw notFound(`no such file in the trash: ${e.fileId}`);
           throw e;

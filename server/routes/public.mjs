@@ -3,6 +3,7 @@ import { ROUTES } from '../../contract/routes.mjs';
 import { readJson, sendJson } from '../http.mjs';
 import { sendBlob } from './download.mjs';
 import { fileIdsField } from './files.mjs';
+import { logPage } from './album-log.mjs';
 import { sendFileList } from './listing.mjs';
 
 export function publicRoutes({ store, blobs, config, access }) {
@@ -10,8 +11,21 @@ export function publicRoutes({ store, blobs, config, access }) {
     [
       ROUTES.publicCollection,
       async ({ req, res }) => {
-        const { id, encryptedName, nameDecryptionNonce, publicDownload } = await access.publicCollection(req);
-        sendJson(res, 200, { id, encryptedName, nameDecryptionNonce, enableDownload: publicDownload });
+        const c = await access.publicCollection(req);
+        sendJson(res, 200, {
+          id: c.id,
+          encryptedName: c.encryptedName,
+          nameDecryptionNonce: c.nameDecryptionNonce,
+          expiresAt: c.linkExpiresAt,
+          allowDownload: c.linkAllowDownload,
+        });
+      },
+    ],
+
+    [
+      ROUTES.publicLog,
+      async ({ req, res, query }) => {
+        sendJson(res, 200, await logPage(store, (await access.publicCollection(req)).id, query));
       },
     ],
 

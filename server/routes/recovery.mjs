@@ -1,8 +1,13 @@
 // Recovery with the 24-word phrase: a challenge sealed to the account's public key proves the
 // client holds the master key (it opens the secret key with it); then a new password's KEK
 // wrapping and SRP verifier replace the old ones, and earlier sessions end.
+//
+// An unknown email gets an answer that cannot be told from a real one: stable made-up wrapped
+// keys and nonces (random-looking, as ciphertext is), a made-up public key that is a real X25519
+// key, and a challenge really sealed to it. Its challenges are kept like real ones, and failed
+// completions count per email for both, so the rate limit answers alike. Challenges wait in the
+// shared database, bounded by the per-address limit (auth.mjs), not by one cap for everyone.
 import { ROUTES } from '../../contract/routes.mjs';
-import { SIZES } from '../config.mjs';
 import { b64Field, conflict, emailField, readJson, sendJson, stringField, unauthorized } from '../http.mjs';
 import { randomBytes, randomKey, sameBytes, sha256 } from '../secrets.mjs';
 import { srpFields } from './accounts.mjs';
@@ -17,10 +22,15 @@ const REVEALED = [
   'secretKeyDecryptionNonce',
   'publicKey',
 ];
+const WRONG = 'wrong or expired challenge';
 
 export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenges }) {
-  const madeUp = (email) =>
-    Object.fromEntries(REVEALED.map((name) => [name, secrets.madeUp(name, email, KEY_ATTRIBUTE_BYTES[name]).toString('base64')]));
+  const madeUp = (email) => ({
+    ...Object.fromEntries(
+      REVEALED.map((name) => [name, secrets.madeUp(name, email, KEY_ATTRIBUTE_BYTES[name]).toString('base64')]),
+    ),
+    publicKey: secrets.madeUpPublicKey('publicKey', email),
+  });
 
   return [
     [
@@ -30,17 +40,13 @@ export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenge
         const email = emailField(await readJson(req, config.maxJsonBytes));
         const user = await store.userByEmail(email);
         const challengeID = randomKey();
-        if (!user) {
-          // Same shape for an unknown email; its challenge can never be answered.
-          await recoveryChallenges.add(challengeID, {});
-          const encryptedChallenge = randomBytes(CHALLENGE_BYTES + SIZES.seal).toString('base64');
-          return sendJson(res, 200, { challengeID, ...madeUp(email), encryptedChallenge });
-        }
         const challenge = randomBytes(CHALLENGE_BYTES);
-        const encryptedChallenge = secrets.seal(challenge, user.keyAttributes.publicKey);
-        await recoveryChallenges.add(challengeID, { userId: user.id, hash: sha256(challenge).toString('base64') });
+        const revealed = user ? Object.fromEntries(REVEALED.map((name) => [name, user.keyAttributes[name]])) : madeUp(email);
+        const encryptedChallenge = secrets.seal(challenge, revealed.publicKey);
+        // A made-up one is kept like a real one (without an account: it is never answered).
+        const hash = sha256(challenge).toString('base64');
+        await recoveryChallenges.add(challengeID, user ? { userId: user.id, email, hash } : { email, hash });
         challenge.fill(0);
-        const revealed = Object.fromEntries(REVEALED.map((name) => [name, user.keyAttributes[name]]));
         sendJson(res, 200, { challengeID, ...revealed, encryptedChallenge });
       },
     ],
@@ -60,12 +66,12 @@ export function recoveryRoutes({ store, secrets, auth, config, recoveryChallenge
         const srp = srpFields(body);
         await auth.limitAddress(req);
         const pending = await recoveryChallenges.take(challengeID);
-        if (!pending) throw unauthorized('unknown or expired challenge');
-        if (pending.userId === undefined) throw unauthorized('wrong challenge');
-        await auth.checkFailures(pending.userId);
-        if (!sameBytes(sha256(challenge), Buffer.from(pending.hash, 'base64'))) {
-          await auth.recordFailure(pending.userId);
-          throw unauthorized('wrong challenge');
+        if (!pending) throw unauthorized(WRONG);
+        const subject = `recovery:${pending.email}`;
+        await auth.checkFailures(subject);
+        if (pending.userId === undefined || !sameBytes(sha256(challenge), Buffer.from(pending.hash, 'base64'))) {
+          await auth.recordFailure(subject);
+          throw unauthorized(WRONG);
         }
         const user = await store.userById(pending.userId);
         const taken = await store.userBySrpUserID(srp.srpUserID);

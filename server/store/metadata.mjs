@@ -12,24 +12,35 @@
 //   userById(id), userByEmail(email), userBySrpUserID(srpUserID)
 //       -> { id, email, keyAttributes, srpUserID, srpSalt, srpVerifier, quotaBytes } | undefined
 //   replaceLogin(userId, { keyAttributes, srpUserID, srpSalt, srpVerifier })   (recovery)
+//   setKeyAttributes(userId, keyAttributes, previous) -> bool   (an identity added to an older account, compare-and-swap)
 //   usage(userId) -> { usedBytes, objects }, setQuota(userId, bytes | null)
 // Session tokens (by SHA-256 hash)
 //   addToken(hash, userId, expiresAt), tokenUserId(hash, now) -> id | undefined,
 //   deleteToken(hash), deleteUserTokens(userId)
-// Failed authentications (rate limiting)
-//   addAuthFailure(userId, at), authFailuresSince(userId, since) -> { count, oldest }
+// Failed authentications (rate limiting), by subject ('srp:<srpUserID>', 'recovery:<email>')
+//   addAuthFailure(subject, at), authFailuresSince(subject, since) -> { count, oldest }
 // Collections
 //   createCollection({ ownerID, encryptedKey, keyDecryptionNonce, encryptedName, nameDecryptionNonce, now }) -> id
 //   collection(id) -> row | undefined, collectionsOf(userId) -> rows (owned and shared with),
-//   sharees(collectionId) -> [{ id, email, encryptedKey }], setShare(collectionId, userId, encryptedKey, now),
-//   removeShare(collectionId, userId, now), setPublicToken(collectionId, token | null, now),
-//   collectionByPublicToken(token), setPublicDownload(collectionId, allowed, now)
+//   sharees(collectionId) -> [{ id, email, encryptedKey, role }],
+//   setShare(collectionId, userId, encryptedKey, now, role?, log?), removeShare(collectionId, userId, now, log?),
+//   setRole(collectionId, userId, role, now, log?), renameCollection(collectionId, { encryptedName,
+//   nameDecryptionNonce }, now, log?), setPublicToken(collectionId, token | null, now),
+//   setPublicLink(collectionId, { token, expiresAt, allowDownload }, now, log?), collectionByPublicToken(token)
+// Album logs: `log` is { seq, prev, entry, signature, hash } (prev and hash in hex); a change
+// given one appends it in the same transaction, or neither happens (LogConflict off the head)
+//   appendLog(collectionId, log), logHead(collectionId) -> { seq, hash } | undefined,
+//   logFrom(collectionId, since, limit) -> [{ seq, entry, signature }]
+// Account records (opaque, versioned)
+//   record(userId) -> { version, encryptedData, decryptionNonce } | undefined
+//   putRecord(userId, { version, encryptedData, decryptionNonce }, now)  (RecordConflict unless version = stored + 1)
 // Objects (uploads) and files
 //   createObject(objectKey, ownerId, size, now, quotaBytes) (throws QuotaExceeded)
 //   object(objectKey) -> { objectKey, ownerId, size, fileId, lockId, lockAt } | undefined
 //   lockObjects(keys, lockId, now, staleBefore) -> bool, touchLock(key, lockId, now) -> bool,
 //   unlockObjects(keys, lockId)
-//   createFile(record, now) -> { id, updationTime } (claims both objects; throws ObjectClaimed)
+//   createFile(record, now, log?) -> { id, updationTime } (claims both objects; throws ObjectClaimed)
+//   removeFile(file, now, log?) -> [objectKey] (the record, its objects' rows and ML data)
 //   file(id), filesPage(collectionId, after { time, id } | null, limit)
 //   unclaimedObjectsBefore(time) -> [objectKey], deleteUnclaimedObject(objectKey)
 // Organising (files in several albums) and the trash
@@ -44,7 +55,15 @@
 //   deadObjects(limit) -> [objectKey], forgetDeadObject(objectKey)   (blobs no record references)
 //   setMagicMetadata(fileId, version, encryptedData, decryptionHeader, now) -> true | false (version race)
 // ML data
-//   setMlData(fileId, encryptedData, decryptionHeader, now), mlDataOf(fileIds) -> rows
+//   setMlData(fileId, encryptedData, decryptionHeader, now), mlDataOf(fileIds) -> rows,
+//   mlChanges(collectionId, after { time, id } | null, limit) -> [{ fileID, updationTime, bytes }]
+//       (a collection's ML data by update time then file id, after the cursor; sizes, not contents)
+// User entities (Ente's; times in microseconds)
+//   entityKey(userId, type) -> { type, encryptedKey, header, createdAt } | undefined,
+//   createEntityKey(userId, type, encryptedKey, header, now) -> bool (false: it had one)
+//   createEntity(userId, { id, type, encryptedData, header }, nowMicros) -> row,
+//   updateEntity(userId, id, encryptedData, header, nowMicros) -> row | undefined,
+//   deleteEntity(userId, id, nowMicros) -> bool, entityDiff(userId, type, sinceTime, limit) -> rows
 // Shared by instances
 //   addPending(kind, id, value, expiresAt), takePending(kind, id, now) -> value | undefined
 //   hit(key, windowStart) -> count in that window, serverSecret(name, candidate) -> Buffer
@@ -76,5 +95,21 @@ export class QuotaExceeded extends Error {
     super(`storage quota of ${quotaBytes} bytes reached (${usedBytes} used)`);
     this.usedBytes = usedBytes;
     this.quotaBytes = quotaBytes;
+  }
+}
+
+/** An album log entry that does not extend the log's head (`head`: { seq, hash } or undefined). */
+export class LogConflict extends Error {
+  constructor(head) {
+    super('the entry does not extend the log');
+    this.head = head;
+  }
+}
+
+/** An account record write whose version does not follow the stored one (`version`). */
+export class RecordConflict extends Error {
+  constructor(version) {
+    super('the record changed');
+    this.version = version;
   }
 }

@@ -158,11 +158,60 @@ export const MIGRATIONS = [
    CREATE INDEX objects_unclaimed ON objects(creation_time) WHERE file_id IS NULL;
    CREATE INDEX files_collection_time ON files(collection_id, updation_time, id);`,
 
-  // 3: organising and the trash (issue 24). Files in several albums (Ente's collection files: one
+  // 3: the trust layer (issue 21, docs/formats.md): album logs (opaque signed entries the server
+  // keeps in order), account records (opaque, versioned), sharees' roles, public links' expiry and
+  // download flag; failed attempts counted per subject (an SRP user id or a recovery address, with
+  // an account or not) instead of per account, so the limit answers alike for unknown ones.
+  `CREATE TABLE album_log (
+     collection_id BIGINT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+     seq BIGINT NOT NULL,
+     entry TEXT NOT NULL,
+     signature TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     PRIMARY KEY (collection_id, seq));
+   CREATE TABLE account_records (
+     user_id BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+     version BIGINT NOT NULL,
+     encrypted_data TEXT NOT NULL,
+     decryption_nonce TEXT NOT NULL,
+     updation_time BIGINT NOT NULL);
+   ALTER TABLE shares ADD COLUMN role TEXT NOT NULL DEFAULT 'viewer';
+   ALTER TABLE collections ADD COLUMN link_expires_at BIGINT NOT NULL DEFAULT 0;
+   ALTER TABLE collections ADD COLUMN link_allow_download INTEGER NOT NULL DEFAULT 1;
+   DROP TABLE auth_failures;
+   CREATE TABLE attempt_failures (
+     subject TEXT NOT NULL,
+     at BIGINT NOT NULL);
+   CREATE INDEX attempt_failures_subject ON attempt_failures(subject, at);`,
+
+  // 4: Ente's user entities (issue 27: people as "cgroup" entities): one wrapped key per account
+  // and type, and the entities themselves as opaque ciphertext; a deleted one stays as a
+  // tombstone (no data) so other devices' diffs see it go. Times in microseconds, as Ente's.
+  `CREATE TABLE entity_keys (
+     user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     type TEXT NOT NULL,
+     encrypted_key TEXT NOT NULL,
+     header TEXT NOT NULL,
+     created_at BIGINT NOT NULL,
+     PRIMARY KEY (user_id, type));
+   CREATE TABLE entities (
+     id TEXT PRIMARY KEY,
+     user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     type TEXT NOT NULL,
+     encrypted_data TEXT,
+     header TEXT,
+     is_deleted INTEGER NOT NULL,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL);
+   CREATE INDEX entities_diff ON entities(user_id, type, updated_at);`,
+  // 5: a collection's ML data changes in update-time order (issue 23: the gallery's local index
+  // cache asks only for what changed since its last sync).
+  `CREATE INDEX ml_data_time ON ml_data(updation_time, file_id);`,
+
+  // 6: organising and the trash (issue 24). Files in several albums (Ente's collection files: one
   // key wrap per album; files.collection_id stays the album a file was uploaded to), the trash (a
   // key wrap under the owner's master key, so a trashed file needs no album), owners' private
-  // magic metadata (archived, favourite), albums deleted softly, whether a public link offers
-  // downloads, and the queue of blobs no record
+  // magic metadata (archived, favourite), albums deleted softly, and the queue of blobs no record
   // references any more (deleted by the upkeep, crash-safely).
   `CREATE TABLE collection_files (
      collection_id BIGINT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
@@ -191,8 +240,7 @@ export const MIGRATIONS = [
    ALTER TABLE files ADD COLUMN magic_version BIGINT NOT NULL DEFAULT 0;
    ALTER TABLE files ADD COLUMN magic_data TEXT;
    ALTER TABLE files ADD COLUMN magic_header TEXT;
-   ALTER TABLE collections ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
-   ALTER TABLE collections ADD COLUMN public_download INTEGER NOT NULL DEFAULT 1;`,
+   ALTER TABLE collections ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

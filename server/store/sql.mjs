@@ -1,7 +1,7 @@
 // The metadata store (metadata.mjs) written once over a small SQL adapter that sqlite.mjs and
 // postgres.mjs provide: get/all/run with `?` placeholders, tx(fn) for a transaction, and the
 // dialect's differences (row locks, error classes). Every query here runs on both databases.
-import { LastAlbum, NotInTrash, ObjectClaimed, QuotaExceeded } from './metadata.mjs';
+import { LastAlbum, LogConflict, NotInTrash, ObjectClaimed, QuotaExceeded, RecordConflict } from './metadata.mjs';
 
 const userRow = (r) =>
   r && {
@@ -23,7 +23,8 @@ const collectionRow = (r) =>
     encryptedName: r.encrypted_name,
     nameDecryptionNonce: r.name_decryption_nonce,
     publicToken: r.public_token,
-    publicDownload: r.public_download !== 0,
+    linkExpiresAt: r.link_expires_at,
+    linkAllowDownload: r.link_allow_download === 1,
     updationTime: r.updation_time,
     sharedKey: r.shared_key,
   };
@@ -46,6 +47,20 @@ const fileRow = (r) =>
 const objectRow = (r) =>
   r && { objectKey: r.object_key, ownerId: r.owner_id, size: r.size, fileId: r.file_id, lockId: r.lock_id, lockAt: r.lock_at };
 
+const entityRow = (r) =>
+  r && {
+    id: r.id,
+    type: r.type,
+    encryptedData: r.encrypted_data ?? null,
+    header: r.header ?? null,
+    isDeleted: Number(r.is_deleted) === 1,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+/** An entity's next time: now, or just after the account's latest change if that is not earlier. */
+const NEXT_ENTITY_TIME =
+  'SELECT max(t) FROM (SELECT CAST(? AS BIGINT) AS t UNION ALL SELECT max(updated_at) + 1 FROM entities WHERE user_id = ?) times';
+
 const FILE_SELECT = `SELECT f.*, fo.size AS file_size, tho.size AS thumb_size FROM files f
   JOIN objects fo ON fo.object_key = f.file_object JOIN objects tho ON tho.object_key = f.thumb_object`;
 // A file as one album (or the trash) holds it: the record's own columns, and the key wrap and
@@ -59,6 +74,7 @@ const TRASH_SELECT = `SELECT ${FILE_OWN}, t.collection_id, t.encrypted_key, t.ke
   t.trashed_at AS updation_time, t.trashed_at FROM trash t JOIN files f ON f.id = t.file_id ${OBJECT_JOINS}`;
 const COLLECTION_SELECT =
   'SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id WHERE c.deleted = 0 AND';
+const ZERO_HASH = '0'.repeat(64);
 const USAGE = 'SELECT CAST(coalesce(sum(size), 0) AS BIGINT) AS used, count(*) AS objects FROM objects WHERE owner_id = ?';
 
 const ONLY_HERE = `SELECT cf.file_id FROM collection_files cf WHERE cf.collection_id = ? AND NOT EXISTS
@@ -102,6 +118,38 @@ export function sqlMetadataStore(db) {
     if (!db.forUpdate) return;
     for (const id of [...ids].sort((a, b) => a - b)) await t.get(`SELECT id FROM files WHERE id = ?${db.forUpdate}`, [id]);
   };
+
+  /** Appends `log` (an entry checked by the route) at the head of its album's log, or throws LogConflict. */
+  const appendIn = async (t, collectionId, log) => {
+    // The album's row locked first (PostgreSQL): two appends to one album take turns.
+    await t.get(`SELECT id FROM collections WHERE id = ?${db.forUpdate}`, [collectionId]);
+    const head = await t.get('SELECT seq, hash FROM album_log WHERE collection_id = ? ORDER BY seq DESC LIMIT 1', [collectionId]);
+    const seq = head ? head.seq + 1 : 0;
+    if (log.seq !== seq || log.prev !== (head ? head.hash : ZERO_HASH)) throw new LogConflict(head);
+    await t.run('INSERT INTO album_log (collection_id, seq, entry, signature, hash) VALUES (?, ?, ?, ?, ?)', [
+      collectionId,
+      log.seq,
+      log.entry,
+      log.signature,
+      log.hash,
+    ]);
+  };
+  /** Runs `change(t)` and appends `log` (if any) in one transaction: both happen or neither. */
+  const withLog = (collectionId, log, change) =>
+    tx(async (t) => {
+      if (log) await appendIn(t, collectionId, log);
+      return change(t);
+    });
+  /** Runs `change(t)` and appends `logs` ([{ collectionId, ...log }], each album's in order) in one transaction. */
+  const withLogs = (logs, change) =>
+    tx(async (t) => {
+      // Albums' rows are locked in id order (PostgreSQL), so two changes touching the same albums take turns.
+      for (const id of [...new Set(logs.map((l) => l.collectionId))].sort((a, b) => a - b))
+        for (const log of logs.filter((l) => l.collectionId === id)) await appendIn(t, id, log);
+      return change(t);
+    });
+  const touch = (t, collectionId, now) => t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, collectionId]);
+
   return {
     dialect: db.dialect,
 
@@ -125,6 +173,18 @@ export function sqlMetadataStore(db) {
         userId,
       ]);
     },
+    /**
+     * An identity (the signing key's fields) added to an older account's key attributes, if they
+     * are still `previous` (two devices adding one at once: the second gets false).
+     */
+    setKeyAttributes: async (userId, keyAttributes, previous) =>
+      (
+        await run('UPDATE users SET key_attributes = ? WHERE id = ? AND key_attributes = ?', [
+          JSON.stringify(keyAttributes),
+          userId,
+          JSON.stringify(previous),
+        ])
+      ).changes === 1,
     /** Bytes of every object the account created (claimed or being uploaded), and how many. */
     async usage(userId) {
       const r = await get(USAGE, [userId]);
@@ -146,11 +206,11 @@ export function sqlMetadataStore(db) {
       await run('DELETE FROM tokens WHERE user_id = ?', [userId]);
     },
 
-    async addAuthFailure(userId, at) {
-      await run('INSERT INTO auth_failures (user_id, at) VALUES (?, ?)', [userId, at]);
+    async addAuthFailure(subject, at) {
+      await run('INSERT INTO attempt_failures (subject, at) VALUES (?, ?)', [subject, at]);
     },
-    authFailuresSince: (userId, since) =>
-      get('SELECT count(*) AS count, min(at) AS oldest FROM auth_failures WHERE user_id = ? AND at > ?', [userId, since]),
+    authFailuresSince: (subject, since) =>
+      get('SELECT count(*) AS count, min(at) AS oldest FROM attempt_failures WHERE subject = ? AND at > ?', [subject, since]),
 
     async createCollection({ ownerID, encryptedKey, keyDecryptionNonce, encryptedName, nameDecryptionNonce, now }) {
       const { rows } = await run(
@@ -177,41 +237,50 @@ export function sqlMetadataStore(db) {
     sharees: async (collectionId) =>
       (
         await all(
-          `SELECT u.id, u.email, s.encrypted_key FROM shares s JOIN users u ON u.id = s.user_id
+          `SELECT u.id, u.email, s.encrypted_key, s.role FROM shares s JOIN users u ON u.id = s.user_id
            WHERE s.collection_id = ? ORDER BY u.id`,
           [collectionId],
         )
-      ).map((r) => ({ id: r.id, email: r.email, encryptedKey: r.encrypted_key })),
-    setShare: (collectionId, userId, encryptedKey, now) =>
-      tx(async (t) => {
+      ).map((r) => ({ id: r.id, email: r.email, encryptedKey: r.encrypted_key, role: r.role })),
+    setShare: (collectionId, userId, encryptedKey, now, role = 'viewer', log = undefined) =>
+      withLog(collectionId, log, async (t) => {
         await t.run(
-          `INSERT INTO shares (collection_id, user_id, encrypted_key) VALUES (?, ?, ?)
-           ON CONFLICT (collection_id, user_id) DO UPDATE SET encrypted_key = excluded.encrypted_key`,
-          [collectionId, userId, encryptedKey],
+          `INSERT INTO shares (collection_id, user_id, encrypted_key, role) VALUES (?, ?, ?, ?)
+           ON CONFLICT (collection_id, user_id) DO UPDATE SET encrypted_key = excluded.encrypted_key, role = excluded.role`,
+          [collectionId, userId, encryptedKey, role],
         );
-        await t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, collectionId]);
+        await touch(t, collectionId, now);
       }),
-    removeShare: (collectionId, userId, now) =>
-      tx(async (t) => {
+    removeShare: (collectionId, userId, now, log = undefined) =>
+      withLog(collectionId, log, async (t) => {
         await t.run('DELETE FROM shares WHERE collection_id = ? AND user_id = ?', [collectionId, userId]);
-        await t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, collectionId]);
+        await touch(t, collectionId, now);
       }),
-    /** A new link (or none) starts offering downloads. */
+    setRole: (collectionId, userId, role, now, log = undefined) =>
+      withLog(collectionId, log, async (t) => {
+        await t.run('UPDATE shares SET role = ? WHERE collection_id = ? AND user_id = ?', [role, collectionId, userId]);
+        await touch(t, collectionId, now);
+      }),
+    renameCollection: (collectionId, { encryptedName, nameDecryptionNonce }, now, log = undefined) =>
+      withLog(collectionId, log, async (t) => {
+        await t.run('UPDATE collections SET encrypted_name = ?, name_decryption_nonce = ?, updation_time = ? WHERE id = ?', [
+          encryptedName,
+          nameDecryptionNonce,
+          now,
+          collectionId,
+        ]);
+      }),
     async setPublicToken(collectionId, token, now) {
-      await run('UPDATE collections SET public_token = ?, public_download = 1, updation_time = ? WHERE id = ?', [
-        token,
-        now,
-        collectionId,
-      ]);
+      await run('UPDATE collections SET public_token = ?, updation_time = ? WHERE id = ?', [token, now, collectionId]);
     },
-    /** Whether the public link's page offers downloads (the owner's choice; the page could not stop a visitor). */
-    async setPublicDownload(collectionId, allowed, now) {
-      await run('UPDATE collections SET public_download = ?, updation_time = ? WHERE id = ?', [
-        allowed ? 1 : 0,
-        now,
-        collectionId,
-      ]);
-    },
+    setPublicLink: (collectionId, { token, expiresAt = 0, allowDownload = true }, now, log = undefined) =>
+      withLog(collectionId, log, async (t) => {
+        await t.run(
+          `UPDATE collections SET public_token = ?, link_expires_at = ?, link_allow_download = ?, updation_time = ?
+           WHERE id = ?`,
+          [token, expiresAt, allowDownload ? 1 : 0, now, collectionId],
+        );
+      }),
     collectionByPublicToken: async (token) => collectionRow(await get(`${COLLECTION_SELECT} c.public_token = ?`, [token])),
 
     /**
@@ -262,10 +331,13 @@ export function sqlMetadataStore(db) {
       }
     },
 
-    /** The file record, claiming both objects in the same transaction (ObjectClaimed if taken). */
-    async createFile(r, now) {
+    /**
+     * The file record, claiming both objects in the same transaction (ObjectClaimed if taken),
+     * and its album log entry `log` if given (LogConflict off the head).
+     */
+    async createFile(r, now, log = undefined) {
       try {
-        return await tx(async (t) => {
+        return await withLog(r.collectionID, log, async (t) => {
           const { rows } = await t.run(
             `INSERT INTO files (collection_id, owner_id, encrypted_key, key_decryption_nonce, file_object,
              file_header, thumb_object, thumb_header, metadata_data, metadata_header, updation_time)
@@ -302,6 +374,16 @@ export function sqlMetadataStore(db) {
         throw e;
       }
     },
+    /** Deletes a file record and its objects' rows (ML data goes with it); returns the object keys. */
+    removeFile: (file, now, log = undefined) =>
+      withLog(file.collectionID, log, async (t) => {
+        await t.run('DELETE FROM files WHERE id = ?', [file.id]);
+        for (const key of [file.file.objectKey, file.thumbnail.objectKey]) {
+          await t.run('DELETE FROM objects WHERE object_key = ?', [key]);
+        }
+        await touch(t, file.collectionID, now);
+        return [file.file.objectKey, file.thumbnail.objectKey];
+      }),
     unclaimedObjectsBefore: async (time) =>
       (
         await all(
@@ -337,14 +419,14 @@ export function sqlMetadataStore(db) {
     isInCollection: async (collectionId, fileId) =>
       Boolean(await get('SELECT 1 AS yes FROM collection_files WHERE collection_id = ? AND file_id = ?', [collectionId, fileId])),
     /** Adds files to an album, each with its key wrapped by the album key ([{ fileId, encryptedKey, keyDecryptionNonce }]). */
-    addToCollection: (collectionId, entries, addedBy, now) =>
-      tx(async (t) => {
+    addToCollection: (collectionId, entries, addedBy, now, logs = []) =>
+      withLogs(logs, async (t) => {
         for (const e of entries) await addMember(t, collectionId, e, addedBy, now);
         await touchCollections(t, [collectionId], now);
       }),
     /** Removes files from an album; throws LastAlbum (and changes nothing) if one would be in none. */
-    removeFromCollection: (collectionId, fileIds, now) =>
-      tx(async (t) => {
+    removeFromCollection: (collectionId, fileIds, now, logs = []) =>
+      withLogs(logs, async (t) => {
         await lockFiles(t, fileIds);
         for (const id of fileIds) {
           await t.run('DELETE FROM collection_files WHERE collection_id = ? AND file_id = ?', [collectionId, id]);
@@ -354,8 +436,8 @@ export function sqlMetadataStore(db) {
         await touchCollections(t, [collectionId], now);
       }),
     /** Moves files from one album to another (added there with their new key wraps, then removed here). */
-    moveBetweenCollections: (fromId, toId, entries, addedBy, now) =>
-      tx(async (t) => {
+    moveBetweenCollections: (fromId, toId, entries, addedBy, now, logs = []) =>
+      withLogs(logs, async (t) => {
         await lockFiles(
           t,
           entries.map((e) => e.fileId),
@@ -366,14 +448,6 @@ export function sqlMetadataStore(db) {
         }
         await touchCollections(t, [fromId, toId], now);
       }),
-    async renameCollection(collectionId, encryptedName, nameDecryptionNonce, now) {
-      await run('UPDATE collections SET encrypted_name = ?, name_decryption_nonce = ?, updation_time = ? WHERE id = ?', [
-        encryptedName,
-        nameDecryptionNonce,
-        now,
-        collectionId,
-      ]);
-    },
     /** Files only in this album (deleting it would leave them in none). */
     filesOnlyIn: async (collectionId) => (await all(ONLY_HERE, [collectionId])).map((r) => r.file_id),
     /** Deletes an album: its memberships, shares and link go; throws LastAlbum if a file would be left in none. */
@@ -394,8 +468,8 @@ export function sqlMetadataStore(db) {
         ]);
       }),
     /** Moves files to the trash ([{ fileId, ownerId, encryptedKey, keyDecryptionNonce }], keys under the master key). */
-    trashFiles: (entries, now) =>
-      tx(async (t) => {
+    trashFiles: (entries, now, logs = []) =>
+      withLogs(logs, async (t) => {
         await lockFiles(
           t,
           entries.map((e) => e.fileId),
@@ -421,8 +495,8 @@ export function sqlMetadataStore(db) {
     trashOf: async (userId) =>
       (await all(`${TRASH_SELECT} WHERE t.owner_id = ? ORDER BY t.trashed_at DESC, f.id DESC`, [userId])).map(fileRow),
     /** Puts trashed files back into an album, each with its key wrapped by the album key. */
-    restoreFiles: (collectionId, entries, addedBy, now) =>
-      tx(async (t) => {
+    restoreFiles: (collectionId, entries, addedBy, now, logs = []) =>
+      withLogs(logs, async (t) => {
         for (const e of entries) {
           const { changes } = await t.run('DELETE FROM trash WHERE file_id = ?', [e.fileId]);
           if (changes !== 1) throw new NotInTrash(e.fileId);
@@ -469,6 +543,17 @@ export function sqlMetadataStore(db) {
         [fileId, encryptedData, decryptionHeader, now],
       );
     },
+    /** Up to `limit` of a collection's ML data entries after the cursor { time, id }, oldest change first: ids, times and sizes. */
+    mlChanges: async (collectionId, after, limit) =>
+      (
+        await all(
+          `SELECT m.file_id, m.updation_time, LENGTH(m.encrypted_data) AS bytes FROM ml_data m
+           JOIN files f ON f.id = m.file_id WHERE f.collection_id = ?
+           ${after ? 'AND (m.updation_time > ? OR (m.updation_time = ? AND m.file_id > ?))' : ''}
+           ORDER BY m.updation_time, m.file_id LIMIT ?`,
+          after ? [collectionId, after.time, after.time, after.id, limit] : [collectionId, limit],
+        )
+      ).map((r) => ({ fileID: Number(r.file_id), updationTime: Number(r.updation_time), bytes: Number(r.bytes) })),
     async mlDataOf(fileIds) {
       if (fileIds.length === 0) return [];
       const rows = await all(
@@ -481,6 +566,101 @@ export function sqlMetadataStore(db) {
         .filter(Boolean)
         .map((r) => ({ fileID: r.file_id, encryptedData: r.encrypted_data, decryptionHeader: r.decryption_header }));
     },
+
+    // ---- album logs and account records (the trust layer) ----
+
+    appendLog: (collectionId, log) => withLog(collectionId, log, async () => {}),
+    logHead: (collectionId) =>
+      get('SELECT seq, hash FROM album_log WHERE collection_id = ? ORDER BY seq DESC LIMIT 1', [collectionId]),
+    logFrom: (collectionId, since, limit) =>
+      all('SELECT seq, entry, signature FROM album_log WHERE collection_id = ? AND seq >= ? ORDER BY seq LIMIT ?', [
+        collectionId,
+        since,
+        limit,
+      ]),
+    async record(userId) {
+      const r = await get('SELECT version, encrypted_data, decryption_nonce FROM account_records WHERE user_id = ?', [userId]);
+      return r && { version: r.version, encryptedData: r.encrypted_data, decryptionNonce: r.decryption_nonce };
+    },
+    /** Stores version `version` if the stored one is `version - 1` (none: 0); else RecordConflict. */
+    async putRecord(userId, { version, encryptedData, decryptionNonce }, now) {
+      const done =
+        version === 1
+          ? await run(
+              `INSERT INTO account_records (user_id, version, encrypted_data, decryption_nonce, updation_time)
+               VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+              [userId, version, encryptedData, decryptionNonce, now],
+            )
+          : await run(
+              `UPDATE account_records SET version = ?, encrypted_data = ?, decryption_nonce = ?, updation_time = ?
+               WHERE user_id = ? AND version = ?`,
+              [version, encryptedData, decryptionNonce, now, userId, version - 1],
+            );
+      if (done.changes !== 1) {
+        const stored = await get('SELECT version FROM account_records WHERE user_id = ?', [userId]);
+        throw new RecordConflict(stored?.version ?? 0);
+      }
+    },
+
+    // ---- user entities (Ente's: people as "cgroup") ----
+
+    async entityKey(userId, type) {
+      const r = await get('SELECT encrypted_key, header, created_at FROM entity_keys WHERE user_id = ? AND type = ?', [
+        userId,
+        type,
+      ]);
+      return r && { type, encryptedKey: r.encrypted_key, header: r.header, createdAt: r.created_at };
+    },
+    /** Stores a type's wrapped key once: false if the account already has one (it is never replaced). */
+    async createEntityKey(userId, type, encryptedKey, header, now) {
+      const { rows } = await run(
+        `INSERT INTO entity_keys (user_id, type, encrypted_key, header, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING RETURNING user_id`,
+        [userId, type, encryptedKey, header, now],
+      );
+      return rows.length === 1;
+    },
+    /** A new entity; its times are microseconds, after every other change of the account's (diffs go by them). */
+    async createEntity(userId, { id, type, encryptedData, header }, nowMicros) {
+      return entityRow(
+        (
+          await run(
+            `INSERT INTO entities (id, user_id, type, encrypted_data, header, is_deleted, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, 0, ?, (${NEXT_ENTITY_TIME}))
+             RETURNING *`,
+            [id, userId, type, encryptedData, header, nowMicros, nowMicros, userId],
+          )
+        ).rows[0],
+      );
+    },
+    /** Replaces a live entity's data: the row, or undefined if the account has no such live entity. */
+    async updateEntity(userId, id, encryptedData, header, nowMicros) {
+      const { rows } = await run(
+        `UPDATE entities SET encrypted_data = ?, header = ?, updated_at = (${NEXT_ENTITY_TIME})
+         WHERE id = ? AND user_id = ? AND is_deleted = 0 RETURNING *`,
+        [encryptedData, header, nowMicros, userId, id, userId],
+      );
+      return entityRow(rows[0]);
+    },
+    /** Leaves a tombstone (no data): false if the account has no such live entity. */
+    async deleteEntity(userId, id, nowMicros) {
+      const { rows } = await run(
+        `UPDATE entities SET encrypted_data = NULL, header = NULL, is_deleted = 1, updated_at = (${NEXT_ENTITY_TIME})
+         WHERE id = ? AND user_id = ? AND is_deleted = 0 RETURNING id`,
+        [nowMicros, userId, id, userId],
+      );
+      return rows.length === 1;
+    },
+    /** Up to `limit` entities of a type changed after `sinceTime`, oldest change first (tombstones included). */
+    entityDiff: async (userId, type, sinceTime, limit) =>
+      (
+        await all('SELECT * FROM entities WHERE user_id = ? AND type = ? AND updated_at > ? ORDER BY updated_at, id LIMIT ?', [
+          userId,
+          type,
+          sinceTime,
+          limit,
+        ])
+      ).map(entityRow),
 
     // ---- what stateless instances share ----
 
@@ -518,7 +698,7 @@ export function sqlMetadataStore(db) {
     /** Drops expired tokens, pending entries and rate windows, and old failure records. */
     async prune(now, failureWindowMs) {
       await run('DELETE FROM tokens WHERE expires_at <= ?', [now]);
-      await run('DELETE FROM auth_failures WHERE at <= ?', [now - failureWindowMs]);
+      await run('DELETE FROM attempt_failures WHERE at <= ?', [now - failureWindowMs]);
       await run('DELETE FROM pending WHERE expires_at <= ?', [now]);
       await run('DELETE FROM rate_limits WHERE window_start < ?', [now - 24 * 3600 * 1000]);
     },

@@ -81,6 +81,40 @@ test('a listing leaves out (and counts) the records that do not parse', async ()
   await assert.rejects(fakeServer({ not: 'a list' }).api().files(1), { code: 'bad_response' });
 });
 
+test('an entity diff leaves out (and counts) entities that do not parse: live without data, tombstones with it', async () => {
+  const entity = (id, more = {}) => ({
+    id: `cgroup_${id}`,
+    type: 'cgroup',
+    encryptedData: toB64(new Uint8Array(40)),
+    header: toB64(new Uint8Array(24)),
+    isDeleted: false,
+    createdAt: 1,
+    updatedAt: id,
+    ...more,
+  });
+  const diff = [
+    entity(1),
+    entity(2, { isDeleted: true, encryptedData: null, header: null }),
+    entity(3, { isDeleted: true }),
+    entity(4, { encryptedData: null }),
+    entity(5, { header: toB64(new Uint8Array(23)) }),
+    entity(6, { isDeleted: 'no' }),
+    entity(7, { encryptedData: toB64(new Uint8Array(limits.MAX_ENTITY_BYTES + 1)) }),
+  ];
+  const { items, rejected } = (await fakeServer({ diff }).api().entityDiff('cgroup', 0)).diff;
+  assert.deepEqual(
+    items.map((e) => [e.id, e.isDeleted, e.encryptedData?.length ?? null]),
+    [
+      ['cgroup_1', false, 40],
+      ['cgroup_2', true, null],
+    ],
+  );
+  assert.equal(rejected, 5);
+  const tooMany = Array.from({ length: limits.ENTITY_DIFF_MAX + 1 }, (_, i) => entity(i + 1));
+  await assert.rejects(fakeServer({ diff: tooMany }).api().entityDiff('cgroup', 0), { code: 'bad_response' });
+  await assert.rejects(fakeServer({ key: 1 }).api().entityKey('cgroup'), { code: 'bad_response' });
+});
+
 test('calls carry their credentials: the account token, or a public link access token', async () => {
   const server = fakeServer([]);
   await server.api({ token: 'session-token' }).files(5);

@@ -102,7 +102,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     await page.waitForSelector('#link-dialog[open]');
     const link = await page.inputValue('#link-url');
     await shot(page, '12-link');
-    await page.click('#link-dialog form button');
+    await page.click('#link-dialog form[method="dialog"] button');
 
     // The server lies about B's key: the share dialog warns.
     const { publicKey } = (await loadCryptoCore()).box.keypair();

@@ -85,3 +85,69 @@ test('ML data encrypted in the browser opens with libsodium.js + zlib, and back'
   assert.deepEqual(out.back, json);
   await context.close();
 });
+
+test('a compact index with its pages in IndexedDB: saved, reopened after a reload, searched from the pages', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${env.url}/`);
+  const dims = 64;
+  const first = await page.evaluate(async (dims) => {
+    const { loadCore, indexedDbPageStore } = await import('/js/dist/index.js');
+    const core = await loadCore();
+    const store = indexedDbPageStore({ database: 'cipherlens-compact-test' });
+    const key = core.generateKey();
+    const index = core.createCompactIndex(dims, { store, key });
+    const n = 300;
+    const data = new Float32Array(n * dims).map((_, i) => Math.sin(i * 0.731) + Math.cos(i * 0.17));
+    await index.upsertMany(
+      Array.from({ length: n }, (_, i) => 1000 + i),
+      data,
+    );
+    await index.save({ meta: new TextEncoder().encode('cursor 300') });
+    const query = Array.from(data.subarray(42 * dims, 43 * dims));
+    return {
+      key: Array.from(key),
+      query,
+      hits: await index.search(query, { limit: 5 }),
+      pages: (await store.list('page-')).length,
+    };
+  }, dims);
+  assert.equal(first.hits[0].fileId, 1042);
+  assert.ok(first.pages >= 10, `${first.pages} pages`);
+
+  await page.reload();
+  const second = await page.evaluate(async ({ key, query }) => {
+    const { loadCore, indexedDbPageStore } = await import('/js/dist/index.js');
+    const core = await loadCore();
+    const store = indexedDbPageStore({ database: 'cipherlens-compact-test' });
+    const index = await core.openCompactIndex({ store, key: Uint8Array.from(key) });
+    const hits = await index.search(query, { limit: 5 });
+    let wrongKey = '';
+    try {
+      await core.openCompactIndex({ store, key: core.generateKey() });
+    } catch (e) {
+      wrongKey = e.code;
+    }
+    // A page changed in the database: the search reading it fails, typed.
+    for (const name of await store.list('page-')) {
+      const bytes = await store.get(name);
+      bytes[100] ^= 1;
+      await store.put(name, bytes);
+    }
+    let changed = '';
+    try {
+      await index.search(query, { limit: 5 });
+    } catch (e) {
+      changed = e.code;
+    }
+    const meta = new TextDecoder().decode(index.meta);
+    for (const name of await store.list()) await store.delete(name);
+    return { hits, size: index.size, meta, wrongKey, changed };
+  }, first);
+  assert.equal(second.size, 300);
+  assert.equal(second.meta, 'cursor 300');
+  assert.deepEqual(second.hits, first.hits);
+  assert.equal(second.wrongKey, 'AUTH_FAILED');
+  assert.equal(second.changed, 'AUTH_FAILED');
+  await context.close();
+});

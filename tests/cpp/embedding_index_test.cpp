@@ -16,13 +16,6 @@
 using namespace cl;
 
 namespace {
-std::vector<float> gaussian(std::mt19937& rng, size_t n) {
-  std::normal_distribution<float> g(0, 1);
-  std::vector<float> v(n);
-  for (auto& x : v) x = g(rng);
-  return v;
-}
-
 // Random index of `count` vectors with ids spread over the 53-bit range.
 EmbeddingIndex random_index(std::mt19937& rng, size_t dims, size_t count,
                             std::vector<uint64_t>* ids = nullptr) {

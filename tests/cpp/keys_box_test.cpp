@@ -39,6 +39,13 @@ TEST_CASE("sealed box round trip and wrong recipient", "[box]") {
   REQUIRE(box_seal_open(out.data(), c.data(), 47, pk, sk) == kTruncated);
 }
 
+TEST_CASE("a box secret key gives back its public key", "[box]") {
+  uint8_t pk[32], sk[32], again[32];
+  box_keypair(pk, sk);
+  box_public_key(again, sk);
+  REQUIRE(std::memcmp(pk, again, 32) == 0);
+}
+
 TEST_CASE("Argon2id derivation matches libsodium and validates limits", "[keys]") {
   const char* pw = "correct horse";
   auto salt = random_vec(16);

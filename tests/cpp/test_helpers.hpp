@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -61,4 +62,12 @@ inline std::vector<uint8_t> from_hex(const char* hex) {
     out.push_back(uint8_t(nib(p[0]) << 4 | nib(p[1])));
   }
   return out;
+}
+
+/** n standard normal floats from the test case's own generator (seed it with seed_for). */
+inline std::vector<float> gaussian(std::mt19937& rng, size_t n) {
+  std::normal_distribution<float> g(0, 1);
+  std::vector<float> v(n);
+  for (auto& x : v) x = g(rng);
+  return v;
 }

@@ -80,6 +80,17 @@ const seeds = {
     plain: bytes(2, plainIndex),
     envelope: bytes(3, 'CLIE', u32(1), Buffer.alloc(8 + 24 + 17)),
   },
+  // mode (0 arbitrary plaintext pieces as u16 length + bytes, 1 an authentic snapshot edited, 2 a
+  // sealed record), then for mode 1: dims - 1, u16 rows, edit count, edits (piece, kind, where).
+  fuzz_compact: {
+    intact: bytes(1, 5, u16(40), 0, 0),
+    many_rows: bytes(1, 2, u16(299), 0, 0),
+    byte_changed: bytes(1, 3, u16(70), 1, 2, 0, u16(17), 0x40, 0),
+    piece_cut: bytes(1, 3, u16(70), 1, 2, 1, u16(100), 0),
+    piece_dropped: bytes(1, 3, u16(70), 1, 1, 2, 0),
+    plaintext: bytes(0, u16(12), 'CLCX garbage'),
+    record: bytes(2, Buffer.alloc(60, 1), 3),
+  },
   // dims - 1, then ops: kind (% 3: upsert, remove, search; 0x80 large id; 8 quantized), id,
   // floats, and for a search: limit, min score, candidates.
   fuzz_embedding: {

@@ -13,6 +13,15 @@ test('keypair: 32-byte keys; the public key is X25519(secret)', () => {
   assert.deepEqual(sodium.crypto_scalarmult_base(secretKey), publicKey);
 });
 
+test("publicKey(secretKey) is the key pair's public key, as libsodium.js computes it", () => {
+  const { publicKey, secretKey } = core.box.keypair();
+  assert.deepEqual(core.box.publicKey(secretKey), publicKey);
+  const theirs = sodium.crypto_box_keypair();
+  assert.deepEqual(core.box.publicKey(theirs.privateKey), theirs.publicKey);
+  assert.equal(core.testing.memoryContains(secretKey), false, 'secret key left in wasm memory');
+  assert.match(catchCoreError(() => core.box.publicKey(secretKey.subarray(1))).message, /secretKey must be 32 bytes/);
+});
+
 test('seal/sealOpen round trip and interop with libsodium.js both ways', () => {
   const ours = core.box.keypair();
   const theirs = sodium.crypto_box_keypair();

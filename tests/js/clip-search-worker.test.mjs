@@ -90,3 +90,54 @@ test('query in the worker ranks the reds first', async () => {
     await search.terminate();
   }
 });
+
+test('a compact index in the worker: persisted in a directory, reopened by the next worker with its cursor', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'cipherlens-compact-'));
+  const key = randomBytes(32);
+  const text = await createTextEncoder(modelBytes('test_text.onnx'));
+  const colours = ['red', 'green', 'blue', 'yellow'];
+  const embeddings = new Float32Array(colours.length * 512);
+  for (let i = 0; i < colours.length; i++) embeddings.set(await text.embedTokens(tokens(colours[i])), i * 512);
+  await text.release();
+  const open = () =>
+    createSearchWorker({
+      textModel: 'test_text.onnx',
+      imageModel: null,
+      baseUrl: server.modelsUrl,
+      cache: false,
+      compactIndex: { directory: dir, key },
+    });
+  try {
+    const first = await open();
+    try {
+      assert.equal(await first.meta(), undefined); // a new index
+      await first.addMany([11, 12, 13, 14], embeddings);
+      assert.equal(await first.size(), 4);
+      assert.equal((await first.query('green', { limit: 1 }))[0].fileId, 12);
+      await first.persist(new TextEncoder().encode('cursor 7'));
+      await assert.rejects(first.save(key), { code: 'BAD_INPUT', message: /persist/ });
+      assert.equal(
+        key.some((b) => b !== 0),
+        true,
+        "the caller's key is not wiped (the worker's copy is)",
+      );
+    } finally {
+      await first.terminate();
+    }
+    const second = await open();
+    try {
+      assert.equal(new TextDecoder().decode(await second.meta()), 'cursor 7');
+      assert.equal(await second.size(), 4);
+      assert.equal((await second.query('blue', { limit: 1 }))[0].fileId, 13);
+      await second.remove(13);
+      assert.equal(await second.has(13), false);
+    } finally {
+      await second.terminate();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,5 @@
-// The crypto build (cipherlens-crypto.wasm, loadCryptoCore): the full core's API without CLIP
-// search, the same bytes as the full build and libsodium.js, a fraction of the download, and
+// The crypto build (cipherlens-crypto.wasm, loadCryptoCore): the full core's API without search
+// (CLIP, faces, people), the same bytes as the full build and libsodium.js, a fraction of the download, and
 // servable by a worker pool.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { loadCryptoCore, createWorkerPool } from '../../js/dist/index.js';
 import { core as full, sodium, randomBytes, catchCoreError } from './helpers.mjs';
 
 const crypto = await loadCryptoCore();
-const SEARCH_ONLY = ['clip', 'createIndex', 'loadIndex', 'mlData'];
+const SEARCH_ONLY = ['clip', 'createIndex', 'loadIndex', 'createCompactIndex', 'openCompactIndex', 'mlData', 'faces', 'entities'];
 
 /** Dotted paths of an API object's functions and values. */
 function paths(obj, prefix = '') {
@@ -20,7 +20,7 @@ function paths(obj, prefix = '') {
   );
 }
 
-test('loadCryptoCore: the full API minus clip, createIndex, loadIndex and mlData', () => {
+test('loadCryptoCore: the full API minus clip, the indexes, mlData, faces and entities', () => {
   const expected = paths(full).filter((p) => !SEARCH_ONLY.includes(p.split('.')[0]));
   assert.deepEqual(paths(crypto).sort(), expected.sort());
   for (const name of SEARCH_ONLY) assert.ok(name in full && !(name in crypto), name);

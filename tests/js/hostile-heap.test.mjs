@@ -45,3 +45,55 @@ for (const kind of ['decryptor', 'encryptor']) {
     );
   });
 }
+
+// The embedding indexes growing into a full heap (issue 23): the old index aborted the module
+// from inside upsertMany at about 640,000 photos (a std::vector growth), the core dead afterwards.
+// Each batch that cannot fit must be OUT_OF_MEMORY and change nothing, and the index and the core
+// must work on once memory is freed.
+const { memoryPageStore } = await import('../../js/dist/index.js');
+for (const kind of ['float32 + int8 index', 'compact index']) {
+  test(`the ${kind} growing into a full heap: OUT_OF_MEMORY, the index unchanged, the core works on`, async () => {
+    const dims = 512;
+    const index =
+      kind === 'compact index' ? core.createCompactIndex(dims, { store: memoryPageStore(), key }) : core.createIndex(dims);
+    const batch = 1000;
+    const data = new Float32Array(batch * dims).map((_, i) => Math.sin(i * 0.37) + 0.01);
+    const ids = (at) => Array.from({ length: batch }, (_, i) => at + i);
+    await index.upsertMany(ids(0), data);
+    // Fill the heap with stream decryptors (8 MiB each, never written), then give one back.
+    const live = [];
+    try {
+      for (;;) live.push(core.stream.createDecryptor(header, key));
+    } catch (e) {
+      assert.equal(e.code, 'OUT_OF_MEMORY');
+    }
+    live.pop().dispose();
+    let error;
+    let at = batch;
+    for (; at < 200 * batch && !error; at += batch) {
+      const before = index.size;
+      try {
+        await index.upsertMany(ids(at), data);
+      } catch (e) {
+        error = e;
+        assert.equal(index.size, before, 'the failed batch changed the index');
+      }
+    }
+    assert.equal(error?.name, 'CoreError', `expected a CoreError, got ${error}`);
+    assert.equal(error.code, 'OUT_OF_MEMORY');
+    const size = index.size;
+    const q = data.subarray(0, dims);
+    assert.equal((await index.search(q, { limit: 1 })).length, 1);
+    for (const s of live) s.dispose();
+    await index.upsertMany(ids(at), data);
+    assert.equal(index.size, size + batch);
+    assert.equal(toHex(core.stream.decrypt(ciphertext, header, key)), toHex(message));
+    index.dispose();
+    record(
+      kind === 'compact index' ? 'CompactIndex.upsertMany' : 'EmbeddingIndex.upsertMany',
+      'a batch of embeddings that no longer fits in 4 GiB of wasm memory',
+      error,
+      'the index unchanged by the failed batch; it and the core work on once memory is freed',
+    );
+  });
+}

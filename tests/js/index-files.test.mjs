@@ -280,3 +280,33 @@ for (const [kind, open] of Object.entries(KINDS)) {
     });
   });
 }
+
+test('indexFiles into a compact index: checkpoints save its snapshot, the next session opens it and skips what is done', async () => {
+  const { memoryPageStore } = await import('../../js/dist/index.js');
+  const store = memoryPageStore();
+  const key = randomBytes(32);
+  const open = () =>
+    createSearch(core, {
+      textModel: modelBytes(MODELS.textModel),
+      imageModel: modelBytes(MODELS.imageModel),
+      compactIndex: { store, key },
+    });
+  const first = await open();
+  const told = [];
+  await first.indexFiles(library(5), { checkpointEvery: 2, persist: (bytes) => told.push(bytes.length) });
+  assert.ok(told.length >= 3, `${told.length} checkpoints`);
+  assert.ok(
+    told.every((n) => n === 0),
+    'the snapshot is in the store, not handed over',
+  );
+  assert.deepEqual(sorted(await first.query('red')), redIds(5));
+  await first.dispose();
+  // A new session: everything is there without re-indexing; more files go on top.
+  const second = await open();
+  assert.equal(second.size, 5);
+  const result = await second.indexFiles(library(8));
+  assert.equal(result.skipped, 5);
+  assert.equal(result.indexed, 3);
+  assert.deepEqual(sorted(await second.query('red')), redIds(8));
+  await second.dispose();
+});

@@ -2,7 +2,7 @@
 // stay in wasm memory after use.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { core, randomBytes, sodium } from './helpers.mjs';
+import { core, randomBytes, sodium, toHex } from './helpers.mjs';
 
 const N = 10_000;
 const key = randomBytes(32);
@@ -12,6 +12,8 @@ const sb = core.secretbox.encrypt(msg, key);
 const blob = core.blob.encrypt(msg, key);
 const stream = core.stream.encrypt(msg, key);
 const sealed = core.box.seal(msg, kp.publicKey);
+const signer = core.sign.keypair();
+const signature = core.sign.detached(msg, signer.secretKey);
 const salt = randomBytes(16);
 const words = core.mnemonic.fromKey(key);
 const b64 = core.b64.encode(msg);
@@ -40,8 +42,18 @@ const calls = {
   },
   'stream.createDecryptor + dispose': () => core.stream.createDecryptor(stream.header, key).dispose(),
   'box.keypair': () => core.box.keypair(),
+  'box.publicKey': () => core.box.publicKey(kp.secretKey),
   'box.seal': () => core.box.seal(msg, kp.publicKey),
   'box.sealOpen': () => core.box.sealOpen(sealed, kp.publicKey, kp.secretKey),
+  'sign.keypair': () => core.sign.keypair(),
+  'sign.seedKeypair': () => core.sign.seedKeypair(key),
+  'sign.detached': () => core.sign.detached(msg, signer.secretKey),
+  'sign.verifyDetached': () => core.sign.verifyDetached(signature, msg, signer.publicKey),
+  'sign.verifyDetached (failing)': () => {
+    try {
+      core.sign.verifyDetached(signature, key, signer.publicKey);
+    } catch {}
+  },
   'mnemonic.fromKey': () => core.mnemonic.fromKey(key),
   'mnemonic.toKey': () => core.mnemonic.toKey(words),
   'mnemonic.toKey (failing)': () => {
@@ -119,6 +131,39 @@ test('unwrapping a key (secretbox.decrypt, box.sealOpen) leaves no copy of it in
   assert.equal(core.testing.memoryContains(shared), false, 'key left by box.seal');
   core.box.sealOpen(sealed, pair.publicKey, pair.secretKey);
   assert.equal(core.testing.memoryContains(shared), false, 'key left by box.sealOpen');
+});
+
+// Ed25519 (RFC 8032 5.1.5-6): SHA-512 of the seed gives the secret scalar (clamped low half) and
+// the nonce prefix (high half); the nonce is SHA-512(prefix || message) mod L. Any of them, the
+// seed or the 64-byte secret key gives the key away.
+test('signing leaves no seed, secret key, secret scalar or nonce in wasm memory', async () => {
+  const { createHash } = await import('node:crypto');
+  const sha512 = (...parts) => new Uint8Array(parts.reduce((h, p) => h.update(p), createHash('sha512')).digest());
+  const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+  const le = (b) => b.reduceRight((n, x) => (n << 8n) | BigInt(x), 0n);
+  const seed = randomBytes(32);
+  const message = randomBytes(200);
+  const az = sha512(seed);
+  const scalar = az.slice(0, 32);
+  scalar[0] &= 248;
+  scalar[31] = (scalar[31] & 127) | 64;
+  const r = le(sha512(az.subarray(32), message)) % L;
+  const nonce = Uint8Array.from({ length: 32 }, (_, i) => Number((r >> BigInt(8 * i)) & 0xffn));
+  const { secretKey, publicKey } = core.sign.seedKeypair(seed);
+  const sig = core.sign.detached(message, secretKey);
+  core.sign.verifyDetached(sig, message, publicKey);
+  assert.equal(
+    toHex(sig.subarray(32)),
+    toHex(
+      Uint8Array.from({ length: 32 }, (_, i) =>
+        Number((((r + le(sha512(sig.subarray(0, 32), publicKey, message)) * le(scalar)) % L) >> BigInt(8 * i)) & 0xffn),
+      ),
+    ),
+    'control: the scalar and nonce computed here are the ones the signature used',
+  );
+  for (const [name, value] of Object.entries({ seed, secretKey, scalar, 'nonce prefix': az.subarray(32), nonce })) {
+    assert.equal(core.testing.memoryContains(value), false, `${name} left in wasm memory`);
+  }
 });
 
 // Argon2's first block, computed independently from the spec (RFC 9106 3.2): H0 from the

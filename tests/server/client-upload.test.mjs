@@ -22,7 +22,7 @@ after(() => server?.close());
 function libraryWith(fetch) {
   const { id: userId, masterKey, publicKey, secretKey } = alice;
   const api = client.createApi(clientOptions(server.url, { fetch }), { token });
-  return new client.Library(core, api, { userId, masterKey, publicKey, secretKey });
+  return new client.Library(core, api, { userId, masterKey, publicKey, secretKey, signing: alice.newKeys.signing });
 }
 
 const photo = (bytes) => ({

@@ -86,6 +86,10 @@ test("the limits the document states are the contract's", () => {
   assert.equal(limits.MAX_ML_BYTES, mlMiB * MiB);
   const [ids] = number(/`\{ fileIDs: \[\.\.\.\] \}` \(at most (\d+)\)/);
   assert.equal(limits.MAX_ML_QUERY_IDS, ids);
+  const [entityMiB, entityExtra] = number(/an entity is at most (\d+) MiB \+ (\d+) bytes of ciphertext, else `413`/);
+  assert.equal(limits.MAX_ENTITY_BYTES, entityMiB * MiB + entityExtra);
+  const [diffMax] = number(/at most `n` \(≤ (\d+), the default\) entities/);
+  assert.equal(limits.ENTITY_DIFF_MAX, diffMax);
 });
 
 test("the error codes and headers the document names are the contract's", () => {

@@ -201,7 +201,7 @@ test('sharing: B reads nothing before, everything after, nothing after unsharing
   const c = list.json.find((x) => x.id === album.id);
   assert.equal(c.keyDecryptionNonce, null);
   assert.deepEqual(c.owner, { id: alice.id, email: alice.email });
-  assert.deepEqual(c.sharees, [{ id: bob.id, email: bob.email }]);
+  assert.deepEqual(c.sharees, [{ id: bob.id, email: bob.email, role: 'viewer' }]);
   const key = core.box.sealOpen(unb64(c.encryptedKey), bob.publicKey, bob.secretKey);
   assert.deepEqual(key, album.key);
   const files = await api(url, 'GET', `/api/collections/${album.id}/files`, { token: bobToken });
@@ -257,6 +257,59 @@ test('ML data: the owner stores it, reads it back, and 8 MiB is the cap', async 
   assert.equal((await api(url, 'PUT', '/api/files/999999/ml', { token: aliceToken, body: ml })).status, 404);
 });
 
+test('ML data changes: the entries of a collection after a cursor, oldest change first, paged; members only', async () => {
+  const box = await createCollection(url, alice, aliceToken, 'Changes');
+  const files = [];
+  for (let i = 0; i < 3; i++)
+    files.push(await addFile(url, aliceToken, box, { bytes: PHOTO.subarray(0, 1000 + i), thumbnail: THUMB, title: `${i}.jpg` }));
+  const changes = (query = '', token = aliceToken) => api(url, 'GET', `/api/collections/${box.id}/ml${query}`, { token });
+  // Nothing yet: no entries, no cursor.
+  assert.deepEqual((await changes()).json, { entries: [], next: null, more: false });
+  for (const f of files)
+    assert.equal((await api(url, 'PUT', `/api/files/${f.id}/ml`, { token: aliceToken, body: mlFor(f.fileKey) })).status, 204);
+  // Two pages of two and one, by update time then id; each entry as the owner stored it.
+  const first = (await changes('?limit=2')).json;
+  assert.equal(first.entries.length, 2);
+  assert.equal(first.more, true);
+  const second = (await changes(`?limit=2&after=${first.next}`)).json;
+  assert.equal(second.entries.length, 1);
+  assert.equal(second.more, false);
+  const all = [...first.entries, ...second.entries];
+  assert.deepEqual(
+    all.map((e) => e.fileID).sort((a, b) => a - b),
+    files.map((f) => f.id),
+  );
+  for (let i = 1; i < all.length; i++) {
+    const [a, b] = [all[i - 1], all[i]];
+    assert.ok(
+      a.updationTime < b.updationTime || (a.updationTime === b.updationTime && a.fileID < b.fileID),
+      'oldest change first',
+    );
+  }
+  const one = files.find((f) => f.id === all[0].fileID);
+  const opened = core.blob.decrypt(unb64(all[0].encryptedData), unb64(all[0].decryptionHeader), one.fileKey);
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(opened)).clip.embedding, [1]);
+  // Asked again from the last cursor: nothing new, the same cursor back.
+  assert.deepEqual((await changes(`?after=${second.next}`)).json, { entries: [], next: second.next, more: false });
+  // One file's ML data changes: only it comes back. (Other collections' ML data never does.)
+  await new Promise((r) => setTimeout(r, 5));
+  const changed = mlFor(one.fileKey, { clip: { version: 1, embedding: [2] } });
+  await api(url, 'PUT', `/api/files/${one.id}/ml`, { token: aliceToken, body: changed });
+  await api(url, 'PUT', `/api/files/${photo.id}/ml`, { token: aliceToken, body: mlFor(photo.fileKey) });
+  const later = (await changes(`?after=${second.next}`)).json;
+  assert.deepEqual(
+    later.entries.map((e) => [e.fileID, e.encryptedData]),
+    [[one.id, changed.encryptedData]],
+  );
+  assert.equal(later.more, false);
+  // Not a member: 404 (as for the listing); a sharee reads them; bad cursors and limits: 400.
+  assert.equal((await changes('', bobToken)).status, 404);
+  for (const q of ['?after=x', '?after=1-0', '?limit=0', '?limit=-1']) {
+    assert.equal((await changes(q)).status, 400, q);
+  }
+  assert.equal((await api(url, 'GET', `/api/collections/${box.id}/ml`)).status, 401);
+});
+
 test('public links: read without an account, the same token on repeat, revocation', async () => {
   await api(url, 'PUT', `/api/files/${photo.id}/ml`, { token: aliceToken, body: mlFor(photo.fileKey) });
   const link = await api(url, 'POST', `/api/collections/${album.id}/public-link`, { token: aliceToken });
@@ -269,7 +322,7 @@ test('public links: read without an account, the same token on repeat, revocatio
 
   const c = await api(url, 'GET', '/api/public/collection', { accessToken });
   assert.equal(c.status, 200);
-  assert.deepEqual(Object.keys(c.json).sort(), ['enableDownload', 'encryptedName', 'id', 'nameDecryptionNonce']);
+  assert.deepEqual(Object.keys(c.json).sort(), ['allowDownload', 'encryptedName', 'expiresAt', 'id', 'nameDecryptionNonce']);
   const files = await api(url, 'GET', '/api/public/files', { accessToken });
   const record = files.json.find((f) => f.id === photo.id);
   const whole = await api(url, 'GET', `/api/public/files/${photo.id}/file`, { accessToken });

@@ -99,7 +99,7 @@ function failure(e) {
 
 /** A new account's keys, made by the client's sign-up ceremony; every secret kept for the tests. */
 export async function makeAccount(url, email, password) {
-  const keys = await client.makeAccountKeys(clientOptions(url), password);
+  const keys = await client.makeAccountKeys(clientOptions(url), email, password);
   return {
     email,
     password,
@@ -185,7 +185,14 @@ export async function recover(url, email, recoveryKey, newPassword, { tamper = f
 /** The client's library for a signed-in `account` (its keys) and `token`. */
 export function libraryOf(url, account, token) {
   const { id: userId, masterKey, publicKey, secretKey } = account;
-  return new client.Library(core, client.createApi(clientOptions(url), { token }), { userId, masterKey, publicKey, secretKey });
+  const signing = account.newKeys.signing; // signs the album log's entries
+  return new client.Library(core, client.createApi(clientOptions(url), { token }), {
+    userId,
+    masterKey,
+    publicKey,
+    secretKey,
+    signing,
+  });
 }
 
 /** A collection named `name`, made by the client: { id, key }. */

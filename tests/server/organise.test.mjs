@@ -161,23 +161,3 @@ test('the trash: listed with master-key wraps, restored, deleted for good with i
   assert.equal(await held(keepKeys), 2);
   assert.deepEqual(await lib.loadTrash(), []);
 });
-
-test("a public link's downloads: on for a new link, the owner's to turn off, told to the link's page", async () => {
-  const album = await lib.createAlbum('Shown');
-  const put = (token, body) => api(server.url, 'PUT', `/api/collections/${album.id}/public-link`, { token, body });
-  assert.equal((await put(tokens.alice, { enableDownload: false })).status, 404, 'no link yet');
-  const made = await api(server.url, 'POST', `/api/collections/${album.id}/public-link`, { token: tokens.alice });
-  assert.equal(made.json.enableDownload, true);
-  const page = () => api(server.url, 'GET', '/api/public/collection', { accessToken: made.json.accessToken });
-  assert.equal((await page()).json.enableDownload, true);
-  assert.equal((await put(tokens.alice, { enableDownload: 'no' })).status, 400);
-  assert.equal((await put(tokens.bob, { enableDownload: false })).status, 404, "not Bob's album");
-  assert.equal((await put(tokens.alice, { enableDownload: false })).status, 204);
-  assert.equal((await page()).json.enableDownload, false);
-  const again = await api(server.url, 'POST', `/api/collections/${album.id}/public-link`, { token: tokens.alice });
-  assert.deepEqual(again.json, { accessToken: made.json.accessToken, enableDownload: false });
-  // A link deleted and made again starts offering downloads.
-  await api(server.url, 'DELETE', `/api/collections/${album.id}/public-link`, { token: tokens.alice });
-  const fresh = await api(server.url, 'POST', `/api/collections/${album.id}/public-link`, { token: tokens.alice });
-  assert.equal(fresh.json.enableDownload, true);
-});

@@ -11,6 +11,11 @@ void box_keypair(uint8_t pk[kBoxPublicKeyBytes], uint8_t sk[kBoxSecretKeyBytes])
   crypto_box_keypair(pk, sk);
 }
 
+void box_public_key(uint8_t pk[kBoxPublicKeyBytes], const uint8_t sk[kBoxSecretKeyBytes]) {
+  crypto_scalarmult_base(pk, sk);  // never fails: the scalar is clamped, the result never zero
+  burn_shallow_stack();            // the scalar multiplication's frames hold the secret scalar
+}
+
 Status box_seal(uint8_t* c, const uint8_t* m, size_t mlen, const uint8_t pk[kBoxPublicKeyBytes]) {
   if (crypto_box_seal(c, nonnull(m), mlen, pk) != 0)
     return fail(kBadInput, "public key is not a valid X25519 key");

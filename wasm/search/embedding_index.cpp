@@ -51,13 +51,20 @@ class TopK {
   std::vector<T> heap_;
 };
 
-// Grows v's capacity to hold n elements, doubling, and wipes the old buffer (embeddings are
-// private data: freed memory must not keep them).
+// The capacity v grows to for n elements: doubling, as std::vector would.
 template <class T>
-void grow_wiped(std::vector<T>& v, size_t n) {
-  if (n <= v.capacity()) return;
+size_t grown_capacity(const std::vector<T>& v, size_t n) {
+  return n <= v.capacity() ? v.capacity() : std::max(n, v.capacity() * 2);
+}
+
+// Grows v's capacity to exactly cap and wipes the old buffer (embeddings are private data:
+// freed memory must not keep them). reserve() checked beforehand that the heap has the room: in
+// the wasm build a failing operator new aborts the module.
+template <class T>
+void grow_to(std::vector<T>& v, size_t cap) {
+  if (cap <= v.capacity()) return;
   std::vector<T> bigger;
-  bigger.reserve(std::max(n, v.capacity() * 2));
+  bigger.reserve(cap);
   bigger.assign(v.begin(), v.end());
   wipe_bytes(v.data(), v.capacity() * sizeof(T));
   v.swap(bigger);
@@ -68,16 +75,6 @@ template <class T>
 void wipe(std::vector<T>& v) {
   wipe_bytes(v.data(), v.capacity() * sizeof(T));
   std::vector<T>().swap(v);
-}
-
-// Inverse L2 norm of v, or 0 when v is zero or has a non-finite component.
-float inverse_norm(const float* v, size_t n) {
-  double ss = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!std::isfinite(v[i])) return 0;
-    ss += double(v[i]) * v[i];
-  }
-  return ss > 0 ? float(1.0 / std::sqrt(ss)) : 0;
 }
 
 size_t default_candidates(const SearchOptions& opt) {
@@ -115,12 +112,33 @@ Status EmbeddingIndex::reset(size_t dims) {
   return kOk;
 }
 
-void EmbeddingIndex::reserve(size_t n) {
-  grow_wiped(vecs_, n * stride_);
-  grow_wiped(q8_, n * stride_);
-  grow_wiped(q8_scale_, n);
-  ids_.reserve(n);
-  slot_.reserve(n);
+Status EmbeddingIndex::reserve(size_t n) {
+  const size_t cv = grown_capacity(vecs_, n * stride_), cq = grown_capacity(q8_, n * stride_),
+               cs = grown_capacity(q8_scale_, n), ci = grown_capacity(ids_, n);
+  const size_t more = n > ids_.size() ? n - ids_.size() : 0;
+  // The map rehashes only past its load factor; asked for less it could even shrink.
+  const bool map_grows = double(n) > double(slot_.bucket_count()) * slot_.max_load_factor();
+  // What growing takes, probed all at once before anything changes: the arrays' new buffers,
+  // the map's buckets, and a node per new id (with room to spare).
+  const size_t need[] = {
+      cv > vecs_.capacity() ? cv * sizeof(float) : 0,
+      cq > q8_.capacity() ? cq : 0,
+      cs > q8_scale_.capacity() ? cs * sizeof(float) : 0,
+      ci > ids_.capacity() ? ci * sizeof(uint64_t) : 0,
+      (map_grows ? 4 * n * sizeof(void*) : 0) + more * 64,
+  };
+  void* probe[5] = {nullptr};
+  bool ok = true;
+  for (size_t i = 0; i < 5 && ok; i++)
+    if (need[i]) ok = (probe[i] = std::malloc(need[i])) != nullptr;
+  for (void* p : probe) std::free(p);
+  if (!ok) return fail(kOutOfMemory, "not enough wasm memory for the index");
+  grow_to(vecs_, cv);
+  grow_to(q8_, cq);
+  grow_to(q8_scale_, cs);
+  ids_.reserve(ci);
+  if (map_grows) slot_.reserve(std::max(n, 2 * slot_.size()));
+  return kOk;
 }
 
 void EmbeddingIndex::write_slot(size_t slot, uint64_t id, const float* v, float inv_norm) {
@@ -153,15 +171,14 @@ Status EmbeddingIndex::upsert(uint64_t id, const float* v) {
     return kOk;
   }
   if (ids_.size() >= UINT32_MAX) return fail(kOutOfMemory, "index is full");
+  if (Status s = reserve(ids_.size() + 1)) return s;
   write_slot(append_slot(id), id, v, inv);
   return kOk;
 }
 
+// Capacity for one more row was reserved: nothing here allocates but the map's node.
 size_t EmbeddingIndex::append_slot(uint64_t id) {
   size_t slot = ids_.size(), n = slot + 1;
-  grow_wiped(vecs_, n * stride_);
-  grow_wiped(q8_, n * stride_);
-  grow_wiped(q8_scale_, n);
   ids_.push_back(id);
   vecs_.resize(n * stride_);
   q8_.resize(n * stride_);
@@ -178,6 +195,7 @@ Status EmbeddingIndex::insert_normalized(uint64_t id, const float* v) {
   if (inv == 0 || std::fabs(inv - 1.0f) > 1e-3f)
     return fail(kBadInput, "stored vector is not unit length");
   if (ids_.size() >= UINT32_MAX) return fail(kOutOfMemory, "index is full");
+  if (Status s = reserve(ids_.size() + 1)) return s;
   write_slot(append_slot(id), id, v, 1.0f);
   return kOk;
 }

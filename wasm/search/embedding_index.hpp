@@ -47,7 +47,9 @@ class EmbeddingIndex {
   Status reset(size_t dims);
   size_t dims() const { return dims_; }
   size_t size() const { return ids_.size(); }
-  void reserve(size_t n);
+  // Capacity for n rows. kOutOfMemory (nothing changed) when the heap cannot hold them: every
+  // growth is probed first, so a full heap is a status, never an abort.
+  Status reserve(size_t n);
 
   // Stores v / |v| under id, replacing any earlier vector. kBadInput for an id out of range, a
   // non-finite component or a zero vector (nothing changes then).

@@ -85,6 +85,16 @@ void widen_i8(int16_t* out, const int8_t* q, size_t n) {
   for (size_t i = 0; i < n; i++) out[i] = q[i];
 }
 
+float inverse_norm(const float* v, size_t n) {
+  double ss = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!std::isfinite(v[i])) return 0;
+    ss += double(v[i]) * v[i];
+  }
+  const double inv = ss > 0 ? 1.0 / std::sqrt(ss) : 0;
+  return std::isfinite(inv) && float(inv) < INFINITY ? float(inv) : 0;
+}
+
 float quantize_i8(int8_t* q, const float* x, size_t n) {
   float max_abs = 0;
   for (size_t i = 0; i < n; i++) max_abs = std::fmax(max_abs, std::fabs(x[i]));

@@ -21,6 +21,10 @@ void widen_i8(int16_t* out, const int8_t* q, size_t n);
 float dot_f32_scalar(const float* a, const float* b, size_t n);
 int32_t dot_i8_scalar(const int8_t* a, const int8_t* b, size_t n);
 
+// Inverse L2 norm of v (n floats), or 0 when v is zero, has a non-finite component or its norm
+// overflows: the one check of "finite and non-zero" every index applies to embeddings and queries.
+float inverse_norm(const float* v, size_t n);
+
 // Symmetric per-vector int8 quantisation: q[i] = round(x[i] / scale), scale = max|x| / 127,
 // so q is in [-127, 127] (symmetric around zero).
 // Returns the scale (0 for an all-zero vector). q[n..stride) is left to the caller.

@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <zstd.h>
 
+#include "little_endian.hpp"
 #include "nonnull.hpp"
 #include "secretstream.hpp"
 
@@ -28,23 +29,6 @@ struct WipedBytes {
   std::vector<uint8_t> v;
   ~WipedBytes() { wipe_bytes(v.data(), v.capacity()); }
 };
-
-void put_u32(uint8_t* p, uint32_t x) {
-  for (int i = 0; i < 4; i++) p[i] = uint8_t(x >> (8 * i));
-}
-void put_u64(uint8_t* p, uint64_t x) {
-  for (int i = 0; i < 8; i++) p[i] = uint8_t(x >> (8 * i));
-}
-uint32_t get_u32(const uint8_t* p) {
-  uint32_t x = 0;
-  for (int i = 0; i < 4; i++) x |= uint32_t(p[i]) << (8 * i);
-  return x;
-}
-uint64_t get_u64(const uint8_t* p) {
-  uint64_t x = 0;
-  for (int i = 0; i < 8; i++) x |= uint64_t(p[i]) << (8 * i);
-  return x;
-}
 
 // A malloc'd block, wiped and freed when it goes away. Not a std::vector: in the wasm build a
 // failing operator new aborts the module, so a heap too full for it must come back as
@@ -178,7 +162,7 @@ Status index_parse(EmbeddingIndex& out, const uint8_t* plain, size_t len) {
     return fail(kOutOfMemory, "not enough wasm memory to load the index");
   EmbeddingIndex fresh;
   fresh.reset(size_t(d));
-  fresh.reserve(size_t(n));
+  if (Status s = fresh.reserve(size_t(n))) return s;
   const uint8_t* ids = plain + kPlainHeaderBytes;
   const uint8_t* vecs = ids + n * 8;
   std::vector<float> row(d);

@@ -52,6 +52,7 @@ export async function recover(ctx: Ctx, email: string, phrase: string, newPasswo
 export async function lock(ctx: Ctx) {
   const { live } = ctx;
   live.search?.close();
+  live.people?.close();
   live.library?.close();
   live.thumbnails?.clear();
   const session = live.session;

@@ -1,42 +1,55 @@
 // The signed-in gallery: opening it (albums, then every album's files for the timeline, then
 // search), the views of the main pane (every photo by date, one album, the archive), their order,
-// and albums shared since login appearing on focus.
-import { Library, Sharing, type Album, type GalleryFile } from '../../../client/src/index.js';
+// albums shared since login appearing on focus, and what the albums' signed logs say the server
+// got wrong, in words.
+import { Library, RecordKeeper, Sharing, trust, type Album, type GalleryFile } from '../../../client/src/index.js';
 import type { Ctx } from '../context.js';
-import { indexedDbPins } from '../pins.js';
+import { indexedDbRecords } from '../device-store.js';
 import { GallerySearch } from '../search.js';
 import type { AppState, View } from '../state.js';
 import { ThumbnailCache } from '../thumbnails.js';
 import { busy, showError } from './feedback.js';
 import { openSearch } from './search.js';
+import { openPeople } from './people.js';
 
 const DEFAULT_ALBUM = 'My photos';
 
 export async function openGallery(ctx: Ctx) {
   const { live, store } = ctx;
   const session = live.session!;
-  const library = Library.of(session);
+  const keeper = new RecordKeeper(session, indexedDbRecords);
+  const library = Library.of(session, keeper);
   live.library = library;
-  live.sharing = new Sharing(session, indexedDbPins);
+  live.keeper = keeper;
+  live.sharing = new Sharing(session, library, keeper);
   live.search = new GallerySearch(ctx.core, library, ctx.base);
-  live.thumbnails = new ThumbnailCache((file) => library.thumbnail(file));
+  // A thumbnail refused (not its entry's bytes, or too large to decode) is skipped, and said.
+  live.thumbnails = new ThumbnailCache((file) =>
+    library.thumbnail(file).catch((e) => {
+      refreshFindings(ctx);
+      throw e;
+    }),
+  );
   store.set({ screen: 'gallery', error: null, account: { email: session.email, verificationId: '' } });
   const albums = await busy(ctx, 'Opening your albums…', async () => {
-    const list = await library.loadAlbums();
+    const list = await library.loadAlbums(); // reads the account record first
     if (!list.some((a) => a.mine)) list.push(await library.createAlbum(DEFAULT_ALBUM));
     return list;
   });
   if (!albums || live.library !== library) return;
-  store.set({ albums: [...library.albums.values()] });
+  store.set({ albums: [...library.albums.values()], accountNotices: accountNotices(keeper) });
   if (library.unreadableAlbums)
     showError(ctx, new Error(`${library.unreadableAlbums} album(s) could not be opened (damaged or tampered with)`));
   showView(ctx, 'timeline');
   await loadLibrary(ctx);
   if (live.library !== library) return;
-  const verificationId = await ctx.core.verificationId(session.publicKey);
+  // The ID friends compare covers both public keys (the box key and the signing key).
+  const { identity } = session;
+  const verificationId = await trust.verificationId(ctx.core, identity.boxPublicKey, identity.signing.publicKey);
   if (live.library !== library) return;
   store.set({ account: { email: session.email, verificationId } });
   live.searchReady = openSearch(ctx);
+  live.peopleReady = openPeople(ctx);
 }
 
 /** Every album's files, once each (a file in two albums is one photo), into the timeline. */
@@ -132,7 +145,30 @@ export async function refreshAlbums(ctx: Ctx) {
   if (library.albums.size !== before) await loadLibrary(ctx);
 }
 
-/** Shows `album`: its files load (keys and metadata opened) into the grid. */
+/** The account record's findings (an older record than this device saw), in words. */
+const accountNotices = (keeper: RecordKeeper) =>
+  keeper.findings.map(
+    (f) =>
+      `The server showed an older copy of your contacts and album history (version ${f.served}) than this device saw ` +
+      `(version ${f.seen}); nothing was lost, but the server may be hiding changes.`,
+  );
+
+/** What the album's log and listing disagree on, and its unreadable files, in words. */
+export function albumFindings(ctx: Ctx, album: Album): string[] {
+  const library = ctx.live.library;
+  const messages = library ? library.findings(album).map((f) => trust.describe(f, { album: album.name })) : [];
+  if (album.unreadable)
+    messages.push(`${album.unreadable} file${album.unreadable > 1 ? 's' : ''} could not be opened (damaged or tampered with).`);
+  return messages;
+}
+
+/** The album's fingerprint: its version and head as 24 words. */
+async function fingerprint(ctx: Ctx, album: Album) {
+  const head = album.trust?.state?.head;
+  return head ? { version: head.seq + 1, words: await ctx.core.mnemonic.fromKey(head.hash) } : null;
+}
+
+/** Shows `album`: its files load (keys and metadata opened) into the grid, with what its log finds. */
 export async function selectAlbum(ctx: Ctx, album: Album, { keepSelection = false } = {}) {
   const { store } = ctx;
   const library = ctx.live.library!;
@@ -144,7 +180,7 @@ export async function selectAlbum(ctx: Ctx, album: Album, { keepSelection = fals
     results: null,
     resultsStatus: '',
     ...(keepSelection ? {} : { selection: new Set<number>(), anchor: null }),
-    ...(showing ? {} : { files: null }),
+    ...(showing ? {} : { files: null, findings: [], fingerprint: null }),
   });
   let files: GalleryFile[];
   try {
@@ -153,16 +189,27 @@ export async function selectAlbum(ctx: Ctx, album: Album, { keepSelection = fals
     return showError(ctx, e);
   }
   if (store.get().album !== album || store.get().view !== 'album') return;
+  const print = await fingerprint(ctx, album);
+  if (store.get().album !== album || store.get().view !== 'album') return;
   store.set((s) => {
     const shown = filesOf(s, 'album', files)!;
     const ids = new Set(shown.map((f) => f.id));
     return {
       files: shown,
       scores: null,
+      findings: albumFindings(ctx, album),
+      fingerprint: print,
+      accountNotices: ctx.live.keeper ? accountNotices(ctx.live.keeper) : s.accountNotices,
       albumsVersion: s.albumsVersion + 1,
       selection: new Set([...s.selection].filter((id) => ids.has(id))),
     };
   });
+}
+
+/** Shows the findings of the album on screen again (a thumbnail refused since, say). */
+export function refreshFindings(ctx: Ctx) {
+  const album = ctx.store.get().album;
+  if (album) ctx.store.set({ findings: albumFindings(ctx, album) });
 }
 
 export async function createAlbum(ctx: Ctx, name: string): Promise<boolean> {

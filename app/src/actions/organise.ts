@@ -174,7 +174,7 @@ export async function renameAlbum(ctx: Ctx, name: string) {
   const album = ctx.store.get().album;
   if (!library || !album || !name.trim()) return;
   ctx.store.set({ albumDialog: null });
-  if (!(await busy(ctx, 'Renaming…', () => library.renameAlbum(album, name.trim()).then(() => true)))) return;
+  if (!(await busy(ctx, 'Renaming…', () => library.rename(album, name.trim()).then(() => true)))) return;
   changed(ctx);
 }
 

@@ -36,11 +36,13 @@ export async function openSearch(ctx: Ctx) {
       setSearch(ctx, { placeholder: total ? `${label} ${Math.round((100 * (done ?? 0)) / total)}%` : label }),
     );
     setSearch(ctx, { placeholder: SEARCH_PLACEHOLDER });
-    // Every file: its ML data from the server first, the rest indexed here.
+    // Every file (the timeline's): the ML data changed on the server since this device's last
+    // sync first (all of it on a new device), the rest indexed here.
     const files = ctx.store.get().allFiles ?? [];
     await search.sync(files, (f) => library.thumbnail(f), {
       canUpload: (f) => f.ownerID === session.id,
       onProgress: (done, total) => showIndexing(ctx, done, total),
+      onFetched: (received) => setSearch(ctx, { status: `Fetching search data: ${received} of ${files.length} photos` }),
     });
     if (search !== live.search) return;
     setSearch(ctx, { enabled: true });
@@ -71,7 +73,7 @@ export async function indexUploaded(ctx: Ctx, thumbnails: Map<GalleryFile, Uint8
 
 /** The files `input` finds, best first, each with why. */
 export async function findFiles(ctx: Ctx, input: string): Promise<SearchHit[]> {
-  const { search, library } = ctx.live;
+  const { search, library, people } = ctx.live;
   const all = ctx.store.get().allFiles ?? [];
   const q = parseQuery(input);
   const hits = new Map<number, SearchHit>();
@@ -84,6 +86,15 @@ export async function findFiles(ctx: Ctx, input: string): Promise<SearchHit[]> {
   const text = q.text.toLowerCase();
   if (text) {
     for (const f of all) if (f.meta.title.toLowerCase().includes(text)) hit(f, 'name');
+    // A person's name: their photos (Ente's search lists people beside CLIP's hits).
+    const person = people?.filesNamed(text);
+    if (person) {
+      const byId = new Map(all.map((f) => [f.id, f]));
+      for (const id of person.fileIds) {
+        const f = byId.get(id);
+        if (f) hit(f, `person “${person.name}”`);
+      }
+    }
     for (const a of library?.albums.values() ?? [])
       if (a.name.toLowerCase().includes(text)) for (const f of all) if (f.collectionID === a.id) hit(f, `album “${a.name}”`);
     if (search?.ready) {
@@ -105,6 +116,7 @@ export async function findFiles(ctx: Ctx, input: string): Promise<SearchHit[]> {
     .sort(
       (a, b) =>
         Number(b.why.includes('name')) - Number(a.why.includes('name')) ||
+        Number(b.why.some((w) => w.startsWith('person'))) - Number(a.why.some((w) => w.startsWith('person'))) ||
         (b.score ?? -1) - (a.score ?? -1) ||
         b.file.meta.creationTime - a.file.meta.creationTime,
     );

@@ -13,6 +13,7 @@ import type { UploadRow } from '../state.js';
 import { messageOf } from './feedback.js';
 import { byDate, defaultAlbum, refreshUsage } from './gallery.js';
 import { indexUploaded } from './search.js';
+import { findUploadedFaces } from './people.js';
 
 const updateRow = (ctx: Ctx, id: number, patch: Partial<UploadRow>) =>
   ctx.store.set((s) => ({ uploads: s.uploads.map((r) => (r.id === id ? { ...r, ...patch } : r)) }));
@@ -32,7 +33,7 @@ export async function uploadFiles(ctx: Ctx, list: Iterable<File>) {
   const { store, live } = ctx;
   const target = defaultAlbum(ctx);
   const library = live.library;
-  if (!target?.mine || !library) return;
+  if (!target?.trust?.writable || !library) return; // its own, or a verified share as collaborator
   const files = [...list].filter(uploadable);
   // One row per file, all shown at once (the notes of an earlier batch go); they upload one after another.
   const first = Math.max(0, ...store.get().uploads.map((r) => r.id)) + 1;
@@ -108,6 +109,9 @@ export async function uploadFiles(ctx: Ctx, list: Iterable<File>) {
   } finally {
     hashing.end();
   }
-  if (thumbnails.size) void refreshUsage(ctx);
-  if (thumbnails.size) await indexUploaded(ctx, thumbnails);
+  if (thumbnails.size) {
+    void refreshUsage(ctx);
+    await indexUploaded(ctx, thumbnails);
+    await findUploadedFaces(ctx, thumbnails);
+  }
 }

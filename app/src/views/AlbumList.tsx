@@ -21,6 +21,7 @@ function Usage() {
     </div>
   );
 }
+import { People } from './People.js';
 
 export function AlbumList() {
   const ctx = useCtx();
@@ -66,6 +67,7 @@ export function AlbumList() {
             >
               {a.name}
               {!a.mine && <small>shared by {a.owner?.email}</small>}
+              {a.trust && !a.trust.writable && a.trust.findings.length > 0 && <small class="warn">needs attention</small>}
             </button>
           </li>
         ))}
@@ -77,6 +79,7 @@ export function AlbumList() {
         </button>
       </form>
       <Usage />
+      <People />
       <details class="account">
         <summary>Your verification ID</summary>
         <p>Friends compare these words with the ones their app shows before sharing with you.</p>

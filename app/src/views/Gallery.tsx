@@ -1,14 +1,15 @@
 // The signed-in gallery: the library and albums on the side; the view of the moment (every photo
-// by date, one album, the archive, the trash, near-duplicates, search results) with its head, the
-// selection's actions, the search and upload lines, and its grid (files can be dropped on it).
-// Ctrl/⌘+A selects every file of the view, Esc clears the selection.
+// by date, one album, the archive, the trash, near-duplicates, search results) with its head (an
+// album's actions by what its signed log says this account may do, and what the log says the
+// server got wrong), the selection's actions, the search and upload lines, and its grid (files can
+// be dropped on it). Ctrl/⌘+A selects every file of the view, Esc clears the selection.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Album, GalleryFile } from '../../../client/src/index.js';
 import { downloadFiles } from '../actions/download.js';
 import { setOrder } from '../actions/gallery.js';
 import { openAlbumDialog } from '../actions/organise.js';
 import { clearSelection, selectAll, tileClicked } from '../actions/selection.js';
-import { createLink, openShare } from '../actions/sharing.js';
+import { createLink, leaveAlbum, openShare } from '../actions/sharing.js';
 import { uploadFiles } from '../actions/upload.js';
 import { useApp, useCtx } from '../hooks.js';
 import type { View } from '../state.js';
@@ -20,17 +21,45 @@ import { TrashView } from './TrashView.js';
 import { Uploads } from './Uploads.js';
 import { VirtualGrid } from './VirtualGrid.js';
 
-/** Who the album is shared with (or by), and how many of its files did not open. */
+/** Who the album is shared with (or by, and whether their ID was compared), by its signed log. */
 function albumInfo(a: Album): string {
-  const sharing = a.mine
-    ? a.sharees.length
-      ? `shared with ${a.sharees.map((s) => s.email).join(', ')}`
-      : ''
-    : `shared with you by ${a.owner?.email}`;
-  const unreadable = a.unreadable
-    ? `${a.unreadable} file${a.unreadable > 1 ? 's' : ''} could not be opened (damaged or tampered with)`
-    : '';
-  return [sharing, unreadable].filter(Boolean).join(' · ');
+  const members = [...(a.trust?.state?.members.values() ?? [])].map((m) => m.email);
+  if (a.mine) return members.length ? `shared with ${members.join(', ')}` : '';
+  const role = a.trust?.role === 'collaborator' ? 'you can add photos' : a.trust?.role === 'viewer' ? 'you can view' : '';
+  // No role by the log: no share this account can verify, whoever the server names.
+  if (a.trust && !a.trust.role) return `shown as shared by ${a.owner?.email} (no share they signed for you)`;
+  const compared = a.trust?.ownerCompared ? '' : ' (ID not compared)';
+  return [`shared with you by ${a.owner?.email}${compared}`, role].filter(Boolean).join(' · ');
+}
+
+/** What the album's log says the server got wrong, in words (and the account's own notices). */
+function Findings() {
+  const findings = useApp((s) => s.findings);
+  const notices = useApp((s) => s.accountNotices);
+  const all = [...notices, ...findings];
+  if (!all.length) return null;
+  return (
+    <div id="album-findings" class="findings" role="alert">
+      {all.map((m) => (
+        <p key={m}>{m}</p>
+      ))}
+    </div>
+  );
+}
+
+/** The album's fingerprint: its version and head as words, compared like a verification ID. */
+function Fingerprint() {
+  const print = useApp((s) => s.fingerprint);
+  if (!print) return null;
+  return (
+    <details class="fingerprint">
+      <summary>Album fingerprint (version {print.version})</summary>
+      <p>Members who see the same words at the same version see the same album.</p>
+      <p id="album-fingerprint" class="mono">
+        {print.words}
+      </p>
+    </details>
+  );
 }
 
 const TITLES: Record<View, string> = {
@@ -71,7 +100,9 @@ function ViewHead() {
   const album = useApp((s) => s.album);
   const order = useApp((s) => s.order);
   const count = useApp((s) => s.files?.length);
-  useApp((s) => s.albumsVersion); // sharees and counts change in place
+  useApp((s) => s.albumsVersion); // members and counts change in place
+  const writable = album?.trust?.writable === true;
+  const owner = album?.mine === true && album.trust?.role === 'owner';
   const title = view === 'album' ? (album?.name ?? '') : TITLES[view];
   const dated = view === 'timeline' || view === 'album' || view === 'archive' || view === 'favourites';
   const info =
@@ -85,6 +116,11 @@ function ViewHead() {
   return (
     <div class="album-head">
       <h1 id="album-title">{title}</h1>
+      {view === 'album' && album && !writable && (
+        <span id="album-readonly" class="badge">
+          read-only
+        </span>
+      )}
       <span id="album-info" class="lede">
         {info}
       </span>
@@ -100,10 +136,15 @@ function ViewHead() {
           {order === 'newest' ? 'Newest first ↓' : 'Oldest first ↑'}
         </button>
       )}
-      {(view === 'timeline' || (view === 'album' && album?.mine)) && <AddButton />}
+      {(view === 'timeline' || (view === 'album' && writable)) && <AddButton />}
+      {view === 'album' && album && !album.mine && (
+        <button id="leave-button" type="button" class="secondary" onClick={() => leaveAlbum(ctx)}>
+          Leave
+        </button>
+      )}
       {view === 'album' && album && (
         <>
-          {album.mine && (
+          {owner && writable && (
             <>
               <button id="share-button" type="button" class="secondary" onClick={() => openShare(ctx)}>
                 Share
@@ -173,7 +214,7 @@ function Empty() {
   const album = useApp((s) => s.album);
   const text =
     view === 'album'
-      ? album?.mine
+      ? album?.trust?.writable
         ? 'No photos yet: drop photos and videos here, or use “Add photos & videos”.'
         : 'This album is empty.'
       : view === 'archive'
@@ -224,12 +265,14 @@ export function AlbumScreen() {
   useSelectionKeys();
   const thumbnails = ctx.live.thumbnails;
   const dated = view === 'timeline' || view === 'album' || view === 'archive' || view === 'favourites';
-  const canDrop = view === 'timeline' || (view === 'album' && album?.mine);
+  const canDrop = view === 'timeline' || (view === 'album' && album?.trust?.writable === true);
   return (
     <section id="screen-gallery" class="gallery">
       <AlbumList />
       <div class="album">
         <ViewHead />
+        {view === 'album' && <Findings />}
+        {view === 'album' && <Fingerprint />}
         <SelectionBar />
         <SearchLine />
         <Uploads />

@@ -32,6 +32,13 @@ export function PublicView() {
           </button>
         )}
       </div>
+      {album && album.findings.length > 0 && (
+        <div id="public-findings" class="findings" role="alert">
+          {album.findings.map((m) => (
+            <p key={m}>{m}</p>
+          ))}
+        </div>
+      )}
       {album && thumbnails && (
         <VirtualGrid
           id="public-grid"

@@ -6,7 +6,8 @@ export type AccountErrorCode =
   | 'bad_phrase'
   | 'wrong_phrase'
   | 'keys_do_not_open'
-  | 'server_not_proven';
+  | 'server_not_proven'
+  | 'identity_mismatch';
 
 export class AccountError extends Error {
   override name = 'AccountError';
@@ -26,6 +27,8 @@ export const MESSAGES: Record<AccountErrorCode, string> = {
   wrong_phrase: 'That recovery phrase does not belong to this account',
   keys_do_not_open: 'Your account keys do not open',
   server_not_proven: 'The server could not prove it knows your account',
+  identity_mismatch:
+    "The server answered with keys that are not this account's own: nothing was opened or sent. Try again later, or ask whoever runs the server.",
 };
 
 export const accountError = (code: AccountErrorCode, cause?: unknown) => new AccountError(code, MESSAGES[code], { cause });

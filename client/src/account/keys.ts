@@ -1,11 +1,14 @@
 // A new account's keys, as Ente's sign-up makes them: the password's KEK wraps a random master
 // key; the master key wraps a new key pair's secret key and a recovery key, which wraps the
-// master key back; SRP is set up from the KEK's login subkey. Only the wrapped forms, salts and
-// the SRP verifier are meant to leave the device.
+// master key back; SRP is set up from the KEK's login subkey. Beside Ente's, a signing key pair:
+// its seed wrapped by the master key, its public key bound to the box key and the address by a
+// self-signature (docs/formats.md). Only the wrapped forms, salts, public keys, the
+// self-signature and the SRP verifier are meant to leave the device.
 import type { ClientOptions, OnStep } from '../options.js';
 import { deriveNewKek, wrap, wipe } from '../crypto.js';
 import type { KeyAttributes, SrpSetup } from '../wire/api.js';
 import type { Progress } from 'cipherlens';
+import { makeSigningAttributes } from '../trust/signing-keys.js';
 
 /** A KDF progress callback that says which derivation runs. */
 export const kdfSteps =
@@ -28,12 +31,19 @@ export interface AccountKeys {
   masterKey: Uint8Array;
   secretKey: Uint8Array;
   recoveryKey: Uint8Array;
+  /** The signing key pair (its secret key: libsodium's 64 bytes). */
+  signing: { publicKey: Uint8Array; secretKey: Uint8Array };
   /** Wipes every key above. */
   wipe(): void;
 }
 
 /** Makes a new account's keys from its password (nothing is sent). The caller wipes them. */
-export async function makeAccountKeys(options: ClientOptions, password: string, onStep?: OnStep): Promise<AccountKeys> {
+export async function makeAccountKeys(
+  options: ClientOptions,
+  email: string,
+  password: string,
+  onStep?: OnStep,
+): Promise<AccountKeys> {
   const { crypto } = options;
   onStep?.('Deriving your key…');
   const kek = await deriveNewKek(crypto, password, options.kdf ?? 'sensitive', kdfSteps(onStep, 'Deriving your key'));
@@ -41,12 +51,18 @@ export async function makeAccountKeys(options: ClientOptions, password: string, 
   const masterKey = await crypto.generateKey();
   const recoveryKey = await crypto.generateKey();
   const { publicKey, secretKey } = await crypto.box.keypair();
+  const { attributes: signingFields, signing } = await makeSigningAttributes(crypto, {
+    email,
+    boxPublicKey: publicKey,
+    masterKey,
+  });
   const keys = {
     kek: kek.key,
     masterKey,
     secretKey,
     recoveryKey,
-    wipe: () => wipe(kek.key, masterKey, secretKey, recoveryKey),
+    signing,
+    wipe: () => wipe(kek.key, masterKey, secretKey, recoveryKey, signing.secretKey),
   };
   try {
     const encryptedKey = await wrap(crypto, masterKey, kek.key);
@@ -66,6 +82,7 @@ export async function makeAccountKeys(options: ClientOptions, password: string, 
       masterKeyDecryptionNonce: byRecovery.nonce,
       recoveryKeyEncryptedWithMasterKey: recovery.ciphertext,
       recoveryKeyDecryptionNonce: recovery.nonce,
+      ...signingFields,
     };
     return { ...keys, keyAttributes, srp: await srpFor(options, kek.key) };
   } catch (e) {

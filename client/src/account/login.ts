@@ -7,6 +7,7 @@ import { createApi, type Api } from '../wire/api.js';
 import { ApiError } from '../wire/errors.js';
 import type { SrpAttributes, SrpVerify } from '../wire/answers.js';
 import { accountError, type AccountErrorCode } from './errors.js';
+import { ownIdentity } from './identity.js';
 import { openSession, type Session } from './session.js';
 
 /** Decrypts a wrapped key; a failure to authenticate is the AccountError `code`. */
@@ -51,11 +52,13 @@ export async function proveSrp(options: ClientOptions, api: Api, attrs: SrpAttri
 }
 
 /**
- * Logs in with a KEK already derived. Keys already known (sign-up's) are taken over; otherwise
- * they are unwrapped from the answer's key attributes.
+ * Logs in with a KEK already derived, as `email` (the address the person typed). Keys already
+ * known (sign-up's) are taken over; otherwise they are unwrapped from the answer's key
+ * attributes. Either way the account's identity is checked against them (account/identity.ts).
  */
 export async function logInWithKek(
   options: ClientOptions,
+  email: string,
   attrs: SrpAttributes,
   kek: Uint8Array,
   known?: { masterKey: Uint8Array; secretKey: Uint8Array },
@@ -64,12 +67,15 @@ export async function logInWithKek(
   const ka = answer.keyAttributes;
   let masterKey = known?.masterKey;
   let secretKey = known?.secretKey;
+  let signingKey: Uint8Array | undefined;
   try {
     masterKey ??= await unwrapKey(options, ka.encryptedKey, ka.keyDecryptionNonce, kek, 'wrong_password');
     secretKey ??= await unwrapKey(options, ka.encryptedSecretKey, ka.secretKeyDecryptionNonce, masterKey, 'keys_do_not_open');
-    return await openSession(options, answer.encryptedToken, { masterKey, secretKey, publicKey: ka.publicKey });
+    const { identity, missing } = await ownIdentity(options, email, ka, { masterKey, secretKey });
+    signingKey = identity.signing.secretKey;
+    return await openSession(options, answer.encryptedToken, { masterKey, secretKey }, { identity, missing, id: answer.id });
   } catch (e) {
-    wipe(masterKey, secretKey);
+    wipe(masterKey, secretKey, signingKey);
     throw e;
   }
 }
@@ -81,7 +87,7 @@ export async function logIn(options: ClientOptions, email: string, password: str
   const kek = await options.crypto.deriveKey(password, attrs.kekSalt, attrs.opsLimit, attrs.memLimit);
   try {
     onStep?.('Logging in…');
-    return await logInWithKek(options, attrs, kek);
+    return await logInWithKek(options, email, attrs, kek);
   } finally {
     wipe(kek);
   }

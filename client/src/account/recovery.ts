@@ -4,8 +4,10 @@
 import type { ClientOptions, OnStep } from '../options.js';
 import { deriveNewKek, wipe, wrap } from '../crypto.js';
 import { createApi } from '../wire/api.js';
+import { toB64Url } from '../wire/b64.js';
 import { accountError } from './errors.js';
 import { kdfSteps, srpFor } from './keys.js';
+import { ownIdentity } from './identity.js';
 import { unwrapKey } from './login.js';
 import { openSession, type Session } from './session.js';
 
@@ -39,7 +41,10 @@ export async function recover(
       'wrong_phrase',
     );
     secretKey = await unwrapKey(options, r.encryptedSecretKey, r.secretKeyDecryptionNonce, masterKey, 'keys_do_not_open');
-    challenge = await crypto.box.sealOpen(r.encryptedChallenge.slice(), r.publicKey, secretKey.slice());
+    // The public key the challenge is opened with, and the session later, is the one this
+    // account's own secret key gives, never the server's word for it.
+    const publicKey = await crypto.box.publicKey(secretKey);
+    challenge = await crypto.box.sealOpen(r.encryptedChallenge.slice(), publicKey, secretKey.slice());
     onStep?.('Deriving your new key…');
     const derived = await deriveNewKek(
       crypto,
@@ -59,10 +64,28 @@ export async function recover(
       opsLimit: derived.opsLimit,
       ...(await srpFor(options, kek)),
     });
-    const session = await openSession(options, encryptedToken, { masterKey, secretKey, publicKey: r.publicKey });
+    // The key attributes (with the signing key's) come from the server again: checked as at login.
+    const { identity, missing } = await ownIdentity(
+      options,
+      email,
+      await meAfter(options, encryptedToken, secretKey, publicKey),
+      {
+        masterKey,
+        secretKey,
+      },
+    );
+    const session = await openSession(options, encryptedToken, { masterKey, secretKey }, { identity, missing });
     masterKey = secretKey = undefined; // the session owns them now
     return session;
   } finally {
     wipe(recoveryKey, challenge, kek, masterKey, secretKey);
   }
+}
+
+/** The account's key attributes as the server now states them, read with the new session's token. */
+async function meAfter(options: ClientOptions, encryptedToken: Uint8Array, secretKey: Uint8Array, publicKey: Uint8Array) {
+  const bytes = await options.crypto.box.sealOpen(encryptedToken.slice(), publicKey, secretKey);
+  const token = toB64Url(bytes);
+  wipe(bytes);
+  return (await createApi(options, { token }).me()).keyAttributes;
 }

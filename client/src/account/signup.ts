@@ -13,13 +13,13 @@ export async function signUp(
   password: string,
   onStep?: OnStep,
 ): Promise<{ session: Session; recoveryPhrase: string }> {
-  const keys = await makeAccountKeys(options, password, onStep);
+  const keys = await makeAccountKeys(options, email, password, onStep);
   try {
     const api = createApi(options);
     await api.signUp(email, keys.keyAttributes, keys.srp);
     const recoveryPhrase = await options.crypto.mnemonic.fromKey(keys.recoveryKey);
     const attrs = await api.srpAttributes(email);
-    const session = await logInWithKek(options, attrs, keys.kek, {
+    const session = await logInWithKek(options, email, attrs, keys.kek, {
       masterKey: keys.masterKey.slice(),
       secretKey: keys.secretKey.slice(),
     });

@@ -1,6 +1,7 @@
 // Files, Ente's way: each has its own key, wrapped by its album's key; contents are
 // stream-encrypted, thumbnail and metadata blob-encrypted with the file key.
 import type { ClientCrypto } from '../crypto.js';
+import type { FileState } from '../trust/album-log.js';
 import type { FileRecord, TrashedRecord } from '../wire/answers.js';
 import { parseMetadata, type FileMeta } from './metadata.js';
 
@@ -21,6 +22,8 @@ export interface GalleryFile {
   magicVersion?: number;
   /** In the trash: when it went there and when the server deletes it (ms), and the album it was in. */
   trashed?: { at: number; deleteBy: number; albumId: number };
+  /** The album log's entry for it (what its thumbnail's bytes are checked against). */
+  entry?: FileState;
 }
 
 /** Ente's visibility values in magic metadata. */

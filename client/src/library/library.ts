@@ -1,9 +1,27 @@
 // An account's (or a public link's) albums and files, with their keys opened, held until close()
-// wipes them. Listings come from the server (parsed at the edge); what does not open is left out
-// and counted, never shown half-read.
+// wipes them. Listings come from the server (parsed at the edge) and are believed only as far as
+// each album's signed log vouches for them (album-trust.ts): what does not open is left out and
+// counted, what the log does not vouch for is left out and reported, never shown half-read.
+import type { RecordKeeper } from '../account/record.js';
 import type { Session } from '../account/session.js';
+import { concatBytes } from '../bytes.js';
 import type { ClientCrypto } from '../crypto.js';
+import { sameBytes, toHex } from '../trust/bytes.js';
+import { canonicalEmail, verifyIdentity } from '../trust/identity.js';
+import {
+  compareFiles,
+  contentHeaderHash,
+  keyWrapHash,
+  metadataHash,
+  nameHash,
+  type Finding,
+  thumbnailHash,
+  thumbnailMatches,
+} from '../trust/listing.js';
+import { pinContact, seeHead } from '../trust/record.js';
+import { checkThumbnail, thumbnailSizeAllowed } from '../trust/thumbnail.js';
 import type { Api, KeyedFile } from '../wire/api.js';
+import { type AlbumTrust, appendEntry, refreshLog, type TrustContext, verifyAlbum } from './album-trust.js';
 import { openAlbum, openAlbumKey, type AccountKeys, type Album } from './albums.js';
 import { MAX_BATCH_FILES } from '../../../contract/limits.mjs';
 import { marksJson, newestFirst, openFile, openMarks, type GalleryFile } from './files.js';
@@ -11,6 +29,18 @@ import { decryptStream } from './streams.js';
 import { uploadFile, type NewFileInput, type UploadProgress } from './upload.js';
 
 const utf8 = new TextEncoder();
+/** Findings a member's change between the listing and the log could cause (checked twice). */
+const RACY = new Set<Finding['kind']>(['name', 'owner', 'members', 'unverified-share', 'sealed-key']);
+
+/** A thumbnail refused before it was decoded (too large, not its entry's bytes, not a bounded image). */
+export class ThumbnailRejected extends Error {
+  override name = 'ThumbnailRejected';
+}
+
+/** An album this account may not add to (not its own, nor a verified share as collaborator). */
+export class ReadOnlyAlbum extends Error {
+  override name = 'ReadOnlyAlbum';
+}
 
 export class Library {
   readonly albums = new Map<number, Album>();
@@ -19,16 +49,39 @@ export class Library {
   private readonly memberships = new Map<number, Set<number>>();
   /** Albums of the last listing that did not open (damaged, or tampered with). */
   unreadableAlbums = 0;
+  private readonly trustContext: TrustContext;
 
-  /** `keys` of an account; none for a public link (its album key came in the link). */
+  /**
+   * `keys` of an account (its signing key signs its log entries); none for a public link (its
+   * album key came in the link). `keeper`: the account record, for the album heads seen and the
+   * pinned owners.
+   */
   constructor(
     readonly crypto: ClientCrypto,
     readonly api: Api,
     readonly keys?: AccountKeys,
-  ) {}
+    readonly keeper?: RecordKeeper,
+  ) {
+    this.trustContext = {
+      crypto,
+      api,
+      keeper,
+      me: keys && {
+        accountId: keys.userId,
+        boxKey: keys.publicKey,
+        signingKey: keys.signing.publicKey,
+        signingSecretKey: keys.signing.secretKey,
+      },
+    };
+  }
 
-  static of(session: Session): Library {
-    return new Library(session.crypto, session.api, { userId: session.id, email: session.email, ...session.keys() });
+  static of(session: Session, keeper?: RecordKeeper): Library {
+    return new Library(
+      session.crypto,
+      session.api,
+      { userId: session.id, email: session.email, ...session.keys(), signing: session.signing() },
+      keeper,
+    );
   }
 
   private account(): AccountKeys {
@@ -36,32 +89,126 @@ export class Library {
     return this.keys;
   }
 
-  /** The account's albums (owned and shared with it), names and keys opened. */
+  /** The account's albums (owned and shared with it), names and keys opened, logs verified. */
   async loadAlbums(): Promise<Album[]> {
     const keys = this.account();
+    // The heads this account's other devices saw since, and its pins, come with the record.
+    await this.keeper?.load();
     const { items, rejected } = await this.api.collections();
     this.unreadableAlbums = rejected;
+    const listed: Album[] = [];
     for (const c of items) {
-      const known = this.albums.get(c.id);
-      if (known) {
-        known.sharees = c.sharees;
-        continue;
+      let album = this.albums.get(c.id);
+      if (album) album.sharees = c.sharees;
+      else {
+        try {
+          const { key, mine } = await openAlbumKey(this.crypto, c, keys);
+          album = await openAlbum(this.crypto, c, key, mine);
+        } catch {
+          this.unreadableAlbums++;
+          continue;
+        }
+        this.albums.set(c.id, album);
       }
-      try {
-        const key = await openAlbumKey(this.crypto, c, keys);
-        this.albums.set(c.id, await openAlbum(this.crypto, c, key, keys.userId));
-      } catch {
-        this.unreadableAlbums++;
+      album.listed = c;
+      listed.push(album);
+    }
+    // Each album's log read and checked side by side (a worker pool verifies the signatures).
+    await Promise.all(
+      listed.map(async (album) => {
+        album.trust = await verifyAlbum(this.trustContext, album.listed!, album.mine, album.trust);
+      }),
+    );
+    // A member's change between the listing and the log reads as a difference: those that differ
+    // are listed and read once more, and only what holds both times is reported.
+    const differing = listed.filter((a) => a.trust?.findings.some((f) => RACY.has(f.kind)));
+    if (differing.length) {
+      const again = new Map((await this.api.collections()).items.map((c) => [c.id, c]));
+      for (const album of differing) {
+        const c = again.get(album.id);
+        if (!c) continue;
+        album.listed = c;
+        album.sharees = c.sharees;
+        album.trust = await verifyAlbum(this.trustContext, c, album.mine, album.trust);
       }
     }
+    await this.pinOwners();
+    await this.noteSeen();
     return [...this.albums.values()];
   }
 
-  /** A public link's album: its key came in the link's fragment. */
-  async loadPublicAlbum(key: Uint8Array): Promise<Album> {
-    const answer = await this.api.publicCollection();
-    const album = await openAlbum(this.crypto, answer, key);
-    album.allowDownload = answer.enableDownload ?? true;
+  /**
+   * Owners of shares first seen: their identity (self-signed) is pinned if it signs their album's
+   * log, as not compared yet; a different one is a finding, never a silent pin.
+   */
+  private async pinOwners() {
+    const keeper = this.keeper;
+    if (!keeper) return;
+    for (const album of this.albums.values()) {
+      const state = album.trust?.state;
+      if (album.mine || !state || !album.owner || album.trust?.findings.length) continue;
+      const email = canonicalEmail(album.owner.email);
+      if (keeper.record.contacts[email]) continue;
+      let contact: Awaited<ReturnType<Api['publicKey']>>;
+      try {
+        contact = await this.api.publicKey(email);
+      } catch {
+        continue;
+      }
+      const signing = contact.signingPublicKey;
+      const signature = contact.identitySignature;
+      const identity = signing && signature && { email, boxPublicKey: contact.publicKey, signingPublicKey: signing, signature };
+      const holds =
+        identity &&
+        (await verifyIdentity(this.crypto, identity).then(
+          () => true,
+          () => false,
+        ));
+      if (
+        !identity ||
+        !holds ||
+        !sameBytes(identity.signingPublicKey, state.owner.signingKey) ||
+        contact.id !== state.owner.accountId
+      ) {
+        album.trust?.findings.push({ kind: 'owner-key', albumId: album.id, ownerEmail: email });
+        if (album.trust) album.trust.writable = false;
+        continue;
+      }
+      await keeper.update((r) =>
+        r.contacts[email] ? r : pinContact(r, identity, contact.id, { verified: false, now: Date.now() }),
+      );
+    }
+  }
+
+  /** Records the head of each verified album as seen (one write of the account record, if any moved). */
+  async noteSeen() {
+    const keeper = this.keeper;
+    if (!keeper) return;
+    const moved = [...this.albums.values()].filter((a) => {
+      const head = a.trust?.state?.head;
+      const seen = keeper.record.albums[a.id];
+      const blocked = a.trust?.findings.some((f) => f.kind === 'rollback' || f.kind === 'fork' || f.kind === 'history');
+      return head && !blocked && (!seen || seen.seq < head.seq);
+    });
+    if (!moved.length) return;
+    await keeper.update((r) => moved.reduce((rec, a) => seeHead(rec, a.id, a.trust!.state!.head, Date.now()), r));
+  }
+
+  /** A public link's album: its key came in the link's fragment, its owner's signing key too (new links). */
+  async loadPublicAlbum(key: Uint8Array, ownerKey?: Uint8Array): Promise<Album> {
+    const c = await this.api.publicCollection();
+    const album = await openAlbum(this.crypto, c, key);
+    const listed = { ...c, owner: { id: 0, email: '' }, encryptedKey: new Uint8Array(0), keyDecryptionNonce: null, sharees: [] };
+    album.trust = await verifyAlbum(this.trustContext, listed, false);
+    // A link viewer has no account: the log is checked against the owner's key in the link.
+    album.trust.findings = album.trust.findings.filter((f) => f.kind === 'history');
+    const state = album.trust.state;
+    if (state && !sameBytes(await nameHash(c.encryptedName, c.nameDecryptionNonce), state.nameHash))
+      album.trust.findings.push({ kind: 'name', albumId: c.id });
+    if (!ownerKey || !state || !sameBytes(state.owner.signingKey, ownerKey))
+      album.trust.findings.push({ kind: 'owner-key', albumId: c.id, ownerEmail: 'the link' });
+    else if (!state.link.enabled || (state.link.expiresAt > 0 && state.link.expiresAt <= Date.now()))
+      album.trust.findings.push({ kind: 'link-off', albumId: c.id });
     this.albums.set(album.id, album);
     return album;
   }
@@ -77,6 +224,14 @@ export class Library {
       encryptedName: sealedName.ciphertext,
       nameDecryptionNonce: sealedName.nonce,
     });
+    const trust: AlbumTrust = { entries: [], findings: [], role: 'owner', ownerCompared: true, writable: true };
+    await appendEntry(
+      this.trustContext,
+      id,
+      trust,
+      { op: 'create', nameHash: await nameHash(sealedName.ciphertext, sealedName.nonce) },
+      (logEntry) => this.api.appendLog(id, logEntry),
+    );
     const album: Album = {
       id,
       name,
@@ -85,22 +240,63 @@ export class Library {
       sharees: [],
       mine: true,
       unreadable: 0,
+      trust,
     };
     this.albums.set(id, album);
+    await this.noteSeen();
     return album;
   }
 
+  /** Renames an album of this account's (the name's ciphertext goes with its log entry). */
+  async rename(album: Album, name: string): Promise<void> {
+    if (!album.mine || !album.trust) throw new ReadOnlyAlbum('Only its owner renames an album.');
+    const sealed = await this.crypto.secretbox.encrypt(utf8.encode(name), album.key);
+    const body = { op: 'rename' as const, nameHash: await nameHash(sealed.ciphertext, sealed.nonce) };
+    await appendEntry(this.trustContext, album.id, album.trust, body, (logEntry) =>
+      this.api.rename(album.id, { encryptedName: sealed.ciphertext, nameDecryptionNonce: sealed.nonce }, logEntry),
+    );
+    album.name = name;
+    await this.noteSeen();
+  }
+
+  /** Where else a file (by its key wrap's hash) is in a log: the album id, for a "moved" finding. */
+  private elsewhere = (albumId: number) => (hex: string) => {
+    for (const a of this.albums.values()) if (a.id !== albumId && a.trust?.state?.files.has(hex)) return a.id;
+    return undefined;
+  };
+
   /**
-   * The album's files, newest first; those that do not open are counted in `album.unreadable`. A
-   * file already open through another album is the same file only if this album's key wrap opens
-   * to the same file key.
+   * The album's files, newest first: those its log vouches for (all that open, for an album with
+   * no log); what the listing adds, leaves out or changes is in `album.fileFindings`, and those
+   * that do not open are counted in `album.unreadable`.
    */
   async loadFiles(album: Album): Promise<GalleryFile[]> {
-    const { items, rejected } = await this.api.files(album.id);
+    const trust = album.trust;
+    // The listing first, then the log brought up to date (so it is at least as new); a member's
+    // change in between reads as a difference, so a listing that differs is read once more.
+    const listAndCompare = async () => {
+      const listing = await this.api.files(album.id);
+      if (!trust?.state) return { listing, compared: undefined };
+      const error = await refreshLog(this.trustContext, album.id, trust);
+      if (error && !trust.findings.some((f) => f.kind === 'history'))
+        trust.findings.push({ kind: 'history', albumId: album.id, error });
+      return { listing, compared: trust.state && (await compareFiles(trust.state, listing.items, this.elsewhere(album.id))) };
+    };
+    let { listing, compared } = await listAndCompare();
+    if (compared && !compared.equal) ({ listing, compared } = await listAndCompare());
+    const { items, rejected } = listing;
+    let records = items.map((record) => ({ record, entry: undefined as GalleryFile['entry'] }));
+    // A thumbnail refused earlier stays said (it is not downloaded again).
+    const refused = (album.fileFindings ?? []).filter((f) => f.kind === 'thumbnail' && items.some((r) => r.id === f.fileId));
+    album.fileFindings = refused;
+    if (compared) {
+      records = compared.files;
+      album.fileFindings = [...compared.findings, ...refused];
+    }
     const out: GalleryFile[] = [];
     let unreadable = rejected;
     for (const albumFiles of this.memberships.values()) albumFiles.delete(album.id);
-    for (const r of items) {
+    for (const { record: r, entry } of records) {
       let file = this.files.get(r.id);
       try {
         if (!file) {
@@ -118,10 +314,12 @@ export class Library {
         unreadable++;
         continue;
       }
+      if (entry) file.entry = entry;
       this.member(file.id).add(album.id);
       out.push(file);
     }
     album.unreadable = unreadable;
+    await this.noteSeen();
     return out.sort(newestFirst);
   }
 
@@ -179,12 +377,6 @@ export class Library {
       set.add(to.id);
       if (f.collectionID === from.id) f.collectionID = to.id;
     }
-  }
-
-  async renameAlbum(album: Album, name: string): Promise<void> {
-    const sealed = await this.crypto.secretbox.encrypt(utf8.encode(name), album.key);
-    await this.api.renameCollection(album.id, sealed.ciphertext, sealed.nonce);
-    album.name = name;
   }
 
   /** Deletes an album of this account's (its files must be elsewhere or in the trash first). */
@@ -262,18 +454,69 @@ export class Library {
     for (const f of files) f.key.fill(0);
   }
 
-  /** Encrypts and uploads one file into `album` (owned); `onProgress(stored, total)` in bytes. */
+  /** Encrypts and uploads one file into `album` (its own, or shared as collaborator); `onProgress(stored, total)` in bytes. */
   async upload(album: Album, input: NewFileInput, onProgress?: UploadProgress): Promise<GalleryFile> {
-    const file = await uploadFile(this.crypto, this.api, album, this.account().userId, input, onProgress);
+    const trust = album.trust;
+    if (!trust?.writable) throw new ReadOnlyAlbum(`Nothing can be added to “${album.name}”: it is read-only.`);
+    let added: Uint8Array | undefined;
+    const file = await uploadFile(
+      this.crypto,
+      this.api,
+      album,
+      this.account().userId,
+      input,
+      onProgress,
+      async (record, parts) => {
+        added = await keyWrapHash(record.encryptedKey, record.keyDecryptionNonce);
+        const body = {
+          op: 'add' as const,
+          keyWrapHash: added,
+          contentHeaderHash: await contentHeaderHash(record.file.decryptionHeader),
+          contentSize: parts.contentSize,
+          thumbnailHash: await thumbnailHash(record.thumbnail.decryptionHeader, parts.thumbnail),
+          thumbnailSize: parts.thumbnail.length,
+          metadataHash: await metadataHash(record.metadata.decryptionHeader, record.metadata.encryptedData),
+        };
+        return appendEntry(this.trustContext, album.id, trust, body, (logEntry) => this.api.createFile(record, logEntry));
+      },
+    );
+    file.entry = added && trust.state?.files.get(toHex(added));
     this.files.set(file.id, file);
     this.member(file.id).add(album.id);
+    await this.noteSeen();
     return file;
   }
 
-  /** The thumbnail's bytes, decrypted. */
+  /** Removes a file from its album (owner, or the collaborator who added it): record and bytes. */
+  async removeFile(album: Album, file: GalleryFile): Promise<void> {
+    const trust = album.trust;
+    if (!trust?.state || !file.entry)
+      throw new ReadOnlyAlbum('This photo is not in the album’s history: it cannot be removed here.');
+    const body = { op: 'remove' as const, keyWrapHash: file.entry.keyWrapHash };
+    await appendEntry(this.trustContext, album.id, trust, body, (logEntry) => this.api.removeFile(file.id, logEntry));
+    this.files.delete(file.id);
+    file.key.fill(0);
+    await this.noteSeen();
+  }
+
+  /**
+   * The thumbnail's bytes, decrypted: refused (ThumbnailRejected) before anything decodes them
+   * if they are too large, are not the bytes its log entry bound, or declare too many pixels.
+   */
   async thumbnail(file: GalleryFile, signal?: AbortSignal): Promise<Uint8Array> {
+    const size = file.entry?.thumbnailSize ?? file.sizes?.thumbnail;
+    if (size !== undefined && !thumbnailSizeAllowed(size)) throw new ThumbnailRejected('the thumbnail is too large');
     const ciphertext = await this.api.thumbnail(file.id, signal);
-    return this.crypto.blob.decrypt(ciphertext, file.headers.thumbnail, file.key);
+    if (file.entry && !(await thumbnailMatches(file.entry, file.headers.thumbnail, ciphertext))) {
+      const album = this.albums.get(file.collectionID);
+      if (album && !album.fileFindings?.some((f) => f.kind === 'thumbnail' && f.fileId === file.id))
+        (album.fileFindings ??= []).push({ kind: 'thumbnail', albumId: album.id, fileId: file.id });
+      throw new ThumbnailRejected('the server sent a thumbnail that is not the photo’s own');
+    }
+    const plain = await this.crypto.blob.decrypt(ciphertext, file.headers.thumbnail, file.key);
+    const check = checkThumbnail(plain);
+    if (!check.ok) throw new ThumbnailRejected(`the thumbnail was refused: ${check.reason}`);
+    return plain;
   }
 
   /** The file's plaintext as authenticated chunks, decrypted while it downloads. */
@@ -286,18 +529,18 @@ export class Library {
   /** The whole file's plaintext. */
   async contents(file: GalleryFile, signal?: AbortSignal): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
-    let length = 0;
-    for await (const part of this.contentStream(file, signal)) {
-      parts.push(part);
-      length += part.length;
-    }
-    const out = new Uint8Array(length);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    for await (const part of this.contentStream(file, signal)) parts.push(part);
+    return concatBytes(parts);
+  }
+
+  /** Every finding about `album`: its log and listing, and its files. */
+  findings(album: Album): Finding[] {
+    return [...(album.trust?.findings ?? []), ...(album.fileFindings ?? [])];
+  }
+
+  /** The trust context (for sharing's log entries). */
+  context(): TrustContext {
+    return this.trustContext;
   }
 
   /** Wipes every album and file key and forgets them. */

@@ -5,7 +5,7 @@
 // client's business.
 import { CHUNK_BYTES, CIPHER_CHUNK_BYTES } from 'cipherlens';
 import type { ClientCrypto } from '../crypto.js';
-import type { Api } from '../wire/api.js';
+import type { Api, NewFile } from '../wire/api.js';
 import type { Album } from './albums.js';
 import type { GalleryFile } from './files.js';
 import type { FileMeta } from './metadata.js';
@@ -29,6 +29,13 @@ export interface NewFileInput {
 
 export type UploadProgress = (stored: number, total: number) => void;
 
+/**
+ * Creates the file record once its objects are stored: the plain API call, or (the library's)
+ * one that sends the record with its signed album log entry. `parts` are what the entry binds
+ * beyond the record: the thumbnail's ciphertext and the contents' ciphertext size.
+ */
+export type CreateFile = (record: NewFile, parts: { thumbnail: Uint8Array; contentSize: number }) => Promise<{ id: number }>;
+
 export async function uploadFile(
   crypto: ClientCrypto,
   api: Api,
@@ -36,6 +43,7 @@ export async function uploadFile(
   userId: number,
   input: NewFileInput,
   onProgress?: UploadProgress,
+  create: CreateFile = (record) => api.createFile(record),
 ): Promise<GalleryFile> {
   const key = await crypto.generateKey();
   try {
@@ -45,14 +53,17 @@ export async function uploadFile(
     const thumbKey = await api.upload(thumb.ciphertext.length, [thumb.ciphertext]);
     const meta = await crypto.blob.encrypt(utf8.encode(JSON.stringify(input.meta)), key);
     const wrapped = await crypto.secretbox.encrypt(key.slice(), album.key);
-    const { id } = await api.createFile({
-      collectionID: album.id,
-      encryptedKey: wrapped.ciphertext,
-      keyDecryptionNonce: wrapped.nonce,
-      file: { objectKey, decryptionHeader: header },
-      thumbnail: { objectKey: thumbKey, decryptionHeader: thumb.header },
-      metadata: { encryptedData: meta.ciphertext, decryptionHeader: meta.header },
-    });
+    const { id } = await create(
+      {
+        collectionID: album.id,
+        encryptedKey: wrapped.ciphertext,
+        keyDecryptionNonce: wrapped.nonce,
+        file: { objectKey, decryptionHeader: header },
+        thumbnail: { objectKey: thumbKey, decryptionHeader: thumb.header },
+        metadata: { encryptedData: meta.ciphertext, decryptionHeader: meta.header },
+      },
+      { thumbnail: thumb.ciphertext, contentSize: cipherSize(input.size) },
+    );
     return {
       id,
       collectionID: album.id,

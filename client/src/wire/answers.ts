@@ -1,8 +1,20 @@
 // The shape of every answer in docs/server-api.md, as parsers (wire/parse.ts): the one place
 // the client states what it accepts from the server. Byte fields are decoded and sized here.
-import { MAX_MAGIC_BYTES, MAX_METADATA_BYTES, MAX_ML_BYTES, MAX_NAME_BYTES, SIZES } from '../../../contract/limits.mjs';
+import {
+  ENTITY_DIFF_MAX,
+  MAX_ENTITY_BYTES,
+  LISTING_PAGE_MAX,
+  MAX_MAGIC_BYTES,
+  MAX_METADATA_BYTES,
+  MAX_ML_BYTES,
+  MAX_NAME_BYTES,
+  MAX_RECORD_BYTES,
+  SIZES,
+} from '../../../contract/limits.mjs';
+import { LOG_SIGNATURE_BYTES, MAX_LOG_ENTRY_BYTES } from '../../../contract/album-log.mjs';
 import {
   array,
+  boolean,
   bytes,
   eachOf,
   id,
@@ -10,10 +22,10 @@ import {
   malformed,
   nullable,
   object,
+  oneOf,
   optional,
   string,
   type Parsed,
-  type Parser,
 } from './parse.js';
 
 const email = string(320);
@@ -21,10 +33,6 @@ const srpBytes = bytes(undefined, { min: 1, max: 512 }); // the 4096-bit group's
 const wrappedKey = bytes(SIZES.wrappedKey);
 const nonce = bytes(SIZES.nonce);
 const header = bytes(SIZES.streamHeader);
-const flag: Parser<boolean> = (value, at) => {
-  if (typeof value !== 'boolean') throw malformed(at, 'is not true or false');
-  return value;
-};
 
 export const keyAttributes = object({
   kekSalt: bytes(SIZES.salt),
@@ -39,6 +47,11 @@ export const keyAttributes = object({
   masterKeyDecryptionNonce: nonce,
   recoveryKeyEncryptedWithMasterKey: wrappedKey,
   recoveryKeyDecryptionNonce: nonce,
+  // The signing key beside Ente's fields (docs/formats.md); absent on an account made before it.
+  signingPublicKey: optional(bytes(32)),
+  encryptedSigningKey: optional(wrappedKey),
+  signingKeyDecryptionNonce: optional(nonce),
+  identitySignature: optional(bytes(64)),
 });
 export type KeyAttributes = Parsed<typeof keyAttributes>;
 
@@ -80,11 +93,20 @@ export type RecoveryBegin = Parsed<typeof recoveryBegin>;
 
 export const sealedToken = object({ encryptedToken: bytes(SIZES.token + SIZES.seal) });
 
-export const contact = object({ id, email, publicKey: bytes(SIZES.publicKey) });
+export const contact = object({
+  id,
+  email,
+  publicKey: bytes(SIZES.publicKey),
+  signingPublicKey: optional(bytes(32)),
+  identitySignature: optional(bytes(64)),
+});
 export type Contact = Parsed<typeof contact>;
 
 const person = object({ id, email });
 export type Person = Parsed<typeof person>;
+const role = oneOf('viewer', 'collaborator');
+const sharee = object({ id, email, role: optional(role) });
+export type Sharee = Parsed<typeof sharee>;
 
 export const collection = object({
   id,
@@ -94,7 +116,9 @@ export const collection = object({
   keyDecryptionNonce: nullable(nonce),
   encryptedName: bytes(undefined, { min: SIZES.mac, max: MAX_NAME_BYTES }),
   nameDecryptionNonce: nonce,
-  sharees: array(person),
+  sharees: array(sharee),
+  /** The owner's view of its public link (absent for a sharee). */
+  publicLink: optional(nullable(object({ accessToken: string(256), expiresAt: int(), allowDownload: boolean }))),
   updationTime: int(),
 });
 export type Collection = Parsed<typeof collection>;
@@ -104,7 +128,8 @@ export const publicCollection = object({
   id,
   encryptedName: bytes(undefined, { min: SIZES.mac, max: MAX_NAME_BYTES }),
   nameDecryptionNonce: nonce,
-  enableDownload: optional(flag),
+  expiresAt: optional(int()),
+  allowDownload: optional(boolean),
 });
 export type PublicCollection = Parsed<typeof publicCollection>;
 
@@ -146,12 +171,68 @@ export const createdFile = object({ id, updationTime: int() });
 /** The account's storage: bytes of its uploads (the trash's too) and its quota (null: none). */
 export const usage = object({ usedBytes: int(), objects: int(), quotaBytes: nullable(int()) });
 export const upload = object({ objectKey: string(128) });
-export const publicLink = object({ accessToken: string(256), enableDownload: optional(flag) });
+export const publicLink = object({ accessToken: string(256) });
+
+const mlCiphertext = () => bytes(undefined, { min: 1, max: MAX_ML_BYTES });
+
+/** A page of an album's signed log (docs/formats.md, "Signed album logs"). */
+export const logPage = object({
+  entries: array(
+    object({
+      seq: int(),
+      entry: bytes(undefined, { min: 1, max: MAX_LOG_ENTRY_BYTES }),
+      signature: bytes(LOG_SIGNATURE_BYTES),
+    }),
+  ),
+  more: boolean,
+});
+export type LogPage = Parsed<typeof logPage>;
+export const appended = object({ seq: int(), hash: bytes(32) });
+
+/** The account record, opaque (version 0: never written). */
+export const accountRecord = object({
+  version: int(),
+  encryptedData: optional(bytes(undefined, { min: SIZES.mac, max: MAX_RECORD_BYTES })),
+  decryptionNonce: optional(nonce),
+});
+export type SealedRecord = Parsed<typeof accountRecord>;
 
 export const mlEntry = object({
   fileID: id,
-  encryptedData: bytes(undefined, { min: 1, max: MAX_ML_BYTES }),
+  encryptedData: mlCiphertext(),
   decryptionHeader: header,
 });
 export type MlEntry = Parsed<typeof mlEntry>;
 export const mlEntries = eachOf(mlEntry);
+
+export const entityKey = object({ type: string(32), encryptedKey: wrappedKey, header: nonce, createdAt: int() });
+export type EntityKeyRecord = Parsed<typeof entityKey>;
+const entityShape = object({
+  id: string(64),
+  type: string(32),
+  encryptedData: nullable(bytes(undefined, { min: 1, max: MAX_ENTITY_BYTES })),
+  header: nullable(header),
+  isDeleted: boolean,
+  createdAt: int(),
+  updatedAt: int(),
+});
+/** An entity: live with its data, or a tombstone without. */
+export const entity = (value: unknown, at: string) => {
+  const e = entityShape(value, at);
+  if (e.isDeleted !== (e.encryptedData === null) || e.isDeleted !== (e.header === null))
+    throw malformed(at, 'has data that does not match isDeleted');
+  return e;
+};
+export type EntityRecord = Parsed<typeof entityShape>;
+export const entityDiff = object({ diff: eachOf(entity, ENTITY_DIFF_MAX) });
+
+/** A page of a collection's ML data changes: entries, the cursor after them, whether more follow. */
+export const mlChanges = object({
+  entries: eachOf(
+    object({ fileID: id, encryptedData: mlCiphertext(), decryptionHeader: header, updationTime: int() }),
+    LISTING_PAGE_MAX,
+  ),
+  next: nullable(string(40)),
+  more: boolean,
+});
+export type MlChanges = Parsed<typeof mlChanges>;

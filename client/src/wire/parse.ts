@@ -39,16 +39,29 @@ export const string =
     return value;
   };
 
-export const nullable =
-  <T>(p: Parser<T>): Parser<T | null> =>
-  (value, at) =>
-    value === null ? null : p(value, at);
-
-/** A field a server may leave out (an older server): undefined, else parsed by `p`. */
+/** A field that may be absent (undefined). */
 export const optional =
   <T>(p: Parser<T>): Parser<T | undefined> =>
   (value, at) =>
     value === undefined ? undefined : p(value, at);
+
+export const boolean: Parser<boolean> = (value, at) => {
+  if (typeof value !== 'boolean') throw malformed(at, 'is not true or false');
+  return value;
+};
+
+/** One of the strings `values`. */
+export const oneOf =
+  <V extends string>(...values: V[]): Parser<V> =>
+  (value, at) => {
+    if (!values.includes(value as V)) throw malformed(at, `is not one of ${values.join(', ')}`);
+    return value as V;
+  };
+
+export const nullable =
+  <T>(p: Parser<T>): Parser<T | null> =>
+  (value, at) =>
+    value === null ? null : p(value, at);
 
 export const array =
   <T>(p: Parser<T>, max = Number.POSITIVE_INFINITY): Parser<T[]> =>

@@ -24,6 +24,17 @@ export function makeBox(heap: Heap) {
       });
     },
 
+    /** The public key of `secretKey` (what keypair() returned beside it). */
+    publicKey(secretKey: Uint8Array): Uint8Array<ArrayBuffer> {
+      requireBytes('secretKey', secretKey, SECRET_KEY_BYTES);
+      return heap.small(PUBLIC_KEY_BYTES + SECRET_KEY_BYTES, (pk) => {
+        const sk = pk + PUBLIC_KEY_BYTES;
+        heap.u8.set(secretKey, sk);
+        mod.boxPublicKey(pk, sk);
+        return heap.read(pk, PUBLIC_KEY_BYTES);
+      });
+    },
+
     /**
      * Seals `message` (e.g. a collection key) to a public key (`crypto_box_seal`): only the key
      * pair's owner opens it. BAD_INPUT for a public key of the wrong length or not on the curve.

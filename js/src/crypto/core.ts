@@ -6,6 +6,7 @@ import { makeSecretbox } from './secretbox.js';
 import { makeBlob } from './blob.js';
 import { makeStream } from './stream.js';
 import { makeBox } from './box.js';
+import { makeSign } from './sign.js';
 import { makeMnemonic, makeVerificationId } from './mnemonic.js';
 import { makeB64 } from './b64.js';
 import { makePrimitives } from './primitives.js';
@@ -27,6 +28,11 @@ export interface CryptoCore extends ReturnType<typeof makeKeys> {
   stream: ReturnType<typeof makeStream>;
   /** X25519 key pairs and sealed boxes: how Ente shares a collection key with another account. */
   box: ReturnType<typeof makeBox>;
+  /**
+   * Ed25519 signatures (RFC 8032): an account's signing identity, which signs what it shares and
+   * its album log entries.
+   */
+  sign: ReturnType<typeof makeSign>;
   /** BIP39 English phrases: Ente's 24-word recovery key. */
   mnemonic: ReturnType<typeof makeMnemonic>;
   /**
@@ -65,6 +71,7 @@ export function makeCryptoCore(heap: Heap): CryptoCore {
     blob: makeBlob(heap),
     stream: makeStream(heap),
     box: makeBox(heap),
+    sign: makeSign(heap),
     mnemonic: makeMnemonic(heap),
     verificationId: makeVerificationId(heap),
     b64: makeB64(heap),

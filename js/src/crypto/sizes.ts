@@ -29,6 +29,14 @@ export const PUBLIC_KEY_BYTES = 32;
 export const SECRET_KEY_BYTES = 32;
 /** What a sealed box adds: its ephemeral public key and a MAC. */
 export const SEAL_OVERHEAD = 48;
+/** Ed25519 public keys (`sign.*`). */
+export const SIGN_PUBLIC_KEY_BYTES = 32;
+/** Ed25519 secret keys as libsodium keeps them: the seed, then the public key. */
+export const SIGN_SECRET_KEY_BYTES = 64;
+/** An Ed25519 seed (RFC 8032's private key): what `sign.seedKeypair` takes. */
+export const SIGN_SEED_BYTES = 32;
+/** An Ed25519 signature. */
+export const SIGNATURE_BYTES = 64;
 /** Ente's file hash (BLAKE2b-512). */
 export const FILE_HASH_BYTES = 64;
 /** A 24-word recovery phrase: words of at most 8 letters and the spaces between them. */
@@ -47,6 +55,10 @@ export const MODULE_SIZES = {
   PUBLIC_KEY_BYTES,
   SECRET_KEY_BYTES,
   SEAL_OVERHEAD,
+  SIGN_PUBLIC_KEY_BYTES,
+  SIGN_SECRET_KEY_BYTES,
+  SIGN_SEED_BYTES,
+  SIGNATURE_BYTES,
   FILE_HASH_BYTES,
   MNEMONIC_MAX_CHARS,
 } as const satisfies { [K in keyof CryptoModule]?: number };

@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import type { Core } from '../search/core.js';
 import type { Search } from '../search/search.js';
+import type { FaceIndexer } from '../search/face-index.js';
 import { ownedBytes, type ApiShape } from './protocol.js';
 import { isDetached, transferredError } from '../runtime/errors.js';
 
@@ -62,8 +63,14 @@ export const CORE_ROUTES = {
   'stream.encrypt': 'payload-first',
   'stream.decrypt': 'payload-first',
   'box.keypair': 'copy',
+  'box.publicKey': 'copy',
   'box.seal': 'payload-first',
   'box.sealOpen': 'payload-first',
+  // Small messages (canonical statements, log entries): copied, so the caller keeps them.
+  'sign.keypair': 'copy',
+  'sign.seedKeypair': 'copy',
+  'sign.detached': 'copy',
+  'sign.verifyDetached': 'copy',
   'mnemonic.fromEntropy': 'copy',
   'mnemonic.toEntropy': 'copy',
   'mnemonic.fromKey': 'copy',
@@ -96,16 +103,39 @@ export const CORE_ROUTES = {
   'clip.forget': 'copy',
   createIndex: 'not-served',
   loadIndex: 'not-served',
+  // Live wasm objects that read and write a PageStore (objects with methods): not cloneable.
+  createCompactIndex: 'not-served',
+  openCompactIndex: 'not-served',
   'mlData.encrypt': 'copy',
   'mlData.decrypt': 'copy',
   'mlData.importClip': 'not-served',
   'mlData.clipEmbedding': 'copy',
   'mlData.withClip': 'copy',
+  'mlData.faceData': 'copy',
+  'mlData.withFaces': 'copy',
+  // A photo and a clusterer are live wasm objects.
+  'faces.openPhoto': 'not-served',
+  'faces.letterbox': 'copy',
+  'faces.detections': 'copy',
+  'faces.align': 'copy',
+  'faces.alignment': 'copy',
+  'faces.blur': 'copy',
+  'faces.direction': 'copy',
+  'faces.faceId': 'copy',
+  'faces.clusterer': 'not-served',
+  'entities.createKey': 'copy',
+  'entities.openKey': 'copy',
+  'entities.encrypt': 'copy',
+  'entities.decrypt': 'copy',
 } as const satisfies RouteTable<Core>;
 
 /** The search API of createSearchWorker (its `size` getter is read by a call of its own). */
 export const SEARCH_ROUTES = {
   add: 'copy',
+  // The caller's batch stays usable (copied, not transferred).
+  addMany: 'copy',
+  persist: 'copy',
+  meta: 'copy',
   remove: 'copy',
   indexImage: 'copy',
   embedImage: 'copy',
@@ -120,6 +150,15 @@ export const SEARCH_ROUTES = {
   load: { route: 'copy', wipe: [1] }, // load(bytes, key)
   dispose: 'copy',
 } as const satisfies RouteTable<Search>;
+
+/** The face API of createFaceWorker: the indexer's functions, plus clustering (face-client.ts). */
+export const FACE_ROUTES = {
+  indexImage: 'copy',
+  indexFile: 'copy',
+  // Takes callbacks and an iterable: run by the client as calls of indexFile, as for search.
+  indexFiles: 'not-served',
+  dispose: 'copy',
+} as const satisfies RouteTable<FaceIndexer>;
 
 /** The route of `path` in `table`, or undefined for a path it does not list. */
 export function routeOf(table: Record<string, RouteEntry>, path: string): Route | undefined {

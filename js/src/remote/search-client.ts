@@ -86,7 +86,10 @@ export async function createSearchWorker(options: SearchWorkerOptions = {}): Pro
   let ending: Promise<void> | undefined;
   const api: Omit<SearchWorker, 'imageSignature' | 'size' | 'terminate' | 'indexFiles'> = {
     add: (...a) => call('add', host.add, a),
+    addMany: (...a) => call('addMany', host.addMany, a),
     remove: (...a) => call('remove', host.remove, a),
+    persist: (...a) => call('persist', host.persist, a),
+    meta: (...a) => call('meta', host.meta, a),
     indexImage: (...a) => call('indexImage', host.indexImage, a),
     embedImage: (...a) => call('embedImage', host.embedImage, a),
     has: (...a) => call('has', host.has, a),

@@ -31,14 +31,23 @@ export function createSearchHost(): SearchHostApi {
       const { ortUrl, wasmUrl, ...rest } = options;
       const ort = ortUrl ? await import(/* webpackIgnore: true */ /* @vite-ignore */ ortUrl) : undefined;
       const core = await loadCore(wasmUrl ? { wasmUrl } : {});
-      const created = await createSearch(core, { ...rest, ort, onProgress });
+      let created: Search;
+      try {
+        created = await createSearch(core, { ...rest, ort, onProgress });
+      } finally {
+        // This thread's copy of the compact index's key; the index keeps only what it derived.
+        if (rest.compactIndex?.key instanceof Uint8Array) rest.compactIndex.key.fill(0);
+      }
       describe(created, SEARCH_ROUTES); // throws for a function without a route
       search = created;
       return { imageSignature: created.imageSignature };
     },
     size: () => live().size, // a getter on this thread, a call across it
     add: (...a) => run('add', a, (s, ...b) => s.add(...b)),
+    addMany: (...a) => run('addMany', a, (s, ...b) => s.addMany(...b)),
     remove: (...a) => run('remove', a, (s, ...b) => s.remove(...b)),
+    persist: (...a) => run('persist', a, (s, ...b) => s.persist(...b)),
+    meta: (...a) => run('meta', a, (s, ...b) => s.meta(...b)),
     indexImage: (...a) => run('indexImage', a, (s, ...b) => s.indexImage(...b)),
     embedImage: (...a) => run('embedImage', a, (s, ...b) => s.embedImage(...b)),
     has: (...a) => run('has', a, (s, ...b) => s.has(...b)),

@@ -1,6 +1,6 @@
 import type { Heap } from '../runtime/heap.js';
 import type { CipherlensModule, WasmEmbeddingIndex } from '../wasm/cipherlens.mjs';
-import { type CoreError, badInput, closedError, requireBytes } from '../runtime/errors.js';
+import { CoreError, badInput, closedError, requireBytes } from '../runtime/errors.js';
 import { KEY_BYTES } from '../crypto/sizes.js';
 
 const MAX_DIMS = 65536;
@@ -122,7 +122,8 @@ export function makeEmbeddingIndexApi(heap: Heap<CipherlensModule>) {
       for (let i = 0; i < n; i++) requireFileId(fileIds[i]);
       heap.scope((a) => {
         const ids = a.alloc(n * 8);
-        const at = wasm.inputPtr(n); // may grow memory: take views after it
+        const at = wasm.inputPtr(n) >>> 0; // may grow memory: take views after it
+        if (at === 0) throw new CoreError('OUT_OF_MEMORY', `not enough wasm memory for ${n} embeddings`);
         f64(ids, n).set(fileIds);
         f32(at, n * dims).set(embeddings);
         heap.checkLength(wasm.upsertMany(ids, n));

@@ -5,6 +5,7 @@
 // createSearchWorker (each step a call to the worker), so both behave alike.
 import { CoreError, badInput } from '../runtime/errors.js';
 import type { EncodedImage } from './image-decode.js';
+import type { FaceIndex } from './face-index.js';
 
 /** One file of the library: its id and its encoded image, as bytes or a Blob/File. */
 export type IndexFileItem =
@@ -67,6 +68,8 @@ export interface IndexProgress {
   timings?: IndexTimings;
   /** This file's normalised embedding (indexed files only): what a gallery uploads as its ML data. */
   embedding?: Float32Array;
+  /** Face indexing (createFaceIndexer): this file's faces, as Ente's ML data stores them. */
+  faceIndex?: FaceIndex;
 }
 
 /** Options of indexFiles. */
@@ -106,8 +109,12 @@ export type IndexFiles = Iterable<IndexFileItem> | AsyncIterable<IndexFileItem>;
 /** What the loop needs from a search, in the thread or across it. */
 export interface IndexSteps {
   has(fileId: number): boolean | Promise<boolean>;
-  /** Decodes, embeds and upserts one file; a CoreError means this file is bad (skipped, reported). */
-  indexFile(fileId: number, image: EncodedImage): Promise<{ timings: IndexTimings; embedding: Float32Array }>;
+  /** Decodes and indexes one file; a CoreError means this file is bad (skipped, reported). What it
+   *  returns besides the timings (the embedding, the faces) goes into the file's progress. */
+  indexFile(
+    fileId: number,
+    image: EncodedImage,
+  ): Promise<{ timings: IndexTimings } & Pick<IndexProgress, 'embedding' | 'faceIndex'>>;
   save(key: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
 }
 
@@ -134,8 +141,46 @@ function itemImage(item: IndexFileItem): { fileId: number; image: EncodedImage }
   return { fileId, image };
 }
 
+/**
+ * Runs the calls given to it one after another, each once the previous has settled: a photo goes
+ * from decode to its last inference before the next starts (in a worker, inference holds the
+ * thread, so a decode started beside it would only finish after it, and its time would count the
+ * wait); calls that wait hold their encoded bytes, never decoded pixels.
+ */
+export function oneAtATime(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let turn: Promise<unknown> = Promise.resolve();
+  return (fn) => {
+    const next = turn.then(fn);
+    turn = next.catch(() => undefined);
+    return next;
+  };
+}
+
 /** Timings of nothing yet, to add to. */
 export const zeroTimings = (): IndexTimings => ({ decode: 0, preprocess: 0, inference: 0, index: 0 });
+
+/** Milliseconds of one photo's face indexing (face-index.ts), step by step. */
+export interface FaceTimings {
+  /** Decoding the file (and downscaling it to maxImageSide). */
+  decode: number;
+  /** The letterbox. */
+  letterbox: number;
+  /** The detector model. */
+  detect: number;
+  /** Post-processing, alignment and blur of every face. */
+  align: number;
+  /** The embedder model, every face. */
+  embed: number;
+}
+
+/** A photo's face timings in indexFiles' four steps: letterbox and alignment are preprocessing,
+ *  both models inference. */
+export const asIndexTimings = (t: FaceTimings): IndexTimings => ({
+  ...zeroTimings(),
+  decode: t.decode,
+  preprocess: t.letterbox + t.align,
+  inference: t.detect + t.embed,
+});
 
 /** Resolves with `p`, or rejects with the signal's reason as soon as it aborts. */
 function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -196,9 +241,9 @@ export async function runIndexFiles(files: IndexFiles, options: IndexFilesOption
       report(fileId, 'skipped');
       return;
     }
-    let timings: IndexTimings, embedding: Float32Array;
+    let indexed: Awaited<ReturnType<IndexSteps['indexFile']>>;
     try {
-      ({ timings, embedding } = await steps.indexFile(fileId, image));
+      indexed = await steps.indexFile(fileId, image);
     } catch (e) {
       if (!(e instanceof CoreError || (e as Error)?.name === 'CoreError')) throw e;
       result.failed.push({ fileId, error: e as CoreError });
@@ -206,8 +251,9 @@ export async function runIndexFiles(files: IndexFiles, options: IndexFilesOption
       return;
     }
     result.indexed++;
+    const { timings, embedding, faceIndex } = indexed;
     for (const k of Object.keys(timings) as (keyof IndexTimings)[]) result.timings[k] += timings[k];
-    report(fileId, 'indexed', { timings, embedding });
+    report(fileId, 'indexed', { timings, ...(embedding && { embedding }), ...(faceIndex && { faceIndex }) });
     if (persist && ++unsaved >= checkpointEvery) await checkpoint();
   };
 

@@ -68,7 +68,8 @@ export interface IndexedDbStoreOptions {
   key?: string;
 }
 
-const request = <T>(req: IDBRequest<T>): Promise<T> =>
+/** An IndexedDB request as a promise (also used by page-store.ts). */
+export const request = <T>(req: IDBRequest<T>): Promise<T> =>
   new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);

@@ -5,6 +5,7 @@ import type { EmbeddingIndex } from './embedding-index.js';
 import { requireFileId } from './embedding-index.js';
 import { concat } from '../runtime/bytes.js';
 import { MiB } from '../crypto/keys.js';
+import { faceData, withFaces, type FaceData } from './face-data.js';
 
 /**
  * The most ML data one file may hold, as JSON and as its encrypted gzip: Ente's entry for a file
@@ -31,10 +32,12 @@ export interface ClipData {
   embedding: number[];
 }
 
-/** The JSON of Ente's per-file "mldata"; keys other than `clip` (e.g. `face`) pass through untouched. */
+/** The JSON of Ente's per-file "mldata"; keys other than `clip` and `face` pass through untouched. */
 export interface MLData {
   /** The CLIP entry, if the file was indexed. */
   clip?: ClipData;
+  /** Read it with `faceData` (validated, placeholders dropped), write it with `withFaces`. */
+  face?: FaceData;
   [key: string]: unknown;
 }
 
@@ -271,5 +274,9 @@ export function makeMlData(blob: ReturnType<typeof makeBlob>) {
     clipEmbedding,
     /** ML data with its clip entry set, stored L2-normalised as float32; BAD_INPUT for values beyond float32. */
     withClip,
+    /** The validated faces of decrypted ML data (placeholders dropped), or undefined: see docs/faces.md. */
+    faceData,
+    /** ML data with its face entry set, as Ente's clients write it. */
+    withFaces,
   };
 }

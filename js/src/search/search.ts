@@ -11,10 +11,13 @@ import {
 } from './clip-encoders.js';
 import { badInput, closedError } from '../runtime/errors.js';
 import type { SearchHit, SearchOptions } from './embedding-index.js';
+import type { CompactIndex, CompactIndexOptions } from './compact-index.js';
+import { directoryPageStore, indexedDbPageStore, type IndexedDbPageStoreOptions, type PageStore } from './page-store.js';
 import { CLIP_DIMS, CLIP_END_TOKEN, DEFAULT_MAX_IMAGE_SIDE, ENTE_CLIP_MIN_SCORE } from './clip-spec.js';
 import { decodeImage, type EncodedImage, type ImageDecoder } from './image-decode.js';
 import type { RgbaImage } from './clip.js';
 import {
+  oneAtATime,
   runIndexFiles,
   zeroTimings,
   type IndexFiles,
@@ -29,6 +32,8 @@ export interface SearchIndex {
   readonly dims?: number;
   /** Stores a normalised embedding under fileId. */
   upsert(fileId: number, embedding: Float32Array): unknown;
+  /** Many at once (fileIds.length x dims floats). */
+  upsertMany?(fileIds: ArrayLike<number>, embeddings: Float32Array): unknown;
   /** Removes fileId. */
   remove(fileId: number): unknown;
   /** Files in the index. */
@@ -58,6 +63,26 @@ export interface SearchCore {
   createIndex(dims: number): SearchIndex;
   /** An index from saved bytes; throws on bad data. */
   loadIndex(bytes: Uint8Array, key: Uint8Array): SearchIndex | Promise<SearchIndex>;
+  /** A new empty compact index (for `createSearch({ compactIndex })`). */
+  createCompactIndex?(dims: number, options: CompactIndexOptions): CompactIndex;
+  /** The compact index saved in a store, or undefined. */
+  openCompactIndex?(options: CompactIndexOptions): Promise<CompactIndex | undefined>;
+}
+
+/** Where a compact index lives, for `createSearch({ compactIndex })`: a PageStore of yours (in the
+ *  caller's thread only), or one the search makes (`indexedDb` in browsers and workers, `directory`
+ *  in Node), which createSearchWorker can pass to its thread. */
+export interface CompactIndexPlace {
+  /** 32 secret bytes (e.g. derived for this purpose under the user's master key). */
+  key: Uint8Array;
+  /** A PageStore of yours (in the caller's thread only: it cannot cross to a worker). */
+  store?: PageStore;
+  /** An IndexedDB page store with these options (browsers and workers; the default). */
+  indexedDb?: IndexedDbPageStoreOptions;
+  /** A directory page store in this folder (Node). */
+  directory?: string;
+  /** Bits of code per dimension (see CompactIndexOptions). */
+  codeBits?: 1 | 2;
 }
 
 /** Options of createSearch (and createSearchWorker): the models, ONNX Runtime, decoding. */
@@ -76,6 +101,12 @@ export interface CreateSearchOptions extends EncoderOptions {
   /** Decodes encoded images for indexFile/indexFiles (default: createImageBitmap in browsers,
    *  jpeg-js / pngjs in Node). */
   decodeImage?: ImageDecoder;
+  /** Keep the library in a compact index (a million photos in a tab; docs/embedding-index.md)
+   *  persisted in a page store: opened from its last snapshot if it has one, else created empty.
+   *  `add`, `remove` and `addMany` then write pages (their promises settle once they are stored),
+   *  `persist` saves a snapshot with a cursor of yours, `meta` reads it back; `save`/`load` are for
+   *  the in-memory index only. */
+  compactIndex?: CompactIndexPlace;
 }
 
 /** A decoded image's size in pixels. */
@@ -111,9 +142,9 @@ export interface Search {
   /** Files in the index. */
   readonly size: number;
   /** Adds or replaces a file's embedding (e.g. one imported from Ente's ML data). Normalised here. */
-  add(fileId: number, embedding: Float32Array | readonly number[]): void;
-  /** Removes a file from the index. */
-  remove(fileId: number): void;
+  add(fileId: number, embedding: Float32Array | readonly number[]): void | Promise<void>;
+  /** Removes a file from the index (with a compact index, once its pages are updated). */
+  remove(fileId: number): void | Promise<void>;
   /** Embeds an image (RGBA, width*height*4 bytes) and indexes it; returns the normalised embedding. */
   indexImage(fileId: number, rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Float32Array>;
   /** Embeds an image (RGBA, width*height*4 bytes) without indexing it; returns the normalised embedding. */
@@ -129,12 +160,45 @@ export interface Search {
   embedText(text: string): Promise<Float32Array>;
   /** Files matching a text, best first. An empty query finds nothing. */
   query(text: string, options?: QueryOptions): Promise<SearchHit[]>;
+  /** Many embeddings at once (fileIds.length x 512 floats, row after row), normalised here; later
+   *  duplicates win. With a compact index it resolves once their pages are stored. */
+  addMany(fileIds: ArrayLike<number>, embeddings: Float32Array): Promise<void>;
+  /** Compact index: saves its snapshot (in pieces) into its store, with `meta` bytes of yours, e.g.
+   *  the sync cursor the embeddings in it are up to date with. */
+  persist(meta?: Uint8Array): Promise<void>;
+  /** Compact index: the meta bytes of the snapshot it was opened from (or last persisted with). */
+  meta(): Uint8Array<ArrayBuffer> | undefined;
   /** The index, compressed and encrypted with `key` (32 bytes). */
   save(key: Uint8Array): Promise<Uint8Array<ArrayBuffer>>;
   /** Replaces the index with saved bytes; on any error the current index is kept. */
   load(bytes: Uint8Array, key: Uint8Array): Promise<void>;
   /** Frees the ONNX sessions and the index. */
   dispose(): Promise<void>;
+}
+
+/** Queries of a compact index re-rank with exact scores up to this many hits. */
+export const COMPACT_EXACT_LIMIT = 1000;
+
+function upsertEach(index: SearchIndex, fileIds: ArrayLike<number>, embeddings: Float32Array): void {
+  if (!(embeddings instanceof Float32Array) || embeddings.length !== fileIds.length * CLIP_DIMS) {
+    throw badInput(`embeddings must be a Float32Array of ${fileIds.length} x ${CLIP_DIMS} floats`);
+  }
+  for (let i = 0; i < fileIds.length; i++) index.upsert(fileIds[i], embeddings.subarray(i * CLIP_DIMS, (i + 1) * CLIP_DIMS));
+}
+
+/** Opens the compact index saved in `place`, or creates an empty one there. */
+async function openCompact(core: SearchCore, place: CompactIndexPlace): Promise<CompactIndex> {
+  if (!core.createCompactIndex || !core.openCompactIndex) throw badInput('this core has no compact index (use loadCore)');
+  const store =
+    place.store ??
+    (place.directory !== undefined ? directoryPageStore(place.directory) : indexedDbPageStore(place.indexedDb ?? {}));
+  const options: CompactIndexOptions = { store, key: place.key, codeBits: place.codeBits };
+  const opened = await core.openCompactIndex(options);
+  if (opened && opened.dims !== CLIP_DIMS) {
+    opened.dispose();
+    throw badInput(`the saved compact index has ${opened.dims} dimensions, CLIP needs ${CLIP_DIMS}`);
+  }
+  return opened ?? core.createCompactIndex(CLIP_DIMS, options);
 }
 
 function checkFileId(fileId: unknown): number {
@@ -167,8 +231,26 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
   }
   const text: ClipTextEncoder = textResult.value;
   const image: ClipImageEncoder | null = imageResult.value;
+  let compact: CompactIndex | undefined;
+  try {
+    if (options.compactIndex) compact = await openCompact(core, options.compactIndex);
+  } catch (e) {
+    await Promise.all([text.release(), image?.release()]);
+    throw e;
+  }
   let index = core.createIndex(CLIP_DIMS);
   const quantized = options.quantized ?? false;
+  const needsMemoryIndex = (what: string) => {
+    if (compact) throw badInput(`${what} is for the in-memory index; a compact index persists with persist()`);
+  };
+  const needsCompact = (what: string): CompactIndex => {
+    if (!compact) throw badInput(`${what} needs a compact index (createSearch({ compactIndex }))`);
+    return compact;
+  };
+  const upsert = (fileId: number, v: Float32Array): void | Promise<void> => {
+    if (compact) return compact.upsert(fileId, v);
+    index.upsert(fileId, v);
+  };
 
   /** Pixels to embedding, the time of each step kept (indexFile reports them). */
   const embedTimed = async (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, timings: IndexTimings) => {
@@ -202,15 +284,8 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
   const embedImage = (rgba: Uint8Array | Uint8ClampedArray, width: number, height: number) =>
     embedTimed(rgba, width, height, zeroTimings());
 
-  // One file at a time from decode to upsert: in a worker, inference holds the thread, so a
-  // decode started beside it would only finish after it (and its time would count the wait).
-  // Calls beyond the running one wait here with their encoded bytes, never decoded pixels.
-  let turn: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = turn.then(fn);
-    turn = next.catch(() => undefined);
-    return next;
-  };
+  // One file at a time from decode to upsert (see oneAtATime).
+  const inTurn = oneAtATime();
 
   const indexFile = async (fileId: number, encoded: EncodedImage): Promise<IndexedFile> => {
     open();
@@ -223,7 +298,7 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       timings.decode = performance.now() - t;
       const embedding = await embedTimed(pixels.rgba, pixels.width, pixels.height, timings);
       t = performance.now();
-      index.upsert(fileId, embedding);
+      await upsert(fileId, embedding);
       timings.index = performance.now() - t;
       return { embedding, decoded: { width: pixels.width, height: pixels.height }, timings };
     });
@@ -244,7 +319,7 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
     imageSignature: image?.signature ?? null,
     get size() {
       open();
-      return index.size;
+      return compact ? compact.size : index.size;
     },
     add(fileId, embedding) {
       open();
@@ -252,51 +327,85 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       if (embedding.length !== CLIP_DIMS) throw badInput(`embedding must have ${CLIP_DIMS} values, got ${embedding.length}`);
       const v = l2Normalize(Float32Array.from(embedding));
       if (!v.every(Number.isFinite)) throw badInput('embedding has a NaN or infinite value');
-      index.upsert(fileId, v);
+      return upsert(fileId, v);
+    },
+    async addMany(fileIds, embeddings) {
+      open();
+      if (compact) return compact.upsertMany(fileIds, embeddings);
+      if (index.upsertMany) index.upsertMany(fileIds, embeddings);
+      else upsertEach(index, fileIds, embeddings);
     },
     remove(fileId) {
       open();
-      index.remove(checkFileId(fileId));
+      checkFileId(fileId);
+      if (compact) return compact.remove(fileId).then(() => undefined);
+      index.remove(fileId);
+    },
+    async persist(meta) {
+      open();
+      await needsCompact('persist').save(meta === undefined ? {} : { meta });
+    },
+    meta() {
+      open();
+      return needsCompact('meta').meta;
     },
     async indexImage(fileId, rgba, width, height) {
       open();
       checkFileId(fileId);
       const v = await embedImage(rgba, width, height);
-      index.upsert(fileId, v);
+      await upsert(fileId, v);
       return v;
     },
     embedImage,
     has(fileId) {
       open();
-      return index.has(checkFileId(fileId));
+      checkFileId(fileId);
+      return compact ? compact.has(fileId) : index.has(fileId);
     },
     indexFile,
     async indexFiles(files, indexOptions = {}) {
       open();
       if (!image) throw badInput('this search has no image model');
+      if (compact) {
+        // Checkpoints save the compact index's snapshot into its store; `persist`, if given, is
+        // told after each (with no bytes: they are in the store).
+        const c = compact;
+        const told = indexOptions.persist;
+        return runIndexFiles(
+          files,
+          { ...indexOptions, persist: told ?? (() => undefined), key: indexOptions.key ?? new Uint8Array(32) },
+          { has: (id) => c.has(id), indexFile, save: async () => (await c.save(), new Uint8Array(0)) },
+        );
+      }
       return runIndexFiles(files, indexOptions, { has: (id) => index.has(id), indexFile, save: async (key) => index.save(key) });
     },
     embedText,
     async query(query, queryOptions = {}) {
       open();
       const ids = core.clip.tokenizeQuery(query); // the one normalisation (and type check) of the text
+      const size = compact ? compact.size : index.size;
       // No words (an empty or blank text: [start, end, 0...]) or no files: nothing matches.
-      if (ids[1] === CLIP_END_TOKEN || index.size === 0) return [];
+      if (ids[1] === CLIP_END_TOKEN || size === 0) return [];
       const v = await text.embedTokens(ids);
       // A zero embedding has no direction (the index refuses it): nothing matches.
       if (v.every((x) => x === 0)) return [];
-      return index.search(v, {
-        limit: queryOptions.limit ?? index.size,
-        minScore: queryOptions.minScore ?? ENTE_CLIP_MIN_SCORE,
-        quantized,
-      });
+      const limit = queryOptions.limit ?? size;
+      const minScore = queryOptions.minScore ?? ENTE_CLIP_MIN_SCORE;
+      if (compact) {
+        // Exact scores read from the pages for up to COMPACT_EXACT_LIMIT hits; beyond, the int8
+        // estimates (within about 0.005) rank them without reading a page per hit.
+        return compact.search(v, { limit, minScore, exact: limit <= COMPACT_EXACT_LIMIT });
+      }
+      return index.search(v, { limit, minScore, quantized });
     },
     async save(key) {
       open();
+      needsMemoryIndex('save');
       return index.save(key);
     },
     async load(bytes, key) {
       open();
+      needsMemoryIndex('load');
       const loaded = await core.loadIndex(bytes, key); // throws before touching the live index
       if (loaded.dims !== undefined && loaded.dims !== CLIP_DIMS) {
         loaded.dispose();
@@ -311,6 +420,7 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       if (closed) return;
       closed = true;
       index.dispose();
+      compact?.dispose();
       await Promise.all([text.release(), image?.release()]);
     },
   };

@@ -44,6 +44,43 @@ export interface WasmEmbeddingIndex {
   delete(): void;
 }
 
+export interface WasmCompactIndex {
+  create(dims: number, bits: number, key: number): number;
+  dims(): number;
+  size(): number;
+  memoryBytes(): number;
+  inputPtr(n: number): number;
+  recordsPtr(n: number): number;
+  idsPtr(): number;
+  scoresPtr(): number;
+  u32Ptr(): number;
+  stage(idsPtr: number, n: number): number;
+  stagedPage(i: number): number;
+  commit(): void;
+  abortStaged(): void;
+  remove(fileId: number): number;
+  has(fileId: number): number;
+  takeDeletable(): number;
+  ids(): number;
+  locate(fileId: number): number;
+  openRecord(fileId: number, page: number, record: number): number;
+  candidates(limit: number, minScore: number, rerank: number, epsilon: number, scanInt8: boolean): number;
+  lastScored(): number;
+  rerank(n: number, limit: number, minScore: number): number;
+  approximate(limit: number, minScore: number): number;
+  saveBegin(meta: number, len: number): number;
+  saveNext(): number;
+  savePtr(): number;
+  saveEnd(): void;
+  snapshotCommitted(): void;
+  loadBegin(key: number): number;
+  loadPiece(piece: number, len: number): number;
+  loadFinish(): number;
+  loadAbort(): void;
+  metaPtr(): number;
+  delete(): void;
+}
+
 export interface WasmClipResampler {
   beginPreprocess(width: number, height: number, simd: boolean): number;
   beginDownscale(width: number, height: number, outWidth: number, outHeight: number, simd: boolean): number;
@@ -52,6 +89,34 @@ export interface WasmClipResampler {
   feed(rows: number, y: number, n: number): number;
   finishPreprocess(out: number): number;
   finishDownscale(out: number): number;
+  delete(): void;
+}
+
+// One photo held for face detection and alignment (wasm/search/bindings/face_bind.cpp).
+export interface WasmFaceImage {
+  setImage(width: number, height: number): number;
+  imagePtr(): number;
+  letterbox(out: number): number;
+  scaledWidth(): number;
+  scaledHeight(): number;
+  align(landmarks: number, out: number): number;
+  clear(): void;
+  delete(): void;
+}
+
+// Ente's clustering batches over one set of faces.
+export interface WasmFaceClusterer {
+  reset(n: number, dims: number): number;
+  embeddingsPtr(): number;
+  badPtr(): number;
+  clustersPtr(): number;
+  setRejections(offsets: number, ids: number): number;
+  prepare(existing: number, fast: boolean, batch: number, step: number): number;
+  batchCount(): number;
+  runBatch(batch: number): number;
+  clusterCount(): number;
+  exactCount(): number;
+  clear(): void;
   delete(): void;
 }
 
@@ -79,6 +144,10 @@ export interface CryptoModule {
   readonly PUBLIC_KEY_BYTES: number;
   readonly SECRET_KEY_BYTES: number;
   readonly SEAL_OVERHEAD: number;
+  readonly SIGN_PUBLIC_KEY_BYTES: number;
+  readonly SIGN_SECRET_KEY_BYTES: number;
+  readonly SIGN_SEED_BYTES: number;
+  readonly SIGNATURE_BYTES: number;
   readonly FILE_HASH_BYTES: number;
   readonly MNEMONIC_MAX_CHARS: number;
   readonly STATUS_AUTH_FAILED: number;
@@ -103,8 +172,13 @@ export interface CryptoModule {
   blobEncrypt(c: number, header: number, m: number, mlen: number, key: number): number;
   blobDecrypt(m: number, c: number, clen: number, header: number, key: number, strict: boolean): number;
   boxKeypair(pk: number, sk: number): void;
+  boxPublicKey(pk: number, sk: number): void;
   _cl_box_seal(c: number, m: number, mlen: number, pk: number): number;
   _cl_box_seal_open(m: number, c: number, clen: number, pk: number, sk: number): number;
+  signKeypair(pk: number, sk: number): void;
+  signSeedKeypair(pk: number, sk: number, seed: number): void;
+  signDetached(sig: number, m: number, mlen: number, sk: number): void;
+  signVerifyDetached(sig: number, m: number, mlen: number, pk: number): number;
   StreamEncryptor: new () => WasmStreamEncryptor;
   StreamDecryptor: new () => WasmStreamDecryptor;
   FileHasher: new () => WasmFileHasher;
@@ -169,9 +243,10 @@ export interface WasmTesting {
   secretstreamPullOnce(m: number, c: number, clen: number, header: number, key: number): number;
 }
 
-/** The full module (cipherlens.wasm): the crypto module plus CLIP search. */
+/** The full module (cipherlens.wasm): the crypto module plus CLIP search and faces. */
 export interface CipherlensModule extends CryptoModule {
   EmbeddingIndex: new () => WasmEmbeddingIndex;
+  CompactIndex: new () => WasmCompactIndex;
 
   clipTextBuffer(units: number): number;
   /** Direct wasm export (not embind): tokenizes the text buffer, returns a status. */
@@ -181,6 +256,17 @@ export interface CipherlensModule extends CryptoModule {
   ClipResampler: new () => WasmClipResampler;
   clipSimd(): boolean;
   clipRelease(): void;
+
+  FaceImage: new () => WasmFaceImage;
+  /** Detections of rows at `rows` into `out` (15 doubles each: score, xMin, yMin, xMax, yMax, 5
+   *  landmarks x, y; at most `capacity`): their count, which may exceed capacity, or -status. */
+  faceDetections(rows: number, nRows: number, scaledWidth: number, scaledHeight: number, out: number, capacity: number): number;
+  faceAlignment(landmarks: number, out: number): number;
+  faceDirection(landmarks: number): number;
+  faceBlur(aligned: number, direction: number): number;
+  /** Ente's faceID, or '' for a bad file id or a NaN coordinate. */
+  faceId(fileId: number, box: number): string;
+  FaceClusterer: new () => WasmFaceClusterer;
 }
 
 export interface ModuleOptions {

@@ -1,7 +1,7 @@
 // The names the README's and docs' examples take as given (what a reader's app already has),
 // declared so every example type-checks on its own under strict TypeScript. Nothing else is
 // declared: an example that uses any other name must define it.
-import type { Core, CoreWorker, Search } from 'cipherlens/search';
+import type { CGroup, Core, CoreWorker, FaceCluster, FaceIndex, FileFaces, IndexFiles, MLData, Search } from 'cipherlens/search';
 
 declare global {
   /** `await loadCore()` (or `loadCryptoCore()`). */
@@ -49,6 +49,23 @@ declare global {
   const files: { thumbnail: Uint8Array; thumbnailHeader: Uint8Array; key: Uint8Array }[];
   const thumbs: { bytes: Uint8Array; header: Uint8Array; key: Uint8Array }[];
   const photos: { id: number; file: File }[];
+  // Faces and people (docs/faces.md).
+  /** A file's decrypted ML data, if it has some. */
+  const existingMlData: MLData | undefined;
+  /** `await faces.indexImage(...)`. */
+  const faceIndex: FaceIndex;
+  /** Every file's faces from its ML data, with the time that orders them. */
+  const faceFiles: FileFaces[];
+  /** The user's people (cgroup entities), decrypted. */
+  const cgroups: CGroup[];
+  /** The clusters this device kept from its last clustering. */
+  const localClusters: FaceCluster[];
+  const cluster: FaceCluster;
+  const entityKey: Uint8Array;
+  /** Photos to index: `{ fileId, bytes }` or `{ fileId, blob }`. */
+  const photoFiles: IndexFiles;
+  function upload(fileId: number, data: MLData): void;
+  function mlDataOf(fileId: number): MLData | undefined;
   // The page.
   const ctx: CanvasRenderingContext2D;
   const video: HTMLVideoElement;

@@ -9,6 +9,7 @@
 #include "mnemonic.hpp"
 #include "secretbox.hpp"
 #include "secretstream.hpp"
+#include "sign.hpp"
 #include "status.hpp"
 
 EMSCRIPTEN_BINDINGS(cipherlens_constants) {
@@ -24,6 +25,10 @@ EMSCRIPTEN_BINDINGS(cipherlens_constants) {
   constant("PUBLIC_KEY_BYTES", int(cl::kBoxPublicKeyBytes));
   constant("SECRET_KEY_BYTES", int(cl::kBoxSecretKeyBytes));
   constant("SEAL_OVERHEAD", int(cl::kSealOverhead));
+  constant("SIGN_PUBLIC_KEY_BYTES", int(cl::kSignPublicKeyBytes));
+  constant("SIGN_SECRET_KEY_BYTES", int(cl::kSignSecretKeyBytes));
+  constant("SIGN_SEED_BYTES", int(cl::kSignSeedBytes));
+  constant("SIGNATURE_BYTES", int(cl::kSignatureBytes));
   constant("FILE_HASH_BYTES", int(cl::kFileHashBytes));
   constant("MNEMONIC_MAX_CHARS", int(cl::kMnemonicMaxChars));
 

@@ -1,4 +1,5 @@
-// Bindings of secretbox, blob, sealed box and the incremental secretstream classes.
+// Bindings of secretbox, blob, sealed box, Ed25519 signatures and the incremental secretstream
+// classes.
 #include <emscripten/bind.h>
 #include <emscripten/emscripten.h>
 
@@ -6,6 +7,7 @@
 #include "ptr.hpp"
 #include "secretbox.hpp"
 #include "secretstream.hpp"
+#include "sign.hpp"
 
 using namespace emscripten;
 using clb::P;
@@ -86,6 +88,22 @@ EMSCRIPTEN_BINDINGS(cipherlens_crypto) {
       });
   function(
       "boxKeypair", +[](uintptr_t pk, uintptr_t sk) { cl::box_keypair(P(pk), P(sk)); });
+  function(
+      "boxPublicKey", +[](uintptr_t pk, uintptr_t sk) { cl::box_public_key(P(pk), P(sk)); });
+  function(
+      "signKeypair", +[](uintptr_t pk, uintptr_t sk) { cl::sign_keypair(P(pk), P(sk)); });
+  function(
+      "signSeedKeypair", +[](uintptr_t pk, uintptr_t sk, uintptr_t seed) {
+        cl::sign_seed_keypair(P(pk), P(sk), P(seed));
+      });
+  function(
+      "signDetached", +[](uintptr_t sig, uintptr_t m, size_t mlen, uintptr_t sk) {
+        cl::sign_detached(P(sig), P(m), mlen, P(sk));
+      });
+  function(
+      "signVerifyDetached", +[](uintptr_t sig, uintptr_t m, size_t mlen, uintptr_t pk) {
+        return int(cl::sign_verify_detached(P(sig), P(m), mlen, P(pk)));
+      });
 
   class_<Encryptor>("StreamEncryptor")
       .constructor<>()

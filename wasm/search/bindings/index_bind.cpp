@@ -5,28 +5,22 @@
 #include <emscripten/bind.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <vector>
 
 #include <sodium.h>
 
 #include "embedding_index.hpp"
 #include "index_file.hpp"
+#include "file_id.hpp"
 #include "ptr.hpp"
 
 using namespace emscripten;
+using clb::bad_id;
 using clb::P;
+using clb::to_file_id;
 
 namespace {
-
-bool to_file_id(double d, uint64_t* id) {
-  if (!(d >= 0 && d <= double(cl::kMaxFileId)) || std::floor(d) != d) return false;
-  *id = static_cast<uint64_t>(d);
-  return true;
-}
-
-int bad_id() {
-  return -int(cl::fail(cl::kBadInput, "file id must be an integer in 0 .. 2^53 - 1"));
-}
 
 class IndexHandle {
  public:
@@ -43,11 +37,16 @@ class IndexHandle {
   }
   int dims() const { return int(index_.dims()); }
   int size() const { return int(index_.size()); }
-  // Room for one embedding (dims floats), or a batch of `n` (grown on request).
+  // Room for one embedding (dims floats), or a batch of `n` (grown on request); 0 when the heap
+  // cannot hold it (probed first: a failing std::vector allocation would abort the module).
   uintptr_t inputPtr(int n) {
     size_t need = size_t(n > 1 ? n : 1) * index_.dims();
     if (input_.size() < need) {
+      void* probe = std::malloc(need * sizeof(float));
+      std::free(probe);
+      if (!probe) return 0;
       sodium_memzero(input_.data(), input_.size() * sizeof(float));
+      std::vector<float>().swap(input_);
       input_.assign(need, 0.0f);
     }
     return reinterpret_cast<uintptr_t>(input_.data());
@@ -68,7 +67,7 @@ class IndexHandle {
       if (cl::Status s = index_.check_vector(input_.data() + size_t(i) * index_.dims()))
         return -int(s);
     }
-    index_.reserve(index_.size() + size_t(n));
+    if (cl::Status s = index_.reserve(index_.size() + size_t(n))) return -int(s);
     for (int i = 0; i < n; i++) {
       if (cl::Status s = index_.upsert(checked[i], input_.data() + size_t(i) * index_.dims()))
         return -int(s);

@@ -1,0 +1,147 @@
+// The client's reading of an album's ML data changes (client/src/library/ml-data.ts clipChanges,
+// GET /api/collections/:id/ml) against a lying server (a fake fetch): pages are followed by their
+// cursors; an entry for a file this album did not list is not believed and the cursor to keep
+// stops before it (a later sync that lists the file fetches it again); ML data that does not open
+// with the file's key is skipped; a malformed cursor or a page that repeats is refused rather than
+// followed for ever.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as client from '../../build/client/index.mjs';
+import { loadCryptoCore } from '../../js/dist/crypto.js';
+
+const { createApi, clipChanges, putClipEmbedding } = client;
+const crypto = await loadCryptoCore();
+const ALBUM = 7;
+
+/** A file of the album (id, key) and its ML data as its owner stores it. */
+async function fileWithMl(id, collectionID = ALBUM) {
+  const file = { id, collectionID, key: crypto.generateKey() };
+  const embedding = Float32Array.from({ length: 512 }, (_, i) => Math.sin(id + i));
+  let body;
+  await putClipEmbedding(crypto, { putMlData: async (_, b) => (body = b) }, file, embedding);
+  return { file, embedding, entry: { fileID: id, ...wire(body) } };
+}
+const wire = (b) => ({ encryptedData: client.toB64(b.encryptedData), decryptionHeader: client.toB64(b.decryptionHeader) });
+
+/** An api whose mlChanges route answers `pages` in turn, recording the `after` asked with. */
+function serverOf(pages) {
+  const asked = [];
+  const fetch = async (url) => {
+    const u = new URL(url);
+    assert.equal(u.pathname, `/api/collections/${ALBUM}/ml`);
+    asked.push(u.searchParams.get('after'));
+    const body = pages.shift();
+    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  return { asked, api: createApi({ baseUrl: 'http://server', fetch }, { token: 't' }) };
+}
+const page = (entries, next, more) => ({ entries: entries.map(([e, t]) => ({ ...e, updationTime: t })), next, more });
+
+async function collect(api, files, cursor) {
+  const out = [];
+  for await (const p of clipChanges(crypto, api, ALBUM, new Map(files.map((f) => [f.id, f])), cursor)) out.push(p);
+  return out;
+}
+
+test('pages are followed by their cursors; every listed file with ML data that opens is found', async () => {
+  const [a, b, c] = await Promise.all([fileWithMl(1), fileWithMl(2), fileWithMl(3)]);
+  const { asked, api } = serverOf([
+    page(
+      [
+        [a.entry, 100],
+        [b.entry, 100],
+      ],
+      '100-2',
+      true,
+    ),
+    page([[c.entry, 105]], '105-3', false),
+  ]);
+  const pages = await collect(api, [a.file, b.file, c.file], '90-9');
+  assert.deepEqual(asked, ['90-9', '100-2']);
+  assert.deepEqual(
+    pages.flatMap((p) => p.found.map((f) => f.file.id)),
+    [1, 2, 3],
+  );
+  const got = pages.at(-1).found[0].embedding; // as stored: normalised
+  let dot = 0,
+    gg = 0,
+    cc = 0;
+  for (let i = 0; i < 512; i++) [dot, gg, cc] = [dot + got[i] * c.embedding[i], gg + got[i] ** 2, cc + c.embedding[i] ** 2];
+  assert.ok(dot / Math.sqrt(gg * cc) > 0.9999, "c's embedding");
+  assert.deepEqual(
+    pages.map((p) => p.cursor),
+    ['100-2', '105-3'],
+  );
+  // Nothing changed: the same cursor is kept.
+  const quiet = serverOf([page([], '105-3', false)]);
+  assert.deepEqual(
+    (await collect(quiet.api, [a.file], '105-3')).map((p) => [p.found.length, p.cursor]),
+    [[0, '105-3']],
+  );
+});
+
+test('an entry for a file the album did not list is not believed, and the kept cursor stops before it', async () => {
+  const [a, stranger, other, c] = await Promise.all([fileWithMl(1), fileWithMl(50), fileWithMl(60, ALBUM + 1), fileWithMl(3)]);
+  const { api } = serverOf([
+    page(
+      [
+        [a.entry, 100],
+        [stranger.entry, 101],
+      ],
+      '101-50',
+      true,
+    ),
+    page(
+      [
+        [other.entry, 102],
+        [c.entry, 103],
+      ],
+      '103-3',
+      false,
+    ),
+  ]);
+  // The file of another album is known here, but not as this album's.
+  const pages = await collect(api, [a.file, other.file, c.file], null);
+  assert.deepEqual(
+    pages.flatMap((p) => p.found.map((f) => f.file.id)),
+    [1, 3],
+  );
+  assert.deepEqual(
+    pages.map((p) => p.cursor),
+    ['100-1', '100-1'],
+  );
+});
+
+test('ML data that does not open with the file key is skipped; the cursor moves on', async () => {
+  const [a, b] = await Promise.all([fileWithMl(1), fileWithMl(2)]);
+  const swapped = { ...b.entry, fileID: 1 }; // b's ML data served as a's
+  const { api } = serverOf([
+    page(
+      [
+        [swapped, 100],
+        [b.entry, 101],
+      ],
+      '101-2',
+      false,
+    ),
+  ]);
+  const pages = await collect(api, [a.file, b.file], null);
+  assert.deepEqual(
+    pages[0].found.map((f) => f.file.id),
+    [2],
+  );
+  assert.equal(pages[0].cursor, '101-2');
+  assert.equal(pages[0].received, 2);
+});
+
+test('a malformed cursor or a page that repeats is refused', async () => {
+  const a = await fileWithMl(1);
+  for (const [lie, message] of [
+    [page([[a.entry, 100]], '../x', false), /malformed/],
+    [page([[a.entry, 100]], '90-9', true), /repeated/],
+    [page([], null, true), /repeated/],
+  ]) {
+    const { api } = serverOf([lie, lie, lie]);
+    await assert.rejects(collect(api, [a.file], '90-9'), message);
+  }
+});

@@ -1,0 +1,135 @@
+// The gallery keeps its search index on the device between log-ins (issue 23): a compact index
+// in IndexedDB, sealed with a key wrapped under the master key, with a cursor per album. Counted
+// in requests against the real server: a second log-in on the same device asks the server only
+// for the ML data changed since its last sync (none here) and never for every file's ML data,
+// yet finds the photos; a second tab, while the first holds the index, searches from memory;
+// another device, with no local index, fetches all of it once; a lost wrapped key starts the
+// local index anew.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { colourPhoto } from './assets.mjs';
+import { screenshot } from './server.mjs';
+import { gallerySuite, logIn, openDevice, searchFor, searchReady, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
+
+const env = gallerySuite('search-cache');
+const ACCOUNT = { email: 'cache@example.com', password: 'correct horse battery' };
+const PHOTOS = [
+  ['red-1', 'red'],
+  ['blue-1', 'blue'],
+  ['red-2', 'red'],
+  ['green-1', 'green'],
+];
+
+/** The page's ML data requests and the number of entries each answer carried. */
+function mlLog(page) {
+  const log = [];
+  page.on('response', async (res) => {
+    const url = new URL(res.url());
+    const changes = /^\/api\/collections\/\d+\/ml$/.test(url.pathname);
+    if (!changes && url.pathname !== '/api/files/ml') return;
+    const body = await res.json().catch(() => null);
+    log.push({ route: changes ? 'changes' : 'by id', entries: changes ? body?.entries?.length : body?.length });
+  });
+  return log;
+}
+
+const status = (page) => page.textContent('#search-status');
+
+test('a second log-in on the same device searches from its local index, fetching only what changed', {
+  timeout: 300_000,
+}, async () => {
+  const { page, context } = await openDevice(env.browser, `${env.server.url}/`);
+  await page.waitForSelector('body[data-screen="login"]');
+  await signUp(page, ACCOUNT);
+  await page.click('#phrase-done');
+  await searchReady(page);
+  await page.setInputFiles(
+    '#add-input',
+    PHOTOS.map(([name, colour]) => ({ name: `${name}.jpg`, mimeType: 'image/jpeg', buffer: colourPhoto(colour) })),
+  );
+  await thumbnailsShown(page, PHOTOS.length);
+  await page.waitForFunction(
+    (n) => document.getElementById('search-status').textContent.includes(`${n} indexed here`),
+    PHOTOS.length,
+    SLOW,
+  );
+  assert.equal(await status(page), `Search ready: 0 photos from ML data, ${PHOTOS.length} indexed here`);
+
+  // Log out and in again on this device.
+  await page.click('#lock-button');
+  await page.waitForSelector('body[data-screen="login"]', SLOW);
+  const log = mlLog(page);
+  await logIn(page, ACCOUNT);
+  await page.waitForSelector('body[data-screen="gallery"]', SLOW);
+  await searchReady(page);
+  assert.equal(
+    await status(page),
+    `Search ready: ${PHOTOS.length} photos from this device's index, 0 photos from ML data, 0 indexed here`,
+  );
+  assert.deepEqual(log, [{ route: 'changes', entries: 0 }], 'one album asked for its changes, none came, nothing asked by id');
+  assert.deepEqual((await searchFor(page, 'red')).slice(0, 2).sort(), ['red-1.jpg', 'red-2.jpg']);
+  await screenshot(page, 'gallery-search-from-local-index');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'gallery-search-from-local-index-phone');
+  await page.setViewportSize({ width: 1200, height: 850 });
+
+  // A second tab of this device while the first holds the local index (a Web Lock): it searches
+  // from memory, built from the ML data, and leaves the first tab's index alone.
+  const tab = await context.newPage();
+  const tabLog = mlLog(tab);
+  await tab.goto(`${env.server.url}/`);
+  await tab.waitForSelector('body[data-screen="login"]');
+  await logIn(tab, ACCOUNT);
+  await tab.waitForSelector('body[data-screen="gallery"]', SLOW);
+  await searchReady(tab);
+  assert.equal(await status(tab), `Search ready: ${PHOTOS.length} photos from ML data, 0 indexed here`);
+  assert.deepEqual(tabLog, [{ route: 'changes', entries: PHOTOS.length }]);
+  await tab.close();
+
+  // Another device: no local index, every photo's ML data fetched once (through the changes route).
+  const other = await openDevice(env.browser, `${env.server.url}/`);
+  const otherLog = mlLog(other.page);
+  await other.page.waitForSelector('body[data-screen="login"]');
+  await logIn(other.page, ACCOUNT);
+  await other.page.waitForSelector('body[data-screen="gallery"]', SLOW);
+  await searchReady(other.page);
+  assert.equal(await status(other.page), `Search ready: ${PHOTOS.length} photos from ML data, 0 indexed here`);
+  assert.deepEqual(otherLog, [{ route: 'changes', entries: PHOTOS.length }]);
+  assert.deepEqual((await searchFor(other.page, 'red')).slice(0, 2).sort(), ['red-1.jpg', 'red-2.jpg']);
+  await other.context.close();
+
+  // The wrapped key is lost on this device: a new key, the old index does not open and starts
+  // anew from the ML data; the log-in after that searches from the new local index.
+  await page.click('#lock-button');
+  await page.waitForSelector('body[data-screen="login"]', SLOW);
+  await page.evaluate(async () => {
+    for (const { name } of await indexedDB.databases()) {
+      if (name.startsWith('cipherlens-index-key-'))
+        await new Promise((resolve, reject) => {
+          const r = indexedDB.deleteDatabase(name);
+          r.onsuccess = resolve;
+          r.onerror = reject;
+        });
+    }
+  });
+  log.length = 0;
+  await logIn(page, ACCOUNT);
+  await page.waitForSelector('body[data-screen="gallery"]', SLOW);
+  await searchReady(page);
+  assert.equal(await status(page), `Search ready: ${PHOTOS.length} photos from ML data, 0 indexed here`);
+  assert.deepEqual(log, [{ route: 'changes', entries: PHOTOS.length }]);
+  await page.click('#lock-button');
+  await page.waitForSelector('body[data-screen="login"]', SLOW);
+  log.length = 0;
+  await logIn(page, ACCOUNT);
+  await page.waitForSelector('body[data-screen="gallery"]', SLOW);
+  await searchReady(page);
+  assert.equal(
+    await status(page),
+    `Search ready: ${PHOTOS.length} photos from this device's index, 0 photos from ML data, 0 indexed here`,
+  );
+  assert.deepEqual(log, [{ route: 'changes', entries: 0 }]);
+
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
