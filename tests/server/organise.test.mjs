@@ -68,7 +68,7 @@ test('a file in two albums is one file; move; remove; the last album is kept', a
   assert.deepEqual(titlesOf(await lib.loadFiles(home)), []);
   assert.deepEqual(titlesOf(await lib.loadFiles(trip)), ['a.jpg', 'b.jpg']);
   // Rename, then delete the empty album.
-  await lib.renameAlbum(trip, 'Trip 2023');
+  await lib.rename(trip, 'Trip 2023');
   const fresh = libraryOf(server.url, alice, tokens.alice);
   assert.ok((await fresh.loadAlbums()).some((x) => x.name === 'Trip 2023'));
   await lib.deleteAlbum(home);
