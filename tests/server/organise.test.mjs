@@ -23,6 +23,17 @@ const objectKeys = async (file) => {
 /** Which of `keys` the blob store still holds (a folder or an S3 bucket, whichever this run uses). */
 const held = async (keys) => (await Promise.all(keys.map((k) => server.testing.blobs.isClaimed(k)))).filter(Boolean).length;
 const titlesOf = (files) => files.map((f) => f.meta.title).sort();
+/**
+ * What another device of Alice's sees in `album`: its titles and what its signed log disagrees
+ * with (nothing, for an honest server: every change was written to the log with it).
+ */
+async function seenElsewhere(album) {
+  const other = libraryOf(server.url, alice, tokens.alice);
+  await other.loadAlbums();
+  const mine = other.albums.get(album.id);
+  const titles = titlesOf(await other.loadFiles(mine));
+  return { titles, findings: other.findings(mine).map((f) => f.kind) };
+}
 
 before(async () => {
   clock = testClock();
@@ -67,6 +78,9 @@ test('a file in two albums is one file; move; remove; the last album is kept', a
   await lib.moveToAlbum(home, trip, [b]);
   assert.deepEqual(titlesOf(await lib.loadFiles(home)), []);
   assert.deepEqual(titlesOf(await lib.loadFiles(trip)), ['a.jpg', 'b.jpg']);
+  // Each change went into the albums' logs: another device's listings equal their folds.
+  assert.deepEqual(await seenElsewhere(home), { titles: [], findings: [] });
+  assert.deepEqual(await seenElsewhere(trip), { titles: ['a.jpg', 'b.jpg'], findings: [] });
   // Rename, then delete the empty album.
   await lib.rename(trip, 'Trip 2023');
   const fresh = libraryOf(server.url, alice, tokens.alice);
@@ -136,12 +150,17 @@ test('the trash: listed with master-key wraps, restored, deleted for good with i
     listing.json.map((r) => r.id),
     [old.id],
   );
-  // Restore keep.jpg; delete gone.jpg for good: its two blobs and its ML data go.
-  await lib.restore(
-    album,
-    trash.filter((f) => f.meta.title === 'keep.jpg'),
+  assert.deepEqual(await seenElsewhere(album), { titles: ['old.jpg'], findings: [] });
+  // Restore keep.jpg from another device (its log entry's hashes from the trashed record and
+  // thumbnail); delete gone.jpg for good: its two blobs and its ML data go.
+  const device = libraryOf(server.url, alice, tokens.alice);
+  await device.loadAlbums();
+  await device.restore(
+    device.albums.get(album.id),
+    (await device.loadTrash()).filter((f) => f.meta.title === 'keep.jpg'),
   );
   assert.deepEqual(titlesOf(await lib.loadFiles(album)), ['keep.jpg', 'old.jpg']);
+  assert.deepEqual(await seenElsewhere(album), { titles: ['keep.jpg', 'old.jpg'], findings: [] });
   const [goneKeys, keepKeys, oldKeys] = await Promise.all([gone, keep, old].map(objectKeys));
   assert.equal(await held([...goneKeys, ...keepKeys, ...oldKeys]), 6);
   await lib.deleteForever(trash.filter((f) => f.meta.title === 'gone.jpg'));
