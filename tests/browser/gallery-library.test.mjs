@@ -207,6 +207,8 @@ step('add to a new album, move, remove, rename; an album deleted keeps its photo
   await page.click('#album-list button:has-text("Paris")');
   await page.waitForFunction(() => document.getElementById('album-title').textContent === 'Paris', null, SLOW);
   await tilesShown(page, 2);
+  // Each change went into the album's signed log with it: the listing equals the log, nothing said.
+  assert.equal(await page.$('#album-findings'), null);
   // Remove one from Paris (it stays in My photos).
   await check(page, 'louvre.jpg');
   await page.click('#selection-remove');
@@ -228,6 +230,7 @@ step('add to a new album, move, remove, rename; an album deleted keeps its photo
   await page.click('#album-list button:has-text("Paris")');
   await page.waitForFunction(() => document.getElementById('album-title').textContent === 'Paris', null, SLOW);
   await tilesShown(page, 2);
+  assert.equal(await page.$('#album-findings'), null, 'a remove and a move are in the log too');
   await page.click('#album-menu');
   await page.click('#album-rename');
   await page.fill('#rename-name', 'Paris 2023');
@@ -244,6 +247,7 @@ step('add to a new album, move, remove, rename; an album deleted keeps its photo
   await page.click('#album-list button:has-text("My photos")');
   await page.waitForFunction(() => document.getElementById('album-title').textContent === 'My photos', null, SLOW);
   await tilesShown(page, 5);
+  assert.equal(await page.$('#album-findings'), null);
 });
 
 step('favourites and the archive (archived photos leave “All photos”, stay in their album)', async () => {
@@ -296,6 +300,13 @@ step('delete to the trash, restore, delete for good: the server deletes the blob
   await check(page, 'snow.jpg');
   await page.click('#trash-restore');
   await page.waitForFunction(() => document.querySelectorAll('#grid figure').length === 1, null, SLOW);
+  await page.click('#album-list button:has-text("My photos")');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'My photos', null, SLOW);
+  await tilesShown(page, 4);
+  assert.equal(await page.$('#album-findings'), null, 'the trash and the restore are in the log');
+  await page.click('#nav-trash');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'Trash', null, SLOW);
+  await tilesShown(page, 1);
   // Delete the rest for good (a confirmation first): its two blobs (contents, thumbnail) go, and
   // the storage shown under the albums (the server's usage route) goes down.
   const usageBefore = await page.textContent('#usage-text');
