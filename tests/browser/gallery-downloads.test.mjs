@@ -185,7 +185,7 @@ step('a public link offers its album as a ZIP; on a phone, too', async () => {
   await page.click('#link-button');
   await page.waitForSelector('#link-dialog[open]');
   const link = await page.inputValue('#link-url');
-  await page.click('#link-dialog form button');
+  await page.click('#link-dialog form[method="dialog"] button');
   const visitor = await openDevice(env.browser, link, { viewport: PHONE });
   await visitor.page.waitForSelector('body[data-screen="public"]');
   await tilesShown(visitor.page, 3, '#public-grid');
@@ -214,18 +214,21 @@ step("the owner turns the link's downloads off: its page offers none, on a phone
   const { page, visitor } = s;
   await page.click('#link-button');
   await page.waitForSelector('#link-dialog[open]');
-  assert.equal(await page.isChecked('#link-downloads'), true, 'a new link offers downloads');
+  assert.equal(await page.isChecked('#link-download'), true, 'a new link offers downloads');
+  // The link's settings are an entry of the album's signed log, written with the change.
+  await page.uncheck('#link-download');
   await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith('/public-link') && r.request().method() === 'PUT' && r.status() === 204, SLOW),
-    page.uncheck('#link-downloads'),
+    page.waitForResponse((r) => r.url().endsWith('/public-link') && r.request().method() === 'POST' && r.status() === 200, SLOW),
+    page.click('#link-update'),
   ]);
+  await page.waitForFunction(() => /No downloads/.test(document.getElementById('link-state').textContent), null, SLOW);
   await screenshot(page, 'downloads-04-link-options');
-  await page.click('#link-dialog form button');
+  await page.click('#link-dialog form[method="dialog"] button');
   // The owner sees the choice again when the dialog opens next.
   await page.click('#link-button');
   await page.waitForSelector('#link-dialog[open]');
-  assert.equal(await page.isChecked('#link-downloads'), false);
-  await page.click('#link-dialog form button');
+  assert.equal(await page.isChecked('#link-download'), false);
+  await page.click('#link-dialog form[method="dialog"] button');
   await visitor.page.reload(); // the same link, opened again
   await visitor.page.waitForSelector('body[data-screen="public"]');
   await tilesShown(visitor.page, 3, '#public-grid');
