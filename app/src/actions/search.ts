@@ -73,7 +73,7 @@ export async function indexUploaded(ctx: Ctx, thumbnails: Map<GalleryFile, Uint8
 
 /** The files `input` finds, best first, each with why. */
 export async function findFiles(ctx: Ctx, input: string): Promise<SearchHit[]> {
-  const { search, library, people } = ctx.live;
+  const { search, library } = ctx.live;
   const all = ctx.store.get().allFiles ?? [];
   const q = parseQuery(input);
   const hits = new Map<number, SearchHit>();
@@ -86,15 +86,6 @@ export async function findFiles(ctx: Ctx, input: string): Promise<SearchHit[]> {
   const text = q.text.toLowerCase();
   if (text) {
     for (const f of all) if (f.meta.title.toLowerCase().includes(text)) hit(f, 'name');
-    // A person's name: their photos (Ente's search lists people beside CLIP's hits).
-    const person = people?.filesNamed(text);
-    if (person) {
-      const byId = new Map(all.map((f) => [f.id, f]));
-      for (const id of person.fileIds) {
-        const f = byId.get(id);
-        if (f) hit(f, `person “${person.name}”`);
-      }
-    }
     for (const a of library?.albums.values() ?? [])
       if (a.name.toLowerCase().includes(text)) for (const f of all) if (f.collectionID === a.id) hit(f, `album “${a.name}”`);
     if (search?.ready) {
@@ -116,27 +107,48 @@ export async function findFiles(ctx: Ctx, input: string): Promise<SearchHit[]> {
     .sort(
       (a, b) =>
         Number(b.why.includes('name')) - Number(a.why.includes('name')) ||
-        Number(b.why.some((w) => w.startsWith('person'))) - Number(a.why.some((w) => w.startsWith('person'))) ||
         (b.score ?? -1) - (a.score ?? -1) ||
         b.file.meta.creationTime - a.file.meta.creationTime,
     );
 }
 
-export async function runQuery(ctx: Ctx, input: string) {
-  const text = input.trim();
-  if (!text) return showView(ctx, 'timeline');
-  const hits = await busy(ctx, `Searching for “${text}”…`, () => findFiles(ctx, text));
-  if (!hits) return;
+/** Shows `hits` in the results view (not under an album), with `status` above them. */
+export function showResults(ctx: Ctx, query: string, hits: SearchHit[], status: string) {
   ctx.store.set({
     view: 'search',
     album: null,
     selection: new Set(),
     anchor: null,
-    results: { query: text, hits },
+    results: { query, hits },
     files: hits.map((h) => h.file),
     scores: new Map(hits.filter((h) => h.score !== undefined).map((h) => [h.file.id, h.score!])),
-    resultsStatus: hits.length
-      ? `${hits.length} photo${hits.length > 1 ? 's' : ''} match “${text}”, best first.`
-      : `Nothing matches “${text}”.`,
+    resultsStatus: status,
   });
+}
+
+/** A person's photos as results, newest first (Ente's search lists people beside CLIP's hits). */
+export function showPersonResults(ctx: Ctx, name: string, fileIds: readonly number[]) {
+  const byId = new Map((ctx.store.get().allFiles ?? []).map((f) => [f.id, f]));
+  const hits = fileIds
+    .map((id) => byId.get(id))
+    .filter((f): f is GalleryFile => f !== undefined)
+    .sort((a, b) => b.meta.creationTime - a.meta.creationTime)
+    .map((file) => ({ file, why: [`person “${name}”`] }));
+  showResults(ctx, name, hits, `${hits.length} photo${hits.length === 1 ? '' : 's'} of ${name}.`);
+}
+
+export async function runQuery(ctx: Ctx, input: string) {
+  const text = input.trim();
+  if (!text) return showView(ctx, 'timeline');
+  // A person's name: their photos.
+  const person = ctx.live.people?.filesNamed(text);
+  if (person) return showPersonResults(ctx, person.name, person.fileIds);
+  const hits = await busy(ctx, `Searching for “${text}”…`, () => findFiles(ctx, text));
+  if (!hits) return;
+  showResults(
+    ctx,
+    text,
+    hits,
+    hits.length ? `${hits.length} photo${hits.length > 1 ? 's' : ''} match “${text}”, best first.` : `Nothing matches “${text}”.`,
+  );
 }
