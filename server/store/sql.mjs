@@ -548,7 +548,7 @@ export function sqlMetadataStore(db) {
       (
         await all(
           `SELECT m.file_id, m.updation_time, LENGTH(m.encrypted_data) AS bytes FROM ml_data m
-           JOIN files f ON f.id = m.file_id WHERE f.collection_id = ?
+           JOIN collection_files cf ON cf.file_id = m.file_id WHERE cf.collection_id = ?
            ${after ? 'AND (m.updation_time > ? OR (m.updation_time = ? AND m.file_id > ?))' : ''}
            ORDER BY m.updation_time, m.file_id LIMIT ?`,
           after ? [collectionId, after.time, after.time, after.id, limit] : [collectionId, limit],
