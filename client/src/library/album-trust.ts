@@ -50,7 +50,27 @@ export interface TrustContext {
 const APPEND_ATTEMPTS = 4;
 
 /** The log's new entries after the trust's last verified one, verified and folded into it. */
-export async function refreshLog(ctx: TrustContext, albumId: number, trust: AlbumTrust): Promise<TrustError | undefined> {
+export function refreshLog(ctx: TrustContext, albumId: number, trust: AlbumTrust): Promise<TrustError | undefined> {
+  return exclusive([trust], () => refreshNow(ctx, albumId, trust));
+}
+
+/** Who is reading or writing each album's log: one at a time, so entries are never taken twice. */
+const turns = new WeakMap<AlbumTrust, Promise<unknown>>();
+
+/**
+ * Runs `fn` once no other read or write of these albums' logs is under way (the gallery loads
+ * albums while uploads and organising write to them; a read that overlapped a write would take
+ * the written entry twice and see a broken history).
+ */
+async function exclusive<T>(trusts: readonly AlbumTrust[], fn: () => Promise<T>): Promise<T> {
+  const waits = trusts.map((t) => turns.get(t) ?? Promise.resolve());
+  const run = Promise.all(waits.map((w) => w.catch(() => {}))).then(fn);
+  const done = run.catch(() => {});
+  for (const t of trusts) turns.set(t, done);
+  return run;
+}
+
+async function refreshNow(ctx: TrustContext, albumId: number, trust: AlbumTrust): Promise<TrustError | undefined> {
   const last = trust.entries.at(-1);
   const head = last && { seq: last.entry.seq, hash: last.hash };
   const wire = await ctx.api.log(albumId, nextPlace(head).seq);
@@ -137,6 +157,17 @@ export async function appendEntry<T>(
 ): Promise<T> {
   const me = ctx.me;
   if (!me) throw new Error('a public link writes nothing');
+  return exclusive([trust], () => appendNow(ctx, me, albumId, trust, body, send));
+}
+
+async function appendNow<T>(
+  ctx: TrustContext,
+  me: NonNullable<TrustContext['me']>,
+  albumId: number,
+  trust: AlbumTrust,
+  body: Body,
+  send: (logEntry: LogEntry) => Promise<T>,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const last = trust.entries.at(-1);
     const { seq, prev } = nextPlace(last && { seq: last.entry.seq, hash: last.hash });
@@ -154,7 +185,7 @@ export async function appendEntry<T>(
       return result;
     } catch (e) {
       if (!isStatus(e, 409) || attempt + 1 >= APPEND_ATTEMPTS) throw e;
-      const error = await refreshLog(ctx, albumId, trust);
+      const error = await refreshNow(ctx, albumId, trust);
       if (error) throw error;
     }
   }
@@ -180,6 +211,18 @@ export async function appendEntries<T>(
 ): Promise<T> {
   const me = ctx.me;
   if (!me) throw new Error('a public link writes nothing');
+  return exclusive(
+    parts.map((p) => p.trust),
+    () => appendAllNow(ctx, me, parts, send),
+  );
+}
+
+async function appendAllNow<T>(
+  ctx: TrustContext,
+  me: NonNullable<TrustContext['me']>,
+  parts: readonly LogPart[],
+  send: (logEntries: LogEntry[]) => Promise<T>,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const signed: { part: LogPart; entries: SignedEntry[] }[] = [];
     for (const part of parts) {
@@ -222,7 +265,7 @@ export async function appendEntries<T>(
     } catch (e) {
       if (!isStatus(e, 409) || attempt + 1 >= APPEND_ATTEMPTS) throw e;
       for (const part of parts) {
-        const error = await refreshLog(ctx, part.albumId, part.trust);
+        const error = await refreshNow(ctx, part.albumId, part.trust);
         if (error) throw error;
       }
     }
