@@ -180,3 +180,17 @@ test('the trash: listed with master-key wraps, restored, deleted for good with i
   assert.equal(await held(keepKeys), 2);
   assert.deepEqual(await lib.loadTrash(), []);
 });
+
+test('a move of 70 files goes in requests the server takes, each with its log entries; the listings equal the logs', async () => {
+  const from = await lib.createAlbum('Burst');
+  const to = await lib.createAlbum('Kept');
+  const files = [];
+  for (let i = 0; i < 70; i++)
+    files.push(await lib.upload(from, photo(`burst-${String(i).padStart(2, '0')}.jpg`, testBytes(200))));
+  await lib.loadFiles(from);
+  await lib.moveToAlbum(from, to, files);
+  assert.deepEqual(await seenElsewhere(from), { titles: [], findings: [] });
+  const kept = await seenElsewhere(to);
+  assert.equal(kept.titles.length, 70);
+  assert.deepEqual(kept.findings, []);
+});

@@ -51,6 +51,13 @@ export class ReadOnlyAlbum extends Error {
   override name = 'ReadOnlyAlbum';
 }
 
+/**
+ * Files per organising request: each carries its signed log entries (about 480 bytes of JSON
+ * each, two for a move, one per album for the trash), and a request body is at most
+ * MAX_JSON_BYTES (64 KiB), so far fewer than the server's MAX_BATCH_FILES fit.
+ */
+const LOGGED_BATCH_FILES = Math.min(MAX_BATCH_FILES, 32);
+
 export class Library {
   readonly albums = new Map<number, Album>();
   readonly files = new Map<number, GalleryFile>();
@@ -386,7 +393,7 @@ export class Library {
 
   /** `run` over `items` in batches the server takes. */
   private static async batches<T>(items: readonly T[], run: (batch: T[]) => Promise<void>) {
-    for (let i = 0; i < items.length; i += MAX_BATCH_FILES) await run(items.slice(i, i + MAX_BATCH_FILES));
+    for (let i = 0; i < items.length; i += LOGGED_BATCH_FILES) await run(items.slice(i, i + LOGGED_BATCH_FILES));
   }
 
   private entriesOf(albumId: number): Map<number, FileState> {
