@@ -94,6 +94,7 @@ export const HEADERS = Object.freeze({
   authToken: 'X-Auth-Token',
   accessToken: 'X-Auth-Access-Token',
   uploadOffset: 'Upload-Offset',
+  uploadLength: 'Upload-Length',
 });
 
 /** The error codes of `{ error, message }` answers. */

@@ -18,7 +18,7 @@ const MODELS = ['test_text.onnx', 'test_image_rgba.onnx'];
 // The small face models that find the generated faces of the tests (app/src/people.ts).
 const FACE_MODELS = ['face_detector_demo.onnx', 'face_embedder_demo.onnx'];
 const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
-const STATIC = ['index.html', 'style.css', 'gallery.css', 'library.css'];
+const STATIC = ['index.html', 'theme.css', 'style.css', 'gallery.css', 'library.css', 'layout.css'];
 
 /** esbuild options that let Node-only CommonJS (fast-srp-hap) run in the page: app/shims/. */
 export const NODE_SHIMS = {
@@ -45,10 +45,21 @@ export async function buildApp() {
   // SRP's big-number steps run in a worker of their own (app/src/srp/worker.ts), with the shims.
   await build({ ...common, entryPoints: [at('app/src/srp/worker.ts')], outfile: `${out}srp-worker.js`, ...NODE_SHIMS });
   await build({ ...common, entryPoints: [at('js/dist/worker/crypto-worker.js')], outfile: `${out}crypto-worker.js` });
-  // Ente's file hash of picked files, read from the File in a worker (app/src/hash/worker.ts).
+  // Ente's file hash of picked files, read in pieces off the main thread (app/src/hash/).
   await build({ ...common, entryPoints: [at('app/src/hash/worker.ts')], outfile: `${out}hash-worker.js` });
   // The download service worker (a classic script: every browser runs those as service workers).
   await build({ ...common, format: 'iife', entryPoints: [at('app/src/download/sw.ts')], outfile: `${out}download-sw.js` });
+  // HEIC/HEIF decoding (libheif-js): a classic worker, as Emscripten's glue tells a worker by
+  // importScripts; its Node-only branch's require('fs') stays an unused import.
+  await build({
+    ...common,
+    format: 'iife',
+    external: ['fs', 'path'],
+    entryPoints: [at('app/src/heif/worker.ts')],
+    outfile: `${out}heif-worker.js`,
+  });
+  mkdirSync(`${out}heif`, { recursive: true });
+  copyFileSync(at('node_modules/libheif-js/libheif-wasm/libheif.wasm'), `${out}heif/libheif.wasm`);
   await build({ ...common, entryPoints: [at('js/dist/worker/search-worker.js')], outfile: `${out}search-worker.js` });
   await build({ ...common, entryPoints: [at('js/dist/worker/face-worker.js')], outfile: `${out}face-worker.js` });
   for (const f of ['cipherlens-crypto.wasm', 'cipherlens.wasm']) copyFileSync(at(`js/dist/wasm/${f}`), out + f);

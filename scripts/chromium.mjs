@@ -15,3 +15,12 @@ export async function launchChromium(extraArgs = []) {
   const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...ARGS, ...extraArgs] });
 }
+
+/**
+ * A browser whose profile lives in `userDataDir` (IndexedDB, localStorage kept on disk): closed
+ * and launched again on the same folder, it is a restarted browser. One context; pages from it.
+ */
+export async function launchPersistent(userDataDir, options = {}) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', args: ARGS, ...options });
+}

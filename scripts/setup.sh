@@ -14,10 +14,11 @@ need_root() { if [ "$(id -u)" != 0 ]; then echo "setup: run as root (apt-get)" >
 # make and python3 for node-gyp, which compiles better-sqlite3 (the gallery server's database),
 # clang-format-14 for the C/C++ formatting check (scripts/lint.sh), and for the gallery server's
 # second test pass and bench: PostgreSQL, and Ceph's RADOS Gateway as the S3 server (with the
-# monitor and OSD it runs on; tests/server/backends.mjs starts them in temporary directories).
+# monitor and OSD it runs on; tests/server/backends.mjs starts them in temporary directories);
+# libheif-examples for heif-enc, which makes the HEIC photo the gallery's upload test decodes.
 packages=(emscripten cmake catch2 chromium dpkg-dev libsodium-dev python3-pil g++ zstd ffmpeg
           clang-14 libclang-rt-14-dev make python3 clang-format-14
-          postgresql ceph-mon ceph-osd radosgw ceph-common)
+          postgresql ceph-mon ceph-osd radosgw ceph-common libheif-examples)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -24,6 +24,20 @@ export interface Live {
   /** Resolves once the people are listed (uploads wait for it before finding faces). */
   peopleReady?: Promise<void>;
   thumbnails?: ThumbnailCache<GalleryFile>;
+  /** The ML data writes in flight (see mlWrites): search and people take turns. */
+  mlWrites?: Promise<unknown>;
+}
+
+/**
+ * Runs `fn` after the ML data writes started before it. Search (the CLIP entry) and people (the
+ * face entry) each read a file's ML data and store it back whole (one entry holds both), so two
+ * at once would lose one of them: openPeople's first sync could meet the photos an upload was
+ * still indexing for search.
+ */
+export function mlWrites<T>(live: Live, fn: () => Promise<T>): Promise<T> {
+  const run = (live.mlWrites ?? Promise.resolve()).then(fn, fn);
+  live.mlWrites = run.catch(() => undefined);
+  return run;
 }
 
 /** Forgets the live objects (the caller closed them); flows still awaiting see them gone. */

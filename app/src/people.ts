@@ -77,14 +77,15 @@ export class GalleryPeople {
   /**
    * Faces for `files`: from their ML data first, then found here (from their thumbnails) for
    * those without and that `canIndex` (their owner's device writes ML data), stored with the
-   * CLIP embedding already there.
+   * CLIP embedding already there. Returns the files whose ML data it wrote.
    */
   async sync(
     files: GalleryFile[],
     thumbnailOf: (file: GalleryFile) => Promise<Uint8Array>,
     { canIndex = () => true, onProgress }: { canIndex?: (f: GalleryFile) => boolean; onProgress?: Progress } = {},
-  ) {
+  ): Promise<GalleryFile[]> {
     const { worker } = this.live();
+    const written: GalleryFile[] = [];
     const todo = files.filter((f) => !this.faces.has(f.id));
     const existing = new Map<number, MLData>();
     for await (const { file, data } of fileMlData(this.crypto, this.library.api, todo)) existing.set(file.id, data);
@@ -99,11 +100,13 @@ export class GalleryPeople {
         this.keep(file, faceIndex.faces);
         this.indexedHere++;
         await putMlData(this.crypto, this.library.api, file, { faces: faceIndex, base: existing.get(file.id) });
+        written.push(file);
       } catch {
         // A thumbnail that does not decode: no faces for it.
       }
       onProgress?.(i + 1, rest.length);
     }
+    return written;
   }
 
   /** Pulls the people changed elsewhere, clusters every known face, saves people whose clusters grew. */

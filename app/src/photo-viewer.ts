@@ -1,6 +1,7 @@
 // The full-screen viewer on PhotoSwipe 5 (what Ente's web app uses): zoom (wheel, pinch, click),
 // pan, swipe, arrow keys and Esc are PhotoSwipe's; the pixels are ours. A slide first shows the
-// thumbnail, then the original once it is downloaded and decrypted (in the worker pool); the next
+// thumbnail, then the original once it is downloaded and decrypted (in the worker pool; a HEIC
+// decoded, as browsers do not show it); the next
 // and previous photos are decrypted ahead (PhotoSwipe's preload asks for them). A video slide
 // gets a <video> with its own controls when it becomes the current slide, playing while it
 // streams (playback.ts), and stopped when it is left. PhotoSwipe draws with the CSSOM and its
@@ -8,6 +9,7 @@
 // CSP would refuse.
 import PhotoSwipe, { type SlideData } from 'photoswipe';
 import { FILE_TYPE, type GalleryFile, type Library } from '../../client/src/index.js';
+import { viewable } from './media.js';
 import { playVideo } from './playback.js';
 import type { ThumbnailCache } from './thumbnails.js';
 
@@ -15,6 +17,8 @@ import type { ThumbnailCache } from './thumbnails.js';
 const PRELOAD: [number, number] = [1, 2];
 
 export interface ViewerOptions {
+  /** Where the app is served (the HEIC decoder's worker sits there). */
+  base: URL;
   files: readonly GalleryFile[];
   index: number;
   library: Library;
@@ -39,8 +43,8 @@ export function openPhotoViewer(o: ViewerOptions): PhotoSwipe {
 
   const original = (file: GalleryFile, index: number) => {
     if (originals.has(file.id)) return;
-    const pending = o.library.contents(file, closing.signal).then((bytes) => {
-      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: file.meta.mimeType || 'image/jpeg' }));
+    const pending = o.library.contents(file, closing.signal).then(async (bytes) => {
+      const url = URL.createObjectURL(await viewable(o.base, bytes, file.meta.mimeType));
       if (closing.signal.aborted) URL.revokeObjectURL(url);
       else {
         ready.set(file.id, url);
@@ -77,6 +81,7 @@ export function openPhotoViewer(o: ViewerOptions): PhotoSwipe {
     arrowPrevTitle: 'Previous (←)',
     arrowNextTitle: 'Next (→)',
     zoomTitle: 'Zoom',
+    errorMsg: 'This browser cannot show this photo (it is kept as it was uploaded).',
   });
 
   pswp.addFilter('itemData', (data, index) => {

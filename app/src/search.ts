@@ -8,10 +8,11 @@
 // The index is kept on this device between log-ins (a compact index with its pages in IndexedDB,
 // sealed with a random key kept wrapped under the master key), with a sync cursor per album: a
 // log-in fetches only the ML data that changed on the server since the last sync.
-import { createSearchWorker, indexedDbPageStore, type SearchWorker } from 'cipherlens/search';
+import { createSearchWorker, indexedDbPageStore, type MLData, type SearchWorker } from 'cipherlens/search';
 import {
   clipChanges,
-  putClipEmbedding,
+  fileMlData,
+  putMlData,
   wipe,
   type ClientCrypto,
   type GalleryFile,
@@ -184,6 +185,10 @@ export class GallerySearch {
   async index(files: GalleryFile[], thumbnailOf: (file: GalleryFile) => Promise<Uint8Array>, onProgress?: Progress) {
     const worker = this.live();
     const byId = new Map(files.map((f) => [f.id, f]));
+    // One ML data entry holds the CLIP embedding and the faces: what the file has (its faces,
+    // found on this or another device) is kept beside the new embedding.
+    const existing = new Map<number, MLData>();
+    for await (const { file, data } of fileMlData(this.crypto, this.library.api, files)) existing.set(file.id, data);
     const uploads: Promise<void>[] = [];
     // A thumbnail that does not come (refused, say) is handed over empty: indexFiles reports it as a
     // bad file and goes on, so one photo never stops search.
@@ -197,7 +202,9 @@ export class GallerySearch {
           this.indexed.add(fileId);
           this.vectors.set(fileId, normalised(embedding));
           this.indexedHere++;
-          uploads.push(putClipEmbedding(this.crypto, this.library.api, byId.get(fileId)!, embedding));
+          uploads.push(
+            putMlData(this.crypto, this.library.api, byId.get(fileId)!, { clip: embedding, base: existing.get(fileId) }),
+          );
         }
         onProgress?.(done, total ?? files.length);
       },
@@ -205,6 +212,14 @@ export class GallerySearch {
     await Promise.all(uploads);
     // The ML data just written is in the index already: move the cursors past it.
     await this.fetchChanges(new Set(files.map((f) => f.collectionID)));
+  }
+
+  /**
+   * Moves the cursors of the albums of `files` past ML data this device just wrote for them (the
+   * faces people.ts adds beside the CLIP entry), so the next log-in does not fetch it again.
+   */
+  async caughtUp(files: GalleryFile[]) {
+    if (this.worker) await this.fetchChanges(new Set(files.map((f) => f.collectionID)));
   }
 
   /**
@@ -257,9 +272,14 @@ export class GallerySearch {
     const worker = this.live();
     const embeddings = new Float32Array(found.length * CLIP_DIMS);
     found.forEach(({ embedding }, i) => embeddings.set(embedding, i * CLIP_DIMS));
-    // Counted once per photo: this device's own ML data comes back after it indexed the photo.
+    // Counted once per photo, and not when the local index had it already: this device's own ML
+    // data comes back after it indexed the photo, and a file's ML data changes when its faces are
+    // added beside its CLIP entry (app/src/people.ts) after the cursors moved.
+    const known = new Set<number>();
+    for (const { file } of found)
+      if (this.indexed.has(file.id) || (this.fromCache && (await worker.has(file.id)))) known.add(file.id);
     const added = (id: number, embedding: Float32Array) => {
-      if (!this.indexed.has(id)) this.fromMlData++;
+      if (!known.has(id)) this.fromMlData++;
       this.indexed.add(id);
       this.vectors.set(id, normalised(embedding));
     };

@@ -3,17 +3,42 @@
 import type { Album, GalleryFile, PreparedShare, Role } from '../../client/src/index.js';
 import type { Person } from 'cipherlens/search';
 
-export type Screen = 'loading' | 'login' | 'signup' | 'recover' | 'phrase' | 'gallery' | 'public';
+export type Screen = 'loading' | 'login' | 'signup' | 'recover' | 'phrase' | 'unlock' | 'gallery' | 'public';
+export type Theme = 'system' | 'light' | 'dark';
 
+/** A file being uploaded, with its progress (it goes to the report when it ends). */
 export interface UploadRow {
   id: number;
   name: string;
   label: string;
   done: number;
   total: number;
-  failed: boolean;
-  /** Not uploaded, and why (already in the library): the row stays as a note until the next batch. */
-  skipped?: boolean;
+}
+
+/** How a picked file ended: uploaded, failed (to retry), or not uploaded and why. */
+export type Outcome = 'done' | 'failed' | 'unsupported' | 'empty' | 'too-large' | 'duplicate';
+
+/** One line of the upload report, which stays until dismissed. */
+export interface ReportItem {
+  id: number;
+  name: string;
+  outcome: Outcome;
+  /** Why, in words (a failure's error, a placeholder's reason, where the library has it already). */
+  message?: string;
+  /** Uploaded with a placeholder thumbnail: no preview could be made. */
+  placeholder?: boolean;
+  /** Finished an upload a closed tab had cut off (only what the server lacked was sent). */
+  resumed?: boolean;
+}
+
+/** An upload cut off before this page (a reload, a closed tab), resumable by picking the file again. */
+export interface Unfinished {
+  id: string;
+  name: string;
+  size: number;
+  sent: number;
+  total: number;
+  album: string;
 }
 
 /** What the main pane shows: every photo by date, one album, the archive, the trash, near-duplicates, or search results. */
@@ -69,6 +94,8 @@ export interface AppState {
   scores: Map<number, number> | null;
   resultsStatus: string;
   uploads: UploadRow[];
+  uploadReport: ReportItem[];
+  unfinished: Unfinished[];
   search: {
     enabled: boolean;
     placeholder: string;
@@ -108,6 +135,13 @@ export interface AppState {
   publicAlbum: { title: string; files: GalleryFile[]; findings: string[]; allowDownload: boolean } | null;
   /** Bumped to re-render what shows album details (sharees, unreadable counts) after a change. */
   albumsVersion: number;
+  /** The unlock screen's account (this device keeps it), or null. */
+  unlock: { email: string } | null;
+  /** The server ended the session: the dialog saying so is up. */
+  sessionEnded: boolean;
+  /** The email the log-in form starts with (the account whose session ended). */
+  loginEmail: string;
+  theme: Theme;
 }
 
 export const SEARCH_PLACEHOLDER = 'Search your photos, e.g. “red”';
@@ -127,6 +161,8 @@ export const initialState = (): AppState => ({
   scores: null,
   resultsStatus: '',
   uploads: [],
+  uploadReport: [],
+  unfinished: [],
   search: { enabled: false, placeholder: SEARCH_PLACEHOLDER, status: '', progress: null },
   people: { list: [], status: '', progress: null },
   viewer: null,
@@ -145,4 +181,8 @@ export const initialState = (): AppState => ({
   linkSettings: { expiresAt: 0, allowDownload: true },
   publicAlbum: null,
   albumsVersion: 0,
+  unlock: null,
+  sessionEnded: false,
+  loginEmail: '',
+  theme: 'system',
 });

@@ -1,6 +1,7 @@
 // Decrypted thumbnails as object URLs, at most `capacity` of them: the least recently used is
 // evicted and its URL revoked, and clear() (at lock) revokes them all. A thumbnail asked for
 // twice while it downloads is downloaded once; one seeded at upload is never downloaded.
+import { imageTypeOf } from './image-type.js';
 
 export type ThumbnailLoader<F> = (file: F) => Promise<Uint8Array>;
 
@@ -49,7 +50,7 @@ export class ThumbnailCache<F extends { id: number }> {
   }
 
   private created(id: number, pending: Promise<string>, bytes: Uint8Array): string {
-    const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }));
+    const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: imageTypeOf(bytes) }));
     if (this.entries.get(id) !== pending) {
       URL.revokeObjectURL(url); // evicted or cleared while it downloaded
       return url;

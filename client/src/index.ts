@@ -20,6 +20,7 @@ export { logIn, logInWithKek, proveSrp } from './account/login.js';
 export { recover } from './account/recovery.js';
 export { makeAccountKeys, type AccountKeys as NewAccountKeys } from './account/keys.js';
 export { Session, openSession } from './account/session.js';
+export { resumeSession, type KeptSession } from './account/resume.js';
 export { AccountError, type AccountErrorCode } from './account/errors.js';
 export type { SrpEngine, SrpLogin } from './account/srp-engine.js';
 // Albums and files
@@ -27,7 +28,7 @@ export { Library } from './library/library.js';
 export type { Album, AccountKeys } from './library/albums.js';
 export { newestFirst, type GalleryFile } from './library/files.js';
 export { FILE_TYPE, parseMetadata, type FileMeta } from './library/metadata.js';
-export { cipherSize, uploadFile, type NewFileInput } from './library/upload.js';
+export { cipherSize, uploadFile, type NewFileInput, type ResumeFrom, type UploadHooks } from './library/upload.js';
 export { encryptStream, decryptStream, chunksOf, type Source } from './library/streams.js';
 export {
   putMlData,

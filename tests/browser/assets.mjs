@@ -1,7 +1,9 @@
-// Media the browser suites upload or play, made once by Debian's ffmpeg into build/test-assets/.
+// Media the browser suites upload or play, made once by Debian's ffmpeg (and heif-enc, for HEIC)
+// into build/test-assets/.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { PNG } from 'pngjs';
 
 const DIR = fileURLToPath(new URL('../../build/test-assets/', import.meta.url));
 
@@ -114,4 +116,33 @@ sys.stdout.buffer.write(out.getvalue())
 `;
   const args = { colour, size, original, offset, digitized, make, model, gps, quality };
   return execFileSync('/usr/bin/python3', ['-c', script, JSON.stringify(args)], { maxBuffer: 64 << 20 });
+}
+
+/** A 64×48 RGBA picture: red on the left, green on the right, its bottom half transparent. */
+export function halvesRgba() {
+  const width = 64;
+  const height = 48;
+  const data = Buffer.alloc(width * height * 4);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data.set([x < 32 ? 255 : 0, x < 32 ? 0 : 200, 0, y < 24 ? 255 : 0], (y * width + x) * 4);
+  return { width, height, data };
+}
+
+/** halvesRgba() as a PNG (pngjs). */
+export function transparentPng() {
+  const png = new PNG({ width: 64, height: 48 });
+  halvesRgba().data.copy(png.data);
+  return PNG.sync.write(png);
+}
+
+/** halvesRgba() as a HEIC with its alpha plane, made by Debian's heif-enc (libheif + x265). */
+export function heicPhoto() {
+  const file = `${DIR}halves.heic`;
+  if (!existsSync(file)) {
+    mkdirSync(DIR, { recursive: true });
+    writeFileSync(`${DIR}halves.png`, transparentPng());
+    execFileSync('heif-enc', ['-q', '90', '-o', `${file}.tmp.heic`, `${DIR}halves.png`], { stdio: 'ignore' });
+    renameSync(`${file}.tmp.heic`, file);
+  }
+  return readFileSync(file);
 }

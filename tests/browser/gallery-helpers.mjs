@@ -1,6 +1,6 @@
 // What the gallery's browser suites share: a device (a browser context whose pages fail the suite
 // on any CSP violation), and the steps people take in the app, by its elements' ids.
-import { before, after } from 'node:test';
+import { before, after, test } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,15 +15,15 @@ export const APP_DIR = process.env.GALLERY_APP_DIR ?? fileURLToPath(new URL('../
 
 /**
  * For a suite: before it, the gallery's server (server/app.mjs, in-process, on a temporary data
- * folder, serving APP_DIR) and Chromium start; after it, both close. The returned object gets
- * `server` and `browser` once started.
+ * folder, serving APP_DIR, with `serverOptions`) and Chromium start; after it, both close. The
+ * returned object gets `server` and `browser` once started.
  */
-export function gallerySuite(name) {
+export function gallerySuite(name, serverOptions = {}) {
   const env = {};
   let dataDir;
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), `gallery-${name}-`));
-    env.server = await startGalleryServer({ dataDir, port: 0, appDir: APP_DIR });
+    env.server = await startGalleryServer({ dataDir, port: 0, appDir: APP_DIR, ...serverOptions });
     env.browser = await launchChromium();
   });
   after(async () => {
@@ -34,23 +34,25 @@ export function gallerySuite(name) {
   return env;
 }
 
-/**
- * A browser context (a device) at `url` whose pages fail the suite on any CSP violation (seen by
- * a listener in every page, and in the console for workers) or uncaught error. `page.sent` lists
- * every request the page makes (URL, headers, body), `page.wasm` the .wasm files it fetched.
- * Other options are Playwright's for the context (timezoneId, locale, serviceWorkers...).
- */
-export async function openDevice(browser, url, { viewport = { width: 1200, height: 850 }, ...contextOptions } = {}) {
-  const context = await browser.newContext({ viewport, ...contextOptions });
+/** Makes every page of `context` report CSP violations to its console (watchPage listens). */
+export async function watchContext(context) {
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) =>
       console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
     );
   });
-  const page = await context.newPage();
+}
+
+/**
+ * `page` failing the suite on any CSP violation (seen by a listener in every page, and in the
+ * console for workers) or uncaught error. `page.sent` lists every request the page makes (URL,
+ * headers, body), `page.wasm` the .wasm files it fetched, `page.workers` the workers it started.
+ */
+export function watchPage(page) {
   page.errors = [];
   page.sent = [];
   page.wasm = [];
+  page.workers = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
   page.on('console', (m) => {
     if (process.env.GALLERY_DEBUG) console.log(`# page: ${m.text()}`);
@@ -60,6 +62,18 @@ export async function openDevice(browser, url, { viewport = { width: 1200, heigh
     page.sent.push([r.url(), JSON.stringify(r.headers()), r.postData() ?? ''].join('\n'));
     if (r.url().endsWith('.wasm')) page.wasm.push(r.url().split('/').pop());
   });
+  page.on('worker', (w) => page.workers.push(w.url().split('/').pop()));
+  return page;
+}
+
+/**
+ * A browser context (a device) at `url`, its pages watched (watchPage). Other options are
+ * Playwright's for the context (timezoneId, locale, serviceWorkers...).
+ */
+export async function openDevice(browser, url, { viewport = { width: 1200, height: 850 }, ...contextOptions } = {}) {
+  const context = await browser.newContext({ viewport, ...contextOptions });
+  await watchContext(context);
+  const page = watchPage(await context.newPage());
   await page.goto(url);
   return { context, page };
 }
@@ -107,6 +121,10 @@ export async function searchFor(page, text) {
   return captions(page);
 }
 
+/** This device's unlock record is kept (its Argon2 runs behind the gallery after a log-in or sign-up). */
+export const deviceKept = (page) =>
+  page.waitForFunction(() => performance.getEntriesByName('cipherlens:device-kept').length > 0, null, SLOW);
+
 export const searchReady = (page) =>
   page.waitForFunction(
     () =>
@@ -115,3 +133,35 @@ export const searchReady = (page) =>
     null,
     SLOW,
   );
+
+/**
+ * A scenario of steps: `step(name, fn)` is a test that is skipped once a step before it failed
+ * (each step builds on the ones before). `timeout` per step.
+ */
+export function scenario({ timeout = 300_000 } = {}) {
+  let failed = false;
+  return (name, fn) =>
+    test(name, { timeout }, async (t) => {
+      if (failed) return t.skip('an earlier step failed');
+      try {
+        await fn();
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    });
+}
+
+/** The viewer (PhotoSwipe) open on a photo whose decrypted original is `width` px wide. */
+export const originalShown = (page, width = 640) =>
+  page.waitForFunction(
+    (w) => document.querySelector('#viewer.pswp--open .pswp__item[aria-hidden="false"] img[data-original]')?.naturalWidth === w,
+    width,
+    SLOW,
+  );
+
+/** Esc closes the viewer. */
+export async function closeViewer(page) {
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('#viewer'), null, SLOW);
+}

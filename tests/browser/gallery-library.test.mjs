@@ -127,13 +127,17 @@ step('a photo already in the library is skipped on upload, with a note', async (
   const { page } = s;
   const again = exifPhoto(PHOTOS[0]);
   await page.setInputFiles('#add-input', [{ name: 'eiffel copy.jpg', mimeType: 'image/jpeg', buffer: again }]);
-  await page.waitForSelector('#uploads li.skipped', SLOW);
+  // The upload report says so, under "Already in your library".
+  const note = '#upload-report li[data-outcome="duplicate"]';
+  await page.waitForSelector(note, SLOW);
   assert.match(
-    await page.textContent('#uploads li.skipped'),
-    /eiffel copy\.jpg is already in your library as eiffel\.jpg \(in “My photos”\): skipped\./,
+    await page.textContent(note),
+    /eiffel copy\.jpg\s*Already in your library as eiffel\.jpg \(in “My photos”\): skipped\./,
   );
+  assert.match(await page.textContent('#upload-summary'), /^1 already in your library$/);
   assert.equal(await page.$$eval('#grid figure', (f) => f.length), 5);
   await screenshot(page, 'library-02-skipped');
+  await page.click('#report-dismiss');
 });
 
 step('the viewer: the original full screen, the info panel, arrows and Esc', async () => {

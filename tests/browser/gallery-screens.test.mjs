@@ -1,15 +1,28 @@
-// Every screen and dialog of the gallery, at desktop size and on a 390×844 phone, as
-// screenshots (test-results/screens-<size>-*.png) to look at; each page must show no error and
-// break no CSP rule (the helpers' devices fail the suite on a violation). The flows and their
-// assertions are gallery.test.mjs's; this file is about what people see.
+// Every screen and dialog of the gallery, at desktop size, on a 390×844 phone and on an 820×1180
+// tablet (a few in dark mode), as screenshots (test-results/screens-<size>-*.png) to look at; each
+// page must show no error, break no CSP rule (the helpers' devices fail the suite on a violation)
+// and be no wider than the screen. The flows and their assertions are gallery.test.mjs's; this
+// file is about what people see.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCryptoCore } from '../../js/dist/crypto.js';
 import { screenshot } from './server.mjs';
 import { colourPhoto } from './assets.mjs';
-import { gallerySuite, logIn, openDevice, searchFor, searchReady, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
+import {
+  closeViewer,
+  deviceKept,
+  gallerySuite,
+  logIn,
+  openDevice,
+  originalShown,
+  searchFor,
+  searchReady,
+  signUp,
+  SLOW,
+  thumbnailsShown,
+} from './gallery-helpers.mjs';
 
-const SIZES = { desktop: { width: 1200, height: 850 }, phone: { width: 390, height: 844 } };
+const SIZES = { desktop: { width: 1200, height: 850 }, phone: { width: 390, height: 844 }, tablet: { width: 820, height: 1180 } };
 const A = { email: 'ada@example.com', password: 'correct horse battery' };
 const B = { email: 'ben@example.com', password: 'tr0ub4dor & 3' };
 
@@ -19,7 +32,12 @@ const inView = (page, grid = '#grid') => page.locator(grid).scrollIntoViewIfNeed
 
 for (const [size, viewport] of Object.entries(SIZES)) {
   test(`every screen at ${size} size (${viewport.width}×${viewport.height})`, { timeout: 300_000 }, async () => {
-    const shot = (page, name) => screenshot(page, `screens-${size}-${name}`);
+    const shot = async (page, name) => {
+      await screenshot(page, `screens-${size}-${name}`);
+      // Nothing is wider than the screen (a phone never scrolls sideways).
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(wide <= 0, `${name}: the page is ${wide}px wider than the ${viewport.width}px screen`);
+    };
     const first = size === 'desktop';
     const { page, context } = await openDevice(env.browser, `${env.server.url}/`, { viewport });
     await page.waitForSelector('body[data-screen="login"]');
@@ -37,6 +55,18 @@ for (const [size, viewport] of Object.entries(SIZES)) {
       await shot(page, '04-phrase');
       await page.click('#phrase-done');
     } else {
+      // The sign-up screens at this size: C signs up on camera, then A logs in.
+      const C = { email: `cy-${size}@example.com`, password: 'signs up on a smaller screen' };
+      const c = await openDevice(env.browser, `${env.server.url}/`, { viewport });
+      await c.page.waitForSelector('body[data-screen="login"]');
+      await c.page.click('#show-signup');
+      await c.page.fill('#signup-email', C.email);
+      await shot(c.page, '02-signup');
+      await c.page.click('.show-login');
+      await signUp(c.page, C, { screenshotWhileDeriving: `screens-${size}-03-deriving` });
+      await shot(c.page, '04-phrase');
+      assert.deepEqual(c.page.errors, []);
+      await c.context.close();
       await logIn(page, A);
     }
     await page.waitForSelector('body[data-screen="gallery"]', SLOW);
@@ -131,7 +161,46 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     assert.deepEqual(visitor.page.errors, []);
     await visitor.context.close();
 
-    await page.click('#lock-button');
+    // Locked, then unlocked with this device's key; the gallery and the viewer in dark mode.
+    await deviceKept(page);
+    await page.click('#app-lock-button');
+    await page.waitForSelector('body[data-screen="unlock"]');
+    await shot(page, '17-unlock');
+    await page.fill('#unlock-password', A.password);
+    await page.click('#unlock-button');
+    await page.waitForSelector('body[data-screen="gallery"]', SLOW);
+    await page.waitForFunction((t) => document.getElementById('album-title').textContent === t, 'All photos', SLOW);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    // The timeline in dark mode, its thumbnails shown.
+    await page.waitForFunction(
+      () => {
+        const imgs = [...document.querySelectorAll('#grid img')];
+        return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+      },
+      null,
+      SLOW,
+    );
+    await shot(page, '17b-dark-timeline');
+    await page.click(`#album-list button:has-text("${album}")`);
+    await thumbnailsShown(page, 3);
+    await searchReady(page); // search comes back after an unlock
+    await page.setInputFiles('#add-input', [{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('a note') }]);
+    await page.waitForSelector('#upload-report li[data-outcome="unsupported"]', SLOW);
+    await shot(page, '18-dark-report');
+    await page.click('#grid figure:has-text("red.jpg") button.open');
+    await originalShown(page);
+    await page.keyboard.press('i'); // with its info panel
+    await page.waitForSelector('#viewer.pswp--info .info-panel');
+    await page.screenshot({ path: new URL(`../../test-results/screens-${size}-19-dark-viewer.png`, import.meta.url).pathname });
+    await closeViewer(page);
+    // The server ends the session: the dialog, then log-in.
+    await page.route('**/api/collections', (r) => r.fulfill({ status: 401, contentType: 'application/json', body: '{}' }));
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await page.waitForSelector('#session-ended[open]', SLOW);
+    await shot(page, '20-dark-session-ended');
+    await page.unroute('**/api/collections');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.click('#session-ended-ok');
     await page.waitForSelector('body[data-screen="login"]');
     await logIn(page, { ...A, password: 'not the password' });
     await page.waitForSelector('#error:not([hidden])', SLOW);

@@ -15,7 +15,18 @@ import { startGalleryServer } from '../../server/app.mjs';
 import { backendOptions } from '../server/backends.mjs';
 import { loadCryptoCore } from '../../js/dist/crypto.js';
 import { launchChromium, screenshot } from './server.mjs';
-import { captions, logIn, openDevice, searchFor, searchReady, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
+import {
+  captions,
+  closeViewer,
+  logIn,
+  openDevice,
+  originalShown,
+  searchFor,
+  searchReady,
+  signUp,
+  SLOW,
+  thumbnailsShown,
+} from './gallery-helpers.mjs';
 import { colourPhoto, noiseVideo } from './assets.mjs';
 
 const APP_DIR = fileURLToPath(new URL('../../build/app/', import.meta.url));
@@ -53,18 +64,6 @@ after(closeAll);
 const device = (url = `${server.url}/`) => openDevice(browser, url);
 
 const s = {}; // what the steps hand each other
-
-/** The viewer (PhotoSwipe) open on a photo whose original (640 px wide) was decrypted. */
-const originalShown = (page) =>
-  page.waitForFunction(
-    () => document.querySelector('#viewer.pswp--open .pswp__item[aria-hidden="false"] img[data-original]')?.naturalWidth === 640,
-    null,
-    SLOW,
-  );
-const closeViewer = async (page) => {
-  await page.keyboard.press('Escape');
-  await page.waitForFunction(() => !document.querySelector('#viewer'), null, SLOW);
-};
 
 /** A step of the scenario: skipped once one before it failed (each needs the ones before). */
 function step(name, fn) {
@@ -207,10 +206,9 @@ step('A shares the album with B after comparing verification IDs; B opens it', a
   await page.waitForSelector('#share-done:not([hidden])');
   await page.click('#share-dialog form[method="dialog"] button');
 
-  // B's app lists the album on its next login.
+  // B's app lists the album once it loads again (a reload stays signed in).
   const b = s.b.page;
   await b.reload();
-  await logIn(b, B);
   await b.waitForSelector('body[data-screen="gallery"]', SLOW);
   await b.click('#album-list button:has-text("shared by")');
   await thumbnailsShown(b, UPLOADS);
@@ -339,7 +337,7 @@ step('a file listing tampered with by the server: that file is left out, and the
   );
   await thumbnailsShown(page, UPLOADS - 1);
   await screenshot(page, 'gallery-16-tampered-listing');
-  await context.unrouteAll({ behavior: 'wait' });
+  await context.unrouteAll({ behavior: 'wait' }); // a listing still being altered finishes first
   assert.deepEqual(page.errors, []);
   for (const d of [s.a, s.b, s.d]) await d.context.close();
 });

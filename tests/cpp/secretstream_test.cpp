@@ -154,3 +154,39 @@ TEST_CASE("blob is one FINAL message; strict decrypt rejects other tags", "[blob
   REQUIRE(out == m);
   REQUIRE(blob_decrypt(out.data(), c.data(), 16, header, key.data()) == kTruncated);
 }
+
+TEST_CASE("a resumed encryptor repeats the stream its header began", "[stream]") {
+  auto key = random_vec(32);
+  auto m = random_vec(2 * kChunkBytes + 100);
+  auto e = encrypt(m, key.data());
+
+  // Same key, header and plaintext: the same ciphertext, byte for byte, every chunk.
+  StreamEncryptor enc;
+  REQUIRE(enc.resume(key.data(), e.header) == kOk);
+  std::vector<uint8_t> c;
+  size_t at = 0;
+  while (at < m.size()) {
+    size_t n = std::min(enc.input_space(), m.size() - at);
+    std::memcpy(enc.input(), m.data() + at, n);
+    REQUIRE(enc.commit(n) == kOk);
+    at += n;
+    if (enc.input_space() == 0 && at < m.size()) {
+      size_t clen = 0;
+      REQUIRE(enc.push_message(&clen) == kOk);
+      c.insert(c.end(), enc.output(), enc.output() + clen);
+    }
+  }
+  size_t clen = 0;
+  REQUIRE(enc.finish(&clen) == kOk);
+  c.insert(c.end(), enc.output(), enc.output() + clen);
+  REQUIRE(c == e.c);
+
+  // Another key with the same header gives another stream.
+  auto other = random_vec(32);
+  StreamEncryptor enc2;
+  REQUIRE(enc2.resume(other.data(), e.header) == kOk);
+  std::memcpy(enc2.input(), m.data(), 100);
+  REQUIRE(enc2.commit(100) == kOk);
+  REQUIRE(enc2.finish(&clen) == kOk);
+  REQUIRE(std::memcmp(enc2.output(), e.c.data(), 100) != 0);
+}

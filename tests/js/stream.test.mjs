@@ -95,6 +95,27 @@ test('incremental encryptor with uneven updates matches Ente layout', () => {
   assert.equal(catchCoreError(() => enc.update(m.subarray(0, 1))).code, 'CLOSED');
 });
 
+test('an encryptor resumed from a header repeats the stream libsodium.js made, byte for byte', () => {
+  const key = randomBytes(32);
+  const m = randomBytes(2 * CHUNK + 100);
+  // libsodium.js makes the header and the reference ciphertext (init_push, MESSAGE... FINAL).
+  const { state, header } = sodium.crypto_secretstream_xchacha20poly1305_init_push(key);
+  const reference = [];
+  for (let at = 0; at < m.length; at += CHUNK) {
+    const last = at + CHUNK >= m.length;
+    const tag = last ? TAG_FINAL : TAG_MESSAGE;
+    reference.push(sodium.crypto_secretstream_xchacha20poly1305_push(state, m.subarray(at, at + CHUNK), null, tag));
+  }
+  const enc = core.stream.createEncryptor(key, header);
+  assert.deepEqual(enc.header, header);
+  const ours = Buffer.concat([enc.update(m.subarray(0, 123_457)), enc.update(m.subarray(123_457)), enc.final()]);
+  assert.deepEqual(ours, Buffer.concat(reference));
+  // Another key from the same header: another stream (it never repeats the first one).
+  const other = core.stream.createEncryptor(randomBytes(32), header);
+  assert.notDeepEqual(Buffer.concat([other.update(m.subarray(0, 100)), other.final()]).subarray(0, 100), ours.subarray(0, 100));
+  assert.match(catchCoreError(() => core.stream.createEncryptor(key, header.subarray(1))).message, /header must be 24 bytes/);
+});
+
 test('a tampered chunk fails with its index; nothing of it or after it is released', () => {
   const key = randomBytes(32);
   const m = randomBytes(3 * CHUNK + 10);

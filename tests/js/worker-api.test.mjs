@@ -113,6 +113,9 @@ const checks = {
     const parts = [await enc.update(m.slice(0, 3000)), await enc.update(m.slice(3000)), await enc.final()];
     eq(core.stream.decrypt(Buffer.concat(parts), enc.header, key), m);
     await assert.rejects(enc.update(new Uint8Array(1)), (e) => e instanceof CoreError && e.code === 'CLOSED');
+    // Resumed from its header on a worker: the same ciphertext again.
+    const again = await w.stream.createEncryptor(key, enc.header);
+    eq(Buffer.concat([await again.update(m), await again.final()]), Buffer.concat(parts));
   },
   'stream.createDecryptor': async () => {
     const m = randomBytes(CHUNK + 5000);

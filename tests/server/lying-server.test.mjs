@@ -138,6 +138,62 @@ test("the server answers Alice's log-in with its own public key: refused before 
   assert.equal(honest.email, 'alice@example.test', 'the honest log-in works');
 });
 
+test("a reopened session (a reloaded tab's kept keys): the server's account and identity are checked as at log-in", async () => {
+  const alice = await client.logIn(options(), 'alice@example.test', 'pw');
+  const mallory = s.mallory.session.identity;
+  // What a device keeps; each reopening owns (and on failure wipes) its copy of the keys.
+  const kept = () => {
+    const { masterKey, secretKey } = alice.keys();
+    const { id, email, publicKey, encryptedToken } = alice;
+    return { id, email, publicKey, encryptedToken, masterKey: masterKey.slice(), secretKey: secretKey.slice() };
+  };
+  const lies = [
+    [
+      'its own signing key, self-signed for her address',
+      async (ka) => ({
+        ...ka,
+        signingPublicKey: b64(mallory.signing.publicKey),
+        identitySignature: b64(
+          await trust.signIdentity(core, 'alice@example.test', unb64(ka.publicKey), mallory.signing.secretKey),
+        ),
+      }),
+    ],
+    [
+      "Mallory's wrapped signing key",
+      (ka) => ({ ...ka, encryptedSigningKey: b64(s.mallory.session.keyAttributes.encryptedSigningKey) }),
+    ],
+    [
+      'no signing key at all (not answered with new keys)',
+      (ka) => {
+        const { signingPublicKey, encryptedSigningKey, signingKeyDecryptionNonce, identitySignature, ...rest } = ka;
+        return rest;
+      },
+    ],
+  ];
+  for (const [what, change] of lies) {
+    const undo = proxy.rewrite('GET', '/api/users/me', async (json) => ({
+      ...json,
+      keyAttributes: await change(json.keyAttributes),
+    }));
+    const keys = kept();
+    await assert.rejects(client.resumeSession(options(), keys), (e) => e.code === 'identity_mismatch', what);
+    assert.ok(keys.masterKey.every((b) => b === 0) && keys.secretKey.every((b) => b === 0), `keys wiped: ${what}`);
+    undo();
+  }
+  const undo = proxy.rewrite('GET', '/api/users/me', (json) => ({ ...json, email: 'mallory@example.test' }));
+  await assert.rejects(client.resumeSession(options(), kept()), (e) => e.code === 'identity_mismatch', 'another address');
+  undo();
+  const honest = await client.resumeSession(options(), kept());
+  assert.deepEqual(honest.identity.signing.publicKey, alice.identity.signing.publicKey, 'the honest reopening works');
+  const signing = honest.identity.signing.secretKey;
+  honest.wipeKeys();
+  assert.ok(
+    signing.every((b) => b === 0),
+    'wipeKeys wipes the signing key too',
+  );
+  await alice.lock();
+});
+
 // ---- contacts ----
 
 test("contacts: a key the contact never signed is refused; a first use shows the server's ID, not Bob's", async () => {

@@ -64,10 +64,24 @@ StreamEncryptor::StreamEncryptor() : in_(kChunkBytes), out_(kCipherChunkBytes) {
 StreamEncryptor::~StreamEncryptor() { sodium_memzero(&state_, sizeof state_); }
 
 Status StreamEncryptor::init(const uint8_t key[32], uint8_t header[kHeaderBytes]) {
+  return start([&] {
+    crypto_secretstream_xchacha20poly1305_init_push(&state_, header, key);
+    return true;
+  });
+}
+
+Status StreamEncryptor::resume(const uint8_t key[32], const uint8_t header[kHeaderBytes]) {
+  // init_pull sets exactly the state init_push sets for this header (subkey, counter, nonce).
+  return start(
+      [&] { return crypto_secretstream_xchacha20poly1305_init_pull(&state_, header, key) == 0; });
+}
+
+template <typename InitState>
+Status StreamEncryptor::start(InitState init_state) {
   ready_ = false;
   if (!in_.ok() || !out_.ok())
     return fail(kOutOfMemory, "no wasm memory for the stream's 4 MiB chunk buffers");
-  crypto_secretstream_xchacha20poly1305_init_push(&state_, header, key);
+  if (!init_state()) return fail(kBadInput, "invalid stream header");
   filled_ = 0;
   ready_ = true;
   finished_ = false;

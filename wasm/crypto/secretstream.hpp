@@ -65,6 +65,11 @@ class StreamEncryptor {
 
   // kOutOfMemory when the chunk buffers could not be allocated.
   Status init(const uint8_t key[32], uint8_t header[kHeaderBytes]);
+  // Starts over a stream whose header an earlier init() made: libsodium's init_pull derives the
+  // state init_push left, so the same key, header and plaintext give the same ciphertext again
+  // (a resumed upload re-encrypts what the server has and sends only the rest). Only ever for
+  // the same plaintext: different plaintext under the same key and header reuses the keystream.
+  Status resume(const uint8_t key[32], const uint8_t header[kHeaderBytes]);
   uint8_t* input() { return in_.data() + filled_; }
   size_t input_space() const { return finished_ ? 0 : kChunkBytes - filled_; }
   Status commit(size_t n);
@@ -73,6 +78,9 @@ class StreamEncryptor {
   const uint8_t* output() const { return out_.data(); }
 
  private:
+  // The buffers checked, `init_state` run (false: a bad header), the encryptor ready.
+  template <typename InitState>
+  Status start(InitState init_state);
   Status push(unsigned char tag, size_t* clen);
   crypto_secretstream_xchacha20poly1305_state state_;
   SecretBuffer in_, out_;

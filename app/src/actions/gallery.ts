@@ -10,6 +10,7 @@ import type { AppState, View } from '../state.js';
 import { ThumbnailCache } from '../thumbnails.js';
 import { busy, showError } from './feedback.js';
 import { openSearch } from './search.js';
+import { showUnfinished } from './upload.js';
 import { openPeople } from './people.js';
 
 const DEFAULT_ALBUM = 'My photos';
@@ -50,6 +51,7 @@ export async function openGallery(ctx: Ctx) {
   store.set({ account: { email: session.email, verificationId } });
   live.searchReady = openSearch(ctx);
   live.peopleReady = openPeople(ctx);
+  await showUnfinished(ctx);
 }
 
 /** Every album's files, once each (a file in two albums is one photo), into the timeline. */

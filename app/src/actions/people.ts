@@ -3,7 +3,7 @@
 // cluster makes a person every device of the account sees.
 import type { Person } from 'cipherlens/search';
 import type { GalleryFile } from '../../../client/src/index.js';
-import type { Ctx } from '../context.js';
+import { mlWrites, type Ctx } from '../context.js';
 import { GalleryPeople } from '../people.js';
 import type { AppState } from '../state.js';
 import { busy, showError } from './feedback.js';
@@ -35,9 +35,12 @@ export async function openPeople(ctx: Ctx) {
     await people.open();
     const files: GalleryFile[] = [];
     for (const a of library.albums.values()) files.push(...(await library.loadFiles(a)));
-    await people.sync(files, (f) => library.thumbnail(f), {
-      canIndex: (f) => f.ownerID === session.id,
-      onProgress: (done, total) => showFinding(ctx, done, total),
+    await mlWrites(live, async () => {
+      const written = await people.sync(files, (f) => library.thumbnail(f), {
+        canIndex: (f) => f.ownerID === session.id,
+        onProgress: (done, total) => showFinding(ctx, done, total),
+      });
+      if (written.length) await live.search?.caughtUp(written);
     });
     await relist(ctx, people);
   } catch (e) {
@@ -52,8 +55,11 @@ export async function findUploadedFaces(ctx: Ctx, thumbnails: Map<GalleryFile, U
   const people = live.people;
   if (!people) return;
   try {
-    await people.sync([...thumbnails.keys()], async (f) => thumbnails.get(f)!, {
-      onProgress: (done, total) => showFinding(ctx, done, total),
+    await mlWrites(live, async () => {
+      const written = await people.sync([...thumbnails.keys()], async (f) => thumbnails.get(f)!, {
+        onProgress: (done, total) => showFinding(ctx, done, total),
+      });
+      if (written.length) await live.search?.caughtUp(written);
     });
     await relist(ctx, people);
   } catch (e) {

@@ -2,7 +2,7 @@
 // first), photos indexed after their upload with a bar; and queries, answered in one results view
 // that combines what CLIP sees with file names, dates, album names and file types.
 import type { GalleryFile } from '../../../client/src/index.js';
-import type { Ctx } from '../context.js';
+import { mlWrites, type Ctx } from '../context.js';
 import { describeFilters, parseQuery, passesFilters } from '../search-query.js';
 import { SEARCH_PLACEHOLDER, type AppState, type SearchHit } from '../state.js';
 import { busy } from './feedback.js';
@@ -32,18 +32,22 @@ export async function openSearch(ctx: Ctx) {
   const session = live.session!;
   setSearch(ctx, { enabled: false });
   try {
-    await search.open((label, done, total) =>
-      setSearch(ctx, { placeholder: total ? `${label} ${Math.round((100 * (done ?? 0)) / total)}%` : label }),
-    );
+    let loaded = false; // a progress event that arrives after the models loaded is not shown
+    await search.open((label, done, total) => {
+      if (!loaded) setSearch(ctx, { placeholder: total ? `${label} ${Math.round((100 * (done ?? 0)) / total)}%` : label });
+    });
+    loaded = true;
     setSearch(ctx, { placeholder: SEARCH_PLACEHOLDER });
     // Every file (the timeline's): the ML data changed on the server since this device's last
     // sync first (all of it on a new device), the rest indexed here.
     const files = ctx.store.get().allFiles ?? [];
-    await search.sync(files, (f) => library.thumbnail(f), {
-      canUpload: (f) => f.ownerID === session.id,
-      onProgress: (done, total) => showIndexing(ctx, done, total),
-      onFetched: (received) => setSearch(ctx, { status: `Fetching search data: ${received} of ${files.length} photos` }),
-    });
+    await mlWrites(live, () =>
+      search.sync(files, (f) => library.thumbnail(f), {
+        canUpload: (f) => f.ownerID === session.id,
+        onProgress: (done, total) => showIndexing(ctx, done, total),
+        onFetched: (received) => setSearch(ctx, { status: `Fetching search data: ${received} of ${files.length} photos` }),
+      }),
+    );
     if (search !== live.search) return;
     setSearch(ctx, { enabled: true });
     showSearchStatus(ctx);
@@ -59,10 +63,12 @@ export async function indexUploaded(ctx: Ctx, thumbnails: Map<GalleryFile, Uint8
   await live.searchReady;
   if (!search || search !== live.search) return;
   try {
-    await search.index(
-      [...thumbnails.keys()],
-      async (file) => thumbnails.get(file)!,
-      (done, total) => showIndexing(ctx, done, total),
+    await mlWrites(live, () =>
+      search.index(
+        [...thumbnails.keys()],
+        async (file) => thumbnails.get(file)!,
+        (done, total) => showIndexing(ctx, done, total),
+      ),
     );
   } catch (e) {
     setSearch(ctx, { status: `Indexing for search failed: ${(e as Error).message}` });

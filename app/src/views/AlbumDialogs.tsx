@@ -12,8 +12,8 @@ export function AlbumPicker() {
   const count = useApp((s) => s.selection.size);
   const targets = albums.filter((a) => a.mine && a !== current);
   return (
-    <Dialog id="album-picker" open={mode !== null} onClose={() => closeAlbumPicker(ctx)}>
-      <h2>
+    <Dialog id="album-picker" open={mode !== null} onClose={() => closeAlbumPicker(ctx)} labelledBy="album-picker-title">
+      <h2 id="album-picker-title">
         {mode === 'move' ? 'Move' : 'Add'} {count} file{count === 1 ? '' : 's'} to…
       </h2>
       <ul class="picker">
@@ -53,10 +53,10 @@ export function AlbumDialog() {
   const mode = useApp((s) => s.albumDialog);
   const album = useApp((s) => s.album);
   return (
-    <Dialog id="album-dialog" open={mode !== null} onClose={() => closeAlbumDialog(ctx)}>
+    <Dialog id="album-dialog" open={mode !== null} onClose={() => closeAlbumDialog(ctx)} labelledBy="album-dialog-title">
       {mode === 'rename' && (
         <form id="rename-form" onSubmit={(e) => renameAlbum(ctx, formFields(e).name ?? '')}>
-          <h2>Rename “{album?.name}”</h2>
+          <h2 id="album-dialog-title">Rename “{album?.name}”</h2>
           <label>
             New name <input id="rename-name" name="name" defaultValue={album?.name} required maxLength={100} />
           </label>
@@ -65,7 +65,7 @@ export function AlbumDialog() {
       )}
       {mode === 'delete' && (
         <div id="delete-album">
-          <h2>Delete “{album?.name}”?</h2>
+          <h2 id="album-dialog-title">Delete “{album?.name}”?</h2>
           <p>The album goes for everyone it is shared with. What about its photos?</p>
           <p class="choices">
             <button type="button" id="delete-album-keep" class="secondary" onClick={() => deleteAlbum(ctx, true)}>

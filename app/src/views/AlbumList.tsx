@@ -1,12 +1,15 @@
 // The side: the library's views (every photo, favourites, archive, trash, similar photos), the
-// albums (owned and shared with you), a form to create one, the storage used, and this account's
-// verification ID to read to friends.
-import { selectAlbum, createAlbum, showView } from '../actions/gallery.js';
+// albums (owned and shared with you), a form to create one, the storage used, how long the gallery
+// stays unlocked without use, the people, and this account's verification ID to read to friends.
+import { useState } from 'preact/hooks';
+import { createAlbum, selectAlbum, showView } from '../actions/gallery.js';
 import { showTrash } from '../actions/organise.js';
 import { showSimilar } from '../actions/similar.js';
 import { formatBytes } from '../format.js';
 import { useApp, useCtx } from '../hooks.js';
+import { LOCK_CHOICES, lockAfterMinutes, setLockAfterMinutes } from '../session/idle.js';
 import type { View } from '../state.js';
+import { People } from './People.js';
 
 function Usage() {
   const usage = useApp((s) => s.usage);
@@ -21,7 +24,34 @@ function Usage() {
     </div>
   );
 }
-import { People } from './People.js';
+
+const LOCK_NAMES: Record<number, string> = { 1: '1 minute', 5: '5 minutes', 15: '15 minutes', 60: '1 hour', 0: 'never' };
+
+/** How long without input before the gallery locks (session/idle.ts), kept per device. */
+function LockAfter() {
+  const [minutes, setMinutes] = useState(lockAfterMinutes);
+  return (
+    <label class="lock-after">
+      Lock after{' '}
+      <select
+        id="lock-after"
+        value={String(minutes)}
+        onChange={(e) => {
+          const m = Number(e.currentTarget.value);
+          setLockAfterMinutes(m);
+          setMinutes(m);
+        }}
+      >
+        {LOCK_CHOICES.map((m) => (
+          <option key={m} value={String(m)}>
+            {LOCK_NAMES[m]}
+          </option>
+        ))}
+      </select>{' '}
+      without use
+    </label>
+  );
+}
 
 export function AlbumList() {
   const ctx = useCtx();
@@ -79,6 +109,7 @@ export function AlbumList() {
         </button>
       </form>
       <Usage />
+      <LockAfter />
       <People />
       <details class="account">
         <summary>Your verification ID</summary>

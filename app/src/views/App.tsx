@@ -11,7 +11,9 @@ import { Phrase } from './Phrase.js';
 import { PublicView } from './PublicView.js';
 import { Recover } from './Recover.js';
 import { ShareDialog } from './ShareDialog.js';
+import { SessionEnded } from './SessionEnded.js';
 import { SignUp } from './SignUp.js';
+import { Unlock } from './Unlock.js';
 import { Viewer } from './Viewer.js';
 
 const SCREENS = {
@@ -20,6 +22,7 @@ const SCREENS = {
   signup: SignUp,
   recover: Recover,
   phrase: Phrase,
+  unlock: Unlock,
   gallery: AlbumScreen,
   public: PublicView,
 };
@@ -67,6 +70,7 @@ export function App() {
       <LinkDialog />
       <AlbumPicker />
       <AlbumDialog />
+      <SessionEnded />
     </>
   );
 }

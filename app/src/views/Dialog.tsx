@@ -7,6 +7,8 @@ interface DialogProps {
   id: string;
   open: boolean;
   onClose: () => void;
+  /** The id of the dialog's heading, its accessible name. */
+  labelledBy?: string;
   children: ComponentChildren;
 }
 
@@ -21,7 +23,7 @@ export function CloseButton({ secondary = true }: { secondary?: boolean }) {
   );
 }
 
-export function Dialog({ id, open, onClose, children }: DialogProps) {
+export function Dialog({ id, open, onClose, labelledBy, children }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current!;
@@ -29,7 +31,7 @@ export function Dialog({ id, open, onClose, children }: DialogProps) {
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (
-    <dialog id={id} ref={ref} onClose={() => open && onClose()}>
+    <dialog id={id} ref={ref} aria-labelledby={labelledBy} onClose={() => open && onClose()}>
       {children}
     </dialog>
   );

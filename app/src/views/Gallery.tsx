@@ -3,7 +3,7 @@
 // album's actions by what its signed log says this account may do, and what the log says the
 // server got wrong), the selection's actions, the search and upload lines, and its grid (files can
 // be dropped on it). Ctrl/⌘+A selects every file of the view, Esc clears the selection.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Album, GalleryFile } from '../../../client/src/index.js';
 import { downloadFiles } from '../actions/download.js';
 import { setOrder } from '../actions/gallery.js';
@@ -72,29 +72,7 @@ const TITLES: Record<View, string> = {
   search: 'Search results',
 };
 
-function AddButton() {
-  const ctx = useCtx();
-  return (
-    <label class="button" id="add-button">
-      Add photos &amp; videos
-      <input
-        id="add-input"
-        type="file"
-        accept="image/*,video/*"
-        multiple
-        hidden
-        onChange={(e) => {
-          const input = e.currentTarget;
-          const files = [...(input.files ?? [])];
-          input.value = '';
-          uploadFiles(ctx, files);
-        }}
-      />
-    </label>
-  );
-}
-
-function ViewHead() {
+function ViewHead({ onAdd }: { onAdd: () => void }) {
   const ctx = useCtx();
   const view = useApp((s) => s.view);
   const album = useApp((s) => s.album);
@@ -136,7 +114,11 @@ function ViewHead() {
           {order === 'newest' ? 'Newest first ↓' : 'Oldest first ↑'}
         </button>
       )}
-      {(view === 'timeline' || (view === 'album' && writable)) && <AddButton />}
+      {(view === 'timeline' || (view === 'album' && writable)) && (
+        <button id="add-button" type="button" onClick={onAdd}>
+          Add photos &amp; videos
+        </button>
+      )}
       {view === 'album' && album && !album.mine && (
         <button id="leave-button" type="button" class="secondary" onClick={() => leaveAlbum(ctx)}>
           Leave
@@ -266,16 +248,32 @@ export function AlbumScreen() {
   const thumbnails = ctx.live.thumbnails;
   const dated = view === 'timeline' || view === 'album' || view === 'archive' || view === 'favourites';
   const canDrop = view === 'timeline' || (view === 'album' && album?.trust?.writable === true);
+  const picker = useRef<HTMLInputElement>(null);
+  const pick = useCallback(() => picker.current?.click(), []);
   return (
     <section id="screen-gallery" class="gallery">
       <AlbumList />
       <div class="album">
-        <ViewHead />
+        <ViewHead onAdd={pick} />
         {view === 'album' && <Findings />}
         {view === 'album' && <Fingerprint />}
         <SelectionBar />
+        <input
+          id="add-input"
+          ref={picker}
+          type="file"
+          accept="image/*,video/*,.heic,.heif"
+          multiple
+          hidden
+          onChange={(e) => {
+            const input = e.currentTarget;
+            const files = [...(input.files ?? [])];
+            input.value = '';
+            uploadFiles(ctx, files);
+          }}
+        />
         <SearchLine />
-        <Uploads />
+        <Uploads onPick={pick} />
         <section
           id="drop"
           aria-label="Photos and videos (drop files here to add them)"

@@ -5,6 +5,7 @@ import { formFields, useApp, useCtx } from '../hooks.js';
 export function LogIn() {
   const ctx = useCtx();
   const busy = useApp((s) => s.busy !== null);
+  const email = useApp((s) => s.loginEmail);
   const submit = async (e: Event) => {
     const form = e.currentTarget as HTMLFormElement;
     const { email, password } = formFields(e);
@@ -18,7 +19,8 @@ export function LogIn() {
       <p class="lede">Your photos are encrypted on your devices. The server stores only ciphertext.</p>
       <form id="login-form" onSubmit={submit}>
         <label>
-          Email <input id="login-email" name="email" type="email" autocomplete="username" required />
+          Email{' '}
+          <input id="login-email" name="email" type="email" autocomplete="username" required defaultValue={email} key={email} />
         </label>
         <label>
           Password <input id="login-password" name="password" type="password" autocomplete="current-password" required />
@@ -31,7 +33,9 @@ export function LogIn() {
         <button type="button" class="link" id="show-signup" onClick={() => showScreen(ctx, 'signup')}>
           Create an account
         </button>{' '}
-        ·{' '}
+        <span class="sep" aria-hidden="true">
+          ·
+        </span>{' '}
         <button type="button" class="link" id="show-recover" onClick={() => showScreen(ctx, 'recover')}>
           Forgot your password?
         </button>

@@ -21,6 +21,7 @@ export function Viewer() {
     const v = ctx.store.get().viewer;
     if (!v || !library || !thumbnails) return;
     pswp.current = openPhotoViewer({
+      base: ctx.base,
       files: v.files,
       index: v.index,
       library,

@@ -49,10 +49,15 @@ export class Session {
     return this.identity.signing;
   }
 
-  /** Wipes the keys and ends the session on the server (the keys are gone either way). */
-  async lock() {
+  /** Wipes the keys; the session stays open on the server (an app lock, a new tab unlocks it). */
+  wipeKeys() {
     wipe(this.masterKey, this.secretKey, this.identity.signing.secretKey);
     this.masterKey = this.secretKey = null;
+  }
+
+  /** Wipes the keys and ends the session on the server (the keys are gone either way). */
+  async lock() {
+    this.wipeKeys();
     await this.api.logout().catch(() => {});
   }
 }

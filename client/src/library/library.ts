@@ -35,7 +35,7 @@ import { openAlbum, openAlbumKey, type AccountKeys, type Album } from './albums.
 import { MAX_BATCH_FILES } from '../../../contract/limits.mjs';
 import { marksJson, newestFirst, openFile, openMarks, type GalleryFile } from './files.js';
 import { decryptStream } from './streams.js';
-import { uploadFile, type NewFileInput, type UploadProgress } from './upload.js';
+import { uploadFile, type NewFileInput, type UploadHooks, type UploadProgress } from './upload.js';
 
 const utf8 = new TextEncoder();
 /** Findings a member's change between the listing and the log could cause (checked twice). */
@@ -607,7 +607,7 @@ export class Library {
   }
 
   /** Encrypts and uploads one file into `album` (its own, or shared as collaborator); `onProgress(stored, total)` in bytes. */
-  async upload(album: Album, input: NewFileInput, onProgress?: UploadProgress): Promise<GalleryFile> {
+  async upload(album: Album, input: NewFileInput, onProgress?: UploadProgress, hooks?: UploadHooks): Promise<GalleryFile> {
     const trust = album.trust;
     if (!trust?.writable) throw new ReadOnlyAlbum(`Nothing can be added to “${album.name}”: it is read-only.`);
     let added: Uint8Array | undefined;
@@ -631,6 +631,7 @@ export class Library {
         };
         return appendEntry(this.trustContext, album.id, trust, body, (logEntry) => this.api.createFile(record, logEntry));
       },
+      hooks,
     );
     file.entry = added && trust.state?.files.get(toHex(added));
     if (file.entry) this.entriesOf(album.id).set(file.id, file.entry);

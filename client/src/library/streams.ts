@@ -48,9 +48,13 @@ async function* regroup(source: Source, size: number): AsyncGenerator<Uint8Array
   if (fill) yield buffer.subarray(0, fill);
 }
 
-/** Encrypts `source` with `key`: the header at once, the ciphertext as it is read. */
-export async function encryptStream(crypto: ClientCrypto, source: Source, key: Uint8Array) {
-  const encryptor = await crypto.stream.createEncryptor(key);
+/**
+ * Encrypts `source` with `key`: the header at once, the ciphertext as it is read. With `header`
+ * (of an earlier stream under this key) the same stream starts over: for the same plaintext, the
+ * same ciphertext (a resumed upload).
+ */
+export async function encryptStream(crypto: ClientCrypto, source: Source, key: Uint8Array, header?: Uint8Array) {
+  const encryptor = await crypto.stream.createEncryptor(key, header);
   async function* ciphertext(): AsyncGenerator<Uint8Array> {
     let finished = false;
     try {

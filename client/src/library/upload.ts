@@ -30,6 +30,24 @@ export interface NewFileInput {
 export type UploadProgress = (stored: number, total: number) => void;
 
 /**
+ * An upload cut off earlier (a closed tab), to finish: its file key and stream header, and the
+ * object the server holds part of. The contents must be the same bytes (the caller checks the
+ * file's hash): the stream starts over from the header, so the same ciphertext comes out and only
+ * what the server lacks is sent.
+ */
+export interface ResumeFrom {
+  key: Uint8Array;
+  header: Uint8Array;
+  objectKey: string;
+}
+
+/** Hooks of a resumable upload: told its key, header and object once it has them. */
+export interface UploadHooks {
+  resume?: ResumeFrom;
+  onStarted?: (started: ResumeFrom) => void | Promise<void>;
+}
+
+/**
  * Creates the file record once its objects are stored: the plain API call, or (the library's)
  * one that sends the record with its signed album log entry. `parts` are what the entry binds
  * beyond the record: the thumbnail's ciphertext and the contents' ciphertext size.
@@ -44,11 +62,17 @@ export async function uploadFile(
   input: NewFileInput,
   onProgress?: UploadProgress,
   create: CreateFile = (record) => api.createFile(record),
+  hooks: UploadHooks = {},
 ): Promise<GalleryFile> {
-  const key = await crypto.generateKey();
+  const { resume } = hooks;
+  const key = resume ? resume.key.slice() : await crypto.generateKey();
   try {
-    const { header, ciphertext } = await encryptStream(crypto, input.contents, key);
-    const objectKey = await api.upload(cipherSize(input.size), ciphertext, { onProgress });
+    const { header, ciphertext } = await encryptStream(crypto, input.contents, key, resume?.header);
+    const objectKey = await api.upload(cipherSize(input.size), ciphertext, {
+      onProgress,
+      objectKey: resume?.objectKey,
+      onCreated: (objectKey) => hooks.onStarted?.({ key: key.slice(), header, objectKey }),
+    });
     const thumb = await crypto.blob.encrypt(input.thumbnail.slice(), key);
     const thumbKey = await api.upload(thumb.ciphertext.length, [thumb.ciphertext]);
     const meta = await crypto.blob.encrypt(utf8.encode(JSON.stringify(input.meta)), key);

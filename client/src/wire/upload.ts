@@ -17,6 +17,13 @@ export interface UploadOptions {
   /** Bytes per PATCH; the contract's piece (one ciphertext chunk) by default. */
   pieceBytes?: number;
   signal?: AbortSignal;
+  /**
+   * An object created earlier (an upload cut off, e.g. by a closed tab): the server is asked how
+   * much it has, and `source`, which must give the same bytes again, is sent only from there.
+   */
+  objectKey?: string;
+  /** Told the new object's key before any byte is sent (to resume it later); awaited. */
+  onCreated?: (objectKey: string) => void | Promise<void>;
 }
 
 const RETRIES = 5;
@@ -59,14 +66,29 @@ const offsetOf = (res: Response): number => {
 /** Uploads `size` bytes from `source` as a new object; resolves to its object key. */
 export async function uploadObject(http: Http, size: number, source: ByteChunks, options: UploadOptions = {}): Promise<string> {
   const { onProgress, pieceBytes = UPLOAD_PIECE_BYTES, signal } = options;
-  const res = await http(ROUTES.createUpload, { json: { size }, signal });
-  const { objectKey } = parse(answers.upload, await res.json(), 'upload');
+  let objectKey = options.objectKey;
+  if (objectKey === undefined) {
+    const res = await http(ROUTES.createUpload, { json: { size }, signal });
+    objectKey = parse(answers.upload, await res.json(), 'upload').objectKey;
+    await options.onCreated?.(objectKey);
+  }
   const params = { objectKey };
   let offset = 0;
+  if (options.objectKey !== undefined) {
+    const head = await http(ROUTES.uploadOffset, { params, signal });
+    offset = offsetOf(head);
+    const length = Number(head.headers.get(HEADERS.uploadLength));
+    if (length !== size || offset > size) throw new ApiError(0, 'upload_lost', 'the server holds another upload under that key');
+    onProgress?.(offset, size);
+  }
   let start = 0; // where the current piece begins in the object
   for await (const piece of pieces(source, pieceBytes, size)) {
     const end = start + piece.length;
     if (end > size) throw new ApiError(0, 'upload_size', 'the upload is longer than its size');
+    if (end <= offset) {
+      start = end; // a resumed upload: the server has this piece already
+      continue;
+    }
     let failures = 0;
     while (offset < end) {
       try {

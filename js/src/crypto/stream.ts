@@ -112,12 +112,18 @@ export function makeStream(heap: Heap) {
   class Encryptor extends Incremental<WasmStreamEncryptor> implements StreamEncryptor {
     readonly header: Uint8Array<ArrayBuffer>;
 
-    constructor(key: Uint8Array) {
+    /** A new stream (a random header), or with `resumeHeader` the stream that header began. */
+    constructor(key: Uint8Array, resumeHeader?: Uint8Array) {
       requireBytes('key', key, KEY_BYTES);
+      if (resumeHeader !== undefined) requireBytes('header', resumeHeader, HEADER_BYTES);
       const wasm = new mod.StreamEncryptor();
       super(wasm, 'encryptor');
       try {
         this.header = heap.scope((a) => {
+          if (resumeHeader !== undefined) {
+            heap.check(wasm.resume(a.put(key), a.put(resumeHeader)));
+            return resumeHeader.slice();
+          }
           const header = a.alloc(HEADER_BYTES);
           heap.check(wasm.init(a.put(key), header));
           return heap.read(header, HEADER_BYTES);
@@ -181,8 +187,13 @@ export function makeStream(heap: Heap) {
   }
 
   return {
-    /** An incremental encryptor with a 32-byte key: feed any slicing to update(), then final(). */
-    createEncryptor: (key: Uint8Array): StreamEncryptor => new Encryptor(key),
+    /**
+     * An incremental encryptor with a 32-byte key: feed any slicing to update(), then final().
+     * With `header` (one an earlier encryptor made under the same key) it starts that stream
+     * over: the same plaintext gives the same ciphertext, so a resumed upload re-encrypts what
+     * the server has and sends only the rest. Never pass a header with different plaintext.
+     */
+    createEncryptor: (key: Uint8Array, header?: Uint8Array): StreamEncryptor => new Encryptor(key, header),
     /** An incremental decryptor for a 24-byte header and a 32-byte key: update() takes any slicing. */
     createDecryptor: (header: Uint8Array, key: Uint8Array): StreamDecryptor => new Decryptor(header, key),
 

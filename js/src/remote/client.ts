@@ -101,8 +101,8 @@ export interface AsyncStreamDecryptor {
 
 /** The incremental stream API across a worker: sessions pinned to one thread. */
 export interface AsyncStreamApi {
-  /** As core.stream.createEncryptor, in the worker. */
-  createEncryptor(key: Uint8Array): Promise<AsyncStreamEncryptor>;
+  /** As core.stream.createEncryptor, in the worker (with `header`: that stream started over). */
+  createEncryptor(key: Uint8Array, header?: Uint8Array): Promise<AsyncStreamEncryptor>;
   /** As core.stream.createDecryptor, in the worker. */
   createDecryptor(header: Uint8Array, key: Uint8Array): Promise<AsyncStreamDecryptor>;
 }
@@ -416,7 +416,7 @@ export async function startPool(kind: PoolKind, n: number, options: WorkerOption
 
   // One opener per 'session' route: a new one does not compile until it has its opener here.
   const sessionOpeners: Record<SessionPath, (...args: Uint8Array[]) => unknown> = {
-    'stream.createEncryptor': (key) => sessionObject('encrypt', key),
+    'stream.createEncryptor': (key, header) => sessionObject('encrypt', key, header),
     'stream.createDecryptor': (header, key) => sessionObject('decrypt', key, header),
   };
 

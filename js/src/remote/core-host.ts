@@ -94,7 +94,8 @@ export function createHost(load: LoadFlavor): HostApi {
         if (sessions.size >= MAX_SESSIONS_PER_WORKER) {
           throw new CoreError('OUT_OF_MEMORY', `a worker holds at most ${MAX_SESSIONS_PER_WORKER} open streams`);
         }
-        const state = kind === 'encrypt' ? c.stream.createEncryptor(key) : c.stream.createDecryptor(header as Uint8Array, key);
+        const state =
+          kind === 'encrypt' ? c.stream.createEncryptor(key, header) : c.stream.createDecryptor(header as Uint8Array, key);
         const id = nextId++;
         const unit = kind === 'encrypt' ? CHUNK_BYTES : CIPHER_CHUNK_BYTES;
         sessions.set(id, { kind, state, unit, consumed: 0, pending: null, at: 0 });

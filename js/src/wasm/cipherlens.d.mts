@@ -2,6 +2,7 @@
 // Byte buffers are heap addresses; functions returning a length encode errors as -status.
 export interface WasmStreamEncryptor {
   init(key: number, header: number): number;
+  resume(key: number, header: number): number;
   inputPtr(): number;
   inputSpace(): number;
   commit(n: number): number;

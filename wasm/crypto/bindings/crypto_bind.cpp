@@ -18,6 +18,7 @@ namespace {
 class Encryptor {
  public:
   int init(uintptr_t key, uintptr_t header) { return enc_.init(P(key), P(header)); }
+  int resume(uintptr_t key, uintptr_t header) { return enc_.resume(P(key), P(header)); }
   uintptr_t inputPtr() { return reinterpret_cast<uintptr_t>(enc_.input()); }
   size_t inputSpace() const { return enc_.input_space(); }
   int commit(size_t n) { return enc_.commit(n); }
@@ -108,6 +109,7 @@ EMSCRIPTEN_BINDINGS(cipherlens_crypto) {
   class_<Encryptor>("StreamEncryptor")
       .constructor<>()
       .function("init", &Encryptor::init)
+      .function("resume", &Encryptor::resume)
       .function("inputPtr", &Encryptor::inputPtr)
       .function("inputSpace", &Encryptor::inputSpace)
       .function("commit", &Encryptor::commit)
