@@ -13,6 +13,9 @@ import { viewable } from './media.js';
 import { playVideo } from './playback.js';
 import type { ThumbnailCache } from './thumbnails.js';
 
+/** The info panel's width (library.css: 20rem) and the narrowest screen it sits beside the photo on. */
+const INFO_WIDTH = 320;
+const INFO_BESIDE = 800;
 /** Slides decrypted ahead of the current one, each way. */
 const PRELOAD: [number, number] = [1, 2];
 
@@ -40,6 +43,7 @@ export function openPhotoViewer(o: ViewerOptions): PhotoSwipe {
   const ready = new Map<number, string>();
   const thumbs = new Map<number, string>();
   const closing = new AbortController();
+  let infoOpen = false;
 
   const original = (file: GalleryFile, index: number) => {
     if (originals.has(file.id)) return;
@@ -72,7 +76,9 @@ export function openPhotoViewer(o: ViewerOptions): PhotoSwipe {
     dataSource: o.files.map((file) => ({ file }) as Slide),
     index: o.index,
     preload: PRELOAD,
-    bgOpacity: 0.94,
+    bgOpacity: 1, // the gallery behind does not show through
+    // On a wide screen the open info panel takes the right edge: the photo is fitted beside it.
+    paddingFn: (viewport) => ({ top: 0, bottom: 0, left: 0, right: infoOpen && viewport.x >= INFO_BESIDE ? INFO_WIDTH : 0 }),
     showHideAnimationType: 'fade',
     wheelToZoom: true,
     secondaryZoomLevel: 2,
@@ -159,6 +165,12 @@ export function openPhotoViewer(o: ViewerOptions): PhotoSwipe {
     if ((e.originalEvent.target as Element | null)?.closest?.('video')) e.preventDefault();
   });
 
+  const toggleInfo = () => {
+    infoOpen = !infoOpen;
+    pswp.element?.classList.toggle('pswp--info', infoOpen);
+    pswp.updateSize(true);
+  };
+
   pswp.on('uiRegister', () => {
     pswp.ui?.registerElement({
       name: 'info-button',
@@ -167,7 +179,7 @@ export function openPhotoViewer(o: ViewerOptions): PhotoSwipe {
       order: 15,
       isButton: true,
       html: '<svg aria-hidden="true" class="pswp__icn" viewBox="0 0 32 32" width="32" height="32"><circle cx="16" cy="16" r="11" fill="none" stroke="currentColor" stroke-width="2.5"/><rect x="14.7" y="14" width="2.6" height="9" fill="currentColor"/><circle cx="16" cy="10.5" r="1.7" fill="currentColor"/></svg>',
-      onClick: () => pswp.element?.classList.toggle('pswp--info'),
+      onClick: () => toggleInfo(),
     });
     if (o.onDownload)
       pswp.ui?.registerElement({
@@ -187,14 +199,19 @@ export function openPhotoViewer(o: ViewerOptions): PhotoSwipe {
     pswp.ui?.registerElement({ name: 'info-panel', appendTo: 'root', onInit: (el) => o.onInfoPanel(el) });
   });
   pswp.on('keydown', (e) => {
-    if (e.originalEvent.key === 'i') pswp.element?.classList.toggle('pswp--info');
+    if (e.originalEvent.key === 'i') toggleInfo();
   });
+  // PhotoSwipe's root is a dialog: its name is the photo shown (screen readers announce it).
+  const named = (file: GalleryFile) => pswp.element?.setAttribute('aria-label', `${file.meta.title}, photo viewer`);
   pswp.on('change', () => {
     const slide = pswp.currSlide;
-    if (slide) o.onChange((slide.data as Slide).file, slide.index);
+    if (!slide) return;
+    named((slide.data as Slide).file);
+    o.onChange((slide.data as Slide).file, slide.index);
   });
   pswp.on('afterInit', () => {
     if (pswp.element) pswp.element.id = 'viewer';
+    named(o.files[o.index]);
     o.onChange(o.files[o.index], o.index);
   });
   pswp.on('destroy', () => {

@@ -23,6 +23,11 @@ import {
 } from './gallery-helpers.mjs';
 
 const SIZES = { desktop: { width: 1200, height: 850 }, phone: { width: 390, height: 844 }, tablet: { width: 820, height: 1180 } };
+const SHADES = {
+  desktop: { red: 'red', green: 'green', blue: 'blue' },
+  phone: { red: '0xe01010', green: '0x107010', blue: '0x1010e0' },
+  tablet: { red: '0xc82020', green: '0x208820', blue: '0x2020c8' },
+};
 const A = { email: 'ada@example.com', password: 'correct horse battery' };
 const B = { email: 'ben@example.com', password: 'tr0ub4dor & 3' };
 
@@ -80,11 +85,9 @@ for (const [size, viewport] of Object.entries(SIZES)) {
 
     await page.setInputFiles(
       '#add-input',
-      // The phone's photos are other shades than the desktop's, which would be skipped as already
-      // in the library (a shade too close encodes to the same JPEG bytes).
-      Object.entries(
-        first ? { red: 'red', green: 'green', blue: 'blue' } : { red: '0xe01010', green: '0x107010', blue: '0x1010e0' },
-      ).map(([name, c]) => ({ name: `${name}.jpg`, mimeType: 'image/jpeg', buffer: colourPhoto(c) })),
+      // Each size's photos are other shades, which would be skipped as already in the library
+      // (a shade too close encodes to the same JPEG bytes).
+      Object.entries(SHADES[size]).map(([name, c]) => ({ name: `${name}.jpg`, mimeType: 'image/jpeg', buffer: colourPhoto(c) })),
     );
     await page.waitForSelector('#uploads li', SLOW);
     await shot(page, '06-uploading');

@@ -14,6 +14,8 @@ const HEADINGS: Record<Outcome, string> = {
   'too-large': 'Too large',
   duplicate: 'Already in your library',
 };
+/** More files uploaded than this in one report: their list is folded. */
+const FOLD_DONE = 5;
 const ORDER: Outcome[] = ['failed', 'too-large', 'unsupported', 'empty', 'duplicate', 'done'];
 
 const percent = (done: number, total: number) => `${Math.floor((100 * done) / Math.max(1, total))}%`;
@@ -68,9 +70,8 @@ function Report() {
           Dismiss
         </button>
       </div>
-      {ORDER.filter((o) => count(o)).map((o) => (
-        <div key={o}>
-          <h3>{HEADINGS[o]}</h3>
+      {ORDER.filter((o) => count(o)).map((o) => {
+        const list = (
           <ul>
             {items
               .filter((i) => i.outcome === o)
@@ -78,8 +79,24 @@ function Report() {
                 <Line key={i.id} item={i} />
               ))}
           </ul>
-        </div>
-      ))}
+        );
+        // A long list of files that went well folds away (they are in the grid); the rest stays open.
+        return o === 'done' && count(o) > FOLD_DONE ? (
+          <details key={o} class="done-list">
+            <summary>
+              <h3>
+                {HEADINGS[o]} ({count(o)})
+              </h3>
+            </summary>
+            {list}
+          </details>
+        ) : (
+          <div key={o}>
+            <h3>{HEADINGS[o]}</h3>
+            {list}
+          </div>
+        );
+      })}
     </section>
   );
 }

@@ -192,6 +192,13 @@ export function VirtualGrid({ id, files, thumbnails, byDate = false, scores, not
     scrollMargin,
   });
   useLayoutEffect(() => virtualizer._didMount(), [virtualizer]);
+  // What sits above the grid can grow or shrink (the upload report, a finding): the page's height
+  // changes, and the grid's offset (scrollMargin, read at render) is read again.
+  useLayoutEffect(() => {
+    const observer = new ResizeObserver(() => rerender(0));
+    observer.observe(document.body);
+    return () => observer.disconnect();
+  }, []);
   useLayoutEffect(() => {
     virtualizer._willUpdate();
   });
