@@ -214,6 +214,8 @@ export function openPhotoViewer(o: ViewerOptions): PhotoSwipe {
     named(o.files[o.index]);
     o.onChange(o.files[o.index], o.index);
   });
+  // Opened (its fade-in over): the browser tests wait for it before a screenshot.
+  pswp.on('openingAnimationEnd', () => pswp.element?.setAttribute('data-opened', ''));
   pswp.on('destroy', () => {
     closing.abort();
     for (const stop of playing.values()) stop.abort();

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { screenshot } from './server.mjs';
 import { colourPhoto, noiseVideo } from './assets.mjs';
-import { gallerySuite, logIn, openDevice, signUp, SLOW } from './gallery-helpers.mjs';
+import { gallerySuite, logIn, openDevice, originalShown, signUp, SLOW } from './gallery-helpers.mjs';
 
 const A = { email: 'dl@example.com', password: 'correct horse battery' };
 const env = gallerySuite('downloads');
@@ -196,11 +196,7 @@ step('a public link offers its album as a ZIP; on a phone, too', async () => {
   // One photo from the viewer, on the phone.
   await visitor.page.click(tile('blue.jpg', '#public-grid'));
   await visitor.page.waitForSelector('#viewer.pswp--open', SLOW);
-  await visitor.page.waitForFunction(
-    () => document.querySelector('#viewer .pswp__item[aria-hidden="false"] img[data-original]')?.naturalWidth === 640,
-    null,
-    SLOW,
-  );
+  await originalShown(visitor.page);
   await visitor.page.screenshot({
     path: new URL('../../test-results/downloads-03-public-viewer-phone.png', import.meta.url).pathname,
   });

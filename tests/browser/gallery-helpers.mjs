@@ -152,10 +152,12 @@ export function scenario({ timeout = 300_000 } = {}) {
     });
 }
 
-/** The viewer (PhotoSwipe) open on a photo whose decrypted original is `width` px wide. */
+/** The viewer (PhotoSwipe) open (faded in) on a photo whose decrypted original is `width` px wide. */
 export const originalShown = (page, width = 640) =>
   page.waitForFunction(
-    (w) => document.querySelector('#viewer.pswp--open .pswp__item[aria-hidden="false"] img[data-original]')?.naturalWidth === w,
+    (w) =>
+      document.querySelector('#viewer.pswp--open[data-opened] .pswp__item[aria-hidden="false"] img[data-original]')
+        ?.naturalWidth === w,
     width,
     SLOW,
   );
