@@ -4,31 +4,20 @@
 // independent reader), the same without a service worker (into a file the File System Access
 // API gives, here the origin's private file system), a public link's page offering its album as
 // a ZIP, and the whole flow on a 390×844 phone. Screenshots: test-results/downloads-*.png.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { screenshot } from './server.mjs';
 import { colourPhoto, noiseVideo } from './assets.mjs';
-import { gallerySuite, logIn, openDevice, originalShown, signUp, SLOW } from './gallery-helpers.mjs';
+import { gallerySuite, logIn, openDevice, originalShown, signUp, SLOW, scenario } from './gallery-helpers.mjs';
 
 const A = { email: 'dl@example.com', password: 'correct horse battery' };
 const env = gallerySuite('downloads');
 const s = {};
 const PHONE = { width: 390, height: 844 };
 
-function step(name, fn) {
-  test(name, { timeout: 300_000 }, async (t) => {
-    if (s.failed) return t.skip('an earlier step failed');
-    try {
-      await fn();
-    } catch (e) {
-      s.failed = true;
-      if (s.page) await screenshot(s.page, 'downloads-failed');
-      throw e;
-    }
-  });
-}
+/** A step of the scenario: skipped once one before it failed (each needs the ones before). */
+const step = scenario({ onFailure: async () => s.page && screenshot(s.page, 'downloads-failed') });
 
 const FILES = {
   'red.jpg': colourPhoto('red'),

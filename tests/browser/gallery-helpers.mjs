@@ -145,9 +145,10 @@ export const searchReady = (page) =>
 
 /**
  * A scenario of steps: `step(name, fn)` is a test that is skipped once a step before it failed
- * (each step builds on the ones before). `timeout` per step.
+ * (each step builds on the ones before). `timeout` per step; `onFailure` runs when one fails (a
+ * screenshot, say).
  */
-export function scenario({ timeout = 300_000 } = {}) {
+export function scenario({ timeout = 300_000, onFailure } = {}) {
   let failed = false;
   return (name, fn) =>
     test(name, { timeout }, async (t) => {
@@ -156,6 +157,7 @@ export function scenario({ timeout = 300_000 } = {}) {
         await fn();
       } catch (e) {
         failed = true;
+        await onFailure?.().catch(() => {});
         throw e;
       }
     });

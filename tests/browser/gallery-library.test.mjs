@@ -6,31 +6,29 @@
 // remove from albums, rename and delete an album keeping its photos, favourites and the archive,
 // and the trash (delete, restore, delete for good: the server deletes the blobs). Screenshots at
 // desktop size and on a 390×844 phone: test-results/library-*.png.
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { screenshot } from './server.mjs';
 import { exifPhoto } from './assets.mjs';
-import { gallerySuite, logIn, openDevice, originalShown, searchFor, searchReady, signUp, SLOW } from './gallery-helpers.mjs';
+import {
+  gallerySuite,
+  logIn,
+  openDevice,
+  originalShown,
+  searchFor,
+  searchReady,
+  signUp,
+  SLOW,
+  scenario,
+} from './gallery-helpers.mjs';
 
 const A = { email: 'lib@example.com', password: 'correct horse battery' };
 const env = gallerySuite('library');
 const s = {};
 
 /** A step of the scenario: skipped once one before it failed (each needs the ones before). */
-function step(name, fn) {
-  test(name, { timeout: 300_000 }, async (t) => {
-    if (s.failed) return t.skip('an earlier step failed');
-    try {
-      await fn();
-    } catch (e) {
-      s.failed = true;
-      if (s.page) await screenshot(s.page, 'library-failed');
-      throw e;
-    }
-  });
-}
+const step = scenario({ onFailure: async () => s.page && screenshot(s.page, 'library-failed') });
 
 // Four photos taken on three days in two months (EXIF), one without EXIF (the file's time).
 const PHOTOS = [
@@ -187,7 +185,8 @@ step('the viewer: the original full screen, the info panel, arrows and Esc', asy
   assert.match(await page.textContent('#info-size'), /KB$/);
   assert.equal(await page.textContent('#info-place'), '48.85820° N, 2.29450° E');
   assert.equal(await page.textContent('#info-albums'), 'My photos');
-  await screenshot(page, 'library-03-viewer-info');
+  // The viewer is fixed to the screen: a screenshot of the screen, not of the whole page.
+  await page.screenshot({ path: new URL('../../test-results/library-03-viewer-info.png', import.meta.url).pathname });
   // → goes to the next photo of the timeline (older: snow.jpg), whose original is decrypted too.
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => document.getElementById('info-title')?.textContent === 'snow.jpg', null, SLOW);
