@@ -66,6 +66,12 @@ export function watchPage(page) {
   return page;
 }
 
+/** Unfolds the side's second half (new album, people, settings) where a phone folds it. */
+export async function showSideMore(page) {
+  if ((await page.isVisible('#nav-more-button')) && (await page.getAttribute('#nav-more-button', 'aria-expanded')) !== 'true')
+    await page.click('#nav-more-button');
+}
+
 /**
  * A browser context (a device) at `url`, its pages watched (watchPage). Other options are
  * Playwright's for the context (timezoneId, locale, serviceWorkers...).

@@ -427,8 +427,11 @@ step('on a 390×844 phone: the timeline, the viewer and the trash', async () => 
   s.page = page; // the failure screenshot shows the phone
   await logIn(page, A);
   await page.waitForSelector('body[data-screen="gallery"]', SLOW);
-  // One column: the albums come first, the photos below them.
+  // One column: the library's views and the albums as two rows, the rest folded, and the photos
+  // start on the first screen (before any scrolling).
   await page.waitForSelector('#grid figure', SLOW);
+  const top = await page.$eval('#grid figure', (f) => f.getBoundingClientRect().top);
+  assert.ok(top < PHONE.height - 100, `the first photo starts ${top}px down a ${PHONE.height}px screen`);
   await page.locator('#grid').scrollIntoViewIfNeeded();
   await tilesShown(page, 4);
   // The similar view kept the newest of the burst (the last uploaded, at the same time taken).

@@ -17,6 +17,7 @@ import {
   originalShown,
   searchFor,
   searchReady,
+  showSideMore,
   signUp,
   SLOW,
   thumbnailsShown,
@@ -78,6 +79,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     await page.waitForFunction(() => document.getElementById('album-title').textContent !== '', null, SLOW);
     await searchReady(page);
     const album = `Trip ${size}`;
+    await showSideMore(page);
     await page.fill('#album-name', album);
     await page.click('#album-form button');
     await page.waitForFunction((t) => document.getElementById('album-title').textContent === t, album, SLOW);

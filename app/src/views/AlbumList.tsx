@@ -1,6 +1,8 @@
 // The side: the library's views (every photo, favourites, archive, trash, similar photos), the
 // albums (owned and shared with you), a form to create one, the storage used, how long the gallery
 // stays unlocked without use, the people, and this account's verification ID to read to friends.
+// On a phone the views and albums are two scrolling rows and the rest folds behind one button, so
+// the photos start on the first screen.
 import { useState } from 'preact/hooks';
 import { createAlbum, selectAlbum, showView } from '../actions/gallery.js';
 import { showTrash } from '../actions/organise.js';
@@ -60,11 +62,15 @@ export function AlbumList() {
   const view = useApp((s) => s.view);
   const busy = useApp((s) => s.busy !== null);
   const verificationId = useApp((s) => s.account?.verificationId ?? '');
+  const [more, setMore] = useState(false);
   const create = async (e: Event) => {
     e.preventDefault();
     const input = (e.currentTarget as HTMLFormElement).elements.namedItem('name') as HTMLInputElement;
     const name = input.value.trim();
-    if (name && (await createAlbum(ctx, name))) input.value = '';
+    if (name && (await createAlbum(ctx, name))) {
+      input.value = '';
+      setMore(false); // a phone shows the new album's photos, not the form
+    }
   };
   const nav: [View, string, string, () => unknown][] = [
     ['timeline', 'nav-timeline', 'All photos', () => showView(ctx, 'timeline')],
@@ -74,7 +80,7 @@ export function AlbumList() {
     ['trash', 'nav-trash', 'Trash', () => showTrash(ctx)],
   ];
   return (
-    <nav class="albums" aria-label="Library and albums">
+    <nav class={more ? 'albums more' : 'albums'} aria-label="Library and albums">
       <h2>Library</h2>
       <ul id="library-nav">
         {nav.map(([v, id, label, go]) => (
@@ -102,22 +108,35 @@ export function AlbumList() {
           </li>
         ))}
       </ul>
-      <form id="album-form" class="album-form" onSubmit={create}>
-        <input id="album-name" name="name" placeholder="New album name" aria-label="New album name" required maxLength={100} />
-        <button type="submit" disabled={busy}>
-          Create
-        </button>
-      </form>
-      <Usage />
-      <LockAfter />
-      <People />
-      <details class="account">
-        <summary>Your verification ID</summary>
-        <p>Friends compare these words with the ones their app shows before sharing with you.</p>
-        <p id="my-verification-id" class="mono">
-          {verificationId}
-        </p>
-      </details>
+      {/* Shown on phones only (layout.css). */}
+      <button
+        type="button"
+        id="nav-more-button"
+        class="secondary nav-more-button"
+        aria-expanded={more}
+        aria-controls="nav-more"
+        onClick={() => setMore(!more)}
+      >
+        {more ? 'Hide new album, people and settings' : 'New album, people and settings'}
+      </button>
+      <div id="nav-more" class="nav-more">
+        <form id="album-form" class="album-form" onSubmit={create}>
+          <input id="album-name" name="name" placeholder="New album name" aria-label="New album name" required maxLength={100} />
+          <button type="submit" disabled={busy}>
+            Create
+          </button>
+        </form>
+        <Usage />
+        <LockAfter />
+        <People />
+        <details class="account">
+          <summary>Your verification ID</summary>
+          <p>Friends compare these words with the ones their app shows before sharing with you.</p>
+          <p id="my-verification-id" class="mono">
+            {verificationId}
+          </p>
+        </details>
+      </div>
     </nav>
   );
 }
