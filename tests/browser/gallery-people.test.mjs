@@ -182,8 +182,8 @@ test("a sharee's People view: the owner's faces from their ML data, no model run
     await c.page.waitForSelector('body[data-screen="gallery"]', SLOW);
 
     // A shares the album the photos are in (after comparing verification IDs).
-    await a.page.click('#album-list .album-link:has-text("My photos")');
-    await thumbnailsShown(a.page, PHOTOS.length);
+    await a.page.click('#album-list button:has-text("My photos")');
+    await a.page.waitForFunction(() => document.getElementById('album-title').textContent === 'My photos', null, SLOW);
     await a.page.click('#share-button');
     await a.page.fill('#share-email', SHAREE.email);
     await a.page.click('#share-form button');
@@ -210,6 +210,7 @@ test("a sharee's People view: the owner's faces from their ML data, no model run
     assert.deepEqual(mlWrites, [], 'the sharee writes no ML data');
     await screenshot(c.page, 'gallery-people-sharee');
     await c.page.setViewportSize({ width: 390, height: 844 });
+    await showSideMore(c.page);
     await screenshot(c.page, 'gallery-people-sharee-phone');
     await c.page.setViewportSize({ width: 1200, height: 850 });
 
