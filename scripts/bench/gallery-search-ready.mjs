@@ -206,6 +206,7 @@ for (const n of SIZES) {
       const begun = Date.now();
       try {
         runs.push([what, kind, await measure(page, counts, start)]);
+        log(`${n} ${what}: ${JSON.stringify(runs.at(-1)[2])}`);
       } catch (e) {
         // Measured too: what stopped it and when (a crashed tab, say); the later runs need this one.
         const after = ((Date.now() - begun) / 1000).toFixed(0);
@@ -215,7 +216,6 @@ for (const n of SIZES) {
       }
     }
     for (const [what, kind, r] of runs) {
-      log(`${n} ${what}: ${JSON.stringify(r)}`);
       const req = (c) => `${c.changes} changes, ${c.byId} by id`;
       rows.push(
         `| ${n.toLocaleString('en')} | ${what} | ${r.gallery.toFixed(1)} s | **${r.ready.toFixed(1)} s** (≤ ${TARGET[kind]} s) | ` +
