@@ -97,16 +97,20 @@ step('keyboard only: sign up', async () => {
 
 step('keyboard only: upload a photo and open it', async () => {
   await searchReady(page); // the page settled (search loaded its models and index)
+  // Listening turns Chromium's file-chooser interception on, but that command reaches the renderer
+  // by another path than key events: pressed at once, Enter could open the chooser before it was
+  // intercepted (seen under load: the chooser opened and Playwright never heard of it). tabTo's
+  // round trips come after the command, so the interception is on before Enter is pressed.
+  const opened = page.waitForEvent('filechooser').catch(async (e) => {
+    throw new Error(
+      `no file chooser; the focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`,
+      {
+        cause: e,
+      },
+    );
+  });
   await tabTo('#add-button');
-  const [chooser] = await Promise.all([
-    page.waitForEvent('filechooser').catch(async (e) => {
-      throw new Error(
-        `no file chooser; the focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))}`,
-        { cause: e },
-      );
-    }),
-    page.keyboard.press('Enter'),
-  ]);
+  const [chooser] = await Promise.all([opened, page.keyboard.press('Enter')]);
   await chooser.setFiles([{ name: 'teal.jpg', mimeType: 'image/jpeg', buffer: colourPhoto('teal') }]);
   await thumbnailsShown(page, 1);
   await page.waitForSelector('#upload-report li[data-outcome="done"]', SLOW);

@@ -75,10 +75,19 @@ export async function openDevice(browser, url, { viewport = { width: 1200, heigh
   return { context, page };
 }
 
+/**
+ * Waits until `grid` shows `n` loaded thumbnails. A tile loads its picture only near the view, and
+ * on a phone the grid can start below the albums and people: like a person, this scrolls to the
+ * first tile not loaded yet.
+ */
 export const thumbnailsShown = (page, n, grid = '#grid') =>
   page.waitForFunction(
     ([sel, count]) => {
       const imgs = [...document.querySelectorAll(`${sel} img`)];
+      imgs
+        .find((i) => !i.naturalWidth)
+        ?.closest('figure')
+        ?.scrollIntoView({ block: 'nearest' });
       return imgs.length === count && imgs.every((i) => i.complete && i.naturalWidth > 0);
     },
     [grid, n],
