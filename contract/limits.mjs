@@ -21,6 +21,10 @@ export const MAX_ML_QUERY_IDS = 200;
 /** JSON bodies: small by default; the ML route's base64 of 8 MiB needs room. */
 export const MAX_JSON_BYTES = 64 * 1024;
 export const MAX_ML_JSON_BYTES = Math.ceil(MAX_ML_BYTES / 3) * 4 + 64 * 1024;
+/** How many files one organising or trash request may name (add, remove, move, trash, restore, delete). */
+export const MAX_BATCH_FILES = 200;
+/** How long a deleted file stays in the trash before the server deletes it for good (Ente: 30 days). */
+export const TRASH_DAYS = 30;
 /** One user entity's ciphertext: the package's ENTITY_MAX_BYTES (16 MiB) of JSON plus its 17-byte tag. */
 export const MAX_ENTITY_BYTES = 16 * MiB + 17;
 export const MAX_ENTITY_JSON_BYTES = Math.ceil(MAX_ENTITY_BYTES / 3) * 4 + 64 * 1024;
@@ -31,6 +35,8 @@ export const ENTITY_TYPE = /^[a-z][a-z_]{0,31}$/;
 /** Encrypted names and file metadata are small JSON blobs. */
 export const MAX_NAME_BYTES = 4 * 1024;
 export const MAX_METADATA_BYTES = 64 * 1024;
+/** A file's private magic metadata (archived, favourite): a small encrypted JSON blob. */
+export const MAX_MAGIC_BYTES = 4 * 1024;
 /** An account record (docs/formats.md): pins and seen album heads, encrypted; base64 in JSON. */
 export const MAX_RECORD_BYTES = 2 * MiB;
 export const MAX_RECORD_JSON_BYTES = Math.ceil(MAX_RECORD_BYTES / 3) * 4 + 64 * 1024;

@@ -48,6 +48,17 @@ export const ROUTES = Object.freeze({
   // Album logs
   log: route('GET', '/api/collections/:id/log', 'account'),
   appendLog: route('POST', '/api/collections/:id/log', 'account'),
+  // Organising: files in several albums, moves, renames, album deletion
+  addFiles: route('POST', '/api/collections/:id/files', 'account'),
+  removeFiles: route('POST', '/api/collections/:id/remove-files', 'account'),
+  moveFiles: route('POST', '/api/collections/move-files', 'account'),
+  deleteCollection: route('DELETE', '/api/collections/:id', 'account'),
+  putMagicMetadata: route('PUT', '/api/files/:id/magic-metadata', 'account'),
+  // Trash
+  trashFiles: route('POST', '/api/trash', 'account'),
+  trash: route('GET', '/api/trash', 'account'),
+  restoreFiles: route('POST', '/api/trash/restore', 'account'),
+  deleteFiles: route('POST', '/api/trash/delete', 'account'),
   // Uploads (resumable) and files
   createUpload: route('POST', '/api/uploads', 'account'),
   uploadOffset: route('HEAD', '/api/uploads/:objectKey', 'account'),

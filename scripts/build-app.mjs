@@ -18,7 +18,7 @@ const MODELS = ['test_text.onnx', 'test_image_rgba.onnx'];
 // The small face models that find the generated faces of the tests (app/src/people.ts).
 const FACE_MODELS = ['face_detector_demo.onnx', 'face_embedder_demo.onnx'];
 const ORT_FILES = ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
-const STATIC = ['index.html', 'theme.css', 'style.css', 'gallery.css', 'layout.css'];
+const STATIC = ['index.html', 'theme.css', 'style.css', 'gallery.css', 'library.css', 'layout.css'];
 
 /** esbuild options that let Node-only CommonJS (fast-srp-hap) run in the page: app/shims/. */
 export const NODE_SHIMS = {
@@ -47,6 +47,8 @@ export async function buildApp() {
   await build({ ...common, entryPoints: [at('js/dist/worker/crypto-worker.js')], outfile: `${out}crypto-worker.js` });
   // Ente's file hash of picked files, read in pieces off the main thread (app/src/hash/).
   await build({ ...common, entryPoints: [at('app/src/hash/worker.ts')], outfile: `${out}hash-worker.js` });
+  // The download service worker (a classic script: every browser runs those as service workers).
+  await build({ ...common, format: 'iife', entryPoints: [at('app/src/download/sw.ts')], outfile: `${out}download-sw.js` });
   // HEIC/HEIF decoding (libheif-js): a classic worker, as Emscripten's glue tells a worker by
   // importScripts; its Node-only branch's require('fs') stays an unused import.
   await build({
@@ -65,6 +67,8 @@ export async function buildApp() {
   for (const f of MODELS) copyFileSync(at(`build/models/${f}`), `${out}models/${f}`);
   for (const f of FACE_MODELS) copyFileSync(at(`build/models/faces/${f}`), `${out}models/${f}`);
   for (const f of STATIC) copyFileSync(at(`app/${f}`), out + f);
+  // PhotoSwipe's stylesheet, served as a file (the CSP refuses injected styles).
+  copyFileSync(at('node_modules/photoswipe/dist/photoswipe.css'), `${out}photoswipe.css`);
   console.log(`build: the gallery app in ${out}`);
 }
 

@@ -19,6 +19,7 @@ import { recoveryRoutes } from './routes/recovery.mjs';
 import { collectionRoutes } from './routes/collections.mjs';
 import { uploadRoutes } from './routes/uploads.mjs';
 import { fileRoutes } from './routes/files.mjs';
+import { organiseRoutes } from './routes/organise.mjs';
 import { publicRoutes } from './routes/public.mjs';
 import { usageRoutes } from './routes/usage.mjs';
 import { entityRoutes } from './routes/entities.mjs';
@@ -95,6 +96,7 @@ export async function startGalleryServer(options = {}) {
     ...collectionRoutes(deps),
     ...uploadRoutes(deps),
     ...fileRoutes(deps),
+    ...organiseRoutes({ ...deps, sweep: () => sweepQuietly() }),
     ...publicRoutes(deps),
     ...usageRoutes(deps),
     ...albumLogRoutes(deps),
@@ -175,12 +177,36 @@ export async function startGalleryServer(options = {}) {
   // Upkeep: expired tokens, pending entries, old failures, and uploads left unclaimed (bytes
   // first, then the row, so a crash between leaves a row that the next round drops). Bytes of a
   // claimed blob whose record was never made (a crash between claim and record) go the same way.
+  // Blobs no record references (deleted for good, or left by the trash's 30 days): the records
+  // went first, in the transaction that queued the blobs; each blob is removed, then forgotten,
+  // so a crash anywhere leaves queue entries that the next sweep (at start, hourly, after each
+  // delete) finishes. One sweep at a time.
+  const sweepOnce = async () => {
+    await store.purgeTrash(now() - config.trashDays * 86_400_000, now());
+    for (let keys = await store.deadObjects(); keys.length; keys = await store.deadObjects()) {
+      for (const key of keys) {
+        await blobs.discard(key);
+        await store.forgetDeadObject(key);
+      }
+    }
+  };
+  let sweeping = null;
+  const sweep = () => {
+    // Cleared in a later tick (.finally), never before the assignment: a sweep with nothing to do
+    // finishes synchronously.
+    sweeping ??= sweepOnce().finally(() => {
+      sweeping = null;
+    });
+    return sweeping;
+  };
+  const sweepQuietly = () => sweep().catch((e) => console.error('gallery server: deleting blobs failed:', e?.message));
   const prune = async () => {
     await store.prune(now(), config.authFailureWindowMs);
     for (const key of await store.unclaimedObjectsBefore(now() - config.unclaimedUploadTtlMs)) {
       await blobs.discard(key);
       await store.deleteUnclaimedObject(key);
     }
+    await sweep();
   };
   const pruneQuietly = () => prune().catch((e) => console.error('gallery server: upkeep failed:', e?.message));
   const pruner = setInterval(pruneQuietly, PRUNE_INTERVAL_MS);
@@ -237,6 +263,8 @@ export async function startGalleryServer(options = {}) {
       integrityCheck: () => store.integrityCheck(),
       /** Runs the hourly upkeep now. */
       prune,
+      /** Deletes the blobs queued for deletion (and the trash past its days) now. */
+      sweep,
       /** The routes served: [{ method, path }] (held to contract/routes.mjs and docs/server-api.md). */
       routes: () => routes.map(({ method, pattern }) => ({ method, path: pattern })),
       store,

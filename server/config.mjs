@@ -1,6 +1,6 @@
 // Every limit and default the server uses, defined once. startGalleryServer's options override
 // the ones tests need to shorten (windows, TTLs); main.mjs reads a few from the environment.
-import { DEFAULT_MAX_OBJECT_BYTES } from '../contract/limits.mjs';
+import { DEFAULT_MAX_OBJECT_BYTES, TRASH_DAYS } from '../contract/limits.mjs';
 
 const MiB = 1024 * 1024;
 const MINUTE_MS = 60 * 1000;
@@ -23,6 +23,8 @@ export const DEFAULTS = Object.freeze({
   unclaimedUploadTtlMs: 7 * 24 * 60 * MINUTE_MS,
   /** One uploaded object (a file's stream ciphertext or a thumbnail): MAX_OBJECT_BYTES. */
   maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES,
+  /** Days a deleted file stays in the trash before it is deleted for good. */
+  trashDays: TRASH_DAYS,
   /** Bytes an account may hold, uploads in progress included (QUOTA_BYTES; 0: no limit). */
   quotaBytes: 50 * 1024 * MiB,
   /** Sign-ups, SRP steps and recovery steps per client address per window (beyond: 429). */
@@ -51,6 +53,8 @@ export {
   MAX_NAME_BYTES,
   MAX_METADATA_BYTES,
   MAX_ML_QUERY_IDS,
+  MAX_BATCH_FILES,
+  MAX_MAGIC_BYTES,
   MAX_RECORD_BYTES,
   MAX_RECORD_JSON_BYTES,
   SIZES,

@@ -6,6 +6,7 @@ import { createWorkerPool } from 'cipherlens';
 import { HEADERS, parsePublicLink } from '../../client/src/index.js';
 import { openPublic } from './actions/public.js';
 import { refreshAlbums } from './actions/gallery.js';
+import { prepareDownloads } from './download/save.js';
 import { startSession, watchingFetch } from './actions/session.js';
 import { warnBeforeLeaving } from './actions/upload.js';
 import { AppContext, type Ctx } from './context.js';
@@ -49,6 +50,7 @@ async function start() {
   // Albums shared with this account since it logged in show up when the page gets the focus back
   // (and a session ended meanwhile is noticed: that request is answered 401).
   window.addEventListener('focus', () => refreshAlbums(ctx));
+  void prepareDownloads(base); // registered early: it must be active by the first download
   warnBeforeLeaving(ctx);
   const link = parsePublicLink(new URL(location.href));
   if (link) await openPublic(ctx, link);

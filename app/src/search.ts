@@ -76,9 +76,19 @@ async function localIndexKey(crypto: ClientCrypto, masterKey: Uint8Array, userId
 
 export type Progress = (done: number, total: number) => void;
 
+/** `v` scaled to length 1 (ML data from another client may not be). */
+function normalised(v: Float32Array): Float32Array {
+  let s = 0;
+  for (const x of v) s += x * x;
+  const n = Math.sqrt(s) || 1;
+  return v.map((x) => x / n);
+}
+
 export class GallerySearch {
   private worker: SearchWorker | null = null;
   private readonly indexed = new Set<number>();
+  /** Each file's embedding (search keeps them in its worker; near-duplicate grouping needs them here). */
+  private readonly vectors = new Map<number, Float32Array>();
   private state: SyncState = { cursors: {} };
   /** Ends the hold on this account's local index (a Web Lock: one tab writes it at a time). */
   private release: (() => void) | null = null;
@@ -190,6 +200,7 @@ export class GallerySearch {
       onProgress: ({ fileId, status, embedding, done, total }) => {
         if (status === 'indexed' && embedding) {
           this.indexed.add(fileId);
+          this.vectors.set(fileId, normalised(embedding));
           this.indexedHere++;
           uploads.push(
             putMlData(this.crypto, this.library.api, byId.get(fileId)!, { clip: embedding, base: existing.get(fileId) }),
@@ -267,26 +278,36 @@ export class GallerySearch {
     const known = new Set<number>();
     for (const { file } of found)
       if (this.indexed.has(file.id) || (this.fromCache && (await worker.has(file.id)))) known.add(file.id);
-    const added = (id: number) => {
+    const added = (id: number, embedding: Float32Array) => {
       if (!known.has(id)) this.fromMlData++;
       this.indexed.add(id);
+      this.vectors.set(id, normalised(embedding));
     };
     try {
       await worker.addMany(
         found.map(({ file }) => file.id),
         embeddings,
       );
-      for (const { file } of found) added(file.id);
+      for (const { file, embedding } of found) added(file.id, embedding);
     } catch {
       for (const { file, embedding } of found) {
         try {
           await worker.add(file.id, embedding);
-          added(file.id);
+          added(file.id, embedding);
         } catch {
           // Refused by the index: the photo is indexed here instead.
         }
       }
     }
+  }
+
+  /** The embeddings of those of `ids` that have one, one after another (`dims` floats each). */
+  embeddings(ids: number[]): { ids: number[]; vectors: Float32Array; dims: number } {
+    const found = ids.filter((id) => this.vectors.has(id));
+    const dims = found.length ? this.vectors.get(found[0])!.length : 1;
+    const vectors = new Float32Array(found.length * dims);
+    found.forEach((id, i) => vectors.set(this.vectors.get(id)!.subarray(0, dims), i * dims));
+    return { ids: found, vectors, dims };
   }
 
   query(text: string) {

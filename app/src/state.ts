@@ -16,14 +16,14 @@ export interface UploadRow {
 }
 
 /** How a picked file ended: uploaded, failed (to retry), or not uploaded and why. */
-export type Outcome = 'done' | 'failed' | 'unsupported' | 'empty' | 'too-large';
+export type Outcome = 'done' | 'failed' | 'unsupported' | 'empty' | 'too-large' | 'duplicate';
 
 /** One line of the upload report, which stays until dismissed. */
 export interface ReportItem {
   id: number;
   name: string;
   outcome: Outcome;
-  /** Why, in words (a failure's error, a placeholder's reason). */
+  /** Why, in words (a failure's error, a placeholder's reason, where the library has it already). */
   message?: string;
   /** Uploaded with a placeholder thumbnail: no preview could be made. */
   placeholder?: boolean;
@@ -41,6 +41,17 @@ export interface Unfinished {
   album: string;
 }
 
+/** What the main pane shows: every photo by date, one album, the archive, the trash, near-duplicates, or search results. */
+export type View = 'timeline' | 'album' | 'favourites' | 'archive' | 'trash' | 'similar' | 'search';
+
+export interface SearchHit {
+  file: GalleryFile;
+  /** CLIP's score, when the picture matched. */
+  score?: number;
+  /** Why it matched, in words ("name", "June 2023", "album “Trip”", "video", "picture"). */
+  why: string[];
+}
+
 export interface ShareState {
   album: Album;
   /** When the dialog opened (a new opening starts with an empty form). */
@@ -54,11 +65,11 @@ export interface ShareState {
 }
 
 export interface ViewerState {
+  /** The files the viewer goes through (the grid's, in its order), and the one opened first. */
+  files: readonly GalleryFile[];
+  index: number;
+  /** The one shown now. */
   file: GalleryFile;
-  title: string;
-  /** A photo's object URL (revoked when the viewer closes). */
-  imageUrl?: string;
-  video: boolean;
 }
 
 export interface AppState {
@@ -98,6 +109,24 @@ export interface AppState {
     progress: { done: number; total: number } | null;
   };
   viewer: ViewerState | null;
+  view: View;
+  /** Newest first (the default) or oldest first, in date-ordered views. */
+  order: 'newest' | 'oldest';
+  /** Every photo and video of every album, once each (the timeline; null while they load). */
+  allFiles: GalleryFile[] | null;
+  /** Selected files (ids) in the view shown, and the last one clicked (shift-click ranges from it). */
+  selection: ReadonlySet<number>;
+  anchor: number | null;
+  /** The last search: what was typed and what it found. */
+  results: { query: string; hits: SearchHit[] } | null;
+  /** Near-duplicates, group by group (the similar-photos view), and the threshold used. */
+  similar: { groups: GalleryFile[][]; threshold: number } | null;
+  /** The dialog choosing an album for the selection (add to or move to). */
+  albumPicker: 'add' | 'move' | null;
+  /** The dialog renaming or deleting the album shown. */
+  albumDialog: 'rename' | 'delete' | null;
+  /** Storage used and the account's quota (bytes; quota null: none). */
+  usage: { usedBytes: number; quotaBytes: number | null } | null;
   share: ShareState | null;
   link: string | null;
   /** The public link's settings (expiresAt: ms, 0 for never). */
@@ -137,6 +166,16 @@ export const initialState = (): AppState => ({
   search: { enabled: false, placeholder: SEARCH_PLACEHOLDER, status: '', progress: null },
   people: { list: [], status: '', progress: null },
   viewer: null,
+  view: 'timeline',
+  order: 'newest',
+  allFiles: null,
+  selection: new Set(),
+  anchor: null,
+  results: null,
+  similar: null,
+  albumPicker: null,
+  albumDialog: null,
+  usage: null,
   share: null,
   link: null,
   linkSettings: { expiresAt: 0, allowDownload: true },

@@ -13,10 +13,18 @@ export function makeAccess({ store, auth, now }) {
     return (await store.sharees(collection.id)).find((s) => s.id === user.id)?.role;
   };
 
-  /** Whether `user` may read `file` (a record or undefined): owner or sharee of its collection. */
+  /**
+   * Whether `user` may read `file` (a record or undefined): its owner (in the trash too), or the
+   * owner or a sharee of an album it is in.
+   */
   const mayRead = async (user, file) => {
-    const collection = file && (await store.collection(file.collectionID));
-    return Boolean(collection && (await roleOf(user, collection)));
+    if (!file) return false;
+    if (file.ownerID === user.id) return true;
+    for (const id of await store.collectionsOfFile(file.id)) {
+      const collection = await store.collection(id);
+      if (collection && (await roleOf(user, collection))) return true;
+    }
+    return false;
   };
 
   return {
@@ -33,6 +41,12 @@ export function makeAccess({ store, auth, now }) {
       const { collection, role } = await this.readableCollection(user, idText);
       if (role !== 'owner') throw forbidden('only the owner may do that');
       return collection;
+    },
+    /** A file of the signed-in user's own, or 404 (403 if they may only read it). */
+    async ownedFile(user, idText) {
+      const file = await this.readableFile(user, idText);
+      if (file.ownerID !== user.id) throw forbidden("only the file's owner may do that");
+      return file;
     },
     /** A collection the signed-in user may add files to (owner or collaborator), or 403/404. */
     async writableCollection(user, idText) {
@@ -57,15 +71,18 @@ export function makeAccess({ store, auth, now }) {
     /** A file of the public link's collection, or 404. */
     async publicFile(collection, idText) {
       const file = await store.file(parseId(idText));
-      if (!file || file.collectionID !== collection.id) throw notFound('no such file');
+      if (!file || !(await store.isInCollection(collection.id, file.id))) throw notFound('no such file');
       return file;
     },
     requireUser: (req) => auth.requireUser(req),
   };
 }
 
-/** A file record as the API lists it (no object keys: downloads go by file id). */
-export function fileView(f) {
+/**
+ * A file record as the API lists it (no object keys: downloads go by file id). Magic metadata is
+ * its owner's private marks: only the owner (`viewer`) gets it.
+ */
+export function fileView(f, viewer) {
   return {
     id: f.id,
     collectionID: f.collectionID,
@@ -75,6 +92,7 @@ export function fileView(f) {
     file: { decryptionHeader: f.file.decryptionHeader, size: f.file.size },
     thumbnail: { decryptionHeader: f.thumbnail.decryptionHeader, size: f.thumbnail.size },
     metadata: f.metadata,
+    magicMetadata: f.ownerID === viewer ? f.magicMetadata : null,
     updationTime: f.updationTime,
   };
 }

@@ -8,20 +8,49 @@ import { b64Field, badRequest, conflict, objectField, readJson, sendJson } from 
 import { sha256 } from '../secrets.mjs';
 import { LogConflict } from '../store/metadata.mjs';
 
+/** A signed entry `{ entry, signature }` read: { albumId, seq, prev, entry, signature, hash } (prev and hash in hex). */
+function readEntry(part, name) {
+  const entry = b64Field(part, 'entry', { max: MAX_LOG_ENTRY_BYTES });
+  const signature = b64Field(part, 'signature', { bytes: LOG_SIGNATURE_BYTES });
+  const bytes = Buffer.from(entry, 'base64');
+  const head = readLogEntryHead(bytes);
+  if (!head) throw badRequest(`${name} is not an album log entry`);
+  const hash = sha256(Buffer.concat([bytes, Buffer.from(signature, 'base64')]));
+  return {
+    albumId: head.albumId,
+    seq: head.seq,
+    prev: Buffer.from(head.prev).toString('hex'),
+    entry,
+    signature,
+    hash: hash.toString('hex'),
+  };
+}
+
 /**
  * The signed entry `{ entry, signature }` of a request (body.logEntry, or the body itself), for
  * album `collectionId`: { seq, prev, entry, signature, hash } as the store keeps it.
  */
 export function logEntryField(body, collectionId, name = 'logEntry') {
-  const part = name ? objectField(body, name) : body;
-  const entry = b64Field(part, 'entry', { max: MAX_LOG_ENTRY_BYTES });
-  const signature = b64Field(part, 'signature', { bytes: LOG_SIGNATURE_BYTES });
-  const bytes = Buffer.from(entry, 'base64');
-  const head = readLogEntryHead(bytes);
-  if (!head) throw badRequest(`${name || 'the body'} is not an album log entry`);
-  if (head.albumId !== collectionId) throw badRequest(`${name || 'the entry'} belongs to another album`);
-  const hash = sha256(Buffer.concat([bytes, Buffer.from(signature, 'base64')]));
-  return { seq: head.seq, prev: Buffer.from(head.prev).toString('hex'), entry, signature, hash: hash.toString('hex') };
+  const { albumId, ...log } = readEntry(name ? objectField(body, name) : body, name || 'the body');
+  if (albumId !== collectionId) throw badRequest(`${name || 'the entry'} belongs to another album`);
+  return log;
+}
+
+/**
+ * The signed entries `logEntries: [{ entry, signature }]` of an organising request (none if
+ * absent), each for one of `albumIds`, at most `max`: [{ collectionId, seq, prev, entry,
+ * signature, hash }] in the order given (the store appends each album's in that order).
+ */
+export function logEntriesField(body, albumIds, max) {
+  const list = body.logEntries;
+  if (list === undefined) return [];
+  if (!Array.isArray(list) || list.length > max) throw badRequest(`logEntries must be an array of at most ${max} entries`);
+  return list.map((part, i) => {
+    if (part === null || typeof part !== 'object' || Array.isArray(part)) throw badRequest(`logEntries[${i}] must be an object`);
+    const { albumId, ...log } = readEntry(part, `logEntries[${i}]`);
+    if (!albumIds.includes(albumId)) throw badRequest(`logEntries[${i}] belongs to an album this change does not touch`);
+    return { collectionId: albumId, ...log };
+  });
 }
 
 /** Runs a store change that appends a log entry; one that does not extend the head answers 409. */

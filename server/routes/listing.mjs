@@ -27,14 +27,15 @@ export function pageQuery(query) {
   return { limit, after };
 }
 
-export async function sendFileList(res, store, collectionId, query) {
+/** `viewer`: the signed-in user's id (their own files' magic metadata is theirs to see), or null. */
+export async function sendFileList(res, store, collectionId, query, viewer) {
   if (query.has('limit') || query.has('after')) {
     const { limit, after } = pageQuery(query);
     const page = await store.filesPage(collectionId, after, limit + 1);
     const files = page.slice(0, limit);
     const last = files[files.length - 1];
     const next = page.length > limit ? cursorOf(last.updationTime, last.id) : null;
-    return sendJson(res, 200, { files: files.map(fileView), next });
+    return sendJson(res, 200, { files: files.map((f) => fileView(f, viewer)), next });
   }
   const first = await store.filesPage(collectionId, null, LISTING_PAGE_MAX);
   res.writeHead(200, {
@@ -45,7 +46,7 @@ export async function sendFileList(res, store, collectionId, query) {
   let page = first;
   let separator = '[';
   while (page.length > 0) {
-    const text = page.map((f) => JSON.stringify(fileView(f))).join(',');
+    const text = page.map((f) => JSON.stringify(fileView(f, viewer))).join(',');
     const ok = res.write(separator + text);
     separator = ',';
     if (page.length < LISTING_PAGE_MAX) break;

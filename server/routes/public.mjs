@@ -33,7 +33,7 @@ export function publicRoutes({ store, blobs, config, access }) {
       ROUTES.publicFiles,
       async ({ req, res, query }) => {
         const collection = await access.publicCollection(req);
-        await sendFileList(res, store, collection.id, query);
+        await sendFileList(res, store, collection.id, query, null);
       },
     ],
 
@@ -58,8 +58,8 @@ export function publicRoutes({ store, blobs, config, access }) {
       async ({ req, res }) => {
         const collection = await access.publicCollection(req);
         const ids = fileIdsField(await readJson(req, config.maxJsonBytes));
-        const files = await Promise.all(ids.map((id) => store.file(id)));
-        const inside = ids.filter((_, i) => files[i]?.collectionID === collection.id);
+        const inside = [];
+        for (const id of ids) if (await store.isInCollection(collection.id, id)) inside.push(id);
         sendJson(res, 200, await store.mlDataOf(inside));
       },
     ],

@@ -43,6 +43,17 @@
 //   removeFile(file, now, log?) -> [objectKey] (the record, its objects' rows and ML data)
 //   file(id), filesPage(collectionId, after { time, id } | null, limit)
 //   unclaimedObjectsBefore(time) -> [objectKey], deleteUnclaimedObject(objectKey)
+// Organising (files in several albums) and the trash
+//   collectionsOfFile(fileId) -> [collectionId], isInCollection(collectionId, fileId)
+//   addToCollection(collectionId, [{ fileId, encryptedKey, keyDecryptionNonce }], addedBy, now)
+//   removeFromCollection(collectionId, fileIds, now)   (throws LastAlbum: a file would be in none)
+//   moveBetweenCollections(fromId, toId, entries, addedBy, now), renameCollection(id, name, nonce, now)
+//   filesOnlyIn(collectionId), deleteCollection(collectionId, now)   (soft; throws LastAlbum)
+//   trashFiles([{ fileId, ownerId, encryptedKey, keyDecryptionNonce }], now), isTrashed(fileId), trashOf(userId)
+//   restoreFiles(collectionId, entries, addedBy, now)   (throws NotInTrash: restored or deleted meanwhile)
+//   deleteFiles(fileIds, now) -> objectKeys queued, purgeTrash(before, now) -> objectKeys queued
+//   deadObjects(limit) -> [objectKey], forgetDeadObject(objectKey)   (blobs no record references)
+//   setMagicMetadata(fileId, version, encryptedData, decryptionHeader, now) -> true | false (version race)
 // ML data
 //   setMlData(fileId, encryptedData, decryptionHeader, now), mlDataOf(fileIds) -> rows,
 //   mlChanges(collectionId, after { time, id } | null, limit) -> [{ fileID, updationTime, bytes }]
@@ -61,6 +72,22 @@
 
 /** createFile's refusal when an object is already claimed (raced by another request). */
 export class ObjectClaimed extends Error {}
+
+/** A change that would leave a file in no album (and not in the trash): refused whole. */
+export class LastAlbum extends Error {
+  constructor(fileId) {
+    super(`file ${fileId} would be left in no album`);
+    this.fileId = fileId;
+  }
+}
+
+/** restoreFiles' refusal when a file left the trash meanwhile (restored or deleted by another request). */
+export class NotInTrash extends Error {
+  constructor(fileId) {
+    super(`file ${fileId} is not in the trash`);
+    this.fileId = fileId;
+  }
+}
 
 /** createObject's refusal when the account's objects would pass its quota. */
 export class QuotaExceeded extends Error {

@@ -207,6 +207,40 @@ export const MIGRATIONS = [
   // 5: a collection's ML data changes in update-time order (issue 23: the gallery's local index
   // cache asks only for what changed since its last sync).
   `CREATE INDEX ml_data_time ON ml_data(updation_time, file_id);`,
+
+  // 6: organising and the trash (issue 24). Files in several albums (Ente's collection files: one
+  // key wrap per album; files.collection_id stays the album a file was uploaded to), the trash (a
+  // key wrap under the owner's master key, so a trashed file needs no album), owners' private
+  // magic metadata (archived, favourite), albums deleted softly, and the queue of blobs no record
+  // references any more (deleted by the upkeep, crash-safely).
+  `CREATE TABLE collection_files (
+     collection_id BIGINT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+     file_id BIGINT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+     encrypted_key TEXT NOT NULL,
+     key_decryption_nonce TEXT NOT NULL,
+     added_by BIGINT NOT NULL,
+     updation_time BIGINT NOT NULL,
+     PRIMARY KEY (collection_id, file_id));
+   CREATE INDEX collection_files_file ON collection_files(file_id);
+   CREATE INDEX collection_files_time ON collection_files(collection_id, updation_time, file_id);
+   INSERT INTO collection_files (collection_id, file_id, encrypted_key, key_decryption_nonce, added_by, updation_time)
+     SELECT collection_id, id, encrypted_key, key_decryption_nonce, owner_id, updation_time FROM files;
+   CREATE TABLE trash (
+     file_id BIGINT PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+     owner_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     encrypted_key TEXT NOT NULL,
+     key_decryption_nonce TEXT NOT NULL,
+     collection_id BIGINT,
+     trashed_at BIGINT NOT NULL);
+   CREATE INDEX trash_owner ON trash(owner_id, trashed_at);
+   CREATE INDEX trash_time ON trash(trashed_at);
+   CREATE TABLE dead_objects (
+     object_key TEXT PRIMARY KEY,
+     queued_at BIGINT NOT NULL);
+   ALTER TABLE files ADD COLUMN magic_version BIGINT NOT NULL DEFAULT 0;
+   ALTER TABLE files ADD COLUMN magic_data TEXT;
+   ALTER TABLE files ADD COLUMN magic_header TEXT;
+   ALTER TABLE collections ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

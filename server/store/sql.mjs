@@ -1,7 +1,7 @@
 // The metadata store (metadata.mjs) written once over a small SQL adapter that sqlite.mjs and
 // postgres.mjs provide: get/all/run with `?` placeholders, tx(fn) for a transaction, and the
 // dialect's differences (row locks, error classes). Every query here runs on both databases.
-import { LogConflict, ObjectClaimed, QuotaExceeded, RecordConflict } from './metadata.mjs';
+import { LastAlbum, LogConflict, NotInTrash, ObjectClaimed, QuotaExceeded, RecordConflict } from './metadata.mjs';
 
 const userRow = (r) =>
   r && {
@@ -38,7 +38,11 @@ const fileRow = (r) =>
     file: { objectKey: r.file_object, decryptionHeader: r.file_header, size: r.file_size },
     thumbnail: { objectKey: r.thumb_object, decryptionHeader: r.thumb_header, size: r.thumb_size },
     metadata: { encryptedData: r.metadata_data, decryptionHeader: r.metadata_header },
+    magicMetadata: r.magic_data
+      ? { version: r.magic_version, encryptedData: r.magic_data, decryptionHeader: r.magic_header }
+      : null,
     updationTime: r.updation_time,
+    ...(r.trashed_at != null ? { trashedAt: r.trashed_at } : {}),
   };
 const objectRow = (r) =>
   r && { objectKey: r.object_key, ownerId: r.owner_id, size: r.size, fileId: r.file_id, lockId: r.lock_id, lockAt: r.lock_at };
@@ -59,13 +63,61 @@ const NEXT_ENTITY_TIME =
 
 const FILE_SELECT = `SELECT f.*, fo.size AS file_size, tho.size AS thumb_size FROM files f
   JOIN objects fo ON fo.object_key = f.file_object JOIN objects tho ON tho.object_key = f.thumb_object`;
-const COLLECTION_SELECT = 'SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id';
+// A file as one album (or the trash) holds it: the record's own columns, and the key wrap and
+// time of that membership (no column named twice: the two databases disagree on which one wins).
+const FILE_OWN = `f.id, f.owner_id, f.file_object, f.file_header, f.thumb_object, f.thumb_header, f.metadata_data,
+  f.metadata_header, f.magic_version, f.magic_data, f.magic_header, fo.size AS file_size, tho.size AS thumb_size`;
+const OBJECT_JOINS = 'JOIN objects fo ON fo.object_key = f.file_object JOIN objects tho ON tho.object_key = f.thumb_object';
+const MEMBER_SELECT = `SELECT ${FILE_OWN}, cf.collection_id, cf.encrypted_key, cf.key_decryption_nonce,
+  cf.updation_time FROM collection_files cf JOIN files f ON f.id = cf.file_id ${OBJECT_JOINS}`;
+const TRASH_SELECT = `SELECT ${FILE_OWN}, t.collection_id, t.encrypted_key, t.key_decryption_nonce,
+  t.trashed_at AS updation_time, t.trashed_at FROM trash t JOIN files f ON f.id = t.file_id ${OBJECT_JOINS}`;
+const COLLECTION_SELECT =
+  'SELECT c.*, u.email AS owner_email FROM collections c JOIN users u ON u.id = c.owner_id WHERE c.deleted = 0 AND';
 const ZERO_HASH = '0'.repeat(64);
 const USAGE = 'SELECT CAST(coalesce(sum(size), 0) AS BIGINT) AS used, count(*) AS objects FROM objects WHERE owner_id = ?';
+
+const ONLY_HERE = `SELECT cf.file_id FROM collection_files cf WHERE cf.collection_id = ? AND NOT EXISTS
+  (SELECT 1 FROM collection_files o WHERE o.file_id = cf.file_id AND o.collection_id != cf.collection_id)
+  ORDER BY cf.file_id`;
+
+/** Adds (or re-wraps) a file in an album inside transaction `t`. */
+const addMember = (t, collectionId, e, addedBy, now) =>
+  t.run(
+    `INSERT INTO collection_files (collection_id, file_id, encrypted_key, key_decryption_nonce, added_by, updation_time)
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (collection_id, file_id) DO UPDATE SET
+     encrypted_key = excluded.encrypted_key, key_decryption_nonce = excluded.key_decryption_nonce,
+     updation_time = excluded.updation_time`,
+    [collectionId, e.fileId, e.encryptedKey, e.keyDecryptionNonce, addedBy, now],
+  );
+const touchCollections = async (t, ids, now) => {
+  for (const id of new Set(ids)) await t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, id]);
+};
+
+/** Deletes file records and queues their blobs in transaction `t` (both happen or neither). */
+async function deleteFilesNow(t, fileIds, now) {
+  const keys = [];
+  for (const id of fileIds) {
+    const f = await t.get('SELECT file_object, thumb_object FROM files WHERE id = ?', [id]);
+    if (!f) continue;
+    await t.run('DELETE FROM files WHERE id = ?', [id]); // its memberships, trash entry and ML data go with it
+    for (const key of [f.file_object, f.thumb_object]) {
+      await t.run('DELETE FROM objects WHERE object_key = ?', [key]);
+      await t.run('INSERT INTO dead_objects (object_key, queued_at) VALUES (?, ?) ON CONFLICT DO NOTHING', [key, now]);
+      keys.push(key);
+    }
+  }
+  return keys;
+}
 
 /** The metadata interface over `db` (an adapter from sqlite.mjs or postgres.mjs). */
 export function sqlMetadataStore(db) {
   const { get, all, run, tx } = db;
+  /** Locks the file rows `ids` for the transaction (PostgreSQL; SQLite's writer is alone), in id order. */
+  const lockFiles = async (t, ids) => {
+    if (!db.forUpdate) return;
+    for (const id of [...ids].sort((a, b) => a - b)) await t.get(`SELECT id FROM files WHERE id = ?${db.forUpdate}`, [id]);
+  };
 
   /** Appends `log` (an entry checked by the route) at the head of its album's log, or throws LogConflict. */
   const appendIn = async (t, collectionId, log) => {
@@ -86,6 +138,14 @@ export function sqlMetadataStore(db) {
   const withLog = (collectionId, log, change) =>
     tx(async (t) => {
       if (log) await appendIn(t, collectionId, log);
+      return change(t);
+    });
+  /** Runs `change(t)` and appends `logs` ([{ collectionId, ...log }], each album's in order) in one transaction. */
+  const withLogs = (logs, change) =>
+    tx(async (t) => {
+      // Albums' rows are locked in id order (PostgreSQL), so two changes touching the same albums take turns.
+      for (const id of [...new Set(logs.map((l) => l.collectionId))].sort((a, b) => a - b))
+        for (const log of logs.filter((l) => l.collectionId === id)) await appendIn(t, id, log);
       return change(t);
     });
   const touch = (t, collectionId, now) => t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, collectionId]);
@@ -160,15 +220,16 @@ export function sqlMetadataStore(db) {
       );
       return rows[0].id;
     },
-    collection: async (id) => collectionRow(await get(`${COLLECTION_SELECT} WHERE c.id = ?`, [id])),
+    collection: async (id) => collectionRow(await get(`${COLLECTION_SELECT} c.id = ?`, [id])),
     collectionsOf: async (userId) =>
       (
         await all(
           `SELECT c.*, u.email AS owner_email, NULL AS shared_key FROM collections c
-             JOIN users u ON u.id = c.owner_id WHERE c.owner_id = ?
+             JOIN users u ON u.id = c.owner_id WHERE c.owner_id = ? AND c.deleted = 0
            UNION ALL
            SELECT c.*, u.email AS owner_email, s.encrypted_key AS shared_key FROM collections c
-             JOIN users u ON u.id = c.owner_id JOIN shares s ON s.collection_id = c.id WHERE s.user_id = ?
+             JOIN users u ON u.id = c.owner_id JOIN shares s ON s.collection_id = c.id
+             WHERE s.user_id = ? AND c.deleted = 0
            ORDER BY id`,
           [userId, userId],
         )
@@ -220,7 +281,7 @@ export function sqlMetadataStore(db) {
           [token, expiresAt, allowDownload ? 1 : 0, now, collectionId],
         );
       }),
-    collectionByPublicToken: async (token) => collectionRow(await get(`${COLLECTION_SELECT} WHERE c.public_token = ?`, [token])),
+    collectionByPublicToken: async (token) => collectionRow(await get(`${COLLECTION_SELECT} c.public_token = ?`, [token])),
 
     /**
      * A new upload of `size` bytes, unless it would take the account over `quotaBytes` (then
@@ -300,6 +361,11 @@ export function sqlMetadataStore(db) {
             const claimed = await t.run('UPDATE objects SET file_id = ? WHERE object_key = ? AND file_id IS NULL', [id, key]);
             if (claimed.changes !== 1) throw new ObjectClaimed();
           }
+          await t.run(
+            `INSERT INTO collection_files (collection_id, file_id, encrypted_key, key_decryption_nonce, added_by,
+             updation_time) VALUES (?, ?, ?, ?, ?, ?)`,
+            [r.collectionID, id, r.encryptedKey, r.keyDecryptionNonce, r.ownerID, now],
+          );
           await t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, r.collectionID]);
           return { id, updationTime: now };
         });
@@ -335,12 +401,139 @@ export function sqlMetadataStore(db) {
       (
         await all(
           after
-            ? `${FILE_SELECT} WHERE f.collection_id = ? AND (f.updation_time > ? OR (f.updation_time = ? AND f.id > ?))
-               ORDER BY f.updation_time, f.id LIMIT ?`
-            : `${FILE_SELECT} WHERE f.collection_id = ? ORDER BY f.updation_time, f.id LIMIT ?`,
+            ? `${MEMBER_SELECT} WHERE cf.collection_id = ?
+               AND (cf.updation_time > ? OR (cf.updation_time = ? AND cf.file_id > ?))
+               ORDER BY cf.updation_time, cf.file_id LIMIT ?`
+            : `${MEMBER_SELECT} WHERE cf.collection_id = ? ORDER BY cf.updation_time, cf.file_id LIMIT ?`,
           after ? [collectionId, after.time, after.time, after.id, limit] : [collectionId, limit],
         )
       ).map(fileRow),
+
+    // ---- organising and the trash ----
+
+    /** The albums (ids) a file is in. */
+    collectionsOfFile: async (fileId) =>
+      (await all('SELECT collection_id FROM collection_files WHERE file_id = ? ORDER BY collection_id', [fileId])).map(
+        (r) => r.collection_id,
+      ),
+    isInCollection: async (collectionId, fileId) =>
+      Boolean(await get('SELECT 1 AS yes FROM collection_files WHERE collection_id = ? AND file_id = ?', [collectionId, fileId])),
+    /** Adds files to an album, each with its key wrapped by the album key ([{ fileId, encryptedKey, keyDecryptionNonce }]). */
+    addToCollection: (collectionId, entries, addedBy, now, logs = []) =>
+      withLogs(logs, async (t) => {
+        for (const e of entries) await addMember(t, collectionId, e, addedBy, now);
+        await touchCollections(t, [collectionId], now);
+      }),
+    /** Removes files from an album; throws LastAlbum (and changes nothing) if one would be in none. */
+    removeFromCollection: (collectionId, fileIds, now, logs = []) =>
+      withLogs(logs, async (t) => {
+        await lockFiles(t, fileIds);
+        for (const id of fileIds) {
+          await t.run('DELETE FROM collection_files WHERE collection_id = ? AND file_id = ?', [collectionId, id]);
+          const { n } = await t.get('SELECT count(*) AS n FROM collection_files WHERE file_id = ?', [id]);
+          if (Number(n) === 0) throw new LastAlbum(id);
+        }
+        await touchCollections(t, [collectionId], now);
+      }),
+    /** Moves files from one album to another (added there with their new key wraps, then removed here). */
+    moveBetweenCollections: (fromId, toId, entries, addedBy, now, logs = []) =>
+      withLogs(logs, async (t) => {
+        await lockFiles(
+          t,
+          entries.map((e) => e.fileId),
+        );
+        for (const e of entries) {
+          await addMember(t, toId, e, addedBy, now);
+          await t.run('DELETE FROM collection_files WHERE collection_id = ? AND file_id = ?', [fromId, e.fileId]);
+        }
+        await touchCollections(t, [fromId, toId], now);
+      }),
+    /** Files only in this album (deleting it would leave them in none). */
+    filesOnlyIn: async (collectionId) => (await all(ONLY_HERE, [collectionId])).map((r) => r.file_id),
+    /** Deletes an album: its memberships, shares and link go; throws LastAlbum if a file would be left in none. */
+    deleteCollection: (collectionId, now) =>
+      tx(async (t) => {
+        await t.all(
+          `SELECT id FROM files WHERE id IN (SELECT file_id FROM collection_files WHERE collection_id = ?)
+           ORDER BY id${db.forUpdate}`,
+          [collectionId],
+        );
+        const orphan = await t.get(ONLY_HERE, [collectionId]);
+        if (orphan) throw new LastAlbum(orphan.file_id);
+        await t.run('DELETE FROM collection_files WHERE collection_id = ?', [collectionId]);
+        await t.run('DELETE FROM shares WHERE collection_id = ?', [collectionId]);
+        await t.run('UPDATE collections SET deleted = 1, public_token = NULL, updation_time = ? WHERE id = ?', [
+          now,
+          collectionId,
+        ]);
+      }),
+    /** Moves files to the trash ([{ fileId, ownerId, encryptedKey, keyDecryptionNonce }], keys under the master key). */
+    trashFiles: (entries, now, logs = []) =>
+      withLogs(logs, async (t) => {
+        await lockFiles(
+          t,
+          entries.map((e) => e.fileId),
+        );
+        const albums = [];
+        for (const e of entries) {
+          const was = (
+            await t.all('SELECT collection_id FROM collection_files WHERE file_id = ? ORDER BY collection_id', [e.fileId])
+          ).map((r) => r.collection_id);
+          albums.push(...was);
+          await t.run(
+            `INSERT INTO trash (file_id, owner_id, encrypted_key, key_decryption_nonce, collection_id, trashed_at)
+             VALUES (?, ?, ?, ?, ?, ?)`,
+            [e.fileId, e.ownerId, e.encryptedKey, e.keyDecryptionNonce, was[0] ?? null, now],
+          );
+          await t.run('DELETE FROM collection_files WHERE file_id = ?', [e.fileId]);
+          await t.run('UPDATE files SET updation_time = ? WHERE id = ?', [now, e.fileId]);
+        }
+        await touchCollections(t, albums, now);
+      }),
+    isTrashed: async (fileId) => Boolean(await get('SELECT 1 AS yes FROM trash WHERE file_id = ?', [fileId])),
+    /** The account's trash, most recently deleted first. */
+    trashOf: async (userId) =>
+      (await all(`${TRASH_SELECT} WHERE t.owner_id = ? ORDER BY t.trashed_at DESC, f.id DESC`, [userId])).map(fileRow),
+    /** Puts trashed files back into an album, each with its key wrapped by the album key. */
+    restoreFiles: (collectionId, entries, addedBy, now, logs = []) =>
+      withLogs(logs, async (t) => {
+        for (const e of entries) {
+          const { changes } = await t.run('DELETE FROM trash WHERE file_id = ?', [e.fileId]);
+          if (changes !== 1) throw new NotInTrash(e.fileId);
+          await addMember(t, collectionId, e, addedBy, now);
+          await t.run('UPDATE files SET updation_time = ? WHERE id = ?', [now, e.fileId]);
+        }
+        await touchCollections(t, [collectionId], now);
+      }),
+    /** Deletes files for good (records, ML data) and queues their blobs; returns the object keys queued. */
+    deleteFiles: (fileIds, now) => tx((t) => deleteFilesNow(t, fileIds, now)),
+    /** Trashed files deleted before `before` deleted for good (their blobs queued). */
+    purgeTrash: (before, now) =>
+      tx(async (t) =>
+        deleteFilesNow(
+          t,
+          (await t.all('SELECT file_id FROM trash WHERE trashed_at < ? ORDER BY file_id', [before])).map((r) => r.file_id),
+          now,
+        ),
+      ),
+    /** Blobs to delete (no record references them), oldest first; `forgetDeadObject` once deleted. */
+    deadObjects: async (limit = 1000) =>
+      (await all('SELECT object_key FROM dead_objects ORDER BY queued_at, object_key LIMIT ?', [limit])).map((r) => r.object_key),
+    async forgetDeadObject(objectKey) {
+      await run('DELETE FROM dead_objects WHERE object_key = ?', [objectKey]);
+    },
+    /** Compare-and-swap of a file's magic metadata: true if `version` was the stored one + 1. */
+    setMagicMetadata: (fileId, version, encryptedData, decryptionHeader, now) =>
+      tx(async (t) => {
+        const { changes } = await t.run(
+          `UPDATE files SET magic_version = ?, magic_data = ?, magic_header = ?, updation_time = ?
+           WHERE id = ? AND magic_version = ?`,
+          [version, encryptedData, decryptionHeader, now, fileId, version - 1],
+        );
+        // Its albums' listings change too (paged by membership time).
+        if (changes === 1) await t.run('UPDATE collection_files SET updation_time = ? WHERE file_id = ?', [now, fileId]);
+        return changes === 1;
+      }),
 
     async setMlData(fileId, encryptedData, decryptionHeader, now) {
       await run(
@@ -355,7 +548,7 @@ export function sqlMetadataStore(db) {
       (
         await all(
           `SELECT m.file_id, m.updation_time, LENGTH(m.encrypted_data) AS bytes FROM ml_data m
-           JOIN files f ON f.id = m.file_id WHERE f.collection_id = ?
+           JOIN collection_files cf ON cf.file_id = m.file_id WHERE cf.collection_id = ?
            ${after ? 'AND (m.updation_time > ? OR (m.updation_time = ? AND m.file_id > ?))' : ''}
            ORDER BY m.updation_time, m.file_id LIMIT ?`,
           after ? [collectionId, after.time, after.time, after.id, limit] : [collectionId, limit],

@@ -68,6 +68,56 @@ export const noisePhoto = () =>
     'image2',
   ]);
 
+/**
+ * A JPEG with EXIF written by Pillow (Debian's python3-pil, an independent writer): `colour`
+ * (r, g, b), `size` [w, h], and the tags given: `original` (DateTimeOriginal), `offset`
+ * (OffsetTimeOriginal), `digitized` (CreateDate), `make`, `model`, `gps` [lat, lon] in degrees.
+ * Made fresh each call (small), so each can differ.
+ */
+export function exifPhoto({
+  colour = [200, 30, 30],
+  size = [640, 480],
+  original,
+  offset,
+  digitized,
+  make,
+  model,
+  gps,
+  quality = 90,
+}) {
+  const script = `
+import sys, json, io
+from PIL import Image
+from PIL.TiffImagePlugin import IFDRational
+o = json.loads(sys.argv[1])
+im = Image.new('RGB', tuple(o['size']), tuple(o['colour']))
+# a few shapes, so photos are not flat (and near-duplicates have something to keep)
+for i in range(0, o['size'][0], 40):
+    for j in range(0, o['size'][1], 40):
+        if (i // 40 + j // 40) % 3 == 0:
+            im.paste(tuple((c + 60) % 256 for c in o['colour']), (i, j, i + 20, j + 20))
+ex = Image.Exif()
+if o.get('make'): ex[0x010F] = o['make']
+if o.get('model'): ex[0x0110] = o['model']
+sub = {}
+if o.get('original'): sub[0x9003] = o['original']
+if o.get('offset'): sub[0x9011] = o['offset']
+if o.get('digitized'): sub[0x9004] = o['digitized']
+if sub: ex[0x8769] = sub
+def dms(v):
+    v = abs(v); d = int(v); m = int((v - d) * 60); s = round(((v - d) * 60 - m) * 60 * 100)
+    return (IFDRational(d), IFDRational(m), IFDRational(s, 100))
+if o.get('gps'):
+    lat, lon = o['gps']
+    ex[0x8825] = {1: 'N' if lat >= 0 else 'S', 2: dms(lat), 3: 'E' if lon >= 0 else 'W', 4: dms(lon)}
+out = io.BytesIO()
+im.save(out, 'JPEG', exif=ex, quality=o['quality'])
+sys.stdout.buffer.write(out.getvalue())
+`;
+  const args = { colour, size, original, offset, digitized, make, model, gps, quality };
+  return execFileSync('/usr/bin/python3', ['-c', script, JSON.stringify(args)], { maxBuffer: 64 << 20 });
+}
+
 /** A 64×48 RGBA picture: red on the left, green on the right, its bottom half transparent. */
 export function halvesRgba() {
   const width = 64;

@@ -1,6 +1,6 @@
 // Keyboards, themes, text size and the accessibility audit. Keyboard only (Tab, typing, Enter,
 // Space, Escape; each control reached shows a visible focus ring): sign up, upload a photo, open
-// it, share the album. axe-core (served to the page as a file of its own origin: the strict CSP
+// it, select it, open the album picker, trash and restore it, rename the album, share it. axe-core (served to the page as a file of its own origin: the strict CSP
 // allows no injected script) audits every screen and dialog in light and dark mode: no serious
 // or critical violation. Text follows the browser's font size.
 import { after } from 'node:test';
@@ -10,7 +10,17 @@ import { loadCryptoCore } from '../../js/dist/crypto.js';
 import * as client from '../../build/client/index.mjs';
 import { screenshot } from './server.mjs';
 import { colourPhoto } from './assets.mjs';
-import { deviceKept, gallerySuite, openDevice, SLOW, thumbnailsShown, scenario, searchReady } from './gallery-helpers.mjs';
+import {
+  closeViewer,
+  deviceKept,
+  gallerySuite,
+  openDevice,
+  originalShown,
+  SLOW,
+  thumbnailsShown,
+  scenario,
+  searchReady,
+} from './gallery-helpers.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const A = { email: 'kim@example.com', password: 'keyboard only please' };
@@ -23,10 +33,13 @@ let page;
 let context;
 const audited = [];
 
-/** Presses Tab until `selector` has the focus (at most `max` times); it must show a focus ring. */
-async function tabTo(selector, max = 40) {
+/**
+ * Presses Tab (Shift+Tab with `back`) until `selector` has the focus (at most `max` times); it
+ * must show a focus ring.
+ */
+async function tabTo(selector, max = 40, { back = false } = {}) {
   for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
     const ring = await page.evaluate((sel) => {
       const el = document.activeElement;
       if (!el?.matches(sel)) return null;
@@ -92,7 +105,7 @@ step('keyboard only: sign up', async () => {
   await tabTo('#phrase-done');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.getElementById('album-title')?.textContent !== '', null, SLOW);
-  await audit('empty album');
+  await audit('empty timeline');
 });
 
 step('keyboard only: upload a photo and open it', async () => {
@@ -114,13 +127,53 @@ step('keyboard only: upload a photo and open it', async () => {
   await chooser.setFiles([{ name: 'teal.jpg', mimeType: 'image/jpeg', buffer: colourPhoto('teal') }]);
   await thumbnailsShown(page, 1);
   await page.waitForSelector('#upload-report li[data-outcome="done"]', SLOW);
-  await audit('album with the upload report');
-  await tabTo('#grid figure button');
+  await audit('timeline with the upload report');
+  await tabTo('#grid figure button.open');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.getElementById('viewer-image').naturalWidth === 640, null, SLOW);
+  await originalShown(page);
   await audit('viewer');
+  await page.keyboard.press('i'); // the info panel
+  await page.waitForSelector('#viewer.pswp--info .info-panel');
+  await audit('viewer with its info panel');
+  await closeViewer(page);
+});
+
+step('keyboard only: select, the album picker, the trash and back, rename the album', async () => {
+  await tabTo('#grid figure button.check');
+  await page.keyboard.press('Space');
+  await page.waitForSelector('#selection-bar');
+  await audit('selection');
+  await tabTo('#selection-add', 40, { back: true });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#album-picker[open]');
+  await audit('album picker');
   await page.keyboard.press('Escape');
-  await page.waitForSelector('#viewer[open]', { state: 'detached' });
+  await page.waitForSelector('#album-picker[open]', { state: 'detached' });
+  await tabTo('#selection-delete');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#grid figure', { state: 'detached', ...SLOW });
+  await tabTo('#nav-trash', 40, { back: true });
+  await page.keyboard.press('Enter');
+  await thumbnailsShown(page, 1);
+  await audit('trash');
+  await tabTo('#grid figure button.check');
+  await page.keyboard.press('Space');
+  await tabTo('#trash-restore', 40, { back: true });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#grid figure', { state: 'detached', ...SLOW });
+  await tabTo('#album-list button', 40, { back: true });
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'My photos', null, SLOW);
+  await thumbnailsShown(page, 1);
+  await audit('album');
+  await tabTo('#album-menu');
+  await page.keyboard.press('Enter');
+  await tabTo('#album-rename', 5);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#album-dialog[open]');
+  await audit('rename dialog');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#album-dialog[open]', { state: 'detached' });
 });
 
 step('keyboard only: share the album', async () => {

@@ -66,9 +66,18 @@ export function watchPage(page) {
   return page;
 }
 
-/** A browser context (a device) at `url`, its pages watched (watchPage). */
-export async function openDevice(browser, url, { viewport = { width: 1200, height: 850 } } = {}) {
-  const context = await browser.newContext({ viewport });
+/** Unfolds the side's second half (new album, people, settings) where a phone folds it. */
+export async function showSideMore(page) {
+  if ((await page.isVisible('#nav-more-button')) && (await page.getAttribute('#nav-more-button', 'aria-expanded')) !== 'true')
+    await page.click('#nav-more-button');
+}
+
+/**
+ * A browser context (a device) at `url`, its pages watched (watchPage). Other options are
+ * Playwright's for the context (timezoneId, locale, serviceWorkers...).
+ */
+export async function openDevice(browser, url, { viewport = { width: 1200, height: 850 }, ...contextOptions } = {}) {
+  const context = await browser.newContext({ viewport, ...contextOptions });
   await watchContext(context);
   const page = watchPage(await context.newPage());
   await page.goto(url);
@@ -142,9 +151,10 @@ export const searchReady = (page) =>
 
 /**
  * A scenario of steps: `step(name, fn)` is a test that is skipped once a step before it failed
- * (each step builds on the ones before). `timeout` per step.
+ * (each step builds on the ones before). `timeout` per step; `onFailure` runs when one fails (a
+ * screenshot, say).
  */
-export function scenario({ timeout = 300_000 } = {}) {
+export function scenario({ timeout = 300_000, onFailure } = {}) {
   let failed = false;
   return (name, fn) =>
     test(name, { timeout }, async (t) => {
@@ -153,7 +163,24 @@ export function scenario({ timeout = 300_000 } = {}) {
         await fn();
       } catch (e) {
         failed = true;
+        await onFailure?.().catch(() => {});
         throw e;
       }
     });
+}
+
+/** The viewer (PhotoSwipe) open (faded in) on a photo whose decrypted original is `width` px wide. */
+export const originalShown = (page, width = 640) =>
+  page.waitForFunction(
+    (w) =>
+      document.querySelector('#viewer.pswp--open[data-opened] .pswp__item[aria-hidden="false"] img[data-original]')
+        ?.naturalWidth === w,
+    width,
+    SLOW,
+  );
+
+/** Esc closes the viewer. */
+export async function closeViewer(page) {
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('#viewer'), null, SLOW);
 }

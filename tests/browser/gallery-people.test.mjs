@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import jpeg from 'jpeg-js';
 import { people as cast, photo } from '../../scripts/synthetic-faces.mjs';
 import { screenshot } from './server.mjs';
-import { SLOW, gallerySuite, logIn, openDevice, searchReady, signUp, thumbnailsShown } from './gallery-helpers.mjs';
+import { SLOW, gallerySuite, logIn, openDevice, searchReady, showSideMore, signUp, thumbnailsShown } from './gallery-helpers.mjs';
 
 const env = gallerySuite('people');
 const CAST = cast(3, 41);
@@ -143,6 +143,7 @@ test('people found on one device, named, and seen on a second device from ML dat
     ['Ann', ann.length],
     ['Unnamed', 1],
   ]);
+  await showSideMore(phone.page);
   await screenshot(phone.page, 'gallery-people-phone');
   for (const d of [a, b, phone]) {
     assert.deepEqual(d.page.errors, []);

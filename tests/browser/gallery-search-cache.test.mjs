@@ -16,7 +16,7 @@ const ACCOUNT = { email: 'cache@example.com', password: 'correct horse battery' 
 const PHOTOS = [
   ['red-1', 'red'],
   ['blue-1', 'blue'],
-  ['red-2', 'red'],
+  ['red-2', '0xe01010'], // another red: the same bytes twice would be skipped as already in the library
   ['green-1', 'green'],
 ];
 

@@ -9,7 +9,16 @@
 import assert from 'node:assert/strict';
 import { screenshot } from './server.mjs';
 import { colourPhoto, heicPhoto, noisePhoto, transparentPng } from './assets.mjs';
-import { gallerySuite, openDevice, signUp, SLOW, thumbnailsShown, scenario } from './gallery-helpers.mjs';
+import {
+  closeViewer,
+  gallerySuite,
+  openDevice,
+  originalShown,
+  signUp,
+  SLOW,
+  thumbnailsShown,
+  scenario,
+} from './gallery-helpers.mjs';
 
 const MiB = 1024 * 1024;
 const PIECE = 4 * MiB + 17;
@@ -133,11 +142,10 @@ step('thumbnails keep transparency; the HEIC is decoded, the corrupt JPEG has a 
 });
 
 step('the HEIC opens in the viewer', async () => {
-  await page.click('#grid figure:has-text("IMG_0001.HEIC") button');
-  await page.waitForFunction(() => document.getElementById('viewer-image').naturalWidth === 64, null, SLOW);
-  await screenshot(page, 'uploads-02-heic-viewer');
-  await page.keyboard.press('Escape');
-  await page.waitForSelector('#viewer[open]', { state: 'detached' });
+  await page.click('#grid figure:has-text("IMG_0001.HEIC") button.open');
+  await originalShown(page, 64);
+  await page.screenshot({ path: new URL('../../test-results/uploads-02-heic-viewer.png', import.meta.url).pathname });
+  await closeViewer(page);
   await page.click('#report-dismiss');
   await page.waitForSelector('#upload-report', { state: 'detached' });
 });
@@ -190,13 +198,12 @@ step('a photo cut off by a reload resumes from the server offset when picked aga
   assert.equal(sent, size - PIECE, 'only what the server lacked was sent');
   await page.waitForSelector('#unfinished', { state: 'detached' });
   // The resumed file decrypts (every chunk authenticated) and decodes to the original's size.
-  const tiles = await page.$$('#grid figure:has-text("noise.png") button');
+  const tiles = await page.$$('#grid figure:has-text("noise.png") button.open');
   assert.equal(tiles.length, 2);
   for (const tile of tiles) {
     await tile.click();
-    await page.waitForFunction(() => document.getElementById('viewer-image').naturalWidth === 1960, null, SLOW);
-    await page.keyboard.press('Escape');
-    await page.waitForSelector('#viewer[open]', { state: 'detached' });
+    await originalShown(page, 1960);
+    await closeViewer(page);
   }
   assert.deepEqual(page.errors, []);
   await context.close();

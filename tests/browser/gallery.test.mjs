@@ -15,7 +15,18 @@ import { startGalleryServer } from '../../server/app.mjs';
 import { backendOptions } from '../server/backends.mjs';
 import { loadCryptoCore } from '../../js/dist/crypto.js';
 import { launchChromium, screenshot } from './server.mjs';
-import { captions, logIn, openDevice, searchFor, searchReady, signUp, SLOW, thumbnailsShown } from './gallery-helpers.mjs';
+import {
+  captions,
+  closeViewer,
+  logIn,
+  openDevice,
+  originalShown,
+  searchFor,
+  searchReady,
+  signUp,
+  SLOW,
+  thumbnailsShown,
+} from './gallery-helpers.mjs';
 import { colourPhoto, noiseVideo } from './assets.mjs';
 
 const APP_DIR = fileURLToPath(new URL('../../build/app/', import.meta.url));
@@ -81,9 +92,10 @@ step('A and B sign up; A sees the 24-word phrase', async () => {
   await screenshot(s.a.page, 'gallery-02-phrase');
   await s.a.page.click('#phrase-done');
   await s.a.page.waitForSelector('body[data-screen="gallery"]');
-  // The gallery shows at once and its albums load behind the busy line: wait for the first one.
+  // The gallery opens on every photo by date (the timeline), empty; its albums load behind the busy line.
   await s.a.page.waitForFunction(() => document.getElementById('album-title').textContent !== '', null, SLOW);
-  assert.equal(await s.a.page.textContent('#album-title'), 'My photos');
+  assert.equal(await s.a.page.textContent('#album-title'), 'All photos');
+  await s.a.page.waitForSelector('#album-list button:has-text("My photos")', SLOW);
   await screenshot(s.a.page, 'gallery-03-empty-album');
   await signUp(s.b.page, B);
   await s.b.page.click('#phrase-done');
@@ -150,21 +162,19 @@ step('A uploads photos and a video; a cut connection resumes at the stored offse
 step('A opens a photo full size and plays the video while it downloads', async () => {
   const { page } = s.a;
   await page.click('#grid figure:has-text("green.jpg")');
-  await page.waitForFunction(
-    () => document.getElementById('viewer').open && document.getElementById('viewer-image').naturalWidth === 640,
-    null,
-    SLOW,
-  );
-  assert.match(await page.textContent('#viewer-title'), /green\.jpg · 640×480/);
+  await originalShown(page);
+  await page.keyboard.press('i');
+  await page.waitForFunction(() => document.getElementById('info-title')?.textContent === 'green.jpg', null, SLOW);
+  assert.equal(await page.textContent('#info-dimensions'), '640 × 480');
   await screenshot(page, 'gallery-06-photo');
-  await page.click('#viewer form button');
+  await closeViewer(page);
   await page.click(`#grid figure:has-text("${VIDEO}")`);
-  await page.waitForFunction(() => document.getElementById('viewer-video').currentTime > 0.5, null, SLOW);
+  await page.waitForFunction(() => document.getElementById('viewer-video')?.currentTime > 0.5, null, SLOW);
   const t0 = await page.$eval('#viewer-video', (v) => v.currentTime);
   await page.waitForFunction((t) => document.getElementById('viewer-video').currentTime > t, t0, SLOW);
   assert.equal(await page.$eval('#viewer-video', (v) => v.error), null);
   await screenshot(page, 'gallery-07-video');
-  await page.click('#viewer form button');
+  await closeViewer(page);
 });
 
 step('A searches "red" and gets the red photos first', async () => {
@@ -183,6 +193,8 @@ step('A shares the album with B after comparing verification IDs; B opens it', a
   const bId = await s.b.page.textContent('#my-verification-id');
   const aId = await page.textContent('#my-verification-id');
   assert.ok(bId.split(' ').length > 3 && aId !== bId);
+  await page.click('#album-list button:has-text("My photos")');
+  await page.waitForFunction(() => document.getElementById('album-title').textContent === 'My photos', null, SLOW);
   await page.click('#share-button');
   await page.fill('#share-email', B.email);
   await page.click('#share-form button');
@@ -206,7 +218,7 @@ step('A shares the album with B after comparing verification IDs; B opens it', a
   await searchReady(b);
   assert.equal(await b.textContent('#search-status'), `Search ready: ${UPLOADS} photos from ML data, 0 indexed here`);
   await b.click('#grid figure:has-text("blue.jpg")');
-  await b.waitForFunction(() => document.getElementById('viewer-image').naturalWidth === 640, null, SLOW);
+  await originalShown(b);
   await screenshot(b, 'gallery-10-shared-with-b');
 });
 
@@ -225,7 +237,7 @@ step('a public link opens the album with no account; no request carries its key'
   await thumbnailsShown(visitor, UPLOADS, '#public-grid');
   assert.equal(await visitor.textContent('#public-title'), 'My photos');
   await visitor.click('#public-grid figure:has-text("red.jpg")');
-  await visitor.waitForFunction(() => document.getElementById('viewer-image').naturalWidth === 640, null, SLOW);
+  await originalShown(visitor);
   await screenshot(visitor, 'gallery-12-public-view');
   assert.deepEqual(visitor.errors, []);
   assert.ok(visitor.sent.length > 10);
@@ -313,6 +325,7 @@ step('a file listing tampered with by the server: that file is left out, and the
   });
   await logIn(page, { ...A, password: 'a brand new password' });
   await page.waitForSelector('body[data-screen="gallery"]', SLOW);
+  await page.click('#album-list button:has-text("My photos")');
   // The album's signed log binds each file's metadata: the changed one is hidden, and said.
   await page.waitForFunction(
     () =>

@@ -7,6 +7,7 @@ import { mlWrites, type Ctx } from '../context.js';
 import { GalleryPeople } from '../people.js';
 import type { AppState } from '../state.js';
 import { busy, showError } from './feedback.js';
+import { showPersonResults } from './search.js';
 
 const setPeople = (ctx: Ctx, patch: Partial<AppState['people']>) => ctx.store.set((s) => ({ people: { ...s.people, ...patch } }));
 
@@ -68,16 +69,9 @@ export async function findUploadedFaces(ctx: Ctx, thumbnails: Map<GalleryFile, U
 
 const label = (p: Person) => p.name || 'Unnamed';
 
-/** Shows a person's photos in the grid. */
+/** Shows a person's photos in the results view. */
 export function showPerson(ctx: Ctx, person: Person) {
-  const library = ctx.live.library;
-  if (!library) return;
-  const files = person.fileIds.map((id) => library.files.get(id)).filter((f): f is GalleryFile => f !== undefined);
-  ctx.store.set({
-    files,
-    scores: null,
-    resultsStatus: `${files.length} photo${files.length === 1 ? '' : 's'} of ${label(person)}.`,
-  });
+  showPersonResults(ctx, label(person), person.fileIds);
 }
 
 /** Takes a face that is not them out of a person (it never rejoins them, on any device). */

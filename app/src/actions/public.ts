@@ -4,6 +4,7 @@ import { createApi, Library, trust, type GalleryFile, type OpenedLink } from '..
 import type { Ctx } from '../context.js';
 import { ThumbnailCache } from '../thumbnails.js';
 import { busy, showError } from './feedback.js';
+import { byDate } from './gallery.js';
 
 export async function openPublic(ctx: Ctx, link: OpenedLink) {
   ctx.store.set({ screen: 'public', error: null });
@@ -15,7 +16,7 @@ export async function openPublic(ctx: Ctx, link: OpenedLink) {
     const album = await library.loadPublicAlbum(link.key, link.ownerKey); // the album keeps the key
     const allowDownload = info.allowDownload ?? true;
     ctx.store.set({ publicAlbum: { title: album.name, files: [], findings: [], allowDownload } });
-    const files = await library.loadFiles(album);
+    const files = (await library.loadFiles(album)).sort(byDate('newest'));
     const findings = library
       .findings(album)
       .map((f) =>

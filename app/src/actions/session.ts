@@ -113,8 +113,7 @@ export function closeLive(ctx: Ctx) {
   live.library?.close();
   live.thumbnails?.clear();
   forgetUploads();
-  const viewer = ctx.store.get().viewer;
-  if (viewer?.imageUrl) URL.revokeObjectURL(viewer.imageUrl);
+  // The viewer closes with the state (it revokes the originals it decrypted).
   ctx.store.set({ ...initialState(), screen: ctx.store.get().screen, theme: ctx.store.get().theme });
 }
 

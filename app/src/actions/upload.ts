@@ -1,27 +1,23 @@
-// Adding photos and videos: every picked file ends in the upload report (done, failed with a
-// retry, or not uploaded and why: unsupported, empty, too large), which stays until dismissed.
-// Each file is described here (a thumbnail, HEIC decoded, a placeholder when no preview can be
-// made), hashed (Ente's BLAKE2b), encrypted and uploaded by the client one after another with a
-// progress row, then added to the grid in place (its thumbnail cached from the bytes just made),
-// and indexed for search in one run at the end. An upload cut off (a closed tab) is kept
+// Adding photos and videos (to the album shown, else to the account's first album): every picked
+// file ends in the upload report (done, failed with a retry, or not uploaded and why: unsupported,
+// empty, too large, already in the library), which stays until dismissed. Each file is hashed
+// (Ente's BLAKE2b file hash, in a worker reading the File itself) and skipped if the library
+// already has it; otherwise described here (a thumbnail, HEIC decoded, a placeholder when no
+// preview can be made; the date, camera and place its EXIF holds), encrypted and uploaded by the
+// client one after another with a progress row, then added to the views in place (its thumbnail
+// cached from the bytes just made), and indexed for search in one run at the end. An upload cut off (a closed tab) is kept
 // (uploads/pending.ts) and resumes from the server's offset when the same file (name, size,
 // hash) is picked again; closing the tab while uploads run asks first.
-import {
-  cipherSize,
-  isStatus,
-  limits,
-  newestFirst,
-  type Album,
-  type FileMeta,
-  type GalleryFile,
-} from '../../../client/src/index.js';
+import { cipherSize, isStatus, limits, type Album, type FileMeta, type GalleryFile } from '../../../client/src/index.js';
 import type { Ctx } from '../context.js';
+import { readPhotoFacts } from '../exif.js';
 import { startHashing } from '../hash/remote.js';
 import { kindOf, type Kind } from '../kinds.js';
 import { describeFile } from '../media.js';
 import type { Outcome, ReportItem, UploadRow } from '../state.js';
 import { dropPending, keepPending, listPending, notePending, resumeFrom, type Pending } from '../uploads/pending.js';
 import { messageOf } from './feedback.js';
+import { byDate, defaultAlbum, refreshUsage } from './gallery.js';
 import { indexUploaded } from './search.js';
 import { findUploadedFaces } from './people.js';
 
@@ -40,6 +36,14 @@ function report(ctx: Ctx, item: Omit<ReportItem, 'id'> & { id?: number }): numbe
   return id;
 }
 
+/** This account's files by their hash (what an upload would duplicate). */
+function ownHashes(ctx: Ctx): Map<string, GalleryFile> {
+  const me = ctx.live.session?.id;
+  const out = new Map<string, GalleryFile>();
+  for (const f of ctx.live.library?.files.values() ?? []) if (f.meta.hash && f.ownerID === me) out.set(f.meta.hash, f);
+  return out;
+}
+
 /** Why a picked file is not uploaded, or undefined if it is. */
 function refusal(file: File, kind: Kind): Outcome | undefined {
   if (file.size === 0) return 'empty';
@@ -54,10 +58,10 @@ const REFUSALS: Record<string, string> = {
   'too-large': 'Larger than the server takes.',
 };
 
-/** Uploads `list` into `album` (the one shown by default). */
+/** Uploads `list` into `album` (by default the one shown, else the account's first album). */
 export async function uploadFiles(ctx: Ctx, list: Iterable<File>, album?: Album) {
   const { store, live } = ctx;
-  const current = album ?? store.get().album;
+  const current = album ?? defaultAlbum(ctx);
   const library = live.library;
   if (!current?.trust?.writable || !library) return; // its own, or a verified share as collaborator
   const picked = [...list];
@@ -76,11 +80,12 @@ export async function uploadFiles(ctx: Ctx, list: Iterable<File>, album?: Album)
   store.set((s) => ({ uploads: [...s.uploads, ...queue.map((q) => q.row)] }));
   const pending = await listPending(ctx).catch(() => [] as Pending[]);
   const hashing = startHashing(ctx.base);
+  const known = ownHashes(ctx);
   const thumbnails = new Map<GalleryFile, Uint8Array>(); // each file uploaded -> its thumbnail, for search
   try {
     for (const { file, kind, row } of queue) {
       if (library !== live.library) return; // locked meanwhile
-      const uploaded = await uploadOne(ctx, file, kind, row, current, pending, hashing.hash);
+      const uploaded = await uploadOne(ctx, file, kind, row, current, pending, hashing.hash, known);
       store.set((s) => ({ uploads: s.uploads.filter((r) => r.id !== row.id) }));
       if (uploaded && !uploaded.placeholder) thumbnails.set(uploaded.file, uploaded.thumbnail);
     }
@@ -89,6 +94,7 @@ export async function uploadFiles(ctx: Ctx, list: Iterable<File>, album?: Album)
     await showUnfinished(ctx);
   }
   if (thumbnails.size) {
+    void refreshUsage(ctx);
     await indexUploaded(ctx, thumbnails);
     await findUploadedFaces(ctx, thumbnails);
   }
@@ -103,26 +109,43 @@ async function uploadOne(
   current: Album,
   pending: Pending[],
   hash: (f: Blob) => Promise<string>,
+  known: Map<string, GalleryFile>,
 ) {
   const { store, live } = ctx;
   const library = live.library!;
   let target = current;
   try {
+    updateRow(ctx, row.id, { label: `Checking ${file.name}` });
+    const fileHash = await hash(file);
+    const twin = known.get(fileHash);
+    if (twin) {
+      const where = library.albums.get(twin.collectionID)?.name;
+      report(ctx, {
+        name: file.name,
+        outcome: 'duplicate',
+        message: `Already in your library${twin.meta.title !== file.name ? ` as ${twin.meta.title}` : ''}${where ? ` (in “${where}”)` : ''}: skipped.`,
+      });
+      return undefined;
+    }
     updateRow(ctx, row.id, { label: `Reading ${file.name}` });
     const described = await describeFile(ctx.base, file, kind);
-    const fileHash = await hash(file);
+    // EXIF's DateTimeOriginal, then CreateDate (digitized), then the file's time.
+    const facts = kind === 'image' || kind === 'heif' ? await readPhotoFacts(file) : {};
     // The same file cut off before (name, size and hash): it resumes into its album.
     const match = pending.find((p) => p.name === file.name && p.size === file.size && p.hash === fileHash);
     target = (match && library.albums.get(match.albumId)) || current;
     const meta: FileMeta = {
       title: file.name,
-      creationTime: (file.lastModified || Date.now()) * 1000, // Ente: microseconds
-      modificationTime: Date.now() * 1000,
+      creationTime: facts.takenAt ?? (file.lastModified || Date.now()) * 1000, // Ente: microseconds
+      modificationTime: (file.lastModified || Date.now()) * 1000,
       size: file.size,
       fileType: described.fileType,
       ...(described.width ? { width: described.width, height: described.height } : {}),
       mimeType: described.mimeType,
       hash: fileHash,
+      ...(facts.latitude !== undefined ? { latitude: facts.latitude, longitude: facts.longitude } : {}),
+      ...(facts.cameraMake ? { cameraMake: facts.cameraMake } : {}),
+      ...(facts.cameraModel ? { cameraModel: facts.cameraModel } : {}),
     };
     const input = { contents: file.stream(), size: file.size, thumbnail: described.thumbnail, meta };
     let pendingId = match?.id;
@@ -157,11 +180,16 @@ async function uploadOne(
     }
     if (pendingId) await dropPending(pendingId);
     if (library !== live.library) return undefined;
+    known.set(fileHash, uploaded);
     live.thumbnails?.put(uploaded, described.thumbnail);
-    store.set((s) => ({
-      // The grid gains the file in place (unless it shows another album or search hits).
-      ...(s.album === target && s.files && !s.scores ? { files: [...s.files, uploaded].sort(newestFirst) } : {}),
-    }));
+    store.set((s) => {
+      const inView = (s.view === 'album' && s.album === target) || s.view === 'timeline';
+      return {
+        allFiles: s.allFiles && [...s.allFiles, uploaded],
+        // The grid gains the file in place (in the timeline, or the album it went to).
+        ...(inView && s.files ? { files: [...s.files, uploaded].sort(byDate(s.order)) } : {}),
+      };
+    });
     report(ctx, {
       name: file.name,
       outcome: 'done',

@@ -1,30 +1,20 @@
-// The viewer: a photo decrypted whole (busy line up; a HEIC decoded) and shown full size; a video handed to the
-// Viewer view, which plays it while it streams (playback.ts). Closing revokes the photo's URL.
-import { FILE_TYPE, type GalleryFile } from '../../../client/src/index.js';
+// The viewer (photo-viewer.ts, on PhotoSwipe) over the files of the grid it was opened from.
+import type { GalleryFile } from '../../../client/src/index.js';
 import type { Ctx } from '../context.js';
-import { viewable } from '../media.js';
-import { busy } from './feedback.js';
 
-export async function openViewer(ctx: Ctx, file: GalleryFile) {
-  const { meta } = file;
-  const title = `${meta.title} · ${meta.width}×${meta.height}`;
-  if (meta.fileType === FILE_TYPE.video) {
-    ctx.store.set({ viewer: { file, title, video: true } });
-    return;
-  }
-  const library = ctx.live.library!;
-  // HEIC/HEIF is decoded here (browsers do not show it); other photos go to <img> as they are.
-  const image = await busy(ctx, `Decrypting ${meta.title}…`, async () =>
-    viewable(ctx.base, await library.contents(file), meta.mimeType),
-  );
-  if (!image || library !== ctx.live.library) return;
-  const imageUrl = URL.createObjectURL(image);
-  closeViewer(ctx);
-  ctx.store.set({ viewer: { file, title, imageUrl, video: false } });
+/** Opens `file` full screen; the viewer goes through `files` (the grid's, by default). */
+export function openViewer(ctx: Ctx, file: GalleryFile, files?: readonly GalleryFile[]) {
+  const s = ctx.store.get();
+  const list = files ?? (s.screen === 'public' ? s.publicAlbum?.files : s.files) ?? [file];
+  const index = Math.max(0, list.indexOf(file));
+  ctx.store.set({ viewer: { files: list.includes(file) ? list : [file], index: list.includes(file) ? index : 0, file } });
+}
+
+/** The slide shown changed. */
+export function viewerShows(ctx: Ctx, file: GalleryFile) {
+  ctx.store.set((s) => ({ viewer: s.viewer && { ...s.viewer, file } }));
 }
 
 export function closeViewer(ctx: Ctx) {
-  const viewer = ctx.store.get().viewer;
-  if (viewer?.imageUrl) URL.revokeObjectURL(viewer.imageUrl);
   ctx.store.set({ viewer: null });
 }

@@ -2,6 +2,7 @@
 // body carries the screen's name (data-screen) and whether a task is running (data-busy).
 import { useEffect } from 'preact/hooks';
 import { useApp } from '../hooks.js';
+import { AlbumDialog, AlbumPicker } from './AlbumDialogs.js';
 import { AlbumScreen } from './Gallery.js';
 import { Header } from './Header.js';
 import { LinkDialog } from './LinkDialog.js';
@@ -67,6 +68,8 @@ export function App() {
       <Viewer />
       <ShareDialog />
       <LinkDialog />
+      <AlbumPicker />
+      <AlbumDialog />
       <SessionEnded />
     </>
   );

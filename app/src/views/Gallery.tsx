@@ -1,15 +1,25 @@
-// The signed-in gallery: albums on the side; the album shown with its actions (by what its signed
-// log says this account may do), what the log says the server got wrong, the search and upload
-// lines, and its grid (files can be dropped on it).
-import { useCallback, useRef, useState } from 'preact/hooks';
+// The signed-in gallery: the library and albums on the side; the view of the moment (every photo
+// by date, one album, the archive, the trash, near-duplicates, search results) with its head (an
+// album's actions by what its signed log says this account may do, and what the log says the
+// server got wrong), the selection's actions, the search and upload lines, and its grid (files can
+// be dropped on it). Ctrl/⌘+A selects every file of the view, Esc clears the selection.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Album, GalleryFile } from '../../../client/src/index.js';
-import { openShare, createLink, leaveAlbum } from '../actions/sharing.js';
+import { downloadFiles } from '../actions/download.js';
+import { setOrder } from '../actions/gallery.js';
+import { openAlbumDialog } from '../actions/organise.js';
+import { clearSelection, selectAll, tileClicked } from '../actions/selection.js';
+import { createLink, leaveAlbum, openShare } from '../actions/sharing.js';
 import { uploadFiles } from '../actions/upload.js';
-import { openViewer } from '../actions/viewer.js';
 import { useApp, useCtx } from '../hooks.js';
+import type { View } from '../state.js';
 import { AlbumList } from './AlbumList.js';
-import { Grid } from './Grid.js';
+import { SearchView } from './SearchView.js';
+import { SelectionBar } from './SelectionBar.js';
+import { SimilarView } from './SimilarView.js';
+import { TrashView } from './TrashView.js';
 import { Uploads } from './Uploads.js';
+import { VirtualGrid } from './VirtualGrid.js';
 
 /** Who the album is shared with (or by, and whether their ID was compared), by its signed log. */
 function albumInfo(a: Album): string {
@@ -52,41 +62,112 @@ function Fingerprint() {
   );
 }
 
-function AlbumHead({ album, onAdd }: { album: Album | null; onAdd: () => void }) {
+const TITLES: Record<View, string> = {
+  timeline: 'All photos',
+  album: '',
+  favourites: 'Favourites',
+  archive: 'Archive',
+  trash: 'Trash',
+  similar: 'Similar photos',
+  search: 'Search results',
+};
+
+function ViewHead({ onAdd }: { onAdd: () => void }) {
   const ctx = useCtx();
+  const view = useApp((s) => s.view);
+  const album = useApp((s) => s.album);
+  const order = useApp((s) => s.order);
+  const count = useApp((s) => s.files?.length);
   useApp((s) => s.albumsVersion); // members and counts change in place
   const writable = album?.trust?.writable === true;
   const owner = album?.mine === true && album.trust?.role === 'owner';
+  const title = view === 'album' ? (album?.name ?? '') : TITLES[view];
+  const dated = view === 'timeline' || view === 'album' || view === 'archive' || view === 'favourites';
+  const info =
+    view === 'album' && album
+      ? albumInfo(album)
+      : count !== undefined && dated
+        ? count === 1
+          ? '1 photo or video'
+          : `${count} photos and videos`
+        : '';
   return (
     <div class="album-head">
-      <h1 id="album-title">{album?.name}</h1>
-      {album && !writable && (
+      <h1 id="album-title">{title}</h1>
+      {view === 'album' && album && !writable && (
         <span id="album-readonly" class="badge">
           read-only
         </span>
       )}
       <span id="album-info" class="lede">
-        {album && albumInfo(album)}
+        {info}
       </span>
       <span class="spacer" />
-      {writable && (
+      {dated && (
+        <button
+          id="order-button"
+          type="button"
+          class="secondary"
+          aria-label={order === 'newest' ? 'Newest first: show oldest first' : 'Oldest first: show newest first'}
+          onClick={() => setOrder(ctx, order === 'newest' ? 'oldest' : 'newest')}
+        >
+          {order === 'newest' ? 'Newest first ↓' : 'Oldest first ↑'}
+        </button>
+      )}
+      {(view === 'timeline' || (view === 'album' && writable)) && (
         <button id="add-button" type="button" onClick={onAdd}>
           Add photos &amp; videos
         </button>
       )}
-      {album && !album.mine && (
+      {view === 'album' && album && !album.mine && (
         <button id="leave-button" type="button" class="secondary" onClick={() => leaveAlbum(ctx)}>
           Leave
         </button>
       )}
-      {owner && writable && (
+      {view === 'album' && album && (
         <>
-          <button id="share-button" type="button" class="secondary" onClick={() => openShare(ctx)}>
-            Share
-          </button>
-          <button id="link-button" type="button" class="secondary" onClick={() => createLink(ctx)}>
-            Public link
-          </button>
+          {owner && writable && (
+            <>
+              <button id="share-button" type="button" class="secondary" onClick={() => openShare(ctx)}>
+                Share
+              </button>
+              <button id="link-button" type="button" class="secondary" onClick={() => createLink(ctx)}>
+                Public link
+              </button>
+            </>
+          )}
+          <details class="menu">
+            <summary class="button secondary" id="album-menu">
+              More
+            </summary>
+            {/* A choice closes the menu. */}
+            <div
+              class="menu-items"
+              onClickCapture={(e) => {
+                const menu = (e.currentTarget as HTMLElement).closest('details');
+                if (menu) menu.open = false;
+              }}
+            >
+              <button
+                id="album-download"
+                type="button"
+                class="secondary"
+                onClick={() => downloadFiles(ctx, ctx.store.get().files ?? [])}
+              >
+                Download album
+              </button>
+              {album.mine && (
+                <>
+                  <button id="album-rename" type="button" class="secondary" onClick={() => openAlbumDialog(ctx, 'rename')}>
+                    Rename album
+                  </button>
+                  <button id="album-delete" type="button" class="secondary danger" onClick={() => openAlbumDialog(ctx, 'delete')}>
+                    Delete album
+                  </button>
+                </>
+              )}
+            </div>
+          </details>
         </>
       )}
     </div>
@@ -110,23 +191,73 @@ function SearchLine() {
   );
 }
 
+function Empty() {
+  const view = useApp((s) => s.view);
+  const album = useApp((s) => s.album);
+  const text =
+    view === 'album'
+      ? album?.trust?.writable
+        ? 'No photos yet: drop photos and videos here, or use “Add photos & videos”.'
+        : 'This album is empty.'
+      : view === 'archive'
+        ? 'Nothing archived. Archived photos stay in their albums but leave “All photos”.'
+        : view === 'favourites'
+          ? 'No favourites yet: select photos and choose “♡ Favourite”.'
+          : 'No photos yet: drop photos and videos here, or use “Add photos & videos”.';
+  return (
+    <p id="empty" class="empty">
+      {text}
+    </p>
+  );
+}
+
+/** Ctrl/⌘+A and Esc for the grid, unless a field, the viewer or a dialog has them. */
+function useSelectionKeys() {
+  const ctx = useCtx();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const s = ctx.store.get();
+      const target = e.target as HTMLElement | null;
+      if (s.screen !== 'gallery' || s.viewer || document.querySelector('dialog[open]')) return;
+      if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
+        e.preventDefault();
+        selectAll(ctx);
+      } else if (e.key === 'Escape' && s.selection.size) {
+        clearSelection(ctx);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [ctx]);
+}
+
 export function AlbumScreen() {
   const ctx = useCtx();
-  const album = useApp((s) => s.album);
+  const view = useApp((s) => s.view);
   const files = useApp((s) => s.files);
   const scores = useApp((s) => s.scores);
+  const selection = useApp((s) => s.selection);
+  const album = useApp((s) => s.album);
   const [over, setOver] = useState(false);
-  const open = useCallback((f: GalleryFile) => openViewer(ctx, f), [ctx]);
+  const onTile = useCallback(
+    (f: GalleryFile, i: number, e: MouseEvent | KeyboardEvent, toggle: boolean) => tileClicked(ctx, f, i, e, toggle),
+    [ctx],
+  );
+  useSelectionKeys();
   const thumbnails = ctx.live.thumbnails;
+  const dated = view === 'timeline' || view === 'album' || view === 'archive' || view === 'favourites';
+  const canDrop = view === 'timeline' || (view === 'album' && album?.trust?.writable === true);
   const picker = useRef<HTMLInputElement>(null);
   const pick = useCallback(() => picker.current?.click(), []);
   return (
     <section id="screen-gallery" class="gallery">
       <AlbumList />
       <div class="album">
-        <AlbumHead album={album} onAdd={pick} />
-        <Findings />
-        <Fingerprint />
+        <ViewHead onAdd={pick} />
+        {view === 'album' && <Findings />}
+        {view === 'album' && <Fingerprint />}
+        <SelectionBar />
         <input
           id="add-input"
           ref={picker}
@@ -145,9 +276,10 @@ export function AlbumScreen() {
         <Uploads onPick={pick} />
         <section
           id="drop"
-          aria-label="Photos and videos of the album (drop files here to add them)"
+          aria-label="Photos and videos (drop files here to add them)"
           class={over ? 'drop over' : 'drop'}
           onDragOver={(e) => {
+            if (!canDrop) return;
             e.preventDefault();
             setOver(true);
           }}
@@ -155,17 +287,24 @@ export function AlbumScreen() {
           onDrop={(e) => {
             e.preventDefault();
             setOver(false);
-            uploadFiles(ctx, [...(e.dataTransfer?.files ?? [])]);
+            if (canDrop) uploadFiles(ctx, [...(e.dataTransfer?.files ?? [])]);
           }}
         >
-          {thumbnails && files && <Grid id="grid" files={files} scores={scores} thumbnails={thumbnails} onOpen={open} />}
-          {album && files && !scores && files.length === 0 && (
-            <p id="empty" class="empty">
-              {album.trust?.writable
-                ? 'No photos yet: drop photos and videos here, or use “Add photos & videos”.'
-                : 'This album is empty.'}
-            </p>
+          {view === 'search' && <SearchView />}
+          {view === 'trash' && <TrashView />}
+          {view === 'similar' && <SimilarView />}
+          {dated && thumbnails && files && (
+            <VirtualGrid
+              id="grid"
+              files={files}
+              byDate
+              scores={scores}
+              selection={selection}
+              thumbnails={thumbnails}
+              onTile={onTile}
+            />
           )}
+          {dated && files && files.length === 0 && <Empty />}
         </section>
       </div>
     </section>

@@ -1,6 +1,7 @@
 // Uploads: a row per file while it uploads, with its progress; the report of how each picked file
-// ended (done, failed with Retry, not uploaded and why), which stays until dismissed; and the
-// uploads a closed tab cut off, which resume when the same files are picked again.
+// ended (done, failed with Retry, not uploaded and why: already in the library, say), which stays
+// until dismissed; and the uploads a closed tab cut off, which resume when the same files are
+// picked again.
 import { dismissReport, forgetUnfinished, retryUpload } from '../actions/upload.js';
 import { useApp, useCtx } from '../hooks.js';
 import type { Outcome, ReportItem } from '../state.js';
@@ -11,8 +12,11 @@ const HEADINGS: Record<Outcome, string> = {
   unsupported: 'Not a photo or video',
   empty: 'Empty',
   'too-large': 'Too large',
+  duplicate: 'Already in your library',
 };
-const ORDER: Outcome[] = ['failed', 'too-large', 'unsupported', 'empty', 'done'];
+/** More files uploaded than this in one report: their list is folded. */
+const FOLD_DONE = 5;
+const ORDER: Outcome[] = ['failed', 'too-large', 'unsupported', 'empty', 'duplicate', 'done'];
 
 const percent = (done: number, total: number) => `${Math.floor((100 * done) / Math.max(1, total))}%`;
 
@@ -66,9 +70,8 @@ function Report() {
           Dismiss
         </button>
       </div>
-      {ORDER.filter((o) => count(o)).map((o) => (
-        <div key={o}>
-          <h3>{HEADINGS[o]}</h3>
+      {ORDER.filter((o) => count(o)).map((o) => {
+        const list = (
           <ul>
             {items
               .filter((i) => i.outcome === o)
@@ -76,8 +79,24 @@ function Report() {
                 <Line key={i.id} item={i} />
               ))}
           </ul>
-        </div>
-      ))}
+        );
+        // A long list of files that went well folds away (they are in the grid); the rest stays open.
+        return o === 'done' && count(o) > FOLD_DONE ? (
+          <details key={o} class="done-list">
+            <summary>
+              <h3>
+                {HEADINGS[o]} ({count(o)})
+              </h3>
+            </summary>
+            {list}
+          </details>
+        ) : (
+          <div key={o}>
+            <h3>{HEADINGS[o]}</h3>
+            {list}
+          </div>
+        );
+      })}
     </section>
   );
 }
@@ -85,8 +104,8 @@ function Report() {
 function UnfinishedList({ onPick }: { onPick: () => void }) {
   const ctx = useCtx();
   const unfinished = useApp((s) => s.unfinished);
-  // Picked files go through the shown album (each resumes into its own): one this account can add to.
-  const writable = useApp((s) => s.album?.trust?.writable === true);
+  // Picked files go through the shown album, else the account's first (each resumes into its own).
+  const writable = useApp((s) => s.view !== 'album' || s.album?.trust?.writable === true);
   if (!unfinished.length) return null;
   return (
     <section id="unfinished" class="report unfinished" aria-labelledby="unfinished-title">

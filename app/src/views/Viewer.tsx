@@ -1,52 +1,50 @@
-// The viewer: a photo full size, or a video playing while it streams and decrypts.
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { closeViewer } from '../actions/viewer.js';
+// The viewer: PhotoSwipe (photo-viewer.ts) opened over the grid's files while the state has a
+// viewer, its info panel rendered here, and closed when the state no longer has one.
+import { render } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import type PhotoSwipe from 'photoswipe';
+import { closeViewer, viewerShows } from '../actions/viewer.js';
+import { downloadFiles } from '../actions/download.js';
 import { useApp, useCtx } from '../hooks.js';
-import { playVideo } from '../playback.js';
-import { CloseButton, Dialog } from './Dialog.js';
+import { openPhotoViewer } from '../photo-viewer.js';
+import { InfoPanel } from './InfoPanel.js';
 
 export function Viewer() {
   const ctx = useCtx();
   const viewer = useApp((s) => s.viewer);
-  // A public link's owner may allow downloads or not (its viewers still see the photos).
   const downloads = useApp((s) => s.screen !== 'public' || s.publicAlbum?.allowDownload !== false);
-  const video = useRef<HTMLVideoElement>(null);
-  const [failure, setFailure] = useState<string>();
+  const pswp = useRef<PhotoSwipe | null>(null);
+  const panel = useRef<HTMLElement | null>(null);
+  const opened = viewer !== null;
   useEffect(() => {
-    setFailure(undefined);
-    const library = ctx.live.library;
-    if (!viewer?.video || !library) return;
-    const playback = new AbortController(); // closing the viewer stops the download
-    const el = video.current!;
-    playVideo(library, viewer.file, el, playback.signal).catch((e) => {
-      if (!playback.signal.aborted) setFailure(`${viewer.file.meta.title}: ${(e as Error).message}`);
+    const { library, thumbnails } = ctx.live;
+    const v = ctx.store.get().viewer;
+    if (!v || !library || !thumbnails) return;
+    pswp.current = openPhotoViewer({
+      base: ctx.base,
+      files: v.files,
+      index: v.index,
+      library,
+      thumbnails,
+      onChange: (file) => viewerShows(ctx, file),
+      onClose: () => {
+        pswp.current = null;
+        if (panel.current) render(null, panel.current);
+        closeViewer(ctx);
+      },
+      onInfoPanel: (el) => {
+        panel.current = el;
+      },
+      onDownload: downloads ? (file) => downloadFiles(ctx, [file]) : undefined,
     });
-    return () => {
-      playback.abort();
-      el.pause();
-      el.removeAttribute('src');
-      el.load();
-    };
+    return () => pswp.current?.close();
+  }, [opened, ctx]);
+  // The panel shows the slide of the moment.
+  useEffect(() => {
+    if (!viewer || !panel.current) return;
+    const library = ctx.live.library;
+    const albums = [...(library?.albums.values() ?? [])].filter((a) => a.id === viewer.file.collectionID).map((a) => a.name);
+    render(<InfoPanel file={viewer.file} albums={albums} />, panel.current);
   }, [viewer, ctx]);
-  return (
-    <Dialog id="viewer" open={viewer !== null} onClose={() => closeViewer(ctx)} labelledBy="viewer-title">
-      <img
-        id="viewer-image"
-        alt={viewer?.file.meta.title ?? ''}
-        src={viewer?.imageUrl}
-        hidden={!viewer?.imageUrl || failure !== undefined}
-        onError={() =>
-          viewer && setFailure(`${viewer.file.meta.title}: this browser cannot show this photo (it is kept as it was uploaded)`)
-        }
-      />
-      <video id="viewer-video" ref={video} controls muted hidden={!viewer?.video} />
-      <p id="viewer-title">{failure ?? viewer?.title}</p>
-      {viewer?.imageUrl && downloads && (
-        <a id="viewer-download" class="button secondary" href={viewer.imageUrl} download={viewer.file.meta.title}>
-          Download
-        </a>
-      )}
-      <CloseButton secondary={false} />
-    </Dialog>
-  );
+  return null;
 }

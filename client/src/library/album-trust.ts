@@ -50,7 +50,27 @@ export interface TrustContext {
 const APPEND_ATTEMPTS = 4;
 
 /** The log's new entries after the trust's last verified one, verified and folded into it. */
-export async function refreshLog(ctx: TrustContext, albumId: number, trust: AlbumTrust): Promise<TrustError | undefined> {
+export function refreshLog(ctx: TrustContext, albumId: number, trust: AlbumTrust): Promise<TrustError | undefined> {
+  return exclusive([trust], () => refreshNow(ctx, albumId, trust));
+}
+
+/** Who is reading or writing each album's log: one at a time, so entries are never taken twice. */
+const turns = new WeakMap<AlbumTrust, Promise<unknown>>();
+
+/**
+ * Runs `fn` once no other read or write of these albums' logs is under way (the gallery loads
+ * albums while uploads and organising write to them; a read that overlapped a write would take
+ * the written entry twice and see a broken history).
+ */
+async function exclusive<T>(trusts: readonly AlbumTrust[], fn: () => Promise<T>): Promise<T> {
+  const waits = trusts.map((t) => turns.get(t) ?? Promise.resolve());
+  const run = Promise.all(waits.map((w) => w.catch(() => {}))).then(fn);
+  const done = run.catch(() => {});
+  for (const t of trusts) turns.set(t, done);
+  return run;
+}
+
+async function refreshNow(ctx: TrustContext, albumId: number, trust: AlbumTrust): Promise<TrustError | undefined> {
   const last = trust.entries.at(-1);
   const head = last && { seq: last.entry.seq, hash: last.hash };
   const wire = await ctx.api.log(albumId, nextPlace(head).seq);
@@ -137,6 +157,17 @@ export async function appendEntry<T>(
 ): Promise<T> {
   const me = ctx.me;
   if (!me) throw new Error('a public link writes nothing');
+  return exclusive([trust], () => appendNow(ctx, me, albumId, trust, body, send));
+}
+
+async function appendNow<T>(
+  ctx: TrustContext,
+  me: NonNullable<TrustContext['me']>,
+  albumId: number,
+  trust: AlbumTrust,
+  body: Body,
+  send: (logEntry: LogEntry) => Promise<T>,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const last = trust.entries.at(-1);
     const { seq, prev } = nextPlace(last && { seq: last.entry.seq, hash: last.hash });
@@ -154,8 +185,89 @@ export async function appendEntry<T>(
       return result;
     } catch (e) {
       if (!isStatus(e, 409) || attempt + 1 >= APPEND_ATTEMPTS) throw e;
-      const error = await refreshLog(ctx, albumId, trust);
+      const error = await refreshNow(ctx, albumId, trust);
       if (error) throw error;
+    }
+  }
+}
+
+/** Entries one change writes to one album's log: `bodies` in order, after the album's head. */
+export interface LogPart {
+  albumId: number;
+  trust: AlbumTrust;
+  bodies: Body[];
+}
+
+/**
+ * Writes several entries, in one or more albums' logs, with the one change `send` makes (an
+ * organising request: add, remove, move, trash, restore); each album's entries chained one after
+ * another from its head. As appendEntry: when a log moved on (409), the logs are read again and
+ * the entries signed anew; they are folded in once the server took them.
+ */
+export async function appendEntries<T>(
+  ctx: TrustContext,
+  parts: readonly LogPart[],
+  send: (logEntries: LogEntry[]) => Promise<T>,
+): Promise<T> {
+  const me = ctx.me;
+  if (!me) throw new Error('a public link writes nothing');
+  return exclusive(
+    parts.map((p) => p.trust),
+    () => appendAllNow(ctx, me, parts, send),
+  );
+}
+
+async function appendAllNow<T>(
+  ctx: TrustContext,
+  me: NonNullable<TrustContext['me']>,
+  parts: readonly LogPart[],
+  send: (logEntries: LogEntry[]) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const signed: { part: LogPart; entries: SignedEntry[] }[] = [];
+    for (const part of parts) {
+      const entries: SignedEntry[] = [];
+      let last = part.trust.entries.at(-1);
+      let head = last && { seq: last.entry.seq, hash: last.hash };
+      for (const body of part.bodies) {
+        const { seq, prev } = nextPlace(head);
+        const entry = await signEntry(
+          ctx.crypto,
+          {
+            albumId: part.albumId,
+            seq,
+            prev,
+            time: Date.now(),
+            authorAccountId: me.accountId,
+            authorKey: me.signingKey,
+            ...body,
+          },
+          me.signingSecretKey,
+        );
+        entries.push(entry);
+        last = entry;
+        head = { seq, hash: entry.hash };
+      }
+      signed.push({ part, entries });
+    }
+    try {
+      const result = await send(
+        signed.flatMap(({ entries }) => entries.map((e) => ({ entry: e.bytes, signature: e.signature }))),
+      );
+      for (const { part, entries } of signed) {
+        if (!entries.length) continue;
+        const folded = foldLog(entries, part.trust.state);
+        if (folded.error) throw folded.error;
+        part.trust.entries.push(...entries);
+        part.trust.state = folded.state;
+      }
+      return result;
+    } catch (e) {
+      if (!isStatus(e, 409) || attempt + 1 >= APPEND_ATTEMPTS) throw e;
+      for (const part of parts) {
+        const error = await refreshNow(ctx, part.albumId, part.trust);
+        if (error) throw error;
+      }
     }
   }
 }

@@ -6,6 +6,7 @@ import type { RecordKeeper } from '../account/record.js';
 import type { Session } from '../account/session.js';
 import { concatBytes } from '../bytes.js';
 import type { ClientCrypto } from '../crypto.js';
+import type { Body, FileState } from '../trust/album-log.js';
 import { sameBytes, toHex } from '../trust/bytes.js';
 import { canonicalEmail, verifyIdentity } from '../trust/identity.js';
 import {
@@ -20,10 +21,19 @@ import {
 } from '../trust/listing.js';
 import { pinContact, seeHead } from '../trust/record.js';
 import { checkThumbnail, thumbnailSizeAllowed } from '../trust/thumbnail.js';
-import type { Api } from '../wire/api.js';
-import { type AlbumTrust, appendEntry, refreshLog, type TrustContext, verifyAlbum } from './album-trust.js';
+import type { Api, KeyedFile } from '../wire/api.js';
+import {
+  type AlbumTrust,
+  appendEntries,
+  appendEntry,
+  type LogPart,
+  refreshLog,
+  type TrustContext,
+  verifyAlbum,
+} from './album-trust.js';
 import { openAlbum, openAlbumKey, type AccountKeys, type Album } from './albums.js';
-import { newestFirst, openFile, type GalleryFile } from './files.js';
+import { MAX_BATCH_FILES } from '../../../contract/limits.mjs';
+import { marksJson, newestFirst, openFile, openMarks, type GalleryFile } from './files.js';
 import { decryptStream } from './streams.js';
 import { uploadFile, type NewFileInput, type UploadHooks, type UploadProgress } from './upload.js';
 
@@ -41,9 +51,43 @@ export class ReadOnlyAlbum extends Error {
   override name = 'ReadOnlyAlbum';
 }
 
+/**
+ * Files per organising request: each carries its signed log entries (about 480 bytes of JSON
+ * each, two for a move, one per album for the trash), and a request body is at most
+ * MAX_JSON_BYTES (64 KiB), so far fewer than the server's MAX_BATCH_FILES fit.
+ */
+const LOGGED_BATCH_FILES = Math.min(MAX_BATCH_FILES, 32);
+
 export class Library {
   readonly albums = new Map<number, Album>();
   readonly files = new Map<number, GalleryFile>();
+  /** The albums (ids) each file was last listed in. */
+  private readonly memberships = new Map<number, Set<number>>();
+  /** Each album's log entry for each of its files (by file id): what a remove or move names. */
+  private readonly albumEntries = new Map<number, Map<number, FileState>>();
+  /** A trashed file's content hashes (from its entries, or from its trashed record): what a restore's entry binds. */
+  private readonly contentEntries = new Map<number, FileState>();
+  /** The same for a trashed file listed by the server, but for the thumbnail's hash. */
+  private readonly trashedContent = new Map<
+    number,
+    Pick<FileState, 'contentHeaderHash' | 'contentSize' | 'thumbnailSize' | 'metadataHash'>
+  >();
+
+  /**
+   * A file's content hashes for a new entry: from its entry in an album, or (a file trashed before
+   * this session) from its trashed record, its thumbnail read and opened under the file key first
+   * (so the entry binds bytes that are the file's own).
+   */
+  private async contentOf(f: GalleryFile): Promise<Omit<FileState, 'keyWrapHash' | 'addedBy' | 'addedAt' | 'seq'> | undefined> {
+    const known = f.entry ?? this.contentEntries.get(f.id);
+    if (known) return known;
+    const trashed = this.trashedContent.get(f.id);
+    if (!trashed || !thumbnailSizeAllowed(trashed.thumbnailSize)) return undefined;
+    const ciphertext = await this.api.thumbnail(f.id);
+    if (ciphertext.length !== trashed.thumbnailSize) return undefined;
+    (await this.crypto.blob.decrypt(ciphertext.slice(), f.headers.thumbnail, f.key)).fill(0);
+    return { ...trashed, thumbnailHash: await thumbnailHash(f.headers.thumbnail, ciphertext) };
+  }
   /** Albums of the last listing that did not open (damaged, or tampered with). */
   unreadableAlbums = 0;
   private readonly trustContext: TrustContext;
@@ -292,27 +336,274 @@ export class Library {
     }
     const out: GalleryFile[] = [];
     let unreadable = rejected;
+    for (const albumFiles of this.memberships.values()) albumFiles.delete(album.id);
+    this.albumEntries.delete(album.id);
     for (const { record: r, entry } of records) {
       let file = this.files.get(r.id);
-      if (
-        !file ||
-        file.collectionID !== album.id ||
-        (entry && file.entry && !sameBytes(file.entry.keyWrapHash, entry.keyWrapHash))
-      ) {
-        try {
-          file = await openFile(this.crypto, album, r);
-        } catch {
-          unreadable++;
-          continue;
+      try {
+        if (!file) {
+          file = await openFile(this.crypto, album.key, r);
+          this.files.set(r.id, file);
+        } else {
+          const key = await this.crypto.secretbox.decrypt(r.encryptedKey.slice(), r.keyDecryptionNonce, album.key);
+          const same = key.length === file.key.length && key.every((b, i) => b === file!.key[i]);
+          key.fill(0);
+          if (!same) throw new Error('a different key for the same file');
+          if (r.magicMetadata && r.magicMetadata.version !== file.magicVersion)
+            await openMarks(this.crypto, file, r.magicMetadata);
         }
-        this.files.set(r.id, file);
+      } catch {
+        unreadable++;
+        continue;
       }
-      file.entry = entry;
+      if (entry) {
+        file.entry = entry;
+        this.entriesOf(album.id).set(file.id, entry);
+      }
+      this.member(file.id).add(album.id);
       out.push(file);
     }
     album.unreadable = unreadable;
     await this.noteSeen();
     return out.sort(newestFirst);
+  }
+
+  private member(fileId: number): Set<number> {
+    let set = this.memberships.get(fileId);
+    if (!set) this.memberships.set(fileId, (set = new Set()));
+    return set;
+  }
+
+  /** The albums `file` is in (as last listed). */
+  albumsOf(file: GalleryFile): Album[] {
+    return [...(this.memberships.get(file.id) ?? [])].map((id) => this.albums.get(id)).filter((a): a is Album => !!a);
+  }
+
+  // ---- organising: every change to an album's files goes through these (one place to sign them) ----
+
+  /** Each file key wrapped with `key` (an album's, or the master key for the trash). */
+  private async wrapFor(files: readonly GalleryFile[], key: Uint8Array): Promise<KeyedFile[]> {
+    const out: KeyedFile[] = [];
+    for (const f of files) {
+      const { ciphertext, nonce } = await this.crypto.secretbox.encrypt(f.key.slice(), key);
+      out.push({ id: f.id, encryptedKey: ciphertext, keyDecryptionNonce: nonce });
+    }
+    return out;
+  }
+
+  /** `run` over `items` in batches the server takes. */
+  private static async batches<T>(items: readonly T[], run: (batch: T[]) => Promise<void>) {
+    for (let i = 0; i < items.length; i += LOGGED_BATCH_FILES) await run(items.slice(i, i + LOGGED_BATCH_FILES));
+  }
+
+  private entriesOf(albumId: number): Map<number, FileState> {
+    let map = this.albumEntries.get(albumId);
+    if (!map) this.albumEntries.set(albumId, (map = new Map()));
+    return map;
+  }
+
+  /**
+   * The log entries that add `wraps` (the files' keys wrapped for `album`) to its log: the
+   * content, thumbnail and metadata hashes from the file's entry in another album (the same
+   * bytes), the key wrap's hash of this one. None for an album with no log.
+   */
+  private async addBodies(album: Album, files: readonly GalleryFile[], wraps: readonly KeyedFile[]): Promise<LogPart[]> {
+    const trust = album.trust;
+    if (!trust?.state) return [];
+    const bodies: Body[] = [];
+    for (const [i, f] of files.entries()) {
+      const from = await this.contentOf(f);
+      if (!from) throw new ReadOnlyAlbum(`“${f.meta.title}” is in no album’s history: it cannot be added here.`);
+      const wrap = wraps[i]!;
+      bodies.push({
+        op: 'add',
+        keyWrapHash: await keyWrapHash(wrap.encryptedKey, wrap.keyDecryptionNonce),
+        contentHeaderHash: from.contentHeaderHash,
+        contentSize: from.contentSize,
+        thumbnailHash: from.thumbnailHash,
+        thumbnailSize: from.thumbnailSize,
+        metadataHash: from.metadataHash,
+      });
+    }
+    return [{ albumId: album.id, trust, bodies }];
+  }
+
+  /** The log entries that remove `files` from `album` (each by its entry there); none for an album with no log. */
+  private removeBodies(album: Album, files: readonly GalleryFile[]): LogPart[] {
+    const trust = album.trust;
+    if (!trust?.state) return [];
+    const known = this.entriesOf(album.id);
+    const bodies: Body[] = [];
+    for (const f of files) {
+      const entry = known.get(f.id);
+      if (!entry)
+        throw new ReadOnlyAlbum(`“${f.meta.title}” is not in the history of “${album.name}”: it cannot be removed here.`);
+      bodies.push({ op: 'remove', keyWrapHash: entry.keyWrapHash });
+    }
+    return [{ albumId: album.id, trust, bodies }];
+  }
+
+  /** Files' entries as the log now has them, after an add (by the key wraps' hashes). */
+  private async noteAdded(album: Album, files: readonly GalleryFile[], wraps: readonly KeyedFile[]) {
+    const state = album.trust?.state;
+    for (const [i, f] of files.entries()) {
+      this.member(f.id).add(album.id);
+      if (!state) continue;
+      const wrap = wraps[i]!;
+      const entry = state.files.get(toHex(await keyWrapHash(wrap.encryptedKey, wrap.keyDecryptionNonce)));
+      if (entry) {
+        this.entriesOf(album.id).set(f.id, entry);
+        f.entry ??= entry;
+      }
+    }
+  }
+
+  private noteRemoved(album: Album, files: readonly GalleryFile[]) {
+    for (const f of files) {
+      this.memberships.get(f.id)?.delete(album.id);
+      this.albumEntries.get(album.id)?.delete(f.id);
+    }
+  }
+
+  /** Adds files of this account's to `album` (also its own): each keeps its other albums; the album's log says so. */
+  async addToAlbum(album: Album, files: readonly GalleryFile[]): Promise<void> {
+    await Library.batches(files, async (batch) => {
+      const wraps = await this.wrapFor(batch, album.key);
+      const parts = await this.addBodies(album, batch, wraps);
+      await appendEntries(this.trustContext, parts, (logEntries) => this.api.addFiles(album.id, wraps, logEntries));
+      await this.noteAdded(album, batch, wraps);
+    });
+    await this.noteSeen();
+  }
+
+  /** Removes files from `album` (refused by the server, whole, if one would be in no album); its log says so. */
+  async removeFromAlbum(album: Album, files: readonly GalleryFile[]): Promise<void> {
+    await Library.batches(files, async (batch) => {
+      const parts = this.removeBodies(album, batch);
+      await appendEntries(this.trustContext, parts, (logEntries) =>
+        this.api.removeFiles(
+          album.id,
+          batch.map((f) => f.id),
+          logEntries,
+        ),
+      );
+      this.noteRemoved(album, batch);
+    });
+    await this.noteSeen();
+  }
+
+  /** Moves files from one album of this account's to another (a remove in one log, an add in the other). */
+  async moveToAlbum(from: Album, to: Album, files: readonly GalleryFile[]): Promise<void> {
+    await Library.batches(files, async (batch) => {
+      const wraps = await this.wrapFor(batch, to.key);
+      const parts = [...this.removeBodies(from, batch), ...(await this.addBodies(to, batch, wraps))];
+      await appendEntries(this.trustContext, parts, (logEntries) => this.api.moveFiles(from.id, to.id, wraps, logEntries));
+      this.noteRemoved(from, batch);
+      await this.noteAdded(to, batch, wraps);
+      for (const f of batch) if (f.collectionID === from.id) f.collectionID = to.id;
+    });
+    await this.noteSeen();
+  }
+
+  /** Deletes an album of this account's (its files must be elsewhere or in the trash first). */
+  async deleteAlbum(album: Album): Promise<void> {
+    await this.api.deleteCollection(album.id);
+    this.albums.delete(album.id);
+    for (const set of this.memberships.values()) set.delete(album.id);
+    this.albumEntries.delete(album.id);
+    album.key.fill(0);
+  }
+
+  /** Files only in `album` (deleting it would leave them in none). */
+  onlyIn(album: Album, files: readonly GalleryFile[]): GalleryFile[] {
+    return files.filter((f) => {
+      const set = this.memberships.get(f.id);
+      return !set || (set.size === 1 && set.has(album.id));
+    });
+  }
+
+  /** Sets this account's marks on its own file (archived, favourite): the next version of its magic metadata. */
+  async setMarks(file: GalleryFile, marks: { archived?: boolean; favourite?: boolean }): Promise<void> {
+    const next = { archived: marks.archived ?? !!file.archived, favourite: marks.favourite ?? !!file.favourite };
+    const { ciphertext, header } = await this.crypto.blob.encrypt(utf8.encode(marksJson(next)), file.key);
+    const version = (file.magicVersion ?? 0) + 1;
+    await this.api.putMagicMetadata(file.id, { version, encryptedData: ciphertext, decryptionHeader: header });
+    Object.assign(file, next, { magicVersion: version });
+  }
+
+  /** Moves files of this account's to its trash (they leave every album, each album's log says so; their keys wrapped with the master key). */
+  async trash(files: readonly GalleryFile[]): Promise<void> {
+    const { masterKey } = this.account();
+    await Library.batches(files, async (batch) => {
+      const parts: LogPart[] = [];
+      for (const album of this.albums.values()) {
+        const leaving = batch.filter((f) => this.memberships.get(f.id)?.has(album.id));
+        if (leaving.length) parts.push(...this.removeBodies(album, leaving));
+      }
+      const wraps = await this.wrapFor(batch, masterKey);
+      await appendEntries(this.trustContext, parts, (logEntries) => this.api.trashFiles(wraps, logEntries));
+    });
+    for (const f of files) {
+      // What the file's bytes hash to stays known, for a restore in this session.
+      if (f.entry) this.contentEntries.set(f.id, f.entry);
+      for (const album of this.memberships.get(f.id) ?? []) this.albumEntries.get(album)?.delete(f.id);
+      this.memberships.delete(f.id);
+      this.files.delete(f.id);
+    }
+    await this.noteSeen();
+  }
+
+  /** This account's storage: bytes used (uploads, the trash included) and its quota (null: none). */
+  async usage(): Promise<{ usedBytes: number; quotaBytes: number | null }> {
+    const { usedBytes, quotaBytes } = await this.api.usage();
+    return { usedBytes, quotaBytes };
+  }
+
+  /** This account's trash, newest first, opened with the master key. */
+  async loadTrash(): Promise<GalleryFile[]> {
+    const { masterKey } = this.account();
+    const { items } = await this.api.trash();
+    const out: GalleryFile[] = [];
+    for (const r of items) {
+      try {
+        const file = await openFile(this.crypto, masterKey, r, r.collectionID || 0);
+        file.trashed = { at: r.trashedAt, deleteBy: r.deleteBy, albumId: r.collectionID };
+        // What a restore's log entry binds (the thumbnail's hash is read when restoring).
+        if (!this.contentEntries.has(r.id))
+          this.trashedContent.set(r.id, {
+            contentHeaderHash: await contentHeaderHash(r.file.decryptionHeader),
+            contentSize: r.file.size,
+            thumbnailSize: r.thumbnail.size,
+            metadataHash: await metadataHash(r.metadata.decryptionHeader, r.metadata.encryptedData),
+          });
+        out.push(file);
+      } catch {
+        // A record whose key does not open with the master key is not this account's to show.
+      }
+    }
+    return out;
+  }
+
+  /** Puts trashed files back into `album` (an add in its log). */
+  async restore(album: Album, files: readonly GalleryFile[]): Promise<void> {
+    await Library.batches(files, async (batch) => {
+      const wraps = await this.wrapFor(batch, album.key);
+      const parts = await this.addBodies(album, batch, wraps);
+      await appendEntries(this.trustContext, parts, (logEntries) => this.api.restoreFiles(album.id, wraps, logEntries));
+      for (const f of batch) {
+        f.trashed = undefined;
+        f.collectionID = album.id;
+        this.files.set(f.id, f);
+      }
+      await this.noteAdded(album, batch, wraps);
+    });
+    await this.noteSeen();
+  }
+
+  /** Deletes trashed files for good (their bytes too). */
+  async deleteForever(files: readonly GalleryFile[]): Promise<void> {
+    await Library.batches(files, (batch) => this.api.deleteFiles(batch.map((f) => f.id)));
+    for (const f of files) f.key.fill(0);
   }
 
   /** Encrypts and uploads one file into `album` (its own, or shared as collaborator); `onProgress(stored, total)` in bytes. */
@@ -343,7 +634,9 @@ export class Library {
       hooks,
     );
     file.entry = added && trust.state?.files.get(toHex(added));
+    if (file.entry) this.entriesOf(album.id).set(file.id, file.entry);
     this.files.set(file.id, file);
+    this.member(file.id).add(album.id);
     await this.noteSeen();
     return file;
   }

@@ -4,6 +4,7 @@ import {
   ENTITY_DIFF_MAX,
   MAX_ENTITY_BYTES,
   LISTING_PAGE_MAX,
+  MAX_MAGIC_BYTES,
   MAX_METADATA_BYTES,
   MAX_ML_BYTES,
   MAX_NAME_BYTES,
@@ -133,7 +134,7 @@ export const publicCollection = object({
 export type PublicCollection = Parsed<typeof publicCollection>;
 
 const object_ = object({ decryptionHeader: header, size: int(1) });
-export const fileRecord = object({
+const fileShape = {
   id,
   collectionID: id,
   ownerID: id,
@@ -145,12 +146,30 @@ export const fileRecord = object({
     encryptedData: bytes(undefined, { min: 1, max: MAX_METADATA_BYTES }),
     decryptionHeader: header,
   }),
+  /** The owner's private marks (archived, favourite), versioned; null for others. */
+  magicMetadata: optional(
+    nullable(
+      object({
+        version: int(1),
+        encryptedData: bytes(undefined, { min: 1, max: MAX_MAGIC_BYTES }),
+        decryptionHeader: header,
+      }),
+    ),
+  ),
   updationTime: int(),
-});
+};
+export const fileRecord = object(fileShape);
 export type FileRecord = Parsed<typeof fileRecord>;
 export const fileRecords = eachOf(fileRecord);
 
+/** A trashed file: its key wrapped with the master key, the album it was in (0: none left), when it goes. */
+export const trashedRecord = object({ ...fileShape, collectionID: int(), trashedAt: int(), deleteBy: int() });
+export type TrashedRecord = Parsed<typeof trashedRecord>;
+export const trashedRecords = eachOf(trashedRecord);
+
 export const createdFile = object({ id, updationTime: int() });
+/** The account's storage: bytes of its uploads (the trash's too) and its quota (null: none). */
+export const usage = object({ usedBytes: int(), objects: int(), quotaBytes: nullable(int()) });
 export const upload = object({ objectKey: string(128) });
 export const publicLink = object({ accessToken: string(256) });
 

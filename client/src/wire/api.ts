@@ -37,6 +37,19 @@ export interface NewFile {
   metadata: { encryptedData: Uint8Array; decryptionHeader: Uint8Array };
 }
 
+/** A file and its key wrapped for where it goes (an album's key, or the master key for the trash). */
+export interface KeyedFile {
+  id: number;
+  encryptedKey: Uint8Array;
+  keyDecryptionNonce: Uint8Array;
+}
+
+export interface MagicMetadata {
+  version: number;
+  encryptedData: Uint8Array;
+  decryptionHeader: Uint8Array;
+}
+
 /** A signed album log entry as it travels (docs/formats.md): its canonical bytes and signature. */
 export interface LogEntry {
   entry: Uint8Array;
@@ -124,6 +137,7 @@ export function createApi(options: HttpOptions = {}, credentials: Credentials = 
       json(http(ROUTES.srpVerify, { json: toWire({ sessionID, srpM1 }) }), answers.srpVerify, 'SRP verification'),
     logout: () => done(http(ROUTES.logout)),
     me: () => json(http(ROUTES.me), answers.me, 'account'),
+    usage: () => json(http(ROUTES.usage), answers.usage, 'storage usage'),
     putIdentity: (fields: SigningFields) => done(http(ROUTES.putIdentity, { json: toWire(fields) })),
     record: () => json(http(ROUTES.record), answers.accountRecord, 'account record'),
     /** Writes version `version` of the account record; ApiError 409 if another was written first. */
@@ -170,6 +184,22 @@ export function createApi(options: HttpOptions = {}, credentials: Credentials = 
     appendLog: (id: number, logEntry: LogEntry) =>
       json(http(ROUTES.appendLog, { params: { id }, json: toWire(logEntry) }), answers.appended, 'album log entry'),
     publicCollection: () => json(http(ROUTES.publicCollection), answers.publicCollection, 'public collection'),
+    // Organising and the trash
+    addFiles: (id: number, files: KeyedFile[], logEntries?: LogEntry[]) =>
+      done(http(ROUTES.addFiles, { params: { id }, json: toWire({ files, logEntries }) })),
+    removeFiles: (id: number, fileIDs: number[], logEntries?: LogEntry[]) =>
+      done(http(ROUTES.removeFiles, { params: { id }, json: toWire({ fileIDs, logEntries }) })),
+    moveFiles: (fromCollectionID: number, toCollectionID: number, files: KeyedFile[], logEntries?: LogEntry[]) =>
+      done(http(ROUTES.moveFiles, { json: toWire({ fromCollectionID, toCollectionID, files, logEntries }) })),
+    deleteCollection: (id: number) => done(http(ROUTES.deleteCollection, { params: { id } })),
+    putMagicMetadata: (id: number, body: MagicMetadata) =>
+      done(http(ROUTES.putMagicMetadata, { params: { id }, json: toWire(body) })),
+    trashFiles: (files: KeyedFile[], logEntries?: LogEntry[]) =>
+      done(http(ROUTES.trashFiles, { json: toWire({ files, logEntries }) })),
+    trash: () => json(http(ROUTES.trash), answers.trashedRecords, 'trash'),
+    restoreFiles: (collectionID: number, files: KeyedFile[], logEntries?: LogEntry[]) =>
+      done(http(ROUTES.restoreFiles, { json: toWire({ collectionID, files, logEntries }) })),
+    deleteFiles: (fileIDs: number[]) => done(http(ROUTES.deleteFiles, { json: { fileIDs } })),
     // Uploads and files
     upload: (size: number, source: ByteChunks, o?: UploadOptions) => uploadObject(http, size, source, o),
     createFile: (body: NewFile, logEntry?: LogEntry) =>
