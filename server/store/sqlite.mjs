@@ -9,7 +9,8 @@ import { sqlMetadataStore } from './sql.mjs';
 
 export { SCHEMA_VERSION } from './migrations.mjs';
 
-function sqliteAdapter(db) {
+/** The async shape sql.mjs runs on, over a better-sqlite3 connection `db` (exported for the bench's seeding). */
+export function sqliteAdapter(db) {
   const statements = new Map();
   const prepare = (sql) => {
     let s = statements.get(sql);

@@ -111,7 +111,13 @@ test('an honest log verifies and folds to the album: owner, name, files, members
   assert.deepEqual(state.head, { seq: a.log.length - 1, hash: a.log.at(-1).hash });
   // Folding in two parts (a cached state, then new entries) gives the same state.
   const first = trust.foldLog(entries.slice(0, 5)).state;
+  const kept = { files: [...first.files.keys()], members: [...first.members.keys()] };
   assert.deepEqual(trust.foldLog(entries.slice(5), first).state, state);
+  // The fold changes in place only the maps it made: the state it started from (a cached one) is
+  // left as it was, though the entries after it add, remove, share and leave.
+  assert.deepEqual({ files: [...first.files.keys()], members: [...first.members.keys()] }, kept);
+  assert.equal(kept.files.length, 2);
+  assert.equal(kept.members.length, 2);
 });
 
 test('a log verifies from a head already verified, and the next entry must extend that head', async () => {

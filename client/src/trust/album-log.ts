@@ -229,8 +229,24 @@ export interface AlbumState {
 
 const notAllowed = (seq: number, why: string) => new TrustError('not-allowed', `entry ${seq}: ${why}`, seq);
 
-/** Applies one verified entry to `state` (undefined before the first); throws TrustError 'not-allowed'. */
-function apply(state: AlbumState | undefined, { entry: e, hash }: SignedEntry): AlbumState {
+/**
+ * The maps one fold made (copies of its start's), which it changes in place: a fold of n entries
+ * then copies the album's files once, not at every entry (O(n), not O(n^2): 100,000 adds copied
+ * 5 billion map entries). The start's maps are never changed.
+ */
+type Owned = WeakSet<Map<unknown, unknown>>;
+function writable<K, V>(map: Map<K, V>, owned: Owned): Map<K, V> {
+  if (owned.has(map)) return map;
+  const copy = new Map(map);
+  owned.add(copy);
+  return copy;
+}
+
+/**
+ * Applies one verified entry to `state` (undefined before the first); throws TrustError
+ * 'not-allowed' before changing anything. Maps in `owned` are changed in place.
+ */
+function apply(state: AlbumState | undefined, { entry: e, hash }: SignedEntry, owned: Owned): AlbumState {
   const author = { accountId: e.authorAccountId, key: e.authorKey };
   if (e.op === 'create') {
     if (state) throw notAllowed(e.seq, 'an album is created once, by its first entry');
@@ -266,7 +282,7 @@ function apply(state: AlbumState | undefined, { entry: e, hash }: SignedEntry): 
       const id = toHex(e.keyWrapHash);
       if (state.files.has(id)) throw notAllowed(e.seq, 'the file is already in the album');
       const { op: _, albumId: __, seq, prev: ___, time, authorAccountId, authorKey: ____, ...file } = e;
-      next.files = new Map(state.files).set(id, { ...file, addedBy: authorAccountId, addedAt: time, seq });
+      next.files = writable(state.files, owned).set(id, { ...file, addedBy: authorAccountId, addedAt: time, seq });
       break;
     }
     case 'remove': {
@@ -275,7 +291,7 @@ function apply(state: AlbumState | undefined, { entry: e, hash }: SignedEntry): 
       if (!file) throw notAllowed(e.seq, 'the file is not in the album');
       const ownFile = isMember && asMember.role === 'collaborator' && file.addedBy === author.accountId;
       if (!isOwner && !ownFile) throw notAllowed(e.seq, 'only the owner, or the collaborator who added it, removes a file');
-      next.files = new Map(state.files);
+      next.files = writable(state.files, owned);
       next.files.delete(id);
       break;
     }
@@ -287,7 +303,7 @@ function apply(state: AlbumState | undefined, { entry: e, hash }: SignedEntry): 
       ownerOnly();
       if (e.memberAccountId === state.owner.accountId || state.members.has(e.memberAccountId))
         throw notAllowed(e.seq, `account ${e.memberAccountId} is already in the album`);
-      next.members = new Map(state.members).set(e.memberAccountId, {
+      next.members = writable(state.members, owned).set(e.memberAccountId, {
         accountId: e.memberAccountId,
         email: e.memberEmail,
         boxKey: e.memberBoxKey,
@@ -300,13 +316,13 @@ function apply(state: AlbumState | undefined, { entry: e, hash }: SignedEntry): 
     case 'unshare':
       ownerOnly();
       member(e.memberAccountId, e.memberSigningKey);
-      next.members = new Map(state.members);
+      next.members = writable(state.members, owned);
       next.members.delete(e.memberAccountId);
       break;
     case 'role': {
       ownerOnly();
       const m = member(e.memberAccountId, e.memberSigningKey);
-      next.members = new Map(state.members).set(m.accountId, { ...m, role: e.role });
+      next.members = writable(state.members, owned).set(m.accountId, { ...m, role: e.role });
       break;
     }
     case 'link':
@@ -316,7 +332,7 @@ function apply(state: AlbumState | undefined, { entry: e, hash }: SignedEntry): 
       break;
     case 'leave':
       if (!isMember) throw notAllowed(e.seq, 'only a member leaves');
-      next.members = new Map(state.members);
+      next.members = writable(state.members, owned);
       next.members.delete(author.accountId);
       break;
   }
@@ -333,9 +349,10 @@ export function foldLog(
   start?: AlbumState,
 ): { state: AlbumState | undefined; error?: TrustError } {
   let state = start;
+  const owned: Owned = new WeakSet();
   for (const e of entries) {
     try {
-      state = apply(state, e);
+      state = apply(state, e, owned);
     } catch (error) {
       if (error instanceof TrustError) return { state, error };
       throw error;
