@@ -260,8 +260,10 @@ export class GallerySearch {
   ) {
     const worker = this.live();
     await this.fetchChanges(new Set(files.map((f) => f.collectionID)), onFetched);
-    const present = await Promise.all(files.map((f) => (this.indexed.has(f.id) ? true : worker.has(f.id))));
-    files.forEach((f, i) => present[i] && this.indexed.add(f.id));
+    // What the local index already has, asked in one call (one per photo took 7-15 s at 100,000).
+    const unknown = files.filter((f) => !this.indexed.has(f.id));
+    const present = await worker.hasMany(unknown.map((f) => f.id));
+    unknown.forEach((f, i) => present[i] && this.indexed.add(f.id));
     const rest = files.filter((f) => !this.indexed.has(f.id) && canUpload(f));
     if (rest.length) await this.index(rest, thumbnailOf, onProgress);
   }
@@ -275,9 +277,12 @@ export class GallerySearch {
     // Counted once per photo, and not when the local index had it already: this device's own ML
     // data comes back after it indexed the photo, and a file's ML data changes when its faces are
     // added beside its CLIP entry (app/src/people.ts) after the cursors moved.
-    const known = new Set<number>();
-    for (const { file } of found)
-      if (this.indexed.has(file.id) || (this.fromCache && (await worker.has(file.id)))) known.add(file.id);
+    const known = new Set(found.filter(({ file }) => this.indexed.has(file.id)).map(({ file }) => file.id));
+    if (this.fromCache) {
+      const rest = found.filter(({ file }) => !known.has(file.id)).map(({ file }) => file.id);
+      const inIndex = await worker.hasMany(rest);
+      rest.forEach((id, i) => inIndex[i] && known.add(id));
+    }
     const added = (id: number, embedding: Float32Array) => {
       if (!known.has(id)) this.fromMlData++;
       this.indexed.add(id);

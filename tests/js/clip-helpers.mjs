@@ -102,6 +102,9 @@ export function referenceCore(blob) {
     remove(fileId) {
       return entries.delete(fileId);
     },
+    has(fileId) {
+      return entries.has(fileId);
+    },
     get size() {
       return entries.size;
     },

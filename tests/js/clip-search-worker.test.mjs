@@ -134,6 +134,11 @@ test('a compact index in the worker: persisted in a directory, reopened by the n
       assert.equal((await second.query('blue', { limit: 1 }))[0].fileId, 13);
       await second.remove(13);
       assert.equal(await second.has(13), false);
+      // The whole library's membership in one call to the worker (the gallery's check after a sync).
+      const found = await second.hasMany([14, 13, 12, 99, 11]);
+      assert.ok(found instanceof Uint8Array);
+      assert.deepEqual([...found], [1, 0, 1, 0, 1]);
+      await assert.rejects(second.hasMany([11, -3]), { name: 'CoreError', code: 'BAD_INPUT', message: /fileId/ });
     } finally {
       await second.terminate();
     }

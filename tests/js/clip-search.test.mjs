@@ -82,6 +82,19 @@ test('add, limits, thresholds and bad input', async () => {
     await assert.rejects(search.indexImage(6, new Uint8Array(0), 0, 0), { code: 'BAD_INPUT' });
     await assert.rejects(search.query(42), { code: 'BAD_INPUT' });
     assert.equal(search.size, 3, 'rejected input changed nothing');
+    // hasMany answers has() for each id, in order, in one call; one bad id refuses the whole call.
+    const ids = [3, 4, 1, 2, 99, 3];
+    assert.deepEqual(
+      [...search.hasMany(ids)],
+      ids.map((id) => (search.has(id) ? 1 : 0)),
+    );
+    assert.deepEqual([...search.hasMany(ids)], [1, 0, 1, 1, 0, 1]);
+    assert.deepEqual([...search.hasMany(Uint32Array.of(2, 7))], [1, 0]);
+    assert.equal(search.hasMany([]).length, 0);
+    assert.throws(() => search.hasMany([1, -1]), { code: 'BAD_INPUT', message: /fileId/ });
+    assert.throws(() => search.hasMany([1, 2.5]), { code: 'BAD_INPUT', message: /fileId/ });
+    assert.throws(() => search.hasMany(7), { code: 'BAD_INPUT', message: /fileIds/ });
+    assert.throws(() => search.hasMany(null), { code: 'BAD_INPUT', message: /fileIds/ });
     // An index of another width is refused on load; the live one stays.
     const c = ref();
     const small = c.createIndex(8);

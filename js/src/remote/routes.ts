@@ -140,6 +140,7 @@ export const SEARCH_ROUTES = {
   indexImage: 'copy',
   embedImage: 'copy',
   has: 'copy',
+  hasMany: 'copy',
   // Copied, not transferred: the caller's bytes stay usable (a Blob crosses by reference).
   indexFile: 'copy',
   // Takes callbacks and an iterable: run by the client (search-client.ts) as calls of indexFile.

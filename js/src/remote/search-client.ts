@@ -93,6 +93,7 @@ export async function createSearchWorker(options: SearchWorkerOptions = {}): Pro
     indexImage: (...a) => call('indexImage', host.indexImage, a),
     embedImage: (...a) => call('embedImage', host.embedImage, a),
     has: (...a) => call('has', host.has, a),
+    hasMany: (...a) => call('hasMany', host.hasMany, a),
     indexFile: (...a) => call('indexFile', host.indexFile, a),
     embedText: (...a) => call('embedText', host.embedText, a),
     query: (...a) => call('query', host.query, a),

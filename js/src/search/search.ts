@@ -151,6 +151,9 @@ export interface Search {
   embedImage(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Promise<Float32Array>;
   /** Whether a file is in the index. */
   has(fileId: number): boolean;
+  /** Whether each of many files is in the index: 1 where it is, 0 where not, in order (one call
+   *  for a whole library, where `has` across a worker costs a round trip per file). */
+  hasMany(fileIds: ArrayLike<number>): Uint8Array<ArrayBuffer>;
   /** Decodes an encoded image (JPEG, PNG, WebP... bytes or Blob), embeds and indexes it. A file that
    *  is no decodable image throws CoreError BAD_INPUT. Returns the embedding and the time per step. */
   indexFile(fileId: number, image: EncodedImage): Promise<IndexedFile>;
@@ -361,6 +364,18 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       open();
       checkFileId(fileId);
       return compact ? compact.has(fileId) : index.has(fileId);
+    },
+    hasMany(fileIds) {
+      open();
+      if (fileIds === null || typeof fileIds !== 'object' || !Number.isSafeInteger(fileIds.length)) {
+        throw badInput('fileIds must be an array of file ids');
+      }
+      const found = new Uint8Array(fileIds.length);
+      for (let i = 0; i < fileIds.length; i++) {
+        const id = checkFileId(fileIds[i]);
+        found[i] = (compact ? compact.has(id) : index.has(id)) ? 1 : 0;
+      }
+      return found;
     },
     indexFile,
     async indexFiles(files, indexOptions = {}) {
