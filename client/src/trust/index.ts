@@ -40,6 +40,7 @@ export {
   type FileState,
   type Member,
 } from './album-log.js';
+export { packFold, unpackFold } from './fold-cache.js';
 export {
   keyWrapHash,
   contentHeaderHash,
