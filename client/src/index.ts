@@ -47,7 +47,7 @@ export { Sharing, KeyChangedError, type PreparedShare } from './sharing/sharing.
 export { lookUpContact, ContactError, type ContactIdentity } from './sharing/contacts.js';
 export { linkUrl, parsePublicLink, type OpenedLink } from './sharing/public-link.js';
 export { RecordKeeper, memoryDeviceStore, type DeviceStore, type SealedRecord, type RecordFinding } from './account/record.js';
-export { ThumbnailRejected, ReadOnlyAlbum } from './library/library.js';
+export { ThumbnailRejected, ReadOnlyAlbum, type LogCache } from './library/library.js';
 export type { AlbumTrust } from './library/album-trust.js';
 export type { Member } from './trust/album-log.js';
 // The trust layer: identities, pinned contacts, signed album logs, listings against them.

@@ -25,10 +25,18 @@ const BLOCKING = new Set<Finding['kind']>([
   'fork',
 ]);
 
+/** A verified entry as the trust keeps it: its place and hash (what the next entry and checkSeen read). */
+export interface LogLink {
+  seq: number;
+  hash: Uint8Array;
+}
+const linkOf = (e: SignedEntry): LogLink => ({ seq: e.entry.seq, hash: e.hash });
+
 export interface AlbumTrust {
   /** The fold of the verified entries (undefined: the log has no valid first entry). */
   state?: AlbumState;
-  entries: SignedEntry[];
+  /** Every verified entry, by seq from 0 (kept as links: a cached fold has no entry bodies). */
+  entries: LogLink[];
   /** What the log, the listing and what this account saw before disagree on. */
   findings: Finding[];
   /** This account's role in the album, by the log. */
@@ -71,8 +79,7 @@ async function exclusive<T>(trusts: readonly AlbumTrust[], fn: () => Promise<T>)
 }
 
 async function refreshNow(ctx: TrustContext, albumId: number, trust: AlbumTrust): Promise<TrustError | undefined> {
-  const last = trust.entries.at(-1);
-  const head = last && { seq: last.entry.seq, hash: last.hash };
+  const head = trust.entries.at(-1);
   const wire = await ctx.api.log(albumId, nextPlace(head).seq);
   const verified = await verifyLog(
     ctx.crypto,
@@ -84,7 +91,7 @@ async function refreshNow(ctx: TrustContext, albumId: number, trust: AlbumTrust)
   const applied = folded.error
     ? verified.entries.slice(0, folded.state ? folded.state.head.seq - (head?.seq ?? -1) : 0)
     : verified.entries;
-  trust.entries.push(...applied);
+  trust.entries.push(...applied.map(linkOf));
   trust.state = folded.state;
   return verified.error ?? folded.error;
 }
@@ -169,8 +176,7 @@ async function appendNow<T>(
   send: (logEntry: LogEntry) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
-    const last = trust.entries.at(-1);
-    const { seq, prev } = nextPlace(last && { seq: last.entry.seq, hash: last.hash });
+    const { seq, prev } = nextPlace(trust.entries.at(-1));
     const signed = await signEntry(
       ctx.crypto,
       { albumId, seq, prev, time: Date.now(), authorAccountId: me.accountId, authorKey: me.signingKey, ...body },
@@ -180,7 +186,7 @@ async function appendNow<T>(
       const result = await send({ entry: signed.bytes, signature: signed.signature });
       const folded = foldLog([signed], trust.state);
       if (folded.error) throw folded.error;
-      trust.entries.push(signed);
+      trust.entries.push(linkOf(signed));
       trust.state = folded.state;
       return result;
     } catch (e) {
@@ -227,8 +233,7 @@ async function appendAllNow<T>(
     const signed: { part: LogPart; entries: SignedEntry[] }[] = [];
     for (const part of parts) {
       const entries: SignedEntry[] = [];
-      let last = part.trust.entries.at(-1);
-      let head = last && { seq: last.entry.seq, hash: last.hash };
+      let head: LogLink | undefined = part.trust.entries.at(-1);
       for (const body of part.bodies) {
         const { seq, prev } = nextPlace(head);
         const entry = await signEntry(
@@ -245,7 +250,6 @@ async function appendAllNow<T>(
           me.signingSecretKey,
         );
         entries.push(entry);
-        last = entry;
         head = { seq, hash: entry.hash };
       }
       signed.push({ part, entries });
@@ -258,7 +262,7 @@ async function appendAllNow<T>(
         if (!entries.length) continue;
         const folded = foldLog(entries, part.trust.state);
         if (folded.error) throw folded.error;
-        part.trust.entries.push(...entries);
+        part.trust.entries.push(...entries.map(linkOf));
         part.trust.state = folded.state;
       }
       return result;

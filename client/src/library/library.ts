@@ -19,6 +19,7 @@ import {
   thumbnailHash,
   thumbnailMatches,
 } from '../trust/listing.js';
+import { packFold, unpackFold } from '../trust/fold-cache.js';
 import { pinContact, seeHead } from '../trust/record.js';
 import { checkThumbnail, thumbnailSizeAllowed } from '../trust/thumbnail.js';
 import type { Api, KeyedFile } from '../wire/api.js';
@@ -40,6 +41,20 @@ import { uploadFile, type NewFileInput, type UploadHooks, type UploadProgress } 
 const utf8 = new TextEncoder();
 /** Findings a member's change between the listing and the log could cause (checked twice). */
 const RACY = new Set<Finding['kind']>(['name', 'owner', 'members', 'unverified-share', 'sealed-key']);
+
+/**
+ * Where the library keeps each album's verified log fold between log-ins (docs/library-cache.md):
+ * bytes of `trust.packFold`, which the caller seals with a key under the master key (the library
+ * never reads a cache it did not get back whole). A read that fails or bytes that do not unpack
+ * start the album's log over from its first entry.
+ */
+export interface LogCache {
+  read(albumId: number): Promise<Uint8Array | undefined>;
+  write(albumId: number, bytes: Uint8Array): Promise<void>;
+}
+
+/** Findings after which an album's fold is not cached (its history is in question). */
+const UNCACHED = new Set<Finding['kind']>(['history', 'rollback', 'fork']);
 
 /** A thumbnail refused before it was decoded (too large, not its entry's bytes, not a bounded image). */
 export class ThumbnailRejected extends Error {
@@ -102,6 +117,7 @@ export class Library {
     readonly api: Api,
     readonly keys?: AccountKeys,
     readonly keeper?: RecordKeeper,
+    private readonly logCache?: LogCache,
   ) {
     this.trustContext = {
       crypto,
@@ -116,13 +132,38 @@ export class Library {
     };
   }
 
-  static of(session: Session, keeper?: RecordKeeper): Library {
+  static of(session: Session, keeper?: RecordKeeper, logCache?: LogCache): Library {
     return new Library(
       session.crypto,
       session.api,
       { userId: session.id, email: session.email, ...session.keys(), signing: session.signing() },
       keeper,
+      logCache,
     );
+  }
+
+  /** The album's fold as this device last verified it, or undefined (none, or it does not unpack: start over). */
+  private async cachedTrust(albumId: number): Promise<AlbumTrust | undefined> {
+    const bytes = await this.logCache?.read(albumId).catch(() => undefined);
+    if (!bytes) return undefined;
+    try {
+      const { state, hashes } = unpackFold(bytes, albumId);
+      const entries = hashes.map((hash, seq) => ({ seq, hash }));
+      return { state, entries, findings: [], ownerCompared: false, writable: false };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Keeps the album's verified fold for the next log-in (not one whose history is in question). */
+  private async cacheTrust(album: Album): Promise<void> {
+    const trust = album.trust;
+    if (!this.logCache || !trust?.state || trust.findings.some((f) => UNCACHED.has(f.kind))) return;
+    const bytes = packFold(
+      trust.state,
+      trust.entries.map((e) => e.hash),
+    );
+    await this.logCache.write(album.id, bytes).catch(() => undefined); // a cache that cannot be written is only slower
   }
 
   private account(): AccountKeys {
@@ -155,9 +196,11 @@ export class Library {
       listed.push(album);
     }
     // Each album's log read and checked side by side (a worker pool verifies the signatures).
+    // A log this device verified before (kept in memory, or in the log cache) is read only after its head.
     await Promise.all(
       listed.map(async (album) => {
-        album.trust = await verifyAlbum(this.trustContext, album.listed!, album.mine, album.trust);
+        const previous = album.trust ?? (await this.cachedTrust(album.id));
+        album.trust = await verifyAlbum(this.trustContext, album.listed!, album.mine, previous);
       }),
     );
     // A member's change between the listing and the log reads as a difference: those that differ
@@ -175,6 +218,7 @@ export class Library {
     }
     await this.pinOwners();
     await this.noteSeen();
+    await Promise.all(listed.map((album) => this.cacheTrust(album)));
     return [...this.albums.values()];
   }
 

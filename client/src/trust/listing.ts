@@ -1,7 +1,7 @@
 // What a server lists, compared with what the album's log folds to. A listing is accepted only
 // if it equals the fold: every difference is a finding (messages.ts words it), and only files
 // the log vouches for, with every part matching, are ever shown.
-import type { AlbumState, FileState, LogHead, SignedEntry } from './album-log.js';
+import type { AlbumState, FileState, LogHead } from './album-log.js';
 import { sameBytes, sha256, toHex } from './bytes.js';
 import type { TrustError } from './errors.js';
 import { canonicalEmail } from './identity.js';
@@ -74,7 +74,11 @@ export type FilePart = 'content header' | 'content size' | 'thumbnail' | 'thumbn
  * Checks a verified log against the highest head this account saw of it: the log must reach
  * that head (else the server rolled it back) and hold the same entry there (else it forked).
  */
-export function checkSeen(albumId: number, entries: readonly SignedEntry[], seen: SeenHead | undefined): Finding | undefined {
+export function checkSeen(
+  albumId: number,
+  entries: readonly { hash: Uint8Array }[],
+  seen: SeenHead | undefined,
+): Finding | undefined {
   if (!seen) return undefined;
   const last = entries.length - 1;
   if (last < seen.seq) return { kind: 'rollback', albumId, seen, shownSeq: last };
