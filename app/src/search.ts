@@ -6,9 +6,9 @@
 // build generates (they understand colour words).
 //
 // The index is kept on this device between log-ins (a compact index with its pages in IndexedDB,
-// sealed with a random key kept wrapped under the master key), with a sync cursor per album: a
+// sealed with a random key kept wrapped under the master key: local-key.ts), with a sync cursor per album: a
 // log-in fetches only the ML data that changed on the server since the last sync.
-import { createSearchWorker, indexedDbPageStore, type MLData, type SearchWorker } from 'cipherlens/search';
+import { createSearchWorker, type MLData, type SearchWorker } from 'cipherlens/search';
 import {
   clipChanges,
   fileMlData,
@@ -18,12 +18,12 @@ import {
   type GalleryFile,
   type Library,
 } from '../../client/src/index.js';
+import { localKey } from './local-key.js';
 
 const MODELS = { textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx' };
 const QUERY_LIMIT = 24;
 const CLIP_DIMS = 512;
 const KEY_NAME = 'wrapped-key';
-const NONCE_BYTES = 24;
 
 function deleteDatabase(name: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -48,30 +48,6 @@ function readState(meta: Uint8Array | undefined): SyncState {
     // An unreadable state starts over (the index is still sealed and authenticated).
   }
   return { cursors: {} };
-}
-
-/**
- * This account's local index key: made at random the first time and kept secretbox-wrapped under
- * the master key in IndexedDB (a wrapped key that no longer opens, e.g. from another account's
- * master key, is replaced: the index it sealed then does not open and starts anew).
- */
-async function localIndexKey(crypto: ClientCrypto, masterKey: Uint8Array, userId: number): Promise<Uint8Array> {
-  const store = indexedDbPageStore({ database: `cipherlens-index-key-${userId}` });
-  const wrapped = await store.get(KEY_NAME);
-  if (wrapped && wrapped.length > NONCE_BYTES) {
-    try {
-      return await crypto.secretbox.decrypt(wrapped.slice(NONCE_BYTES), wrapped.slice(0, NONCE_BYTES), masterKey);
-    } catch {
-      // Replaced below.
-    }
-  }
-  const key = await crypto.generateKey();
-  const { ciphertext, nonce } = await crypto.secretbox.encrypt(key.slice(), masterKey);
-  const bytes = new Uint8Array(NONCE_BYTES + ciphertext.length);
-  bytes.set(nonce, 0);
-  bytes.set(ciphertext, NONCE_BYTES);
-  await store.put(KEY_NAME, bytes);
-  return key;
 }
 
 export type Progress = (done: number, total: number) => void;
@@ -118,7 +94,7 @@ export class GallerySearch {
       this.worker = await this.start(null, database, onProgress);
       return;
     }
-    const key = await localIndexKey(this.crypto, keys.masterKey, keys.userId);
+    const key = await localKey(this.crypto, keys.masterKey, keys.userId, KEY_NAME);
     const attempt = async () => {
       const copy = key.slice(); // the worker's copy (wiped there); this thread's wiped below
       try {

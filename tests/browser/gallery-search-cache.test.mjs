@@ -33,6 +33,16 @@ function mlLog(page) {
   return log;
 }
 
+/** Where the page's album log requests started (`since`: 0 reads the whole log). */
+function logStarts(page) {
+  const starts = [];
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (/^\/api\/collections\/\d+\/log$/.test(url.pathname)) starts.push(Number(url.searchParams.get('since') ?? 0));
+  });
+  return starts;
+}
+
 const status = (page) => page.textContent('#search-status');
 // Search's requests: the People view (issue 27) reads its faces by file id at each log-in (it has
 // no local cache yet), and those requests are not search's.
@@ -69,9 +79,13 @@ test('a second log-in on the same device searches from its local index, fetching
   await page.click('#lock-button');
   await page.waitForSelector('body[data-screen="login"]', SLOW);
   const log = mlLog(page);
+  const starts = logStarts(page);
   await logIn(page, ACCOUNT);
   await page.waitForSelector('body[data-screen="gallery"]', SLOW);
   await searchReady(page);
+  // The album's verified log was kept on this device (app/src/log-cache.ts, when its files were
+  // last listed): only the entries after it are read.
+  assert.ok(starts.length > 0 && starts.every((since) => since > 0), `log read from ${starts}`);
   assert.equal(
     await status(page),
     `Search ready: ${PHOTOS.length} photos from this device's index, 0 photos from ML data, 0 indexed here`,
@@ -111,12 +125,14 @@ test('a second log-in on the same device searches from its local index, fetching
   // Another device: no local index, every photo's ML data fetched once (through the changes route).
   const other = await openDevice(env.browser, `${env.server.url}/`);
   const otherLog = mlLog(other.page);
+  const otherStarts = logStarts(other.page);
   await other.page.waitForSelector('body[data-screen="login"]');
   await logIn(other.page, ACCOUNT);
   await other.page.waitForSelector('body[data-screen="gallery"]', SLOW);
   await searchReady(other.page);
   assert.equal(await status(other.page), `Search ready: ${PHOTOS.length} photos from ML data, 0 indexed here`);
   assert.deepEqual(searchRequests(otherLog), [{ route: 'changes', entries: PHOTOS.length }]);
+  assert.equal(otherStarts[0], 0, 'a new device reads the whole log');
   assert.deepEqual((await searchFor(other.page, 'red')).slice(0, 2).sort(), ['red-1.jpg', 'red-2.jpg']);
   await other.context.close();
 

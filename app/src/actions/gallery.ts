@@ -5,6 +5,7 @@
 import { Library, RecordKeeper, Sharing, trust, type Album, type GalleryFile } from '../../../client/src/index.js';
 import type { Ctx } from '../context.js';
 import { indexedDbRecords } from '../device-store.js';
+import { deviceLogCache } from '../log-cache.js';
 import { GallerySearch } from '../search.js';
 import type { AppState, View } from '../state.js';
 import { ThumbnailCache } from '../thumbnails.js';
@@ -19,7 +20,8 @@ export async function openGallery(ctx: Ctx) {
   const { live, store } = ctx;
   const session = live.session!;
   const keeper = new RecordKeeper(session, indexedDbRecords);
-  const library = Library.of(session, keeper);
+  // Each album's verified log is kept on this device: the next log-in reads only its new entries.
+  const library = Library.of(session, keeper, deviceLogCache(ctx.core, session.keys().masterKey, session.id));
   live.library = library;
   live.keeper = keeper;
   live.sharing = new Sharing(session, library, keeper);

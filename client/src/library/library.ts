@@ -369,6 +369,7 @@ export class Library {
     };
     let { listing, compared } = await listAndCompare();
     if (compared && !compared.equal) ({ listing, compared } = await listAndCompare());
+    await this.cacheTrust(album); // the log as now verified, for the next log-in
     const { items, rejected } = listing;
     let records = items.map((record) => ({ record, entry: undefined as GalleryFile['entry'] }));
     // A thumbnail refused earlier stays said (it is not downloaded again).
