@@ -21,7 +21,8 @@ export function deviceLogCache(crypto: ClientCrypto, masterKey: Uint8Array, user
   // Unwrapped now, while the session is unlocked (a lock wipes the master key in place).
   const key = localKey(crypto, masterKey, userId, KEY_NAME);
   key.catch(() => undefined); // reported by the read or write that needs it
-  const theKey = () => key;
+  let closed = false;
+  const theKey = () => (closed ? Promise.reject(new Error('the log cache is closed')) : key);
   const header = (albumId: number) => utf8.encode(JSON.stringify({ format: FORMAT, account: userId, page: `album-${albumId}` }));
   return {
     async read(albumId) {
@@ -45,11 +46,19 @@ export function deviceLogCache(crypto: ClientCrypto, masterKey: Uint8Array, user
       new DataView(plain.buffer).setUint32(0, head.length);
       plain.set(head, 4);
       plain.set(bytes, 4 + head.length);
-      const { ciphertext, nonce } = await crypto.secretbox.encrypt(plain, await theKey());
+      const k = await theKey();
+      // Closed (and the key wiped) meanwhile: nothing is sealed with a wiped key.
+      if (closed) throw new Error('the log cache is closed');
+      const { ciphertext, nonce } = await crypto.secretbox.encrypt(plain, k);
       const sealed = new Uint8Array(NONCE_BYTES + ciphertext.length);
       sealed.set(nonce, 0);
       sealed.set(ciphertext, NONCE_BYTES);
       await store.put(`album-${albumId}`, sealed);
+    },
+    // The gallery closed (lock, log-out): the key is wiped; later reads find nothing, writes fail.
+    close() {
+      closed = true;
+      key.then((k) => k.fill(0)).catch(() => undefined);
     },
   };
 }

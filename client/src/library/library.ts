@@ -51,6 +51,8 @@ const RACY = new Set<Finding['kind']>(['name', 'owner', 'members', 'unverified-s
 export interface LogCache {
   read(albumId: number): Promise<Uint8Array | undefined>;
   write(albumId: number, bytes: Uint8Array): Promise<void>;
+  /** Called by Library.close: wipe whatever key the cache holds. */
+  close?(): void;
 }
 
 /** Findings after which an album's fold is not cached (its history is in question). */
@@ -748,5 +750,6 @@ export class Library {
     for (const f of this.files.values()) f.key.fill(0);
     this.albums.clear();
     this.files.clear();
+    this.logCache?.close?.();
   }
 }
