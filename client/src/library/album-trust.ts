@@ -84,7 +84,9 @@ async function refreshNow(ctx: TrustContext, albumId: number, trust: AlbumTrust)
   const applied = folded.error
     ? verified.entries.slice(0, folded.state ? folded.state.head.seq - (head?.seq ?? -1) : 0)
     : verified.entries;
-  trust.entries.push(...applied);
+  // One at a time: a new device reads a whole album's log at once, and spreading some 120,000
+  // entries into one call overflows V8's stack (an album of a million photos would never open).
+  for (const entry of applied) trust.entries.push(entry);
   trust.state = folded.state;
   return verified.error ?? folded.error;
 }
