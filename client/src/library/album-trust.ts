@@ -91,7 +91,9 @@ async function refreshNow(ctx: TrustContext, albumId: number, trust: AlbumTrust)
   const applied = folded.error
     ? verified.entries.slice(0, folded.state ? folded.state.head.seq - (head?.seq ?? -1) : 0)
     : verified.entries;
-  trust.entries.push(...applied.map(linkOf));
+  // One at a time: a new device reads a whole album's log at once, and spreading some 120,000
+  // entries into one call overflows V8's stack (an album of a million photos would never open).
+  for (const entry of applied) trust.entries.push(linkOf(entry));
   trust.state = folded.state;
   return verified.error ?? folded.error;
 }
@@ -262,7 +264,7 @@ async function appendAllNow<T>(
         if (!entries.length) continue;
         const folded = foldLog(entries, part.trust.state);
         if (folded.error) throw folded.error;
-        part.trust.entries.push(...entries.map(linkOf));
+        for (const entry of entries) part.trust.entries.push(linkOf(entry));
         part.trust.state = folded.state;
       }
       return result;
