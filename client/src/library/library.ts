@@ -144,12 +144,16 @@ export class Library {
     );
   }
 
+  /** The head each album's cached fold is at (read or written in this session). */
+  private readonly cachedHeads = new Map<number, number>();
+
   /** The album's fold as this device last verified it, or undefined (none, or it does not unpack: start over). */
   private async cachedTrust(albumId: number): Promise<AlbumTrust | undefined> {
     const bytes = await this.logCache?.read(albumId).catch(() => undefined);
     if (!bytes) return undefined;
     try {
       const { state, hashes } = unpackFold(bytes, albumId);
+      this.cachedHeads.set(albumId, state.head.seq);
       const entries = hashes.map((hash, seq) => ({ seq, hash }));
       return { state, entries, findings: [], ownerCompared: false, writable: false };
     } catch {
@@ -161,6 +165,9 @@ export class Library {
   private async cacheTrust(album: Album): Promise<void> {
     const trust = album.trust;
     if (!this.logCache || !trust?.state || trust.findings.some((f) => UNCACHED.has(f.kind))) return;
+    // Unchanged since read or written (at 100,000 files the page is about 20 MB to seal and store).
+    if (this.cachedHeads.get(album.id) === trust.state.head.seq) return;
+    this.cachedHeads.set(album.id, trust.state.head.seq);
     const bytes = packFold(
       trust.state,
       trust.entries.map((e) => e.hash),
