@@ -48,6 +48,7 @@ export { lookUpContact, ContactError, type ContactIdentity } from './sharing/con
 export { linkUrl, parsePublicLink, type OpenedLink } from './sharing/public-link.js';
 export { RecordKeeper, memoryDeviceStore, type DeviceStore, type SealedRecord, type RecordFinding } from './account/record.js';
 export { ThumbnailRejected, ReadOnlyAlbum, type LogCache } from './library/library.js';
+export type { FileCache } from './library/file-cache.js';
 export type { AlbumTrust } from './library/album-trust.js';
 export type { Member } from './trust/album-log.js';
 // The trust layer: identities, pinned contacts, signed album logs, listings against them.

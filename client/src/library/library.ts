@@ -10,8 +10,10 @@ import type { Body, FileState } from '../trust/album-log.js';
 import { sameBytes, toHex } from '../trust/bytes.js';
 import { canonicalEmail, verifyIdentity } from '../trust/identity.js';
 import {
-  compareFiles,
+  compareHashed,
   contentHeaderHash,
+  hashFile,
+  type HashedFile,
   keyWrapHash,
   metadataHash,
   nameHash,
@@ -23,6 +25,17 @@ import { packFold, unpackFold } from '../trust/fold-cache.js';
 import { pinContact, seeHead } from '../trust/record.js';
 import { checkThumbnail, thumbnailSizeAllowed } from '../trust/thumbnail.js';
 import type { Api, KeyedFile } from '../wire/api.js';
+import type { FileRecord } from '../wire/answers.js';
+import {
+  after as listedAfter,
+  AlbumFiles,
+  CachedFile,
+  cursorOf,
+  type FileCache,
+  fromCache,
+  packAlbum,
+  readAlbum,
+} from './file-cache.js';
 import {
   type AlbumTrust,
   appendEntries,
@@ -120,6 +133,7 @@ export class Library {
     readonly keys?: AccountKeys,
     readonly keeper?: RecordKeeper,
     private readonly logCache?: LogCache,
+    private readonly fileCache?: FileCache,
   ) {
     this.trustContext = {
       crypto,
@@ -134,13 +148,14 @@ export class Library {
     };
   }
 
-  static of(session: Session, keeper?: RecordKeeper, logCache?: LogCache): Library {
+  static of(session: Session, keeper?: RecordKeeper, logCache?: LogCache, fileCache?: FileCache): Library {
     return new Library(
       session.crypto,
       session.api,
       { userId: session.id, email: session.email, ...session.keys(), signing: session.signing() },
       keeper,
       logCache,
+      fileCache,
     );
   }
 
@@ -362,53 +377,177 @@ export class Library {
   /**
    * The album's files, newest first: those its log vouches for (all that open, for an album with
    * no log); what the listing adds, leaves out or changes is in `album.fileFindings`, and those
-   * that do not open are counted in `album.unreadable`.
+   * that do not open are counted in `album.unreadable`. With a file cache (an album with a log),
+   * only the records changed since the cached listing are listed, hashed and opened.
    */
   async loadFiles(album: Album): Promise<GalleryFile[]> {
+    if (!album.trust?.state || !this.fileCache) return this.loadAllFiles(album);
+    let kept = this.albumFiles.get(album.id);
+    if (!kept) {
+      kept = await readAlbum(this.fileCache, album.id).catch(() => undefined);
+      if (kept) this.albumFiles.set(album.id, kept);
+    }
+    const out = kept && (await this.loadChangedFiles(album, kept));
+    if (out) return out;
+    // No cache, or one that cannot be applied: the album in full, as with none, cached anew.
+    this.dropAlbumFiles(album.id);
+    return this.loadAllFiles(album, new AlbumFiles(album.id));
+  }
+
+  /** Files kept per album (docs/library-cache.md): the listing as last applied, and what it opened to. */
+  private readonly albumFiles = new Map<number, AlbumFiles>();
+
+  private dropAlbumFiles(albumId: number) {
+    this.albumFiles.get(albumId)?.wipe();
+    this.albumFiles.delete(albumId);
+  }
+
+  /** The records changed since `kept`'s cursor, hashed and put in it; false if the server's pages cannot be applied. */
+  private async listChanges(album: Album, kept: AlbumFiles): Promise<boolean> {
+    let cursor = kept.last;
+    if (!cursor) return false;
+    const changed = new Set<number>();
+    for (;;) {
+      const page = await this.api.filesAfter(album.id, cursorOf(cursor));
+      // A record that did not parse would be left out uncounted; one listed twice, or out of the
+      // listing's order, is not a change list to apply: the album is listed in full instead.
+      if (page.files.rejected) return false;
+      for (const r of page.files.items) {
+        if (!listedAfter(r, cursor) || changed.has(r.id)) return false;
+        changed.add(r.id);
+        cursor = r;
+        kept.put(await hashFile(r), r);
+      }
+      if (page.next === null || !page.files.items.length) return true;
+    }
+  }
+
+  /**
+   * The album from its cached files and the changes since (undefined: they cannot be applied,
+   * the caller loads the album in full). The same comparison and the same files as loadAllFiles.
+   */
+  private async loadChangedFiles(album: Album, kept: AlbumFiles): Promise<GalleryFile[] | undefined> {
+    const trust = album.trust!;
+    const listAndCompare = async () => {
+      if (!(await this.listChanges(album, kept))) return undefined;
+      const error = await refreshLog(this.trustContext, album.id, trust);
+      if (error && !trust.findings.some((f) => f.kind === 'history'))
+        trust.findings.push({ kind: 'history', albumId: album.id, error });
+      if (!trust.state) return undefined;
+      return compareHashed(trust.state, kept.listing(), this.elsewhere(album.id));
+    };
+    let compared = await listAndCompare();
+    if (compared && !compared.equal) compared = await listAndCompare();
+    if (!compared) return undefined;
+    await this.cacheTrust(album);
+    const listed = kept.files;
+    const refused = (album.fileFindings ?? []).filter((f) => f.kind === 'thumbnail' && listed.has(f.fileId));
+    album.fileFindings = [...compared.findings, ...refused];
+    // A file the log now vouches for that was not opened before (its ciphertext is not kept): in full.
+    if (compared.files.some(({ record: f }) => f.opened === undefined && !f.record)) return undefined;
+    const out = await this.openListed(album, compared.files, 0, kept);
+    await this.writeAlbumFiles(kept);
+    return out;
+  }
+
+  /** Writes the album's changed file pages, then its manifest (a cache that cannot be written is only slower). */
+  private async writeAlbumFiles(kept: AlbumFiles) {
+    const cache = this.fileCache;
+    if (!cache) return;
+    try {
+      for (const { page, bytes } of packAlbum(kept)) await cache.write(kept.albumId, page, bytes);
+    } catch {
+      // Pages written without their manifest do not match the one kept: the next log-in loads in full.
+    }
+  }
+
+  /**
+   * The album's files listed in full, compared and opened (no file cache, or one to start over);
+   * with `kept`, every record is put in it and the album's file pages written anew.
+   */
+  private async loadAllFiles(album: Album, kept?: AlbumFiles): Promise<GalleryFile[]> {
     const trust = album.trust;
     // The listing first, then the log brought up to date (so it is at least as new); a member's
     // change in between reads as a difference, so a listing that differs is read once more.
     const listAndCompare = async () => {
       const listing = await this.api.files(album.id);
-      if (!trust?.state) return { listing, compared: undefined };
+      if (!trust?.state) return { listing, hashed: undefined, compared: undefined };
       const error = await refreshLog(this.trustContext, album.id, trust);
       if (error && !trust.findings.some((f) => f.kind === 'history'))
         trust.findings.push({ kind: 'history', albumId: album.id, error });
-      return { listing, compared: trust.state && (await compareFiles(trust.state, listing.items, this.elsewhere(album.id))) };
+      if (!trust.state) return { listing, hashed: undefined, compared: undefined };
+      const hashed: (HashedFile & { record: FileRecord })[] = [];
+      for (const record of listing.items) hashed.push({ ...(await hashFile(record)), record });
+      return { listing, hashed, compared: compareHashed(trust.state, hashed, this.elsewhere(album.id)) };
     };
-    let { listing, compared } = await listAndCompare();
-    if (compared && !compared.equal) ({ listing, compared } = await listAndCompare());
+    let { listing, hashed, compared } = await listAndCompare();
+    if (compared && !compared.equal) ({ listing, hashed, compared } = await listAndCompare());
     await this.cacheTrust(album); // the log as now verified, for the next log-in
     const { items, rejected } = listing;
-    let records = items.map((record) => ({ record, entry: undefined as GalleryFile['entry'] }));
     // A thumbnail refused earlier stays said (it is not downloaded again).
     const refused = (album.fileFindings ?? []).filter((f) => f.kind === 'thumbnail' && items.some((r) => r.id === f.fileId));
-    album.fileFindings = refused;
-    if (compared) {
-      records = compared.files;
-      album.fileFindings = [...compared.findings, ...refused];
+    album.fileFindings = compared ? [...compared.findings, ...refused] : refused;
+    // Kept for the next log-in only when every record parsed (one that did not is counted, not kept).
+    const keep =
+      kept && hashed && compared && !rejected && new Set(items.map((r) => r.id)).size === items.length ? kept : undefined;
+    if (keep) {
+      for (const h of hashed!) keep.put(h, h.record);
+      this.albumFiles.set(album.id, keep);
     }
+    const records = compared
+      ? compared.files.map(({ record, entry }) => ({ record: keep?.files.get(record.id) ?? record.record, entry }))
+      : items.map((record) => ({ record, entry: undefined as GalleryFile['entry'] }));
+    const out = await this.openListed(album, records, rejected, keep);
+    if (keep) await this.writeAlbumFiles(keep);
+    return out;
+  }
+
+  /**
+   * Opens the listed files (or takes them from the cache, or from this session) and makes them
+   * the album's; `unreadable` counts records that did not parse. Each record opened is kept in
+   * `kept` with what it opened to.
+   */
+  private async openListed(
+    album: Album,
+    records: readonly { record: FileRecord | CachedFile; entry: GalleryFile['entry'] }[],
+    unreadable: number,
+    kept?: AlbumFiles,
+  ): Promise<GalleryFile[]> {
     const out: GalleryFile[] = [];
-    let unreadable = rejected;
     for (const albumFiles of this.memberships.values()) albumFiles.delete(album.id);
     this.albumEntries.delete(album.id);
-    for (const { record: r, entry } of records) {
-      let file = this.files.get(r.id);
+    for (const { record, entry } of records) {
+      const cached = record instanceof CachedFile ? record : undefined;
+      const r = cached ? cached.record : (record as FileRecord);
+      let file = this.files.get(record.id);
       try {
-        if (!file) {
-          file = await openFile(this.crypto, album.key, r);
-          this.files.set(r.id, file);
+        if (cached && !r) {
+          // Unchanged since the cache: what it opened to then (a key that did not open stays so).
+          const opened = cached.opened;
+          if (!opened || opened === 'unreadable') throw new Error('it did not open');
+          if (!file) {
+            file = fromCache(cached, opened);
+            this.files.set(file.id, file);
+          } else if (!sameBytes(file.key, cached.key)) throw new Error('a different key for the same file');
+        } else if (!file) {
+          file = await openFile(this.crypto, album.key, r!);
+          this.files.set(r!.id, file);
         } else {
-          const key = await this.crypto.secretbox.decrypt(r.encryptedKey.slice(), r.keyDecryptionNonce, album.key);
+          const key = await this.crypto.secretbox.decrypt(r!.encryptedKey.slice(), r!.keyDecryptionNonce, album.key);
           const same = key.length === file.key.length && key.every((b, i) => b === file!.key[i]);
           key.fill(0);
           if (!same) throw new Error('a different key for the same file');
-          if (r.magicMetadata && r.magicMetadata.version !== file.magicVersion)
-            await openMarks(this.crypto, file, r.magicMetadata);
+          if (r!.magicMetadata && r!.magicMetadata.version !== file.magicVersion)
+            await openMarks(this.crypto, file, r!.magicMetadata);
         }
       } catch {
+        if (cached && r) kept?.open(cached, undefined, 'unreadable');
         unreadable++;
         continue;
+      }
+      if (cached && r) {
+        const { meta, archived, favourite, magicVersion } = file;
+        kept?.open(cached, file.key, { meta, archived, favourite, magicVersion });
       }
       if (entry) {
         file.entry = entry;
@@ -417,6 +556,8 @@ export class Library {
       this.member(file.id).add(album.id);
       out.push(file);
     }
+    // Records listed but not opened (the log did not vouch for them) keep no ciphertext.
+    if (kept) for (const f of kept.files.values()) f.record = undefined;
     album.unreadable = unreadable;
     await this.noteSeen();
     return out.sort(newestFirst);
@@ -563,6 +704,7 @@ export class Library {
   async deleteAlbum(album: Album): Promise<void> {
     await this.api.deleteCollection(album.id);
     this.albums.delete(album.id);
+    this.dropAlbumFiles(album.id);
     for (const set of this.memberships.values()) set.delete(album.id);
     this.albumEntries.delete(album.id);
     album.key.fill(0);
@@ -757,6 +899,9 @@ export class Library {
     for (const f of this.files.values()) f.key.fill(0);
     this.albums.clear();
     this.files.clear();
+    for (const kept of this.albumFiles.values()) kept.wipe();
+    this.albumFiles.clear();
     this.logCache?.close?.();
+    this.fileCache?.close?.();
   }
 }

@@ -33,7 +33,12 @@ const optional = (v: unknown, type: 'number' | 'string') =>
 
 /** The metadata in `json`, or an Error naming what is wrong with it. */
 export function parseMetadata(json: string): FileMeta {
-  const m = JSON.parse(json) as Record<string, unknown> | null;
+  return checkMetadata(JSON.parse(json));
+}
+
+/** The metadata in `value` (JSON parsed), or an Error naming what is wrong with it. */
+export function checkMetadata(value: unknown): FileMeta {
+  const m = value as Record<string, unknown> | null;
   if (m === null || typeof m !== 'object') throw new Error('metadata is not an object');
   if (typeof m.title !== 'string' || m.title.length > MAX_TITLE) throw new Error('metadata without a title');
   if (typeof m.creationTime !== 'number' || !Number.isFinite(m.creationTime) || typeof m.fileType !== 'number')

@@ -165,6 +165,32 @@ export interface ListedFile {
   metadata: { encryptedData: Uint8Array; decryptionHeader: Uint8Array };
 }
 
+/** What the comparison needs of a listed file: its ids, sizes and the hashes of its parts (`hashFile`). */
+export interface HashedFile {
+  id: number;
+  collectionID: number;
+  keyWrapHash: Uint8Array;
+  contentHeaderHash: Uint8Array;
+  metadataHash: Uint8Array;
+  fileSize: number;
+  thumbnailSize: number;
+  /** keyWrapHash in hex, if the caller has it already (the fold is keyed by it). */
+  keyWrapHex?: string;
+}
+
+/** The hashes of a listed file's parts a log entry binds (three SHA-256). */
+export async function hashFile(r: ListedFile): Promise<HashedFile> {
+  return {
+    id: r.id,
+    collectionID: r.collectionID,
+    keyWrapHash: await keyWrapHash(r.encryptedKey, r.keyDecryptionNonce),
+    contentHeaderHash: await contentHeaderHash(r.file.decryptionHeader),
+    metadataHash: await metadataHash(r.metadata.decryptionHeader, r.metadata.encryptedData),
+    fileSize: r.file.size,
+    thumbnailSize: r.thumbnail.size,
+  };
+}
+
 /**
  * Compares a files listing with the album's fold. Resolves to the files the log vouches for
  * (each with its entry, which a later thumbnail download is checked against), the findings, and
@@ -176,6 +202,21 @@ export async function compareFiles<F extends ListedFile>(
   listed: readonly F[],
   elsewhere: (keyWrapHashHex: string) => number | undefined = () => undefined,
 ): Promise<{ files: { record: F; entry: FileState }[]; findings: Finding[]; equal: boolean }> {
+  const hashed: (HashedFile & { record: F })[] = [];
+  for (const record of listed) hashed.push({ ...(await hashFile(record)), record });
+  const { files, findings, equal } = compareHashed(state, hashed, elsewhere);
+  return { files: files.map(({ record, entry }) => ({ record: record.record, entry })), findings, equal };
+}
+
+/**
+ * compareFiles over the parts' hashes, computed earlier (by `hashFile`, of the same bytes): what
+ * the library's file cache compares again after a log-in, hashing only records changed since.
+ */
+export function compareHashed<F extends HashedFile>(
+  state: AlbumState,
+  listed: readonly F[],
+  elsewhere: (keyWrapHashHex: string) => number | undefined = () => undefined,
+): { files: { record: F; entry: FileState }[]; findings: Finding[]; equal: boolean } {
   const albumId = state.albumId;
   const files: { record: F; entry: FileState }[] = [];
   const injected: number[] = [];
@@ -185,7 +226,7 @@ export async function compareFiles<F extends ListedFile>(
   const parts = new Set<FilePart>();
   const seen = new Set<string>();
   for (const r of listed) {
-    const id = toHex(await keyWrapHash(r.encryptedKey, r.keyDecryptionNonce));
+    const id = r.keyWrapHex ?? toHex(r.keyWrapHash);
     const entry = state.files.get(id);
     if (!entry || r.collectionID !== albumId) {
       (elsewhere(id) !== undefined || r.collectionID !== albumId ? moved : injected).push(r.id);
@@ -197,11 +238,10 @@ export async function compareFiles<F extends ListedFile>(
     }
     seen.add(id);
     const wrong: FilePart[] = [];
-    if (!sameBytes(await contentHeaderHash(r.file.decryptionHeader), entry.contentHeaderHash)) wrong.push('content header');
-    if (r.file.size !== entry.contentSize) wrong.push('content size');
-    if (r.thumbnail.size !== entry.thumbnailSize) wrong.push('thumbnail size');
-    if (!sameBytes(await metadataHash(r.metadata.decryptionHeader, r.metadata.encryptedData), entry.metadataHash))
-      wrong.push('metadata');
+    if (!sameBytes(r.contentHeaderHash, entry.contentHeaderHash)) wrong.push('content header');
+    if (r.fileSize !== entry.contentSize) wrong.push('content size');
+    if (r.thumbnailSize !== entry.thumbnailSize) wrong.push('thumbnail size');
+    if (!sameBytes(r.metadataHash, entry.metadataHash)) wrong.push('metadata');
     if (wrong.length) {
       altered.push(r.id);
       for (const p of wrong) parts.add(p);

@@ -213,6 +213,13 @@ export function createApi(options: HttpOptions = {}, credentials: Credentials = 
         answers.fileRecords,
         'files',
       ),
+    /** One page of a collection's files added or changed after `after` (`<updationTime>-<fileID>`), in that order. */
+    filesAfter: (collectionID: number, after: string, limit?: number) =>
+      json(
+        http(ROUTES.files, { params: { id: collectionID }, query: { after, ...(limit ? { limit: String(limit) } : {}) } }),
+        answers.filesPage,
+        'files page',
+      ),
     /** A file's stream ciphertext as a response (its body streams); `range` as in Range. */
     fileContents: (id: number, { signal, range }: { signal?: AbortSignal; range?: string } = {}) =>
       http(isLink ? ROUTES.publicFileContents : ROUTES.fileContents, {
