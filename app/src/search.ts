@@ -75,10 +75,12 @@ export class GallerySearch {
   fromMlData = 0;
   indexedHere = 0;
 
+  /** `writer`: the account's writer lock, taken by the gallery (writer-lock.ts); none: search takes it itself. */
   constructor(
     private readonly crypto: ClientCrypto,
     private readonly library: Library,
     private readonly base: URL,
+    private readonly writer?: { held: Promise<boolean> },
   ) {}
 
   get ready(): boolean {
@@ -90,7 +92,7 @@ export class GallerySearch {
     if (!keys) throw new Error('search needs an account');
     const database = `cipherlens-index-${keys.userId}`;
     // Another tab of this account holds the local index: this one searches from memory.
-    if (!(await this.hold(database))) {
+    if (!(await (this.writer ? this.writer.held : this.hold(database)))) {
       this.worker = await this.start(null, database, onProgress);
       return;
     }

@@ -4,7 +4,8 @@
 // for the ML data changed since its last sync (none here), never for every file's ML data,
 // yet finds the photos; a second tab, while the first holds the index, searches from memory;
 // another device, with no local index, fetches all of it once; a lost wrapped key starts the
-// local index anew.
+// local index anew. The album's files as opened are kept beside it: a log-in on the same device
+// lists only the records changed since and opens none.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { colourPhoto } from './assets.mjs';
@@ -41,6 +42,16 @@ function logStarts(page) {
     if (/^\/api\/collections\/\d+\/log$/.test(url.pathname)) starts.push(Number(url.searchParams.get('since') ?? 0));
   });
   return starts;
+}
+
+/** The page's album file listings: `full` (every record) or `changes` (only those after a cursor). */
+function listings(page) {
+  const asked = [];
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (/^\/api\/collections\/\d+\/files$/.test(url.pathname)) asked.push(url.searchParams.has('after') ? 'changes' : 'full');
+  });
+  return asked;
 }
 
 const status = (page) => page.textContent('#search-status');
@@ -151,14 +162,18 @@ test('a second log-in on the same device searches from its local index, fetching
     }
   });
   log.length = 0;
+  const listed = listings(page);
   await logIn(page, ACCOUNT);
   await page.waitForSelector('body[data-screen="gallery"]', SLOW);
   await searchReady(page);
   assert.equal(await status(page), `Search ready: ${PHOTOS.length} photos from ML data, 0 indexed here`);
+  // The library's key went with it: its file pages do not open, the album is listed in full.
+  assert.ok(listed.includes('full'), `listed ${listed}`);
   assert.deepEqual(searchRequests(log), [{ route: 'changes', entries: PHOTOS.length }]);
   await page.click('#lock-button');
   await page.waitForSelector('body[data-screen="login"]', SLOW);
   log.length = 0;
+  listed.length = 0;
   await logIn(page, ACCOUNT);
   await page.waitForSelector('body[data-screen="gallery"]', SLOW);
   await searchReady(page);
@@ -167,6 +182,10 @@ test('a second log-in on the same device searches from its local index, fetching
     `Search ready: ${PHOTOS.length} photos from this device's index, 0 photos from ML data, 0 indexed here`,
   );
   assert.deepEqual(searchRequests(log), [{ route: 'changes', entries: 0 }]);
+  // The album's files as opened were kept (app/src/log-cache.ts, sealed file pages): this log-in
+  // asks only for the records changed since (none), opens none, and shows them all.
+  assert.deepEqual(listed, ['changes'], 'one listing of the changes since the cursor, no full listing');
+  await thumbnailsShown(page, PHOTOS.length);
 
   assert.deepEqual(page.errors, []);
   await context.close();

@@ -5,8 +5,9 @@
 import { Library, RecordKeeper, Sharing, trust, type Album, type GalleryFile } from '../../../client/src/index.js';
 import type { Ctx } from '../context.js';
 import { indexedDbRecords } from '../device-store.js';
-import { deviceLogCache } from '../log-cache.js';
+import { deviceLibraryCaches } from '../log-cache.js';
 import { GallerySearch } from '../search.js';
+import { holdWriterLock } from '../writer-lock.js';
 import type { AppState, View } from '../state.js';
 import { ThumbnailCache } from '../thumbnails.js';
 import { busy, showError } from './feedback.js';
@@ -20,12 +21,16 @@ export async function openGallery(ctx: Ctx) {
   const { live, store } = ctx;
   const session = live.session!;
   const keeper = new RecordKeeper(session, indexedDbRecords);
-  // Each album's verified log is kept on this device: the next log-in reads only its new entries.
-  const library = Library.of(session, keeper, deviceLogCache(ctx.core, session.keys().masterKey, session.id));
+  // Each album's verified log and its files as opened are kept on this device: the next log-in
+  // reads only the log's new entries and the records changed since. The tab holding the writer
+  // lock writes the file pages and the search index; the lock goes when the library closes.
+  const writer = holdWriterLock(session.id);
+  const { logCache, fileCache } = deviceLibraryCaches(ctx.core, session.keys().masterKey, session.id, writer);
+  const library = Library.of(session, keeper, logCache, fileCache);
   live.library = library;
   live.keeper = keeper;
   live.sharing = new Sharing(session, library, keeper);
-  live.search = new GallerySearch(ctx.core, library, ctx.base);
+  live.search = new GallerySearch(ctx.core, library, ctx.base, writer);
   // A thumbnail refused (not its entry's bytes, or too large to decode) is skipped, and said.
   live.thumbnails = new ThumbnailCache((file) =>
     library.thumbnail(file).catch((e) => {
