@@ -53,7 +53,8 @@ function sealedPages(crypto: ClientCrypto, masterKey: Uint8Array, userId: number
       // Closed (and the key wiped) meanwhile: nothing is sealed with a wiped key.
       if (closed) throw new Error('the library cache is closed');
       const { ciphertext, nonce } = await crypto.secretbox.encrypt(plain, k);
-      plain.fill(0); // file pages hold file keys
+      // File pages hold file keys (a large plaintext went to the worker whole: detached, nothing left here).
+      if (plain.byteLength) plain.fill(0);
       const sealed = new Uint8Array(NONCE_BYTES + ciphertext.length);
       sealed.set(nonce, 0);
       sealed.set(ciphertext, NONCE_BYTES);
