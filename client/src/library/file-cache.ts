@@ -203,29 +203,32 @@ const safeId = (n: number) => Number.isSafeInteger(n) && n > 0;
 const safeCount = (n: number) => Number.isSafeInteger(n) && n >= 0;
 
 /**
- * Writes the album's changed pages (with a new generation), then its manifest: the bytes to
- * store, in that order. Nothing when nothing changed.
+ * The album's changed pages (with a new generation), then its manifest: the bytes to store, in
+ * that order (none when nothing changed), and `written()` to call once all are stored (until then
+ * the pages count as changed: a write that failed is tried again whole).
  */
-export function packAlbum(album: AlbumFiles): { page: string; bytes: Uint8Array }[] {
-  if (!album.dirty) return [];
+export function packAlbum(album: AlbumFiles): { writes: { page: string; bytes: Uint8Array }[]; written(): void } {
+  if (!album.dirty) return { writes: [], written() {} };
   const generation = newGeneration();
   const byPage: CachedFile[][] = album.pages.map(() => []);
   for (const f of album.files.values()) byPage[f.page]!.push(f);
-  const out: { page: string; bytes: Uint8Array }[] = [];
-  for (const [n, p] of album.pages.entries()) {
-    if (!p.dirty) continue;
-    out.push({ page: `files-${n}`, bytes: packPage(album.albumId, n, generation, byPage[n]!) });
-    p.generation = generation;
-    p.dirty = false;
-  }
+  const packed = album.pages.filter((p) => p.dirty);
+  const writes: { page: string; bytes: Uint8Array }[] = [];
+  for (const [n, p] of album.pages.entries())
+    if (p.dirty) writes.push({ page: `files-${n}`, bytes: packPage(album.albumId, n, generation, byPage[n]!) });
   const manifest = {
     format: FORMAT,
     albumId: album.albumId,
     last: album.last ?? null,
-    pages: album.pages.map((p) => p.generation),
+    pages: album.pages.map((p) => (p.dirty ? generation : p.generation)),
   };
-  out.push({ page: 'manifest', bytes: utf8.encode(JSON.stringify(manifest)) });
-  return out;
+  writes.push({ page: 'manifest', bytes: utf8.encode(JSON.stringify(manifest)) });
+  return {
+    writes,
+    written() {
+      for (const p of packed) Object.assign(p, { generation, dirty: false });
+    },
+  };
 }
 
 function packPage(albumId: number, index: number, generation: number, files: readonly CachedFile[]): Uint8Array {

@@ -453,13 +453,18 @@ export class Library {
   /** Writes the album's changed file pages, then its manifest (a cache that cannot be written is only slower). */
   private async writeAlbumFiles(kept: AlbumFiles) {
     const cache = this.fileCache;
-    if (!cache) return;
+    if (!cache || this.fileCacheRefused) return;
     try {
-      for (const { page, bytes } of packAlbum(kept)) await cache.write(kept.albumId, page, bytes);
+      const { writes, written } = packAlbum(kept);
+      for (const { page, bytes } of writes) await cache.write(kept.albumId, page, bytes);
+      written();
     } catch {
-      // Pages written without their manifest do not match the one kept: the next log-in loads in full.
+      // Pages written without their manifest do not match the one kept: the next log-in loads in
+      // full. A cache that refuses (another tab writes it) is not packed again this session.
+      this.fileCacheRefused = true;
     }
   }
+  private fileCacheRefused = false;
 
   /**
    * The album's files listed in full, compared and opened (no file cache, or one to start over);
