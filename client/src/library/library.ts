@@ -408,7 +408,10 @@ export class Library {
     if (!cursor) return false;
     const changed = new Set<number>();
     for (;;) {
-      const page = await this.api.filesAfter(album.id, cursorOf(cursor));
+      // A cursor the server refuses (410: older than the removals it keeps), or an answer that
+      // does not parse: the album is listed in full instead (which re-checks everything).
+      const page = await this.api.filesAfter(album.id, cursorOf(cursor)).catch(() => undefined);
+      if (!page) return false;
       // A record that did not parse would be left out uncounted; one listed twice, or out of the
       // listing's order, is not a change list to apply: the album is listed in full instead.
       if (page.files.rejected) return false;
