@@ -146,8 +146,9 @@ export class AlbumFiles {
     return f;
   }
 
-  /** A record the server says left the album. */
-  remove(id: number) {
+  /** A record the server says left the album (`at`: the removal's place in the listing's order). */
+  remove(id: number, at: { updationTime: number; id: number }) {
+    if (!this.last || after(at, this.last)) this.last = { updationTime: at.updationTime, id: at.id };
     const old = this.files.get(id);
     if (!old) return;
     this.files.delete(id);

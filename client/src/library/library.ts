@@ -404,24 +404,29 @@ export class Library {
 
   /** The records changed since `kept`'s cursor, hashed and put in it; false if the server's pages cannot be applied. */
   private async listChanges(album: Album, kept: AlbumFiles): Promise<boolean> {
-    let cursor = kept.last;
-    if (!cursor) return false;
+    if (!kept.last) return false;
+    let cursor: { updationTime: number; id: number } = kept.last;
     const changed = new Set<number>();
     for (;;) {
       // A cursor the server refuses (410: older than the removals it keeps), or an answer that
       // does not parse: the album is listed in full instead (which re-checks everything).
       const page = await this.api.filesAfter(album.id, cursorOf(cursor)).catch(() => undefined);
       if (!page) return false;
-      // A record that did not parse would be left out uncounted; one listed twice, or out of the
-      // listing's order, is not a change list to apply: the album is listed in full instead.
+      // A record that did not parse would be left out uncounted; a file named twice, or out of
+      // the listing's order, is not a change list to apply: the album is listed in full instead.
       if (page.files.rejected) return false;
-      for (const r of page.files.items) {
-        if (!listedAfter(r, cursor) || changed.has(r.id)) return false;
-        changed.add(r.id);
-        cursor = r;
-        kept.put(await hashFile(r), r);
+      const changes: { id: number; updationTime: number; record?: FileRecord }[] = [
+        ...page.files.items.map((r) => ({ id: r.id, updationTime: r.updationTime, record: r })),
+        ...(page.removed ?? []).map((r) => ({ ...r, record: undefined })),
+      ].sort((x, y) => x.updationTime - y.updationTime || x.id - y.id);
+      for (const c of changes) {
+        if (!listedAfter(c, cursor) || changed.has(c.id)) return false;
+        changed.add(c.id);
+        cursor = c;
+        if (c.record) kept.put(await hashFile(c.record), c.record);
+        else kept.remove(c.id, c);
       }
-      if (page.next === null || !page.files.items.length) return true;
+      if (page.next === null || !changes.length) return true;
     }
   }
 

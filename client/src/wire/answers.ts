@@ -162,7 +162,12 @@ export const fileRecord = object(fileShape);
 export type FileRecord = Parsed<typeof fileRecord>;
 export const fileRecords = eachOf(fileRecord);
 /** One page of a collection's files changed after a cursor: the records, the next page's cursor (null: the last). */
-export const filesPage = object({ files: eachOf(fileRecord, LISTING_PAGE_MAX), next: nullable(string(40)) });
+export const filesPage = object({
+  files: eachOf(fileRecord, LISTING_PAGE_MAX),
+  /** The files that left the album after the cursor (when the server keeps removals). */
+  removed: optional(array(object({ id, updationTime: int() }), LISTING_PAGE_MAX)),
+  next: nullable(string(40)),
+});
 
 /** A trashed file: its key wrapped with the master key, the album it was in (0: none left), when it goes. */
 export const trashedRecord = object({ ...fileShape, collectionID: int(), trashedAt: int(), deleteBy: int() });
