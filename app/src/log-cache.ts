@@ -1,13 +1,13 @@
 // The library's caches on this device (docs/library-cache.md): each album's verified log fold
 // (`trust.packFold` bytes, a page `album-<id>`) and its file records as opened (the library's
-// file pages, `album-<id>-manifest` and `album-<id>-files-<n>`: the page store takes `[a-z0-9-]` names), sealed with this account's
-// device-local key "library-key" (local-key.ts) in the IndexedDB database
-// `cipherlens-library-<userId>`. A sealed page names its format, account and page inside the
-// ciphertext, so a page moved to another name or account does not open; any page that does not
-// open reads as none (the library then starts that album over). Two tabs may both write an
-// album's log page (each writes a fold it verified, and the next log-in extends whichever is
-// there); file pages and their manifest are one generation, so only the tab holding the account's
-// writer lock (the search index's Web Lock, writer-lock.ts) writes them.
+// file pages, `album-<id>-manifest` and `album-<id>-files-<n>`: the page store takes only
+// `[a-z0-9-]` names), sealed with this account's device-local key "library-key" (local-key.ts)
+// in the IndexedDB database `cipherlens-library-<userId>`. A sealed page names its format,
+// account and page inside the ciphertext, so a page moved to another name or account does not
+// open; any page that does not open reads as none (the library then starts that album over). Two
+// tabs may both write an album's log page (each writes a fold it verified, and the next log-in
+// extends whichever is there); file pages and their manifest are one generation, so only the tab
+// holding the account's writer lock (the search index's Web Lock, writer-lock.ts) writes them.
 import { indexedDbPageStore } from 'cipherlens/search';
 import type { ClientCrypto, FileCache, LogCache } from '../../client/src/index.js';
 import { localKey } from './local-key.js';
