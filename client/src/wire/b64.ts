@@ -19,7 +19,11 @@ export function fromB64(text: unknown, what = 'a value'): Uint8Array<ArrayBuffer
   } catch {
     throw malformed(what);
   }
-  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+  // A plain loop: Uint8Array.from(s, mapper) calls the mapper per character, 20x slower (an ML data
+  // page of 1000 entries, 6.4 MB of base64, took 0.5 s of the main thread that way).
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
 }
 
 /** URL-safe base64 without padding (how the X-Auth-Token header carries the token). */
