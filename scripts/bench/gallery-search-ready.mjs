@@ -173,7 +173,31 @@ const TRACE_CATEGORIES = [
   'disabled-by-default-devtools.timeline',
   'v8.execute',
   'blink.user_timing',
+  'disabled-by-default-v8.cpu_profiler',
 ];
+
+/** Self time by function and thread from the trace's V8 CPU profile samples. */
+function profileSelfTimes(traceEvents, names) {
+  const nodes = new Map(); // `${pid}:${profile id}:${node id}` -> function
+  const threadOf = new Map(); // `${pid}:${profile id}` -> thread name
+  const self = new Map();
+  for (const e of traceEvents) {
+    if (e.name === 'Profile') threadOf.set(`${e.pid}:${e.id}`, names.get(`${e.pid}:${e.tid}`) ?? `${e.pid}:${e.tid}`);
+    if (e.name !== 'ProfileChunk') continue;
+    const profile = `${e.pid}:${e.id}`;
+    const { cpuProfile, timeDeltas = [] } = e.args.data;
+    for (const n of cpuProfile?.nodes ?? []) {
+      const { functionName, url, lineNumber } = n.callFrame;
+      const file = url ? url.slice(url.lastIndexOf('/') + 1) : '';
+      nodes.set(`${profile}:${n.id}`, `${functionName || '(anonymous)'} ${file}:${lineNumber ?? ''}`);
+    }
+    (cpuProfile?.samples ?? []).forEach((id, i) => {
+      const key = `${threadOf.get(profile) ?? profile} ${nodes.get(`${profile}:${id}`) ?? id}`;
+      self.set(key, (self.get(key) ?? 0) + (timeDeltas[i] ?? 0));
+    });
+  }
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, 30);
+}
 
 /**
  * CPU time by thread in a Chromium trace: the top-level tasks of each renderer thread (the page's
@@ -229,6 +253,8 @@ function summariseTrace(path) {
     ...threads.map(([t, us]) => `  ${names.get(t) ?? t}: ${ms(us)}`),
     'inside them (wall time, nested kinds overlap):',
     ...top.map(([k, us]) => `  ${k}: ${ms(us)}`),
+    'self time by function (CPU profile samples):',
+    ...profileSelfTimes(traceEvents, names).map(([k, us]) => `  ${k}: ${ms(us)}`),
   ].join('\n');
 }
 

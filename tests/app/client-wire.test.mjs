@@ -137,3 +137,30 @@ test("a server's error answer is an ApiError with its status, code and headers",
     return true;
   });
 });
+
+test('fromB64 decodes what Node encodes, at every length, and refuses what is not standard padded base64', () => {
+  for (let n = 0; n < 200; n++) {
+    const bytes = randomBytes(n);
+    assert.deepEqual(client.fromB64(Buffer.from(bytes).toString('base64')), new Uint8Array(bytes), `${n} bytes`);
+  }
+  for (const bad of [
+    'not base64!',
+    'QUJ',
+    'QUJD RA==',
+    'QU=D',
+    '=QUJ',
+    'Q===',
+    '====',
+    'QUJDRA-_',
+    'QUJD\u00e9A==',
+    'QUJD\nRA==',
+    5,
+    null,
+  ]) {
+    assert.throws(
+      () => client.fromB64(bad),
+      (e) => e instanceof ApiError && e.code === 'bad_response',
+      JSON.stringify(bad),
+    );
+  }
+});
