@@ -12,8 +12,10 @@ import { createSearchWorker, type MLData, type SearchWorker } from 'cipherlens/s
 import {
   clipChanges,
   fileMlData,
+  limits,
   putMlData,
   wipe,
+  type ClipOpener,
   type ClientCrypto,
   type GalleryFile,
   type Library,
@@ -23,6 +25,7 @@ import { localKey } from './local-key.js';
 const MODELS = { textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx' };
 const QUERY_LIMIT = 24;
 const CLIP_DIMS = 512;
+const KEY_BYTES = limits.SIZES.key;
 const KEY_NAME = 'wrapped-key';
 
 function deleteDatabase(name: string): Promise<void> {
@@ -208,7 +211,7 @@ export class GallerySearch {
     for (const album of albums) {
       const files = new Map([...this.library.files].filter(([, f]) => f.collectionID === album));
       const cursor = this.state.cursors[album] ?? null;
-      for await (const page of clipChanges(this.crypto, this.library.api, album, files, cursor)) {
+      for await (const page of clipChanges(this.crypto, this.library.api, album, files, cursor, this.opener)) {
         await this.addAll(page.found.filter((e) => e.embedding.length === CLIP_DIMS));
         if (page.cursor) this.state.cursors[album] = page.cursor;
         received += page.received;
@@ -243,6 +246,28 @@ export class GallerySearch {
     const rest = files.filter((f) => !this.indexed.has(f.id) && canUpload(f));
     if (rest.length) await this.index(rest, thumbnailOf, onProgress);
   }
+
+  /**
+   * Opens a page of ML data in the search worker (decrypted, inflated and parsed there: on this
+   * thread that was most of a new device's wait), the files' keys handed over for the call.
+   */
+  private readonly opener: ClipOpener = async (batch) => {
+    const keys = new Uint8Array(batch.length * KEY_BYTES);
+    batch.forEach(({ file }, i) => keys.set(file.key, i * KEY_BYTES));
+    let opened: Uint8Array;
+    let embeddings: Float32Array;
+    try {
+      ({ opened, embeddings } = await this.live().openMlClips(
+        batch.map(({ entry }) => entry.encryptedData),
+        batch.map(({ entry }) => entry.decryptionHeader),
+        keys,
+      ));
+    } finally {
+      wipe(keys);
+    }
+    let next = 0;
+    return batch.map((_, i) => (opened[i] ? embeddings.subarray(next * CLIP_DIMS, ++next * CLIP_DIMS) : undefined));
+  };
 
   /** Adds embeddings from ML data, a batch at a time; one the index refuses is left to be indexed here. */
   private async addAll(found: { file: GalleryFile; embedding: Float32Array }[]) {

@@ -40,6 +40,8 @@ export {
   ML_CLIENT,
   type FileMl,
   type ClipChanges,
+  type ClipOpener,
+  type MlBatch,
 } from './library/ml-data.js';
 export { openEntityKey, pullPeople, savePerson, deletePerson, type PeopleChanges } from './library/people.js';
 // Sharing

@@ -106,10 +106,19 @@ export async function* fileFaces(
   }
 }
 
-/** The CLIP embedding in one file's ML data, or undefined if it is damaged, foreign or not CLIP. */
-async function openClip(crypto: ClientCrypto, entry: MlEntry, file: GalleryFile): Promise<Float32Array | undefined> {
+/** One file's ML data decrypted with its key, or undefined if it does not open (damaged or foreign). */
+async function decrypted(crypto: ClientCrypto, entry: MlEntry, file: GalleryFile): Promise<Uint8Array | undefined> {
   try {
-    const packed = await crypto.blob.decrypt(entry.encryptedData, entry.decryptionHeader, file.key);
+    return await crypto.blob.decrypt(entry.encryptedData, entry.decryptionHeader, file.key);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CLIP embedding in decrypted ML data, or undefined if it is damaged, foreign or not CLIP. */
+async function clipOf(packed: Uint8Array | undefined): Promise<Float32Array | undefined> {
+  if (!packed) return undefined;
+  try {
     return clipEmbedding(await unpackMlData(packed)) ?? undefined;
   } catch {
     return undefined; // damaged or foreign ML data: skipped (the caller can index the file itself)
@@ -128,11 +137,27 @@ export interface ClipChanges {
   cursor: string | null;
 }
 
+/** A page's believed entries, each with its file. */
+export type MlBatch = { entry: MlEntry; file: GalleryFile }[];
+/** Opens a page's believed entries: each one's CLIP embedding, or undefined where it does not open. */
+export type ClipOpener = (batch: MlBatch) => Promise<(Float32Array | undefined)[]>;
+
+/** The default opener, in this thread: decrypted all at once (a pool's workers share them), then inflated here. */
+function openHere(crypto: ClientCrypto): ClipOpener {
+  return async (batch) => {
+    const packed = await Promise.all(batch.map(({ entry, file }) => decrypted(crypto, entry, file)));
+    const out: (Float32Array | undefined)[] = [];
+    for (const p of packed) out.push(await clipOf(p));
+    return out;
+  };
+}
+
 /**
  * An album's ML data changed on the server after `cursor` (kept from an earlier sync; null: all
  * of it), a page at a time (by the server's update time): only entries of `files` (the album's
  * files as listed and opened) whose ML data opens with the file's key are believed. A device that
- * keeps its index locally applies each page, then keeps its cursor.
+ * keeps its index locally applies each page, then keeps its cursor. `open` opens a page's
+ * entries (default: here, with `crypto`; a gallery hands them to its search worker).
  */
 export async function* clipChanges(
   crypto: ClientCrypto,
@@ -140,16 +165,25 @@ export async function* clipChanges(
   collectionID: number,
   files: ReadonlyMap<number, GalleryFile>,
   cursor: string | null,
+  open: ClipOpener = openHere(crypto),
 ): AsyncGenerator<ClipChanges> {
   // The cursor to keep stops before the first entry of a file not (yet) listed here, so that a
   // later sync, which lists it, fetches that entry again.
   let kept = cursor;
   let holding = false;
+  const ask = (after: string | null) => {
+    const page = api.mlChanges(collectionID, after);
+    page.catch(() => {}); // awaited below; not unhandled if the caller stops first
+    return page;
+  };
+  let asked = ask(cursor);
   for (;;) {
-    const page = await api.mlChanges(collectionID, cursor);
+    const page = await asked;
     if (page.next !== null && !CURSOR.test(page.next)) throw new Error('the server sent a malformed ML data cursor');
     if (page.more && (page.next === null || page.next === cursor)) throw new Error('the server repeated an ML data page');
-    const found: ClipChanges['found'] = [];
+    // The next page is fetched while this one opens (two pages held at most).
+    if (page.more) asked = ask(page.next);
+    const believed: MlBatch = [];
     for (const entry of page.entries.items) {
       const file = files.get(entry.fileID);
       if (!file || file.collectionID !== collectionID) {
@@ -157,9 +191,14 @@ export async function* clipChanges(
         continue;
       }
       if (!holding) kept = `${entry.updationTime}-${entry.fileID}`;
-      const embedding = await openClip(crypto, entry, file);
-      if (embedding) found.push({ file, embedding });
+      believed.push({ entry, file });
     }
+    const embeddings = believed.length ? await open(believed) : [];
+    const found: ClipChanges['found'] = [];
+    believed.forEach(({ file }, i) => {
+      const embedding = embeddings[i];
+      if (embedding) found.push({ file, embedding });
+    });
     if (page.entries.rejected) holding = true;
     cursor = page.next ?? cursor;
     if (!holding) kept = cursor;
