@@ -74,6 +74,8 @@ export class ReadOnlyAlbum extends Error {
  * MAX_JSON_BYTES (64 KiB), so far fewer than the server's MAX_BATCH_FILES fit.
  */
 const LOGGED_BATCH_FILES = Math.min(MAX_BATCH_FILES, 32);
+/** Files a listing opens at once (two windows at most in flight: a bounded queue in the pool). */
+const OPEN_AHEAD = 256;
 
 export class Library {
   readonly albums = new Map<number, Album>();
@@ -392,11 +394,26 @@ export class Library {
     let unreadable = rejected;
     for (const albumFiles of this.memberships.values()) albumFiles.delete(album.id);
     this.albumEntries.delete(album.id);
-    for (const { record: r, entry } of records) {
+    // Files new to this library are opened OPEN_AHEAD at a time (the pool's workers share them;
+    // one after another kept one worker busy), then taken in order as before.
+    const opening = new Map<number, Promise<GalleryFile>>();
+    const openAhead = (from: number) => {
+      for (const { record: r } of records.slice(from, from + OPEN_AHEAD)) {
+        if (this.files.has(r.id) || opening.has(r.id)) continue;
+        const p = openFile(this.crypto, album.key, r);
+        p.catch(() => {}); // awaited below
+        opening.set(r.id, p);
+      }
+    };
+    openAhead(0);
+    for (const [i, { record: r, entry }] of records.entries()) {
+      if (i % OPEN_AHEAD === 0) openAhead(i + OPEN_AHEAD); // the next window, while this one is taken
       let file = this.files.get(r.id);
       try {
         if (!file) {
-          file = await openFile(this.crypto, album.key, r);
+          const p = opening.get(r.id);
+          opening.delete(r.id); // a record listed twice: the second is opened on its own if the first fails
+          file = await (p ?? openFile(this.crypto, album.key, r));
           this.files.set(r.id, file);
         } else {
           const key = await this.crypto.secretbox.decrypt(r.encryptedKey.slice(), r.keyDecryptionNonce, album.key);
@@ -417,6 +434,8 @@ export class Library {
       this.member(file.id).add(album.id);
       out.push(file);
     }
+    // Opened but not taken (the library got the file from another album meanwhile): its key is wiped.
+    for (const p of opening.values()) p.then((f) => f.key.fill(0), () => {});
     album.unreadable = unreadable;
     await this.noteSeen();
     return out.sort(newestFirst);
