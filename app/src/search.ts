@@ -73,6 +73,8 @@ export class GallerySearch {
   private release: (() => void) | null = null;
   /** Whether the index is this device's local one (else it lives in memory for this session). */
   private persistent = false;
+  /** Set by close(): an open() still under way ends what it started. */
+  private closed = false;
   /** Photos the local index held when search opened (from an earlier log-in on this device). */
   fromCache = 0;
   fromMlData = 0;
@@ -95,8 +97,10 @@ export class GallerySearch {
     // Another tab of this account holds the local index: this one searches from memory.
     if (!(await this.hold(database))) {
       this.worker = await this.start(null, database, onProgress);
+      this.stillOpen();
       return;
     }
+    this.stillOpen();
     const key = await localKey(this.crypto, keys.masterKey, keys.userId, KEY_NAME);
     const attempt = async () => {
       const copy = key.slice(); // the worker's copy (wiped there); this thread's wiped below
@@ -119,9 +123,17 @@ export class GallerySearch {
     } finally {
       wipe(key);
     }
+    this.stillOpen();
     this.persistent = true;
     this.state = readState(await this.worker.meta());
     this.fromCache = await this.worker.size();
+  }
+
+  /** Throws if close() came while opening (a lock during the log-in): what was started is ended. */
+  private stillOpen() {
+    if (!this.closed) return;
+    this.close();
+    throw new Error('search was closed');
   }
 
   /** Takes the Web Lock named `name` if no other tab has it; held until close(). */
@@ -326,6 +338,7 @@ export class GallerySearch {
   }
 
   close(): void {
+    this.closed = true;
     this.worker?.terminate();
     this.worker = null;
     this.release?.();
