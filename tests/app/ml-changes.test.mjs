@@ -145,3 +145,42 @@ test('a malformed cursor or a page that repeats is refused', async () => {
     await assert.rejects(collect(api, [a.file], '90-9'), message);
   }
 });
+
+test('an opener (the gallery hands pages to its search worker) gets only entries of listed files, each with its listed file; the next page is asked for while one opens', async () => {
+  const [a, stranger, other, c] = await Promise.all([fileWithMl(1), fileWithMl(50), fileWithMl(60, ALBUM + 1), fileWithMl(3)]);
+  const { asked, api } = serverOf([
+    page(
+      [
+        [a.entry, 100],
+        [stranger.entry, 101],
+        [other.entry, 102],
+      ],
+      '102-60',
+      true,
+    ),
+    page([[c.entry, 103]], '103-3', false),
+  ]);
+  const batches = [];
+  const open = async (batch) => {
+    batches.push({ ids: batch.map(({ entry, file }) => [entry.fileID, file.id]), askedBefore: asked.length });
+    // What the search worker answers: the entry that opens gives its embedding, the others none.
+    return batch.map(({ file }) => (file.id === 3 ? undefined : Float32Array.of(file.id)));
+  };
+  const pages = [];
+  for await (const p of clipChanges(crypto, api, ALBUM, new Map([a.file, other.file, c.file].map((f) => [f.id, f])), null, open))
+    pages.push(p);
+  assert.deepEqual(
+    batches.map((b) => b.ids),
+    [[[1, 1]], [[3, 3]]],
+    'the stranger and the other album’s file never reach the opener',
+  );
+  assert.equal(batches[0].askedBefore, 2, 'page 2 was asked for before page 1 opened');
+  assert.deepEqual(
+    pages.map((p) => p.found.map((f) => [f.file.id, [...f.embedding]])),
+    [[[1, [1]]], []],
+  );
+  assert.deepEqual(
+    pages.map((p) => p.cursor),
+    ['100-1', '100-1'],
+  );
+});
