@@ -217,8 +217,10 @@ export function createApi(options: HttpOptions = {}, credentials: Credentials = 
     /**
      * One page of an album's changes after `from` (a cursor, or a time in ms): the files that
      * joined or changed and the ids of those that left, checked (answers.fileChanges). Page on
-     * with `{ after: page.next }` until `next` is null; keep `resume` for the next sync. ApiError
-     * 410 when the server no longer keeps removals that far back: list the album in full.
+     * with `{ after: page.next }` until `next` is null; keep `resume` for the next sync (a page
+     * with `files.rejected` records left out moves past them too: to see them again, resume from
+     * before it). ApiError 410 when the server no longer keeps removals that far back: list the
+     * album in full.
      */
     fileChanges: (collectionID: number, from: answers.ChangesFrom, limit = LISTING_PAGE_MAX) => {
       const query = {
