@@ -435,7 +435,7 @@ export class Library {
       out.push(file);
     }
     // Opened but not taken (the library got the file from another album meanwhile): its key is wiped.
-    for (const p of opening.values()) p.then((f) => f.key.fill(0), () => {});
+    for (const p of opening.values()) p.then((f) => f.key.fill(0)).catch(() => {});
     album.unreadable = unreadable;
     await this.noteSeen();
     return out.sort(newestFirst);
