@@ -36,10 +36,15 @@ export {
   fileMlData,
   clipEmbeddings,
   fileFaces,
+  mlChanges,
   clipChanges,
+  faceChanges,
+  FaceFeed,
   ML_CLIENT,
   type FileMl,
+  type MlChanges,
   type ClipChanges,
+  type FaceChanges,
 } from './library/ml-data.js';
 export { openEntityKey, pullPeople, savePerson, deletePerson, type PeopleChanges } from './library/people.js';
 // Sharing

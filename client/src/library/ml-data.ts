@@ -1,7 +1,7 @@
 // Ente's per-file ML data: gzip JSON with the CLIP embedding and the faces, blob-encrypted with
 // the file key, so another device (or a sharee) builds its search index and its people without
 // running the models again.
-import { MAX_ML_QUERY_IDS } from '../../../contract/limits.mjs';
+import { LISTING_PAGE_MAX, MAX_ML_QUERY_IDS } from '../../../contract/limits.mjs';
 import {
   clipEmbedding,
   faceData,
@@ -106,50 +106,64 @@ export async function* fileFaces(
   }
 }
 
-/** The CLIP embedding in one file's ML data, or undefined if it is damaged, foreign or not CLIP. */
-async function openClip(crypto: ClientCrypto, entry: MlEntry, file: GalleryFile): Promise<Float32Array | undefined> {
+/** One file's ML data as it opens with the file's key, or undefined if it is damaged or foreign. */
+async function openMl(crypto: ClientCrypto, entry: MlEntry, file: GalleryFile): Promise<MLData | undefined> {
   try {
-    const packed = await crypto.blob.decrypt(entry.encryptedData, entry.decryptionHeader, file.key);
-    return clipEmbedding(await unpackMlData(packed)) ?? undefined;
+    return await unpackMlData(await crypto.blob.decrypt(entry.encryptedData, entry.decryptionHeader, file.key));
   } catch {
     return undefined; // damaged or foreign ML data: skipped (the caller can index the file itself)
+  }
+}
+
+/** `read(data)`, or undefined when that entry of the ML data is malformed. */
+function entryOf<T>(data: MLData, read: (data: MLData) => T | null | undefined): T | undefined {
+  try {
+    return read(data) ?? undefined;
+  } catch {
+    return undefined;
   }
 }
 
 const CURSOR = /^\d{1,16}-\d{1,16}$/;
 
 /** One page of an album's ML data changes, opened. */
-export interface ClipChanges {
-  /** The CLIP embeddings that opened, of files in `files`. */
-  found: { file: GalleryFile; embedding: Float32Array }[];
+export interface MlChanges<T> {
+  /** What opened (and read), of files in `files`. */
+  found: ({ file: GalleryFile } & T)[];
   /** Entries the server sent (opened or not). */
   received: number;
   /** The cursor to keep: after this page, or before the first entry of a file not listed here. */
   cursor: string | null;
 }
+/** One page of an album's CLIP embeddings changed on the server. */
+export type ClipChanges = MlChanges<{ embedding: Float32Array }>;
+/** One page of an album's faces changed on the server. */
+export type FaceChanges = MlChanges<{ faces: FaceData }>;
 
 /**
  * An album's ML data changed on the server after `cursor` (kept from an earlier sync; null: all
- * of it), a page at a time (by the server's update time): only entries of `files` (the album's
- * files as listed and opened) whose ML data opens with the file's key are believed. A device that
- * keeps its index locally applies each page, then keeps its cursor.
+ * of it), a page at a time (by the server's update time, `limit` entries a page, the server's
+ * largest by default): only entries of `files` (the album's files as listed and opened) whose ML
+ * data opens with the file's key are believed. A device that keeps what it read applies each
+ * page, then keeps its cursor.
  */
-export async function* clipChanges(
+export async function* mlChanges(
   crypto: ClientCrypto,
   api: Api,
   collectionID: number,
   files: ReadonlyMap<number, GalleryFile>,
   cursor: string | null,
-): AsyncGenerator<ClipChanges> {
+  limit?: number,
+): AsyncGenerator<MlChanges<{ data: MLData }>> {
   // The cursor to keep stops before the first entry of a file not (yet) listed here, so that a
   // later sync, which lists it, fetches that entry again.
   let kept = cursor;
   let holding = false;
   for (;;) {
-    const page = await api.mlChanges(collectionID, cursor);
+    const page = await api.mlChanges(collectionID, cursor, limit);
     if (page.next !== null && !CURSOR.test(page.next)) throw new Error('the server sent a malformed ML data cursor');
     if (page.more && (page.next === null || page.next === cursor)) throw new Error('the server repeated an ML data page');
-    const found: ClipChanges['found'] = [];
+    const found: MlChanges<{ data: MLData }>['found'] = [];
     for (const entry of page.entries.items) {
       const file = files.get(entry.fileID);
       if (!file || file.collectionID !== collectionID) {
@@ -157,13 +171,89 @@ export async function* clipChanges(
         continue;
       }
       if (!holding) kept = `${entry.updationTime}-${entry.fileID}`;
-      const embedding = await openClip(crypto, entry, file);
-      if (embedding) found.push({ file, embedding });
+      const data = await openMl(crypto, entry, file);
+      if (data) found.push({ file, data });
     }
     if (page.entries.rejected) holding = true;
     cursor = page.next ?? cursor;
     if (!holding) kept = cursor;
     yield { found, received: page.entries.items.length + page.entries.rejected, cursor: kept };
     if (!page.more) return;
+  }
+}
+
+/** The CLIP embeddings in an album's ML data changes (mlChanges: what is believed, and the cursor). */
+export async function* clipChanges(
+  crypto: ClientCrypto,
+  api: Api,
+  collectionID: number,
+  files: ReadonlyMap<number, GalleryFile>,
+  cursor: string | null,
+  limit?: number,
+): AsyncGenerator<ClipChanges> {
+  for await (const { found, ...page } of mlChanges(crypto, api, collectionID, files, cursor, limit)) {
+    const clips: ClipChanges['found'] = [];
+    for (const { file, data } of found) {
+      const embedding = entryOf(data, clipEmbedding);
+      if (embedding) clips.push({ file, embedding });
+    }
+    yield { ...page, found: clips };
+  }
+}
+
+/** The faces in an album's ML data changes (mlChanges: what is believed, and the cursor). */
+export async function* faceChanges(
+  crypto: ClientCrypto,
+  api: Api,
+  collectionID: number,
+  files: ReadonlyMap<number, GalleryFile>,
+  cursor: string | null,
+  limit?: number,
+): AsyncGenerator<FaceChanges> {
+  for await (const { found, ...page } of mlChanges(crypto, api, collectionID, files, cursor, limit)) {
+    const faces: FaceChanges['found'] = [];
+    for (const { file, data } of found) {
+      const f = entryOf(data, faceData);
+      if (f) faces.push({ file, faces: f });
+    }
+    yield { ...page, found: faces };
+  }
+}
+
+/**
+ * The faces of a library's files, read from each album's ML data changes with a cursor kept per
+ * album (the route search reads, `limit` entries a page): the first pull reads an album's faces
+ * in (its photos / limit) requests, each later one only what changed since. The cursors live as
+ * long as this object: the faces are kept in memory only, so a new session reads them anew.
+ */
+export class FaceFeed {
+  private readonly cursors = new Map<number, string | null>();
+  /** Every file pulled for, by album: a later pull for a few new files still lists the rest (an unlisted file holds its album's cursor back). */
+  private readonly albums = new Map<number, Map<number, GalleryFile>>();
+
+  constructor(
+    private readonly crypto: ClientCrypto,
+    private readonly api: Api,
+    private readonly limit = LISTING_PAGE_MAX,
+  ) {}
+
+  /** The faces whose ML data changed since the last pull, of the files pulled for so far and `files`. */
+  async pull(files: Iterable<GalleryFile>): Promise<{ file: GalleryFile; faces: FaceData }[]> {
+    const touched = new Set<number>();
+    for (const f of files) {
+      let album = this.albums.get(f.collectionID);
+      if (!album) this.albums.set(f.collectionID, (album = new Map()));
+      album.set(f.id, f);
+      touched.add(f.collectionID);
+    }
+    const out: { file: GalleryFile; faces: FaceData }[] = [];
+    for (const id of touched) {
+      const album = this.albums.get(id)!;
+      for await (const page of faceChanges(this.crypto, this.api, id, album, this.cursors.get(id) ?? null, this.limit)) {
+        for (const found of page.found) out.push(found);
+        this.cursors.set(id, page.cursor);
+      }
+    }
+    return out;
   }
 }
