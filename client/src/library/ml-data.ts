@@ -129,16 +129,25 @@ const CURSOR = /^\d{1,16}-\d{1,16}$/;
 /** One page of an album's ML data changes, opened. */
 export interface MlChanges<T> {
   /** What opened (and read), of files in `files`. */
-  found: ({ file: GalleryFile } & T)[];
+  found: T[];
   /** Entries the server sent (opened or not). */
   received: number;
   /** The cursor to keep: after this page, or before the first entry of a file not listed here. */
   cursor: string | null;
 }
 /** One page of an album's CLIP embeddings changed on the server. */
-export type ClipChanges = MlChanges<{ embedding: Float32Array }>;
+export type ClipChanges = MlChanges<{ file: GalleryFile; embedding: Float32Array }>;
 /** One page of an album's faces changed on the server. */
-export type FaceChanges = MlChanges<{ faces: FaceData }>;
+export type FaceChanges = MlChanges<{ file: GalleryFile; faces: FaceData }>;
+/** Which album's ML data changes to read: `files` as listed, after `cursor`, `limit` a page. */
+type ChangesOf = [
+  crypto: ClientCrypto,
+  api: Api,
+  collectionID: number,
+  files: ReadonlyMap<number, GalleryFile>,
+  cursor: string | null,
+  limit?: number,
+];
 
 /**
  * An album's ML data changed on the server after `cursor` (kept from an earlier sync; null: all
@@ -148,13 +157,8 @@ export type FaceChanges = MlChanges<{ faces: FaceData }>;
  * page, then keeps its cursor.
  */
 export async function* mlChanges(
-  crypto: ClientCrypto,
-  api: Api,
-  collectionID: number,
-  files: ReadonlyMap<number, GalleryFile>,
-  cursor: string | null,
-  limit?: number,
-): AsyncGenerator<MlChanges<{ data: MLData }>> {
+  ...[crypto, api, collectionID, files, cursor, limit]: ChangesOf
+): AsyncGenerator<MlChanges<{ file: GalleryFile; data: MLData }>> {
   // The cursor to keep stops before the first entry of a file not (yet) listed here, so that a
   // later sync, which lists it, fetches that entry again.
   let kept = cursor;
@@ -163,7 +167,7 @@ export async function* mlChanges(
     const page = await api.mlChanges(collectionID, cursor, limit);
     if (page.next !== null && !CURSOR.test(page.next)) throw new Error('the server sent a malformed ML data cursor');
     if (page.more && (page.next === null || page.next === cursor)) throw new Error('the server repeated an ML data page');
-    const found: MlChanges<{ data: MLData }>['found'] = [];
+    const found: { file: GalleryFile; data: MLData }[] = [];
     for (const entry of page.entries.items) {
       const file = files.get(entry.fileID);
       if (!file || file.collectionID !== collectionID) {
@@ -182,43 +186,31 @@ export async function* mlChanges(
   }
 }
 
-/** The CLIP embeddings in an album's ML data changes (mlChanges: what is believed, and the cursor). */
-export async function* clipChanges(
-  crypto: ClientCrypto,
-  api: Api,
-  collectionID: number,
-  files: ReadonlyMap<number, GalleryFile>,
-  cursor: string | null,
-  limit?: number,
-): AsyncGenerator<ClipChanges> {
-  for await (const { found, ...page } of mlChanges(crypto, api, collectionID, files, cursor, limit)) {
-    const clips: ClipChanges['found'] = [];
+/** mlChanges with what `pick` reads of each entry (undefined: left out). */
+async function* picked<T>(of: ChangesOf, pick: (file: GalleryFile, data: MLData) => T | undefined): AsyncGenerator<MlChanges<T>> {
+  for await (const { found, ...page } of mlChanges(...of)) {
+    const out: T[] = [];
     for (const { file, data } of found) {
-      const embedding = entryOf(data, clipEmbedding);
-      if (embedding) clips.push({ file, embedding });
+      const value = pick(file, data);
+      if (value) out.push(value);
     }
-    yield { ...page, found: clips };
+    yield { ...page, found: out };
   }
 }
 
+/** The CLIP embeddings in an album's ML data changes (mlChanges: what is believed, and the cursor). */
+export const clipChanges = (...of: ChangesOf): AsyncGenerator<ClipChanges> =>
+  picked(of, (file, data) => {
+    const embedding = entryOf(data, clipEmbedding);
+    return embedding && { file, embedding };
+  });
+
 /** The faces in an album's ML data changes (mlChanges: what is believed, and the cursor). */
-export async function* faceChanges(
-  crypto: ClientCrypto,
-  api: Api,
-  collectionID: number,
-  files: ReadonlyMap<number, GalleryFile>,
-  cursor: string | null,
-  limit?: number,
-): AsyncGenerator<FaceChanges> {
-  for await (const { found, ...page } of mlChanges(crypto, api, collectionID, files, cursor, limit)) {
-    const faces: FaceChanges['found'] = [];
-    for (const { file, data } of found) {
-      const f = entryOf(data, faceData);
-      if (f) faces.push({ file, faces: f });
-    }
-    yield { ...page, found: faces };
-  }
-}
+export const faceChanges = (...of: ChangesOf): AsyncGenerator<FaceChanges> =>
+  picked(of, (file, data) => {
+    const faces = entryOf(data, faceData);
+    return faces && { file, faces };
+  });
 
 /**
  * The faces of a library's files, read from each album's ML data changes with a cursor kept per
