@@ -223,7 +223,7 @@ export class GallerySearch {
     for (const album of albums) {
       const files = new Map([...this.library.files].filter(([, f]) => f.collectionID === album));
       const cursor = this.state.cursors[album] ?? null;
-      for await (const page of clipChanges(this.crypto, this.library.api, album, files, cursor, this.opener)) {
+      for await (const page of clipChanges(this.crypto, this.library.api, album, files, cursor, undefined, this.opener)) {
         await this.addAll(page.found.filter((e) => e.embedding.length === CLIP_DIMS));
         if (page.cursor) this.state.cursors[album] = page.cursor;
         received += page.received;

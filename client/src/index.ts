@@ -36,12 +36,18 @@ export {
   fileMlData,
   clipEmbeddings,
   fileFaces,
+  mlChanges,
   clipChanges,
+  faceChanges,
+  FaceFeed,
   ML_CLIENT,
   type FileMl,
+  type MlChanges,
   type ClipChanges,
   type ClipOpener,
   type MlBatch,
+  type MlOpener,
+  type FaceChanges,
 } from './library/ml-data.js';
 export { openEntityKey, pullPeople, savePerson, deletePerson, type PeopleChanges } from './library/people.js';
 // Sharing

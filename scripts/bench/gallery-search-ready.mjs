@@ -377,7 +377,8 @@ data through the changes route (up to 1000 a page), decrypts, inflates and adds 
 index; that is what every log-in did before the local index cache (which then fetched by file id,
 200 a request). The same device opens its sealed local index from IndexedDB and asks each album for
 the ML data changed since its cursor (none here). The People view starts after search is ready and
-reads every photo's ML data by file id at each log-in (it keeps no local cache): its requests
+reads every photo's ML data through the same changes route with a cursor of its own (up to 1000 a
+page) at each log-in (it keeps no faces on the device, so no cursor between log-ins): its requests
 and time are after search ready, and share the tab's CPU with it. Tab memory: resident memory of the
 browser's renderer processes (the page and its workers), at search ready and the peak sampled every
 0.5 s until the People view was ready.

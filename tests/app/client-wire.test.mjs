@@ -115,6 +115,17 @@ test('an entity diff leaves out (and counts) entities that do not parse: live wi
   await assert.rejects(fakeServer({ key: 1 }).api().entityKey('cgroup'), { code: 'bad_response' });
 });
 
+test('an album log page of 200,000 entries is read whole, not a stack overflow', async () => {
+  // The server sizes each page; a spread of some 125,000 entries into push() throws RangeError.
+  const signature = toB64(new Uint8Array(64));
+  const entries = Array.from({ length: 200_000 }, (_, seq) => ({ seq, entry: 'AQ==', signature }));
+  const { calls, api } = fakeServer({ entries, more: false });
+  const log = await api().log(5);
+  assert.equal(calls.length, 1);
+  assert.equal(log.length, 200_000);
+  assert.deepEqual([log[0].seq, log.at(-1).seq, log.at(-1).entry.length, log.at(-1).signature.length], [0, 199_999, 1, 64]);
+});
+
 test('calls carry their credentials: the account token, or a public link access token', async () => {
   const server = fakeServer([]);
   await server.api({ token: 'session-token' }).files(5);
