@@ -104,6 +104,7 @@ export const ERROR_CODES = Object.freeze([
   'forbidden',
   'not_found',
   'conflict',
+  'gone',
   'too_large',
   'quota_exceeded',
   'timeout',

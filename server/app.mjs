@@ -183,6 +183,8 @@ export async function startGalleryServer(options = {}) {
   // delete) finishes. One sweep at a time.
   const sweepOnce = async () => {
     await store.purgeTrash(now() - config.trashDays * 86_400_000, now());
+    // Removals are kept as long as the trash keeps files: a device away longer lists in full (410).
+    await store.pruneRemovals(now() - config.trashDays * 86_400_000);
     for (let keys = await store.deadObjects(); keys.length; keys = await store.deadObjects()) {
       for (const key of keys) {
         await blobs.discard(key);

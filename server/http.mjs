@@ -17,6 +17,7 @@ export const forbidden = (message = 'not allowed') => new HttpError(403, 'forbid
 export const notFound = (message = 'not found') => new HttpError(404, 'not_found', message);
 export const conflict = (message, headers) => new HttpError(409, 'conflict', message, headers);
 export const tooLarge = (message) => new HttpError(413, 'too_large', message);
+export const gone = (message) => new HttpError(410, 'gone', message);
 export const insufficientStorage = () =>
   new HttpError(
     507,

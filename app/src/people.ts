@@ -8,7 +8,6 @@
 import {
   addClusterToPerson,
   createFaceWorker,
-  faceData,
   ignoreCluster,
   nameCluster,
   people,
@@ -18,7 +17,6 @@ import {
   setPersonHidden,
   type CGroup,
   type FaceCluster,
-  type FaceData,
   type FaceWorker,
   type FaceWorkerInit,
   type FileFaces,
@@ -26,6 +24,7 @@ import {
   type Person,
 } from 'cipherlens/search';
 import {
+  FaceFeed,
   fileMlData,
   openEntityKey,
   pullPeople,
@@ -40,15 +39,6 @@ import type { Progress } from './search.js';
 
 const MODELS = { detectorModel: 'face_detector_demo.onnx', embedderModel: 'face_embedder_demo.onnx' };
 
-/** The faces in a file's ML data, checked as Ente's readers check them (none, or malformed: undefined). */
-function facesIn(data: MLData): FaceData | undefined {
-  try {
-    return faceData(data);
-  } catch {
-    return undefined;
-  }
-}
-
 export class GalleryPeople {
   /** Clustering only (no models): every device clusters the faces it reads. */
   private worker: FaceWorker | null = null;
@@ -59,6 +49,8 @@ export class GalleryPeople {
   private cgroups = new Map<string, CGroup>();
   private clusters: FaceCluster[] = [];
   private since = 0;
+  /** The faces in the ML data, read with a cursor per album (kept for this session, as the faces are). */
+  private readonly feed: FaceFeed;
   fromMlData = 0;
   indexedHere = 0;
 
@@ -67,7 +59,9 @@ export class GalleryPeople {
     private readonly library: Library,
     private readonly masterKey: Uint8Array,
     private readonly base: URL,
-  ) {}
+  ) {
+    this.feed = new FaceFeed(crypto, library.api);
+  }
 
   async open(): Promise<void> {
     this.entityKey = await openEntityKey(this.crypto, this.library.api, this.masterKey);
@@ -105,9 +99,10 @@ export class GalleryPeople {
   }
 
   /**
-   * Faces for `files`: from their ML data first, then found here (from their thumbnails) for
-   * those without and that `canIndex` (their owner's device writes ML data), stored with the
-   * CLIP embedding already there. Returns the files whose ML data it wrote.
+   * Faces for `files`: from the ML data changed since the last sync first (a page of up to 1000
+   * photos a request), then found here (from their thumbnails) for those without and that
+   * `canIndex` (their owner's device writes ML data), stored with the CLIP embedding already
+   * there. Returns the files whose ML data it wrote.
    */
   async sync(
     files: GalleryFile[],
@@ -116,18 +111,15 @@ export class GalleryPeople {
   ): Promise<GalleryFile[]> {
     this.live();
     const written: GalleryFile[] = [];
-    const todo = files.filter((f) => !this.faces.has(f.id));
-    const existing = new Map<number, MLData>();
-    // One fetch of the ML data: its faces, and the rest kept for the entry written here (the CLIP embedding).
-    for await (const { file, data } of fileMlData(this.crypto, this.library.api, todo)) {
-      existing.set(file.id, data);
-      const faces = facesIn(data);
-      if (!faces) continue;
+    for (const { file, faces } of await this.feed.pull(files)) {
+      if (!this.faces.has(file.id)) this.fromMlData++;
       this.keep(file, faces.faces);
-      this.fromMlData++;
     }
-    const rest = todo.filter((f) => !this.faces.has(f.id) && canIndex(f));
+    const rest = files.filter((f) => !this.faces.has(f.id) && canIndex(f));
     if (!rest.length) return written;
+    // The ML data of the photos indexed here (their CLIP entries), kept beside the faces written.
+    const existing = new Map<number, MLData>();
+    for await (const { file, data } of fileMlData(this.crypto, this.library.api, rest)) existing.set(file.id, data);
     const worker = await this.modelWorker();
     for (const [i, file] of rest.entries()) {
       try {

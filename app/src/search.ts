@@ -12,8 +12,10 @@ import { createSearchWorker, type MLData, type SearchWorker } from 'cipherlens/s
 import {
   clipChanges,
   fileMlData,
+  limits,
   putMlData,
   wipe,
+  type ClipOpener,
   type ClientCrypto,
   type GalleryFile,
   type Library,
@@ -23,6 +25,7 @@ import { localKey } from './local-key.js';
 const MODELS = { textModel: 'test_text.onnx', imageModel: 'test_image_rgba.onnx' };
 const QUERY_LIMIT = 24;
 const CLIP_DIMS = 512;
+const KEY_BYTES = limits.SIZES.key;
 const KEY_NAME = 'wrapped-key';
 
 function deleteDatabase(name: string): Promise<void> {
@@ -70,6 +73,8 @@ export class GallerySearch {
   private release: (() => void) | null = null;
   /** Whether the index is this device's local one (else it lives in memory for this session). */
   private persistent = false;
+  /** Set by close(): an open() still under way ends what it started. */
+  private closed = false;
   /** Photos the local index held when search opened (from an earlier log-in on this device). */
   fromCache = 0;
   fromMlData = 0;
@@ -94,8 +99,10 @@ export class GallerySearch {
     // Another tab of this account holds the local index: this one searches from memory.
     if (!(await (this.writer ? this.writer.held : this.hold(database)))) {
       this.worker = await this.start(null, database, onProgress);
+      this.stillOpen();
       return;
     }
+    this.stillOpen();
     const key = await localKey(this.crypto, keys.masterKey, keys.userId, KEY_NAME);
     const attempt = async () => {
       const copy = key.slice(); // the worker's copy (wiped there); this thread's wiped below
@@ -118,9 +125,17 @@ export class GallerySearch {
     } finally {
       wipe(key);
     }
+    this.stillOpen();
     this.persistent = true;
     this.state = readState(await this.worker.meta());
     this.fromCache = await this.worker.size();
+  }
+
+  /** Throws if close() came while opening (a lock during the log-in): what was started is ended. */
+  private stillOpen() {
+    if (!this.closed) return;
+    this.close();
+    throw new Error('search was closed');
   }
 
   /** Takes the Web Lock named `name` if no other tab has it; held until close(). */
@@ -210,7 +225,7 @@ export class GallerySearch {
     for (const album of albums) {
       const files = new Map([...this.library.files].filter(([, f]) => f.collectionID === album));
       const cursor = this.state.cursors[album] ?? null;
-      for await (const page of clipChanges(this.crypto, this.library.api, album, files, cursor)) {
+      for await (const page of clipChanges(this.crypto, this.library.api, album, files, cursor, undefined, this.opener)) {
         await this.addAll(page.found.filter((e) => e.embedding.length === CLIP_DIMS));
         if (page.cursor) this.state.cursors[album] = page.cursor;
         received += page.received;
@@ -245,6 +260,28 @@ export class GallerySearch {
     const rest = files.filter((f) => !this.indexed.has(f.id) && canUpload(f));
     if (rest.length) await this.index(rest, thumbnailOf, onProgress);
   }
+
+  /**
+   * Opens a page of ML data in the search worker (decrypted, inflated and parsed there: on this
+   * thread that was most of a new device's wait), the files' keys handed over for the call.
+   */
+  private readonly opener: ClipOpener = async (batch) => {
+    const keys = new Uint8Array(batch.length * KEY_BYTES);
+    batch.forEach(({ file }, i) => keys.set(file.key, i * KEY_BYTES));
+    let opened: Uint8Array;
+    let embeddings: Float32Array;
+    try {
+      ({ opened, embeddings } = await this.live().openMlClips(
+        batch.map(({ entry }) => entry.encryptedData),
+        batch.map(({ entry }) => entry.decryptionHeader),
+        keys,
+      ));
+    } finally {
+      wipe(keys);
+    }
+    let next = 0;
+    return batch.map((_, i) => (opened[i] ? embeddings.subarray(next * CLIP_DIMS, ++next * CLIP_DIMS) : undefined));
+  };
 
   /** Adds embeddings from ML data, a batch at a time; one the index refuses is left to be indexed here. */
   private async addAll(found: { file: GalleryFile; embedding: Float32Array }[]) {
@@ -303,6 +340,7 @@ export class GallerySearch {
   }
 
   close(): void {
+    this.closed = true;
     this.worker?.terminate();
     this.worker = null;
     this.release?.();

@@ -13,7 +13,7 @@ export { toB64, fromB64, toB64Url } from './wire/b64.js';
 export { toWire, type WireForm } from './wire/wire-form.js';
 export type { HttpOptions, Credentials } from './wire/http.js';
 export { uploadObject, pieces, type UploadOptions, type ByteChunks } from './wire/upload.js';
-export type { Collection, FileRecord, Contact, Person, SrpVerify } from './wire/answers.js';
+export type { Collection, FileRecord, Contact, Person, SrpVerify, ChangesFrom, FileChanges, Removal } from './wire/answers.js';
 // Accounts
 export { signUp } from './account/signup.js';
 export { logIn, logInWithKek, proveSrp } from './account/login.js';
@@ -36,10 +36,18 @@ export {
   fileMlData,
   clipEmbeddings,
   fileFaces,
+  mlChanges,
   clipChanges,
+  faceChanges,
+  FaceFeed,
   ML_CLIENT,
   type FileMl,
+  type MlChanges,
   type ClipChanges,
+  type ClipOpener,
+  type MlBatch,
+  type MlOpener,
+  type FaceChanges,
 } from './library/ml-data.js';
 export { openEntityKey, pullPeople, savePerson, deletePerson, type PeopleChanges } from './library/people.js';
 // Sharing

@@ -18,8 +18,9 @@ import { startServer } from '../serve.mjs';
 import { launchChromium } from '../chromium.mjs';
 import { median, table, fmt } from './harness.mjs';
 import { cosine } from '../../tests/js/cosine.mjs';
-import { loadCore, clusterFaces, ALIGNED_FACE_FLOATS } from '../../js/dist/index.js';
+import { loadCore, clusterFaces } from '../../js/dist/index.js';
 import { people, photo } from '../synthetic-faces.mjs';
+import { alignedFaces } from '../aligned-faces.mjs';
 import { faceFiles } from './face-library.mjs';
 import * as ente from '../../tests/js/face-reference.mjs';
 
@@ -80,17 +81,7 @@ const newPage = async () => {
 // ---- inputs: a letterboxed photo with faces, aligned faces (1 and a batch of 8)
 const sample = photo({ width: 1600, height: 1200, faces: [0, 1, 2], cast: people(3, 7), seed: 7 });
 const detectorInput = core.faces.letterbox(sample.rgba, sample.width, sample.height);
-function alignedBatch(n) {
-  const data = new Float32Array(n * ALIGNED_FACE_FLOATS);
-  const cast = people(n, 9);
-  for (let i = 0; i < n; i++) {
-    const p = photo({ width: 400, height: 400, faces: [i], cast, seed: 30 + i });
-    const f = p.faces[0];
-    const det = { score: 1, box: f.box, landmarks: f.landmarks.map((l) => ({ x: l.x / p.width, y: l.y / p.height })) };
-    data.set(core.faces.align(p.rgba, p.width, p.height, det).face, i * ALIGNED_FACE_FLOATS);
-  }
-  return { type: 'float32', data, dims: [n, 112, 112, 3] };
-}
+const alignedBatch = (n) => ({ type: 'float32', data: alignedFaces(core, n, 9), dims: [n, 112, 112, 3] });
 const INPUTS = {
   photo: { type: 'float32', data: detectorInput.input, dims: [1, 3, 640, 640] },
   face1: alignedBatch(1),

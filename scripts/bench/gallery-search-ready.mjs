@@ -18,6 +18,11 @@ import { launchChromium } from '../chromium.mjs';
 import { seedLibrary } from './search-library.mjs';
 
 const SIZES = (process.env.SEARCH_READY_SIZES ?? '100000').split(',').map(Number);
+// For profiling one step: which runs (new, again, reload; each needs the ones before it), whether
+// to wait for the People view after search ready, and a directory for a Chromium trace of each run.
+const RUNS = (process.env.SEARCH_READY_RUNS ?? 'new,again,reload').split(',');
+const PEOPLE = process.env.SEARCH_READY_PEOPLE !== '0';
+const TRACE_DIR = process.env.SEARCH_READY_TRACE ?? '';
 const APP_DIR = fileURLToPath(new URL('../../build/app/', import.meta.url));
 const LONG = { timeout: 3_600_000, polling: 500 };
 const TARGET = { new: 60, cached: 3 }; // seconds, issue 23
@@ -96,7 +101,7 @@ function countRequests(page) {
 }
 
 /** Runs `start` (a click or a reload) and waits for search ready, then for the People view. */
-async function measure(page, counts, start) {
+async function measure(page, counts, start, trace) {
   for (const k of Object.keys(counts)) counts[k] = 0;
   let peak = 0;
   const sampler = setInterval(() => {
@@ -104,14 +109,29 @@ async function measure(page, counts, start) {
   }, 500);
   const load = [loadavg()];
   try {
+    if (trace) await trace.browser.startTracing(page, { path: trace.path, categories: TRACE_CATEGORIES });
     const t0 = await start();
     await page.waitForFunction(() => window.marks?.ready, null, LONG);
     const atReady = rendererRss();
     const readyCounts = { ...counts };
     load.push(loadavg());
-    await page.waitForFunction(() => window.marks?.people, null, LONG);
+    if (trace) {
+      await trace.browser.stopTracing();
+      log(`trace: ${trace.path}\n${summariseTrace(trace.path)}`);
+    }
+    if (PEOPLE) await page.waitForFunction(() => window.marks?.people, null, LONG);
     peak = Math.max(peak, rendererRss());
     const m = await page.evaluate(() => window.marks);
+    // Each ML data request: sent, first byte, last byte (the gaps between them are the page's work).
+    const mlRequests = await page.evaluate(
+      ([from, to]) =>
+        performance
+          .getEntriesByType('resource')
+          .filter((e) => e.startTime >= from && e.startTime <= to && /\/ml$/.test(new URL(e.name).pathname))
+          .map((e) => [e.startTime - from, e.responseStart - from, e.responseEnd - from, e.encodedBodySize].map(Math.round)),
+      [t0, m.ready],
+    );
+    log(`ML data requests (ms from start: sent, first byte, last byte, bytes): ${JSON.stringify(mlRequests)}`);
     // Time spent waiting on the server (request sent to last byte), by kind, until search ready.
     const waits = await page.evaluate(
       ([from, to]) => {
@@ -133,7 +153,7 @@ async function measure(page, counts, start) {
       fetchedLast: s(m.fetchedLast),
       waits,
       ready: s(m.ready),
-      people: s(m.people),
+      people: PEOPLE ? s(m.people) : Number.NaN,
       status: m.status,
       peopleStatus: m.peopleStatus,
       readyCounts,
@@ -145,6 +165,97 @@ async function measure(page, counts, start) {
   } finally {
     clearInterval(sampler);
   }
+}
+
+const TRACE_CATEGORIES = [
+  'toplevel',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8.execute',
+  'blink.user_timing',
+  'disabled-by-default-v8.cpu_profiler',
+];
+
+/** Self time by function and thread from the trace's V8 CPU profile samples. */
+function profileSelfTimes(traceEvents, names) {
+  const nodes = new Map(); // `${pid}:${profile id}:${node id}` -> function
+  const threadOf = new Map(); // `${pid}:${profile id}` -> thread name
+  const self = new Map();
+  for (const e of traceEvents) {
+    if (e.name === 'Profile') threadOf.set(`${e.pid}:${e.id}`, names.get(`${e.pid}:${e.tid}`) ?? `${e.pid}:${e.tid}`);
+    if (e.name !== 'ProfileChunk') continue;
+    const profile = `${e.pid}:${e.id}`;
+    const { cpuProfile, timeDeltas = [] } = e.args.data;
+    for (const n of cpuProfile?.nodes ?? []) {
+      const { functionName, url, lineNumber } = n.callFrame;
+      const file = url ? url.slice(url.lastIndexOf('/') + 1) : '';
+      nodes.set(`${profile}:${n.id}`, `${functionName || '(anonymous)'} ${file}:${lineNumber ?? ''}`);
+    }
+    (cpuProfile?.samples ?? []).forEach((id, i) => {
+      const key = `${threadOf.get(profile) ?? profile} ${nodes.get(`${profile}:${id}`) ?? id}`;
+      self.set(key, (self.get(key) ?? 0) + (timeDeltas[i] ?? 0));
+    });
+  }
+  return [...self].sort((a, b) => b[1] - a[1]).slice(0, 30);
+}
+
+/**
+ * CPU time by thread in a Chromium trace: the top-level tasks of each renderer thread (the page's
+ * main thread, its workers), and the longest kinds of work inside them.
+ */
+function summariseTrace(path) {
+  const { traceEvents } = JSON.parse(readFileSync(path, 'utf8'));
+  const names = new Map();
+  for (const e of traceEvents) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
+  const busy = new Map();
+  const kinds = new Map();
+  let first = Number.POSITIVE_INFINITY;
+  let last = 0;
+  for (const e of traceEvents) {
+    if (e.ph !== 'X' || !e.dur) continue;
+    const thread = `${e.pid}:${e.tid}`;
+    if (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') {
+      busy.set(thread, (busy.get(thread) ?? 0) + (e.tdur ?? e.dur));
+      first = Math.min(first, e.ts);
+      last = Math.max(last, e.ts + e.dur);
+    } else if (
+      [
+        'FunctionCall',
+        'EvaluateScript',
+        'v8.compile',
+        'MajorGC',
+        'MinorGC',
+        'V8.GC_MARK_COMPACTOR',
+        'ParseHTML',
+        'Layout',
+        'UpdateLayoutTree',
+        'Paint',
+        'XHRReadyStateChange',
+        'ResourceReceivedData',
+        'RunMicrotasks',
+        'v8.callFunction',
+        'TimerFire',
+        'EventDispatch',
+      ].includes(e.name)
+    ) {
+      const key = `${names.get(thread) ?? thread} ${e.name}`;
+      kinds.set(key, (kinds.get(key) ?? 0) + e.dur);
+    }
+  }
+  const ms = (us) => `${(us / 1000).toFixed(0)} ms`;
+  const threads = [...busy].filter(([, t]) => t > 50_000).sort((a, b) => b[1] - a[1]);
+  const top = [...kinds]
+    .filter(([, t]) => t > 100_000)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 25);
+  return [
+    `traced ${ms(last - first)}; busy (top-level tasks, thread CPU time where recorded) by thread:`,
+    ...threads.map(([t, us]) => `  ${names.get(t) ?? t}: ${ms(us)}`),
+    'inside them (wall time, nested kinds overlap):',
+    ...top.map(([k, us]) => `  ${k}: ${ms(us)}`),
+    'self time by function (CPU profile samples):',
+    ...profileSelfTimes(traceEvents, names).map(([k, us]) => `  ${k}: ${ms(us)}`),
+  ].join('\n');
 }
 
 async function logIn(page, { email, password }) {
@@ -182,7 +293,7 @@ for (const n of SIZES) {
     const counts = countRequests(page);
     await page.goto(`${server.url}/`);
     const scenarios = [
-      ['new device: log-in, no local index', 'new', () => logIn(page, seed)],
+      ['new device: log-in, no local index', 'new', () => logIn(page, seed), 'new'],
       [
         'same device: log-in again (local index)',
         'cached',
@@ -190,6 +301,7 @@ for (const n of SIZES) {
           await page.click('#lock-button');
           return logIn(page, seed);
         },
+        'again',
       ],
       [
         'same device: reload (kept session, local index)',
@@ -198,14 +310,17 @@ for (const n of SIZES) {
           await page.reload();
           return 0; // page time starts at the navigation
         },
+        'reload',
       ],
     ];
     const runs = [];
-    for (const [what, kind, start] of scenarios) {
+    for (const [what, kind, start, name] of scenarios) {
+      if (!RUNS.includes(name)) continue;
       log(`${n}: ${what}`);
       const begun = Date.now();
+      const trace = TRACE_DIR ? { browser, path: join(TRACE_DIR, `search-ready-${n}-${name}.json`) } : null;
       try {
-        runs.push([what, kind, await measure(page, counts, start)]);
+        runs.push([what, kind, await measure(page, counts, start, trace)]);
         log(`${n} ${what}: ${JSON.stringify(runs.at(-1)[2])}`);
       } catch (e) {
         // Measured too: what stopped it and when (a crashed tab, say); the later runs need this one.
@@ -262,7 +377,8 @@ data through the changes route (up to 1000 a page), decrypts, inflates and adds 
 index; that is what every log-in did before the local index cache (which then fetched by file id,
 200 a request). The same device opens its sealed local index from IndexedDB and asks each album for
 the ML data changed since its cursor (none here). The People view starts after search is ready and
-reads every photo's ML data by file id at each log-in (it keeps no local cache): its requests
+reads every photo's ML data through the same changes route with a cursor of its own (up to 1000 a
+page) at each log-in (it keeps no faces on the device, so no cursor between log-ins): its requests
 and time are after search ready, and share the tab's CPU with it. Tab memory: resident memory of the
 browser's renderer processes (the page and its workers), at search ready and the peak sampled every
 0.5 s until the People view was ready.

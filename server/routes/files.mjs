@@ -136,7 +136,7 @@ export function fileRoutes({ store, blobs, auth, config, now, access }) {
       async ({ req, res, params, query }) => {
         const user = await auth.requireUser(req);
         const { collection } = await access.readableCollection(user, params.id);
-        await sendFileList(res, store, collection.id, query, user.id);
+        await sendFileList(res, store, collection, query, user.id);
       },
     ],
 

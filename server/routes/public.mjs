@@ -33,7 +33,7 @@ export function publicRoutes({ store, blobs, config, access }) {
       ROUTES.publicFiles,
       async ({ req, res, query }) => {
         const collection = await access.publicCollection(req);
-        await sendFileList(res, store, collection.id, query, null);
+        await sendFileList(res, store, collection, query, null);
       },
     ],
 

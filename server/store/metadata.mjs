@@ -42,6 +42,9 @@
 //   createFile(record, now, log?) -> { id, updationTime } (claims both objects; throws ObjectClaimed)
 //   removeFile(file, now, log?) -> [objectKey] (the record, its objects' rows and ML data)
 //   file(id), filesPage(collectionId, after { time, id } | null, limit)
+//   fileChanges(collectionId, after { time, id }, limit) -> [file row | { id, updationTime, removed: true }]
+//       (members and files that left, by update time then id; every membership delete notes one,
+//       rejoining clears it), pruneRemovals(before) (older ones; sets removalsPrunedThrough)
 //   unclaimedObjectsBefore(time) -> [objectKey], deleteUnclaimedObject(objectKey)
 // Organising (files in several albums) and the trash
 //   collectionsOfFile(fileId) -> [collectionId], isInCollection(collectionId, fileId)

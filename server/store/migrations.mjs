@@ -241,6 +241,20 @@ export const MIGRATIONS = [
    ALTER TABLE files ADD COLUMN magic_data TEXT;
    ALTER TABLE files ADD COLUMN magic_header TEXT;
    ALTER TABLE collections ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;`,
+
+  // 7: files that left an album (issue 23, docs/library-cache.md): a membership deleted (removed,
+  // moved away, trashed, deleted, the album deleted) leaves a row with its time, gone again when the
+  // file rejoins, so the listing "changed since" also says what left. The upkeep prunes rows older
+  // than the trash's retention; `removals_pruned_through` is the latest time of an album's pruned rows
+  // (NULL: none; a cursor before it is refused, and the client lists the album in full).
+  `CREATE TABLE collection_file_removals (
+     collection_id BIGINT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+     file_id BIGINT NOT NULL,
+     updation_time BIGINT NOT NULL,
+     PRIMARY KEY (collection_id, file_id));
+   CREATE INDEX collection_file_removals_time ON collection_file_removals(collection_id, updation_time, file_id);
+   CREATE INDEX collection_file_removals_prune ON collection_file_removals(updation_time);
+   ALTER TABLE collections ADD COLUMN removals_pruned_through BIGINT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

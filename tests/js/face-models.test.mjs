@@ -10,6 +10,7 @@ import * as ortNode from 'onnxruntime-node';
 import { core } from './helpers.mjs';
 import { createFaceDetector, createFaceEmbedder, ENTE_FACE_MODELS, ALIGNED_FACE_FLOATS } from '../../js/dist/index.js';
 import { people, photo } from '../../scripts/synthetic-faces.mjs';
+import { alignedFaces } from '../../scripts/aligned-faces.mjs';
 import { cosine } from './cosine.mjs';
 import { inspect, T } from './onnx-inspect.mjs';
 
@@ -23,19 +24,6 @@ const MFN = 'mobilefacenet_standin.onnx';
 function photoInput(seed) {
   const p = photo({ width: 900, height: 700, faces: [0, 1], cast: people(2, seed), seed });
   return core.faces.letterbox(p.rgba, p.width, p.height);
-}
-
-/** Aligned faces from generated photos: n * 112 * 112 * 3 floats. */
-function alignedFaces(n) {
-  const out = new Float32Array(n * ALIGNED_FACE_FLOATS);
-  const cast = people(n, 5);
-  for (let i = 0; i < n; i++) {
-    const p = photo({ width: 400, height: 400, faces: [i], cast, seed: 50 + i });
-    const f = p.faces[0];
-    const det = { score: 1, box: f.box, landmarks: f.landmarks.map((l) => ({ x: l.x / p.width, y: l.y / p.height })) };
-    out.set(core.faces.align(p.rgba, p.width, p.height, det).face, i * ALIGNED_FACE_FLOATS);
-  }
-  return out;
 }
 
 test("the stand-ins have Ente's signatures and about its models' parameters", () => {
@@ -72,7 +60,7 @@ test('the stand-ins run through the package in onnxruntime-web: rows of 16, unit
     const found = core.faces.detections(rows, 640, 498);
     assert.ok(found.length > 0 && found.length <= over);
 
-    const faces = alignedFaces(3);
+    const faces = alignedFaces(core, 3, 5);
     const all = await embedder.embed(faces, 3);
     assert.equal(all.length, 3);
     for (let i = 0; i < 3; i++) {
@@ -113,7 +101,7 @@ test("onnxruntime-node gives the same detections and embeddings, within Ente's p
     const matched = web.filter((d) => native.some((n) => iou(d.box, n.box) >= 0.8));
     assert.ok(matched.length >= web.length - 1 && Math.abs(web.length - native.length) <= 1, `${web.length} vs ${native.length}`);
 
-    const faces = alignedFaces(4);
+    const faces = alignedFaces(core, 4, 5);
     const webE = await embedder.embed(faces, 4);
     const nodeE = (await nodeMfn.run({ img_inputs: new ortNode.Tensor('float32', faces, [4, 112, 112, 3]) })).embeddings.data;
     for (let i = 0; i < 4; i++) {

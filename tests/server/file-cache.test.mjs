@@ -53,11 +53,11 @@ async function logIn(email, fileCache) {
   const session = await client.logIn(options(), email, 'pw');
   const keeper = new client.RecordKeeper(session, client.memoryDeviceStore());
   await keeper.load();
-  const asked = { files: 0, filesAfter: [] };
+  const asked = { files: 0, changes: [] };
   const files = session.api.files.bind(session.api);
-  const filesAfter = session.api.filesAfter.bind(session.api);
+  const changes = session.api.fileChanges.bind(session.api);
   session.api.files = (...a) => (asked.files++, files(...a));
-  session.api.filesAfter = (id, cursor, ...a) => (asked.filesAfter.push(cursor), filesAfter(id, cursor, ...a));
+  session.api.fileChanges = (id, from, ...a) => (asked.changes.push(from.after), changes(id, from, ...a));
   const library = client.Library.of(session, keeper, undefined, fileCache);
   await library.loadAlbums();
   const album = [...library.albums.values()].find((a) => a.name === 'Library');
@@ -113,9 +113,9 @@ test('a second log-in lists only after the cursor and opens no file', { timeout:
 
   const second = await logIn(email, cache);
   assert.equal(second.asked.files, 0, 'no full listing');
-  assert.equal(second.asked.filesAfter.length, 1, 'one request: the changes after the cursor');
+  assert.equal(second.asked.changes.length, 1, 'one request: the changes after the cursor');
   const last = first.shown.reduce((a, b) => (b.id > a.id ? b : a));
-  assert.match(second.asked.filesAfter[0], new RegExp(`^\\d+-${last.id}$`), 'the cursor is the last record listed');
+  assert.match(second.asked.changes[0], new RegExp(`^\\d+-${last.id}$`), 'the cursor is the last record listed');
   assert.deepEqual(second.opened, { secretbox: 0, blob: 0 }, 'no key unwrapped, no metadata decrypted');
   assert.deepEqual(view(second), view(first));
 
@@ -147,13 +147,14 @@ test('a file added, marked, moved out and trashed since shows as without the cac
   assert.deepEqual(titles, ['photo-100.jpg', 'photo-120.jpg', 'photo-20.jpg', 'photo-200.jpg', 'photo-80.jpg']);
   assert.equal(cached.shown.find((f) => f.meta.title === 'photo-20.jpg').favourite, true);
   assert.equal(cached.opened.secretbox, 2, 'only the new and the marked file opened');
-  assert.deepEqual(view(cached), view(fresh));
+  const seen = view(cached);
+  assert.deepEqual(seen, view(fresh));
   for (const l of [cached, fresh]) l.library.close();
 
   // The cache as written now needs no change at the next log-in.
   const again = await logIn(email, cache);
   assert.deepEqual(again.opened, { secretbox: 0, blob: 0 });
-  assert.deepEqual(view(again), view(cached));
+  assert.deepEqual(view(again), seen);
   again.library.close();
 });
 
@@ -213,20 +214,26 @@ test('a damaged, foreign or older-generation cache, or a refused cursor, loads i
     const l = await logIn(email, cache);
     proxy.clear();
     assert.equal(l.asked.files, 1, `${name}: listed in full`);
-    assert.equal(l.asked.filesAfter.length, 1, name);
+    assert.equal(l.asked.changes.length, 1, name);
     assert.equal(l.shown.length, N, name);
     assert.deepEqual(l.findings, [], name);
     l.library.close();
   }
 });
 
-/** Lies about the album's listing: `change(files, { after })` rewrites the records the real server answers. */
+/**
+ * Lies about the album's listing: `change(files, { after })` rewrites the records the real server
+ * answers (`after`: null for the full listing); `change.omitsRemovals` leaves the removals out.
+ */
 function lieAboutFiles(albumId, change) {
   proxy.lie('GET', `/api/collections/${albumId}/files`, async (request) => {
     const real = await request.forward();
     const after = request.query.get('after');
     if (after === null) return { ...real, json: change(real.json, { after }) };
-    return { ...real, json: { ...real.json, files: change(real.json.files, { after }) } };
+    const files = change(real.json.files, { after });
+    // A record put in is not also a removal (the page names each file once), nor is one left out.
+    const removed = change.omitsRemovals ? [] : real.json.removed.filter((r) => !files.some((f) => f.id === r.id));
+    return { ...real, json: { ...real.json, files, removed } };
   });
 }
 
@@ -241,23 +248,36 @@ test('a server lying in its changes gets the findings the full listing gets', { 
   first.library.close();
   assert.ok(goneRaw && raw.length === N);
   const later = (r) => ({ ...r, updationTime: Date.now() * 1000 + 1 });
+  // Trashed after the cache's cursor (by another device), for the lie that omits its removal.
+  const omitted = raw.find((r) => r.id !== gone.id);
+  const trashOmitted = async () => {
+    const elsewhere = await logIn(email, undefined);
+    await elsewhere.library.trash(elsewhere.shown.filter((f) => f.id === omitted.id));
+    elsewhere.library.close();
+  };
 
   const lies = {
     // A trashed file listed again (a changed record for an id the cache dropped or would drop).
     'a removed file re-listed': (files) => [...files, later(goneRaw)],
     // Another record's bytes under a cached id: its metadata from another file.
     'a cached id with other bytes': (files, { after }) => {
-      const victim = raw.find((r) => r.id !== gone.id);
-      const donor = raw.find((r) => r.id !== gone.id && r.id !== victim.id);
+      const victim = raw.find((r) => r.id !== gone.id && r.id !== omitted.id);
+      const donor = raw.find((r) => r.id !== gone.id && r.id !== omitted.id && r.id !== victim.id);
       const swapped = later({ ...victim, metadata: donor.metadata });
       return after === null ? files.map((r) => (r.id === victim.id ? swapped : r)) : [...files, swapped];
     },
+    // A removal since the cache left out of the changes (the full listing: the file still listed).
+    'a removal omitted': Object.assign((files, { after }) => (after === null ? [...files, omitted] : files), {
+      omitsRemovals: true,
+      before: trashOmitted,
+    }),
   };
   for (const [name, lie] of Object.entries(lies)) {
     // Each lie against the cache as an honest log-in left it.
     const honest = await logIn(email, cache);
     assert.deepEqual(honest.findings, [], name);
     honest.library.close();
+    await lie.before?.();
     lieAboutFiles(albumId, lie);
     const cached = await logIn(email, cache);
     const fresh = await logIn(email, undefined);
@@ -269,4 +289,10 @@ test('a server lying in its changes gets the findings the full listing gets', { 
     cached.library.close();
     fresh.library.close();
   }
+  // No lie outlives itself in the cache: the server honest again, nothing is found.
+  const honest = await logIn(email, cache);
+  assert.equal(honest.asked.files, 0);
+  assert.deepEqual(honest.findings, []);
+  assert.equal(honest.shown.length, N - 2);
+  honest.library.close();
 });

@@ -103,10 +103,14 @@ test('honest server: every album verifies, every file and thumbnail shows, nothi
 
 // ---- the account's own identity ----
 
-test("the server answers Alice's log-in with its own public key: refused before anything opens", async () => {
+/**
+ * The server's lies about Alice's signing identity in her key attributes, as [what,
+ * change(keyAttributes)]: told at log-in and when a kept session reopens, each refused as an
+ * identity mismatch.
+ */
+function identityLies() {
   const mallory = s.mallory.session.identity;
-  const lies = [
-    ['its box public key', (ka) => ({ ...ka, publicKey: b64(mallory.boxPublicKey) })],
+  return [
     [
       'its own signing key, self-signed for her address',
       async (ka) => ({
@@ -122,6 +126,11 @@ test("the server answers Alice's log-in with its own public key: refused before 
       (ka) => ({ ...ka, encryptedSigningKey: b64(s.mallory.session.keyAttributes.encryptedSigningKey) }),
     ],
   ];
+}
+
+test("the server answers Alice's log-in with its own public key: refused before anything opens", async () => {
+  const mallory = s.mallory.session.identity;
+  const lies = [['its box public key', (ka) => ({ ...ka, publicKey: b64(mallory.boxPublicKey) })], ...identityLies()];
   for (const [what, change] of lies) {
     const undo = proxy.rewrite('POST', '/api/srp/verify', async (json) => ({
       ...json,
@@ -140,7 +149,6 @@ test("the server answers Alice's log-in with its own public key: refused before 
 
 test("a reopened session (a reloaded tab's kept keys): the server's account and identity are checked as at log-in", async () => {
   const alice = await client.logIn(options(), 'alice@example.test', 'pw');
-  const mallory = s.mallory.session.identity;
   // What a device keeps; each reopening owns (and on failure wipes) its copy of the keys.
   const kept = () => {
     const { masterKey, secretKey } = alice.keys();
@@ -148,20 +156,7 @@ test("a reopened session (a reloaded tab's kept keys): the server's account and 
     return { id, email, publicKey, encryptedToken, masterKey: masterKey.slice(), secretKey: secretKey.slice() };
   };
   const lies = [
-    [
-      'its own signing key, self-signed for her address',
-      async (ka) => ({
-        ...ka,
-        signingPublicKey: b64(mallory.signing.publicKey),
-        identitySignature: b64(
-          await trust.signIdentity(core, 'alice@example.test', unb64(ka.publicKey), mallory.signing.secretKey),
-        ),
-      }),
-    ],
-    [
-      "Mallory's wrapped signing key",
-      (ka) => ({ ...ka, encryptedSigningKey: b64(s.mallory.session.keyAttributes.encryptedSigningKey) }),
-    ],
+    ...identityLies(),
     [
       'no signing key at all (not answered with new keys)',
       (ka) => {

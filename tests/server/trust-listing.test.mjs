@@ -121,6 +121,24 @@ test('files withheld, injected, moved from another album, altered or duplicated:
   assert.equal(await trust.thumbnailMatches(f.entry, f.record.thumbnail.decryptionHeader, longer), false);
 });
 
+test('a listing of 200,000 files nobody added gives findings, not a stack overflow', { timeout: 300_000 }, async () => {
+  // A lying server can list any number of files; each finding is gathered one at a time (a spread
+  // of some 125,000 into push() throws RangeError, and the album would show an error, not this).
+  const { a, state } = await sharedAlbum(53);
+  const bogus = fileParts(a.key);
+  const listed = a.records();
+  for (let id = 0; id < 200_000; id++) listed.push(bogus.record(1_000_000 + id, 53));
+  const r = await trust.compareFiles(state, listed);
+  assert.equal(r.files.length, 3, 'the files the log vouches for are kept');
+  assert.deepEqual(
+    r.findings.map((f) => [f.kind, f.fileIds.length]),
+    [['injected', 200_000]],
+  );
+  assert.deepEqual(say(r.findings), [
+    'The server showed 200000 photos in “Holidays” that nobody in the album added; they are hidden.',
+  ]);
+});
+
 test('album listings: a forged own album, an unsigned or re-keyed share, a changed name, owner or member list', async () => {
   const { a, state } = await sharedAlbum(53);
   const forStranger = async (listing, who, options, folded = state) => trust.compareAlbum(folded, listing, who.me, options);

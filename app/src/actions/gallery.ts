@@ -11,7 +11,7 @@ import { holdWriterLock } from '../writer-lock.js';
 import type { AppState, View } from '../state.js';
 import { ThumbnailCache } from '../thumbnails.js';
 import { busy, showError } from './feedback.js';
-import { openSearch } from './search.js';
+import { openSearch, startSearch } from './search.js';
 import { showUnfinished } from './upload.js';
 import { openPeople } from './people.js';
 
@@ -49,6 +49,8 @@ export async function openGallery(ctx: Ctx) {
   if (library.unreadableAlbums)
     showError(ctx, new Error(`${library.unreadableAlbums} album(s) could not be opened (damaged or tampered with)`));
   showView(ctx, 'timeline');
+  // The search worker starts now: its models load while the files are listed and opened.
+  const searchOpened = startSearch(ctx);
   await loadLibrary(ctx);
   if (live.library !== library) return;
   // The ID friends compare covers both public keys (the box key and the signing key).
@@ -56,7 +58,7 @@ export async function openGallery(ctx: Ctx) {
   const verificationId = await trust.verificationId(ctx.core, identity.boxPublicKey, identity.signing.publicKey);
   if (live.library !== library) return;
   store.set({ account: { email: session.email, verificationId } });
-  live.searchReady = openSearch(ctx);
+  live.searchReady = openSearch(ctx, searchOpened);
   live.peopleReady = openPeople(ctx);
   await showUnfinished(ctx);
 }

@@ -34,7 +34,8 @@ export async function openPeople(ctx: Ctx) {
     setPeople(ctx, { status: 'Finding people…' });
     await people.open();
     const files: GalleryFile[] = [];
-    for (const a of library.albums.values()) files.push(...(await library.loadFiles(a)));
+    // One at a time: an album of some 125,000 photos spread into push() overflows the stack.
+    for (const a of library.albums.values()) for (const f of await library.loadFiles(a)) files.push(f);
     await mlWrites(live, async () => {
       const written = await people.sync(files, (f) => library.thumbnail(f), {
         canIndex: (f) => f.ownerID === session.id,

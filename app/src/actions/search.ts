@@ -25,19 +25,33 @@ export function showSearchStatus(ctx: Ctx) {
   if (search?.ready) setSearch(ctx, { status: search.status() });
 }
 
-export async function openSearch(ctx: Ctx) {
+/**
+ * Starts the search worker: its models load and its local index opens (a placeholder shows how far)
+ * while the gallery lists and opens the albums' files; openSearch then syncs it.
+ */
+export function startSearch(ctx: Ctx): Promise<void> {
+  const search = ctx.live.search!;
+  setSearch(ctx, { enabled: false });
+  let loaded = false; // a progress event that arrives after the models loaded is not shown
+  const opened = search
+    .open((label, done, total) => {
+      if (!loaded) setSearch(ctx, { placeholder: total ? `${label} ${Math.round((100 * (done ?? 0)) / total)}%` : label });
+    })
+    .then(() => {
+      loaded = true;
+      if (search === ctx.live.search) setSearch(ctx, { placeholder: SEARCH_PLACEHOLDER });
+    });
+  opened.catch(() => {}); // reported by openSearch
+  return opened;
+}
+
+export async function openSearch(ctx: Ctx, opened: Promise<void> = startSearch(ctx)) {
   const { live } = ctx;
   const search = live.search!;
   const library = live.library!;
   const session = live.session!;
-  setSearch(ctx, { enabled: false });
   try {
-    let loaded = false; // a progress event that arrives after the models loaded is not shown
-    await search.open((label, done, total) => {
-      if (!loaded) setSearch(ctx, { placeholder: total ? `${label} ${Math.round((100 * (done ?? 0)) / total)}%` : label });
-    });
-    loaded = true;
-    setSearch(ctx, { placeholder: SEARCH_PLACEHOLDER });
+    await opened;
     // Every file (the timeline's): the ML data changed on the server since this device's last
     // sync first (all of it on a new device), the rest indexed here.
     const files = ctx.store.get().allFiles ?? [];

@@ -145,7 +145,8 @@ export async function verifyAlbum(
     const ownerKey = pin && pinnedKeys(pin).signingPublicKey;
     trust.ownerCompared =
       mine || (pin?.verified === true && ownerKey !== undefined && sameBytes(ownerKey, state.owner.signingKey));
-    trust.findings.push(...(await compareAlbum(state, listed, ctx.me, { mine, ownerKey })));
+    // One at a time, as the log's entries: a spread's arguments are bounded by the stack.
+    for (const finding of await compareAlbum(state, listed, ctx.me, { mine, ownerKey })) trust.findings.push(finding);
     trust.role = mine ? 'owner' : state.members.get(ctx.me.accountId)?.role;
   }
   trust.writable = (trust.role === 'owner' || trust.role === 'collaborator') && !trust.findings.some((f) => BLOCKING.has(f.kind));

@@ -87,6 +87,8 @@ export class ReadOnlyAlbum extends Error {
  * MAX_JSON_BYTES (64 KiB), so far fewer than the server's MAX_BATCH_FILES fit.
  */
 const LOGGED_BATCH_FILES = Math.min(MAX_BATCH_FILES, 32);
+/** Files a listing opens at once (two windows at most in flight: a bounded queue in the pool). */
+const OPEN_AHEAD = 256;
 
 export class Library {
   readonly albums = new Map<number, Album>();
@@ -410,14 +412,16 @@ export class Library {
     for (;;) {
       // A cursor the server refuses (410: older than the removals it keeps), or an answer that
       // does not parse: the album is listed in full instead (which re-checks everything).
-      const page = await this.api.filesAfter(album.id, cursorOf(cursor)).catch(() => undefined);
+      // (The page is checked as it parses: each list in order after the cursor, no file twice,
+      // `next` its last change.)
+      const page = await this.api.fileChanges(album.id, { after: cursorOf(cursor) }).catch(() => undefined);
       if (!page) return false;
-      // A record that did not parse would be left out uncounted; a file named twice, or out of
-      // the listing's order, is not a change list to apply: the album is listed in full instead.
+      // A record that did not parse would be left out uncounted: listed in full instead.
       if (page.files.rejected) return false;
+      // Records and removals in one order (update time, then id), as the server merged them.
       const changes: { id: number; updationTime: number; record?: FileRecord }[] = [
         ...page.files.items.map((r) => ({ id: r.id, updationTime: r.updationTime, record: r })),
-        ...(page.removed ?? []).map((r) => ({ ...r, record: undefined })),
+        ...page.removed.map((r) => ({ ...r, record: undefined })),
       ].sort((x, y) => x.updationTime - y.updationTime || x.id - y.id);
       for (const c of changes) {
         if (!listedAfter(c, cursor) || changed.has(c.id)) return false;
@@ -454,7 +458,10 @@ export class Library {
     // A file the log now vouches for that was not opened before (its ciphertext is not kept): in full.
     if (compared.files.some(({ record: f }) => f.opened === undefined && !f.record)) return undefined;
     const out = await this.openListed(album, compared.files, 0, kept);
-    await this.writeAlbumFiles(kept);
+    // A listing the log does not vouch for whole is not kept: a lie (a file re-listed, say) would
+    // outlive it, no later change undoing it. The next listing starts from the cache as stored.
+    if (compared.equal) await this.writeAlbumFiles(kept);
+    else this.dropAlbumFiles(album.id);
     return out;
   }
 
@@ -501,8 +508,9 @@ export class Library {
     const refused = (album.fileFindings ?? []).filter((f) => f.kind === 'thumbnail' && items.some((r) => r.id === f.fileId));
     album.fileFindings = compared ? [...compared.findings, ...refused] : refused;
     // Kept for the next log-in only when every record parsed (one that did not is counted, not kept).
+    // Kept only when the log vouches for the whole listing (see loadChangedFiles).
     const keep =
-      kept && hashed && compared && !rejected && new Set(items.map((r) => r.id)).size === items.length ? kept : undefined;
+      kept && hashed && compared?.equal && !rejected && new Set(items.map((r) => r.id)).size === items.length ? kept : undefined;
     if (keep) {
       for (const h of hashed!) keep.put(h, h.record);
       this.albumFiles.set(album.id, keep);
@@ -529,29 +537,47 @@ export class Library {
     const out: GalleryFile[] = [];
     for (const albumFiles of this.memberships.values()) albumFiles.delete(album.id);
     this.albumEntries.delete(album.id);
-    for (const { record, entry } of records) {
+    // The record each listed file is opened from (none: unchanged since the file cache, taken from it).
+    const rawOf = (record: FileRecord | CachedFile) => (record instanceof CachedFile ? record.record : record);
+    // Files new to this library are opened OPEN_AHEAD at a time (the pool's workers share them;
+    // one after another kept one worker busy), then taken in order as before.
+    const opening = new Map<number, Promise<GalleryFile>>();
+    const openAhead = (from: number) => {
+      for (const { record } of records.slice(from, from + OPEN_AHEAD)) {
+        const r = rawOf(record);
+        if (!r || this.files.has(r.id) || opening.has(r.id)) continue;
+        const p = openFile(this.crypto, album.key, r);
+        p.catch(() => {}); // awaited below
+        opening.set(r.id, p);
+      }
+    };
+    openAhead(0);
+    for (const [i, { record, entry }] of records.entries()) {
+      if (i % OPEN_AHEAD === 0) openAhead(i + OPEN_AHEAD); // the next window, while this one is taken
       const cached = record instanceof CachedFile ? record : undefined;
-      const r = cached ? cached.record : (record as FileRecord);
+      const r = rawOf(record);
       let file = this.files.get(record.id);
       try {
-        if (cached && !r) {
+        if (!r) {
           // Unchanged since the cache: what it opened to then (a key that did not open stays so).
-          const opened = cached.opened;
+          const opened = cached!.opened;
           if (!opened || opened === 'unreadable') throw new Error('it did not open');
           if (!file) {
-            file = fromCache(cached, opened);
+            file = fromCache(cached!, opened);
             this.files.set(file.id, file);
-          } else if (!sameBytes(file.key, cached.key)) throw new Error('a different key for the same file');
+          } else if (!sameBytes(file.key, cached!.key)) throw new Error('a different key for the same file');
         } else if (!file) {
-          file = await openFile(this.crypto, album.key, r!);
-          this.files.set(r!.id, file);
+          const p = opening.get(r.id);
+          opening.delete(r.id); // a record listed twice: the second is opened on its own if the first fails
+          file = await (p ?? openFile(this.crypto, album.key, r));
+          this.files.set(r.id, file);
         } else {
-          const key = await this.crypto.secretbox.decrypt(r!.encryptedKey.slice(), r!.keyDecryptionNonce, album.key);
+          const key = await this.crypto.secretbox.decrypt(r.encryptedKey.slice(), r.keyDecryptionNonce, album.key);
           const same = key.length === file.key.length && key.every((b, i) => b === file!.key[i]);
           key.fill(0);
           if (!same) throw new Error('a different key for the same file');
-          if (r!.magicMetadata && r!.magicMetadata.version !== file.magicVersion)
-            await openMarks(this.crypto, file, r!.magicMetadata);
+          if (r.magicMetadata && r.magicMetadata.version !== file.magicVersion)
+            await openMarks(this.crypto, file, r.magicMetadata);
         }
       } catch {
         if (cached && r) kept?.open(cached, undefined, 'unreadable');
@@ -571,6 +597,8 @@ export class Library {
     }
     // Records listed but not opened (the log did not vouch for them) keep no ciphertext.
     if (kept) for (const f of kept.files.values()) f.record = undefined;
+    // Opened but not taken (the library got the file from another album meanwhile): its key is wiped.
+    for (const p of opening.values()) p.then((f) => f.key.fill(0)).catch(() => {});
     album.unreadable = unreadable;
     await this.noteSeen();
     return out.sort(newestFirst);

@@ -26,6 +26,7 @@ import {
   optional,
   string,
   type Parsed,
+  type Parser,
 } from './parse.js';
 
 const email = string(320);
@@ -161,13 +162,71 @@ const fileShape = {
 export const fileRecord = object(fileShape);
 export type FileRecord = Parsed<typeof fileRecord>;
 export const fileRecords = eachOf(fileRecord);
-/** One page of a collection's files changed after a cursor: the records, the next page's cursor (null: the last). */
-export const filesPage = object({
+
+/** Where a listing of an album's changes starts: a cursor from an earlier page, or a time (ms, exclusive). */
+export type ChangesFrom = { after: string } | { sinceTime: number };
+/** A position in the changes' order (update time, then file id). */
+type Position = readonly [time: number, id: number];
+const CURSOR = /^(\d{1,16})-([1-9]\d{0,15})$/;
+const cursorPosition = (text: string, at: string): Position => {
+  const m = CURSOR.exec(text);
+  const position = m ? ([Number(m[1]), Number(m[2])] as const) : null;
+  if (!position?.every(Number.isSafeInteger)) throw malformed(at, 'is not a cursor');
+  return position;
+};
+const before = (a: Position, b: Position) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+/** `from` as a position: a sinceTime comes after every change at that time. */
+export const startOf = (from: ChangesFrom): Position =>
+  'after' in from ? cursorPosition(from.after, 'after') : [from.sinceTime, Number.MAX_SAFE_INTEGER];
+const cursorAt = (p: Position) => `${p[0]}-${p[1]}`;
+
+const removal = object({ id, updationTime: int() });
+export type Removal = Parsed<typeof removal>;
+const fileChangesShape = object({
   files: eachOf(fileRecord, LISTING_PAGE_MAX),
-  /** The files that left the album after the cursor (when the server keeps removals). */
-  removed: optional(array(object({ id, updationTime: int() }), LISTING_PAGE_MAX)),
+  removed: array(removal, LISTING_PAGE_MAX),
   next: nullable(string(40)),
 });
+/** A page of an album's changes, checked: where to go on from (`resume`), and `next` (null: the last page). */
+export type FileChanges = Parsed<typeof fileChangesShape> & { resume: ChangesFrom };
+
+/**
+ * The parser of a page of changes after `from`, at most `limit`: every change comes after `from`
+ * in the order, each list in that order, no file twice; `next`, when there is one, is the cursor of
+ * the page's last change (so it only moves forward: a server cannot make the client page forever
+ * over the same changes, nor take it back over older ones).
+ */
+export const fileChanges =
+  (from: ChangesFrom, limit: number): Parser<FileChanges> =>
+  (value, at) => {
+    const page = fileChangesShape(value, at);
+    const start = startOf(from);
+    if (page.files.items.length + page.files.rejected + page.removed.length > limit)
+      throw malformed(at, `has more than ${limit} changes`);
+    let last: Position | null = null;
+    for (const [name, list] of [
+      ['files', page.files.items],
+      ['removed', page.removed],
+    ] as const) {
+      let previous = start;
+      for (const [i, change] of list.entries()) {
+        const here: Position = [change.updationTime, change.id];
+        if (!before(previous, here)) throw malformed(`${at}.${name}[${i}]`, 'is not after the one before it (or the cursor)');
+        previous = here;
+      }
+      if (list.length > 0 && (last === null || before(last, previous))) last = previous;
+    }
+    const ids = [...page.files.items, ...page.removed].map((c) => c.id);
+    if (new Set(ids).size !== ids.length) throw malformed(at, 'names a file twice');
+    if (page.next !== null) {
+      const next = cursorPosition(page.next, `${at}.next`);
+      // A page that left out records (rejected) still may not end before what it listed.
+      const fits = last !== null && (page.files.rejected === 0 ? cursorAt(next) === cursorAt(last) : !before(next, last));
+      if (!fits || !before(start, next)) throw malformed(`${at}.next`, 'is not the cursor of the page’s last change');
+    }
+    const resume = page.next !== null ? { after: page.next } : last !== null ? { after: cursorAt(last) } : from;
+    return { ...page, resume };
+  };
 
 /** A trashed file: its key wrapped with the master key, the album it was in (0: none left), when it goes. */
 export const trashedRecord = object({ ...fileShape, collectionID: int(), trashedAt: int(), deleteBy: int() });

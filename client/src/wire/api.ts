@@ -10,6 +10,7 @@ import { toWire } from './wire-form.js';
 import { concatBytes } from '../bytes.js';
 import { ApiError } from './errors.js';
 import { MAX_THUMBNAIL_BYTES } from '../trust/thumbnail.js';
+import { LISTING_PAGE_MAX } from '../../../contract/limits.mjs';
 
 /** What sign-up and recovery send for SRP (as Ente: a UUID, a salt and the verifier). */
 export interface SrpSetup {
@@ -175,7 +176,8 @@ export function createApi(options: HttpOptions = {}, credentials: Credentials = 
           answers.logPage,
           'album log',
         );
-        entries.push(...page.entries);
+        // One at a time: the server sizes the page, and a spread of some 125,000 overflows the stack.
+        for (const entry of page.entries) entries.push(entry);
         more = page.more && page.entries.length > 0;
         from = (page.entries.at(-1)?.seq ?? from) + 1;
       }
@@ -213,13 +215,25 @@ export function createApi(options: HttpOptions = {}, credentials: Credentials = 
         answers.fileRecords,
         'files',
       ),
-    /** One page of a collection's files added or changed after `after` (`<updationTime>-<fileID>`), in that order. */
-    filesAfter: (collectionID: number, after: string, limit?: number) =>
-      json(
-        http(ROUTES.files, { params: { id: collectionID }, query: { after, ...(limit ? { limit: String(limit) } : {}) } }),
-        answers.filesPage,
-        'files page',
-      ),
+    /**
+     * One page of an album's changes after `from` (a cursor, or a time in ms): the files that
+     * joined or changed and the ids of those that left, checked (answers.fileChanges). Page on
+     * with `{ after: page.next }` until `next` is null; keep `resume` for the next sync (a page
+     * with `files.rejected` records left out moves past them too: to see them again, resume from
+     * before it). ApiError 410 when the server no longer keeps removals that far back: list the
+     * album in full.
+     */
+    fileChanges: (collectionID: number, from: answers.ChangesFrom, limit = LISTING_PAGE_MAX) => {
+      const query = {
+        ...('after' in from ? { after: from.after } : { sinceTime: String(from.sinceTime) }),
+        limit: String(limit),
+      };
+      return json(
+        isLink ? http(ROUTES.publicFiles, { query }) : http(ROUTES.files, { params: { id: collectionID }, query }),
+        answers.fileChanges(from, limit),
+        'file changes',
+      );
+    },
     /** A file's stream ciphertext as a response (its body streams); `range` as in Range. */
     fileContents: (id: number, { signal, range }: { signal?: AbortSignal; range?: string } = {}) =>
       http(isLink ? ROUTES.publicFileContents : ROUTES.fileContents, {

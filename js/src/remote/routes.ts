@@ -141,6 +141,8 @@ export const SEARCH_ROUTES = {
   embedImage: 'copy',
   has: 'copy',
   hasMany: 'copy',
+  // openMlClips(encryptedData, decryptionHeaders, keys): the worker's copy of the keys is zeroed.
+  openMlClips: { route: 'copy', wipe: [2] },
   // Copied, not transferred: the caller's bytes stay usable (a Blob crosses by reference).
   indexFile: 'copy',
   // Takes callbacks and an iterable: run by the client (search-client.ts) as calls of indexFile.

@@ -94,6 +94,7 @@ export async function createSearchWorker(options: SearchWorkerOptions = {}): Pro
     embedImage: (...a) => call('embedImage', host.embedImage, a),
     has: (...a) => call('has', host.has, a),
     hasMany: (...a) => call('hasMany', host.hasMany, a),
+    openMlClips: (...a) => call('openMlClips', host.openMlClips, a),
     indexFile: (...a) => call('indexFile', host.indexFile, a),
     embedText: (...a) => call('embedText', host.embedText, a),
     query: (...a) => call('query', host.query, a),

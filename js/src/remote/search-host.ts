@@ -52,6 +52,7 @@ export function createSearchHost(): SearchHostApi {
     embedImage: (...a) => run('embedImage', a, (s, ...b) => s.embedImage(...b)),
     has: (...a) => run('has', a, (s, ...b) => s.has(...b)),
     hasMany: (...a) => run('hasMany', a, (s, ...b) => s.hasMany(...b)),
+    openMlClips: (...a) => run('openMlClips', a, (s, ...b) => s.openMlClips(...b)),
     indexFile: (...a) => run('indexFile', a, (s, ...b) => s.indexFile(...b)),
     embedText: (...a) => run('embedText', a, (s, ...b) => s.embedText(...b)),
     query: (...a) => run('query', a, (s, ...b) => s.query(...b)),

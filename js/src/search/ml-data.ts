@@ -99,6 +99,14 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Throws BAD_INPUT when `json` nests objects and arrays deeper than ML_DATA_MAX_DEPTH (checked before it is parsed). */
 function checkDepth(json: string): void {
+  // No deeper than the number of opening brackets: counted first with indexOf (a CLIP entry has
+  // three), the scan below only for text with more. The scan took 30 µs an entry, 300 ms of a new
+  // device's 10,000 in the search worker.
+  let opening = 0;
+  for (const bracket of ['{', '[']) {
+    for (let i = json.indexOf(bracket); i !== -1 && opening <= ML_DATA_MAX_DEPTH; i = json.indexOf(bracket, i + 1)) opening++;
+  }
+  if (opening <= ML_DATA_MAX_DEPTH) return;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < json.length; i++) {

@@ -10,6 +10,8 @@ import {
   type ModelSource,
 } from './clip-encoders.js';
 import { badInput, closedError } from '../runtime/errors.js';
+import { KEY_BYTES } from '../crypto/sizes.js';
+import { clipEmbedding, type MLData } from './ml-data.js';
 import type { SearchHit, SearchOptions } from './embedding-index.js';
 import type { CompactIndex, CompactIndexOptions } from './compact-index.js';
 import { directoryPageStore, indexedDbPageStore, type IndexedDbPageStoreOptions, type PageStore } from './page-store.js';
@@ -67,6 +69,8 @@ export interface SearchCore {
   createCompactIndex?(dims: number, options: CompactIndexOptions): CompactIndex;
   /** The compact index saved in a store, or undefined. */
   openCompactIndex?(options: CompactIndexOptions): Promise<CompactIndex | undefined>;
+  /** Ente's ML data (core.mlData): what `openMlClips` opens entries with. */
+  mlData?: { decrypt(encryptedData: Uint8Array, decryptionHeader: Uint8Array, fileKey: Uint8Array): Promise<MLData> };
 }
 
 /** Where a compact index lives, for `createSearch({ compactIndex })`: a PageStore of yours (in the
@@ -166,6 +170,17 @@ export interface Search {
   /** Many embeddings at once (fileIds.length x 512 floats, row after row), normalised here; later
    *  duplicates win. With a compact index it resolves once their pages are stored. */
   addMany(fileIds: ArrayLike<number>, embeddings: Float32Array): Promise<void>;
+  /** Opens many files' ML data here (`core.mlData.decrypt`: blob-decrypted with each file's key,
+   *  inflated, parsed) and returns their CLIP embeddings as stored (`clipEmbedding`), nothing added
+   *  to the index: `opened` is 1 for each entry with a CLIP embedding of 512 values, 0 for one that
+   *  does not open or has none; `embeddings` holds the opened ones' floats, in order. `keys` are the
+   *  files' keys, 32 bytes each in the entries' order (a worker zeroes its copy after the call).
+   *  A gallery's new device opens a whole page of ML data so, off its main thread. */
+  openMlClips(
+    encryptedData: readonly Uint8Array[],
+    decryptionHeaders: readonly Uint8Array[],
+    keys: Uint8Array,
+  ): Promise<{ opened: Uint8Array<ArrayBuffer>; embeddings: Float32Array<ArrayBuffer> }>;
   /** Compact index: saves its snapshot (in pieces) into its store, with `meta` bytes of yours, e.g.
    *  the sync cursor the embeddings in it are up to date with. */
   persist(meta?: Uint8Array): Promise<void>;
@@ -343,6 +358,37 @@ export async function createSearch(core: SearchCore, options: CreateSearchOption
       checkFileId(fileId);
       if (compact) return compact.remove(fileId).then(() => undefined);
       index.remove(fileId);
+    },
+    async openMlClips(encryptedData, decryptionHeaders, keys) {
+      open();
+      const mlData = core.mlData;
+      if (!mlData) throw badInput('this core has no ML data (use loadCore)');
+      const n = encryptedData?.length;
+      if (!Array.isArray(encryptedData) || !Array.isArray(decryptionHeaders) || decryptionHeaders.length !== n) {
+        throw badInput('encryptedData and decryptionHeaders must be arrays of the same length');
+      }
+      if (!(keys instanceof Uint8Array) || keys.length !== n * KEY_BYTES)
+        throw badInput(`keys must be ${n} x ${KEY_BYTES} bytes`);
+      const opened = new Uint8Array(n);
+      const found: Float32Array[] = [];
+      for (let i = 0; i < n; i++) {
+        try {
+          const data = await mlData.decrypt(
+            encryptedData[i],
+            decryptionHeaders[i],
+            keys.subarray(i * KEY_BYTES, (i + 1) * KEY_BYTES),
+          );
+          const embedding = clipEmbedding(data);
+          if (embedding?.length !== CLIP_DIMS) continue;
+          found.push(embedding);
+          opened[i] = 1;
+        } catch {
+          // Damaged, foreign or malformed ML data: left out (the caller can index the file itself).
+        }
+      }
+      const embeddings = new Float32Array(found.length * CLIP_DIMS);
+      found.forEach((v, i) => embeddings.set(v, i * CLIP_DIMS));
+      return { opened, embeddings };
     },
     async persist(meta) {
       open();
