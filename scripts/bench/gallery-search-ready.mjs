@@ -334,7 +334,7 @@ for (const n of SIZES) {
       const req = (c) => `${c.changes} changes, ${c.byId} by id`;
       rows.push(
         `| ${n.toLocaleString('en')} | ${what} | ${r.gallery.toFixed(1)} s | **${r.ready.toFixed(1)} s** (≤ ${TARGET[kind]} s) | ` +
-          `${req(r.readyCounts)} | ${r.people.toFixed(1)} s; ${req({ changes: r.counts.changes - r.readyCounts.changes, byId: r.counts.byId - r.readyCounts.byId })} | ` +
+          `${req(r.readyCounts)} | ${PEOPLE ? `${r.people.toFixed(1)} s; ${req({ changes: r.counts.changes - r.readyCounts.changes, byId: r.counts.byId - r.readyCounts.byId })}` : 'not waited for'} | ` +
           `${(r.atReady / MiB).toFixed(0)} / ${(r.peak / MiB).toFixed(0)} MiB | ${r.load.join(' → ')} |`,
       );
       const w = (k) => `${(r.waits[k] ?? 0).toFixed(1)} s`;
@@ -342,7 +342,7 @@ for (const n of SIZES) {
         `| ${n.toLocaleString('en')} | ${what} | ${r.gallery.toFixed(1)} s | ${r.fetchedFirst.toFixed(1)} s | ` +
           `${r.fetchedLast.toFixed(1)} s | ${r.ready.toFixed(1)} s | ${w('listing')} | ${w('log')} | ${w('ML data')} |`,
       );
-      notes.push(`${n.toLocaleString('en')}, ${what}: “${r.status}”; “${r.peopleStatus}”.`);
+      notes.push(`${n.toLocaleString('en')}, ${what}: “${r.status}”${PEOPLE ? `; “${r.peopleStatus}”` : ''}.`);
     }
     await context.close();
   } finally {
