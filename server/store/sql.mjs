@@ -624,13 +624,22 @@ export function sqlMetadataStore(db) {
       );
     },
     /** Up to `limit` of a collection's ML data entries after the cursor { time, id }, oldest change first: ids, times and sizes. */
+    // After a cursor the ML data's time index leads (CROSS JOIN keeps SQLite's join order) and its
+    // range starts at the cursor: a device asking "what changed since" reads only the rows after
+    // it. Led by the album's memberships instead, SQLite looked up every file's ML data and sorted
+    // them: 226 ms for an empty answer at 100,000 photos (the gallery-search-ready bench), 49 ms
+    // against 0.2 ms in memory. Without a cursor the album's memberships lead, as before.
     mlChanges: async (collectionId, after, limit) =>
       (
         await all(
-          `SELECT m.file_id, m.updation_time, LENGTH(m.encrypted_data) AS bytes FROM ml_data m
-           JOIN collection_files cf ON cf.file_id = m.file_id WHERE cf.collection_id = ?
-           ${after ? 'AND (m.updation_time > ? OR (m.updation_time = ? AND m.file_id > ?))' : ''}
-           ORDER BY m.updation_time, m.file_id LIMIT ?`,
+          after
+            ? `SELECT m.file_id, m.updation_time, LENGTH(m.encrypted_data) AS bytes FROM ml_data m
+               CROSS JOIN collection_files cf WHERE cf.file_id = m.file_id AND cf.collection_id = ?
+               AND m.updation_time >= ? AND (m.updation_time > ? OR m.file_id > ?)
+               ORDER BY m.updation_time, m.file_id LIMIT ?`
+            : `SELECT m.file_id, m.updation_time, LENGTH(m.encrypted_data) AS bytes FROM ml_data m
+               JOIN collection_files cf ON cf.file_id = m.file_id WHERE cf.collection_id = ?
+               ORDER BY m.updation_time, m.file_id LIMIT ?`,
           after ? [collectionId, after.time, after.time, after.id, limit] : [collectionId, limit],
         )
       ).map((r) => ({ fileID: Number(r.file_id), updationTime: Number(r.updation_time), bytes: Number(r.bytes) })),
