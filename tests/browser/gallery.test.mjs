@@ -312,7 +312,15 @@ step('A recovers with the phrase: the new password works, the old one fails', as
 step('a file listing tampered with by the server: that file is left out, and the app says why', async () => {
   const { page, context } = s.d;
   await page.click('#lock-button');
-  await context.route('**/api/collections/*/files', async (route) => {
+  await context.route('**/api/collections/*/files**', async (route) => {
+    // This device keeps the album's opened records (the file cache) and asks only for the changes
+    // since its cursor; the server says that cursor is gone, so the app lists the album in full:
+    // the listing the server tampers with.
+    const query = new URL(route.request().url()).searchParams;
+    if (query.has('after') || query.has('sinceTime')) {
+      await route.fulfill({ status: 410, json: { error: 'gone', message: 'changes before this cursor were forgotten' } });
+      return;
+    }
     const res = await route.fetch();
     const files = await res.json();
     if (files.length) {
