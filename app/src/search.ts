@@ -77,6 +77,9 @@ export class GallerySearch {
   private closed = false;
   /** Photos the local index held when search opened (from an earlier log-in on this device). */
   fromCache = 0;
+  /** The index or its cursors changed since it was last saved (saving 100,000 photos' snapshot
+   * when nothing changed was 0.3 s of a log-in with the local index). */
+  private dirty = true;
   fromMlData = 0;
   indexedHere = 0;
 
@@ -129,6 +132,7 @@ export class GallerySearch {
     this.persistent = true;
     this.state = readState(await this.worker.meta());
     this.fromCache = await this.worker.size();
+    this.dirty = this.fromCache === 0; // a new or empty index is saved once
   }
 
   /** Throws if close() came while opening (a lock during the log-in): what was started is ended. */
@@ -195,6 +199,7 @@ export class GallerySearch {
           this.indexed.add(fileId);
           this.vectors.set(fileId, normalised(embedding));
           this.indexedHere++;
+          this.dirty = true;
           uploads.push(
             putMlData(this.crypto, this.library.api, byId.get(fileId)!, { clip: embedding, base: existing.get(fileId) }),
           );
@@ -227,12 +232,23 @@ export class GallerySearch {
       const cursor = this.state.cursors[album] ?? null;
       for await (const page of clipChanges(this.crypto, this.library.api, album, files, cursor, undefined, this.opener)) {
         await this.addAll(page.found.filter((e) => e.embedding.length === CLIP_DIMS));
-        if (page.cursor) this.state.cursors[album] = page.cursor;
+        if (page.cursor && page.cursor !== this.state.cursors[album]) {
+          this.state.cursors[album] = page.cursor;
+          this.dirty = true;
+        }
         received += page.received;
         onFetched?.(received);
       }
     }
-    if (this.persistent) await worker.persist(utf8.encode(JSON.stringify(this.state)));
+    if (this.persistent && this.dirty) {
+      this.dirty = false; // before the save: a change made while it runs marks the index again
+      try {
+        await worker.persist(utf8.encode(JSON.stringify(this.state)));
+      } catch (e) {
+        this.dirty = true;
+        throw e;
+      }
+    }
   }
 
   /**
@@ -300,6 +316,7 @@ export class GallerySearch {
     }
     const added = (id: number, embedding: Float32Array) => {
       if (!known.has(id)) this.fromMlData++;
+      this.dirty = true;
       this.indexed.add(id);
       this.vectors.set(id, normalised(embedding));
     };

@@ -358,11 +358,13 @@ console.log(`## Gallery: search ready at library scale (Chromium, real server)
 |---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
-Where the time goes, in seconds from the same start: the album shown (accounts, albums, the log
-verified, the files listed and opened), the first and the last page of ML data changes applied by
-search (its worker and local index opened, every album listed again first), and search ready
-(after the last page every listed photo is looked up in the index, one call to the search worker
-each, and the snapshot saved). The last three columns add up the time requests of each kind spent
+Where the time goes, in seconds from the same start: the album shown (log-in, albums, the log
+verified and the files listed and opened; with the library cache only the log entries after its
+cached head and the files changed since its cursor), the first and the last page of ML data changes
+applied by search (its worker started when the albums show, its models and local index opening
+meanwhile; each page opened in the search worker while the next is fetched), and search ready
+(after the last page the listed photos are looked up in the index in one call, and the snapshot
+saved). The last three columns add up the time requests of each kind spent
 waiting on the server (sent to last byte; they overlap with the page's work and each other).
 
 | photos | how it opens | album shown | first ML data page | last ML data page | search ready | listing requests | log requests | ML data requests |
@@ -372,11 +374,12 @@ ${phases.join('\n')}
 Times from the log-in click (from the navigation for a reload) in headless Chromium, one round each,
 the gallery (build/app) against its server in-process on SQLite. "Search ready": the search box
 enabled and its status line saying so, i.e. every album listed and opened, its log verified, and
-the index brought up to every photo. A new device has no local index: it fetches every photo's ML
+the index brought up to every photo. A new device has no local index and no library cache: it fetches every photo's ML
 data through the changes route (up to 1000 a page), decrypts, inflates and adds each, and saves the
 index; that is what every log-in did before the local index cache (which then fetched by file id,
-200 a request). The same device opens its sealed local index from IndexedDB and asks each album for
-the ML data changed since its cursor (none here). The People view starts after search is ready and
+200 a request). The same device opens its sealed local index and library cache (docs/library-cache.md:
+each album's verified log fold and its files as opened) from IndexedDB and asks each album for the
+files and the ML data changed since its cursors (none here). The People view starts after search is ready and
 reads every photo's ML data through the same changes route with a cursor of its own (up to 1000 a
 page) at each log-in (it keeps no faces on the device, so no cursor between log-ins): its requests
 and time are after search ready, and share the tab's CPU with it. Tab memory: resident memory of the
