@@ -70,7 +70,10 @@ export interface SearchCore {
   /** The compact index saved in a store, or undefined. */
   openCompactIndex?(options: CompactIndexOptions): Promise<CompactIndex | undefined>;
   /** Ente's ML data (core.mlData): what `openMlClips` opens entries with. */
-  mlData?: { decrypt(encryptedData: Uint8Array, decryptionHeader: Uint8Array, fileKey: Uint8Array): Promise<MLData> };
+  mlData?: {
+    /** One file's ML data: blob-decrypted with the file key, inflated and parsed. */
+    decrypt(encryptedData: Uint8Array, decryptionHeader: Uint8Array, fileKey: Uint8Array): Promise<MLData>;
+  };
 }
 
 /** Where a compact index lives, for `createSearch({ compactIndex })`: a PageStore of yours (in the
@@ -180,7 +183,12 @@ export interface Search {
     encryptedData: readonly Uint8Array[],
     decryptionHeaders: readonly Uint8Array[],
     keys: Uint8Array,
-  ): Promise<{ opened: Uint8Array<ArrayBuffer>; embeddings: Float32Array<ArrayBuffer> }>;
+  ): Promise<{
+    /** Per entry, in order: 1 if it opened with a CLIP embedding of 512 values, else 0. */
+    opened: Uint8Array<ArrayBuffer>;
+    /** The opened entries' embeddings, 512 floats each, in the entries' order. */
+    embeddings: Float32Array<ArrayBuffer>;
+  }>;
   /** Compact index: saves its snapshot (in pieces) into its store, with `meta` bytes of yours, e.g.
    *  the sync cursor the embeddings in it are up to date with. */
   persist(meta?: Uint8Array): Promise<void>;
